@@ -1,0 +1,210 @@
+/**
+ * Builds the Fastify application: platform plugins first (errors, validation, security headers, cookies,
+ * rate limits, authentication, OpenAPI), then each module's routes under /api/v1, then the web app.
+ * Listening is main.ts's job, so tests mount the very same app with `inject`.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import Fastify, { type FastifyError } from 'fastify';
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import type { AppContext } from './context.ts';
+import { pendingMigrations } from './db/migrate.ts';
+import { adminUnitsRoutes } from './modules/admin-units/routes.ts';
+import { authRoutes } from './modules/auth/routes.ts';
+import { devRoutes } from './modules/dev/routes.ts';
+import { peopleRoutes } from './modules/people/routes.ts';
+import { staffRoutes } from './modules/staff/routes.ts';
+import { AppError, errorBody } from './platform/errors.ts';
+import { ErrorSchema, SESSION_COOKIE } from './platform/http.ts';
+
+const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
+// ajv-formats is CommonJS with a default export; unwrap it the same way under tsx, vitest and tsc
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+function makeAjv(part: 'body' | 'other') {
+  const ajv = new Ajv({
+    // bodies are JSON: a string is never silently turned into a number; query strings and params are text
+    coerceTypes: part === 'body' ? false : 'array',
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+function mapFastifyError(err: FastifyError): { status: number; body: ReturnType<typeof errorBody> } | undefined {
+  if (err.validation) {
+    const details = err.validation.map((v) => ({
+      part: err.validationContext,
+      path: v.instancePath || '/',
+      keyword: v.keyword,
+      message: v.message,
+      params: v.params,
+    }));
+    return { status: 400, body: errorBody('VALIDATION_FAILED', details) };
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: errorBody('BODY_TOO_LARGE') };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, body: errorBody('INVALID_JSON') };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: errorBody('UNSUPPORTED_MEDIA_TYPE') };
+  }
+  if (err instanceof SyntaxError && err.statusCode === 400) return { status: 400, body: errorBody('INVALID_JSON') };
+  if (err.statusCode === 429) return { status: 429, body: errorBody('RATE_LIMITED') };
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return { status: err.statusCode, body: errorBody('VALIDATION_FAILED', { reason: err.code }) };
+  }
+  return undefined;
+}
+
+/** Builds the whole HTTP application on a prepared context. */
+export async function buildApp(ctx: AppContext) {
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: ctx.config.env === 'production',
+    ajv: { customOptions: { strict: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const bodyAjv = makeAjv('body');
+  const otherAjv = makeAjv('other');
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : otherAjv).compile(schema as object),
+  );
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.status === 429 && err.details && typeof err.details === 'object' && 'retryAfter' in err.details) {
+        reply.header('retry-after', String(err.details.retryAfter));
+      }
+      return reply.status(err.status).send({ ...err.extra, ...errorBody(err.code, err.details, err.params) });
+    }
+    const mapped = mapFastifyError(err);
+    if (mapped) return reply.status(mapped.status).send(mapped.body);
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(errorBody('INTERNAL'));
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) =>
+      new AppError('RATE_LIMITED', 429, { retryAfter: Math.ceil(context.ttl / 1000) }),
+  });
+
+  app.decorateRequest('actor', undefined);
+  app.decorateRequest('authProblem', undefined);
+  app.addHook('onRequest', async (req) => {
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : req.cookies[SESSION_COOKIE];
+    if (!token) return;
+    const resolved = await ctx.sessions.resolve(token);
+    if (resolved === 'expired') req.authProblem = 'expired';
+    else if (resolved === null) req.authProblem = 'invalid';
+    else req.actor = resolved.actor;
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Truyvet API',
+        description: 'Epidemic response platform. Errors: { error: { code, message, messageVi, details } }.',
+        version: '1',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+    },
+  });
+  app.addSchema(ErrorSchema);
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: ErrorSchema },
+      },
+    },
+    async (_req, reply) => {
+      try {
+        await sql`select 1`.execute(ctx.db);
+        const pending = await pendingMigrations(ctx.db);
+        if (pending.length > 0) return reply.status(503).send(errorBody('NOT_READY', { pendingMigrations: pending }));
+        return { status: 'ready' as const, database: ctx.database.kind };
+      } catch {
+        return reply.status(503).send(errorBody('NOT_READY'));
+      }
+    },
+  );
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes(ctx));
+      await api.register(adminUnitsRoutes(ctx));
+      await api.register(staffRoutes(ctx));
+      await api.register(peopleRoutes(ctx));
+      await api.register(devRoutes(ctx));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const hasWeb = existsSync(join(WEB_DIST, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const isPage = req.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
+    if (isPage && hasWeb) return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send(errorBody('ROUTE_NOT_FOUND'));
+  });
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,131 @@
+/**
+ * The one typed configuration of the service. Nothing else reads `process.env`.
+ * `loadConfig` validates every variable and reports all invalid ones at once, so a misconfigured
+ * deployment fails at boot with one clear message instead of at the first request.
+ */
+import { resolve } from 'node:path';
+
+export type NotifyMode = 'fake' | 'webhook';
+export type Environment = 'development' | 'test' | 'production';
+
+export interface Config {
+  env: Environment;
+  port: number;
+  host: string;
+  /** `postgres://…` for a PostgreSQL server; undefined means embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  adminPassword: string | undefined;
+  notify: NotifyMode;
+  /** Used by the `webhook` notify adapter: every message is POSTed there as JSON. */
+  notifyWebhookUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  staffSessionHours: number;
+  citizenSessionDays: number;
+  otpTtlSeconds: number;
+  otpMaxAttempts: number;
+  otpLockMinutes: number;
+  authRateLimitPerMinute: number;
+  cookieSecure: boolean;
+  /** Size of the pg connection pool (ignored on PGlite). */
+  dbPoolSize: number;
+  /** How long an authenticated session stays cached in process memory (revocation elsewhere takes this long). */
+  sessionCacheSeconds: number;
+  /** `truyvet users add` only: the new account's password (generated and printed when absent). */
+  newUserPassword: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates configuration from an environment map (defaults to `process.env`). */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return def;
+    }
+    return n;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], def: T): T => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return def;
+    }
+    return raw as T;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    if (['1', 'true', 'yes'].includes(raw)) return true;
+    if (['0', 'false', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return def;
+  };
+
+  const envName = oneOf<Environment>('NODE_ENV', ['development', 'test', 'production'], 'development');
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const adminPassword = str('TRUYVET_ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 12) {
+    problems.push('TRUYVET_ADMIN_PASSWORD must be at least 12 characters');
+  }
+  const notify = oneOf<NotifyMode>(
+    'TRUYVET_NOTIFY',
+    ['fake', 'webhook'],
+    envName === 'production' ? 'webhook' : 'fake',
+  );
+  const notifyWebhookUrl = str('TRUYVET_NOTIFY_WEBHOOK_URL');
+  if (notify === 'webhook' && notifyWebhookUrl === undefined) {
+    problems.push('TRUYVET_NOTIFY=webhook (the production default) needs TRUYVET_NOTIFY_WEBHOOK_URL');
+  }
+
+  const config: Config = {
+    env: envName,
+    port: int('PORT', 3000, 0, 65535),
+    host: str('HOST') ?? '0.0.0.0',
+    databaseUrl,
+    dataDir: resolve(str('TRUYVET_DATA_DIR') ?? './data'),
+    adminPassword,
+    notify,
+    notifyWebhookUrl,
+    logLevel: oneOf('TRUYVET_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    bodyLimitBytes: int('TRUYVET_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    staffSessionHours: int('TRUYVET_STAFF_SESSION_HOURS', 12, 1, 24 * 30),
+    citizenSessionDays: int('TRUYVET_CITIZEN_SESSION_DAYS', 30, 1, 365),
+    otpTtlSeconds: int('TRUYVET_OTP_TTL_SECONDS', 300, 30, 3600),
+    otpMaxAttempts: int('TRUYVET_OTP_MAX_ATTEMPTS', 5, 1, 20),
+    otpLockMinutes: int('TRUYVET_OTP_LOCK_MINUTES', 15, 1, 24 * 60),
+    authRateLimitPerMinute: int('TRUYVET_AUTH_RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
+    cookieSecure: bool('TRUYVET_COOKIE_SECURE', envName === 'production'),
+    dbPoolSize: int('TRUYVET_DB_POOL_SIZE', 20, 1, 500),
+    sessionCacheSeconds: int('TRUYVET_SESSION_CACHE_SECONDS', 10, 0, 300),
+    newUserPassword: str('TRUYVET_NEW_USER_PASSWORD'),
+    ...overrides,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** True when one-time codes and other messages are only recorded locally (dev, test, demos). */
+export function isFakeNotify(config: Config): boolean {
+  return config.notify === 'fake';
+}

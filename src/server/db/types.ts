@@ -1,0 +1,176 @@
+/**
+ * Table types for Kysely, one interface per table (snake_case columns as in SQL). Kept by hand beside the
+ * migrations: every migration that changes a table changes its interface here in the same commit.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type TimestampRequired = ColumnType<Date, Date | string, Date | string>;
+type Json<T = Record<string, unknown>> = ColumnType<T, string | T, string | T>;
+
+export interface AdminUnitsTable {
+  code: string;
+  parent_code: string | null;
+  level: number;
+  type: string;
+  name: string;
+  name_search: string;
+  path: string;
+  is_hamlet: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface HouseholdsTable {
+  id: Generated<string>;
+  unit_code: string;
+  address: string | null;
+  created_at: Timestamp;
+}
+
+export interface PeopleTable {
+  id: Generated<string>;
+  national_id: string | null;
+  phone: string | null;
+  name: Generated<string>;
+  birth_year: number | null;
+  birth_date: string | null;
+  sex: 'male' | 'female' | 'other' | null;
+  unit_code: string | null;
+  address: string | null;
+  household_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CitizenAccountsTable {
+  phone: string;
+  person_id: string;
+  created_at: Timestamp;
+}
+
+export interface DependantsTable {
+  guardian_id: string;
+  dependant_id: string;
+  relation: string;
+  created_at: Timestamp;
+}
+
+export interface StaffUsersTable {
+  id: Generated<string>;
+  username: string;
+  display_name: Generated<string>;
+  password_hash: string;
+  totp_secret: string | null;
+  totp_enabled: Generated<boolean>;
+  disabled: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  created_at: Timestamp;
+}
+
+export interface StaffGrantsTable {
+  id: Generated<string>;
+  user_id: string;
+  role: string;
+  unit_code: string | null;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  token_hash: string;
+  kind: 'staff' | 'citizen';
+  user_id: string | null;
+  person_id: string | null;
+  created_at: Timestamp;
+  expires_at: TimestampRequired;
+  revoked_at: Date | null;
+}
+
+export interface OtpCodesTable {
+  phone: string;
+  code_hash: string;
+  expires_at: TimestampRequired;
+  attempts: Generated<number>;
+  locked_until: Date | null;
+  sends_in_window: Generated<number>;
+  window_started_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: TimestampRequired;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  unit_code: string | null;
+  outcome: string;
+  details: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  topic: string;
+  payload: Json;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  status: Generated<'pending' | 'running' | 'done' | 'failed'>;
+  locked_at: Date | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  done_at: Date | null;
+}
+
+export interface NotifyFakeMessagesTable {
+  id: Generated<number>;
+  channel: string;
+  recipient: string;
+  text: string;
+  created_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json<unknown>;
+  created_at: Timestamp;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  purpose: string;
+  secret: string;
+  created_at: Timestamp;
+  retired_at: Date | null;
+}
+
+export interface DB {
+  admin_units: AdminUnitsTable;
+  households: HouseholdsTable;
+  people: PeopleTable;
+  citizen_accounts: CitizenAccountsTable;
+  dependants: DependantsTable;
+  staff_users: StaffUsersTable;
+  staff_grants: StaffGrantsTable;
+  sessions: SessionsTable;
+  otp_codes: OtpCodesTable;
+  audit_log: AuditLogTable;
+  jobs: JobsTable;
+  notify_fake_messages: NotifyFakeMessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  signing_keys: SigningKeysTable;
+}
+
+export type PersonRow = Selectable<PeopleTable>;
+export type NewPerson = Insertable<PeopleTable>;
+export type PersonUpdate = Updateable<PeopleTable>;
+export type AdminUnitRow = Selectable<AdminUnitsTable>;
+export type StaffUserRow = Selectable<StaffUsersTable>;
+export type AuditRow = Selectable<AuditLogTable>;

@@ -1,0 +1,201 @@
+/**
+ * The `truyvet` command line: serve | start | migrate | seed-demo | import-units | audit verify | users add.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { buildApp } from './app.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import type { AppContext } from './context.ts';
+import { adminUnitsService } from './modules/admin-units/service.ts';
+import { staffService } from './modules/staff/service.ts';
+import { createLogger } from './platform/logger.ts';
+import { generatePassword } from './platform/passwords.ts';
+import { bootstrapAdmin, closeRuntime, openRuntime } from './runtime.ts';
+import { isDemoSeeded, seedDemo } from './seed/demo.ts';
+
+type Role = 'api' | 'worker' | 'all';
+
+function config(overrides: Partial<Config> = {}): Config {
+  try {
+    return loadConfig(process.env, overrides);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+async function withRuntime<T>(cfg: Config, fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = await openRuntime(cfg, createLogger(cfg));
+  try {
+    return await fn(ctx);
+  } finally {
+    await closeRuntime(ctx);
+  }
+}
+
+function printStaff(result: Awaited<ReturnType<typeof seedDemo>>) {
+  if (result.staff.length === 0) return;
+  console.log('\nDemo staff accounts (passwords are shown only this once):');
+  for (const s of result.staff)
+    console.log(`  ${s.username.padEnd(20)} ${s.password}   ${s.role} @ ${s.unitCode ?? 'national'}`);
+}
+
+async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
+  const log = createLogger(cfg);
+  const ctx = await openRuntime(cfg, log);
+  const admin = await bootstrapAdmin(ctx, demo);
+  if (demo && !(await isDemoSeeded(ctx))) {
+    console.log('Seeding the demo province (Đồng Nai)…');
+    printStaff(await seedDemo(ctx, { log: (l) => console.log(`  ${l}`) }));
+  }
+  if (role !== 'api') ctx.jobs.start();
+  let close = async () => {};
+  if (role !== 'worker') {
+    const app = await buildApp(ctx);
+    await app.listen({ port: cfg.port, host: cfg.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : cfg.port;
+    const url = `http://localhost:${port}`;
+    console.log(
+      `\nTruyvet is running at ${url}  (database: ${ctx.database.kind}${ctx.database.kind === 'pglite' ? ` in ${cfg.dataDir}` : ''})`,
+    );
+    console.log(`  API docs: ${url}/docs`);
+    if (admin.password)
+      console.log(
+        `  Staff sign-in: admin / ${admin.password}   (generated now, shown once; set TRUYVET_ADMIN_PASSWORD to choose it)`,
+      );
+    else if (admin.created) console.log('  Staff sign-in: admin / the password in TRUYVET_ADMIN_PASSWORD');
+    if (cfg.notify === 'fake')
+      console.log(
+        '  Citizen sign-in: any phone number; the one-time code is shown on screen (fake SMS) and at /api/v1/dev/outbox',
+      );
+    close = () => app.close();
+  } else {
+    console.log('Truyvet worker running (jobs only)');
+  }
+  if (
+    !admin.created &&
+    !(await ctx.db.selectFrom('staff_users').select('id').where('username', '=', 'admin').executeTakeFirst())
+  ) {
+    log.warn('no admin account exists: set TRUYVET_ADMIN_PASSWORD and restart to create one');
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await close();
+    await closeRuntime(ctx);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const program = new Command('truyvet').description('Truyvet — epidemic response platform').showHelpAfterError();
+const roleOption = new Option('--role <role>', 'api = HTTP only, worker = background jobs only, all = both')
+  .choices(['api', 'worker', 'all'])
+  .default('all');
+
+program
+  .command('serve')
+  .description('migrate, then serve the API and web app')
+  .option('--port <n>', 'port to listen on (default PORT or 3000)')
+  .addOption(roleOption)
+  .action(async (opts: { port?: string; role: Role }) => {
+    await serve(config(opts.port ? { port: Number(opts.port) } : {}), opts.role, false);
+  });
+
+program
+  .command('start')
+  .description('the demo: migrate, seed the demo province if empty, serve')
+  .option('--port <n>', 'port to listen on (default PORT or 3000)')
+  .action(async (opts: { port?: string }) => {
+    await serve(config(opts.port ? { port: Number(opts.port) } : {}), 'all', true);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    await withRuntime(config(), async () => console.log('database is up to date'));
+  });
+
+program
+  .command('seed-demo')
+  .description('create the deterministic demo province (Đồng Nai)')
+  .option('--people <n>', 'number of synthetic people', '2000')
+  .option('--seed <n>', 'random seed', '2021')
+  .action(async (opts: { people: string; seed: string }) => {
+    await withRuntime(config(), async (ctx) => {
+      const t = Date.now();
+      const result = await seedDemo(ctx, {
+        people: Number(opts.people),
+        seed: Number(opts.seed),
+        log: (l) => console.log(l),
+      });
+      printStaff(result);
+      console.log(`done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    });
+  });
+
+program
+  .command('import-units <csv>')
+  .description('import administrative units from a CSV (code,parent_code,level,type,name); idempotent')
+  .action(async (file: string) => {
+    await withRuntime(config(), async (ctx) => {
+      const result = await adminUnitsService(ctx).importCsv(readFileSync(file, 'utf8'));
+      console.log(`${result.units} units imported`);
+    });
+  });
+
+const audit = program.command('audit').description('audit log tools');
+audit
+  .command('verify')
+  .description('check the audit log hash chain; exits 1 when a row was altered or removed')
+  .action(async () => {
+    const result = await withRuntime(config(), (ctx) => ctx.audit.verify());
+    if (result.ok) {
+      console.log(`audit log OK: ${result.checked} rows verified`);
+    } else {
+      console.error(
+        `audit log BROKEN at row ${result.brokenAt}: ${result.reason} (${result.checked} rows verified before it)`,
+      );
+      process.exitCode = 1;
+    }
+  });
+
+const users = program.command('users').description('staff accounts');
+users
+  .command('add')
+  .description('create a staff account; the password comes from TRUYVET_NEW_USER_PASSWORD or is generated and printed')
+  .requiredOption('--username <name>')
+  .requiredOption('--role <role>')
+  .option('--unit <code>', 'admin unit of the grant (omit for national scope)')
+  .option('--display-name <name>')
+  .action(async (opts: { username: string; role: string; unit?: string; displayName?: string }) => {
+    const cfg = config();
+    await withRuntime(cfg, async (ctx) => {
+      const password = cfg.newUserPassword ?? generatePassword();
+      const { id } = await staffService(ctx).create(
+        { kind: 'system', name: 'cli' },
+        {
+          username: opts.username,
+          password,
+          role: opts.role,
+          unitCode: opts.unit ?? null,
+          displayName: opts.displayName,
+        },
+      );
+      console.log(`created ${opts.username} (${id})`);
+      if (!cfg.newUserPassword) console.log(`password (shown once): ${password}`);
+    });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

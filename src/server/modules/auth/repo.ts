@@ -1,0 +1,93 @@
+/** Queries for sign-in: one-time codes, citizen accounts, staff credentials. */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+export function authRepo() {
+  return {
+    lockOtp: (trx: Transaction<DB>, phone: string) =>
+      trx.selectFrom('otp_codes').selectAll().where('phone', '=', phone).forUpdate().executeTakeFirst(),
+
+    upsertOtp: (
+      trx: Transaction<DB>,
+      row: { phone: string; code_hash: string; expires_at: Date; sends_in_window: number; window_started_at: Date },
+    ) =>
+      trx
+        .insertInto('otp_codes')
+        .values({ ...row, attempts: 0, locked_until: null })
+        .onConflict((oc) =>
+          oc.column('phone').doUpdateSet({
+            code_hash: row.code_hash,
+            expires_at: row.expires_at,
+            attempts: 0,
+            locked_until: null,
+            sends_in_window: row.sends_in_window,
+            window_started_at: row.window_started_at,
+          }),
+        )
+        .execute(),
+
+    recordOtpFailure: (trx: Transaction<DB>, phone: string, attempts: number, lockedUntil: Date | null) =>
+      trx.updateTable('otp_codes').set({ attempts, locked_until: lockedUntil }).where('phone', '=', phone).execute(),
+
+    consumeOtp: (trx: Transaction<DB>, phone: string) =>
+      trx
+        .updateTable('otp_codes')
+        .set({ code_hash: '', expires_at: new Date(0), attempts: 0 })
+        .where('phone', '=', phone)
+        .execute(),
+
+    findAccount: (q: Q, phone: string) =>
+      q
+        .selectFrom('citizen_accounts as a')
+        .innerJoin('people as p', 'p.id', 'a.person_id')
+        .select(['p.id', 'p.name', 'p.unit_code', 'a.phone'])
+        .where('a.phone', '=', phone)
+        .executeTakeFirst(),
+
+    /** People registered by staff with this phone who have no account yet (the citizen may be one of them). */
+    findUnclaimedByPhone: (q: Q, phone: string) =>
+      q
+        .selectFrom('people as p')
+        .leftJoin('citizen_accounts as a', 'a.person_id', 'p.id')
+        .select(['p.id', 'p.name', 'p.unit_code'])
+        .where('p.phone', '=', phone)
+        .where('a.phone', 'is', null)
+        .execute(),
+
+    createAccount: (trx: Transaction<DB>, phone: string, personId: string) =>
+      trx.insertInto('citizen_accounts').values({ phone, person_id: personId }).execute(),
+
+    createPersonForPhone: (trx: Transaction<DB>, phone: string) =>
+      trx.insertInto('people').values({ phone }).returning(['id', 'name', 'unit_code']).executeTakeFirstOrThrow(),
+
+    findPerson: (q: Q, id: string) =>
+      q.selectFrom('people').select(['id', 'name', 'unit_code']).where('id', '=', id).executeTakeFirst(),
+
+    findStaffByUsername: (q: Q, username: string) =>
+      q.selectFrom('staff_users').selectAll().where('username', '=', username).executeTakeFirst(),
+
+    findStaffById: (q: Q, id: string) =>
+      q.selectFrom('staff_users').selectAll().where('id', '=', id).executeTakeFirst(),
+
+    setLoginFailures: (q: Q, id: string, failed: number, lockedUntil: Date | null) =>
+      q
+        .updateTable('staff_users')
+        .set({ failed_logins: failed, locked_until: lockedUntil })
+        .where('id', '=', id)
+        .execute(),
+
+    setTotp: (q: Q, id: string, secret: string | null, enabled: boolean) =>
+      q.updateTable('staff_users').set({ totp_secret: secret, totp_enabled: enabled }).where('id', '=', id).execute(),
+
+    grantsWithNames: (q: Q, userId: string) =>
+      q
+        .selectFrom('staff_grants as g')
+        .leftJoin('admin_units as u', 'u.code', 'g.unit_code')
+        .select(['g.role', 'g.unit_code', 'u.name'])
+        .where('g.user_id', '=', userId)
+        .orderBy('g.created_at')
+        .execute(),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * /api/v1/dev: what the fake notification adapters recorded, for admins, only while the fake adapters are
+ * active (TRUYVET_NOTIFY=fake, the default outside production). This is how demos and tests read OTP codes.
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { isFakeNotify } from '../../config.ts';
+import type { AppContext } from '../../context.ts';
+import { hasRole } from '../../platform/access.ts';
+import { AppError } from '../../platform/errors.ts';
+import { normalizePhone } from '../../platform/formats.ts';
+import { errors, requireStaff } from '../../platform/http.ts';
+
+const OutboxMessage = Type.Object({
+  channel: Type.String(),
+  to: Type.String(),
+  text: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export function devRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (plain) => {
+    const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+    app.get(
+      '/dev/outbox',
+      {
+        schema: {
+          tags: ['dev'],
+          querystring: Type.Object(
+            {
+              to: Type.Optional(Type.String({ maxLength: 200 })),
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Array(OutboxMessage), ...errors(401, 403, 404) },
+        },
+      },
+      async (req) => {
+        const actor = requireStaff(req);
+        if (!hasRole(actor, [])) throw new AppError('FORBIDDEN', 403);
+        if (!isFakeNotify(ctx.config)) throw new AppError('DEV_ONLY', 404);
+        let q = ctx.db
+          .selectFrom('notify_fake_messages')
+          .select(['channel', 'recipient', 'text', 'created_at'])
+          .orderBy('id', 'desc')
+          .limit(req.query.limit ?? 50);
+        if (req.query.to) q = q.where('recipient', '=', normalizePhone(req.query.to) ?? req.query.to);
+        const rows = await q.execute();
+        await ctx.audit.record({ actor, action: 'dev.outbox.read', details: { results: rows.length } });
+        return rows.map((r) => ({
+          channel: r.channel,
+          to: r.recipient,
+          text: r.text,
+          createdAt: r.created_at.toISOString(),
+        }));
+      },
+    );
+  };
+}

@@ -1,0 +1,113 @@
+/** Queries for people, households and dependants. Lists take the actor's scope and filter in SQL. */
+import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import type { DB, NewPerson, PersonUpdate } from '../../db/types.ts';
+import type { Scope } from '../../platform/access.ts';
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+const personColumns = [
+  'p.id',
+  'p.national_id',
+  'p.phone',
+  'p.name',
+  'p.birth_year',
+  'p.birth_date',
+  'p.sex',
+  'p.unit_code',
+  'p.address',
+  'p.household_id',
+  'u.name as unit_name',
+  'u.path as unit_path',
+] as const;
+
+export type PersonWithUnit = NonNullable<Awaited<ReturnType<ReturnType<typeof peopleRepo>['findById']>>>;
+
+export function peopleRepo(db: Kysely<DB>) {
+  const base = (q: Q) =>
+    q.selectFrom('people as p').leftJoin('admin_units as u', 'u.code', 'p.unit_code').select(personColumns);
+
+  return {
+    findById: (id: string, q: Q = db) => base(q).where('p.id', '=', id).executeTakeFirst(),
+
+    findByNationalId: (nationalId: string, q: Q = db) =>
+      q.selectFrom('people').select('id').where('national_id', '=', nationalId).executeTakeFirst(),
+
+    /** Same phone and same name (case-insensitive): the same person registered twice. */
+    findByPhoneAndName: (phone: string, name: string, q: Q = db) =>
+      q
+        .selectFrom('people')
+        .select('id')
+        .where('phone', '=', phone)
+        .where(sql<SqlBool>`lower(name) = lower(${name})`)
+        .executeTakeFirst(),
+
+    guardianIds: async (personId: string, q: Q = db) =>
+      (await q.selectFrom('dependants').select('guardian_id').where('dependant_id', '=', personId).execute()).map(
+        (r) => r.guardian_id,
+      ),
+
+    create: (trx: Q, values: NewPerson) =>
+      trx.insertInto('people').values(values).returning('id').executeTakeFirstOrThrow(),
+
+    update: (trx: Q, id: string, values: PersonUpdate) =>
+      trx
+        .updateTable('people')
+        .set({ ...values, updated_at: new Date() })
+        .where('id', '=', id)
+        .execute(),
+
+    /**
+     * Search by exact national ID, exact phone or name fragment, only among people whose unit lies in scope.
+     * Invariant: an empty scope returns nothing (never everything).
+     */
+    search: (scope: Scope, term: { nationalId?: string; phone?: string; name?: string }, limit: number) => {
+      if (scope !== 'all' && scope.length === 0) return Promise.resolve([]);
+      let q = base(db);
+      if (scope !== 'all') q = q.where(({ or, eb }) => or(scope.map((p) => eb('u.path', 'like', `${p}%`))));
+      q = q.where(({ or, eb }) => {
+        const terms: Expression<SqlBool>[] = [];
+        if (term.nationalId) terms.push(eb('p.national_id', '=', term.nationalId));
+        if (term.phone) terms.push(eb('p.phone', '=', term.phone));
+        if (term.name) terms.push(eb('p.name', 'ilike', `%${term.name.replace(/[%_\\]/g, '\\$&')}%`));
+        return or(terms);
+      });
+      return q.orderBy('p.name').limit(limit).execute();
+    },
+
+    createHousehold: (trx: Q, unitCode: string, address: string | null) =>
+      trx.insertInto('households').values({ unit_code: unitCode, address }).returning('id').executeTakeFirstOrThrow(),
+
+    findHousehold: (id: string, q: Q = db) =>
+      q
+        .selectFrom('households as h')
+        .innerJoin('admin_units as u', 'u.code', 'h.unit_code')
+        .select(['h.id', 'h.unit_code', 'h.address', 'u.path as unit_path'])
+        .where('h.id', '=', id)
+        .executeTakeFirst(),
+
+    householdMembers: (householdId: string, q: Q = db) =>
+      base(q).where('p.household_id', '=', householdId).orderBy('p.name').execute(),
+
+    setHousehold: (trx: Q, personIds: string[], householdId: string) =>
+      trx
+        .updateTable('people')
+        .set({ household_id: householdId, updated_at: new Date() })
+        .where('id', 'in', personIds)
+        .execute(),
+
+    dependantsOf: (guardianId: string, q: Q = db) =>
+      base(q)
+        .innerJoin('dependants as d', 'd.dependant_id', 'p.id')
+        .select('d.relation')
+        .where('d.guardian_id', '=', guardianId)
+        .orderBy('p.name')
+        .execute(),
+
+    addDependant: (trx: Q, guardianId: string, dependantId: string, relation: string) =>
+      trx
+        .insertInto('dependants')
+        .values({ guardian_id: guardianId, dependant_id: dependantId, relation })
+        .onConflict((oc) => oc.doNothing())
+        .execute(),
+  };
+}

@@ -1,0 +1,117 @@
+import { type Static, Type } from 'typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Sex = Type.Union([Type.Literal('male'), Type.Literal('female'), Type.Literal('other')]);
+
+/** National ID and phone are plain strings here; the service checks their format for precise error codes. */
+export const CreatePersonBody = Type.Object(
+  {
+    nationalId: Type.Optional(Type.String({ maxLength: 32 })),
+    phone: Type.Optional(Type.String({ maxLength: 32 })),
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    birthYear: Type.Optional(Type.Integer({ minimum: 1880, maximum: 2200 })),
+    birthDate: Type.Optional(Type.String({ format: 'date' })),
+    sex: Type.Optional(Sex),
+    unitCode: Type.String({ minLength: 1, maxLength: 20 }),
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+    householdId: Type.Optional(Type.String({ format: 'uuid' })),
+  },
+  { additionalProperties: false },
+);
+export type CreatePersonInput = Static<typeof CreatePersonBody>;
+
+export const UpdatePersonBody = Type.Object(
+  {
+    nationalId: Type.Optional(Nullable(Type.String({ maxLength: 32 }))),
+    phone: Type.Optional(Nullable(Type.String({ maxLength: 32 }))),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    birthYear: Type.Optional(Nullable(Type.Integer({ minimum: 1880, maximum: 2200 }))),
+    birthDate: Type.Optional(Nullable(Type.String({ format: 'date' }))),
+    sex: Type.Optional(Nullable(Sex)),
+    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    address: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+  },
+  { additionalProperties: false },
+);
+export type UpdatePersonInput = Static<typeof UpdatePersonBody>;
+
+export const PersonView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  nationalId: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  name: Type.String(),
+  birthYear: Nullable(Type.Integer()),
+  birthDate: Nullable(Type.String()),
+  sex: Nullable(Sex),
+  unitCode: Nullable(Type.String()),
+  unitName: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  householdId: Nullable(Type.String()),
+});
+export type PersonView = Static<typeof PersonView>;
+
+export const PersonIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const PeopleSearchQuery = Type.Object(
+  {
+    q: Type.String({ minLength: 2, maxLength: 120 }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateHouseholdBody = Type.Object(
+  {
+    unitCode: Type.String({ minLength: 1, maxLength: 20 }),
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+    memberIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const HouseholdView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  unitCode: Type.String(),
+  address: Nullable(Type.String()),
+  members: Type.Array(PersonView),
+});
+
+export const AddMemberBody = Type.Object(
+  { personId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+
+export const ProfileBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    nationalId: Type.Optional(Type.String({ maxLength: 32 })),
+    birthYear: Type.Optional(Type.Integer({ minimum: 1880, maximum: 2200 })),
+    sex: Type.Optional(Sex),
+    unitCode: Type.String({ minLength: 1, maxLength: 20 }),
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DependantBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 120 }),
+    relation: Type.Union(['child', 'parent', 'grandparent', 'spouse', 'sibling', 'other'].map((r) => Type.Literal(r))),
+    nationalId: Type.Optional(Type.String({ maxLength: 32 })),
+    phone: Type.Optional(Type.String({ maxLength: 32 })),
+    birthYear: Type.Optional(Type.Integer({ minimum: 1880, maximum: 2200 })),
+    sex: Type.Optional(Sex),
+    /** defaults to the guardian's unit */
+    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    address: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DependantView = Type.Intersect([PersonView, Type.Object({ relation: Type.String() })]);
+
+export const QrResponse = Type.Object({
+  /** the exact string to encode in the QR image */
+  qr: Type.String(),
+  personId: Type.String({ format: 'uuid' }),
+});

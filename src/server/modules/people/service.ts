@@ -1,0 +1,364 @@
+/**
+ * People and households. Staff register and look up people inside their jurisdiction (out-of-scope people
+ * are "not found"); every read and write of a person by staff is audited. Citizens manage their own profile
+ * and their dependants (children, elderly parents without phones), and get a signed personal QR.
+ */
+import type { Transaction } from 'kysely';
+import type { AppContext } from '../../context.ts';
+import type { DB } from '../../db/types.ts';
+import { type Actor, type CitizenActor, scopeFor } from '../../platform/access.ts';
+import { AppError } from '../../platform/errors.ts';
+import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { adminUnitsRepo } from '../admin-units/repo.ts';
+import { can, peopleActions } from './policy.ts';
+import { type PersonWithUnit, peopleRepo } from './repo.ts';
+import type { CreatePersonInput, PersonView, UpdatePersonInput } from './schemas.ts';
+
+/** QR payload of a person: `TV1.P.<personId>.<kid>.<signature>`; staff scanners verify it offline-safe. */
+export const PERSON_QR_PURPOSE = 'person-qr';
+
+export function toPersonView(p: PersonWithUnit): PersonView {
+  return {
+    id: p.id,
+    nationalId: p.national_id,
+    phone: p.phone,
+    name: p.name,
+    birthYear: p.birth_year,
+    birthDate: p.birth_date,
+    sex: p.sex,
+    unitCode: p.unit_code,
+    unitName: p.unit_name,
+    address: p.address,
+    householdId: p.household_id,
+  };
+}
+
+function checkNationalId(v: string | null | undefined): string | null | undefined {
+  if (v === undefined || v === null) return v;
+  const trimmed = v.trim();
+  if (!isNationalId(trimmed)) throw new AppError('INVALID_NATIONAL_ID', 400);
+  return trimmed;
+}
+
+function checkPhone(v: string | null | undefined): string | null | undefined {
+  if (v === undefined || v === null) return v;
+  const phone = normalizePhone(v);
+  if (!phone) throw new AppError('INVALID_PHONE', 400);
+  return phone;
+}
+
+export function peopleService(ctx: AppContext) {
+  const repo = peopleRepo(ctx.db);
+  const units = adminUnitsRepo(ctx.db);
+
+  async function unitOrThrow(code: string, trx?: Transaction<DB>) {
+    const unit = await units.findByCode(code, trx);
+    if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
+    return unit;
+  }
+
+  /** Loads a person the actor may act on; anything else is "not found" (hides whether the id exists). */
+  async function loadAuthorized(
+    actor: Actor,
+    id: string,
+    action: 'people.read' | 'people.update',
+    trx?: Transaction<DB>,
+  ) {
+    const person = await repo.findById(id, trx);
+    if (!person) throw new AppError('PERSON_NOT_FOUND', 404);
+    const guardianIds = actor.kind === 'citizen' ? await repo.guardianIds(id, trx) : [];
+    if (!can(actor, action, { id, unitPath: person.unit_path, guardianIds })) {
+      if (
+        actor.kind === 'staff' &&
+        !peopleActions[action].some((r) => actor.grants.some((g) => g.role === r || g.role === 'admin'))
+      ) {
+        throw new AppError('FORBIDDEN', 403);
+      }
+      // not awaited: the caller may hold a transaction, and the denial is logged whether or not it commits
+      ctx.audit
+        .record({ actor, action, resourceType: 'person', resourceId: id, outcome: 'denied' })
+        .catch((err) => ctx.log.error({ err }, 'audit failed'));
+      throw new AppError('PERSON_NOT_FOUND', 404);
+    }
+    return person;
+  }
+
+  /** Rejects a new national ID already used by someone else (409 with that person's id for staff). */
+  async function assertNewNationalId(
+    actor: Actor,
+    nationalId: string | null | undefined,
+    trx: Transaction<DB>,
+    selfId?: string,
+  ) {
+    if (!nationalId) return;
+    const existing = await repo.findByNationalId(nationalId, trx);
+    if (existing && existing.id !== selfId) {
+      throw actor.kind === 'staff'
+        ? new AppError('PERSON_EXISTS', 409, { existingId: existing.id }, {}, { id: existing.id })
+        : new AppError('PERSON_EXISTS', 409);
+    }
+  }
+
+  return {
+    loadAuthorized,
+
+    async create(actor: Actor, input: CreatePersonInput, trx: Transaction<DB>): Promise<{ id: string }> {
+      const nationalId = checkNationalId(input.nationalId);
+      const phone = checkPhone(input.phone);
+      if (!nationalId && !phone) throw new AppError('PERSON_IDENTIFIER_REQUIRED', 400);
+      const unit = await unitOrThrow(input.unitCode, trx);
+      if (!can(actor, 'people.create', { id: '', unitPath: unit.path })) throw new AppError('FORBIDDEN', 403);
+      await assertNewNationalId(actor, nationalId, trx);
+      if (!nationalId && phone) {
+        const same = await repo.findByPhoneAndName(phone, input.name.trim(), trx);
+        if (same) throw new AppError('PERSON_EXISTS', 409, { existingId: same.id }, {}, { id: same.id });
+      }
+      if (input.householdId) {
+        const household = await repo.findHousehold(input.householdId, trx);
+        if (!household || !can(actor, 'people.create', { id: '', unitPath: household.unit_path })) {
+          throw new AppError('HOUSEHOLD_NOT_FOUND', 404);
+        }
+      }
+      const { id } = await repo.create(trx, {
+        national_id: nationalId ?? null,
+        phone: phone ?? null,
+        name: input.name.trim(),
+        birth_year: input.birthYear ?? null,
+        birth_date: input.birthDate ?? null,
+        sex: input.sex ?? null,
+        unit_code: unit.code,
+        address: input.address ?? null,
+        household_id: input.householdId ?? null,
+      });
+      await ctx.audit.append(trx, {
+        actor,
+        action: 'people.create',
+        resourceType: 'person',
+        resourceId: id,
+        unitCode: unit.code,
+      });
+      return { id };
+    },
+
+    async get(actor: Actor, id: string): Promise<PersonView> {
+      const person = await loadAuthorized(actor, id, 'people.read');
+      if (actor.kind === 'staff') {
+        await ctx.audit.record({
+          actor,
+          action: 'people.read',
+          resourceType: 'person',
+          resourceId: id,
+          unitCode: person.unit_code,
+        });
+      }
+      return toPersonView(person);
+    },
+
+    async update(actor: Actor, id: string, input: UpdatePersonInput): Promise<PersonView> {
+      return ctx.db.transaction().execute(async (trx) => {
+        await loadAuthorized(actor, id, 'people.update', trx);
+        const nationalId = checkNationalId(input.nationalId);
+        const phone = checkPhone(input.phone);
+        let unitCode: string | undefined;
+        if (input.unitCode !== undefined) {
+          const unit = await unitOrThrow(input.unitCode, trx);
+          // moving someone requires authority over the destination too
+          if (!can(actor, 'people.update', { id, unitPath: unit.path })) throw new AppError('FORBIDDEN', 403);
+          unitCode = unit.code;
+        }
+        await assertNewNationalId(actor, nationalId, trx, id);
+        await repo.update(trx, id, {
+          ...(nationalId !== undefined ? { national_id: nationalId } : {}),
+          ...(phone !== undefined ? { phone } : {}),
+          ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+          ...(input.birthYear !== undefined ? { birth_year: input.birthYear } : {}),
+          ...(input.birthDate !== undefined ? { birth_date: input.birthDate } : {}),
+          ...(input.sex !== undefined ? { sex: input.sex } : {}),
+          ...(unitCode !== undefined ? { unit_code: unitCode } : {}),
+          ...(input.address !== undefined ? { address: input.address } : {}),
+        });
+        const updated = await repo.findById(id, trx);
+        if (!updated) throw new AppError('PERSON_NOT_FOUND', 404);
+        if (actor.kind === 'staff') {
+          await ctx.audit.append(trx, {
+            actor,
+            action: 'people.update',
+            resourceType: 'person',
+            resourceId: id,
+            unitCode: updated.unit_code,
+          });
+        }
+        return toPersonView(updated);
+      });
+    },
+
+    async search(actor: Actor, q: string, limit: number): Promise<PersonView[]> {
+      if (actor.kind !== 'staff' && actor.kind !== 'system') throw new AppError('FORBIDDEN', 403);
+      const scope = scopeFor(actor, peopleActions['people.read']);
+      if (scope !== 'all' && scope.length === 0) throw new AppError('FORBIDDEN', 403);
+      const text = q.trim();
+      const term = isNationalId(text)
+        ? { nationalId: text }
+        : normalizePhone(text)
+          ? { phone: normalizePhone(text) as string }
+          : { name: text };
+      const rows = await repo.search(scope, term, limit);
+      await ctx.audit.record({
+        actor,
+        action: 'people.search',
+        resourceType: 'person',
+        details: { results: rows.length, by: Object.keys(term)[0] ?? '' },
+      });
+      return rows.map(toPersonView);
+    },
+
+    async createHousehold(
+      actor: Actor,
+      input: { unitCode: string; address?: string | undefined; memberIds?: string[] | undefined },
+    ) {
+      const unit = await unitOrThrow(input.unitCode);
+      if (!can(actor, 'households.manage', { id: '', unitPath: unit.path })) throw new AppError('FORBIDDEN', 403);
+      return ctx.db.transaction().execute(async (trx) => {
+        const { id } = await repo.createHousehold(trx, unit.code, input.address ?? null);
+        const members = input.memberIds ?? [];
+        for (const m of members)
+          await loadAuthorized(actor, m, 'people.update', trx).catch(() => {
+            throw new AppError('PERSON_NOT_FOUND', 404, { personId: m });
+          });
+        if (members.length > 0) await repo.setHousehold(trx, members, id);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'households.create',
+          resourceType: 'household',
+          resourceId: id,
+          unitCode: unit.code,
+          details: { members: members.length },
+        });
+        return { id };
+      });
+    },
+
+    async addHouseholdMember(actor: Actor, householdId: string, personId: string) {
+      await ctx.db.transaction().execute(async (trx) => {
+        const household = await repo.findHousehold(householdId, trx);
+        if (!household || !can(actor, 'households.manage', { id: '', unitPath: household.unit_path }))
+          throw new AppError('HOUSEHOLD_NOT_FOUND', 404);
+        await loadAuthorized(actor, personId, 'people.update', trx);
+        await repo.setHousehold(trx, [personId], householdId);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'households.addMember',
+          resourceType: 'household',
+          resourceId: householdId,
+          unitCode: household.unit_code,
+          details: { personId },
+        });
+      });
+    },
+
+    async getHousehold(actor: Actor, id: string) {
+      const household = await repo.findHousehold(id);
+      if (!household || !can(actor, 'people.read', { id: '', unitPath: household.unit_path }))
+        throw new AppError('HOUSEHOLD_NOT_FOUND', 404);
+      const members = await repo.householdMembers(id);
+      await ctx.audit.record({
+        actor,
+        action: 'households.read',
+        resourceType: 'household',
+        resourceId: id,
+        unitCode: household.unit_code,
+      });
+      return {
+        id: household.id,
+        unitCode: household.unit_code,
+        address: household.address,
+        members: members.map(toPersonView),
+      };
+    },
+
+    // --- citizens ---
+
+    async myProfile(actor: CitizenActor): Promise<PersonView> {
+      const person = await repo.findById(actor.personId);
+      if (!person) throw new AppError('PERSON_NOT_FOUND', 404);
+      return toPersonView(person);
+    },
+
+    async updateMyProfile(
+      actor: CitizenActor,
+      input: {
+        name: string;
+        nationalId?: string | undefined;
+        birthYear?: number | undefined;
+        sex?: 'male' | 'female' | 'other' | undefined;
+        unitCode: string;
+        address?: string | undefined;
+      },
+    ): Promise<PersonView> {
+      const nationalId = checkNationalId(input.nationalId);
+      const unit = await unitOrThrow(input.unitCode);
+      return ctx.db.transaction().execute(async (trx) => {
+        await assertNewNationalId(actor, nationalId, trx, actor.personId);
+        await repo.update(trx, actor.personId, {
+          name: input.name.trim(),
+          unit_code: unit.code,
+          ...(nationalId !== undefined ? { national_id: nationalId } : {}),
+          ...(input.birthYear !== undefined ? { birth_year: input.birthYear } : {}),
+          ...(input.sex !== undefined ? { sex: input.sex } : {}),
+          ...(input.address !== undefined ? { address: input.address } : {}),
+        });
+        const person = await repo.findById(actor.personId, trx);
+        if (!person) throw new AppError('PERSON_NOT_FOUND', 404);
+        return toPersonView(person);
+      });
+    },
+
+    async myDependants(actor: CitizenActor) {
+      const rows = await repo.dependantsOf(actor.personId);
+      return rows.map((r) => ({ ...toPersonView(r), relation: r.relation }));
+    },
+
+    async addDependant(
+      actor: CitizenActor,
+      input: {
+        name: string;
+        relation: string;
+        nationalId?: string | undefined;
+        phone?: string | undefined;
+        birthYear?: number | undefined;
+        sex?: 'male' | 'female' | 'other' | undefined;
+        unitCode?: string | undefined;
+        address?: string | undefined;
+      },
+    ): Promise<{ id: string }> {
+      const nationalId = checkNationalId(input.nationalId);
+      const phone = checkPhone(input.phone);
+      const self = await repo.findById(actor.personId);
+      const unitCode = input.unitCode ?? self?.unit_code ?? null;
+      if (unitCode) await unitOrThrow(unitCode);
+      return ctx.db.transaction().execute(async (trx) => {
+        // an existing national ID is not linked: that would let anyone claim someone else's record
+        await assertNewNationalId(actor, nationalId, trx);
+        const { id } = await repo.create(trx, {
+          national_id: nationalId ?? null,
+          phone: phone ?? null,
+          name: input.name.trim(),
+          birth_year: input.birthYear ?? null,
+          sex: input.sex ?? null,
+          unit_code: unitCode,
+          address: input.address ?? self?.address ?? null,
+          household_id: self?.household_id ?? null,
+        });
+        await repo.addDependant(trx, actor.personId, id, input.relation);
+        return { id };
+      });
+    },
+
+    /** The signed personal QR for the citizen or one of their dependants. */
+    async personQr(actor: CitizenActor, personId: string = actor.personId): Promise<{ qr: string; personId: string }> {
+      if (personId !== actor.personId) await loadAuthorized(actor, personId, 'people.read');
+      const { kid, signature } = await ctx.keys.sign(PERSON_QR_PURPOSE, `P.${personId}`);
+      return { qr: `TV1.P.${personId}.${kid}.${signature}`, personId };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** /api/v1/staff: staff account management (admins, within their scope). */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { errors, requireStaff } from '../../platform/http.ts';
+import { AddGrantBody, CreateStaffBody, SetDisabledBody, StaffIdParams, StaffListItem } from './schemas.ts';
+import { staffService } from './service.ts';
+
+export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (plain) => {
+    const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+    const service = staffService(ctx);
+    const tags = ['staff'];
+
+    app.get(
+      '/staff',
+      { schema: { tags, response: { 200: Type.Array(StaffListItem), ...errors(401, 403) } } },
+      async (req) => service.list(requireStaff(req)),
+    );
+
+    app.post(
+      '/staff',
+      {
+        schema: {
+          tags,
+          body: CreateStaffBody,
+          response: { 201: Type.Object({ id: Type.String({ format: 'uuid' }) }), ...errors(400, 401, 403, 409) },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await service.create(requireStaff(req), req.body)),
+    );
+
+    app.post(
+      '/staff/:id/grants',
+      {
+        schema: {
+          tags,
+          params: StaffIdParams,
+          body: AddGrantBody,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await service.addGrant(requireStaff(req), req.params.id, req.body);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.put(
+      '/staff/:id/disabled',
+      {
+        schema: {
+          tags,
+          params: StaffIdParams,
+          body: SetDisabledBody,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await service.setDisabled(requireStaff(req), req.params.id, req.body.disabled);
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}

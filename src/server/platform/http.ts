@@ -1,0 +1,53 @@
+/**
+ * Request-level helpers shared by every module's routes: who is calling, and the error schema that every
+ * route lists for its 4xx responses.
+ */
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Actor, CitizenActor, StaffActor } from './access.ts';
+import { AppError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | undefined;
+    /** Why a presented token did not authenticate. */
+    authProblem: 'expired' | 'invalid' | undefined;
+  }
+}
+
+export function requireActor(req: FastifyRequest): StaffActor | CitizenActor {
+  const actor = req.actor;
+  if (actor && actor.kind !== 'system') return actor;
+  throw new AppError(req.authProblem === 'expired' ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED', 401);
+}
+
+export function requireStaff(req: FastifyRequest): StaffActor {
+  const actor = requireActor(req);
+  if (actor.kind !== 'staff') throw new AppError('FORBIDDEN', 403);
+  return actor;
+}
+
+export function requireCitizen(req: FastifyRequest): CitizenActor {
+  const actor = requireActor(req);
+  if (actor.kind !== 'citizen') throw new AppError('FORBIDDEN', 403);
+  return actor;
+}
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      messageVi: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'Error' },
+);
+
+/** The error responses a route can give, for its response schema. */
+export function errors(...statuses: number[]): Record<number, typeof ErrorSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorSchema]));
+}
+
+export const SESSION_COOKIE = 'tv_session';

@@ -1,0 +1,178 @@
+/**
+ * Job queue and transactional outbox on PostgreSQL. `enqueue(trx, …)` writes the job in the caller's
+ * transaction, so an event exists exactly when the change that caused it committed — never lost between a
+ * commit and a notification. Workers claim due jobs with `FOR UPDATE SKIP LOCKED` (many workers, no double
+ * processing), retry failures with exponential backoff up to `max_attempts`, and re-queue jobs whose worker
+ * died mid-run after a lease timeout. Delivery is at-least-once: handlers must be idempotent.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { DB } from '../db/types.ts';
+
+export type JobHandler = (payload: Record<string, unknown>, job: { id: number; attempts: number }) => Promise<void>;
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export interface Jobs {
+  enqueue(trx: Transaction<DB> | Kysely<DB>, topic: string, payload: object, options?: EnqueueOptions): Promise<number>;
+  register(topic: string, handler: JobHandler): void;
+  /** Claims and runs due jobs until none are left; returns how many ran. Used by the worker loop and tests. */
+  drain(): Promise<number>;
+  /** Starts polling (role worker/all). */
+  start(): void;
+  /** Nudges a running worker to look now instead of at its next poll. */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export interface JobsOptions {
+  pollMs?: number;
+  batchSize?: number;
+  leaseSeconds?: number;
+}
+
+export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {}): Jobs {
+  const handlers = new Map<string, JobHandler>();
+  const pollMs = options.pollMs ?? 500;
+  const batchSize = options.batchSize ?? 20;
+  const leaseSeconds = options.leaseSeconds ?? 300;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let loop: Promise<void> | undefined;
+  let wakeRequested = false;
+  let lastReap = 0;
+
+  async function claim() {
+    const now = Date.now();
+    if (now - lastReap > 30_000) {
+      lastReap = now;
+      // a worker that died mid-job leaves it 'running'; give it back after the lease
+      await db
+        .updateTable('jobs')
+        .set({ status: 'pending', locked_at: null })
+        .where('status', '=', 'running')
+        .where('locked_at', '<', sql<Date>`now() - make_interval(secs => ${leaseSeconds})`)
+        .execute();
+    }
+    return db
+      .updateTable('jobs')
+      .set({ status: 'running', locked_at: sql`now()`, attempts: sql`attempts + 1` })
+      .where(
+        'id',
+        'in',
+        db
+          .selectFrom('jobs')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('run_at', '<=', sql<Date>`now()`)
+          .orderBy('run_at')
+          .limit(batchSize)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returning(['id', 'topic', 'payload', 'attempts', 'max_attempts'])
+      .execute();
+  }
+
+  async function runJob(job: Awaited<ReturnType<typeof claim>>[number]): Promise<void> {
+    const handler = handlers.get(job.topic);
+    try {
+      if (!handler) throw new Error(`no handler for topic ${job.topic}`);
+      await handler(job.payload as Record<string, unknown>, { id: job.id, attempts: job.attempts });
+      await db
+        .updateTable('jobs')
+        .set({ status: 'done', done_at: sql`now()`, locked_at: null })
+        .where('id', '=', job.id)
+        .execute();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const final = job.attempts >= job.max_attempts;
+      const backoffSeconds = Math.min(3600, 2 ** job.attempts);
+      log.warn({ jobId: job.id, topic: job.topic, attempts: job.attempts, final }, 'job failed');
+      await db
+        .updateTable('jobs')
+        .set({
+          status: final ? 'failed' : 'pending',
+          last_error: message.slice(0, 2000),
+          locked_at: null,
+          run_at: sql`now() + make_interval(secs => ${backoffSeconds})`,
+        })
+        .where('id', '=', job.id)
+        .execute();
+    }
+  }
+
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const jobs = await claim();
+      if (jobs.length === 0) return total;
+      for (const job of jobs) await runJob(job);
+      total += jobs.length;
+    }
+  }
+
+  let active = false;
+
+  function schedule(delay: number) {
+    if (!running) return;
+    timer = setTimeout(tick, delay);
+  }
+
+  function tick() {
+    timer = undefined;
+    active = true;
+    wakeRequested = false;
+    loop = drain()
+      .then(
+        () => undefined,
+        (err) => log.error({ err }, 'job loop error'),
+      )
+      .finally(() => {
+        active = false;
+        schedule(wakeRequested ? 0 : pollMs);
+      });
+  }
+
+  return {
+    async enqueue(trx, topic, payload, opts = {}) {
+      const row = await trx
+        .insertInto('jobs')
+        .values({
+          topic,
+          payload: JSON.stringify(payload),
+          ...(opts.runAt ? { run_at: opts.runAt } : {}),
+          ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+    register(topic, handler) {
+      handlers.set(topic, handler);
+    },
+    drain,
+    start() {
+      if (running) return;
+      running = true;
+      schedule(0);
+    },
+    wake() {
+      if (!running) return;
+      if (active) {
+        wakeRequested = true;
+      } else if (timer) {
+        clearTimeout(timer);
+        schedule(0);
+      }
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Human messages for every error code, Vietnamese first and English second. The code is the contract;
+ * messages may be reworded freely. `{name}` placeholders are filled from the error's params.
+ */
+export const errorMessages = {
+  VALIDATION_FAILED: { vi: 'Dữ liệu gửi lên không hợp lệ.', en: 'The request data is invalid.' },
+  INVALID_JSON: { vi: 'Nội dung không phải JSON hợp lệ.', en: 'The request body is not valid JSON.' },
+  BODY_TOO_LARGE: { vi: 'Nội dung gửi lên quá lớn.', en: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { vi: 'Định dạng nội dung không được hỗ trợ.', en: 'Unsupported content type.' },
+  NOT_FOUND: { vi: 'Không tìm thấy.', en: 'Not found.' },
+  ROUTE_NOT_FOUND: { vi: 'Không có đường dẫn này.', en: 'No such route.' },
+  METHOD_NOT_ALLOWED: { vi: 'Phương thức không được phép.', en: 'Method not allowed.' },
+  UNAUTHENTICATED: { vi: 'Bạn cần đăng nhập.', en: 'You need to sign in.' },
+  SESSION_EXPIRED: {
+    vi: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.',
+    en: 'Your session has expired; sign in again.',
+  },
+  FORBIDDEN: { vi: 'Bạn không có quyền thực hiện thao tác này.', en: 'You are not allowed to do this.' },
+  RATE_LIMITED: { vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau.', en: 'Too many requests; try again later.' },
+  INTERNAL: { vi: 'Lỗi hệ thống, vui lòng thử lại sau.', en: 'Internal error; please try again later.' },
+  NOT_READY: { vi: 'Hệ thống chưa sẵn sàng.', en: 'The service is not ready.' },
+  INVALID_PHONE: { vi: 'Số điện thoại không hợp lệ.', en: 'Invalid phone number.' },
+  INVALID_NATIONAL_ID: { vi: 'Số CCCD phải gồm đúng 12 chữ số.', en: 'The national ID must be exactly 12 digits.' },
+  OTP_INVALID: { vi: 'Mã xác thực không đúng.', en: 'The one-time code is wrong.' },
+  OTP_EXPIRED: {
+    vi: 'Mã xác thực đã hết hạn, vui lòng lấy mã mới.',
+    en: 'The one-time code has expired; request a new one.',
+  },
+  OTP_LOCKED: {
+    vi: 'Nhập sai quá nhiều lần, vui lòng thử lại sau {minutes} phút.',
+    en: 'Too many wrong codes; try again in {minutes} minutes.',
+  },
+  OTP_TOO_MANY_SENDS: { vi: 'Đã gửi quá nhiều mã, vui lòng thử lại sau.', en: 'Too many codes sent; try again later.' },
+  INVALID_CREDENTIALS: { vi: 'Tên đăng nhập hoặc mật khẩu không đúng.', en: 'Wrong username or password.' },
+  ACCOUNT_LOCKED: {
+    vi: 'Tài khoản tạm khóa do đăng nhập sai nhiều lần.',
+    en: 'The account is temporarily locked after repeated failed sign-ins.',
+  },
+  TOTP_REQUIRED: { vi: 'Cần mã xác thực hai lớp (TOTP).', en: 'A two-factor (TOTP) code is required.' },
+  TOTP_INVALID: { vi: 'Mã xác thực hai lớp không đúng.', en: 'The two-factor code is wrong.' },
+  WEAK_PASSWORD: {
+    vi: 'Mật khẩu phải dài ít nhất 12 ký tự.',
+    en: 'The password must be at least 12 characters long.',
+  },
+  USERNAME_TAKEN: { vi: 'Tên đăng nhập đã được dùng.', en: 'This username is taken.' },
+  UNKNOWN_ROLE: { vi: 'Vai trò không hợp lệ.', en: 'Unknown role.' },
+  UNIT_NOT_FOUND: { vi: 'Không tìm thấy đơn vị hành chính.', en: 'Administrative unit not found.' },
+  UNIT_NOT_COMMUNE: {
+    vi: 'Thôn/ấp/tổ dân phố chỉ được tạo trong một xã/phường/thị trấn.',
+    en: 'Hamlets can only be created inside a commune.',
+  },
+  UNIT_CODE_TAKEN: { vi: 'Mã đơn vị đã tồn tại.', en: 'This unit code already exists.' },
+  PERSON_NOT_FOUND: { vi: 'Không tìm thấy người này.', en: 'Person not found.' },
+  PERSON_EXISTS: {
+    vi: 'Đã có người với số CCCD này.',
+    en: 'A person with this national ID already exists.',
+  },
+  PERSON_IDENTIFIER_REQUIRED: {
+    vi: 'Cần số CCCD hoặc số điện thoại.',
+    en: 'A national ID or a phone number is required.',
+  },
+  HOUSEHOLD_NOT_FOUND: { vi: 'Không tìm thấy hộ gia đình.', en: 'Household not found.' },
+  STAFF_NOT_FOUND: { vi: 'Không tìm thấy cán bộ.', en: 'Staff user not found.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    vi: 'Khóa Idempotency-Key đã được dùng cho một yêu cầu khác.',
+    en: 'This Idempotency-Key was already used for a different request.',
+  },
+  IDEMPOTENCY_KEY_INVALID: {
+    vi: 'Idempotency-Key phải dài 8–128 ký tự (chữ, số, -, _).',
+    en: 'Idempotency-Key must be 8–128 characters of letters, digits, - and _.',
+  },
+  DEV_ONLY: {
+    vi: 'Chức năng này chỉ có khi dùng bộ gửi tin giả lập.',
+    en: 'This is only available with the fake notification adapters.',
+  },
+} as const satisfies Record<string, { vi: string; en: string }>;
+
+export type ErrorCode = keyof typeof errorMessages;
+
+/** Fills `{name}` placeholders. */
+export function formatMessage(template: string, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
+}

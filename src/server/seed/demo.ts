@@ -1,0 +1,304 @@
+/**
+ * `truyvet seed-demo`: a deterministic synthetic province on real administrative units — Đồng Nai (75),
+ * its 11 districts and 170 communes — with hamlets, households, people, and one staff account per role.
+ * People and households come from a seeded PRNG (same data on every machine); staff passwords are random
+ * and printed once. Scales with --people for benchmarks.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import type { AppContext } from '../context.ts';
+import type { NewPerson } from '../db/types.ts';
+import { adminUnitsService } from '../modules/admin-units/service.ts';
+import type { StaffRole } from '../platform/access.ts';
+import { foldDiacritics } from '../platform/formats.ts';
+import { generatePassword, hashPassword } from '../platform/passwords.ts';
+import { seededRandom } from './random.ts';
+
+export const DEMO_PROVINCE = '75';
+export const UNITS_CSV = fileURLToPath(new URL('../../../assets/vn-admin/units.csv', import.meta.url));
+
+const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+];
+const MIDDLE_M = ['Văn', 'Hữu', 'Đức', 'Minh', 'Quốc', 'Thành', 'Công', 'Gia'];
+const MIDDLE_F = ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Kim', 'Mỹ', 'Bảo', 'Diệu'];
+const GIVEN_M = [
+  'An',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Hải',
+  'Hùng',
+  'Khang',
+  'Long',
+  'Nam',
+  'Phúc',
+  'Quang',
+  'Sơn',
+  'Tài',
+  'Thắng',
+  'Trung',
+  'Việt',
+];
+const GIVEN_F = [
+  'Anh',
+  'Chi',
+  'Dung',
+  'Hà',
+  'Hạnh',
+  'Hoa',
+  'Hương',
+  'Lan',
+  'Linh',
+  'Mai',
+  'Ngân',
+  'Nhung',
+  'Phương',
+  'Thảo',
+  'Trang',
+  'Yến',
+];
+const STREETS = [
+  'Nguyễn Ái Quốc',
+  'Phạm Văn Thuận',
+  'Đồng Khởi',
+  'Võ Thị Sáu',
+  'Hà Huy Giáp',
+  'Lê Duẩn',
+  'Hùng Vương',
+  'Trần Phú',
+  'Cách Mạng Tháng Tám',
+];
+const HAMLETS = ['Thôn', 'Ấp', 'Tổ dân phố', 'Khu phố'] as const;
+
+export interface SeedOptions {
+  people?: number;
+  seed?: number;
+  /** write progress lines */
+  log?: (line: string) => void;
+}
+
+export interface SeedResult {
+  people: number;
+  households: number;
+  staff: Array<{ username: string; role: StaffRole; unitCode: string | null; password: string }>;
+}
+
+/** True when the demo has not been seeded yet (no demo staff). */
+export async function isDemoSeeded(ctx: AppContext): Promise<boolean> {
+  const row = await ctx.db
+    .selectFrom('staff_users')
+    .select('id')
+    .where('username', '=', 'admin.dongnai')
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/** Imports the bundled units CSV when the tree is empty. */
+export async function ensureUnits(ctx: AppContext): Promise<void> {
+  const service = adminUnitsService(ctx);
+  if ((await service.count()) === 0) await service.importCsv(readFileSync(UNITS_CSV, 'utf8'));
+}
+
+export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Promise<SeedResult> {
+  const log = options.log ?? (() => {});
+  const rnd = seededRandom(options.seed ?? 2021);
+  const peopleTarget = options.people ?? 2000;
+  await ensureUnits(ctx);
+  log('admin units ready');
+
+  const districts = await ctx.db
+    .selectFrom('admin_units')
+    .select(['code', 'name'])
+    .where('parent_code', '=', DEMO_PROVINCE)
+    .orderBy('code')
+    .execute();
+  const communes = await ctx.db
+    .selectFrom('admin_units')
+    .select(['code', 'name', 'path', 'parent_code'])
+    .where('path', 'like', `${DEMO_PROVINCE}.%`)
+    .where('level', '=', 3)
+    .where('is_hamlet', '=', false)
+    .orderBy('code')
+    .execute();
+  if (communes.length === 0) throw new Error('Đồng Nai communes are missing from the units table');
+
+  // hamlets: 3–6 per commune, named like the real ones (Ấp 1, Khu phố 2, …)
+  const existingHamlets = await ctx.db
+    .selectFrom('admin_units')
+    .select('code')
+    .where('is_hamlet', '=', true)
+    .where('path', 'like', `${DEMO_PROVINCE}.%`)
+    .limit(1)
+    .execute();
+  if (existingHamlets.length === 0) {
+    const rows = communes.flatMap((c) => {
+      const type = rnd.pick(HAMLETS);
+      return Array.from({ length: rnd.int(3, 6) }, (_, i) => {
+        const code = `${c.code}-${String(i + 1).padStart(2, '0')}`;
+        const name = `${type} ${i + 1}`;
+        return {
+          code,
+          parent_code: c.code,
+          level: 4,
+          type,
+          name,
+          name_search: foldDiacritics(name),
+          path: `${c.path}${code}.`,
+          is_hamlet: true,
+        };
+      });
+    });
+    for (let i = 0; i < rows.length; i += 1000)
+      await ctx.db
+        .insertInto('admin_units')
+        .values(rows.slice(i, i + 1000))
+        .execute();
+    log(`${rows.length} hamlets`);
+  }
+  const hamlets = await ctx.db
+    .selectFrom('admin_units')
+    .select(['code', 'parent_code'])
+    .where('is_hamlet', '=', true)
+    .where('path', 'like', `${DEMO_PROVINCE}.%`)
+    .execute();
+  const hamletsByCommune = new Map<string, string[]>();
+  for (const h of hamlets)
+    hamletsByCommune.set(h.parent_code ?? '', [...(hamletsByCommune.get(h.parent_code ?? '') ?? []), h.code]);
+
+  // households and people
+  let people = 0;
+  let households = 0;
+  let serial = 0;
+  while (people < peopleTarget) {
+    const batchPeople: NewPerson[] = [];
+    const batchHouseholds: Array<{ id: string; unit_code: string; address: string }> = [];
+    while (batchPeople.length < 5000 && people + batchPeople.length < peopleTarget) {
+      const commune = rnd.pick(communes);
+      const unit = rnd.pick(hamletsByCommune.get(commune.code) ?? [commune.code]);
+      const address = `${rnd.int(1, 350)} ${rnd.pick(STREETS)}`;
+      const householdId = uuidFrom(rnd.next, rnd.next);
+      batchHouseholds.push({ id: householdId, unit_code: unit, address });
+      const family = rnd.pick(FAMILY);
+      const size = Math.min(rnd.int(1, 6), peopleTarget - people - batchPeople.length);
+      for (let m = 0; m < size; m++) {
+        serial++;
+        const female = rnd.chance(0.5);
+        const birthYear = m < 2 ? rnd.int(1945, 2000) : rnd.int(2001, 2024);
+        const hasPhone = birthYear < 2010 && rnd.chance(0.9);
+        // CCCD: province of birth (075), sex+century digit, 2-digit year, 6-digit serial — synthetic, unique
+        const centuryDigit = (birthYear >= 2000 ? 2 : 0) + (female ? 1 : 0);
+        const nationalId =
+          birthYear < 2012
+            ? `075${centuryDigit}${String(birthYear % 100).padStart(2, '0')}${String(serial).padStart(6, '0')}`
+            : null;
+        batchPeople.push({
+          national_id: nationalId,
+          phone: hasPhone ? `+849${String(10_000_000 + serial).slice(-8)}` : null,
+          name: `${family} ${rnd.pick(female ? MIDDLE_F : MIDDLE_M)} ${rnd.pick(female ? GIVEN_F : GIVEN_M)}`,
+          birth_year: birthYear,
+          sex: female ? 'female' : 'male',
+          unit_code: unit,
+          address,
+          household_id: householdId,
+        });
+      }
+    }
+    await ctx.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < batchHouseholds.length; i += 2000)
+        await trx
+          .insertInto('households')
+          .values(batchHouseholds.slice(i, i + 2000))
+          .execute();
+      for (let i = 0; i < batchPeople.length; i += 2000)
+        await trx
+          .insertInto('people')
+          .values(batchPeople.slice(i, i + 2000))
+          .execute();
+    });
+    people += batchPeople.length;
+    households += batchHouseholds.length;
+    if (peopleTarget >= 50_000) log(`${people} people`);
+  }
+  log(`${people} people in ${households} households`);
+
+  // one account per role, scoped the way a province would staff them
+  const bienHoa = districts.find((d) => d.code === '731')?.code ?? districts[0]?.code ?? DEMO_PROVINCE;
+  const firstCommune = communes.find((c) => c.parent_code === bienHoa)?.code ?? communes[0]?.code ?? bienHoa;
+  const plan: Array<{ username: string; role: StaffRole; unitCode: string; displayName: string }> = [
+    { username: 'admin.dongnai', role: 'admin', unitCode: DEMO_PROVINCE, displayName: 'Quản trị tỉnh Đồng Nai' },
+    { username: 'leader.dongnai', role: 'leader', unitCode: DEMO_PROVINCE, displayName: 'Ban Chỉ đạo tỉnh' },
+    { username: 'tracer.dongnai', role: 'tracer', unitCode: DEMO_PROVINCE, displayName: 'CDC Đồng Nai — truy vết' },
+    { username: 'lab.dongnai', role: 'lab', unitCode: DEMO_PROVINCE, displayName: 'Phòng xét nghiệm CDC' },
+    { username: 'hotline.dongnai', role: 'hotline_operator', unitCode: DEMO_PROVINCE, displayName: 'Tổng đài hỗ trợ' },
+    {
+      username: 'quarantine.dongnai',
+      role: 'quarantine_officer',
+      unitCode: DEMO_PROVINCE,
+      displayName: 'Quản lý cách ly',
+    },
+    { username: 'health.bienhoa', role: 'health_worker', unitCode: bienHoa, displayName: 'Trung tâm Y tế Biên Hòa' },
+    { username: 'vaccinator.bienhoa', role: 'vaccinator', unitCode: bienHoa, displayName: 'Đội tiêm chủng Biên Hòa' },
+    { username: 'welfare.bienhoa', role: 'welfare_officer', unitCode: bienHoa, displayName: 'Phòng LĐ-TB&XH Biên Hòa' },
+    { username: 'health.commune', role: 'health_worker', unitCode: firstCommune, displayName: 'Trạm Y tế xã/phường' },
+    { username: 'venue.commune', role: 'venue_manager', unitCode: firstCommune, displayName: 'Quản lý địa điểm' },
+  ];
+  const staff: SeedResult['staff'] = [];
+  for (const s of plan) {
+    const exists = await ctx.db
+      .selectFrom('staff_users')
+      .select('id')
+      .where('username', '=', s.username)
+      .executeTakeFirst();
+    if (exists) continue;
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password);
+    await ctx.db.transaction().execute(async (trx) => {
+      const user = await trx
+        .insertInto('staff_users')
+        .values({ username: s.username, display_name: s.displayName, password_hash: passwordHash })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx.insertInto('staff_grants').values({ user_id: user.id, role: s.role, unit_code: s.unitCode }).execute();
+      await ctx.audit.append(trx, {
+        actor: { kind: 'system', name: 'seed-demo' },
+        action: 'staff.create',
+        resourceType: 'staff_user',
+        resourceId: user.id,
+        unitCode: s.unitCode,
+        details: { role: s.role },
+      });
+    });
+    staff.push({ username: s.username, role: s.role, unitCode: s.unitCode, password });
+  }
+  await sql`analyze`.execute(ctx.db);
+  return { people, households, staff };
+}
+
+/** A v4-shaped UUID from the seeded PRNG (deterministic ids keep the demo reproducible). */
+function uuidFrom(a: () => number, b: () => number): string {
+  const hex = (n: number, len: number) =>
+    Math.floor(n * 16 ** len)
+      .toString(16)
+      .padStart(len, '0');
+  const x = hex(a(), 8);
+  const y = hex(b(), 12);
+  const z = hex(a(), 8);
+  return `${x}-${y.slice(0, 4)}-4${y.slice(4, 7)}-a${y.slice(7, 10)}-${y.slice(10, 12)}${z}${hex(b(), 2)}`;
+}

@@ -1,0 +1,156 @@
+/**
+ * Test harness: a real app on a fresh, isolated database per test file.
+ * - default: PGlite in memory;
+ * - TEST_DATABASE_URL=postgres://…/db: a new database `tv_test_<random>` created on that server and dropped after.
+ * Units are the real CSV from ../shared/data (Đồng Nai and its neighbours are enough for most tests).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type App, buildApp } from '../src/server/app.ts';
+import { type Config, loadConfig } from '../src/server/config.ts';
+import { type AppContext, createContext } from '../src/server/context.ts';
+import { openDatabase } from '../src/server/db/database.ts';
+import { migrateToLatest } from '../src/server/db/migrate.ts';
+import { adminUnitsService } from '../src/server/modules/admin-units/service.ts';
+import { createLogger } from '../src/server/platform/logger.ts';
+import { hashPassword } from '../src/server/platform/passwords.ts';
+
+export const SHARED_UNITS_CSV = fileURLToPath(new URL('../../shared/data/vn-admin/units.csv', import.meta.url));
+export const DB_KIND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+export interface TestEnv {
+  app: App;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+let unitsCsvCache: string | undefined;
+/** The real units CSV filtered to some provinces (default: Đồng Nai 75 and Hà Nội 01) to keep setup fast. */
+export function unitsCsv(provinces: string[] = ['75', '01']): string {
+  unitsCsvCache ??= readFileSync(SHARED_UNITS_CSV, 'utf8');
+  const lines = unitsCsvCache.split('\n');
+  const keep = new Set(provinces);
+  const out = [lines[0]];
+  for (const line of lines.slice(1)) {
+    const [code, parent] = line.split(',');
+    if (!code) continue;
+    if (keep.has(code) || (parent && keep.has(parent))) {
+      keep.add(code);
+      out.push(line);
+    }
+  }
+  return out.join('\n');
+}
+
+async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `tv_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestEnvOptions {
+  config?: Partial<Config>;
+  /** provinces whose units to import (default 75 and 01); [] imports none */
+  provinces?: string[];
+}
+
+/** Builds an app on a fresh database with migrations applied and units imported. */
+export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
+  const base = process.env.TEST_DATABASE_URL;
+  const pgDb = base ? await freshPostgres(base) : undefined;
+  const config = loadConfig(
+    { NODE_ENV: 'test', TRUYVET_LOG_LEVEL: 'silent' },
+    { databaseUrl: pgDb?.url, dbPoolSize: 5, ...options.config },
+  );
+  const database = await openDatabase({ databaseUrl: pgDb?.url, poolSize: 5 });
+  await migrateToLatest(database.db);
+  const ctx = createContext(config, database, createLogger(config));
+  const provinces = options.provinces ?? ['75', '01'];
+  if (provinces.length > 0) await adminUnitsService(ctx).importCsv(unitsCsv(provinces));
+  const app = await buildApp(ctx);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    async close() {
+      await app.close();
+      await ctx.jobs.stop();
+      await database.close();
+      await pgDb?.drop();
+    },
+  };
+}
+
+let userSerial = 0;
+
+/** Creates a staff user directly in the database with one grant; returns a bearer token for it. */
+export async function staffToken(
+  env: TestEnv,
+  role: string,
+  unitCode: string | null,
+  username = `${role.replace(/_/g, '')}${++userSerial}`,
+): Promise<{ token: string; userId: string; username: string; password: string }> {
+  const password = `pw-${randomBytes(8).toString('hex')}`;
+  const user = await env.ctx.db
+    .insertInto('staff_users')
+    .values({ username, password_hash: await hashPassword(password) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await env.ctx.db.insertInto('staff_grants').values({ user_id: user.id, role, unit_code: unitCode }).execute();
+  const session = await env.ctx.sessions.create(env.ctx.db, { kind: 'staff', userId: user.id }, 3600);
+  return { token: session.token, userId: user.id, username, password };
+}
+
+/** Signs a citizen in through the real OTP flow (code read from the fake SMS outbox). */
+export async function citizenToken(env: TestEnv, phone: string): Promise<{ token: string; personId: string }> {
+  const sent = await env.app.inject({ method: 'POST', url: '/api/v1/auth/citizen/otp', payload: { phone } });
+  if (sent.statusCode !== 202) throw new Error(`otp request failed: ${sent.statusCode} ${sent.body}`);
+  await env.ctx.jobs.drain();
+  const msg = await env.ctx.db
+    .selectFrom('notify_fake_messages')
+    .select('text')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  const code = /(\d{6})/.exec(msg.text)?.[1];
+  const res = await env.app.inject({ method: 'POST', url: '/api/v1/auth/citizen/verify', payload: { phone, code } });
+  if (res.statusCode !== 200) throw new Error(`otp verify failed: ${res.statusCode} ${res.body}`);
+  const body = res.json() as { token: string; person: { personId: string } };
+  return { token: body.token, personId: body.person.personId };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Đồng Nai fixtures: province 75 > district 731 (Biên Hòa) > commune 25993; district 732 (Long Khánh). */
+export const UNITS = {
+  province: '75',
+  bienHoa: '731',
+  bienHoaCommune: '25993',
+  longKhanh: '732',
+  hanoi: '01',
+} as const;
+
+let nidSerial = 0;
+/** A unique synthetic 12-digit national ID. */
+export function makeNationalId(): string {
+  nidSerial++;
+  return `0750${String(process.pid % 100).padStart(2, '0')}${String(Date.now() % 1000).padStart(3, '0')}${String(nidSerial).padStart(3, '0')}`.slice(
+    0,
+    12,
+  );
+}
