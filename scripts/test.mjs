@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// The one test command (`npm test`): lint, typecheck, server tests on PGlite, the same tests on PostgreSQL when
+// TEST_DATABASE_URL is set, then browser e2e when Chromium is found. With TRUYVET_TEST_REQUIRE_ALL=1 (CI) a missing
+// database or browser is a failure instead of a skip. Ends with one line "tests: N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const requireAll = process.env.TRUYVET_TEST_REQUIRE_ALL === '1';
+const root = new URL('..', import.meta.url).pathname;
+const tmp = join(root, 'node_modules', '.cache', 'truyvet-test');
+rmSync(tmp, { recursive: true, force: true });
+mkdirSync(tmp, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const problems = [];
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n=== ${label} ===`);
+  const started = Date.now();
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  console.log(`--- ${label}: ${result.status === 0 ? 'ok' : `FAILED (exit ${result.status ?? result.signal})`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result.status === 0;
+}
+
+function vitest(label, extraArgs, env = {}) {
+  const out = join(tmp, `${label.replace(/\W+/g, '-')}.json`);
+  const ok = run(label, 'npx', ['vitest', 'run', ...extraArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], env);
+  if (existsSync(out)) {
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + report.numTodoTests;
+    if (report.numTotalTests === 0) problems.push(`${label}: no tests ran`);
+    if (!ok && report.numFailedTests === 0) problems.push(`${label}: runner failed`);
+  } else {
+    problems.push(`${label}: no report (runner crashed)`);
+  }
+  return ok;
+}
+
+function findChromium() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  return candidates.find((p) => existsSync(p));
+}
+
+if (!run('lint (biome)', 'npx', ['biome', 'check', '.'])) problems.push('lint failed');
+if (!run('typecheck (tsc)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])) problems.push('typecheck failed');
+
+const pgUrl = process.env.TEST_DATABASE_URL;
+vitest('server tests on PGlite', [], { TEST_DATABASE_URL: '' });
+if (pgUrl) {
+  vitest('server tests on PostgreSQL', [], { TEST_DATABASE_URL: pgUrl });
+} else if (requireAll) {
+  problems.push('TEST_DATABASE_URL is not set but TRUYVET_TEST_REQUIRE_ALL=1');
+} else {
+  console.log('\n(skipping the PostgreSQL run: set TEST_DATABASE_URL=postgres://… to include it)');
+}
+
+const chromium = findChromium();
+if (chromium) {
+  if (run('build web app', 'npm', ['run', 'build:web', '--silent'])) {
+    vitest('browser e2e', ['--config', 'vitest.e2e.config.ts'], { CHROMIUM_PATH: chromium });
+  } else {
+    problems.push('web build failed');
+  }
+} else if (requireAll) {
+  problems.push('Chromium not found (CHROMIUM_PATH, /usr/bin/chromium) but TRUYVET_TEST_REQUIRE_ALL=1');
+} else {
+  console.log('\n(skipping browser e2e: no Chromium found; install Debian chromium or set CHROMIUM_PATH)');
+}
+
+console.log('');
+for (const p of problems) console.log(`problem: ${p}`);
+console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || problems.length > 0 ? 1 : 0);
