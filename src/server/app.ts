@@ -22,9 +22,11 @@ import type { AppContext } from './context.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { adminUnitsRoutes } from './modules/admin-units/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
+import { checkinsRoutes } from './modules/checkins/routes.ts';
 import { devRoutes } from './modules/dev/routes.ts';
 import { peopleRoutes } from './modules/people/routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
+import { venuesRoutes } from './modules/venues/routes.ts';
 import { AppError, errorBody } from './platform/errors.ts';
 import { ErrorSchema, SESSION_COOKIE } from './platform/http.ts';
 
@@ -188,6 +190,8 @@ export async function buildApp(ctx: AppContext) {
       await api.register(adminUnitsRoutes(ctx));
       await api.register(staffRoutes(ctx));
       await api.register(peopleRoutes(ctx));
+      await api.register(venuesRoutes(ctx));
+      await api.register(checkinsRoutes(ctx));
       await api.register(devRoutes(ctx));
     },
     { prefix: '/api/v1' },

@@ -32,6 +32,12 @@ export interface Config {
   dbPoolSize: number;
   /** How long an authenticated session stays cached in process memory (revocation elsewhere takes this long). */
   sessionCacheSeconds: number;
+  /** Days check-ins (and their idempotency records) are kept before the purge drops them. */
+  checkinRetentionDays: number;
+  /** Hours an old venue QR keeps working after a rotation. */
+  qrGraceHours: number;
+  /** Public base URL (https://…); when set, venue QR codes encode `<url>/q/<payload>` so phone cameras open the app. */
+  publicUrl: string | undefined;
   /** `truyvet users add` only: the new account's password (generated and printed when absent). */
   newUserPassword: string | undefined;
 }
@@ -98,6 +104,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     problems.push('TRUYVET_NOTIFY=webhook (the production default) needs TRUYVET_NOTIFY_WEBHOOK_URL');
   }
 
+  const publicUrl = str('TRUYVET_PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl))
+    problems.push('TRUYVET_PUBLIC_URL must be an http(s) URL');
+
   const config: Config = {
     env: envName,
     port: int('PORT', 3000, 0, 65535),
@@ -119,6 +129,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dbPoolSize: int('TRUYVET_DB_POOL_SIZE', 20, 1, 500),
     sessionCacheSeconds: int('TRUYVET_SESSION_CACHE_SECONDS', 10, 0, 300),
     newUserPassword: str('TRUYVET_NEW_USER_PASSWORD'),
+    checkinRetentionDays: int('TRUYVET_CHECKIN_RETENTION_DAYS', 21, 1, 365),
+    qrGraceHours: int('TRUYVET_QR_GRACE_HOURS', 24, 0, 24 * 30),
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

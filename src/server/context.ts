@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { DB } from './db/types.ts';
+import { registerCheckinJobs } from './modules/checkins/jobs.ts';
 import { type Audit, createAudit } from './platform/audit.ts';
 import { createJobs, type Jobs } from './platform/jobs.ts';
 import { createSigningKeys, type SigningKeys } from './platform/keys.ts';
@@ -28,7 +29,7 @@ export interface AppContext {
 export function createContext(config: Config, database: Database, log: Logger): AppContext {
   const db = database.db;
   const jobs = createJobs(db, log.child({ component: 'jobs' }));
-  return {
+  const ctx: AppContext = {
     config,
     database,
     db,
@@ -39,4 +40,6 @@ export function createContext(config: Config, database: Database, log: Logger): 
     sessions: createSessions(db, config.sessionCacheSeconds),
     keys: createSigningKeys(db),
   };
+  registerCheckinJobs(ctx);
+  return ctx;
 }

@@ -7,6 +7,7 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { adminUnitsService } from './modules/admin-units/service.ts';
+import { scheduleCheckinMaintenance } from './modules/checkins/jobs.ts';
 import { staffService } from './modules/staff/service.ts';
 import { createLogger } from './platform/logger.ts';
 import { generatePassword } from './platform/passwords.ts';
@@ -51,7 +52,10 @@ async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
     console.log('Seeding the demo province (Đồng Nai)…');
     printStaff(await seedDemo(ctx, { log: (l) => console.log(`  ${l}`) }));
   }
-  if (role !== 'api') ctx.jobs.start();
+  if (role !== 'api') {
+    await scheduleCheckinMaintenance(ctx);
+    ctx.jobs.start();
+  }
   let close = async () => {};
   if (role !== 'worker') {
     const app = await buildApp(ctx);

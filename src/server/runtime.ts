@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { type AppContext, createContext } from './context.ts';
 import { openDatabase, pgliteDirFor } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { ensureCheckinPartitions } from './modules/checkins/maintenance.ts';
 import { generatePassword, hashPassword } from './platform/passwords.ts';
 
 /** Opens the configured database, applies migrations and builds the context. */
@@ -18,6 +19,13 @@ export async function openRuntime(config: Config, log: Logger): Promise<AppConte
   });
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
+  // check-in partitions for the whole retention window and a few days ahead (idempotent, quick when present)
+  const now = Date.now();
+  await ensureCheckinPartitions(
+    database.db,
+    new Date(now - config.checkinRetentionDays * 86_400_000),
+    new Date(now + 3 * 86_400_000),
+  );
   return createContext(config, database, log);
 }
 

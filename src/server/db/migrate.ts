@@ -4,10 +4,12 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0002 from './migrations/0002_venues_checkins.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_venues_checkins': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -151,6 +151,61 @@ export interface SigningKeysTable {
   retired_at: Date | null;
 }
 
+export interface VenuesTable {
+  id: Generated<string>;
+  short_code: string;
+  name: string;
+  category: string;
+  unit_code: string;
+  address: string;
+  lat: number | null;
+  lng: number | null;
+  default_stay_minutes: Generated<number>;
+  capacity: number | null;
+  qr_mode: Generated<'static' | 'rotating'>;
+  rotating_minutes: Generated<number>;
+  qr_version: Generated<number>;
+  qr_previous_version: number | null;
+  qr_grace_until: Date | null;
+  starts_at: Date | null;
+  ends_at: Date | null;
+  vehicle_plate: string | null;
+  route: string | null;
+  parent_venue_id: string | null;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface VenueZonesTable {
+  id: Generated<string>;
+  venue_id: string;
+  name: string;
+}
+
+export interface VenueManagersTable {
+  venue_id: string;
+  person_id: string;
+  created_at: Timestamp;
+}
+
+export type CheckinMethod = 'citizen_scan' | 'short_code' | 'staff_scan' | 'staff_manual' | 'bulk';
+
+export interface CheckinsTable {
+  id: Generated<string>;
+  venue_id: string;
+  zone_id: string | null;
+  person_id: string;
+  checked_in_at: TimestampRequired;
+  checked_out_at: Date | null;
+  implied_out_at: TimestampRequired;
+  method: CheckinMethod;
+  actor_type: string;
+  actor_id: string | null;
+  unit_code: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   households: HouseholdsTable;
@@ -166,6 +221,10 @@ export interface DB {
   notify_fake_messages: NotifyFakeMessagesTable;
   idempotency_keys: IdempotencyKeysTable;
   signing_keys: SigningKeysTable;
+  venues: VenuesTable;
+  venue_zones: VenueZonesTable;
+  venue_managers: VenueManagersTable;
+  checkins: CheckinsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;
@@ -174,3 +233,5 @@ export type PersonUpdate = Updateable<PeopleTable>;
 export type AdminUnitRow = Selectable<AdminUnitsTable>;
 export type StaffUserRow = Selectable<StaffUsersTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type VenueRow = Selectable<VenuesTable>;
+export type CheckinRow = Selectable<CheckinsTable>;

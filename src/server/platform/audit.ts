@@ -102,6 +102,8 @@ export interface VerifyResult {
 export interface Audit {
   /** Appends inside the caller's transaction (for writes). */
   append(trx: Transaction<DB>, entry: AuditEntry): Promise<void>;
+  /** Appends several entries inside the caller's transaction (batched writes). */
+  appendMany(trx: Transaction<DB>, entries: AuditEntry[]): Promise<void>;
   /** Appends in a group-committed transaction of its own; resolves when durable (for reads and auth events). */
   record(entry: AuditEntry): Promise<void>;
   verify(): Promise<VerifyResult>;
@@ -132,6 +134,7 @@ export function createAudit(db: Kysely<DB>): Audit {
 
   return {
     append: (trx, entry) => insertChained(trx, [entry]),
+    appendMany: (trx, entries) => insertChained(trx, entries),
 
     record(entry) {
       return new Promise<void>((resolve, reject) => {

@@ -73,8 +73,10 @@ export function createSigningKeys(db: Kysely<DB>): SigningKeys {
         byKid.set(kid, key);
       }
       if (key.purpose !== purpose || key.retired) return false;
-      const given = Buffer.from(signature, 'base64url');
-      const expected = mac(key.secret, message);
+      // compare the canonical text: base64url decoders ignore the spare bits of the last character, so a changed
+      // final character can decode to the same bytes — such a code is still not one we issued
+      const given = Buffer.from(signature);
+      const expected = Buffer.from(mac(key.secret, message).toString('base64url'));
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
   };

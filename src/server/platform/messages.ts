@@ -69,6 +69,43 @@ export const errorMessages = {
     vi: 'Idempotency-Key phải dài 8–128 ký tự (chữ, số, -, _).',
     en: 'Idempotency-Key must be 8–128 characters of letters, digits, - and _.',
   },
+  VENUE_NOT_FOUND: { vi: 'Không tìm thấy địa điểm.', en: 'Venue not found.' },
+  VENUE_QR_INVALID: {
+    vi: 'Mã QR địa điểm không hợp lệ hoặc đã hết hạn.',
+    en: 'The venue QR code is invalid or has expired.',
+  },
+  VENUE_NOT_OPEN: {
+    vi: 'Địa điểm/sự kiện không hoạt động vào thời điểm này.',
+    en: 'The venue or event is not open at this time.',
+  },
+  VENUE_NOT_ROTATING: {
+    vi: 'Địa điểm này không dùng mã QR thay đổi liên tục.',
+    en: 'This venue does not use a rotating QR code.',
+  },
+  VENUE_EVENT_WINDOW_REQUIRED: {
+    vi: 'Đám cưới, đám tang và chuyến xe cần thời gian bắt đầu và kết thúc.',
+    en: 'Weddings, funerals and trips need a start and an end time.',
+  },
+  ZONE_NOT_FOUND: { vi: 'Không tìm thấy khu vực trong địa điểm.', en: 'Zone not found in this venue.' },
+  PERSON_QR_INVALID: { vi: 'Mã QR cá nhân không hợp lệ.', en: 'The personal QR code is invalid.' },
+  CHECKIN_NOT_FOUND: { vi: 'Không tìm thấy lượt quét.', en: 'Check-in not found.' },
+  CHECKIN_TIME_IN_FUTURE: {
+    vi: 'Thời điểm quét không được ở tương lai.',
+    en: 'The check-in time cannot be in the future.',
+  },
+  CHECKIN_TIME_TOO_OLD: {
+    vi: 'Thời điểm quét đã quá thời hạn lưu trữ ({days} ngày).',
+    en: 'The check-in time is older than the retention window ({days} days).',
+  },
+  CHECKIN_DUPLICATE: {
+    vi: 'Người này vừa được ghi nhận tại địa điểm này.',
+    en: 'This person was just checked in at this venue.',
+  },
+  CHECKIN_TARGET_REQUIRED: {
+    vi: 'Cần mã QR địa điểm, mã địa điểm, hoặc địa điểm kèm thông tin người.',
+    en: 'A venue QR, a short code, or a venue with a person is required.',
+  },
+  BATCH_TOO_LARGE: { vi: 'Mỗi lần gửi tối đa {max} mục.', en: 'At most {max} items per batch.' },
   DEV_ONLY: {
     vi: 'Chức năng này chỉ có khi dùng bộ gửi tin giả lập.',
     en: 'This is only available with the fake notification adapters.',

@@ -55,7 +55,7 @@ export const CreateHamletBody = Type.Object(
   {
     parentCode: Type.String({ minLength: 1, maxLength: 20 }),
     name: Type.String({ minLength: 1, maxLength: 120 }),
-    type: Type.Union(HAMLET_TYPES.map((t) => Type.Literal(t))),
+    type: Type.Enum(HAMLET_TYPES),
   },
   { additionalProperties: false },
 );

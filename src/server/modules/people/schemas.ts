@@ -96,7 +96,7 @@ export const ProfileBody = Type.Object(
 export const DependantBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120 }),
-    relation: Type.Union(['child', 'parent', 'grandparent', 'spouse', 'sibling', 'other'].map((r) => Type.Literal(r))),
+    relation: Type.Enum(['child', 'parent', 'grandparent', 'spouse', 'sibling', 'other']),
     nationalId: Type.Optional(Type.String({ maxLength: 32 })),
     phone: Type.Optional(Type.String({ maxLength: 32 })),
     birthYear: Type.Optional(Type.Integer({ minimum: 1880, maximum: 2200 })),

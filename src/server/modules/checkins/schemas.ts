@@ -1,0 +1,92 @@
+import { type Static, Type } from 'typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/**
+ * One body for every mode; the service works out which one it is:
+ *   citizen: `{venueQr}` (scanned) or `{shortCode}` (typed)
+ *   venue staff: `{venueId, personQr}` (scanned the citizen's QR) or `{venueId, nationalId?, phone?, name?}` (typed)
+ */
+export const CheckinBody = Type.Object(
+  {
+    venueQr: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    shortCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    venueId: Type.Optional(Type.String({ format: 'uuid' })),
+    personQr: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    nationalId: Type.Optional(Type.String({ maxLength: 32 })),
+    phone: Type.Optional(Type.String({ maxLength: 32 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    zoneId: Type.Optional(Type.String({ format: 'uuid' })),
+    /** original scan time for delayed (offline) sync: not in the future, not older than the retention window */
+    at: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+export type CheckinInput = Static<typeof CheckinBody>;
+
+export const CheckinResult = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  venueId: Type.String({ format: 'uuid' }),
+  personId: Type.String({ format: 'uuid' }),
+  at: Type.String({ format: 'date-time' }),
+});
+export type CheckinResult = Static<typeof CheckinResult>;
+
+export const MAX_BATCH = 500;
+
+export const BatchItem = Type.Object(
+  { ...CheckinBody.properties, idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) },
+  { additionalProperties: false },
+);
+
+export const BatchBody = Type.Object(
+  { items: Type.Array(BatchItem, { minItems: 1 }) },
+  { additionalProperties: false },
+);
+
+export const BatchResponse = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      idempotencyKey: Type.String(),
+      status: Type.Integer(),
+      checkin: Type.Optional(CheckinResult),
+      error: Type.Optional(
+        Type.Object({
+          code: Type.String(),
+          message: Type.String(),
+          messageVi: Type.String(),
+          details: Type.Optional(Type.Unknown()),
+        }),
+      ),
+    }),
+  ),
+  accepted: Type.Integer(),
+  rejected: Type.Integer(),
+});
+
+export const CheckinIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const CheckoutBody = Type.Object(
+  { at: Type.Optional(Type.String({ format: 'date-time' })) },
+  { additionalProperties: false },
+);
+
+export const CheckoutResponse = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  checkedInAt: Type.String(),
+  checkedOutAt: Type.String(),
+});
+
+export const MyCheckin = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  venueId: Type.String({ format: 'uuid' }),
+  venueName: Type.String(),
+  venueCategory: Type.String(),
+  venueAddress: Type.String(),
+  zoneName: Nullable(Type.String()),
+  checkedInAt: Type.String(),
+  checkedOutAt: Nullable(Type.String()),
+  impliedOutAt: Type.String(),
+  method: Type.String(),
+});

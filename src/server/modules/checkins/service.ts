@@ -1,0 +1,347 @@
+/**
+ * Check-in: every mode ends in one `CheckIn` record (person, venue, zone?, in-time, out-time?, method, actor).
+ *   citizen scans the venue QR (`venueQr`) or types its short code (`shortCode`);
+ *   venue staff scan the citizen's personal QR (`venueId` + `personQr`);
+ *   venue staff type a national ID / phone (+ name) for people without phones, creating the person if unknown;
+ *   bulk: a conductor or a wedding host sends a list through the batch endpoint (the offline scanner uses it too).
+ * Validation happens before anything is written; rows are then group-committed by the writer.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../../context.ts';
+import type { CheckinMethod } from '../../db/types.ts';
+import type { Actor } from '../../platform/access.ts';
+import type { AuditEntry } from '../../platform/audit.ts';
+import { AppError, errorBody } from '../../platform/errors.ts';
+import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { requestHash } from '../../platform/idempotency.ts';
+import { PERSON_QR_PURPOSE } from '../people/service.ts';
+import { can } from '../venues/policy.ts';
+import { parseVenueQr, rotatingWindow, verifyVenueQrSignature } from '../venues/qr.ts';
+import { type CachedVenue, normalizeShortCode, venuesService } from '../venues/service.ts';
+import { checkinsRepo } from './repo.ts';
+import { type CheckinInput, type CheckinResult, MAX_BATCH } from './schemas.ts';
+import { type CheckinWriter, createCheckinWriter, type WriteResult } from './writer.ts';
+
+const CLOCK_SKEW_MS = 2 * 60_000;
+const DUPLICATE_WINDOW_MS = 5 * 60_000;
+/** an event or trip accepts check-ins this long before its start and after its end */
+const EVENT_MARGIN_MS = 2 * 3600_000;
+const PERSON_QR =
+  /TV1\.P\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{1,16})\.([A-Za-z0-9_-]{16,64})$/;
+
+const writers = new WeakMap<AppContext, CheckinWriter>();
+
+export function checkinsService(ctx: AppContext) {
+  const venues = venuesService(ctx);
+  const repo = checkinsRepo(ctx.db);
+  let writer = writers.get(ctx);
+  if (!writer) {
+    writer = createCheckinWriter(ctx.db, ctx.audit);
+    writers.set(ctx, writer);
+  }
+  const write = writer;
+
+  function checkTime(raw: string | undefined, now: Date): Date {
+    if (!raw) return now;
+    const at = new Date(raw);
+    if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new AppError('CHECKIN_TIME_IN_FUTURE', 400);
+    const days = ctx.config.checkinRetentionDays;
+    if (at.getTime() < now.getTime() - days * 86_400_000)
+      throw new AppError('CHECKIN_TIME_TOO_OLD', 400, undefined, { days });
+    return at;
+  }
+
+  /** The venue a citizen scanned or typed, after checking the code's signature, version or time window. */
+  async function venueFromCitizenCode(
+    input: CheckinInput,
+    at: Date,
+  ): Promise<{ entry: CachedVenue; method: CheckinMethod }> {
+    if (input.venueQr) {
+      const parsed = parseVenueQr(input.venueQr);
+      if (!parsed || !(await verifyVenueQrSignature(ctx.keys, parsed))) throw new AppError('VENUE_QR_INVALID', 400);
+      const entry = await venues.loadCached(parsed.venueId);
+      if (!entry) throw new AppError('VENUE_QR_INVALID', 400);
+      const v = entry.venue;
+      if (parsed.kind === 'static') {
+        const current = parsed.version === v.qr_version;
+        const inGrace = parsed.version === v.qr_previous_version && v.qr_grace_until !== null && v.qr_grace_until > at;
+        // a venue in rotating mode only accepts the code on its screen
+        if (v.qr_mode === 'rotating' || !(current || inGrace))
+          throw new AppError('VENUE_QR_INVALID', 400, { reason: 'expired' });
+      } else {
+        const w = rotatingWindow(at, v.rotating_minutes);
+        if (v.qr_mode !== 'rotating' || parsed.window < w - 1 || parsed.window > w + 1) {
+          throw new AppError('VENUE_QR_INVALID', 400, { reason: 'expired' });
+        }
+      }
+      return { entry, method: 'citizen_scan' };
+    }
+    const code = input.shortCode ? normalizeShortCode(input.shortCode) : null;
+    if (!code) throw new AppError('VENUE_QR_INVALID', 400);
+    const venue = await ctx.db
+      .selectFrom('venues')
+      .select(['id', 'qr_mode'])
+      .where('short_code', '=', code)
+      .executeTakeFirst();
+    if (!venue || venue.qr_mode === 'rotating') throw new AppError('VENUE_QR_INVALID', 400);
+    const entry = await venues.loadCached(venue.id);
+    if (!entry) throw new AppError('VENUE_QR_INVALID', 400);
+    return { entry, method: 'short_code' };
+  }
+
+  /** The person a staff member scanned (personal QR) or typed (national ID / phone + name), created if unknown. */
+  async function personFromStaffInput(
+    actor: Actor,
+    input: CheckinInput,
+    venueUnit: string,
+  ): Promise<{ personId: string; method: CheckinMethod; created: boolean }> {
+    if (input.personQr) {
+      const m = PERSON_QR.exec(input.personQr.trim());
+      if (!m || !(await ctx.keys.verify(PERSON_QR_PURPOSE, m[2] as string, `P.${m[1]}`, m[3] as string))) {
+        throw new AppError('PERSON_QR_INVALID', 400);
+      }
+      return { personId: m[1] as string, method: 'staff_scan', created: false };
+    }
+    const nationalId = input.nationalId?.trim() || undefined;
+    if (nationalId && !isNationalId(nationalId)) throw new AppError('INVALID_NATIONAL_ID', 400);
+    const phone = input.phone ? normalizePhone(input.phone) : undefined;
+    if (input.phone && !phone) throw new AppError('INVALID_PHONE', 400);
+    if (!nationalId && !phone) throw new AppError('CHECKIN_TARGET_REQUIRED', 400);
+    if (nationalId) {
+      const found = await ctx.db
+        .selectFrom('people')
+        .select('id')
+        .where('national_id', '=', nationalId)
+        .executeTakeFirst();
+      if (found) return { personId: found.id, method: 'staff_manual', created: false };
+    } else if (phone) {
+      let q = ctx.db.selectFrom('people').select('id').where('phone', '=', phone);
+      if (input.name)
+        q = q.where((eb) => eb(eb.fn('lower', ['name']), '=', (input.name as string).trim().toLowerCase()));
+      const found = await q.orderBy('created_at').limit(1).executeTakeFirst();
+      if (found) return { personId: found.id, method: 'staff_manual', created: false };
+    }
+    if (!input.name)
+      throw new AppError('VALIDATION_FAILED', 400, { field: 'name', reason: 'required to register someone new' });
+    // unknown: register them where they were met (the venue's unit); staff can correct the address later
+    const id = await ctx.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('people')
+        .values({
+          national_id: nationalId ?? null,
+          phone: phone ?? null,
+          name: (input.name as string).trim(),
+          unit_code: venueUnit,
+        })
+        .onConflict((oc) => oc.column('national_id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) {
+        return (
+          await trx
+            .selectFrom('people')
+            .select('id')
+            .where('national_id', '=', nationalId as string)
+            .executeTakeFirstOrThrow()
+        ).id;
+      }
+      await ctx.audit.append(trx, {
+        actor,
+        action: 'people.create',
+        resourceType: 'person',
+        resourceId: inserted.id,
+        unitCode: venueUnit,
+        details: { via: 'checkin' },
+      });
+      return inserted.id;
+    });
+    return { personId: id, method: 'staff_manual', created: true };
+  }
+
+  /** Validates one check-in and hands it to the writer. */
+  async function checkin(
+    actor: Actor,
+    input: CheckinInput,
+    idempotencyKey: string | undefined,
+    bulk = false,
+  ): Promise<WriteResult> {
+    const now = new Date();
+    const scope =
+      actor.kind === 'staff'
+        ? `staff:${actor.userId}`
+        : actor.kind === 'citizen'
+          ? `citizen:${actor.personId}`
+          : 'system';
+    const hash = requestHash('POST /checkins', input);
+    if (idempotencyKey) {
+      const stored = await ctx.db
+        .selectFrom('idempotency_keys')
+        .select(['request_hash', 'response'])
+        .where('scope', '=', scope)
+        .where('key', '=', idempotencyKey)
+        .executeTakeFirst();
+      if (stored) {
+        if (stored.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
+        return { status: 200, body: stored.response as CheckinResult };
+      }
+    }
+    const at = checkTime(input.at, now);
+
+    let entry: CachedVenue;
+    let personId: string;
+    let method: CheckinMethod;
+    let auditEntry: AuditEntry | undefined;
+    if (input.venueQr || input.shortCode) {
+      if (actor.kind !== 'citizen') throw new AppError('FORBIDDEN', 403);
+      ({ entry, method } = await venueFromCitizenCode(input, at));
+      personId = actor.personId;
+    } else if (input.venueId) {
+      const loaded = await venues.loadCached(input.venueId);
+      if (
+        !loaded ||
+        !can(actor, 'venues.checkin', { unitPath: loaded.venue.unit_path, managerIds: loaded.managerIds })
+      ) {
+        if (
+          loaded &&
+          actor.kind === 'staff' &&
+          !actor.grants.some((g) => ['admin', 'health_worker', 'venue_manager'].includes(g.role))
+        ) {
+          throw new AppError('FORBIDDEN', 403);
+        }
+        throw new AppError('VENUE_NOT_FOUND', 404);
+      }
+      entry = loaded;
+      const person = await personFromStaffInput(actor, input, loaded.venue.unit_code);
+      personId = person.personId;
+      method = bulk ? 'bulk' : person.method;
+      if (actor.kind === 'staff') {
+        auditEntry = {
+          actor,
+          action: 'checkins.create',
+          resourceType: 'person',
+          resourceId: personId,
+          unitCode: loaded.venue.unit_code,
+          details: { venueId: loaded.venue.id, method },
+        };
+      }
+    } else {
+      throw new AppError('CHECKIN_TARGET_REQUIRED', 400);
+    }
+
+    const v = entry.venue;
+    if (!v.active) throw new AppError('VENUE_NOT_OPEN', 400);
+    if (
+      (v.starts_at && at.getTime() < v.starts_at.getTime() - EVENT_MARGIN_MS) ||
+      (v.ends_at && at.getTime() > v.ends_at.getTime() + EVENT_MARGIN_MS)
+    ) {
+      throw new AppError('VENUE_NOT_OPEN', 400);
+    }
+    const zoneId = input.zoneId ?? null;
+    if (zoneId && !entry.zoneIds.has(zoneId)) {
+      const fresh = await venues.loadCached(v.id, true);
+      if (!fresh?.zoneIds.has(zoneId)) throw new AppError('ZONE_NOT_FOUND', 400);
+    }
+    const dup = await repo.findRecent(personId, v.id, zoneId, at, DUPLICATE_WINDOW_MS);
+    if (dup) throw new AppError('CHECKIN_DUPLICATE', 409, { existingId: dup.id });
+
+    let impliedOut = new Date(at.getTime() + v.default_stay_minutes * 60_000);
+    if (v.ends_at && v.ends_at > at && v.ends_at < impliedOut) impliedOut = v.ends_at;
+    return write.submit({
+      row: {
+        id: randomUUID(),
+        venue_id: v.id,
+        zone_id: zoneId,
+        person_id: personId,
+        checked_in_at: at,
+        implied_out_at: impliedOut,
+        method,
+        actor_type: actor.kind,
+        actor_id: actor.kind === 'staff' ? actor.userId : actor.kind === 'citizen' ? actor.personId : actor.name,
+        unit_code: v.unit_code,
+      },
+      ...(idempotencyKey ? { idempotency: { scope, key: idempotencyKey, hash } } : {}),
+      ...(auditEntry ? { audit: auditEntry } : {}),
+    });
+  }
+
+  return {
+    checkin: (actor: Actor, input: CheckinInput, idempotencyKey: string | undefined) =>
+      checkin(actor, input, idempotencyKey),
+
+    /** Up to MAX_BATCH check-ins, each with its own key and its own result; one bad item does not stop the rest. */
+    async batch(actor: Actor, items: Array<CheckinInput & { idempotencyKey: string }>) {
+      if (items.length > MAX_BATCH)
+        throw new AppError('BATCH_TOO_LARGE', 400, { max: MAX_BATCH, got: items.length }, { max: MAX_BATCH });
+      const results = await Promise.all(
+        items.map(async ({ idempotencyKey, ...input }, index) => {
+          try {
+            const r = await checkin(actor, input, idempotencyKey, !input.personQr);
+            return { index, idempotencyKey, status: r.status, checkin: r.body };
+          } catch (err) {
+            if (!(err instanceof AppError)) throw err;
+            return {
+              index,
+              idempotencyKey,
+              status: err.status,
+              error: errorBody(err.code, err.details, err.params).error,
+            };
+          }
+        }),
+      );
+      const accepted = results.filter((r) => r.status < 300).length;
+      return { results, accepted, rejected: results.length - accepted };
+    },
+
+    async checkout(actor: Actor, id: string, rawAt: string | undefined) {
+      const row = await repo.findById(id);
+      if (!row) throw new AppError('CHECKIN_NOT_FOUND', 404);
+      const self = actor.kind === 'citizen' && actor.personId === row.person_id;
+      if (!self) {
+        const entry = await venues.loadCached(row.venue_id);
+        if (
+          !entry ||
+          !can(actor, 'venues.checkin', { unitPath: entry.venue.unit_path, managerIds: entry.managerIds })
+        ) {
+          throw new AppError('CHECKIN_NOT_FOUND', 404);
+        }
+      }
+      const at = checkTime(rawAt, new Date());
+      if (at < row.checked_in_at)
+        throw new AppError('VALIDATION_FAILED', 400, { field: 'at', reason: 'before the check-in' });
+      if (!row.checked_out_at) {
+        await repo.checkout(row.id, row.checked_in_at, at);
+        if (actor.kind === 'staff') {
+          await ctx.audit.record({
+            actor,
+            action: 'checkins.checkout',
+            resourceType: 'person',
+            resourceId: row.person_id,
+            details: { checkinId: row.id },
+          });
+        }
+      }
+      return {
+        id: row.id,
+        checkedInAt: row.checked_in_at.toISOString(),
+        checkedOutAt: (row.checked_out_at ?? at).toISOString(),
+      };
+    },
+
+    async mine(personId: string) {
+      const since = new Date(Date.now() - ctx.config.checkinRetentionDays * 86_400_000);
+      const rows = await repo.history(personId, since, 1000);
+      return rows.map((r) => ({
+        id: r.id,
+        venueId: r.venue_id,
+        venueName: r.venue_name,
+        venueCategory: r.venue_category,
+        venueAddress: r.venue_address,
+        zoneName: r.zone_name,
+        checkedInAt: r.checked_in_at.toISOString(),
+        checkedOutAt: r.checked_out_at?.toISOString() ?? null,
+        impliedOutAt: r.implied_out_at.toISOString(),
+        method: r.method,
+      }));
+    },
+  };
+}

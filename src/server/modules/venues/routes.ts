@@ -1,0 +1,157 @@
+/** /api/v1/venues: registry, QR codes, poster, occupancy, compliance statistics. */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { errors, requireActor } from '../../platform/http.ts';
+import {
+  AddZoneBody,
+  CreatedVenue,
+  CreateTripBody,
+  CreateVenueBody,
+  InactiveQuery,
+  InactiveVenue,
+  OccupancyResponse,
+  RotatingQrResponse,
+  StatsQuery,
+  StatsResponse,
+  VenueIdParams,
+  VenueListQuery,
+  VenueView,
+  ZoneView,
+} from './schemas.ts';
+import { toCsv, venuesService } from './service.ts';
+
+export function venuesRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (plain) => {
+    const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+    const service = venuesService(ctx);
+    const tags = ['venues'];
+
+    app.post(
+      '/venues',
+      { schema: { tags, body: CreateVenueBody, response: { 201: CreatedVenue, ...errors(400, 401, 403) } } },
+      async (req, reply) => reply.status(201).send(await service.create(requireActor(req), req.body)),
+    );
+
+    app.get(
+      '/venues',
+      {
+        schema: {
+          tags,
+          querystring: VenueListQuery,
+          response: { 200: Type.Array(VenueView), ...errors(400, 401, 403) },
+        },
+      },
+      async (req) => service.list(requireActor(req), req.query),
+    );
+
+    app.get(
+      '/venues/stats',
+      { schema: { tags, querystring: StatsQuery, response: { 200: StatsResponse, ...errors(400, 401, 403, 404) } } },
+      async (req) => service.stats(requireActor(req), req.query.unitCode, req.query.days ?? 14),
+    );
+
+    app.get(
+      '/venues/inactive',
+      {
+        schema: {
+          tags,
+          description:
+            'Venues with no check-in in the last 24 h (for inspection teams); `format=csv` for a spreadsheet.',
+          querystring: InactiveQuery,
+          response: { 200: Type.Union([Type.Array(InactiveVenue), Type.String()]), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        const rows = await service.inactive(requireActor(req), req.query.unitCode, req.query.limit ?? 1000);
+        if (req.query.format !== 'csv') return rows;
+        const csv = toCsv(
+          ['venue_id', 'name', 'category', 'unit_code', 'unit_name', 'address', 'last_checkin_at'],
+          rows.map((r) => [r.venueId, r.name, r.category, r.unitCode, r.unitName, r.address, r.lastCheckinAt]),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="venues-inactive-${req.query.unitCode}.csv"`)
+          .send(csv);
+      },
+    );
+
+    app.get(
+      '/venues/:id',
+      { schema: { tags, params: VenueIdParams, response: { 200: VenueView, ...errors(400, 401, 403, 404) } } },
+      async (req) => service.get(requireActor(req), req.params.id),
+    );
+
+    app.post(
+      '/venues/:id/zones',
+      {
+        schema: {
+          tags,
+          params: VenueIdParams,
+          body: AddZoneBody,
+          response: { 201: ZoneView, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) =>
+        reply.status(201).send(await service.addZone(requireActor(req), req.params.id, req.body.name)),
+    );
+
+    app.post(
+      '/venues/:id/trips',
+      {
+        schema: {
+          tags,
+          params: VenueIdParams,
+          body: CreateTripBody,
+          response: { 201: CreatedVenue, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) =>
+        reply.status(201).send(await service.createTrip(requireActor(req), req.params.id, req.body)),
+    );
+
+    app.post(
+      '/venues/:id/qr/rotate',
+      {
+        schema: {
+          tags,
+          params: VenueIdParams,
+          response: {
+            200: Type.Object({ qr: Type.String(), previousValidUntil: Type.String() }),
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      async (req) => service.rotate(requireActor(req), req.params.id),
+    );
+
+    app.get(
+      '/venues/:id/rotating-qr',
+      { schema: { tags, params: VenueIdParams, response: { 200: RotatingQrResponse, ...errors(400, 401, 403, 404) } } },
+      async (req) => service.rotatingQr(requireActor(req), req.params.id),
+    );
+
+    app.get(
+      '/venues/:id/poster.pdf',
+      {
+        schema: {
+          tags,
+          params: VenueIdParams,
+          produces: ['application/pdf'],
+          response: { 200: Type.Any({ description: 'A4 PDF poster' }), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        const { pdf, filename } = await service.poster(requireActor(req), req.params.id);
+        return reply.type('application/pdf').header('content-disposition', `inline; filename="${filename}"`).send(pdf);
+      },
+    );
+
+    app.get(
+      '/venues/:id/occupancy',
+      { schema: { tags, params: VenueIdParams, response: { 200: OccupancyResponse, ...errors(400, 401, 403, 404) } } },
+      async (req) => service.occupancy(requireActor(req), req.params.id),
+    );
+  };
+}

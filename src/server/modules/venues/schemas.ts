@@ -1,0 +1,165 @@
+import { type Static, Type } from 'typebox';
+
+/** Venue categories, covering the 2021 directives' list of places that must manage entry by QR code. */
+export const VENUE_CATEGORIES = [
+  'office',
+  'factory',
+  'restaurant_cafe',
+  'bar_karaoke_massage_gym',
+  'meeting_conference',
+  'hospital_clinic',
+  'apartment_building',
+  'school_university',
+  'station_port_airport',
+  'public_transport',
+  'market_supermarket_mall_shop',
+  'wedding_funeral',
+  'tourist_entertainment_religious',
+  'checkpoint',
+] as const;
+export type VenueCategory = (typeof VENUE_CATEGORIES)[number];
+
+/** Categories whose venue is an event or trip with a time window (check-ins outside it are refused). */
+export const TIME_BOUNDED: readonly VenueCategory[] = ['wedding_funeral'];
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Category = Type.Enum(VENUE_CATEGORIES);
+
+export const CreateVenueBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    category: Category,
+    unitCode: Type.String({ minLength: 1, maxLength: 20 }),
+    address: Type.String({ minLength: 1, maxLength: 300 }),
+    lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    lng: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+    defaultStayMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+    capacity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    qrMode: Type.Optional(Type.Union([Type.Literal('static'), Type.Literal('rotating')])),
+    rotatingMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+    startsAt: Type.Optional(Type.String({ format: 'date-time' })),
+    endsAt: Type.Optional(Type.String({ format: 'date-time' })),
+    vehiclePlate: Type.Optional(Type.String({ maxLength: 20 })),
+    route: Type.Optional(Type.String({ maxLength: 200 })),
+    zones: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200 })),
+    /** staff registering on someone's behalf: the phone of the citizen who will manage the venue */
+    managerPhone: Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateVenueInput = Static<typeof CreateVenueBody>;
+
+export const CreatedVenue = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  shortCode: Type.String(),
+  /** the exact string encoded in the QR image */
+  qr: Type.String(),
+});
+
+export const ZoneView = Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String() });
+
+export const VenueView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  shortCode: Type.String(),
+  name: Type.String(),
+  category: Type.String(),
+  unitCode: Type.String(),
+  unitName: Nullable(Type.String()),
+  address: Type.String(),
+  lat: Nullable(Type.Number()),
+  lng: Nullable(Type.Number()),
+  defaultStayMinutes: Type.Integer(),
+  capacity: Nullable(Type.Integer()),
+  qrMode: Type.String(),
+  rotatingMinutes: Type.Integer(),
+  startsAt: Nullable(Type.String()),
+  endsAt: Nullable(Type.String()),
+  vehiclePlate: Nullable(Type.String()),
+  route: Nullable(Type.String()),
+  parentVenueId: Nullable(Type.String()),
+  active: Type.Boolean(),
+  zones: Type.Array(ZoneView),
+  /** present for people who manage the venue */
+  qr: Type.Optional(Type.String()),
+});
+export type VenueView = Static<typeof VenueView>;
+
+export const VenueIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const VenueListQuery = Type.Object(
+  {
+    unitCode: Type.Optional(Type.String({ maxLength: 20 })),
+    category: Type.Optional(Category),
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const AddZoneBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+
+export const CreateTripBody = Type.Object(
+  {
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
+    route: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const RotatingQrResponse = Type.Object({
+  qr: Type.String(),
+  validUntil: Type.String({ format: 'date-time' }),
+  rotatingMinutes: Type.Integer(),
+});
+
+export const OccupancyResponse = Type.Object({
+  venueId: Type.String({ format: 'uuid' }),
+  at: Type.String({ format: 'date-time' }),
+  present: Type.Integer(),
+  capacity: Nullable(Type.Integer()),
+  checkinsToday: Type.Integer(),
+  byZone: Type.Array(
+    Type.Object({ zoneId: Nullable(Type.String()), name: Nullable(Type.String()), present: Type.Integer() }),
+  ),
+});
+
+export const StatsQuery = Type.Object(
+  {
+    unitCode: Type.String({ minLength: 1, maxLength: 20 }),
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, default: 14 })),
+  },
+  { additionalProperties: false },
+);
+
+export const StatsResponse = Type.Object({
+  unitCode: Type.String(),
+  venuesByCategory: Type.Array(Type.Object({ category: Type.String(), venues: Type.Integer() })),
+  checkinsPerDay: Type.Array(Type.Object({ day: Type.String(), checkins: Type.Integer() })),
+  venuesWithoutCheckins24h: Type.Integer(),
+  topVenues: Type.Array(
+    Type.Object({ venueId: Type.String(), name: Type.String(), category: Type.String(), checkins: Type.Integer() }),
+  ),
+});
+
+export const InactiveQuery = Type.Object(
+  {
+    unitCode: Type.String({ minLength: 1, maxLength: 20 }),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const InactiveVenue = Type.Object({
+  venueId: Type.String(),
+  name: Type.String(),
+  category: Type.String(),
+  unitCode: Type.String(),
+  unitName: Nullable(Type.String()),
+  address: Type.String(),
+  lastCheckinAt: Nullable(Type.String()),
+});

@@ -1,0 +1,379 @@
+/**
+ * The venue registry: registration (by a citizen who becomes its manager, or by staff on someone's behalf), zones,
+ * trips of a vehicle, signed static or rotating QR codes, the printable poster, occupancy and compliance
+ * statistics for inspection teams.
+ */
+import { randomInt } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { AppContext } from '../../context.ts';
+import type { DB } from '../../db/types.ts';
+import { type Actor, scopeFor } from '../../platform/access.ts';
+import { AppError } from '../../platform/errors.ts';
+import { normalizePhone } from '../../platform/formats.ts';
+import { adminUnitsRepo } from '../admin-units/repo.ts';
+import { can, type VenueAction, venueActions } from './policy.ts';
+import { CATEGORY_LABELS_VI, renderPoster } from './poster.ts';
+import { makeRotatingQr, makeStaticQr, rotatingWindow } from './qr.ts';
+import { type VenueWithUnit, venuesRepo } from './repo.ts';
+import { type CreateVenueInput, TIME_BOUNDED, type VenueView } from './schemas.ts';
+
+const SHORT_CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+const CACHE_MS = 30_000;
+
+/** An 8-character code people can type (no 0/O/1/I), shown as XXXX-XXXX. */
+function newShortCode(): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += SHORT_CODE_ALPHABET[randomInt(SHORT_CODE_ALPHABET.length)];
+  return `${s.slice(0, 4)}-${s.slice(4)}`;
+}
+
+/** Normalizes what people type ("abcd 2345", "ABCD2345") to the stored form. */
+export function normalizeShortCode(raw: string): string | null {
+  const s = raw.toUpperCase().replace(/[\s-]/g, '');
+  if (!/^[2-9A-HJ-NP-Z]{8}$/.test(s)) return null;
+  return `${s.slice(0, 4)}-${s.slice(4)}`;
+}
+
+export interface CachedVenue {
+  venue: VenueWithUnit;
+  managerIds: string[];
+  zoneIds: Set<string>;
+  loadedAt: number;
+}
+
+// one cache per running app (context), shared by every service instance of that app
+const caches = new WeakMap<AppContext, Map<string, CachedVenue>>();
+
+export function venuesService(ctx: AppContext) {
+  const repo = venuesRepo(ctx.db);
+  const units = adminUnitsRepo(ctx.db);
+  let cache = caches.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    caches.set(ctx, cache);
+  }
+  const venueCache = cache;
+
+  /** The venue with its managers and zones, cached briefly for the check-in hot path. */
+  async function loadCached(id: string, fresh = false): Promise<CachedVenue | undefined> {
+    const hit = venueCache.get(id);
+    if (!fresh && hit && Date.now() - hit.loadedAt < CACHE_MS) return hit;
+    const venue = await repo.findById(id);
+    if (!venue) return undefined;
+    const [managerIds, zones] = await Promise.all([repo.managerIds(id), repo.zones(id)]);
+    const entry = { venue, managerIds, zoneIds: new Set(zones.map((z) => z.id)), loadedAt: Date.now() };
+    if (venueCache.size > 100_000) venueCache.clear();
+    venueCache.set(id, entry);
+    return entry;
+  }
+
+  /** Loads a venue the actor may act on; anything else is "not found". */
+  async function loadAuthorized(actor: Actor, id: string, action: VenueAction): Promise<CachedVenue> {
+    const entry = await loadCached(id, true);
+    if (!entry || !can(actor, action, { unitPath: entry.venue.unit_path, managerIds: entry.managerIds })) {
+      if (
+        entry &&
+        actor.kind === 'staff' &&
+        !venueActions[action].some((r) => actor.grants.some((g) => g.role === r || g.role === 'admin'))
+      ) {
+        throw new AppError('FORBIDDEN', 403);
+      }
+      throw new AppError('VENUE_NOT_FOUND', 404);
+    }
+    return entry;
+  }
+
+  async function staticQr(v: Pick<VenueWithUnit, 'id' | 'qr_version'>): Promise<string> {
+    return makeStaticQr(ctx.keys, v.id, v.qr_version, ctx.config.publicUrl);
+  }
+
+  async function toView(v: VenueWithUnit, withQr: boolean): Promise<VenueView> {
+    const zones = await repo.zones(v.id);
+    return {
+      id: v.id,
+      shortCode: v.short_code,
+      name: v.name,
+      category: v.category,
+      unitCode: v.unit_code,
+      unitName: v.unit_name,
+      address: v.address,
+      lat: v.lat,
+      lng: v.lng,
+      defaultStayMinutes: v.default_stay_minutes,
+      capacity: v.capacity,
+      qrMode: v.qr_mode,
+      rotatingMinutes: v.rotating_minutes,
+      startsAt: v.starts_at?.toISOString() ?? null,
+      endsAt: v.ends_at?.toISOString() ?? null,
+      vehiclePlate: v.vehicle_plate,
+      route: v.route,
+      parentVenueId: v.parent_venue_id,
+      active: v.active,
+      zones,
+      ...(withQr ? { qr: await staticQr(v) } : {}),
+    };
+  }
+
+  /** Finds (or creates) the person who will manage a venue from their phone, so they can sign in and run it. */
+  async function managerFromPhone(trx: Transaction<DB>, rawPhone: string): Promise<string> {
+    const phone = normalizePhone(rawPhone);
+    if (!phone) throw new AppError('INVALID_PHONE', 400);
+    const account = await trx
+      .selectFrom('citizen_accounts')
+      .select('person_id')
+      .where('phone', '=', phone)
+      .executeTakeFirst();
+    if (account) return account.person_id;
+    const existing = await trx
+      .selectFrom('people')
+      .select('id')
+      .where('phone', '=', phone)
+      .orderBy('created_at')
+      .limit(1)
+      .executeTakeFirst();
+    if (existing) return existing.id;
+    return (await trx.insertInto('people').values({ phone }).returning('id').executeTakeFirstOrThrow()).id;
+  }
+
+  async function insertVenue(actor: Actor, input: CreateVenueInput & { parentVenueId?: string }, trx: Transaction<DB>) {
+    const unit = await units.findByCode(input.unitCode, trx);
+    if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
+    if (!can(actor, 'venues.create', { unitPath: unit.path, managerIds: [] })) throw new AppError('FORBIDDEN', 403);
+    const startsAt = input.startsAt ? new Date(input.startsAt) : null;
+    const endsAt = input.endsAt ? new Date(input.endsAt) : null;
+    if (TIME_BOUNDED.includes(input.category) && (!startsAt || !endsAt))
+      throw new AppError('VENUE_EVENT_WINDOW_REQUIRED', 400);
+    if (startsAt && endsAt && endsAt <= startsAt)
+      throw new AppError('VALIDATION_FAILED', 400, { field: 'endsAt', reason: 'must be after startsAt' });
+    let shortCode = newShortCode();
+    while (await repo.shortCodeTaken(shortCode, trx)) shortCode = newShortCode();
+    const { id } = await repo.insert(trx, {
+      short_code: shortCode,
+      name: input.name.trim(),
+      category: input.category,
+      unit_code: unit.code,
+      address: input.address.trim(),
+      lat: input.lat ?? null,
+      lng: input.lng ?? null,
+      ...(input.defaultStayMinutes ? { default_stay_minutes: input.defaultStayMinutes } : {}),
+      capacity: input.capacity ?? null,
+      ...(input.qrMode ? { qr_mode: input.qrMode } : {}),
+      ...(input.rotatingMinutes ? { rotating_minutes: input.rotatingMinutes } : {}),
+      starts_at: startsAt,
+      ends_at: endsAt,
+      vehicle_plate: input.vehiclePlate ?? null,
+      route: input.route ?? null,
+      parent_venue_id: input.parentVenueId ?? null,
+      qr_previous_version: null,
+      qr_grace_until: null,
+    });
+    await repo.addZones(trx, id, [...new Set((input.zones ?? []).map((z) => z.trim()).filter(Boolean))]);
+    if (actor.kind === 'citizen') await repo.addManager(trx, id, actor.personId);
+    if (input.managerPhone) await repo.addManager(trx, id, await managerFromPhone(trx, input.managerPhone));
+    if (actor.kind === 'staff') {
+      await ctx.audit.append(trx, {
+        actor,
+        action: 'venues.create',
+        resourceType: 'venue',
+        resourceId: id,
+        unitCode: unit.code,
+      });
+    }
+    return { id, shortCode };
+  }
+
+  return {
+    loadCached,
+    loadAuthorized,
+    staticQr,
+
+    async create(actor: Actor, input: CreateVenueInput) {
+      const created = await ctx.db.transaction().execute((trx) => insertVenue(actor, input, trx));
+      return { ...created, qr: await makeStaticQr(ctx.keys, created.id, 1, ctx.config.publicUrl) };
+    },
+
+    /** A trip of a vehicle (bus, coach): a time-bounded venue of its own, with the vehicle as parent. */
+    async createTrip(
+      actor: Actor,
+      vehicleId: string,
+      input: { startsAt: string; endsAt: string; route?: string | undefined },
+    ) {
+      const { venue } = await loadAuthorized(actor, vehicleId, 'venues.manage');
+      if (venue.category !== 'public_transport')
+        throw new AppError('VALIDATION_FAILED', 400, { reason: 'trips belong to public transport vehicles' });
+      const created = await ctx.db.transaction().execute(async (trx) => {
+        const trip = await insertVenue(
+          actor,
+          {
+            name: `${venue.name} — ${input.route ?? venue.route ?? ''} ${new Date(input.startsAt).toISOString().slice(0, 16)}`.trim(),
+            category: 'public_transport',
+            unitCode: venue.unit_code,
+            address: venue.address,
+            defaultStayMinutes: Math.max(
+              1,
+              Math.min(1440, Math.round((Date.parse(input.endsAt) - Date.parse(input.startsAt)) / 60_000)),
+            ),
+            startsAt: input.startsAt,
+            endsAt: input.endsAt,
+            ...(venue.vehicle_plate ? { vehiclePlate: venue.vehicle_plate } : {}),
+            ...((input.route ?? venue.route) ? { route: (input.route ?? venue.route) as string } : {}),
+            parentVenueId: venue.id,
+          },
+          trx,
+        );
+        for (const m of (await loadCached(vehicleId))?.managerIds ?? []) await repo.addManager(trx, trip.id, m);
+        return trip;
+      });
+      return { ...created, qr: await makeStaticQr(ctx.keys, created.id, 1, ctx.config.publicUrl) };
+    },
+
+    async get(actor: Actor, id: string): Promise<VenueView> {
+      const entry = await loadAuthorized(actor, id, 'venues.read');
+      const manages = can(actor, 'venues.manage', { unitPath: entry.venue.unit_path, managerIds: entry.managerIds });
+      return toView(entry.venue, manages);
+    },
+
+    async list(
+      actor: Actor,
+      opts: {
+        unitCode?: string | undefined;
+        category?: string | undefined;
+        q?: string | undefined;
+        limit?: number | undefined;
+      },
+    ) {
+      if (actor.kind === 'citizen') {
+        const rows = await repo.managedBy(actor.personId);
+        return Promise.all(rows.map((v) => toView(v, true)));
+      }
+      const scope = scopeFor(actor, venueActions['venues.read']);
+      let unitPath: string | undefined;
+      if (opts.unitCode) {
+        const unit = await units.findByCode(opts.unitCode);
+        if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
+        unitPath = unit.path;
+      }
+      const rows = await repo.list(scope, { unitPath, category: opts.category, q: opts.q, limit: opts.limit ?? 50 });
+      return Promise.all(rows.map((v) => toView(v, false)));
+    },
+
+    async addZone(actor: Actor, id: string, name: string) {
+      await loadAuthorized(actor, id, 'venues.manage');
+      const [zone] = await repo.addZones(ctx.db, id, [name.trim()]);
+      venueCache.delete(id);
+      if (!zone) {
+        const existing = (await repo.zones(id)).find((z) => z.name === name.trim());
+        if (existing) return existing;
+        throw new AppError('VALIDATION_FAILED', 400);
+      }
+      return zone;
+    },
+
+    /** Issues a new static QR; the previous one keeps working for the grace period. */
+    async rotate(actor: Actor, id: string) {
+      await loadAuthorized(actor, id, 'venues.manage');
+      const graceUntil = new Date(Date.now() + ctx.config.qrGraceHours * 3600_000);
+      const row = await ctx.db.transaction().execute(async (trx) => {
+        const r = await repo.rotate(trx, id, graceUntil);
+        if (actor.kind === 'staff')
+          await ctx.audit.append(trx, { actor, action: 'venues.rotateQr', resourceType: 'venue', resourceId: id });
+        return r;
+      });
+      venueCache.delete(id);
+      return {
+        qr: await makeStaticQr(ctx.keys, id, row.qr_version, ctx.config.publicUrl),
+        previousValidUntil: graceUntil.toISOString(),
+      };
+    },
+
+    /** The code for the screen at the door of a venue in rotating mode. */
+    async rotatingQr(actor: Actor, id: string, now = new Date()) {
+      const { venue } = await loadAuthorized(actor, id, 'venues.manage');
+      if (venue.qr_mode !== 'rotating') throw new AppError('VENUE_NOT_ROTATING', 400);
+      const window = rotatingWindow(now, venue.rotating_minutes);
+      return {
+        qr: await makeRotatingQr(ctx.keys, id, window, ctx.config.publicUrl),
+        validUntil: new Date((window + 1) * venue.rotating_minutes * 60_000).toISOString(),
+        rotatingMinutes: venue.rotating_minutes,
+      };
+    },
+
+    async poster(actor: Actor, id: string): Promise<{ pdf: Buffer; filename: string }> {
+      const { venue } = await loadAuthorized(actor, id, 'venues.manage');
+      const pdf = await renderPoster({
+        name: venue.name,
+        address: venue.address,
+        unitName: venue.unit_name,
+        shortCode: venue.short_code,
+        qr: await staticQr(venue),
+        categoryLabel: CATEGORY_LABELS_VI[venue.category] ?? venue.category,
+      });
+      return { pdf, filename: `truyvet-${venue.short_code}.pdf` };
+    },
+
+    async occupancy(actor: Actor, id: string, at = new Date()) {
+      const { venue } = await loadAuthorized(actor, id, 'venues.read');
+      // local midnight in Asia/Ho_Chi_Minh (UTC+7, no daylight saving)
+      const local = new Date(at.getTime() + 7 * 3600_000);
+      const dayStart = new Date(
+        Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 7 * 3600_000,
+      );
+      const { present, today } = await repo.occupancy(id, at, dayStart);
+      return {
+        venueId: id,
+        at: at.toISOString(),
+        present: present.reduce((n, r) => n + r.n, 0),
+        capacity: venue.capacity,
+        checkinsToday: today,
+        byZone: present.map((r) => ({ zoneId: r.zone_id, name: r.name, present: r.n })),
+      };
+    },
+
+    async stats(actor: Actor, unitCode: string, days: number) {
+      const unit = await units.findByCode(unitCode);
+      if (!unit) throw new AppError('UNIT_NOT_FOUND', 404);
+      if (!can(actor, 'venues.stats', { unitPath: unit.path, managerIds: [] })) throw new AppError('FORBIDDEN', 403);
+      const now = Date.now();
+      const [byCategory, perDay, top, inactive] = await Promise.all([
+        repo.venuesByCategory(unit.path),
+        repo.checkinsPerDay(unit.path, new Date(now - days * 86_400_000)),
+        repo.topVenues(unit.path, new Date(now - 7 * 86_400_000), 10),
+        repo.inactive(unit.path, new Date(now - 86_400_000), 100_000),
+      ]);
+      return {
+        unitCode: unit.code,
+        venuesByCategory: byCategory.map((r) => ({ category: r.category, venues: r.n })),
+        checkinsPerDay: perDay.map((r) => ({ day: r.day, checkins: r.n })),
+        venuesWithoutCheckins24h: inactive.length,
+        topVenues: top.map((r) => ({ venueId: r.id, name: r.name, category: r.category, checkins: r.n })),
+      };
+    },
+
+    async inactive(actor: Actor, unitCode: string, limit: number) {
+      const unit = await units.findByCode(unitCode);
+      if (!unit) throw new AppError('UNIT_NOT_FOUND', 404);
+      if (!can(actor, 'venues.stats', { unitPath: unit.path, managerIds: [] })) throw new AppError('FORBIDDEN', 403);
+      const rows = await repo.inactive(unit.path, new Date(Date.now() - 86_400_000), limit);
+      return rows.map((r) => ({
+        venueId: r.id,
+        name: r.name,
+        category: r.category,
+        unitCode: r.unit_code,
+        unitName: r.unit_name,
+        address: r.address,
+        lastCheckinAt: r.last_at ? new Date(r.last_at).toISOString() : null,
+      }));
+    },
+  };
+}
+
+/** CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read Vietnamese correctly). */
+export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
+  const cell = (v: string | number | null) => {
+    let s = v === null ? '' : String(v);
+    // a leading = + - @ would be run as a formula by spreadsheet programs
+    if (/^[=+\-@]/.test(s)) s = `'${s}`;
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return `\uFEFF${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+}
