@@ -7,52 +7,80 @@
  * (target ≥ 0.3). Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set.
  *   node bin/run-ts.js bench/http-baseline.ts [--seconds 10] [--connections 50]
  */
-import { api, type LoadResult, load, printTable, startServer } from './lib.ts';
+import { api, argNumber, freshData, type LoadResult, load, printTable, startServer } from './lib.ts';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
-const seconds = arg('seconds', 10);
-const connections = arg('connections', 50);
+const seconds = argNumber('seconds', 10);
+const connections = argNumber('connections', 50);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const kinds: Array<'pglite' | 'postgres'> = pgUrl ? ['postgres', 'pglite'] : ['pglite'];
 
 const summary: Array<{ kind: string; ratio: number; rows: LoadResult[] }> = [];
 for (const kind of kinds) {
   console.log(`\n## ${kind}: starting server (demo province)…`);
-  const server = await startServer(kind, pgUrl);
+  const data = await freshData(kind, pgUrl);
+  const server = await startServer(data, { NODE_ENV: 'production' });
   try {
-    const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', { username: 'admin', password: server.adminPassword });
+    const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
+      username: 'admin',
+      password: data.adminPassword,
+    });
     const password = 'bench-password-123';
-    await api(server.url, 'POST', '/api/v1/staff', { username: 'bench.health', password, role: 'health_worker', unitCode: '731' }, admin.token);
-    const officer = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', { username: 'bench.health', password });
+    await api(
+      server.url,
+      'POST',
+      '/api/v1/staff',
+      { username: 'bench.health', password, role: 'health_worker', unitCode: '731' },
+      admin.token,
+    );
+    const officer = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
+      username: 'bench.health',
+      password,
+    });
     const person = await api<{ id: string }>(
       server.url,
       'POST',
       '/api/v1/people',
-      { nationalId: '075090000001', phone: '0912000001', name: 'Nguyễn Văn Bench', birthYear: 1990, sex: 'male', unitCode: '25993', address: '1 Đồng Khởi' },
+      {
+        nationalId: '075090000001',
+        phone: '0912000001',
+        name: 'Nguyễn Văn Bench',
+        birthYear: 1990,
+        sex: 'male',
+        unitCode: '25993',
+        address: '1 Đồng Khởi',
+      },
       officer.token,
     );
     // warm-up: JIT, connection pool, session cache
     await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
-    await load('warm-up', { url: `${server.url}/api/v1/people/${person.id}`, headers: { authorization: `Bearer ${officer.token}` }, duration: 2, connections });
+    await load('warm-up', {
+      url: `${server.url}/api/v1/people/${person.id}`,
+      headers: { authorization: `Bearer ${officer.token}` },
+      duration: 2,
+      connections,
+    });
 
-    const baseline = await load(`[${kind}] baseline GET /healthz`, { url: `${server.url}/healthz`, duration: seconds, connections });
+    const baseline = await load(`[${kind}] baseline GET /healthz`, {
+      url: `${server.url}/healthz`,
+      duration: seconds,
+      connections,
+    });
     const read = await load(`[${kind}] GET /api/v1/people/{id} (staff, audited)`, {
       url: `${server.url}/api/v1/people/${person.id}`,
       headers: { authorization: `Bearer ${officer.token}` },
       duration: seconds,
       connections,
     });
-    if (read.non2xx > 0 || read.errors > 0) throw new Error(`authenticated read had ${read.non2xx} non-2xx and ${read.errors} errors`);
+    if (read.non2xx > 0 || read.errors > 0)
+      throw new Error(`authenticated read had ${read.non2xx} non-2xx and ${read.errors} errors`);
     summary.push({ kind, ratio: read.requestsPerSec / baseline.requestsPerSec, rows: [baseline, read] });
   } finally {
     await server.stop();
+    await data.drop();
   }
 }
 
 console.log(`\n# http-baseline (${connections} connections, ${seconds} s each, ${new Date().toISOString()})`);
 printTable(summary.flatMap((s) => s.rows));
-for (const s of summary) console.log(`ratio [${s.kind}] authenticated audited read / no-op baseline = ${s.ratio.toFixed(2)} (target ≥ 0.30)`);
+for (const s of summary)
+  console.log(`ratio [${s.kind}] authenticated audited read / no-op baseline = ${s.ratio.toFixed(2)} (target ≥ 0.30)`);

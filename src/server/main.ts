@@ -132,6 +132,8 @@ program
   .command('seed-demo')
   .description('create the deterministic demo province (Đồng Nai)')
   .option('--people <n>', 'number of synthetic people', '2000')
+  .option('--days <n>', 'days of synthetic check-ins', '14')
+  .option('--venues <n>', 'number of venues (default: one per 8 people)')
   .option('--seed <n>', 'random seed', '2021')
   .action(async (opts: { people: string; seed: string }) => {
     await withRuntime(config(), async (ctx) => {

@@ -10,10 +10,11 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { NewPerson } from '../db/types.ts';
 import { adminUnitsService } from '../modules/admin-units/service.ts';
+import type { VenueCategory } from '../modules/venues/schemas.ts';
 import type { StaffRole } from '../platform/access.ts';
 import { foldDiacritics } from '../platform/formats.ts';
 import { generatePassword, hashPassword } from '../platform/passwords.ts';
-import { seededRandom } from './random.ts';
+import { type Random, seededRandom } from './random.ts';
 
 export const DEMO_PROVINCE = '75';
 export const UNITS_CSV = fileURLToPath(new URL('../../../assets/vn-admin/units.csv', import.meta.url));
@@ -89,6 +90,10 @@ const HAMLETS = ['Thôn', 'Ấp', 'Tổ dân phố', 'Khu phố'] as const;
 
 export interface SeedOptions {
   people?: number;
+  /** days of synthetic check-ins, ending now (default 14) */
+  days?: number;
+  /** venues (default: one per 8 people, at least 60) */
+  venues?: number;
   seed?: number;
   /** write progress lines */
   log?: (line: string) => void;
@@ -97,6 +102,8 @@ export interface SeedOptions {
 export interface SeedResult {
   people: number;
   households: number;
+  venues: number;
+  checkins: number;
   staff: Array<{ username: string; role: StaffRole; unitCode: string | null; password: string }>;
 }
 
@@ -187,7 +194,7 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
   let households = 0;
   let serial = 0;
   while (people < peopleTarget) {
-    const batchPeople: NewPerson[] = [];
+    const batchPeople: Array<NewPerson & { id: string }> = [];
     const batchHouseholds: Array<{ id: string; unit_code: string; address: string }> = [];
     while (batchPeople.length < 5000 && people + batchPeople.length < peopleTarget) {
       const commune = rnd.pick(communes);
@@ -209,6 +216,7 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
             ? `075${centuryDigit}${String(birthYear % 100).padStart(2, '0')}${String(serial).padStart(6, '0')}`
             : null;
         batchPeople.push({
+          id: uuidFrom(rnd.next, rnd.next),
           national_id: nationalId,
           phone: hasPhone ? `+849${String(10_000_000 + serial).slice(-8)}` : null,
           name: `${family} ${rnd.pick(female ? MIDDLE_F : MIDDLE_M)} ${rnd.pick(female ? GIVEN_F : GIVEN_M)}`,
@@ -237,6 +245,12 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
     if (peopleTarget >= 50_000) log(`${people} people`);
   }
   log(`${people} people in ${households} households`);
+
+  const venueCount = options.venues ?? Math.max(60, Math.round(peopleTarget / 8));
+  const venues = await seedVenues(ctx, rnd, communes, venueCount);
+  log(`${venues.length} venues`);
+  const checkins = await seedCheckins(ctx, rnd, venues, options.days ?? 14, log);
+  log(`${checkins} check-ins over ${options.days ?? 14} days`);
 
   // one account per role, scoped the way a province would staff them
   const bienHoa = districts.find((d) => d.code === '731')?.code ?? districts[0]?.code ?? DEMO_PROVINCE;
@@ -288,7 +302,148 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
     staff.push({ username: s.username, role: s.role, unitCode: s.unitCode, password });
   }
   await sql`analyze`.execute(ctx.db);
-  return { people, households, staff };
+  return { people, households, venues: venues.length, checkins, staff };
+}
+
+interface SeedVenue {
+  id: string;
+  unit_code: string;
+  commune: string;
+  default_stay_minutes: number;
+}
+
+const VENUE_PLAN: Array<{ category: VenueCategory; names: string[]; stay: number; weight: number }> = [
+  {
+    category: 'market_supermarket_mall_shop',
+    names: ['Chợ', 'Siêu thị Co.op', 'Cửa hàng tiện lợi', 'Tạp hóa'],
+    stay: 40,
+    weight: 6,
+  },
+  { category: 'restaurant_cafe', names: ['Quán phở', 'Cà phê', 'Quán cơm', 'Nhà hàng'], stay: 45, weight: 5 },
+  { category: 'factory', names: ['Công ty May', 'Nhà máy Giày', 'Công ty Điện tử', 'Xưởng gỗ'], stay: 480, weight: 3 },
+  { category: 'office', names: ['UBND', 'Văn phòng', 'Ngân hàng', 'Bưu điện'], stay: 60, weight: 2 },
+  { category: 'school_university', names: ['Trường THCS', 'Trường Tiểu học', 'Trường THPT'], stay: 300, weight: 2 },
+  { category: 'hospital_clinic', names: ['Trạm Y tế', 'Phòng khám', 'Nhà thuốc'], stay: 60, weight: 2 },
+  { category: 'apartment_building', names: ['Chung cư'], stay: 600, weight: 1 },
+  { category: 'bar_karaoke_massage_gym', names: ['Karaoke', 'Phòng tập', 'Massage'], stay: 90, weight: 1 },
+  { category: 'meeting_conference', names: ['Hội trường'], stay: 120, weight: 1 },
+  { category: 'station_port_airport', names: ['Bến xe', 'Ga'], stay: 30, weight: 1 },
+  { category: 'public_transport', names: ['Xe buýt tuyến'], stay: 40, weight: 1 },
+  { category: 'tourist_entertainment_religious', names: ['Chùa', 'Nhà thờ', 'Khu du lịch'], stay: 60, weight: 1 },
+  { category: 'checkpoint', names: ['Chốt kiểm soát'], stay: 10, weight: 1 },
+  { category: 'wedding_funeral', names: ['Tiệc cưới', 'Đám tang'], stay: 180, weight: 1 },
+];
+const SHORT_CODE_CHARS = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+async function seedVenues(
+  ctx: AppContext,
+  rnd: Random,
+  communes: Array<{ code: string; name: string }>,
+  count: number,
+): Promise<SeedVenue[]> {
+  const existing = await ctx.db.selectFrom('venues').select(['id', 'unit_code', 'default_stay_minutes']).execute();
+  if (existing.length > 0) return existing.map((v) => ({ ...v, commune: v.unit_code }));
+  const weighted = VENUE_PLAN.flatMap((p) => Array.from({ length: p.weight }, () => p));
+  const now = Date.now();
+  const rows = Array.from({ length: count }, (_, i) => {
+    const plan = weighted[i % weighted.length] as (typeof VENUE_PLAN)[number];
+    const commune = rnd.pick(communes);
+    const place = commune.name.replace(/^(Xã|Phường|Thị trấn) /, '');
+    const code = Array.from({ length: 8 }, () => rnd.pick([...SHORT_CODE_CHARS])).join('');
+    const event = plan.category === 'wedding_funeral';
+    const start = now - rnd.int(0, 13) * 86_400_000 - rnd.int(0, 8) * 3600_000;
+    return {
+      id: uuidFrom(rnd.next, rnd.next),
+      short_code: `${code.slice(0, 4)}-${code.slice(4)}`,
+      name: `${rnd.pick(plan.names)} ${place}${plan.category === 'public_transport' ? ` số ${rnd.int(1, 60)}` : ''}`,
+      category: plan.category,
+      unit_code: commune.code,
+      address: `${rnd.int(1, 500)} ${rnd.pick(STREETS)}`,
+      default_stay_minutes: plan.stay,
+      capacity: rnd.chance(0.5) ? rnd.int(20, 2000) : null,
+      starts_at: event ? new Date(start) : null,
+      ends_at: event ? new Date(start + 5 * 3600_000) : null,
+      vehicle_plate: plan.category === 'public_transport' ? `60B-${rnd.int(100, 999)}.${rnd.int(10, 99)}` : null,
+      route: plan.category === 'public_transport' ? 'Biên Hòa — Long Khánh' : null,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 1000)
+    await ctx.db
+      .insertInto('venues')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    unit_code: r.unit_code,
+    commune: r.unit_code,
+    default_stay_minutes: r.default_stay_minutes,
+  }));
+}
+
+/** Visits for every person: 0–3 per day at venues of their own commune when there are some, else anywhere. */
+async function seedCheckins(
+  ctx: AppContext,
+  rnd: Random,
+  venues: SeedVenue[],
+  days: number,
+  log: (l: string) => void,
+): Promise<number> {
+  const already = await ctx.db.selectFrom('checkins').select('id').limit(1).execute();
+  if (already.length > 0 || venues.length === 0 || days <= 0) return 0;
+  const byCommune = new Map<string, SeedVenue[]>();
+  for (const v of venues) byCommune.set(v.commune, [...(byCommune.get(v.commune) ?? []), v]);
+  const retentionStart = Date.now() - (ctx.config.checkinRetentionDays - 0.5) * 86_400_000;
+  const dayMs = 86_400_000;
+  const todayLocal = Math.floor((Date.now() + 7 * 3600_000) / dayMs) * dayMs - 7 * 3600_000;
+  let total = 0;
+  let lastId = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const people = await ctx.db
+      .selectFrom('people as p')
+      .innerJoin('admin_units as u', 'u.code', 'p.unit_code')
+      .select(['p.id', 'u.parent_code', 'u.is_hamlet', 'p.unit_code'])
+      .where('p.id', '>', lastId)
+      .orderBy('p.id')
+      .limit(5000)
+      .execute();
+    if (people.length === 0) break;
+    lastId = people[people.length - 1]?.id ?? lastId;
+    const rows = [];
+    for (const p of people) {
+      const commune = p.is_hamlet ? (p.parent_code ?? '') : (p.unit_code ?? '');
+      const local = byCommune.get(commune);
+      for (let d = days - 1; d >= 0; d--) {
+        const visits = rnd.int(0, 3);
+        for (let k = 0; k < visits; k++) {
+          const v = local && rnd.chance(0.8) ? rnd.pick(local) : rnd.pick(venues);
+          const at = todayLocal - d * dayMs + rnd.int(6 * 60, 21 * 60) * 60_000 + rnd.int(0, 59) * 1000;
+          if (at > Date.now() || at < retentionStart) continue;
+          const implied = at + v.default_stay_minutes * 60_000;
+          const out = rnd.chance(0.4) ? at + rnd.int(5, v.default_stay_minutes) * 60_000 : null;
+          rows.push({
+            venue_id: v.id,
+            person_id: p.id,
+            checked_in_at: new Date(at),
+            checked_out_at: out !== null && out < Date.now() ? new Date(out) : null,
+            implied_out_at: new Date(implied),
+            method: rnd.chance(0.85) ? ('citizen_scan' as const) : ('staff_scan' as const),
+            actor_type: 'system',
+            actor_id: 'seed-demo',
+            unit_code: v.unit_code,
+          });
+        }
+      }
+    }
+    for (let i = 0; i < rows.length; i += 3000)
+      await ctx.db
+        .insertInto('checkins')
+        .values(rows.slice(i, i + 3000))
+        .execute();
+    total += rows.length;
+    if (total > 200_000) log(`${total} check-ins`);
+  }
+  return total;
 }
 
 /** A v4-shaped UUID from the seeded PRNG (deterministic ids keep the demo reproducible). */

@@ -1,0 +1,135 @@
+/**
+ * bench/checkin-ingest: check-in write throughput. In one run per database:
+ *   baseline  GET /healthz (no-op route, every platform plugin in front)
+ *   measured  POST /api/v1/checkins by venue staff scanning citizens' personal QR codes — a realistic payload
+ *             `{venueId, personQr}` with a fresh Idempotency-Key per request, audited, group-committed (a 2xx is
+ *             durable: committed before the answer).
+ * ≥ 50 connections. Targets on PostgreSQL: throughput ≥ 25 % of the baseline, p99 < 50 ms.
+ *   node bin/run-ts.js bench/checkin-ingest.ts [--seconds 10] [--connections 64] [--people 400] [--venues 60]
+ * Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set.
+ */
+import { randomUUID } from 'node:crypto';
+import type autocannon from 'autocannon';
+import { api, argNumber, citizenLogin, freshData, type LoadResult, load, printTable, startServer } from './lib.ts';
+
+const seconds = argNumber('seconds', 10);
+const connections = argNumber('connections', 64);
+const peopleCount = argNumber('people', 400);
+const venueCount = argNumber('venues', 60);
+const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const kinds: Array<'pglite' | 'postgres'> = pgUrl ? ['postgres', 'pglite'] : ['pglite'];
+
+const summary: Array<{ kind: string; ratio: number; rows: LoadResult[]; stored: number }> = [];
+for (const kind of kinds) {
+  console.log(`\n## ${kind}: starting server, registering ${venueCount} venues and ${peopleCount} citizens…`);
+  const data = await freshData(kind, pgUrl);
+  const server = await startServer(data);
+  try {
+    const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
+      username: 'admin',
+      password: data.adminPassword,
+    });
+    const password = 'bench-password-123';
+    await api(
+      server.url,
+      'POST',
+      '/api/v1/staff',
+      { username: 'bench.gate', password, role: 'venue_manager', unitCode: '731' },
+      admin.token,
+    );
+    const staff = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
+      username: 'bench.gate',
+      password,
+    });
+    const venues: string[] = [];
+    for (let v = 0; v < venueCount; v++) {
+      const created = await api<{ id: string }>(
+        server.url,
+        'POST',
+        '/api/v1/venues',
+        {
+          name: `Nhà máy ${v + 1}`,
+          category: 'factory',
+          unitCode: '25993',
+          address: `Lô ${v + 1} KCN Biên Hòa 2`,
+          zones: ['Xưởng A', 'Xưởng B'],
+        },
+        staff.token,
+      );
+      venues.push(created.id);
+    }
+    const qrs: string[] = [];
+    for (let p = 0; p < peopleCount; p++) {
+      const citizen = await citizenLogin(server.url, `09130${String(p).padStart(5, '0')}`);
+      qrs.push((await api<{ qr: string }>(server.url, 'GET', '/api/v1/me/qr', undefined, citizen.token)).qr);
+    }
+    // every request is a distinct (person, venue, time) so none is refused as a double scan: cycle through pairs,
+    // and move each full cycle 11 minutes back in time (delayed sync of an offline scanner)
+    let n = 0;
+    const pairs = peopleCount * venueCount;
+    const nextBody = () => {
+      const i = n++;
+      const cycle = Math.floor(i / pairs);
+      const at = new Date(Date.now() - cycle * 11 * 60_000).toISOString();
+      return JSON.stringify({
+        venueId: venues[Math.floor(i / peopleCount) % venueCount],
+        personQr: qrs[i % peopleCount],
+        ...(cycle > 0 ? { at } : {}),
+      });
+    };
+    const checkinRequest: autocannon.Request = {
+      method: 'POST',
+      path: '/api/v1/checkins',
+      setupRequest: (req) => ({
+        ...req,
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${staff.token}`,
+          'idempotency-key': randomUUID(),
+        },
+        body: nextBody(),
+      }),
+    };
+    await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
+    await load('warm-up', { url: server.url, duration: 2, connections, requests: [checkinRequest] });
+
+    const baseline = await load(`[${kind}] baseline GET /healthz`, {
+      url: `${server.url}/healthz`,
+      duration: seconds,
+      connections,
+    });
+    const ingest = await load(`[${kind}] POST /api/v1/checkins (staff scan, durable)`, {
+      url: server.url,
+      duration: seconds,
+      connections,
+      requests: [checkinRequest],
+    });
+    if (ingest.non2xx > 0 || ingest.errors > 0)
+      console.log(`  note: ${ingest.non2xx} non-2xx, ${ingest.errors} errors`);
+    const check = await api<{ checkinsToday: number }>(
+      server.url,
+      'GET',
+      `/api/v1/venues/${venues[0]}/occupancy`,
+      undefined,
+      staff.token,
+    );
+    summary.push({
+      kind,
+      ratio: ingest.requestsPerSec / baseline.requestsPerSec,
+      rows: [baseline, ingest],
+      stored: check.checkinsToday,
+    });
+  } finally {
+    await server.stop();
+    await data.drop();
+  }
+}
+
+console.log(`\n# checkin-ingest (${connections} connections, ${seconds} s each, ${new Date().toISOString()})`);
+printTable(summary.flatMap((s) => s.rows));
+for (const s of summary) {
+  const ingest = s.rows[1] as LoadResult;
+  console.log(
+    `ratio [${s.kind}] check-in ingest / no-op baseline = ${s.ratio.toFixed(2)} (target ≥ 0.25 on PostgreSQL); p99 ${ingest.p99.toFixed(1)} ms (target < 50 ms)`,
+  );
+}
