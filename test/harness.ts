@@ -14,6 +14,7 @@ import { type AppContext, createContext } from '../src/server/context.ts';
 import { openDatabase } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { adminUnitsService } from '../src/server/modules/admin-units/service.ts';
+import { normalizePhone } from '../src/server/platform/formats.ts';
 import { createLogger } from '../src/server/platform/logger.ts';
 import { hashPassword } from '../src/server/platform/passwords.ts';
 
@@ -118,15 +119,31 @@ export async function staffToken(
 
 /** Signs a citizen in through the real OTP flow (code read from the fake SMS outbox). */
 export async function citizenToken(env: TestEnv, phone: string): Promise<{ token: string; personId: string }> {
+  const recipient = normalizePhone(phone) ?? phone;
+  const previous = await env.ctx.db
+    .selectFrom('notify_fake_messages')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .where('recipient', '=', recipient)
+    .executeTakeFirst();
+  const after = Number(previous?.id ?? 0);
   const sent = await env.app.inject({ method: 'POST', url: '/api/v1/auth/citizen/otp', payload: { phone } });
   if (sent.statusCode !== 202) throw new Error(`otp request failed: ${sent.statusCode} ${sent.body}`);
-  await env.ctx.jobs.drain();
-  const msg = await env.ctx.db
-    .selectFrom('notify_fake_messages')
-    .select('text')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirstOrThrow();
+  // this phone's newest code; a concurrent sign-in's drain may be delivering it, so wait for it to land
+  let msg: { text: string } | undefined;
+  for (let i = 0; i < 100 && !msg; i++) {
+    await env.ctx.jobs.drain();
+    msg = await env.ctx.db
+      .selectFrom('notify_fake_messages')
+      .select('text')
+      .where('recipient', '=', recipient)
+      .where('id', '>', after)
+      .where('text', 'like', 'Ma xac thuc%')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!msg) await new Promise((r) => setTimeout(r, 20));
+  }
+  if (!msg) throw new Error(`no one-time code was sent to ${phone}`);
   const code = /(\d{6})/.exec(msg.text)?.[1];
   const res = await env.app.inject({ method: 'POST', url: '/api/v1/auth/citizen/verify', payload: { phone, code } });
   if (res.statusCode !== 200) throw new Error(`otp verify failed: ${res.statusCode} ${res.body}`);

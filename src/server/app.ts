@@ -22,6 +22,7 @@ import type { AppContext } from './context.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { adminUnitsRoutes } from './modules/admin-units/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
+import { casesRoutes } from './modules/cases/routes.ts';
 import { checkinsRoutes } from './modules/checkins/routes.ts';
 import { devRoutes } from './modules/dev/routes.ts';
 import { peopleRoutes } from './modules/people/routes.ts';
@@ -192,6 +193,7 @@ export async function buildApp(ctx: AppContext) {
       await api.register(peopleRoutes(ctx));
       await api.register(venuesRoutes(ctx));
       await api.register(checkinsRoutes(ctx));
+      await api.register(casesRoutes(ctx));
       await api.register(devRoutes(ctx));
     },
     { prefix: '/api/v1' },

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { DB } from './db/types.ts';
+import { registerCaseJobs } from './modules/cases/jobs.ts';
 import { registerCheckinJobs } from './modules/checkins/jobs.ts';
 import { type Audit, createAudit } from './platform/audit.ts';
 import { createJobs, type Jobs } from './platform/jobs.ts';
@@ -41,5 +42,6 @@ export function createContext(config: Config, database: Database, log: Logger): 
     keys: createSigningKeys(db),
   };
   registerCheckinJobs(ctx);
+  registerCaseJobs(ctx);
   return ctx;
 }

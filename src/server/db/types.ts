@@ -206,6 +206,102 @@ export interface CheckinsTable {
   created_at: Timestamp;
 }
 
+export interface TracingRulesTable {
+  version: number;
+  lookback_days: number;
+  min_overlap_minutes: number;
+  include_f2: boolean;
+  f1_quarantine_days: number;
+  f1_quarantine_kind: 'home' | 'facility';
+  created_at: Timestamp;
+  created_by: string | null;
+}
+
+export interface CaseCountersTable {
+  province_code: string;
+  last_number: number;
+}
+
+export type CaseStatus =
+  | 'suspected'
+  | 'confirmed'
+  | 'isolating'
+  | 'treated_home'
+  | 'treated_field_hospital'
+  | 'treated_hospital'
+  | 'recovered'
+  | 'died';
+
+export interface CasesTable {
+  id: Generated<string>;
+  display_code: string;
+  person_id: string;
+  unit_code: string | null;
+  status: CaseStatus;
+  confirmed_at: Date | null;
+  onset_at: Date | null;
+  sample_at: Date | null;
+  isolated_at: Date | null;
+  closed_at: Date | null;
+  source_case_id: string | null;
+  source_note: string | null;
+  origin: 'tracer' | 'test_result';
+  origin_ref: string | null;
+  rule_version: number;
+  traced_at: Date | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ContactVia = 'venue' | 'household' | 'manual' | 'ble';
+export type FollowUp = 'identified' | 'notified' | 'reached' | 'tested' | 'quarantined' | 'released';
+
+export interface ContactsTable {
+  id: Generated<string>;
+  case_id: string;
+  person_id: string;
+  degree: number;
+  via_type: ContactVia;
+  venue_id: string | null;
+  zone_id: string | null;
+  overlap_start: Date | null;
+  overlap_end: Date | null;
+  overlap_minutes: number | null;
+  through_person_id: string | null;
+  note: string | null;
+  rule_version: number;
+  unit_code: string | null;
+  follow_up: Generated<FollowUp>;
+  assigned_tracer_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface QuarantineOrdersTable {
+  id: Generated<string>;
+  person_id: string;
+  case_id: string;
+  kind: 'home' | 'facility';
+  starts_on: string;
+  ends_on: string;
+  status: Generated<'active' | 'released' | 'cancelled'>;
+  unit_code: string | null;
+  created_at: Timestamp;
+}
+
+export interface ExposureNoticesTable {
+  id: Generated<string>;
+  person_id: string;
+  case_id: string;
+  degree: number;
+  venue_id: string | null;
+  exposure_start: Date | null;
+  exposure_end: Date | null;
+  kind: 'venue' | 'household' | 'manual' | 'ble' | 'advisory' | 'venue_alert';
+  created_at: Timestamp;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   households: HouseholdsTable;
@@ -225,6 +321,12 @@ export interface DB {
   venue_zones: VenueZonesTable;
   venue_managers: VenueManagersTable;
   checkins: CheckinsTable;
+  tracing_rules: TracingRulesTable;
+  case_counters: CaseCountersTable;
+  cases: CasesTable;
+  contacts: ContactsTable;
+  quarantine_orders: QuarantineOrdersTable;
+  exposure_notices: ExposureNoticesTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

@@ -106,6 +106,17 @@ export const errorMessages = {
     en: 'A venue QR, a short code, or a venue with a person is required.',
   },
   BATCH_TOO_LARGE: { vi: 'Mỗi lần gửi tối đa {max} mục.', en: 'At most {max} items per batch.' },
+  CASE_NOT_FOUND: { vi: 'Không tìm thấy ca bệnh.', en: 'Case not found.' },
+  CASE_EXISTS: {
+    vi: 'Người này đang có một ca bệnh chưa kết thúc.',
+    en: 'This person already has an open case.',
+  },
+  CASE_CLOSED: { vi: 'Ca bệnh đã kết thúc.', en: 'The case is closed.' },
+  CASE_ONSET_AFTER_CONFIRMATION: {
+    vi: 'Ngày khởi phát không thể sau ngày xác nhận.',
+    en: 'Symptom onset cannot be after confirmation.',
+  },
+  CASE_TIME_IN_FUTURE: { vi: 'Thời điểm không được ở tương lai.', en: 'The time cannot be in the future.' },
   DEV_ONLY: {
     vi: 'Chức năng này chỉ có khi dùng bộ gửi tin giả lập.',
     en: 'This is only available with the fake notification adapters.',

@@ -36,7 +36,7 @@ export function checkinsService(ctx: AppContext) {
   const repo = checkinsRepo(ctx.db);
   let writer = writers.get(ctx);
   if (!writer) {
-    writer = createCheckinWriter(ctx.db, ctx.audit);
+    writer = createCheckinWriter(ctx.db, ctx.audit, ctx.jobs);
     writers.set(ctx, writer);
   }
   const write = writer;

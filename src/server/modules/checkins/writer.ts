@@ -9,6 +9,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { CheckinMethod, DB } from '../../db/types.ts';
 import type { Audit, AuditEntry } from '../../platform/audit.ts';
+import type { Jobs } from '../../platform/jobs.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { CheckinResult } from './schemas.ts';
 
@@ -48,7 +49,11 @@ export function toResult(row: CheckinRowInput): CheckinResult {
   return { id: row.id, venueId: row.venue_id, personId: row.person_id, at: row.checked_in_at.toISOString() };
 }
 
-export function createCheckinWriter(db: Kysely<DB>, audit: Audit) {
+/** A check-in this much older than its arrival is "late": tracing of open cases must look at it again. */
+const LATE_MS = 10 * 60_000;
+export const LATE_CHECKINS_TOPIC = 'checkins.late';
+
+export function createCheckinWriter(db: Kysely<DB>, audit: Audit, jobs: Jobs) {
   let queue: Pending[] = [];
   let flushing = false;
 
@@ -78,6 +83,20 @@ export function createCheckinWriter(db: Kysely<DB>, audit: Audit) {
     if (rows.length > 0) await trx.insertInto('checkins').values(rows).execute();
     const audits = items.filter((i, n) => written[n] && i.audit).map((i) => i.audit as AuditEntry);
     if (audits.length > 0) await audit.appendMany(trx, audits);
+    // delayed syncs may reveal contacts of cases traced already: tell the tracing side, in this transaction
+    const now = Date.now();
+    const late = new Map<string, { venueId: string; from: number; to: number }>();
+    for (const r of rows) {
+      if (now - r.checked_in_at.getTime() < LATE_MS) continue;
+      const v = late.get(r.venue_id) ?? { venueId: r.venue_id, from: r.checked_in_at.getTime(), to: r.implied_out_at.getTime() };
+      v.from = Math.min(v.from, r.checked_in_at.getTime());
+      v.to = Math.max(v.to, r.implied_out_at.getTime());
+      late.set(r.venue_id, v);
+    }
+    if (late.size > 0) {
+      const items = [...late.values()].map((v) => ({ venueId: v.venueId, from: new Date(v.from).toISOString(), to: new Date(v.to).toISOString() }));
+      await jobs.enqueue(trx, LATE_CHECKINS_TOPIC, { items });
+    }
     return written;
   }
 

@@ -1,0 +1,157 @@
+/**
+ * The contact finder. Given index people (an F0, or the F1s of a case) each with an exposure window, it finds the
+ * people whose stays overlapped theirs at the same venue:
+ *   - a stay is [checked_in_at, checked_out_at ?? implied_out_at), and lasts at most 24 h (MAX_STAY);
+ *   - the index person's stay is clipped to their exposure window;
+ *   - two stays at the same venue are a contact when they overlap at least `minOverlapMinutes`; where BOTH stays name
+ *     a zone, the zones must match (a worker in workshop A is not a contact of one in workshop B);
+ *   - touching intervals (one ends when the other starts) overlap 0 minutes: not a contact.
+ * Each (index stay, other stay) pair that qualifies is one piece of evidence; the caller keeps them all.
+ * Invariant relied on for speed: the other stay starts before the index stay ends and after it starts minus
+ * MAX_STAY, so the (venue_id, checked_in_at) index and day partitions bound the search.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
+
+export const MAX_STAY_MS = 24 * 3600_000;
+
+export interface IndexWindow {
+  personId: string;
+  from: Date;
+  to: Date;
+}
+
+export interface VenueEvidence {
+  indexPersonId: string;
+  personId: string;
+  venueId: string;
+  zoneId: string | null;
+  overlapStart: Date;
+  overlapEnd: Date;
+  overlapMinutes: number;
+}
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+export async function findVenueContacts(
+  db: Q,
+  indexes: IndexWindow[],
+  minOverlapMinutes: number,
+): Promise<VenueEvidence[]> {
+  if (indexes.length === 0) return [];
+  const ids = indexes.map((i) => i.personId);
+  const froms = indexes.map((i) => i.from.toISOString());
+  const tos = indexes.map((i) => i.to.toISOString());
+  const minFrom = new Date(Math.min(...indexes.map((i) => i.from.getTime())) - MAX_STAY_MS);
+  const maxTo = new Date(Math.max(...indexes.map((i) => i.to.getTime())));
+  const result = await sql<{
+    index_person_id: string;
+    person_id: string;
+    venue_id: string;
+    zone_id: string | null;
+    overlap_start: Date;
+    overlap_end: Date;
+  }>`
+    with idx as (
+      select * from unnest(${ids}::uuid[], ${froms}::timestamptz[], ${tos}::timestamptz[]) as t(person_id, ws, we)
+    ),
+    stays as (
+      select c.person_id as index_person_id, c.venue_id, c.zone_id,
+             greatest(c.checked_in_at, idx.ws) as s,
+             least(coalesce(c.checked_out_at, c.implied_out_at), c.checked_in_at + interval '24 hours', idx.we) as e
+      from idx
+      join checkins c on c.person_id = idx.person_id
+        and c.checked_in_at < idx.we
+        and c.checked_in_at > idx.ws - interval '24 hours'
+        and c.checked_in_at >= ${minFrom} and c.checked_in_at < ${maxTo}
+    ),
+    pairs as (
+      select s.index_person_id, o.person_id, o.venue_id, coalesce(o.zone_id, s.zone_id) as zone_id,
+             greatest(s.s, o.checked_in_at) as overlap_start,
+             least(s.e, coalesce(o.checked_out_at, o.implied_out_at), o.checked_in_at + interval '24 hours') as overlap_end
+      from stays s
+      join checkins o on o.venue_id = s.venue_id
+        and o.checked_in_at < s.e
+        and o.checked_in_at > s.s - interval '24 hours'
+        and o.checked_in_at >= ${minFrom} and o.checked_in_at < ${maxTo}
+        and o.person_id <> s.index_person_id
+        and (s.zone_id is null or o.zone_id is null or s.zone_id = o.zone_id)
+      where s.e > s.s
+    )
+    select * from pairs
+    where overlap_end - overlap_start >= make_interval(mins => ${minOverlapMinutes})
+  `.execute(db);
+  return result.rows.map((r) => ({
+    indexPersonId: r.index_person_id,
+    personId: r.person_id,
+    venueId: r.venue_id,
+    zoneId: r.zone_id,
+    overlapStart: new Date(r.overlap_start),
+    overlapEnd: new Date(r.overlap_end),
+    overlapMinutes: Math.floor((new Date(r.overlap_end).getTime() - new Date(r.overlap_start).getTime()) / 60_000),
+  }));
+}
+
+/** Household members of each index person (same household, not the person). */
+export async function findHouseholdContacts(
+  db: Q,
+  personIds: string[],
+): Promise<Array<{ indexPersonId: string; personId: string }>> {
+  if (personIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('people as i')
+    .innerJoin('people as m', 'm.household_id', 'i.household_id')
+    .select(['i.id as index_person_id', 'm.id as person_id'])
+    .where('i.id', 'in', personIds)
+    .whereRef('m.id', '<>', 'i.id')
+    .execute();
+  return rows.map((r) => ({ indexPersonId: r.index_person_id, personId: r.person_id }));
+}
+
+export interface StayRecord {
+  personId: string;
+  venueId: string;
+  zoneId: string | null;
+  in: Date;
+  out: Date | null;
+  impliedOut: Date;
+}
+
+/**
+ * The naive reference: every pair of stays compared directly, no SQL, no index tricks. The property test checks the
+ * SQL finder against it on random data.
+ */
+export function referenceVenueContacts(
+  stays: StayRecord[],
+  indexes: IndexWindow[],
+  minOverlapMinutes: number,
+): VenueEvidence[] {
+  const end = (s: StayRecord) => Math.min((s.out ?? s.impliedOut).getTime(), s.in.getTime() + MAX_STAY_MS);
+  const out: VenueEvidence[] = [];
+  for (const idx of indexes) {
+    for (const a of stays) {
+      if (a.personId !== idx.personId) continue;
+      const s = Math.max(a.in.getTime(), idx.from.getTime());
+      const e = Math.min(end(a), idx.to.getTime());
+      if (!(a.in.getTime() < idx.to.getTime()) || e <= s) continue;
+      for (const b of stays) {
+        if (b.personId === idx.personId || b.venueId !== a.venueId) continue;
+        if (a.zoneId && b.zoneId && a.zoneId !== b.zoneId) continue;
+        const os = Math.max(s, b.in.getTime());
+        const oe = Math.min(e, end(b));
+        if (oe - os >= minOverlapMinutes * 60_000) {
+          out.push({
+            indexPersonId: idx.personId,
+            personId: b.personId,
+            venueId: a.venueId,
+            zoneId: b.zoneId ?? a.zoneId,
+            overlapStart: new Date(os),
+            overlapEnd: new Date(oe),
+            overlapMinutes: Math.floor((oe - os) / 60_000),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,193 @@
+/** /api/v1/cases (tracer workspace), venue alerts, and /api/v1/me/exposures + /api/v1/me/quarantine for citizens. */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context.ts';
+import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
+import { VenueIdParams } from '../venues/schemas.ts';
+import {
+  BulkContactsBody,
+  CaseIdParams,
+  CaseListQuery,
+  CaseStay,
+  CaseView,
+  ContactsQuery,
+  ContactView,
+  CreateCaseBody,
+  CreatedCase,
+  GraphQuery,
+  GraphResponse,
+  ManualContactBody,
+  MyExposure,
+  MyQuarantine,
+  UpdateCaseBody,
+  VenueAlertBody,
+} from './schemas.ts';
+import { casesService } from './service.ts';
+
+const CaseListItem = Type.Object({
+  id: Type.String(),
+  displayCode: Type.String(),
+  status: Type.String(),
+  confirmedAt: Type.Union([Type.String(), Type.Null()]),
+  unitCode: Type.Union([Type.String(), Type.Null()]),
+  unitName: Type.Union([Type.String(), Type.Null()]),
+  personName: Type.String(),
+  f1: Type.Integer(),
+  f2: Type.Integer(),
+});
+const TraceSummary = Type.Object({
+  f1: Type.Integer(),
+  f2: Type.Integer(),
+  newF1: Type.Integer(),
+  newF2: Type.Integer(),
+});
+
+export function casesRoutes(ctx: AppContext): FastifyPluginAsync {
+  return async (plain) => {
+    const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+    const service = casesService(ctx);
+    const tags = ['cases'];
+
+    app.post(
+      '/cases',
+      { schema: { tags, body: CreateCaseBody, response: { 201: CreatedCase, ...errors(400, 401, 403, 404, 409) } } },
+      async (req, reply) => reply.status(201).send(await service.create(requireStaff(req), req.body)),
+    );
+
+    app.get(
+      '/cases',
+      {
+        schema: {
+          tags,
+          querystring: CaseListQuery,
+          response: { 200: Type.Array(CaseListItem), ...errors(400, 401, 403) },
+        },
+      },
+      async (req) => service.list(requireStaff(req), req.query),
+    );
+
+    app.get(
+      '/cases/graph',
+      { schema: { tags, querystring: GraphQuery, response: { 200: GraphResponse, ...errors(400, 401, 403) } } },
+      async (req) => service.graph(requireStaff(req), req.query),
+    );
+
+    app.get(
+      '/cases/:id',
+      { schema: { tags, params: CaseIdParams, response: { 200: CaseView, ...errors(400, 401, 403, 404) } } },
+      async (req) => service.get(requireStaff(req), req.params.id),
+    );
+
+    app.patch(
+      '/cases/:id',
+      {
+        schema: {
+          tags,
+          params: CaseIdParams,
+          body: UpdateCaseBody,
+          response: { 200: CaseView, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) => service.update(requireStaff(req), req.params.id, req.body),
+    );
+
+    app.post(
+      '/cases/:id/retrace',
+      { schema: { tags, params: CaseIdParams, response: { 200: TraceSummary, ...errors(400, 401, 403, 404) } } },
+      async (req) => service.retrace(requireStaff(req), req.params.id),
+    );
+
+    app.get(
+      '/cases/:id/venues',
+      {
+        schema: { tags, params: CaseIdParams, response: { 200: Type.Array(CaseStay), ...errors(400, 401, 403, 404) } },
+      },
+      async (req) => service.venues(requireStaff(req), req.params.id),
+    );
+
+    app.get(
+      '/cases/:id/contacts',
+      {
+        schema: {
+          tags,
+          params: CaseIdParams,
+          querystring: ContactsQuery,
+          response: { 200: Type.Array(ContactView), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.contacts(requireStaff(req), req.params.id, req.query),
+    );
+
+    app.post(
+      '/cases/:id/contacts',
+      {
+        schema: {
+          tags,
+          params: CaseIdParams,
+          body: ManualContactBody,
+          response: {
+            201: Type.Object({
+              contactId: Type.Union([Type.String(), Type.Null()]),
+              personId: Type.String(),
+              summary: TraceSummary,
+            }),
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      async (req, reply) =>
+        reply.status(201).send(await service.addManualContact(requireStaff(req), req.params.id, req.body)),
+    );
+
+    app.post(
+      '/cases/:id/contacts/bulk',
+      {
+        schema: {
+          tags,
+          params: CaseIdParams,
+          body: BulkContactsBody,
+          response: { 200: Type.Object({ updated: Type.Integer() }), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.bulkUpdateContacts(requireStaff(req), req.params.id, req.body),
+    );
+
+    const AlertResult = Type.Object({ people: Type.Integer(), notified: Type.Integer() });
+    app.post(
+      '/venues/:id/alert/preview',
+      {
+        schema: {
+          tags,
+          params: VenueIdParams,
+          body: VenueAlertBody,
+          response: { 200: AlertResult, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.venueAlert(requireStaff(req), req.params.id, req.body, false),
+    );
+    app.post(
+      '/venues/:id/alert',
+      {
+        schema: {
+          tags,
+          params: VenueIdParams,
+          body: VenueAlertBody,
+          response: { 200: AlertResult, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.venueAlert(requireStaff(req), req.params.id, req.body, true),
+    );
+
+    app.get(
+      '/me/exposures',
+      { schema: { tags: ['me'], response: { 200: Type.Array(MyExposure), ...errors(401, 403) } } },
+      async (req) => service.myExposures(requireCitizen(req).personId),
+    );
+    app.get(
+      '/me/quarantine',
+      { schema: { tags: ['me'], response: { 200: Type.Array(MyQuarantine), ...errors(401, 403) } } },
+      async (req) => service.myQuarantine(requireCitizen(req).personId),
+    );
+  };
+}

@@ -1,0 +1,221 @@
+import { type Static, Type } from 'typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const CASE_STATUSES = [
+  'suspected',
+  'confirmed',
+  'isolating',
+  'treated_home',
+  'treated_field_hospital',
+  'treated_hospital',
+  'recovered',
+  'died',
+] as const;
+export const FOLLOW_UPS = ['identified', 'notified', 'reached', 'tested', 'quarantined', 'released'] as const;
+
+export const PersonRef = Type.Object(
+  {
+    personId: Type.Optional(Type.String({ format: 'uuid' })),
+    nationalId: Type.Optional(Type.String({ maxLength: 32 })),
+    phone: Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreateCaseBody = Type.Object(
+  {
+    person: PersonRef,
+    confirmedAt: Type.String({ format: 'date-time' }),
+    onsetAt: Type.Optional(Type.String({ format: 'date-time' })),
+    sampleAt: Type.Optional(Type.String({ format: 'date-time' })),
+    isolatedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    sourceCaseId: Type.Optional(Type.String({ format: 'uuid' })),
+    sourceNote: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateCaseInput = Static<typeof CreateCaseBody>;
+
+export const CreatedCase = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  displayCode: Type.String(),
+  contacts: Type.Object({ f1: Type.Integer(), f2: Type.Integer() }),
+});
+
+export const CaseView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  displayCode: Type.String(),
+  personId: Type.String({ format: 'uuid' }),
+  personName: Type.String(),
+  unitCode: Nullable(Type.String()),
+  unitName: Nullable(Type.String()),
+  status: Type.String(),
+  confirmedAt: Nullable(Type.String()),
+  onsetAt: Nullable(Type.String()),
+  sampleAt: Nullable(Type.String()),
+  isolatedAt: Nullable(Type.String()),
+  sourceCaseId: Nullable(Type.String()),
+  sourceNote: Nullable(Type.String()),
+  origin: Type.String(),
+  ruleVersion: Type.Integer(),
+  exposureFrom: Type.String(),
+  exposureTo: Type.String(),
+  f1: Type.Integer(),
+  f2: Type.Integer(),
+});
+export type CaseView = Static<typeof CaseView>;
+
+export const CaseIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const CaseListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(CASE_STATUSES)),
+    unitCode: Type.Optional(Type.String({ maxLength: 20 })),
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateCaseBody = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(CASE_STATUSES)),
+    isolatedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    onsetAt: Type.Optional(Type.String({ format: 'date-time' })),
+    sourceCaseId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))),
+    sourceNote: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  },
+  { additionalProperties: false },
+);
+
+export const CaseStay = Type.Object({
+  checkinId: Type.String(),
+  venueId: Type.String(),
+  venueName: Type.String(),
+  venueCategory: Type.String(),
+  venueAddress: Type.String(),
+  zoneId: Nullable(Type.String()),
+  checkedInAt: Type.String(),
+  checkedOutAt: Nullable(Type.String()),
+  impliedOutAt: Type.String(),
+  /** people whose stays overlapped this one by at least the rule's minimum */
+  overlapCount: Type.Integer(),
+});
+
+export const ContactsQuery = Type.Object(
+  {
+    degree: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
+    via: Type.Optional(Type.Enum(['venue', 'household', 'manual', 'ble'])),
+    followUp: Type.Optional(Type.Enum(FOLLOW_UPS)),
+  },
+  { additionalProperties: false },
+);
+
+export const ContactView = Type.Object({
+  personId: Type.String({ format: 'uuid' }),
+  degree: Type.Integer(),
+  via: Type.Object({
+    type: Type.String(),
+    venueId: Type.Optional(Type.String()),
+    venueName: Type.Optional(Type.String()),
+    overlapStart: Type.Optional(Type.String()),
+    overlapEnd: Type.Optional(Type.String()),
+    overlapMinutes: Type.Optional(Type.Integer()),
+    throughPersonId: Type.Optional(Type.String()),
+  }),
+  evidenceCount: Type.Integer(),
+  name: Type.String(),
+  phone: Nullable(Type.String()),
+  unitCode: Nullable(Type.String()),
+  followUp: Type.String(),
+  assignedTracerId: Nullable(Type.String()),
+  quarantine: Nullable(
+    Type.Object({ kind: Type.String(), startsOn: Type.String(), endsOn: Type.String(), status: Type.String() }),
+  ),
+});
+export type ContactView = Static<typeof ContactView>;
+
+export const ManualContactBody = Type.Object(
+  {
+    person: PersonRef,
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+    lastContactAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
+export const BulkContactsBody = Type.Object(
+  {
+    personIds: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 5000 }),
+    followUp: Type.Optional(Type.Enum(FOLLOW_UPS)),
+    assignedTracerId: Type.Optional(Nullable(Type.String({ format: 'uuid' }))),
+  },
+  { additionalProperties: false },
+);
+
+export const VenueAlertBody = Type.Object(
+  {
+    from: Type.String({ format: 'date-time' }),
+    to: Type.String({ format: 'date-time' }),
+    caseId: Type.String({ format: 'uuid' }),
+  },
+  { additionalProperties: false },
+);
+
+export const GraphQuery = Type.Object(
+  {
+    unitCode: Type.Optional(Type.String({ maxLength: 20 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 20000, default: 10000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const GraphResponse = Type.Object({
+  nodes: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      kind: Type.String(),
+      label: Type.String(),
+      cluster: Type.Integer(),
+      status: Type.Optional(Type.String()),
+    }),
+  ),
+  edges: Type.Array(Type.Object({ source: Type.String(), target: Type.String(), kind: Type.String() })),
+  clusters: Type.Integer(),
+});
+
+export const MyExposure = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  degree: Type.Integer(),
+  venueId: Nullable(Type.String()),
+  venueName: Nullable(Type.String()),
+  exposureStart: Nullable(Type.String()),
+  exposureEnd: Nullable(Type.String()),
+  createdAt: Type.String(),
+});
+
+export const MyQuarantine = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  startsOn: Type.String(),
+  endsOn: Type.String(),
+  status: Type.String(),
+});
+
+/**
+ * The event the testing module writes to the outbox (topic `test.result.positive`) when a result is positive.
+ * The cases module consumes it and opens a case (idempotent by `resultId`).
+ */
+export const TestResultPositiveEvent = Type.Object({
+  resultId: Type.String({ minLength: 1, maxLength: 100 }),
+  personId: Type.String({ format: 'uuid' }),
+  sampleTakenAt: Type.String({ format: 'date-time' }),
+  resultAt: Type.String({ format: 'date-time' }),
+  testType: Type.Enum(['rt_pcr', 'rapid_antigen', 'pooled_rt_pcr']),
+  labUnitCode: Type.Optional(Type.String()),
+  ctValue: Type.Optional(Type.Number()),
+});
+export type TestResultPositiveEvent = Static<typeof TestResultPositiveEvent>;
+export const TEST_RESULT_POSITIVE = 'test.result.positive';
