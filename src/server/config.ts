@@ -38,6 +38,8 @@ export interface Config {
   qrGraceHours: number;
   /** Public base URL (https://…); when set, venue QR codes encode `<url>/q/<payload>` so phone cameras open the app. */
   publicUrl: string | undefined;
+  /** Size of the demo province that `truyvet start` seeds into an empty database. */
+  demoPeople: number;
   /** `truyvet users add` only: the new account's password (generated and printed when absent). */
   newUserPassword: string | undefined;
 }
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dbPoolSize: int('TRUYVET_DB_POOL_SIZE', 20, 1, 500),
     sessionCacheSeconds: int('TRUYVET_SESSION_CACHE_SECONDS', 10, 0, 300),
     newUserPassword: str('TRUYVET_NEW_USER_PASSWORD'),
+    demoPeople: int('TRUYVET_DEMO_PEOPLE', 2000, 10, 10_000_000),
     checkinRetentionDays: int('TRUYVET_CHECKIN_RETENTION_DAYS', 21, 1, 365),
     qrGraceHours: int('TRUYVET_QR_GRACE_HOURS', 24, 0, 24 * 30),
     publicUrl: publicUrl?.replace(/\/+$/, ''),

@@ -50,7 +50,7 @@ async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
   const admin = await bootstrapAdmin(ctx, demo);
   if (demo && !(await isDemoSeeded(ctx))) {
     console.log('Seeding the demo province (Đồng Nai)…');
-    printStaff(await seedDemo(ctx, { log: (l) => console.log(`  ${l}`) }));
+    printStaff(await seedDemo(ctx, { people: cfg.demoPeople, log: (l) => console.log(`  ${l}`) }));
   }
   if (role !== 'api') {
     await scheduleCheckinMaintenance(ctx);

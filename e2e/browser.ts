@@ -1,0 +1,134 @@
+/** Chromium (Debian's, never downloaded) and small helpers the journeys share. */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface OpenPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught page errors and CSP violations seen so far: a journey ends by asserting there are none. */
+  problems: string[];
+}
+
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  viewport: { width: number; height: number } = { width: 1280, height: 900 },
+): Promise<OpenPage> {
+  const context = await browser.newContext({ baseURL, viewport, locale: 'vi-VN' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** A random Vietnamese mobile number (09xxxxxxxx), so reruns against a kept database never collide. */
+export function randomPhone(): string {
+  return `09${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+export function internationalPhone(local: string): string {
+  return `+84${local.slice(1)}`;
+}
+
+export function randomSuffix(): string {
+  return Math.random().toString(36).slice(2, 8);
+}
+
+/** Staff sign-in through the API; returns the bearer token. */
+export async function apiStaffLogin(baseURL: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${baseURL}/api/v1/auth/staff/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`staff login failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** The newest one-time code the fake SMS adapter sent to `phone` (read from the dev outbox as admin). */
+export async function latestOtp(baseURL: string, adminToken: string, phone: string): Promise<string> {
+  const response = await fetch(`${baseURL}/api/v1/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  if (response.status !== 200) throw new Error(`outbox read failed: ${response.status} ${await response.text()}`);
+  const messages = (await response.json()) as Array<{ text: string }>;
+  const code = messages[0]?.text.match(/\b(\d{6})\b/)?.[1];
+  if (!code) throw new Error(`no code in the outbox for ${phone}: ${JSON.stringify(messages)}`);
+  return code;
+}
+
+/** Citizen sign-in through the UI, reading the code from the outbox; ends on the QR page. */
+export async function citizenSignIn(page: Page, baseURL: string, adminToken: string, phone: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Số điện thoại').fill(phone);
+  await page.getByRole('button', { name: 'Gửi mã xác thực' }).click();
+  await page.getByLabel('Mã xác thực').waitFor();
+  const code = await latestOtp(baseURL, adminToken, phone);
+  await page.getByLabel('Mã xác thực').fill(code);
+  await page.getByRole('button', { name: 'Xác nhận' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Mã QR cá nhân' }).waitFor();
+}
+
+/** Whether the document is wider than the viewport (horizontal scrolling). */
+export async function documentWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+/** A JSON API call with a bearer token; returns status and parsed body. */
+export async function apiCall<T = unknown>(
+  baseURL: string,
+  token: string,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${baseURL}/api/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Staff sign-in through the UI's staff tab (Vietnamese). */
+export async function staffSignIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('tab', { name: 'Cán bộ' }).click();
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+}

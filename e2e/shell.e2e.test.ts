@@ -1,0 +1,186 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiStaffLogin,
+  internationalPhone,
+  latestOtp,
+  launchBrowser,
+  openPage,
+  randomPhone,
+  screenshot,
+  staffSignIn,
+} from './browser.ts';
+import { startServer, type TestServer } from './server.ts';
+
+describe('app shell: languages, API errors, installable offline app', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('switches the interface to English and back, remembering the choice', async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('vi');
+    await page.getByRole('tab', { name: 'Người dân' }).waitFor();
+
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await page.getByRole('tab', { name: 'Citizen' }).waitFor();
+    await page.getByRole('tab', { name: 'Staff' }).waitFor();
+    await page.getByLabel('Phone number').waitFor();
+    await page.getByRole('button', { name: 'Send code' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.title()).toBe('Truyvet — Epidemic response');
+    expect(await page.getByText('Gửi mã xác thực').count()).toBe(0);
+    await screenshot(page, 'login-en');
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+
+    // staff tab, role names and navigation are translated too
+    await page.getByRole('tab', { name: 'Staff' }).click();
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(server.adminPassword);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await page.getByText('Administrator', { exact: true }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Staff management' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Staff management' }).waitFor();
+    await page.getByLabel('Role').selectOption('quarantine_officer');
+    expect(await page.getByLabel('Role').locator('option:checked').textContent()).toBe('Quarantine officer');
+    await screenshot(page, 'staff-management-en');
+
+    await page.getByRole('button', { name: 'Chuyển sang tiếng Việt' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Quản lý cán bộ' }).waitFor();
+    expect(await page.getByLabel('Vai trò').locator('option:checked').textContent()).toBe('Quản lý cách ly');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('vi');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("shows the API's Vietnamese message for a wrong code, and the English one after switching", async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    const phone = randomPhone();
+    await page.goto('/');
+    await page.getByLabel('Số điện thoại').fill(phone);
+    await page.getByRole('button', { name: 'Gửi mã xác thực' }).click();
+    await page.getByLabel('Mã xác thực').waitFor();
+    const code = await latestOtp(server.url, adminToken, phone);
+    const wrong = code === '000000' ? '111111' : '000000';
+    await page.getByLabel('Mã xác thực').fill(wrong);
+    await page.getByRole('button', { name: 'Xác nhận' }).click();
+
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: 'Mã xác thực không đúng.' }).waitFor();
+    expect(await alert.textContent()).toBe('Mã xác thực không đúng. Còn 4 lần thử.');
+    // still on the sign-in page
+    expect(await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).count()).toBe(1);
+    await screenshot(page, 'otp-wrong-vi');
+
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await alert.filter({ hasText: 'The one-time code is wrong.' }).waitFor();
+    expect(await alert.textContent()).toBe('The one-time code is wrong. 4 attempts left.');
+
+    // the right code still works afterwards
+    await page.getByLabel('One-time code').fill(code);
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Personal QR code' }).waitFor();
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('is installable and starts offline from the service worker cache, never caching the API', async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+      return link ? (await fetch(link.href)).json() : null;
+    });
+    expect(manifest).toMatchObject({ lang: 'vi', display: 'standalone', start_url: '/', theme_color: '#0b5cad' });
+    const sizes = (manifest.icons as Array<{ sizes: string }>).map((i) => i.sizes);
+    expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512']));
+
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(`${server.url}/`);
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) {
+        for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+      }
+      return urls;
+    });
+    expect(cached).toContain('/index.html');
+    expect(cached.some((u) => /^\/assets\/.+\.js$/.test(u))).toBe(true);
+    expect(cached.filter((u) => u.startsWith('/api/'))).toEqual([]);
+
+    // Chromium's own verdict on installability (manifest, icons, service worker)
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: Array<{ errorId: string }>;
+    };
+    // Playwright's contexts are incognito profiles, which Chromium never lets install anything: the one error allowed
+    expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+    await cdp.detach();
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('link', { name: 'Truyvet — Phòng chống dịch' }).waitFor();
+    await page.getByText('Bạn đang ngoại tuyến.', { exact: false }).waitFor();
+    await screenshot(page, 'offline-start');
+    await context.setOffline(false);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+  it('lets an admin read the fake SMS outbox, and starts keyboard users at a skip link', async () => {
+    const phone = randomPhone();
+    const sent = await fetch(`${server.url}/api/v1/auth/citizen/otp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone }),
+    });
+    expect(sent.status).toBe(202);
+    const code = await latestOtp(server.url, adminToken, phone);
+
+    const { context, page, problems } = await openPage(browser, server.url);
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Bỏ qua, đến nội dung chính');
+
+    await staffSignIn(page, 'admin', server.adminPassword);
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Hộp thư thử nghiệm' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Hộp thư thử nghiệm' }).waitFor();
+    await page.getByLabel('Lọc theo số điện thoại').fill(phone);
+    await page.getByRole('button', { name: 'Lọc', exact: true }).click();
+    await page.getByText(`Đến ${internationalPhone(phone)}`, { exact: false }).waitFor();
+    await page.getByText(`Ma xac thuc Truyvet: ${code}`, { exact: false }).waitFor();
+    expect(await page.locator('.cards > li').count()).toBe(1);
+    await screenshot(page, 'outbox');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

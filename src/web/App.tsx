@@ -1,0 +1,176 @@
+/** The app shell: header, role-based navigation, and the page for the current path. */
+import { type ReactNode, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from './components/ErrorMessage.tsx';
+import { PageTitle } from './components/PageTitle.tsx';
+import { Link, navigate, usePath } from './lib/router.tsx';
+import { useSession } from './lib/session.tsx';
+import { hasRole, type Me, PEOPLE_ROLES } from './lib/types.ts';
+import { LoginPage } from './modules/auth/LoginPage.tsx';
+import { DependantsPage } from './modules/citizen/DependantsPage.tsx';
+import { MyQrPage } from './modules/citizen/MyQrPage.tsx';
+import { ProfilePage } from './modules/citizen/ProfilePage.tsx';
+import { OutboxPage } from './modules/dev/OutboxPage.tsx';
+import { StaffHome } from './modules/home/StaffHome.tsx';
+import { citizenNav, type NavItem, staffNav } from './modules/nav.ts';
+import { PeoplePage } from './modules/people/PeoplePage.tsx';
+import { PersonPage } from './modules/people/PersonPage.tsx';
+import { StaffPage } from './modules/staff/StaffPage.tsx';
+
+export function App() {
+  const { t } = useTranslation();
+  const { me, loading, error, refresh } = useSession();
+  const path = usePath();
+
+  let content: ReactNode;
+  if (loading) content = <p aria-busy="true">{t('app.loading')}</p>;
+  else if (!me)
+    content = error ? (
+      <div>
+        <ErrorMessage error={error} />
+        <button type="button" className="button" onClick={() => void refresh()}>
+          {t('common.reload')}
+        </button>
+      </div>
+    ) : (
+      <LoginPage />
+    );
+  else content = <Page me={me} path={path} />;
+
+  const nav = me ? (me.kind === 'citizen' ? citizenNav : staffNav(me.user)) : [];
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <Header me={me} nav={nav} path={path} />
+      <main id="main" className="container">
+        <OfflineNotice />
+        {content}
+      </main>
+    </>
+  );
+}
+
+function Header({ me, nav, path }: { me: Me | null; nav: NavItem[]; path: string }) {
+  const { t, i18n } = useTranslation();
+  const { signOut } = useSession();
+  const name = me
+    ? me.kind === 'staff'
+      ? me.user.displayName || me.user.username
+      : me.person.name || me.person.phone
+    : '';
+  const other = i18n.language === 'en' ? 'vi' : 'en';
+
+  return (
+    <header className="app-header">
+      <div className="container header-bar">
+        <Link to="/" className="brand" aria-label={t('app.title')}>
+          <img src="/icons/icon.svg" alt="" width={32} height={32} />
+          <span>{t('app.name')}</span>
+        </Link>
+        <div className="header-actions">
+          <button
+            type="button"
+            className="button button-ghost button-small"
+            lang={other}
+            aria-label={t('lang.switchLabel')}
+            onClick={() => void i18n.changeLanguage(other)}
+          >
+            {t('lang.switchTo')}
+          </button>
+          {me ? (
+            <button
+              type="button"
+              className="button button-ghost button-small"
+              onClick={() => {
+                void signOut().then(() => navigate('/', { replace: true }));
+              }}
+            >
+              {t('nav.signOut')}
+            </button>
+          ) : null}
+        </div>
+      </div>
+      {me ? (
+        <div className="container">
+          <p className="signed-in">{t('nav.signedInAs', { name })}</p>
+          <nav aria-label={t('nav.label')}>
+            <ul className="nav-list">
+              {nav.map((item) => {
+                const active =
+                  item.path === '/' ? path === '/' : path === item.path || path.startsWith(`${item.path}/`);
+                return (
+                  <li key={item.path}>
+                    <Link to={item.path} className="nav-link" aria-current={active ? 'page' : undefined}>
+                      {t(item.label)}
+                    </Link>
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
+        </div>
+      ) : null}
+    </header>
+  );
+}
+
+function Page({ me, path }: { me: Me; path: string }) {
+  if (me.kind === 'citizen') {
+    switch (path) {
+      case '/':
+      case '/qr':
+        return <MyQrPage person={me.person} />;
+      case '/profile':
+        return <ProfilePage />;
+      case '/dependants':
+        return <DependantsPage person={me.person} />;
+      default:
+        return <NotFound />;
+    }
+  }
+  const user = me.user;
+  const canPeople = hasRole(user, PEOPLE_ROLES);
+  const isAdmin = hasRole(user, ['admin']);
+  if (path === '/') return <StaffHome user={user} />;
+  if (path === '/people' && canPeople) return <PeoplePage />;
+  const person = /^\/people\/([0-9a-f-]{36})$/i.exec(path);
+  if (person?.[1] && canPeople) return <PersonPage key={person[1]} id={person[1]} />;
+  if (path === '/staff' && isAdmin) return <StaffPage me={user} />;
+  if (path === '/outbox' && isAdmin) return <OutboxPage />;
+  return <NotFound />;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <div>
+      <PageTitle>{t('notFound.title')}</PageTitle>
+      <p>{t('notFound.text')}</p>
+      <p>
+        <Link to="/">{t('notFound.home')}</Link>
+      </p>
+    </div>
+  );
+}
+
+function OfflineNotice() {
+  const { t } = useTranslation();
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  if (online) return null;
+  return (
+    <p className="alert alert-info" role="status">
+      {t('app.offline')}
+    </p>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * i18next set-up: Vietnamese by default, English on request; the choice is kept in localStorage and mirrored
+ * to <html lang> so screen readers and hyphenation follow it.
+ */
+import i18n from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import en from './en.json';
+import vi from './vi.json';
+
+export const LANGUAGES = ['vi', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+const STORAGE_KEY = 'truyvet.lang';
+
+function storedLanguage(): Language {
+  try {
+    const stored = window.localStorage.getItem(STORAGE_KEY);
+    return stored === 'en' ? 'en' : 'vi';
+  } catch {
+    return 'vi';
+  }
+}
+
+function applyLanguage(lng: string): void {
+  document.documentElement.lang = lng;
+  document.title = i18n.t('app.title');
+  try {
+    window.localStorage.setItem(STORAGE_KEY, lng);
+  } catch {
+    // storage may be unavailable (private mode); the choice then lasts for this page only
+  }
+}
+
+void i18n.use(initReactI18next).init({
+  resources: { vi: { translation: vi }, en: { translation: en } },
+  lng: storedLanguage(),
+  fallbackLng: 'vi',
+  supportedLngs: [...LANGUAGES],
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+
+i18n.on('languageChanged', applyLanguage);
+applyLanguage(i18n.language);
+
+export function currentLanguage(): Language {
+  return i18n.language === 'en' ? 'en' : 'vi';
+}
+
+export default i18n;

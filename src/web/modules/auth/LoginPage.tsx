@@ -1,0 +1,246 @@
+/** Sign-in: citizens by phone + one-time code, staff by username + password (+ TOTP when the server asks). */
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { TextField } from '../../components/Field.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { ApiError, api } from '../../lib/api.ts';
+import { navigate } from '../../lib/router.tsx';
+import { useSession } from '../../lib/session.tsx';
+
+type Tab = 'citizen' | 'staff';
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const [tab, setTab] = useState<Tab>('citizen');
+  const tabs: Tab[] = ['citizen', 'staff'];
+
+  const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const next = tab === 'citizen' ? 'staff' : 'citizen';
+    setTab(next);
+    document.getElementById(`login-tab-${next}`)?.focus();
+  };
+
+  return (
+    <div className="login">
+      <PageTitle>{t('auth.title')}</PageTitle>
+      <p className="lead">{t('auth.intro')}</p>
+      <div className="tabs" role="tablist" aria-label={t('auth.tabsLabel')}>
+        {tabs.map((name) => (
+          <button
+            key={name}
+            id={`login-tab-${name}`}
+            type="button"
+            role="tab"
+            className="tab"
+            aria-selected={tab === name}
+            aria-controls={`login-panel-${name}`}
+            tabIndex={tab === name ? 0 : -1}
+            onClick={() => setTab(name)}
+            onKeyDown={onKeyDown}
+          >
+            {t(name === 'citizen' ? 'auth.citizenTab' : 'auth.staffTab')}
+          </button>
+        ))}
+      </div>
+      <div className="card tab-panel" role="tabpanel" id={`login-panel-${tab}`} aria-labelledby={`login-tab-${tab}`}>
+        {tab === 'citizen' ? <CitizenLogin /> : <StaffLogin />}
+      </div>
+    </div>
+  );
+}
+
+function attemptsLeftOf(error: unknown): number | undefined {
+  if (!(error instanceof ApiError) || !error.details || typeof error.details !== 'object') return undefined;
+  const left = (error.details as { attemptsLeft?: unknown }).attemptsLeft;
+  return typeof left === 'number' ? left : undefined;
+}
+
+function CitizenLogin() {
+  const { t } = useTranslation();
+  const { refresh } = useSession();
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [sent, setSent] = useState<{ phone: string; minutes: number; devCode?: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (sent) codeRef.current?.focus();
+  }, [sent]);
+
+  const requestCode = async (event?: FormEvent) => {
+    event?.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api<{ expiresInSeconds: number; devCode?: string }>('POST', '/auth/citizen/otp', {
+        phone: phone.trim(),
+      });
+      setSent({
+        phone: phone.trim(),
+        minutes: Math.max(1, Math.round(result.expiresInSeconds / 60)),
+        ...(result.devCode ? { devCode: result.devCode } : {}),
+      });
+      setCode('');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const verify = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!sent) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api('POST', '/auth/citizen/verify', { phone: sent.phone, code: code.trim() });
+      await refresh();
+      navigate('/', { replace: true });
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+
+  if (!sent) {
+    return (
+      <form onSubmit={requestCode} noValidate>
+        <TextField
+          label={t('auth.phone')}
+          hint={t('auth.phoneHint')}
+          type="tel"
+          inputMode="tel"
+          autoComplete="tel"
+          required
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+        />
+        <ErrorMessage error={error} />
+        <button type="submit" className="button" disabled={busy || phone.trim() === ''}>
+          {busy ? t('auth.sending') : t('auth.sendCode')}
+        </button>
+      </form>
+    );
+  }
+
+  const left = attemptsLeftOf(error);
+  return (
+    <form onSubmit={verify} noValidate>
+      <p role="status">{t('auth.codeSent', { phone: sent.phone, minutes: sent.minutes })}</p>
+      {sent.devCode ? (
+        <p className="dev-hint" data-testid="dev-code">
+          {t('auth.devCode', { code: sent.devCode })}
+        </p>
+      ) : null}
+      <TextField
+        ref={codeRef}
+        label={t('auth.code')}
+        hint={t('auth.codeHint')}
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        maxLength={12}
+        required
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+      />
+      <ErrorMessage error={error} extra={left !== undefined ? t('auth.attemptsLeft', { count: left }) : undefined} />
+      <div className="actions">
+        <button type="submit" className="button" disabled={busy || code.trim() === ''}>
+          {busy ? t('auth.verifying') : t('auth.verify')}
+        </button>
+        <button type="button" className="button button-secondary" disabled={busy} onClick={() => void requestCode()}>
+          {t('auth.resend')}
+        </button>
+        <button
+          type="button"
+          className="button button-link"
+          onClick={() => {
+            setSent(null);
+            setError(null);
+          }}
+        >
+          {t('auth.changePhone')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function StaffLogin() {
+  const { t } = useTranslation();
+  const { refresh } = useSession();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [needTotp, setNeedTotp] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const totpRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (needTotp) totpRef.current?.focus();
+  }, [needTotp]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api('POST', '/auth/staff/login', {
+        username: username.trim(),
+        password,
+        ...(needTotp && totp.trim() ? { totp: totp.trim() } : {}),
+      });
+      await refresh();
+      navigate('/', { replace: true });
+    } catch (e) {
+      if (e instanceof ApiError && (e.code === 'TOTP_REQUIRED' || e.code === 'TOTP_INVALID')) setNeedTotp(true);
+      setError(e);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <TextField
+        label={t('auth.username')}
+        autoComplete="username"
+        autoCapitalize="none"
+        spellCheck={false}
+        required
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+      />
+      <TextField
+        label={t('auth.password')}
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      {needTotp ? (
+        <TextField
+          ref={totpRef}
+          label={t('auth.totp')}
+          hint={t('auth.totpHint')}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={8}
+          required
+          value={totp}
+          onChange={(e) => setTotp(e.target.value)}
+        />
+      ) : null}
+      <ErrorMessage error={error} />
+      <button type="submit" className="button" disabled={busy || !username.trim() || !password}>
+        {busy ? t('auth.signingIn') : t('auth.signIn')}
+      </button>
+    </form>
+  );
+}

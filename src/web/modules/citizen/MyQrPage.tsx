@@ -1,0 +1,33 @@
+/** The citizen's own QR code, large, with name and phone: what venue, lab and vaccination staff scan. */
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { QrImage } from '../../components/QrImage.tsx';
+import { Link } from '../../lib/router.tsx';
+import type { CitizenPerson } from '../../lib/types.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+
+export function MyQrPage({ person }: { person: CitizenPerson }) {
+  const { t } = useTranslation();
+  const { data, error, loading } = useApiGet<{ qr: string; personId: string }>('/me/qr');
+  const name = person.name || t('qr.noName');
+
+  return (
+    <div className="qr-page">
+      <PageTitle>{t('qr.title')}</PageTitle>
+      {!person.profileComplete ? (
+        <div className="alert alert-info">
+          {t('qr.incomplete')} <Link to="/profile">{t('qr.completeProfile')}</Link>
+        </div>
+      ) : null}
+      <section className="card qr-card" aria-label={t('qr.title')}>
+        {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+        <ErrorMessage error={error} />
+        {data ? <QrImage value={data.qr} alt={t('qr.imageAlt', { name })} /> : null}
+        <p className="qr-name">{name}</p>
+        <p className="qr-phone">{t('qr.phone', { phone: person.phone })}</p>
+      </section>
+      <p className="muted">{t('qr.intro')}</p>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+/** The citizen's profile: name, ID, birth year, sex, where they live. Saving it completes the account. */
+import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { SelectField, TextField } from '../../components/Field.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { loadParentLine } from '../../components/UnitPath.tsx';
+import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
+import { api } from '../../lib/api.ts';
+import { parseBirthYear } from '../../lib/forms.ts';
+import { useSession } from '../../lib/session.tsx';
+import { type Person, SEXES, type Sex } from '../../lib/types.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+
+export function ProfilePage() {
+  const { t } = useTranslation();
+  const { data, error, loading } = useApiGet<Person>('/me/profile');
+  return (
+    <div>
+      <PageTitle>{t('profile.title')}</PageTitle>
+      <p className="lead">{t('profile.intro')}</p>
+      {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      <ErrorMessage error={error} />
+      {data ? <ProfileForm person={data} /> : null}
+    </div>
+  );
+}
+
+function ProfileForm({ person }: { person: Person }) {
+  const { t } = useTranslation();
+  const { refresh } = useSession();
+  const [name, setName] = useState(person.name);
+  const [nationalId, setNationalId] = useState(person.nationalId ?? '');
+  const [birthYear, setBirthYear] = useState(person.birthYear ? String(person.birthYear) : '');
+  const [sex, setSex] = useState<Sex | ''>(person.sex ?? '');
+  const [unit, setUnit] = useState<PickedUnit | null>(
+    person.unitCode ? { code: person.unitCode, name: person.unitName ?? person.unitCode } : null,
+  );
+  const [address, setAddress] = useState(person.address ?? '');
+
+  // the profile names only the unit itself; show where it lies too ("Phường An Bình — Thành phố Biên Hòa, …")
+  useEffect(() => {
+    if (!person.unitCode) return;
+    let current = true;
+    void loadParentLine(person.unitCode).then((parentName) => {
+      if (current && parentName) setUnit((u) => (u && u.code === person.unitCode ? { ...u, parentName } : u));
+    });
+    return () => {
+      current = false;
+    };
+  }, [person.unitCode]);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(null);
+    setError(null);
+    const problems: Record<string, string> = {};
+    if (!name.trim()) problems.name = t('errors.required');
+    if (!unit) problems.unit = t('errors.unitRequired');
+    const year = parseBirthYear(birthYear);
+    if (year === null) problems.birthYear = t('errors.birthYear');
+    setFieldErrors(problems);
+    if (Object.keys(problems).length > 0 || !unit) return;
+    setBusy(true);
+    try {
+      await api<Person>('PUT', '/me/profile', {
+        name: name.trim(),
+        unitCode: unit.code,
+        ...(nationalId.trim() ? { nationalId: nationalId.trim() } : {}),
+        ...(year !== undefined && year !== null ? { birthYear: year } : {}),
+        ...(sex ? { sex } : {}),
+        ...(address.trim() ? { address: address.trim() } : {}),
+      });
+      await refresh();
+      setSaved(t('profile.saved'));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card" onSubmit={submit} noValidate>
+      <p>
+        <span className="muted">{t('profile.phone')}:</span> <strong>{person.phone}</strong>
+      </p>
+      <TextField
+        label={t('profile.name')}
+        autoComplete="name"
+        required
+        value={name}
+        error={fieldErrors.name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <TextField
+        label={t('profile.nationalId')}
+        hint={t('profile.nationalIdHint')}
+        optional
+        inputMode="numeric"
+        maxLength={12}
+        value={nationalId}
+        onChange={(e) => setNationalId(e.target.value)}
+      />
+      <div className="field-row">
+        <TextField
+          label={t('profile.birthYear')}
+          optional
+          inputMode="numeric"
+          maxLength={4}
+          value={birthYear}
+          error={fieldErrors.birthYear}
+          onChange={(e) => setBirthYear(e.target.value)}
+        />
+        <SelectField label={t('profile.sex')} optional value={sex} onChange={(e) => setSex(e.target.value as Sex | '')}>
+          <option value="">{t('sex.unset')}</option>
+          {SEXES.map((s) => (
+            <option key={s} value={s}>
+              {t(`sex.${s}`)}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <UnitPicker label={t('profile.unit')} required value={unit} onChange={setUnit} error={fieldErrors.unit} />
+      <TextField
+        label={t('profile.address')}
+        optional
+        autoComplete="street-address"
+        value={address}
+        onChange={(e) => setAddress(e.target.value)}
+      />
+      <ErrorMessage error={error} />
+      <SuccessMessage text={saved} />
+      <button type="submit" className="button" disabled={busy}>
+        {busy ? t('common.saving') : t('common.save')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,41 @@
+/** Staff landing page: who you are, your roles and areas, and the tools those roles open. */
+import { useTranslation } from 'react-i18next';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { Link } from '../../lib/router.tsx';
+import type { StaffUser } from '../../lib/types.ts';
+import { type NavItem, staffNav } from '../nav.ts';
+
+export function StaffHome({ user }: { user: StaffUser }) {
+  const { t } = useTranslation();
+  const tools: NavItem[] = staffNav(user).filter((item) => item.path !== '/');
+  return (
+    <div>
+      <PageTitle>{t('home.title')}</PageTitle>
+      <p className="lead">{t('home.welcome', { name: user.displayName || user.username })}</p>
+      <section className="card" aria-labelledby="home-grants">
+        <h2 id="home-grants">{t('home.grants')}</h2>
+        <ul className="grant-list">
+          {user.grants.map((g) => (
+            <li key={`${g.role}-${g.unitCode ?? 'all'}`}>
+              <strong>{t(`roles.${g.role}`, { defaultValue: g.role })}</strong>
+              <span className="muted"> — {g.unitName ?? t('home.national')}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="home-tools">
+        <h2 id="home-tools">{t('home.modules')}</h2>
+        {tools.length === 0 ? <p className="muted">{t('home.noModules')}</p> : null}
+        <ul className="tool-list">
+          {tools.map((item) => (
+            <li key={item.path}>
+              <Link className="tool-link" to={item.path}>
+                {t(item.label)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+/** Administrators list staff accounts, create one for a role and area, and disable or re-enable accounts. */
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { SelectField, TextField } from '../../components/Field.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
+import { api } from '../../lib/api.ts';
+import { STAFF_ROLES, type StaffListItem, type StaffRole, type StaffUser } from '../../lib/types.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+
+const MIN_PASSWORD = 12;
+
+export function StaffPage({ me }: { me: StaffUser }) {
+  const { t } = useTranslation();
+  const { data, error, loading, reload } = useApiGet<StaffListItem[]>('/staff');
+  const [actionError, setActionError] = useState<unknown>(null);
+
+  const setDisabled = async (user: StaffListItem, disabled: boolean) => {
+    setActionError(null);
+    try {
+      await api('PUT', `/staff/${user.id}/disabled`, { disabled });
+      reload();
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+
+  return (
+    <div>
+      <PageTitle>{t('staff.title')}</PageTitle>
+      <CreateStaffForm onCreated={reload} />
+      <section aria-labelledby="staff-list">
+        <h2 id="staff-list">{t('staff.list')}</h2>
+        {loading && !data ? <p aria-busy="true">{t('common.loading')}</p> : null}
+        <ErrorMessage error={error} />
+        <ErrorMessage error={actionError} />
+        {data ? <p className="muted">{t('staff.count', { count: data.length })}</p> : null}
+        {data ? (
+          <ul className="cards staff-list">
+            {data.map((user) => (
+              <li key={user.id} className="card person-card" data-username={user.username}>
+                <h3>
+                  {user.displayName || user.username}
+                  {user.id === me.id ? <span className="muted"> ({t('staff.you')})</span> : null}
+                </h3>
+                <p className="mono">{user.username}</p>
+                <ul className="grant-list">
+                  {user.grants.map((g) => (
+                    <li key={`${g.role}-${g.unitCode ?? 'all'}`}>
+                      {t(`roles.${g.role}`, { defaultValue: g.role })}
+                      <span className="muted"> — {g.unitName ?? t('staff.national')}</span>
+                    </li>
+                  ))}
+                </ul>
+                <p>
+                  <span className={user.disabled ? 'badge badge-off' : 'badge badge-on'}>
+                    {user.disabled ? t('staff.disabled') : t('staff.active')}
+                  </span>
+                  {user.totpEnabled ? <span className="badge">{t('staff.totpOn')}</span> : null}
+                </p>
+                {user.id !== me.id ? (
+                  <button
+                    type="button"
+                    className="button button-secondary button-small"
+                    aria-label={
+                      user.disabled
+                        ? t('staff.enable', { username: user.username })
+                        : t('staff.disable', { username: user.username })
+                    }
+                    onClick={() => void setDisabled(user, !user.disabled)}
+                  >
+                    {user.disabled ? t('staff.enableShort') : t('staff.disableShort')}
+                  </button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+function CreateStaffForm({ onCreated }: { onCreated: () => void }) {
+  const { t } = useTranslation();
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<StaffRole>('health_worker');
+  const [unit, setUnit] = useState<PickedUnit | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [created, setCreated] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setCreated(null);
+    const problems: Record<string, string> = {};
+    if (!username.trim()) problems.username = t('errors.required');
+    if (password.length < MIN_PASSWORD) problems.password = t('errors.passwordShort');
+    setFieldErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    setBusy(true);
+    try {
+      await api<{ id: string }>('POST', '/staff', {
+        username: username.trim(),
+        password,
+        role,
+        unitCode: unit ? unit.code : null,
+        ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+      });
+      setCreated(t('staff.created', { username: username.trim() }));
+      setUsername('');
+      setDisplayName('');
+      setPassword('');
+      setUnit(null);
+      onCreated();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="staff-create">
+      <h2 id="staff-create">{t('staff.createTitle')}</h2>
+      <form onSubmit={submit} noValidate>
+        <div className="field-row">
+          <TextField
+            label={t('staff.username')}
+            hint={t('staff.usernameHint')}
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            value={username}
+            error={fieldErrors.username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
+          <TextField
+            label={t('staff.displayName')}
+            optional
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+          />
+        </div>
+        <TextField
+          label={t('staff.password')}
+          hint={t('staff.passwordHint')}
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD}
+          value={password}
+          error={fieldErrors.password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <SelectField label={t('staff.role')} value={role} onChange={(e) => setRole(e.target.value as StaffRole)}>
+          {STAFF_ROLES.map((r) => (
+            <option key={r} value={r}>
+              {t(`roles.${r}`)}
+            </option>
+          ))}
+        </SelectField>
+        <UnitPicker label={t('staff.unit')} hint={t('staff.unitHint')} value={unit} onChange={setUnit} />
+        <ErrorMessage error={error} />
+        <SuccessMessage text={created} />
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? t('common.saving') : t('staff.create')}
+        </button>
+      </form>
+    </section>
+  );
+}
