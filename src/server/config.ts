@@ -30,6 +30,8 @@ export interface Config {
   cookieSecure: boolean;
   /** Size of the pg connection pool (ignored on PGlite). */
   dbPoolSize: number;
+  /** Run repeated queries as server-side prepared statements (PostgreSQL only). */
+  dbPrepared: boolean;
   /** How long an authenticated session stays cached in process memory (revocation elsewhere takes this long). */
   sessionCacheSeconds: number;
   /** Days check-ins (and their idempotency records) are kept before the purge drops them. */
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     authRateLimitPerMinute: int('TRUYVET_AUTH_RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
     cookieSecure: bool('TRUYVET_COOKIE_SECURE', envName === 'production'),
     dbPoolSize: int('TRUYVET_DB_POOL_SIZE', 20, 1, 500),
+    dbPrepared: bool('TRUYVET_DB_PREPARED', true),
     sessionCacheSeconds: int('TRUYVET_SESSION_CACHE_SECONDS', 10, 0, 300),
     newUserPassword: str('TRUYVET_NEW_USER_PASSWORD'),
     demoPeople: int('TRUYVET_DEMO_PEOPLE', 2000, 10, 10_000_000),

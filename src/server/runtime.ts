@@ -16,6 +16,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<AppConte
     databaseUrl: config.databaseUrl,
     pgliteDir: config.databaseUrl ? undefined : pgliteDirFor(config.dataDir),
     poolSize: config.dbPoolSize,
+    prepared: config.dbPrepared,
   });
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');

@@ -26,17 +26,60 @@ const DATE = 1082;
 pg.types.setTypeParser(INT8, (v) => Number(v));
 pg.types.setTypeParser(DATE, (v) => v);
 
+/**
+ * A pg pool whose clients run parameterized queries as named (server-side prepared) statements, so PostgreSQL parses
+ * and plans each distinct statement once per connection instead of on every call. Distinct texts are capped (queries
+ * with variable-length IN lists produce many texts); beyond the cap they run unnamed as before.
+ * PgBouncer in transaction mode needs its prepared-statement support (1.21+) or TRUYVET_DB_PREPARED=false.
+ */
+function preparingPool(pool: pg.Pool, maxStatements = 2000) {
+  const names = new Map<string, string>();
+  const patched = new WeakSet<pg.PoolClient>();
+  const nameFor = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (!name && names.size < maxStatements && text.length < 10_000) {
+      name = `tv${names.size.toString(36)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      if (!patched.has(client)) {
+        patched.add(client);
+        const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+        (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (
+          text: unknown,
+          values?: unknown,
+        ) => {
+          if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+            const name = nameFor(text);
+            if (name) return query({ name, text, values });
+          }
+          return values === undefined ? query(text) : query(text, values);
+        };
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
+
 export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite directory; undefined means in memory. */
   pgliteDir?: string | undefined;
   poolSize?: number;
+  /** named prepared statements on PostgreSQL (default true) */
+  prepared?: boolean;
 }
 
 /** Opens a database connection as described by the options. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+    const raw = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+    const pool = options.prepared === false ? raw : (preparingPool(raw) as unknown as pg.Pool);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

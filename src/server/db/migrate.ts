@@ -6,12 +6,14 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_venues_checkins.ts';
 import * as m0003 from './migrations/0003_cases_tracing.ts';
+import * as m0004 from './migrations/0004_audit_append_function.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_venues_checkins': m0002,
   '0003_cases_tracing': m0003,
+  '0004_audit_append_function': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -30,7 +30,6 @@ export interface AuditEntry {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
-const AUDIT_LOCK_KEY = 7_231_001;
 
 interface ChainFields {
   at: Date;
@@ -44,9 +43,9 @@ interface ChainFields {
   details: Record<string, unknown>;
 }
 
-/** The hash of one row given the previous row's hash. */
-export function chainHash(prevHash: string, row: ChainFields): string {
-  const payload = canonicalJson([
+/** The canonical text of a row's content: what its hash covers besides the previous hash. */
+export function chainPayload(row: ChainFields): string {
+  return canonicalJson([
     row.at.toISOString(),
     row.actor_type,
     row.actor_id,
@@ -57,7 +56,11 @@ export function chainHash(prevHash: string, row: ChainFields): string {
     row.outcome,
     row.details,
   ]);
-  return createHash('sha256').update(prevHash).update(payload).digest('hex');
+}
+
+/** The hash of one row given the previous row's hash (the same formula as the SQL function audit_append). */
+export function chainHash(prevHash: string, row: ChainFields): string {
+  return createHash('sha256').update(prevHash).update(chainPayload(row)).digest('hex');
 }
 
 function actorFields(actor: Actor | null): { actor_type: string; actor_id: string | null } {
@@ -67,11 +70,9 @@ function actorFields(actor: Actor | null): { actor_type: string; actor_id: strin
   return { actor_type: 'system', actor_id: actor.name };
 }
 
-async function insertChained(trx: Transaction<DB>, entries: AuditEntry[]): Promise<void> {
+/** Appends entries to the chain in one statement (see migration 0004); inside `q`'s transaction when it has one. */
+async function insertChained(q: Kysely<DB> | Transaction<DB>, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  let prev = last?.hash ?? GENESIS_HASH;
   const rows = entries.map((e) => {
     const fields: ChainFields = {
       at: new Date(),
@@ -83,12 +84,9 @@ async function insertChained(trx: Transaction<DB>, entries: AuditEntry[]): Promi
       outcome: e.outcome ?? 'ok',
       details: e.details ?? {},
     };
-    const hash = chainHash(prev, fields);
-    const row = { ...fields, details: JSON.stringify(fields.details), prev_hash: prev, hash };
-    prev = hash;
-    return row;
+    return { ...fields, at: fields.at.toISOString(), payload: chainPayload(fields) };
   });
-  await trx.insertInto('audit_log').values(rows).execute();
+  await sql`select audit_append(${JSON.stringify(rows)}::jsonb)`.execute(q);
 }
 
 export interface VerifyResult {
@@ -118,11 +116,9 @@ export function createAudit(db: Kysely<DB>): Audit {
       const batch = pending;
       pending = [];
       try {
-        await db.transaction().execute((trx) =>
-          insertChained(
-            trx,
-            batch.map((b) => b.entry),
-          ),
+        await insertChained(
+          db,
+          batch.map((b) => b.entry),
         );
         for (const b of batch) b.resolve();
       } catch (err) {
