@@ -12,7 +12,8 @@ import { staffService } from './modules/staff/service.ts';
 import { createLogger } from './platform/logger.ts';
 import { generatePassword } from './platform/passwords.ts';
 import { bootstrapAdmin, closeRuntime, openRuntime } from './runtime.ts';
-import { isDemoSeeded, seedDemo } from './seed/demo.ts';
+import { ensureUnits, isDemoSeeded, seedDemo } from './seed/demo.ts';
+import { seedScale } from './seed/scale.ts';
 
 type Role = 'api' | 'worker' | 'all';
 
@@ -134,13 +135,32 @@ program
   .option('--people <n>', 'number of synthetic people', '2000')
   .option('--days <n>', 'days of synthetic check-ins', '14')
   .option('--venues <n>', 'number of venues (default: one per 8 people)')
+  .option('--scale', 'bulk benchmark data generated in the database (people, venues and --checkins N check-ins)')
+  .option('--checkins <n>', 'with --scale: number of check-ins to add', '1000000')
   .option('--seed <n>', 'random seed', '2021')
-  .action(async (opts: { people: string; seed: string }) => {
+  .action(async (opts: { people: string; seed: string; days: string; venues?: string; scale?: boolean; checkins: string }) => {
     await withRuntime(config(), async (ctx) => {
       const t = Date.now();
+      if (opts.scale) {
+        await ensureUnits(ctx);
+        const totals = await seedScale(ctx, {
+          people: Number(opts.people),
+          venues: Number(opts.venues ?? 20000),
+          checkins: Number(opts.checkins),
+          days: Number(opts.days),
+          seed: Number(opts.seed),
+          log: (l) => console.log(l),
+        });
+        console.log(
+          `scale data: ${totals.people} people, ${totals.venues} venues, ${totals.checkins} check-ins in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+        );
+        return;
+      }
       const result = await seedDemo(ctx, {
         people: Number(opts.people),
         seed: Number(opts.seed),
+        days: Number(opts.days),
+        ...(opts.venues ? { venues: Number(opts.venues) } : {}),
         log: (l) => console.log(l),
       });
       printStaff(result);

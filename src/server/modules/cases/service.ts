@@ -5,6 +5,7 @@
  * outbox) for F1 and F2. Tracing is idempotent (evidence rows are unique), so it can be re-run when late check-ins
  * arrive; only newly found people are notified.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
@@ -479,8 +480,10 @@ export function casesService(ctx: AppContext) {
         }
         throw new AppError('PERSON_NOT_FOUND', 404);
       }
-      // serialize case creation per person: the partial unique index is the last word, this gives a clean 409
-      await sql`select 1 from people where id = ${person.id} for update`.execute(trx);
+      // serialize case creation per person (the partial unique index is the last word; this gives a clean 409).
+      // NO KEY UPDATE, not UPDATE: other cases' tracing inserts contacts referencing this person, and their foreign
+      // key checks take KEY SHARE locks, which UPDATE would block (two such transactions deadlock)
+      await sql`select 1 from people where id = ${person.id} for no key update`.execute(trx);
       if (origin.ref) {
         const same = await trx
           .selectFrom('cases')
@@ -504,11 +507,11 @@ export function casesService(ctx: AppContext) {
         .executeTakeFirst();
       if (open) throw new AppError('CASE_EXISTS', 409, { existingId: open.id }, {}, { id: open.id });
       const rule = await currentRule(trx);
-      const displayCode = await nextDisplayCode(trx, person.unit_path);
       const created = await trx
         .insertInto('cases')
         .values({
-          display_code: displayCode,
+          // the real code is allocated at the end: the province counter row stays locked only briefly
+          display_code: `pending-${randomUUID()}`,
           person_id: person.id,
           unit_code: person.unit_code,
           status: 'confirmed',
@@ -525,6 +528,10 @@ export function casesService(ctx: AppContext) {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      const summary = await trace(trx, created.id);
+      // the two serializing steps (province counter, audit chain lock) come last, so concurrent cases trace in parallel
+      const displayCode = await nextDisplayCode(trx, person.unit_path);
+      await trx.updateTable('cases').set({ display_code: displayCode }).where('id', '=', created.id).execute();
       await ctx.audit.append(trx, {
         actor,
         action: 'cases.create',
@@ -533,7 +540,6 @@ export function casesService(ctx: AppContext) {
         unitCode: person.unit_code,
         details: { origin: origin.kind },
       });
-      const summary = await trace(trx, created.id);
       return { id: created.id, displayCode, existing: false, summary };
     });
     ctx.jobs.wake();
