@@ -11,15 +11,15 @@
  * while); case data is cleared before measuring. `--generate-only` builds them; `--drop` removes them afterwards.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase } from '../src/server/db/database.ts';
 import { findHouseholdContacts, findVenueContacts } from '../src/server/modules/cases/finder.ts';
 import { hashPassword } from '../src/server/platform/passwords.ts';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ServerData } from '../test/server-process.ts';
 import { api, argNumber, startServer } from './lib.ts';
 
@@ -28,7 +28,9 @@ if (!pgUrl) {
   console.error('bench/tracing needs PostgreSQL: set BENCH_DATABASE_URL (or TEST_DATABASE_URL)');
   process.exit(2);
 }
-const sizesArg = process.argv.includes('--sizes') ? (process.argv[process.argv.indexOf('--sizes') + 1] ?? '1,10,30') : '1,10,30';
+const sizesArg = process.argv.includes('--sizes')
+  ? (process.argv[process.argv.indexOf('--sizes') + 1] ?? '1,10,30')
+  : '1,10,30';
 const sizes = sizesArg.split(',').map((s) => Number(s) * 1_000_000);
 const singles = argNumber('single', 100);
 const burst = argNumber('burst', 1000);
@@ -89,19 +91,44 @@ const rows: Row[] = [];
 for (const size of sizes) {
   const people = Math.round(size / 10);
   const venues = Math.max(100, Math.round(size / 500));
-  console.log(`\n## ${size.toLocaleString('en')} check-ins, ${people.toLocaleString('en')} people, ${venues.toLocaleString('en')} venues`);
+  console.log(
+    `\n## ${size.toLocaleString('en')} check-ins, ${people.toLocaleString('en')} people, ${venues.toLocaleString('en')} venues`,
+  );
   const data = await dataset(size);
-  const env = { ...process.env, DATABASE_URL: data.databaseUrl, TRUYVET_LOG_LEVEL: 'warn', TRUYVET_ADMIN_PASSWORD: data.adminPassword };
+  const env = {
+    ...process.env,
+    DATABASE_URL: data.databaseUrl,
+    TRUYVET_LOG_LEVEL: 'warn',
+    TRUYVET_ADMIN_PASSWORD: data.adminPassword,
+  };
   const client = new pg.Client({ connectionString: data.databaseUrl });
   await client.connect();
   const have = data.existed
-    ? Number((await client.query<{ n: string }>("select count(*) as n from checkins where actor_id = 'seed-scale'").catch(() => ({ rows: [{ n: '0' }] }))).rows[0]?.n ?? 0)
+    ? Number(
+        (
+          await client
+            .query<{ n: string }>("select count(*) as n from checkins where actor_id = 'seed-scale'")
+            .catch(() => ({ rows: [{ n: '0' }] }))
+        ).rows[0]?.n ?? 0,
+      )
     : 0;
   const t0 = Date.now();
   if (have < size) {
     execFileSync(
       process.execPath,
-      ['bin/truyvet.js', 'seed-demo', '--scale', '--people', String(people), '--venues', String(venues), '--checkins', String(size - have), '--days', '14'],
+      [
+        'bin/truyvet.js',
+        'seed-demo',
+        '--scale',
+        '--people',
+        String(people),
+        '--venues',
+        String(venues),
+        '--checkins',
+        String(size - have),
+        '--days',
+        '14',
+      ],
       { env, stdio: ['ignore', 'ignore', 'inherit'] },
     );
   }
@@ -114,12 +141,19 @@ for (const size of sizes) {
   }
   // a kept data set has its accounts from an earlier run: give them this run's passwords
   const adminHash = await hashPassword(data.adminPassword);
-  await client.query("update staff_users set password_hash = $1, failed_logins = 0, locked_until = null where username = 'admin'", [adminHash]);
-  await client.query("update staff_users set password_hash = $1 where username = 'bench.tracer'", [await hashPassword('bench-password-123')]);
+  await client.query(
+    "update staff_users set password_hash = $1, failed_logins = 0, locked_until = null where username = 'admin'",
+    [adminHash],
+  );
+  await client.query("update staff_users set password_hash = $1 where username = 'bench.tracer'", [
+    await hashPassword('bench-password-123'),
+  ]);
   // previous runs' cases would block new ones for the same people and inflate the counts
   await client.query('truncate contacts, quarantine_orders, exposure_notices, case_counters, cases');
   await client.query("delete from jobs where topic in ('notify.send', 'checkins.late')");
-  const sample = (await client.query<{ id: string }>(`select id from scale_people order by random() limit ${singles * 2 + burst}`)).rows.map((r) => r.id);
+  const sample = (
+    await client.query<{ id: string }>(`select id from scale_people order by random() limit ${singles * 2 + burst}`)
+  ).rows.map((r) => r.id);
   await client.end();
 
   // baseline: the same lookups the service runs, straight SQL, no HTTP and no writes
@@ -128,11 +162,20 @@ for (const size of sizes) {
   const now = Date.now();
   for (const personId of sample.slice(0, singles)) {
     const t = performance.now();
-    const f1 = await findVenueContacts(database.db, [{ personId, from: new Date(now - 2 * DAY), to: new Date(now) }], 15);
+    const f1 = await findVenueContacts(
+      database.db,
+      [{ personId, from: new Date(now - 2 * DAY), to: new Date(now) }],
+      15,
+    );
     await findHouseholdContacts(database.db, [personId]);
     const firsts = new Map<string, number>();
-    for (const e of f1) firsts.set(e.personId, Math.min(firsts.get(e.personId) ?? Number.POSITIVE_INFINITY, e.overlapStart.getTime()));
-    await findVenueContacts(database.db, [...firsts].map(([p, from]) => ({ personId: p, from: new Date(from), to: new Date(now) })), 15);
+    for (const e of f1)
+      firsts.set(e.personId, Math.min(firsts.get(e.personId) ?? Number.POSITIVE_INFINITY, e.overlapStart.getTime()));
+    await findVenueContacts(
+      database.db,
+      [...firsts].map(([p, from]) => ({ personId: p, from: new Date(from), to: new Date(now) })),
+      15,
+    );
     sqlTimes.push(performance.now() - t);
   }
   await sql`select 1`.execute(database.db);
@@ -140,13 +183,31 @@ for (const size of sizes) {
 
   const server = await startServer(data, { NODE_ENV: 'production', TRUYVET_DEMO_PEOPLE: '10' });
   try {
-    const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', { username: 'admin', password: data.adminPassword });
-    await api(server.url, 'POST', '/api/v1/staff', { username: 'bench.tracer', password: 'bench-password-123', role: 'tracer', unitCode: '75' }, admin.token).catch(
+    const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
+      username: 'admin',
+      password: data.adminPassword,
+    });
+    await api(
+      server.url,
+      'POST',
+      '/api/v1/staff',
+      { username: 'bench.tracer', password: 'bench-password-123', role: 'tracer', unitCode: '75' },
+      admin.token,
+    ).catch(
       () => undefined, // kept data set: the tracer exists from an earlier run
     );
-    const tracer = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', { username: 'bench.tracer', password: 'bench-password-123' });
+    const tracer = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
+      username: 'bench.tracer',
+      password: 'bench-password-123',
+    });
     const open = (personId: string) =>
-      api<{ id: string; contacts: { f1: number; f2: number } }>(server.url, 'POST', '/api/v1/cases', { person: { personId }, confirmedAt: new Date().toISOString() }, tracer.token);
+      api<{ id: string; contacts: { f1: number; f2: number } }>(
+        server.url,
+        'POST',
+        '/api/v1/cases',
+        { person: { personId }, confirmedAt: new Date().toISOString() },
+        tracer.token,
+      );
 
     const apiTimes: number[] = [];
     const f1s: number[] = [];
@@ -171,7 +232,8 @@ for (const size of sizes) {
     const c = new pg.Client({ connectionString: data.databaseUrl });
     await c.connect();
     const stored = (await c.query<{ n: string }>('select count(*) as n from contacts')).rows[0]?.n ?? '0';
-    const notes = (await c.query<{ n: string }>("select count(*) as n from jobs where topic = 'notify.send'")).rows[0]?.n ?? '0';
+    const notes =
+      (await c.query<{ n: string }>("select count(*) as n from jobs where topic = 'notify.send'")).rows[0]?.n ?? '0';
     await c.end();
     rows.push({
       checkins: size,
@@ -195,8 +257,12 @@ for (const size of sizes) {
   }
 }
 
-console.log(`\n# tracing (${new Date().toISOString()}; one F0 = ${singles} cases one by one; burst = ${burst} cases, 50 in flight)`);
-console.log('check-ins      people   venues | raw SQL p50/p95 ms | API p50/p95 ms | mean F1  F2 | 1000 F0 s | contacts stored | SMS enqueued');
+console.log(
+  `\n# tracing (${new Date().toISOString()}; one F0 = ${singles} cases one by one; burst = ${burst} cases, 50 in flight)`,
+);
+console.log(
+  'check-ins      people   venues | raw SQL p50/p95 ms | API p50/p95 ms | mean F1  F2 | 1000 F0 s | contacts stored | SMS enqueued',
+);
 for (const r of rows) {
   console.log(
     `${r.checkins.toLocaleString('en').padStart(10)} ${r.people.toLocaleString('en').padStart(10)} ${r.venues.toLocaleString('en').padStart(8)} | ${r.sqlP50.toFixed(1).padStart(7)} / ${r.sqlP95.toFixed(1).padStart(6)}   | ${r.apiP50.toFixed(1).padStart(6)} / ${r.apiP95.toFixed(1).padStart(6)} | ${r.meanF1.toFixed(1).padStart(6)} ${r.meanF2.toFixed(1).padStart(5)} | ${r.burstSeconds.toFixed(2).padStart(9)} | ${String(r.burstContacts).padStart(15)} | ${String(r.burstNotifications).padStart(12)}`,
@@ -209,4 +275,7 @@ for (const r of rows.slice(1)) {
     `growth ${first.checkins.toLocaleString('en')} → ${r.checkins.toLocaleString('en')}: API p95 ×${(r.apiP95 / first.apiP95).toFixed(2)}, raw SQL p95 ×${(r.sqlP95 / first.sqlP95).toFixed(2)}, burst ×${(r.burstSeconds / first.burstSeconds).toFixed(2)} (target < 2×)`,
   );
 }
-for (const r of rows) console.log(`API overhead over raw SQL at ${r.checkins.toLocaleString('en')}: p95 ${(r.apiP95 - r.sqlP95).toFixed(1)} ms`);
+for (const r of rows)
+  console.log(
+    `API overhead over raw SQL at ${r.checkins.toLocaleString('en')}: p95 ${(r.apiP95 - r.sqlP95).toFixed(1)} ms`,
+  );

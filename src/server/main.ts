@@ -138,35 +138,44 @@ program
   .option('--scale', 'bulk benchmark data generated in the database (people, venues and --checkins N check-ins)')
   .option('--checkins <n>', 'with --scale: number of check-ins to add', '1000000')
   .option('--seed <n>', 'random seed', '2021')
-  .action(async (opts: { people: string; seed: string; days: string; venues?: string; scale?: boolean; checkins: string }) => {
-    await withRuntime(config(), async (ctx) => {
-      const t = Date.now();
-      if (opts.scale) {
-        await ensureUnits(ctx);
-        const totals = await seedScale(ctx, {
+  .action(
+    async (opts: {
+      people: string;
+      seed: string;
+      days: string;
+      venues?: string;
+      scale?: boolean;
+      checkins: string;
+    }) => {
+      await withRuntime(config(), async (ctx) => {
+        const t = Date.now();
+        if (opts.scale) {
+          await ensureUnits(ctx);
+          const totals = await seedScale(ctx, {
+            people: Number(opts.people),
+            venues: Number(opts.venues ?? 20000),
+            checkins: Number(opts.checkins),
+            days: Number(opts.days),
+            seed: Number(opts.seed),
+            log: (l) => console.log(l),
+          });
+          console.log(
+            `scale data: ${totals.people} people, ${totals.venues} venues, ${totals.checkins} check-ins in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+          );
+          return;
+        }
+        const result = await seedDemo(ctx, {
           people: Number(opts.people),
-          venues: Number(opts.venues ?? 20000),
-          checkins: Number(opts.checkins),
-          days: Number(opts.days),
           seed: Number(opts.seed),
+          days: Number(opts.days),
+          ...(opts.venues ? { venues: Number(opts.venues) } : {}),
           log: (l) => console.log(l),
         });
-        console.log(
-          `scale data: ${totals.people} people, ${totals.venues} venues, ${totals.checkins} check-ins in ${((Date.now() - t) / 1000).toFixed(1)} s`,
-        );
-        return;
-      }
-      const result = await seedDemo(ctx, {
-        people: Number(opts.people),
-        seed: Number(opts.seed),
-        days: Number(opts.days),
-        ...(opts.venues ? { venues: Number(opts.venues) } : {}),
-        log: (l) => console.log(l),
+        printStaff(result);
+        console.log(`done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       });
-      printStaff(result);
-      console.log(`done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    });
-  });
+    },
+  );
 
 program
   .command('import-units <csv>')

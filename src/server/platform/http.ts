@@ -35,6 +35,8 @@ export function requireCitizen(req: FastifyRequest): CitizenActor {
 
 export const ErrorSchema = Type.Object(
   {
+    /** the existing record's id on a 409 (AppError `extra`); listed so response serialization keeps it */
+    id: Type.Optional(Type.String()),
     error: Type.Object({
       code: Type.String(),
       message: Type.String(),

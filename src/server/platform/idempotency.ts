@@ -5,7 +5,7 @@
  * with the same key and a different request gets 422 IDEMPOTENCY_KEY_REUSED. Keys are scoped per actor.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { AppError } from './errors.ts';
@@ -59,6 +59,18 @@ export async function runIdempotent<T>(
   if (earlier) return earlier;
   try {
     return await db.transaction().execute(async (trx) => {
+      if (key) {
+        // requests with the same key run one after the other: a concurrent retry waits for the first to commit
+        // and then replays its result, instead of running the work a second time
+        await sql`select pg_advisory_xact_lock(7231003, hashtext(${`${scope}:${key}`}))`.execute(trx);
+        const done = await trx
+          .selectFrom('idempotency_keys')
+          .select('key')
+          .where('scope', '=', scope)
+          .where('key', '=', key)
+          .executeTakeFirst();
+        if (done) throw new AlreadyDone();
+      }
       const result = await work(trx);
       if (key) {
         const inserted = await trx

@@ -38,6 +38,10 @@ export const errorMessages = {
   },
   TOTP_REQUIRED: { vi: 'Cần mã xác thực hai lớp (TOTP).', en: 'A two-factor (TOTP) code is required.' },
   TOTP_INVALID: { vi: 'Mã xác thực hai lớp không đúng.', en: 'The two-factor code is wrong.' },
+  TOTP_ALREADY_ENABLED: {
+    vi: 'Xác thực hai lớp đã được bật; liên hệ quản trị viên để đặt lại.',
+    en: 'Two-factor authentication is already enabled; ask an administrator to reset it.',
+  },
   WEAK_PASSWORD: {
     vi: 'Mật khẩu phải dài ít nhất 12 ký tự.',
     en: 'The password must be at least 12 characters long.',

@@ -19,17 +19,26 @@ export interface ScaleOptions {
 const CHUNK = 500_000;
 
 /** Adds people and venues up to the requested counts, then `checkins` more check-ins. Returns the totals. */
-export async function seedScale(ctx: AppContext, o: ScaleOptions): Promise<{ people: number; venues: number; checkins: number }> {
+export async function seedScale(
+  ctx: AppContext,
+  o: ScaleOptions,
+): Promise<{ people: number; venues: number; checkins: number }> {
   const log = o.log ?? (() => {});
   const db = ctx.db;
   await sql`create table if not exists scale_people (idx integer primary key, id uuid not null)`.execute(db);
-  await sql`create table if not exists scale_venues (idx integer primary key, id uuid not null, unit_code text not null, stay integer not null)`.execute(db);
+  await sql`create table if not exists scale_venues (idx integer primary key, id uuid not null, unit_code text not null, stay integer not null)`.execute(
+    db,
+  );
   await sql`select setseed(${((o.seed ?? 2021) % 1000) / 1000})`.execute(db);
-  const communes = await sql<{ code: string }>`select code from admin_units where path like '75.%' and level = 3 and not is_hamlet order by code`.execute(db);
+  const communes = await sql<{
+    code: string;
+  }>`select code from admin_units where path like '75.%' and level = 3 and not is_hamlet order by code`.execute(db);
   if (communes.rows.length === 0) throw new Error('import the administrative units first');
   const codes = communes.rows.map((r) => r.code);
 
-  const havePeople = Number((await sql<{ n: number }>`select count(*)::int as n from scale_people`.execute(db)).rows[0]?.n ?? 0);
+  const havePeople = Number(
+    (await sql<{ n: number }>`select count(*)::int as n from scale_people`.execute(db)).rows[0]?.n ?? 0,
+  );
   for (let from = havePeople + 1; from <= o.people; from += CHUNK) {
     const to = Math.min(o.people, from + CHUNK - 1);
     await db.transaction().execute(async (trx) => {
@@ -47,7 +56,9 @@ export async function seedScale(ctx: AppContext, o: ScaleOptions): Promise<{ peo
     log(`people ${to}`);
   }
 
-  const haveVenues = Number((await sql<{ n: number }>`select count(*)::int as n from scale_venues`.execute(db)).rows[0]?.n ?? 0);
+  const haveVenues = Number(
+    (await sql<{ n: number }>`select count(*)::int as n from scale_venues`.execute(db)).rows[0]?.n ?? 0,
+  );
   if (haveVenues < o.venues) {
     await db.transaction().execute(async (trx) => {
       await sql`
@@ -66,7 +77,10 @@ export async function seedScale(ctx: AppContext, o: ScaleOptions): Promise<{ peo
     log(`venues ${o.venues}`);
   }
 
-  const people = Math.min(o.people, Number((await sql<{ n: number }>`select count(*)::int as n from scale_people`.execute(db)).rows[0]?.n));
+  const people = Math.min(
+    o.people,
+    Number((await sql<{ n: number }>`select count(*)::int as n from scale_people`.execute(db)).rows[0]?.n),
+  );
   const venues = Number((await sql<{ n: number }>`select count(*)::int as n from scale_venues`.execute(db)).rows[0]?.n);
   const spanSeconds = o.days * 86_400 - 3600;
   for (let done = 0; done < o.checkins; done += CHUNK) {

@@ -43,11 +43,14 @@ export function adminUnitsRepo(db: Kysely<DB>) {
       if (opts.folded) query = query.where('u.name_search', 'like', `%${opts.folded.replace(/[%_\\]/g, '\\$&')}%`);
       if (opts.level !== undefined) query = query.where('u.level', '=', opts.level);
       if (opts.parentCode !== undefined) query = query.where('u.parent_code', '=', opts.parentCode);
-      const rank = opts.folded
-        ? sql<number>`case when position(${opts.folded} in u.name_search) = 1 then 0
-                           when position(${` ${opts.folded}`} in u.name_search) > 0 then 1 else 2 end`
-        : sql<number>`0`;
-      return query.orderBy(rank).orderBy('u.level').orderBy('u.name').limit(opts.limit).execute();
+      // without a query there is nothing to rank by (and a literal `order by 0` is an SQL error)
+      if (opts.folded) {
+        query = query.orderBy(
+          sql<number>`case when position(${opts.folded} in u.name_search) = 1 then 0
+                           when position(${` ${opts.folded}`} in u.name_search) > 0 then 1 else 2 end`,
+        );
+      }
+      return query.orderBy('u.level').orderBy('u.name').limit(opts.limit).execute();
     },
 
     countHamlets: (parentCode: string, trx: Q) =>

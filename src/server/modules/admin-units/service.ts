@@ -2,6 +2,7 @@
  * The administrative unit tree: province → district → commune (or the 2025 province → commune) from an
  * imported CSV, plus hamlets (thôn/ấp/tổ dân phố, level below the commune) created by commune staff.
  */
+import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { AdminUnitRow } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
@@ -59,6 +60,8 @@ export function adminUnitsService(ctx: AppContext) {
         if (!parent) throw new AppError('UNIT_NOT_FOUND', 404);
         if (!can(actor, 'adminUnits.createHamlet', parent)) throw new AppError('FORBIDDEN', 403);
         if (parent.is_hamlet || !COMMUNE_TYPE.test(parent.type)) throw new AppError('UNIT_NOT_COMMUNE', 400);
+        // one hamlet at a time per commune: codes are numbered from the count of existing children
+        await sql`select 1 from admin_units where code = ${parent.code} for update`.execute(trx);
         const { n } = await repo.countHamlets(parent.code, trx);
         const code = `${parent.code}-${String(n + 1).padStart(2, '0')}`;
         const unit = {

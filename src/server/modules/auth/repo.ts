@@ -1,5 +1,5 @@
 /** Queries for sign-in: one-time codes, citizen accounts, staff credentials. */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -54,6 +54,11 @@ export function authRepo() {
         .select(['p.id', 'p.name', 'p.unit_code'])
         .where('p.phone', '=', phone)
         .where('a.phone', 'is', null)
+        // never hand over a dependant record: a citizen can type any phone into a dependant, and claiming it would
+        // let that guardian read the real phone owner's profile
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('dependants as d').select('d.dependant_id').whereRef('d.dependant_id', '=', 'p.id'))),
+        )
         .execute(),
 
     createAccount: (trx: Transaction<DB>, phone: string, personId: string) =>
@@ -75,6 +80,20 @@ export function authRepo() {
       q
         .updateTable('staff_users')
         .set({ failed_logins: failed, locked_until: lockedUntil })
+        .where('id', '=', id)
+        .execute(),
+
+    /**
+     * Counts one failed sign-in atomically (concurrent failures all count) and locks the account when the count
+     * reaches `maxFailures` (the counter restarts at 0 with the lock).
+     */
+    recordLoginFailure: (q: Q, id: string, maxFailures: number, lockUntil: Date) =>
+      q
+        .updateTable('staff_users')
+        .set({
+          failed_logins: sql<number>`case when failed_logins + 1 >= ${maxFailures} then 0 else failed_logins + 1 end`,
+          locked_until: sql<Date | null>`case when failed_logins + 1 >= ${maxFailures} then ${lockUntil} else locked_until end`,
+        })
         .where('id', '=', id)
         .execute(),
 

@@ -86,7 +86,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post(
       '/auth/staff/totp/setup',
-      { schema: { tags, response: { 200: TotpSetupResponse, ...errors(401, 403) } } },
+      { schema: { tags, response: { 200: TotpSetupResponse, ...errors(401, 403, 409) } } },
       async (req) => service.totpSetup(requireStaff(req)),
     );
 

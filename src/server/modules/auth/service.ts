@@ -100,11 +100,12 @@ export function authService(ctx: AppContext) {
         | { personId: string; session: { token: string; sessionId: string; expiresAt: Date } };
       const outcome = await ctx.db.transaction().execute(async (trx): Promise<Outcome> => {
         const row = await repo.lockOtp(trx, phone);
-        if (!row || row.code_hash === '') return { error: new AppError('OTP_INVALID', 401) };
-        if (row.locked_until && row.locked_until > now) {
+        // a locked phone answers "locked" (not "invalid") for as long as the lock lasts, even for the right code
+        if (row?.locked_until && row.locked_until > now) {
           const minutes = Math.ceil((row.locked_until.getTime() - now.getTime()) / 60_000);
           return { error: new AppError('OTP_LOCKED', 429, undefined, { minutes }) };
         }
+        if (!row || row.code_hash === '') return { error: new AppError('OTP_INVALID', 401) };
         if (row.expires_at <= now) return { error: new AppError('OTP_EXPIRED', 401) };
         if (row.code_hash !== hashOtp(phone, code.trim())) {
           const attempts = row.attempts + 1;
@@ -169,12 +170,12 @@ export function authService(ctx: AppContext) {
         countFailure: boolean,
       ) => {
         if (user && countFailure) {
-          const failed = user.failed_logins + 1;
-          await repo.setLoginFailures(
+          // atomic in the database: parallel guesses must not all read the same count and escape the lock
+          await repo.recordLoginFailure(
             ctx.db,
             user.id,
-            failed >= STAFF_MAX_FAILURES ? 0 : failed,
-            failed >= STAFF_MAX_FAILURES ? new Date(now.getTime() + STAFF_LOCK_MINUTES * 60_000) : user.locked_until,
+            STAFF_MAX_FAILURES,
+            new Date(now.getTime() + STAFF_LOCK_MINUTES * 60_000),
           );
         }
         await ctx.audit.record({
@@ -227,6 +228,9 @@ export function authService(ctx: AppContext) {
     },
 
     async totpSetup(actor: StaffActor) {
+      // a new secret would switch two-factor off until confirmed: a stolen session must not be able to do that
+      const current = await repo.findStaffById(ctx.db, actor.userId);
+      if (current?.totp_enabled) throw new AppError('TOTP_ALREADY_ENABLED', 409);
       const secret = new OTPAuth.Secret({ size: 20 });
       const totp = new OTPAuth.TOTP({ issuer: 'Truyvet', label: actor.username, secret });
       await repo.setTotp(ctx.db, actor.userId, secret.base32, false);

@@ -269,15 +269,13 @@ export function casesService(ctx: AppContext) {
       await trx
         .insertInto('contacts')
         .values(
-          rows
-            .slice(i, i + 2000)
-            .map((r) => ({
-              ...r,
-              case_id: caseId,
-              degree,
-              rule_version: ruleVersion,
-              unit_code: units.get(r.person_id) ?? null,
-            })),
+          rows.slice(i, i + 2000).map((r) => ({
+            ...r,
+            case_id: caseId,
+            degree,
+            rule_version: ruleVersion,
+            unit_code: units.get(r.person_id) ?? null,
+          })),
         )
         .onConflict((oc) => oc.doNothing())
         .execute();

@@ -1,12 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, citizenToken, createTestEnv, makeNationalId, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  makeNationalId,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
 
 let env: TestEnv;
 let managerCitizen: { token: string; personId: string };
 let visitor: { token: string; personId: string };
 let venue: { id: string; shortCode: string; qr: string };
 
-const countCheckins = async () => Number((await env.ctx.db.selectFrom('checkins').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const countCheckins = async () =>
+  Number(
+    (
+      await env.ctx.db
+        .selectFrom('checkins')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const key = () => `k-${Math.random().toString(36).slice(2)}${Date.now()}`;
 
 beforeAll(async () => {
@@ -17,7 +33,14 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/v1/venues',
     headers: bearer(managerCitizen.token),
-    payload: { name: 'Chợ Tân Phong', category: 'market_supermarket_mall_shop', unitCode: UNITS.bienHoaCommune, address: '12 Đồng Khởi', defaultStayMinutes: 45, zones: ['Dãy A', 'Dãy B'] },
+    payload: {
+      name: 'Chợ Tân Phong',
+      category: 'market_supermarket_mall_shop',
+      unitCode: UNITS.bienHoaCommune,
+      address: '12 Đồng Khởi',
+      defaultStayMinutes: 45,
+      zones: ['Dãy A', 'Dãy B'],
+    },
   });
   expect(res.statusCode).toBe(201);
   venue = res.json();
@@ -30,13 +53,21 @@ describe('venue registration', () => {
   it('returns id, short code and the exact QR string; the registering citizen manages the venue', async () => {
     expect(venue.shortCode).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     expect(venue.qr).toMatch(/^TV1\.V\./);
-    const got = await env.app.inject({ method: 'GET', url: `/api/v1/venues/${venue.id}`, headers: bearer(managerCitizen.token) });
+    const got = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/venues/${venue.id}`,
+      headers: bearer(managerCitizen.token),
+    });
     expect(got.statusCode).toBe(200);
     expect(got.json()).toMatchObject({ id: venue.id, qr: venue.qr, zones: [{ name: 'Dãy A' }, { name: 'Dãy B' }] });
   });
 
   it('serves a Vietnamese A4 poster PDF to the manager', async () => {
-    const res = await env.app.inject({ method: 'GET', url: `/api/v1/venues/${venue.id}/poster.pdf`, headers: bearer(managerCitizen.token) });
+    const res = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/venues/${venue.id}/poster.pdf`,
+      headers: bearer(managerCitizen.token),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/pdf');
     expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
@@ -47,10 +78,20 @@ describe('venue registration', () => {
 describe('citizen check-in', () => {
   it('checks in by scanning the venue QR, and the same key again answers 200 with the same body', async () => {
     const k = key();
-    const first = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: { ...bearer(visitor.token), 'idempotency-key': k }, payload: { venueQr: venue.qr } });
+    const first = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: { ...bearer(visitor.token), 'idempotency-key': k },
+      payload: { venueQr: venue.qr },
+    });
     expect(first.statusCode).toBe(201);
     expect(first.json()).toMatchObject({ venueId: venue.id, personId: visitor.personId });
-    const again = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: { ...bearer(visitor.token), 'idempotency-key': k }, payload: { venueQr: venue.qr } });
+    const again = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: { ...bearer(visitor.token), 'idempotency-key': k },
+      payload: { venueQr: venue.qr },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(first.json());
     const mine = await env.app.inject({ method: 'GET', url: '/api/v1/me/checkins', headers: bearer(visitor.token) });
@@ -61,8 +102,17 @@ describe('citizen check-in', () => {
   it('refuses a forged or tampered QR with VENUE_QR_INVALID and writes nothing', async () => {
     const before = await countCheckins();
     const tampered = venue.qr.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-    for (const venueQr of [tampered, 'TV1.V.00000000-0000-4000-8000-000000000000.1.abc.AAAAAAAAAAAAAAAAAAAAAA', 'hello']) {
-      const res = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(visitor.token), payload: { venueQr } });
+    for (const venueQr of [
+      tampered,
+      'TV1.V.00000000-0000-4000-8000-000000000000.1.abc.AAAAAAAAAAAAAAAAAAAAAA',
+      'hello',
+    ]) {
+      const res = await env.app.inject({
+        method: 'POST',
+        url: '/api/v1/checkins',
+        headers: bearer(visitor.token),
+        payload: { venueQr },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('VENUE_QR_INVALID');
     }
@@ -78,14 +128,24 @@ describe('citizen check-in', () => {
     });
     expect(future.statusCode).toBe(400);
     expect(future.json().error.code).toBe('CHECKIN_TIME_IN_FUTURE');
-    const dup = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(visitor.token), payload: { venueQr: venue.qr } });
+    const dup = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(visitor.token),
+      payload: { venueQr: venue.qr },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.code).toBe('CHECKIN_DUPLICATE');
   });
 
   it('accepts the typed short code', async () => {
     const other = await citizenToken(env, '0912000103');
-    const res = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(other.token), payload: { shortCode: venue.shortCode.toLowerCase().replace('-', ' ') } });
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(other.token),
+      payload: { shortCode: venue.shortCode.toLowerCase().replace('-', ' ') },
+    });
     expect(res.statusCode).toBe(201);
   });
 });
@@ -93,48 +153,98 @@ describe('citizen check-in', () => {
 describe('venue staff check-in', () => {
   it('staff scan a citizen personal QR, and type a national ID for someone without a phone', async () => {
     const scanned = await citizenToken(env, '0912000104');
-    const qr = (await env.app.inject({ method: 'GET', url: '/api/v1/me/qr', headers: bearer(scanned.token) })).json().qr;
-    const res = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(managerCitizen.token), payload: { venueId: venue.id, personQr: qr } });
+    const qr = (await env.app.inject({ method: 'GET', url: '/api/v1/me/qr', headers: bearer(scanned.token) })).json()
+      .qr;
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(managerCitizen.token),
+      payload: { venueId: venue.id, personQr: qr },
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json().personId).toBe(scanned.personId);
 
     const staff = await staffToken(env, 'venue_manager', UNITS.bienHoa);
     const nationalId = makeNationalId();
-    const manual = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(staff.token), payload: { venueId: venue.id, nationalId, name: 'Bà Lê Thị Cúc' } });
+    const manual = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(staff.token),
+      payload: { venueId: venue.id, nationalId, name: 'Bà Lê Thị Cúc' },
+    });
     expect(manual.statusCode).toBe(201);
-    const person = await env.ctx.db.selectFrom('people').selectAll().where('national_id', '=', nationalId).executeTakeFirstOrThrow();
+    const person = await env.ctx.db
+      .selectFrom('people')
+      .selectAll()
+      .where('national_id', '=', nationalId)
+      .executeTakeFirstOrThrow();
     expect(person).toMatchObject({ name: 'Bà Lê Thị Cúc', unit_code: UNITS.bienHoaCommune });
     expect(manual.json().personId).toBe(person.id);
   });
 
   it('refuses staff outside the venue jurisdiction (404) and roles that never check people in (403)', async () => {
     const outside = await staffToken(env, 'venue_manager', UNITS.longKhanh);
-    const res = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(outside.token), payload: { venueId: venue.id, nationalId: makeNationalId(), name: 'A' } });
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(outside.token),
+      payload: { venueId: venue.id, nationalId: makeNationalId(), name: 'A' },
+    });
     expect(res.statusCode).toBe(404);
     const leader = await staffToken(env, 'leader', UNITS.province);
-    const res2 = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(leader.token), payload: { venueId: venue.id, nationalId: makeNationalId(), name: 'A' } });
+    const res2 = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(leader.token),
+      payload: { venueId: venue.id, nationalId: makeNationalId(), name: 'A' },
+    });
     expect(res2.statusCode).toBe(403);
   });
 
   it('syncs a batch with per-item results and refuses 501 items', async () => {
-    const items = [0, 1, 2].map((i) => ({ idempotencyKey: key(), venueId: venue.id, nationalId: makeNationalId(), name: `Khách ${i}`, at: new Date(Date.now() - (i + 1) * 600_000).toISOString() }));
+    const items = [0, 1, 2].map((i) => ({
+      idempotencyKey: key(),
+      venueId: venue.id,
+      nationalId: makeNationalId(),
+      name: `Khách ${i}`,
+      at: new Date(Date.now() - (i + 1) * 600_000).toISOString(),
+    }));
     items.push({ ...items[0]!, idempotencyKey: key(), at: new Date(Date.now() + 3600_000).toISOString() });
-    const res = await env.app.inject({ method: 'POST', url: '/api/v1/checkins/batch', headers: bearer(managerCitizen.token), payload: { items } });
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins/batch',
+      headers: bearer(managerCitizen.token),
+      payload: { items },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.accepted).toBe(3);
     expect(body.results[3]).toMatchObject({ status: 400, error: { code: 'CHECKIN_TIME_IN_FUTURE' } });
     expect(body.results[1].checkin.at).toBe(items[1]!.at);
-    const big = Array.from({ length: 501 }, () => ({ idempotencyKey: key(), venueId: venue.id, nationalId: makeNationalId(), name: 'X' }));
+    const big = Array.from({ length: 501 }, () => ({
+      idempotencyKey: key(),
+      venueId: venue.id,
+      nationalId: makeNationalId(),
+      name: 'X',
+    }));
     const before = await countCheckins();
-    const tooBig = await env.app.inject({ method: 'POST', url: '/api/v1/checkins/batch', headers: bearer(managerCitizen.token), payload: { items: big } });
+    const tooBig = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins/batch',
+      headers: bearer(managerCitizen.token),
+      payload: { items: big },
+    });
     expect(tooBig.statusCode).toBe(400);
     expect(tooBig.json().error.code).toBe('BATCH_TOO_LARGE');
     expect(await countCheckins()).toBe(before);
   });
 
   it('shows live occupancy', async () => {
-    const res = await env.app.inject({ method: 'GET', url: `/api/v1/venues/${venue.id}/occupancy`, headers: bearer(managerCitizen.token) });
+    const res = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/venues/${venue.id}/occupancy`,
+      headers: bearer(managerCitizen.token),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().present).toBeGreaterThanOrEqual(4);
   });

@@ -10,7 +10,9 @@ let env: TestEnv;
 let venueId: string;
 
 async function partitions(): Promise<string[]> {
-  const r = await sql<{ name: string }>`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+  const r = await sql<{
+    name: string;
+  }>`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
     join pg_class p on p.oid = i.inhparent where p.relname = 'checkins' order by 1`.execute(env.ctx.db);
   return r.rows.map((x) => x.name);
 }
@@ -50,9 +52,15 @@ describe('check-in retention', () => {
   it('creates one partition per day for the window and moves stray rows out of the default partition', async () => {
     const now = new Date('2026-11-23T10:00:00Z');
     await insertCheckin(new Date('2026-11-20T05:00:00Z')); // lands in the default partition: no day partition yet
-    const created = await ensureCheckinPartitions(env.ctx.db, new Date(now.getTime() - 5 * DAY), new Date(now.getTime() + 2 * DAY));
+    const created = await ensureCheckinPartitions(
+      env.ctx.db,
+      new Date(now.getTime() - 5 * DAY),
+      new Date(now.getTime() + 2 * DAY),
+    );
     expect(created).toBe(8);
-    expect(await partitions()).toEqual(expect.arrayContaining(['checkins_p20261118', 'checkins_p20261120', 'checkins_p20261125', 'checkins_default']));
+    expect(await partitions()).toEqual(
+      expect.arrayContaining(['checkins_p20261118', 'checkins_p20261120', 'checkins_p20261125', 'checkins_default']),
+    );
     const stray = await sql<{ n: number }>`select count(*)::int as n from checkins_default`.execute(env.ctx.db);
     expect(stray.rows[0]?.n).toBe(0);
     const moved = await sql<{ n: number }>`select count(*)::int as n from checkins_p20261120`.execute(env.ctx.db);
@@ -75,7 +83,11 @@ describe('check-in retention', () => {
     const after = await partitions();
     expect(after).not.toContain('checkins_p20261029');
     expect(after).toContain('checkins_p20261102');
-    const remaining = await env.ctx.db.selectFrom('checkins').select('checked_in_at').where('venue_id', '=', venueId).execute();
+    const remaining = await env.ctx.db
+      .selectFrom('checkins')
+      .select('checked_in_at')
+      .where('venue_id', '=', venueId)
+      .execute();
     const times = remaining.map((r) => r.checked_in_at.getTime());
     expect(times).toContain(kept.getTime());
     expect(times).not.toContain(straddling.getTime());
@@ -92,7 +104,13 @@ describe('check-in retention', () => {
 
   it('refuses a delayed check-in older than the retention window', async () => {
     const citizen = await citizenToken(env, '0912000202');
-    const venue = (await env.app.inject({ method: 'GET', url: `/api/v1/venues/${venueId}`, headers: bearer((await citizenToken(env, '0912000201')).token) })).json();
+    const venue = (
+      await env.app.inject({
+        method: 'GET',
+        url: `/api/v1/venues/${venueId}`,
+        headers: bearer((await citizenToken(env, '0912000201')).token),
+      })
+    ).json();
     const res = await env.app.inject({
       method: 'POST',
       url: '/api/v1/checkins',
@@ -111,28 +129,56 @@ describe('compliance statistics', () => {
       method: 'POST',
       url: '/api/v1/venues',
       headers: bearer(manager.token),
-      payload: { name: 'Quán cà phê Yên Tĩnh', category: 'restaurant_cafe', unitCode: UNITS.bienHoaCommune, address: '3 Võ Thị Sáu' },
+      payload: {
+        name: 'Quán cà phê Yên Tĩnh',
+        category: 'restaurant_cafe',
+        unitCode: UNITS.bienHoaCommune,
+        address: '3 Võ Thị Sáu',
+      },
     });
     const quietId = quiet.json().id;
     await insertCheckin(new Date(Date.now() - 3600_000));
     const officer = await staffToken(env, 'health_worker', UNITS.bienHoa);
-    const stats = await env.app.inject({ method: 'GET', url: `/api/v1/venues/stats?unitCode=${UNITS.bienHoa}`, headers: bearer(officer.token) });
+    const stats = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/venues/stats?unitCode=${UNITS.bienHoa}`,
+      headers: bearer(officer.token),
+    });
     expect(stats.statusCode).toBe(200);
     const body = stats.json();
-    expect(body.venuesByCategory).toEqual(expect.arrayContaining([{ category: 'factory', venues: 1 }, { category: 'restaurant_cafe', venues: 1 }]));
+    expect(body.venuesByCategory).toEqual(
+      expect.arrayContaining([
+        { category: 'factory', venues: 1 },
+        { category: 'restaurant_cafe', venues: 1 },
+      ]),
+    );
     expect(body.venuesWithoutCheckins24h).toBe(1);
     expect(body.topVenues[0]).toMatchObject({ venueId, checkins: expect.any(Number) });
-    expect(body.checkinsPerDay.reduce((n: number, d: { checkins: number }) => n + d.checkins, 0)).toBeGreaterThanOrEqual(1);
+    expect(
+      body.checkinsPerDay.reduce((n: number, d: { checkins: number }) => n + d.checkins, 0),
+    ).toBeGreaterThanOrEqual(1);
 
-    const inactive = await env.app.inject({ method: 'GET', url: `/api/v1/venues/inactive?unitCode=${UNITS.bienHoa}`, headers: bearer(officer.token) });
+    const inactive = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/venues/inactive?unitCode=${UNITS.bienHoa}`,
+      headers: bearer(officer.token),
+    });
     expect(inactive.json().map((v: { venueId: string }) => v.venueId)).toEqual([quietId]);
-    const csv = await env.app.inject({ method: 'GET', url: `/api/v1/venues/inactive?unitCode=${UNITS.bienHoa}&format=csv`, headers: bearer(officer.token) });
+    const csv = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/venues/inactive?unitCode=${UNITS.bienHoa}&format=csv`,
+      headers: bearer(officer.token),
+    });
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body).toContain('Quán cà phê Yên Tĩnh');
     expect(csv.body.split('\r\n')[0]).toBe('\uFEFFvenue_id,name,category,unit_code,unit_name,address,last_checkin_at');
 
     const outside = await staffToken(env, 'health_worker', UNITS.longKhanh);
-    const denied = await env.app.inject({ method: 'GET', url: `/api/v1/venues/stats?unitCode=${UNITS.bienHoa}`, headers: bearer(outside.token) });
+    const denied = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/venues/stats?unitCode=${UNITS.bienHoa}`,
+      headers: bearer(outside.token),
+    });
     expect(denied.statusCode).toBe(403);
   });
 });
@@ -147,34 +193,78 @@ describe('QR rotation', () => {
       payload: { name: 'Văn phòng A', category: 'office', unitCode: UNITS.bienHoaCommune, address: '1 Hùng Vương' },
     });
     const { id, qr: oldQr } = created.json();
-    const rotated = await env.app.inject({ method: 'POST', url: `/api/v1/venues/${id}/qr/rotate`, headers: bearer(manager.token) });
+    const rotated = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/venues/${id}/qr/rotate`,
+      headers: bearer(manager.token),
+    });
     expect(rotated.statusCode).toBe(200);
     const visitor = await citizenToken(env, '0912000205');
-    const withOld = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(visitor.token), payload: { venueQr: oldQr } });
+    const withOld = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(visitor.token),
+      payload: { venueQr: oldQr },
+    });
     expect(withOld.statusCode).toBe(201);
     // end the grace period
-    await env.ctx.db.updateTable('venues').set({ qr_grace_until: new Date(Date.now() - 1000) }).where('id', '=', id).execute();
+    await env.ctx.db
+      .updateTable('venues')
+      .set({ qr_grace_until: new Date(Date.now() - 1000) })
+      .where('id', '=', id)
+      .execute();
     // the venue cache keeps rows 30 s; API changes refresh it, this direct edit needs an explicit refresh
     await venuesService(env.ctx).loadCached(id, true);
     const visitor2 = await citizenToken(env, '0912000206');
-    const expired = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(visitor2.token), payload: { venueQr: oldQr } });
+    const expired = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(visitor2.token),
+      payload: { venueQr: oldQr },
+    });
     expect(expired.statusCode).toBe(400);
     expect(expired.json().error).toMatchObject({ code: 'VENUE_QR_INVALID', details: { reason: 'expired' } });
-    const withNew = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(visitor2.token), payload: { venueQr: rotated.json().qr } });
+    const withNew = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(visitor2.token),
+      payload: { venueQr: rotated.json().qr },
+    });
     expect(withNew.statusCode).toBe(201);
 
     const rotating = await env.app.inject({
       method: 'POST',
       url: '/api/v1/venues',
       headers: bearer(manager.token),
-      payload: { name: 'Karaoke B', category: 'bar_karaoke_massage_gym', unitCode: UNITS.bienHoaCommune, address: '2 Trần Phú', qrMode: 'rotating', rotatingMinutes: 5 },
+      payload: {
+        name: 'Karaoke B',
+        category: 'bar_karaoke_massage_gym',
+        unitCode: UNITS.bienHoaCommune,
+        address: '2 Trần Phú',
+        qrMode: 'rotating',
+        rotatingMinutes: 5,
+      },
     });
     const r = rotating.json();
-    const staticRefused = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(visitor2.token), payload: { venueQr: r.qr } });
+    const staticRefused = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(visitor2.token),
+      payload: { venueQr: r.qr },
+    });
     expect(staticRefused.statusCode).toBe(400);
-    const screen = await env.app.inject({ method: 'GET', url: `/api/v1/venues/${r.id}/rotating-qr`, headers: bearer(manager.token) });
+    const screen = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/venues/${r.id}/rotating-qr`,
+      headers: bearer(manager.token),
+    });
     expect(screen.statusCode).toBe(200);
-    const ok = await env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(visitor2.token), payload: { venueQr: screen.json().qr } });
+    const ok = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(visitor2.token),
+      payload: { venueQr: screen.json().qr },
+    });
     expect(ok.statusCode).toBe(201);
     const stale = await env.app.inject({
       method: 'POST',

@@ -35,7 +35,10 @@ export type CheckinResult = Static<typeof CheckinResult>;
 export const MAX_BATCH = 500;
 
 export const BatchItem = Type.Object(
-  { ...CheckinBody.properties, idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) },
+  {
+    ...CheckinBody.properties,
+    idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
+  },
   { additionalProperties: false },
 );
 

@@ -9,8 +9,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { CheckinMethod, DB } from '../../db/types.ts';
 import type { Audit, AuditEntry } from '../../platform/audit.ts';
-import type { Jobs } from '../../platform/jobs.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { Jobs } from '../../platform/jobs.ts';
 import type { CheckinResult } from './schemas.ts';
 
 export interface CheckinRowInput {
@@ -88,13 +88,21 @@ export function createCheckinWriter(db: Kysely<DB>, audit: Audit, jobs: Jobs) {
     const late = new Map<string, { venueId: string; from: number; to: number }>();
     for (const r of rows) {
       if (now - r.checked_in_at.getTime() < LATE_MS) continue;
-      const v = late.get(r.venue_id) ?? { venueId: r.venue_id, from: r.checked_in_at.getTime(), to: r.implied_out_at.getTime() };
+      const v = late.get(r.venue_id) ?? {
+        venueId: r.venue_id,
+        from: r.checked_in_at.getTime(),
+        to: r.implied_out_at.getTime(),
+      };
       v.from = Math.min(v.from, r.checked_in_at.getTime());
       v.to = Math.max(v.to, r.implied_out_at.getTime());
       late.set(r.venue_id, v);
     }
     if (late.size > 0) {
-      const items = [...late.values()].map((v) => ({ venueId: v.venueId, from: new Date(v.from).toISOString(), to: new Date(v.to).toISOString() }));
+      const items = [...late.values()].map((v) => ({
+        venueId: v.venueId,
+        from: new Date(v.from).toISOString(),
+        to: new Date(v.to).toISOString(),
+      }));
       await jobs.enqueue(trx, LATE_CHECKINS_TOPIC, { items });
     }
     return written;

@@ -3,7 +3,7 @@
  * are "not found"); every read and write of a person by staff is audited. Citizens manage their own profile
  * and their dependants (children, elderly parents without phones), and get a signed personal QR.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, type CitizenActor, scopeFor } from '../../platform/access.ts';
@@ -61,7 +61,7 @@ export function peopleService(ctx: AppContext) {
   async function loadAuthorized(
     actor: Actor,
     id: string,
-    action: 'people.read' | 'people.update',
+    action: 'people.read' | 'people.update' | 'households.manage',
     trx?: Transaction<DB>,
   ) {
     const person = await repo.findById(id, trx);
@@ -91,6 +91,9 @@ export function peopleService(ctx: AppContext) {
     selfId?: string,
   ) {
     if (!nationalId) return;
+    // serialize writers of the same national ID, so a concurrent duplicate sees the first one (409) instead of
+    // failing on the unique index (500)
+    await sql`select pg_advisory_xact_lock(7231002, hashtext(${nationalId}))`.execute(trx);
     const existing = await repo.findByNationalId(nationalId, trx);
     if (existing && existing.id !== selfId) {
       throw actor.kind === 'staff'
@@ -110,6 +113,7 @@ export function peopleService(ctx: AppContext) {
       if (!can(actor, 'people.create', { id: '', unitPath: unit.path })) throw new AppError('FORBIDDEN', 403);
       await assertNewNationalId(actor, nationalId, trx);
       if (!nationalId && phone) {
+        await sql`select pg_advisory_xact_lock(7231002, hashtext(${phone}))`.execute(trx);
         const same = await repo.findByPhoneAndName(phone, input.name.trim(), trx);
         if (same) throw new AppError('PERSON_EXISTS', 409, { existingId: same.id }, {}, { id: same.id });
       }
@@ -221,8 +225,9 @@ export function peopleService(ctx: AppContext) {
       return ctx.db.transaction().execute(async (trx) => {
         const { id } = await repo.createHousehold(trx, unit.code, input.address ?? null);
         const members = input.memberIds ?? [];
+        // household membership is the household managers' call (welfare officers manage households too)
         for (const m of members)
-          await loadAuthorized(actor, m, 'people.update', trx).catch(() => {
+          await loadAuthorized(actor, m, 'households.manage', trx).catch(() => {
             throw new AppError('PERSON_NOT_FOUND', 404, { personId: m });
           });
         if (members.length > 0) await repo.setHousehold(trx, members, id);
@@ -243,7 +248,7 @@ export function peopleService(ctx: AppContext) {
         const household = await repo.findHousehold(householdId, trx);
         if (!household || !can(actor, 'households.manage', { id: '', unitPath: household.unit_path }))
           throw new AppError('HOUSEHOLD_NOT_FOUND', 404);
-        await loadAuthorized(actor, personId, 'people.update', trx);
+        await loadAuthorized(actor, personId, 'households.manage', trx);
         await repo.setHousehold(trx, [personId], householdId);
         await ctx.audit.append(trx, {
           actor,

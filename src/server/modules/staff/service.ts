@@ -111,6 +111,8 @@ export function staffService(ctx: AppContext) {
 
     async list(actor: Actor) {
       const scope = scopeFor(actor, []);
+      // non-admins have no authority over any staff: refuse rather than answer an empty list
+      if (scope !== 'all' && scope.length === 0) throw new AppError('FORBIDDEN', 403);
       const users = await repo.list(scope, 500);
       const grants = await repo.allGrants(users.map((u) => u.id));
       return users.map((u) => ({

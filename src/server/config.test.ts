@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isFakeNotify, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has safe defaults: fake notifications outside production, no admin password, PGlite', () => {
+    const c = loadConfig({});
+    expect(c.env).toBe('development');
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.adminPassword).toBeUndefined();
+    expect(isFakeNotify(c)).toBe(true);
+    expect(c.cookieSecure).toBe(false);
+    expect(c.bodyLimitBytes).toBeGreaterThan(0);
+    expect(c.otpMaxAttempts).toBe(5);
+  });
+
+  it('reads typed values from the environment', () => {
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@h/db',
+      TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook',
+      TRUYVET_COOKIE_SECURE: 'false',
+      TRUYVET_BODY_LIMIT_BYTES: '2048',
+    });
+    expect(c).toMatchObject({
+      env: 'production',
+      port: 8080,
+      databaseUrl: 'postgres://u@h/db',
+      notify: 'webhook',
+      cookieSecure: false,
+      bodyLimitBytes: 2048,
+    });
+    expect(isFakeNotify(c)).toBe(false);
+  });
+
+  it('reports every invalid variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        NODE_ENV: 'staging',
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        TRUYVET_ADMIN_PASSWORD: 'short',
+        TRUYVET_NOTIFY: 'carrier-pigeon',
+        TRUYVET_LOG_LEVEL: 'loud',
+        TRUYVET_OTP_TTL_SECONDS: '5',
+        TRUYVET_COOKIE_SECURE: 'maybe',
+        TRUYVET_SESSION_CACHE_SECONDS: '-1',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    for (const name of [
+      'NODE_ENV',
+      'PORT',
+      'DATABASE_URL',
+      'TRUYVET_ADMIN_PASSWORD',
+      'TRUYVET_NOTIFY',
+      'TRUYVET_LOG_LEVEL',
+      'TRUYVET_OTP_TTL_SECONDS',
+      'TRUYVET_COOKIE_SECURE',
+      'TRUYVET_SESSION_CACHE_SECONDS',
+    ]) {
+      expect(
+        problems.some((p) => p.startsWith(name)),
+        name,
+      ).toBe(true);
+    }
+    expect(problems).toHaveLength(9);
+    expect((error as Error).message).toContain('PORT');
+  });
+
+  it('production without a webhook URL is refused (no silent fake SMS in production)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TRUYVET_NOTIFY_WEBHOOK_URL/);
+  });
+
+  it('treats empty variables as unset and applies overrides last', () => {
+    const c = loadConfig({ PORT: '', DATABASE_URL: '' }, { port: 1234 });
+    expect(c.port).toBe(1234);
+    expect(c.databaseUrl).toBeUndefined();
+  });
+});

@@ -1,0 +1,244 @@
+/** Staff sign-in: password, lockout, TOTP, cookie, logout, rate limits. */
+import * as OTPAuth from 'otpauth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+
+let env: TestEnv;
+let limited: TestEnv;
+
+beforeAll(async () => {
+  // one after the other: PGlite work blocks the event loop, and Fastify's plugin timeout runs meanwhile
+  env = await createTestEnv({ provinces: ['75'], config: { authRateLimitPerMinute: 10_000 } });
+  limited = await createTestEnv({ provinces: [], config: { authRateLimitPerMinute: 3 } });
+}, 180_000);
+afterAll(async () => {
+  await Promise.all([env?.close(), limited?.close()]);
+}, 60_000);
+
+const login = (payload: Record<string, string>, target = env) =>
+  target.app.inject({ method: 'POST', url: '/api/v1/auth/staff/login', payload });
+const me = (headers: Record<string, string>) => env.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers });
+
+describe('staff login', () => {
+  it('right password → 200 {token, user} and the token works', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    const res = await login({ username: u.username, password: u.password });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.token).toEqual(expect.any(String));
+    expect(body.user).toMatchObject({
+      id: u.userId,
+      username: u.username,
+      totpEnabled: false,
+      grants: [{ role: 'tracer', unitCode: UNITS.bienHoa, unitName: expect.stringContaining('Biên Hòa') }],
+    });
+    const who = await me(bearer(body.token));
+    expect(who.statusCode).toBe(200);
+    expect(who.json()).toMatchObject({ kind: 'staff', user: { id: u.userId } });
+  });
+
+  it('usernames are case-insensitive', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    expect((await login({ username: ` ${u.username.toUpperCase()} `, password: u.password })).statusCode).toBe(200);
+  });
+
+  it('wrong password → 401 INVALID_CREDENTIALS; unknown user → 401 with the same code', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    const bad = await login({ username: u.username, password: 'wrong-password-123' });
+    const unknown = await login({ username: 'nobody-here', password: 'whatever-123456' });
+    for (const res of [bad, unknown]) {
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('INVALID_CREDENTIALS');
+      expect(res.json().error.messageVi).toEqual(expect.any(String));
+    }
+    expect(bad.json()).toEqual(unknown.json());
+  });
+
+  it('10 failures lock the account: 429 ACCOUNT_LOCKED even with the right password', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    for (let i = 0; i < 10; i++) {
+      expect((await login({ username: u.username, password: `wrong-${i}-xxxxxxxx` })).statusCode).toBe(401);
+    }
+    const res = await login({ username: u.username, password: u.password });
+    expect(res.statusCode).toBe(429);
+    expect(res.json().error.code).toBe('ACCOUNT_LOCKED');
+    // after the lock runs out the right password works again
+    await env.ctx.db
+      .updateTable('staff_users')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('id', '=', u.userId)
+      .execute();
+    expect((await login({ username: u.username, password: u.password })).statusCode).toBe(200);
+  });
+
+  it('concurrent wrong passwords are all counted: 12 parallel guesses lock the account', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => login({ username: u.username, password: `guess-${i}-xxxxxxxx` })),
+    );
+    expect(results.every((r) => r.statusCode === 401 || r.statusCode === 429)).toBe(true);
+    const res = await login({ username: u.username, password: u.password });
+    expect(res.statusCode).toBe(429);
+    expect(res.json().error.code).toBe('ACCOUNT_LOCKED');
+  });
+
+  it('a successful login resets the failure count', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    for (let i = 0; i < 9; i++) await login({ username: u.username, password: `wrong-${i}-xxxxxxxx` });
+    const row = () =>
+      env.ctx.db
+        .selectFrom('staff_users')
+        .select(['failed_logins', 'locked_until'])
+        .where('id', '=', u.userId)
+        .executeTakeFirstOrThrow();
+    expect((await row()).failed_logins).toBe(9);
+    expect((await login({ username: u.username, password: u.password })).statusCode).toBe(200);
+    expect(await row()).toEqual({ failed_logins: 0, locked_until: null });
+  });
+
+  it('TOTP: setup, enable with a real code, then login needs it (TOTP_REQUIRED, TOTP_INVALID, 200)', async () => {
+    const u = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    const setup = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/totp/setup',
+      headers: bearer(u.token),
+    });
+    expect(setup.statusCode).toBe(200);
+    const { secret, otpauthUrl } = setup.json();
+    expect(otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+
+    // not yet enabled: login still works without a code
+    expect((await login({ username: u.username, password: u.password })).statusCode).toBe(200);
+
+    const badEnable = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/totp/enable',
+      headers: bearer(u.token),
+      payload: { code: '000000' === totp.generate() ? '111111' : '000000' },
+    });
+    expect(badEnable.statusCode).toBe(400);
+    expect(badEnable.json().error.code).toBe('TOTP_INVALID');
+
+    const enable = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/totp/enable',
+      headers: bearer(u.token),
+      payload: { code: totp.generate() },
+    });
+    expect(enable.statusCode).toBe(204);
+
+    const without = await login({ username: u.username, password: u.password });
+    expect(without.statusCode).toBe(401);
+    expect(without.json().error.code).toBe('TOTP_REQUIRED');
+
+    const wrongCode = String((Number(totp.generate()) + 500_000) % 1_000_000).padStart(6, '0');
+    const withWrong = await login({ username: u.username, password: u.password, totp: wrongCode });
+    expect(withWrong.statusCode).toBe(401);
+    expect(withWrong.json().error.code).toBe('TOTP_INVALID');
+
+    const withRight = await login({ username: u.username, password: u.password, totp: totp.generate() });
+    expect(withRight.statusCode).toBe(200);
+    expect(withRight.json().user.totpEnabled).toBe(true);
+
+    // a session cannot silently replace (and so switch off) an enabled second factor
+    const again = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/totp/setup',
+      headers: bearer(u.token),
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('TOTP_ALREADY_ENABLED');
+    expect((await login({ username: u.username, password: u.password })).json().error.code).toBe('TOTP_REQUIRED');
+
+    // a wrong password with a right TOTP code is still wrong credentials
+    const badPw = await login({ username: u.username, password: 'nope-nope-nope', totp: totp.generate() });
+    expect(badPw.json().error.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('TOTP setup needs a staff session', async () => {
+    const res = await env.app.inject({ method: 'POST', url: '/api/v1/auth/staff/totp/setup' });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('sets an HttpOnly tv_session cookie that authenticates by itself', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    const res = await login({ username: u.username, password: u.password });
+    const cookie = res.cookies.find((c) => c.name === 'tv_session');
+    expect(cookie).toMatchObject({ httpOnly: true, path: '/', sameSite: 'Lax' });
+    expect(cookie?.value).toBe(res.json().token);
+    const who = await me({ cookie: `tv_session=${cookie?.value}` });
+    expect(who.statusCode).toBe(200);
+    expect(who.json().user.id).toBe(u.userId);
+  });
+
+  it('logout revokes the token (bearer) and clears the cookie', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    const { token } = (await login({ username: u.username, password: u.password })).json();
+    expect((await me(bearer(token))).statusCode).toBe(200);
+    const out = await env.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer(token) });
+    expect(out.statusCode).toBe(204);
+    expect(out.cookies.find((c) => c.name === 'tv_session')?.value).toBe('');
+    const after = await me(bearer(token));
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('logout through the cookie revokes the cookie session', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    const { token } = (await login({ username: u.username, password: u.password })).json();
+    const cookie = { cookie: `tv_session=${token}` };
+    expect((await env.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: cookie })).statusCode).toBe(
+      204,
+    );
+    expect((await me(cookie)).statusCode).toBe(401);
+  });
+
+  it('logins are audited, failures as denied', async () => {
+    const rows = await env.ctx.db
+      .selectFrom('audit_log')
+      .select(['outcome', 'details'])
+      .where('action', '=', 'auth.staff.login')
+      .execute();
+    expect(rows.some((r) => r.outcome === 'ok')).toBe(true);
+    expect(
+      rows.some((r) => r.outcome === 'denied' && (r.details as { reason?: string }).reason === 'ACCOUNT_LOCKED'),
+    ).toBe(true);
+    expect(JSON.stringify(rows)).not.toContain('wrong-');
+  });
+});
+
+describe('auth rate limit', () => {
+  it('the 4th auth request in a minute from one client → 429 RATE_LIMITED with Retry-After', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await login({ username: 'nobody', password: 'whatever-123456' }, limited);
+      expect(res.statusCode).toBe(401);
+    }
+    const fourth = await login({ username: 'nobody', password: 'whatever-123456' }, limited);
+    expect(fourth.statusCode).toBe(429);
+    expect(fourth.json().error).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.any(String),
+      messageVi: expect.any(String),
+    });
+    expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('OTP requests are rate limited too', async () => {
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await limited.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/citizen/otp',
+        payload: { phone: `09120000${String(10 + i)}` },
+      });
+      codes.push(res.statusCode);
+    }
+    expect(codes).toEqual([202, 202, 202, 429]);
+  });
+
+  it('other routes are not rate limited', async () => {
+    for (let i = 0; i < 5; i++)
+      expect((await limited.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { foldDiacritics, isNationalId, normalizePhone } from './formats.ts';
+
+describe('normalizePhone', () => {
+  it.each([
+    ['0912345678', '+84912345678'],
+    ['0912 345 678', '+84912345678'],
+    ['0912.345.678', '+84912345678'],
+    ['(091) 234-5678', '+84912345678'],
+    ['84912345678', '+84912345678'],
+    ['+84 912 345 678', '+84912345678'],
+    ['  0386123456 ', '+84386123456'],
+    ['02513123456', '+842513123456'],
+    ['+14155550123', '+14155550123'],
+  ])('%s → %s', (input, expected) => {
+    expect(normalizePhone(input)).toBe(expected);
+  });
+
+  it.each([
+    '',
+    'abc',
+    '12345',
+    '0112345678', // no VN mobile starts with 1
+    '091234567', // too short
+    '091234567890', // too long
+    '+840912345678', // trunk 0 after the country code
+    '+0912345678',
+    '0912345678x',
+  ])('rejects %j', (input) => {
+    expect(normalizePhone(input)).toBeNull();
+  });
+});
+
+describe('isNationalId', () => {
+  it.each([
+    ['079123456789', true],
+    ['000000000000', true],
+    ['07912345678', false],
+    ['0791234567890', false],
+    ['07912345678a', false],
+    [' 079123456789', false],
+    ['', false],
+  ])('%j → %s', (input, expected) => {
+    expect(isNationalId(input)).toBe(expected);
+  });
+});
+
+describe('foldDiacritics', () => {
+  it.each([
+    ['Tỉnh Đồng Nai', 'tinh dong nai'],
+    ['Thành phố Biên Hòa', 'thanh pho bien hoa'],
+    ['  Phường   Trúc  Bạch ', 'phuong truc bach'],
+    ['đường Ấp Bắc', 'duong ap bac'],
+    ['Nguyễn Thị Ánh Tuyết', 'nguyen thi anh tuyet'],
+    ['dong nai', 'dong nai'],
+  ])('%j → %j', (input, expected) => {
+    expect(foldDiacritics(input)).toBe(expected);
+  });
+
+  it('folds precomposed and decomposed forms alike', () => {
+    expect(foldDiacritics('Hòa'.normalize('NFD'))).toBe(foldDiacritics('Hòa'.normalize('NFC')));
+  });
+});

@@ -1,0 +1,279 @@
+/**
+ * Platform pieces through the real app: health, readiness, OpenAPI covering every route, docs, migrations,
+ * the transactional job queue, notifications and the dev outbox.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../test/harness.ts';
+import { buildApp } from '../app.ts';
+import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
+
+let env: TestEnv;
+
+beforeAll(async () => {
+  env = await createTestEnv({ provinces: ['75'] });
+}, 180_000);
+afterAll(async () => {
+  await env?.close();
+}, 60_000);
+
+/** Every route Fastify knows, as 'METHOD /path' with OpenAPI-style {params}, from printRoutes' tree. */
+function registeredRoutes(tree: string): string[] {
+  const out: string[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const m = /^([\s│├└─]*)(\S.*?) \(([^)]+)\)$/.exec(line);
+    if (!m) continue;
+    const depth = Math.round((m[1] ?? '').length / 4);
+    const full = `${depth > 0 ? (stack[depth - 1] ?? '') : ''}${m[2]}`.replace(/\/{2,}/g, '/');
+    stack[depth] = full;
+    const path = `/${full}`.replace(/\/{2,}/g, '/').replace(/:(\w+)/g, '{$1}');
+    for (const method of (m[3] ?? '').split(', ')) if (method !== 'HEAD') out.push(`${method} ${path}`);
+  }
+  return out;
+}
+
+describe('health and docs', () => {
+  it('/healthz → 200 {status: ok}', async () => {
+    const res = await env.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it("/readyz → 200 {status: 'ready'}; 503 NOT_READY while a migration is pending", async () => {
+    const res = await env.app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ready', database: env.ctx.database.kind });
+    const last = await sql<{
+      name: string;
+      timestamp: string;
+    }>`select name, timestamp from schema_migrations order by name desc limit 1`.execute(env.ctx.db);
+    const row = last.rows[0];
+    if (!row) throw new Error('no migrations recorded');
+    await sql`delete from schema_migrations where name = ${row.name}`.execute(env.ctx.db);
+    try {
+      const notReady = await env.app.inject({ method: 'GET', url: '/readyz' });
+      expect(notReady.statusCode).toBe(503);
+      expect(notReady.json().error).toMatchObject({ code: 'NOT_READY', details: { pendingMigrations: [row.name] } });
+    } finally {
+      await sql`insert into schema_migrations (name, timestamp) values (${row.name}, ${row.timestamp})`.execute(
+        env.ctx.db,
+      );
+    }
+    expect((await env.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('/openapi.json lists every registered API route', async () => {
+    const res = await env.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toMatch(/^3\./);
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)),
+    );
+    const registered = registeredRoutes(env.app.printRoutes({ commonPrefix: false })).filter(
+      (r) => r.includes(' /api/') || r.endsWith(' /healthz') || r.endsWith(' /readyz'),
+    );
+    expect(registered.length).toBeGreaterThan(20);
+    expect(registered.filter((r) => !documented.has(r))).toEqual([]);
+    for (const r of [
+      'POST /api/v1/auth/staff/login',
+      'POST /api/v1/auth/citizen/otp',
+      'POST /api/v1/auth/citizen/verify',
+      'GET /api/v1/people/{id}',
+      'POST /api/v1/people',
+      'GET /api/v1/admin-units/{code}',
+      'GET /api/v1/admin-units',
+      'POST /api/v1/staff',
+      'GET /api/v1/dev/outbox',
+      'GET /healthz',
+      'GET /readyz',
+    ]) {
+      expect(documented.has(r), r).toBe(true);
+    }
+  });
+
+  it('/docs serves the API explorer', async () => {
+    const res = await env.app.inject({ method: 'GET', url: '/docs/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+  });
+});
+
+describe('migrations', () => {
+  it('a fresh database has every migration applied, nothing pending, and the append-only audit trigger', async () => {
+    expect(await pendingMigrations(env.ctx.db)).toEqual([]);
+    expect(await migrateToLatest(env.ctx.db)).toEqual([]);
+    const triggers = await sql<{ tgname: string }>`
+      select tgname from pg_trigger where tgrelid = 'audit_log'::regclass and not tgisinternal order by tgname
+    `.execute(env.ctx.db);
+    expect(triggers.rows.map((r) => r.tgname)).toEqual(['audit_log_no_truncate', 'audit_log_no_update']);
+  });
+});
+
+describe('jobs (transactional outbox)', () => {
+  it('a job enqueued in a rolled-back transaction never runs', async () => {
+    let runs = 0;
+    env.ctx.jobs.register('test.rollback', async () => {
+      runs++;
+    });
+    await expect(
+      env.ctx.db.transaction().execute(async (trx) => {
+        await env.ctx.jobs.enqueue(trx, 'test.rollback', { n: 1 });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await env.ctx.jobs.drain();
+    expect(runs).toBe(0);
+    const rows = await env.ctx.db.selectFrom('jobs').select('id').where('topic', '=', 'test.rollback').execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('a job enqueued in a committed transaction runs once with its payload', async () => {
+    const seen: unknown[] = [];
+    env.ctx.jobs.register('test.commit', async (payload) => {
+      seen.push(payload);
+    });
+    await env.ctx.db.transaction().execute((trx) => env.ctx.jobs.enqueue(trx, 'test.commit', { hello: 'xin chào' }));
+    await env.ctx.jobs.drain();
+    await env.ctx.jobs.drain();
+    expect(seen).toEqual([{ hello: 'xin chào' }]);
+  });
+
+  it('a failing handler is retried with exponential backoff and ends failed after max attempts', async () => {
+    let calls = 0;
+    env.ctx.jobs.register('test.fail', async () => {
+      calls++;
+      throw new Error(`boom ${calls}`);
+    });
+    const id = await env.ctx.jobs.enqueue(env.ctx.db, 'test.fail', {}, { maxAttempts: 3 });
+    const job = () => env.ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const before = Date.now();
+      await env.ctx.jobs.drain();
+      const row = await job();
+      expect(row.attempts).toBe(attempt);
+      expect(row.last_error).toBe(`boom ${attempt}`);
+      if (attempt < 3) {
+        expect(row.status).toBe('pending');
+        delays.push(row.run_at.getTime() - before);
+        // not due yet: another drain does nothing
+        await env.ctx.jobs.drain();
+        expect((await job()).attempts).toBe(attempt);
+        await env.ctx.db
+          .updateTable('jobs')
+          .set({ run_at: new Date(Date.now() - 1000) })
+          .where('id', '=', id)
+          .execute();
+      } else {
+        expect(row.status).toBe('failed');
+      }
+    }
+    expect(calls).toBe(3);
+    // 2 s after the first failure, 4 s after the second
+    expect(delays[0]).toBeGreaterThan(1000);
+    expect(delays[1]).toBeGreaterThan(delays[0] as number);
+    await env.ctx.db
+      .updateTable('jobs')
+      .set({ run_at: new Date(Date.now() - 1000) })
+      .where('id', '=', id)
+      .execute();
+    await env.ctx.jobs.drain();
+    expect(calls).toBe(3);
+  });
+
+  it('two concurrent drains process each job exactly once', async () => {
+    const counts = new Map<number, number>();
+    env.ctx.jobs.register('test.count', async (payload) => {
+      const n = payload.n as number;
+      counts.set(n, (counts.get(n) ?? 0) + 1);
+      await new Promise((r) => setTimeout(r, 2));
+    });
+    await env.ctx.db.transaction().execute(async (trx) => {
+      for (let n = 0; n < 50; n++) await env.ctx.jobs.enqueue(trx, 'test.count', { n });
+    });
+    const [a, b] = await Promise.all([env.ctx.jobs.drain(), env.ctx.jobs.drain()]);
+    expect(counts.size).toBe(50);
+    expect([...counts.values()].every((c) => c === 1)).toBe(true);
+    expect((a ?? 0) + (b ?? 0)).toBe(50);
+    const statuses = await env.ctx.db
+      .selectFrom('jobs')
+      .select('status')
+      .distinct()
+      .where('topic', '=', 'test.count')
+      .execute();
+    expect(statuses).toEqual([{ status: 'done' }]);
+  });
+});
+
+describe('notifications and the dev outbox', () => {
+  it('notifier.enqueue + drain → the fake adapter records the message', async () => {
+    await env.ctx.notifier.enqueue(env.ctx.db, { channel: 'zalo', to: '+84912000001', text: 'Thông báo thử' });
+    await env.ctx.jobs.drain();
+    const rows = await env.ctx.db
+      .selectFrom('notify_fake_messages')
+      .select(['channel', 'recipient', 'text'])
+      .where('recipient', '=', '+84912000001')
+      .execute();
+    expect(rows).toEqual([{ channel: 'zalo', recipient: '+84912000001', text: 'Thông báo thử' }]);
+  });
+
+  it('GET /dev/outbox?to=0912345678 (admin) → that recipient’s messages, newest first', async () => {
+    const admin = await staffToken(env, 'admin', null);
+    await env.ctx.notifier.enqueue(env.ctx.db, { channel: 'sms', to: '+84912345678', text: 'first' });
+    await env.ctx.jobs.drain();
+    await env.ctx.notifier.enqueue(env.ctx.db, { channel: 'sms', to: '+84912345678', text: 'second' });
+    await env.ctx.notifier.enqueue(env.ctx.db, { channel: 'sms', to: '+84999999999', text: 'someone else' });
+    await env.ctx.jobs.drain();
+    const res = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/dev/outbox?to=0912345678',
+      headers: bearer(admin.token),
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toEqual([
+      { channel: 'sms', to: '+84912345678', text: 'second', createdAt: expect.any(String) },
+      { channel: 'sms', to: '+84912345678', text: 'first', createdAt: expect.any(String) },
+    ]);
+    expect(Number.isNaN(Date.parse(body[0].createdAt))).toBe(false);
+    // the same recipient in E.164 notation
+    const e164 = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/dev/outbox?to=${encodeURIComponent('+84912345678')}&limit=1`,
+      headers: bearer(admin.token),
+    });
+    expect(e164.json().map((m: { text: string }) => m.text)).toEqual(['second']);
+  });
+
+  it('with real (webhook) adapters the outbox does not exist (404 DEV_ONLY) and OTP answers carry no code', async () => {
+    const config = { ...env.ctx.config, notify: 'webhook' as const, notifyWebhookUrl: 'http://127.0.0.1:9/sms' };
+    const real = await buildApp({ ...env.ctx, config });
+    try {
+      const admin = await staffToken(env, 'admin', null);
+      const res = await real.inject({ method: 'GET', url: '/api/v1/dev/outbox', headers: bearer(admin.token) });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('DEV_ONLY');
+      const otp = await real.inject({
+        method: 'POST',
+        url: '/api/v1/auth/citizen/otp',
+        payload: { phone: '0912000002' },
+      });
+      expect(otp.statusCode).toBe(202);
+      expect(otp.json().devCode).toBeUndefined();
+    } finally {
+      await real.close();
+    }
+  });
+
+  it('the outbox is admin-only: other staff → 403, no session → 401', async () => {
+    for (const role of ['health_worker', 'tracer', 'leader']) {
+      const { token } = await staffToken(env, role, UNITS.province);
+      const res = await env.app.inject({ method: 'GET', url: '/api/v1/dev/outbox', headers: bearer(token) });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.code).toBe('FORBIDDEN');
+    }
+    expect((await env.app.inject({ method: 'GET', url: '/api/v1/dev/outbox' })).statusCode).toBe(401);
+  });
+});
