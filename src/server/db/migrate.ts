@@ -7,6 +7,7 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_venues_checkins.ts';
 import * as m0003 from './migrations/0003_cases_tracing.ts';
 import * as m0004 from './migrations/0004_audit_append_function.ts';
+import * as m0005 from './migrations/0005_totp_last_step.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_venues_checkins': m0002,
   '0003_cases_tracing': m0003,
   '0004_audit_append_function': m0004,
+  '0005_totp_last_step': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

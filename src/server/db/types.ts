@@ -62,6 +62,7 @@ export interface StaffUsersTable {
   password_hash: string;
   totp_secret: string | null;
   totp_enabled: Generated<boolean>;
+  totp_last_step: number | null;
   disabled: Generated<boolean>;
   failed_logins: Generated<number>;
   locked_until: Date | null;

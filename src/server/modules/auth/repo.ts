@@ -97,6 +97,19 @@ export function authRepo() {
         .where('id', '=', id)
         .execute(),
 
+    /** Accepts a TOTP time-step once: true only when it is newer than the last accepted one (atomic). */
+    useTotpStep: async (q: Q, id: string, step: number) =>
+      Number(
+        (
+          await q
+            .updateTable('staff_users')
+            .set({ totp_last_step: step })
+            .where('id', '=', id)
+            .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+            .executeTakeFirst()
+        ).numUpdatedRows,
+      ) === 1,
+
     setTotp: (q: Q, id: string, secret: string | null, enabled: boolean) =>
       q.updateTable('staff_users').set({ totp_secret: secret, totp_enabled: enabled }).where('id', '=', id).execute(),
 

@@ -198,7 +198,11 @@ export function authService(ctx: AppContext) {
       if (user.totp_enabled && user.totp_secret) {
         if (!input.totp) throw await deny('TOTP_REQUIRED', false);
         const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(user.totp_secret) });
-        if (totp.validate({ token: input.totp, window: 1 }) === null) throw await deny('TOTP_INVALID', true);
+        const delta = totp.validate({ token: input.totp, window: 1 });
+        if (delta === null) throw await deny('TOTP_INVALID', true);
+        // a code works once: a replay of an intercepted code in the same 30 s window is refused
+        const step = Math.floor(Date.now() / 1000 / totp.period) + delta;
+        if (!(await repo.useTotpStep(ctx.db, user.id, step))) throw await deny('TOTP_INVALID', true);
       }
       const session = await ctx.db.transaction().execute(async (trx) => {
         await repo.setLoginFailures(trx, user.id, 0, null);

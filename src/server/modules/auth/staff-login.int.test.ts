@@ -137,9 +137,15 @@ describe('staff login', () => {
     expect(withWrong.statusCode).toBe(401);
     expect(withWrong.json().error.code).toBe('TOTP_INVALID');
 
-    const withRight = await login({ username: u.username, password: u.password, totp: totp.generate() });
+    const code = totp.generate();
+    const withRight = await login({ username: u.username, password: u.password, totp: code });
     expect(withRight.statusCode).toBe(200);
     expect(withRight.json().user.totpEnabled).toBe(true);
+
+    // the same code cannot be used twice (an intercepted code replayed within its window)
+    const replay = await login({ username: u.username, password: u.password, totp: code });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.code).toBe('TOTP_INVALID');
 
     // a session cannot silently replace (and so switch off) an enabled second factor
     const again = await env.app.inject({
