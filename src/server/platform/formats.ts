@@ -35,3 +35,8 @@ export function foldDiacritics(input: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+const VIETNAMESE_LETTERS = 'àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ';
+/** `translate()` arguments that fold Vietnamese letters (both cases) to plain lower-case ASCII inside SQL. */
+export const SQL_FOLD_FROM = `${VIETNAMESE_LETTERS}${VIETNAMESE_LETTERS.toUpperCase()}ABCDEFGHIJKLMNOPQRSTUVWXYZ`;
+export const SQL_FOLD_TO = [...SQL_FOLD_FROM].map((c) => foldDiacritics(c)).join('');

@@ -57,4 +57,21 @@ describe('people API', () => {
     expect(read.statusCode).toBe(404);
     expect(read.json().error.code).toBe('PERSON_NOT_FOUND');
   });
+
+  it('finds people by name without diacritics ("nguyen van an" finds "Nguyễn Văn An")', async () => {
+    const { token } = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    const res = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/people?q=NGUYEN%20van%20an',
+      headers: bearer(token),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().map((p: { name: string }) => p.name)).toContain('Nguyễn Văn An');
+    const none = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/people?q=nguyen%20van%20zz',
+      headers: bearer(token),
+    });
+    expect(none.json()).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DB, NewPerson, PersonUpdate } from '../../db/types.ts';
 import type { Scope } from '../../platform/access.ts';
+import { foldDiacritics, SQL_FOLD_FROM, SQL_FOLD_TO } from '../../platform/formats.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -68,7 +69,11 @@ export function peopleRepo(db: Kysely<DB>) {
         const terms: Expression<SqlBool>[] = [];
         if (term.nationalId) terms.push(eb('p.national_id', '=', term.nationalId));
         if (term.phone) terms.push(eb('p.phone', '=', term.phone));
-        if (term.name) terms.push(eb('p.name', 'ilike', `%${term.name.replace(/[%_\\]/g, '\\$&')}%`));
+        if (term.name) {
+          // accent-insensitive: "nguyen van" finds "Nguyễn Văn"
+          const pattern = `%${foldDiacritics(term.name).replace(/[%_\\]/g, '\\$&')}%`;
+          terms.push(sql<SqlBool>`translate(p.name, ${SQL_FOLD_FROM}, ${SQL_FOLD_TO}) like ${pattern}`);
+        }
         return or(terms);
       });
       return q.orderBy('p.name').limit(limit).execute();
