@@ -214,7 +214,10 @@ export async function buildApp(ctx: AppContext) {
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    const isPage = req.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
+    // a missing static file is a 404; any other GET outside /api is a page of the app (including /q/TV1.V.….<sig>,
+    // whose signature looks like a file extension)
+    const isAsset = /\.(js|mjs|css|map|png|jpe?g|gif|svg|ico|json|webmanifest|txt|woff2?|pdf)$/i.test(path);
+    const isPage = req.method === 'GET' && !path.startsWith('/api/') && !isAsset;
     if (isPage && hasWeb) return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send(errorBody('ROUTE_NOT_FOUND'));
   });

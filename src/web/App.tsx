@@ -7,6 +7,8 @@ import { Link, navigate, usePath } from './lib/router.tsx';
 import { useSession } from './lib/session.tsx';
 import { hasRole, type Me, PEOPLE_ROLES } from './lib/types.ts';
 import { LoginPage } from './modules/auth/LoginPage.tsx';
+import { casesCitizenPage, casesStaffPage } from './modules/cases/routes.tsx';
+import { checkinsCitizenPage, checkinsStaffPage } from './modules/checkins/routes.tsx';
 import { DependantsPage } from './modules/citizen/DependantsPage.tsx';
 import { MyQrPage } from './modules/citizen/MyQrPage.tsx';
 import { ProfilePage } from './modules/citizen/ProfilePage.tsx';
@@ -118,6 +120,10 @@ function Header({ me, nav, path }: { me: Me | null; nav: NavItem[]; path: string
 
 function Page({ me, path }: { me: Me; path: string }) {
   if (me.kind === 'citizen') {
+    const casesPage = casesCitizenPage(path);
+    if (casesPage) return casesPage;
+    const checkinsPage = checkinsCitizenPage(path);
+    if (checkinsPage) return checkinsPage;
     switch (path) {
       case '/':
       case '/qr':
@@ -134,6 +140,10 @@ function Page({ me, path }: { me: Me; path: string }) {
   const canPeople = hasRole(user, PEOPLE_ROLES);
   const isAdmin = hasRole(user, ['admin']);
   if (path === '/') return <StaffHome user={user} />;
+  const casesPage = casesStaffPage(path, user);
+  if (casesPage) return casesPage;
+  const checkinsPage = checkinsStaffPage(path, user);
+  if (checkinsPage) return checkinsPage;
   if (path === '/people' && canPeople) return <PeoplePage />;
   const person = /^\/people\/([0-9a-f-]{36})$/i.exec(path);
   if (person?.[1] && canPeople) return <PersonPage key={person[1]} id={person[1]} />;

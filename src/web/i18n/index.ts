@@ -4,6 +4,10 @@
  */
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import casesEn from './cases.en.json';
+import casesVi from './cases.vi.json';
+import checkinsEn from './checkins.en.json';
+import checkinsVi from './checkins.vi.json';
 import en from './en.json';
 import vi from './vi.json';
 
@@ -31,7 +35,10 @@ function applyLanguage(lng: string): void {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: vi }, en: { translation: en } },
+  resources: {
+    vi: { translation: { ...vi, ...casesVi, ...checkinsVi } },
+    en: { translation: { ...en, ...casesEn, ...checkinsEn } },
+  },
   lng: storedLanguage(),
   fallbackLng: 'vi',
   supportedLngs: [...LANGUAGES],

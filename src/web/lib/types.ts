@@ -97,3 +97,119 @@ export interface OutboxMessage {
 export function hasRole(user: StaffUser, roles: readonly string[]): boolean {
   return user.grants.some((g) => g.role === 'admin' || roles.includes(g.role));
 }
+
+// ——— venues and check-ins (issue 4) ———
+
+export const VENUE_CATEGORIES = [
+  'office',
+  'factory',
+  'restaurant_cafe',
+  'bar_karaoke_massage_gym',
+  'meeting_conference',
+  'hospital_clinic',
+  'apartment_building',
+  'school_university',
+  'station_port_airport',
+  'public_transport',
+  'market_supermarket_mall_shop',
+  'wedding_funeral',
+  'tourist_entertainment_religious',
+  'checkpoint',
+] as const;
+export type VenueCategory = (typeof VENUE_CATEGORIES)[number];
+
+/** Staff roles that register venues and check people in at the door (the server lets `admin` do everything). */
+export const VENUE_STAFF_ROLES: readonly string[] = ['health_worker', 'venue_manager', 'admin'];
+/** Staff roles that see the venues' compliance statistics. */
+export const VENUE_STATS_ROLES: readonly string[] = ['health_worker', 'tracer', 'leader', 'admin'];
+
+export interface VenueView {
+  id: string;
+  shortCode: string;
+  name: string;
+  category: string;
+  unitCode: string;
+  unitName: string | null;
+  address: string;
+  lat: number | null;
+  lng: number | null;
+  defaultStayMinutes: number;
+  capacity: number | null;
+  qrMode: string;
+  rotatingMinutes: number;
+  startsAt: string | null;
+  endsAt: string | null;
+  vehiclePlate: string | null;
+  route: string | null;
+  parentVenueId: string | null;
+  active: boolean;
+  zones: Array<{ id: string; name: string }>;
+  qr?: string;
+}
+
+export interface CreatedVenue {
+  id: string;
+  shortCode: string;
+  qr: string;
+}
+
+export interface Occupancy {
+  venueId: string;
+  at: string;
+  present: number;
+  capacity: number | null;
+  checkinsToday: number;
+  byZone: Array<{ zoneId: string | null; name: string | null; present: number }>;
+}
+
+export interface VenueStats {
+  unitCode: string;
+  venuesByCategory: Array<{ category: string; venues: number }>;
+  checkinsPerDay: Array<{ day: string; checkins: number }>;
+  venuesWithoutCheckins24h: number;
+  topVenues: Array<{ venueId: string; name: string; category: string; checkins: number }>;
+}
+
+export interface InactiveVenue {
+  venueId: string;
+  name: string;
+  category: string;
+  unitCode: string;
+  unitName: string | null;
+  address: string;
+  lastCheckinAt: string | null;
+}
+
+export interface CheckinResult {
+  id: string;
+  venueId: string;
+  personId: string;
+  at: string;
+}
+
+export interface MyCheckin {
+  id: string;
+  venueId: string;
+  venueName: string;
+  venueCategory: string;
+  venueAddress: string;
+  zoneName: string | null;
+  checkedInAt: string;
+  checkedOutAt: string | null;
+  impliedOutAt: string;
+  method: string;
+}
+
+export interface BatchResultItem {
+  index: number;
+  idempotencyKey: string;
+  status: number;
+  checkin?: CheckinResult;
+  error?: { code: string; message: string; messageVi: string; details?: unknown };
+}
+
+export interface BatchResponse {
+  results: BatchResultItem[];
+  accepted: number;
+  rejected: number;
+}

@@ -1,5 +1,5 @@
 /** Which screens each kind of user sees; only screens that work are listed. */
-import { hasRole, PEOPLE_ROLES, type StaffUser } from '../lib/types.ts';
+import { hasRole, PEOPLE_ROLES, type StaffUser, VENUE_STAFF_ROLES, VENUE_STATS_ROLES } from '../lib/types.ts';
 
 export interface NavItem {
   path: string;
@@ -11,11 +11,24 @@ export const citizenNav: NavItem[] = [
   { path: '/', label: 'nav.myQr' },
   { path: '/profile', label: 'nav.profile' },
   { path: '/dependants', label: 'nav.dependants' },
+  { path: '/scan', label: 'checkins.nav.scan' },
+  { path: '/checkins', label: 'checkins.nav.history' },
+  { path: '/my-venues', label: 'checkins.nav.myVenues' },
+  { path: '/exposures', label: 'cases.nav.exposures' },
 ];
 
 export function staffNav(user: StaffUser): NavItem[] {
   const items: NavItem[] = [{ path: '/', label: 'nav.home' }];
   if (hasRole(user, PEOPLE_ROLES)) items.push({ path: '/people', label: 'nav.people' });
+  if (hasRole(user, ['tracer', 'health_worker'])) {
+    items.push({ path: '/cases', label: 'cases.nav.cases' });
+    items.push({ path: '/cases-graph', label: 'cases.nav.graph' });
+  }
+  if (hasRole(user, VENUE_STAFF_ROLES)) {
+    items.push({ path: '/venues', label: 'checkins.nav.venues' });
+    items.push({ path: '/door', label: 'checkins.nav.door' });
+  }
+  if (hasRole(user, VENUE_STATS_ROLES)) items.push({ path: '/venue-stats', label: 'checkins.nav.stats' });
   if (hasRole(user, ['admin'])) {
     items.push({ path: '/staff', label: 'nav.staff' });
     items.push({ path: '/outbox', label: 'nav.outbox' });

@@ -1,0 +1,347 @@
+/**
+ * Venue QR check-in in a real browser: a manager registers a venue and downloads its poster; a citizen "scans"
+ * it (the QR text goes into the scan page's field: no camera in CI) and finds it in their history; the manager's
+ * door scanner checks in a citizen by their personal QR and a person without a phone by national ID; offline,
+ * the scanner queues scans and sends them when the network returns; staff register a venue for someone and see
+ * the compliance statistics.
+ */
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiStaffLogin,
+  citizenSignIn,
+  documentWidth,
+  launchBrowser,
+  openPage,
+  randomPhone,
+  randomSuffix,
+  screenshot,
+  staffSignIn,
+} from './browser.ts';
+import { startServer, type TestServer } from './server.ts';
+
+function randomNationalId(): string {
+  return `0751${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+/** A JSON GET with the page's own session cookie. */
+async function pageGet<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(async (p) => {
+    const response = await fetch(`/api/v1${p}`);
+    if (!response.ok) throw new Error(`${p}: ${response.status} ${await response.text()}`);
+    return response.json();
+  }, path);
+}
+
+interface Occupancy {
+  present: number;
+  checkinsToday: number;
+}
+
+describe('venue QR check-in journeys', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let adminToken: string;
+  const managerPhone = randomPhone();
+  const venueName = `Quán cà phê Hoa Sữa ${randomSuffix()}`;
+  let venueId = '';
+  let venueQr = '';
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('lets a manager register a venue and download its A4 poster', async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    await citizenSignIn(page, server.url, adminToken, managerPhone);
+    const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    await nav.getByRole('link', { name: 'Địa điểm của tôi' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Địa điểm của tôi' }).waitFor();
+
+    // no venues yet: the registration form is open
+    await page.getByLabel('Tên địa điểm').fill(venueName);
+    await page.getByLabel('Loại địa điểm', { exact: true }).selectOption('restaurant_cafe');
+    await page.getByLabel('Tìm theo tên').fill('an binh');
+    await page.getByRole('button', { name: 'Phường An Bình thuộc Thành phố Biên Hòa' }).click();
+    await page.getByLabel('Địa chỉ', { exact: true }).fill('25 Đồng Khởi');
+    await page.getByLabel(/^Sức chứa/).fill('40');
+    await page.getByLabel(/^Khu vực/).fill('Tầng 1, Sân vườn');
+    await page.getByRole('button', { name: 'Đăng ký địa điểm' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Đã đăng ký địa điểm ${venueName}.` })
+      .waitFor();
+
+    const card = page.locator('article.ck-venue').filter({ hasText: venueName });
+    await card.waitFor();
+    venueId = (await card.getAttribute('data-venue-id')) ?? '';
+    expect(venueId).toMatch(/^[0-9a-f-]{36}$/);
+    const qr = card.getByRole('img', { name: `Mã QR địa điểm ${venueName}` });
+    await qr.waitFor();
+    venueQr = (await qr.getAttribute('data-qr')) ?? '';
+    expect(venueQr).toMatch(/TV1\.V\./);
+    expect(await card.getByTestId('ck-short-code').textContent()).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    await card.getByText('Sân vườn').first().waitFor();
+    await card.getByText('Đang có 0 người', { exact: false }).waitFor();
+    await screenshot(page, 'checkins-my-venue');
+
+    // the poster downloads as a PDF
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      card.getByRole('link', { name: 'Tải áp phích (PDF)' }).click(),
+    ]);
+    const file = await download.path();
+    expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('lets a citizen scan the venue code, see the check-in in their history and check out', async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    await citizenSignIn(page, server.url, adminToken, randomPhone());
+    const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    await nav.getByRole('link', { name: 'Quét mã địa điểm' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Quét mã địa điểm' }).waitFor();
+
+    // a personal QR pasted by mistake is explained, not sent
+    const field = page.getByLabel('Dán hoặc nhập mã QR / mã địa điểm');
+    const myQr = await pageGet<{ qr: string }>(page, '/me/qr');
+    await field.fill(myQr.qr);
+    await page.getByRole('button', { name: 'Khai báo vào địa điểm' }).click();
+    await page.getByText('Đây là mã QR cá nhân, không phải mã địa điểm.').waitFor();
+
+    // the venue QR text, as the camera would read it
+    await field.fill(venueQr);
+    await page.getByRole('button', { name: 'Khai báo vào địa điểm' }).click();
+    const result = page.getByRole('status').filter({ hasText: 'Đã ghi nhận vào địa điểm' });
+    await result.waitFor();
+    await result.getByText(venueName).waitFor();
+    await screenshot(page, 'checkins-scan-done');
+
+    // the same code again at once: the server's duplicate message, in Vietnamese
+    await field.fill(venueQr);
+    await page.getByRole('button', { name: 'Khai báo vào địa điểm' }).click();
+    await page.getByRole('alert').waitFor();
+    const duplicate = await page.getByRole('alert').textContent();
+    expect(duplicate?.length).toBeGreaterThan(5);
+
+    // a tampered code is refused by the server
+    await field.fill(`${venueQr.slice(0, -3)}AAA`);
+    await page.getByRole('button', { name: 'Khai báo vào địa điểm' }).click();
+    await expect
+      .poll(async () => (await page.getByRole('alert').textContent()) !== duplicate, { timeout: 10_000 })
+      .toBe(true);
+
+    // history shows the venue, and the open stay can be checked out
+    await nav.getByRole('link', { name: 'Lịch sử ra vào' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Lịch sử ra vào' }).waitFor();
+    const item = page.locator('li.ck-item').filter({ hasText: venueName });
+    await item.waitFor();
+    await item.getByText('Đang ở đây').waitFor();
+    await screenshot(page, 'checkins-history');
+    await item.getByRole('button', { name: `Khai báo ra khỏi ${venueName}` }).click();
+    await item.getByText(/^Ra: /).waitFor();
+    const mine = await pageGet<Array<{ venueId: string; checkedOutAt: string | null }>>(page, '/me/checkins');
+    expect(mine.filter((c) => c.venueId === venueId)).toHaveLength(1);
+    expect(mine[0]?.checkedOutAt).not.toBeNull();
+
+    // a URL QR opened by the phone's camera lands on the scan page with the code filled in
+    await page.goto(`/q/${encodeURIComponent(venueQr)}/`);
+    await page.getByRole('heading', { level: 1, name: 'Quét mã địa điểm' }).waitFor();
+    expect(await page.getByLabel('Dán hoặc nhập mã QR / mã địa điểm').inputValue()).toBe(venueQr);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("lets the venue's staff check in a citizen by personal QR and a person without a phone by national ID", async () => {
+    // the other citizen's personal QR, as shown on their phone
+    const citizen = await openPage(browser, server.url);
+    await citizenSignIn(citizen.page, server.url, adminToken, randomPhone());
+    const personal = await pageGet<{ qr: string; personId: string }>(citizen.page, '/me/qr');
+    expect(personal.qr).toMatch(/^TV1\.P\./);
+
+    const { context, page, problems } = await openPage(browser, server.url);
+    await citizenSignIn(page, server.url, adminToken, managerPhone);
+    await page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Địa điểm của tôi' })
+      .click();
+    const card = page.locator('article.ck-venue').filter({ hasText: venueName });
+    await card.getByRole('link', { name: 'Quét tại cửa' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+    await page.getByText(venueName).first().waitFor();
+    const before = await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`);
+
+    await page.getByLabel('Dán mã QR cá nhân').fill(personal.qr);
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+    const results = page.locator('.ck-result-item');
+    await results.filter({ hasText: 'Mã QR cá nhân' }).filter({ hasText: 'Đã ghi nhận' }).waitFor();
+
+    const nationalId = randomNationalId();
+    await page.getByLabel('Số CCCD').fill(nationalId);
+    await page.getByLabel('Họ và tên').fill('Lê Văn Tám');
+    await page.getByRole('button', { name: 'Ghi nhận người này' }).click();
+    await results
+      .filter({ hasText: `Lê Văn Tám — ${nationalId}` })
+      .filter({ hasText: 'Đã ghi nhận' })
+      .waitFor();
+    await page.getByTestId('ck-pending-count').filter({ hasText: 'Chờ gửi: 0' }).waitFor();
+    await screenshot(page, 'checkins-door-scanner');
+
+    const after = await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`);
+    expect(after.checkinsToday).toBe(before.checkinsToday + 2);
+    // the citizen scanned at the door sees it in their own history
+    const theirs = await pageGet<Array<{ venueId: string; method: string }>>(citizen.page, '/me/checkins');
+    expect(theirs.map((c) => c.venueId)).toContain(venueId);
+
+    expect([...problems, ...citizen.problems]).toEqual([]);
+    await citizen.context.close();
+    await context.close();
+  });
+
+  it('queues door scans while offline and sends them, with their scan times, when the network returns', async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    await citizenSignIn(page, server.url, adminToken, managerPhone);
+    await page.goto(`/door/${venueId}`);
+    await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+    await page.getByTestId('ck-pending-count').filter({ hasText: 'Chờ gửi: 0' }).waitFor();
+    const before = await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`);
+
+    await context.setOffline(true);
+    await page.getByText('Mất mạng', { exact: false }).first().waitFor();
+    const people = [
+      { id: randomNationalId(), name: 'Phạm Thị Mai' },
+      { id: randomNationalId(), name: 'Đỗ Văn Hùng' },
+    ];
+    for (const person of people) {
+      await page.getByLabel('Số CCCD').fill(person.id);
+      await page.getByLabel('Họ và tên').fill(person.name);
+      await page.getByRole('button', { name: 'Ghi nhận người này' }).click();
+    }
+    // the third through the guest list form
+    const listed = randomNationalId();
+    await page.getByLabel('Danh sách', { exact: true }).fill(`${listed}, Vũ Thị Lan`);
+    await page.getByRole('button', { name: 'Ghi nhận danh sách' }).click();
+    await page.getByTestId('ck-pending-count').filter({ hasText: 'Chờ gửi: 3' }).waitFor();
+    await screenshot(page, 'checkins-offline-queue');
+    // still queued after a reload attempt of the queue (IndexedDB), and nothing reached the server
+    await page.waitForTimeout(500);
+    expect(await page.getByTestId('ck-pending-count').textContent()).toBe('Chờ gửi: 3');
+
+    await context.setOffline(false);
+    await page.getByTestId('ck-pending-count').filter({ hasText: 'Chờ gửi: 0' }).waitFor({ timeout: 30_000 });
+    const results = page.locator('.ck-result-item').filter({ hasText: 'Đã ghi nhận' });
+    await results.filter({ hasText: 'Vũ Thị Lan' }).waitFor();
+    expect(await results.count()).toBe(3);
+    await screenshot(page, 'checkins-offline-synced');
+
+    const after = await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`);
+    expect(after.checkinsToday).toBe(before.checkinsToday + 3);
+    expect(after.present).toBe(before.present + 3);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('enters a guest list through the batch endpoint and refuses malformed lines', async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    await citizenSignIn(page, server.url, adminToken, managerPhone);
+    await page.goto(`/door/${venueId}`);
+    await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+    await page.getByLabel('Danh sách', { exact: true }).fill('không phải số, Ai đó');
+    await page.getByRole('button', { name: 'Ghi nhận danh sách' }).click();
+    await page.getByText('Dòng không hợp lệ: 1.', { exact: false }).waitFor();
+
+    const guests = [randomNationalId(), randomNationalId()];
+    await page
+      .getByLabel('Danh sách', { exact: true })
+      .fill(`${guests[0]}, Khách Một\n${guests[1]}, Khách Hai\n${randomPhone()}, Khách Ba`);
+    await page.getByRole('button', { name: 'Ghi nhận danh sách' }).click();
+    const ok = page.locator('.ck-result-item').filter({ hasText: 'Đã ghi nhận' });
+    await ok.filter({ hasText: 'Khách Ba' }).waitFor();
+    expect(await ok.count()).toBe(3);
+    await page.getByTestId('ck-pending-count').filter({ hasText: 'Chờ gửi: 0' }).waitFor();
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('lets staff register a venue on behalf of its manager and read the compliance statistics', async () => {
+    const { context, page, problems } = await openPage(browser, server.url);
+    await staffSignIn(page, 'admin', server.adminPassword);
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    await nav.getByRole('link', { name: 'Địa điểm', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Địa điểm' }).waitFor();
+    await page.getByRole('button', { name: 'Đăng ký thay người quản lý' }).click();
+    const market = `Chợ Tân Hiệp ${randomSuffix()}`;
+    await page.getByLabel('Tên địa điểm').fill(market);
+    await page.getByLabel('Loại địa điểm', { exact: true }).selectOption('market_supermarket_mall_shop');
+    await page.getByLabel('Tìm theo tên').fill('an binh');
+    await page.getByRole('button', { name: 'Phường An Bình thuộc Thành phố Biên Hòa' }).click();
+    await page.getByLabel('Địa chỉ', { exact: true }).fill('Đường Đồng Khởi');
+    await page.getByRole('button', { name: 'Đăng ký địa điểm' }).click();
+    // the manager's phone is required on behalf of someone
+    await page.getByText('Vui lòng nhập thông tin này.').waitFor();
+    await page.getByLabel('Số điện thoại người quản lý').fill(randomPhone());
+    await page.getByRole('button', { name: 'Đăng ký địa điểm' }).click();
+    await page.getByText(`Đã đăng ký địa điểm ${market}.`).waitFor();
+    await page.getByRole('img', { name: `Mã QR địa điểm ${market}` }).waitFor();
+    await page.getByRole('link', { name: market }).waitFor();
+    await screenshot(page, 'checkins-staff-venues');
+
+    await nav.getByRole('link', { name: 'Thống kê địa điểm' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Thống kê địa điểm' }).waitFor();
+    await page.getByLabel('Tìm theo tên').fill('an binh');
+    await page.getByRole('button', { name: 'Phường An Bình thuộc Thành phố Biên Hòa' }).click();
+    await page.getByRole('heading', { name: 'Địa điểm theo loại' }).waitFor();
+    expect(Number(await page.getByTestId('ck-total-venues').textContent())).toBeGreaterThanOrEqual(2);
+    await page.getByText(market).first().waitFor(); // no check-ins yet: on the inspection list
+    await page.getByText(venueName).first().waitFor(); // among the top venues
+    const csvHref = await page.getByRole('link', { name: 'Tải danh sách (CSV)' }).getAttribute('href');
+    const csv = await page.evaluate(async (href) => {
+      const response = await fetch(href ?? '');
+      return { type: response.headers.get('content-type'), text: await response.text() };
+    }, csvHref);
+    expect(csv.type).toContain('text/csv');
+    expect(csv.text).toContain(market);
+    await screenshot(page, 'checkins-stats');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('fits the scan and door pages on a 360 px wide phone without horizontal scrolling', async () => {
+    const { context, page, problems } = await openPage(browser, server.url, { width: 360, height: 740 });
+    await citizenSignIn(page, server.url, adminToken, managerPhone);
+    await page.goto('/scan');
+    await page.getByRole('heading', { level: 1, name: 'Quét mã địa điểm' }).waitFor();
+    await page.getByLabel('Dán hoặc nhập mã QR / mã địa điểm').fill(venueQr);
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'checkins-scan-360');
+
+    await page.goto(`/door/${venueId}`);
+    await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+    await page.getByTestId('ck-pending-count').waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'checkins-door-360');
+
+    await page.goto('/my-venues');
+    await page.getByRole('img', { name: `Mã QR địa điểm ${venueName}` }).waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,170 @@
+/** One case: summary with F1/F2 counts and status, the venue timeline with alerts, and the contacts. */
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { SelectField } from '../../components/Field.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { api } from '../../lib/api.ts';
+import { Link } from '../../lib/router.tsx';
+import type { StaffUser } from '../../lib/types.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+import { ContactsSection } from './ContactsSection.tsx';
+import { apiPatch, CASE_STATUSES, type CaseDetail, formatDateTime } from './model.ts';
+import { VenueTimeline } from './VenueTimeline.tsx';
+
+export function CasePage({ id, user }: { id: string; user: StaffUser }) {
+  const { t, i18n } = useTranslation();
+  const { data, error, loading, reload } = useApiGet<CaseDetail>(`/cases/${id}`);
+  const [contactsVersion, setContactsVersion] = useState(0);
+  const [retracing, setRetracing] = useState(false);
+  const [retraceError, setRetraceError] = useState<unknown>(null);
+  const [retraced, setRetraced] = useState<string | null>(null);
+
+  const changed = () => {
+    reload();
+    setContactsVersion((v) => v + 1);
+  };
+
+  const retrace = async () => {
+    setRetracing(true);
+    setRetraceError(null);
+    setRetraced(null);
+    try {
+      const result = await api<{ f1: number; f2: number; newF1: number; newF2: number }>(
+        'POST',
+        `/cases/${id}/retrace`,
+      );
+      setRetraced(t('cases.detail.retraced', { newF1: result.newF1, newF2: result.newF2 }));
+      changed();
+    } catch (e) {
+      setRetraceError(e);
+    } finally {
+      setRetracing(false);
+    }
+  };
+
+  if (!data) {
+    return (
+      <div>
+        <PageTitle>{t('cases.detail.title')}</PageTitle>
+        <p>
+          <Link to="/cases">{t('cases.backToList')}</Link>
+        </p>
+        <ErrorMessage error={error} />
+        {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      </div>
+    );
+  }
+
+  const c = data;
+  return (
+    <div className="cs-case-page">
+      <PageTitle>{t('cases.detail.heading', { code: c.displayCode, name: c.personName })}</PageTitle>
+      <p>
+        <Link to="/cases">{t('cases.backToList')}</Link>
+      </p>
+      <section className="card" aria-labelledby="cs-summary">
+        <h2 id="cs-summary">{t('cases.detail.summary')}</h2>
+        <ul className="cs-stats" aria-label={t('cases.detail.counts')}>
+          <li className="cs-stat" data-stat="f1">
+            <span className="cs-stat-value">{c.f1}</span>
+            <span className="cs-stat-label">F1</span>
+          </li>
+          <li className="cs-stat" data-stat="f2">
+            <span className="cs-stat-value">{c.f2}</span>
+            <span className="cs-stat-label">F2</span>
+          </li>
+        </ul>
+        <dl className="details">
+          <Row label={t('cases.fields.displayCode')} value={c.displayCode} />
+          <Row label={t('cases.fields.person')}>
+            <Link to={`/people/${c.personId}`}>{c.personName}</Link>
+          </Row>
+          <Row label={t('cases.fields.unit')} value={c.unitName ?? '—'} />
+          <Row label={t('cases.fields.status')}>
+            <span className={`badge cs-status cs-status-${c.status}`} data-status={c.status}>
+              {t(`cases.status.${c.status}`, { defaultValue: c.status })}
+            </span>
+          </Row>
+          <Row label={t('cases.fields.origin')} value={t(`cases.origin.${c.origin}`, { defaultValue: c.origin })} />
+          <Row label={t('cases.fields.confirmedAt')} value={formatDateTime(c.confirmedAt, i18n.language)} />
+          <Row label={t('cases.fields.onsetAt')} value={formatDateTime(c.onsetAt, i18n.language)} />
+          <Row label={t('cases.fields.sampleAt')} value={formatDateTime(c.sampleAt, i18n.language)} />
+          <Row label={t('cases.fields.isolatedAt')} value={formatDateTime(c.isolatedAt, i18n.language)} />
+          <Row
+            label={t('cases.fields.exposureWindow')}
+            value={`${formatDateTime(c.exposureFrom, i18n.language)} – ${formatDateTime(c.exposureTo, i18n.language)}`}
+          />
+          {c.sourceCaseId ? (
+            <Row label={t('cases.fields.sourceCase')}>
+              <Link to={`/cases/${c.sourceCaseId}`}>{t('cases.detail.openSource')}</Link>
+            </Row>
+          ) : null}
+          {c.sourceNote ? <Row label={t('cases.fields.sourceNote')} value={c.sourceNote} /> : null}
+          <Row label={t('cases.fields.ruleVersion')} value={String(c.ruleVersion)} />
+        </dl>
+        <StatusForm caseData={c} onSaved={reload} />
+        <div className="actions">
+          <button type="button" className="button button-secondary" disabled={retracing} onClick={() => void retrace()}>
+            {retracing ? t('cases.detail.retracing') : t('cases.detail.retrace')}
+          </button>
+        </div>
+        <ErrorMessage error={retraceError} />
+        <SuccessMessage text={retraced} />
+      </section>
+      <VenueTimeline caseId={c.id} onAlerted={changed} />
+      <ContactsSection caseId={c.id} myId={user.id} version={contactsVersion} onChanged={reload} />
+    </div>
+  );
+}
+
+function Row({ label, value, children }: { label: string; value?: string; children?: ReactNode }) {
+  return (
+    <div className="details-row">
+      <dt>{label}</dt>
+      <dd>{children ?? value}</dd>
+    </div>
+  );
+}
+
+function StatusForm({ caseData, onSaved }: { caseData: CaseDetail; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState(caseData.status);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  useEffect(() => setStatus(caseData.status), [caseData.status]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(null);
+    try {
+      await apiPatch(`/cases/${caseData.id}`, { status });
+      setSaved(t('cases.detail.statusSaved', { status: t(`cases.status.${status}`) }));
+      onSaved();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="cs-status-form" onSubmit={submit} noValidate>
+      <SelectField label={t('cases.detail.changeStatus')} value={status} onChange={(e) => setStatus(e.target.value)}>
+        {CASE_STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {t(`cases.status.${s}`)}
+          </option>
+        ))}
+      </SelectField>
+      <button type="submit" className="button" disabled={busy || status === caseData.status}>
+        {busy ? t('common.saving') : t('cases.detail.saveStatus')}
+      </button>
+      <ErrorMessage error={error} />
+      <SuccessMessage text={saved} />
+    </form>
+  );
+}

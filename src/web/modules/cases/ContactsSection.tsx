@@ -1,0 +1,340 @@
+/**
+ * The case's contacts (F1/F2), one row per person with the strongest evidence first; filters by degree, how they
+ * were found and follow-up status; select rows to set their follow-up or take them on; add one from an interview.
+ */
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { SelectField, TextField } from '../../components/Field.tsx';
+import { api, query } from '../../lib/api.ts';
+import type { Person } from '../../lib/types.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+import {
+  type Contact,
+  FOLLOW_UPS,
+  formatDateOnly,
+  formatDateTime,
+  formatTime,
+  fromLocalInput,
+  SETTABLE_FOLLOW_UPS,
+  VIA_TYPES,
+} from './model.ts';
+import { PersonFinder } from './PersonFinder.tsx';
+
+interface Props {
+  caseId: string;
+  myId: string;
+  /** bumped by the page when something else changed the contacts (re-trace, venue alert) */
+  version: number;
+  onChanged: () => void;
+}
+
+export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
+  const { t, i18n } = useTranslation();
+  const [degree, setDegree] = useState('');
+  const [via, setVia] = useState('');
+  const [followUp, setFollowUp] = useState('');
+  const { data, error, loading, reload } = useApiGet<Contact[]>(
+    `/cases/${caseId}/contacts${query({ degree, via, followUp })}`,
+  );
+  const firstVersion = useRef(version);
+  useEffect(() => {
+    if (version !== firstVersion.current) reload();
+  }, [version, reload]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulkFollowUp, setBulkFollowUp] = useState<string>('notified');
+  const [busy, setBusy] = useState(false);
+  const [bulkError, setBulkError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  const rows = data ?? [];
+  const names = new Map(rows.map((c) => [c.personId, c.name]));
+  const allSelected = rows.length > 0 && rows.every((c) => selected.has(c.personId));
+
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setSelected(next);
+  };
+
+  const bulk = async (change: { followUp?: string; assignedTracerId?: string }) => {
+    const personIds = rows.filter((c) => selected.has(c.personId)).map((c) => c.personId);
+    if (personIds.length === 0) return;
+    setBusy(true);
+    setBulkError(null);
+    setDone(null);
+    try {
+      const result = await api<{ updated: number }>('POST', `/cases/${caseId}/contacts/bulk`, { personIds, ...change });
+      setDone(t('cases.contacts.updated', { count: result.updated }));
+      setSelected(new Set());
+      reload();
+    } catch (e) {
+      setBulkError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const evidence = (c: Contact) => {
+    const v = c.via;
+    if (v.type === 'venue') {
+      const when =
+        v.overlapStart && v.overlapEnd
+          ? `${formatDateTime(v.overlapStart, i18n.language)} – ${formatTime(v.overlapEnd, i18n.language)}`
+          : '';
+      return (
+        <>
+          <span>{t('cases.via.venue')}: </span>
+          <strong>{v.venueName ?? '—'}</strong>
+          {when ? <span className="cs-evidence-when"> · {when}</span> : null}
+          {v.overlapMinutes !== undefined ? (
+            <span> · {t('cases.contacts.overlapMinutes', { count: v.overlapMinutes })}</span>
+          ) : null}
+        </>
+      );
+    }
+    return <span>{t(`cases.via.${v.type}`, { defaultValue: v.type })}</span>;
+  };
+
+  return (
+    <section className="card" aria-labelledby="cs-contacts">
+      <h2 id="cs-contacts">{t('cases.contacts.title')}</h2>
+      <div className="cs-filter-row">
+        <SelectField label={t('cases.contacts.degree')} value={degree} onChange={(e) => setDegree(e.target.value)}>
+          <option value="">{t('cases.contacts.all')}</option>
+          <option value="1">F1</option>
+          <option value="2">F2</option>
+        </SelectField>
+        <SelectField label={t('cases.contacts.via')} value={via} onChange={(e) => setVia(e.target.value)}>
+          <option value="">{t('cases.contacts.all')}</option>
+          {VIA_TYPES.map((v) => (
+            <option key={v} value={v}>
+              {t(`cases.via.${v}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          label={t('cases.contacts.followUp')}
+          value={followUp}
+          onChange={(e) => setFollowUp(e.target.value)}
+        >
+          <option value="">{t('cases.contacts.all')}</option>
+          {FOLLOW_UPS.map((f) => (
+            <option key={f} value={f}>
+              {t(`cases.followUp.${f}`)}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <ErrorMessage error={error} />
+      <div aria-live="polite">
+        {loading ? (
+          <p aria-busy="true">{t('common.loading')}</p>
+        ) : data ? (
+          <p className="muted">
+            {data.length === 0 ? t('cases.contacts.empty') : t('cases.contacts.count', { count: data.length })}
+          </p>
+        ) : null}
+      </div>
+      {rows.length > 0 ? (
+        <>
+          <fieldset className="cs-bulk">
+            <legend>{t('cases.contacts.bulkTitle', { count: selected.size })}</legend>
+            <div className="cs-bulk-row">
+              <SelectField
+                label={t('cases.contacts.setFollowUp')}
+                value={bulkFollowUp}
+                onChange={(e) => setBulkFollowUp(e.target.value)}
+              >
+                {SETTABLE_FOLLOW_UPS.map((f) => (
+                  <option key={f} value={f}>
+                    {t(`cases.followUp.${f}`)}
+                  </option>
+                ))}
+              </SelectField>
+              <button
+                type="button"
+                className="button"
+                disabled={busy || selected.size === 0}
+                onClick={() => void bulk({ followUp: bulkFollowUp })}
+              >
+                {t('cases.contacts.apply')}
+              </button>
+              <button
+                type="button"
+                className="button button-secondary"
+                disabled={busy || selected.size === 0}
+                onClick={() => void bulk({ assignedTracerId: myId })}
+              >
+                {t('cases.contacts.assignMe')}
+              </button>
+            </div>
+            <ErrorMessage error={bulkError} />
+            <SuccessMessage text={done} />
+          </fieldset>
+          <div className="cs-table-wrap">
+            <table className="cs-table">
+              <caption className="visually-hidden">{t('cases.contacts.title')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <input
+                      type="checkbox"
+                      aria-label={t('cases.contacts.selectAll')}
+                      checked={allSelected}
+                      onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.personId)))}
+                    />
+                  </th>
+                  <th scope="col">{t('cases.contacts.person')}</th>
+                  <th scope="col">{t('cases.contacts.degree')}</th>
+                  <th scope="col">{t('cases.contacts.evidence')}</th>
+                  <th scope="col">{t('cases.contacts.followUp')}</th>
+                  <th scope="col">{t('cases.contacts.quarantine')}</th>
+                  <th scope="col">{t('cases.contacts.assigned')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((c) => (
+                  <tr key={c.personId} data-person-id={c.personId} data-degree={c.degree}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={t('cases.contacts.select', { name: c.name })}
+                        checked={selected.has(c.personId)}
+                        onChange={() => toggle(c.personId)}
+                      />
+                    </td>
+                    <th scope="row" className="cs-person-cell">
+                      <span>{c.name}</span>
+                      {c.phone ? <span className="muted mono"> {c.phone}</span> : null}
+                    </th>
+                    <td>
+                      <span className={`badge cs-degree cs-degree-${c.degree}`}>F{c.degree}</span>
+                    </td>
+                    <td className="cs-evidence">
+                      {evidence(c)}
+                      {c.via.throughPersonId ? (
+                        <span className="muted">
+                          {' '}
+                          {t('cases.contacts.through', {
+                            name: names.get(c.via.throughPersonId) ?? t('cases.contacts.anF1'),
+                          })}
+                        </span>
+                      ) : null}
+                      {c.evidenceCount > 1 ? (
+                        <span className="muted">
+                          {' '}
+                          · {t('cases.contacts.evidenceCount', { count: c.evidenceCount })}
+                        </span>
+                      ) : null}
+                    </td>
+                    <td>{t(`cases.followUp.${c.followUp}`, { defaultValue: c.followUp })}</td>
+                    <td>
+                      {c.quarantine
+                        ? t('cases.contacts.quarantineText', {
+                            kind: t(`cases.quarantineKind.${c.quarantine.kind}`, { defaultValue: c.quarantine.kind }),
+                            from: formatDateOnly(c.quarantine.startsOn),
+                            to: formatDateOnly(c.quarantine.endsOn),
+                          })
+                        : '—'}
+                    </td>
+                    <td>
+                      {c.assignedTracerId === null
+                        ? '—'
+                        : c.assignedTracerId === myId
+                          ? t('cases.contacts.me')
+                          : t('cases.contacts.other')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+      <AddContactForm
+        caseId={caseId}
+        onAdded={() => {
+          reload();
+          onChanged();
+        }}
+      />
+    </section>
+  );
+}
+
+function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [person, setPerson] = useState<Person | null>(null);
+  const [note, setNote] = useState('');
+  const [lastContactAt, setLastContactAt] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [added, setAdded] = useState<string | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setAdded(null);
+    if (!person) {
+      setProblem(t('cases.create.personRequired'));
+      return;
+    }
+    setProblem(null);
+    const last = lastContactAt ? fromLocalInput(lastContactAt) : undefined;
+    setBusy(true);
+    try {
+      await api('POST', `/cases/${caseId}/contacts`, {
+        person: { personId: person.id },
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(last ? { lastContactAt: last } : {}),
+      });
+      setAdded(t('cases.addContact.added', { name: person.name }));
+      setPerson(null);
+      setNote('');
+      setLastContactAt('');
+      onAdded();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="cs-add-contact">
+      <button type="button" className="button button-secondary" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {t('cases.addContact.open')}
+      </button>
+      <SuccessMessage text={added} />
+      {open ? (
+        <form onSubmit={submit} noValidate aria-label={t('cases.addContact.title')}>
+          <PersonFinder legend={t('cases.addContact.person')} value={person} onChange={setPerson} error={problem} />
+          <div className="field-row">
+            <TextField
+              label={t('cases.addContact.lastContactAt')}
+              type="datetime-local"
+              optional
+              value={lastContactAt}
+              onChange={(e) => setLastContactAt(e.target.value)}
+            />
+            <TextField
+              label={t('cases.addContact.note')}
+              optional
+              maxLength={500}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+            />
+          </div>
+          <ErrorMessage error={error} />
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? t('common.saving') : t('cases.addContact.submit')}
+          </button>
+        </form>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,294 @@
+/**
+ * The transmission chain graph: cases and their F1 links, coloured by cluster, drawn with sigma.js (WebGL) so it
+ * stays interactive at 10,000+ nodes. Loaded on demand (App.tsx imports this module lazily), so citizens never
+ * download it. `?synthetic=10000` draws a generated graph of that size instead of the real one (load testing).
+ */
+import Graph from 'graphology';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import Sigma from 'sigma';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { Link, navigate } from '../../lib/router.tsx';
+import { useApiGet } from '../../lib/useApiGet.ts';
+import { layoutGraph, syntheticGraph } from './graphLayout.ts';
+import type { GraphData } from './model.ts';
+
+const PALETTE = [
+  '#d62728',
+  '#1f77b4',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#bcbd22',
+  '#393b79',
+  '#ad494a',
+  '#637939',
+];
+const MUTED = '#d5dae1';
+const LEGEND_SIZE = 10;
+
+export function clusterColour(cluster: number): string {
+  return PALETTE[cluster % PALETTE.length] as string;
+}
+
+interface ClusterSummary {
+  cluster: number;
+  cases: number;
+  contacts: number;
+}
+
+function syntheticSize(): number | null {
+  const raw = new URLSearchParams(window.location.search).get('synthetic');
+  if (!raw) return null;
+  const n = Number(raw);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 50_000) : null;
+}
+
+export default function GraphPage() {
+  const { t } = useTranslation();
+  const synthetic = useMemo(syntheticSize, []);
+  const real = useApiGet<GraphData>(synthetic ? null : '/cases/graph?limit=10000');
+  const data = useMemo(() => (synthetic ? syntheticGraph(synthetic) : real.data), [synthetic, real.data]);
+
+  const clusters = useMemo(() => {
+    const map = new Map<number, ClusterSummary>();
+    for (const n of data?.nodes ?? []) {
+      const s = map.get(n.cluster) ?? { cluster: n.cluster, cases: 0, contacts: 0 };
+      if (n.kind === 'case') s.cases += 1;
+      else s.contacts += 1;
+      map.set(n.cluster, s);
+    }
+    return [...map.values()].sort((a, b) => b.cases - a.cases || b.contacts - a.contacts);
+  }, [data]);
+
+  return (
+    <div className="cs-graph-page">
+      <PageTitle>{t('cases.graph.title')}</PageTitle>
+      <p>
+        <Link to="/cases">{t('cases.backToList')}</Link>
+      </p>
+      {synthetic ? <p className="alert alert-info">{t('cases.graph.synthetic', { count: synthetic })}</p> : null}
+      <ErrorMessage error={real.error} />
+      {!data && real.loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      {data ? (
+        data.nodes.length === 0 ? (
+          <p className="muted">{t('cases.graph.empty')}</p>
+        ) : (
+          <GraphView data={data} clusters={clusters} clickable={!synthetic} />
+        )
+      ) : null}
+    </div>
+  );
+}
+
+function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: ClusterSummary[]; clickable: boolean }) {
+  const { t, i18n } = useTranslation();
+  const container = useRef<HTMLDivElement>(null);
+  const sigmaRef = useRef<Sigma | null>(null);
+  const [casesOnly, setCasesOnly] = useState(false);
+  const [focus, setFocus] = useState<number | null>(null);
+  const [failed, setFailed] = useState<unknown>(null);
+  const [renderMs, setRenderMs] = useState<number | null>(null);
+  const [hovered, setHovered] = useState<string | null>(null);
+
+  // build the graph and the renderer once per data set
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    const started = performance.now();
+    const positions = layoutGraph(data);
+    const graph = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
+    // small graphs get bigger dots and every case label; big ones stay light
+    const small = data.nodes.length < 500;
+    for (const n of data.nodes) {
+      const p = positions.get(n.id) ?? { x: 0, y: 0 };
+      graph.addNode(n.id, {
+        x: p.x,
+        y: p.y,
+        size: n.kind === 'case' ? (small ? 9 : 5) : small ? 5 : 2.5,
+        color: clusterColour(n.cluster),
+        label: n.kind === 'case' ? n.label : '',
+        kind: n.kind,
+        cluster: n.cluster,
+        zIndex: n.kind === 'case' ? 1 : 0,
+      });
+    }
+    for (const e of data.edges) {
+      if (e.source === e.target || !graph.hasNode(e.source) || !graph.hasNode(e.target)) continue;
+      if (graph.hasEdge(e.source, e.target)) continue;
+      graph.addEdge(e.source, e.target, {
+        size: e.kind === 'f1' ? 0.5 : 1.5,
+        color: e.kind === 'f1' ? '#b8c0cc' : '#3d4754',
+        kind: e.kind,
+      });
+    }
+    let renderer: Sigma;
+    try {
+      renderer = new Sigma(graph, element, {
+        hideEdgesOnMove: graph.size > 5000,
+        hideLabelsOnMove: true,
+        labelRenderedSizeThreshold: small ? 0 : 6,
+        labelDensity: 0.5,
+        zIndex: true,
+        minCameraRatio: 0.01,
+        maxCameraRatio: 4,
+      });
+    } catch (e) {
+      setFailed(e);
+      return;
+    }
+    sigmaRef.current = renderer;
+    // how many frames were drawn and how long the last took: read by the e2e responsiveness check and handy to
+    // compare machines (the count changes on every redraw, so a click's effect can be timed to the pixel)
+    let renders = 0;
+    let renderStarted = 0;
+    renderer.on('beforeRender', () => {
+      renderStarted = performance.now();
+    });
+    renderer.on('afterRender', () => {
+      renders += 1;
+      element.dataset.renders = String(renders);
+      element.dataset.renderMs = String(Math.round(performance.now() - renderStarted));
+    });
+    renderer.on('enterNode', ({ node }) => {
+      if (graph.getNodeAttribute(node, 'kind') === 'case') {
+        setHovered(graph.getNodeAttribute(node, 'label') as string);
+        element.style.cursor = clickable ? 'pointer' : 'default';
+      }
+    });
+    renderer.on('leaveNode', () => {
+      setHovered(null);
+      element.style.cursor = '';
+    });
+    renderer.on('clickNode', ({ node }) => {
+      if (clickable && graph.getNodeAttribute(node, 'kind') === 'case') navigate(`/cases/${node}`);
+    });
+    setRenderMs(Math.round(performance.now() - started));
+    return () => {
+      renderer.kill();
+      sigmaRef.current = null;
+    };
+  }, [data, clickable]);
+
+  // filters are reducers: no rebuild, just a redraw
+  useEffect(() => {
+    const renderer = sigmaRef.current;
+    if (!renderer) return;
+    renderer.setSetting('nodeReducer', (_node, attrs) => {
+      const hidden = casesOnly && attrs.kind !== 'case';
+      if (focus !== null && attrs.cluster !== focus) return { ...attrs, hidden, color: MUTED, label: '' };
+      return { ...attrs, hidden };
+    });
+    renderer.setSetting('edgeReducer', (_edge, attrs) => {
+      const hidden = casesOnly && attrs.kind === 'f1';
+      return { ...attrs, hidden };
+    });
+  }, [casesOnly, focus]);
+
+  const camera = (action: 'in' | 'out' | 'reset') => {
+    const c = sigmaRef.current?.getCamera();
+    if (!c) return;
+    if (action === 'in') void c.animatedZoom({ duration: 200 });
+    else if (action === 'out') void c.animatedUnzoom({ duration: 200 });
+    else void c.animatedReset({ duration: 200 });
+  };
+
+  const number = (n: number) => n.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN');
+  const caseCount = clusters.reduce((s, c) => s + c.cases, 0);
+  return (
+    <>
+      <p className="cs-graph-summary" data-nodes={data.nodes.length} data-edges={data.edges.length}>
+        {t('cases.graph.summary', {
+          nodes: number(data.nodes.length),
+          cases: number(caseCount),
+          edges: number(data.edges.length),
+          clusters: number(data.clusters),
+        })}
+        {renderMs !== null ? <span className="muted"> {t('cases.graph.drawn', { ms: number(renderMs) })}</span> : null}
+      </p>
+      <div className="cs-graph-controls" role="toolbar" aria-label={t('cases.graph.controls')}>
+        <button type="button" className="button button-secondary button-small" onClick={() => camera('in')}>
+          {t('cases.graph.zoomIn')}
+        </button>
+        <button type="button" className="button button-secondary button-small" onClick={() => camera('out')}>
+          {t('cases.graph.zoomOut')}
+        </button>
+        <button type="button" className="button button-secondary button-small" onClick={() => camera('reset')}>
+          {t('cases.graph.reset')}
+        </button>
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          aria-pressed={casesOnly}
+          onClick={() => setCasesOnly(!casesOnly)}
+        >
+          {t('cases.graph.casesOnly')}
+        </button>
+      </div>
+      {failed ? <p className="alert alert-error">{t('cases.graph.noWebgl')}</p> : null}
+      <div className="cs-graph-layout">
+        <div
+          ref={container}
+          className="cs-graph"
+          role="img"
+          aria-label={t('cases.graph.canvasLabel', {
+            nodes: number(data.nodes.length),
+            clusters: number(data.clusters),
+          })}
+        />
+        <aside className="cs-legend" aria-labelledby="cs-legend-title">
+          <h2 id="cs-legend-title">{t('cases.graph.legend')}</h2>
+          <p className="hint">{clickable ? t('cases.graph.clickHint') : t('cases.graph.hoverHint')}</p>
+          <p className="cs-hovered" aria-live="polite">
+            {hovered ? t('cases.graph.hovered', { code: hovered }) : ''}
+          </p>
+          <ul className="cs-legend-list">
+            <li className="cs-legend-kinds">
+              <span className="cs-dot cs-dot-case" aria-hidden="true" /> {t('cases.graph.caseNode')}
+              <span className="cs-dot cs-dot-contact" aria-hidden="true" /> {t('cases.graph.contactNode')}
+            </li>
+            {clusters.slice(0, LEGEND_SIZE).map((c, i) => (
+              <li key={c.cluster} className="cs-legend-item" data-cluster={c.cluster}>
+                <button
+                  type="button"
+                  className="cs-legend-button"
+                  aria-pressed={focus === c.cluster}
+                  onClick={() => setFocus(focus === c.cluster ? null : c.cluster)}
+                >
+                  <span className="cs-swatch" style={{ background: clusterColour(c.cluster) }} aria-hidden="true" />
+                  {t('cases.graph.cluster', { n: i + 1, cases: c.cases, contacts: c.contacts })}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {focus !== null && clickable ? <ClusterCases data={data} cluster={focus} /> : null}
+          {clusters.length > LEGEND_SIZE ? (
+            <p className="muted">{t('cases.graph.moreClusters', { count: clusters.length - LEGEND_SIZE })}</p>
+          ) : null}
+        </aside>
+      </div>
+    </>
+  );
+}
+
+/** The cases of the highlighted cluster as links: the keyboard (and screen reader) way into the graph. */
+function ClusterCases({ data, cluster }: { data: GraphData; cluster: number }) {
+  const { t } = useTranslation();
+  const cases = data.nodes.filter((n) => n.cluster === cluster && n.kind === 'case');
+  return (
+    <div className="cs-cluster-cases">
+      <h3>{t('cases.graph.clusterCases', { count: cases.length })}</h3>
+      <ul>
+        {cases.slice(0, 50).map((n) => (
+          <li key={n.id}>
+            <Link to={`/cases/${n.id}`}>{n.label}</Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * The F0's stays in the exposure window as a timeline (Việt Nam time), each with how many people overlapped it,
+ * and the venue alert: everyone present at the venue in a window, previewed as a count, then confirmed.
+ */
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { TextField } from '../../components/Field.tsx';
+import { api } from '../../lib/api.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+import { type CaseStay, formatDay, formatTime, fromLocalInput, minutesBetween, toLocalInput } from './model.ts';
+
+export function VenueTimeline({ caseId, onAlerted }: { caseId: string; onAlerted: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { data, error, loading } = useApiGet<CaseStay[]>(`/cases/${caseId}/venues`);
+  const [alertFor, setAlertFor] = useState<string | null>(null);
+
+  const days: Array<{ day: string; stays: CaseStay[] }> = [];
+  for (const stay of data ?? []) {
+    const day = formatDay(stay.checkedInAt, i18n.language);
+    const last = days[days.length - 1];
+    if (last && last.day === day) last.stays.push(stay);
+    else days.push({ day, stays: [stay] });
+  }
+
+  return (
+    <section className="card" aria-labelledby="cs-venues">
+      <h2 id="cs-venues">{t('cases.venues.title')}</h2>
+      <p className="hint">{t('cases.venues.hint')}</p>
+      <ErrorMessage error={error} />
+      {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      {data && data.length === 0 ? <p className="muted">{t('cases.venues.empty')}</p> : null}
+      {days.map(({ day, stays }) => (
+        <div key={day} className="cs-day">
+          <h3 className="cs-day-title">{day}</h3>
+          <ol className="cs-timeline">
+            {stays.map((stay) => {
+              const end = stay.checkedOutAt ?? stay.impliedOutAt;
+              return (
+                <li key={stay.checkinId} className="cs-stay" data-venue-id={stay.venueId}>
+                  <p className="cs-stay-time">
+                    <time dateTime={stay.checkedInAt}>{formatTime(stay.checkedInAt, i18n.language)}</time>
+                    {' – '}
+                    <time dateTime={end}>{formatTime(end, i18n.language)}</time>
+                    {stay.checkedOutAt ? null : <span className="muted"> ({t('cases.venues.estimatedOut')})</span>}
+                    <span className="muted">
+                      {' · '}
+                      {t('cases.minutes', { count: minutesBetween(stay.checkedInAt, end) })}
+                    </span>
+                  </p>
+                  <p className="cs-stay-venue">
+                    <strong>{stay.venueName}</strong>
+                    {stay.venueAddress ? <span className="muted"> — {stay.venueAddress}</span> : null}
+                  </p>
+                  <p>
+                    <span className={`badge cs-overlap${stay.overlapCount > 0 ? ' cs-overlap-some' : ''}`}>
+                      {t('cases.venues.overlap', { count: stay.overlapCount })}
+                    </span>{' '}
+                    <button
+                      type="button"
+                      className="button button-secondary button-small"
+                      aria-expanded={alertFor === stay.checkinId}
+                      onClick={() => setAlertFor(alertFor === stay.checkinId ? null : stay.checkinId)}
+                    >
+                      {t('cases.alert.open')}
+                    </button>
+                  </p>
+                  {alertFor === stay.checkinId ? <VenueAlert caseId={caseId} stay={stay} onDone={onAlerted} /> : null}
+                </li>
+              );
+            })}
+          </ol>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [from, setFrom] = useState(() => toLocalInput(new Date(stay.checkedInAt)));
+  const [to, setTo] = useState(() => toLocalInput(new Date(stay.checkedOutAt ?? stay.impliedOutAt)));
+  const [preview, setPreview] = useState<number | null>(null);
+  const [sent, setSent] = useState<{ people: number; notified: number } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [invalid, setInvalid] = useState(false);
+
+  const body = () => {
+    const fromIso = fromLocalInput(from);
+    const toIso = fromLocalInput(to);
+    if (!fromIso || !toIso || fromIso >= toIso) return null;
+    return { caseId, from: fromIso, to: toIso };
+  };
+
+  const previewCount = async (event: FormEvent) => {
+    event.preventDefault();
+    const b = body();
+    setInvalid(!b);
+    setSent(null);
+    if (!b) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api<{ people: number }>('POST', `/venues/${stay.venueId}/alert/preview`, b);
+      setPreview(result.people);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const confirm = async () => {
+    const b = body();
+    if (!b) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setSent(await api<{ people: number; notified: number }>('POST', `/venues/${stay.venueId}/alert`, b));
+      setPreview(null);
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="cs-alert-form" onSubmit={previewCount} noValidate aria-label={t('cases.alert.title')}>
+      <p className="hint">{t('cases.alert.hint', { venue: stay.venueName })}</p>
+      <div className="field-row">
+        <TextField
+          label={t('cases.alert.from')}
+          type="datetime-local"
+          value={from}
+          onChange={(e) => {
+            setFrom(e.target.value);
+            setPreview(null);
+          }}
+        />
+        <TextField
+          label={t('cases.alert.to')}
+          type="datetime-local"
+          value={to}
+          error={invalid ? t('cases.alert.invalid') : null}
+          onChange={(e) => {
+            setTo(e.target.value);
+            setPreview(null);
+          }}
+        />
+      </div>
+      <ErrorMessage error={error} />
+      <div aria-live="polite">
+        {preview !== null ? (
+          <p className="alert alert-info cs-alert-preview">{t('cases.alert.preview', { count: preview })}</p>
+        ) : null}
+        {sent ? (
+          <p className="alert alert-success" role="status">
+            {t('cases.alert.sent', { count: sent.notified, people: sent.people })}
+          </p>
+        ) : null}
+      </div>
+      <div className="actions">
+        <button type="submit" className="button button-secondary" disabled={busy}>
+          {t('cases.alert.previewButton')}
+        </button>
+        {preview !== null && preview > 0 ? (
+          <button type="button" className="button" disabled={busy} onClick={() => void confirm()}>
+            {t('cases.alert.confirm', { count: preview })}
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}

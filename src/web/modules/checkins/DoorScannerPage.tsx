@@ -1,0 +1,401 @@
+/**
+ * Venue staff: "Quét tại cửa" for one venue. Scan or paste a citizen's personal QR, type a national ID / phone
+ * (+ name) for people without phones, or paste a guest/passenger list. Every scan is stored in IndexedDB first
+ * with its idempotency key and scan time, then sent through POST /checkins/batch; without network the scans
+ * wait ("Chờ gửi: N") and go out when the connection returns (the `online` event and a timer), keeping their
+ * original times.
+ */
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { TextField } from '../../components/Field.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { Link } from '../../lib/router.tsx';
+import type { VenueView } from '../../lib/types.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+import { CameraScanner } from './CameraScanner.tsx';
+import { newKey, parsePersonQr, parseVenueCode } from './codes.ts';
+import { formatTime } from './format.ts';
+import { enqueue, flushQueue, isRetryable, pending, type QueueItem, type SyncOutcome } from './queue.ts';
+
+const RETRY_MS = 15_000;
+const VENUE_CACHE = 'truyvet.door.venue.';
+
+interface Outcome {
+  key: string;
+  label: string;
+  at: string;
+  ok: boolean;
+  text: string;
+}
+
+/** "0791234567890, Nguyễn Văn A" → the person; null for a line that is neither a 12-digit ID nor a phone. */
+export function parseGuestLine(line: string): { nationalId?: string; phone?: string; name?: string } | null {
+  const [idPart = '', ...rest] = line.split(/[,;\t]/);
+  const id = idPart.replace(/[\s.]/g, '');
+  const name = rest.join(',').trim();
+  if (/^\d{12}$/.test(id)) return { nationalId: id, ...(name ? { name } : {}) };
+  if (/^(\+84|0)\d{9,10}$/.test(id)) return { phone: id, ...(name ? { name } : {}) };
+  return null;
+}
+
+function cachedVenueName(id: string): string | null {
+  try {
+    return window.localStorage.getItem(VENUE_CACHE + id);
+  } catch {
+    return null;
+  }
+}
+
+export function DoorScannerPage({ venueId }: { venueId: string }) {
+  const { t, i18n } = useTranslation();
+  const { data: venue, error: venueError } = useApiGet<VenueView>(`/venues/${venueId}`);
+  const venueName = venue?.name ?? cachedVenueName(venueId);
+  const [count, setCount] = useState<number | null>(null);
+  const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  const [syncError, setSyncError] = useState<unknown>(null);
+  const [syncing, setSyncing] = useState(false);
+  const [online, setOnline] = useState(navigator.onLine);
+  const [notice, setNotice] = useState<string | null>(null);
+  const mounted = useRef(true);
+
+  useEffect(() => {
+    if (venue) {
+      try {
+        window.localStorage.setItem(VENUE_CACHE + venue.id, venue.name);
+      } catch {
+        // the name is only a convenience for offline starts
+      }
+    }
+  }, [venue]);
+
+  const refreshCount = useCallback(async () => {
+    const items = await pending();
+    if (mounted.current) setCount(items.length);
+  }, []);
+
+  const toOutcome = useCallback(
+    ({ item, result }: SyncOutcome): Outcome => ({
+      key: item.idempotencyKey,
+      label: item.label,
+      at: item.at,
+      ok: result.status < 300,
+      text:
+        result.status < 300
+          ? t('checkins.door.recorded')
+          : result.error
+            ? i18n.language === 'en'
+              ? result.error.message
+              : result.error.messageVi
+            : t('errors.unknown'),
+    }),
+    [t, i18n.language],
+  );
+
+  const sync = useCallback(async () => {
+    if (!navigator.onLine) {
+      await refreshCount();
+      return;
+    }
+    setSyncing(true);
+    try {
+      const done = await flushQueue();
+      if (mounted.current) {
+        setSyncError(null);
+        if (done.length > 0) setOutcomes((list) => [...done.map(toOutcome).reverse(), ...list].slice(0, 50));
+      }
+    } catch (e) {
+      // offline or the server is down: the scans stay queued; other refusals are shown
+      if (mounted.current) setSyncError(isRetryable(e) ? null : e);
+    } finally {
+      if (mounted.current) setSyncing(false);
+      await refreshCount();
+    }
+  }, [refreshCount, toOutcome]);
+
+  useEffect(() => {
+    mounted.current = true;
+    void sync();
+    const up = () => {
+      setOnline(true);
+      void sync();
+    };
+    const down = () => setOnline(false);
+    window.addEventListener('online', up);
+    window.addEventListener('offline', down);
+    const timer = window.setInterval(() => void sync(), RETRY_MS);
+    return () => {
+      mounted.current = false;
+      window.removeEventListener('online', up);
+      window.removeEventListener('offline', down);
+      window.clearInterval(timer);
+    };
+  }, [sync]);
+
+  const add = async (people: Array<Omit<QueueItem, 'idempotencyKey' | 'venueId' | 'at' | 'queuedAt'>>) => {
+    const now = new Date().toISOString();
+    for (const person of people) {
+      await enqueue({ ...person, idempotencyKey: newKey(), venueId, at: now, queuedAt: new Date().toISOString() });
+    }
+    setNotice(t('checkins.door.queued', { count: people.length }));
+    await refreshCount();
+    void sync();
+  };
+
+  return (
+    <div className="ck-page">
+      <PageTitle>{t('checkins.door.title')}</PageTitle>
+      <p className="lead">
+        {venueName ? <strong className="ck-venue-name">{venueName}</strong> : null}
+        {venue ? <span className="muted"> · {venue.shortCode}</span> : null}
+      </p>
+      {venueError && !venueName ? <ErrorMessage error={venueError} /> : null}
+      <div className="card ck-sync" data-testid="ck-sync">
+        <p role="status" aria-live="polite" className="ck-pending">
+          <span data-testid="ck-pending-count">{t('checkins.door.pending', { count: count ?? 0 })}</span>
+          {' · '}
+          <span className={online ? 'ck-online' : 'ck-offline'}>
+            {online ? t('checkins.door.online') : t('checkins.door.offline')}
+          </span>
+        </p>
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          disabled={syncing || !count}
+          onClick={() => void sync()}
+        >
+          {syncing ? t('checkins.door.syncing') : t('checkins.door.syncNow')}
+        </button>
+        <ErrorMessage error={syncError} />
+        {notice ? (
+          <p className="muted" aria-live="polite">
+            {notice}
+          </p>
+        ) : null}
+      </div>
+      <PersonQrForm onScan={(personQr) => add([{ personQr, label: t('checkins.door.personQrLabel') }])} />
+      <ManualForm
+        onAdd={(p) =>
+          add([
+            {
+              ...p,
+              label: [p.name, p.nationalId ?? p.phone].filter(Boolean).join(' — '),
+            },
+          ])
+        }
+      />
+      <BulkForm
+        onAdd={(list) =>
+          add(list.map((p) => ({ ...p, label: [p.name, p.nationalId ?? p.phone].filter(Boolean).join(' — ') })))
+        }
+      />
+      <section className="card" aria-labelledby="ck-results">
+        <h2 id="ck-results">{t('checkins.door.results')}</h2>
+        {outcomes.length === 0 ? <p className="muted">{t('checkins.door.noResults')}</p> : null}
+        <ul className="ck-results">
+          {outcomes.map((o) => (
+            <li key={o.key} className={`ck-result-item ${o.ok ? 'ck-ok' : 'ck-error'}`}>
+              <strong>{o.label || t('checkins.door.personQrLabel')}</strong>{' '}
+              <span className="muted">{formatTime(o.at, i18n.language)}</span>
+              <br />
+              <span>{o.text}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <p>
+        <Link to="/door">{t('checkins.door.otherVenue')}</Link>
+      </p>
+    </div>
+  );
+}
+
+function PersonQrForm({ onScan }: { onScan: (personQr: string) => Promise<void> }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const accept = async (value: string) => {
+    const qr = parsePersonQr(value);
+    if (!qr) {
+      setError(parseVenueCode(value) ? t('checkins.door.venueCode') : t('checkins.door.invalidPersonQr'));
+      return;
+    }
+    setError(null);
+    setText('');
+    await onScan(qr);
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void accept(text);
+  };
+  return (
+    <section className="card" aria-labelledby="ck-door-qr">
+      <h2 id="ck-door-qr">{t('checkins.door.qrTitle')}</h2>
+      <CameraScanner onCode={(value) => void accept(value)} />
+      <form onSubmit={submit} noValidate>
+        <TextField
+          label={t('checkins.door.personQr')}
+          hint={t('checkins.door.personQrHint')}
+          autoComplete="off"
+          spellCheck={false}
+          value={text}
+          error={error}
+          onChange={(e) => setText(e.target.value)}
+        />
+        <button type="submit" className="button" disabled={!text.trim()}>
+          {t('checkins.door.record')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function ManualForm({
+  onAdd,
+}: {
+  onAdd: (p: { nationalId?: string; phone?: string; name?: string }) => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [nationalId, setNationalId] = useState('');
+  const [phone, setPhone] = useState('');
+  const [name, setName] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const id = nationalId.replace(/\s/g, '');
+    const tel = phone.replace(/[\s.]/g, '');
+    const problems: Record<string, string> = {};
+    if (!id && !tel) problems.nationalId = t('checkins.door.idOrPhone');
+    if (id && !/^\d{12}$/.test(id)) problems.nationalId = t('checkins.door.badNationalId');
+    if (tel && !/^(\+84|0)\d{9,10}$/.test(tel)) problems.phone = t('checkins.door.badPhone');
+    if (!name.trim()) problems.name = t('errors.required');
+    setErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    setNationalId('');
+    setPhone('');
+    setName('');
+    await onAdd({ ...(id ? { nationalId: id } : {}), ...(tel ? { phone: tel } : {}), name: name.trim() });
+  };
+  return (
+    <section className="card" aria-labelledby="ck-door-manual">
+      <h2 id="ck-door-manual">{t('checkins.door.manualTitle')}</h2>
+      <form onSubmit={submit} noValidate>
+        <TextField
+          label={t('checkins.door.nationalId')}
+          inputMode="numeric"
+          maxLength={12}
+          autoComplete="off"
+          value={nationalId}
+          error={errors.nationalId}
+          onChange={(e) => setNationalId(e.target.value)}
+        />
+        <TextField
+          label={t('checkins.door.phone')}
+          type="tel"
+          autoComplete="off"
+          optional
+          value={phone}
+          error={errors.phone}
+          onChange={(e) => setPhone(e.target.value)}
+        />
+        <TextField
+          label={t('checkins.door.name')}
+          autoComplete="off"
+          value={name}
+          error={errors.name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <button type="submit" className="button">
+          {t('checkins.door.recordPerson')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function BulkForm({
+  onAdd,
+}: {
+  onAdd: (list: Array<{ nationalId?: string; phone?: string; name?: string }>) => Promise<void>;
+}) {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const lines = text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
+    if (lines.length === 0) {
+      setError(t('errors.required'));
+      return;
+    }
+    const bad: number[] = [];
+    const people = lines.map((line, i) => {
+      const p = parseGuestLine(line);
+      if (!p) bad.push(i + 1);
+      return p;
+    });
+    if (bad.length > 0) {
+      setError(t('checkins.door.bulkBadLines', { lines: bad.join(', ') }));
+      return;
+    }
+    setError(null);
+    setText('');
+    await onAdd(people.filter((p) => p !== null));
+  };
+  return (
+    <section className="card" aria-labelledby="ck-door-bulk">
+      <h2 id="ck-door-bulk">{t('checkins.door.bulkTitle')}</h2>
+      <form onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="ck-bulk">{t('checkins.door.bulkLabel')}</label>
+          <p className="hint" id="ck-bulk-hint">
+            {t('checkins.door.bulkHint')}
+          </p>
+          <textarea
+            id="ck-bulk"
+            className="ck-textarea"
+            rows={5}
+            value={text}
+            aria-describedby={error ? 'ck-bulk-hint ck-bulk-error' : 'ck-bulk-hint'}
+            aria-invalid={error ? true : undefined}
+            onChange={(e) => setText(e.target.value)}
+          />
+          {error ? (
+            <p className="field-error" id="ck-bulk-error">
+              {error}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button">
+          {t('checkins.door.bulkSubmit')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** "Quét tại cửa" without a venue yet: the venues this user may check people in at. */
+export function DoorVenuesPage() {
+  const { t } = useTranslation();
+  const { data, error, loading } = useApiGet<VenueView[]>('/venues');
+  return (
+    <div className="ck-page">
+      <PageTitle>{t('checkins.door.title')}</PageTitle>
+      <p className="lead">{t('checkins.door.chooseVenue')}</p>
+      {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      <ErrorMessage error={error} />
+      {data && data.length === 0 ? <p className="muted">{t('checkins.door.noVenues')}</p> : null}
+      <ul className="ck-list">
+        {(data ?? []).map((v) => (
+          <li key={v.id} className="card ck-item">
+            <Link to={`/door/${v.id}`}>{v.name}</Link>
+            <span className="muted"> · {v.address}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

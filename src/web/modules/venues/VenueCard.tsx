@@ -1,0 +1,181 @@
+/**
+ * One venue for the people who run it: its QR (managers), the A4 poster, a new QR (the old one keeps working for
+ * the grace period), live occupancy, zones, the door screen (rotating mode) and the door scanner.
+ */
+import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { TextField } from '../../components/Field.tsx';
+import { QrImage } from '../../components/QrImage.tsx';
+import { api } from '../../lib/api.ts';
+import { Link } from '../../lib/router.tsx';
+import type { Occupancy, VenueView } from '../../lib/types.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+import { categoryLabel, formatTime } from '../checkins/format.ts';
+
+export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: () => void }) {
+  const { t, i18n } = useTranslation();
+  const [qr, setQr] = useState(venue.qr ?? null);
+  const [zones, setZones] = useState(venue.zones);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const occupancy = useApiGet<Occupancy>(`/venues/${venue.id}/occupancy`);
+  const titleId = `ck-venue-${venue.id}`;
+
+  const rotate = async () => {
+    setError(null);
+    setMessage(null);
+    setBusy(true);
+    try {
+      const r = await api<{ qr: string; previousValidUntil: string }>('POST', `/venues/${venue.id}/qr/rotate`);
+      setQr(r.qr);
+      setMessage(t('checkins.venue.rotated', { time: formatTime(r.previousValidUntil, i18n.language) }));
+      onChanged?.();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article className="card ck-venue" aria-labelledby={titleId} data-venue-id={venue.id}>
+      <h2 id={titleId}>{venue.name}</h2>
+      <p className="muted">
+        {categoryLabel(venue.category, t)} · {venue.address}
+        {venue.unitName ? `, ${venue.unitName}` : ''}
+      </p>
+      <dl className="details">
+        <div className="details-row">
+          <dt>{t('checkins.venue.shortCode')}</dt>
+          <dd className="mono" data-testid="ck-short-code">
+            {venue.shortCode}
+          </dd>
+        </div>
+        <div className="details-row">
+          <dt>{t('checkins.venue.qrMode')}</dt>
+          <dd>
+            {venue.qrMode === 'rotating'
+              ? t('checkins.venue.rotatingEvery', { minutes: venue.rotatingMinutes })
+              : t('checkins.venueForm.qrStatic')}
+          </dd>
+        </div>
+        <div className="details-row">
+          <dt>{t('checkins.venue.stay')}</dt>
+          <dd>{t('checkins.venue.minutes', { count: venue.defaultStayMinutes })}</dd>
+        </div>
+        {venue.startsAt && venue.endsAt ? (
+          <div className="details-row">
+            <dt>{t('checkins.venue.window')}</dt>
+            <dd>
+              {formatTime(venue.startsAt, i18n.language)} – {formatTime(venue.endsAt, i18n.language)}
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+      {qr ? (
+        <div className="ck-venue-qr">
+          <QrImage value={qr} alt={t('checkins.venue.qrAlt', { name: venue.name })} />
+        </div>
+      ) : null}
+      <div className="actions ck-actions">
+        <a
+          className="button"
+          href={`/api/v1/venues/${venue.id}/poster.pdf`}
+          download={`truyvet-${venue.shortCode}.pdf`}
+        >
+          {t('checkins.venue.poster')}
+        </a>
+        <Link className="button button-secondary" to={`/door/${venue.id}`}>
+          {t('checkins.venue.scanner')}
+        </Link>
+        {venue.qrMode === 'rotating' ? (
+          <Link className="button button-secondary" to={`/venue-screen/${venue.id}`}>
+            {t('checkins.venue.doorScreen')}
+          </Link>
+        ) : null}
+        <button type="button" className="button button-secondary" disabled={busy} onClick={() => void rotate()}>
+          {t('checkins.venue.rotate')}
+        </button>
+      </div>
+      <p className="hint">{t('checkins.venue.rotateHint')}</p>
+      <ErrorMessage error={error} />
+      <SuccessMessage text={message} />
+      <section aria-label={t('checkins.venue.occupancy')} className="ck-occupancy">
+        <h3>{t('checkins.venue.occupancy')}</h3>
+        <ErrorMessage error={occupancy.error} />
+        {occupancy.data ? (
+          <>
+            <p data-testid="ck-occupancy">
+              {t('checkins.venue.present', { count: occupancy.data.present })}
+              {occupancy.data.capacity ? ` / ${occupancy.data.capacity}` : ''}
+              {' · '}
+              {t('checkins.venue.today', { count: occupancy.data.checkinsToday })}
+            </p>
+            {occupancy.data.byZone.some((z) => z.zoneId) ? (
+              <ul className="ck-zone-list">
+                {occupancy.data.byZone.map((z) => (
+                  <li key={z.zoneId ?? 'none'}>
+                    {z.name ?? t('checkins.venue.noZone')}: {z.present}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </>
+        ) : null}
+        <button type="button" className="button button-secondary button-small" onClick={occupancy.reload}>
+          {t('checkins.venue.refresh')}
+        </button>
+      </section>
+      <Zones venueId={venue.id} zones={zones} onAdded={(z) => setZones((list) => [...list, z])} />
+    </article>
+  );
+}
+
+function Zones({
+  venueId,
+  zones,
+  onAdded,
+}: {
+  venueId: string;
+  zones: Array<{ id: string; name: string }>;
+  onAdded: (zone: { id: string; name: string }) => void;
+}) {
+  const { t } = useTranslation();
+  const [name, setName] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!name.trim()) return;
+    setError(null);
+    try {
+      const zone = await api<{ id: string; name: string }>('POST', `/venues/${venueId}/zones`, { name: name.trim() });
+      if (!zones.some((z) => z.id === zone.id)) onAdded(zone);
+      setName('');
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <section className="ck-zones">
+      <h3>{t('checkins.venue.zones')}</h3>
+      {zones.length === 0 ? (
+        <p className="muted">{t('checkins.venue.noZones')}</p>
+      ) : (
+        <ul className="ck-zone-list">
+          {zones.map((z) => (
+            <li key={z.id}>{z.name}</li>
+          ))}
+        </ul>
+      )}
+      <form className="ck-inline-form" onSubmit={submit} noValidate>
+        <TextField label={t('checkins.venue.newZone')} value={name} onChange={(e) => setName(e.target.value)} />
+        <button type="submit" className="button button-secondary button-small" disabled={!name.trim()}>
+          {t('checkins.venue.addZone')}
+        </button>
+      </form>
+      <ErrorMessage error={error} />
+    </section>
+  );
+}
