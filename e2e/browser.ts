@@ -76,24 +76,37 @@ export async function apiStaffLogin(baseURL: string, username: string, password:
 }
 
 /** The newest one-time code the fake SMS adapter sent to `phone` (read from the dev outbox as admin). */
-export async function latestOtp(baseURL: string, adminToken: string, phone: string): Promise<string> {
-  const response = await fetch(`${baseURL}/api/v1/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`, {
-    headers: { authorization: `Bearer ${adminToken}` },
-  });
-  if (response.status !== 200) throw new Error(`outbox read failed: ${response.status} ${await response.text()}`);
-  const messages = (await response.json()) as Array<{ text: string }>;
-  const code = messages[0]?.text.match(/\b(\d{6})\b/)?.[1];
-  if (!code) throw new Error(`no code in the outbox for ${phone}: ${JSON.stringify(messages)}`);
-  return code;
+export async function latestOtp(
+  baseURL: string,
+  adminToken: string,
+  phone: string,
+  since = Date.now() - 60_000,
+): Promise<string> {
+  // codes are delivered by the job worker, and the phone may have other messages (F1 notices): wait for a code
+  // message sent after `since`
+  let messages: Array<{ text: string; createdAt: string }> = [];
+  for (let attempt = 0; attempt < 75; attempt++) {
+    const response = await fetch(`${baseURL}/api/v1/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    if (response.status !== 200) throw new Error(`outbox read failed: ${response.status} ${await response.text()}`);
+    messages = (await response.json()) as Array<{ text: string; createdAt: string }>;
+    const latest = messages.find((m) => m.text.startsWith('Ma xac thuc') && Date.parse(m.createdAt) >= since);
+    const code = latest?.text.match(/\b(\d{6})\b/)?.[1];
+    if (code) return code;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no code in the outbox for ${phone}: ${JSON.stringify(messages)}`);
 }
 
 /** Citizen sign-in through the UI, reading the code from the outbox; ends on the QR page. */
 export async function citizenSignIn(page: Page, baseURL: string, adminToken: string, phone: string): Promise<void> {
   await page.goto('/');
   await page.getByLabel('Số điện thoại').fill(phone);
+  const since = Date.now() - 1000;
   await page.getByRole('button', { name: 'Gửi mã xác thực' }).click();
   await page.getByLabel('Mã xác thực').waitFor();
-  const code = await latestOtp(baseURL, adminToken, phone);
+  const code = await latestOtp(baseURL, adminToken, phone, since);
   await page.getByLabel('Mã xác thực').fill(code);
   await page.getByRole('button', { name: 'Xác nhận' }).click();
   await page.getByRole('heading', { level: 1, name: 'Mã QR cá nhân' }).waitFor();

@@ -34,7 +34,7 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
   return !!error && typeof error === 'object' && 'code' in error;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Fired on window when a signed-in call gets 401: the session ended (expired, revoked or signed out elsewhere). */
 export const UNAUTHENTICATED_EVENT = 'truyvet:unauthenticated';

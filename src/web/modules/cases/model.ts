@@ -114,9 +114,9 @@ export interface MyQuarantine {
   status: string;
 }
 
-/** PATCH through the shared client (its method type lists GET/POST/PUT/DELETE; fetch takes any method). */
+/** PATCH through the shared client. */
 export function apiPatch<T>(path: string, body: unknown): Promise<T> {
-  return api<T>('PATCH' as 'PUT', path, body);
+  return api<T>('PATCH', path, body);
 }
 
 const TZ = 'Asia/Ho_Chi_Minh';
