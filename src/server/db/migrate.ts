@@ -8,6 +8,7 @@ import * as m0002 from './migrations/0002_venues_checkins.ts';
 import * as m0003 from './migrations/0003_cases_tracing.ts';
 import * as m0004 from './migrations/0004_audit_append_function.ts';
 import * as m0005 from './migrations/0005_totp_last_step.ts';
+import * as m0006 from './migrations/0006_audit_append_arrays.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003_cases_tracing': m0003,
   '0004_audit_append_function': m0004,
   '0005_totp_last_step': m0005,
+  '0006_audit_append_arrays': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -70,7 +70,7 @@ function actorFields(actor: Actor | null): { actor_type: string; actor_id: strin
   return { actor_type: 'system', actor_id: actor.name };
 }
 
-/** Appends entries to the chain in one statement (see migration 0004); inside `q`'s transaction when it has one. */
+/** Appends entries to the chain in one statement (see migration 0006); inside `q`'s transaction when it has one. */
 async function insertChained(q: Kysely<DB> | Transaction<DB>, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map((e) => {
@@ -84,9 +84,13 @@ async function insertChained(q: Kysely<DB> | Transaction<DB>, entries: AuditEntr
       outcome: e.outcome ?? 'ok',
       details: e.details ?? {},
     };
-    return { ...fields, at: fields.at.toISOString(), payload: chainPayload(fields) };
+    return { ...fields, payload: chainPayload(fields) };
   });
-  await sql`select audit_append(${JSON.stringify(rows)}::jsonb)`.execute(q);
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  await sql`select audit_append_rows(
+    ${rows.map((r) => r.at.toISOString())}::timestamptz[], ${col('actor_type')}::text[], ${col('actor_id')}::text[], ${col('action')}::text[],
+    ${col('resource_type')}::text[], ${col('resource_id')}::text[], ${col('unit_code')}::text[], ${col('outcome')}::text[],
+    ${rows.map((r) => JSON.stringify(r.details))}::text[], ${col('payload')}::text[])`.execute(q);
 }
 
 export interface VerifyResult {
