@@ -18,6 +18,13 @@ export interface EnqueueOptions {
 
 export interface Jobs {
   enqueue(trx: Transaction<DB> | Kysely<DB>, topic: string, payload: object, options?: EnqueueOptions): Promise<number>;
+  /** Several jobs in one statement (e.g. every notification of a traced case). */
+  enqueueMany(
+    trx: Transaction<DB> | Kysely<DB>,
+    topic: string,
+    payloads: object[],
+    options?: EnqueueOptions,
+  ): Promise<void>;
   register(topic: string, handler: JobHandler): void;
   /** Claims and runs due jobs until none are left; returns how many ran. Used by the worker loop and tests. */
   drain(): Promise<number>;
@@ -150,6 +157,21 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;
+    },
+    async enqueueMany(trx, topic, payloads, opts = {}) {
+      for (let i = 0; i < payloads.length; i += 1000) {
+        await trx
+          .insertInto('jobs')
+          .values(
+            payloads.slice(i, i + 1000).map((payload) => ({
+              topic,
+              payload: JSON.stringify(payload),
+              ...(opts.runAt ? { run_at: opts.runAt } : {}),
+              ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
+            })),
+          )
+          .execute();
+      }
     },
     register(topic, handler) {
       handlers.set(topic, handler);

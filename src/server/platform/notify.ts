@@ -51,6 +51,8 @@ export function createWebhookAdapter(url: string): NotifyAdapter {
 export interface Notifier {
   /** Queues a message in the caller's transaction. */
   enqueue(trx: Transaction<DB> | Kysely<DB>, message: OutgoingMessage): Promise<void>;
+  /** Many messages in one statement. */
+  enqueueMany(trx: Transaction<DB> | Kysely<DB>, messages: OutgoingMessage[]): Promise<void>;
 }
 
 /** Wires the adapter chosen by config to the `notify.send` job topic. */
@@ -65,6 +67,9 @@ export function createNotifier(db: Kysely<DB>, jobs: Jobs, config: Config): Noti
   return {
     async enqueue(trx, message) {
       await jobs.enqueue(trx, 'notify.send', message, { maxAttempts: 8 });
+    },
+    async enqueueMany(trx, messages) {
+      await jobs.enqueueMany(trx, 'notify.send', messages, { maxAttempts: 8 });
     },
   };
 }

@@ -13,6 +13,7 @@ import type { CaseStatus, DB, FollowUp } from '../../db/types.ts';
 import { type Actor, scopeFor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import type { OutgoingMessage } from '../../platform/notify.ts';
 import { findHouseholdContacts, findVenueContacts, type IndexWindow } from './finder.ts';
 import { can, caseActions } from './policy.ts';
 import type { CaseView, ContactView, CreateCaseInput } from './schemas.ts';
@@ -313,6 +314,7 @@ export function casesService(ctx: AppContext) {
     const today = new Date();
     const notices = [];
     const orders = [];
+    const messages: OutgoingMessage[] = [];
     for (const f of fresh) {
       const kind: 'advisory' | 'venue' | 'household' | 'manual' | 'ble' =
         f.degree === 2 ? 'advisory' : (f.via_type as 'venue' | 'household' | 'manual' | 'ble');
@@ -341,7 +343,7 @@ export function casesService(ctx: AppContext) {
         });
         const phone = phones.get(f.person_id);
         if (phone) {
-          await ctx.notifier.enqueue(trx, {
+          messages.push({
             channel: 'sms',
             to: phone,
             text: smsText(
@@ -352,7 +354,7 @@ export function casesService(ctx: AppContext) {
       } else {
         const phone = phones.get(f.person_id);
         if (phone) {
-          await ctx.notifier.enqueue(trx, {
+          messages.push({
             channel: 'sms',
             to: phone,
             text: `Truyvet: Ban co the da tiep xuc voi nguoi tiep xuc gan ca benh (F2)${when}. Hay tu theo doi suc khoe 14 ngay, han che tiep xuc, khai bao y te neu co trieu chung.`,
@@ -360,6 +362,8 @@ export function casesService(ctx: AppContext) {
         }
       }
     }
+    // one statement for all of the case's messages (a case can reach hundreds of people)
+    if (messages.length > 0) await ctx.notifier.enqueueMany(trx, messages);
     await trx
       .insertInto('exposure_notices')
       .values(notices)
