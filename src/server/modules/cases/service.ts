@@ -10,7 +10,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { CaseStatus, DB, FollowUp } from '../../db/types.ts';
-import { type Actor, scopeFor } from '../../platform/access.ts';
+import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import type { OutgoingMessage } from '../../platform/notify.ts';
@@ -408,11 +408,7 @@ export function casesService(ctx: AppContext) {
       .where('c.id', '=', id)
       .executeTakeFirst();
     if (!c || !can(actor, action, { unitPath: c.unit_path })) {
-      if (
-        c &&
-        actor.kind === 'staff' &&
-        !caseActions[action].some((r) => actor.grants.some((g) => g.role === r || g.role === 'admin'))
-      ) {
+      if (c && actor.kind === 'staff' && !hasRole(actor, caseActions[action])) {
         throw new AppError('FORBIDDEN', 403);
       }
       throw new AppError('CASE_NOT_FOUND', 404);
@@ -474,10 +470,7 @@ export function casesService(ctx: AppContext) {
     const result = await db.transaction().execute(async (trx) => {
       const person = await resolvePerson(trx, input.person);
       if (!can(actor, 'cases.create', { unitPath: person.unit_path })) {
-        if (
-          actor.kind === 'staff' &&
-          !caseActions['cases.create'].some((r) => actor.grants.some((g) => g.role === r || g.role === 'admin'))
-        ) {
+        if (actor.kind === 'staff' && !hasRole(actor, caseActions['cases.create'])) {
           throw new AppError('FORBIDDEN', 403);
         }
         throw new AppError('PERSON_NOT_FOUND', 404);

@@ -9,13 +9,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../context.ts';
 import type { CheckinMethod } from '../../db/types.ts';
-import type { Actor } from '../../platform/access.ts';
+import { type Actor, hasRole } from '../../platform/access.ts';
 import type { AuditEntry } from '../../platform/audit.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { requestHash } from '../../platform/idempotency.ts';
 import { PERSON_QR_PURPOSE } from '../people/service.ts';
-import { can } from '../venues/policy.ts';
+import { can, venueActions } from '../venues/policy.ts';
 import { parseVenueQr, rotatingWindow, verifyVenueQrSignature } from '../venues/qr.ts';
 import { type CachedVenue, normalizeShortCode, venuesService } from '../venues/service.ts';
 import { checkinsRepo } from './repo.ts';
@@ -201,11 +201,7 @@ export function checkinsService(ctx: AppContext) {
         !loaded ||
         !can(actor, 'venues.checkin', { unitPath: loaded.venue.unit_path, managerIds: loaded.managerIds })
       ) {
-        if (
-          loaded &&
-          actor.kind === 'staff' &&
-          !actor.grants.some((g) => ['admin', 'health_worker', 'venue_manager'].includes(g.role))
-        ) {
+        if (loaded && actor.kind === 'staff' && !hasRole(actor, venueActions['venues.checkin'])) {
           throw new AppError('FORBIDDEN', 403);
         }
         throw new AppError('VENUE_NOT_FOUND', 404);

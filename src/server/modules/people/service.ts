@@ -6,7 +6,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/types.ts';
-import { type Actor, type CitizenActor, scopeFor } from '../../platform/access.ts';
+import { type Actor, type CitizenActor, hasRole, scopeFor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { adminUnitsRepo } from '../admin-units/repo.ts';
@@ -68,10 +68,7 @@ export function peopleService(ctx: AppContext) {
     if (!person) throw new AppError('PERSON_NOT_FOUND', 404);
     const guardianIds = actor.kind === 'citizen' ? await repo.guardianIds(id, trx) : [];
     if (!can(actor, action, { id, unitPath: person.unit_path, guardianIds })) {
-      if (
-        actor.kind === 'staff' &&
-        !peopleActions[action].some((r) => actor.grants.some((g) => g.role === r || g.role === 'admin'))
-      ) {
+      if (actor.kind === 'staff' && !hasRole(actor, peopleActions[action])) {
         throw new AppError('FORBIDDEN', 403);
       }
       // not awaited: the caller may hold a transaction, and the denial is logged whether or not it commits

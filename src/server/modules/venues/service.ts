@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/types.ts';
-import { type Actor, scopeFor } from '../../platform/access.ts';
+import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { adminUnitsRepo } from '../admin-units/repo.ts';
@@ -71,11 +71,7 @@ export function venuesService(ctx: AppContext) {
   async function loadAuthorized(actor: Actor, id: string, action: VenueAction): Promise<CachedVenue> {
     const entry = await loadCached(id, true);
     if (!entry || !can(actor, action, { unitPath: entry.venue.unit_path, managerIds: entry.managerIds })) {
-      if (
-        entry &&
-        actor.kind === 'staff' &&
-        !venueActions[action].some((r) => actor.grants.some((g) => g.role === r || g.role === 'admin'))
-      ) {
+      if (entry && actor.kind === 'staff' && !hasRole(actor, venueActions[action])) {
         throw new AppError('FORBIDDEN', 403);
       }
       throw new AppError('VENUE_NOT_FOUND', 404);
