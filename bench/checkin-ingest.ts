@@ -10,7 +10,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import type autocannon from 'autocannon';
-import { api, argNumber, citizenLogin, freshData, type LoadResult, load, printTable, startServer } from './lib.ts';
+import {
+  api,
+  argNumber,
+  benchStaffToken,
+  citizenLogin,
+  freshData,
+  type LoadResult,
+  load,
+  printTable,
+  startServer,
+} from './lib.ts';
 
 const seconds = argNumber('seconds', 10);
 const connections = argNumber('connections', 64);
@@ -25,21 +35,10 @@ for (const kind of kinds) {
   const data = await freshData(kind, pgUrl);
   const server = await startServer(data);
   try {
-    const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
-      username: 'admin',
-      password: data.adminPassword,
-    });
-    const password = 'bench-password-123';
-    await api(
-      server.url,
-      'POST',
-      '/api/v1/staff',
-      { username: 'bench.gate', password, role: 'venue_manager', unitCode: '731' },
-      admin.token,
-    );
-    const staff = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
+    const staffToken = await benchStaffToken(server.url, data.adminPassword, {
       username: 'bench.gate',
-      password,
+      role: 'venue_manager',
+      unitCode: '731',
     });
     const venues: string[] = [];
     for (let v = 0; v < venueCount; v++) {
@@ -54,7 +53,7 @@ for (const kind of kinds) {
           address: `Lô ${v + 1} KCN Biên Hòa 2`,
           zones: ['Xưởng A', 'Xưởng B'],
         },
-        staff.token,
+        staffToken,
       );
       venues.push(created.id);
     }
@@ -84,7 +83,7 @@ for (const kind of kinds) {
         ...req,
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${staff.token}`,
+          authorization: `Bearer ${staffToken}`,
           'idempotency-key': randomUUID(),
         },
         body: nextBody(),
@@ -111,7 +110,7 @@ for (const kind of kinds) {
       'GET',
       `/api/v1/venues/${venues[0]}/occupancy`,
       undefined,
-      staff.token,
+      staffToken,
     );
     summary.push({
       kind,

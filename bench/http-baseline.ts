@@ -7,7 +7,7 @@
  * (target ≥ 0.3). Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set.
  *   node bin/run-ts.js bench/http-baseline.ts [--seconds 10] [--connections 50]
  */
-import { api, argNumber, freshData, type LoadResult, load, printTable, startServer } from './lib.ts';
+import { api, argNumber, benchStaffToken, freshData, type LoadResult, load, printTable, startServer } from './lib.ts';
 
 const seconds = argNumber('seconds', 10);
 const connections = argNumber('connections', 50);
@@ -20,21 +20,10 @@ for (const kind of kinds) {
   const data = await freshData(kind, pgUrl);
   const server = await startServer(data, { NODE_ENV: 'production' });
   try {
-    const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
-      username: 'admin',
-      password: data.adminPassword,
-    });
-    const password = 'bench-password-123';
-    await api(
-      server.url,
-      'POST',
-      '/api/v1/staff',
-      { username: 'bench.health', password, role: 'health_worker', unitCode: '731' },
-      admin.token,
-    );
-    const officer = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
+    const officerToken = await benchStaffToken(server.url, data.adminPassword, {
       username: 'bench.health',
-      password,
+      role: 'health_worker',
+      unitCode: '731',
     });
     const person = await api<{ id: string }>(
       server.url,
@@ -49,13 +38,13 @@ for (const kind of kinds) {
         unitCode: '25993',
         address: '1 Đồng Khởi',
       },
-      officer.token,
+      officerToken,
     );
     // warm-up: JIT, connection pool, session cache
     await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
     await load('warm-up', {
       url: `${server.url}/api/v1/people/${person.id}`,
-      headers: { authorization: `Bearer ${officer.token}` },
+      headers: { authorization: `Bearer ${officerToken}` },
       duration: 2,
       connections,
     });
@@ -67,7 +56,7 @@ for (const kind of kinds) {
     });
     const read = await load(`[${kind}] GET /api/v1/people/{id} (staff, audited)`, {
       url: `${server.url}/api/v1/people/${person.id}`,
-      headers: { authorization: `Bearer ${officer.token}` },
+      headers: { authorization: `Bearer ${officerToken}` },
       duration: seconds,
       connections,
     });

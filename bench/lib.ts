@@ -4,7 +4,37 @@
  */
 import autocannon from 'autocannon';
 
+import { api } from '../test/server-process.ts';
+
 export { api, citizenLogin, freshData, type RunningServer, startServer } from '../test/server-process.ts';
+
+/** The password of the staff accounts benchmarks create (throw-away databases only). */
+export const BENCH_STAFF_PASSWORD = 'bench-password-123';
+
+/**
+ * Signs in as `admin`, creates a staff account with one grant (an account kept from an earlier run is reused) and
+ * returns that account's token: the acting user of a benchmark.
+ */
+export async function benchStaffToken(
+  url: string,
+  adminPassword: string,
+  user: { username: string; role: string; unitCode: string },
+): Promise<string> {
+  const admin = await api<{ token: string }>(url, 'POST', '/api/v1/auth/staff/login', {
+    username: 'admin',
+    password: adminPassword,
+  });
+  await api(url, 'POST', '/api/v1/staff', { ...user, password: BENCH_STAFF_PASSWORD }, admin.token).catch(
+    (err: Error) => {
+      if (!err.message.includes('→ 409')) throw err;
+    },
+  );
+  const staff = await api<{ token: string }>(url, 'POST', '/api/v1/auth/staff/login', {
+    username: user.username,
+    password: BENCH_STAFF_PASSWORD,
+  });
+  return staff.token;
+}
 
 export interface LoadResult {
   label: string;

@@ -21,7 +21,7 @@ import { openDatabase } from '../src/server/db/database.ts';
 import { findHouseholdContacts, findVenueContacts } from '../src/server/modules/cases/finder.ts';
 import { hashPassword } from '../src/server/platform/passwords.ts';
 import type { ServerData } from '../test/server-process.ts';
-import { api, argNumber, startServer } from './lib.ts';
+import { api, argNumber, BENCH_STAFF_PASSWORD, benchStaffToken, startServer } from './lib.ts';
 
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!pgUrl) {
@@ -146,7 +146,7 @@ for (const size of sizes) {
     [adminHash],
   );
   await client.query("update staff_users set password_hash = $1 where username = 'bench.tracer'", [
-    await hashPassword('bench-password-123'),
+    await hashPassword(BENCH_STAFF_PASSWORD),
   ]);
   // previous runs' cases would block new ones for the same people and inflate the counts
   await client.query('truncate contacts, quarantine_orders, exposure_notices, case_counters, cases');
@@ -183,22 +183,10 @@ for (const size of sizes) {
 
   const server = await startServer(data, { NODE_ENV: 'production', TRUYVET_DEMO_PEOPLE: '10' });
   try {
-    const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
-      username: 'admin',
-      password: data.adminPassword,
-    });
-    await api(
-      server.url,
-      'POST',
-      '/api/v1/staff',
-      { username: 'bench.tracer', password: 'bench-password-123', role: 'tracer', unitCode: '75' },
-      admin.token,
-    ).catch(
-      () => undefined, // kept data set: the tracer exists from an earlier run
-    );
-    const tracer = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
+    const tracerToken = await benchStaffToken(server.url, data.adminPassword, {
       username: 'bench.tracer',
-      password: 'bench-password-123',
+      role: 'tracer',
+      unitCode: '75',
     });
     const open = (personId: string) =>
       api<{ id: string; contacts: { f1: number; f2: number } }>(
@@ -206,7 +194,7 @@ for (const size of sizes) {
         'POST',
         '/api/v1/cases',
         { person: { personId }, confirmedAt: new Date().toISOString() },
-        tracer.token,
+        tracerToken,
       );
 
     const apiTimes: number[] = [];

@@ -1,7 +1,8 @@
 /**
  * Faster chain appends: columns arrive as arrays, the hashes are chained in a tight loop, and the rows go in with
  * ONE multi-row INSERT (the per-row INSERTs and JSON field extraction of 0004 made each group commit — which is
- * serial by design — cost more database CPU than the reads it audits). Same hash formula; 0004's function stays.
+ * serial by design — cost more database CPU than the reads it audits). Same hash formula; 0004's function, now
+ * unused, is dropped.
  */
 import { type Kysely, sql } from 'kysely';
 
@@ -32,5 +33,6 @@ export async function up(db: Kysely<any>): Promise<void> {
         with ordinality as t(at, actor_type, actor_id, action, resource_type, resource_id, unit_code, outcome, details, prev_hash, hash, n)
       order by t.n;
     end $$;
+    drop function audit_append(jsonb);
   `.execute(db);
 }

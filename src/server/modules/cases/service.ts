@@ -51,6 +51,11 @@ function ddmm(d: Date): string {
 export function casesService(ctx: AppContext) {
   const db = ctx.db;
 
+  /** The rule version a case was traced with (cases keep theirs when newer rules are added). */
+  function ruleOf(q: Q, version: number) {
+    return q.selectFrom('tracing_rules').selectAll().where('version', '=', version).executeTakeFirstOrThrow();
+  }
+
   async function currentRule(q: Q) {
     return q.selectFrom('tracing_rules').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
   }
@@ -119,11 +124,7 @@ export function casesService(ctx: AppContext) {
    */
   async function trace(trx: Transaction<DB>, caseId: string): Promise<TraceSummary> {
     const c = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
-    const rule = await trx
-      .selectFrom('tracing_rules')
-      .selectAll()
-      .where('version', '=', c.rule_version)
-      .executeTakeFirstOrThrow();
+    const rule = await ruleOf(trx, c.rule_version);
     const window = exposureWindow(c, rule.lookback_days);
     const now = new Date();
 
@@ -417,12 +418,7 @@ export function casesService(ctx: AppContext) {
   }
 
   async function toView(c: Awaited<ReturnType<typeof loadCase>>): Promise<CaseView> {
-    const rule = await db
-      .selectFrom('tracing_rules')
-      .selectAll()
-      .where('version', '=', c.rule_version)
-      .executeTakeFirstOrThrow();
-    const w = exposureWindow(c, rule.lookback_days);
+    const w = exposureWindow(c, (await ruleOf(db, c.rule_version)).lookback_days);
     const counts = await db
       .selectFrom('contacts')
       .select(['degree', sql<number>`count(distinct person_id)::int`.as('n')])
@@ -681,12 +677,7 @@ export function casesService(ctx: AppContext) {
     /** The F0's stays in the exposure window, each with how many people overlapped it (audited). */
     async venues(actor: Actor, id: string) {
       const c = await loadCase(actor, id, 'cases.read');
-      const rule = await db
-        .selectFrom('tracing_rules')
-        .selectAll()
-        .where('version', '=', c.rule_version)
-        .executeTakeFirstOrThrow();
-      const w = exposureWindow(c, rule.lookback_days);
+      const w = exposureWindow(c, (await ruleOf(db, c.rule_version)).lookback_days);
       const stays = await db
         .selectFrom('checkins as k')
         .innerJoin('venues as v', 'v.id', 'k.venue_id')
@@ -976,11 +967,7 @@ export function casesService(ctx: AppContext) {
           ),
         );
         await insertContacts(trx, c.id, 1, rows, c.rule_version);
-        const rule = await trx
-          .selectFrom('tracing_rules')
-          .selectAll()
-          .where('version', '=', c.rule_version)
-          .executeTakeFirstOrThrow();
+        const rule = await ruleOf(trx, c.rule_version);
         const fresh = rows.filter((r) => !before.has(r.person_id));
         await notifyNew(
           trx,

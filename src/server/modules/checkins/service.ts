@@ -78,11 +78,7 @@ export function checkinsService(ctx: AppContext) {
     }
     const code = input.shortCode ? normalizeShortCode(input.shortCode) : null;
     if (!code) throw new AppError('VENUE_QR_INVALID', 400);
-    const venue = await ctx.db
-      .selectFrom('venues')
-      .select(['id', 'qr_mode'])
-      .where('short_code', '=', code)
-      .executeTakeFirst();
+    const venue = await venues.findByShortCode(code);
     if (!venue || venue.qr_mode === 'rotating') throw new AppError('VENUE_QR_INVALID', 400);
     const entry = await venues.loadCached(venue.id);
     if (!entry) throw new AppError('VENUE_QR_INVALID', 400);

@@ -182,6 +182,8 @@ export function venuesService(ctx: AppContext) {
     loadCached,
     loadAuthorized,
     staticQr,
+    /** The venue whose printed short code this is (normalized form `XXXX-XXXX`). */
+    findByShortCode: (code: string) => repo.findByShortCode(code),
 
     async create(actor: Actor, input: CreateVenueInput) {
       const created = await ctx.db.transaction().execute((trx) => insertVenue(actor, input, trx));
