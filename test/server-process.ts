@@ -22,6 +22,8 @@ export interface ServerData {
 export interface RunningServer {
   url: string;
   data: ServerData;
+  /** the server's process id (benchmarks read its CPU time) */
+  pid: number;
   /** graceful stop (SIGTERM) */
   stop(): Promise<void>;
   /** SIGKILL: no shutdown hooks, no flushing */
@@ -87,7 +89,9 @@ export async function startServer(data: ServerData, extraEnv: Record<string, str
   };
   delete env.DATABASE_URL;
   if (data.databaseUrl) env.DATABASE_URL = data.databaseUrl;
-  const child: ChildProcess = spawn(process.execPath, ['bin/truyvet.js', 'start'], {
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under a benchmark's load
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/truyvet.js', 'start'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -117,6 +121,7 @@ export async function startServer(data: ServerData, extraEnv: Record<string, str
   return {
     url,
     data,
+    pid: child.pid as number,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -9,6 +9,7 @@ import * as m0003 from './migrations/0003_cases_tracing.ts';
 import * as m0004 from './migrations/0004_audit_append_function.ts';
 import * as m0005 from './migrations/0005_totp_last_step.ts';
 import * as m0006 from './migrations/0006_audit_append_arrays.ts';
+import * as m0007 from './migrations/0007_tracing_write_path.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004_audit_append_function': m0004,
   '0005_totp_last_step': m0005,
   '0006_audit_append_arrays': m0006,
+  '0007_tracing_write_path': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

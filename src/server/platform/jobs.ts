@@ -159,19 +159,13 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
       return row.id;
     },
     async enqueueMany(trx, topic, payloads, opts = {}) {
-      for (let i = 0; i < payloads.length; i += 1000) {
-        await trx
-          .insertInto('jobs')
-          .values(
-            payloads.slice(i, i + 1000).map((payload) => ({
-              topic,
-              payload: JSON.stringify(payload),
-              ...(opts.runAt ? { run_at: opts.runAt } : {}),
-              ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
-            })),
-          )
-          .execute();
-      }
+      if (payloads.length === 0) return;
+      // one statement with the payloads as an array parameter, whatever their number (a traced outbreak can
+      // enqueue tens of thousands of messages): no per-row parameters to build, send or parse
+      await sql`
+        insert into jobs (topic, payload, run_at, max_attempts)
+        select ${topic}, p::jsonb, coalesce(${opts.runAt ?? null}::timestamptz, now()), coalesce(${opts.maxAttempts ?? null}::int, 10)
+        from unnest(${payloads.map((p) => JSON.stringify(p))}::text[]) as p`.execute(trx);
     },
     register(topic, handler) {
       handlers.set(topic, handler);

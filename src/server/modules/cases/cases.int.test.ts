@@ -246,6 +246,79 @@ describe('cases and automatic tracing', () => {
     expect(cases[0]).toMatchObject({ origin: 'test_result', origin_ref: 'lab-75-000123', status: 'confirmed' });
   });
 
+  it('cases opened at the same moment are traced together: own codes and contacts, one case per person', async () => {
+    await newMarket('Chợ Tân Hiệp');
+    const people = [];
+    for (let i = 0; i < 5; i++) people.push(await resident(`091200036${i}`));
+    const t0 = new Date(Date.now() - 3 * 3600_000);
+    for (const p of people) await checkin(p.token, t0);
+    const open = (personId: string) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/cases',
+        headers: bearer(tracer),
+        payload: { person: { personId }, confirmedAt: new Date().toISOString() },
+      });
+    const [a, b, c, again, d] = [people[0], people[1], people[2], people[0], people[3]].map(
+      (p) => p?.personId as string,
+    );
+    // a positive test for the fifth person arrives twice at the same moment, alongside the tracers' requests
+    const event = { kind: 'test_result' as const, ref: 'lab-75-burst-1' };
+    const system = { kind: 'system' as const, name: 'testing' };
+    const fifth = { person: { personId: people[4]?.personId as string }, confirmedAt: new Date().toISOString() };
+    const { casesService } = await import('./service.ts');
+    const service = casesService(env.ctx);
+    const [ra, rb, rc, rAgain, rd, e1, e2] = await Promise.all([
+      open(a as string),
+      open(b as string),
+      open(c as string),
+      open(again as string),
+      open(d as string),
+      service.openCase(system, fifth, event),
+      service.openCase(system, fifth, event),
+    ]);
+    // the same person twice: whichever reached the opener first made the case, the other is told which
+    const [winner, loser] = ra?.statusCode === 201 ? [ra, rAgain] : [rAgain, ra];
+    expect(loser?.statusCode).toBe(409);
+    expect(loser?.json()).toMatchObject({ error: { code: 'CASE_EXISTS' }, id: winner?.json().id });
+    const created = [winner, rb, rc, rd].map((r) => {
+      expect(r?.statusCode).toBe(201);
+      return r?.json() as { id: string; displayCode: string; contacts: { f1: number } };
+    });
+    expect(e2.id).toBe(e1.id);
+    const codes = [...created.map((x) => x.displayCode), e1.displayCode];
+    expect(new Set(codes).size).toBe(5);
+    for (const code of codes) expect(code).toMatch(/^BN75-\d{6}$/);
+    // everyone was at the market together: each case's F1 are the other four, with the venue as evidence
+    for (const [k, x] of created.entries()) {
+      expect(x.contacts.f1).toBe(4);
+      const res = await env.app.inject({
+        method: 'GET',
+        url: `/api/v1/cases/${x.id}/contacts?degree=1`,
+        headers: bearer(tracer),
+      });
+      const contacts = res.json() as Array<{ personId: string; via: { type: string; venueId?: string } }>;
+      const mine = [a, b, c, d][k];
+      expect(contacts.map((r) => r.personId).sort()).toEqual(
+        people
+          .map((p) => p.personId)
+          .filter((id) => id !== mine)
+          .sort(),
+      );
+      for (const r of contacts) expect(r.via).toMatchObject({ type: 'venue', venueId: venue.id });
+    }
+    const stored = await env.ctx.db
+      .selectFrom('cases')
+      .select('person_id')
+      .where(
+        'person_id',
+        'in',
+        people.map((p) => p.personId),
+      )
+      .execute();
+    expect(stored).toHaveLength(5);
+  });
+
   it('refuses an unknown person, onset after confirmation, a second open case, and staff out of scope', async () => {
     const unknown = await env.app.inject({
       method: 'POST',

@@ -19,9 +19,12 @@ export interface IndexWindow {
   personId: string;
   from: Date;
   to: Date;
+  /** carried through to the evidence: lets one query serve many cases (the case id) */
+  tag?: string;
 }
 
 export interface VenueEvidence {
+  tag: string | null;
   indexPersonId: string;
   personId: string;
   venueId: string;
@@ -39,12 +42,18 @@ export async function findVenueContacts(
   minOverlapMinutes: number,
 ): Promise<VenueEvidence[]> {
   if (indexes.length === 0) return [];
+  // one generic plan per connection: planning the query over every day partition costs more than running it, and
+  // the generic plan still prunes partitions at run time, per index stay
+  if (!db.isTransaction) return db.transaction().execute((trx) => findVenueContacts(trx, indexes, minOverlapMinutes));
+  await sql`set local plan_cache_mode = force_generic_plan`.execute(db);
   const ids = indexes.map((i) => i.personId);
   const froms = indexes.map((i) => i.from.toISOString());
   const tos = indexes.map((i) => i.to.toISOString());
+  const tags = indexes.map((i) => i.tag ?? null);
   const minFrom = new Date(Math.min(...indexes.map((i) => i.from.getTime())) - MAX_STAY_MS);
   const maxTo = new Date(Math.max(...indexes.map((i) => i.to.getTime())));
   const result = await sql<{
+    tag: string | null;
     index_person_id: string;
     person_id: string;
     venue_id: string;
@@ -53,10 +62,11 @@ export async function findVenueContacts(
     overlap_end: Date;
   }>`
     with idx as (
-      select * from unnest(${ids}::uuid[], ${froms}::timestamptz[], ${tos}::timestamptz[]) as t(person_id, ws, we)
+      select * from unnest(${ids}::uuid[], ${froms}::timestamptz[], ${tos}::timestamptz[], ${tags}::text[])
+        as t(person_id, ws, we, tag)
     ),
-    stays as (
-      select c.person_id as index_person_id, c.venue_id, c.zone_id,
+    stays as materialized (
+      select idx.tag, c.person_id as index_person_id, c.venue_id, c.zone_id,
              greatest(c.checked_in_at, idx.ws) as s,
              least(coalesce(c.checked_out_at, c.implied_out_at), c.checked_in_at + interval '24 hours', idx.we) as e
       from idx
@@ -66,7 +76,7 @@ export async function findVenueContacts(
         and c.checked_in_at >= ${minFrom} and c.checked_in_at < ${maxTo}
     ),
     pairs as (
-      select s.index_person_id, o.person_id, o.venue_id, coalesce(o.zone_id, s.zone_id) as zone_id,
+      select s.tag, s.index_person_id, o.person_id, o.venue_id, coalesce(o.zone_id, s.zone_id) as zone_id,
              greatest(s.s, o.checked_in_at) as overlap_start,
              least(s.e, coalesce(o.checked_out_at, o.implied_out_at), o.checked_in_at + interval '24 hours') as overlap_end
       from stays s
@@ -82,6 +92,7 @@ export async function findVenueContacts(
     where overlap_end - overlap_start >= make_interval(mins => ${minOverlapMinutes})
   `.execute(db);
   return result.rows.map((r) => ({
+    tag: r.tag,
     indexPersonId: r.index_person_id,
     personId: r.person_id,
     venueId: r.venue_id,
@@ -141,6 +152,7 @@ export function referenceVenueContacts(
         const oe = Math.min(e, end(b));
         if (oe - os >= minOverlapMinutes * 60_000) {
           out.push({
+            tag: idx.tag ?? null,
             indexPersonId: idx.personId,
             personId: b.personId,
             venueId: a.venueId,

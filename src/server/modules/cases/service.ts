@@ -1,11 +1,11 @@
 /**
  * Cases (F0 = confirmed case) and automatic contact tracing (F1 = close contact, F2 = contact of an F1).
- * Opening a case — by a tracer, or from a `test.result.positive` event — runs the tracing in the same transaction:
+ * Opening a case — by a tracer, or from a `test.result.positive` event — traces it in the same transaction
+ * (opener.ts group-commits cases opened at the same moment; tracing.ts finds, stores and notifies set-based):
  * contacts with their evidence, quarantine orders for new F1, exposure notices and notifications (through the
  * outbox) for F1 and F2. Tracing is idempotent (evidence rows are unique), so it can be re-run when late check-ins
  * arrive; only newly found people are notified.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
@@ -13,67 +13,39 @@ import type { CaseStatus, DB, FollowUp } from '../../db/types.ts';
 import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
-import type { OutgoingMessage } from '../../platform/notify.ts';
-import { findHouseholdContacts, findVenueContacts, type IndexWindow } from './finder.ts';
+import { type CaseOpener, createCaseOpener } from './opener.ts';
 import { can, caseActions } from './policy.ts';
 import type { CaseView, ContactView, CreateCaseInput } from './schemas.ts';
+import { type Evidence, exposureWindow, storeContacts, type TraceSummary, traceCases } from './tracing.ts';
+
+const openers = new WeakMap<AppContext, CaseOpener>();
 
 type Q = Kysely<DB> | Transaction<DB>;
 const DAY = 86_400_000;
 const CLOSED: CaseStatus[] = ['recovered', 'died'];
 const SKEW_MS = 2 * 60_000;
 
-export interface TraceSummary {
-  f1: number;
-  f2: number;
-  newF1: number;
-  newF2: number;
-}
-
-/** "Đồng Nai" → "Dong Nai": SMS text without diacritics (GSM-7, one segment), case kept. */
-function smsText(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D');
-}
-
-function localDate(d: Date): string {
-  return new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
-function ddmm(d: Date): string {
-  const s = localDate(d);
-  return `${s.slice(8, 10)}/${s.slice(5, 7)}`;
-}
+export type { TraceSummary } from './tracing.ts';
 
 export function casesService(ctx: AppContext) {
   const db = ctx.db;
+  let opener = openers.get(ctx);
+  if (!opener) {
+    opener = createCaseOpener(db, ctx.audit, ctx.notifier);
+    openers.set(ctx, opener);
+  }
+  const opens = opener;
+
+  /** Finds, stores and notifies the contacts of one case, in the caller's transaction. */
+  async function trace(trx: Transaction<DB>, caseId: string): Promise<TraceSummary> {
+    const summary = (await traceCases(trx, ctx.notifier, [caseId])).get(caseId);
+    if (!summary) throw new AppError('CASE_NOT_FOUND', 404);
+    return summary;
+  }
 
   /** The rule version a case was traced with (cases keep theirs when newer rules are added). */
   function ruleOf(q: Q, version: number) {
     return q.selectFrom('tracing_rules').selectAll().where('version', '=', version).executeTakeFirstOrThrow();
-  }
-
-  async function currentRule(q: Q) {
-    return q.selectFrom('tracing_rules').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
-  }
-
-  /** The exposure window: N days before onset (or sample date, or confirmation) until isolation (or confirmation). */
-  function exposureWindow(
-    c: {
-      onset_at: Date | null;
-      sample_at: Date | null;
-      confirmed_at: Date | null;
-      isolated_at: Date | null;
-      created_at: Date;
-    },
-    lookbackDays: number,
-  ) {
-    const anchor = c.onset_at ?? c.sample_at ?? c.confirmed_at ?? c.created_at;
-    const end = c.isolated_at ?? c.confirmed_at ?? new Date();
-    return { from: new Date(anchor.getTime() - lookbackDays * DAY), to: end };
   }
 
   async function resolvePerson(
@@ -96,307 +68,6 @@ export function casesService(ctx: AppContext) {
     const person = await query.executeTakeFirst();
     if (!person) throw new AppError('PERSON_NOT_FOUND', 404);
     return person;
-  }
-
-  /** Where to send a person's messages: their phone, else their guardian's (children, elders without phones). */
-  async function phoneFor(q: Q, personIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    if (personIds.length === 0) return out;
-    const own = await q.selectFrom('people').select(['id', 'phone']).where('id', 'in', personIds).execute();
-    for (const p of own) if (p.phone) out.set(p.id, p.phone);
-    const missing = personIds.filter((id) => !out.has(id));
-    if (missing.length > 0) {
-      const guardians = await q
-        .selectFrom('dependants as d')
-        .innerJoin('people as g', 'g.id', 'd.guardian_id')
-        .select(['d.dependant_id', 'g.phone'])
-        .where('d.dependant_id', 'in', missing)
-        .where('g.phone', 'is not', null)
-        .execute();
-      for (const g of guardians) if (g.phone && !out.has(g.dependant_id)) out.set(g.dependant_id, g.phone);
-    }
-    return out;
-  }
-
-  /**
-   * Finds and stores the contacts of one case; notifies and orders quarantine for people found for the first time.
-   * Runs inside the caller's transaction.
-   */
-  async function trace(trx: Transaction<DB>, caseId: string): Promise<TraceSummary> {
-    const c = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
-    const rule = await ruleOf(trx, c.rule_version);
-    const window = exposureWindow(c, rule.lookback_days);
-    const now = new Date();
-
-    // degree 1: venue co-presence and household; manual/BLE contacts are already stored
-    const venue1 = await findVenueContacts(
-      trx,
-      [{ personId: c.person_id, from: window.from, to: window.to }],
-      rule.min_overlap_minutes,
-    );
-    const household1 = await findHouseholdContacts(trx, [c.person_id]);
-    const rows1 = [
-      ...venue1.map((e) => ({
-        via_type: 'venue' as const,
-        person_id: e.personId,
-        venue_id: e.venueId,
-        zone_id: e.zoneId,
-        overlap_start: e.overlapStart,
-        overlap_end: e.overlapEnd,
-        overlap_minutes: e.overlapMinutes,
-      })),
-      ...household1.map((h) => ({
-        via_type: 'household' as const,
-        person_id: h.personId,
-        venue_id: null,
-        zone_id: null,
-        overlap_start: null,
-        overlap_end: null,
-        overlap_minutes: null,
-      })),
-    ];
-    const before = new Set(
-      (await trx.selectFrom('contacts').select('person_id').where('case_id', '=', caseId).execute()).map(
-        (r) => r.person_id,
-      ),
-    );
-    await insertContacts(
-      trx,
-      c.id,
-      1,
-      rows1.map((r) => ({ ...r, through_person_id: null })),
-      rule.version,
-    );
-
-    const f1Rows = await trx
-      .selectFrom('contacts')
-      .select(['person_id', 'via_type', 'venue_id', 'overlap_start', 'overlap_end'])
-      .where('case_id', '=', caseId)
-      .where('degree', '=', 1)
-      .execute();
-    const f1 = new Set(f1Rows.map((r) => r.person_id));
-
-    // degree 2: each F1's own contacts from their first exposure until now (they are not isolated yet)
-    if (rule.include_f2 && f1.size > 0) {
-      const firstExposure = new Map<string, number>();
-      for (const r of f1Rows) {
-        const t = (r.overlap_start ?? window.from).getTime();
-        firstExposure.set(r.person_id, Math.min(firstExposure.get(r.person_id) ?? t, t));
-      }
-      const windows: IndexWindow[] = [...firstExposure].map(([personId, t]) => ({
-        personId,
-        from: new Date(t),
-        to: now,
-      }));
-      const venue2 = await findVenueContacts(trx, windows, rule.min_overlap_minutes);
-      const household2 = await findHouseholdContacts(trx, [...f1]);
-      const excluded = (p: string) => p === c.person_id || f1.has(p);
-      const rows2 = [
-        ...venue2
-          .filter((e) => !excluded(e.personId))
-          .map((e) => ({
-            via_type: 'venue' as const,
-            person_id: e.personId,
-            venue_id: e.venueId,
-            zone_id: e.zoneId,
-            overlap_start: e.overlapStart,
-            overlap_end: e.overlapEnd,
-            overlap_minutes: e.overlapMinutes,
-            through_person_id: e.indexPersonId,
-          })),
-        ...household2
-          .filter((h) => !excluded(h.personId))
-          .map((h) => ({
-            via_type: 'household' as const,
-            person_id: h.personId,
-            venue_id: null,
-            zone_id: null,
-            overlap_start: null,
-            overlap_end: null,
-            overlap_minutes: null,
-            through_person_id: h.indexPersonId,
-          })),
-      ];
-      await insertContacts(trx, c.id, 2, rows2, rule.version);
-    }
-
-    // people seen for the first time in this case get notified (F1: quarantine order; F2: advisory)
-    const all = await trx
-      .selectFrom('contacts')
-      .select(['person_id', 'degree', 'via_type', 'venue_id', 'overlap_start', 'overlap_end', 'unit_code'])
-      .where('case_id', '=', caseId)
-      .orderBy('degree')
-      .execute();
-    const fresh = new Map<string, (typeof all)[number]>();
-    for (const r of all) if (!before.has(r.person_id) && !fresh.has(r.person_id)) fresh.set(r.person_id, r);
-    await notifyNew(trx, c.id, [...fresh.values()], rule);
-    await trx.updateTable('cases').set({ traced_at: now }).where('id', '=', caseId).execute();
-    const f2 = new Set(all.filter((r) => r.degree === 2).map((r) => r.person_id));
-    const freshList = [...fresh.values()];
-    return {
-      f1: f1.size,
-      f2: f2.size,
-      newF1: freshList.filter((r) => r.degree === 1).length,
-      newF2: freshList.filter((r) => r.degree === 2).length,
-    };
-  }
-
-  async function insertContacts(
-    trx: Transaction<DB>,
-    caseId: string,
-    degree: 1 | 2,
-    rows: Array<{
-      via_type: 'venue' | 'household';
-      person_id: string;
-      venue_id: string | null;
-      zone_id: string | null;
-      overlap_start: Date | null;
-      overlap_end: Date | null;
-      overlap_minutes: number | null;
-      through_person_id: string | null;
-    }>,
-    ruleVersion: number,
-  ) {
-    if (rows.length === 0) return;
-    const units = new Map(
-      (
-        await trx
-          .selectFrom('people')
-          .select(['id', 'unit_code'])
-          .where('id', 'in', [...new Set(rows.map((r) => r.person_id))])
-          .execute()
-      ).map((p) => [p.id, p.unit_code]),
-    );
-    for (let i = 0; i < rows.length; i += 2000) {
-      await trx
-        .insertInto('contacts')
-        .values(
-          rows.slice(i, i + 2000).map((r) => ({
-            ...r,
-            case_id: caseId,
-            degree,
-            rule_version: ruleVersion,
-            unit_code: units.get(r.person_id) ?? null,
-          })),
-        )
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-  }
-
-  async function notifyNew(
-    trx: Transaction<DB>,
-    caseId: string,
-    fresh: Array<{
-      person_id: string;
-      degree: number;
-      via_type: string;
-      venue_id: string | null;
-      overlap_start: Date | null;
-      overlap_end: Date | null;
-      unit_code: string | null;
-    }>,
-    rule: { f1_quarantine_days: number; f1_quarantine_kind: 'home' | 'facility' },
-  ) {
-    if (fresh.length === 0) return;
-    const phones = await phoneFor(
-      trx,
-      fresh.map((f) => f.person_id),
-    );
-    const venueIds = [...new Set(fresh.map((f) => f.venue_id).filter((v): v is string => !!v))];
-    const venueNames = new Map(
-      venueIds.length
-        ? (await trx.selectFrom('venues').select(['id', 'name']).where('id', 'in', venueIds).execute()).map((v) => [
-            v.id,
-            v.name,
-          ])
-        : [],
-    );
-    const today = new Date();
-    const notices = [];
-    const orders = [];
-    const messages: OutgoingMessage[] = [];
-    for (const f of fresh) {
-      const kind: 'advisory' | 'venue' | 'household' | 'manual' | 'ble' =
-        f.degree === 2 ? 'advisory' : (f.via_type as 'venue' | 'household' | 'manual' | 'ble');
-      notices.push({
-        person_id: f.person_id,
-        case_id: caseId,
-        degree: f.degree,
-        venue_id: f.venue_id,
-        exposure_start: f.overlap_start,
-        exposure_end: f.overlap_end,
-        kind,
-      });
-      const venue = f.venue_id ? venueNames.get(f.venue_id) : undefined;
-      const when = f.overlap_start ? ` ngay ${ddmm(f.overlap_start)}` : '';
-      const where = venue ? ` tai ${smsText(venue)}` : f.via_type === 'household' ? ' trong gia dinh' : '';
-      if (f.degree === 1) {
-        const lastExposure = f.overlap_end ?? today;
-        const endsOn = localDate(new Date(lastExposure.getTime() + rule.f1_quarantine_days * DAY));
-        orders.push({
-          person_id: f.person_id,
-          case_id: caseId,
-          kind: rule.f1_quarantine_kind,
-          starts_on: localDate(today),
-          ends_on: endsOn,
-          unit_code: f.unit_code,
-        });
-        const phone = phones.get(f.person_id);
-        if (phone) {
-          messages.push({
-            channel: 'sms',
-            to: phone,
-            text: smsText(
-              `Truyvet: Ban da tiep xuc gan voi ca benh (F1)${when}${where}. Vui long cach ly ${rule.f1_quarantine_kind === 'home' ? 'tai nha' : 'tap trung'} den het ngay ${endsOn.slice(8, 10)}/${endsOn.slice(5, 7)}, do than nhiet hang ngay, lien he tram y te xa/phuong. Xem chi tiet trong ung dung Truyvet.`,
-            ),
-          });
-        }
-      } else {
-        const phone = phones.get(f.person_id);
-        if (phone) {
-          messages.push({
-            channel: 'sms',
-            to: phone,
-            text: `Truyvet: Ban co the da tiep xuc voi nguoi tiep xuc gan ca benh (F2)${when}. Hay tu theo doi suc khoe 14 ngay, han che tiep xuc, khai bao y te neu co trieu chung.`,
-          });
-        }
-      }
-    }
-    // one statement for all of the case's messages (a case can reach hundreds of people)
-    if (messages.length > 0) await ctx.notifier.enqueueMany(trx, messages);
-    await trx
-      .insertInto('exposure_notices')
-      .values(notices)
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    if (orders.length > 0)
-      await trx
-        .insertInto('quarantine_orders')
-        .values(orders)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    const notified = fresh.filter((f) => phones.has(f.person_id)).map((f) => f.person_id);
-    if (notified.length > 0) {
-      await trx
-        .updateTable('contacts')
-        .set({ follow_up: 'notified', updated_at: new Date() })
-        .where('case_id', '=', caseId)
-        .where('person_id', 'in', notified)
-        .where('follow_up', '=', 'identified')
-        .execute();
-    }
-  }
-
-  async function nextDisplayCode(trx: Transaction<DB>, unitPath: string | null): Promise<string> {
-    const province = unitPath ? (unitPath.split('.')[0] ?? '00') : '00';
-    const row = await trx
-      .insertInto('case_counters')
-      .values({ province_code: province, last_number: 1 })
-      .onConflict((oc) => oc.column('province_code').doUpdateSet({ last_number: sql`case_counters.last_number + 1` }))
-      .returning('last_number')
-      .executeTakeFirstOrThrow();
-    return `BN${province}-${String(row.last_number).padStart(6, '0')}`;
   }
 
   async function loadCase(actor: Actor, id: string, action: 'cases.read' | 'cases.update') {
@@ -448,7 +119,7 @@ export function casesService(ctx: AppContext) {
     };
   }
 
-  /** Opens a case and traces it, in one transaction. */
+  /** Opens a case and traces it: validated here, then group-committed with concurrent cases by the opener. */
   async function openCase(
     actor: Actor,
     input: CreateCaseInput,
@@ -463,82 +134,26 @@ export function casesService(ctx: AppContext) {
     if (onsetAt && onsetAt > confirmedAt) throw new AppError('CASE_ONSET_AFTER_CONFIRMATION', 400);
     if (sampleAt && sampleAt > confirmedAt)
       throw new AppError('VALIDATION_FAILED', 400, { field: 'sampleAt', reason: 'after confirmation' });
-    const result = await db.transaction().execute(async (trx) => {
-      const person = await resolvePerson(trx, input.person);
-      if (!can(actor, 'cases.create', { unitPath: person.unit_path })) {
-        if (actor.kind === 'staff' && !hasRole(actor, caseActions['cases.create'])) {
-          throw new AppError('FORBIDDEN', 403);
-        }
-        throw new AppError('PERSON_NOT_FOUND', 404);
+    const person = await resolvePerson(db, input.person);
+    if (!can(actor, 'cases.create', { unitPath: person.unit_path })) {
+      if (actor.kind === 'staff' && !hasRole(actor, caseActions['cases.create'])) {
+        throw new AppError('FORBIDDEN', 403);
       }
-      // serialize case creation per person (the partial unique index is the last word; this gives a clean 409).
-      // NO KEY UPDATE, not UPDATE: other cases' tracing inserts contacts referencing this person, and their foreign
-      // key checks take KEY SHARE locks, which UPDATE would block (two such transactions deadlock)
-      await sql`select 1 from people where id = ${person.id} for no key update`.execute(trx);
-      if (origin.ref) {
-        const same = await trx
-          .selectFrom('cases')
-          .select(['id', 'display_code'])
-          .where('origin', '=', origin.kind)
-          .where('origin_ref', '=', origin.ref)
-          .executeTakeFirst();
-        if (same)
-          return {
-            id: same.id,
-            displayCode: same.display_code,
-            existing: true,
-            summary: { f1: 0, f2: 0, newF1: 0, newF2: 0 },
-          };
-      }
-      const open = await trx
-        .selectFrom('cases')
-        .select('id')
-        .where('person_id', '=', person.id)
-        .where('status', 'not in', CLOSED)
-        .executeTakeFirst();
-      if (open) throw new AppError('CASE_EXISTS', 409, { existingId: open.id }, {}, { id: open.id });
-      const rule = await currentRule(trx);
-      const created = await trx
-        .insertInto('cases')
-        .values({
-          // the real code is allocated at the end: the province counter row stays locked only briefly
-          display_code: `pending-${randomUUID()}`,
-          person_id: person.id,
-          unit_code: person.unit_code,
-          status: 'confirmed',
-          confirmed_at: confirmedAt,
-          onset_at: onsetAt,
-          sample_at: sampleAt,
-          isolated_at: isolatedAt,
-          source_case_id: input.sourceCaseId ?? null,
-          source_note: input.sourceNote ?? null,
-          origin: origin.kind,
-          origin_ref: origin.ref ?? null,
-          rule_version: rule.version,
-          created_by: actor.kind === 'staff' ? actor.userId : actor.kind === 'system' ? actor.name : null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const summary = await trace(trx, created.id);
-      // the two serializing steps (province counter, audit chain lock) come last, so concurrent cases trace in parallel
-      const displayCode = await nextDisplayCode(trx, person.unit_path);
-      await trx.updateTable('cases').set({ display_code: displayCode }).where('id', '=', created.id).execute();
-      await ctx.audit.append(trx, {
-        actor,
-        action: 'cases.create',
-        resourceType: 'case',
-        resourceId: created.id,
-        unitCode: person.unit_code,
-        details: { origin: origin.kind },
-      });
-      return { id: created.id, displayCode, existing: false, summary };
+      throw new AppError('PERSON_NOT_FOUND', 404);
+    }
+    const opened = await opens.submit({
+      actor,
+      person,
+      confirmedAt,
+      onsetAt,
+      sampleAt,
+      isolatedAt,
+      sourceCaseId: input.sourceCaseId ?? null,
+      sourceNote: input.sourceNote ?? null,
+      origin,
     });
     ctx.jobs.wake();
-    return {
-      id: result.id,
-      displayCode: result.displayCode,
-      contacts: { f1: result.summary.f1, f2: result.summary.f2 },
-    };
+    return { id: opened.id, displayCode: opened.displayCode, contacts: opened.contacts };
   }
 
   return {
@@ -951,9 +566,11 @@ export function casesService(ctx: AppContext) {
         .execute();
       if (!send) return { people: present.length, notified: 0 };
       const result = await db.transaction().execute(async (trx) => {
-        const rows = present.map((p) => ({
-          via_type: 'venue' as const,
+        const rows: Evidence[] = present.map((p) => ({
+          case_id: c.id,
           person_id: p.person_id,
+          degree: 1,
+          via_type: 'venue',
           venue_id: venueId,
           zone_id: null,
           overlap_start: new Date(Math.max(new Date(p.first_in).getTime(), from.getTime())),
@@ -963,18 +580,11 @@ export function casesService(ctx: AppContext) {
         }));
         const before = new Set(
           (await trx.selectFrom('contacts').select('person_id').where('case_id', '=', c.id).execute()).map(
-            (r) => r.person_id,
+            (r) => `${c.id}|${r.person_id}`,
           ),
         );
-        await insertContacts(trx, c.id, 1, rows, c.rule_version);
         const rule = await ruleOf(trx, c.rule_version);
-        const fresh = rows.filter((r) => !before.has(r.person_id));
-        await notifyNew(
-          trx,
-          c.id,
-          fresh.map((r) => ({ ...r, degree: 1, unit_code: null })),
-          rule,
-        );
+        const fresh = await storeContacts(trx, ctx.notifier, rows, before, () => rule);
         await ctx.audit.append(trx, {
           actor,
           action: 'cases.venueAlert',

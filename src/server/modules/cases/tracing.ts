@@ -1,0 +1,403 @@
+/**
+ * Set-based tracing: the contacts of any number of cases found, stored and notified with a fixed number of
+ * statements (two finder queries, a few lookups, one INSERT per table), however many cases and contacts there are.
+ * One case re-traced after a late check-in and 1,000 cases opened in a burst take the same code path.
+ *
+ * For each case:
+ *   degree 1: venue co-presence in the case's exposure window, household members, and the manual/BLE contacts
+ *             already stored;
+ *   degree 2: the same for each F1, from their first exposure until now (they are not isolated yet), minus the F0
+ *             and the case's F1s;
+ *   people found for the first time in that case get an exposure notice and a message (F1: quarantine order too).
+ * Tracing is idempotent: evidence rows are unique, so a re-run stores only what is new and notifies only new people.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import type { Notifier, OutgoingMessage } from '../../platform/notify.ts';
+import { findHouseholdContacts, findVenueContacts, type IndexWindow } from './finder.ts';
+
+const DAY = 86_400_000;
+
+export interface TraceSummary {
+  f1: number;
+  f2: number;
+  newF1: number;
+  newF2: number;
+}
+
+interface CaseRow {
+  id: string;
+  person_id: string;
+  rule_version: number;
+  onset_at: Date | null;
+  sample_at: Date | null;
+  confirmed_at: Date | null;
+  isolated_at: Date | null;
+  created_at: Date;
+}
+
+export interface Rule {
+  version: number;
+  lookback_days: number;
+  min_overlap_minutes: number;
+  include_f2: boolean;
+  f1_quarantine_days: number;
+  f1_quarantine_kind: 'home' | 'facility';
+}
+
+type Via = 'venue' | 'household' | 'manual' | 'ble';
+
+export interface Evidence {
+  case_id: string;
+  person_id: string;
+  degree: 1 | 2;
+  via_type: Via;
+  venue_id: string | null;
+  zone_id: string | null;
+  overlap_start: Date | null;
+  overlap_end: Date | null;
+  overlap_minutes: number | null;
+  through_person_id: string | null;
+}
+
+/** The exposure window: N days before onset (or sample date, or confirmation) until isolation (or confirmation). */
+export function exposureWindow(
+  c: Pick<CaseRow, 'onset_at' | 'sample_at' | 'confirmed_at' | 'isolated_at' | 'created_at'>,
+  lookbackDays: number,
+) {
+  const anchor = c.onset_at ?? c.sample_at ?? c.confirmed_at ?? c.created_at;
+  const end = c.isolated_at ?? c.confirmed_at ?? new Date();
+  return { from: new Date(anchor.getTime() - lookbackDays * DAY), to: end };
+}
+
+/** "Đồng Nai" → "Dong Nai": SMS text without diacritics (GSM-7, one segment), case kept. */
+export function smsText(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D');
+}
+
+export function localDate(d: Date): string {
+  return new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+function ddmm(d: Date): string {
+  const s = localDate(d);
+  return `${s.slice(8, 10)}/${s.slice(5, 7)}`;
+}
+
+function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}
+
+/** Traces the given cases inside the caller's transaction; returns each case's summary. */
+export async function traceCases(
+  trx: Transaction<DB>,
+  notifier: Notifier,
+  caseIds: string[],
+): Promise<Map<string, TraceSummary>> {
+  const summaries = new Map<string, TraceSummary>();
+  if (caseIds.length === 0) return summaries;
+  const now = new Date();
+  const cases: CaseRow[] = await trx
+    .selectFrom('cases')
+    .select(['id', 'person_id', 'rule_version', 'onset_at', 'sample_at', 'confirmed_at', 'isolated_at', 'created_at'])
+    .where('id', 'in', caseIds)
+    .execute();
+  const rules = new Map<number, Rule>(
+    (
+      await trx
+        .selectFrom('tracing_rules')
+        .select([
+          'version',
+          'lookback_days',
+          'min_overlap_minutes',
+          'include_f2',
+          'f1_quarantine_days',
+          'f1_quarantine_kind',
+        ])
+        .where('version', 'in', [...new Set(cases.map((c) => c.rule_version))])
+        .execute()
+    ).map((r) => [r.version, r]),
+  );
+  const ruleFor = (c: CaseRow) => rules.get(c.rule_version) as Rule;
+  const windows = new Map(cases.map((c) => [c.id, exposureWindow(c, ruleFor(c).lookback_days)]));
+  const caseById = new Map(cases.map((c) => [c.id, c]));
+
+  // what the cases have already: earlier tracing, manual and BLE contacts
+  const existing = await trx
+    .selectFrom('contacts')
+    .select(['case_id', 'person_id', 'degree', 'via_type', 'venue_id', 'overlap_start', 'overlap_end', 'unit_code'])
+    .where('case_id', 'in', caseIds)
+    .execute();
+  const before = new Set(existing.map((r) => `${r.case_id}|${r.person_id}`));
+
+  // degree 1: one finder query per rule version (there is usually one), and households
+  const found: Evidence[] = [];
+  for (const [version, group] of groupBy(cases, (c) => c.rule_version)) {
+    const rule = rules.get(version) as Rule;
+    const venue1 = await findVenueContacts(
+      trx,
+      group.map((c) => ({ personId: c.person_id, ...(windows.get(c.id) as { from: Date; to: Date }), tag: c.id })),
+      rule.min_overlap_minutes,
+    );
+    for (const e of venue1) {
+      found.push({
+        case_id: e.tag as string,
+        person_id: e.personId,
+        degree: 1,
+        via_type: 'venue',
+        venue_id: e.venueId,
+        zone_id: e.zoneId,
+        overlap_start: e.overlapStart,
+        overlap_end: e.overlapEnd,
+        overlap_minutes: e.overlapMinutes,
+        through_person_id: null,
+      });
+    }
+  }
+  const casesByPerson = groupBy(cases, (c) => c.person_id);
+  for (const h of await findHouseholdContacts(trx, [...casesByPerson.keys()])) {
+    for (const c of casesByPerson.get(h.indexPersonId) ?? []) {
+      found.push({
+        case_id: c.id,
+        person_id: h.personId,
+        degree: 1,
+        via_type: 'household',
+        venue_id: null,
+        zone_id: null,
+        overlap_start: null,
+        overlap_end: null,
+        overlap_minutes: null,
+        through_person_id: null,
+      });
+    }
+  }
+
+  // each case's F1s (found now or stored before) and when each was first exposed
+  const f1 = new Map<string, Map<string, number>>(cases.map((c) => [c.id, new Map()]));
+  const firstExposure = (caseId: string, personId: string, start: Date | null) => {
+    const c = caseById.get(caseId) as CaseRow;
+    const t = (start ?? (windows.get(c.id) as { from: Date }).from).getTime();
+    const m = f1.get(caseId) as Map<string, number>;
+    m.set(personId, Math.min(m.get(personId) ?? t, t));
+  };
+  for (const r of existing) if (r.degree === 1) firstExposure(r.case_id, r.person_id, r.overlap_start);
+  for (const r of found) firstExposure(r.case_id, r.person_id, r.overlap_start);
+
+  // degree 2: every F1 of every case in one finder query per rule version (tagged with the case), and households
+  for (const [version, group] of groupBy(
+    cases.filter((c) => ruleFor(c).include_f2),
+    (c) => c.rule_version,
+  )) {
+    const rule = rules.get(version) as Rule;
+    const indexes: IndexWindow[] = [];
+    for (const c of group)
+      for (const [personId, t] of f1.get(c.id) as Map<string, number>)
+        indexes.push({ personId, from: new Date(t), to: now, tag: c.id });
+    const venue2 = await findVenueContacts(trx, indexes, rule.min_overlap_minutes);
+    for (const e of venue2) {
+      const caseId = e.tag as string;
+      const c = caseById.get(caseId) as CaseRow;
+      if (e.personId === c.person_id || (f1.get(caseId) as Map<string, number>).has(e.personId)) continue;
+      found.push({
+        case_id: caseId,
+        person_id: e.personId,
+        degree: 2,
+        via_type: 'venue',
+        venue_id: e.venueId,
+        zone_id: e.zoneId,
+        overlap_start: e.overlapStart,
+        overlap_end: e.overlapEnd,
+        overlap_minutes: e.overlapMinutes,
+        through_person_id: e.indexPersonId,
+      });
+    }
+    const f1People = [...new Set(indexes.map((i) => i.personId))];
+    const households = groupBy(await findHouseholdContacts(trx, f1People), (h) => h.indexPersonId);
+    for (const c of group) {
+      const mine = f1.get(c.id) as Map<string, number>;
+      for (const f of mine.keys()) {
+        for (const h of households.get(f) ?? []) {
+          if (h.personId === c.person_id || mine.has(h.personId)) continue;
+          found.push({
+            case_id: c.id,
+            person_id: h.personId,
+            degree: 2,
+            via_type: 'household',
+            venue_id: null,
+            zone_id: null,
+            overlap_start: null,
+            overlap_end: null,
+            overlap_minutes: null,
+            through_person_id: f,
+          });
+        }
+      }
+    }
+  }
+
+  const fresh = await storeContacts(trx, notifier, found, before, (caseId) => ruleFor(caseById.get(caseId) as CaseRow));
+  await trx.updateTable('cases').set({ traced_at: now }).where('id', 'in', caseIds).execute();
+
+  for (const c of cases) {
+    const d1 = new Set<string>();
+    const d2 = new Set<string>();
+    for (const r of [...existing, ...found]) {
+      if (r.case_id !== c.id) continue;
+      (r.degree === 1 ? d1 : d2).add(r.person_id);
+    }
+    summaries.set(c.id, { f1: d1.size, f2: d2.size, newF1: 0, newF2: 0 });
+  }
+  for (const e of fresh) {
+    const s = summaries.get(e.case_id) as TraceSummary;
+    if (e.degree === 1) s.newF1++;
+    else s.newF2++;
+  }
+  return summaries;
+}
+
+/**
+ * Stores contact evidence (duplicates of stored evidence are skipped) and gives people new to a case their exposure
+ * notice, quarantine order (F1) and message. `before` holds `caseId|personId` of everyone the cases had already.
+ * Returns, per new (case, person), the evidence they were told about.
+ */
+export async function storeContacts(
+  trx: Transaction<DB>,
+  notifier: Notifier,
+  found: Evidence[],
+  before: Set<string>,
+  ruleOf: (caseId: string) => Rule,
+): Promise<Evidence[]> {
+  if (found.length === 0) return [];
+  // who is new in each case, and how to reach them: their phone, else their guardian's
+  const people = new Map(
+    (
+      await sql<{ id: string; unit_code: string | null; phone: string | null }>`
+            select p.id, p.unit_code, coalesce(p.phone, (
+              select g.phone from dependants d join people g on g.id = d.guardian_id
+              where d.dependant_id = p.id and g.phone is not null order by g.phone limit 1)) as phone
+            from people p where p.id = any(${[...new Set(found.map((f) => f.person_id))]}::uuid[])`.execute(trx)
+    ).rows.map((p) => [p.id, p]),
+  );
+  // the evidence a new person is told about: their strongest (F1 before F2, then the earliest exposure)
+  const fresh = new Map<string, Evidence>();
+  for (const e of found) {
+    const key = `${e.case_id}|${e.person_id}`;
+    if (before.has(key)) continue;
+    const cur = fresh.get(key);
+    if (
+      !cur ||
+      e.degree < cur.degree ||
+      (e.degree === cur.degree && (e.overlap_start?.getTime() ?? 0) < (cur.overlap_start?.getTime() ?? 0))
+    )
+      fresh.set(key, e);
+  }
+  const reachable = (personId: string) => !!people.get(personId)?.phone;
+
+  const col = <T>(f: (e: Evidence) => T) => found.map(f);
+  await sql`
+      insert into contacts (case_id, person_id, degree, via_type, venue_id, zone_id, overlap_start, overlap_end,
+                            overlap_minutes, through_person_id, rule_version, unit_code, follow_up)
+      select * from unnest(
+        ${col((e) => e.case_id)}::uuid[], ${col((e) => e.person_id)}::uuid[], ${col((e) => e.degree)}::smallint[],
+        ${col((e) => e.via_type)}::text[], ${col((e) => e.venue_id)}::uuid[], ${col((e) => e.zone_id)}::uuid[],
+        ${col((e) => e.overlap_start?.toISOString() ?? null)}::timestamptz[],
+        ${col((e) => e.overlap_end?.toISOString() ?? null)}::timestamptz[],
+        ${col((e) => e.overlap_minutes)}::integer[], ${col((e) => e.through_person_id)}::uuid[],
+        ${col((e) => ruleOf(e.case_id).version)}::integer[],
+        ${col((e) => people.get(e.person_id)?.unit_code ?? null)}::text[],
+        ${col((e) => (!before.has(`${e.case_id}|${e.person_id}`) && reachable(e.person_id) ? 'notified' : 'identified'))}::text[]
+      )
+      on conflict do nothing`.execute(trx);
+  const list = [...fresh.values()];
+  await notifyNew(trx, notifier, list, people, ruleOf);
+  return list;
+}
+
+/** Exposure notices, quarantine orders (F1) and messages (through the outbox) for people new to a case. */
+async function notifyNew(
+  trx: Transaction<DB>,
+  notifier: Notifier,
+  fresh: Evidence[],
+  people: Map<string, { phone: string | null; unit_code: string | null }>,
+  ruleOf: (caseId: string) => Rule,
+) {
+  if (fresh.length === 0) return;
+  const venueIds = [...new Set(fresh.map((f) => f.venue_id).filter((v): v is string => !!v))];
+  const venueNames = new Map(
+    venueIds.length
+      ? (await trx.selectFrom('venues').select(['id', 'name']).where('id', 'in', venueIds).execute()).map((v) => [
+          v.id,
+          v.name,
+        ])
+      : [],
+  );
+  const today = new Date();
+  const orders: Array<{ person_id: string; case_id: string; kind: string; ends_on: string; unit_code: string | null }> =
+    [];
+  const messages: OutgoingMessage[] = [];
+  for (const f of fresh) {
+    const rule = ruleOf(f.case_id);
+    const phone = people.get(f.person_id)?.phone ?? null;
+    const venue = f.venue_id ? venueNames.get(f.venue_id) : undefined;
+    const when = f.overlap_start ? ` ngay ${ddmm(f.overlap_start)}` : '';
+    const where = venue ? ` tai ${smsText(venue)}` : f.via_type === 'household' ? ' trong gia dinh' : '';
+    if (f.degree === 1) {
+      const lastExposure = f.overlap_end ?? today;
+      const endsOn = localDate(new Date(lastExposure.getTime() + rule.f1_quarantine_days * DAY));
+      orders.push({
+        person_id: f.person_id,
+        case_id: f.case_id,
+        kind: rule.f1_quarantine_kind,
+        ends_on: endsOn,
+        unit_code: people.get(f.person_id)?.unit_code ?? null,
+      });
+      if (phone) {
+        messages.push({
+          channel: 'sms',
+          to: phone,
+          text: smsText(
+            `Truyvet: Ban da tiep xuc gan voi ca benh (F1)${when}${where}. Vui long cach ly ${rule.f1_quarantine_kind === 'home' ? 'tai nha' : 'tap trung'} den het ngay ${endsOn.slice(8, 10)}/${endsOn.slice(5, 7)}, do than nhiet hang ngay, lien he tram y te xa/phuong. Xem chi tiet trong ung dung Truyvet.`,
+          ),
+        });
+      }
+    } else if (phone) {
+      messages.push({
+        channel: 'sms',
+        to: phone,
+        text: `Truyvet: Ban co the da tiep xuc voi nguoi tiep xuc gan ca benh (F2)${when}. Hay tu theo doi suc khoe 14 ngay, han che tiep xuc, khai bao y te neu co trieu chung.`,
+      });
+    }
+  }
+  await notifier.enqueueMany(trx, messages);
+  const col = <T>(f: (e: Evidence) => T) => fresh.map(f);
+  await sql`
+    insert into exposure_notices (person_id, case_id, degree, venue_id, exposure_start, exposure_end, kind)
+    select * from unnest(
+      ${col((f) => f.person_id)}::uuid[], ${col((f) => f.case_id)}::uuid[], ${col((f) => f.degree)}::smallint[],
+      ${col((f) => f.venue_id)}::uuid[], ${col((f) => f.overlap_start?.toISOString() ?? null)}::timestamptz[],
+      ${col((f) => f.overlap_end?.toISOString() ?? null)}::timestamptz[],
+      ${col((f) => (f.degree === 2 ? 'advisory' : f.via_type))}::text[]
+    )
+    on conflict do nothing`.execute(trx);
+  if (orders.length > 0) {
+    await sql`
+      insert into quarantine_orders (person_id, case_id, kind, starts_on, ends_on, unit_code)
+      select p, c, k, ${localDate(today)}::date, e, u from unnest(
+        ${orders.map((o) => o.person_id)}::uuid[], ${orders.map((o) => o.case_id)}::uuid[],
+        ${orders.map((o) => o.kind)}::text[], ${orders.map((o) => o.ends_on)}::date[],
+        ${orders.map((o) => o.unit_code)}::text[]
+      ) as t(p, c, k, e, u)
+      on conflict do nothing`.execute(trx);
+  }
+}
