@@ -44,7 +44,7 @@ export interface JobsOptions {
 export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {}): Jobs {
   const handlers = new Map<string, JobHandler>();
   const pollMs = options.pollMs ?? 500;
-  const batchSize = options.batchSize ?? 20;
+  const batchSize = options.batchSize ?? 50;
   const leaseSeconds = options.leaseSeconds ?? 300;
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -84,16 +84,13 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
       .execute();
   }
 
-  async function runJob(job: Awaited<ReturnType<typeof claim>>[number]): Promise<void> {
+  /** Runs one job; true when its handler succeeded (the caller marks the batch's successes done together). */
+  async function runJob(job: Awaited<ReturnType<typeof claim>>[number]): Promise<boolean> {
     const handler = handlers.get(job.topic);
     try {
       if (!handler) throw new Error(`no handler for topic ${job.topic}`);
       await handler(job.payload as Record<string, unknown>, { id: job.id, attempts: job.attempts });
-      await db
-        .updateTable('jobs')
-        .set({ status: 'done', done_at: sql`now()`, locked_at: null })
-        .where('id', '=', job.id)
-        .execute();
+      return true;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const final = job.attempts >= job.max_attempts;
@@ -109,6 +106,7 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
         })
         .where('id', '=', job.id)
         .execute();
+      return false;
     }
   }
 
@@ -117,7 +115,17 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
     for (;;) {
       const jobs = await claim();
       if (jobs.length === 0) return total;
-      for (const job of jobs) await runJob(job);
+      const done: number[] = [];
+      for (const job of jobs) if (await runJob(job)) done.push(job.id);
+      // one commit for the batch's successes instead of one per job (at-least-once either way: a crash before this
+      // update hands the jobs out again after the lease)
+      if (done.length > 0) {
+        await db
+          .updateTable('jobs')
+          .set({ status: 'done', done_at: sql`now()`, locked_at: null })
+          .where('id', 'in', done)
+          .execute();
+      }
       total += jobs.length;
     }
   }

@@ -17,6 +17,8 @@ export interface ScaleOptions {
 }
 
 const CHUNK = 500_000;
+/** from this many new check-ins on, indexes are dropped during the load and rebuilt after it */
+const BULK_THRESHOLD = 2_000_000;
 
 /** Adds people and venues up to the requested counts, then `checkins` more check-ins. Returns the totals. */
 export async function seedScale(
@@ -83,18 +85,46 @@ export async function seedScale(
   );
   const venues = Number((await sql<{ n: number }>`select count(*)::int as n from scale_venues`.execute(db)).rows[0]?.n);
   const spanSeconds = o.days * 86_400 - 3600;
-  for (let done = 0; done < o.checkins; done += CHUNK) {
-    const n = Math.min(CHUNK, o.checkins - done);
-    await sql`
-      insert into checkins (venue_id, person_id, checked_in_at, checked_out_at, implied_out_at, method, actor_type, actor_id, unit_code)
-      select v.id, p.id, t.at, null, t.at + make_interval(mins => v.stay), 'citizen_scan', 'system', 'seed-scale', v.unit_code
-      from (select 1 + floor(random() * ${people})::int as pidx, floor(random() * 5)::int as fav,
-                   now() - make_interval(secs => floor(random() * ${spanSeconds})::int) - interval '1 hour' as at
-            from generate_series(1, ${n}::int)) t
-      join scale_people p on p.idx = t.pidx
-      join scale_venues v on v.idx = 1 + ((t.pidx::bigint * 7919 + t.fav * 104729) % ${venues})`.execute(db);
-    log(`check-ins +${done + n}`);
-  }
+  // a large load goes in without the check-in indexes, which are built afterwards by sorting (minutes instead of
+  // hours of random index inserts); one pinned connection, so the session's maintenance_work_mem applies
+  const bulk = o.checkins >= BULK_THRESHOLD;
+  await db.connection().execute(async (conn) => {
+    if (bulk) {
+      log('bulk load: dropping check-in indexes until the load is done');
+      await sql`alter table checkins drop constraint if exists checkins_pkey`.execute(conn);
+      await sql`drop index if exists checkins_venue_time_idx, checkins_person_time_idx, checkins_id_idx`.execute(conn);
+    }
+    try {
+      for (let done = 0; done < o.checkins; done += CHUNK) {
+        const n = Math.min(CHUNK, o.checkins - done);
+        await sql`
+          insert into checkins (venue_id, person_id, checked_in_at, checked_out_at, implied_out_at, method, actor_type, actor_id, unit_code)
+          select v.id, p.id, t.at, null, t.at + make_interval(mins => v.stay), 'citizen_scan', 'system', 'seed-scale', v.unit_code
+          from (select 1 + floor(random() * ${people})::int as pidx, floor(random() * 5)::int as fav,
+                       now() - make_interval(secs => floor(random() * ${spanSeconds})::int) - interval '1 hour' as at
+                from generate_series(1, ${n}::int)) t
+          join scale_people p on p.idx = t.pidx
+          join scale_venues v on v.idx = 1 + ((t.pidx::bigint * 7919 + t.fav * 104729) % ${venues})`.execute(conn);
+        log(`check-ins +${done + n}`);
+      }
+    } finally {
+      // also after a failed load: the table never stays without its indexes (the same as migration 0002's)
+      if (bulk) {
+        log('bulk load: building check-in indexes');
+        await sql`set maintenance_work_mem = '512MB'`.execute(conn);
+        const pk = await sql`select 1 from pg_constraint where conname = 'checkins_pkey'`.execute(conn);
+        if (pk.rows.length === 0) await sql`alter table checkins add primary key (id, checked_in_at)`.execute(conn);
+        await sql`create index if not exists checkins_venue_time_idx on checkins (venue_id, checked_in_at)`.execute(
+          conn,
+        );
+        await sql`create index if not exists checkins_person_time_idx on checkins (person_id, checked_in_at)`.execute(
+          conn,
+        );
+        await sql`create index if not exists checkins_id_idx on checkins (id)`.execute(conn);
+        await sql`reset maintenance_work_mem`.execute(conn);
+      }
+    }
+  });
   await sql`analyze`.execute(db);
   const total = Number((await sql<{ n: number }>`select count(*)::bigint as n from checkins`.execute(db)).rows[0]?.n);
   return { people, venues, checkins: total };
