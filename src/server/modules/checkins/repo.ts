@@ -1,23 +1,9 @@
 /** Queries for check-ins (the writes go through writer.ts). */
-import { type Kysely, type SqlBool, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 
 export function checkinsRepo(db: Kysely<DB>) {
   return {
-    /** A check-in of the same person at the same venue (and zone) within ±`windowMs` of `at`. */
-    findRecent: (personId: string, venueId: string, zoneId: string | null, at: Date, windowMs: number) =>
-      db
-        .selectFrom('checkins')
-        .select(['id'])
-        .where('person_id', '=', personId)
-        .where('checked_in_at', '>=', new Date(at.getTime() - windowMs))
-        .where('checked_in_at', '<=', new Date(at.getTime() + windowMs))
-        .where('venue_id', '=', venueId)
-        .where(zoneId ? sql<SqlBool>`zone_id = ${zoneId}` : sql<SqlBool>`zone_id is null`)
-        .where('checked_out_at', 'is', null)
-        .limit(1)
-        .executeTakeFirst(),
-
     findById: (id: string) =>
       db
         .selectFrom('checkins')

@@ -20,16 +20,24 @@ import { parseVenueQr, rotatingWindow, verifyVenueQrSignature } from '../venues/
 import { type CachedVenue, normalizeShortCode, venuesService } from '../venues/service.ts';
 import { checkinsRepo } from './repo.ts';
 import { type CheckinInput, type CheckinResult, MAX_BATCH } from './schemas.ts';
-import { type CheckinWriter, createCheckinWriter, type WriteResult } from './writer.ts';
+import { type CheckinWriter, createCheckinWriter, type WriteRequest, type WriteResult } from './writer.ts';
 
 const CLOCK_SKEW_MS = 2 * 60_000;
-const DUPLICATE_WINDOW_MS = 5 * 60_000;
 /** an event or trip accepts check-ins this long before its start and after its end */
 const EVENT_MARGIN_MS = 2 * 3600_000;
 const PERSON_QR =
   /TV1\.P\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{1,16})\.([A-Za-z0-9_-]{16,64})$/;
 
 const writers = new WeakMap<AppContext, CheckinWriter>();
+
+type Idempotency = NonNullable<WriteRequest['idempotency']>;
+
+/** Thrown during validation when the request's key already holds an answer: that answer is the response. */
+class StoredAnswer extends Error {
+  constructor(readonly result: WriteResult) {
+    super('stored answer');
+  }
+}
 
 export function checkinsService(ctx: AppContext) {
   const venues = venuesService(ctx);
@@ -40,6 +48,19 @@ export function checkinsService(ctx: AppContext) {
     writers.set(ctx, writer);
   }
   const write = writer;
+
+  /** The answer stored under an idempotency key (422 when the key was used for another request), if any. */
+  async function storedAnswer(idem: Idempotency): Promise<WriteResult | undefined> {
+    const stored = await ctx.db
+      .selectFrom('idempotency_keys')
+      .select(['request_hash', 'response'])
+      .where('scope', '=', idem.scope)
+      .where('key', '=', idem.key)
+      .executeTakeFirst();
+    if (!stored) return undefined;
+    if (stored.request_hash !== idem.hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
+    return { status: 200, body: stored.response as CheckinResult };
+  }
 
   function checkTime(raw: string | undefined, now: Date): Date {
     if (!raw) return now;
@@ -90,6 +111,7 @@ export function checkinsService(ctx: AppContext) {
     actor: Actor,
     input: CheckinInput,
     venueUnit: string,
+    idem: Idempotency | undefined,
   ): Promise<{ personId: string; method: CheckinMethod; created: boolean }> {
     if (input.personQr) {
       const m = PERSON_QR.exec(input.personQr.trim());
@@ -119,6 +141,11 @@ export function checkinsService(ctx: AppContext) {
     }
     if (!input.name)
       throw new AppError('VALIDATION_FAILED', 400, { field: 'name', reason: 'required to register someone new' });
+    // a retry must not register anyone: resolve its key before the only write made outside the writer
+    if (idem) {
+      const stored = await storedAnswer(idem);
+      if (stored) throw new StoredAnswer(stored);
+    }
     // unknown: register them where they were met (the venue's unit); staff can correct the address later
     const id = await ctx.db.transaction().execute(async (trx) => {
       const inserted = await trx
@@ -169,18 +196,31 @@ export function checkinsService(ctx: AppContext) {
           ? `citizen:${actor.personId}`
           : 'system';
     const hash = requestHash('POST /checkins', input);
-    if (idempotencyKey) {
-      const stored = await ctx.db
-        .selectFrom('idempotency_keys')
-        .select(['request_hash', 'response'])
-        .where('scope', '=', scope)
-        .where('key', '=', idempotencyKey)
-        .executeTakeFirst();
-      if (stored) {
-        if (stored.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
-        return { status: 200, body: stored.response as CheckinResult };
+    const idem = idempotencyKey ? { scope, key: idempotencyKey, hash } : undefined;
+    let req: WriteRequest;
+    try {
+      req = await validate(actor, input, idem, bulk, now);
+    } catch (err) {
+      // the writer answers retries of accepted requests; a retry that no longer validates (a rotating QR whose
+      // window has passed, a venue closed since) still gets its stored answer
+      if (err instanceof StoredAnswer) return err.result;
+      if (idem && err instanceof AppError && err.code !== 'IDEMPOTENCY_KEY_REUSED') {
+        const stored = await storedAnswer(idem);
+        if (stored) return stored;
       }
+      throw err;
     }
+    return write.submit(req);
+  }
+
+  /** Checks one check-in (everything but idempotency and double scans, which the writer decides per batch). */
+  async function validate(
+    actor: Actor,
+    input: CheckinInput,
+    idem: Idempotency | undefined,
+    bulk: boolean,
+    now: Date,
+  ): Promise<WriteRequest> {
     const at = checkTime(input.at, now);
 
     let entry: CachedVenue;
@@ -203,7 +243,7 @@ export function checkinsService(ctx: AppContext) {
         throw new AppError('VENUE_NOT_FOUND', 404);
       }
       entry = loaded;
-      const person = await personFromStaffInput(actor, input, loaded.venue.unit_code);
+      const person = await personFromStaffInput(actor, input, loaded.venue.unit_code, idem);
       personId = person.personId;
       method = bulk ? 'bulk' : person.method;
       if (actor.kind === 'staff') {
@@ -233,12 +273,9 @@ export function checkinsService(ctx: AppContext) {
       const fresh = await venues.loadCached(v.id, true);
       if (!fresh?.zoneIds.has(zoneId)) throw new AppError('ZONE_NOT_FOUND', 400);
     }
-    const dup = await repo.findRecent(personId, v.id, zoneId, at, DUPLICATE_WINDOW_MS);
-    if (dup) throw new AppError('CHECKIN_DUPLICATE', 409, { existingId: dup.id });
-
     let impliedOut = new Date(at.getTime() + v.default_stay_minutes * 60_000);
     if (v.ends_at && v.ends_at > at && v.ends_at < impliedOut) impliedOut = v.ends_at;
-    return write.submit({
+    return {
       row: {
         id: randomUUID(),
         venue_id: v.id,
@@ -251,9 +288,9 @@ export function checkinsService(ctx: AppContext) {
         actor_id: actor.kind === 'staff' ? actor.userId : actor.kind === 'citizen' ? actor.personId : actor.name,
         unit_code: v.unit_code,
       },
-      ...(idempotencyKey ? { idempotency: { scope, key: idempotencyKey, hash } } : {}),
+      ...(idem ? { idempotency: idem } : {}),
       ...(auditEntry ? { audit: auditEntry } : {}),
-    });
+    };
   }
 
   return {

@@ -1,0 +1,255 @@
+/**
+ * The writer decides idempotency replays and double scans per batch (set-based look-ups plus the batch's own
+ * items): a replay is never a duplicate, a duplicate points at the check-in it repeats, and nothing is written for
+ * a refused item — whether the earlier check-in is in the same batch or was committed before.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  makeNationalId,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
+import type { StaffActor } from '../../platform/access.ts';
+import type { AppError } from '../../platform/errors.ts';
+import { requestHash } from '../../platform/idempotency.ts';
+import { venuesService } from '../venues/service.ts';
+import { createCheckinWriter, toResult, type WriteRequest, type WriteResult } from './writer.ts';
+
+let env: TestEnv;
+let staff: { token: string; userId: string };
+let venue: { id: string };
+const key = () => `k-${randomUUID()}`;
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  staff = await staffToken(env, 'venue_manager', UNITS.bienHoa);
+  const res = await env.app.inject({
+    method: 'POST',
+    url: '/api/v1/venues',
+    headers: bearer(staff.token),
+    payload: {
+      name: 'Xưởng may Tam Hiệp',
+      category: 'factory',
+      unitCode: UNITS.bienHoaCommune,
+      address: '5 Đồng Khởi',
+    },
+  });
+  expect(res.statusCode).toBe(201);
+  venue = res.json();
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+const storedRows = async (ids: string[]) =>
+  (await env.ctx.db.selectFrom('checkins').select('id').where('id', 'in', ids).execute()).map((r) => r.id).sort();
+
+const auditedCheckins = async (personId: string) =>
+  Number(
+    (
+      await env.ctx.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('action', '=', 'checkins.create')
+        .where('resource_id', '=', personId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+/** What the service would hand the writer for a staff check-in of `personId` (body `input`, key `k`). */
+function request(
+  personId: string,
+  k: string | undefined,
+  input: Record<string, unknown>,
+  at = new Date(),
+): WriteRequest {
+  const actor: StaffActor = {
+    kind: 'staff',
+    userId: staff.userId,
+    username: 'gate',
+    displayName: 'gate',
+    grants: [],
+    sessionId: 'test',
+  };
+  return {
+    row: {
+      id: randomUUID(),
+      venue_id: venue.id,
+      zone_id: null,
+      person_id: personId,
+      checked_in_at: at,
+      implied_out_at: new Date(at.getTime() + 3600_000),
+      method: 'staff_manual',
+      actor_type: 'staff',
+      actor_id: staff.userId,
+      unit_code: UNITS.bienHoaCommune,
+    },
+    ...(k
+      ? { idempotency: { scope: `staff:${staff.userId}`, key: k, hash: requestHash('POST /checkins', input) } }
+      : {}),
+    audit: {
+      actor,
+      action: 'checkins.create',
+      resourceType: 'person',
+      resourceId: personId,
+      unitCode: UNITS.bienHoaCommune,
+      details: { venueId: venue.id, method: 'staff_manual' },
+    },
+  };
+}
+
+const settled = (p: Promise<WriteResult>) =>
+  p.then(
+    (r) => ({ ok: true as const, ...r }),
+    (e: unknown) => ({ ok: false as const, error: e as AppError }),
+  );
+
+describe('check-in writer, one batch', () => {
+  it('answers a replay inside the batch with the first answer, refuses a double scan of it, writes only the first', async () => {
+    const writer = createCheckinWriter(env.ctx.db, env.ctx.audit, env.ctx.jobs);
+    const person = (await citizenToken(env, '0912000201')).personId;
+    const other = (await citizenToken(env, '0912000202')).personId;
+    const k1 = key();
+    const body = { venueId: venue.id, nationalId: '075000000201' };
+    const first = request(person, k1, body);
+    const replay = request(person, k1, body); // a client retry: same key, same body, new row id
+    const reused = request(person, k1, { ...body, name: 'someone else' });
+    const double = request(person, key(), body, new Date(Date.now() + 60_000)); // same person and venue, 1 min later
+    const unrelated = request(other, key(), { venueId: venue.id, nationalId: '075000000202' });
+
+    // the first submit starts a batch on its own; everything submitted in the same tick after it forms the next batch
+    const blocker = settled(writer.submit(request((await citizenToken(env, '0912000203')).personId, key(), {})));
+    const results = await Promise.all([first, replay, reused, double, unrelated].map((r) => settled(writer.submit(r))));
+    expect((await blocker).ok).toBe(true);
+
+    const [r1, r2, r3, r4, r5] = results;
+    expect(r1).toMatchObject({ ok: true, status: 201, body: toResult(first.row) });
+    expect(r2).toMatchObject({ ok: true, status: 200, body: toResult(first.row) });
+    expect(r3).toMatchObject({ ok: false, error: { code: 'IDEMPOTENCY_KEY_REUSED', status: 422 } });
+    expect(r4).toMatchObject({
+      ok: false,
+      error: { code: 'CHECKIN_DUPLICATE', status: 409, details: { existingId: first.row.id } },
+    });
+    expect(r5).toMatchObject({ ok: true, status: 201, body: toResult(unrelated.row) });
+
+    expect(await storedRows([first, replay, reused, double, unrelated].map((r) => r.row.id))).toEqual(
+      [first.row.id, unrelated.row.id].sort(),
+    );
+    expect(await auditedCheckins(person)).toBe(1);
+    const stored = await env.ctx.db
+      .selectFrom('idempotency_keys')
+      .select(['response'])
+      .where('key', '=', k1)
+      .executeTakeFirstOrThrow();
+    expect(stored.response).toEqual(toResult(first.row));
+  });
+
+  it('answers a key stored by an earlier batch from the store, even when the retry would now be a double scan', async () => {
+    const writer = createCheckinWriter(env.ctx.db, env.ctx.audit, env.ctx.jobs);
+    const person = (await citizenToken(env, '0912000211')).personId;
+    const k = key();
+    const body = { venueId: venue.id, nationalId: '075000000211' };
+    const first = request(person, k, body);
+    expect(await writer.submit(first)).toEqual({ status: 201, body: toResult(first.row) });
+    const [again, double] = await Promise.all([
+      settled(writer.submit(request(person, k, body))),
+      settled(writer.submit(request(person, key(), body))),
+    ]);
+    expect(again).toMatchObject({ ok: true, status: 200, body: toResult(first.row) });
+    expect(double).toMatchObject({
+      ok: false,
+      error: { code: 'CHECKIN_DUPLICATE', details: { existingId: first.row.id } },
+    });
+    expect(await auditedCheckins(person)).toBe(1);
+  });
+});
+
+describe('POST /api/v1/checkins: replays and double scans', () => {
+  const post = (payload: Record<string, unknown>, k?: string) =>
+    env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: { ...bearer(staff.token), ...(k ? { 'idempotency-key': k } : {}) },
+      payload,
+    });
+
+  it('refuses a double scan of a committed check-in with its id, while a retry of that check-in still answers 200', async () => {
+    const nationalId = makeNationalId();
+    const body = { venueId: venue.id, nationalId, name: 'Ông Trần Văn Bình' };
+    const k = key();
+    const first = await post(body, k);
+    expect(first.statusCode).toBe(201);
+    const double = await post(body, key());
+    expect(double.statusCode).toBe(409);
+    expect(double.json().error).toMatchObject({ code: 'CHECKIN_DUPLICATE', details: { existingId: first.json().id } });
+    const retry = await post(body, k);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(first.json());
+    expect(await auditedCheckins(first.json().personId)).toBe(1);
+  });
+
+  it('registers no one for a reused key, and gives a retry that no longer validates its stored answer', async () => {
+    const own = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/venues',
+      headers: bearer(staff.token),
+      payload: { name: 'Nhà văn hóa ấp 3', category: 'factory', unitCode: UNITS.bienHoaCommune, address: 'Ấp 3' },
+    });
+    expect(own.statusCode).toBe(201);
+    const venueId = own.json().id as string;
+    const body = { venueId, nationalId: makeNationalId(), name: 'Bà Nguyễn Thị Hoa' };
+    const k = key();
+    const first = await post(body, k);
+    expect(first.statusCode).toBe(201);
+
+    const stranger = makeNationalId();
+    const reused = await post({ venueId, nationalId: stranger, name: 'Người khác' }, k);
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(
+      await env.ctx.db.selectFrom('people').select('id').where('national_id', '=', stranger).executeTakeFirst(),
+    ).toBeUndefined();
+
+    // the venue closes; a late retry of the accepted check-in still gets its answer, a new check-in is refused
+    await env.ctx.db.updateTable('venues').set({ active: false }).where('id', '=', venueId).execute();
+    await venuesService(env.ctx).loadCached(venueId, true);
+    const retry = await post(body, k);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+    const fresh = await post({ ...body, nationalId: makeNationalId() }, key());
+    expect(fresh.statusCode).toBe(400);
+    expect(fresh.json().error.code).toBe('VENUE_NOT_OPEN');
+  });
+
+  it('accepts a person once when a synced list holds them twice within five minutes', async () => {
+    const nationalId = makeNationalId();
+    const at = new Date(Date.now() - 20 * 60_000);
+    const items = [0, 1].map((i) => ({
+      idempotencyKey: key(),
+      venueId: venue.id,
+      nationalId,
+      name: 'Anh Lê Văn Cường',
+      at: new Date(at.getTime() + i * 120_000).toISOString(),
+    }));
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins/batch',
+      headers: bearer(staff.token),
+      payload: { items },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ accepted: 1, rejected: 1 });
+    const ok = body.results.find((r: { status: number }) => r.status === 201);
+    const refused = body.results.find((r: { status: number }) => r.status === 409);
+    expect(refused.error).toMatchObject({ code: 'CHECKIN_DUPLICATE', details: { existingId: ok.checkin.id } });
+    expect(await storedRows([ok.checkin.id])).toEqual([ok.checkin.id]);
+    expect(await auditedCheckins(ok.checkin.personId)).toBe(1);
+  });
+});
