@@ -5,8 +5,11 @@
  *             `{venueId, personQr}` with a fresh Idempotency-Key per request, audited, group-committed (a 2xx is
  *             durable: committed before the answer).
  * ≥ 50 connections. Targets on PostgreSQL: throughput ≥ 25 % of the baseline, p99 < 50 ms.
+ * Also prints the CPU each request cost the server process and the database backends (Linux): on a shared machine
+ * that figure moves much less with other load than requests per second do.
  *   node bin/run-ts.js bench/checkin-ingest.ts [--seconds 10] [--connections 64] [--people 400] [--venues 60]
- * Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set.
+ *     [--db postgres|pglite]
+ * Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set (`--db` picks one).
  */
 import { randomUUID } from 'node:crypto';
 import type autocannon from 'autocannon';
@@ -15,9 +18,11 @@ import {
   argNumber,
   benchStaffToken,
   citizenLogin,
+  cpuMeter,
   freshData,
   type LoadResult,
   load,
+  meteredLoad,
   printTable,
   startServer,
 } from './lib.ts';
@@ -27,7 +32,8 @@ const connections = argNumber('connections', 64);
 const peopleCount = argNumber('people', 400);
 const venueCount = argNumber('venues', 60);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-const kinds: Array<'pglite' | 'postgres'> = pgUrl ? ['postgres', 'pglite'] : ['pglite'];
+const only = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
+const kinds = (pgUrl ? (['postgres', 'pglite'] as const) : (['pglite'] as const)).filter((k) => !only || k === only);
 
 const summary: Array<{ kind: string; ratio: number; rows: LoadResult[]; stored: number }> = [];
 for (const kind of kinds) {
@@ -92,17 +98,19 @@ for (const kind of kinds) {
     await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
     await load('warm-up', { url: server.url, duration: 2, connections, requests: [checkinRequest] });
 
-    const baseline = await load(`[${kind}] baseline GET /healthz`, {
+    const meter = await cpuMeter(server);
+    const baseline = await meteredLoad(meter, `[${kind}] baseline GET /healthz`, {
       url: `${server.url}/healthz`,
       duration: seconds,
       connections,
     });
-    const ingest = await load(`[${kind}] POST /api/v1/checkins (staff scan, durable)`, {
+    const ingest = await meteredLoad(meter, `[${kind}] POST /api/v1/checkins (staff scan, durable)`, {
       url: server.url,
       duration: seconds,
       connections,
       requests: [checkinRequest],
     });
+    await meter.close();
     if (ingest.non2xx > 0 || ingest.errors > 0)
       console.log(`  note: ${ingest.non2xx} non-2xx, ${ingest.errors} errors`);
     const check = await api<{ checkinsToday: number }>(

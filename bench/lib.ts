@@ -2,9 +2,10 @@
  * Benchmark plumbing: the real server runs as a child process (test/server-process.ts); autocannon drives it from
  * this process. Load generator and server share the machine's two cores — and so does the baseline in the same run.
  */
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-
-import { api } from '../test/server-process.ts';
+import pg from 'pg';
+import { api, type RunningServer } from '../test/server-process.ts';
 
 export { api, citizenLogin, freshData, type RunningServer, startServer } from '../test/server-process.ts';
 
@@ -44,6 +45,9 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   total: number;
+  /** CPU milliseconds per request of the server process and of the database backends, when measured */
+  serverCpuMs?: number;
+  dbCpuMs?: number;
 }
 
 /** Runs autocannon (default 10 s, 50 connections) against one request shape. */
@@ -61,18 +65,96 @@ export async function load(label: string, opts: autocannon.Options): Promise<Loa
 }
 
 export function printTable(rows: LoadResult[]): void {
+  const cpu = rows.some((r) => r.serverCpuMs !== undefined);
+  const ms = (v: number | undefined) => (v === undefined ? '' : v.toFixed(3)).padStart(10);
   console.log(
-    `${'scenario'.padEnd(56)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}`,
+    `${'scenario'.padEnd(56)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}` +
+      (cpu ? ` ${'cpu/req ms'.padStart(10)} ${'(server)'.padStart(10)} ${'(db)'.padStart(10)}` : ''),
   );
   for (const r of rows) {
     console.log(
-      `${r.label.padEnd(56)} ${r.requestsPerSec.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.non2xx + r.errors).padStart(8)}`,
+      `${r.label.padEnd(56)} ${r.requestsPerSec.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.non2xx + r.errors).padStart(8)}` +
+        (cpu ? ` ${ms((r.serverCpuMs ?? 0) + (r.dbCpuMs ?? 0))} ${ms(r.serverCpuMs)} ${ms(r.dbCpuMs)}` : ''),
     );
   }
+}
+
+/** Runs `load` under a CPU meter and adds CPU per request to the result. */
+export async function meteredLoad(
+  meter: Awaited<ReturnType<typeof cpuMeter>>,
+  label: string,
+  opts: autocannon.Options,
+): Promise<LoadResult> {
+  const { result, serverCpu, dbCpu } = await meter.measure(() => load(label, opts));
+  const per = (s: number | undefined) =>
+    s === undefined || result.total === 0 ? undefined : (s * 1000) / result.total;
+  const serverCpuMs = per(serverCpu);
+  const dbCpuMs = per(dbCpu);
+  return {
+    ...result,
+    ...(serverCpuMs !== undefined ? { serverCpuMs } : {}),
+    ...(dbCpuMs !== undefined ? { dbCpuMs } : {}),
+  };
 }
 
 export function argNumber(name: string, def: number): number {
   const args = process.argv.slice(2);
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : def;
+}
+
+/** CPU seconds (user + system) a process has used so far; undefined where /proc is not available. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15 (clock ticks)
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time spent by the server process and (on PostgreSQL) the database's backends between `start()` and the
+ * returned `stop()`: on a shared, noisy machine CPU per request is steadier than requests per second.
+ * Linux only (reads /proc; PostgreSQL must run on this machine); figures are undefined elsewhere.
+ */
+export async function cpuMeter(server: RunningServer) {
+  const url = server.data.databaseUrl;
+  const client = url ? new pg.Client({ connectionString: url }) : undefined;
+  await client?.connect();
+  const snapshot = async () => {
+    const pids = client
+      ? (
+          await client.query<{ pid: number }>(
+            'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+          )
+        ).rows.map((r) => r.pid)
+      : [];
+    const db = new Map<number, number>();
+    for (const pid of pids) {
+      const s = processCpuSeconds(pid);
+      if (s !== undefined) db.set(pid, s);
+    }
+    return { server: processCpuSeconds(server.pid), db };
+  };
+  return {
+    async measure<T>(work: () => Promise<T>): Promise<{ result: T; serverCpu?: number; dbCpu?: number }> {
+      const before = await snapshot();
+      const result = await work();
+      const after = await snapshot();
+      let dbCpu = 0;
+      // a backend that started during the work counts from zero; one that ended during it is missed
+      for (const [pid, s] of after.db) dbCpu += s - (before.db.get(pid) ?? 0);
+      return {
+        result,
+        ...(after.server !== undefined && before.server !== undefined
+          ? { serverCpu: after.server - before.server }
+          : {}),
+        ...(client && after.db.size > 0 ? { dbCpu } : {}),
+      };
+    },
+    close: () => client?.end(),
+  };
 }
