@@ -87,6 +87,17 @@ interface Row {
   burstNotifications: number;
 }
 const rows: Row[] = [];
+// results depend on the server's cache: print it with them (the Debian default is 128 MB; a 10M data set is ~4 GB)
+const settings = new pg.Client({ connectionString: pgUrl });
+await settings.connect();
+const serverSettings = (
+  await settings.query<{ name: string; setting: string; unit: string | null }>(
+    "select name, setting, unit from pg_settings where name in ('shared_buffers', 'server_version', 'synchronous_commit')",
+  )
+).rows
+  .map((r) => `${r.name}=${r.name === 'shared_buffers' ? `${(Number(r.setting) * 8) / 1024} MB` : r.setting}`)
+  .join(', ');
+await settings.end();
 
 for (const size of sizes) {
   const people = Math.round(size / 10);
@@ -246,7 +257,7 @@ for (const size of sizes) {
 }
 
 console.log(
-  `\n# tracing (${new Date().toISOString()}; one F0 = ${singles} cases one by one; burst = ${burst} cases, 50 in flight)`,
+  `\n# tracing (${new Date().toISOString()}; one F0 = ${singles} cases one by one; burst = ${burst} cases, 50 in flight; ${serverSettings})`,
 );
 console.log(
   'check-ins      people   venues | raw SQL p50/p95 ms | API p50/p95 ms | mean F1  F2 | 1000 F0 s | contacts stored | SMS enqueued',
