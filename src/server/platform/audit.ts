@@ -70,12 +70,24 @@ function actorFields(actor: Actor | null): { actor_type: string; actor_id: strin
   return { actor_type: 'system', actor_id: actor.name };
 }
 
-/** Appends entries to the chain in one statement (see migration 0006); inside `q`'s transaction when it has one. */
-async function insertChained(q: Kysely<DB> | Transaction<DB>, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const rows = entries.map((e) => {
+/** Audit entries as the column arrays `audit_append_rows(...)` takes (migration 0006), payloads computed. */
+export function auditColumns(entries: AuditEntry[]) {
+  const at = new Date().toISOString();
+  const cols = {
+    ats: [] as string[],
+    actorTypes: [] as string[],
+    actorIds: [] as Array<string | null>,
+    actions: [] as string[],
+    resourceTypes: [] as Array<string | null>,
+    resourceIds: [] as Array<string | null>,
+    unitCodes: [] as Array<string | null>,
+    outcomes: [] as string[],
+    details: [] as string[],
+    payloads: [] as string[],
+  };
+  for (const e of entries) {
     const fields: ChainFields = {
-      at: new Date(),
+      at: new Date(at),
       ...actorFields(e.actor),
       action: e.action,
       resource_type: e.resourceType ?? null,
@@ -84,13 +96,28 @@ async function insertChained(q: Kysely<DB> | Transaction<DB>, entries: AuditEntr
       outcome: e.outcome ?? 'ok',
       details: e.details ?? {},
     };
-    return { ...fields, payload: chainPayload(fields) };
-  });
-  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+    cols.ats.push(at);
+    cols.actorTypes.push(fields.actor_type);
+    cols.actorIds.push(fields.actor_id);
+    cols.actions.push(fields.action);
+    cols.resourceTypes.push(fields.resource_type);
+    cols.resourceIds.push(fields.resource_id);
+    cols.unitCodes.push(fields.unit_code);
+    cols.outcomes.push(fields.outcome);
+    cols.details.push(JSON.stringify(fields.details));
+    cols.payloads.push(chainPayload(fields));
+  }
+  return cols;
+}
+
+/** Appends entries to the chain in one statement (see migration 0006); inside `q`'s transaction when it has one. */
+async function insertChained(q: Kysely<DB> | Transaction<DB>, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const c = auditColumns(entries);
   await sql`select audit_append_rows(
-    ${rows.map((r) => r.at.toISOString())}::timestamptz[], ${col('actor_type')}::text[], ${col('actor_id')}::text[], ${col('action')}::text[],
-    ${col('resource_type')}::text[], ${col('resource_id')}::text[], ${col('unit_code')}::text[], ${col('outcome')}::text[],
-    ${rows.map((r) => JSON.stringify(r.details))}::text[], ${col('payload')}::text[])`.execute(q);
+    ${c.ats}::timestamptz[], ${c.actorTypes}::text[], ${c.actorIds}::text[], ${c.actions}::text[],
+    ${c.resourceTypes}::text[], ${c.resourceIds}::text[], ${c.unitCodes}::text[], ${c.outcomes}::text[],
+    ${c.details}::text[], ${c.payloads}::text[])`.execute(q);
 }
 
 export interface VerifyResult {

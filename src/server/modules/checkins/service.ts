@@ -44,7 +44,7 @@ export function checkinsService(ctx: AppContext) {
   const repo = checkinsRepo(ctx.db);
   let writer = writers.get(ctx);
   if (!writer) {
-    writer = createCheckinWriter(ctx.db, ctx.audit, ctx.jobs);
+    writer = createCheckinWriter(ctx.db);
     writers.set(ctx, writer);
   }
   const write = writer;

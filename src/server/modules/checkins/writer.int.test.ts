@@ -18,7 +18,7 @@ import type { StaffActor } from '../../platform/access.ts';
 import type { AppError } from '../../platform/errors.ts';
 import { requestHash } from '../../platform/idempotency.ts';
 import { venuesService } from '../venues/service.ts';
-import { createCheckinWriter, toResult, type WriteRequest, type WriteResult } from './writer.ts';
+import { createCheckinWriter, insertCheckins, toResult, type WriteRequest, type WriteResult } from './writer.ts';
 
 let env: TestEnv;
 let staff: { token: string; userId: string };
@@ -111,7 +111,7 @@ const settled = (p: Promise<WriteResult>) =>
 
 describe('check-in writer, one batch', () => {
   it('answers a replay inside the batch with the first answer, refuses a double scan of it, writes only the first', async () => {
-    const writer = createCheckinWriter(env.ctx.db, env.ctx.audit, env.ctx.jobs);
+    const writer = createCheckinWriter(env.ctx.db);
     const person = (await citizenToken(env, '0912000201')).personId;
     const other = (await citizenToken(env, '0912000202')).personId;
     const k1 = key();
@@ -150,7 +150,7 @@ describe('check-in writer, one batch', () => {
   });
 
   it('answers a key stored by an earlier batch from the store, even when the retry would now be a double scan', async () => {
-    const writer = createCheckinWriter(env.ctx.db, env.ctx.audit, env.ctx.jobs);
+    const writer = createCheckinWriter(env.ctx.db);
     const person = (await citizenToken(env, '0912000211')).personId;
     const k = key();
     const body = { venueId: venue.id, nationalId: '075000000211' };
@@ -166,6 +166,25 @@ describe('check-in writer, one batch', () => {
       error: { code: 'CHECKIN_DUPLICATE', details: { existingId: first.row.id } },
     });
     expect(await auditedCheckins(person)).toBe(1);
+  });
+});
+
+describe('checkins_write', () => {
+  it('skips, and reports, an item whose key another request stored between the look-up and the write', async () => {
+    const person = (await citizenToken(env, '0912000221')).personId;
+    const k = key();
+    const body = { venueId: venue.id, nationalId: '075000000221' };
+    const earlier = request(person, k, body);
+    expect(await insertCheckins(env.ctx.db, [earlier])).toEqual(new Set());
+    // the same key again (as if a second process had looked it up before the first one committed), plus a new one
+    const late = request(person, k, body);
+    const other = request(person, key(), body, new Date(Date.now() - 3600_000));
+    expect(await insertCheckins(env.ctx.db, [late, other])).toEqual(new Set([0]));
+    expect(await storedRows([earlier.row.id, late.row.id, other.row.id])).toEqual(
+      [earlier.row.id, other.row.id].sort(),
+    );
+    expect(await auditedCheckins(person)).toBe(2);
+    expect((await env.ctx.audit.verify()).ok).toBe(true);
   });
 });
 

@@ -1,24 +1,27 @@
 /**
  * Group commit for check-ins. Requests validated in parallel hand their row to the writer; the writer handles
- * everything that arrived while the previous batch was committing in ONE transaction, and resolves each request
+ * everything that arrived while the previous batch was committing in ONE commit, and resolves each request
  * only after that commit. So an acknowledged (2xx) check-in is durable (PostgreSQL `synchronous_commit=on`: the
  * WAL is flushed before commit returns), and under load one fsync serves hundreds of check-ins.
  *
- * Per batch, set-based (a fixed number of statements whatever the batch size):
- *   1. look up the batch's idempotency keys and, for every item, a recent check-in of the same person at the same
- *      venue and zone (`DUPLICATE_WINDOW_MS`, still open);
- *   2. decide each item in arrival order: key stored already → its stored answer (200) or 422 for another body;
+ * Per batch, two statements whatever the batch size:
+ *   1. one SELECT looks up the batch's idempotency keys and, for every item, a recent check-in of the same person at
+ *      the same venue and zone (`DUPLICATE_WINDOW_MS`, still open);
+ *   2. each item is decided in arrival order: key stored already → its stored answer (200) or 422 for another body;
  *      key used by an earlier item of this batch → that item's answer; duplicate of a stored check-in or of an
  *      earlier item of this batch → 409 CHECKIN_DUPLICATE with `existingId`; otherwise written;
- *   3. insert the written items' idempotency keys, rows, audit rows and (for delayed syncs) a `checkins.late` job.
+ *   3. `checkins_write(...)` (migration 0008) inserts the written items' idempotency keys, rows, audit rows and (for
+ *      delayed syncs) a `checkins.late` job: one statement, so one atomic commit — and one round trip.
+ * The writer is the only one deciding within this process (one batch at a time), so double scans are exact here;
+ * a key inserted by another process between 1 and 3 is caught by the key's primary key (that item then answers
+ * with the other process's stored result).
  * Nothing is written for a refused item. If a batch fails, its items are retried one by one so one bad row cannot
  * fail the others.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { CheckinMethod, DB } from '../../db/types.ts';
-import type { Audit, AuditEntry } from '../../platform/audit.ts';
+import { type AuditEntry, auditColumns } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { Jobs } from '../../platform/jobs.ts';
 import type { CheckinResult } from './schemas.ts';
 
 export interface CheckinRowInput {
@@ -78,52 +81,102 @@ export const LATE_CHECKINS_TOPIC = 'checkins.late';
 const keyOf = (i: { scope: string; key: string }) => `${i.scope}\u0000${i.key}`;
 const placeOf = (r: CheckinRowInput) => `${r.person_id}\u0000${r.venue_id}\u0000${r.zone_id ?? ''}`;
 
-export function createCheckinWriter(db: Kysely<DB>, audit: Audit, jobs: Jobs) {
+/**
+ * Writes check-ins in one statement (`checkins_write`, migration 0008), which commits on its own. Returns the
+ * positions of items NOT written because another request stored their idempotency key first.
+ */
+export async function insertCheckins(db: Kysely<DB>, items: WriteRequest[]): Promise<Set<number>> {
+  const rows = items.map((i) => i.row);
+  const col = <K extends keyof CheckinRowInput>(k: K) => rows.map((r) => r[k]);
+  const idem = items.map((i) => i.idempotency);
+  const audited = items.flatMap((i, n) => (i.audit ? [{ n: n + 1, entry: i.audit }] : []));
+  const a = auditColumns(audited.map((x) => x.entry));
+  // delayed syncs may reveal contacts of cases traced already: tell the tracing side, in the same commit
+  const now = Date.now();
+  const late = new Map<string, { venueId: string; from: number; to: number }>();
+  for (const r of rows) {
+    if (now - r.checked_in_at.getTime() < LATE_MS) continue;
+    const v = late.get(r.venue_id) ?? {
+      venueId: r.venue_id,
+      from: r.checked_in_at.getTime(),
+      to: r.implied_out_at.getTime(),
+    };
+    v.from = Math.min(v.from, r.checked_in_at.getTime());
+    v.to = Math.max(v.to, r.implied_out_at.getTime());
+    late.set(r.venue_id, v);
+  }
+  const job =
+    late.size > 0
+      ? JSON.stringify({
+          items: [...late.values()].map((v) => ({
+            venueId: v.venueId,
+            from: new Date(v.from).toISOString(),
+            to: new Date(v.to).toISOString(),
+          })),
+        })
+      : null;
+  const { rows: result } = await sql<{ lost: number[] }>`
+    select checkins_write(
+      ${idem.map((k) => k?.scope ?? null)}::text[], ${idem.map((k) => k?.key ?? null)}::text[],
+      ${idem.map((k) => k?.hash ?? null)}::text[],
+      ${items.map((i) => (i.idempotency ? JSON.stringify(toResult(i.row)) : null))}::text[],
+      ${col('id')}::uuid[], ${col('venue_id')}::uuid[], ${col('zone_id')}::uuid[], ${col('person_id')}::uuid[],
+      ${rows.map((r) => r.checked_in_at.toISOString())}::timestamptz[],
+      ${rows.map((r) => r.implied_out_at.toISOString())}::timestamptz[],
+      ${col('method')}::text[], ${col('actor_type')}::text[], ${col('actor_id')}::text[], ${col('unit_code')}::text[],
+      ${audited.map((x) => x.n)}::int[], ${a.ats}::timestamptz[], ${a.actorTypes}::text[], ${a.actorIds}::text[],
+      ${a.actions}::text[], ${a.resourceTypes}::text[], ${a.resourceIds}::text[], ${a.unitCodes}::text[],
+      ${a.outcomes}::text[], ${a.details}::text[], ${a.payloads}::text[],
+      ${job ? LATE_CHECKINS_TOPIC : null}::text, ${job}::text) as lost`.execute(db);
+  return new Set((result[0]?.lost ?? []).map((n) => n - 1));
+}
+
+export function createCheckinWriter(db: Kysely<DB>) {
   let queue: Pending[] = [];
   let flushing = false;
 
-  /** Idempotency records of the batch's keys that exist already, by scope+key. */
-  async function storedKeys(trx: Transaction<DB>, items: WriteRequest[]) {
+  /**
+   * One statement: the batch's idempotency keys that are stored already, and for each item a stored, still-open
+   * check-in of the same person at the same venue and zone within the duplicate window.
+   */
+  async function lookUp(items: WriteRequest[]) {
     const keyed = items.flatMap((i) => (i.idempotency ? [i.idempotency] : []));
-    const found = new Map<string, { request_hash: string; response: CheckinResult }>();
-    if (keyed.length === 0) return found;
-    const { rows } = await sql<{ scope: string; key: string; request_hash: string; response: CheckinResult }>`
-      select i.scope, i.key, i.request_hash, i.response
-      from unnest(${keyed.map((k) => k.scope)}::text[], ${keyed.map((k) => k.key)}::text[]) as k(scope, key)
-      join idempotency_keys i on i.scope = k.scope and i.key = k.key`.execute(trx);
-    for (const r of rows) found.set(keyOf(r), r);
-    return found;
-  }
-
-  /** For each item (by index), the id of a stored, still-open check-in it would duplicate. */
-  async function storedDuplicates(trx: Transaction<DB>, items: WriteRequest[]) {
     const rows = items.map((i) => i.row);
-    const { rows: found } = await sql<{ n: number; id: string }>`
-      select d.n::int as n, c.id
-      from unnest(${rows.map((r) => r.person_id)}::text[], ${rows.map((r) => r.venue_id)}::text[],
-                  ${rows.map((r) => r.zone_id)}::text[],
-                  ${rows.map((r) => new Date(r.checked_in_at.getTime() - DUPLICATE_WINDOW_MS).toISOString())}::text[],
-                  ${rows.map((r) => new Date(r.checked_in_at.getTime() + DUPLICATE_WINDOW_MS).toISOString())}::text[])
-        with ordinality as d(person_id, venue_id, zone_id, lo, hi, n)
-      cross join lateral (
-        select c.id from checkins c
-        where c.person_id = d.person_id::uuid
-          and c.checked_in_at >= d.lo::timestamptz and c.checked_in_at <= d.hi::timestamptz
-          and c.venue_id = d.venue_id::uuid
-          and c.zone_id is not distinct from d.zone_id::uuid
-          and c.checked_out_at is null
-        limit 1
-      ) c`.execute(trx);
-    const byIndex = new Map<number, string>();
-    for (const r of found) byIndex.set(r.n - 1, r.id);
-    return byIndex;
+    const window = (r: CheckinRowInput, sign: number) =>
+      new Date(r.checked_in_at.getTime() + sign * DUPLICATE_WINDOW_MS).toISOString();
+    const { rows: found } = await sql<{
+      keys: Array<{ scope: string; key: string; request_hash: string; response: CheckinResult }> | null;
+      duplicates: Array<{ n: number; id: string }> | null;
+    }>`
+      select
+        (select json_agg(json_build_object('scope', i.scope, 'key', i.key, 'request_hash', i.request_hash,
+                                           'response', i.response))
+         from unnest(${keyed.map((k) => k.scope)}::text[], ${keyed.map((k) => k.key)}::text[]) as k(scope, key)
+         join idempotency_keys i on i.scope = k.scope and i.key = k.key) as keys,
+        (select json_agg(json_build_object('n', d.n, 'id', c.id))
+         from unnest(${rows.map((r) => r.person_id)}::text[], ${rows.map((r) => r.venue_id)}::text[],
+                     ${rows.map((r) => r.zone_id)}::text[], ${rows.map((r) => window(r, -1))}::text[],
+                     ${rows.map((r) => window(r, 1))}::text[])
+           with ordinality as d(person_id, venue_id, zone_id, lo, hi, n)
+         cross join lateral (
+           select c.id from checkins c
+           where c.person_id = d.person_id::uuid
+             and c.checked_in_at >= d.lo::timestamptz and c.checked_in_at <= d.hi::timestamptz
+             -- deliberately not an index condition: the person's index is the selective one (a venue may hold
+             -- thousands of check-ins within minutes), whatever the statistics of a fresh day partition say
+             and (c.venue_id, c.zone_id) is not distinct from (d.venue_id::uuid, d.zone_id::uuid)
+             and c.checked_out_at is null
+           limit 1
+         ) c) as duplicates`.execute(db);
+    const stored = new Map<string, { request_hash: string; response: CheckinResult }>();
+    for (const k of found[0]?.keys ?? []) stored.set(keyOf(k), k);
+    const duplicates = new Map<number, string>();
+    for (const d of found[0]?.duplicates ?? []) duplicates.set(d.n - 1, d.id);
+    return { stored, duplicates };
   }
 
-  /** Decides and writes a batch inside `trx`; returns each item's outcome. */
-  async function write(trx: Transaction<DB>, items: WriteRequest[]): Promise<Outcome[]> {
-    const stored = await storedKeys(trx, items);
-    const duplicates = await storedDuplicates(trx, items);
-
+  /** Decides each item of a batch in arrival order, given what is stored already. */
+  function decide(items: WriteRequest[], { stored, duplicates }: Awaited<ReturnType<typeof lookUp>>): Outcome[] {
     const outcomes: Outcome[] = [];
     const keysWritten = new Map<string, number>();
     const placesWritten = new Map<string, Array<{ at: number; id: string }>>();
@@ -164,65 +217,20 @@ export function createCheckinWriter(db: Kysely<DB>, audit: Audit, jobs: Jobs) {
       list.push({ at, id: item.row.id });
       placesWritten.set(place, list);
     }
+    return outcomes;
+  }
 
-    // idempotency keys first: a key another process inserted meanwhile (ON CONFLICT) means its item is not ours
-    const keyed = items.filter((i, n) => outcomes[n]?.kind === 'written' && i.idempotency);
-    if (keyed.length > 0) {
-      const ids = keyed.map((i) => i.idempotency!);
-      const { rows: inserted } = await sql<{ scope: string; key: string }>`
-        insert into idempotency_keys (scope, key, request_hash, status_code, response)
-        select t.scope, t.key, t.hash, 201, t.response::jsonb
-        from unnest(${ids.map((k) => k.scope)}::text[], ${ids.map((k) => k.key)}::text[],
-                    ${ids.map((k) => k.hash)}::text[], ${keyed.map((i) => JSON.stringify(toResult(i.row)))}::text[])
-          as t(scope, key, hash, response)
-        on conflict do nothing
-        returning scope, key`.execute(trx);
-      if (inserted.length < keyed.length) {
-        const won = new Set(inserted.map(keyOf));
-        for (const [n, item] of items.entries()) {
-          if (outcomes[n]?.kind === 'written' && item.idempotency && !won.has(keyOf(item.idempotency)))
-            outcomes[n] = { kind: 'raced' };
-        }
-      }
-    }
-
-    const rows = items.filter((_, n) => outcomes[n]?.kind === 'written').map((i) => i.row);
-    if (rows.length > 0) {
-      const col = <K extends keyof CheckinRowInput>(k: K) => rows.map((r) => r[k]);
-      await sql`
-        insert into checkins
-          (id, venue_id, zone_id, person_id, checked_in_at, implied_out_at, method, actor_type, actor_id, unit_code)
-        select * from unnest(${col('id')}::text[]::uuid[], ${col('venue_id')}::text[]::uuid[],
-          ${col('zone_id')}::text[]::uuid[], ${col('person_id')}::text[]::uuid[],
-          ${rows.map((r) => r.checked_in_at.toISOString())}::text[]::timestamptz[],
-          ${rows.map((r) => r.implied_out_at.toISOString())}::text[]::timestamptz[],
-          ${col('method')}::text[], ${col('actor_type')}::text[], ${col('actor_id')}::text[], ${col('unit_code')}::text[])`.execute(
-        trx,
+  /** Decides and writes a batch; returns each item's outcome once the written ones are committed. */
+  async function write(items: WriteRequest[]): Promise<Outcome[]> {
+    const outcomes = decide(items, await lookUp(items));
+    const toWrite = items.flatMap((item, n) => (outcomes[n]?.kind === 'written' ? [{ item, n }] : []));
+    if (toWrite.length > 0) {
+      const lost = await insertCheckins(
+        db,
+        toWrite.map((w) => w.item),
       );
-    }
-    const audits = items.filter((i, n) => outcomes[n]?.kind === 'written' && i.audit).map((i) => i.audit!);
-    if (audits.length > 0) await audit.appendMany(trx, audits);
-    // delayed syncs may reveal contacts of cases traced already: tell the tracing side, in this transaction
-    const now = Date.now();
-    const late = new Map<string, { venueId: string; from: number; to: number }>();
-    for (const r of rows) {
-      if (now - r.checked_in_at.getTime() < LATE_MS) continue;
-      const v = late.get(r.venue_id) ?? {
-        venueId: r.venue_id,
-        from: r.checked_in_at.getTime(),
-        to: r.implied_out_at.getTime(),
-      };
-      v.from = Math.min(v.from, r.checked_in_at.getTime());
-      v.to = Math.max(v.to, r.implied_out_at.getTime());
-      late.set(r.venue_id, v);
-    }
-    if (late.size > 0) {
-      const items = [...late.values()].map((v) => ({
-        venueId: v.venueId,
-        from: new Date(v.from).toISOString(),
-        to: new Date(v.to).toISOString(),
-      }));
-      await jobs.enqueue(trx, LATE_CHECKINS_TOPIC, { items });
+      // a key another process inserted between our look-up and our write: that item is not ours to answer
+      for (const i of lost) outcomes[(toWrite[i] as { n: number }).n] = { kind: 'raced' };
     }
     return outcomes;
   }
@@ -264,18 +272,13 @@ export function createCheckinWriter(db: Kysely<DB>, audit: Audit, jobs: Jobs) {
       const batch = queue.slice(0, MAX_BATCH);
       queue = queue.slice(batch.length);
       try {
-        const outcomes = await db.transaction().execute((trx) =>
-          write(
-            trx,
-            batch.map((p) => p.req),
-          ),
-        );
+        const outcomes = await write(batch.map((p) => p.req));
         await settle(batch, outcomes);
       } catch {
         // isolate the failure: each item on its own (an item that followed another one now finds its stored key)
         for (const p of batch) {
           try {
-            const outcomes = await db.transaction().execute((trx) => write(trx, [p.req]));
+            const outcomes = await write([p.req]);
             await settle([p], outcomes);
           } catch (err) {
             p.reject(err);
