@@ -192,7 +192,9 @@ for (const size of sizes) {
   await sql`select 1`.execute(database.db);
   await database.close();
 
-  const server = await startServer(data, { NODE_ENV: 'production', TRUYVET_DEMO_PEOPLE: '10' });
+  // HTTP only: sending the messages (the fake SMS adapter writes each to the database) is the workers' job, on
+  // their own machines in a deployment; the target is contacts stored and notifications enqueued
+  const server = await startServer(data, { NODE_ENV: 'production', TRUYVET_DEMO_PEOPLE: '10' }, 'api');
   try {
     const tracerToken = await benchStaffToken(server.url, data.adminPassword, {
       username: 'bench.tracer',

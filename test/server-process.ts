@@ -73,7 +73,12 @@ export async function freshData(kind: 'pglite' | 'postgres', pgBaseUrl?: string)
 }
 
 /** Starts `truyvet start` (migrate, seed the demo if empty, serve) on the given data and waits for /readyz. */
-export async function startServer(data: ServerData, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  data: ServerData,
+  extraEnv: Record<string, string> = {},
+  /** api = no background-job worker in this process (jobs stay queued) */
+  role: 'all' | 'api' = 'all',
+): Promise<RunningServer> {
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -91,7 +96,7 @@ export async function startServer(data: ServerData, extraEnv: Record<string, str
   if (data.databaseUrl) env.DATABASE_URL = data.databaseUrl;
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under a benchmark's load
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/truyvet.js', 'start'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/truyvet.js', 'start', '--role', role], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -118,8 +118,9 @@ program
   .command('start')
   .description('the demo: migrate, seed the demo province if empty, serve')
   .option('--port <n>', 'port to listen on (default PORT or 3000)')
-  .action(async (opts: { port?: string }) => {
-    await serve(config(opts.port ? { port: Number(opts.port) } : {}), 'all', true);
+  .addOption(roleOption)
+  .action(async (opts: { port?: string; role: Role }) => {
+    await serve(config(opts.port ? { port: Number(opts.port) } : {}), opts.role, true);
   });
 
 program
