@@ -42,29 +42,57 @@ export interface CachedVenue {
 }
 
 // one cache per running app (context), shared by every service instance of that app
-const caches = new WeakMap<AppContext, Map<string, CachedVenue>>();
+const caches = new WeakMap<
+  AppContext,
+  { entries: Map<string, CachedVenue>; loading: Map<string, Promise<CachedVenue | undefined>> }
+>();
 
 export function venuesService(ctx: AppContext) {
   const repo = venuesRepo(ctx.db);
   const units = adminUnitsRepo(ctx.db);
   let cache = caches.get(ctx);
   if (!cache) {
-    cache = new Map();
+    cache = { entries: new Map(), loading: new Map() };
     caches.set(ctx, cache);
   }
-  const venueCache = cache;
+  const { entries: venueCache, loading } = cache;
 
-  /** The venue with its managers and zones, cached briefly for the check-in hot path. */
-  async function loadCached(id: string, fresh = false): Promise<CachedVenue | undefined> {
+  /**
+   * The venue with its managers and zones, cached briefly for the check-in hot path. Concurrent misses of the same
+   * venue share one load: a busy venue whose entry expires (or is first used) under load would otherwise send every
+   * check-in in flight to the database at once. `fresh` callers always start a new load.
+   */
+  function loadCached(id: string, fresh = false): Promise<CachedVenue | undefined> {
     const hit = venueCache.get(id);
-    if (!fresh && hit && Date.now() - hit.loadedAt < CACHE_MS) return hit;
-    const venue = await repo.findById(id);
-    if (!venue) return undefined;
-    const [managerIds, zones] = await Promise.all([repo.managerIds(id), repo.zones(id)]);
-    const entry = { venue, managerIds, zoneIds: new Set(zones.map((z) => z.id)), loadedAt: Date.now() };
-    if (venueCache.size > 100_000) venueCache.clear();
-    venueCache.set(id, entry);
-    return entry;
+    if (!fresh && hit && Date.now() - hit.loadedAt < CACHE_MS) return Promise.resolve(hit);
+    const pending = fresh ? undefined : loading.get(id);
+    if (pending) return pending;
+    // assigned before the async body below reads it (it reads it only after its first await)
+    let load!: Promise<CachedVenue | undefined>;
+    load = (async () => {
+      try {
+        const venue = await repo.findById(id);
+        if (!venue) return undefined;
+        const [managerIds, zones] = await Promise.all([repo.managerIds(id), repo.zones(id)]);
+        const entry = { venue, managerIds, zoneIds: new Set(zones.map((z) => z.id)), loadedAt: Date.now() };
+        // a load overtaken by a newer one or by a change to the venue (forget) must not overwrite the cache
+        if (loading.get(id) === load) {
+          if (venueCache.size > 100_000) venueCache.clear();
+          venueCache.set(id, entry);
+        }
+        return entry;
+      } finally {
+        if (loading.get(id) === load) loading.delete(id);
+      }
+    })();
+    loading.set(id, load);
+    return load;
+  }
+
+  /** Drops a changed venue from the cache, including a load that may have read it before the change. */
+  function forget(id: string) {
+    venueCache.delete(id);
+    loading.delete(id);
   }
 
   /** Loads a venue the actor may act on; anything else is "not found". */
@@ -258,7 +286,7 @@ export function venuesService(ctx: AppContext) {
     async addZone(actor: Actor, id: string, name: string) {
       await loadAuthorized(actor, id, 'venues.manage');
       const [zone] = await repo.addZones(ctx.db, id, [name.trim()]);
-      venueCache.delete(id);
+      forget(id);
       if (!zone) {
         const existing = (await repo.zones(id)).find((z) => z.name === name.trim());
         if (existing) return existing;
@@ -277,7 +305,7 @@ export function venuesService(ctx: AppContext) {
           await ctx.audit.append(trx, { actor, action: 'venues.rotateQr', resourceType: 'venue', resourceId: id });
         return r;
       });
-      venueCache.delete(id);
+      forget(id);
       return {
         qr: await makeStaticQr(ctx.keys, id, row.qr_version, ctx.config.publicUrl),
         previousValidUntil: graceUntil.toISOString(),
