@@ -11,6 +11,7 @@ import * as m0005 from './migrations/0005_totp_last_step.ts';
 import * as m0006 from './migrations/0006_audit_append_arrays.ts';
 import * as m0007 from './migrations/0007_tracing_write_path.ts';
 import * as m0008 from './migrations/0008_checkins_write.ts';
+import * as m0009 from './migrations/0009_checkins_ingest.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0006_audit_append_arrays': m0006,
   '0007_tracing_write_path': m0007,
   '0008_checkins_write': m0008,
+  '0009_checkins_ingest': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

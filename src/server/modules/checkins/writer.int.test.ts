@@ -9,6 +9,7 @@ import {
   bearer,
   citizenToken,
   createTestEnv,
+  DB_KIND,
   makeNationalId,
   staffToken,
   type TestEnv,
@@ -18,7 +19,14 @@ import type { StaffActor } from '../../platform/access.ts';
 import type { AppError } from '../../platform/errors.ts';
 import { requestHash } from '../../platform/idempotency.ts';
 import { venuesService } from '../venues/service.ts';
-import { createCheckinWriter, insertCheckins, toResult, type WriteRequest, type WriteResult } from './writer.ts';
+import {
+  createCheckinWriter,
+  ingestCheckins,
+  LATE_CHECKINS_TOPIC,
+  toResult,
+  type WriteRequest,
+  type WriteResult,
+} from './writer.ts';
 
 let env: TestEnv;
 let staff: { token: string; userId: string };
@@ -123,6 +131,7 @@ describe('check-in writer, one batch', () => {
     const unrelated = request(other, key(), { venueId: venue.id, nationalId: '075000000202' });
 
     // the first submit starts a batch on its own; everything submitted in the same tick after it forms the next batch
+    // (the retry, the reused key and the double scan of `first` wait for the batch after, as they depend on it)
     const blocker = settled(writer.submit(request((await citizenToken(env, '0912000203')).personId, key(), {})));
     const results = await Promise.all([first, replay, reused, double, unrelated].map((r) => settled(writer.submit(r))));
     expect((await blocker).ok).toBe(true);
@@ -169,23 +178,66 @@ describe('check-in writer, one batch', () => {
   });
 });
 
-describe('checkins_write', () => {
-  it('skips, and reports, an item whose key another request stored between the look-up and the write', async () => {
+describe('checkins_ingest', () => {
+  it('decides each check-in against what is stored and writes only the new ones, with late ones in one job', async () => {
     const person = (await citizenToken(env, '0912000221')).personId;
     const k = key();
     const body = { venueId: venue.id, nationalId: '075000000221' };
-    const earlier = request(person, k, body);
-    expect(await insertCheckins(env.ctx.db, [earlier])).toEqual(new Set());
-    // the same key again (as if a second process had looked it up before the first one committed), plus a new one
-    const late = request(person, k, body);
-    const other = request(person, key(), body, new Date(Date.now() - 3600_000));
-    expect(await insertCheckins(env.ctx.db, [late, other])).toEqual(new Set([0]));
-    expect(await storedRows([earlier.row.id, late.row.id, other.row.id])).toEqual(
-      [earlier.row.id, other.row.id].sort(),
-    );
+    const earlier = request(person, k, body, new Date(Date.now() - 3600_000));
+    expect(await ingestCheckins(env.ctx.db, [earlier])).toEqual([{ kind: 'written' }]);
+    const retry = request(person, k, body, new Date(Date.now() - 3600_000));
+    const reused = request(person, k, { ...body, other: true });
+    const double = request(person, key(), body, new Date(Date.now() - 3600_000 + 60_000));
+    const fresh = request(person, key(), body);
+    const outcomes = await ingestCheckins(env.ctx.db, [retry, reused, double, fresh]);
+    expect(outcomes).toMatchObject([
+      { kind: 'stored', body: toResult(earlier.row) },
+      { kind: 'refused', error: { code: 'IDEMPOTENCY_KEY_REUSED' } },
+      { kind: 'refused', error: { code: 'CHECKIN_DUPLICATE', details: { existingId: earlier.row.id } } },
+      { kind: 'written' },
+    ]);
+    const ids = [earlier, retry, reused, double, fresh].map((r) => r.row.id);
+    expect(await storedRows(ids)).toEqual([earlier.row.id, fresh.row.id].sort());
     expect(await auditedCheckins(person)).toBe(2);
     expect((await env.ctx.audit.verify()).ok).toBe(true);
+    const late = await env.ctx.db
+      .selectFrom('jobs')
+      .select('payload')
+      .where('topic', '=', LATE_CHECKINS_TOPIC)
+      .execute();
+    const mine = late.flatMap(
+      (j) => (j.payload as { items: Array<{ venueId: string; from: string; to: string }> }).items,
+    );
+    expect(mine).toContainEqual({
+      venueId: venue.id,
+      from: earlier.row.checked_in_at.toISOString(),
+      to: earlier.row.implied_out_at.toISOString(),
+    });
   });
+
+  it.skipIf(DB_KIND === 'pglite')(
+    'writes nothing for a check-in whose key another process stores while the statement runs, and says so',
+    async () => {
+      const person = (await citizenToken(env, '0912000222')).personId;
+      const k = key();
+      const body = { venueId: venue.id, nationalId: '075000000222' };
+      const mine = request(person, k, body);
+      const other = request(person, key(), body, new Date(Date.now() - 3600_000));
+      let ingest: Promise<unknown> | undefined;
+      // another process holds the same key, uncommitted: our look-up does not see it, our insert waits for it
+      await env.ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('idempotency_keys')
+          .values({ scope: mine.idempotency!.scope, key: k, request_hash: 'other', status_code: 201, response: '{}' })
+          .execute();
+        ingest = ingestCheckins(env.ctx.db, [mine, other]);
+        await new Promise((r) => setTimeout(r, 300));
+      });
+      expect(await ingest).toEqual([{ kind: 'raced' }, { kind: 'written' }]);
+      expect(await storedRows([mine.row.id, other.row.id])).toEqual([other.row.id]);
+      expect(await auditedCheckins(person)).toBe(1);
+    },
+  );
 });
 
 describe('POST /api/v1/checkins: replays and double scans', () => {
