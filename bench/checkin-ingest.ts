@@ -95,8 +95,9 @@ for (const kind of kinds) {
         body: nextBody(),
       }),
     };
+    // each measured run right after its own warm-up: 10 s of the other scenario would leave this one cold (idle pool
+    // connections close after 10 s, cached venues and sessions expire)
     await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
-    await load('warm-up', { url: server.url, duration: 2, connections, requests: [checkinRequest] });
 
     const meter = await cpuMeter(server);
     const baseline = await meteredLoad(meter, `[${kind}] baseline GET /healthz`, {
@@ -104,6 +105,7 @@ for (const kind of kinds) {
       duration: seconds,
       connections,
     });
+    await load('warm-up', { url: server.url, duration: 2, connections, requests: [checkinRequest] });
     const ingest = await meteredLoad(meter, `[${kind}] POST /api/v1/checkins (staff scan, durable)`, {
       url: server.url,
       duration: seconds,
