@@ -58,6 +58,16 @@ async function freshPostgres(baseUrl: string): Promise<{ url: string; drop: () =
     drop: async () => {
       const c = new pg.Client({ connectionString: baseUrl });
       await c.connect();
+      // the app's pool has ended, but its connections close asynchronously: terminating one still open (WITH FORCE)
+      // would surface in this process as an unhandled "terminating connection" error, so wait for them (up to 5 s)
+      for (let i = 0; i < 50; i++) {
+        const open = await c.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        if ((open.rows[0]?.n ?? 0) === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },
