@@ -12,6 +12,7 @@ import * as m0006 from './migrations/0006_audit_append_arrays.ts';
 import * as m0007 from './migrations/0007_tracing_write_path.ts';
 import * as m0008 from './migrations/0008_checkins_write.ts';
 import * as m0009 from './migrations/0009_checkins_ingest.ts';
+import * as m0010 from './migrations/0010_checkins_covering_indexes.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007_tracing_write_path': m0007,
   '0008_checkins_write': m0008,
   '0009_checkins_ingest': m0009,
+  '0010_checkins_covering_indexes': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,8 +4,9 @@
  * Each person has five favourite venues (near-by places they return to), so co-presence — and tracing work — is
  * realistic: about (check-ins per venue per day) overlaps per stay. People live in Đồng Nai's communes.
  */
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../context.ts';
+import type { DB } from '../db/types.ts';
 
 export interface ScaleOptions {
   people: number;
@@ -89,10 +90,23 @@ export async function seedScale(
   // hours of random index inserts); one pinned connection, so the session's maintenance_work_mem applies
   const bulk = o.checkins >= BULK_THRESHOLD;
   await db.connection().execute(async (conn) => {
+    // an earlier load that was killed before it rebuilt its indexes: rebuild them first
+    await rebuildDroppedIndexes(conn);
     if (bulk) {
       log('bulk load: dropping check-in indexes until the load is done');
+      // their definitions are read from the catalog (whatever the migrations made them) and kept in a table, so
+      // they are rebuilt as they were even when this process dies before the end of the load
+      await sql`create table if not exists scale_dropped_indexes (name text primary key, def text not null)`.execute(
+        conn,
+      );
+      await sql`
+        insert into scale_dropped_indexes (name, def)
+        select indexname, indexdef from pg_indexes
+        where schemaname = current_schema() and tablename = 'checkins' and indexname <> 'checkins_pkey'
+        on conflict do nothing`.execute(conn);
       await sql`alter table checkins drop constraint if exists checkins_pkey`.execute(conn);
-      await sql`drop index if exists checkins_venue_time_idx, checkins_person_time_idx, checkins_id_idx`.execute(conn);
+      for (const r of (await sql<{ name: string }>`select name from scale_dropped_indexes`.execute(conn)).rows)
+        await sql`drop index if exists ${sql.id(r.name)}`.execute(conn);
     }
     try {
       for (let done = 0; done < o.checkins; done += CHUNK) {
@@ -108,24 +122,37 @@ export async function seedScale(
         log(`check-ins +${done + n}`);
       }
     } finally {
-      // also after a failed load: the table never stays without its indexes (the same as migration 0002's)
+      // also after a failed load: the table never stays without its indexes
       if (bulk) {
         log('bulk load: building check-in indexes');
-        await sql`set maintenance_work_mem = '512MB'`.execute(conn);
-        const pk = await sql`select 1 from pg_constraint where conname = 'checkins_pkey'`.execute(conn);
-        if (pk.rows.length === 0) await sql`alter table checkins add primary key (id, checked_in_at)`.execute(conn);
-        await sql`create index if not exists checkins_venue_time_idx on checkins (venue_id, checked_in_at)`.execute(
-          conn,
-        );
-        await sql`create index if not exists checkins_person_time_idx on checkins (person_id, checked_in_at)`.execute(
-          conn,
-        );
-        await sql`create index if not exists checkins_id_idx on checkins (id)`.execute(conn);
-        await sql`reset maintenance_work_mem`.execute(conn);
+        await rebuildDroppedIndexes(conn);
       }
     }
   });
+  // loaded check-ins are all-visible once vacuumed: index-only scans and set hint bits from the first query on, as
+  // after autovacuum in a running system
+  await sql`vacuum checkins`.execute(db);
   await sql`analyze`.execute(db);
   const total = Number((await sql<{ n: number }>`select count(*)::bigint as n from checkins`.execute(db)).rows[0]?.n);
   return { people, venues, checkins: total };
+}
+
+/** Rebuilds the check-in indexes (and primary key) a bulk load dropped, from the definitions it kept. */
+async function rebuildDroppedIndexes(conn: Kysely<DB>): Promise<void> {
+  const exists = await sql<{ t: string | null }>`select to_regclass('scale_dropped_indexes')::text as t`.execute(conn);
+  const kept = exists.rows[0]?.t
+    ? await sql<{ name: string; def: string }>`select name, def from scale_dropped_indexes order by name`.execute(conn)
+    : { rows: [] };
+  const pk = await sql`select 1 from pg_constraint where conname = 'checkins_pkey'`.execute(conn);
+  if (kept.rows.length === 0 && pk.rows.length > 0) return;
+  await sql`set maintenance_work_mem = '512MB'`.execute(conn);
+  if (pk.rows.length === 0) await sql`alter table checkins add primary key (id, checked_in_at)`.execute(conn);
+  for (const r of kept.rows) {
+    // the parent's definition reads "ON ONLY checkins"; built without ONLY it cascades to every partition
+    await sql
+      .raw(r.def.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ').replace(' ON ONLY ', ' ON '))
+      .execute(conn);
+    await sql`delete from scale_dropped_indexes where name = ${r.name}`.execute(conn);
+  }
+  await sql`reset maintenance_work_mem`.execute(conn);
 }
