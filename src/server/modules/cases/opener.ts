@@ -51,9 +51,18 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-export function createCaseOpener(db: Kysely<DB>, audit: Audit, notifier: Notifier) {
+export function createCaseOpener(
+  db: Kysely<DB>,
+  audit: Audit,
+  notifier: Notifier,
+  options: { concurrency?: number } = {},
+) {
+  // batches in flight at once: while one waits on the database (finder, inserts), the next is already being read and
+  // decided, so both database cores work during a burst. Two batches never need the same rows in opposite order:
+  // people are locked in id order, province counters in code order and the audit chain last.
+  const concurrency = options.concurrency ?? 2;
   let queue: Pending[] = [];
-  let flushing = false;
+  let loops = 0;
 
   async function open(trx: Transaction<DB>, items: NewCase[]): Promise<Outcome[]> {
     const personIds = [...new Set(items.map((i) => i.person.id))].sort();
@@ -253,15 +262,15 @@ export function createCaseOpener(db: Kysely<DB>, audit: Audit, notifier: Notifie
         }
       }
     }
-    flushing = false;
+    loops--;
   }
 
   return {
     submit(item: NewCase): Promise<OpenedCase> {
       return new Promise((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        if (!flushing) {
-          flushing = true;
+        if (loops < concurrency) {
+          loops++;
           void flushLoop();
         }
       });
