@@ -160,7 +160,7 @@ for (const size of sizes) {
     await hashPassword(BENCH_STAFF_PASSWORD),
   ]);
   // previous runs' cases would block new ones for the same people and inflate the counts
-  await client.query('truncate contacts, quarantine_orders, exposure_notices, case_counters, cases');
+  await client.query('truncate contacts, quarantine_orders, case_counters, cases');
   await client.query("delete from jobs where topic in ('notify.send', 'checkins.late')");
   const sample = (
     await client.query<{ id: string }>(`select id from scale_people order by random() limit ${singles * 2 + burst}`)

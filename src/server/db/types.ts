@@ -291,16 +291,17 @@ export interface QuarantineOrdersTable {
   created_at: Timestamp;
 }
 
+/** A view over `contacts`: per (person, case), the strongest evidence (migration 0011). */
 export interface ExposureNoticesTable {
-  id: Generated<string>;
+  id: string;
   person_id: string;
   case_id: string;
   degree: number;
   venue_id: string | null;
   exposure_start: Date | null;
   exposure_end: Date | null;
-  kind: 'venue' | 'household' | 'manual' | 'ble' | 'advisory' | 'venue_alert';
-  created_at: Timestamp;
+  kind: 'venue' | 'household' | 'manual' | 'ble' | 'advisory';
+  created_at: Date;
 }
 
 export interface DB {

@@ -372,6 +372,75 @@ describe('cases and automatic tracing', () => {
     expect(forbidden.statusCode).toBe(403);
   });
 
+  it('an interview contact is notified and ordered into quarantine like any new F1, once', async () => {
+    const f0 = await resident('0912000370');
+    const named = await resident('0912000371');
+    const opened = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      headers: bearer(tracer),
+      payload: { person: { personId: f0.personId }, confirmedAt: new Date().toISOString() },
+    });
+    expect(opened.statusCode).toBe(201);
+    const id = opened.json().id as string;
+    const lastContactAt = new Date(Date.now() - 86_400_000).toISOString();
+    const add = () =>
+      env.app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${id}/contacts`,
+        headers: bearer(tracer),
+        payload: { person: { personId: named.personId }, note: 'ăn trưa cùng bàn', lastContactAt },
+      });
+    const added = await add();
+    expect(added.statusCode).toBe(201);
+    expect(added.json().contactId).toEqual(expect.any(String));
+    const listed = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/cases/${id}/contacts`,
+      headers: bearer(tracer),
+    });
+    expect(listed.json()).toEqual([
+      expect.objectContaining({
+        personId: named.personId,
+        degree: 1,
+        via: expect.objectContaining({ type: 'manual' }),
+      }),
+    ]);
+    expect(listed.json()[0].followUp).toBe('notified');
+
+    await env.ctx.jobs.drain();
+    const texts = async () =>
+      (
+        await env.ctx.db
+          .selectFrom('notify_fake_messages')
+          .select('text')
+          .where('recipient', '=', '+84912000371')
+          .where('text', 'like', '%F1%')
+          .execute()
+      ).map((m) => m.text);
+    expect(await texts()).toHaveLength(1);
+    const exposures = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/me/exposures',
+      headers: bearer(named.token),
+    });
+    expect(exposures.json()).toEqual([expect.objectContaining({ kind: 'manual', degree: 1, venueId: null })]);
+    expect(JSON.stringify(exposures.json())).not.toContain(f0.personId);
+    const quarantine = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/me/quarantine',
+      headers: bearer(named.token),
+    });
+    expect(quarantine.json()).toEqual([expect.objectContaining({ kind: 'home', status: 'active' })]);
+
+    // the same interview entered twice: nothing new stored, nobody told twice
+    const again = await add();
+    expect(again.statusCode).toBe(201);
+    expect(again.json().contactId).toBeNull();
+    await env.ctx.jobs.drain();
+    expect(await texts()).toHaveLength(1);
+  });
+
   it('alerts everyone present at a venue in a window, with a preview count first', async () => {
     await newMarket('Chợ Long Bình');
     const now = Date.now();

@@ -458,23 +458,50 @@ export function casesService(ctx: AppContext) {
         const person = await resolvePerson(trx, input.person);
         if (person.id === c.person_id) throw new AppError('VALIDATION_FAILED', 400, { reason: 'the case itself' });
         const at = input.lastContactAt ? new Date(input.lastContactAt) : null;
-        const inserted = await trx
-          .insertInto('contacts')
-          .values({
-            case_id: id,
-            person_id: person.id,
-            degree: 1,
-            via_type: 'manual',
-            overlap_start: at,
-            overlap_end: at,
-            note: input.note ?? null,
-            rule_version: c.rule_version,
-            unit_code: person.unit_code,
-            assigned_tracer_id: actor.kind === 'staff' ? actor.userId : null,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .returning('id')
-          .executeTakeFirst();
+        const stored = await trx
+          .selectFrom('contacts')
+          .select(['id', 'person_id', 'via_type', 'overlap_start'])
+          .where('case_id', '=', id)
+          .execute();
+        const same = (r: (typeof stored)[number]) =>
+          r.person_id === person.id &&
+          r.via_type === 'manual' &&
+          (r.overlap_start?.getTime() ?? null) === (at?.getTime() ?? null);
+        const existed = stored.some(same);
+        const rule = await ruleOf(trx, c.rule_version);
+        // stored like any evidence: a person new to the case gets the F1 message and quarantine order
+        await storeContacts(
+          trx,
+          ctx.notifier,
+          [
+            {
+              case_id: id,
+              person_id: person.id,
+              degree: 1,
+              via_type: 'manual',
+              venue_id: null,
+              zone_id: null,
+              overlap_start: at,
+              overlap_end: at,
+              overlap_minutes: null,
+              through_person_id: null,
+              note: input.note ?? null,
+              assigned_tracer_id: actor.kind === 'staff' ? actor.userId : null,
+            },
+          ],
+          new Set(stored.map((r) => `${id}|${r.person_id}`)),
+          () => rule,
+        );
+        const inserted = existed
+          ? undefined
+          : await trx
+              .selectFrom('contacts')
+              .select('id')
+              .where('case_id', '=', id)
+              .where('person_id', '=', person.id)
+              .where('via_type', '=', 'manual')
+              .where(at ? sql<boolean>`overlap_start = ${at}` : sql<boolean>`overlap_start is null`)
+              .executeTakeFirst();
         await ctx.audit.append(trx, {
           actor,
           action: 'cases.addContact',

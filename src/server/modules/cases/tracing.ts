@@ -8,7 +8,8 @@
  *             already stored;
  *   degree 2: the same for each F1, from their first exposure until now (they are not isolated yet), minus the F0
  *             and the case's F1s;
- *   people found for the first time in that case get an exposure notice and a message (F1: quarantine order too).
+ *   people found for the first time in that case get a message (F1: a quarantine order too); what they see in the app
+ *   (the `exposure_notices` view) is read from their evidence.
  * Tracing is idempotent: evidence rows are unique, so a re-run stores only what is new and notifies only new people.
  */
 import { sql, type Transaction } from 'kysely';
@@ -58,6 +59,9 @@ export interface Evidence {
   overlap_end: Date | null;
   overlap_minutes: number | null;
   through_person_id: string | null;
+  /** interview contacts: the tracer's note and who follows the contact up */
+  note?: string | null;
+  assigned_tracer_id?: string | null;
 }
 
 /** The exposure window: N days before onset (or sample date, or confirmation) until isolation (or confirmation). */
@@ -267,8 +271,8 @@ export async function traceCases(
 }
 
 /**
- * Stores contact evidence (duplicates of stored evidence are skipped) and gives people new to a case their exposure
- * notice, quarantine order (F1) and message. `before` holds `caseId|personId` of everyone the cases had already.
+ * Stores contact evidence (duplicates of stored evidence are skipped) and gives people new to a case their
+ * quarantine order (F1) and message. `before` holds `caseId|personId` of everyone the cases had already.
  * Returns, per new (case, person), the evidence they were told about.
  */
 export async function storeContacts(
@@ -307,7 +311,8 @@ export async function storeContacts(
   const col = <T>(f: (e: Evidence) => T) => found.map(f);
   await sql`
       insert into contacts (case_id, person_id, degree, via_type, venue_id, zone_id, overlap_start, overlap_end,
-                            overlap_minutes, through_person_id, rule_version, unit_code, follow_up)
+                            overlap_minutes, through_person_id, rule_version, unit_code, follow_up, note,
+                            assigned_tracer_id)
       select * from unnest(
         ${col((e) => e.case_id)}::uuid[], ${col((e) => e.person_id)}::uuid[], ${col((e) => e.degree)}::smallint[],
         ${col((e) => e.via_type)}::text[], ${col((e) => e.venue_id)}::uuid[], ${col((e) => e.zone_id)}::uuid[],
@@ -316,7 +321,8 @@ export async function storeContacts(
         ${col((e) => e.overlap_minutes)}::integer[], ${col((e) => e.through_person_id)}::uuid[],
         ${col((e) => ruleOf(e.case_id).version)}::integer[],
         ${col((e) => people.get(e.person_id)?.unit_code ?? null)}::text[],
-        ${col((e) => (!before.has(`${e.case_id}|${e.person_id}`) && reachable(e.person_id) ? 'notified' : 'identified'))}::text[]
+        ${col((e) => (!before.has(`${e.case_id}|${e.person_id}`) && reachable(e.person_id) ? 'notified' : 'identified'))}::text[],
+        ${col((e) => e.note ?? null)}::text[], ${col((e) => e.assigned_tracer_id ?? null)}::uuid[]
       )
       on conflict do nothing`.execute(trx);
   const list = [...fresh.values()];
@@ -324,7 +330,7 @@ export async function storeContacts(
   return list;
 }
 
-/** Exposure notices, quarantine orders (F1) and messages (through the outbox) for people new to a case. */
+/** Quarantine orders (F1) and messages (through the outbox) for people new to a case. */
 async function notifyNew(
   trx: Transaction<DB>,
   notifier: Notifier,
@@ -380,16 +386,6 @@ async function notifyNew(
     }
   }
   await notifier.enqueueMany(trx, messages);
-  const col = <T>(f: (e: Evidence) => T) => fresh.map(f);
-  await sql`
-    insert into exposure_notices (person_id, case_id, degree, venue_id, exposure_start, exposure_end, kind)
-    select * from unnest(
-      ${col((f) => f.person_id)}::uuid[], ${col((f) => f.case_id)}::uuid[], ${col((f) => f.degree)}::smallint[],
-      ${col((f) => f.venue_id)}::uuid[], ${col((f) => f.overlap_start?.toISOString() ?? null)}::timestamptz[],
-      ${col((f) => f.overlap_end?.toISOString() ?? null)}::timestamptz[],
-      ${col((f) => (f.degree === 2 ? 'advisory' : f.via_type))}::text[]
-    )
-    on conflict do nothing`.execute(trx);
   if (orders.length > 0) {
     await sql`
       insert into quarantine_orders (person_id, case_id, kind, starts_on, ends_on, unit_code)
