@@ -14,6 +14,7 @@ import * as m0008 from './migrations/0008_checkins_write.ts';
 import * as m0009 from './migrations/0009_checkins_ingest.ts';
 import * as m0010 from './migrations/0010_checkins_covering_indexes.ts';
 import * as m0011 from './migrations/0011_exposure_notices_view.ts';
+import * as m0012 from './migrations/0012_checkins_ingest_probes.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0009_checkins_ingest': m0009,
   '0010_checkins_covering_indexes': m0010,
   '0011_exposure_notices_view': m0011,
+  '0012_checkins_ingest_probes': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
