@@ -309,7 +309,7 @@ describe('cases and automatic tracing', () => {
     }
     const stored = await env.ctx.db
       .selectFrom('cases')
-      .select('person_id')
+      .select(['person_id', 'traced_at'])
       .where(
         'person_id',
         'in',
@@ -317,6 +317,7 @@ describe('cases and automatic tracing', () => {
       )
       .execute();
     expect(stored).toHaveLength(5);
+    for (const c of stored) expect(c.traced_at).toBeInstanceOf(Date);
   });
 
   it('refuses an unknown person, onset after confirmation, a second open case, and staff out of scope', async () => {

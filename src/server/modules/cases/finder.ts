@@ -36,6 +36,9 @@ export interface VenueEvidence {
 
 type Q = Kysely<DB> | Transaction<DB>;
 
+/** Transactions that have `plan_cache_mode` set already (SET LOCAL lasts until their end): one round trip less. */
+const genericPlans = new WeakSet<object>();
+
 export async function findVenueContacts(
   db: Q,
   indexes: IndexWindow[],
@@ -45,7 +48,10 @@ export async function findVenueContacts(
   // one generic plan per connection: planning the query over every day partition costs more than running it, and
   // the generic plan still prunes partitions at run time, per index stay
   if (!db.isTransaction) return db.transaction().execute((trx) => findVenueContacts(trx, indexes, minOverlapMinutes));
-  await sql`set local plan_cache_mode = force_generic_plan`.execute(db);
+  if (!genericPlans.has(db)) {
+    await sql`set local plan_cache_mode = force_generic_plan`.execute(db);
+    genericPlans.add(db);
+  }
   const ids = indexes.map((i) => i.personId);
   const froms = indexes.map((i) => i.from.toISOString());
   const tos = indexes.map((i) => i.to.toISOString());

@@ -131,7 +131,14 @@ export function createCaseOpener(
     if (toCreate.length > 0) {
       const rule = await trx
         .selectFrom('tracing_rules')
-        .select('version')
+        .select([
+          'version',
+          'lookback_days',
+          'min_overlap_minutes',
+          'include_f2',
+          'f1_quarantine_days',
+          'f1_quarantine_kind',
+        ])
         .orderBy('version', 'desc')
         .limit(1)
         .executeTakeFirstOrThrow();
@@ -156,12 +163,21 @@ export function createCaseOpener(
             created_by: it.actor.kind === 'staff' ? it.actor.userId : it.actor.kind === 'system' ? it.actor.name : null,
           })),
         )
-        .returning(['id', 'person_id'])
+        .returning([
+          'id',
+          'person_id',
+          'rule_version',
+          'onset_at',
+          'sample_at',
+          'confirmed_at',
+          'isolated_at',
+          'created_at',
+        ])
         .execute();
       const idByPerson = new Map(inserted.map((r) => [r.person_id, r.id]));
       for (const { it, n } of toCreate) ids.set(n, idByPerson.get(it.person.id) as string);
 
-      const traced = await traceCases(trx, notifier, [...ids.values()]);
+      const traced = await traceCases(trx, notifier, [...ids.values()], { cases: inserted, rules: [rule] });
       for (const [n, id] of ids) {
         const s = traced.get(id);
         summaries.set(n, { f1: s?.f1 ?? 0, f2: s?.f2 ?? 0 });
@@ -190,7 +206,7 @@ export function createCaseOpener(
         });
       }
       await sql`
-        update cases set display_code = v.code
+        update cases set display_code = v.code, traced_at = now()
         from unnest(${[...ids.values()]}::uuid[], ${[...ids.keys()].map((n) => codes.get(n) as string)}::text[]) as v(id, code)
         where cases.id = v.id`.execute(trx);
       await audit.appendMany(

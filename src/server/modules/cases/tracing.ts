@@ -26,7 +26,7 @@ export interface TraceSummary {
   newF2: number;
 }
 
-interface CaseRow {
+export interface CaseRow {
   id: string;
   person_id: string;
   rule_version: number;
@@ -103,23 +103,39 @@ function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
   return out;
 }
 
-/** Traces the given cases inside the caller's transaction; returns each case's summary. */
+/**
+ * Cases the caller has just created in this transaction, with their rules: nothing to read back, and no contacts
+ * can be stored for them yet (the opener saves three statements per batch this way).
+ */
+export interface NewCases {
+  cases: CaseRow[];
+  rules: Rule[];
+}
+
+/**
+ * Traces the given cases inside the caller's transaction; returns each case's summary. Marks them traced unless
+ * `created` is given (the opener sets `traced_at` with the display code).
+ */
 export async function traceCases(
   trx: Transaction<DB>,
   notifier: Notifier,
   caseIds: string[],
+  created?: NewCases,
 ): Promise<Map<string, TraceSummary>> {
   const summaries = new Map<string, TraceSummary>();
   if (caseIds.length === 0) return summaries;
   const now = new Date();
-  const cases: CaseRow[] = await trx
-    .selectFrom('cases')
-    .select(['id', 'person_id', 'rule_version', 'onset_at', 'sample_at', 'confirmed_at', 'isolated_at', 'created_at'])
-    .where('id', 'in', caseIds)
-    .execute();
+  const cases: CaseRow[] =
+    created?.cases ??
+    (await trx
+      .selectFrom('cases')
+      .select(['id', 'person_id', 'rule_version', 'onset_at', 'sample_at', 'confirmed_at', 'isolated_at', 'created_at'])
+      .where('id', 'in', caseIds)
+      .execute());
   const rules = new Map<number, Rule>(
     (
-      await trx
+      created?.rules ??
+      (await trx
         .selectFrom('tracing_rules')
         .select([
           'version',
@@ -130,7 +146,7 @@ export async function traceCases(
           'f1_quarantine_kind',
         ])
         .where('version', 'in', [...new Set(cases.map((c) => c.rule_version))])
-        .execute()
+        .execute())
     ).map((r) => [r.version, r]),
   );
   const ruleFor = (c: CaseRow) => rules.get(c.rule_version) as Rule;
@@ -138,11 +154,13 @@ export async function traceCases(
   const caseById = new Map(cases.map((c) => [c.id, c]));
 
   // what the cases have already: earlier tracing, manual and BLE contacts
-  const existing = await trx
-    .selectFrom('contacts')
-    .select(['case_id', 'person_id', 'degree', 'via_type', 'venue_id', 'overlap_start', 'overlap_end', 'unit_code'])
-    .where('case_id', 'in', caseIds)
-    .execute();
+  const existing = created
+    ? []
+    : await trx
+        .selectFrom('contacts')
+        .select(['case_id', 'person_id', 'degree', 'via_type', 'venue_id', 'overlap_start', 'overlap_end', 'unit_code'])
+        .where('case_id', 'in', caseIds)
+        .execute();
   const before = new Set(existing.map((r) => `${r.case_id}|${r.person_id}`));
 
   // degree 1: one finder query per rule version (there is usually one), and households
@@ -251,7 +269,7 @@ export async function traceCases(
   }
 
   const fresh = await storeContacts(trx, notifier, found, before, (caseId) => ruleFor(caseById.get(caseId) as CaseRow));
-  await trx.updateTable('cases').set({ traced_at: now }).where('id', 'in', caseIds).execute();
+  if (!created) await trx.updateTable('cases').set({ traced_at: now }).where('id', 'in', caseIds).execute();
 
   for (const c of cases) {
     const d1 = new Set<string>();
