@@ -18,7 +18,7 @@ import type { Actor } from '../../platform/access.ts';
 import type { Audit } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Notifier } from '../../platform/notify.ts';
-import { traceCases } from './tracing.ts';
+import { RULE_COLUMNS, traceCases } from './tracing.ts';
 
 const CLOSED: CaseStatus[] = ['recovered', 'died'];
 const MAX_BATCH = 200;
@@ -131,14 +131,7 @@ export function createCaseOpener(
     if (toCreate.length > 0) {
       const rule = await trx
         .selectFrom('tracing_rules')
-        .select([
-          'version',
-          'lookback_days',
-          'min_overlap_minutes',
-          'include_f2',
-          'f1_quarantine_days',
-          'f1_quarantine_kind',
-        ])
+        .select(RULE_COLUMNS)
         .orderBy('version', 'desc')
         .limit(1)
         .executeTakeFirstOrThrow();

@@ -37,6 +37,16 @@ export interface CaseRow {
   created_at: Date;
 }
 
+/** The columns of `tracing_rules` that tracing uses (a `Rule`). */
+export const RULE_COLUMNS = [
+  'version',
+  'lookback_days',
+  'min_overlap_minutes',
+  'include_f2',
+  'f1_quarantine_days',
+  'f1_quarantine_kind',
+] as const;
+
 export interface Rule {
   version: number;
   lookback_days: number;
@@ -137,14 +147,7 @@ export async function traceCases(
       created?.rules ??
       (await trx
         .selectFrom('tracing_rules')
-        .select([
-          'version',
-          'lookback_days',
-          'min_overlap_minutes',
-          'include_f2',
-          'f1_quarantine_days',
-          'f1_quarantine_kind',
-        ])
+        .select(RULE_COLUMNS)
         .where('version', 'in', [...new Set(cases.map((c) => c.rule_version))])
         .execute())
     ).map((r) => [r.version, r]),
