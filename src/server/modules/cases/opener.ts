@@ -1,7 +1,8 @@
 /**
  * Group commit for new cases. Requests are validated in parallel (person, jurisdiction, times) and hand their case to
- * the opener; the opener opens everything that arrived while the previous batch was committing in ONE transaction:
- * the cases, their tracing (set-based: `traceCases`), their display codes and audit entries. Each request is
+ * the opener; the opener opens everything that arrived while the batches in flight (two at most) were committing in
+ * ONE transaction: the cases, their tracing (set-based: `traceCases`), their display codes and audit entries. A
+ * person in two batches at once waits for the first one's commit (the person lock). Each request is
  * answered after that commit. So a burst of 1,000 positives costs a few dozen statements, not 1,000 × 20, and one
  * F0 alone costs one batch of one.
  *

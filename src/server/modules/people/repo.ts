@@ -1,6 +1,6 @@
 /**
  * Queries for people, households and dependants. Lists take the actor's scope and filter in SQL.
- * `findById` outside a transaction is the hot read (every staff look-up, every check-in by personal QR): the look-ups
+ * `findById` outside a transaction is the hot read (every staff look-up of a person, every profile read): the look-ups
  * of concurrent requests are coalesced (DataLoader, one batch per event-loop turn, no cache) into one statement.
  */
 import DataLoader from 'dataloader';
