@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiCall,
   apiStaffLogin,
   citizenSignIn,
   documentWidth,
@@ -250,6 +251,61 @@ describe('venue QR check-in journeys', () => {
     const after = await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`);
     expect(after.checkinsToday).toBe(before.checkinsToday + 3);
     expect(after.present).toBe(before.present + 3);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("never sends one account's queued scans under another account signed in on the same device", async () => {
+    // two staff accounts with password sign-in (no one-time codes: the manager's phone has its hourly quota)
+    const other = { username: `door.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+      ...other,
+      role: 'health_worker',
+      unitCode: '75',
+    });
+    expect(created.status).toBe(201);
+    const { context, page: first, problems } = await openPage(browser, server.url);
+    await staffSignIn(first, other.username, other.password);
+    await first.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await first.goto(`/door/${venueId}`);
+    await first.getByTestId('ck-pending-count').filter({ hasText: 'Chờ gửi: 0' }).waitFor();
+    const before = await pageGet<Occupancy>(first, `/venues/${venueId}/occupancy`);
+
+    // the first account scans someone while offline and closes the scanner before the network returns
+    await context.setOffline(true);
+    await first.getByText('Mất mạng', { exact: false }).first().waitFor();
+    await first.getByLabel('Số CCCD').fill(randomNationalId());
+    await first.getByLabel('Họ và tên').fill('Lý Thị Thu');
+    await first.getByRole('button', { name: 'Ghi nhận người này' }).click();
+    await first.getByTestId('ck-pending-count').filter({ hasText: 'Chờ gửi: 1' }).waitFor();
+    await first.close();
+    await context.setOffline(false);
+
+    // another account signs in on this device and opens the scanner: the scan is not theirs to send
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    expect((await page.request.post('/api/v1/auth/logout')).status()).toBeLessThan(300);
+    await staffSignIn(page, 'admin', server.adminPassword);
+    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await page.goto(`/door/${venueId}`);
+    await page.getByTestId('ck-pending-others').filter({ hasText: 'Còn 1 lượt quét' }).waitFor();
+    expect(await page.getByTestId('ck-pending-count').textContent()).toBe('Chờ gửi: 0');
+    await screenshot(page, 'checkins-door-other-account');
+    await page.waitForTimeout(1000);
+    expect((await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`)).checkinsToday).toBe(before.checkinsToday);
+
+    // the first account signs in again: the scan goes out, under its own session
+    expect((await page.request.post('/api/v1/auth/logout')).status()).toBeLessThan(300);
+    await staffSignIn(page, other.username, other.password);
+    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await page.goto(`/door/${venueId}`);
+    await page.getByTestId('ck-pending-count').filter({ hasText: 'Chờ gửi: 0' }).waitFor({ timeout: 30_000 });
+    await page.locator('.ck-result-item').filter({ hasText: 'Lý Thị Thu' }).waitFor();
+    expect(await page.getByTestId('ck-pending-others').count()).toBe(0);
+    expect((await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`)).checkinsToday).toBe(
+      before.checkinsToday + 1,
+    );
 
     expect(problems).toEqual([]);
     await context.close();

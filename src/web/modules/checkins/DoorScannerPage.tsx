@@ -11,12 +11,22 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { Link } from '../../lib/router.tsx';
+import { useSession } from '../../lib/session.tsx';
 import type { VenueView } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 import { newKey, parsePersonQr, parseVenueCode } from './codes.ts';
 import { formatTime } from './format.ts';
-import { enqueue, flushQueue, isRetryable, pending, type QueueItem, type SyncOutcome } from './queue.ts';
+import {
+  enqueue,
+  flushQueue,
+  isRetryable,
+  ownerOf,
+  pending,
+  pendingOfOthers,
+  type QueueItem,
+  type SyncOutcome,
+} from './queue.ts';
 
 const RETRY_MS = 15_000;
 const VENUE_CACHE = 'truyvet.door.venue.';
@@ -49,9 +59,13 @@ function cachedVenueName(id: string): string | null {
 
 export function DoorScannerPage({ venueId }: { venueId: string }) {
   const { t, i18n } = useTranslation();
+  const { me } = useSession();
+  // the page is only shown to a signed-in account; its scans are queued and sent under that account only
+  const owner = me ? ownerOf(me) : 'nobody';
   const { data: venue, error: venueError } = useApiGet<VenueView>(`/venues/${venueId}`);
   const venueName = venue?.name ?? cachedVenueName(venueId);
   const [count, setCount] = useState<number | null>(null);
+  const [others, setOthers] = useState(0);
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
   const [syncError, setSyncError] = useState<unknown>(null);
   const [syncing, setSyncing] = useState(false);
@@ -70,9 +84,12 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
   }, [venue]);
 
   const refreshCount = useCallback(async () => {
-    const items = await pending();
-    if (mounted.current) setCount(items.length);
-  }, []);
+    const [items, ofOthers] = await Promise.all([pending(owner), pendingOfOthers(owner)]);
+    if (mounted.current) {
+      setCount(items.length);
+      setOthers(ofOthers);
+    }
+  }, [owner]);
 
   const toOutcome = useCallback(
     ({ item, result }: SyncOutcome): Outcome => ({
@@ -99,7 +116,7 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
     }
     setSyncing(true);
     try {
-      const done = await flushQueue();
+      const done = await flushQueue(owner);
       if (mounted.current) {
         setSyncError(null);
         if (done.length > 0) setOutcomes((list) => [...done.map(toOutcome).reverse(), ...list].slice(0, 50));
@@ -111,7 +128,7 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
       if (mounted.current) setSyncing(false);
       await refreshCount();
     }
-  }, [refreshCount, toOutcome]);
+  }, [refreshCount, toOutcome, owner]);
 
   useEffect(() => {
     mounted.current = true;
@@ -135,7 +152,14 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
   const add = async (people: Array<Omit<QueueItem, 'idempotencyKey' | 'venueId' | 'at' | 'queuedAt'>>) => {
     const now = new Date().toISOString();
     for (const person of people) {
-      await enqueue({ ...person, idempotencyKey: newKey(), venueId, at: now, queuedAt: new Date().toISOString() });
+      await enqueue({
+        ...person,
+        idempotencyKey: newKey(),
+        venueId,
+        at: now,
+        queuedAt: new Date().toISOString(),
+        owner,
+      });
     }
     setNotice(t('checkins.door.queued', { count: people.length }));
     await refreshCount();
@@ -166,6 +190,11 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
         >
           {syncing ? t('checkins.door.syncing') : t('checkins.door.syncNow')}
         </button>
+        {others > 0 ? (
+          <p className="muted" data-testid="ck-pending-others">
+            {t('checkins.door.pendingOthers', { count: others })}
+          </p>
+        ) : null}
         <ErrorMessage error={syncError} />
         {notice ? (
           <p className="muted" aria-live="polite">

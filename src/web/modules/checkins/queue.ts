@@ -1,10 +1,12 @@
 /**
- * The door scanner's outbox in IndexedDB: every scan is stored here first (with its idempotency key and the
- * original scan time) and removed only when the server has given a final answer, so nothing is lost offline or
- * when the tab closes. `flushQueue()` sends everything through POST /checkins/batch.
+ * The door scanner's outbox in IndexedDB: every scan is stored here first (with its idempotency key, the original
+ * scan time and the account that made it) and removed only when the server has given a final answer, so nothing is
+ * lost offline or when the tab closes. `flushQueue(owner)` sends that account's scans through POST /checkins/batch:
+ * on a shared device, scans queued by one staff member are never sent under another's session (the server records
+ * the sender as the actor); they wait until their own account signs in here again.
  */
 import { ApiError, api, NetworkError } from '../../lib/api.ts';
-import type { BatchResponse, BatchResultItem } from '../../lib/types.ts';
+import type { BatchResponse, BatchResultItem, Me } from '../../lib/types.ts';
 
 const DB_NAME = 'truyvet-checkins';
 const STORE = 'queue';
@@ -26,7 +28,17 @@ export interface QueueItem extends QueuedCheckin {
   /** who was scanned, for the result list ("Nguyễn Văn A — 0791…", "Mã QR cá nhân") */
   label: string;
   queuedAt: string;
+  /** the signed-in account that scanned (`ownerOf(me)`); absent on scans queued before accounts were kept */
+  owner?: string;
 }
+
+/** The queue's name for a signed-in account. */
+export function ownerOf(me: Me): string {
+  return me.kind === 'staff' ? `staff:${me.user.id}` : `citizen:${me.person.personId}`;
+}
+
+// a scan queued before scans carried their account (no owner) goes with whoever syncs first, as it did then
+const mine = (item: QueueItem, owner: string) => item.owner === undefined || item.owner === owner;
 
 export interface SyncOutcome {
   item: QueueItem;
@@ -67,11 +79,20 @@ export async function enqueue(item: QueueItem): Promise<void> {
   await run('readwrite', (store) => store.put(item));
 }
 
-export async function pending(venueId?: string): Promise<QueueItem[]> {
-  const all = ((await run('readonly', (store) => store.getAll())) ?? []) as QueueItem[];
-  return all
-    .filter((item) => venueId === undefined || item.venueId === venueId)
+async function all(): Promise<QueueItem[]> {
+  return ((await run('readonly', (store) => store.getAll())) ?? []) as QueueItem[];
+}
+
+/** The account's scans waiting to be sent (of `venueId`, or all), oldest first. */
+export async function pending(owner: string, venueId?: string): Promise<QueueItem[]> {
+  return (await all())
+    .filter((item) => mine(item, owner) && (venueId === undefined || item.venueId === venueId))
     .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
+}
+
+/** How many scans other accounts left waiting on this device. */
+export async function pendingOfOthers(owner: string): Promise<number> {
+  return (await all()).filter((item) => !mine(item, owner)).length;
 }
 
 export async function removeItems(keys: string[]): Promise<void> {
@@ -100,20 +121,22 @@ function body(item: QueueItem): QueuedCheckin {
  * final 4xx, leave the queue and are returned; on a network failure or a 5xx they stay for the next attempt.
  * Rejects with NetworkError/ApiError when a whole batch could not be delivered.
  */
-let inFlight: Promise<SyncOutcome[]> | null = null;
+const inFlight = new Map<string, Promise<SyncOutcome[]>>();
 
-export function flushQueue(): Promise<SyncOutcome[]> {
-  // one sync at a time per tab: a second caller waits for the running one
-  if (!inFlight) {
-    inFlight = sendPending().finally(() => {
-      inFlight = null;
+export function flushQueue(owner: string): Promise<SyncOutcome[]> {
+  // one sync at a time per tab and account: a second caller waits for the running one
+  let running = inFlight.get(owner);
+  if (!running) {
+    running = sendPending(owner).finally(() => {
+      inFlight.delete(owner);
     });
+    inFlight.set(owner, running);
   }
-  return inFlight;
+  return running;
 }
 
-async function sendPending(venueId?: string): Promise<SyncOutcome[]> {
-  const items = await pending(venueId);
+async function sendPending(owner: string): Promise<SyncOutcome[]> {
+  const items = await pending(owner);
   const outcomes: SyncOutcome[] = [];
   for (let start = 0; start < items.length; start += BATCH_SIZE) {
     const chunk = items.slice(start, start + BATCH_SIZE);
