@@ -458,16 +458,16 @@ export function casesService(ctx: AppContext) {
         const person = await resolvePerson(trx, input.person);
         if (person.id === c.person_id) throw new AppError('VALIDATION_FAILED', 400, { reason: 'the case itself' });
         const at = input.lastContactAt ? new Date(input.lastContactAt) : null;
+        // what the case has on this person already: whether they are known to it, and this very interview
         const stored = await trx
           .selectFrom('contacts')
-          .select(['id', 'person_id', 'via_type', 'overlap_start'])
+          .select(['via_type', 'overlap_start'])
           .where('case_id', '=', id)
+          .where('person_id', '=', person.id)
           .execute();
-        const same = (r: (typeof stored)[number]) =>
-          r.person_id === person.id &&
-          r.via_type === 'manual' &&
-          (r.overlap_start?.getTime() ?? null) === (at?.getTime() ?? null);
-        const existed = stored.some(same);
+        const existed = stored.some(
+          (r) => r.via_type === 'manual' && (r.overlap_start?.getTime() ?? null) === (at?.getTime() ?? null),
+        );
         const rule = await ruleOf(trx, c.rule_version);
         // stored like any evidence: a person new to the case gets the F1 message and quarantine order
         await storeContacts(
@@ -489,7 +489,7 @@ export function casesService(ctx: AppContext) {
               assigned_tracer_id: actor.kind === 'staff' ? actor.userId : null,
             },
           ],
-          new Set(stored.map((r) => `${id}|${r.person_id}`)),
+          new Set(stored.length > 0 ? [`${id}|${person.id}`] : []),
           () => rule,
         );
         const inserted = existed
