@@ -17,16 +17,7 @@ import { useApiGet } from '../../lib/useApiGet.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 import { newKey, parsePersonQr, parseVenueCode } from './codes.ts';
 import { formatTime } from './format.ts';
-import {
-  enqueue,
-  flushQueue,
-  isRetryable,
-  ownerOf,
-  pending,
-  pendingOfOthers,
-  type QueueItem,
-  type SyncOutcome,
-} from './queue.ts';
+import { enqueue, flushQueue, isRetryable, ownerOf, pendingCounts, type QueueItem, type SyncOutcome } from './queue.ts';
 
 const RETRY_MS = 15_000;
 const VENUE_CACHE = 'truyvet.door.venue.';
@@ -84,10 +75,10 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
   }, [venue]);
 
   const refreshCount = useCallback(async () => {
-    const [items, ofOthers] = await Promise.all([pending(owner), pendingOfOthers(owner)]);
+    const counts = await pendingCounts(owner);
     if (mounted.current) {
-      setCount(items.length);
-      setOthers(ofOthers);
+      setCount(counts.mine);
+      setOthers(counts.others);
     }
   }, [owner]);
 

@@ -83,16 +83,16 @@ async function all(): Promise<QueueItem[]> {
   return ((await run('readonly', (store) => store.getAll())) ?? []) as QueueItem[];
 }
 
-/** The account's scans waiting to be sent (of `venueId`, or all), oldest first. */
-export async function pending(owner: string, venueId?: string): Promise<QueueItem[]> {
-  return (await all())
-    .filter((item) => mine(item, owner) && (venueId === undefined || item.venueId === venueId))
-    .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
+/** The account's scans waiting to be sent, oldest first. */
+export async function pending(owner: string): Promise<QueueItem[]> {
+  return (await all()).filter((item) => mine(item, owner)).sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
 }
 
-/** How many scans other accounts left waiting on this device. */
-export async function pendingOfOthers(owner: string): Promise<number> {
-  return (await all()).filter((item) => !mine(item, owner)).length;
+/** How many scans wait on this device: the account's own, and other accounts'. One read of the store. */
+export async function pendingCounts(owner: string): Promise<{ mine: number; others: number }> {
+  const items = await all();
+  const own = items.filter((item) => mine(item, owner)).length;
+  return { mine: own, others: items.length - own };
 }
 
 export async function removeItems(keys: string[]): Promise<void> {
