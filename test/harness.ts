@@ -2,7 +2,8 @@
  * Test harness: a real app on a fresh, isolated database per test file.
  * - default: PGlite in memory;
  * - TEST_DATABASE_URL=postgres://…/db: a new database `tv_test_<random>` created on that server and dropped after.
- * Units are the real CSV from ../shared/data (Đồng Nai and its neighbours are enough for most tests).
+ * Units are the real CSV the product ships in assets/vn-admin (Đồng Nai and its neighbours are enough for most tests);
+ * nothing here reads ../shared, so a clone of the repo alone passes.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { normalizePhone } from '../src/server/platform/formats.ts';
 import { createLogger } from '../src/server/platform/logger.ts';
 import { hashPassword } from '../src/server/platform/passwords.ts';
 
-export const SHARED_UNITS_CSV = fileURLToPath(new URL('../../shared/data/vn-admin/units.csv', import.meta.url));
+export const UNITS_CSV = fileURLToPath(new URL('../assets/vn-admin/units.csv', import.meta.url));
 export const DB_KIND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 export interface TestEnv {
@@ -30,7 +31,7 @@ export interface TestEnv {
 let unitsCsvCache: string | undefined;
 /** The real units CSV filtered to some provinces (default: Đồng Nai 75 and Hà Nội 01) to keep setup fast. */
 export function unitsCsv(provinces: string[] = ['75', '01']): string {
-  unitsCsvCache ??= readFileSync(SHARED_UNITS_CSV, 'utf8');
+  unitsCsvCache ??= readFileSync(UNITS_CSV, 'utf8');
   const lines = unitsCsvCache.split('\n');
   const keep = new Set(provinces);
   const out = [lines[0]];
