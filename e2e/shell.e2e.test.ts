@@ -105,6 +105,16 @@ describe('app shell: languages, API errors, installable offline app', () => {
     await context.close();
   });
 
+  it('serves hashed assets as immutable for a year and the page itself as always revalidated', async () => {
+    const page = await fetch(`${server.url}/`);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const script = /\/assets\/[\w.-]+\.js/.exec(await page.text())?.[0];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
   it('is installable and starts offline from the service worker cache, never caching the API', async () => {
     const { context, page, problems } = await openPage(browser, server.url);
     await page.goto('/');

@@ -205,10 +205,12 @@ export async function buildApp(ctx: AppContext) {
       root: WEB_DIST,
       wildcard: false,
       index: ['index.html'],
+      // our own Cache-Control below, not send's default 'public, max-age=0' (which would replace it)
+      cacheControl: false,
       // hashed build assets never change under the same name; index.html and sw.js must always be revalidated
       setHeaders: (res, path) => {
-        if (path.includes('/assets/')) res.header('cache-control', 'public, max-age=31536000, immutable');
-        else res.header('cache-control', 'no-cache');
+        if (path.includes('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        else res.setHeader('cache-control', 'no-cache');
       },
     });
   }
