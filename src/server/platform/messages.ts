@@ -38,6 +38,11 @@ export const errorMessages = {
   },
   TOTP_REQUIRED: { vi: 'Cần mã xác thực hai lớp (TOTP).', en: 'A two-factor (TOTP) code is required.' },
   TOTP_INVALID: { vi: 'Mã xác thực hai lớp không đúng.', en: 'The two-factor code is wrong.' },
+  CURRENT_PASSWORD_WRONG: { vi: 'Mật khẩu hiện tại không đúng.', en: 'The current password is wrong.' },
+  CSRF_ORIGIN_MISMATCH: {
+    vi: 'Yêu cầu đến từ một trang web khác nên bị từ chối.',
+    en: 'The request came from another website and was refused.',
+  },
   TOTP_ALREADY_ENABLED: {
     vi: 'Xác thực hai lớp đã được bật; liên hệ quản trị viên để đặt lại.',
     en: 'Two-factor authentication is already enabled; ask an administrator to reset it.',

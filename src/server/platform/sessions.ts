@@ -3,6 +3,10 @@
  * database copy cannot be replayed as sessions. A resolved session is cached in memory for a few seconds
  * (config.sessionCacheSeconds) to keep the hot path at one query per request; revocation through this process
  * takes effect at once, through another replica within that window.
+ *
+ * "At once" holds against in-flight requests too: every cache invalidation bumps an epoch, and a resolve that
+ * read the database before an invalidation does not cache what it read (it may have seen the session before the
+ * revoking transaction committed).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
@@ -23,6 +27,13 @@ export interface Sessions {
   ): Promise<{ token: string; sessionId: string; expiresAt: Date }>;
   resolve(token: string): Promise<ResolvedSession>;
   revoke(token: string): Promise<void>;
+  /**
+   * Revokes every live session of a staff user except `keepSessionId` (the caller's own), inside the caller's
+   * transaction. The caller must call `forgetUser(userId)` after that transaction commits.
+   */
+  revokeOtherSessions(trx: Transaction<DB>, userId: string, keepSessionId: string): Promise<void>;
+  /** Drops a staff user's cached sessions, so a revocation committed just before is seen by the next request. */
+  forgetUser(userId: string): void;
   /** Drops every cached session (after grants change). */
   clearCache(): void;
 }
@@ -45,6 +56,7 @@ export async function loadGrants(db: Kysely<DB> | Transaction<DB>, userId: strin
 export function createSessions(db: Kysely<DB>, cacheSeconds: number): Sessions {
   const cache = new Map<string, { value: { actor: Actor; expiresAt: Date }; cachedAt: number }>();
   const MAX_CACHE = 50_000;
+  let epoch = 0;
 
   return {
     async create(trx, who, ttlSeconds) {
@@ -67,6 +79,7 @@ export function createSessions(db: Kysely<DB>, cacheSeconds: number): Sessions {
     async resolve(token) {
       const key = hashToken(token);
       const now = Date.now();
+      const startEpoch = epoch;
       const hit = cache.get(key);
       if (hit && now - hit.cachedAt < cacheSeconds * 1000) {
         return hit.value.expiresAt.getTime() > now ? hit.value : 'expired';
@@ -108,7 +121,7 @@ export function createSessions(db: Kysely<DB>, cacheSeconds: number): Sessions {
         return null;
       }
       const value = { actor, expiresAt: s.expires_at };
-      if (cacheSeconds > 0) {
+      if (cacheSeconds > 0 && epoch === startEpoch) {
         if (cache.size >= MAX_CACHE) cache.clear();
         cache.set(key, { value, cachedAt: now });
       }
@@ -117,11 +130,30 @@ export function createSessions(db: Kysely<DB>, cacheSeconds: number): Sessions {
 
     async revoke(token) {
       const key = hashToken(token);
-      cache.delete(key);
       await db.updateTable('sessions').set({ revoked_at: new Date() }).where('token_hash', '=', key).execute();
+      epoch++;
+      cache.delete(key);
+    },
+
+    async revokeOtherSessions(trx, userId, keepSessionId) {
+      await trx
+        .updateTable('sessions')
+        .set({ revoked_at: new Date() })
+        .where('user_id', '=', userId)
+        .where('id', '!=', keepSessionId)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+
+    forgetUser(userId) {
+      epoch++;
+      for (const [key, entry] of cache) {
+        if (entry.value.actor.kind === 'staff' && entry.value.actor.userId === userId) cache.delete(key);
+      }
     },
 
     clearCache() {
+      epoch++;
       cache.clear();
     },
   };

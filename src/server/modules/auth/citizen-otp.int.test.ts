@@ -121,6 +121,37 @@ describe('citizen OTP sign-in', () => {
     ).toEqual([]);
   });
 
+  it('60 concurrent verifies (59 wrong, the right code last): the right code is refused and spent', async () => {
+    const phone = newPhone();
+    await requestOtp(phone);
+    const code = await codeFromOutbox(phone);
+    const results = await Promise.all([
+      ...Array.from({ length: 59 }, (_, i) =>
+        verify(phone, String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0')),
+      ),
+      verify(phone, code),
+    ]);
+    const right = results.at(-1);
+    expect(right?.statusCode).toBe(429);
+    expect(right?.json().error.code).toBe('OTP_LOCKED');
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(0);
+    expect(results.filter((r) => r.statusCode === 401)).toHaveLength(4);
+    const row = await env.ctx.db
+      .selectFrom('otp_codes')
+      .select(['code_hash', 'locked_until'])
+      .where('phone', '=', e164(phone))
+      .executeTakeFirstOrThrow();
+    expect(row.code_hash).toBe('');
+    expect(row.locked_until?.getTime()).toBeGreaterThan(Date.now());
+    // once the lock runs out the old code is still spent
+    await env.ctx.db
+      .updateTable('otp_codes')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('phone', '=', e164(phone))
+      .execute();
+    expect((await verify(phone, code)).json().error.code).toBe('OTP_INVALID');
+  });
+
   it('after the lock expires a fresh code signs in', async () => {
     const phone = newPhone();
     await requestOtp(phone);

@@ -84,16 +84,31 @@ export function authRepo() {
         .execute(),
 
     /**
-     * Counts one failed sign-in atomically (concurrent failures all count) and locks the account when the count
-     * reaches `maxFailures` (the counter restarts at 0 with the lock).
+     * Reserves one password attempt before the password is checked, in one statement: the attempt counts as a
+     * failure until a success resets the count. Concurrent attempts serialize on the row, so at most `maxFailures`
+     * of them are ever checked per lock period; the one that reaches `maxFailures` locks the account (it is still
+     * checked itself), later ones find it locked. A lock that has run out starts a fresh count.
+     * Returns the attempt's number, or undefined when the account is locked (nothing is counted then).
      */
-    recordLoginFailure: (q: Q, id: string, maxFailures: number, lockUntil: Date) =>
-      q
+    reserveLoginAttempt: async (q: Q, id: string, maxFailures: number, now: Date, lockUntil: Date) => {
+      const attempt = sql<number>`case when locked_until is null then failed_logins + 1 else 1 end`;
+      const row = await q
         .updateTable('staff_users')
         .set({
-          failed_logins: sql<number>`case when failed_logins + 1 >= ${maxFailures} then 0 else failed_logins + 1 end`,
-          locked_until: sql<Date | null>`case when failed_logins + 1 >= ${maxFailures} then ${lockUntil} else locked_until end`,
+          failed_logins: attempt,
+          locked_until: sql<Date | null>`case when ${attempt} >= ${maxFailures} then ${lockUntil}::timestamptz else null end`,
         })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .returning('failed_logins')
+        .executeTakeFirst();
+      return row?.failed_logins;
+    },
+
+    setPassword: (trx: Transaction<DB>, id: string, passwordHash: string) =>
+      trx
+        .updateTable('staff_users')
+        .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
         .where('id', '=', id)
         .execute(),
 
@@ -110,8 +125,26 @@ export function authRepo() {
         ).numUpdatedRows,
       ) === 1,
 
-    setTotp: (q: Q, id: string, secret: string | null, enabled: boolean) =>
-      q.updateTable('staff_users').set({ totp_secret: secret, totp_enabled: enabled }).where('id', '=', id).execute(),
+    /**
+     * Switches two-factor on for the pending secret and records the confirming code's step as used, so that code
+     * cannot sign in afterwards. False when the secret changed meanwhile or two-factor is already on.
+     */
+    enableTotp: async (trx: Transaction<DB>, id: string, secret: string, step: number) =>
+      Number(
+        (
+          await trx
+            .updateTable('staff_users')
+            .set({ totp_enabled: true, totp_last_step: step })
+            .where('id', '=', id)
+            .where('totp_secret', '=', secret)
+            .where('totp_enabled', '=', false)
+            .executeTakeFirst()
+        ).numUpdatedRows,
+      ) === 1,
+
+    /** Stores a new, not yet confirmed secret (two-factor stays off until `enableTotp`). */
+    setPendingTotp: (q: Q, id: string, secret: string) =>
+      q.updateTable('staff_users').set({ totp_secret: secret, totp_enabled: false }).where('id', '=', id).execute(),
 
     grantsWithNames: (q: Q, userId: string) =>
       q

@@ -1,4 +1,4 @@
-/** /api/v1/auth: citizen OTP, staff login, logout, who am I, TOTP enrolment. */
+/** /api/v1/auth: citizen OTP, staff login, logout, who am I, TOTP enrolment, staff password change. */
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
@@ -11,6 +11,7 @@ import {
   OtpRequestBody,
   OtpRequestResponse,
   OtpVerifyBody,
+  PasswordChangeBody,
   StaffLoginBody,
   StaffLoginResponse,
   TotpEnableBody,
@@ -92,9 +93,21 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.post(
       '/auth/staff/totp/enable',
-      { schema: { tags, body: TotpEnableBody, response: { 204: Type.Null(), ...errors(400, 401, 403) } } },
+      { schema: { tags, body: TotpEnableBody, response: { 204: Type.Null(), ...errors(400, 401, 403, 409) } } },
       async (req, reply) => {
         await service.totpEnable(requireStaff(req), req.body.code);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/auth/staff/password',
+      {
+        config: { rateLimit },
+        schema: { tags, body: PasswordChangeBody, response: { 204: Type.Null(), ...errors(400, 401, 403, 429) } },
+      },
+      async (req, reply) => {
+        await service.changePassword(requireStaff(req), req.body);
         return reply.status(204).send(null);
       },
     );

@@ -63,3 +63,11 @@ export const TotpEnableBody = Type.Object(
   { code: Type.String({ minLength: 6, maxLength: 8 }) },
   { additionalProperties: false },
 );
+
+export const PasswordChangeBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+    newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);

@@ -2,6 +2,7 @@
  * Sign-in. Citizens: phone + one-time code sent by SMS (codes expire, wrong codes are counted and lock the
  * phone for a while, sends per hour are capped against SMS pumping). Staff: username + scrypt password +
  * optional TOTP, with a per-account lock after repeated failures. Every outcome is audited.
+ * Enabling TOTP or changing the password ends the user's other sessions (a thief's copy included).
  */
 import { createHmac, randomInt } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
@@ -10,7 +11,7 @@ import type { AppContext } from '../../context.ts';
 import type { StaffActor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
-import { dummyHash, verifyPassword } from '../../platform/passwords.ts';
+import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../platform/passwords.ts';
 import { authRepo } from './repo.ts';
 import type { CitizenView, StaffUserView } from './schemas.ts';
 
@@ -43,6 +44,27 @@ export function authService(ctx: AppContext) {
       totpEnabled: user.totp_enabled,
       grants: grants.map((g) => ({ role: g.role, unitCode: g.unit_code, unitName: g.name })),
     };
+  }
+
+  /**
+   * Checks a staff password against the lock: the attempt is counted in the database before scrypt runs, so
+   * parallel guesses cannot all pass a lock check made before any of them failed. Returns 'locked' without
+   * checking when the account is locked; a wrong password stays counted, a right one is the caller's to reset.
+   */
+  async function checkPassword(
+    user: { id: string; password_hash: string },
+    password: string,
+  ): Promise<'ok' | 'wrong' | 'locked'> {
+    const now = new Date();
+    const attempt = await repo.reserveLoginAttempt(
+      ctx.db,
+      user.id,
+      STAFF_MAX_FAILURES,
+      now,
+      new Date(now.getTime() + STAFF_LOCK_MINUTES * 60_000),
+    );
+    if (attempt === undefined) return 'locked';
+    return (await verifyPassword(password, user.password_hash)) ? 'ok' : 'wrong';
   }
 
   async function citizenView(personId: string, phone: string): Promise<CitizenView> {
@@ -164,20 +186,9 @@ export function authService(ctx: AppContext) {
     async staffLogin(input: { username: string; password: string; totp?: string | undefined }) {
       const username = input.username.trim().toLowerCase();
       const user = await repo.findStaffByUsername(ctx.db, username);
-      const now = new Date();
-      const deny = async (
-        code: 'INVALID_CREDENTIALS' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'ACCOUNT_LOCKED',
-        countFailure: boolean,
-      ) => {
-        if (user && countFailure) {
-          // atomic in the database: parallel guesses must not all read the same count and escape the lock
-          await repo.recordLoginFailure(
-            ctx.db,
-            user.id,
-            STAFF_MAX_FAILURES,
-            new Date(now.getTime() + STAFF_LOCK_MINUTES * 60_000),
-          );
-        }
+      // every attempt that does not end in a session stays counted (the password check counted it), including one
+      // without the TOTP code: otherwise knowing the password would buy unlimited TOTP guesses
+      const deny = async (code: 'INVALID_CREDENTIALS' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'ACCOUNT_LOCKED') => {
         await ctx.audit.record({
           actor: null,
           action: 'auth.staff.login',
@@ -190,19 +201,19 @@ export function authService(ctx: AppContext) {
       };
       if (!user) {
         await verifyPassword(input.password, await dummyHash());
-        throw await deny('INVALID_CREDENTIALS', false);
+        throw await deny('INVALID_CREDENTIALS');
       }
-      if (user.locked_until && user.locked_until > now) throw await deny('ACCOUNT_LOCKED', false);
-      const passwordOk = await verifyPassword(input.password, user.password_hash);
-      if (!passwordOk || user.disabled) throw await deny('INVALID_CREDENTIALS', true);
+      const password = await checkPassword(user, input.password);
+      if (password === 'locked') throw await deny('ACCOUNT_LOCKED');
+      if (password === 'wrong' || user.disabled) throw await deny('INVALID_CREDENTIALS');
       if (user.totp_enabled && user.totp_secret) {
-        if (!input.totp) throw await deny('TOTP_REQUIRED', false);
+        if (!input.totp) throw await deny('TOTP_REQUIRED');
         const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(user.totp_secret) });
         const delta = totp.validate({ token: input.totp, window: 1 });
-        if (delta === null) throw await deny('TOTP_INVALID', true);
+        if (delta === null) throw await deny('TOTP_INVALID');
         // a code works once: a replay of an intercepted code in the same 30 s window is refused
         const step = Math.floor(Date.now() / 1000 / totp.period) + delta;
-        if (!(await repo.useTotpStep(ctx.db, user.id, step))) throw await deny('TOTP_INVALID', true);
+        if (!(await repo.useTotpStep(ctx.db, user.id, step))) throw await deny('TOTP_INVALID');
       }
       const session = await ctx.db.transaction().execute(async (trx) => {
         await repo.setLoginFailures(trx, user.id, 0, null);
@@ -237,7 +248,7 @@ export function authService(ctx: AppContext) {
       if (current?.totp_enabled) throw new AppError('TOTP_ALREADY_ENABLED', 409);
       const secret = new OTPAuth.Secret({ size: 20 });
       const totp = new OTPAuth.TOTP({ issuer: 'Truyvet', label: actor.username, secret });
-      await repo.setTotp(ctx.db, actor.userId, secret.base32, false);
+      await repo.setPendingTotp(ctx.db, actor.userId, secret.base32);
       await ctx.audit.record({
         actor,
         action: 'auth.totp.setup',
@@ -247,18 +258,70 @@ export function authService(ctx: AppContext) {
       return { secret: secret.base32, otpauthUrl: totp.toString() };
     },
 
+    /**
+     * Confirms the pending secret with a current code and switches two-factor on. The confirming code counts as
+     * used (it cannot sign in afterwards), and every other session of the user ends: one opened with the password
+     * alone, perhaps by whoever else knows it, must not outlive the new second factor.
+     */
     async totpEnable(actor: StaffActor, code: string) {
       const user = await repo.findStaffById(ctx.db, actor.userId);
       if (!user?.totp_secret) throw new AppError('TOTP_INVALID', 400);
-      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(user.totp_secret) });
-      if (totp.validate({ token: code, window: 1 }) === null) throw new AppError('TOTP_INVALID', 400);
-      await repo.setTotp(ctx.db, actor.userId, user.totp_secret, true);
-      await ctx.audit.record({
-        actor,
-        action: 'auth.totp.enable',
-        resourceType: 'staff_user',
-        resourceId: actor.userId,
+      if (user.totp_enabled) throw new AppError('TOTP_ALREADY_ENABLED', 409);
+      const secret = user.totp_secret;
+      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+      const delta = totp.validate({ token: code, window: 1 });
+      if (delta === null) throw new AppError('TOTP_INVALID', 400);
+      const step = Math.floor(Date.now() / 1000 / totp.period) + delta;
+      await ctx.db.transaction().execute(async (trx) => {
+        if (!(await repo.enableTotp(trx, actor.userId, secret, step))) {
+          throw new AppError('TOTP_ALREADY_ENABLED', 409);
+        }
+        await ctx.sessions.revokeOtherSessions(trx, actor.userId, actor.sessionId);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'auth.totp.enable',
+          resourceType: 'staff_user',
+          resourceId: actor.userId,
+        });
       });
+      ctx.sessions.forgetUser(actor.userId);
+    },
+
+    /**
+     * A staff member changes their own password, proving the current one. Wrong current passwords count towards
+     * the sign-in lock (a stolen session must not become a password-guessing oracle). The new password ends every
+     * other session of the user; the calling session stays.
+     */
+    async changePassword(actor: StaffActor, input: { currentPassword: string; newPassword: string }) {
+      if (input.newPassword.length < MIN_PASSWORD_LENGTH) throw new AppError('WEAK_PASSWORD', 400);
+      const user = await repo.findStaffById(ctx.db, actor.userId);
+      if (!user) throw new AppError('UNAUTHENTICATED', 401);
+      const current = await checkPassword(user, input.currentPassword);
+      if (current !== 'ok') {
+        const error =
+          current === 'locked' ? new AppError('ACCOUNT_LOCKED', 429) : new AppError('CURRENT_PASSWORD_WRONG', 403);
+        await ctx.audit.record({
+          actor,
+          action: 'auth.password.change',
+          outcome: 'denied',
+          resourceType: 'staff_user',
+          resourceId: actor.userId,
+          details: { reason: error.code },
+        });
+        throw error;
+      }
+      const passwordHash = await hashPassword(input.newPassword);
+      await ctx.db.transaction().execute(async (trx) => {
+        await repo.setPassword(trx, actor.userId, passwordHash);
+        await ctx.sessions.revokeOtherSessions(trx, actor.userId, actor.sessionId);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'auth.password.change',
+          resourceType: 'staff_user',
+          resourceId: actor.userId,
+        });
+      });
+      ctx.sessions.forgetUser(actor.userId);
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Staff sign-in: password, lockout, TOTP, cookie, logout, rate limits. */
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import { bearer, citizenToken, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
 
 let env: TestEnv;
 let limited: TestEnv;
@@ -82,6 +82,27 @@ describe('staff login', () => {
     expect(res.json().error.code).toBe('ACCOUNT_LOCKED');
   });
 
+  it('60 concurrent sign-ins (59 wrong, the right one last): only 10 passwords are tried, the right one is refused', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    const results = await Promise.all([
+      ...Array.from({ length: 59 }, (_, i) => login({ username: u.username, password: `burst-${i}-xxxxxxxx` })),
+      login({ username: u.username, password: u.password }),
+    ]);
+    const right = results.at(-1);
+    expect(right?.statusCode).toBe(429);
+    expect(right?.json().error.code).toBe('ACCOUNT_LOCKED');
+    // each attempt reserves its place before the password is checked: past the 10th, none is even tried
+    expect(results.filter((r) => r.statusCode === 401)).toHaveLength(10);
+    expect(results.filter((r) => r.statusCode === 429)).toHaveLength(50);
+    const row = await env.ctx.db
+      .selectFrom('staff_users')
+      .select('locked_until')
+      .where('id', '=', u.userId)
+      .executeTakeFirstOrThrow();
+    expect(row.locked_until?.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+    expect((await login({ username: u.username, password: u.password })).statusCode).toBe(429);
+  });
+
   it('a successful login resets the failure count', async () => {
     const u = await staffToken(env, 'tracer', UNITS.bienHoa);
     for (let i = 0; i < 9; i++) await login({ username: u.username, password: `wrong-${i}-xxxxxxxx` });
@@ -137,7 +158,8 @@ describe('staff login', () => {
     expect(withWrong.statusCode).toBe(401);
     expect(withWrong.json().error.code).toBe('TOTP_INVALID');
 
-    const code = totp.generate();
+    // the next time step's code: the one that enabled two-factor is used up (see the test below)
+    const code = totp.generate({ timestamp: Date.now() + totp.period * 1000 });
     const withRight = await login({ username: u.username, password: u.password, totp: code });
     expect(withRight.statusCode).toBe(200);
     expect(withRight.json().user.totpEnabled).toBe(true);
@@ -160,6 +182,119 @@ describe('staff login', () => {
     // a wrong password with a right TOTP code is still wrong credentials
     const badPw = await login({ username: u.username, password: 'nope-nope-nope', totp: totp.generate() });
     expect(badPw.json().error.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('the code that enabled two-factor counts as used: it cannot then sign in', async () => {
+    const u = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    const { secret } = (
+      await env.app.inject({ method: 'POST', url: '/api/v1/auth/staff/totp/setup', headers: bearer(u.token) })
+    ).json();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+    const code = totp.generate();
+    const enable = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/totp/enable',
+      headers: bearer(u.token),
+      payload: { code },
+    });
+    expect(enable.statusCode).toBe(204);
+    const replay = await login({ username: u.username, password: u.password, totp: code });
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error.code).toBe('TOTP_INVALID');
+    // enabling twice is refused rather than silently re-done
+    const twice = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/totp/enable',
+      headers: bearer(u.token),
+      payload: { code: totp.generate({ timestamp: Date.now() + totp.period * 1000 }) },
+    });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error.code).toBe('TOTP_ALREADY_ENABLED');
+  });
+
+  it('enabling two-factor ends every other session of the user at once (cached ones too); the current one stays', async () => {
+    const u = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    const other = (await login({ username: u.username, password: u.password })).json().token as string;
+    const stranger = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    // both sessions are now in this process's session cache
+    for (const t of [u.token, other, stranger.token]) expect((await me(bearer(t))).statusCode).toBe(200);
+    const { secret } = (
+      await env.app.inject({ method: 'POST', url: '/api/v1/auth/staff/totp/setup', headers: bearer(u.token) })
+    ).json();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+    const enable = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/totp/enable',
+      headers: bearer(u.token),
+      payload: { code: totp.generate() },
+    });
+    expect(enable.statusCode).toBe(204);
+    expect((await me(bearer(other))).statusCode).toBe(401);
+    expect((await me(bearer(u.token))).statusCode).toBe(200);
+    expect((await me(bearer(stranger.token))).statusCode).toBe(200);
+  });
+
+  describe('password change', () => {
+    const change = (token: string, payload: Record<string, string>) =>
+      env.app.inject({ method: 'POST', url: '/api/v1/auth/staff/password', headers: bearer(token), payload });
+
+    it('the new password signs in, the old one no longer does; other sessions end at once, the current stays', async () => {
+      const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+      const other = (await login({ username: u.username, password: u.password })).json().token as string;
+      for (const t of [u.token, other]) expect((await me(bearer(t))).statusCode).toBe(200);
+      const res = await change(u.token, { currentPassword: u.password, newPassword: 'a-new-long-password-42' });
+      expect(res.statusCode).toBe(204);
+      expect((await me(bearer(other))).statusCode).toBe(401);
+      expect((await me(bearer(u.token))).statusCode).toBe(200);
+      expect((await login({ username: u.username, password: u.password })).statusCode).toBe(401);
+      expect((await login({ username: u.username, password: 'a-new-long-password-42' })).statusCode).toBe(200);
+      const audit = await env.ctx.db
+        .selectFrom('audit_log')
+        .select(['outcome', 'details'])
+        .where('action', '=', 'auth.password.change')
+        .where('resource_id', '=', u.userId)
+        .execute();
+      expect(audit).toEqual([{ outcome: 'ok', details: expect.anything() }]);
+      expect(JSON.stringify(audit)).not.toContain('a-new-long-password');
+    });
+
+    it('a wrong current password → 403 CURRENT_PASSWORD_WRONG and counts towards the sign-in lock', async () => {
+      const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+      for (let i = 0; i < 10; i++) {
+        const res = await change(u.token, {
+          currentPassword: `guess-${i}-xxxxxxxx`,
+          newPassword: 'whatever-long-pw-1',
+        });
+        expect(res.statusCode).toBe(403);
+        expect(res.json().error.code).toBe('CURRENT_PASSWORD_WRONG');
+        expect(res.json().error.messageVi).toEqual(expect.any(String));
+      }
+      const locked = await change(u.token, { currentPassword: u.password, newPassword: 'whatever-long-pw-1' });
+      expect(locked.statusCode).toBe(429);
+      expect(locked.json().error.code).toBe('ACCOUNT_LOCKED');
+      expect((await login({ username: u.username, password: u.password })).statusCode).toBe(429);
+    });
+
+    it('a short new password → 400 WEAK_PASSWORD; citizens and anonymous callers are refused', async () => {
+      const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+      const weak = await change(u.token, { currentPassword: u.password, newPassword: 'short' });
+      expect(weak.statusCode).toBe(400);
+      expect(weak.json().error.code).toBe('WEAK_PASSWORD');
+      const anonymous = await env.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/staff/password',
+        payload: { currentPassword: 'x', newPassword: 'whatever-long-pw-1' },
+      });
+      expect(anonymous.statusCode).toBe(401);
+      const citizen = await citizenToken(env, '0912345678');
+      const asCitizen = await change(citizen.token, { currentPassword: 'x', newPassword: 'whatever-long-pw-1' });
+      expect(asCitizen.statusCode).toBe(403);
+      expect(asCitizen.json().error.code).toBe('FORBIDDEN');
+      const extra = await change(u.token, { currentPassword: u.password, newPassword: 'whatever-long-pw-1', x: '1' });
+      expect(extra.statusCode).toBe(400);
+      expect(extra.json().error.code).toBe('VALIDATION_FAILED');
+      expect((await login({ username: u.username, password: u.password })).statusCode).toBe(200);
+    });
   });
 
   it('TOTP setup needs a staff session', async () => {
