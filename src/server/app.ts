@@ -28,8 +28,10 @@ import { devRoutes } from './modules/dev/routes.ts';
 import { peopleRoutes } from './modules/people/routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
 import { venuesRoutes } from './modules/venues/routes.ts';
+import { csrfGuard } from './platform/csrf.ts';
 import { AppError, errorBody } from './platform/errors.ts';
 import { ErrorSchema, SESSION_COOKIE } from './platform/http.ts';
+import { noStoreForApi } from './platform/no-store.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -127,6 +129,8 @@ export async function buildApp(ctx: AppContext) {
     errorResponseBuilder: (_req, context) =>
       new AppError('RATE_LIMITED', 429, { retryAfter: Math.ceil(context.ttl / 1000) }),
   });
+  app.addHook('onRequest', noStoreForApi);
+  app.addHook('onRequest', csrfGuard({ publicUrl: ctx.config.publicUrl }));
 
   app.decorateRequest('actor', undefined);
   app.decorateRequest('authProblem', undefined);
