@@ -3,9 +3,11 @@
  * `loadConfig` validates every variable and reports all invalid ones at once, so a misconfigured
  * deployment fails at boot with one clear message instead of at the first request.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type NotifyMode = 'fake' | 'webhook';
+export type TrustProxy = false | number | string[];
 export type Environment = 'development' | 'test' | 'production';
 
 export interface Config {
@@ -20,6 +22,11 @@ export interface Config {
   /** Used by the `webhook` notify adapter: every message is POSTed there as JSON. */
   notifyWebhookUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Which reverse proxies' `X-Forwarded-For` to believe for the client address (rate limits key on it): false = none,
+   * a number = that many hops in front of the server, a list = proxies at these addresses or CIDR ranges.
+   */
+  trustProxy: TrustProxy;
   bodyLimitBytes: number;
   staffSessionHours: number;
   citizenSessionDays: number;
@@ -27,6 +34,8 @@ export interface Config {
   otpMaxAttempts: number;
   otpLockMinutes: number;
   authRateLimitPerMinute: number;
+  /** Venue posters (PDF) one account may request per minute. */
+  posterRateLimitPerMinute: number;
   cookieSecure: boolean;
   /** Size of the pg connection pool (ignored on PGlite). */
   dbPoolSize: number;
@@ -36,6 +45,8 @@ export interface Config {
   sessionCacheSeconds: number;
   /** Days check-ins (and their idempotency records) are kept before the purge drops them. */
   checkinRetentionDays: number;
+  /** How far back a scan from the door's offline queue may be dated (staff and verified venues only). */
+  checkinBackdateHours: number;
   /** Hours an old venue QR keeps working after a rotation. */
   qrGraceHours: number;
   /** Public base URL (https://…); when set, venue QR codes encode `<url>/q/<payload>` so phone cameras open the app. */
@@ -103,10 +114,16 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     ['fake', 'webhook'],
     envName === 'production' ? 'webhook' : 'fake',
   );
+  if (notify === 'fake' && envName === 'production') {
+    // the fake adapters deliver nothing and show one-time codes to any admin: a production server must not start so
+    problems.push('TRUYVET_NOTIFY=fake is not allowed when NODE_ENV=production (use webhook)');
+  }
   const notifyWebhookUrl = str('TRUYVET_NOTIFY_WEBHOOK_URL');
   if (notify === 'webhook' && notifyWebhookUrl === undefined) {
     problems.push('TRUYVET_NOTIFY=webhook (the production default) needs TRUYVET_NOTIFY_WEBHOOK_URL');
   }
+
+  const trustProxy = parseTrustProxy(str('TRUYVET_TRUST_PROXY'), problems);
 
   const publicUrl = str('TRUYVET_PUBLIC_URL');
   if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl))
@@ -121,6 +138,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     adminPassword,
     notify,
     notifyWebhookUrl,
+    trustProxy,
     logLevel: oneOf('TRUYVET_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     bodyLimitBytes: int('TRUYVET_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     staffSessionHours: int('TRUYVET_STAFF_SESSION_HOURS', 12, 1, 24 * 30),
@@ -129,6 +147,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     otpMaxAttempts: int('TRUYVET_OTP_MAX_ATTEMPTS', 5, 1, 20),
     otpLockMinutes: int('TRUYVET_OTP_LOCK_MINUTES', 15, 1, 24 * 60),
     authRateLimitPerMinute: int('TRUYVET_AUTH_RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
+    posterRateLimitPerMinute: int('TRUYVET_POSTER_RATE_LIMIT_PER_MINUTE', 20, 1, 100000),
     cookieSecure: bool('TRUYVET_COOKIE_SECURE', envName === 'production'),
     dbPoolSize: int('TRUYVET_DB_POOL_SIZE', 20, 1, 500),
     dbPrepared: bool('TRUYVET_DB_PREPARED', true),
@@ -136,12 +155,50 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     newUserPassword: str('TRUYVET_NEW_USER_PASSWORD'),
     demoPeople: int('TRUYVET_DEMO_PEOPLE', 2000, 10, 10_000_000),
     checkinRetentionDays: int('TRUYVET_CHECKIN_RETENTION_DAYS', 21, 1, 365),
+    checkinBackdateHours: int('TRUYVET_CHECKIN_BACKDATE_HOURS', 24, 1, 168),
     qrGraceHours: int('TRUYVET_QR_GRACE_HOURS', 24, 0, 24 * 30),
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** proxy-addr's names for the loopback, link-local and private (unique local) address ranges */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUYVET_TRUST_PROXY: unset or 0 = trust no proxy (the client address is the TCP peer's); a positive integer = that
+ * many proxy hops; otherwise a comma-separated list of proxy addresses or CIDR ranges (and proxy-addr's names
+ * loopback, linklocal, uniquelocal). `true` is refused: believing every hop lets each client choose its own address.
+ */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  if (raw === undefined) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 20) problems.push(`TRUYVET_TRUST_PROXY must be at most 20 hops (got "${raw}")`);
+    return hops === 0 || hops > 20 ? false : hops;
+  }
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  const invalid = entries.filter((e) => !PROXY_RANGE_NAMES.has(e) && !isAddressOrCidr(e));
+  if (entries.length === 0 || invalid.length > 0) {
+    problems.push(
+      `TRUYVET_TRUST_PROXY must be a hop count or a comma-separated list of IP addresses or CIDR ranges (got "${raw}")`,
+    );
+    return false;
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 /** True when one-time codes and other messages are only recorded locally (dev, test, demos). */

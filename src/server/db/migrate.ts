@@ -15,6 +15,9 @@ import * as m0009 from './migrations/0009_checkins_ingest.ts';
 import * as m0010 from './migrations/0010_checkins_covering_indexes.ts';
 import * as m0011 from './migrations/0011_exposure_notices_view.ts';
 import * as m0012 from './migrations/0012_checkins_ingest_probes.ts';
+import * as m0013 from './migrations/0013_venue_verification_door_codes.ts';
+import * as m0014 from './migrations/0014_checkin_evidence_confirmation.ts';
+import * as m0015 from './migrations/0015_audit_person_refs.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -30,6 +33,9 @@ const migrations: Record<string, Migration> = {
   '0010_checkins_covering_indexes': m0010,
   '0011_exposure_notices_view': m0011,
   '0012_checkins_ingest_probes': m0012,
+  '0013_venue_verification_door_codes': m0013,
+  '0014_checkin_evidence_confirmation': m0014,
+  '0015_audit_person_refs': m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -174,8 +174,23 @@ export interface VenuesTable {
   route: string | null;
   parent_venue_id: string | null;
   active: Generated<boolean>;
+  /** verified by the commune (migration 0013): only then may its managers type people in */
+  verified_at: Date | null;
+  verified_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** One-time codes sent to a person's phone at a venue's door (migration 0013): one row per send. */
+export interface DoorCodesTable {
+  id: Generated<string>;
+  venue_id: string;
+  phone: string;
+  code_hash: string;
+  expires_at: TimestampRequired;
+  attempts: Generated<number>;
+  spent_at: Date | null;
+  created_at: Timestamp;
 }
 
 export interface VenueZonesTable {
@@ -191,6 +206,8 @@ export interface VenueManagersTable {
 }
 
 export type CheckinMethod = 'citizen_scan' | 'short_code' | 'staff_scan' | 'staff_manual' | 'bulk';
+/** How a check-in proves the person was there (migration 0014); `typed_unverified` is the only weak one. */
+export type CheckinEvidence = 'qr_self' | 'qr_personal' | 'otp' | 'typed_staff' | 'typed_unverified';
 
 export interface CheckinsTable {
   id: Generated<string>;
@@ -204,6 +221,7 @@ export interface CheckinsTable {
   actor_type: string;
   actor_id: string | null;
   unit_code: string;
+  evidence: Generated<CheckinEvidence>;
   created_at: Timestamp;
 }
 
@@ -257,6 +275,8 @@ export interface CasesTable {
 
 export type ContactVia = 'venue' | 'household' | 'manual' | 'ble';
 export type FollowUp = 'identified' | 'notified' | 'reached' | 'tested' | 'quarantined' | 'released';
+/** confirmed: acted on (order, message); pending: found only through weak evidence, "to confirm"; dismissed */
+export type ContactConfirmation = 'confirmed' | 'pending' | 'dismissed';
 
 export interface ContactsTable {
   id: Generated<string>;
@@ -274,6 +294,7 @@ export interface ContactsTable {
   rule_version: number;
   unit_code: string | null;
   follow_up: Generated<FollowUp>;
+  confirmation: ContactConfirmation;
   assigned_tracer_id: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -322,6 +343,7 @@ export interface DB {
   venues: VenuesTable;
   venue_zones: VenueZonesTable;
   venue_managers: VenueManagersTable;
+  door_codes: DoorCodesTable;
   checkins: CheckinsTable;
   tracing_rules: TracingRulesTable;
   case_counters: CaseCountersTable;

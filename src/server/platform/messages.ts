@@ -19,6 +19,28 @@ export const errorMessages = {
   RATE_LIMITED: { vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau.', en: 'Too many requests; try again later.' },
   INTERNAL: { vi: 'Lỗi hệ thống, vui lòng thử lại sau.', en: 'Internal error; please try again later.' },
   NOT_READY: { vi: 'Hệ thống chưa sẵn sàng.', en: 'The service is not ready.' },
+  DATABASE_UNAVAILABLE: {
+    vi: 'Tạm thời không kết nối được cơ sở dữ liệu, vui lòng thử lại sau ít giây.',
+    en: 'The database is temporarily unavailable; try again in a few seconds.',
+  },
+  INVALID_CHARACTERS: {
+    vi: 'Dữ liệu chứa ký tự không được phép (ký tự NUL).',
+    en: 'The request contains a character that is not allowed (NUL).',
+  },
+  INVALID_VALUE: {
+    vi: 'Một giá trị gửi lên nằm ngoài phạm vi cho phép.',
+    en: 'A value in the request is outside the accepted range.',
+  },
+  REFERENCE_NOT_FOUND: {
+    vi: 'Bản ghi được tham chiếu không tồn tại.',
+    en: 'A record the request refers to does not exist.',
+  },
+  ALREADY_EXISTS: { vi: 'Bản ghi này đã tồn tại.', en: 'This record already exists.' },
+  URI_TOO_LONG: { vi: 'Đường dẫn quá dài.', en: 'The request URL is too long.' },
+  INVALID_URL: {
+    vi: 'Đường dẫn không hợp lệ (mã hóa phần trăm sai).',
+    en: 'The request URL is invalid (bad percent-encoding).',
+  },
   INVALID_PHONE: { vi: 'Số điện thoại không hợp lệ.', en: 'Invalid phone number.' },
   INVALID_NATIONAL_ID: { vi: 'Số CCCD phải gồm đúng 12 chữ số.', en: 'The national ID must be exactly 12 digits.' },
   OTP_INVALID: { vi: 'Mã xác thực không đúng.', en: 'The one-time code is wrong.' },
@@ -79,6 +101,10 @@ export const errorMessages = {
     en: 'Idempotency-Key must be 8–128 characters of letters, digits, - and _.',
   },
   VENUE_NOT_FOUND: { vi: 'Không tìm thấy địa điểm.', en: 'Venue not found.' },
+  POSTER_BUSY: {
+    vi: 'Hệ thống đang tạo nhiều áp phích cùng lúc, vui lòng thử lại sau ít giây.',
+    en: 'Many posters are being made right now; try again in a few seconds.',
+  },
   VENUE_QR_INVALID: {
     vi: 'Mã QR địa điểm không hợp lệ hoặc đã hết hạn.',
     en: 'The venue QR code is invalid or has expired.',
@@ -115,12 +141,38 @@ export const errorMessages = {
     en: 'A venue QR, a short code, or a venue with a person is required.',
   },
   BATCH_TOO_LARGE: { vi: 'Mỗi lần gửi tối đa {max} mục.', en: 'At most {max} items per batch.' },
+  CHECKIN_PROOF_REQUIRED: {
+    vi: 'Địa điểm chưa được xã/phường xác minh: chỉ ghi nhận được bằng mã QR cá nhân hoặc mã gửi qua tin nhắn tới điện thoại của người đó.',
+    en: 'This venue is not verified by the commune yet: record people by their personal QR or a code sent to their phone.',
+  },
+  CHECKIN_BACKDATE_NOT_ALLOWED: {
+    vi: 'Chỉ lượt quét chờ gửi tại cửa của cán bộ hoặc địa điểm đã xác minh mới được ghi giờ trong quá khứ.',
+    en: 'Only scans queued at the door by staff or a verified venue may carry a past time.',
+  },
+  CHECKIN_BACKDATE_TOO_OLD: {
+    vi: 'Lượt quét chờ gửi chỉ được ghi lùi tối đa {hours} giờ.',
+    en: 'A queued scan may be at most {hours} hours old.',
+  },
+  DOOR_CODE_INVALID: {
+    vi: 'Mã tin nhắn không đúng hoặc đã dùng; hãy gửi mã mới.',
+    en: 'The code is wrong or already used; send a new one.',
+  },
+  DOOR_CODE_EXPIRED: { vi: 'Mã tin nhắn đã hết hạn; hãy gửi mã mới.', en: 'The code has expired; send a new one.' },
+  DOOR_CODE_TOO_MANY_SENDS: {
+    vi: 'Đã gửi quá nhiều mã, vui lòng thử lại sau.',
+    en: 'Too many codes sent; try again later.',
+  },
+  CONTACT_ALREADY_CONFIRMED: {
+    vi: 'Người tiếp xúc đã được xác nhận và thông báo; không thể bỏ qua.',
+    en: 'The contact is confirmed and was notified already; it cannot be dismissed.',
+  },
   CASE_NOT_FOUND: { vi: 'Không tìm thấy ca bệnh.', en: 'Case not found.' },
   CASE_EXISTS: {
     vi: 'Người này đang có một ca bệnh chưa kết thúc.',
     en: 'This person already has an open case.',
   },
   CASE_CLOSED: { vi: 'Ca bệnh đã kết thúc.', en: 'The case is closed.' },
+  CONTACT_NOT_FOUND: { vi: 'Không tìm thấy người tiếp xúc này.', en: 'Contact not found.' },
   CASE_ONSET_AFTER_CONFIRMATION: {
     vi: 'Ngày khởi phát không thể sau ngày xác nhận.',
     en: 'Symptom onset cannot be after confirmation.',

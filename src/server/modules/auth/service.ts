@@ -4,13 +4,13 @@
  * optional TOTP, with a per-account lock after repeated failures. Every outcome is audited.
  * Enabling TOTP or changing the password ends the user's other sessions (a thief's copy included).
  */
-import { createHmac, randomInt } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import { isFakeNotify } from '../../config.ts';
 import type { AppContext } from '../../context.ts';
 import type { StaffActor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
+import { hashOneTimeCode, newOneTimeCode } from '../../platform/otp.ts';
 import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../platform/passwords.ts';
 import { authRepo } from './repo.ts';
 import type { CitizenView, StaffUserView } from './schemas.ts';
@@ -19,9 +19,8 @@ const OTP_SENDS_PER_HOUR = 5;
 const STAFF_MAX_FAILURES = 10;
 const STAFF_LOCK_MINUTES = 15;
 
-function hashOtp(phone: string, code: string): string {
-  return createHmac('sha256', 'truyvet-otp').update(`${phone}:${code}`).digest('hex');
-}
+/** the purpose key of sign-in codes (platform/otp.ts); door codes have their own */
+const hashOtp = (phone: string, code: string) => hashOneTimeCode('truyvet-otp', phone, code);
 
 export function parsePhone(raw: string): string {
   const phone = normalizePhone(raw);
@@ -78,7 +77,7 @@ export function authService(ctx: AppContext) {
 
     async requestOtp(rawPhone: string): Promise<{ expiresInSeconds: number; devCode?: string }> {
       const phone = parsePhone(rawPhone);
-      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      const code = newOneTimeCode();
       const now = new Date();
       const problem = await ctx.db.transaction().execute(async (trx) => {
         const row = await repo.lockOtp(trx, phone);

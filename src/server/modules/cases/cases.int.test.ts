@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -12,6 +13,7 @@ import { TEST_RESULT_POSITIVE } from './schemas.ts';
 
 let env: TestEnv;
 let tracer: string;
+let door: string;
 let manager: { token: string; personId: string };
 let venue: { id: string; qr: string };
 const MIN = 60_000;
@@ -47,20 +49,29 @@ async function newMarket(name: string) {
   venue = res.json();
 }
 
+/**
+ * The person was at the market at `at` (hours ago): the market's door scanned their personal QR and its offline
+ * queue synced the scan later, with its time (only a staff door may send past times).
+ */
 async function checkin(personToken: string, at: Date) {
+  const qr = (await env.app.inject({ method: 'GET', url: '/api/v1/me/qr', headers: bearer(personToken) })).json().qr;
   const res = await env.app.inject({
     method: 'POST',
-    url: '/api/v1/checkins',
-    headers: bearer(personToken),
-    payload: { venueQr: venue.qr, at: at.toISOString() },
+    url: '/api/v1/checkins/batch',
+    headers: bearer(door),
+    payload: {
+      items: [{ idempotencyKey: `k-${randomUUID()}`, venueId: venue.id, personQr: qr, at: at.toISOString() }],
+    },
   });
-  expect(res.statusCode).toBe(201);
-  return res.json().id as string;
+  expect(res.statusCode).toBe(200);
+  expect(res.json().results[0].status).toBe(201);
+  return res.json().results[0].checkin.id as string;
 }
 
 beforeAll(async () => {
   env = await createTestEnv({ provinces: ['75'] });
   tracer = (await staffToken(env, 'tracer', UNITS.province)).token;
+  door = (await staffToken(env, 'venue_manager', UNITS.bienHoa)).token;
   manager = await citizenToken(env, '0912000301');
 });
 afterAll(async () => {

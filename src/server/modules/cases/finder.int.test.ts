@@ -32,6 +32,7 @@ const key = (e: VenueEvidence) =>
     e.overlapStart.toISOString(),
     e.overlapEnd.toISOString(),
     e.overlapMinutes,
+    e.weak,
   ].join('|');
 
 describe('contact finder', () => {
@@ -39,6 +40,7 @@ describe('contact finder', () => {
     const rnd = seededRandom(20211);
     const base = Date.UTC(2026, 10, 20, 0, 0, 0);
     let compared = 0;
+    let weak = 0;
     for (let round = 0; round < 40; round++) {
       await env.ctx.db.deleteFrom('checkins').execute();
       const people = Array.from({ length: rnd.int(3, 8) }, () => randomUUID());
@@ -59,6 +61,7 @@ describe('contact finder', () => {
           in: new Date(start),
           out: out === null ? null : new Date(out),
           impliedOut: new Date(start + defaultStay),
+          evidence: rnd.pick(['qr_self', 'qr_personal', 'otp', 'typed_staff', 'typed_unverified'] as const),
         });
       }
       await env.ctx.db
@@ -75,6 +78,7 @@ describe('contact finder', () => {
             actor_type: 'citizen',
             actor_id: s.personId,
             unit_code: '75',
+            ...(s.evidence ? { evidence: s.evidence } : {}),
           })),
         )
         .execute();
@@ -91,9 +95,12 @@ describe('contact finder', () => {
       const want = referenceVenueContacts(stays, indexes, minOverlap).map(key).sort();
       expect(got).toEqual(want);
       compared += want.length;
+      weak += want.filter((e) => e.endsWith('|true')).length;
     }
-    // the scenarios must actually exercise the finder
+    // the scenarios must actually exercise the finder, with strong and weak evidence
     expect(compared).toBeGreaterThan(100);
+    expect(weak).toBeGreaterThan(10);
+    expect(weak).toBeLessThan(compared);
   });
 
   it('treats touching intervals as no contact and honours zones on both sides only', async () => {

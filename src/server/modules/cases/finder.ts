@@ -6,12 +6,13 @@
  *   - two stays at the same venue are a contact when they overlap at least `minOverlapMinutes`; where BOTH stays name
  *     a zone, the zones must match (a worker in workshop A is not a contact of one in workshop B);
  *   - touching intervals (one ends when the other starts) overlap 0 minutes: not a contact.
- * Each (index stay, other stay) pair that qualifies is one piece of evidence; the caller keeps them all.
+ * Each (index stay, other stay) pair that qualifies is one piece of evidence; the caller keeps them all. A pair is
+ * `weak` when either check-in is (evidence `typed_unverified`: typed in with nothing proving the person was there).
  * Invariant relied on for speed: the other stay starts before the index stay ends and after it starts minus
  * MAX_STAY, so the (venue_id, checked_in_at) index and day partitions bound the search.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/types.ts';
+import type { CheckinEvidence, DB } from '../../db/types.ts';
 
 export const MAX_STAY_MS = 24 * 3600_000;
 
@@ -32,7 +33,12 @@ export interface VenueEvidence {
   overlapStart: Date;
   overlapEnd: Date;
   overlapMinutes: number;
+  /** either stay rests on weak evidence only: a contact "to confirm" by a tracer */
+  weak: boolean;
 }
+
+/** The only weak evidence: typed in by someone who proved nothing (everything else is proof of presence). */
+export const WEAK_EVIDENCE: CheckinEvidence = 'typed_unverified';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -66,13 +72,14 @@ export async function findVenueContacts(
     zone_id: string | null;
     overlap_start: Date;
     overlap_end: Date;
+    weak: boolean;
   }>`
     with idx as (
       select * from unnest(${ids}::uuid[], ${froms}::timestamptz[], ${tos}::timestamptz[], ${tags}::text[])
         as t(person_id, ws, we, tag)
     ),
     stays as materialized (
-      select idx.tag, c.person_id as index_person_id, c.venue_id, c.zone_id,
+      select idx.tag, c.person_id as index_person_id, c.venue_id, c.zone_id, c.evidence,
              greatest(c.checked_in_at, idx.ws) as s,
              least(coalesce(c.checked_out_at, c.implied_out_at), c.checked_in_at + interval '24 hours', idx.we) as e
       from idx
@@ -84,7 +91,8 @@ export async function findVenueContacts(
     pairs as (
       select s.tag, s.index_person_id, o.person_id, o.venue_id, coalesce(o.zone_id, s.zone_id) as zone_id,
              greatest(s.s, o.checked_in_at) as overlap_start,
-             least(s.e, coalesce(o.checked_out_at, o.implied_out_at), o.checked_in_at + interval '24 hours') as overlap_end
+             least(s.e, coalesce(o.checked_out_at, o.implied_out_at), o.checked_in_at + interval '24 hours') as overlap_end,
+             (s.evidence = ${WEAK_EVIDENCE} or o.evidence = ${WEAK_EVIDENCE}) as weak
       from stays s
       join checkins o on o.venue_id = s.venue_id
         and o.checked_in_at < s.e
@@ -106,6 +114,7 @@ export async function findVenueContacts(
     overlapStart: new Date(r.overlap_start),
     overlapEnd: new Date(r.overlap_end),
     overlapMinutes: Math.floor((new Date(r.overlap_end).getTime() - new Date(r.overlap_start).getTime()) / 60_000),
+    weak: r.weak,
   }));
 }
 
@@ -132,6 +141,8 @@ export interface StayRecord {
   in: Date;
   out: Date | null;
   impliedOut: Date;
+  /** as stored; a check-in written without one is weak (the column's default) */
+  evidence?: CheckinEvidence;
 }
 
 /**
@@ -166,6 +177,7 @@ export function referenceVenueContacts(
             overlapStart: new Date(os),
             overlapEnd: new Date(oe),
             overlapMinutes: Math.floor((oe - os) / 60_000),
+            weak: (a.evidence ?? WEAK_EVIDENCE) === WEAK_EVIDENCE || (b.evidence ?? WEAK_EVIDENCE) === WEAK_EVIDENCE,
           });
         }
       }

@@ -5,13 +5,21 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
 import { VenueIdParams } from '../venues/schemas.ts';
+import { contactTasksService } from './handover.ts';
 import {
+  AddedContact,
   BulkContactsBody,
   CaseIdParams,
   CaseListQuery,
   CaseStay,
   CaseView,
+  ContactConfirmationResult,
+  ContactPersonParams,
   ContactsQuery,
+  ContactTask,
+  ContactTaskBody,
+  ContactTaskParams,
+  ContactTasksQuery,
   ContactView,
   CreateCaseBody,
   CreatedCase,
@@ -126,14 +134,7 @@ export function casesRoutes(ctx: AppContext): FastifyPluginAsync {
           tags,
           params: CaseIdParams,
           body: ManualContactBody,
-          response: {
-            201: Type.Object({
-              contactId: Type.Union([Type.String(), Type.Null()]),
-              personId: Type.String(),
-              summary: TraceSummary,
-            }),
-            ...errors(400, 401, 403, 404),
-          },
+          response: { 201: AddedContact, ...errors(400, 401, 403, 404) },
         },
       },
       async (req, reply) =>
@@ -151,6 +152,60 @@ export function casesRoutes(ctx: AppContext): FastifyPluginAsync {
         },
       },
       async (req) => service.bulkUpdateContacts(requireStaff(req), req.params.id, req.body),
+    );
+
+    const tasks = contactTasksService(ctx);
+    app.get(
+      '/contact-tasks',
+      {
+        schema: {
+          tags,
+          description: "Contacts of other areas' cases who live in the caller's area, with identity, to follow up.",
+          querystring: ContactTasksQuery,
+          response: { 200: Type.Array(ContactTask), ...errors(400, 401, 403) },
+        },
+      },
+      async (req) => tasks.list(requireStaff(req), req.query),
+    );
+    app.patch(
+      '/contact-tasks/:caseId/:personId',
+      {
+        schema: {
+          tags,
+          params: ContactTaskParams,
+          body: ContactTaskBody,
+          response: { 200: Type.Object({ updated: Type.Integer() }), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => tasks.update(requireStaff(req), req.params.caseId, req.params.personId, req.body),
+    );
+
+    app.post(
+      '/cases/:id/contacts/:personId/confirm',
+      {
+        schema: {
+          tags,
+          description:
+            'Confirm a contact "to confirm" (found only through a typed-in check-in nobody proved): they get their ' +
+            "quarantine order (F1) and message now, once. Tracer in the case's jurisdiction; audited.",
+          params: ContactPersonParams,
+          response: { 200: ContactConfirmationResult, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.confirmContact(requireStaff(req), req.params.id, req.params.personId),
+    );
+    app.post(
+      '/cases/:id/contacts/:personId/dismiss',
+      {
+        schema: {
+          tags,
+          description:
+            'Dismiss a contact "to confirm" whose check-in was false: nobody is told. 409 when already confirmed.',
+          params: ContactPersonParams,
+          response: { 200: ContactConfirmationResult, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) => service.dismissContact(requireStaff(req), req.params.id, req.params.personId),
     );
 
     const AlertResult = Type.Object({ people: Type.Integer(), notified: Type.Integer() });

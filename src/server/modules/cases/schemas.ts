@@ -13,6 +13,7 @@ export const CASE_STATUSES = [
   'died',
 ] as const;
 export const FOLLOW_UPS = ['identified', 'notified', 'reached', 'tested', 'quarantined', 'released'] as const;
+export const CONFIRMATIONS = ['confirmed', 'pending', 'dismissed'] as const;
 
 export const PersonRef = Type.Object(
   {
@@ -112,6 +113,8 @@ export const ContactsQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const DistrictRef = Type.Object({ code: Type.String(), name: Type.String() });
+
 export const ContactView = Type.Object({
   personId: Type.String({ format: 'uuid' }),
   degree: Type.Integer(),
@@ -125,10 +128,20 @@ export const ContactView = Type.Object({
     throughPersonId: Type.Optional(Type.String()),
   }),
   evidenceCount: Type.Integer(),
-  name: Type.String(),
+  /** null, like phone and unitCode, when the contact lives outside the reader's area (`outOfScope`) */
+  name: Nullable(Type.String()),
   phone: Nullable(Type.String()),
   unitCode: Nullable(Type.String()),
+  /** the contact lives outside the reader's tracing area: identity hidden, handed to that area's tracers */
+  outOfScope: Type.Boolean(),
+  /** for an out-of-scope contact, the district they live in (the only place shown); null otherwise */
+  district: Nullable(DistrictRef),
   followUp: Type.String(),
+  /**
+   * confirmed: acted on (order, message); pending: found only through weak evidence (a typed-in check-in nobody
+   * proved) — "to confirm" by a tracer, nobody told yet; dismissed: a tracer found it false
+   */
+  confirmation: Type.Enum(CONFIRMATIONS),
   assignedTracerId: Nullable(Type.String()),
   quarantine: Nullable(
     Type.Object({ kind: Type.String(), startsOn: Type.String(), endsOn: Type.String(), status: Type.String() }),
@@ -144,6 +157,73 @@ export const ManualContactBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** What the tracer who named a contact in an interview learns: no identity when the contact is out of scope. */
+export const AddedContact = Type.Object({
+  contactId: Nullable(Type.String()),
+  personId: Type.String(),
+  outOfScope: Type.Boolean(),
+  district: Nullable(DistrictRef),
+  summary: Type.Object({ f1: Type.Integer(), f2: Type.Integer(), newF1: Type.Integer(), newF2: Type.Integer() }),
+});
+
+/** Follow-up statuses a tracer sets (`identified` is where every contact starts). */
+export const SETTABLE_FOLLOW_UPS = ['notified', 'reached', 'tested', 'quarantined', 'released'] as const;
+
+export const ContactTasksQuery = Type.Object(
+  {
+    followUp: Type.Optional(Type.Enum(FOLLOW_UPS)),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ContactTaskParams = Type.Object({
+  caseId: Type.String({ format: 'uuid' }),
+  personId: Type.String({ format: 'uuid' }),
+});
+
+export const ContactTaskBody = Type.Object(
+  { followUp: Type.Enum(SETTABLE_FOLLOW_UPS) },
+  { additionalProperties: false },
+);
+
+/** A contact of another area's case who lives in the reader's area: theirs to follow up, with identity. */
+export const ContactTask = Type.Object({
+  caseId: Type.String({ format: 'uuid' }),
+  caseDisplayCode: Type.String(),
+  caseDistrict: Nullable(DistrictRef),
+  personId: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  phone: Nullable(Type.String()),
+  unitCode: Nullable(Type.String()),
+  unitName: Nullable(Type.String()),
+  degree: Type.Integer(),
+  via: Type.Object({
+    type: Type.String(),
+    venueName: Type.Optional(Type.String()),
+    overlapStart: Type.Optional(Type.String()),
+    overlapEnd: Type.Optional(Type.String()),
+  }),
+  followUp: Type.String(),
+  assignedTracerId: Nullable(Type.String()),
+  handedAt: Type.String(),
+  quarantine: Nullable(
+    Type.Object({ kind: Type.String(), startsOn: Type.String(), endsOn: Type.String(), status: Type.String() }),
+  ),
+});
+
+export const ContactPersonParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  personId: Type.String({ format: 'uuid' }),
+});
+
+export const ContactConfirmationResult = Type.Object({
+  personId: Type.String({ format: 'uuid' }),
+  confirmation: Type.Enum(CONFIRMATIONS),
+  /** the person was told (quarantine order for an F1, message) by this confirmation */
+  notified: Type.Boolean(),
+});
 
 export const BulkContactsBody = Type.Object(
   {

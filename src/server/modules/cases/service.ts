@@ -9,14 +9,24 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
-import type { CaseStatus, DB, FollowUp } from '../../db/types.ts';
+import type { CaseStatus, ContactConfirmation, DB, FollowUp } from '../../db/types.ts';
 import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { WEAK_EVIDENCE } from './finder.ts';
 import { type CaseOpener, createCaseOpener } from './opener.ts';
+import { districtsOf, seesIdentity } from './handover.ts';
 import { can, caseActions } from './policy.ts';
 import type { CaseView, ContactView, CreateCaseInput } from './schemas.ts';
-import { type Evidence, exposureWindow, storeContacts, type TraceSummary, traceCases } from './tracing.ts';
+import {
+  confirmContact,
+  dismissContact,
+  type Evidence,
+  exposureWindow,
+  storeContacts,
+  type TraceSummary,
+  traceCases,
+} from './tracing.ts';
 
 const openers = new WeakMap<AppContext, CaseOpener>();
 
@@ -94,6 +104,7 @@ export function casesService(ctx: AppContext) {
       .selectFrom('contacts')
       .select(['degree', sql<number>`count(distinct person_id)::int`.as('n')])
       .where('case_id', '=', c.id)
+      .where('confirmation', '<>', 'dismissed')
       .groupBy('degree')
       .execute();
     return {
@@ -170,6 +181,7 @@ export function casesService(ctx: AppContext) {
         resourceType: 'case',
         resourceId: id,
         unitCode: c.unit_code,
+        details: { personIds: [c.person_id] },
       });
       return toView(c);
     },
@@ -196,11 +208,12 @@ export function casesService(ctx: AppContext) {
           'c.confirmed_at',
           'c.unit_code',
           'u.name as unit_name',
+          'c.person_id',
           'p.name as person_name',
-          sql<number>`(select count(distinct person_id)::int from contacts k where k.case_id = c.id and k.degree = 1)`.as(
+          sql<number>`(select count(distinct person_id)::int from contacts k where k.case_id = c.id and k.degree = 1 and k.confirmation <> 'dismissed')`.as(
             'f1',
           ),
-          sql<number>`(select count(distinct person_id)::int from contacts k where k.case_id = c.id and k.degree = 2)`.as(
+          sql<number>`(select count(distinct person_id)::int from contacts k where k.case_id = c.id and k.degree = 2 and k.confirmation <> 'dismissed')`.as(
             'f2',
           ),
         ]);
@@ -223,7 +236,12 @@ export function casesService(ctx: AppContext) {
         .orderBy('c.confirmed_at', 'desc')
         .limit(opts.limit ?? 100)
         .execute();
-      await ctx.audit.record({ actor, action: 'cases.list', resourceType: 'case', details: { results: rows.length } });
+      await ctx.audit.record({
+        actor,
+        action: 'cases.list',
+        resourceType: 'case',
+        details: { results: rows.length, personIds: rows.map((r) => r.person_id) },
+      });
       return rows.map((r) => ({
         id: r.id,
         displayCode: r.display_code,
@@ -371,6 +389,7 @@ export function casesService(ctx: AppContext) {
       let q = db
         .selectFrom('contacts as k')
         .innerJoin('people as p', 'p.id', 'k.person_id')
+        .leftJoin('admin_units as pu', 'pu.code', 'p.unit_code')
         .leftJoin('venues as v', 'v.id', 'k.venue_id')
         .leftJoin('quarantine_orders as o', (j) =>
           j.onRef('o.person_id', '=', 'k.person_id').onRef('o.case_id', '=', 'k.case_id'),
@@ -386,10 +405,12 @@ export function casesService(ctx: AppContext) {
           'k.overlap_minutes',
           'k.through_person_id',
           'k.follow_up',
+          'k.confirmation',
           'k.assigned_tracer_id',
           'p.name',
           'p.phone',
           'p.unit_code',
+          'pu.path as unit_path',
           'o.kind as q_kind',
           'o.starts_on as q_starts',
           'o.ends_on as q_ends',
@@ -411,13 +432,26 @@ export function casesService(ctx: AppContext) {
         if (hit) hit.count++;
         else byPerson.set(r.person_id, { row: r, count: 1 });
       }
+      // a person is confirmed by any confirmed evidence, "to confirm" while all of it is pending
+      const confirmation = new Map<string, ContactConfirmation>();
+      for (const r of rows) {
+        const cur = confirmation.get(r.person_id);
+        if (cur !== 'confirmed' && (r.confirmation !== 'dismissed' || !cur))
+          confirmation.set(r.person_id, r.confirmation);
+      }
+      // contacts living outside the reader's area are shown as "someone in district D" (handover.ts)
+      const hidden = [...byPerson.values()].filter(({ row }) => !seesIdentity(actor, row.unit_path));
+      const districts = await districtsOf(
+        db,
+        hidden.map(({ row }) => row.unit_path),
+      );
       await ctx.audit.record({
         actor,
         action: 'cases.contacts',
         resourceType: 'case',
         resourceId: id,
         unitCode: c.unit_code,
-        details: { results: byPerson.size },
+        details: { results: byPerson.size, personIds: [...byPerson.keys()] },
       });
       return [...byPerson.values()].map(({ row: r, count }) => ({
         personId: r.person_id,
@@ -432,10 +466,17 @@ export function casesService(ctx: AppContext) {
           ...(r.through_person_id ? { throughPersonId: r.through_person_id } : {}),
         },
         evidenceCount: count,
-        name: r.name,
-        phone: r.phone,
-        unitCode: r.unit_code,
+        ...(seesIdentity(actor, r.unit_path)
+          ? { name: r.name, phone: r.phone, unitCode: r.unit_code, outOfScope: false, district: null }
+          : {
+              name: null,
+              phone: null,
+              unitCode: null,
+              outOfScope: true,
+              district: (r.unit_path && districts.get(r.unit_path)) || null,
+            }),
         followUp: r.follow_up,
+        confirmation: confirmation.get(r.person_id) ?? r.confirmation,
         assignedTracerId: r.assigned_tracer_id,
         quarantine: r.q_kind
           ? { kind: r.q_kind, startsOn: r.q_starts as string, endsOn: r.q_ends as string, status: r.q_status as string }
@@ -457,11 +498,13 @@ export function casesService(ctx: AppContext) {
       const result = await db.transaction().execute(async (trx) => {
         const person = await resolvePerson(trx, input.person);
         if (person.id === c.person_id) throw new AppError('VALIDATION_FAILED', 400, { reason: 'the case itself' });
+        // someone living outside the tracer's area is handed to that area's tracers: not assigned, not identified
+        const visible = seesIdentity(actor, person.unit_path);
         const at = input.lastContactAt ? new Date(input.lastContactAt) : null;
         // what the case has on this person already: whether they are known to it, and this very interview
         const stored = await trx
           .selectFrom('contacts')
-          .select(['via_type', 'overlap_start'])
+          .select(['via_type', 'overlap_start', 'confirmation'])
           .where('case_id', '=', id)
           .where('person_id', '=', person.id)
           .execute();
@@ -486,10 +529,11 @@ export function casesService(ctx: AppContext) {
               overlap_minutes: null,
               through_person_id: null,
               note: input.note ?? null,
-              assigned_tracer_id: actor.kind === 'staff' ? actor.userId : null,
+              assigned_tracer_id: visible && actor.kind === 'staff' ? actor.userId : null,
             },
           ],
-          new Set(stored.length > 0 ? [`${id}|${person.id}`] : []),
+          // told already only through confirmed evidence: a contact "to confirm" named in an interview is told now
+          new Set(stored.some((r) => r.confirmation === 'confirmed') ? [`${id}|${person.id}`] : []),
           () => rule,
         );
         const inserted = existed
@@ -512,7 +556,8 @@ export function casesService(ctx: AppContext) {
         });
         // the new F1's own contacts become F2; notifications for everyone new
         const summary = await trace(trx, id);
-        return { contactId: inserted?.id ?? null, personId: person.id, summary };
+        const district = visible ? null : ((await districtsOf(trx, [person.unit_path])).get(person.unit_path ?? '') ?? null);
+        return { contactId: inserted?.id ?? null, personId: person.id, outOfScope: !visible, district, summary };
       });
       ctx.jobs.wake();
       return result;
@@ -583,6 +628,8 @@ export function casesService(ctx: AppContext) {
           'person_id',
           sql<Date>`min(checked_in_at)`.as('first_in'),
           sql<Date>`max(coalesce(checked_out_at, implied_out_at))`.as('last_out'),
+          // present only through typed-in check-ins nobody proved: "to confirm", not alerted
+          sql<boolean>`bool_and(evidence = ${WEAK_EVIDENCE})`.as('weak'),
         ])
         .where('venue_id', '=', venueId)
         .where('checked_in_at', '<', to)
@@ -604,11 +651,17 @@ export function casesService(ctx: AppContext) {
           overlap_end: new Date(Math.min(new Date(p.last_out).getTime(), to.getTime())),
           overlap_minutes: null,
           through_person_id: null,
+          weak: p.weak,
         }));
         const before = new Set(
-          (await trx.selectFrom('contacts').select('person_id').where('case_id', '=', c.id).execute()).map(
-            (r) => `${c.id}|${r.person_id}`,
-          ),
+          (
+            await trx
+              .selectFrom('contacts')
+              .select('person_id')
+              .where('case_id', '=', c.id)
+              .where('confirmation', '=', 'confirmed')
+              .execute()
+          ).map((r) => `${c.id}|${r.person_id}`),
         );
         const rule = await ruleOf(trx, c.rule_version);
         const fresh = await storeContacts(trx, ctx.notifier, rows, before, () => rule);
@@ -744,6 +797,45 @@ export function casesService(ctx: AppContext) {
         .orderBy('created_at', 'desc')
         .execute();
       return rows.map((r) => ({ id: r.id, kind: r.kind, startsOn: r.starts_on, endsOn: r.ends_on, status: r.status }));
+    },
+
+    /**
+     * A tracer confirms a contact "to confirm" (found only through weak evidence): they get their quarantine order
+     * (F1) and message now, once; an F1's own contacts are traced as F2. Audited.
+     */
+    async confirmContact(actor: Actor, id: string, personId: string) {
+      const c = await loadCase(actor, id, 'cases.update');
+      const result = await db.transaction().execute(async (trx) => {
+        const rule = await ruleOf(trx, c.rule_version);
+        const done = await confirmContact(trx, ctx.notifier, id, personId, rule);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'cases.confirmContact',
+          resourceType: 'person',
+          resourceId: personId,
+          details: { caseId: id, notified: done.notified },
+        });
+        if (done.notified && done.degree === 1) await trace(trx, id);
+        return done;
+      });
+      ctx.jobs.wake();
+      return { personId, confirmation: 'confirmed' as const, notified: result.notified };
+    },
+
+    /** A tracer dismisses a contact "to confirm" whose check-in was false: nobody is told. Audited. */
+    async dismissContact(actor: Actor, id: string, personId: string) {
+      await loadCase(actor, id, 'cases.update');
+      await db.transaction().execute(async (trx) => {
+        await dismissContact(trx, id, personId);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'cases.dismissContact',
+          resourceType: 'person',
+          resourceId: personId,
+          details: { caseId: id },
+        });
+      });
+      return { personId, confirmation: 'dismissed' as const, notified: false };
     },
 
     /** Re-traces open cases whose F0 or F1 stayed at these venues around these times (late check-ins synced). */

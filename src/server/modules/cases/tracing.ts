@@ -10,10 +10,16 @@
  *             and the case's F1s;
  *   people found for the first time in that case get a message (F1: a quarantine order too); what they see in the app
  *   (the `exposure_notices` view) is read from their evidence.
+ * Evidence resting only on a weak check-in (typed in with nothing proving presence, `typed_unverified`: the F0's stay
+ * or the contact's) is stored `pending` — listed for the tracer "to confirm", no order, no message, not shown to the
+ * citizen — until a tracer confirms it (`confirmContact`); strong evidence (a QR, a door code, staff typing) is
+ * `confirmed` at once. A person is told once per case: when their first confirmed evidence arrives. F2 are traced
+ * only from confirmed F1 (confirming an F1 re-traces the case).
  * Tracing is idempotent: evidence rows are unique, so a re-run stores only what is new and notifies only new people.
  */
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/types.ts';
+import type { ContactConfirmation, DB } from '../../db/types.ts';
+import { AppError } from '../../platform/errors.ts';
 import type { Notifier, OutgoingMessage } from '../../platform/notify.ts';
 import { findHouseholdContacts, findVenueContacts, type IndexWindow } from './finder.ts';
 
@@ -72,6 +78,8 @@ export interface Evidence {
   /** interview contacts: the tracer's note and who follows the contact up */
   note?: string | null;
   assigned_tracer_id?: string | null;
+  /** found only through weak evidence: stored pending ("to confirm"), nobody told (absent = strong) */
+  weak?: boolean;
 }
 
 /** The exposure window: N days before onset (or sample date, or confirmation) until isolation (or confirmation). */
@@ -161,10 +169,23 @@ export async function traceCases(
     ? []
     : await trx
         .selectFrom('contacts')
-        .select(['case_id', 'person_id', 'degree', 'via_type', 'venue_id', 'overlap_start', 'overlap_end', 'unit_code'])
+        .select([
+          'case_id',
+          'person_id',
+          'degree',
+          'via_type',
+          'venue_id',
+          'overlap_start',
+          'overlap_end',
+          'unit_code',
+          'confirmation',
+        ])
         .where('case_id', 'in', caseIds)
         .execute();
-  const before = new Set(existing.map((r) => `${r.case_id}|${r.person_id}`));
+  // who was told already: people with confirmed evidence (pending and dismissed ones were not)
+  const before = new Set(
+    existing.filter((r) => r.confirmation === 'confirmed').map((r) => `${r.case_id}|${r.person_id}`),
+  );
 
   // degree 1: one finder query per rule version (there is usually one), and households
   const found: Evidence[] = [];
@@ -187,6 +208,7 @@ export async function traceCases(
         overlap_end: e.overlapEnd,
         overlap_minutes: e.overlapMinutes,
         through_person_id: null,
+        weak: e.weak,
       });
     }
   }
@@ -208,16 +230,22 @@ export async function traceCases(
     }
   }
 
-  // each case's F1s (found now or stored before) and when each was first exposed
-  const f1 = new Map<string, Map<string, number>>(cases.map((c) => [c.id, new Map()]));
-  const firstExposure = (caseId: string, personId: string, start: Date | null) => {
+  // each case's F1s (found now or stored before, whatever their confirmation: none of them is also an F2), and its
+  // confirmed F1s with when each was first exposed (only they are traced further: an F1 "to confirm" may never have
+  // been there)
+  const f1 = new Map<string, Set<string>>(cases.map((c) => [c.id, new Set()]));
+  const confirmedF1 = new Map<string, Map<string, number>>(cases.map((c) => [c.id, new Map()]));
+  const firstExposure = (caseId: string, personId: string, start: Date | null, confirmed: boolean) => {
     const c = caseById.get(caseId) as CaseRow;
+    (f1.get(caseId) as Set<string>).add(personId);
+    if (!confirmed) return;
     const t = (start ?? (windows.get(c.id) as { from: Date }).from).getTime();
-    const m = f1.get(caseId) as Map<string, number>;
+    const m = confirmedF1.get(caseId) as Map<string, number>;
     m.set(personId, Math.min(m.get(personId) ?? t, t));
   };
-  for (const r of existing) if (r.degree === 1) firstExposure(r.case_id, r.person_id, r.overlap_start);
-  for (const r of found) firstExposure(r.case_id, r.person_id, r.overlap_start);
+  for (const r of existing)
+    if (r.degree === 1) firstExposure(r.case_id, r.person_id, r.overlap_start, r.confirmation === 'confirmed');
+  for (const r of found) firstExposure(r.case_id, r.person_id, r.overlap_start, !r.weak);
 
   // degree 2: every F1 of every case in one finder query per rule version (tagged with the case), and households
   for (const [version, group] of groupBy(
@@ -227,13 +255,13 @@ export async function traceCases(
     const rule = rules.get(version) as Rule;
     const indexes: IndexWindow[] = [];
     for (const c of group)
-      for (const [personId, t] of f1.get(c.id) as Map<string, number>)
+      for (const [personId, t] of confirmedF1.get(c.id) as Map<string, number>)
         indexes.push({ personId, from: new Date(t), to: now, tag: c.id });
     const venue2 = await findVenueContacts(trx, indexes, rule.min_overlap_minutes);
     for (const e of venue2) {
       const caseId = e.tag as string;
       const c = caseById.get(caseId) as CaseRow;
-      if (e.personId === c.person_id || (f1.get(caseId) as Map<string, number>).has(e.personId)) continue;
+      if (e.personId === c.person_id || (f1.get(caseId) as Set<string>).has(e.personId)) continue;
       found.push({
         case_id: caseId,
         person_id: e.personId,
@@ -245,13 +273,14 @@ export async function traceCases(
         overlap_end: e.overlapEnd,
         overlap_minutes: e.overlapMinutes,
         through_person_id: e.indexPersonId,
+        weak: e.weak,
       });
     }
     const f1People = [...new Set(indexes.map((i) => i.personId))];
     const households = groupBy(await findHouseholdContacts(trx, f1People), (h) => h.indexPersonId);
     for (const c of group) {
-      const mine = f1.get(c.id) as Map<string, number>;
-      for (const f of mine.keys()) {
+      const mine = f1.get(c.id) as Set<string>;
+      for (const f of (confirmedF1.get(c.id) as Map<string, number>).keys()) {
         for (const h of households.get(f) ?? []) {
           if (h.personId === c.person_id || mine.has(h.personId)) continue;
           found.push({
@@ -278,7 +307,8 @@ export async function traceCases(
     const d1 = new Set<string>();
     const d2 = new Set<string>();
     for (const r of [...existing, ...found]) {
-      if (r.case_id !== c.id) continue;
+      // a contact a tracer dismissed is no contact
+      if (r.case_id !== c.id || ('confirmation' in r && r.confirmation === 'dismissed')) continue;
       (r.degree === 1 ? d1 : d2).add(r.person_id);
     }
     summaries.set(c.id, { f1: d1.size, f2: d2.size, newF1: 0, newF2: 0 });
@@ -291,10 +321,46 @@ export async function traceCases(
   return summaries;
 }
 
+/** Each person's phone (else their guardian's) and unit: how to reach them and where they belong. */
+async function reachOf(
+  trx: Transaction<DB>,
+  personIds: string[],
+): Promise<Map<string, { phone: string | null; unit_code: string | null }>> {
+  return new Map(
+    (
+      await sql<{ id: string; unit_code: string | null; phone: string | null }>`
+            select p.id, p.unit_code, coalesce(p.phone, (
+              select g.phone from dependants d join people g on g.id = d.guardian_id
+              where d.dependant_id = p.id and g.phone is not null order by g.phone limit 1)) as phone
+            from people p where p.id = any(${[...new Set(personIds)]}::uuid[])`.execute(trx)
+    ).rows.map((p) => [p.id, p]),
+  );
+}
+
+/** The identity of a piece of evidence (the columns of `contacts_evidence_uniq`). */
+const evidenceKey = (e: Evidence) =>
+  [
+    e.case_id,
+    e.person_id,
+    e.degree,
+    e.via_type,
+    e.venue_id ?? '',
+    e.overlap_start?.toISOString() ?? '',
+    e.through_person_id ?? '',
+  ].join('|');
+
+/** The evidence a person is told about: their strongest (F1 before F2, then the earliest exposure). */
+const stronger = (e: Evidence, cur: Evidence | undefined) =>
+  !cur ||
+  e.degree < cur.degree ||
+  (e.degree === cur.degree && (e.overlap_start?.getTime() ?? 0) < (cur.overlap_start?.getTime() ?? 0));
+
 /**
- * Stores contact evidence (duplicates of stored evidence are skipped) and gives people new to a case their
- * quarantine order (F1) and message. `before` holds `caseId|personId` of everyone the cases had already.
- * Returns, per new (case, person), the evidence they were told about.
+ * Stores contact evidence and gives people their quarantine order (F1) and message the first time they have
+ * confirmed evidence in a case. `before` holds `caseId|personId` of everyone the cases have told already (people
+ * with confirmed evidence). Weak evidence is stored pending and tells no one. Evidence already stored is skipped,
+ * except that strong evidence confirms the same evidence stored pending. Returns, per newly told (case, person),
+ * the evidence they were told about.
  */
 export async function storeContacts(
   trx: Transaction<DB>,
@@ -304,36 +370,32 @@ export async function storeContacts(
   ruleOf: (caseId: string) => Rule,
 ): Promise<Evidence[]> {
   if (found.length === 0) return [];
-  // who is new in each case, and how to reach them: their phone, else their guardian's
-  const people = new Map(
-    (
-      await sql<{ id: string; unit_code: string | null; phone: string | null }>`
-            select p.id, p.unit_code, coalesce(p.phone, (
-              select g.phone from dependants d join people g on g.id = d.guardian_id
-              where d.dependant_id = p.id and g.phone is not null order by g.phone limit 1)) as phone
-            from people p where p.id = any(${[...new Set(found.map((f) => f.person_id))]}::uuid[])`.execute(trx)
-    ).rows.map((p) => [p.id, p]),
-  );
-  // the evidence a new person is told about: their strongest (F1 before F2, then the earliest exposure)
-  const fresh = new Map<string, Evidence>();
+  // one row per piece of evidence, strong over weak: an INSERT … ON CONFLICT DO UPDATE may touch a row only once
+  const unique = new Map<string, Evidence>();
   for (const e of found) {
+    const k = evidenceKey(e);
+    const cur = unique.get(k);
+    if (!cur || (cur.weak && !e.weak)) unique.set(k, e);
+  }
+  const rows = [...unique.values()];
+  const people = await reachOf(
+    trx,
+    rows.map((f) => f.person_id),
+  );
+  const fresh = new Map<string, Evidence>();
+  for (const e of rows) {
     const key = `${e.case_id}|${e.person_id}`;
-    if (before.has(key)) continue;
-    const cur = fresh.get(key);
-    if (
-      !cur ||
-      e.degree < cur.degree ||
-      (e.degree === cur.degree && (e.overlap_start?.getTime() ?? 0) < (cur.overlap_start?.getTime() ?? 0))
-    )
-      fresh.set(key, e);
+    if (e.weak || before.has(key)) continue;
+    if (stronger(e, fresh.get(key))) fresh.set(key, e);
   }
   const reachable = (personId: string) => !!people.get(personId)?.phone;
+  const told = (e: Evidence) => !e.weak && !before.has(`${e.case_id}|${e.person_id}`) && reachable(e.person_id);
 
-  const col = <T>(f: (e: Evidence) => T) => found.map(f);
+  const col = <T>(f: (e: Evidence) => T) => rows.map(f);
   await sql`
       insert into contacts (case_id, person_id, degree, via_type, venue_id, zone_id, overlap_start, overlap_end,
                             overlap_minutes, through_person_id, rule_version, unit_code, follow_up, note,
-                            assigned_tracer_id)
+                            assigned_tracer_id, confirmation)
       select * from unnest(
         ${col((e) => e.case_id)}::uuid[], ${col((e) => e.person_id)}::uuid[], ${col((e) => e.degree)}::smallint[],
         ${col((e) => e.via_type)}::text[], ${col((e) => e.venue_id)}::uuid[], ${col((e) => e.zone_id)}::uuid[],
@@ -342,13 +404,108 @@ export async function storeContacts(
         ${col((e) => e.overlap_minutes)}::integer[], ${col((e) => e.through_person_id)}::uuid[],
         ${col((e) => ruleOf(e.case_id).version)}::integer[],
         ${col((e) => people.get(e.person_id)?.unit_code ?? null)}::text[],
-        ${col((e) => (!before.has(`${e.case_id}|${e.person_id}`) && reachable(e.person_id) ? 'notified' : 'identified'))}::text[],
-        ${col((e) => e.note ?? null)}::text[], ${col((e) => e.assigned_tracer_id ?? null)}::uuid[]
+        ${col((e) => (told(e) ? 'notified' : 'identified'))}::text[],
+        ${col((e) => e.note ?? null)}::text[], ${col((e) => e.assigned_tracer_id ?? null)}::uuid[],
+        ${col((e): ContactConfirmation => (e.weak ? 'pending' : 'confirmed'))}::text[]
       )
-      on conflict do nothing`.execute(trx);
+      on conflict (case_id, person_id, degree, via_type, venue_id, overlap_start, through_person_id)
+      do update set confirmation = 'confirmed', follow_up = excluded.follow_up, updated_at = now()
+        where contacts.confirmation = 'pending' and excluded.confirmation = 'confirmed'`.execute(trx);
   const list = [...fresh.values()];
   await notifyNew(trx, notifier, list, people, ruleOf);
   return list;
+}
+
+/**
+ * A tracer confirms a contact "to confirm": the person's pending (or dismissed) evidence in the case becomes
+ * confirmed and, if the case had not told them yet, they get their quarantine order (F1) and message now — exactly
+ * once (the person's evidence rows are locked, and a person with confirmed evidence was told already). Returns the
+ * degree at which they are now a contact and whether they were told now. 404 CONTACT_NOT_FOUND when the case has no
+ * evidence on the person.
+ */
+export async function confirmContact(
+  trx: Transaction<DB>,
+  notifier: Notifier,
+  caseId: string,
+  personId: string,
+  rule: Rule,
+): Promise<{ degree: number; notified: boolean }> {
+  const rows = await lockEvidence(trx, caseId, personId);
+  const wasTold = rows.some((r) => r.confirmation === 'confirmed');
+  const changed = rows.filter((r) => r.confirmation !== 'confirmed');
+  const degree = Math.min(...rows.map((r) => r.degree));
+  if (changed.length === 0) return { degree, notified: false };
+  const people = await reachOf(trx, [personId]);
+  const notify = !wasTold;
+  const reached = notify && !!people.get(personId)?.phone;
+  await trx
+    .updateTable('contacts')
+    .set({ confirmation: 'confirmed', updated_at: new Date() })
+    .where(
+      'id',
+      'in',
+      changed.map((r) => r.id),
+    )
+    .execute();
+  if (reached) {
+    await trx
+      .updateTable('contacts')
+      .set({ follow_up: 'notified' })
+      .where('case_id', '=', caseId)
+      .where('person_id', '=', personId)
+      .where('follow_up', '=', 'identified')
+      .execute();
+  }
+  if (notify) {
+    let best: Evidence | undefined;
+    for (const r of changed) {
+      const e: Evidence = { ...r, degree: r.degree as 1 | 2, case_id: caseId, person_id: personId };
+      if (stronger(e, best)) best = e;
+    }
+    await notifyNew(trx, notifier, [best as Evidence], people, () => rule);
+  }
+  return { degree, notified: notify };
+}
+
+/**
+ * A tracer dismisses a contact "to confirm" (the check-in behind it was false): its pending evidence becomes
+ * dismissed — no order, no message, not counted. 409 CONTACT_ALREADY_CONFIRMED when the person was told already
+ * (release them through the follow-up instead); 404 CONTACT_NOT_FOUND when the case has no evidence on them.
+ */
+export async function dismissContact(trx: Transaction<DB>, caseId: string, personId: string): Promise<void> {
+  const rows = await lockEvidence(trx, caseId, personId);
+  if (rows.some((r) => r.confirmation === 'confirmed')) throw new AppError('CONTACT_ALREADY_CONFIRMED', 409);
+  await trx
+    .updateTable('contacts')
+    .set({ confirmation: 'dismissed', updated_at: new Date() })
+    .where('case_id', '=', caseId)
+    .where('person_id', '=', personId)
+    .where('confirmation', '=', 'pending')
+    .execute();
+}
+
+/** The case's evidence on one person, locked until the end of the transaction (404 when there is none). */
+async function lockEvidence(trx: Transaction<DB>, caseId: string, personId: string) {
+  const rows = await trx
+    .selectFrom('contacts')
+    .select([
+      'id',
+      'degree',
+      'via_type',
+      'venue_id',
+      'zone_id',
+      'overlap_start',
+      'overlap_end',
+      'overlap_minutes',
+      'through_person_id',
+      'confirmation',
+    ])
+    .where('case_id', '=', caseId)
+    .where('person_id', '=', personId)
+    .forUpdate()
+    .execute();
+  if (rows.length === 0) throw new AppError('CONTACT_NOT_FOUND', 404);
+  return rows;
 }
 
 /** Quarantine orders (F1) and messages (through the outbox) for people new to a case. */

@@ -74,7 +74,7 @@ export interface PurgeResult {
   deletedIdempotencyKeys: number;
 }
 
-/** Removes every check-in older than `retentionDays` before `now`. */
+/** Removes every check-in older than `retentionDays` before `now` (and door codes older than a day). */
 export async function purgeCheckins(db: Kysely<DB>, retentionDays: number, now = new Date()): Promise<PurgeResult> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY);
   let droppedPartitions = 0;
@@ -89,6 +89,11 @@ export async function purgeCheckins(db: Kysely<DB>, retentionDays: number, now =
   }
   const deleted = await db.deleteFrom('checkins').where('checked_in_at', '<', cutoff).executeTakeFirst();
   const keys = await db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).executeTakeFirst();
+  // door codes (a phone number each) expire within minutes and count for the hourly send limits only: a day is plenty
+  await db
+    .deleteFrom('door_codes')
+    .where('created_at', '<', new Date(now.getTime() - DAY))
+    .execute();
   return {
     droppedPartitions,
     deletedRows: Number(deleted.numDeletedRows ?? 0),

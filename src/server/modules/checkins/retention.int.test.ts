@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, citizenToken, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import { makeRotatingQr, rotatingWindow } from '../venues/qr.ts';
 import { venuesService } from '../venues/service.ts';
 import { ensureCheckinPartitions, maintainCheckins, purgeCheckins } from './maintenance.ts';
 
@@ -266,13 +267,30 @@ describe('QR rotation', () => {
       payload: { venueQr: screen.json().qr },
     });
     expect(ok.statusCode).toBe(201);
+    // the screen's code from 20 minutes ago (four 5-minute windows back) no longer checks anyone in
+    const late = await citizenToken(env, '0912000207');
+    const oldScreen = await makeRotatingQr(
+      env.ctx.keys,
+      r.id,
+      rotatingWindow(new Date(Date.now() - 20 * 60_000), 5),
+      env.ctx.config.publicUrl,
+    );
     const stale = await env.app.inject({
       method: 'POST',
       url: '/api/v1/checkins',
-      headers: bearer((await citizenToken(env, '0912000207')).token),
-      payload: { venueQr: screen.json().qr, at: new Date(Date.now() - 20 * 60_000).toISOString() },
+      headers: bearer(late.token),
+      payload: { venueQr: oldScreen },
     });
     expect(stale.statusCode).toBe(400);
     expect(stale.json().error.code).toBe('VENUE_QR_INVALID');
+    // nor can a citizen claim an earlier time for the current one: their own check-ins are made now
+    const backdated = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(late.token),
+      payload: { venueQr: screen.json().qr, at: new Date(Date.now() - 20 * 60_000).toISOString() },
+    });
+    expect(backdated.statusCode).toBe(400);
+    expect(backdated.json().error.code).toBe('CHECKIN_BACKDATE_NOT_ALLOWED');
   });
 });

@@ -13,6 +13,8 @@ import {
   CheckinResult,
   CheckoutBody,
   CheckoutResponse,
+  DoorCodeBody,
+  DoorCodeResponse,
   MyCheckin,
 } from './schemas.ts';
 import { checkinsService } from './service.ts';
@@ -29,8 +31,10 @@ export function checkinsRoutes(ctx: AppContext): FastifyPluginAsync {
         schema: {
           tags,
           description:
-            'Citizen: `{venueQr}` or `{shortCode}`. Venue staff: `{venueId, personQr}` or `{venueId, nationalId?, phone?, name?}`. ' +
-            'Optional `at` for delayed sync. Send `Idempotency-Key`: a retry answers 200 with the same body. ' +
+            'Citizen: `{venueQr}` or `{shortCode}`. The door: `{venueId, personQr}`, `{venueId, phone, otp, name?}` ' +
+            '(a code from POST /checkins/door-codes) or `{venueId, nationalId?, phone?, name?}` (typed: staff and ' +
+            'commune-verified venues only, otherwise 403 CHECKIN_PROOF_REQUIRED). A past `at` only through the batch ' +
+            'endpoint. The answer carries `evidence`. Send `Idempotency-Key`: a retry answers 200 with the same body. ' +
             '2xx means the check-in is committed durably.',
           headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()) }),
           body: CheckinBody,
@@ -50,12 +54,31 @@ export function checkinsRoutes(ctx: AppContext): FastifyPluginAsync {
       {
         schema: {
           tags,
-          description: `Up to 500 check-ins (offline scanner sync, passenger or guest lists), each with its own idempotencyKey and result.`,
+          description:
+            'Up to 500 check-ins (offline scanner sync, passenger or guest lists), each with its own idempotencyKey and ' +
+            'result. Items may carry their scan time `at` (staff accounts and commune-verified venues, at most ' +
+            'TRUYVET_CHECKIN_BACKDATE_HOURS old).',
           body: BatchBody,
           response: { 200: BatchResponse, ...errors(400, 401, 403) },
         },
       },
       async (req) => service.batch(requireActor(req), req.body.items),
+    );
+
+    app.post(
+      '/checkins/door-codes',
+      {
+        schema: {
+          tags,
+          description:
+            'The door (venue manager or staff) has a one-time code sent by SMS to the phone of a person without a ' +
+            'smartphone; the person reads it back and the door records `{venueId, phone, otp}`. The same answer ' +
+            'whether or not the phone is known. Limited per phone and per venue (429 DOOR_CODE_TOO_MANY_SENDS).',
+          body: DoorCodeBody,
+          response: { 202: DoorCodeResponse, ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      async (req, reply) => reply.status(202).send(await service.sendDoorCode(requireActor(req), req.body)),
     );
 
     app.post(

@@ -5,7 +5,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 /**
  * One body for every mode; the service works out which one it is:
  *   citizen: `{venueQr}` (scanned) or `{shortCode}` (typed)
- *   venue staff: `{venueId, personQr}` (scanned the citizen's QR) or `{venueId, nationalId?, phone?, name?}` (typed)
+ *   the door: `{venueId, personQr}` (scanned the citizen's QR), `{venueId, phone, otp, name?}` (the code sent to the
+ *   person's phone, read back) or `{venueId, nationalId?, phone?, name?}` (typed: staff and verified venues only)
  */
 export const CheckinBody = Type.Object(
   {
@@ -16,19 +17,31 @@ export const CheckinBody = Type.Object(
     nationalId: Type.Optional(Type.String({ maxLength: 32 })),
     phone: Type.Optional(Type.String({ maxLength: 32 })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    /** the one-time code sent to `phone` by POST /checkins/door-codes, read back by the person at the door */
+    otp: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
     zoneId: Type.Optional(Type.String({ format: 'uuid' })),
-    /** original scan time for delayed (offline) sync: not in the future, not older than the retention window */
+    /**
+     * original scan time: only for the door's offline queue (the batch endpoint, staff or a verified venue) and at
+     * most TRUYVET_CHECKIN_BACKDATE_HOURS old; otherwise now (2 minutes of clock skew either way)
+     */
     at: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: false },
 );
 export type CheckinInput = Static<typeof CheckinBody>;
 
+export const CHECKIN_EVIDENCE = ['qr_self', 'qr_personal', 'otp', 'typed_staff', 'typed_unverified'] as const;
+
 export const CheckinResult = Type.Object({
   id: Type.String({ format: 'uuid' }),
   venueId: Type.String({ format: 'uuid' }),
   personId: Type.String({ format: 'uuid' }),
   at: Type.String({ format: 'date-time' }),
+  /**
+   * how the check-in proves the person was there (always present since migration 0014; only answers stored
+   * before it, replayed by their idempotency key, lack it)
+   */
+  evidence: Type.Optional(Type.Enum(CHECKIN_EVIDENCE)),
 });
 export type CheckinResult = Static<typeof CheckinResult>;
 
@@ -67,6 +80,13 @@ export const BatchResponse = Type.Object({
   accepted: Type.Integer(),
   rejected: Type.Integer(),
 });
+
+export const DoorCodeBody = Type.Object(
+  { venueId: Type.String({ format: 'uuid' }), phone: Type.String({ minLength: 1, maxLength: 32 }) },
+  { additionalProperties: false },
+);
+
+export const DoorCodeResponse = Type.Object({ expiresInSeconds: Type.Integer() });
 
 export const CheckinIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

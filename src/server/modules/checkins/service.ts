@@ -1,23 +1,34 @@
 /**
- * Check-in: every mode ends in one `CheckIn` record (person, venue, zone?, in-time, out-time?, method, actor).
- *   citizen scans the venue QR (`venueQr`) or types its short code (`shortCode`);
- *   venue staff scan the citizen's personal QR (`venueId` + `personQr`);
- *   venue staff type a national ID / phone (+ name) for people without phones, creating the person if unknown;
+ * Check-in: every mode ends in one `CheckIn` record (person, venue, zone?, in-time, out-time?, method, actor) that
+ * says how it proves the person was there (`evidence`):
+ *   citizen scans the venue QR (`venueQr`) or types its short code (`shortCode`)               → qr_self;
+ *   the door scans the citizen's personal QR (`venueId` + `personQr`)                         → qr_personal;
+ *   the door has a one-time code sent to the person's phone, who reads it back
+ *   (`venueId` + `phone` + `otp`, for people without a smartphone)                             → otp;
+ *   the door types a national ID / phone (+ name): staff accounts, and managers of a venue
+ *   verified by the commune only                                                              → typed_staff;
  *   bulk: a conductor or a wedding host sends a list through the batch endpoint (the offline scanner uses it too).
+ * A citizen-run venue the commune has not verified records people only with proof (their QR or a door code): a
+ * typed identifier alone is refused (403 CHECKIN_PROOF_REQUIRED) — otherwise anyone could register a venue and place
+ * anyone next to a confirmed case. A time in the past (`at`) is accepted only from the door's offline queue (the
+ * batch endpoint) of a staff account or a verified venue's manager, and at most TRUYVET_CHECKIN_BACKDATE_HOURS back.
+ * People typed in are found or registered through the people module, and known and unknown people get the same
+ * answer (no way to learn whether a national ID exists).
  * Validation happens before anything is written; rows are then group-committed by the writer.
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../../context.ts';
-import type { CheckinMethod } from '../../db/types.ts';
-import { type Actor, hasRole } from '../../platform/access.ts';
+import type { CheckinEvidence, CheckinMethod } from '../../db/types.ts';
+import { type Actor, type CitizenActor, hasRole } from '../../platform/access.ts';
 import type { AuditEntry } from '../../platform/audit.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { requestHash } from '../../platform/idempotency.ts';
-import { PERSON_QR_PURPOSE } from '../people/service.ts';
+import { PERSON_QR_PURPOSE, peopleService } from '../people/service.ts';
 import { can, venueActions } from '../venues/policy.ts';
 import { parseVenueQr, rotatingWindow, verifyVenueQrSignature } from '../venues/qr.ts';
 import { type CachedVenue, normalizeShortCode, venuesService } from '../venues/service.ts';
+import { doorCodes } from './door-codes.ts';
 import { checkinsRepo } from './repo.ts';
 import { type CheckinInput, type CheckinResult, MAX_BATCH } from './schemas.ts';
 import { type CheckinWriter, createCheckinWriter, type WriteRequest, type WriteResult } from './writer.ts';
@@ -41,6 +52,8 @@ class StoredAnswer extends Error {
 
 export function checkinsService(ctx: AppContext) {
   const venues = venuesService(ctx);
+  const people = peopleService(ctx);
+  const codes = doorCodes(ctx);
   const repo = checkinsRepo(ctx.db);
   let writer = writers.get(ctx);
   if (!writer) {
@@ -62,6 +75,7 @@ export function checkinsService(ctx: AppContext) {
     return { status: 200, body: stored.response as CheckinResult };
   }
 
+  /** A check-out time: not in the future, not older than the retention window. */
   function checkTime(raw: string | undefined, now: Date): Date {
     if (!raw) return now;
     const at = new Date(raw);
@@ -69,6 +83,21 @@ export function checkinsService(ctx: AppContext) {
     const days = ctx.config.checkinRetentionDays;
     if (at.getTime() < now.getTime() - days * 86_400_000)
       throw new AppError('CHECKIN_TIME_TOO_OLD', 400, undefined, { days });
+    return at;
+  }
+
+  /**
+   * A check-in time: now (within the clock-skew tolerance) unless `backdate` — a scan waiting in the door's offline
+   * queue, sent by an account trusted to type people in — which may be up to TRUYVET_CHECKIN_BACKDATE_HOURS old.
+   * Anyone else sending a past time could place a person next to a confirmed case after the fact.
+   */
+  function checkinTime(raw: string | undefined, now: Date, backdate: boolean): Date {
+    const at = checkTime(raw, now);
+    if (at.getTime() >= now.getTime() - CLOCK_SKEW_MS) return at;
+    if (!backdate) throw new AppError('CHECKIN_BACKDATE_NOT_ALLOWED', 400, { field: 'at' });
+    const hours = ctx.config.checkinBackdateHours;
+    if (at.getTime() < now.getTime() - hours * 3600_000)
+      throw new AppError('CHECKIN_BACKDATE_TOO_OLD', 400, { field: 'at', hours }, { hours });
     return at;
   }
 
@@ -106,87 +135,77 @@ export function checkinsService(ctx: AppContext) {
     return { entry, method: 'short_code' };
   }
 
-  /** The person a staff member scanned (personal QR) or typed (national ID / phone + name), created if unknown. */
-  async function personFromStaffInput(
+  /**
+   * The person the door scanned (personal QR), proved by a door code (phone + otp) or typed (national ID / phone +
+   * name), found or registered through the people module. `trusted`: the actor may type people in (a staff account,
+   * or the manager of a venue the commune verified); anyone else needs proof. Registration resolves the request's
+   * idempotency key first, so a retry registers no one.
+   */
+  async function personAtDoor(
     actor: Actor,
     input: CheckinInput,
-    venueUnit: string,
+    venue: { id: string; unit_code: string },
+    trusted: boolean,
     idem: Idempotency | undefined,
-  ): Promise<{ personId: string; method: CheckinMethod; created: boolean }> {
+  ): Promise<{ personId: string; method: CheckinMethod; evidence: CheckinEvidence }> {
     if (input.personQr) {
       const m = PERSON_QR.exec(input.personQr.trim());
       if (!m || !(await ctx.keys.verify(PERSON_QR_PURPOSE, m[2] as string, `P.${m[1]}`, m[3] as string))) {
         throw new AppError('PERSON_QR_INVALID', 400);
       }
-      return { personId: m[1] as string, method: 'staff_scan', created: false };
+      return { personId: m[1] as string, method: 'staff_scan', evidence: 'qr_personal' };
     }
+    const otp = input.otp;
+    // refused before any look-up: an unverified venue learns nothing about who exists
+    if (otp === undefined && !trusted) throw new AppError('CHECKIN_PROOF_REQUIRED', 403);
     const nationalId = input.nationalId?.trim() || undefined;
     if (nationalId && !isNationalId(nationalId)) throw new AppError('INVALID_NATIONAL_ID', 400);
     const phone = input.phone ? normalizePhone(input.phone) : undefined;
     if (input.phone && !phone) throw new AppError('INVALID_PHONE', 400);
-    if (!nationalId && !phone) throw new AppError('CHECKIN_TARGET_REQUIRED', 400);
-    if (nationalId) {
-      const found = await ctx.db
-        .selectFrom('people')
-        .select('id')
-        .where('national_id', '=', nationalId)
-        .executeTakeFirst();
-      if (found) return { personId: found.id, method: 'staff_manual', created: false };
-    } else if (phone) {
-      let q = ctx.db.selectFrom('people').select('id').where('phone', '=', phone);
-      if (input.name)
-        q = q.where((eb) => eb(eb.fn('lower', ['name']), '=', (input.name as string).trim().toLowerCase()));
-      const found = await q.orderBy('created_at').limit(1).executeTakeFirst();
-      if (found) return { personId: found.id, method: 'staff_manual', created: false };
-    }
-    if (!input.name)
-      throw new AppError('VALIDATION_FAILED', 400, { field: 'name', reason: 'required to register someone new' });
-    // a retry must not register anyone: resolve its key before the only write made outside the writer
-    if (idem) {
-      const stored = await storedAnswer(idem);
-      if (stored) throw new StoredAnswer(stored);
-    }
-    // unknown: register them where they were met (the venue's unit); staff can correct the address later
-    const id = await ctx.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('people')
-        .values({
-          national_id: nationalId ?? null,
-          phone: phone ?? null,
-          name: (input.name as string).trim(),
-          unit_code: venueUnit,
-        })
-        .onConflict((oc) => oc.column('national_id').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!inserted) {
-        return (
-          await trx
-            .selectFrom('people')
-            .select('id')
-            .where('national_id', '=', nationalId as string)
-            .executeTakeFirstOrThrow()
-        ).id;
-      }
-      await ctx.audit.append(trx, {
-        actor,
-        action: 'people.create',
-        resourceType: 'person',
-        resourceId: inserted.id,
-        unitCode: venueUnit,
-        details: { via: 'checkin' },
-      });
-      return inserted.id;
-    });
-    return { personId: id, method: 'staff_manual', created: true };
+    if (otp !== undefined) {
+      // the code proves the phone, nothing else: a national ID beside it would be an unproven claim
+      if (!phone || nationalId)
+        throw new AppError('VALIDATION_FAILED', 400, { field: 'otp', reason: 'goes with a phone, without nationalId' });
+    } else if (!nationalId && !phone) throw new AppError('CHECKIN_TARGET_REQUIRED', 400);
+    if (otp !== undefined) await codes.consume(venue.id, phone as string, otp);
+    const person = await people.findOrRegister(
+      actor,
+      { nationalId, phone: phone ?? undefined, name: input.name },
+      venue.unit_code,
+      {
+        via: 'checkin',
+        beforeCreate: async () => {
+          if (!idem) return;
+          const stored = await storedAnswer(idem);
+          if (stored) throw new StoredAnswer(stored);
+        },
+      },
+    );
+    return { personId: person.id, method: 'staff_manual', evidence: otp !== undefined ? 'otp' : 'typed_staff' };
   }
+
+  /** The venue the door works at, when the actor may check people in there (otherwise not found / forbidden). */
+  async function doorVenue(actor: Actor, venueId: string): Promise<CachedVenue> {
+    const loaded = await venues.loadCached(venueId);
+    if (!loaded || !can(actor, 'venues.checkin', { unitPath: loaded.venue.unit_path, managerIds: loaded.managerIds })) {
+      if (loaded && actor.kind === 'staff' && !hasRole(actor, venueActions['venues.checkin'])) {
+        throw new AppError('FORBIDDEN', 403);
+      }
+      throw new AppError('VENUE_NOT_FOUND', 404);
+    }
+    return loaded;
+  }
+
+  /** A staff account, or the manager of a venue the commune verified: may type people in and sync delayed scans. */
+  const trustedAtDoor = (actor: Actor, entry: CachedVenue) =>
+    actor.kind === 'staff' || actor.kind === 'system' || entry.venue.verified_at !== null;
 
   /** Validates one check-in and hands it to the writer. */
   async function checkin(
     actor: Actor,
     input: CheckinInput,
     idempotencyKey: string | undefined,
-    bulk = false,
+    queued = false,
   ): Promise<WriteResult> {
     const now = new Date();
     const scope =
@@ -199,7 +218,7 @@ export function checkinsService(ctx: AppContext) {
     const idem = idempotencyKey ? { scope, key: idempotencyKey, hash } : undefined;
     let req: WriteRequest;
     try {
-      req = await validate(actor, input, idem, bulk, now);
+      req = await validate(actor, input, idem, queued, now);
     } catch (err) {
       // the writer answers retries of accepted requests; a retry that no longer validates (a rotating QR whose
       // window has passed, a venue closed since) still gets its stored answer
@@ -213,49 +232,33 @@ export function checkinsService(ctx: AppContext) {
     return write.submit(req);
   }
 
-  /** Checks one check-in (everything but idempotency and double scans, which the writer decides per batch). */
+  /**
+   * Checks one check-in (everything but idempotency and double scans, which the writer decides per batch). The steps
+   * that write (spending a door code, registering a person) come last, after every check that can refuse.
+   * `queued`: it comes from the door's offline queue (the batch endpoint).
+   */
   async function validate(
     actor: Actor,
     input: CheckinInput,
     idem: Idempotency | undefined,
-    bulk: boolean,
+    queued: boolean,
     now: Date,
   ): Promise<WriteRequest> {
-    const at = checkTime(input.at, now);
-
     let entry: CachedVenue;
-    let personId: string;
-    let method: CheckinMethod;
-    let auditEntry: AuditEntry | undefined;
+    let at: Date;
+    let trusted = false;
+    let citizen: { method: CheckinMethod } | undefined;
     if (input.venueQr || input.shortCode) {
       if (actor.kind !== 'citizen') throw new AppError('FORBIDDEN', 403);
-      ({ entry, method } = await venueFromCitizenCode(input, at));
-      personId = actor.personId;
+      // a citizen's own check-in is made now: a past time is never theirs to send
+      at = checkinTime(input.at, now, false);
+      const found = await venueFromCitizenCode(input, at);
+      entry = found.entry;
+      citizen = { method: found.method };
     } else if (input.venueId) {
-      const loaded = await venues.loadCached(input.venueId);
-      if (
-        !loaded ||
-        !can(actor, 'venues.checkin', { unitPath: loaded.venue.unit_path, managerIds: loaded.managerIds })
-      ) {
-        if (loaded && actor.kind === 'staff' && !hasRole(actor, venueActions['venues.checkin'])) {
-          throw new AppError('FORBIDDEN', 403);
-        }
-        throw new AppError('VENUE_NOT_FOUND', 404);
-      }
-      entry = loaded;
-      const person = await personFromStaffInput(actor, input, loaded.venue.unit_code, idem);
-      personId = person.personId;
-      method = bulk ? 'bulk' : person.method;
-      if (actor.kind === 'staff') {
-        auditEntry = {
-          actor,
-          action: 'checkins.create',
-          resourceType: 'person',
-          resourceId: personId,
-          unitCode: loaded.venue.unit_code,
-          details: { venueId: loaded.venue.id, method },
-        };
-      }
+      entry = await doorVenue(actor, input.venueId);
+      trusted = trustedAtDoor(actor, entry);
+      at = checkinTime(input.at, now, queued && trusted);
     } else {
       throw new AppError('CHECKIN_TARGET_REQUIRED', 400);
     }
@@ -273,6 +276,31 @@ export function checkinsService(ctx: AppContext) {
       const fresh = await venues.loadCached(v.id, true);
       if (!fresh?.zoneIds.has(zoneId)) throw new AppError('ZONE_NOT_FOUND', 400);
     }
+
+    let personId: string;
+    let method: CheckinMethod;
+    let evidence: CheckinEvidence;
+    let auditEntry: AuditEntry | undefined;
+    if (citizen) {
+      personId = (actor as CitizenActor).personId;
+      method = citizen.method;
+      evidence = 'qr_self';
+    } else {
+      const person = await personAtDoor(actor, input, v, trusted, idem);
+      personId = person.personId;
+      method = queued && !input.personQr ? 'bulk' : person.method;
+      evidence = person.evidence;
+      if (actor.kind === 'staff') {
+        auditEntry = {
+          actor,
+          action: 'checkins.create',
+          resourceType: 'person',
+          resourceId: personId,
+          unitCode: v.unit_code,
+          details: { venueId: v.id, method, evidence },
+        };
+      }
+    }
     let impliedOut = new Date(at.getTime() + v.default_stay_minutes * 60_000);
     if (v.ends_at && v.ends_at > at && v.ends_at < impliedOut) impliedOut = v.ends_at;
     return {
@@ -287,6 +315,7 @@ export function checkinsService(ctx: AppContext) {
         actor_type: actor.kind,
         actor_id: actor.kind === 'staff' ? actor.userId : actor.kind === 'citizen' ? actor.personId : actor.name,
         unit_code: v.unit_code,
+        evidence,
       },
       ...(idem ? { idempotency: idem } : {}),
       ...(auditEntry ? { audit: auditEntry } : {}),
@@ -297,14 +326,17 @@ export function checkinsService(ctx: AppContext) {
     checkin: (actor: Actor, input: CheckinInput, idempotencyKey: string | undefined) =>
       checkin(actor, input, idempotencyKey),
 
-    /** Up to MAX_BATCH check-ins, each with its own key and its own result; one bad item does not stop the rest. */
+    /**
+     * Up to MAX_BATCH check-ins, each with its own key and its own result; one bad item does not stop the rest. This
+     * is the door's offline queue: its items may carry their scan time (see `checkinTime`).
+     */
     async batch(actor: Actor, items: Array<CheckinInput & { idempotencyKey: string }>) {
       if (items.length > MAX_BATCH)
         throw new AppError('BATCH_TOO_LARGE', 400, { max: MAX_BATCH, got: items.length }, { max: MAX_BATCH });
       const results = await Promise.all(
         items.map(async ({ idempotencyKey, ...input }, index) => {
           try {
-            const r = await checkin(actor, input, idempotencyKey, !input.personQr);
+            const r = await checkin(actor, input, idempotencyKey, true);
             return { index, idempotencyKey, status: r.status, checkin: r.body };
           } catch (err) {
             if (!(err instanceof AppError)) throw err;
@@ -319,6 +351,17 @@ export function checkinsService(ctx: AppContext) {
       );
       const accepted = results.filter((r) => r.status < 300).length;
       return { results, accepted, rejected: results.length - accepted };
+    },
+
+    /**
+     * The door has a one-time code sent to a person's phone (someone without a smartphone); the person reads it back
+     * and the door records them with `{venueId, phone, otp}`. The same answer whoever owns the phone.
+     */
+    async sendDoorCode(actor: Actor, input: { venueId: string; phone: string }) {
+      const entry = await doorVenue(actor, input.venueId);
+      const phone = normalizePhone(input.phone);
+      if (!phone) throw new AppError('INVALID_PHONE', 400);
+      return codes.send(actor, entry.venue, phone);
     },
 
     async checkout(actor: Actor, id: string, rawAt: string | undefined) {

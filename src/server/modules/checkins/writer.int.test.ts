@@ -96,6 +96,7 @@ function request(
       actor_type: 'staff',
       actor_id: staff.userId,
       unit_code: UNITS.bienHoaCommune,
+      evidence: 'typed_staff',
     },
     ...(k
       ? { idempotency: { scope: `staff:${staff.userId}`, key: k, hash: requestHash('POST /checkins', input) } }

@@ -4,7 +4,7 @@
  * after its commit. So an acknowledged (2xx) check-in is durable (PostgreSQL `synchronous_commit=on`: the WAL is
  * flushed before commit returns), and under load one fsync serves hundreds of check-ins.
  *
- * A batch is one round trip whatever its size: `checkins_ingest(...)` (migration 0009) looks up the batch's
+ * A batch is one round trip whatever its size: `checkins_ingest(...)` (migrations 0009, 0012, 0014) looks up the batch's
  * idempotency keys and, for every check-in, an open check-in of the same person at the same venue and zone within
  * `DUPLICATE_WINDOW_MS`, decides each check-in — key stored already → its stored answer (200) or 422 for another
  * body; double scan → 409 CHECKIN_DUPLICATE with `existingId`; otherwise written — and writes the written ones'
@@ -18,7 +18,7 @@
  * cannot fail the others.
  */
 import { type Kysely, sql } from 'kysely';
-import type { CheckinMethod, DB } from '../../db/types.ts';
+import type { CheckinEvidence, CheckinMethod, DB } from '../../db/types.ts';
 import { type AuditEntry, auditColumns } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { CheckinResult } from './schemas.ts';
@@ -34,6 +34,7 @@ export interface CheckinRowInput {
   actor_type: string;
   actor_id: string | null;
   unit_code: string;
+  evidence: CheckinEvidence;
 }
 
 export interface WriteRequest {
@@ -68,7 +69,13 @@ const MAX_BATCH = 1000;
 export const DUPLICATE_WINDOW_MS = 5 * 60_000;
 
 export function toResult(row: CheckinRowInput): CheckinResult {
-  return { id: row.id, venueId: row.venue_id, personId: row.person_id, at: row.checked_in_at.toISOString() };
+  return {
+    id: row.id,
+    venueId: row.venue_id,
+    personId: row.person_id,
+    at: row.checked_in_at.toISOString(),
+    evidence: row.evidence,
+  };
 }
 
 /** A check-in this much older than its arrival is "late": tracing of open cases must look at it again. */
@@ -104,7 +111,7 @@ export function independent<T extends { req: WriteRequest }>(batch: T[]): { now:
 }
 
 /**
- * Decides and writes independent check-ins in one statement (`checkins_ingest`, migration 0009), which commits on
+ * Decides and writes independent check-ins in one statement (`checkins_ingest`, migration 0014), which commits on
  * its own; returns each one's outcome.
  */
 export async function ingestCheckins(db: Kysely<DB>, items: WriteRequest[]): Promise<Outcome[]> {
@@ -123,7 +130,7 @@ export async function ingestCheckins(db: Kysely<DB>, items: WriteRequest[]): Pro
       ${rows.map((r) => r.checked_in_at.toISOString())}::timestamptz[],
       ${rows.map((r) => r.implied_out_at.toISOString())}::timestamptz[],
       ${col('method')}::text[], ${col('actor_type')}::text[], ${col('actor_id')}::text[], ${col('unit_code')}::text[],
-      ${`${DUPLICATE_WINDOW_MS} milliseconds`}::interval,
+      ${col('evidence')}::text[], ${`${DUPLICATE_WINDOW_MS} milliseconds`}::interval,
       ${audited.map((x) => x.n)}::int[], ${a.ats}::timestamptz[], ${a.actorTypes}::text[], ${a.actorIds}::text[],
       ${a.actions}::text[], ${a.resourceTypes}::text[], ${a.resourceIds}::text[], ${a.unitCodes}::text[],
       ${a.outcomes}::text[], ${a.details}::text[], ${a.payloads}::text[],

@@ -69,6 +69,10 @@ export function peopleRepo(db: Kysely<DB>) {
         .where(sql<SqlBool>`lower(name) = lower(${name})`)
         .executeTakeFirst(),
 
+    /** The first person registered with this phone (a family may share one). */
+    findOldestByPhone: (phone: string, q: Q = db) =>
+      q.selectFrom('people').select('id').where('phone', '=', phone).orderBy('created_at').limit(1).executeTakeFirst(),
+
     guardianIds: async (personId: string, q: Q = db) =>
       (await q.selectFrom('dependants').select('guardian_id').where('dependant_id', '=', personId).execute()).map(
         (r) => r.guardian_id,

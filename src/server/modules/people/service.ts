@@ -99,8 +99,62 @@ export function peopleService(ctx: AppContext) {
     }
   }
 
+  /** The person a door knows by national ID, else by phone (and name when given): the oldest such record. */
+  async function findByIdentifiers(
+    who: { nationalId?: string | undefined; phone?: string | undefined; name?: string | undefined },
+    q?: Transaction<DB>,
+  ): Promise<string | undefined> {
+    if (who.nationalId) return (await repo.findByNationalId(who.nationalId, q))?.id;
+    if (!who.phone) return undefined;
+    if (who.name) return (await repo.findByPhoneAndName(who.phone, who.name, q))?.id;
+    return (await repo.findOldestByPhone(who.phone, q))?.id;
+  }
+
   return {
     loadAuthorized,
+
+    /**
+     * The person with this national ID, else this phone (+ name), registered at `unitCode` when nobody matches (a
+     * person met at a venue's door: staff correct the address later). The caller has authorized the actor and
+     * checked the identifiers' format. Known and unknown people come back alike (an id), so a caller can answer
+     * both the same way. `beforeCreate` runs only when someone would be registered, before anything is written (a
+     * check-in resolves its idempotency key there, so a retry registers no one). The registration is audited
+     * (`people.create`, `via`); concurrent registrations of the same identifier create one person.
+     */
+    async findOrRegister(
+      actor: Actor,
+      who: { nationalId?: string | undefined; phone?: string | undefined; name?: string | undefined },
+      unitCode: string,
+      opts: { via: string; beforeCreate?: () => Promise<void> },
+    ): Promise<{ id: string; created: boolean }> {
+      const name = who.name?.trim() || undefined;
+      const ident = { nationalId: who.nationalId, phone: who.phone, name };
+      if (!ident.nationalId && !ident.phone) throw new AppError('PERSON_IDENTIFIER_REQUIRED', 400);
+      const known = await findByIdentifiers(ident);
+      if (known) return { id: known, created: false };
+      await opts.beforeCreate?.();
+      return ctx.db.transaction().execute(async (trx) => {
+        // the same lock as create(): concurrent registrations of one identifier see each other
+        await sql`select pg_advisory_xact_lock(7231002, hashtext(${ident.nationalId ?? ident.phone}))`.execute(trx);
+        const raced = await findByIdentifiers(ident, trx);
+        if (raced) return { id: raced, created: false };
+        const { id } = await repo.create(trx, {
+          national_id: ident.nationalId ?? null,
+          phone: ident.phone ?? null,
+          ...(name ? { name } : {}),
+          unit_code: unitCode,
+        });
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'people.create',
+          resourceType: 'person',
+          resourceId: id,
+          unitCode,
+          details: { via: opts.via },
+        });
+        return { id, created: true };
+      });
+    },
 
     async create(actor: Actor, input: CreatePersonInput, trx: Transaction<DB>): Promise<{ id: string }> {
       const nationalId = checkNationalId(input.nationalId);
@@ -208,7 +262,7 @@ export function peopleService(ctx: AppContext) {
         actor,
         action: 'people.search',
         resourceType: 'person',
-        details: { results: rows.length, by: Object.keys(term)[0] ?? '' },
+        details: { results: rows.length, by: Object.keys(term)[0] ?? '', personIds: rows.map((r) => r.id) },
       });
       return rows.map(toPersonView);
     },
@@ -234,7 +288,7 @@ export function peopleService(ctx: AppContext) {
           resourceType: 'household',
           resourceId: id,
           unitCode: unit.code,
-          details: { members: members.length },
+          details: { members: members.length, personIds: members },
         });
         return { id };
       });
@@ -253,7 +307,7 @@ export function peopleService(ctx: AppContext) {
           resourceType: 'household',
           resourceId: householdId,
           unitCode: household.unit_code,
-          details: { personId },
+          details: { personIds: [personId] },
         });
       });
     },
@@ -269,6 +323,7 @@ export function peopleService(ctx: AppContext) {
         resourceType: 'household',
         resourceId: id,
         unitCode: household.unit_code,
+        details: { personIds: members.map((m) => m.id) },
       });
       return {
         id: household.id,

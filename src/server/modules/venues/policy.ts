@@ -11,6 +11,8 @@ export const venueActions = {
   'venues.stats': ['health_worker', 'tracer', 'leader'] as StaffRole[],
   /** check people in at the venue (staff scanning) */
   'venues.checkin': ['health_worker', 'venue_manager'] as StaffRole[],
+  /** confirm for the commune that a citizen-run venue is real and its managers may type people in */
+  'venues.verify': ['health_worker'] as StaffRole[],
 } as const;
 
 export type VenueAction = keyof typeof venueActions;
@@ -26,7 +28,7 @@ export function can(actor: Actor, action: VenueAction, venue: VenueResource): bo
   if (actor.kind === 'citizen') {
     // a citizen registers venues (becoming their manager) and runs the venues they manage; no statistics
     if (action === 'venues.create') return true;
-    if (action === 'venues.stats') return false;
+    if (action === 'venues.stats' || action === 'venues.verify') return false;
     return venue.managerIds.includes(actor.personId);
   }
   return inJurisdiction(actor, venueActions[action], venue.unitPath);

@@ -28,6 +28,7 @@ const venueColumns = [
   'v.route',
   'v.parent_venue_id',
   'v.active',
+  'v.verified_at',
   'u.name as unit_name',
   'u.path as unit_path',
 ] as const;
@@ -81,6 +82,15 @@ export function venuesRepo(db: Kysely<DB>) {
         .values({ venue_id: venueId, person_id: personId })
         .onConflict((oc) => oc.doNothing())
         .execute(),
+
+    /** Marks the venue verified by `staffId` now; a venue verified already keeps its first verification. */
+    verify: (trx: Q, venueId: string, staffId: string | null) =>
+      trx
+        .updateTable('venues')
+        .set({ verified_at: new Date(), verified_by: staffId, updated_at: new Date() })
+        .where('id', '=', venueId)
+        .where('verified_at', 'is', null)
+        .executeTakeFirst(),
 
     rotate: (trx: Q, venueId: string, graceUntil: Date) =>
       trx

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.ts';
 import { errors, requireActor } from '../../platform/http.ts';
+import { closePosterRenderer } from './poster-renderer.ts';
 import {
   AddZoneBody,
   CreatedVenue,
@@ -84,6 +85,21 @@ export function venuesRoutes(ctx: AppContext): FastifyPluginAsync {
     );
 
     app.post(
+      '/venues/:id/verify',
+      {
+        schema: {
+          tags,
+          description:
+            'The commune verifies a citizen-run venue (health worker in its jurisdiction, audited): its managers may ' +
+            'then type people in by national ID / phone. Venues registered by staff are verified at registration.',
+          params: VenueIdParams,
+          response: { 200: VenueView, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.verify(requireActor(req), req.params.id),
+    );
+
+    app.post(
       '/venues/:id/zones',
       {
         schema: {
@@ -132,14 +148,33 @@ export function venuesRoutes(ctx: AppContext): FastifyPluginAsync {
       async (req) => service.rotatingQr(requireActor(req), req.params.id),
     );
 
+    // posters render in worker threads (poster-renderer.ts); they stop with the app
+    plain.addHook('onClose', () => closePosterRenderer(ctx));
     app.get(
       '/venues/:id/poster.pdf',
       {
         schema: {
           tags,
+          description:
+            'A4 poster (PDF). At most TRUYVET_POSTER_RATE_LIMIT_PER_MINUTE per account (429); 503 POSTER_BUSY with ' +
+            'Retry-After while too many posters are being rendered.',
           params: VenueIdParams,
           produces: ['application/pdf'],
-          response: { 200: Type.Any({ description: 'A4 PDF poster' }), ...errors(400, 401, 403, 404) },
+          response: { 200: Type.Any({ description: 'A4 PDF poster' }), ...errors(400, 401, 403, 404, 429, 503) },
+        },
+        // per account, not per IP: staff of a district share one office address, and a citizen account is free.
+        // Runs after the app's auth hook, so the actor is known; requests without one count by address.
+        config: {
+          rateLimit: {
+            max: ctx.config.posterRateLimitPerMinute,
+            timeWindow: '1 minute',
+            keyGenerator: (req) => {
+              const actor = req.actor;
+              if (actor?.kind === 'staff') return `staff:${actor.userId}`;
+              if (actor?.kind === 'citizen') return `citizen:${actor.personId}`;
+              return `ip:${req.ip}`;
+            },
+          },
         },
       },
       async (req, reply) => {

@@ -78,6 +78,9 @@ export const VenueView = Type.Object({
   route: Nullable(Type.String()),
   parentVenueId: Nullable(Type.String()),
   active: Type.Boolean(),
+  /** verified by the commune: its managers may record people by typed national ID / phone */
+  verified: Type.Boolean(),
+  verifiedAt: Nullable(Type.String({ format: 'date-time' })),
   zones: Type.Array(ZoneView),
   /** present for people who manage the venue */
   qr: Type.Optional(Type.String()),

@@ -12,7 +12,8 @@ import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { adminUnitsRepo } from '../admin-units/repo.ts';
 import { can, type VenueAction, venueActions } from './policy.ts';
-import { CATEGORY_LABELS_VI, renderPoster } from './poster.ts';
+import { CATEGORY_LABELS_VI } from './poster.ts';
+import { posterRendererFor } from './poster-renderer.ts';
 import { makeRotatingQr, makeStaticQr, rotatingWindow } from './qr.ts';
 import { type VenueWithUnit, venuesRepo } from './repo.ts';
 import { type CreateVenueInput, TIME_BOUNDED, type VenueView } from './schemas.ts';
@@ -133,6 +134,8 @@ export function venuesService(ctx: AppContext) {
       route: v.route,
       parentVenueId: v.parent_venue_id,
       active: v.active,
+      verified: v.verified_at !== null,
+      verifiedAt: v.verified_at?.toISOString() ?? null,
       zones,
       ...(withQr ? { qr: await staticQr(v) } : {}),
     };
@@ -159,7 +162,16 @@ export function venuesService(ctx: AppContext) {
     return (await trx.insertInto('people').values({ phone }).returning('id').executeTakeFirstOrThrow()).id;
   }
 
-  async function insertVenue(actor: Actor, input: CreateVenueInput & { parentVenueId?: string }, trx: Transaction<DB>) {
+  /**
+   * Registers a venue. Staff registrations are verified at once (the commune registers what it has checked); a
+   * citizen's venue starts unverified; a vehicle's trip is verified when its vehicle is (`verifiedFrom`).
+   */
+  async function insertVenue(
+    actor: Actor,
+    input: CreateVenueInput & { parentVenueId?: string },
+    trx: Transaction<DB>,
+    verifiedFrom?: Pick<VenueWithUnit, 'verified_at'>,
+  ) {
     const unit = await units.findByCode(input.unitCode, trx);
     if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
     if (!can(actor, 'venues.create', { unitPath: unit.path, managerIds: [] })) throw new AppError('FORBIDDEN', 403);
@@ -190,6 +202,11 @@ export function venuesService(ctx: AppContext) {
       parent_venue_id: input.parentVenueId ?? null,
       qr_previous_version: null,
       qr_grace_until: null,
+      ...(actor.kind === 'staff'
+        ? { verified_at: new Date(), verified_by: actor.userId }
+        : verifiedFrom?.verified_at
+          ? { verified_at: verifiedFrom.verified_at }
+          : {}),
     });
     await repo.addZones(trx, id, [...new Set((input.zones ?? []).map((z) => z.trim()).filter(Boolean))]);
     if (actor.kind === 'citizen') await repo.addManager(trx, id, actor.personId);
@@ -246,6 +263,7 @@ export function venuesService(ctx: AppContext) {
             parentVenueId: venue.id,
           },
           trx,
+          venue,
         );
         for (const m of (await loadCached(vehicleId))?.managerIds ?? []) await repo.addManager(trx, trip.id, m);
         return trip;
@@ -295,6 +313,32 @@ export function venuesService(ctx: AppContext) {
       return zone;
     },
 
+    /**
+     * The commune confirms the venue exists and who runs it (a health worker of its jurisdiction, audited): from then
+     * on its managers may record people by typed national ID / phone, and sync delayed scans. Idempotent: a verified
+     * venue keeps its first verification.
+     */
+    async verify(actor: Actor, id: string): Promise<VenueView> {
+      // a citizen never verifies, not even a venue they manage
+      if (actor.kind === 'citizen') throw new AppError('FORBIDDEN', 403);
+      const { venue } = await loadAuthorized(actor, id, 'venues.verify');
+      await ctx.db.transaction().execute(async (trx) => {
+        const changed = await repo.verify(trx, id, actor.kind === 'staff' ? actor.userId : null);
+        if (Number(changed.numUpdatedRows) > 0) {
+          await ctx.audit.append(trx, {
+            actor,
+            action: 'venues.verify',
+            resourceType: 'venue',
+            resourceId: id,
+            unitCode: venue.unit_code,
+          });
+        }
+      });
+      forget(id);
+      const entry = await loadAuthorized(actor, id, 'venues.read');
+      return toView(entry.venue, false);
+    },
+
     /** Issues a new static QR; the previous one keeps working for the grace period. */
     async rotate(actor: Actor, id: string) {
       await loadAuthorized(actor, id, 'venues.manage');
@@ -324,9 +368,10 @@ export function venuesService(ctx: AppContext) {
       };
     },
 
+    /** The A4 poster of a venue its manager may print: rendered off the event loop, cached per content. */
     async poster(actor: Actor, id: string): Promise<{ pdf: Buffer; filename: string }> {
       const { venue } = await loadAuthorized(actor, id, 'venues.manage');
-      const pdf = await renderPoster({
+      const pdf = await posterRendererFor(ctx).render({
         name: venue.name,
         address: venue.address,
         unitName: venue.unit_name,
