@@ -97,7 +97,9 @@ export async function buildApp(ctx: AppContext) {
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof AppError) {
-      if (err.status === 429 && err.details && typeof err.details === 'object' && 'retryAfter' in err.details) {
+      // 429 (rate limits) and 503 (a busy pool, e.g. POSTER_BUSY) say when to come back
+      const retryable = err.status === 429 || err.status === 503;
+      if (retryable && err.details && typeof err.details === 'object' && 'retryAfter' in err.details) {
         reply.header('retry-after', String(err.details.retryAfter));
       }
       return reply.status(err.status).send({ ...err.extra, ...errorBody(err.code, err.details, err.params) });

@@ -29,23 +29,35 @@ export async function renderPoster(input: PosterInput): Promise<Buffer> {
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
 
   const width = doc.page.width - 96;
-  doc.rect(0, 0, doc.page.width, 110).fill('#0b5cab');
-  doc.fillColor('#ffffff').font('bold').fontSize(26).text('QUÉT MÃ QR KHI VÀO', 48, 30, { width, align: 'center' });
+  doc.rect(0, 0, doc.page.width, 100).fill('#0b5cab');
+  doc.fillColor('#ffffff').font('bold').fontSize(26).text('QUÉT MÃ QR KHI VÀO', 48, 26, { width, align: 'center' });
   doc
     .font('regular')
     .fontSize(13)
-    .text('Khai báo ra vào địa điểm — phòng, chống dịch', 48, 70, { width, align: 'center' });
+    .text('Khai báo ra vào địa điểm — phòng, chống dịch', 48, 64, { width, align: 'center' });
 
-  doc.fillColor('#111111').font('bold').fontSize(22).text(input.name, 48, 140, { width, align: 'center' });
+  // Everything must fit one A4 page (pdfkit starts a new page for text past the bottom margin): the name gets at most
+  // two lines, in smaller type when long, and the address two lines; past that they end in an ellipsis (names run
+  // to 200 characters, addresses to 300).
+  doc.fillColor('#111111').font('bold');
+  let nameSize = 22;
+  const twoLines = () => 2 * doc.currentLineHeight(true) + 1;
+  while (nameSize > 14 && doc.fontSize(nameSize).heightOfString(input.name, { width }) > twoLines()) nameSize -= 2;
+  doc.fontSize(nameSize).text(input.name, 48, 124, { width, align: 'center', height: twoLines(), ellipsis: true });
   doc.font('regular').fontSize(12).fillColor('#333333');
-  doc.text(input.categoryLabel, { width, align: 'center' });
-  doc.text([input.address, input.unitName].filter(Boolean).join(', '), { width, align: 'center' });
+  doc.text(input.categoryLabel, 48, doc.y, { width, align: 'center' });
+  doc.text([input.address, input.unitName].filter(Boolean).join(', '), 48, doc.y, {
+    width,
+    align: 'center',
+    height: twoLines(),
+    ellipsis: true,
+  });
 
-  const qrSize = 300;
-  const qrTop = doc.y + 20;
+  const qrSize = 280;
+  const qrTop = doc.y + 14;
   doc.image(qrPng, (doc.page.width - qrSize) / 2, qrTop, { width: qrSize, height: qrSize });
 
-  doc.y = qrTop + qrSize + 16;
+  doc.y = qrTop + qrSize + 14;
   doc
     .font('regular')
     .fontSize(12)
@@ -57,9 +69,12 @@ export async function renderPoster(input: PosterInput): Promise<Buffer> {
     .fillColor('#0b5cab')
     .text(input.shortCode, { width, align: 'center', characterSpacing: 3 });
 
-  doc.moveDown(0.8);
-  doc.font('bold').fontSize(14).fillColor('#111111').text('Cách khai báo', 48, doc.y, { width });
-  doc.font('regular').fontSize(12);
+  doc
+    .font('bold')
+    .fontSize(14)
+    .fillColor('#111111')
+    .text('Cách khai báo', 48, doc.y + 12, { width });
+  doc.font('regular').fontSize(11);
   const steps = [
     '1. Mở ứng dụng Truyvet trên điện thoại (hoặc camera) và quét mã QR này.',
     '2. Xác nhận tên địa điểm trên màn hình, bấm "Ghi nhận".',
@@ -67,12 +82,13 @@ export async function renderPoster(input: PosterInput): Promise<Buffer> {
     '4. Khi ra về, bấm "Ra về" trong ứng dụng (nếu không, hệ thống tự tính theo thời gian lưu lại thông thường).',
   ];
   for (const s of steps) doc.text(s, { width, paragraphGap: 4 });
-  doc.moveDown(0.5);
   doc
     .fontSize(10)
     .fillColor('#555555')
     .text(
       'Scan this code with the Truyvet app when you enter. No smartphone? Show your personal QR or ID card to the staff.',
+      48,
+      doc.y + 6,
       { width },
     );
   doc
