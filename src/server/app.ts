@@ -32,6 +32,7 @@ import { csrfGuard } from './platform/csrf.ts';
 import { AppError, errorBody } from './platform/errors.ts';
 import { ErrorSchema, SESSION_COOKIE } from './platform/http.ts';
 import { noStoreForApi } from './platform/no-store.ts';
+import { runForRequest } from './platform/request-context.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -144,6 +145,12 @@ export async function buildApp(ctx: AppContext) {
     if (resolved === 'expired') req.authProblem = 'expired';
     else if (resolved === null) req.authProblem = 'invalid';
     else req.actor = resolved.actor;
+  });
+  // the handler (after the body is read) runs knowing its route pattern (never the URL, which may carry values):
+  // audit entries of a person's reads name it
+  app.addHook('preHandler', (req, _reply, done) => {
+    if (req.routeOptions.url) runForRequest(`${req.method} ${req.routeOptions.url}`, req.actor, done);
+    else done();
   });
 
   await app.register(swagger, {

@@ -1,5 +1,6 @@
 /**
- * The `truyvet` command line: serve | start | migrate | seed-demo | import-units | audit verify | users add.
+ * The `truyvet` command line: serve | start | migrate | seed-demo | import-units | audit verify|head|who-viewed |
+ * users add.
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -9,6 +10,7 @@ import type { AppContext } from './context.ts';
 import { adminUnitsService } from './modules/admin-units/service.ts';
 import { scheduleCheckinMaintenance } from './modules/checkins/jobs.ts';
 import { staffService } from './modules/staff/service.ts';
+import { GENESIS_HASH } from './platform/audit.ts';
 import { createLogger } from './platform/logger.ts';
 import { generatePassword } from './platform/passwords.ts';
 import { bootstrapAdmin, closeRuntime, openRuntime } from './runtime.ts';
@@ -192,15 +194,68 @@ const audit = program.command('audit').description('audit log tools');
 audit
   .command('verify')
   .description('check the audit log hash chain; exits 1 when a row was altered or removed')
-  .action(async () => {
-    const result = await withRuntime(config(), (ctx) => ctx.audit.verify());
+  .option('--head <hash>', 'a head printed earlier by `audit head`: also fail when the chain no longer reaches it')
+  .action(async (opts: { head?: string }) => {
+    if (opts.head !== undefined && !/^[0-9a-f]{64}$/.test(opts.head)) {
+      console.error('--head must be the 64-character hex hash printed by `truyvet audit head`');
+      process.exitCode = 2;
+      return;
+    }
+    const result = await withRuntime(config(), (ctx) => ctx.audit.verify({ head: opts.head }));
     if (result.ok) {
-      console.log(`audit log OK: ${result.checked} rows verified`);
-    } else {
+      console.log(`audit log OK: ${result.checked} rows verified${opts.head ? ', head reached' : ''}`);
+    } else if (result.brokenAt !== undefined) {
       console.error(
         `audit log BROKEN at row ${result.brokenAt}: ${result.reason} (${result.checked} rows verified before it)`,
       );
       process.exitCode = 1;
+    } else {
+      console.error(`audit log TRUNCATED: ${result.reason} (${result.checked} rows verified)`);
+      process.exitCode = 1;
+    }
+  });
+
+audit
+  .command('head')
+  .description("print the chain's newest row (id and hash); keep it outside the database to detect truncation")
+  .action(async () => {
+    const head = await withRuntime(config(), (ctx) => ctx.audit.head());
+    if (head) console.log(`${head.id} ${head.hash}`);
+    else console.log(`0 ${GENESIS_HASH} (empty log)`);
+  });
+
+/** A time as the province reads it: `2026-11-30 14:05:09 +07:00` (Asia/Ho_Chi_Minh has no daylight saving). */
+const localTime = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  dateStyle: 'short',
+  timeStyle: 'medium',
+});
+
+audit
+  .command('who-viewed <personId>')
+  .description('every recorded access to a person (read alone or returned by a search or list), newest first')
+  .option('--limit <n>', 'at most this many accesses', '1000')
+  .action(async (personId: string, opts: { limit: string }) => {
+    const limit = Number(opts.limit);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(personId)) {
+      console.error('personId must be a person id (UUID)');
+      process.exitCode = 2;
+      return;
+    }
+    if (!Number.isInteger(limit) || limit < 1) {
+      console.error('--limit must be a positive integer');
+      process.exitCode = 2;
+      return;
+    }
+    const rows = await withRuntime(config(), (ctx) => ctx.audit.accessesTo(personId.toLowerCase(), { limit }));
+    if (rows.length === 0) {
+      console.log('no recorded access to this person');
+      return;
+    }
+    for (const r of rows) {
+      const who = r.username ?? (r.actorId ? `${r.actorType}:${r.actorId}` : r.actorType);
+      const outcome = r.outcome === 'ok' ? '' : `  (${r.outcome})`;
+      console.log(`${localTime.format(r.at)} +07:00  ${who}  ${r.action}  ${r.route ?? '-'}${outcome}`);
     }
   });
 

@@ -9,12 +9,19 @@
  * Writes append inside their own transaction (`append(trx, …)`): the audit row commits or rolls back with
  * the change it records. Reads call `record(…)`, which group-commits the entries of concurrent requests in
  * one transaction and resolves once they are durable, so the response leaves only after its audit row.
+ *
+ * Who saw a person: a read of one person names them as the resource (`resourceType: 'person'`); a search or list
+ * names everyone it returned in `details.personIds`, inside the hashed payload like every other field, so the answer
+ * to "who viewed X" (`accessesTo`) is evidence the chain protects. Entries made while serving a request carry its
+ * route pattern (`details.route`). Deleting the newest rows leaves a valid chain: `verify({ head })` checks that the
+ * chain still reaches a head recorded elsewhere earlier (`head()`).
  */
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Actor } from './access.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { routeOf } from './request-context.ts';
 
 export type AuditOutcome = 'ok' | 'denied' | 'failed';
 
@@ -25,8 +32,11 @@ export interface AuditEntry {
   resourceId?: string;
   unitCode?: string | null;
   outcome?: AuditOutcome;
-  /** Never personal data: ids, counts, reasons. */
-  details?: Record<string, string | number | boolean | null>;
+  /**
+   * Never personal data: ids, counts, reasons. `personIds`: every person a search or list returned (so each of them
+   * can be told who saw them); `route` is filled in from the request being served.
+   */
+  details?: Record<string, string | number | boolean | null | string[]>;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -128,6 +138,32 @@ export interface VerifyResult {
   reason?: string;
 }
 
+/** The newest row of the chain: recorded outside the database, it later proves the tail was not cut off. */
+export interface ChainHead {
+  id: number;
+  hash: string;
+}
+
+/** One access to a person, as `accessesTo` lists them. */
+export interface PersonAccess {
+  id: number;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  /** the staff username, when the actor is a staff account */
+  username: string | null;
+  action: string;
+  route: string | null;
+  outcome: string;
+}
+
+/** Adds the route of the request being served to an entry made by that request's actor. */
+function withRoute(entry: AuditEntry): AuditEntry {
+  const route = routeOf(entry.actor);
+  if (!route || entry.details?.route !== undefined) return entry;
+  return { ...entry, details: { ...entry.details, route } };
+}
+
 export interface Audit {
   /** Appends inside the caller's transaction (for writes). */
   append(trx: Transaction<DB>, entry: AuditEntry): Promise<void>;
@@ -135,7 +171,15 @@ export interface Audit {
   appendMany(trx: Transaction<DB>, entries: AuditEntry[]): Promise<void>;
   /** Appends in a group-committed transaction of its own; resolves when durable (for reads and auth events). */
   record(entry: AuditEntry): Promise<void>;
-  verify(): Promise<VerifyResult>;
+  /**
+   * Walks the chain from the genesis; with `head`, also fails when no row of the chain has that hash (the rows from
+   * it on were removed, or the chain ends before it).
+   */
+  verify(opts?: { head?: string | undefined }): Promise<VerifyResult>;
+  /** The newest row's id and hash, or null for an empty log. */
+  head(): Promise<ChainHead | null>;
+  /** Every recorded access to a person — read alone or returned in a list — newest first. */
+  accessesTo(personId: string, opts?: { limit?: number | undefined }): Promise<PersonAccess[]>;
 }
 
 export function createAudit(db: Kysely<DB>): Audit {
@@ -160,12 +204,12 @@ export function createAudit(db: Kysely<DB>): Audit {
   }
 
   return {
-    append: (trx, entry) => insertChained(trx, [entry]),
+    append: (trx, entry) => insertChained(trx, [withRoute(entry)]),
     appendMany: (trx, entries) => insertChained(trx, entries),
 
     record(entry) {
       return new Promise<void>((resolve, reject) => {
-        pending.push({ entry, resolve, reject });
+        pending.push({ entry: withRoute(entry), resolve, reject });
         if (!flushing) {
           flushing = true;
           void flushLoop();
@@ -173,10 +217,11 @@ export function createAudit(db: Kysely<DB>): Audit {
       });
     },
 
-    async verify() {
+    async verify(opts = {}) {
       let prev = GENESIS_HASH;
       let lastId = 0;
       let checked = 0;
+      let headSeen = opts.head === undefined;
       for (;;) {
         const rows = await db
           .selectFrom('audit_log')
@@ -185,7 +230,14 @@ export function createAudit(db: Kysely<DB>): Audit {
           .orderBy('id')
           .limit(5000)
           .execute();
-        if (rows.length === 0) return { ok: true, checked };
+        if (rows.length === 0) {
+          if (headSeen) return { ok: true, checked };
+          return {
+            ok: false,
+            checked,
+            reason: `the chain does not reach head ${opts.head}: rows were removed from its end (or it is another log's head)`,
+          };
+        }
         for (const row of rows) {
           if (row.prev_hash !== prev) {
             return {
@@ -207,8 +259,56 @@ export function createAudit(db: Kysely<DB>): Audit {
           prev = row.hash;
           lastId = row.id;
           checked++;
+          if (row.hash === opts.head) headSeen = true;
         }
       }
+    },
+
+    async head() {
+      const row = await db
+        .selectFrom('audit_log')
+        .select(['id', 'hash'])
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ?? null;
+    },
+
+    async accessesTo(personId, opts = {}) {
+      // both halves use an index: (resource_type, resource_id), and the GIN index over details->'personIds' whose
+      // predicate (details ? 'personIds') is repeated here so the planner may use it (migration 0015)
+      const rows = await db
+        .selectFrom('audit_log as a')
+        .leftJoin('staff_users as s', (j) => j.on(sql<boolean>`a.actor_type = 'staff' and s.id::text = a.actor_id`))
+        .select([
+          'a.id',
+          'a.at',
+          'a.actor_type',
+          'a.actor_id',
+          's.username',
+          'a.action',
+          sql<string | null>`a.details->>'route'`.as('route'),
+          'a.outcome',
+        ])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('a.resource_type', '=', 'person'), eb('a.resource_id', '=', personId)]),
+            sql<boolean>`(a.details ? 'personIds' and a.details->'personIds' @> ${JSON.stringify([personId])}::jsonb)`,
+          ]),
+        )
+        .orderBy('a.id', 'desc')
+        .limit(opts.limit ?? 1000)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        actorType: r.actor_type,
+        actorId: r.actor_id,
+        username: r.username,
+        action: r.action,
+        route: r.route,
+        outcome: r.outcome,
+      }));
     },
   };
 }
