@@ -28,6 +28,10 @@ export interface RunningServer {
   stop(): Promise<void>;
   /** SIGKILL: no shutdown hooks, no flushing */
   kill9(): Promise<void>;
+  /** false once the process has exited (for whatever reason) */
+  alive(): boolean;
+  /** the last few kilobytes the process wrote to stdout and stderr */
+  output(): string;
 }
 
 export async function freePort(): Promise<number> {
@@ -86,7 +90,10 @@ export async function startServer(
     TRUYVET_ADMIN_PASSWORD: data.adminPassword,
     TRUYVET_LOG_LEVEL: 'warn',
     NODE_ENV: 'development',
-    TRUYVET_NOTIFY: 'fake',
+    // production refuses the fake notifier: there, messages go to a port where nothing listens (their jobs retry)
+    ...(extraEnv.NODE_ENV === 'production'
+      ? { TRUYVET_NOTIFY: 'webhook', TRUYVET_NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/notify' }
+      : { TRUYVET_NOTIFY: 'fake' }),
     HOST: '127.0.0.1',
     PORT: String(port),
     TRUYVET_AUTH_RATE_LIMIT_PER_MINUTE: '100000',
@@ -102,10 +109,10 @@ export async function startServer(
   });
   let output = '';
   child.stdout?.on('data', (b: Buffer) => {
-    output = (output + b.toString()).slice(-4000);
+    output = (output + b.toString()).slice(-16_000);
   });
   child.stderr?.on('data', (b: Buffer) => {
-    output = (output + b.toString()).slice(-4000);
+    output = (output + b.toString()).slice(-16_000);
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 180_000;
@@ -135,6 +142,8 @@ export async function startServer(
       child.kill('SIGKILL');
       await exited;
     },
+    alive: () => child.exitCode === null && child.signalCode === null,
+    output: () => output,
   };
 }
 

@@ -15,10 +15,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import type { TrustProxy } from './config.ts';
 import type { AppContext } from './context.ts';
+import { isDatabaseUnavailable } from './db/database.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { adminUnitsRoutes } from './modules/admin-units/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
@@ -30,15 +32,27 @@ import { staffRoutes } from './modules/staff/routes.ts';
 import { venuesRoutes } from './modules/venues/routes.ts';
 import { csrfGuard } from './platform/csrf.ts';
 import { AppError, errorBody } from './platform/errors.ts';
-import { ErrorSchema, SESSION_COOKIE } from './platform/http.ts';
+import { ErrorSchema, requireActor, SESSION_COOKIE } from './platform/http.ts';
+import type { ErrorCode } from './platform/messages.ts';
 import { noStoreForApi } from './platform/no-store.ts';
-import { runForRequest } from './platform/request-context.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 // ajv-formats is CommonJS with a default export; unwrap it the same way under tsx, vitest and tsc
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+
+/**
+ * Every `date` and `date-time` the API accepts lies in the years 1900–2100 (as written, before any time-zone
+ * offset): wide enough for birth dates and planned events, narrow enough that no year 0001 or 9999 reaches
+ * PostgreSQL or a tracing window.
+ */
+export const DATE_YEARS = { min: 1900, max: 2100 } as const;
+
+function withinDateYears(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  return year >= DATE_YEARS.min && year <= DATE_YEARS.max;
+}
 
 function makeAjv(part: 'body' | 'other') {
   const ajv = new Ajv({
@@ -50,7 +64,65 @@ function makeAjv(part: 'body' | 'other') {
     strict: false,
   });
   addFormats(ajv);
+  for (const name of ['date', 'date-time']) {
+    const full = ajv.formats[name] as { validate: (v: string) => boolean; compare: (a: string, b: string) => number };
+    ajv.addFormat(name, {
+      type: 'string',
+      validate: (v) => full.validate(v) && withinDateYears(v),
+      compare: full.compare,
+    });
+  }
   return ajv;
+}
+
+/**
+ * True when a parsed request part holds U+0000 in any string or key. PostgreSQL text cannot store it, so such a
+ * value would fail deep inside a query; it is refused at the edge instead. Iterative: a deeply nested body cannot
+ * overflow the stack.
+ */
+function containsNul(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      stack.push(...value);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes('\u0000')) return true;
+        stack.push(v);
+      }
+    }
+  }
+  return false;
+}
+
+/** How long a client should wait before retrying while the database is unreachable (seconds). */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * PostgreSQL refusals caused by a request's own values (SQLSTATE → status and code): a 4xx, never a 500. The edge
+ * validates first; these catch what only the database knows (a referenced row that does not exist, a lost race
+ * on a unique key) and any value a schema let through.
+ */
+const DATABASE_REFUSALS: Record<string, { status: number; code: ErrorCode }> = {
+  '23503': { status: 400, code: 'REFERENCE_NOT_FOUND' }, // foreign_key_violation
+  '23505': { status: 409, code: 'ALREADY_EXISTS' }, // unique_violation
+  '23514': { status: 400, code: 'INVALID_VALUE' }, // check_violation
+  '22001': { status: 400, code: 'INVALID_VALUE' }, // string_data_right_truncation
+  '22003': { status: 400, code: 'INVALID_VALUE' }, // numeric_value_out_of_range
+  '22007': { status: 400, code: 'INVALID_VALUE' }, // invalid_datetime_format
+  '22008': { status: 400, code: 'INVALID_VALUE' }, // datetime_field_overflow
+  '22P02': { status: 400, code: 'INVALID_VALUE' }, // invalid_text_representation
+  '22021': { status: 400, code: 'INVALID_CHARACTERS' }, // character_not_in_repertoire (NUL)
+};
+
+function databaseRefusal(err: unknown): { status: number; code: ErrorCode; sqlState: string } | undefined {
+  const sqlState = (err as { code?: unknown } | null)?.code;
+  if (typeof sqlState !== 'string') return undefined;
+  const refusal = DATABASE_REFUSALS[sqlState];
+  return refusal && { ...refusal, sqlState };
 }
 
 function mapFastifyError(err: FastifyError): { status: number; body: ReturnType<typeof errorBody> } | undefined {
@@ -81,13 +153,30 @@ function mapFastifyError(err: FastifyError): { status: number; body: ReturnType<
   return undefined;
 }
 
+/**
+ * Fastify's trustProxy for our setting. A hop count becomes "the nearest n hops are proxies" (Fastify itself would
+ * trust no hop for a bare number); it suits a server that only its proxies can reach.
+ */
+function trustProxyOption(setting: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
+}
+
 /** Builds the whole HTTP application on a prepared context. */
 export async function buildApp(ctx: AppContext) {
   const app = Fastify({
     loggerInstance: ctx.log,
     bodyLimit: ctx.config.bodyLimitBytes,
-    trustProxy: ctx.config.env === 'production',
+    // X-Forwarded-For is believed only from the proxies TRUYVET_TRUST_PROXY names (none by default): otherwise every
+    // client could pick its own address, and with it its own rate-limit bucket
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     ajv: { customOptions: { strict: false } },
+    // the router's own refusals, before any route or hook runs, in our error format too
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(414).send(errorBody('URI_TOO_LONG'));
+      if (err.code === 'FST_ERR_BAD_URL') return reply.status(400).send(errorBody('INVALID_URL'));
+      return reply.status(500).send(errorBody('INTERNAL'));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const bodyAjv = makeAjv('body');
@@ -107,6 +196,17 @@ export async function buildApp(ctx: AppContext) {
     }
     const mapped = mapFastifyError(err);
     if (mapped) return reply.status(mapped.status).send(mapped.body);
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return reply.status(503).send(errorBody('DATABASE_UNAVAILABLE'));
+    }
+    const refusal = databaseRefusal(err);
+    if (refusal) {
+      // the SQLSTATE only: the database's message and detail quote the refused values
+      req.log.info({ sqlState: refusal.sqlState }, 'database refused a value');
+      return reply.status(refusal.status).send(errorBody(refusal.code));
+    }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(errorBody('INTERNAL'));
   });
@@ -146,11 +246,11 @@ export async function buildApp(ctx: AppContext) {
     else if (resolved === null) req.authProblem = 'invalid';
     else req.actor = resolved.actor;
   });
-  // the handler (after the body is read) runs knowing its route pattern (never the URL, which may carry values):
-  // audit entries of a person's reads name it
-  app.addHook('preHandler', (req, _reply, done) => {
-    if (req.routeOptions.url) runForRequest(`${req.method} ${req.routeOptions.url}`, req.actor, done);
-    else done();
+  // after the parse and before any schema or handler: a NUL anywhere is refused the same way on every route
+  app.addHook('preValidation', async (req) => {
+    if (containsNul(req.params) || containsNul(req.query) || containsNul(req.body) || containsNul(req.headers)) {
+      throw new AppError('INVALID_CHARACTERS', 400);
+    }
   });
 
   await app.register(swagger, {
@@ -186,20 +286,31 @@ export async function buildApp(ctx: AppContext) {
         response: { 200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }), 503: ErrorSchema },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
       try {
         await sql`select 1`.execute(ctx.db);
         const pending = await pendingMigrations(ctx.db);
         if (pending.length > 0) return reply.status(503).send(errorBody('NOT_READY', { pendingMigrations: pending }));
         return { status: 'ready' as const, database: ctx.database.kind };
-      } catch {
-        return reply.status(503).send(errorBody('NOT_READY'));
+      } catch (err) {
+        req.log.warn({ err }, 'readiness check failed');
+        reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        return reply.status(503).send(errorBody(isDatabaseUnavailable(err) ? 'DATABASE_UNAVAILABLE' : 'NOT_READY'));
       }
     },
   );
 
   await app.register(
     async (api) => {
+      // Every API route needs a signed-in caller unless it says `config: { public: true }`; the OpenAPI document
+      // says which. The check runs before the body is even parsed: an anonymous caller learns nothing from
+      // validation (handlers still call requireStaff/requireCitizen for the role, and as the type-level guard).
+      api.addHook('onRoute', (route) => {
+        if (!route.config?.public) route.schema = { ...route.schema, security: [{ bearer: [] }, { cookie: [] }] };
+      });
+      api.addHook('preParsing', async (req) => {
+        if (!req.routeOptions.config.public) requireActor(req);
+      });
       await api.register(authRoutes(ctx));
       await api.register(adminUnitsRoutes(ctx));
       await api.register(staffRoutes(ctx));

@@ -77,6 +77,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TRUYVET_NOTIFY_WEBHOOK_URL/);
   });
 
+  it('production with the fake notifier is refused, asked for explicitly or not', () => {
+    const production = { NODE_ENV: 'production', TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook' };
+    expect(() => loadConfig({ ...production, TRUYVET_NOTIFY: 'fake' })).toThrow(
+      /TRUYVET_NOTIFY=fake is not allowed when NODE_ENV=production/,
+    );
+    expect(loadConfig(production).notify).toBe('webhook');
+    expect(loadConfig({ NODE_ENV: 'development', TRUYVET_NOTIFY: 'fake' }).notify).toBe('fake');
+  });
+
+  it('trusts no proxy by default; TRUYVET_TRUST_PROXY takes a hop count or a list of addresses and CIDR ranges', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUYVET_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUYVET_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUYVET_TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,fd00::/8,::1, loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'fd00::/8',
+      '::1',
+      'loopback',
+    ]);
+    for (const bad of ['true', '*', '10.0.0.0/33', '300.1.1.1', 'proxy.example', '10.0.0.1/8/8', ',', '-1', '21']) {
+      expect(() => loadConfig({ TRUYVET_TRUST_PROXY: bad }), bad).toThrow(/TRUYVET_TRUST_PROXY/);
+    }
+  });
+
   it('treats empty variables as unset and applies overrides last', () => {
     const c = loadConfig({ PORT: '', DATABASE_URL: '' }, { port: 1234 });
     expect(c.port).toBe(1234);

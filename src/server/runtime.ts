@@ -17,6 +17,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<AppConte
     pgliteDir: config.databaseUrl ? undefined : pgliteDirFor(config.dataDir),
     poolSize: config.dbPoolSize,
     prepared: config.dbPrepared,
+    // the pool reconnects by itself; the logger's error serializer keeps the connection settings out of the line
+    onConnectionError: (err) => log.warn({ err }, 'database connection lost'),
   });
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');

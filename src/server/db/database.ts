@@ -73,12 +73,66 @@ export interface OpenOptions {
   poolSize?: number;
   /** named prepared statements on PostgreSQL (default true) */
   prepared?: boolean;
+  /** Told about each lost PostgreSQL connection (the pool has already dropped it and will open a new one). */
+  onConnectionError?: (err: Error) => void;
+}
+
+/** How long a request waits for a connection (a new one, or a free one of a busy pool) before 503. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01', // admin_shutdown: pg_terminate_backend, a fast or smart shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up, shutting down, in recovery
+  '53300', // too_many_connections
+]);
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'timeout exceeded when trying to connect',
+  'Cannot use a pool after calling end on the pool',
+];
+
+/**
+ * True when an error means the database cannot be reached right now (connection lost, refused, timed out, server
+ * shutting down or restarting), not that the query was wrong: the request may be retried once the database is back.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;
+    if (typeof code === 'string' && UNAVAILABLE_NODE_CODES.has(code)) return true;
+    if (UNAVAILABLE_MESSAGES.some((m) => e instanceof Error && e.message.startsWith(m))) return true;
+  }
+  return false;
 }
 
 /** Opens a database connection as described by the options. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const raw = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+    const raw = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 20,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // notices a peer that vanished without closing (a failover, a dropped network) instead of waiting forever
+      keepAlive: true,
+    });
+    // A connection that dies (PostgreSQL restarted, failed over, pg_terminate_backend) makes its client emit 'error':
+    // the pool's, when idle, and the client's own while checked out. Unheard, either event would end the process;
+    // heard, the in-flight queries fail (→ 503 at the edge), the pool drops the client and connects anew next time.
+    // The pool re-emits an idle client's error, which the client's own listener has already reported.
+    raw.on('error', () => {});
+    raw.on('connect', (client) => client.on('error', (err) => options.onConnectionError?.(err)));
     const pool = options.prepared === false ? raw : (preparingPool(raw) as unknown as pg.Pool);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };

@@ -2,9 +2,16 @@
  * Bad input gets a clear 4xx with an exact code and both English and Vietnamese messages — never a 500,
  * and nothing is written on a rejected request.
  */
+import { randomUUID } from 'node:crypto';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestEnv, makeNationalId, staffToken, type TestEnv, UNITS } from '../../../test/harness.ts';
+
+// ajv-formats is CommonJS with a default export (as in app.ts)
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
+  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 let env: TestEnv;
 let small: TestEnv;
@@ -241,4 +248,556 @@ describe('authentication problems', () => {
     });
     expectError(res, 403, 'FORBIDDEN');
   });
+});
+
+describe('values PostgreSQL cannot take (NUL, dates out of range, unknown references) → 4xx, never 500', () => {
+  it('NUL in a query string, a path parameter or a login → 400 INVALID_CHARACTERS, anonymous callers too', async () => {
+    expectError(await env.app.inject({ method: 'GET', url: '/api/v1/admin-units?q=a%00b' }), 400, 'INVALID_CHARACTERS');
+    expectError(await env.app.inject({ method: 'GET', url: '/api/v1/admin-units/a%00b' }), 400, 'INVALID_CHARACTERS');
+    const login = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/login',
+      payload: { username: 'admin\u0000', password: 'whatever-password' },
+    });
+    expectError(login, 400, 'INVALID_CHARACTERS');
+    expectError(await postPerson({ ...valid(), name: 'Lê\u0000Văn' }), 400, 'INVALID_CHARACTERS');
+  });
+
+  it('dates outside 1900–2100 → 400 VALIDATION_FAILED on the field; the bounds themselves are accepted', async () => {
+    const person = await postPerson({ ...valid(), birthDate: '1900-01-01' });
+    expect(person.statusCode, person.body).toBe(201);
+    const personId = person.json().id as string;
+    const tooOld = expectError(await postPerson({ ...valid(), birthDate: '1899-12-31' }), 400, 'VALIDATION_FAILED');
+    expect(tooOld.error.details[0]).toMatchObject({ path: '/birthDate', keyword: 'format' });
+
+    const tracer = (await staffToken(env, 'tracer', UNITS.bienHoa)).token;
+    const openCase = (body: object) =>
+      env.app.inject({ method: 'POST', url: '/api/v1/cases', headers: bearer(tracer), payload: body });
+    const confirmedAt = new Date(Date.now() - 3_600_000).toISOString();
+    for (const onsetAt of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2101-01-01T00:00:00Z']) {
+      const body = expectError(
+        await openCase({ person: { personId }, confirmedAt, onsetAt }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect(body.error.details[0]).toMatchObject({ path: '/onsetAt', keyword: 'format' });
+    }
+
+    const venue = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/venues',
+      headers: bearer(token),
+      payload: {
+        name: 'Đám cưới năm 9999',
+        category: 'wedding_funeral',
+        unitCode: UNITS.bienHoaCommune,
+        address: '1 Phạm Văn Thuận',
+        startsAt: '9999-01-01T10:00:00Z',
+        endsAt: '9999-01-01T22:00:00Z',
+      },
+    });
+    expect(expectError(venue, 400, 'VALIDATION_FAILED').error.details[0]).toMatchObject({ keyword: 'format' });
+  });
+
+  it('an unknown reference (a source case that does not exist) → 400 REFERENCE_NOT_FOUND, nothing changed', async () => {
+    const person = await postPerson(valid());
+    expect(person.statusCode, person.body).toBe(201);
+    const tracer = (await staffToken(env, 'tracer', UNITS.bienHoa)).token;
+    const opened = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      headers: bearer(tracer),
+      payload: { person: { personId: person.json().id }, confirmedAt: new Date(Date.now() - 3_600_000).toISOString() },
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    const caseId = opened.json().id as string;
+    const patched = await env.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/cases/${caseId}`,
+      headers: bearer(tracer),
+      payload: { sourceCaseId: '00000000-0000-4000-8000-000000000000', sourceNote: 'từ ca không tồn tại' },
+    });
+    expectError(patched, 400, 'REFERENCE_NOT_FOUND');
+    const row = await env.ctx.db
+      .selectFrom('cases')
+      .select(['source_case_id', 'source_note'])
+      .where('id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ source_case_id: null, source_note: null });
+  });
+});
+
+describe("the framework's own refusals use our error format", () => {
+  it('a path parameter over 100 characters → 414 URI_TOO_LONG', async () => {
+    const res = await env.app.inject({ method: 'GET', url: `/api/v1/admin-units/${'7'.repeat(150)}` });
+    expectError(res, 414, 'URI_TOO_LONG');
+  });
+
+  it('bad percent-encoding in the path → 400 INVALID_URL', async () => {
+    expectError(await env.app.inject({ method: 'GET', url: '/api/v1/admin-units/%E0%A4%A' }), 400, 'INVALID_URL');
+  });
+
+  it('an unknown method on a known path → 404 ROUTE_NOT_FOUND', async () => {
+    expectError(await env.app.inject({ method: 'PUT', url: '/api/v1/admin-units' }), 404, 'ROUTE_NOT_FOUND');
+  });
+});
+
+describe('anonymous callers learn nothing from validation', () => {
+  it('an invalid, malformed, oversized or unsupported body on a route that needs sign-in → 401 UNAUTHENTICATED', async () => {
+    const anonymous = (payload: string, contentType = 'application/json', app = env.app) =>
+      app.inject({ method: 'POST', url: '/api/v1/people', headers: { 'content-type': contentType }, payload });
+    expectError(await anonymous('{"isAdmin": true}'), 401, 'UNAUTHENTICATED');
+    expectError(await anonymous('{"name": "x",'), 401, 'UNAUTHENTICATED');
+    expectError(await anonymous('<person/>', 'application/xml'), 401, 'UNAUTHENTICATED');
+    expectError(
+      await anonymous(JSON.stringify({ name: 'x'.repeat(5000) }), 'application/json', small.app),
+      401,
+      'UNAUTHENTICATED',
+    );
+    const expired = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/people',
+      headers: bearer('not-a-session'),
+      payload: { isAdmin: true },
+    });
+    expectError(expired, 401, 'UNAUTHENTICATED');
+  });
+});
+
+/**
+ * Every operation of /openapi.json, so a new route is covered without anyone adding a case: for each one a NUL in
+ * every string (body fields, query parameters, path parameters), every date field out of range, every field of the
+ * wrong type, malformed JSON, an unsupported media type, an oversized body, framework errors on path parameters,
+ * and — for routes that need sign-in — the same requests anonymously (401 before anything about the body).
+ * Requests are built from a valid sample of each schema (checked valid with a plain Ajv first), so each case's
+ * refusal is the one the case is about; none reaches a handler.
+ */
+describe('every operation in /openapi.json', () => {
+  interface Schema {
+    type?: string | string[];
+    format?: string;
+    enum?: unknown[];
+    const?: unknown;
+    anyOf?: Schema[];
+    oneOf?: Schema[];
+    properties?: Record<string, Schema>;
+    required?: string[];
+    items?: Schema;
+    minItems?: number;
+    minLength?: number;
+    maxLength?: number;
+    pattern?: string;
+    minimum?: number;
+    nullable?: boolean;
+  }
+  interface Parameter {
+    name: string;
+    in: 'path' | 'query' | 'header';
+    required?: boolean;
+    schema: Schema;
+  }
+  interface Operation {
+    method: string;
+    path: string;
+    secured: boolean;
+    body: Schema | undefined;
+    parameters: Parameter[];
+  }
+  type Path = Array<string | number>;
+
+  const PUBLIC_OPERATIONS = [
+    'GET /healthz',
+    'GET /readyz',
+    'POST /api/v1/auth/citizen/otp',
+    'POST /api/v1/auth/citizen/verify',
+    'POST /api/v1/auth/staff/login',
+    'POST /api/v1/auth/logout',
+    'GET /api/v1/admin-units',
+    'GET /api/v1/admin-units/{code}',
+  ];
+  const NUL = 'a\u0000b';
+  const BAD_DATES: Record<string, string[]> = {
+    'date-time': ['0001-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '2101-01-01T00:00:00Z', '9999-12-31T23:59:59Z'],
+    date: ['0001-01-01', '1899-12-31', '2101-01-01', '9999-12-31'],
+  };
+
+  let gen: TestEnv;
+  let admin: string;
+  let operations: Operation[];
+  const plainAjv = new Ajv({ strict: false, allErrors: false });
+  const queryAjv = new Ajv({ strict: false, coerceTypes: 'array' });
+  addFormats(plainAjv);
+  addFormats(queryAjv);
+
+  beforeAll(async () => {
+    // a small body limit so the oversized case stays small; no auth rate limit, every public route is hit often
+    gen = await createTestEnv({
+      provinces: [],
+      config: { bodyLimitBytes: 4096, authRateLimitPerMinute: 1_000_000 },
+    });
+    admin = (await staffToken(gen, 'admin', null)).token;
+    const doc = (await gen.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => {
+        const content = (op.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)?.content;
+        return {
+          method: method.toUpperCase(),
+          path,
+          secured: Array.isArray(op.security) && op.security.length > 0,
+          body: content?.['application/json']?.schema,
+          parameters: (op.parameters as Parameter[] | undefined) ?? [],
+        };
+      }),
+    );
+  }, 180_000);
+  afterAll(async () => {
+    await gen?.close();
+  }, 60_000);
+
+  const isNull = (s: Schema) => s.type === 'null' || (s.enum?.length === 1 && s.enum[0] === null);
+  /** The branch of a union the samples use: the first that is not null. */
+  const branch = (s: Schema): Schema => {
+    const options = s.anyOf ?? s.oneOf;
+    return options ? branch(options.find((o) => !isNull(o)) ?? {}) : s;
+  };
+
+  function sampleString(s: Schema): string {
+    if (s.format === 'uuid') return randomUUID();
+    if (s.format === 'date-time') return new Date(Date.now() - 3_600_000).toISOString();
+    if (s.format === 'date') return '1990-05-17';
+    const fits = (v: string) =>
+      v.length >= (s.minLength ?? 0) &&
+      v.length <= (s.maxLength ?? Infinity) &&
+      (!s.pattern || new RegExp(s.pattern).test(v));
+    return ['abcdefgh12', '123456', 'Ab1', 'x'.repeat(Math.max(1, s.minLength ?? 1))].find(fits) ?? 'x';
+  }
+
+  /** A value of the schema with every optional property present and one item in every array. */
+  function sample(schema: Schema): unknown {
+    const s = branch(schema);
+    if (s.const !== undefined) return s.const;
+    if (s.enum) return s.enum.find((v) => v !== null);
+    const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
+    switch (type ?? (s.properties ? 'object' : undefined)) {
+      case 'object':
+        return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, sample(v)]));
+      case 'array':
+        return s.items ? Array.from({ length: Math.max(1, s.minItems ?? 1) }, () => sample(s.items as Schema)) : [];
+      case 'integer':
+      case 'number':
+        return s.minimum ?? 1;
+      case 'boolean':
+        return true;
+      case 'string':
+        return sampleString(s);
+      default:
+        return 'x';
+    }
+  }
+
+  /** Every value inside a sample, with its path and schema (the object itself included, at []). */
+  function nodes(schema: Schema, value: unknown, path: Path = []): Array<{ path: Path; schema: Schema }> {
+    const s = branch(schema);
+    const out = [{ path, schema: s }];
+    if (Array.isArray(value) && s.items) {
+      for (const [i, v] of value.entries()) out.push(...nodes(s.items, v, [...path, i]));
+    } else if (value !== null && typeof value === 'object' && s.properties) {
+      for (const [k, v] of Object.entries(value)) out.push(...nodes(s.properties[k] ?? {}, v, [...path, k]));
+    }
+    return out;
+  }
+
+  const isString = (s: Schema) => s.type === 'string' || (s.enum?.some((v) => typeof v === 'string') ?? false);
+  const pointer = (path: Path) => `/${path.join('/')}`;
+
+  function withValue(root: unknown, path: Path, value: unknown): unknown {
+    if (path.length === 0) return value;
+    const copy = structuredClone(root) as Record<string | number, unknown>;
+    let at = copy;
+    for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+    at[path[path.length - 1] as string | number] = value;
+    return copy;
+  }
+
+  interface Case {
+    label: string;
+    method: string;
+    url: string;
+    headers?: Record<string, string>;
+    payload?: string;
+    token?: string | undefined;
+    status: number;
+    code: string;
+    /** checks on error.details */
+    details?: (details: unknown) => boolean;
+  }
+
+  function casesFor(op: Operation): Case[] {
+    const name = `${op.method} ${op.path}`;
+    const token = op.secured ? admin : undefined;
+    const pathParams = op.parameters.filter((p) => p.in === 'path');
+    const queryParams = op.parameters.filter((p) => p.in === 'query');
+    const params = Object.fromEntries(pathParams.map((p) => [p.name, sample(p.schema) as string]));
+    const query = Object.fromEntries(queryParams.map((p) => [p.name, String(sample(p.schema))]));
+    const url = (
+      over: { params?: Record<string, string>; query?: Record<string, string>; raw?: Record<string, string> } = {},
+    ) => {
+      let path = op.path;
+      for (const p of pathParams) {
+        const raw = over.raw?.[p.name];
+        path = path.replace(
+          `{${p.name}}`,
+          raw ?? encodeURIComponent(over.params?.[p.name] ?? (params[p.name] as string)),
+        );
+      }
+      const qs = new URLSearchParams(over.query ?? query).toString().replace(/\+/g, '%20');
+      return qs ? `${path}?${qs}` : path;
+    };
+    const bodyValue = op.body ? sample(op.body) : undefined;
+    const json = (value: unknown) => ({ 'content-type': 'application/json', payload: JSON.stringify(value) });
+    const send = (c: Omit<Case, 'method' | 'token'> & { token?: string | undefined }): Case => ({
+      method: op.method,
+      token,
+      ...c,
+      label: `${name}: ${c.label}`,
+    });
+    const withBody = (value: unknown) => {
+      const { payload, ...headers } = json(value);
+      return { headers, payload };
+    };
+    const base = op.body ? withBody(bodyValue) : {};
+    const out: Case[] = [];
+
+    if (op.body) {
+      const check = plainAjv.compile(op.body);
+      expect(check(bodyValue), `${name}: the generated body is not valid: ${JSON.stringify(check.errors)}`).toBe(true);
+      for (const node of nodes(op.body, bodyValue)) {
+        const at = pointer(node.path);
+        if (node.path.length > 0 && isString(node.schema)) {
+          out.push(
+            send({
+              label: `NUL at ${at}`,
+              url: url(),
+              ...withBody(withValue(bodyValue, node.path, NUL)),
+              status: 400,
+              code: 'INVALID_CHARACTERS',
+            }),
+          );
+        }
+        for (const bad of BAD_DATES[node.schema.format ?? ''] ?? []) {
+          out.push(
+            send({
+              label: `${bad} at ${at}`,
+              url: url(),
+              ...withBody(withValue(bodyValue, node.path, bad)),
+              status: 400,
+              code: 'VALIDATION_FAILED',
+              details: (d) =>
+                JSON.stringify(d).includes(`"path":"${at}"`) && JSON.stringify(d).includes('"keyword":"format"'),
+            }),
+          );
+        }
+        const wrong = [12345, 'text', true, { x: 1 }, [1]].find((w) => !check(withValue(bodyValue, node.path, w)));
+        if (wrong !== undefined) {
+          out.push(
+            send({
+              label: `${JSON.stringify(wrong)} at ${at}`,
+              url: url(),
+              ...withBody(withValue(bodyValue, node.path, wrong)),
+              status: 400,
+              code: 'VALIDATION_FAILED',
+            }),
+          );
+        }
+      }
+      out.push(
+        send({
+          label: 'malformed JSON',
+          url: url(),
+          headers: { 'content-type': 'application/json' },
+          payload: '{"a":',
+          status: 400,
+          code: 'INVALID_JSON',
+        }),
+      );
+      out.push(
+        send({
+          label: 'XML',
+          url: url(),
+          headers: { 'content-type': 'application/xml' },
+          payload: '<a/>',
+          status: 415,
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+        }),
+      );
+      out.push(
+        send({
+          label: 'oversized body',
+          url: url(),
+          ...withBody({ pad: 'x'.repeat(8000) }),
+          status: 413,
+          code: 'BODY_TOO_LARGE',
+        }),
+      );
+    }
+
+    const checkQuery = queryAjv.compile({
+      type: 'object',
+      properties: Object.fromEntries(queryParams.map((p) => [p.name, p.schema])),
+      required: queryParams.filter((p) => p.required).map((p) => p.name),
+    });
+    expect(checkQuery({ ...query }), `${name}: the generated query is not valid`).toBe(true);
+    for (const p of queryParams) {
+      out.push(
+        send({
+          label: `NUL in ?${p.name}`,
+          url: url({ query: { ...query, [p.name]: NUL } }),
+          ...base,
+          status: 400,
+          code: 'INVALID_CHARACTERS',
+        }),
+      );
+      for (const bad of BAD_DATES[branch(p.schema).format ?? ''] ?? []) {
+        out.push(
+          send({
+            label: `${bad} in ?${p.name}`,
+            url: url({ query: { ...query, [p.name]: bad } }),
+            ...base,
+            status: 400,
+            code: 'VALIDATION_FAILED',
+          }),
+        );
+      }
+      if (!checkQuery({ ...query, [p.name]: 'not-a-value' })) {
+        out.push(
+          send({
+            label: `wrong ?${p.name}`,
+            url: url({ query: { ...query, [p.name]: 'not-a-value' } }),
+            ...base,
+            status: 400,
+            code: 'VALIDATION_FAILED',
+          }),
+        );
+      }
+    }
+    // a parameter no route declares still has its characters checked
+    out.push(
+      send({
+        label: 'NUL in an undeclared parameter',
+        url: url({ query: { ...query, zz: NUL } }),
+        ...base,
+        status: 400,
+        code: 'INVALID_CHARACTERS',
+      }),
+    );
+
+    for (const p of pathParams) {
+      out.push(
+        send({
+          label: `NUL in {${p.name}}`,
+          url: url({ params: { ...params, [p.name]: NUL } }),
+          ...base,
+          status: 400,
+          code: 'INVALID_CHARACTERS',
+        }),
+      );
+      out.push(
+        send({
+          label: `150 characters in {${p.name}}`,
+          url: url({ raw: { [p.name]: '7'.repeat(150) } }),
+          ...base,
+          status: 414,
+          code: 'URI_TOO_LONG',
+        }),
+      );
+      out.push(
+        send({
+          label: `bad percent-encoding in {${p.name}}`,
+          url: url({ raw: { [p.name]: '%E0%A4%A' } }),
+          ...base,
+          status: 400,
+          code: 'INVALID_URL',
+        }),
+      );
+      if (branch(p.schema).format === 'uuid') {
+        out.push(
+          send({
+            label: `non-uuid {${p.name}}`,
+            url: url({ params: { ...params, [p.name]: 'not-a-uuid' } }),
+            ...base,
+            status: 400,
+            code: 'VALIDATION_FAILED',
+          }),
+        );
+      }
+    }
+
+    if (op.secured) {
+      const anonymous = (c: Omit<Case, 'method' | 'status' | 'code' | 'token'>) =>
+        send({ ...c, label: `anonymous, ${c.label}`, token: undefined, status: 401, code: 'UNAUTHENTICATED' });
+      out.push(anonymous({ label: 'no body problem', url: url(), ...base }));
+      out.push(anonymous({ label: 'NUL in the query', url: url({ query: { ...query, zz: NUL } }), ...base }));
+      if (op.body) {
+        out.push(anonymous({ label: 'invalid body', url: url(), ...withBody({ unknownField: NUL }) }));
+        out.push(
+          anonymous({
+            label: 'malformed JSON',
+            url: url(),
+            headers: { 'content-type': 'application/json' },
+            payload: '{"a":',
+          }),
+        );
+        out.push(
+          anonymous({ label: 'XML', url: url(), headers: { 'content-type': 'application/xml' }, payload: '<a/>' }),
+        );
+        out.push(anonymous({ label: 'oversized body', url: url(), ...withBody({ pad: 'x'.repeat(8000) }) }));
+      }
+    }
+    return out;
+  }
+
+  async function run(c: Case): Promise<string | undefined> {
+    const res = await gen.app.inject({
+      method: c.method as 'GET',
+      url: c.url,
+      headers: { ...c.headers, ...(c.token ? bearer(c.token) : {}) },
+      ...(c.payload === undefined ? {} : { payload: c.payload }),
+    });
+    let body: { error?: { code?: unknown; message?: unknown; messageVi?: unknown; details?: unknown } } = {};
+    try {
+      body = res.json();
+    } catch {
+      return `${c.label} → ${res.statusCode}, not JSON: ${res.body.slice(0, 100)}`;
+    }
+    const e = body.error;
+    const formatted = typeof e?.message === 'string' && typeof e.messageVi === 'string' && e.message !== e.messageVi;
+    if (res.statusCode !== c.status || e?.code !== c.code || !formatted || (c.details && !c.details(e?.details))) {
+      return `${c.label} → ${res.statusCode} ${res.body.slice(0, 200)} (expected ${c.status} ${c.code})`;
+    }
+    return undefined;
+  }
+
+  it('the public operations are exactly the sign-in routes, the unit tree and health', () => {
+    const open = operations.filter((o) => !o.secured).map((o) => `${o.method} ${o.path}`);
+    expect(open.sort()).toEqual([...PUBLIC_OPERATIONS].sort());
+    expect(operations.length).toBeGreaterThan(40);
+  });
+
+  it('every case of every operation is refused with its exact status and code, in our error format', async () => {
+    const failures: string[] = [];
+    let count = 0;
+    for (const op of operations) {
+      const cases = casesFor(op);
+      expect(cases.length, `${op.method} ${op.path} has no case`).toBeGreaterThan(0);
+      for (const c of cases) {
+        count++;
+        const failure = await run(c);
+        if (failure) failures.push(failure);
+      }
+    }
+    console.log(`bad input: ${count} generated cases over ${operations.length} operations`);
+    expect(failures).toEqual([]);
+  }, 300_000);
 });

@@ -8,6 +8,10 @@ import type { Actor, CitizenActor, StaffActor } from './access.ts';
 import { AppError } from './errors.ts';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without signing in; every other API route answers 401 to an anonymous caller before parsing. */
+    public?: boolean;
+  }
   interface FastifyRequest {
     actor: Actor | undefined;
     /** Why a presented token did not authenticate. */

@@ -5,6 +5,16 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config.ts';
 
+/**
+ * What of an error may be logged: its kind, message, code and stack. Never the rest: pg hangs the client, with its
+ * connection settings, on connection errors, and a constraint error's `detail` quotes the offending row's values.
+ */
+export function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  return { type: err.name, message: err.message, ...(code === undefined ? {} : { code }), stack: err.stack };
+}
+
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
     level: config.logLevel,
@@ -19,6 +29,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
         route: req.routeOptions?.url ?? req.url?.split('?')[0],
       }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: safeError,
     },
   });
 }

@@ -23,6 +23,7 @@ export function adminUnitsRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get(
       '/admin-units',
       {
+        config: { public: true },
         schema: { tags, querystring: UnitSearchQuery, response: { 200: Type.Array(UnitSearchResult), ...errors(400) } },
       },
       async (req) => service.search(req.query),
@@ -30,7 +31,10 @@ export function adminUnitsRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get(
       '/admin-units/:code',
-      { schema: { tags, params: UnitCodeParams, response: { 200: UnitDetail, ...errors(404) } } },
+      {
+        config: { public: true },
+        schema: { tags, params: UnitCodeParams, response: { 200: UnitDetail, ...errors(404) } },
+      },
       async (req) => service.get(req.params.code),
     );
 

@@ -38,7 +38,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsync {
     app.post(
       '/auth/citizen/otp',
       {
-        config: { rateLimit },
+        config: { rateLimit, public: true },
         schema: { tags, body: OtpRequestBody, response: { 202: OtpRequestResponse, ...errors(400, 429) } },
       },
       async (req, reply) => reply.status(202).send(await service.requestOtp(req.body.phone)),
@@ -47,7 +47,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsync {
     app.post(
       '/auth/citizen/verify',
       {
-        config: { rateLimit },
+        config: { rateLimit, public: true },
         schema: { tags, body: OtpVerifyBody, response: { 200: CitizenLoginResponse, ...errors(400, 401, 429) } },
       },
       async (req, reply) => {
@@ -60,7 +60,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsync {
     app.post(
       '/auth/staff/login',
       {
-        config: { rateLimit },
+        config: { rateLimit, public: true },
         schema: { tags, body: StaffLoginBody, response: { 200: StaffLoginResponse, ...errors(400, 401, 429) } },
       },
       async (req, reply) => {
@@ -70,14 +70,19 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     );
 
-    app.post('/auth/logout', { schema: { tags, response: { 204: Type.Null() } } }, async (req, reply) => {
-      const header = req.headers.authorization;
-      const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : req.cookies[SESSION_COOKIE];
-      const actor = req.actor && req.actor.kind !== 'system' ? req.actor : undefined;
-      await service.logout(token, actor);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send(null);
-    });
+    // public: signing out with an expired or unknown token still clears the cookie
+    app.post(
+      '/auth/logout',
+      { config: { public: true }, schema: { tags, response: { 204: Type.Null() } } },
+      async (req, reply) => {
+        const header = req.headers.authorization;
+        const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : req.cookies[SESSION_COOKIE];
+        const actor = req.actor && req.actor.kind !== 'system' ? req.actor : undefined;
+        await service.logout(token, actor);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.status(204).send(null);
+      },
+    );
 
     app.get('/auth/me', { schema: { tags, response: { 200: MeResponse, ...errors(401) } } }, async (req) => {
       const actor = requireActor(req);

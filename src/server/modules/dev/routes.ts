@@ -1,13 +1,14 @@
 /**
- * /api/v1/dev: what the fake notification adapters recorded, for admins, only while the fake adapters are
- * active (TRUYVET_NOTIFY=fake, the default outside production). This is how demos and tests read OTP codes.
+ * /api/v1/dev: what the fake notification adapters recorded, for national administrators only (it holds every
+ * citizen's one-time codes: a district admin must not sign in as the province's citizens), and only while the fake
+ * adapters are active (TRUYVET_NOTIFY=fake, the default outside production, refused in production). This is how
+ * demos and tests read OTP codes.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { isFakeNotify } from '../../config.ts';
 import type { AppContext } from '../../context.ts';
-import { hasRole } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { errors, requireStaff } from '../../platform/http.ts';
@@ -39,7 +40,7 @@ export function devRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (req) => {
         const actor = requireStaff(req);
-        if (!hasRole(actor, [])) throw new AppError('FORBIDDEN', 403);
+        if (!actor.grants.some((g) => g.role === 'admin' && g.unitPath === '')) throw new AppError('FORBIDDEN', 403);
         if (!isFakeNotify(ctx.config)) throw new AppError('DEV_ONLY', 404);
         let q = ctx.db
           .selectFrom('notify_fake_messages')
