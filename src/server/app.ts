@@ -35,6 +35,7 @@ import { AppError, errorBody } from './platform/errors.ts';
 import { ErrorSchema, requireActor, SESSION_COOKIE } from './platform/http.ts';
 import type { ErrorCode } from './platform/messages.ts';
 import { noStoreForApi } from './platform/no-store.ts';
+import { runForRequest } from './platform/request-context.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -246,6 +247,13 @@ export async function buildApp(ctx: AppContext) {
     else if (resolved === null) req.authProblem = 'invalid';
     else req.actor = resolved.actor;
   });
+  // the handler (after the body is read) runs knowing its route pattern (never the URL, which may carry values):
+  // audit entries of a person's reads name it
+  app.addHook('preHandler', (req, _reply, done) => {
+    if (req.routeOptions.url) runForRequest(`${req.method} ${req.routeOptions.url}`, req.actor, done);
+    else done();
+  });
+
   // after the parse and before any schema or handler: a NUL anywhere is refused the same way on every route
   app.addHook('preValidation', async (req) => {
     if (containsNul(req.params) || containsNul(req.query) || containsNul(req.body) || containsNul(req.headers)) {
