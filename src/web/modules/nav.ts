@@ -23,6 +23,7 @@ export function staffNav(user: StaffUser): NavItem[] {
   if (hasRole(user, ['tracer', 'health_worker'])) {
     items.push({ path: '/cases', label: 'cases.nav.cases' });
     items.push({ path: '/cases-graph', label: 'cases.nav.graph' });
+    items.push({ path: '/contact-tasks', label: 'cases.nav.tasks' });
   }
   if (hasRole(user, VENUE_STAFF_ROLES)) {
     items.push({ path: '/venues', label: 'checkins.nav.venues' });

@@ -10,6 +10,7 @@ import { api, query } from '../../lib/api.ts';
 import type { Person } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import {
+  type AddedContact,
   type Contact,
   FOLLOW_UPS,
   formatDateOnly,
@@ -48,7 +49,10 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
   const [done, setDone] = useState<string | null>(null);
 
   const rows = data ?? [];
-  const names = new Map(rows.map((c) => [c.personId, c.name]));
+  // a contact living outside the tracer's area comes without identity: "someone in {district}"
+  const label = (c: Contact) =>
+    c.name ?? t('cases.contacts.outOfScope', { district: c.district?.name ?? t('cases.contacts.unknownDistrict') });
+  const names = new Map(rows.map((c) => [c.personId, label(c)]));
   const allSelected = rows.length > 0 && rows.every((c) => selected.has(c.personId));
 
   const toggle = (id: string) => {
@@ -196,17 +200,23 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
               </thead>
               <tbody>
                 {rows.map((c) => (
-                  <tr key={c.personId} data-person-id={c.personId} data-degree={c.degree}>
+                  <tr
+                    key={c.personId}
+                    data-person-id={c.personId}
+                    data-degree={c.degree}
+                    data-out-of-scope={c.outOfScope || undefined}
+                  >
                     <td>
                       <input
                         type="checkbox"
-                        aria-label={t('cases.contacts.select', { name: c.name })}
+                        aria-label={t('cases.contacts.select', { name: label(c) })}
                         checked={selected.has(c.personId)}
                         onChange={() => toggle(c.personId)}
                       />
                     </td>
                     <th scope="row" className="cs-person-cell">
-                      <span>{c.name}</span>
+                      <span>{label(c)}</span>
+                      {c.outOfScope ? <span className="muted"> · {t('cases.contacts.handedOver')}</span> : null}
                       {c.phone ? <span className="muted mono"> {c.phone}</span> : null}
                     </th>
                     <td>
@@ -268,6 +278,8 @@ function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => vo
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [person, setPerson] = useState<Person | null>(null);
+  // someone outside the tracer's area is not found by search: named by national ID or phone instead
+  const [identifier, setIdentifier] = useState('');
   const [note, setNote] = useState('');
   const [lastContactAt, setLastContactAt] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -279,7 +291,8 @@ function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => vo
     event.preventDefault();
     setError(null);
     setAdded(null);
-    if (!person) {
+    const id = identifier.replace(/\s/g, '');
+    if (!person && !id) {
       setProblem(t('cases.create.personRequired'));
       return;
     }
@@ -287,13 +300,20 @@ function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => vo
     const last = lastContactAt ? fromLocalInput(lastContactAt) : undefined;
     setBusy(true);
     try {
-      await api('POST', `/cases/${caseId}/contacts`, {
-        person: { personId: person.id },
+      const result = await api<AddedContact>('POST', `/cases/${caseId}/contacts`, {
+        person: person ? { personId: person.id } : /^\d{12}$/.test(id) ? { nationalId: id } : { phone: id },
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(last ? { lastContactAt: last } : {}),
       });
-      setAdded(t('cases.addContact.added', { name: person.name }));
+      setAdded(
+        result.outOfScope
+          ? t('cases.addContact.handedOver', {
+              district: result.district?.name ?? t('cases.contacts.unknownDistrict'),
+            })
+          : t('cases.addContact.added', { name: person?.name ?? id }),
+      );
       setPerson(null);
+      setIdentifier('');
       setNote('');
       setLastContactAt('');
       onAdded();
@@ -313,6 +333,18 @@ function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => vo
       {open ? (
         <form onSubmit={submit} noValidate aria-label={t('cases.addContact.title')}>
           <PersonFinder legend={t('cases.addContact.person')} value={person} onChange={setPerson} error={problem} />
+          {person ? null : (
+            <TextField
+              label={t('cases.addContact.identifier')}
+              hint={t('cases.addContact.identifierHint')}
+              optional
+              inputMode="tel"
+              autoComplete="off"
+              maxLength={20}
+              value={identifier}
+              onChange={(e) => setIdentifier(e.target.value)}
+            />
+          )}
           <div className="field-row">
             <TextField
               label={t('cases.addContact.lastContactAt')}

@@ -81,12 +81,42 @@ export interface Contact {
     throughPersonId?: string;
   };
   evidenceCount: number;
-  name: string;
+  /** null (with phone and unitCode) when the contact lives outside the reader's area */
+  name: string | null;
   phone: string | null;
   unitCode: string | null;
+  /** lives outside the reader's area: shown as "someone in {district}", followed up by that area's tracers */
+  outOfScope: boolean;
+  district: { code: string; name: string } | null;
   followUp: string;
   assignedTracerId: string | null;
   quarantine: { kind: string; startsOn: string; endsOn: string; status: string } | null;
+}
+
+/** A contact of another area's case who lives in the reader's area (GET /contact-tasks). */
+export interface ContactTask {
+  caseId: string;
+  caseDisplayCode: string;
+  caseDistrict: { code: string; name: string } | null;
+  personId: string;
+  name: string;
+  phone: string | null;
+  unitCode: string | null;
+  unitName: string | null;
+  degree: number;
+  via: { type: string; venueName?: string; overlapStart?: string; overlapEnd?: string };
+  followUp: string;
+  assignedTracerId: string | null;
+  handedAt: string;
+  quarantine: { kind: string; startsOn: string; endsOn: string; status: string } | null;
+}
+
+/** What adding an interview contact answers: no identity when the contact lives outside the tracer's area. */
+export interface AddedContact {
+  contactId: string | null;
+  personId: string;
+  outOfScope: boolean;
+  district: { code: string; name: string } | null;
 }
 
 export interface GraphData {

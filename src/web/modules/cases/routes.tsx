@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { hasRole, type StaffUser } from '../../lib/types.ts';
 import { CaseListPage } from './CaseListPage.tsx';
 import { CasePage } from './CasePage.tsx';
+import { ContactTasksPage } from './ContactTasksPage.tsx';
 import { CreateCasePage } from './CreateCasePage.tsx';
 import { MyAlertsPage } from './MyAlertsPage.tsx';
 import { CASE_ROLES } from './model.ts';
@@ -21,6 +22,7 @@ export function casesStaffPage(path: string, user: StaffUser): ReactNode | null 
   if (!hasRole(user, CASE_ROLES)) return null;
   if (path === '/cases') return <CaseListPage />;
   if (path === '/cases/new') return <CreateCasePage />;
+  if (path === '/contact-tasks') return <ContactTasksPage />;
   if (path === '/cases-graph')
     return (
       <Suspense fallback={<Loading />}>
