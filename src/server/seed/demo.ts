@@ -365,6 +365,8 @@ async function seedVenues(
       ends_at: event ? new Date(start + 5 * 3600_000) : null,
       vehicle_plate: plan.category === 'public_transport' ? `60B-${rnd.int(100, 999)}.${rnd.int(10, 99)}` : null,
       route: plan.category === 'public_transport' ? 'Biên Hòa — Long Khánh' : null,
+      // the demo registry is the commune's: checked, so its managers could type people in
+      verified_at: new Date(now),
     };
   });
   for (let i = 0; i < rows.length; i += 1000)
@@ -427,7 +429,9 @@ async function seedCheckins(
             checked_in_at: new Date(at),
             checked_out_at: out !== null && out < Date.now() ? new Date(out) : null,
             implied_out_at: new Date(implied),
-            method: rnd.chance(0.85) ? ('citizen_scan' as const) : ('staff_scan' as const),
+            ...(rnd.chance(0.85)
+              ? { method: 'citizen_scan' as const, evidence: 'qr_self' as const }
+              : { method: 'staff_scan' as const, evidence: 'qr_personal' as const }),
             actor_type: 'system',
             actor_id: 'seed-demo',
             unit_code: v.unit_code,

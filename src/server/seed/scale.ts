@@ -112,8 +112,8 @@ export async function seedScale(
       for (let done = 0; done < o.checkins; done += CHUNK) {
         const n = Math.min(CHUNK, o.checkins - done);
         await sql`
-          insert into checkins (venue_id, person_id, checked_in_at, checked_out_at, implied_out_at, method, actor_type, actor_id, unit_code)
-          select v.id, p.id, t.at, null, t.at + make_interval(mins => v.stay), 'citizen_scan', 'system', 'seed-scale', v.unit_code
+          insert into checkins (venue_id, person_id, checked_in_at, checked_out_at, implied_out_at, method, actor_type, actor_id, unit_code, evidence)
+          select v.id, p.id, t.at, null, t.at + make_interval(mins => v.stay), 'citizen_scan', 'system', 'seed-scale', v.unit_code, 'qr_self'
           from (select 1 + floor(random() * ${people})::int as pidx, floor(random() * 5)::int as fav,
                        now() - make_interval(secs => floor(random() * ${spanSeconds})::int) - interval '1 hour' as at
                 from generate_series(1, ${n}::int)) t
