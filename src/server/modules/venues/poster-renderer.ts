@@ -8,7 +8,8 @@
  *   at a lower scheduling priority (nice +5) so the event loop — check-ins — wins the CPU over posters.
  * - Bounded: at most `threads + maxQueue` renders in flight; past that the request fails at once with `POSTER_BUSY`
  *   (503, Retry-After) rather than waiting in a queue as long as the burst. A render not done within
- *   `renderTimeoutMs` (60 s, waiting included) answers the same.
+ *   `renderTimeoutMs` (120 s, waiting included: far longer than a full queue takes to drain, so it fires only when
+ *   threads cannot start or a render hangs; aborting a running render replaces its thread) answers the same.
  * - Cache: the PDF of exactly what is drawn, keyed by every field of PosterInput (the QR string carries the venue
  *   id, the QR version and the signing key, so a rotation or an edit of the name or address renders anew), in an
  *   LRU bounded by bytes. Concurrent requests for the same poster share one render.
@@ -46,7 +47,7 @@ export const POSTER_RENDERER_DEFAULTS: PosterRendererOptions = {
   // a burst of 30 posters (a district printing its venues) still renders; a longer one is told to come back
   maxQueue: 32,
   cacheBytes: 32 * 1024 * 1024,
-  renderTimeoutMs: 60_000,
+  renderTimeoutMs: 120_000,
 };
 
 /** Seconds a POSTER_BUSY answer asks the client to wait: the queue drains at about a poster a second per thread. */
