@@ -4,12 +4,18 @@
  * it), twice. The process must stay up, answer 503 DATABASE_UNAVAILABLE (never crash, never a 500) while a
  * connection is gone, serve again within 5 s of each termination on its own, keep every check-in it acknowledged
  * (2xx), and print no connection settings.
- * PostgreSQL only: PGlite is embedded in the process, there is no connection to lose.
+ * PostgreSQL only: PGlite is embedded in the process, there is no connection to lose. A second test points a real pg
+ * pool at a port where nothing listens (so it runs on every test run): 503 on /readyz and on API routes.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { api, freshData, type RunningServer, type ServerData, startServer } from './server-process.ts';
+import { buildApp } from '../src/server/app.ts';
+import { loadConfig } from '../src/server/config.ts';
+import { createContext } from '../src/server/context.ts';
+import { openDatabase } from '../src/server/db/database.ts';
+import { createLogger } from '../src/server/platform/logger.ts';
+import { api, freePort, freshData, type RunningServer, type ServerData, startServer } from './server-process.ts';
 
 const pgBase = process.env.TEST_DATABASE_URL || undefined;
 let data: ServerData | undefined;
@@ -152,8 +158,36 @@ describe.skipIf(!pgBase)(
           `recovered in ${recoveries.join(' and ')} ms, missing ${missing.length}`,
       );
       expect(missing).toEqual([]);
-      // the database name stands for the connection settings: a crash dump or a logged pg client would print it
+      // each lost connection is logged, and the database name (standing for the connection settings, which a crash
+      // dump or a logged pg client would print) is in none of those lines
+      expect(server.output()).toContain('database connection lost');
       expect(server.output()).not.toContain(new URL(databaseUrl).pathname.slice(1));
     }, 120_000);
   },
 );
+
+describe('a database that refuses connections (a real pg pool pointed at a closed port; on PGlite runs too)', () => {
+  it('answers 503 DATABASE_UNAVAILABLE with Retry-After, on /readyz and on API routes, signed in or not', async () => {
+    const databaseUrl = `postgres://postgres@127.0.0.1:${await freePort()}/nowhere`;
+    const config = loadConfig({ NODE_ENV: 'test', TRUYVET_LOG_LEVEL: 'silent' }, { databaseUrl });
+    const database = await openDatabase({ databaseUrl, poolSize: 2 });
+    const app = await buildApp(createContext(config, database, createLogger(config)));
+    try {
+      for (const request of [
+        { method: 'GET' as const, url: '/readyz' },
+        { method: 'GET' as const, url: '/api/v1/admin-units?q=bien' },
+        { method: 'GET' as const, url: '/api/v1/auth/me', headers: { authorization: 'Bearer some-session-token' } },
+      ]) {
+        const res = await app.inject(request);
+        expect(res.statusCode, `${request.url}: ${res.body}`).toBe(503);
+        expect(res.headers['retry-after']).toBe('5');
+        expect(res.json().error).toMatchObject({ code: 'DATABASE_UNAVAILABLE', messageVi: expect.any(String) });
+        expect(res.body).not.toContain('nowhere');
+      }
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
