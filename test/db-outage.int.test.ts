@@ -149,6 +149,22 @@ describe.skipIf(!pgBase)(
       await Promise.all(clients);
 
       expect(server.alive(), server.output()).toBe(true);
+      // the job worker lived through it too: a one-time code requested now is delivered (a notify.send job)
+      const phone = '0912555001';
+      await api(base, 'POST', '/api/v1/auth/citizen/otp', { phone });
+      let delivered = false;
+      for (let i = 0; i < 50 && !delivered; i++) {
+        const outbox = await api<Array<{ text: string }>>(
+          base,
+          'GET',
+          `/api/v1/dev/outbox?to=${phone}`,
+          undefined,
+          admin.token,
+        );
+        delivered = outbox.length > 0;
+        if (!delivered) await sleep(100);
+      }
+      expect(delivered, 'the job worker delivered nothing after the terminations').toBe(true);
       // the only refusal a lost connection may cause is 503 DATABASE_UNAVAILABLE: never a 500
       for (const key of refusals.keys()) expect(key).toBe('503 DATABASE_UNAVAILABLE');
       const stored = await storedIds(databaseUrl, acked);
