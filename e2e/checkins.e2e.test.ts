@@ -1,9 +1,10 @@
 /**
  * Venue QR check-in in a real browser: a manager registers a venue and downloads its poster; a citizen "scans"
  * it (the QR text goes into the scan page's field: no camera in CI) and finds it in their history; the manager's
- * door scanner checks in a citizen by their personal QR and a person without a phone by national ID; offline,
- * the scanner queues scans and sends them when the network returns; staff register a venue for someone and see
- * the compliance statistics.
+ * door scanner checks in a citizen by their personal QR; until the commune verifies the venue it cannot type people
+ * in, afterwards it checks in a person without a phone by national ID; offline, the scanner queues scans and sends
+ * them when the network returns; on a 360 px phone the door sends a one-time code to someone without a smartphone
+ * and records them with it; staff register a venue for someone and see the compliance statistics.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -24,6 +25,22 @@ import { startServer, type TestServer } from './server.ts';
 
 function randomNationalId(): string {
   return `0751${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+}
+
+/** The newest door code sent to `phone` (through the job worker into the fake SMS outbox), read as an admin. */
+async function doorCode(baseURL: string, adminToken: string, phone: string): Promise<string> {
+  for (let attempt = 0; attempt < 75; attempt++) {
+    const { body } = await apiCall<Array<{ text: string }>>(
+      baseURL,
+      adminToken,
+      'GET',
+      `/dev/outbox?to=${encodeURIComponent(`+84${phone.slice(1)}`)}`,
+    );
+    const code = body.find((m) => m.text.startsWith('Truyvet: ma khai bao'))?.text.match(/: (\d{6})\./)?.[1];
+    if (code) return code;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no door code sent to ${phone}`);
 }
 
 /** A JSON GET with the page's own session cookie. */
@@ -189,6 +206,17 @@ describe('venue QR check-in journeys', () => {
     await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
     const results = page.locator('.ck-result-item');
     await results.filter({ hasText: 'Mã QR cá nhân' }).filter({ hasText: 'Đã ghi nhận' }).waitFor();
+
+    // a citizen-run venue the commune has not verified records people only with proof: no typing
+    await page.getByTestId('ck-proof-only').waitFor();
+    expect(await page.getByLabel('Số CCCD').count()).toBe(0);
+    expect(await page.getByLabel('Danh sách', { exact: true }).count()).toBe(0);
+    await screenshot(page, 'checkins-door-unverified');
+    // the commune's health worker verifies it: now the door may type people in
+    const verified = await apiCall<{ verified: boolean }>(server.url, adminToken, 'POST', `/venues/${venueId}/verify`);
+    expect(verified).toMatchObject({ status: 200, body: { verified: true } });
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
 
     const nationalId = randomNationalId();
     await page.getByLabel('Số CCCD').fill(nationalId);
@@ -393,6 +421,31 @@ describe('venue QR check-in journeys', () => {
     await page.getByTestId('ck-pending-count').waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(360);
     await screenshot(page, 'checkins-door-360');
+
+    // someone without a smartphone: a code goes to their phone, they read it out, the door records them with it
+    const before = await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`);
+    const elderPhone = randomPhone();
+    await page.getByLabel('Điện thoại nhận mã').fill(elderPhone);
+    await page.getByRole('button', { name: 'Gửi mã' }).click();
+    await page.getByText(`Đã gửi mã tới ${elderPhone}`, { exact: false }).waitFor();
+    const code = await doorCode(server.url, adminToken, elderPhone);
+    // a wrong code is refused with the server's message, the right one records the person
+    await page.getByLabel('Mã 6 số người đó đọc').fill(String((Number(code) + 1) % 1_000_000).padStart(6, '0'));
+    await page.getByRole('button', { name: 'Ghi nhận bằng mã' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Mã tin nhắn không đúng' }).waitFor();
+    await page.getByLabel('Mã 6 số người đó đọc').fill(code);
+    await page.getByLabel(/^Tên người nhận mã/).fill('Cụ Hai');
+    await page.getByRole('button', { name: 'Ghi nhận bằng mã' }).click();
+    await page
+      .locator('.ck-result-item')
+      .filter({ hasText: `Cụ Hai — ${elderPhone}` })
+      .filter({ hasText: 'Đã ghi nhận' })
+      .waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'checkins-door-code-360');
+    expect((await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`)).checkinsToday).toBe(
+      before.checkinsToday + 1,
+    );
 
     await page.goto('/my-venues');
     await page.getByRole('img', { name: `Mã QR địa điểm ${venueName}` }).waitFor();

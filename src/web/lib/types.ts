@@ -143,6 +143,9 @@ export interface VenueView {
   route: string | null;
   parentVenueId: string | null;
   active: boolean;
+  /** verified by the commune: its managers may type people in (national ID, phone, lists) */
+  verified: boolean;
+  verifiedAt: string | null;
   zones: Array<{ id: string; name: string }>;
   qr?: string;
 }
@@ -185,6 +188,8 @@ export interface CheckinResult {
   venueId: string;
   personId: string;
   at: string;
+  /** how the check-in proves the person was there */
+  evidence?: 'qr_self' | 'qr_personal' | 'otp' | 'typed_staff' | 'typed_unverified';
 }
 
 export interface MyCheckin {

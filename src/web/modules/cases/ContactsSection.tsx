@@ -239,7 +239,20 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
                         </span>
                       ) : null}
                     </td>
-                    <td>{t(`cases.followUp.${c.followUp}`, { defaultValue: c.followUp })}</td>
+                    <td>
+                      {t(`cases.followUp.${c.followUp}`, { defaultValue: c.followUp })}
+                      {c.confirmation !== 'confirmed' ? (
+                        <ToConfirm
+                          caseId={caseId}
+                          contact={c}
+                          name={label(c)}
+                          onChanged={() => {
+                            reload();
+                            onChanged();
+                          }}
+                        />
+                      ) : null}
+                    </td>
                     <td>
                       {c.quarantine
                         ? t('cases.contacts.quarantineText', {
@@ -271,6 +284,67 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
         }}
       />
     </section>
+  );
+}
+
+/**
+ * A contact found only through a typed-in check-in nobody proved: nobody was told; the tracer confirms it (order and
+ * message go out now) or dismisses it.
+ */
+function ToConfirm({
+  caseId,
+  contact,
+  name,
+  onChanged,
+}: {
+  caseId: string;
+  contact: Contact;
+  name: string;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const act = async (verb: 'confirm' | 'dismiss') => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api('POST', `/cases/${caseId}/contacts/${contact.personId}/${verb}`);
+      onChanged();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (contact.confirmation === 'dismissed')
+    return <span className="badge badge-off"> {t('cases.confirmation.dismissed')}</span>;
+  return (
+    <div>
+      <span className="badge cs-degree-2">{t('cases.confirmation.pending')}</span>
+      <span className="muted"> {t('cases.confirmation.why')}</span>
+      <div className="cs-bulk-row">
+        <button
+          type="button"
+          className="button button-small"
+          disabled={busy}
+          aria-label={t('cases.confirmation.confirmName', { name })}
+          onClick={() => void act('confirm')}
+        >
+          {t('cases.confirmation.confirm')}
+        </button>
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          disabled={busy}
+          aria-label={t('cases.confirmation.dismissName', { name })}
+          onClick={() => void act('dismiss')}
+        >
+          {t('cases.confirmation.dismiss')}
+        </button>
+      </div>
+      <ErrorMessage error={error} />
+    </div>
   );
 }
 

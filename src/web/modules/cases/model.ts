@@ -89,6 +89,8 @@ export interface Contact {
   outOfScope: boolean;
   district: { code: string; name: string } | null;
   followUp: string;
+  /** pending: found only through a typed-in check-in nobody proved, "to confirm" (nobody told yet) */
+  confirmation: 'confirmed' | 'pending' | 'dismissed';
   assignedTracerId: string | null;
   quarantine: { kind: string; startsOn: string; endsOn: string; status: string } | null;
 }

@@ -1,26 +1,32 @@
 /**
- * Venue staff: "Quét tại cửa" for one venue. Scan or paste a citizen's personal QR, type a national ID / phone
- * (+ name) for people without phones, or paste a guest/passenger list. Every scan is stored in IndexedDB first
- * with its idempotency key and scan time, then sent through POST /checkins/batch; without network the scans
- * wait ("Chờ gửi: N") and go out when the connection returns (the `online` event and a timer), keeping their
- * original times.
+ * Venue staff: "Quét tại cửa" for one venue. Scan or paste a citizen's personal QR, have a one-time code sent to the
+ * phone of someone without a smartphone and type the code they read back, or — staff accounts and venues the
+ * commune has verified only — type a national ID / phone (+ name) or paste a guest/passenger list. Scans and typed
+ * entries are stored in IndexedDB first with their idempotency key and scan time, then sent through
+ * POST /checkins/batch; without network they wait ("Chờ gửi: N") and go out when the connection returns (the
+ * `online` event and a timer), keeping their original times. A door code needs the network (it is sent and checked
+ * at once), so it goes straight to POST /checkins.
  */
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { api } from '../../lib/api.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
 import type { VenueView } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { CameraScanner } from './CameraScanner.tsx';
+import { postCheckin } from './checkinApi.ts';
 import { newKey, parsePersonQr, parseVenueCode } from './codes.ts';
 import { formatTime } from './format.ts';
 import { enqueue, flushQueue, isRetryable, ownerOf, pendingCounts, type QueueItem, type SyncOutcome } from './queue.ts';
 
 const RETRY_MS = 15_000;
 const VENUE_CACHE = 'truyvet.door.venue.';
+const VERIFIED_CACHE = 'truyvet.door.verified.';
+const PHONE = /^(\+84|0)\d{9,10}$/;
 
 interface Outcome {
   key: string;
@@ -40,9 +46,9 @@ export function parseGuestLine(line: string): { nationalId?: string; phone?: str
   return null;
 }
 
-function cachedVenueName(id: string): string | null {
+function cached(key: string): string | null {
   try {
-    return window.localStorage.getItem(VENUE_CACHE + id);
+    return window.localStorage.getItem(key);
   } catch {
     return null;
   }
@@ -54,7 +60,10 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
   // the page is only shown to a signed-in account; its scans are queued and sent under that account only
   const owner = me ? ownerOf(me) : 'nobody';
   const { data: venue, error: venueError } = useApiGet<VenueView>(`/venues/${venueId}`);
-  const venueName = venue?.name ?? cachedVenueName(venueId);
+  const venueName = venue?.name ?? cached(VENUE_CACHE + venueId);
+  // typed entries are for staff and for venues the commune verified (the server refuses the others)
+  const verified = venue ? venue.verified : cached(VERIFIED_CACHE + venueId) === '1';
+  const canType = me?.kind === 'staff' || verified;
   const [count, setCount] = useState<number | null>(null);
   const [others, setOthers] = useState(0);
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
@@ -68,6 +77,7 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
     if (venue) {
       try {
         window.localStorage.setItem(VENUE_CACHE + venue.id, venue.name);
+        window.localStorage.setItem(VERIFIED_CACHE + venue.id, venue.verified ? '1' : '0');
       } catch {
         // the name is only a convenience for offline starts
       }
@@ -194,21 +204,34 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
         ) : null}
       </div>
       <PersonQrForm onScan={(personQr) => add([{ personQr, label: t('checkins.door.personQrLabel') }])} />
-      <ManualForm
-        onAdd={(p) =>
-          add([
-            {
-              ...p,
-              label: [p.name, p.nationalId ?? p.phone].filter(Boolean).join(' — '),
-            },
-          ])
-        }
+      <DoorCodeForm
+        venueId={venueId}
+        online={online}
+        onRecorded={(o) => setOutcomes((list) => [o, ...list].slice(0, 50))}
       />
-      <BulkForm
-        onAdd={(list) =>
-          add(list.map((p) => ({ ...p, label: [p.name, p.nationalId ?? p.phone].filter(Boolean).join(' — ') })))
-        }
-      />
+      {canType ? (
+        <>
+          <ManualForm
+            onAdd={(p) =>
+              add([
+                {
+                  ...p,
+                  label: [p.name, p.nationalId ?? p.phone].filter(Boolean).join(' — '),
+                },
+              ])
+            }
+          />
+          <BulkForm
+            onAdd={(list) =>
+              add(list.map((p) => ({ ...p, label: [p.name, p.nationalId ?? p.phone].filter(Boolean).join(' — ') })))
+            }
+          />
+        </>
+      ) : (
+        <p className="card muted" data-testid="ck-proof-only">
+          {t('checkins.door.proofOnly')}
+        </p>
+      )}
       <section className="card" aria-labelledby="ck-results">
         <h2 id="ck-results">{t('checkins.door.results')}</h2>
         {outcomes.length === 0 ? <p className="muted">{t('checkins.door.noResults')}</p> : null}
@@ -266,6 +289,149 @@ function PersonQrForm({ onScan }: { onScan: (personQr: string) => Promise<void> 
           {t('checkins.door.record')}
         </button>
       </form>
+    </section>
+  );
+}
+
+/**
+ * Someone without a smartphone: a one-time code is sent to their phone, they read it back, and the door records them
+ * with it (the code proves they are here; the server answers the same whether or not the phone is known).
+ */
+function DoorCodeForm({
+  venueId,
+  online,
+  onRecorded,
+}: {
+  venueId: string;
+  online: boolean;
+  onRecorded: (o: Outcome) => void;
+}) {
+  const { t } = useTranslation();
+  const [phone, setPhone] = useState('');
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [minutes, setMinutes] = useState(0);
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  // one key per person recorded: a retry of the same request is answered, never recorded twice
+  const [key, setKey] = useState(newKey);
+
+  const reset = () => {
+    setSentTo(null);
+    setPhone('');
+    setCode('');
+    setName('');
+    setFieldError(null);
+    setError(null);
+  };
+
+  const send = async (event: FormEvent) => {
+    event.preventDefault();
+    const tel = phone.replace(/[\s.]/g, '');
+    if (!PHONE.test(tel)) {
+      setFieldError(t('checkins.door.badPhone'));
+      return;
+    }
+    setFieldError(null);
+    setError(null);
+    setBusy(true);
+    try {
+      const res = await api<{ expiresInSeconds: number }>('POST', '/checkins/door-codes', { venueId, phone: tel });
+      setMinutes(Math.max(1, Math.round(res.expiresInSeconds / 60)));
+      setSentTo(tel);
+      setCode('');
+      setKey(newKey());
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const record = async (event: FormEvent) => {
+    event.preventDefault();
+    const digits = code.replace(/\s/g, '');
+    if (!/^\d{6}$/.test(digits)) {
+      setFieldError(t('checkins.door.otpBadCode'));
+      return;
+    }
+    if (!sentTo) return;
+    setFieldError(null);
+    setError(null);
+    setBusy(true);
+    try {
+      const result = await postCheckin(
+        { venueId, phone: sentTo, otp: digits, ...(name.trim() ? { name: name.trim() } : {}) },
+        key,
+      );
+      onRecorded({
+        key,
+        label: [name.trim(), sentTo].filter(Boolean).join(' — '),
+        at: result.at,
+        ok: true,
+        text: t('checkins.door.recorded'),
+      });
+      reset();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="ck-door-otp">
+      <h2 id="ck-door-otp">{t('checkins.door.otpTitle')}</h2>
+      <p className="muted">{t('checkins.door.otpIntro')}</p>
+      {!online ? <p className="muted">{t('checkins.door.otpOffline')}</p> : null}
+      {sentTo ? (
+        <form onSubmit={record} noValidate>
+          <p role="status" aria-live="polite">
+            {t('checkins.door.otpSent', { phone: sentTo, minutes })}
+          </p>
+          <TextField
+            label={t('checkins.door.otpCode')}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            value={code}
+            error={fieldError}
+            onChange={(e) => setCode(e.target.value)}
+          />
+          <TextField
+            label={t('checkins.door.otpName')}
+            hint={t('checkins.door.otpNameHint')}
+            autoComplete="off"
+            optional
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <ErrorMessage error={error} />
+          <button type="submit" className="button" disabled={busy || !online}>
+            {t('checkins.door.otpRecord')}
+          </button>{' '}
+          <button type="button" className="button button-secondary" onClick={reset}>
+            {t('checkins.door.otpOther')}
+          </button>
+        </form>
+      ) : (
+        <form onSubmit={send} noValidate>
+          <TextField
+            label={t('checkins.door.otpPhone')}
+            type="tel"
+            autoComplete="off"
+            value={phone}
+            error={fieldError}
+            onChange={(e) => setPhone(e.target.value)}
+          />
+          <ErrorMessage error={error} />
+          <button type="submit" className="button" disabled={busy || !online}>
+            {busy ? t('checkins.door.otpSending') : t('checkins.door.otpSend')}
+          </button>
+        </form>
+      )}
     </section>
   );
 }

@@ -6,7 +6,8 @@ export type CheckinBody =
   | { venueQr: string; at?: string }
   | { shortCode: string; at?: string }
   | { venueId: string; personQr: string; at?: string }
-  | { venueId: string; nationalId?: string; phone?: string; name?: string; at?: string };
+  | { venueId: string; nationalId?: string; phone?: string; name?: string; at?: string }
+  | { venueId: string; phone: string; otp: string; name?: string };
 
 /** POST /checkins with `key`; a retry with the same key answers with the same check-in. */
 export async function postCheckin(body: CheckinBody, key: string): Promise<CheckinResult> {
