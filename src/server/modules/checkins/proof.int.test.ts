@@ -178,6 +178,34 @@ describe('1. an unverified citizen-run venue records people only with proof of p
     expect(JSON.stringify(audit.details)).not.toContain(phone.slice(1));
   });
 
+  it("answers a retry of a door-code check-in with its answer, without touching the person's newer code", async () => {
+    const phone = newPhone();
+    await post(owner.token, { venueId: venue.id, phone }, '/api/v1/checkins/door-codes');
+    const body = { venueId: venue.id, phone, otp: await doorCodeSentTo(phone) };
+    const k = key();
+    const send = () =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/checkins',
+        headers: { ...bearer(owner.token), 'idempotency-key': k },
+        payload: body,
+      });
+    const first = await send();
+    expect(first.statusCode).toBe(201);
+    await post(owner.token, { venueId: venue.id, phone }, '/api/v1/checkins/door-codes');
+    const retry = await send();
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+    const newest = await env.ctx.db
+      .selectFrom('door_codes')
+      .select(['attempts', 'spent_at'])
+      .where('phone', '=', e164(phone))
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(newest).toEqual({ attempts: 0, spent_at: null });
+  });
+
   it('spends a door code after too many wrong tries, and a door code never signs anyone in', async () => {
     const phone = newPhone();
     await post(owner.token, { venueId: venue.id, phone }, '/api/v1/checkins/door-codes');

@@ -167,7 +167,14 @@ export function checkinsService(ctx: AppContext) {
       if (!phone || nationalId)
         throw new AppError('VALIDATION_FAILED', 400, { field: 'otp', reason: 'goes with a phone, without nationalId' });
     } else if (!nationalId && !phone) throw new AppError('CHECKIN_TARGET_REQUIRED', 400);
-    if (otp !== undefined) await codes.consume(venue.id, phone as string, otp);
+    if (otp !== undefined) {
+      // a retry of an accepted request gets its answer without touching the person's newer codes
+      if (idem) {
+        const stored = await storedAnswer(idem);
+        if (stored) throw new StoredAnswer(stored);
+      }
+      await codes.consume(venue.id, phone as string, otp);
+    }
     const person = await people.findOrRegister(
       actor,
       { nationalId, phone: phone ?? undefined, name: input.name },
