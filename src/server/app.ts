@@ -23,6 +23,7 @@ import type { AppContext } from './context.ts';
 import { isDatabaseUnavailable } from './db/database.ts';
 import { pendingMigrations } from './db/migrate.ts';
 import { adminUnitsRoutes } from './modules/admin-units/routes.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { casesRoutes } from './modules/cases/routes.ts';
 import { checkinsRoutes } from './modules/checkins/routes.ts';
@@ -327,6 +328,7 @@ export async function buildApp(ctx: AppContext) {
       await api.register(checkinsRoutes(ctx));
       await api.register(casesRoutes(ctx));
       await api.register(devRoutes(ctx));
+      await api.register(auditRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );
