@@ -30,8 +30,9 @@ export function staffNav(user: StaffUser): NavItem[] {
     items.push({ path: '/door', label: 'checkins.nav.door' });
   }
   if (hasRole(user, VENUE_STATS_ROLES)) items.push({ path: '/venue-stats', label: 'checkins.nav.stats' });
-  if (hasRole(user, ['admin'])) {
-    items.push({ path: '/staff', label: 'nav.staff' });
+  if (hasRole(user, ['admin'])) items.push({ path: '/staff', label: 'nav.staff' });
+  // the server shows the fake outbox (every citizen's one-time codes) to national admins only
+  if (user.grants.some((g) => g.role === 'admin' && g.unitCode === null)) {
     items.push({ path: '/outbox', label: 'nav.outbox' });
   }
   return items;
