@@ -51,6 +51,13 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Applies the migrations up to and including `name` (tests of a migration's backfill start from the one before). */
+export async function migrateTo(db: Kysely<DB>, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw new Error(`migration to ${name} failed: ${String(error)}`, { cause: error });
+}
+
 /** Names of migrations that exist in code but are not applied yet (used by /readyz). */
 export async function pendingMigrations(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });
