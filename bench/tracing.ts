@@ -131,7 +131,7 @@ for (const size of sizes) {
     execFileSync(
       process.execPath,
       [
-        'bin/truyvet.js',
+        'bin/truyvet-dev.js',
         'seed-demo',
         '--scale',
         '--people',
@@ -154,7 +154,7 @@ for (const size of sizes) {
     continue;
   }
   // a kept data set may predate this version's migrations: bring it up to date before touching its tables
-  execFileSync(process.execPath, ['bin/truyvet.js', 'migrate'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, ['bin/truyvet-dev.js', 'migrate'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   // a kept data set has its accounts from an earlier run: give them this run's passwords
   const adminHash = await hashPassword(data.adminPassword);
   await client.query(

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Entry point of the `truyvet` CLI. The server is TypeScript run through tsx's loader, so there is no separate
-// server build step; the web app is built by Vite (`npm run build:web`).
-import { register } from 'tsx/esm/api';
+// Entry point of the `truyvet` CLI: runs the compiled server in dist/server (`npm run build`). A checkout that has
+// not been built can run the TypeScript sources with `npm run dev` (bin/truyvet-dev.js).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/server/main.ts');
+const main = new URL('../dist/server/main.js', import.meta.url);
+if (!existsSync(main)) {
+  console.error('truyvet: the server is not built; run `npm run build` first (or `npm run dev` to run from source)');
+  process.exit(1);
+}
+await import(main.href);

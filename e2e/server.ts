@@ -1,7 +1,7 @@
 /**
- * Starts the real server (`truyvet start`: migrate, seed the demo province, serve dist/web) on a free port with
- * a fresh data directory, for one e2e test file; `stop()` kills it and deletes the directory. It builds nothing:
- * dist/web must exist (`npm run build:web`).
+ * Starts the real server as it ships (`truyvet start` from the compiled dist/server: migrate, seed the demo province,
+ * serve dist/web) on a free port with a fresh data directory, for one e2e test file; `stop()` kills it and deletes
+ * the directory. It builds nothing: dist/ must exist (`npm run build`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -66,8 +66,9 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 
 /** Starts a server and resolves once GET /readyz answers 200. */
 export async function startServer(): Promise<TestServer> {
-  if (!existsSync(join(ROOT, 'dist/web/index.html'))) {
-    throw new Error('dist/web/index.html is missing: build the web app first with `npm run build:web`');
+  // the browser suite runs the product as it ships: the compiled server and the built web app
+  if (!existsSync(join(ROOT, 'dist/web/index.html')) || !existsSync(join(ROOT, 'dist/server/main.js'))) {
+    throw new Error('dist/ is incomplete: build the server and the web app first with `npm run build`');
   }
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'truyvet-e2e-'));

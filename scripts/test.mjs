@@ -70,10 +70,11 @@ if (pgUrl) {
 
 const chromium = findChromium();
 if (chromium) {
-  if (run('build web app', 'npm', ['run', 'build:web', '--silent'])) {
+  // the browser suite runs the compiled server (bin/truyvet.js → dist/server) with the built web app
+  if (run('build server and web app', 'npm', ['run', 'build', '--silent'])) {
     vitest('browser e2e', ['--config', 'vitest.e2e.config.ts'], { CHROMIUM_PATH: chromium });
   } else {
-    problems.push('web build failed');
+    problems.push('build failed');
   }
 } else if (requireAll) {
   problems.push('Chromium not found (CHROMIUM_PATH, /usr/bin/chromium) but TRUYVET_TEST_REQUIRE_ALL=1');

@@ -103,7 +103,7 @@ export async function startServer(
   if (data.databaseUrl) env.DATABASE_URL = data.databaseUrl;
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under a benchmark's load
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/truyvet.js', 'start', '--role', role], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/truyvet-dev.js', 'start', '--role', role], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

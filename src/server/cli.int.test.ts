@@ -17,7 +17,7 @@ import { adminUnitsService } from './modules/admin-units/service.ts';
 import { createLogger } from './platform/logger.ts';
 import { closeRuntime, openRuntime } from './runtime.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/truyvet.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/truyvet-dev.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let dataDir: string;
 
