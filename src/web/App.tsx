@@ -1,23 +1,23 @@
 /** The app shell: header, role-based navigation, and the page for the current path. */
-import { type ReactNode, useEffect, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from './components/ErrorMessage.tsx';
-import { PageTitle } from './components/PageTitle.tsx';
+import { Loading } from './components/Loading.tsx';
 import { Link, navigate, usePath } from './lib/router.tsx';
 import { useSession } from './lib/session.tsx';
-import { hasRole, type Me, PEOPLE_ROLES } from './lib/types.ts';
+import type { Me } from './lib/types.ts';
 import { LoginPage } from './modules/auth/LoginPage.tsx';
-import { casesCitizenPage, casesStaffPage } from './modules/cases/routes.tsx';
-import { checkinsCitizenPage, checkinsStaffPage } from './modules/checkins/routes.tsx';
+import { casesCitizenPage } from './modules/cases/routes.tsx';
+import { checkinsCitizenPage } from './modules/checkins/routes.tsx';
 import { DependantsPage } from './modules/citizen/DependantsPage.tsx';
 import { MyQrPage } from './modules/citizen/MyQrPage.tsx';
 import { ProfilePage } from './modules/citizen/ProfilePage.tsx';
-import { OutboxPage } from './modules/dev/OutboxPage.tsx';
-import { StaffHome } from './modules/home/StaffHome.tsx';
+import { NotFound } from './modules/NotFound.tsx';
 import { citizenNav, type NavItem, staffNav } from './modules/nav.ts';
-import { PeoplePage } from './modules/people/PeoplePage.tsx';
-import { PersonPage } from './modules/people/PersonPage.tsx';
-import { StaffPage } from './modules/staff/StaffPage.tsx';
+
+// The citizen's screens are in the entry chunk (a personal QR must show fast on a cheap phone); staff screens come
+// in their own chunk, downloaded on a staff member's first page.
+const StaffPages = lazy(() => import('./modules/StaffPages.tsx'));
 
 export function App() {
   const { t } = useTranslation();
@@ -136,32 +136,10 @@ function Page({ me, path }: { me: Me; path: string }) {
         return <NotFound />;
     }
   }
-  const user = me.user;
-  const canPeople = hasRole(user, PEOPLE_ROLES);
-  const isAdmin = hasRole(user, ['admin']);
-  if (path === '/') return <StaffHome user={user} />;
-  const casesPage = casesStaffPage(path, user);
-  if (casesPage) return casesPage;
-  const checkinsPage = checkinsStaffPage(path, user);
-  if (checkinsPage) return checkinsPage;
-  if (path === '/people' && canPeople) return <PeoplePage />;
-  const person = /^\/people\/([0-9a-f-]{36})$/i.exec(path);
-  if (person?.[1] && canPeople) return <PersonPage key={person[1]} id={person[1]} />;
-  if (path === '/staff' && isAdmin) return <StaffPage me={user} />;
-  if (path === '/outbox' && isAdmin) return <OutboxPage />;
-  return <NotFound />;
-}
-
-function NotFound() {
-  const { t } = useTranslation();
   return (
-    <div>
-      <PageTitle>{t('notFound.title')}</PageTitle>
-      <p>{t('notFound.text')}</p>
-      <p>
-        <Link to="/">{t('notFound.home')}</Link>
-      </p>
-    </div>
+    <Suspense fallback={<Loading />}>
+      <StaffPages user={me.user} path={path} />
+    </Suspense>
   );
 }
 

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './i18n/index.ts';
+import { i18nReady } from './i18n/index.ts';
 import './styles.css';
 import { App } from './App.tsx';
 import { SessionProvider } from './lib/session.tsx';
@@ -8,6 +8,8 @@ import { SessionProvider } from './lib/session.tsx';
 const root = document.getElementById('root');
 if (!root) throw new Error('missing #root');
 
+// the first paint is already in the chosen language (English is fetched first when it was the last choice)
+await i18nReady;
 createRoot(root).render(
   <StrictMode>
     <SessionProvider>

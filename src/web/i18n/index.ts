@@ -3,12 +3,10 @@
  * to <html lang> so screen readers and hyphenation follow it.
  */
 import i18n from 'i18next';
+import resourcesToBackend from 'i18next-resources-to-backend';
 import { initReactI18next } from 'react-i18next';
-import casesEn from './cases.en.json';
 import casesVi from './cases.vi.json';
-import checkinsEn from './checkins.en.json';
 import checkinsVi from './checkins.vi.json';
-import en from './en.json';
 import vi from './vi.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
@@ -34,20 +32,27 @@ function applyLanguage(lng: string): void {
   }
 }
 
-void i18n.use(initReactI18next).init({
-  resources: {
-    vi: { translation: { ...vi, ...casesVi, ...checkinsVi } },
-    en: { translation: { ...en, ...casesEn, ...checkinsEn } },
-  },
-  lng: storedLanguage(),
-  fallbackLng: 'vi',
-  supportedLngs: [...LANGUAGES],
-  interpolation: { escapeValue: false },
-  returnNull: false,
-});
-
-i18n.on('languageChanged', applyLanguage);
-applyLanguage(i18n.language);
+/**
+ * Vietnamese ships in the entry chunk; English is its own chunk, fetched (and cached offline by the service worker)
+ * the first time it is chosen, so a phone on a slow line downloads one language. Resolves once the language to
+ * show is loaded: main.tsx renders after it.
+ */
+export const i18nReady = i18n
+  .use(initReactI18next)
+  .use(resourcesToBackend((language: string) => (language === 'en' ? import('./en.bundle.ts') : Promise.resolve({}))))
+  .init({
+    resources: { vi: { translation: { ...vi, ...casesVi, ...checkinsVi } } },
+    partialBundledLanguages: true,
+    lng: storedLanguage(),
+    fallbackLng: 'vi',
+    supportedLngs: [...LANGUAGES],
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  })
+  .then(() => {
+    i18n.on('languageChanged', applyLanguage);
+    applyLanguage(i18n.language);
+  });
 
 export function currentLanguage(): Language {
   return i18n.language === 'en' ? 'en' : 'vi';

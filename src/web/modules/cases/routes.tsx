@@ -1,38 +1,6 @@
-/** The cases module's pages for the app shell (App.tsx asks here first): tracer workspace and citizen alerts. */
-import { lazy, type ReactNode, Suspense } from 'react';
-import { useTranslation } from 'react-i18next';
-import { hasRole, type StaffUser } from '../../lib/types.ts';
-import { CaseListPage } from './CaseListPage.tsx';
-import { CasePage } from './CasePage.tsx';
-import { ContactTasksPage } from './ContactTasksPage.tsx';
-import { CreateCasePage } from './CreateCasePage.tsx';
+/** The cases module's citizen page for the app shell (App.tsx asks here first): exposure alerts. */
+import type { ReactNode } from 'react';
 import { MyAlertsPage } from './MyAlertsPage.tsx';
-import { CASE_ROLES } from './model.ts';
-
-// sigma + graphology live in their own chunk, loaded only when a tracer opens the graph
-const GraphPage = lazy(() => import('./GraphPage.tsx'));
-
-function Loading() {
-  const { t } = useTranslation();
-  return <p aria-busy="true">{t('common.loading')}</p>;
-}
-
-/** The staff page for `path`, or null when it is not one of this module's (or the user may not see it). */
-export function casesStaffPage(path: string, user: StaffUser): ReactNode | null {
-  if (!hasRole(user, CASE_ROLES)) return null;
-  if (path === '/cases') return <CaseListPage />;
-  if (path === '/cases/new') return <CreateCasePage />;
-  if (path === '/contact-tasks') return <ContactTasksPage />;
-  if (path === '/cases-graph')
-    return (
-      <Suspense fallback={<Loading />}>
-        <GraphPage />
-      </Suspense>
-    );
-  const match = /^\/cases\/([0-9a-f-]{36})$/i.exec(path);
-  if (match?.[1]) return <CasePage key={match[1]} id={match[1]} user={user} />;
-  return null;
-}
 
 export function casesCitizenPage(path: string): ReactNode | null {
   return path === '/exposures' ? <MyAlertsPage /> : null;

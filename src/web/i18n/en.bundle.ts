@@ -1,0 +1,8 @@
+/** The English texts in one chunk (loaded on demand by i18n/index.ts), merged like the Vietnamese ones. */
+import casesEn from './cases.en.json';
+import checkinsEn from './checkins.en.json';
+import en from './en.json';
+
+const translation = { ...en, ...casesEn, ...checkinsEn };
+
+export default translation;

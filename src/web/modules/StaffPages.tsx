@@ -1,0 +1,29 @@
+/**
+ * Every staff screen by path, loaded as its own chunk the first time a staff member signs in: a citizen's phone
+ * never downloads the tracer workspace, venue statistics or staff management.
+ */
+import { hasRole, PEOPLE_ROLES, type StaffUser } from '../lib/types.ts';
+import { casesStaffPage } from './cases/staffRoutes.tsx';
+import { checkinsStaffPage } from './checkins/staffRoutes.tsx';
+import { OutboxPage } from './dev/OutboxPage.tsx';
+import { StaffHome } from './home/StaffHome.tsx';
+import { NotFound } from './NotFound.tsx';
+import { PeoplePage } from './people/PeoplePage.tsx';
+import { PersonPage } from './people/PersonPage.tsx';
+import { StaffPage } from './staff/StaffPage.tsx';
+
+export default function StaffPages({ user, path }: { user: StaffUser; path: string }) {
+  const canPeople = hasRole(user, PEOPLE_ROLES);
+  const isAdmin = hasRole(user, ['admin']);
+  if (path === '/') return <StaffHome user={user} />;
+  const casesPage = casesStaffPage(path, user);
+  if (casesPage) return casesPage;
+  const checkinsPage = checkinsStaffPage(path, user);
+  if (checkinsPage) return checkinsPage;
+  if (path === '/people' && canPeople) return <PeoplePage />;
+  const person = /^\/people\/([0-9a-f-]{36})$/i.exec(path);
+  if (person?.[1] && canPeople) return <PersonPage key={person[1]} id={person[1]} />;
+  if (path === '/staff' && isAdmin) return <StaffPage me={user} />;
+  if (path === '/outbox' && isAdmin) return <OutboxPage />;
+  return <NotFound />;
+}
