@@ -332,6 +332,18 @@ describe('cases and contact tracing journeys', () => {
     await citizenSignInWaitingForCode(citizen.page, server.url, adminToken, b.phone);
     const citizenNav = citizen.page.getByRole('navigation', { name: 'Điều hướng chính' });
     expect(await citizenNav.getByRole('link', { name: 'Ca bệnh', exact: true }).count()).toBe(0);
+    // the home screen says it first: the order, until when, what to do and whom to call — above a QR still in view
+    const banner = citizen.page.getByTestId('home-quarantine');
+    await banner.waitFor();
+    expect(await banner.textContent()).toMatch(
+      /Bạn (đang cách ly tại nhà|có lệnh cách ly tập trung) đến hết ngày \d{2}\/\d{2}\/\d{4}\..*1900 9095/,
+    );
+    const badge = citizenNav.getByTestId('alerts-badge');
+    expect(await badge.locator('[aria-hidden="true"]').textContent()).toBe('1');
+    expect(await badge.locator('.visually-hidden').textContent()).toBe('1 cảnh báo');
+    const qr = await citizen.page.getByRole('img', { name: /^Mã QR cá nhân của/ }).boundingBox();
+    expect((qr?.y ?? 0) + (qr?.height ?? 0)).toBeLessThanOrEqual(740);
+    await screenshot(citizen.page, 'cases-citizen-home-quarantine');
     await citizenNav.getByRole('link', { name: 'Cảnh báo & cách ly' }).click();
     await citizen.page.getByRole('heading', { level: 1, name: 'Cảnh báo & cách ly' }).waitFor();
     await citizen.page.getByText(`Bạn đã ở ${venueName} cùng thời gian với một ca bệnh`).first().waitFor();

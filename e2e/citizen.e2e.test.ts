@@ -133,6 +133,19 @@ describe('citizen journey', () => {
     expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(360);
     await screenshot(page, 'citizen-qr-360');
 
+    // on a 360×640 phone the header is one row, the navigation a tab bar at the bottom, and the whole QR shows
+    // between them without scrolling
+    await page.setViewportSize({ width: 360, height: 640 });
+    const header = await page.locator('.header-bar').boundingBox();
+    expect(header?.height).toBeLessThanOrEqual(56);
+    const tabs = await page.getByRole('navigation', { name: 'Điều hướng chính' }).boundingBox();
+    expect(tabs?.y).toBeGreaterThan(560);
+    const qr = await page.getByRole('img', { name: /^Mã QR cá nhân của/ }).boundingBox();
+    expect(qr?.y).toBeGreaterThanOrEqual(header?.height ?? 0);
+    expect((qr?.y ?? 0) + (qr?.height ?? 0)).toBeLessThanOrEqual(tabs?.y ?? 0);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await screenshot(page, 'citizen-qr-360x640');
+
     const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
     await nav.getByRole('link', { name: 'Hồ sơ' }).click();
     await page.getByLabel('Tìm theo tên').fill('Biên Hòa');

@@ -7,6 +7,7 @@ import { Link, navigate, usePath } from './lib/router.tsx';
 import { useSession } from './lib/session.tsx';
 import type { Me } from './lib/types.ts';
 import { LoginPage } from './modules/auth/LoginPage.tsx';
+import { CitizenAlertsProvider, useCitizenAlerts } from './modules/cases/alerts.tsx';
 import { casesCitizenPage } from './modules/cases/routes.tsx';
 import { checkinsCitizenPage } from './modules/checkins/routes.tsx';
 import { DependantsPage } from './modules/citizen/DependantsPage.tsx';
@@ -40,7 +41,7 @@ export function App() {
   else content = <Page me={me} path={path} />;
 
   const nav = me ? (me.kind === 'citizen' ? citizenNav : staffNav(me.user)) : [];
-  return (
+  const shell = (
     <>
       <a className="skip-link" href="#main">
         {t('app.skip')}
@@ -52,11 +53,18 @@ export function App() {
       </main>
     </>
   );
+  // a citizen's orders and alerts are loaded once for the whole shell: the home banner and the nav badge
+  return me?.kind === 'citizen' ? (
+    <CitizenAlertsProvider key={me.person.personId}>{shell}</CitizenAlertsProvider>
+  ) : (
+    shell
+  );
 }
 
 function Header({ me, nav, path }: { me: Me | null; nav: NavItem[]; path: string }) {
   const { t, i18n } = useTranslation();
   const { signOut } = useSession();
+  const alerts = useCitizenAlerts();
   const name = me
     ? me.kind === 'staff'
       ? me.user.displayName || me.user.username
@@ -97,7 +105,7 @@ function Header({ me, nav, path }: { me: Me | null; nav: NavItem[]; path: string
       {me ? (
         <div className="container">
           <p className="signed-in">{t('nav.signedInAs', { name })}</p>
-          <nav aria-label={t('nav.label')}>
+          <nav aria-label={t('nav.label')} className="app-nav">
             <ul className="nav-list">
               {nav.map((item) => {
                 const active =
@@ -106,6 +114,12 @@ function Header({ me, nav, path }: { me: Me | null; nav: NavItem[]; path: string
                   <li key={item.path}>
                     <Link to={item.path} className="nav-link" aria-current={active ? 'page' : undefined}>
                       {t(item.label)}
+                      {item.path === '/exposures' && alerts.count > 0 ? (
+                        <span className="nav-badge" data-testid="alerts-badge">
+                          <span aria-hidden="true">{alerts.count}</span>
+                          <span className="visually-hidden">{t('cases.home.badge', { count: alerts.count })}</span>
+                        </span>
+                      ) : null}
                     </Link>
                   </li>
                 );

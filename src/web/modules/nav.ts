@@ -7,14 +7,15 @@ export interface NavItem {
   label: string;
 }
 
+// the order a phone's tab bar shows first: my QR, scanning a venue, my alerts, then the rest
 export const citizenNav: NavItem[] = [
   { path: '/', label: 'nav.myQr' },
+  { path: '/scan', label: 'checkins.nav.scan' },
+  { path: '/exposures', label: 'cases.nav.exposures' },
+  { path: '/checkins', label: 'checkins.nav.history' },
   { path: '/profile', label: 'nav.profile' },
   { path: '/dependants', label: 'nav.dependants' },
-  { path: '/scan', label: 'checkins.nav.scan' },
-  { path: '/checkins', label: 'checkins.nav.history' },
   { path: '/my-venues', label: 'checkins.nav.myVenues' },
-  { path: '/exposures', label: 'cases.nav.exposures' },
 ];
 
 export function staffNav(user: StaffUser): NavItem[] {

@@ -6,6 +6,7 @@ import { QrImage } from '../../components/QrImage.tsx';
 import { Link } from '../../lib/router.tsx';
 import type { CitizenPerson } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { AlertsBanner } from '../cases/alerts.tsx';
 
 export function MyQrPage({ person }: { person: CitizenPerson }) {
   const { t } = useTranslation();
@@ -15,6 +16,7 @@ export function MyQrPage({ person }: { person: CitizenPerson }) {
   return (
     <div className="qr-page">
       <PageTitle>{t('qr.title')}</PageTitle>
+      <AlertsBanner />
       {!person.profileComplete ? (
         <div className="alert alert-info">
           {t('qr.incomplete')} <Link to="/profile">{t('qr.completeProfile')}</Link>
