@@ -14,8 +14,8 @@ import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { WEAK_EVIDENCE } from './finder.ts';
-import { type CaseOpener, createCaseOpener } from './opener.ts';
 import { districtsOf, seesIdentity } from './handover.ts';
+import { type CaseOpener, createCaseOpener } from './opener.ts';
 import { can, caseActions } from './policy.ts';
 import type { CaseView, ContactView, CreateCaseInput } from './schemas.ts';
 import {
@@ -556,7 +556,9 @@ export function casesService(ctx: AppContext) {
         });
         // the new F1's own contacts become F2; notifications for everyone new
         const summary = await trace(trx, id);
-        const district = visible ? null : ((await districtsOf(trx, [person.unit_path])).get(person.unit_path ?? '') ?? null);
+        const district = visible
+          ? null
+          : ((await districtsOf(trx, [person.unit_path])).get(person.unit_path ?? '') ?? null);
         return { contactId: inserted?.id ?? null, personId: person.id, outOfScope: !visible, district, summary };
       });
       ctx.jobs.wake();
