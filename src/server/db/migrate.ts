@@ -18,6 +18,7 @@ import * as m0012 from './migrations/0012_checkins_ingest_probes.ts';
 import * as m0013 from './migrations/0013_venue_verification_door_codes.ts';
 import * as m0014 from './migrations/0014_checkin_evidence_confirmation.ts';
 import * as m0015 from './migrations/0015_audit_person_refs.ts';
+import * as m0016 from './migrations/0016_login_throttle.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0013_venue_verification_door_codes': m0013,
   '0014_checkin_evidence_confirmation': m0014,
   '0015_audit_person_refs': m0015,
+  '0016_login_throttle': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

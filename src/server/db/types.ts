@@ -55,6 +55,14 @@ export interface DependantsTable {
   created_at: Timestamp;
 }
 
+/** Failed sign-ins of usernames without an account (migration 0016), so they lock like an account's. */
+export interface LoginThrottleTable {
+  username_hash: string;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface StaffUsersTable {
   id: Generated<string>;
   username: string;
@@ -332,6 +340,7 @@ export interface DB {
   citizen_accounts: CitizenAccountsTable;
   dependants: DependantsTable;
   staff_users: StaffUsersTable;
+  login_throttle: LoginThrottleTable;
   staff_grants: StaffGrantsTable;
   sessions: SessionsTable;
   otp_codes: OtpCodesTable;

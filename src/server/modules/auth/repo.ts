@@ -105,6 +105,28 @@ export function authRepo() {
       return row?.failed_logins;
     },
 
+    /**
+     * reserveLoginAttempt for a username with no account: the same counting and lock, on login_throttle (upserted).
+     * Undefined while the name is locked. Rows older than a day are dropped on the way (at most a few per call), so
+     * the table holds at most a day of guessed names.
+     */
+    reserveUnknownLoginAttempt: async (q: Q, usernameHash: string, maxFailures: number, now: Date, lockUntil: Date) => {
+      await sql`delete from login_throttle where username_hash in (
+          select username_hash from login_throttle where updated_at < ${new Date(now.getTime() - 86_400_000)}
+          order by updated_at limit 10)`.execute(q);
+      const row = await sql<{ failed_logins: number }>`
+        insert into login_throttle as t (username_hash, failed_logins, locked_until, updated_at)
+        values (${usernameHash}, 1, ${maxFailures <= 1 ? lockUntil : null}::timestamptz, ${now})
+        on conflict (username_hash) do update set
+          failed_logins = case when t.locked_until is null then t.failed_logins + 1 else 1 end,
+          locked_until = case when (case when t.locked_until is null then t.failed_logins + 1 else 1 end) >= ${maxFailures}
+            then ${lockUntil}::timestamptz else null end,
+          updated_at = ${now}
+        where t.locked_until is null or t.locked_until <= ${now}
+        returning failed_logins`.execute(q);
+      return row.rows[0]?.failed_logins;
+    },
+
     setPassword: (trx: Transaction<DB>, id: string, passwordHash: string) =>
       trx
         .updateTable('staff_users')

@@ -4,6 +4,7 @@
  * optional TOTP, with a per-account lock after repeated failures. Every outcome is audited.
  * Enabling TOTP or changing the password ends the user's other sessions (a thief's copy included).
  */
+import { createHash } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import { isFakeNotify } from '../../config.ts';
 import type { AppContext } from '../../context.ts';
@@ -199,6 +200,17 @@ export function authService(ctx: AppContext) {
         return new AppError(code, code === 'ACCOUNT_LOCKED' ? 429 : 401);
       };
       if (!user) {
+        // an unknown name is counted and locked like an account, and costs the same scrypt while not locked, so
+        // neither the status nor the time says whether the username exists
+        const now = new Date();
+        const attempt = await repo.reserveUnknownLoginAttempt(
+          ctx.db,
+          createHash('sha256').update(username).digest('hex'),
+          STAFF_MAX_FAILURES,
+          now,
+          new Date(now.getTime() + STAFF_LOCK_MINUTES * 60_000),
+        );
+        if (attempt === undefined) throw await deny('ACCOUNT_LOCKED');
         await verifyPassword(input.password, await dummyHash());
         throw await deny('INVALID_CREDENTIALS');
       }

@@ -71,6 +71,28 @@ describe('staff login', () => {
     expect((await login({ username: u.username, password: u.password })).statusCode).toBe(200);
   });
 
+  it('an unknown username answers like an account, lock included: 10 × 401, then 429 (no existence oracle)', async () => {
+    const u = await staffToken(env, 'tracer', UNITS.bienHoa);
+    const known: Array<{ status: number; body: unknown }> = [];
+    const unknown: Array<{ status: number; body: unknown }> = [];
+    for (let i = 0; i < 12; i++) {
+      const a = await login({ username: u.username, password: `wrong-${i}-xxxxxxxx` });
+      known.push({ status: a.statusCode, body: a.json() });
+      const b = await login({ username: `No-Such-${u.username}`, password: `wrong-${i}-xxxxxxxx` });
+      unknown.push({ status: b.statusCode, body: b.json() });
+    }
+    expect(known.map((r) => r.status)).toEqual([...Array(10).fill(401), 429, 429]);
+    expect(unknown).toEqual(known);
+    // the name is stored hashed, never in clear, and forgotten after the lock like an account's failures
+    const rows = await env.ctx.db.selectFrom('login_throttle').selectAll().execute();
+    expect(JSON.stringify(rows)).not.toContain(u.username);
+    await env.ctx.db
+      .updateTable('login_throttle')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .execute();
+    expect((await login({ username: `no-such-${u.username}`, password: 'wrong-again-xxxxxxx' })).statusCode).toBe(401);
+  });
+
   it('concurrent wrong passwords are all counted: 12 parallel guesses lock the account', async () => {
     const u = await staffToken(env, 'tracer', UNITS.bienHoa);
     const results = await Promise.all(
