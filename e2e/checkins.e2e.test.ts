@@ -212,9 +212,25 @@ describe('venue QR check-in journeys', () => {
     expect(await page.getByLabel('Số CCCD').count()).toBe(0);
     expect(await page.getByLabel('Danh sách', { exact: true }).count()).toBe(0);
     await screenshot(page, 'checkins-door-unverified');
-    // the commune's health worker verifies it: now the door may type people in
-    const verified = await apiCall<{ verified: boolean }>(server.url, adminToken, 'POST', `/venues/${venueId}/verify`);
-    expect(verified).toMatchObject({ status: 200, body: { verified: true } });
+    // the commune's health worker verifies it on the venue's page: now the door may type people in
+    const worker = { username: `verify.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+      ...worker,
+      role: 'health_worker',
+      unitCode: '75',
+    });
+    expect(created.status).toBe(201);
+    const staff = await openPage(browser, server.url, { width: 360, height: 740 });
+    await staffSignIn(staff.page, worker.username, worker.password);
+    await staff.page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await staff.page.goto(`/venues/${venueId}`);
+    const status = staff.page.getByTestId('ck-verified');
+    await status.filter({ hasText: 'Chưa xác minh' }).waitFor();
+    await status.getByRole('button', { name: 'Xác minh địa điểm' }).click();
+    await status.filter({ hasText: /Đã được trạm y tế xác minh ngày \d{1,2}\/\d{1,2}\/\d{4}/ }).waitFor();
+    await screenshot(staff.page, 'checkins-venue-verified-360');
+    expect(staff.problems).toEqual([]);
+    await staff.context.close();
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
 

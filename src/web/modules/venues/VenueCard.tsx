@@ -9,7 +9,8 @@ import { TextField } from '../../components/Field.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import { api } from '../../lib/api.ts';
 import { Link } from '../../lib/router.tsx';
-import type { Occupancy, VenueView } from '../../lib/types.ts';
+import { useSession } from '../../lib/session.tsx';
+import { hasRole, type Occupancy, type VenueView } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel, formatTime } from '../checkins/format.ts';
 
@@ -20,6 +21,10 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [verifiedAt, setVerifiedAt] = useState(venue.verified ? venue.verifiedAt : null);
+  const { me } = useSession();
+  // the commune's health worker verifies a citizen-run venue; its managers may then type people in
+  const canVerify = me?.kind === 'staff' && hasRole(me.user, ['health_worker']);
   const occupancy = useApiGet<Occupancy>(`/venues/${venue.id}/occupancy`);
   const titleId = `ck-venue-${venue.id}`;
 
@@ -39,6 +44,22 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
     }
   };
 
+  const verify = async () => {
+    setError(null);
+    setMessage(null);
+    setBusy(true);
+    try {
+      const r = await api<VenueView>('POST', `/venues/${venue.id}/verify`);
+      setVerifiedAt(r.verifiedAt);
+      setMessage(t('checkins.venue.verifiedNow'));
+      onChanged?.();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
     <article className="card ck-venue" aria-labelledby={titleId} data-venue-id={venue.id}>
       <h2 id={titleId}>{venue.name}</h2>
@@ -47,6 +68,26 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
         {venue.unitName ? `, ${venue.unitName}` : ''}
       </p>
       <dl className="details">
+        <div className="details-row">
+          <dt>{t('checkins.venue.verification')}</dt>
+          <dd data-testid="ck-verified">
+            {verifiedAt
+              ? t('checkins.venue.verifiedOn', {
+                  date: new Date(verifiedAt).toLocaleDateString(i18n.language === 'en' ? 'en-GB' : 'vi-VN', {
+                    timeZone: 'Asia/Ho_Chi_Minh',
+                  }),
+                })
+              : t('checkins.venue.unverified')}
+            {!verifiedAt && canVerify ? (
+              <>
+                {' '}
+                <button type="button" className="button button-small" disabled={busy} onClick={() => void verify()}>
+                  {t('checkins.venue.verify')}
+                </button>
+              </>
+            ) : null}
+          </dd>
+        </div>
         <div className="details-row">
           <dt>{t('checkins.venue.shortCode')}</dt>
           <dd className="mono" data-testid="ck-short-code">
