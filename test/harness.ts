@@ -3,7 +3,7 @@
  * - default: PGlite in memory;
  * - TEST_DATABASE_URL=postgres://…/db: a new database `tv_test_<random>` created on that server and dropped after.
  * Units are the real CSV the product ships in assets/vn-admin (Đồng Nai and its neighbours are enough for most tests);
- * nothing here reads ../shared, so a clone of the repo alone passes.
+ * nothing here reads outside the repository, so a clone of the repo alone passes.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
