@@ -9,14 +9,8 @@ import { SelectField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
-import {
-  apiPatch,
-  type ContactTask,
-  FOLLOW_UPS,
-  formatDateOnly,
-  formatDateTime,
-  SETTABLE_FOLLOW_UPS,
-} from './model.ts';
+import { FollowUpFilter } from './FollowUpFilter.tsx';
+import { apiPatch, type ContactTask, formatDateOnly, formatDateTime, SETTABLE_FOLLOW_UPS } from './model.ts';
 
 export function ContactTasksPage() {
   const { t } = useTranslation();
@@ -28,18 +22,7 @@ export function ContactTasksPage() {
       <PageTitle>{t('cases.tasks.title')}</PageTitle>
       <p className="lead">{t('cases.tasks.lead')}</p>
       <div className="card cs-filter-row">
-        <SelectField
-          label={t('cases.contacts.followUp')}
-          value={followUp}
-          onChange={(e) => setFollowUp(e.target.value)}
-        >
-          <option value="">{t('cases.contacts.all')}</option>
-          {FOLLOW_UPS.map((f) => (
-            <option key={f} value={f}>
-              {t(`cases.followUp.${f}`)}
-            </option>
-          ))}
-        </SelectField>
+        <FollowUpFilter value={followUp} onChange={setFollowUp} />
       </div>
       <ErrorMessage error={error} />
       <div aria-live="polite">

@@ -9,10 +9,10 @@ import { SelectField, TextField } from '../../components/Field.tsx';
 import { api, query } from '../../lib/api.ts';
 import type { Person } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { FollowUpFilter } from './FollowUpFilter.tsx';
 import {
   type AddedContact,
   type Contact,
-  FOLLOW_UPS,
   formatDateOnly,
   formatDateTime,
   formatTime,
@@ -118,18 +118,7 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
             </option>
           ))}
         </SelectField>
-        <SelectField
-          label={t('cases.contacts.followUp')}
-          value={followUp}
-          onChange={(e) => setFollowUp(e.target.value)}
-        >
-          <option value="">{t('cases.contacts.all')}</option>
-          {FOLLOW_UPS.map((f) => (
-            <option key={f} value={f}>
-              {t(`cases.followUp.${f}`)}
-            </option>
-          ))}
-        </SelectField>
+        <FollowUpFilter value={followUp} onChange={setFollowUp} />
       </div>
       <ErrorMessage error={error} />
       <div aria-live="polite">
