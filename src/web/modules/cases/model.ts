@@ -1,5 +1,6 @@
 /** Shapes of the cases API (mirrors src/server/modules/cases/schemas.ts) and small helpers the case screens share. */
 import { api } from '../../lib/api.ts';
+import { dateLocale, TIME_ZONE } from '../../lib/time.ts';
 
 /** Who works with cases: the server lets `admin` do everything too. */
 export const CASE_ROLES: readonly string[] = ['tracer', 'health_worker'];
@@ -151,19 +152,14 @@ export function apiPatch<T>(path: string, body: unknown): Promise<T> {
   return api<T>('PATCH', path, body);
 }
 
-const TZ = 'Asia/Ho_Chi_Minh';
 /** Việt Nam has no daylight saving time: local time is always UTC+7. */
 const OFFSET_MS = 7 * 3600_000;
-
-function locale(language: string): string {
-  return language === 'en' ? 'en-GB' : 'vi-VN';
-}
 
 /** "14:05 23/11/2026" in Việt Nam time. */
 export function formatDateTime(iso: string | null | undefined, language: string): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locale(language), {
-    timeZone: TZ,
+  return new Intl.DateTimeFormat(dateLocale(language), {
+    timeZone: TIME_ZONE,
     hour: '2-digit',
     minute: '2-digit',
     day: '2-digit',
@@ -173,15 +169,17 @@ export function formatDateTime(iso: string | null | undefined, language: string)
 }
 
 export function formatTime(iso: string, language: string): string {
-  return new Intl.DateTimeFormat(locale(language), { timeZone: TZ, hour: '2-digit', minute: '2-digit' }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat(dateLocale(language), {
+    timeZone: TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
 }
 
 /** The calendar day of `iso` in Việt Nam ("Thứ Hai, 23/11/2026"). */
 export function formatDay(iso: string, language: string): string {
-  return new Intl.DateTimeFormat(locale(language), {
-    timeZone: TZ,
+  return new Intl.DateTimeFormat(dateLocale(language), {
+    timeZone: TIME_ZONE,
     weekday: 'long',
     day: '2-digit',
     month: '2-digit',

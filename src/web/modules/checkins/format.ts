@@ -1,10 +1,12 @@
 import type { TFunction } from 'i18next';
+import { dateLocale, TIME_ZONE } from '../../lib/time.ts';
 
-/** "14:05, 23/11/2026" in Vietnamese, "23/11/2026, 14:05" style in English: the local time of the device. */
+/** "14:05, 23/11/2026" in Vietnamese, "23/11/2026, 14:05" style in English, in Việt Nam time. */
 export function formatTime(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(language === 'en' ? 'en-GB' : 'vi-VN', {
+  return date.toLocaleString(dateLocale(language), {
+    timeZone: TIME_ZONE,
     hour: '2-digit',
     minute: '2-digit',
     day: '2-digit',

@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
+import { dateLocale, TIME_ZONE } from '../../lib/time.ts';
 import type { OutboxMessage } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
@@ -13,7 +14,8 @@ export function OutboxPage() {
   const [phone, setPhone] = useState('');
   const [filter, setFilter] = useState('');
   const { data, error, loading, reload } = useApiGet<OutboxMessage[]>(`/dev/outbox${query({ to: filter })}`);
-  const format = new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'vi-VN', {
+  const format = new Intl.DateTimeFormat(dateLocale(i18n.language), {
+    timeZone: TIME_ZONE,
     dateStyle: 'short',
     timeStyle: 'medium',
   });

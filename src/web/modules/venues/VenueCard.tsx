@@ -10,6 +10,7 @@ import { QrImage } from '../../components/QrImage.tsx';
 import { api } from '../../lib/api.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { dateLocale, TIME_ZONE } from '../../lib/time.ts';
 import { hasRole, type Occupancy, type VenueView } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel, formatTime } from '../checkins/format.ts';
@@ -73,9 +74,7 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
           <dd data-testid="ck-verified">
             {verifiedAt
               ? t('checkins.venue.verifiedOn', {
-                  date: new Date(verifiedAt).toLocaleDateString(i18n.language === 'en' ? 'en-GB' : 'vi-VN', {
-                    timeZone: 'Asia/Ho_Chi_Minh',
-                  }),
+                  date: new Date(verifiedAt).toLocaleDateString(dateLocale(i18n.language), { timeZone: TIME_ZONE }),
                 })
               : t('checkins.venue.unverified')}
             {!verifiedAt && canVerify ? (
