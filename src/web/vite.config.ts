@@ -82,7 +82,9 @@ function precompress(): Plugin {
     apply: 'build',
     closeBundle() {
       for (const file of listFiles(outDir)) {
-        if (!/\.(js|css|html|svg|json|webmanifest|txt)$/.test(file)) continue;
+        // sw.js is rewritten by the service-worker plugin in this same phase: never compress a copy of it that
+        // could predate the rewrite (it is a few KB and must always be current)
+        if (!/\.(js|css|html|svg|json|webmanifest|txt)$/.test(file) || file === join(outDir, 'sw.js')) continue;
         const bytes = readFileSync(file);
         if (bytes.length < 1024) continue;
         writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
