@@ -6,23 +6,10 @@
  * grant's path, so a district officer sees its communes and hamlets and nothing outside.
  */
 
-export const ROLES = [
-  'citizen',
-  'venue_manager',
-  'health_worker',
-  'lab',
-  'vaccinator',
-  'tracer',
-  'quarantine_officer',
-  'welfare_officer',
-  'hotline_operator',
-  'leader',
-  'admin',
-] as const;
-export type Role = (typeof ROLES)[number];
-/** Roles a staff grant may carry (citizens sign in by phone, not by grant). */
-export const STAFF_ROLES = ROLES.filter((r) => r !== 'citizen') as Exclude<Role, 'citizen'>[];
-export type StaffRole = Exclude<Role, 'citizen'>;
+import type { StaffRole } from './roles.ts';
+
+/** The role lists live in `roles.ts` (plain data the web app imports too). */
+export { ROLES, type Role, STAFF_ROLES, type StaffRole } from './roles.ts';
 
 export interface Grant {
   role: StaffRole;
