@@ -2,15 +2,11 @@
  * Cases and contacts: tracers and health workers in the jurisdiction of the case's (or contact's) unit.
  * Check-ins are only ever seen through a case (its venues, its contacts), and every such view is audited.
  */
-import { type Actor, inJurisdiction, type StaffRole } from '../../platform/access.ts';
+import { type Actor, inJurisdiction } from '../../platform/access.ts';
+import { caseActions } from './constants.ts';
 
-export const caseActions = {
-  'cases.create': ['tracer', 'health_worker'] as StaffRole[],
-  'cases.read': ['tracer', 'health_worker'] as StaffRole[],
-  'cases.update': ['tracer', 'health_worker'] as StaffRole[],
-  /** alert everyone present at a venue during a window */
-  'cases.venueAlert': ['tracer'] as StaffRole[],
-} as const;
+/** The roles each action needs: plain data in `constants.ts`, which the web app reads too. */
+export { caseActions };
 
 export type CaseAction = keyof typeof caseActions;
 

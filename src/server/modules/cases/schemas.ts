@@ -1,19 +1,10 @@
 import { type Static, Type } from 'typebox';
+import { CASE_STATUSES, CONFIRMATIONS, FOLLOW_UPS, SETTABLE_FOLLOW_UPS, VIA_TYPES } from './constants.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-export const CASE_STATUSES = [
-  'suspected',
-  'confirmed',
-  'isolating',
-  'treated_home',
-  'treated_field_hospital',
-  'treated_hospital',
-  'recovered',
-  'died',
-] as const;
-export const FOLLOW_UPS = ['identified', 'notified', 'reached', 'tested', 'quarantined', 'released'] as const;
-export const CONFIRMATIONS = ['confirmed', 'pending', 'dismissed'] as const;
+/** The value lists are plain data in `constants.ts` (the web app imports them too). */
+export { CASE_STATUSES, CONFIRMATIONS, FOLLOW_UPS, SETTABLE_FOLLOW_UPS, VIA_TYPES } from './constants.ts';
 
 export const PersonRef = Type.Object(
   {
@@ -107,7 +98,7 @@ export const CaseStay = Type.Object({
 export const ContactsQuery = Type.Object(
   {
     degree: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
-    via: Type.Optional(Type.Enum(['venue', 'household', 'manual', 'ble'])),
+    via: Type.Optional(Type.Enum(VIA_TYPES)),
     followUp: Type.Optional(Type.Enum(FOLLOW_UPS)),
   },
   { additionalProperties: false },
@@ -166,9 +157,6 @@ export const AddedContact = Type.Object({
   district: Nullable(DistrictRef),
   summary: Type.Object({ f1: Type.Integer(), f2: Type.Integer(), newF1: Type.Integer(), newF2: Type.Integer() }),
 });
-
-/** Follow-up statuses a tracer sets (`identified` is where every contact starts). */
-export const SETTABLE_FOLLOW_UPS = ['notified', 'reached', 'tested', 'quarantined', 'released'] as const;
 
 export const ContactTasksQuery = Type.Object(
   {

@@ -1,4 +1,8 @@
 import { type Static, Type } from 'typebox';
+import { CHECKIN_EVIDENCE } from './constants.ts';
+
+/** The value lists are plain data in `constants.ts` (the web app imports them too). */
+export { CHECKIN_EVIDENCE, MAX_BATCH } from './constants.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -30,8 +34,6 @@ export const CheckinBody = Type.Object(
 );
 export type CheckinInput = Static<typeof CheckinBody>;
 
-export const CHECKIN_EVIDENCE = ['qr_self', 'qr_personal', 'otp', 'typed_staff', 'typed_unverified'] as const;
-
 export const CheckinResult = Type.Object({
   id: Type.String({ format: 'uuid' }),
   venueId: Type.String({ format: 'uuid' }),
@@ -44,8 +46,6 @@ export const CheckinResult = Type.Object({
   evidence: Type.Optional(Type.Enum(CHECKIN_EVIDENCE)),
 });
 export type CheckinResult = Static<typeof CheckinResult>;
-
-export const MAX_BATCH = 500;
 
 export const BatchItem = Type.Object(
   {

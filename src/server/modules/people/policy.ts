@@ -2,24 +2,11 @@
  * Who may see and change people. Staff act inside their jurisdiction; citizens act on themselves and on the
  * dependants they manage. `leader` (read-only reports) and `venue_manager` never read person records here.
  */
-import { type Actor, inJurisdiction, type StaffRole } from '../../platform/access.ts';
+import { type Actor, inJurisdiction } from '../../platform/access.ts';
+import { peopleActions } from './constants.ts';
 
-const FIELD_ROLES: StaffRole[] = [
-  'health_worker',
-  'tracer',
-  'lab',
-  'vaccinator',
-  'quarantine_officer',
-  'welfare_officer',
-  'hotline_operator',
-];
-
-export const peopleActions = {
-  'people.read': FIELD_ROLES,
-  'people.create': FIELD_ROLES,
-  'people.update': ['health_worker', 'tracer'] as StaffRole[],
-  'households.manage': ['health_worker', 'welfare_officer'] as StaffRole[],
-} as const;
+/** The roles each action needs: plain data in `constants.ts`, which the web app reads too. */
+export { peopleActions };
 
 export type PeopleAction = keyof typeof peopleActions;
 

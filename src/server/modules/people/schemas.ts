@@ -1,7 +1,11 @@
 import { type Static, Type } from 'typebox';
+import { RELATIONS, SEXES } from './constants.ts';
+
+/** The value lists are plain data in `constants.ts` (the web app imports them too). */
+export { RELATIONS, type Relation, SEXES, type Sex } from './constants.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Sex = Type.Union([Type.Literal('male'), Type.Literal('female'), Type.Literal('other')]);
+const Sex = Type.Union(SEXES.map((s) => Type.Literal(s)));
 
 /** National ID and phone are plain strings here; the service checks their format for precise error codes. */
 export const CreatePersonBody = Type.Object(
@@ -96,7 +100,7 @@ export const ProfileBody = Type.Object(
 export const DependantBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120 }),
-    relation: Type.Enum(['child', 'parent', 'grandparent', 'spouse', 'sibling', 'other']),
+    relation: Type.Enum(RELATIONS),
     nationalId: Type.Optional(Type.String({ maxLength: 32 })),
     phone: Type.Optional(Type.String({ maxLength: 32 })),
     birthYear: Type.Optional(Type.Integer({ minimum: 1880, maximum: 2200 })),

@@ -2,12 +2,11 @@
  * Staff management: only admins, and only inside their own scope — a provincial admin creates district and
  * commune officers of that province; national scope (unit null) needs a national admin.
  */
-import { type Actor, inJurisdiction, type StaffRole } from '../../platform/access.ts';
+import { type Actor, inJurisdiction } from '../../platform/access.ts';
+import { staffActions } from './constants.ts';
 
-export const staffActions = {
-  'staff.manage': [] as StaffRole[],
-  'staff.list': [] as StaffRole[],
-} as const;
+/** The roles each action needs: plain data in `constants.ts`, which the web app reads too. */
+export { staffActions };
 
 export type StaffAction = keyof typeof staffActions;
 

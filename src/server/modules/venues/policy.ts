@@ -2,18 +2,11 @@
  * Venues: registered by citizens (who then manage them) or by staff for someone; managed by their citizen managers
  * and by staff in the venue's jurisdiction; statistics for health staff, leaders and admins in scope.
  */
-import { type Actor, inJurisdiction, type StaffRole } from '../../platform/access.ts';
+import { type Actor, inJurisdiction } from '../../platform/access.ts';
+import { venueActions } from './constants.ts';
 
-export const venueActions = {
-  'venues.create': ['health_worker', 'venue_manager'] as StaffRole[],
-  'venues.manage': ['health_worker', 'venue_manager'] as StaffRole[],
-  'venues.read': ['health_worker', 'venue_manager', 'tracer', 'leader'] as StaffRole[],
-  'venues.stats': ['health_worker', 'tracer', 'leader'] as StaffRole[],
-  /** check people in at the venue (staff scanning) */
-  'venues.checkin': ['health_worker', 'venue_manager'] as StaffRole[],
-  /** confirm for the commune that a citizen-run venue is real and its managers may type people in */
-  'venues.verify': ['health_worker'] as StaffRole[],
-} as const;
+/** The roles each action needs: plain data in `constants.ts`, which the web app reads too. */
+export { venueActions };
 
 export type VenueAction = keyof typeof venueActions;
 

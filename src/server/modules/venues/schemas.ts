@@ -1,26 +1,8 @@
 import { type Static, Type } from 'typebox';
+import { VENUE_CATEGORIES } from './constants.ts';
 
-/** Venue categories, covering the 2021 directives' list of places that must manage entry by QR code. */
-export const VENUE_CATEGORIES = [
-  'office',
-  'factory',
-  'restaurant_cafe',
-  'bar_karaoke_massage_gym',
-  'meeting_conference',
-  'hospital_clinic',
-  'apartment_building',
-  'school_university',
-  'station_port_airport',
-  'public_transport',
-  'market_supermarket_mall_shop',
-  'wedding_funeral',
-  'tourist_entertainment_religious',
-  'checkpoint',
-] as const;
-export type VenueCategory = (typeof VENUE_CATEGORIES)[number];
-
-/** Categories whose venue is an event or trip with a time window (check-ins outside it are refused). */
-export const TIME_BOUNDED: readonly VenueCategory[] = ['wedding_funeral'];
+/** The value lists are plain data in `constants.ts` (the web app imports them too). */
+export { TIME_BOUNDED, VENUE_CATEGORIES, type VenueCategory } from './constants.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Category = Type.Enum(VENUE_CATEGORIES);

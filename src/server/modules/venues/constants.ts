@@ -1,0 +1,40 @@
+/**
+ * The venues module's plain data: the categories and the staff roles each action needs. It imports nothing but
+ * types, so the web app imports it at run time (its forms and navigation) without pulling in server code;
+ * `schemas.ts` and `policy.ts` use and re-export it.
+ */
+import type { StaffRole } from '../../platform/roles.ts';
+
+/** Venue categories, covering the 2021 directives' list of places that must manage entry by QR code. */
+export const VENUE_CATEGORIES = [
+  'office',
+  'factory',
+  'restaurant_cafe',
+  'bar_karaoke_massage_gym',
+  'meeting_conference',
+  'hospital_clinic',
+  'apartment_building',
+  'school_university',
+  'station_port_airport',
+  'public_transport',
+  'market_supermarket_mall_shop',
+  'wedding_funeral',
+  'tourist_entertainment_religious',
+  'checkpoint',
+] as const;
+export type VenueCategory = (typeof VENUE_CATEGORIES)[number];
+
+/** Categories whose venue is an event or trip with a time window (check-ins outside it are refused). */
+export const TIME_BOUNDED: readonly VenueCategory[] = ['wedding_funeral'];
+
+/** The staff roles allowed each venue action (`policy.ts`); `admin` passes every check within its scope. */
+export const venueActions = {
+  'venues.create': ['health_worker', 'venue_manager'] as StaffRole[],
+  'venues.manage': ['health_worker', 'venue_manager'] as StaffRole[],
+  'venues.read': ['health_worker', 'venue_manager', 'tracer', 'leader'] as StaffRole[],
+  'venues.stats': ['health_worker', 'tracer', 'leader'] as StaffRole[],
+  /** check people in at the venue (staff scanning) */
+  'venues.checkin': ['health_worker', 'venue_manager'] as StaffRole[],
+  /** confirm for the commune that a citizen-run venue is real and its managers may type people in */
+  'venues.verify': ['health_worker'] as StaffRole[],
+} as const;
