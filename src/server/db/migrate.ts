@@ -1,8 +1,16 @@
 /**
- * Forward-only migrations. Each file in ./migrations is `NNNN_name.ts` exporting `up(db)`; files are listed
- * here explicitly so bundling and tsx loading never depend on directory scans. Never edit a landed migration.
+ * The schema, in two parts applied at every start:
+ *   - forward-only numbered migrations: each file in ./migrations is `NNNN_name.ts` exporting `up(db)`, applied
+ *     once, in order. Never edit a landed migration.
+ *   - the SQL function sources (./functions/*.sql, like Flyway's repeatable R__ scripts): the one live definition
+ *     of each SQL function and view, idempotent (`create or replace`). After the numbered migrations, every file
+ *     whose text (SHA-256) differs from the one recorded in `schema_functions` is applied again, all in one
+ *     transaction. They are written for the latest schema: a numbered migration never relies on them.
+ * Both lists are explicit here so bundling and tsx loading never depend on directory scans.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_venues_checkins.ts';
 import * as m0003 from './migrations/0003_cases_tracing.ts';
@@ -19,6 +27,7 @@ import * as m0013 from './migrations/0013_venue_verification_door_codes.ts';
 import * as m0014 from './migrations/0014_checkin_evidence_confirmation.ts';
 import * as m0015 from './migrations/0015_audit_person_refs.ts';
 import * as m0016 from './migrations/0016_login_throttle.ts';
+import * as m0017 from './migrations/0017_function_sources.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -38,11 +47,92 @@ const migrations: Record<string, Migration> = {
   '0014_checkin_evidence_confirmation': m0014,
   '0015_audit_person_refs': m0015,
   '0016_login_throttle': m0016,
+  '0017_function_sources': m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Applies every pending migration; throws with the failing migration's name on error. */
+/** The function sources in ./functions, applied in this order (functions.int.test.ts checks it against the folder). */
+export const FUNCTION_FILES = [
+  'audit_log_append_only.sql',
+  'audit_append_rows.sql',
+  'checkins_ingest.sql',
+  'exposure_notices.sql',
+] as const;
+
+// Beside this module in src/server/db and in dist/server/db alike: `npm run build:server` copies the folder.
+const FUNCTIONS_DIR = new URL('./functions/', import.meta.url);
+
+// Several instances starting at once on one PostgreSQL apply the sources one after the other.
+const FUNCTIONS_LOCK = 7_231_005;
+
+export interface FunctionSource {
+  /** the file name in the functions folder, e.g. `checkins_ingest.sql` */
+  name: string;
+  text: string;
+  /** SHA-256 of the text, hex */
+  checksum: string;
+}
+
+/** Reads the function sources listed in FUNCTION_FILES from `dir` (default: the shipped folder); a missing one throws. */
+export function readFunctionSources(dir: URL = FUNCTIONS_DIR): FunctionSource[] {
+  return FUNCTION_FILES.map((name) => {
+    const text = readFileSync(new URL(name, dir), 'utf8');
+    return { name, text, checksum: createHash('sha256').update(text).digest('hex') };
+  });
+}
+
+let shipped: FunctionSource[] | undefined;
+// Read once: the files change only with a new release, which restarts the process (and /readyz asks often).
+function shippedSources(): FunctionSource[] {
+  shipped ??= readFunctionSources();
+  return shipped;
+}
+
+/** The checksums recorded in `schema_functions`; empty before migration 0017 created it. */
+async function recordedChecksums(db: Kysely<DB>): Promise<Map<string, string>> {
+  const table = await sql<{ t: string | null }>`select to_regclass('schema_functions')::text as t`.execute(db);
+  if (!table.rows[0]?.t) return new Map();
+  const rows = await sql<{ name: string; checksum: string }>`select name, checksum from schema_functions`.execute(db);
+  return new Map(rows.rows.map((r) => [r.name, r.checksum]));
+}
+
+/**
+ * Applies, in one transaction, each of `sources` (the complete set, in order) whose checksum differs from the one
+ * recorded — or every one with `all` — and records its checksum; returns the names applied. Throws, naming the
+ * file, when one fails (nothing is applied then). Needs migration 0017.
+ */
+export async function applyFunctionSources(
+  db: Kysely<DB>,
+  sources: FunctionSource[],
+  options: { all?: boolean } = {},
+): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${FUNCTIONS_LOCK})`.execute(trx);
+    // read under the lock: another instance may have applied them meanwhile
+    const recorded = await recordedChecksums(trx);
+    const changed = options.all ? sources : sources.filter((s) => recorded.get(s.name) !== s.checksum);
+    for (const source of changed) {
+      try {
+        await sql.raw(source.text).execute(trx);
+      } catch (err) {
+        throw new Error(`function source ${source.name} failed: ${String(err)}`, { cause: err });
+      }
+      await sql`insert into schema_functions (name, checksum) values (${source.name}, ${source.checksum})
+                on conflict (name) do update set checksum = excluded.checksum, applied_at = now()`.execute(trx);
+    }
+    // a file removed and later restored must apply again, not match a checksum recorded before a migration dropped
+    // what it defined
+    await sql`delete from schema_functions where name <> all(${sources.map((s) => s.name)}::text[])`.execute(trx);
+    return changed.map((s) => s.name);
+  });
+}
+
+/**
+ * Applies every pending migration, then the function sources that changed (all of them when a migration ran: it may
+ * have dropped what one defines, e.g. a view over a column it alters). Returns what was applied, function sources
+ * as `functions/<file>`; throws naming the failing migration or file.
+ */
 export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });
   const { error, results } = await migrator.migrateToLatest();
@@ -50,19 +140,29 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
   if (error) {
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`, { cause: error });
   }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const migrated = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const functions = await applyFunctionSources(db, shippedSources(), { all: migrated.length > 0 });
+  return [...migrated, ...functions.map((name) => `functions/${name}`)];
 }
 
-/** Applies the migrations up to and including `name` (tests of a migration's backfill start from the one before). */
+/**
+ * Applies the numbered migrations up to and including `name`, not the function sources (written for the latest
+ * schema). Tests of a migration's backfill start from the one before.
+ */
 export async function migrateTo(db: Kysely<DB>, name: string): Promise<void> {
   const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });
   const { error } = await migrator.migrateTo(name);
   if (error) throw new Error(`migration to ${name} failed: ${String(error)}`, { cause: error });
 }
 
-/** Names of migrations that exist in code but are not applied yet (used by /readyz). */
+/**
+ * Migrations that exist in code but are not applied yet, then function sources whose text differs from the one
+ * applied, as `functions/<file>` (used by /readyz).
+ */
 export async function pendingMigrations(db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });
   const all = await migrator.getMigrations();
-  return all.filter((m) => !m.executedAt).map((m) => m.name);
+  const recorded = await recordedChecksums(db);
+  const functions = shippedSources().filter((s) => recorded.get(s.name) !== s.checksum);
+  return [...all.filter((m) => !m.executedAt).map((m) => m.name), ...functions.map((s) => `functions/${s.name}`)];
 }
