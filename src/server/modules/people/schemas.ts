@@ -1,11 +1,13 @@
-import { type Static, Type } from 'typebox';
+import { type Static, type TLiteral, Type } from 'typebox';
 import { RELATIONS, SEXES } from './constants.ts';
 
 /** The value lists are plain data in `constants.ts` (the web app imports them too). */
 export { RELATIONS, type Relation, SEXES, type Sex } from './constants.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Sex = Type.Union(SEXES.map((s) => Type.Literal(s)));
+/** `anyOf` of one `const` per value (as before the list moved to constants.ts), typed as the tuple it is made from. */
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+const Sex = Type.Union(SEXES.map((s) => Type.Literal(s)) as Literals<typeof SEXES>);
 
 /** National ID and phone are plain strings here; the service checks their format for precise error codes. */
 export const CreatePersonBody = Type.Object(
@@ -53,6 +55,9 @@ export const PersonView = Type.Object({
   householdId: Nullable(Type.String()),
 });
 export type PersonView = Static<typeof PersonView>;
+
+/** The id of what a POST created (a person, a household, a dependant). */
+export const IdResponse = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const PersonIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
