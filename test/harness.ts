@@ -14,7 +14,6 @@ import { type Config, loadConfig } from '../src/server/config.ts';
 import { type AppContext, createContext } from '../src/server/context.ts';
 import { openDatabase } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
-import { adminUnitsService } from '../src/server/modules/admin-units/service.ts';
 import { normalizePhone } from '../src/server/platform/formats.ts';
 import { createLogger } from '../src/server/platform/logger.ts';
 import { hashPassword } from '../src/server/platform/passwords.ts';
@@ -93,7 +92,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   await migrateToLatest(database.db);
   const ctx = createContext(config, database, createLogger(config));
   const provinces = options.provinces ?? ['75', '01'];
-  if (provinces.length > 0) await adminUnitsService(ctx).importCsv(unitsCsv(provinces));
+  if (provinces.length > 0) await ctx.services.adminUnits.importCsv(unitsCsv(provinces));
   const app = await buildApp(ctx);
   await app.ready();
   return {
@@ -102,6 +101,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     async close() {
       await app.close();
       await ctx.jobs.stop();
+      for (const m of ctx.modules) await m.close?.();
       await database.close();
       await pgDb?.drop();
     },

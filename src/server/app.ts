@@ -24,15 +24,6 @@ import type { TrustProxy } from './config.ts';
 import type { AppContext } from './context.ts';
 import { isDatabaseUnavailable } from './db/database.ts';
 import { pendingMigrations } from './db/migrate.ts';
-import { adminUnitsRoutes } from './modules/admin-units/routes.ts';
-import { auditRoutes } from './modules/audit/routes.ts';
-import { authRoutes } from './modules/auth/routes.ts';
-import { casesRoutes } from './modules/cases/routes.ts';
-import { checkinsRoutes } from './modules/checkins/routes.ts';
-import { devRoutes } from './modules/dev/routes.ts';
-import { peopleRoutes } from './modules/people/routes.ts';
-import { staffRoutes } from './modules/staff/routes.ts';
-import { venuesRoutes } from './modules/venues/routes.ts';
 import { csrfGuard } from './platform/csrf.ts';
 import { AppError, errorBody } from './platform/errors.ts';
 import { ErrorSchema, requireActor, SESSION_COOKIE } from './platform/http.ts';
@@ -330,15 +321,7 @@ export async function buildApp(ctx: AppContext) {
       api.addHook('preParsing', async (req) => {
         if (!req.routeOptions.config.public) requireActor(req);
       });
-      await api.register(authRoutes(ctx));
-      await api.register(adminUnitsRoutes(ctx));
-      await api.register(staffRoutes(ctx));
-      await api.register(peopleRoutes(ctx));
-      await api.register(venuesRoutes(ctx));
-      await api.register(checkinsRoutes(ctx));
-      await api.register(casesRoutes(ctx));
-      await api.register(devRoutes(ctx));
-      await api.register(auditRoutes(ctx));
+      for (const m of ctx.modules) if (m.routes) await api.register(m.routes);
     },
     { prefix: '/api/v1' },
   );

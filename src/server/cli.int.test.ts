@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, makeNationalId, staffToken, type TestEnv, UNITS, unitsCsv } from '../../test/harness.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { adminUnitsService } from './modules/admin-units/service.ts';
 import { createLogger } from './platform/logger.ts';
 import { closeRuntime, openRuntime } from './runtime.ts';
 
@@ -113,7 +112,7 @@ describe('truyvet audit head / verify --head / who-viewed', () => {
     const ctx = await openRuntime(cfg, createLogger(cfg));
     let personId: string;
     try {
-      await adminUnitsService(ctx).importCsv(unitsCsv(['75']));
+      await ctx.services.adminUnits.importCsv(unitsCsv(['75']));
       const app = await buildApp(ctx);
       const clerk = await staffToken({ app, ctx } as TestEnv, 'health_worker', UNITS.bienHoa, 'clerk.cli');
       const created = await app.inject({

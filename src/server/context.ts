@@ -1,47 +1,68 @@
 /**
- * Everything a module's service needs, created once per process (or once per test database) and passed
- * explicitly — no module-level singletons, so tests can build as many isolated apps as they like.
+ * The composition root: the one place that builds the running app — the platform (config, database, audit, jobs,
+ * notifier, sessions, keys) and then every module, once, in dependency order, each given the platform and the
+ * services of the modules it uses. Module job handlers are registered here; `app.ts` mounts the modules' routes and
+ * `main.ts` starts their worker tasks. Nothing else constructs a service, so long-lived state (caches, group-commit
+ * writers, worker pools) lives in exactly one instance per app.
  */
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import type { DB } from './db/types.ts';
-import { registerCaseJobs } from './modules/cases/jobs.ts';
-import { registerCheckinJobs } from './modules/checkins/jobs.ts';
-import { type Audit, createAudit } from './platform/audit.ts';
-import { createJobs, type Jobs } from './platform/jobs.ts';
-import { createSigningKeys, type SigningKeys } from './platform/keys.ts';
-import { createNotifier, type Notifier } from './platform/notify.ts';
-import { createSessions, type Sessions } from './platform/sessions.ts';
+import { type AdminUnitsService, adminUnitsModule } from './modules/admin-units/index.ts';
+import { type AuditService, auditModule } from './modules/audit/index.ts';
+import { type AuthService, authModule } from './modules/auth/index.ts';
+import { type CasesService, casesModule } from './modules/cases/index.ts';
+import { type CheckinsService, checkinsModule } from './modules/checkins/index.ts';
+import { devModule } from './modules/dev/index.ts';
+import { type PeopleService, peopleModule } from './modules/people/index.ts';
+import { type StaffService, staffModule } from './modules/staff/index.ts';
+import { type VenuesService, venuesModule } from './modules/venues/index.ts';
+import { createPlatformContext, type PlatformContext } from './platform/context.ts';
+import type { ModuleInstance } from './platform/module.ts';
 
-export interface AppContext {
-  config: Config;
-  database: Database;
-  db: Kysely<DB>;
-  log: Logger;
-  audit: Audit;
-  jobs: Jobs;
-  notifier: Notifier;
-  sessions: Sessions;
-  keys: SigningKeys;
+export interface Services {
+  adminUnits: AdminUnitsService;
+  people: PeopleService;
+  staff: StaffService;
+  auth: AuthService;
+  audit: AuditService;
+  venues: VenuesService;
+  checkins: CheckinsService;
+  cases: CasesService;
 }
 
+export interface AppContext extends PlatformContext {
+  services: Services;
+  /** Every module, in the order they were built (routes are mounted and closed in this order). */
+  modules: ModuleInstance[];
+}
+
+/** Builds the platform, then each module once; registers the modules' job handlers. */
 export function createContext(config: Config, database: Database, log: Logger): AppContext {
-  const db = database.db;
-  const jobs = createJobs(db, log.child({ component: 'jobs' }));
-  const ctx: AppContext = {
-    config,
-    database,
-    db,
-    log,
-    audit: createAudit(db),
-    jobs,
-    notifier: createNotifier(db, jobs, config),
-    sessions: createSessions(db, config.sessionCacheSeconds),
-    keys: createSigningKeys(db),
+  const platform = createPlatformContext(config, database, log);
+  const adminUnits = adminUnitsModule(platform);
+  const people = peopleModule(platform);
+  const staff = staffModule(platform);
+  const auth = authModule(platform);
+  const audit = auditModule(platform);
+  const venues = venuesModule(platform);
+  const checkins = checkinsModule(platform);
+  const cases = casesModule(platform);
+  const dev = devModule(platform);
+  const modules: ModuleInstance[] = [adminUnits, people, staff, auth, audit, venues, checkins, cases, dev];
+  for (const m of modules) for (const job of m.jobs ?? []) platform.jobs.register(job);
+  return {
+    ...platform,
+    services: {
+      adminUnits: adminUnits.service,
+      people: people.service,
+      staff: staff.service,
+      auth: auth.service,
+      audit: audit.service,
+      venues: venues.service,
+      checkins: checkins.service,
+      cases: cases.service,
+    },
+    modules,
   };
-  registerCheckinJobs(ctx);
-  registerCaseJobs(ctx);
-  return ctx;
 }

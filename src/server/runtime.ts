@@ -32,8 +32,10 @@ export async function openRuntime(config: Config, log: Logger): Promise<AppConte
   return createContext(config, database, log);
 }
 
+/** Stops the job worker, releases what each module holds (worker threads, timers) and closes the database. */
 export async function closeRuntime(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop();
+  for (const m of ctx.modules) await m.close?.();
   await ctx.database.close();
 }
 

@@ -7,9 +7,58 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import type { Static, TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
 import type { DB } from '../db/types.ts';
 
-export type JobHandler = (payload: Record<string, unknown>, job: { id: number; attempts: number }) => Promise<void>;
+/**
+ * A job topic and the shape of its payload, declared once (beside the module that consumes it) and checked on both
+ * sides: `enqueue` refuses a payload that does not match (a programming error, thrown in the writer's transaction so
+ * nothing half-written commits), and the worker hands a handler only payloads that match — a malformed job (an old
+ * row, a hand-inserted one) is failed at once, since retrying cannot make it valid.
+ */
+export interface Topic<S extends TSchema = TSchema> {
+  readonly name: string;
+  readonly schema: S;
+  check(payload: unknown): payload is Static<S>;
+  /** First few validation problems, for logs (never the payload itself: it may hold personal data). */
+  problems(payload: unknown): string[];
+}
+
+export function defineTopic<S extends TSchema>(name: string, schema: S): Topic<S> {
+  const validator = Compile(schema);
+  return {
+    name,
+    schema,
+    check: (payload): payload is Static<S> => validator.Check(payload),
+    problems: (payload) =>
+      [...validator.Errors(payload)].slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message}`),
+  };
+}
+
+export type JobHandler<S extends TSchema = TSchema> = (
+  payload: Static<S>,
+  job: { id: number; attempts: number },
+) => Promise<void>;
+
+/** A topic with its handler, as a module's manifest lists it. */
+export interface JobRegistration<S extends TSchema = TSchema> {
+  topic: Topic<S>;
+  handler: JobHandler<S>;
+}
+
+/** Pairs a topic with its handler, keeping the payload type (an array of registrations would widen it). */
+export function handle<S extends TSchema>(topic: Topic<S>, handler: JobHandler<S>): JobRegistration {
+  return { topic, handler } as unknown as JobRegistration;
+}
+
+/** Thrown by `enqueue` for a payload that does not match its topic. */
+export class InvalidJobPayload extends Error {
+  constructor(topic: string, problems: string[]) {
+    super(`invalid payload for job topic ${topic}: ${problems.join('; ')}`);
+    this.name = 'InvalidJobPayload';
+  }
+}
 
 export interface EnqueueOptions {
   runAt?: Date;
@@ -17,15 +66,20 @@ export interface EnqueueOptions {
 }
 
 export interface Jobs {
-  enqueue(trx: Transaction<DB> | Kysely<DB>, topic: string, payload: object, options?: EnqueueOptions): Promise<number>;
-  /** Several jobs in one statement (e.g. every notification of a traced case). */
-  enqueueMany(
+  enqueue<S extends TSchema>(
     trx: Transaction<DB> | Kysely<DB>,
-    topic: string,
-    payloads: object[],
+    topic: Topic<S>,
+    payload: Static<S>,
+    options?: EnqueueOptions,
+  ): Promise<number>;
+  /** Several jobs in one statement (e.g. every notification of a traced case). */
+  enqueueMany<S extends TSchema>(
+    trx: Transaction<DB> | Kysely<DB>,
+    topic: Topic<S>,
+    payloads: Static<S>[],
     options?: EnqueueOptions,
   ): Promise<void>;
-  register(topic: string, handler: JobHandler): void;
+  register(registration: JobRegistration): void;
   /** Claims and runs due jobs until none are left; returns how many ran. Used by the worker loop and tests. */
   drain(): Promise<number>;
   /** Starts polling (role worker/all). */
@@ -42,7 +96,7 @@ export interface JobsOptions {
 }
 
 export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {}): Jobs {
-  const handlers = new Map<string, JobHandler>();
+  const handlers = new Map<string, JobRegistration>();
   const pollMs = options.pollMs ?? 500;
   const batchSize = options.batchSize ?? 50;
   const leaseSeconds = options.leaseSeconds ?? 300;
@@ -86,14 +140,20 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
 
   /** Runs one job; true when its handler succeeded (the caller marks the batch's successes done together). */
   async function runJob(job: Awaited<ReturnType<typeof claim>>[number]): Promise<boolean> {
-    const handler = handlers.get(job.topic);
+    const registration = handlers.get(job.topic);
+    let malformed = false;
     try {
-      if (!handler) throw new Error(`no handler for topic ${job.topic}`);
-      await handler(job.payload as Record<string, unknown>, { id: job.id, attempts: job.attempts });
+      if (!registration) throw new Error(`no handler for topic ${job.topic}`);
+      const { topic, handler } = registration;
+      if (!topic.check(job.payload)) {
+        malformed = true;
+        throw new InvalidJobPayload(job.topic, topic.problems(job.payload));
+      }
+      await handler(job.payload, { id: job.id, attempts: job.attempts });
       return true;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const final = job.attempts >= job.max_attempts;
+      const final = malformed || job.attempts >= job.max_attempts;
       const backoffSeconds = Math.min(3600, 2 ** job.attempts);
       log.warn({ jobId: job.id, topic: job.topic, attempts: job.attempts, final }, 'job failed');
       await db
@@ -154,10 +214,11 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
 
   return {
     async enqueue(trx, topic, payload, opts = {}) {
+      if (!topic.check(payload)) throw new InvalidJobPayload(topic.name, topic.problems(payload));
       const row = await trx
         .insertInto('jobs')
         .values({
-          topic,
+          topic: topic.name,
           payload: JSON.stringify(payload),
           ...(opts.runAt ? { run_at: opts.runAt } : {}),
           ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
@@ -168,15 +229,16 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
     },
     async enqueueMany(trx, topic, payloads, opts = {}) {
       if (payloads.length === 0) return;
+      for (const p of payloads) if (!topic.check(p)) throw new InvalidJobPayload(topic.name, topic.problems(p));
       // one statement with the payloads as an array parameter, whatever their number (a traced outbreak can
       // enqueue tens of thousands of messages): no per-row parameters to build, send or parse
       await sql`
         insert into jobs (topic, payload, run_at, max_attempts)
-        select ${topic}, p::jsonb, coalesce(${opts.runAt ?? null}::timestamptz, now()), coalesce(${opts.maxAttempts ?? null}::int, 10)
+        select ${topic.name}, p::jsonb, coalesce(${opts.runAt ?? null}::timestamptz, now()), coalesce(${opts.maxAttempts ?? null}::int, 10)
         from unnest(${payloads.map((p) => JSON.stringify(p))}::text[]) as p`.execute(trx);
     },
-    register(topic, handler) {
-      handlers.set(topic, handler);
+    register(registration) {
+      handlers.set(registration.topic.name, registration);
     },
     drain,
     start() {

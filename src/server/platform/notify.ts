@@ -5,19 +5,24 @@
  * GET /api/v1/dev/outbox). The webhook adapter POSTs each message as JSON to a gateway of the operator's choice.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { type Static, Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/types.ts';
-import type { Jobs } from './jobs.ts';
+import { defineTopic, handle, type Jobs } from './jobs.ts';
 
 export const CHANNELS = ['sms', 'zalo', 'webpush'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export interface OutgoingMessage {
-  channel: Channel;
+export const OutgoingMessage = Type.Object({
+  channel: Type.Enum(CHANNELS),
   /** E.164 phone for sms/zalo; subscription id for webpush */
-  to: string;
-  text: string;
-}
+  to: Type.String({ minLength: 1 }),
+  text: Type.String({ minLength: 1 }),
+});
+export type OutgoingMessage = Static<typeof OutgoingMessage>;
+
+/** `notify.send`: one message for the adapter (every module's notifications go through it). */
+export const NOTIFY_SEND = defineTopic('notify.send', OutgoingMessage);
 
 export interface NotifyAdapter {
   send(message: OutgoingMessage): Promise<void>;
@@ -61,15 +66,13 @@ export function createNotifier(db: Kysely<DB>, jobs: Jobs, config: Config): Noti
     config.notify === 'webhook' && config.notifyWebhookUrl
       ? createWebhookAdapter(config.notifyWebhookUrl)
       : createFakeAdapter(db);
-  jobs.register('notify.send', async (payload) => {
-    await adapter.send(payload as unknown as OutgoingMessage);
-  });
+  jobs.register(handle(NOTIFY_SEND, (message) => adapter.send(message)));
   return {
     async enqueue(trx, message) {
-      await jobs.enqueue(trx, 'notify.send', message, { maxAttempts: 8 });
+      await jobs.enqueue(trx, NOTIFY_SEND, message, { maxAttempts: 8 });
     },
     async enqueueMany(trx, messages) {
-      await jobs.enqueueMany(trx, 'notify.send', messages, { maxAttempts: 8 });
+      await jobs.enqueueMany(trx, NOTIFY_SEND, messages, { maxAttempts: 8 });
     },
   };
 }

@@ -3,10 +3,20 @@
  * the transactional job queue, notifications and the dev outbox.
  */
 import { sql } from 'kysely';
+import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../test/harness.ts';
 import { buildApp } from '../app.ts';
+import { createContext } from '../context.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
+import { defineTopic, handle, InvalidJobPayload } from './jobs.ts';
+
+const Empty = Type.Object({});
+const ROLLBACK = defineTopic('test.rollback', Type.Object({ n: Type.Integer() }));
+const COMMIT = defineTopic('test.commit', Type.Object({ hello: Type.String() }));
+const FAIL = defineTopic('test.fail', Empty);
+const COUNT = defineTopic('test.count', Type.Object({ n: Type.Integer() }));
+const STRICT = defineTopic('test.strict', Type.Object({ personId: Type.String({ format: 'uuid' }) }));
 
 let env: TestEnv;
 
@@ -114,12 +124,14 @@ describe('migrations', () => {
 describe('jobs (transactional outbox)', () => {
   it('a job enqueued in a rolled-back transaction never runs', async () => {
     let runs = 0;
-    env.ctx.jobs.register('test.rollback', async () => {
-      runs++;
-    });
+    env.ctx.jobs.register(
+      handle(ROLLBACK, async () => {
+        runs++;
+      }),
+    );
     await expect(
       env.ctx.db.transaction().execute(async (trx) => {
-        await env.ctx.jobs.enqueue(trx, 'test.rollback', { n: 1 });
+        await env.ctx.jobs.enqueue(trx, ROLLBACK, { n: 1 });
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
@@ -131,10 +143,12 @@ describe('jobs (transactional outbox)', () => {
 
   it('a job enqueued in a committed transaction runs once with its payload', async () => {
     const seen: unknown[] = [];
-    env.ctx.jobs.register('test.commit', async (payload) => {
-      seen.push(payload);
-    });
-    await env.ctx.db.transaction().execute((trx) => env.ctx.jobs.enqueue(trx, 'test.commit', { hello: 'xin chào' }));
+    env.ctx.jobs.register(
+      handle(COMMIT, async (payload) => {
+        seen.push(payload);
+      }),
+    );
+    await env.ctx.db.transaction().execute((trx) => env.ctx.jobs.enqueue(trx, COMMIT, { hello: 'xin chào' }));
     await env.ctx.jobs.drain();
     await env.ctx.jobs.drain();
     expect(seen).toEqual([{ hello: 'xin chào' }]);
@@ -142,11 +156,13 @@ describe('jobs (transactional outbox)', () => {
 
   it('a failing handler is retried with exponential backoff and ends failed after max attempts', async () => {
     let calls = 0;
-    env.ctx.jobs.register('test.fail', async () => {
-      calls++;
-      throw new Error(`boom ${calls}`);
-    });
-    const id = await env.ctx.jobs.enqueue(env.ctx.db, 'test.fail', {}, { maxAttempts: 3 });
+    env.ctx.jobs.register(
+      handle(FAIL, async () => {
+        calls++;
+        throw new Error(`boom ${calls}`);
+      }),
+    );
+    const id = await env.ctx.jobs.enqueue(env.ctx.db, FAIL, {}, { maxAttempts: 3 });
     const job = () => env.ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
@@ -183,15 +199,50 @@ describe('jobs (transactional outbox)', () => {
     expect(calls).toBe(3);
   });
 
+  it('refuses to enqueue a payload that does not match its topic, and nothing of the transaction commits', async () => {
+    const bad = { personId: 'not-a-uuid' };
+    await expect(
+      env.ctx.db.transaction().execute(async (trx) => {
+        await env.ctx.jobs.enqueue(trx, COUNT, { n: 1 });
+        await env.ctx.jobs.enqueue(trx, STRICT, bad);
+      }),
+    ).rejects.toBeInstanceOf(InvalidJobPayload);
+    await expect(env.ctx.jobs.enqueueMany(env.ctx.db, STRICT, [bad])).rejects.toThrow(/test\.strict/);
+    const rows = await env.ctx.db.selectFrom('jobs').select('id').where('topic', '=', 'test.strict').execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('fails a stored job whose payload does not match its topic at once, without calling the handler', async () => {
+    let calls = 0;
+    env.ctx.jobs.register(
+      handle(STRICT, async () => {
+        calls++;
+      }),
+    );
+    // a row written around the checked path (an old release, a hand-made insert)
+    const { id } = await env.ctx.db
+      .insertInto('jobs')
+      .values({ topic: 'test.strict', payload: JSON.stringify({ personId: 42 }), max_attempts: 5 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await env.ctx.jobs.drain();
+    const row = await env.ctx.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(calls).toBe(0);
+    expect(row.status).toBe('failed');
+    expect(row.attempts).toBe(1);
+    expect(row.last_error).toMatch(/invalid payload for job topic test\.strict/);
+  });
+
   it('two concurrent drains process each job exactly once', async () => {
     const counts = new Map<number, number>();
-    env.ctx.jobs.register('test.count', async (payload) => {
-      const n = payload.n as number;
-      counts.set(n, (counts.get(n) ?? 0) + 1);
-      await new Promise((r) => setTimeout(r, 2));
-    });
+    env.ctx.jobs.register(
+      handle(COUNT, async ({ n }) => {
+        counts.set(n, (counts.get(n) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 2));
+      }),
+    );
     await env.ctx.db.transaction().execute(async (trx) => {
-      for (let n = 0; n < 50; n++) await env.ctx.jobs.enqueue(trx, 'test.count', { n });
+      for (let n = 0; n < 50; n++) await env.ctx.jobs.enqueue(trx, COUNT, { n });
     });
     const [a, b] = await Promise.all([env.ctx.jobs.drain(), env.ctx.jobs.drain()]);
     expect(counts.size).toBe(50);
@@ -249,7 +300,7 @@ describe('notifications and the dev outbox', () => {
 
   it('with real (webhook) adapters the outbox does not exist (404 DEV_ONLY) and OTP answers carry no code', async () => {
     const config = { ...env.ctx.config, notify: 'webhook' as const, notifyWebhookUrl: 'http://127.0.0.1:9/sms' };
-    const real = await buildApp({ ...env.ctx, config });
+    const real = await buildApp(createContext(config, env.ctx.database, env.ctx.log));
     try {
       const admin = await staffToken(env, 'admin', null);
       const res = await real.inject({ method: 'GET', url: '/api/v1/dev/outbox', headers: bearer(admin.token) });

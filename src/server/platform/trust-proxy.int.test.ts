@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../test/harness.ts';
 import { type App, buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
+import { createContext } from '../context.ts';
 
 const LIMIT = 3;
 let env: TestEnv;
@@ -15,7 +16,9 @@ let attempt = 0;
 
 /** Another app on the same database with these settings (each app has its own rate-limit store). */
 async function appWith(config: Partial<Config>): Promise<App> {
-  const app = await buildApp({ ...env.ctx, config: { ...env.ctx.config, authRateLimitPerMinute: LIMIT, ...config } });
+  const app = await buildApp(
+    createContext({ ...env.ctx.config, authRateLimitPerMinute: LIMIT, ...config }, env.ctx.database, env.ctx.log),
+  );
   apps.push(app);
   return app;
 }

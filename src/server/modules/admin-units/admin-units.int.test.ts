@@ -9,7 +9,6 @@ import {
   UNITS,
   unitsCsv,
 } from '../../../../test/harness.ts';
-import { adminUnitsService } from './service.ts';
 
 let env: TestEnv;
 
@@ -88,8 +87,8 @@ describe('CSV import', () => {
         .execute();
     const before = await snapshot();
     const csv = unitsCsv(['75']);
-    const first = await adminUnitsService(env.ctx).importCsv(csv);
-    const second = await adminUnitsService(env.ctx).importCsv(csv);
+    const first = await env.ctx.services.adminUnits.importCsv(csv);
+    const second = await env.ctx.services.adminUnits.importCsv(csv);
     expect(first).toEqual(second);
     expect(first.units).toBe(before.length);
     expect(await snapshot()).toEqual(before);
@@ -102,10 +101,10 @@ describe('CSV import', () => {
     const count = async () => (await env.ctx.db.selectFrom('admin_units').select('code').execute()).length;
     const before = await count();
     await expect(
-      adminUnitsService(env.ctx).importCsv('code,parent_code,level,type,name\nZ1,,1,Tỉnh,Tỉnh Z\nZ2,Z1,x,Xã,\n'),
+      env.ctx.services.adminUnits.importCsv('code,parent_code,level,type,name\nZ1,,1,Tỉnh,Tỉnh Z\nZ2,Z1,x,Xã,\n'),
     ).rejects.toThrow(/line 3/);
     await expect(
-      adminUnitsService(env.ctx).importCsv('code,parent_code,level,type,name\nZ3,NOPE,2,Xã,Xã Z\n'),
+      env.ctx.services.adminUnits.importCsv('code,parent_code,level,type,name\nZ3,NOPE,2,Xã,Xã Z\n'),
     ).rejects.toThrow(/NOPE/);
     expect(await count()).toBe(before);
   });
@@ -118,7 +117,7 @@ describe('CSV import', () => {
       '99002,99,2,Xã,Xã Tân Thành',
       '',
     ].join('\r\n');
-    expect(await adminUnitsService(env.ctx).importCsv(csv)).toEqual({ units: 3 });
+    expect(await env.ctx.services.adminUnits.importCsv(csv)).toEqual({ units: 3 });
     const province = (await getUnit('99')).json();
     expect(province.children.map((c: { code: string; level: number }) => [c.code, c.level])).toEqual([
       ['99001', 2],
@@ -243,7 +242,7 @@ describe('hamlets: POST /api/v1/admin-units', () => {
         .execute();
     const before = await hamlets();
     expect(before.length).toBeGreaterThan(0);
-    await adminUnitsService(env.ctx).importCsv(unitsCsv(['75']));
+    await env.ctx.services.adminUnits.importCsv(unitsCsv(['75']));
     expect(await hamlets()).toEqual(before);
   });
 });

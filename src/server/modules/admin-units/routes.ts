@@ -2,7 +2,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.ts';
 import { errors, requireStaff } from '../../platform/http.ts';
 import {
   CreateHamletBody,
@@ -12,12 +11,11 @@ import {
   UnitSearchResult,
   UnitSummary,
 } from './schemas.ts';
-import { adminUnitsService } from './service.ts';
+import type { AdminUnitsService } from './service.ts';
 
-export function adminUnitsRoutes(ctx: AppContext): FastifyPluginAsync {
+export function adminUnitsRoutes(service: AdminUnitsService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-    const service = adminUnitsService(ctx);
     const tags = ['admin-units'];
 
     app.get(

@@ -2,10 +2,10 @@
  * The administrative unit tree: province → district → commune (or the 2025 province → commune) from an
  * imported CSV, plus hamlets (thôn/ấp/tổ dân phố, level below the commune) created by commune staff.
  */
-import { sql } from 'kysely';
-import type { AppContext } from '../../context.ts';
-import type { AdminUnitRow } from '../../db/types.ts';
+import { sql, type Transaction } from 'kysely';
+import type { AdminUnitRow, DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { foldDiacritics } from '../../platform/formats.ts';
 import { parseUnitsCsv } from './csv.ts';
@@ -20,7 +20,7 @@ export function toUnitSummary(u: Pick<AdminUnitRow, 'code' | 'name' | 'type' | '
   return { code: u.code, name: u.name, type: u.type, level: u.level, parentCode: u.parent_code };
 }
 
-export function adminUnitsService(ctx: AppContext) {
+export function adminUnitsService(ctx: PlatformContext) {
   const repo = adminUnitsRepo(ctx.db);
 
   return {
@@ -114,5 +114,10 @@ export function adminUnitsService(ctx: AppContext) {
     },
 
     count: async () => (await repo.count()).n,
+
+    /** One unit with its path, for other modules placing a record (`trx` when inside the caller's transaction). */
+    findByCode: (code: string, trx?: Transaction<DB>) => repo.findByCode(code, trx),
   };
 }
+
+export type AdminUnitsService = ReturnType<typeof adminUnitsService>;

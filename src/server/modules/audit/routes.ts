@@ -2,15 +2,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.ts';
 import { errors, requireStaff } from '../../platform/http.ts';
 import { PersonAccess, PersonAccessQuery } from './schemas.ts';
-import { auditService } from './service.ts';
+import type { AuditService } from './service.ts';
 
-export function auditRoutes(ctx: AppContext): FastifyPluginAsync {
+export function auditRoutes(service: AuditService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-    const service = auditService(ctx);
     app.get(
       '/audit',
       {

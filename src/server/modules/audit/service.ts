@@ -2,12 +2,13 @@
  * Reading the audit log: who accessed a person. The answer comes from the hash-chained log itself
  * (`platform/audit.ts` `accessesTo`), and reading it is itself an audited access to that person.
  */
-import type { AppContext } from '../../context.ts';
+
 import { type Actor, hasRole } from '../../platform/access.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { auditActions, can } from './policy.ts';
 
-export function auditService(ctx: AppContext) {
+export function auditService(ctx: PlatformContext) {
   return {
     /** Every recorded access to a person in the admin's scope, newest first; anyone else's is "not found". */
     async accessesTo(actor: Actor, personId: string, limit: number | undefined) {
@@ -34,3 +35,5 @@ export function auditService(ctx: AppContext) {
     },
   };
 }
+
+export type AuditService = ReturnType<typeof auditService>;

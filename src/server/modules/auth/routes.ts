@@ -3,7 +3,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { errors, requireActor, requireStaff, SESSION_COOKIE } from '../../platform/http.ts';
 import {
   CitizenLoginResponse,
@@ -17,12 +17,11 @@ import {
   TotpEnableBody,
   TotpSetupResponse,
 } from './schemas.ts';
-import { authService } from './service.ts';
+import type { AuthService } from './service.ts';
 
-export function authRoutes(ctx: AppContext): FastifyPluginAsync {
+export function authRoutes(ctx: PlatformContext, service: AuthService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-    const service = authService(ctx);
     const rateLimit = { max: ctx.config.authRateLimitPerMinute, timeWindow: '1 minute' };
     const tags = ['auth'];
 

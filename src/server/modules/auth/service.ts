@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import { isFakeNotify } from '../../config.ts';
-import type { AppContext } from '../../context.ts';
 import type { StaffActor } from '../../platform/access.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { hashOneTimeCode, newOneTimeCode } from '../../platform/otp.ts';
@@ -29,7 +29,7 @@ export function parsePhone(raw: string): string {
   return phone;
 }
 
-export function authService(ctx: AppContext) {
+export function authService(ctx: PlatformContext) {
   const repo = authRepo();
   const { config } = ctx;
 
@@ -336,3 +336,5 @@ export function authService(ctx: AppContext) {
     },
   };
 }
+
+export type AuthService = ReturnType<typeof authService>;

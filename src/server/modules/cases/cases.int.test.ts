@@ -247,7 +247,7 @@ describe('cases and automatic tracing', () => {
       personId: person.personId,
       sampleTakenAt: new Date(Date.now() - 86_400_000).toISOString(),
       resultAt: new Date().toISOString(),
-      testType: 'rt_pcr',
+      testType: 'rt_pcr' as const,
     };
     await env.ctx.jobs.enqueue(env.ctx.db, TEST_RESULT_POSITIVE, event);
     await env.ctx.jobs.enqueue(env.ctx.db, TEST_RESULT_POSITIVE, event);
@@ -277,8 +277,7 @@ describe('cases and automatic tracing', () => {
     const event = { kind: 'test_result' as const, ref: 'lab-75-burst-1' };
     const system = { kind: 'system' as const, name: 'testing' };
     const fifth = { person: { personId: people[4]?.personId as string }, confirmedAt: new Date().toISOString() };
-    const { casesService } = await import('./service.ts');
-    const service = casesService(env.ctx);
+    const service = env.ctx.services.cases;
     const [ra, rb, rc, rAgain, rd, e1, e2] = await Promise.all([
       open(a as string),
       open(b as string),

@@ -8,9 +8,9 @@
  * "District" is the contact's unit one level below the province (a commune in the 2025 two-level structure).
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AppContext } from '../../context.ts';
 import type { DB, FollowUp } from '../../db/types.ts';
 import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { can, caseActions } from './policy.ts';
 
@@ -48,7 +48,7 @@ export async function districtsOf(q: Q, paths: Array<string | null>): Promise<Ma
 
 const VIA_RANK = sql<number>`case k.via_type when 'household' then 0 when 'manual' then 1 when 'venue' then 2 else 3 end`;
 
-export function contactTasksService(ctx: AppContext) {
+export function contactTasksService(ctx: PlatformContext) {
   const db = ctx.db;
 
   return {
@@ -202,3 +202,5 @@ export function contactTasksService(ctx: AppContext) {
     },
   };
 }
+
+export type ContactTasksService = ReturnType<typeof contactTasksService>;

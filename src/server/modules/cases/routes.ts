@@ -2,10 +2,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.ts';
 import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
 import { VenueIdParams } from '../venues/schemas.ts';
-import { contactTasksService } from './handover.ts';
+import type { ContactTasksService } from './handover.ts';
 import {
   AddedContact,
   BulkContactsBody,
@@ -31,7 +30,7 @@ import {
   UpdateCaseBody,
   VenueAlertBody,
 } from './schemas.ts';
-import { casesService } from './service.ts';
+import type { CasesService } from './service.ts';
 
 const CaseListItem = Type.Object({
   id: Type.String(),
@@ -51,10 +50,9 @@ const TraceSummary = Type.Object({
   newF2: Type.Integer(),
 });
 
-export function casesRoutes(ctx: AppContext): FastifyPluginAsync {
+export function casesRoutes(service: CasesService, tasks: ContactTasksService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-    const service = casesService(ctx);
     const tags = ['cases'];
 
     app.post(
@@ -154,7 +152,6 @@ export function casesRoutes(ctx: AppContext): FastifyPluginAsync {
       async (req) => service.bulkUpdateContacts(requireStaff(req), req.params.id, req.body),
     );
 
-    const tasks = contactTasksService(ctx);
     app.get(
       '/contact-tasks',
       {

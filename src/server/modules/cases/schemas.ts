@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { defineTopic } from '../../platform/jobs.ts';
 import { CASE_STATUSES, CONFIRMATIONS, FOLLOW_UPS, SETTABLE_FOLLOW_UPS, VIA_TYPES } from './constants.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -57,6 +58,33 @@ export const CaseView = Type.Object({
   f2: Type.Integer(),
 });
 export type CaseView = Static<typeof CaseView>;
+
+/** One row of GET /cases. */
+export const CaseListItem = Type.Object({
+  id: Type.String(),
+  displayCode: Type.String(),
+  status: Type.String(),
+  confirmedAt: Nullable(Type.String()),
+  unitCode: Nullable(Type.String()),
+  unitName: Nullable(Type.String()),
+  personName: Type.String(),
+  f1: Type.Integer(),
+  f2: Type.Integer(),
+});
+
+/** What re-tracing a case found (POST /cases/:id/retrace). */
+export const TraceSummary = Type.Object({
+  f1: Type.Integer(),
+  f2: Type.Integer(),
+  newF1: Type.Integer(),
+  newF2: Type.Integer(),
+});
+
+/** How many contacts a bulk or follow-up change updated. */
+export const UpdatedCount = Type.Object({ updated: Type.Integer() });
+
+/** Who a venue alert reached (its preview and the alert itself). */
+export const VenueAlertResult = Type.Object({ people: Type.Integer(), notified: Type.Integer() });
 
 export const CaseIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -286,4 +314,5 @@ export const TestResultPositiveEvent = Type.Object({
   ctValue: Type.Optional(Type.Number()),
 });
 export type TestResultPositiveEvent = Static<typeof TestResultPositiveEvent>;
-export const TEST_RESULT_POSITIVE = 'test.result.positive';
+/** The outbox topic the testing module writes and this module consumes (the shape above is the contract). */
+export const TEST_RESULT_POSITIVE = defineTopic('test.result.positive', TestResultPositiveEvent);

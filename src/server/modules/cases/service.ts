@@ -8,9 +8,9 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import type { AppContext } from '../../context.ts';
 import type { CaseStatus, ContactConfirmation, DB, FollowUp } from '../../db/types.ts';
 import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { WEAK_EVIDENCE } from './finder.ts';
@@ -28,7 +28,7 @@ import {
   traceCases,
 } from './tracing.ts';
 
-const openers = new WeakMap<AppContext, CaseOpener>();
+const openers = new WeakMap<PlatformContext, CaseOpener>();
 
 type Q = Kysely<DB> | Transaction<DB>;
 const DAY = 86_400_000;
@@ -37,7 +37,7 @@ const SKEW_MS = 2 * 60_000;
 
 export type { TraceSummary } from './tracing.ts';
 
-export function casesService(ctx: AppContext) {
+export function casesService(ctx: PlatformContext) {
   const db = ctx.db;
   let opener = openers.get(ctx);
   if (!opener) {
@@ -873,3 +873,5 @@ export function casesService(ctx: AppContext) {
     },
   };
 }
+
+export type CasesService = ReturnType<typeof casesService>;

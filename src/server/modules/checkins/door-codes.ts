@@ -7,8 +7,9 @@
  * per phone (from any venue) and per venue, against SMS pumping and harassment. The answer to a send is the same
  * whether or not the phone belongs to anyone the platform knows.
  */
-import type { AppContext } from '../../context.ts';
+
 import type { Actor } from '../../platform/access.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hashOneTimeCode, newOneTimeCode, oneTimeCodeMatches } from '../../platform/otp.ts';
 import { smsText } from '../cases/tracing.ts';
@@ -23,7 +24,7 @@ export const DOOR_CODES_PER_VENUE_PER_HOUR = 200;
 
 const subject = (venueId: string, phone: string) => `${venueId}:${phone}`;
 
-export function doorCodes(ctx: AppContext) {
+export function doorCodes(ctx: PlatformContext) {
   const repo = checkinsRepo(ctx.db);
 
   return {

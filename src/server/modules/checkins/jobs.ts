@@ -3,34 +3,38 @@
  * job that re-schedules itself hourly (one pending instance at a time, whichever worker runs it).
  */
 import { sql } from 'kysely';
-import type { AppContext } from '../../context.ts';
+import { Type } from 'typebox';
+import type { PlatformContext } from '../../platform/context.ts';
+import { defineTopic, handle, type JobRegistration } from '../../platform/jobs.ts';
 import { maintainCheckins } from './maintenance.ts';
 
-export const MAINTAIN_TOPIC = 'checkins.maintain';
+export const CHECKINS_MAINTAIN = defineTopic('checkins.maintain', Type.Object({}));
 const EVERY_MS = 3600_000;
 
-async function scheduleNext(ctx: AppContext, runAt: Date): Promise<void> {
+async function scheduleNext(ctx: PlatformContext, runAt: Date): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(7231003)`.execute(trx);
     const pending = await trx
       .selectFrom('jobs')
       .select('id')
-      .where('topic', '=', MAINTAIN_TOPIC)
+      .where('topic', '=', CHECKINS_MAINTAIN.name)
       .where('status', '=', 'pending')
       .executeTakeFirst();
-    if (!pending) await ctx.jobs.enqueue(trx, MAINTAIN_TOPIC, {}, { runAt, maxAttempts: 3 });
+    if (!pending) await ctx.jobs.enqueue(trx, CHECKINS_MAINTAIN, {}, { runAt, maxAttempts: 3 });
   });
 }
 
-export function registerCheckinJobs(ctx: AppContext): void {
-  ctx.jobs.register(MAINTAIN_TOPIC, async () => {
-    const result = await maintainCheckins(ctx.db, ctx.config.checkinRetentionDays);
-    ctx.log.info({ ...result }, 'check-in maintenance');
-    await scheduleNext(ctx, new Date(Date.now() + EVERY_MS));
-  });
+export function checkinJobs(ctx: PlatformContext): JobRegistration[] {
+  return [
+    handle(CHECKINS_MAINTAIN, async () => {
+      const result = await maintainCheckins(ctx.db, ctx.config.checkinRetentionDays);
+      ctx.log.info({ ...result }, 'check-in maintenance');
+      await scheduleNext(ctx, new Date(Date.now() + EVERY_MS));
+    }),
+  ];
 }
 
 /** Makes sure one maintenance run is pending (called when a worker starts). */
-export function scheduleCheckinMaintenance(ctx: AppContext): Promise<void> {
+export function scheduleCheckinMaintenance(ctx: PlatformContext): Promise<void> {
   return scheduleNext(ctx, new Date());
 }

@@ -3,7 +3,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, citizenToken, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
 import { makeRotatingQr, rotatingWindow } from '../venues/qr.ts';
-import { venuesService } from '../venues/service.ts';
 import { ensureCheckinPartitions, maintainCheckins, purgeCheckins } from './maintenance.ts';
 
 const DAY = 86_400_000;
@@ -215,7 +214,7 @@ describe('QR rotation', () => {
       .where('id', '=', id)
       .execute();
     // the venue cache keeps rows 30 s; API changes refresh it, this direct edit needs an explicit refresh
-    await venuesService(env.ctx).loadCached(id, true);
+    await env.ctx.services.venues.loadCached(id, true);
     const visitor2 = await citizenToken(env, '0912000206');
     const expired = await env.app.inject({
       method: 'POST',

@@ -2,7 +2,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.ts';
 import { errors, requireActor, requireCitizen } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import {
@@ -17,12 +16,11 @@ import {
   DoorCodeResponse,
   MyCheckin,
 } from './schemas.ts';
-import { checkinsService } from './service.ts';
+import type { CheckinsService } from './service.ts';
 
-export function checkinsRoutes(ctx: AppContext): FastifyPluginAsync {
+export function checkinsRoutes(service: CheckinsService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-    const service = checkinsService(ctx);
     const tags = ['checkins'];
 
     app.post(

@@ -17,10 +17,10 @@
  * Validation happens before anything is written; rows are then group-committed by the writer.
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../../context.ts';
 import type { CheckinEvidence, CheckinMethod } from '../../db/types.ts';
 import { type Actor, type CitizenActor, hasRole } from '../../platform/access.ts';
 import type { AuditEntry } from '../../platform/audit.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { requestHash } from '../../platform/idempotency.ts';
@@ -39,7 +39,7 @@ const EVENT_MARGIN_MS = 2 * 3600_000;
 const PERSON_QR =
   /TV1\.P\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{1,16})\.([A-Za-z0-9_-]{16,64})$/;
 
-const writers = new WeakMap<AppContext, CheckinWriter>();
+const writers = new WeakMap<PlatformContext, CheckinWriter>();
 
 type Idempotency = NonNullable<WriteRequest['idempotency']>;
 
@@ -50,7 +50,7 @@ class StoredAnswer extends Error {
   }
 }
 
-export function checkinsService(ctx: AppContext) {
+export function checkinsService(ctx: PlatformContext) {
   const venues = venuesService(ctx);
   const people = peopleService(ctx);
   const codes = doorCodes(ctx);
@@ -424,3 +424,5 @@ export function checkinsService(ctx: AppContext) {
     },
   };
 }
+
+export type CheckinsService = ReturnType<typeof checkinsService>;

@@ -18,11 +18,10 @@ import {
 import type { StaffActor } from '../../platform/access.ts';
 import type { AppError } from '../../platform/errors.ts';
 import { requestHash } from '../../platform/idempotency.ts';
-import { venuesService } from '../venues/service.ts';
 import {
   createCheckinWriter,
   ingestCheckins,
-  LATE_CHECKINS_TOPIC,
+  LATE_CHECKINS,
   toResult,
   type WriteRequest,
   type WriteResult,
@@ -204,7 +203,7 @@ describe('checkins_ingest', () => {
     const late = await env.ctx.db
       .selectFrom('jobs')
       .select('payload')
-      .where('topic', '=', LATE_CHECKINS_TOPIC)
+      .where('topic', '=', LATE_CHECKINS.name)
       .execute();
     const mine = late.flatMap(
       (j) => (j.payload as { items: Array<{ venueId: string; from: string; to: string }> }).items,
@@ -290,7 +289,7 @@ describe('POST /api/v1/checkins: replays and double scans', () => {
 
     // the venue closes; a late retry of the accepted check-in still gets its answer, a new check-in is refused
     await env.ctx.db.updateTable('venues').set({ active: false }).where('id', '=', venueId).execute();
-    await venuesService(env.ctx).loadCached(venueId, true);
+    await env.ctx.services.venues.loadCached(venueId, true);
     const retry = await post(body, k);
     expect(retry.statusCode).toBe(200);
     expect(retry.json()).toEqual(first.json());

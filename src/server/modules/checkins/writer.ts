@@ -18,9 +18,11 @@
  * cannot fail the others.
  */
 import { type Kysely, sql } from 'kysely';
+import { Type } from 'typebox';
 import type { CheckinEvidence, CheckinMethod, DB } from '../../db/types.ts';
 import { type AuditEntry, auditColumns } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
+import { defineTopic } from '../../platform/jobs.ts';
 import type { CheckinResult } from './schemas.ts';
 
 export interface CheckinRowInput {
@@ -80,7 +82,22 @@ export function toResult(row: CheckinRowInput): CheckinResult {
 
 /** A check-in this much older than its arrival is "late": tracing of open cases must look at it again. */
 const LATE_MS = 10 * 60_000;
-export const LATE_CHECKINS_TOPIC = 'checkins.late';
+/**
+ * `checkins.late`: stays synced late, for the cases module to re-trace. Written by `checkins_ingest` in SQL (in the
+ * batch's own statement), so the shape below is its contract; the worker checks every payload against it.
+ */
+export const LATE_CHECKINS = defineTopic(
+  'checkins.late',
+  Type.Object({
+    items: Type.Array(
+      Type.Object({
+        venueId: Type.String({ format: 'uuid' }),
+        from: Type.String({ format: 'date-time' }),
+        to: Type.String({ format: 'date-time' }),
+      }),
+    ),
+  }),
+);
 
 const keyOf = (i: { scope: string; key: string }) => `${i.scope}\u0000${i.key}`;
 const placeOf = (r: CheckinRowInput) => `${r.person_id}\u0000${r.venue_id}\u0000${r.zone_id ?? ''}`;
@@ -134,7 +151,7 @@ export async function ingestCheckins(db: Kysely<DB>, items: WriteRequest[]): Pro
       ${audited.map((x) => x.n)}::int[], ${a.ats}::timestamptz[], ${a.actorTypes}::text[], ${a.actorIds}::text[],
       ${a.actions}::text[], ${a.resourceTypes}::text[], ${a.resourceIds}::text[], ${a.unitCodes}::text[],
       ${a.outcomes}::text[], ${a.details}::text[], ${a.payloads}::text[],
-      ${LATE_CHECKINS_TOPIC}::text, ${lateBefore}::timestamptz)`.execute(db);
+      ${LATE_CHECKINS.name}::text, ${lateBefore}::timestamptz)`.execute(db);
   const outcomes = result[0]?.outcomes ?? [];
   const refs = result[0]?.refs ?? [];
   return items.map((_, n): Outcome => {

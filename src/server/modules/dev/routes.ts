@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { isFakeNotify } from '../../config.ts';
-import type { AppContext } from '../../context.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { errors, requireStaff } from '../../platform/http.ts';
@@ -20,7 +20,7 @@ const OutboxMessage = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-export function devRoutes(ctx: AppContext): FastifyPluginAsync {
+export function devRoutes(ctx: PlatformContext): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
     app.get(

@@ -2,7 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { errors, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
 import { parseIdempotencyKey, requestHash, runIdempotent } from '../../platform/idempotency.ts';
 import {
@@ -19,15 +19,14 @@ import {
   QrResponse,
   UpdatePersonBody,
 } from './schemas.ts';
-import { peopleService } from './service.ts';
+import type { PeopleService } from './service.ts';
 
 const IdResponse = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String()) });
 
-export function peopleRoutes(ctx: AppContext): FastifyPluginAsync {
+export function peopleRoutes(ctx: PlatformContext, service: PeopleService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-    const service = peopleService(ctx);
     const tags = ['people'];
 
     app.post(

@@ -4,9 +4,9 @@
  * and their dependants (children, elderly parents without phones), and get a signed personal QR.
  */
 import { sql, type Transaction } from 'kysely';
-import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, type CitizenActor, hasRole, scopeFor } from '../../platform/access.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { adminUnitsRepo } from '../admin-units/repo.ts';
@@ -47,7 +47,7 @@ function checkPhone(v: string | null | undefined): string | null | undefined {
   return phone;
 }
 
-export function peopleService(ctx: AppContext) {
+export function peopleService(ctx: PlatformContext) {
   const repo = peopleRepo(ctx.db);
   const units = adminUnitsRepo(ctx.db);
 
@@ -419,3 +419,5 @@ export function peopleService(ctx: AppContext) {
     },
   };
 }
+
+export type PeopleService = ReturnType<typeof peopleService>;

@@ -2,15 +2,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.ts';
 import { errors, requireStaff } from '../../platform/http.ts';
 import { AddGrantBody, CreateStaffBody, SetDisabledBody, StaffIdParams, StaffListItem } from './schemas.ts';
-import { staffService } from './service.ts';
+import type { StaffService } from './service.ts';
 
-export function staffRoutes(ctx: AppContext): FastifyPluginAsync {
+export function staffRoutes(service: StaffService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-    const service = staffService(ctx);
     const tags = ['staff'];
 
     app.get(

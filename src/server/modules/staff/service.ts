@@ -1,6 +1,7 @@
 /** Staff accounts: admins create officers with a role scoped to an admin unit, add grants, disable accounts. */
-import type { AppContext } from '../../context.ts';
+
 import { type Actor, STAFF_ROLES, type StaffRole, scopeFor } from '../../platform/access.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../../platform/passwords.ts';
 import { adminUnitsRepo } from '../admin-units/repo.ts';
@@ -9,7 +10,7 @@ import { staffRepo } from './repo.ts';
 
 const USERNAME = /^[a-z0-9._-]{3,64}$/;
 
-export function staffService(ctx: AppContext) {
+export function staffService(ctx: PlatformContext) {
   const repo = staffRepo(ctx.db);
   const units = adminUnitsRepo(ctx.db);
 
@@ -128,3 +129,5 @@ export function staffService(ctx: AppContext) {
     },
   };
 }
+
+export type StaffService = ReturnType<typeof staffService>;

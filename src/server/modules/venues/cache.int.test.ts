@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
-import { venuesService } from './service.ts';
 
 let env: TestEnv;
 let staff: { token: string };
@@ -31,17 +30,17 @@ async function newVenue(name: string): Promise<string> {
 describe('venue cache', () => {
   it('answers concurrent misses of one venue with one shared load', async () => {
     const id = await newVenue('Xưởng cache 1');
-    const venues = venuesService(env.ctx);
+    const venues = env.ctx.services.venues;
     const loads = await Promise.all(Array.from({ length: 20 }, () => venues.loadCached(id)));
     expect(new Set(loads).size).toBe(1);
     expect(loads[0]?.venue.id).toBe(id);
-    // later callers get the cached entry itself, another service instance of the same app too
-    expect(await venuesService(env.ctx).loadCached(id)).toBe(loads[0]);
+    // later callers get the cached entry itself
+    expect(await env.ctx.services.venues.loadCached(id)).toBe(loads[0]);
   });
 
   it('drops an entry and a load in flight when the venue changes, and `fresh` reads the database', async () => {
     const id = await newVenue('Xưởng cache 2');
-    const venues = venuesService(env.ctx);
+    const venues = env.ctx.services.venues;
     const before = await venues.loadCached(id);
     expect(before?.zoneIds.size).toBe(1);
     const inFlight = venues.loadCached(id, true);

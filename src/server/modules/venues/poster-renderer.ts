@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
-import type { AppContext } from '../../context.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PosterInput } from './poster.ts';
 
@@ -129,10 +129,10 @@ export function createPosterRenderer(log: Logger, options: Partial<PosterRendere
 }
 
 // one renderer per running app (context), created with its first poster
-const renderers = new WeakMap<AppContext, PosterRenderer>();
+const renderers = new WeakMap<PlatformContext, PosterRenderer>();
 
 /** The app's poster renderer (started on first use). */
-export function posterRendererFor(ctx: AppContext): PosterRenderer {
+export function posterRendererFor(ctx: PlatformContext): PosterRenderer {
   let renderer = renderers.get(ctx);
   if (!renderer) {
     renderer = createPosterRenderer(ctx.log.child({ component: 'posters' }));
@@ -142,6 +142,6 @@ export function posterRendererFor(ctx: AppContext): PosterRenderer {
 }
 
 /** Stops the app's poster threads, if it started any (the app's onClose). */
-export async function closePosterRenderer(ctx: AppContext): Promise<void> {
+export async function closePosterRenderer(ctx: PlatformContext): Promise<void> {
   await renderers.get(ctx)?.close();
 }

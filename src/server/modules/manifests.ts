@@ -1,0 +1,12 @@
+/** Every module's manifest, in one list: the ownership test and docs read it; the composition root builds the modules. */
+import { manifest as adminUnits } from './admin-units/index.ts';
+import { manifest as audit } from './audit/index.ts';
+import { manifest as auth } from './auth/index.ts';
+import { manifest as cases } from './cases/index.ts';
+import { manifest as checkins } from './checkins/index.ts';
+import { manifest as dev } from './dev/index.ts';
+import { manifest as people } from './people/index.ts';
+import { manifest as staff } from './staff/index.ts';
+import { manifest as venues } from './venues/index.ts';
+
+export const MANIFESTS = [adminUnits, people, staff, auth, audit, venues, checkins, cases, dev];
