@@ -4,8 +4,10 @@
  *     once, in order. Never edit a landed migration.
  *   - the SQL function sources (./functions/*.sql, like Flyway's repeatable R__ scripts): the one live definition
  *     of each SQL function and view, idempotent (`create or replace`). After the numbered migrations, every file
- *     whose text (SHA-256) differs from the one recorded in `schema_functions` is applied again, all in one
- *     transaction. They are written for the latest schema: a numbered migration never relies on them.
+ *     whose text (SHA-256) differs from the one recorded in `schema_functions` (every file, when a numbered
+ *     migration ran) is applied, all in one transaction. They are written for the latest schema: a numbered
+ *     migration never relies on them. To change a function, edit its file; to change its parameters, begin the file
+ *     with `drop function if exists name(<old parameter types>)`.
  * Both lists are explicit here so bundling and tsx loading never depend on directory scans.
  */
 import { createHash } from 'node:crypto';
