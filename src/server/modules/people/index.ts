@@ -4,6 +4,7 @@ import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import { peopleRoutes } from './routes.ts';
 import { type PeopleService, peopleService } from './service.ts';
 
+export { makePersonQr, type ParsedPersonQr, parsePersonQr, verifyPersonQrSignature } from './qr.ts';
 export type { PeopleService } from './service.ts';
 
 export const manifest: ModuleManifest = {
