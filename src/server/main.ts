@@ -8,7 +8,6 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { adminUnitsService } from './modules/admin-units/service.ts';
-import { scheduleCheckinMaintenance } from './modules/checkins/jobs.ts';
 import { staffService } from './modules/staff/service.ts';
 import { GENESIS_HASH } from './platform/audit.ts';
 import { createLogger } from './platform/logger.ts';
@@ -47,6 +46,14 @@ function printStaff(result: Awaited<ReturnType<typeof seedDemo>>) {
     console.log(`  ${s.username.padEnd(20)} ${s.password}   ${s.role} @ ${s.unitCode ?? 'national'}`);
 }
 
+/** Where venue QR codes and posters send a phone's camera: TRUYVET_PUBLIC_URL, or each request's own address. */
+function publicUrlLine(cfg: Config): string {
+  return cfg.publicUrl
+    ? `Public URL: ${cfg.publicUrl} (TRUYVET_PUBLIC_URL): venue QR codes and posters link there`
+    : 'Public URL: derived per request (TRUYVET_PUBLIC_URL is not set): venue QR codes and posters link to the ' +
+        "address the venue manager's browser used";
+}
+
 async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
   const log = createLogger(cfg);
   const ctx = await openRuntime(cfg, log);
@@ -56,7 +63,7 @@ async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
     printStaff(await seedDemo(ctx, { people: cfg.demoPeople, log: (l) => console.log(`  ${l}`) }));
   }
   if (role !== 'api') {
-    await scheduleCheckinMaintenance(ctx);
+    for (const m of ctx.modules) await m.onWorkerStart?.();
     ctx.jobs.start();
   }
   let close = async () => {};
@@ -70,6 +77,11 @@ async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
       `\nTruyvet is running at ${url}  (database: ${ctx.database.kind}${ctx.database.kind === 'pglite' ? ` in ${cfg.dataDir}` : ''})`,
     );
     console.log(`  API docs: ${url}/docs`);
+    console.log(`  ${publicUrlLine(cfg)}`);
+    log.info(
+      { publicUrl: cfg.publicUrl ?? null, publicUrlSource: cfg.publicUrl ? 'configured' : 'request' },
+      cfg.publicUrl ? 'public URL configured' : 'public URL derived per request',
+    );
     if (admin.password)
       console.log(
         `  Staff sign-in: admin / ${admin.password}   (generated now, shown once; set TRUYVET_ADMIN_PASSWORD to choose it)`,

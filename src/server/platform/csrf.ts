@@ -9,25 +9,17 @@
  * Rule: POST/PUT/PATCH/DELETE with the session cookie and no `Authorization: Bearer` header is refused with 403
  * CSRF_ORIGIN_MISMATCH when `Origin` names another origin (including the opaque "null"), or when `Origin` is
  * absent and `Referer` names another origin. Our own origin is the request's (scheme and Host, as the configured
- * trusted proxies report them) and TRUYVET_PUBLIC_URL when set. Requests with neither header (curl, scripts) pass:
- * no browser sends a cross-site unsafe request without `Origin`. Bearer requests pass: another site cannot make a
- * browser attach an Authorization header without a CORS preflight, which this server never grants.
+ * trusted proxies report them: `requestOrigin`, origin.ts) and TRUYVET_PUBLIC_URL when set. Requests with neither
+ * header (curl, scripts) pass: no browser sends a cross-site unsafe request without `Origin`. Bearer requests pass:
+ * another site cannot make a browser attach an Authorization header without a CORS preflight, which this server
+ * never grants.
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from './errors.ts';
 import { SESSION_COOKIE } from './http.ts';
+import { originOf, requestOrigin } from './origin.ts';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** The origin (scheme://host[:port]) of a URL, or undefined for anything that has no tuple origin. */
-function originOf(url: string): string | undefined {
-  try {
-    const origin = new URL(url).origin;
-    return origin === 'null' ? undefined : origin;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The onRequest hook enforcing the rule above. Register it after @fastify/cookie (it reads the parsed cookie)
@@ -42,7 +34,7 @@ export function csrfGuard(options: { publicUrl: string | undefined }) {
     const claimed = req.headers.origin ?? req.headers.referer;
     if (claimed === undefined) return;
     const from = originOf(claimed);
-    const own = req.host ? originOf(`${req.protocol}://${req.host}`) : undefined;
+    const own = requestOrigin(req);
     if (from !== undefined && (from === own || from === configured)) return;
     throw new AppError('CSRF_ORIGIN_MISMATCH', 403);
   };

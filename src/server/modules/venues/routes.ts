@@ -1,9 +1,10 @@
 /** /api/v1/venues: registry, QR codes, poster, occupancy, compliance statistics. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { AppContext } from '../../context.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { errors, requireActor } from '../../platform/http.ts';
+import { publicBaseUrl } from '../../platform/origin.ts';
 import { closePosterRenderer } from './poster-renderer.ts';
 import {
   AddZoneBody,
@@ -21,18 +22,19 @@ import {
   VenueView,
   ZoneView,
 } from './schemas.ts';
-import { toCsv, venuesService } from './service.ts';
+import { toCsv, type VenuesService } from './service.ts';
 
-export function venuesRoutes(ctx: AppContext): FastifyPluginAsync {
+export function venuesRoutes(ctx: PlatformContext, service: VenuesService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
-    const service = venuesService(ctx);
+    // what venue QR codes and posters in an answer link to: TRUYVET_PUBLIC_URL, else the address this request used
+    const link = (req: FastifyRequest) => publicBaseUrl(ctx.config.publicUrl, req);
     const tags = ['venues'];
 
     app.post(
       '/venues',
       { schema: { tags, body: CreateVenueBody, response: { 201: CreatedVenue, ...errors(400, 401, 403) } } },
-      async (req, reply) => reply.status(201).send(await service.create(requireActor(req), req.body)),
+      async (req, reply) => reply.status(201).send(await service.create(requireActor(req), req.body, link(req))),
     );
 
     app.get(
@@ -44,7 +46,7 @@ export function venuesRoutes(ctx: AppContext): FastifyPluginAsync {
           response: { 200: Type.Array(VenueView), ...errors(400, 401, 403) },
         },
       },
-      async (req) => service.list(requireActor(req), req.query),
+      async (req) => service.list(requireActor(req), req.query, link(req)),
     );
 
     app.get(
@@ -81,7 +83,7 @@ export function venuesRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get(
       '/venues/:id',
       { schema: { tags, params: VenueIdParams, response: { 200: VenueView, ...errors(400, 401, 403, 404) } } },
-      async (req) => service.get(requireActor(req), req.params.id),
+      async (req) => service.get(requireActor(req), req.params.id, link(req)),
     );
 
     app.post(
@@ -124,7 +126,7 @@ export function venuesRoutes(ctx: AppContext): FastifyPluginAsync {
         },
       },
       async (req, reply) =>
-        reply.status(201).send(await service.createTrip(requireActor(req), req.params.id, req.body)),
+        reply.status(201).send(await service.createTrip(requireActor(req), req.params.id, req.body, link(req))),
     );
 
     app.post(
@@ -139,13 +141,13 @@ export function venuesRoutes(ctx: AppContext): FastifyPluginAsync {
           },
         },
       },
-      async (req) => service.rotate(requireActor(req), req.params.id),
+      async (req) => service.rotate(requireActor(req), req.params.id, link(req)),
     );
 
     app.get(
       '/venues/:id/rotating-qr',
       { schema: { tags, params: VenueIdParams, response: { 200: RotatingQrResponse, ...errors(400, 401, 403, 404) } } },
-      async (req) => service.rotatingQr(requireActor(req), req.params.id),
+      async (req) => service.rotatingQr(requireActor(req), req.params.id, link(req)),
     );
 
     // posters render in worker threads (poster-renderer.ts); they stop with the app
@@ -178,7 +180,7 @@ export function venuesRoutes(ctx: AppContext): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const { pdf, filename } = await service.poster(requireActor(req), req.params.id);
+        const { pdf, filename } = await service.poster(requireActor(req), req.params.id, link(req));
         return reply.type('application/pdf').header('content-disposition', `inline; filename="${filename}"`).send(pdf);
       },
     );

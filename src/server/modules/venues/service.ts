@@ -5,9 +5,9 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import type { AppContext } from '../../context.ts';
 import type { DB } from '../../db/types.ts';
 import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
+import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { adminUnitsRepo } from '../admin-units/repo.ts';
@@ -44,11 +44,17 @@ export interface CachedVenue {
 
 // one cache per running app (context), shared by every service instance of that app
 const caches = new WeakMap<
-  AppContext,
+  PlatformContext,
   { entries: Map<string, CachedVenue>; loading: Map<string, Promise<CachedVenue | undefined>> }
 >();
 
-export function venuesService(ctx: AppContext) {
+/**
+ * Methods that answer with a venue QR code (or a poster) take `publicUrl`, the base URL the code links to
+ * (`<publicUrl>/q/<payload>`, which a phone's own camera opens): the routes pass TRUYVET_PUBLIC_URL or, when it is not
+ * set, the request's own origin (platform/origin.ts). Omitted: TRUYVET_PUBLIC_URL, and when that is unset the bare
+ * payload (which the app's scanner reads, but a camera does not open).
+ */
+export function venuesService(ctx: PlatformContext) {
   const repo = venuesRepo(ctx.db);
   const units = adminUnitsRepo(ctx.db);
   let cache = caches.get(ctx);
@@ -108,11 +114,15 @@ export function venuesService(ctx: AppContext) {
     return entry;
   }
 
-  async function staticQr(v: Pick<VenueWithUnit, 'id' | 'qr_version'>): Promise<string> {
-    return makeStaticQr(ctx.keys, v.id, v.qr_version, ctx.config.publicUrl);
+  async function staticQr(
+    v: Pick<VenueWithUnit, 'id' | 'qr_version'>,
+    publicUrl = ctx.config.publicUrl,
+  ): Promise<string> {
+    return makeStaticQr(ctx.keys, v.id, v.qr_version, publicUrl);
   }
 
-  async function toView(v: VenueWithUnit, withQr: boolean): Promise<VenueView> {
+  /** The venue as the API shows it; with its QR code (linking to `publicUrl`) for those who manage it. */
+  async function toView(v: VenueWithUnit, withQr: boolean, publicUrl?: string): Promise<VenueView> {
     const zones = await repo.zones(v.id);
     return {
       id: v.id,
@@ -137,7 +147,7 @@ export function venuesService(ctx: AppContext) {
       verified: v.verified_at !== null,
       verifiedAt: v.verified_at?.toISOString() ?? null,
       zones,
-      ...(withQr ? { qr: await staticQr(v) } : {}),
+      ...(withQr ? { qr: await staticQr(v, publicUrl) } : {}),
     };
   }
 
@@ -230,9 +240,9 @@ export function venuesService(ctx: AppContext) {
     /** The venue whose printed short code this is (normalized form `XXXX-XXXX`). */
     findByShortCode: (code: string) => repo.findByShortCode(code),
 
-    async create(actor: Actor, input: CreateVenueInput) {
+    async create(actor: Actor, input: CreateVenueInput, publicUrl = ctx.config.publicUrl) {
       const created = await ctx.db.transaction().execute((trx) => insertVenue(actor, input, trx));
-      return { ...created, qr: await makeStaticQr(ctx.keys, created.id, 1, ctx.config.publicUrl) };
+      return { ...created, qr: await makeStaticQr(ctx.keys, created.id, 1, publicUrl) };
     },
 
     /** A trip of a vehicle (bus, coach): a time-bounded venue of its own, with the vehicle as parent. */
@@ -240,6 +250,7 @@ export function venuesService(ctx: AppContext) {
       actor: Actor,
       vehicleId: string,
       input: { startsAt: string; endsAt: string; route?: string | undefined },
+      publicUrl = ctx.config.publicUrl,
     ) {
       const { venue } = await loadAuthorized(actor, vehicleId, 'venues.manage');
       if (venue.category !== 'public_transport')
@@ -268,13 +279,13 @@ export function venuesService(ctx: AppContext) {
         for (const m of (await loadCached(vehicleId))?.managerIds ?? []) await repo.addManager(trx, trip.id, m);
         return trip;
       });
-      return { ...created, qr: await makeStaticQr(ctx.keys, created.id, 1, ctx.config.publicUrl) };
+      return { ...created, qr: await makeStaticQr(ctx.keys, created.id, 1, publicUrl) };
     },
 
-    async get(actor: Actor, id: string): Promise<VenueView> {
+    async get(actor: Actor, id: string, publicUrl?: string): Promise<VenueView> {
       const entry = await loadAuthorized(actor, id, 'venues.read');
       const manages = can(actor, 'venues.manage', { unitPath: entry.venue.unit_path, managerIds: entry.managerIds });
-      return toView(entry.venue, manages);
+      return toView(entry.venue, manages, publicUrl);
     },
 
     async list(
@@ -285,10 +296,11 @@ export function venuesService(ctx: AppContext) {
         q?: string | undefined;
         limit?: number | undefined;
       },
+      publicUrl?: string,
     ) {
       if (actor.kind === 'citizen') {
         const rows = await repo.managedBy(actor.personId);
-        return Promise.all(rows.map((v) => toView(v, true)));
+        return Promise.all(rows.map((v) => toView(v, true, publicUrl)));
       }
       const scope = scopeFor(actor, venueActions['venues.read']);
       let unitPath: string | undefined;
@@ -340,7 +352,7 @@ export function venuesService(ctx: AppContext) {
     },
 
     /** Issues a new static QR; the previous one keeps working for the grace period. */
-    async rotate(actor: Actor, id: string) {
+    async rotate(actor: Actor, id: string, publicUrl = ctx.config.publicUrl) {
       await loadAuthorized(actor, id, 'venues.manage');
       const graceUntil = new Date(Date.now() + ctx.config.qrGraceHours * 3600_000);
       const row = await ctx.db.transaction().execute(async (trx) => {
@@ -351,32 +363,32 @@ export function venuesService(ctx: AppContext) {
       });
       forget(id);
       return {
-        qr: await makeStaticQr(ctx.keys, id, row.qr_version, ctx.config.publicUrl),
+        qr: await makeStaticQr(ctx.keys, id, row.qr_version, publicUrl),
         previousValidUntil: graceUntil.toISOString(),
       };
     },
 
     /** The code for the screen at the door of a venue in rotating mode. */
-    async rotatingQr(actor: Actor, id: string, now = new Date()) {
+    async rotatingQr(actor: Actor, id: string, publicUrl = ctx.config.publicUrl, now = new Date()) {
       const { venue } = await loadAuthorized(actor, id, 'venues.manage');
       if (venue.qr_mode !== 'rotating') throw new AppError('VENUE_NOT_ROTATING', 400);
       const window = rotatingWindow(now, venue.rotating_minutes);
       return {
-        qr: await makeRotatingQr(ctx.keys, id, window, ctx.config.publicUrl),
+        qr: await makeRotatingQr(ctx.keys, id, window, publicUrl),
         validUntil: new Date((window + 1) * venue.rotating_minutes * 60_000).toISOString(),
         rotatingMinutes: venue.rotating_minutes,
       };
     },
 
     /** The A4 poster of a venue its manager may print: rendered off the event loop, cached per content. */
-    async poster(actor: Actor, id: string): Promise<{ pdf: Buffer; filename: string }> {
+    async poster(actor: Actor, id: string, publicUrl?: string): Promise<{ pdf: Buffer; filename: string }> {
       const { venue } = await loadAuthorized(actor, id, 'venues.manage');
       const pdf = await posterRendererFor(ctx).render({
         name: venue.name,
         address: venue.address,
         unitName: venue.unit_name,
         shortCode: venue.short_code,
-        qr: await staticQr(venue),
+        qr: await staticQr(venue, publicUrl),
         categoryLabel: CATEGORY_LABELS_VI[venue.category] ?? venue.category,
       });
       return { pdf, filename: `truyvet-${venue.short_code}.pdf` };
@@ -448,3 +460,5 @@ export function toCsv(header: string[], rows: Array<Array<string | number | null
   };
   return `\uFEFF${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
+
+export type VenuesService = ReturnType<typeof venuesService>;
