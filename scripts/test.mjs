@@ -55,7 +55,7 @@ function findChromium() {
   return candidates.find((p) => existsSync(p));
 }
 
-if (!run('lint (biome)', 'npx', ['biome', 'check', '.'])) problems.push('lint failed');
+if (!run('lint (biome, dependency-cruiser)', 'npm', ['run', 'lint', '--silent'])) problems.push('lint failed');
 if (!run('typecheck (tsc)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])) problems.push('typecheck failed');
 
 const pgUrl = process.env.TEST_DATABASE_URL;
