@@ -60,3 +60,28 @@ export function verifyVenueQrSignature(keys: SigningKeys, qr: ParsedVenueQr): Pr
   const message = qr.kind === 'static' ? `V.${qr.venueId}.${qr.version}` : `R.${qr.venueId}.${qr.window}`;
   return keys.verify(VENUE_QR_PURPOSE, qr.kid, message, qr.signature);
 }
+
+/** The venue fields that decide whether one of its codes is still accepted. */
+export interface VenueQrState {
+  qr_mode: string;
+  qr_version: number;
+  qr_previous_version: number | null;
+  qr_grace_until: Date | null;
+  rotating_minutes: number;
+}
+
+/**
+ * Whether a code whose signature checked out still admits people to its venue at `at`: a static code is the current
+ * version, or the previous one within its grace period, of a venue in static mode (a venue in rotating mode accepts
+ * only the code on its screen); a rotating code is of the current window or a neighbouring one.
+ */
+export function isVenueQrCurrent(qr: ParsedVenueQr, venue: VenueQrState, at: Date): boolean {
+  if (qr.kind === 'static') {
+    const current = qr.version === venue.qr_version;
+    const inGrace =
+      qr.version === venue.qr_previous_version && venue.qr_grace_until !== null && venue.qr_grace_until > at;
+    return venue.qr_mode !== 'rotating' && (current || inGrace);
+  }
+  const w = rotatingWindow(at, venue.rotating_minutes);
+  return venue.qr_mode === 'rotating' && qr.window >= w - 1 && qr.window <= w + 1;
+}

@@ -17,6 +17,8 @@ import {
   RotatingQrResponse,
   StatsQuery,
   StatsResponse,
+  VenueByQr,
+  VenueByQrQuery,
   VenueIdParams,
   VenueListQuery,
   VenueView,
@@ -77,6 +79,25 @@ export function venuesRoutes(ctx: PlatformContext, service: VenuesService): Fast
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="venues-inactive-${req.query.unitCode}.csv"`)
           .send(csv);
+      },
+    );
+
+    app.get(
+      '/venues/by-qr',
+      {
+        schema: {
+          tags,
+          description:
+            'What the poster shows beside a venue QR (name, category, address, unit), for any signed-in user holding ' +
+            'a code that would check them in now; 400 VENUE_QR_INVALID for anything else. The scan page names the ' +
+            'venue with it before "Ghi nhận".',
+          querystring: VenueByQrQuery,
+          response: { 200: VenueByQr, ...errors(400, 401) },
+        },
+      },
+      async (req) => {
+        requireActor(req);
+        return service.byQr(req.query.qr);
       },
     );
 

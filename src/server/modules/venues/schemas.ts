@@ -148,3 +148,21 @@ export const InactiveVenue = Type.Object({
   address: Type.String(),
   lastCheckinAt: Nullable(Type.String()),
 });
+
+/** GET /venues/by-qr?qr=: a scanned venue QR (the bare payload or its `…/q/<payload>` link). */
+export const VenueByQrQuery = Type.Object(
+  { qr: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+/**
+ * What the venue's poster shows beside its QR, so the scan page can name the venue before "Ghi nhận": name, category,
+ * address and administrative unit — nothing else (no id, no manager, no counts).
+ */
+export const VenueByQr = Type.Object({
+  name: Type.String(),
+  category: Type.String(),
+  address: Type.String(),
+  unitName: Nullable(Type.String()),
+});
+export type VenueByQr = Static<typeof VenueByQr>;

@@ -14,9 +14,16 @@ import { adminUnitsRepo } from '../admin-units/repo.ts';
 import { can, type VenueAction, venueActions } from './policy.ts';
 import { CATEGORY_LABELS_VI } from './poster.ts';
 import { posterRendererFor } from './poster-renderer.ts';
-import { makeRotatingQr, makeStaticQr, rotatingWindow } from './qr.ts';
+import {
+  isVenueQrCurrent,
+  makeRotatingQr,
+  makeStaticQr,
+  parseVenueQr,
+  rotatingWindow,
+  verifyVenueQrSignature,
+} from './qr.ts';
 import { type VenueWithUnit, venuesRepo } from './repo.ts';
-import { type CreateVenueInput, TIME_BOUNDED, type VenueView } from './schemas.ts';
+import { type CreateVenueInput, TIME_BOUNDED, type VenueByQr, type VenueView } from './schemas.ts';
 
 const SHORT_CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CACHE_MS = 30_000;
@@ -239,6 +246,23 @@ export function venuesService(ctx: PlatformContext) {
     staticQr,
     /** The venue whose printed short code this is (normalized form `XXXX-XXXX`). */
     findByShortCode: (code: string) => repo.findByShortCode(code),
+
+    /**
+     * The scan page's preview of a scanned code: what the venue's poster shows (name, category, address, unit), for a
+     * code that would check someone in now — signed by us, and current (its version or grace period, or its rotating
+     * window). Anything else answers 400 VENUE_QR_INVALID, the same whatever is wrong with it: the answer tells nothing
+     * that the holder of a valid code cannot read on the poster. Short codes have no preview (typing them would be
+     * a way to list the venues).
+     */
+    async byQr(raw: string, at = new Date()): Promise<VenueByQr> {
+      const parsed = parseVenueQr(raw);
+      if (!parsed || !(await verifyVenueQrSignature(ctx.keys, parsed))) throw new AppError('VENUE_QR_INVALID', 400);
+      const entry = await loadCached(parsed.venueId);
+      if (!entry) throw new AppError('VENUE_QR_INVALID', 400);
+      const v = entry.venue;
+      if (!isVenueQrCurrent(parsed, v, at)) throw new AppError('VENUE_QR_INVALID', 400, { reason: 'expired' });
+      return { name: v.name, category: v.category, address: v.address, unitName: v.unit_name };
+    },
 
     async create(actor: Actor, input: CreateVenueInput, publicUrl = ctx.config.publicUrl) {
       const created = await ctx.db.transaction().execute((trx) => insertVenue(actor, input, trx));
