@@ -1,5 +1,7 @@
 /**
- * Venue QR check-in in a real browser: a manager registers a venue and downloads its poster; a citizen "scans"
+ * Venue QR check-in in a real browser: a manager registers a venue and downloads its poster; its QR links to the
+ * address the manager's browser used (no TRUYVET_PUBLIC_URL), which a phone's camera opens on the scan page, naming
+ * the venue above "Ghi nhận" at 360 × 740; a citizen "scans"
  * it (the QR text goes into the scan page's field: no camera in CI) and finds it in their history; the manager's
  * door scanner checks in a citizen by their personal QR; until the commune verifies the venue it cannot type people
  * in, afterwards it checks in a person without a phone by national ID; offline, the scanner queues scans and sends
@@ -105,7 +107,8 @@ describe('venue QR check-in journeys', () => {
     const qr = card.getByRole('img', { name: `Mã QR địa điểm ${venueName}` });
     await qr.waitFor();
     venueQr = (await qr.getAttribute('data-qr')) ?? '';
-    expect(venueQr).toMatch(/TV1\.V\./);
+    // TRUYVET_PUBLIC_URL is not set: the code links to the address this browser reached the server by
+    expect(venueQr.startsWith(`${server.url}/q/TV1.V.`), venueQr).toBe(true);
     expect(await card.getByTestId('ck-short-code').textContent()).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     await card.getByText('Sân vườn').first().waitFor();
     await card.getByText('Đang có 0 người', { exact: false }).waitFor();
@@ -135,12 +138,13 @@ describe('venue QR check-in journeys', () => {
     const field = page.getByLabel('Dán hoặc nhập mã QR / mã địa điểm');
     const myQr = await pageGet<{ qr: string }>(page, '/me/qr');
     await field.fill(myQr.qr);
-    await page.getByRole('button', { name: 'Khai báo vào địa điểm' }).click();
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
     await page.getByText('Đây là mã QR cá nhân, không phải mã địa điểm.').waitFor();
 
-    // the venue QR text, as the camera would read it
+    // the venue QR text, as the camera would read it: the venue is named before anything is sent
     await field.fill(venueQr);
-    await page.getByRole('button', { name: 'Khai báo vào địa điểm' }).click();
+    await page.getByRole('region', { name: venueName }).getByText('25 Đồng Khởi, Phường An Bình').waitFor();
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
     const result = page.getByRole('status').filter({ hasText: 'Đã ghi nhận vào địa điểm' });
     await result.waitFor();
     await result.getByText(venueName).waitFor();
@@ -148,14 +152,14 @@ describe('venue QR check-in journeys', () => {
 
     // the same code again at once: the server's duplicate message, in Vietnamese
     await field.fill(venueQr);
-    await page.getByRole('button', { name: 'Khai báo vào địa điểm' }).click();
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
     await page.getByRole('alert').waitFor();
     const duplicate = await page.getByRole('alert').textContent();
     expect(duplicate?.length).toBeGreaterThan(5);
 
     // a tampered code is refused by the server
     await field.fill(`${venueQr.slice(0, -3)}AAA`);
-    await page.getByRole('button', { name: 'Khai báo vào địa điểm' }).click();
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
     await expect
       .poll(async () => (await page.getByRole('alert').textContent()) !== duplicate, { timeout: 10_000 })
       .toBe(true);
@@ -173,11 +177,13 @@ describe('venue QR check-in journeys', () => {
     expect(mine.filter((c) => c.venueId === venueId)).toHaveLength(1);
     expect(mine[0]?.checkedOutAt).not.toBeNull();
 
-    // a URL QR opened by the phone's camera lands on the scan page with the code filled in
+    // the URL QR opened by the phone's camera lands on the scan page with the code filled in
     // (no trailing slash: the QR ends in ".<signature>", which must not be mistaken for a file)
-    await page.goto(`/q/${venueQr}`);
+    await page.goto(venueQr);
     await page.getByRole('heading', { level: 1, name: 'Quét mã địa điểm' }).waitFor();
-    expect(await page.getByLabel('Dán hoặc nhập mã QR / mã địa điểm').inputValue()).toBe(venueQr);
+    expect(await page.getByLabel('Dán hoặc nhập mã QR / mã địa điểm').inputValue()).toBe(
+      venueQr.slice(venueQr.indexOf('TV1.')),
+    );
 
     expect(problems).toEqual([]);
     await context.close();
@@ -418,6 +424,37 @@ describe('venue QR check-in journeys', () => {
     expect(csv.type).toContain('text/csv');
     expect(csv.text).toContain(market);
     await screenshot(page, 'checkins-stats');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("opens the poster's link from a phone's camera at 360 × 740: the venue's name and address above one \"Ghi nhận\"", async () => {
+    const { context, page, problems } = await openPage(browser, server.url, { width: 360, height: 740 });
+    await citizenSignIn(page, server.url, adminToken, randomPhone());
+    await page.goto(venueQr);
+    const preview = page.getByRole('region', { name: venueName });
+    await preview.getByText('Bạn đang khai báo vào:').waitFor();
+    await preview.getByText('Nhà hàng, quán ăn, cà phê').waitFor();
+    await preview.getByText('25 Đồng Khởi, Phường An Bình').waitFor();
+    const button = page.getByRole('button', { name: 'Ghi nhận', exact: true });
+    expect(await page.getByRole('button', { name: /Ghi nhận|Khai báo/ }).count()).toBe(1);
+    // the name comes before the button, and both are on the first screen, above the bottom tab bar
+    const [nameBox, buttonBox, tabsBox] = await Promise.all([
+      preview.getByText(venueName, { exact: true }).boundingBox(),
+      button.boundingBox(),
+      page.getByRole('navigation', { name: 'Điều hướng chính' }).boundingBox(),
+    ]);
+    const bottom = tabsBox && tabsBox.y > 370 ? tabsBox.y : 740;
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    expect(nameBox && buttonBox && nameBox.y + nameBox.height <= buttonBox.y).toBe(true);
+    expect(buttonBox && buttonBox.y + buttonBox.height <= bottom, JSON.stringify({ buttonBox, bottom })).toBe(true);
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'checkins-scan-preview-360');
+
+    await button.click();
+    const result = page.getByRole('status').filter({ hasText: 'Đã ghi nhận vào địa điểm' });
+    await result.getByText(venueName).waitFor();
 
     expect(problems).toEqual([]);
     await context.close();

@@ -1,7 +1,10 @@
 /**
  * Citizen: "Quét mã địa điểm". The camera (where the browser decodes QR codes) or a field to paste the QR text or
- * type the short code from the poster; the answer names the venue and offers check-out. `/q/<payload>` (a phone's
- * camera opening a URL QR) lands here with the code filled in, waiting for the citizen to confirm.
+ * type the short code from the poster. A scanned QR names its venue at once — name, category, address and unit, what
+ * the poster shows (`GET /venues/by-qr`) — above the one "Ghi nhận" button the poster tells people to press after
+ * checking the name; the answer offers check-out. `/q/<payload>` (a phone's camera opening a URL QR) lands here with
+ * the code filled in and the venue with its button first, on the phone's first screen, waiting for the citizen to
+ * confirm. A typed short code has no preview: the answer names the venue.
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,9 +19,21 @@ import { postCheckin } from './checkinApi.ts';
 import { isPersonQr, newKey, parseVenueCode } from './codes.ts';
 import { categoryLabel, formatTime } from './format.ts';
 
+/** GET /venues/by-qr: what the venue's poster shows beside its QR. */
+interface VenuePreview {
+  name: string;
+  category: string;
+  address: string;
+  unitName: string | null;
+}
+
+/** The venue a scanned QR names (or why it names none), once the server has answered for that code. */
+type Preview = { qr: string; venue: VenuePreview } | { qr: string; error: unknown };
+
 export function ScanPage({ initialCode }: { initialCode?: string }) {
   const { t, i18n } = useTranslation();
   const [code, setCode] = useState(initialCode ?? '');
+  const [preview, setPreview] = useState<Preview | null>(null);
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -36,6 +51,22 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
   useEffect(() => {
     if (result) resultRef.current?.focus();
   }, [result]);
+
+  // a scanned (or pasted) venue QR: ask which venue it is, so the citizen checks the name before "Ghi nhận"
+  const parsedCode = parseVenueCode(code);
+  const scannedQr = parsedCode?.kind === 'qr' ? parsedCode.venueQr : null;
+  useEffect(() => {
+    if (!scannedQr) return;
+    let current = true;
+    api<VenuePreview>('GET', `/venues/by-qr?qr=${encodeURIComponent(scannedQr)}`).then(
+      (venue) => current && setPreview({ qr: scannedQr, venue }),
+      (e: unknown) => current && setPreview({ qr: scannedQr, error: e }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [scannedQr]);
+  const shown = preview && preview.qr === scannedQr ? preview : null;
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -84,37 +115,62 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
     }
   };
 
+  const camera = (
+    <section className="card" aria-labelledby="ck-scan-camera">
+      <h2 id="ck-scan-camera">{t('checkins.scan.cameraTitle')}</h2>
+      <CameraScanner
+        onCode={(value) => {
+          setCode(value);
+          setFieldError(null);
+          setError(null);
+          buttonRef.current?.focus();
+        }}
+      />
+    </section>
+  );
+  const form = (
+    <form className="card" onSubmit={submit} noValidate>
+      <TextField
+        label={t('checkins.scan.codeLabel')}
+        hint={t('checkins.scan.codeHint')}
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        value={code}
+        error={fieldError}
+        onChange={(e) => {
+          setCode(e.target.value);
+          setError(null);
+        }}
+      />
+      {shown && 'venue' in shown ? (
+        <section className="ck-preview" aria-labelledby="ck-preview-name" aria-live="polite">
+          <p className="muted">{t('checkins.scan.previewLead')}</p>
+          <p className="ck-venue-name" id="ck-preview-name">
+            {shown.venue.name}
+          </p>
+          <p className="muted">{categoryLabel(shown.venue.category, t)}</p>
+          <p>{[shown.venue.address, shown.venue.unitName].filter(Boolean).join(', ')}</p>
+        </section>
+      ) : scannedQr && !shown ? (
+        <p className="muted">{t('checkins.scan.previewLoading')}</p>
+      ) : null}
+      {initialCode && code === initialCode ? <p className="alert alert-info">{t('checkins.scan.confirm')}</p> : null}
+      {/* one alert: what the check-in answered, else why the scanned code names no venue */}
+      <ErrorMessage error={error ?? (shown && 'error' in shown ? shown.error : null)} />
+      <button ref={buttonRef} type="submit" className="button" disabled={busy || !code.trim()}>
+        {busy ? t('checkins.scan.sending') : t('checkins.scan.submit')}
+      </button>
+    </form>
+  );
+
   return (
     <div className="ck-page">
       <PageTitle>{t('checkins.scan.title')}</PageTitle>
-      <p className="lead">{t('checkins.scan.intro')}</p>
-      <section className="card" aria-labelledby="ck-scan-camera">
-        <h2 id="ck-scan-camera">{t('checkins.scan.cameraTitle')}</h2>
-        <CameraScanner
-          onCode={(value) => {
-            setCode(value);
-            setFieldError(null);
-            buttonRef.current?.focus();
-          }}
-        />
-      </section>
-      <form className="card" onSubmit={submit} noValidate>
-        <TextField
-          label={t('checkins.scan.codeLabel')}
-          hint={t('checkins.scan.codeHint')}
-          autoComplete="off"
-          autoCapitalize="characters"
-          spellCheck={false}
-          value={code}
-          error={fieldError}
-          onChange={(e) => setCode(e.target.value)}
-        />
-        {initialCode && code === initialCode ? <p className="alert alert-info">{t('checkins.scan.confirm')}</p> : null}
-        <ErrorMessage error={error} />
-        <button ref={buttonRef} type="submit" className="button" disabled={busy || !code.trim()}>
-          {busy ? t('checkins.scan.sending') : t('checkins.scan.submit')}
-        </button>
-      </form>
+      {initialCode ? null : <p className="lead">{t('checkins.scan.intro')}</p>}
+      {/* opened from a poster's link: the venue and "Ghi nhận" first, on the first screen of a phone */}
+      {initialCode ? form : camera}
+      {initialCode ? camera : form}
       {result ? (
         <div className="card ck-result" ref={resultRef} tabIndex={-1} role="status">
           <h2>{t('checkins.scan.done')}</h2>
