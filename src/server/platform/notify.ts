@@ -53,11 +53,24 @@ export function createWebhookAdapter(url: string): NotifyAdapter {
   };
 }
 
+/** One message the fake adapter recorded. */
+export interface FakeMessage {
+  channel: string;
+  recipient: string;
+  text: string;
+  createdAt: Date;
+}
+
 export interface Notifier {
   /** Queues a message in the caller's transaction. */
   enqueue(trx: Transaction<DB> | Kysely<DB>, message: OutgoingMessage): Promise<void>;
   /** Many messages in one statement. */
   enqueueMany(trx: Transaction<DB> | Kysely<DB>, messages: OutgoingMessage[]): Promise<void>;
+  /**
+   * What the fake adapter recorded, newest first, for one recipient (`to`, exactly as recorded) or everyone. It
+   * holds one-time codes: the caller decides who may read it (the dev module: national admins, fake adapters only).
+   */
+  fakeOutbox(opts: { to?: string | undefined; limit: number }): Promise<FakeMessage[]>;
 }
 
 /** Wires the adapter chosen by config to the `notify.send` job topic. */
@@ -73,6 +86,16 @@ export function createNotifier(db: Kysely<DB>, jobs: Jobs, config: Config): Noti
     },
     async enqueueMany(trx, messages) {
       await jobs.enqueueMany(trx, NOTIFY_SEND, messages, { maxAttempts: 8 });
+    },
+    async fakeOutbox(opts) {
+      let q = db
+        .selectFrom('notify_fake_messages')
+        .select(['channel', 'recipient', 'text', 'created_at'])
+        .orderBy('id', 'desc')
+        .limit(opts.limit);
+      if (opts.to !== undefined) q = q.where('recipient', '=', opts.to);
+      const rows = await q.execute();
+      return rows.map((r) => ({ channel: r.channel, recipient: r.recipient, text: r.text, createdAt: r.created_at }));
     },
   };
 }

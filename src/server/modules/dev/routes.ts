@@ -12,13 +12,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { errors, requireStaff } from '../../platform/http.ts';
-
-const OutboxMessage = Type.Object({
-  channel: Type.String(),
-  to: Type.String(),
-  text: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-});
+import { OutboxMessage } from './schemas.ts';
 
 export function devRoutes(ctx: PlatformContext): FastifyPluginAsync {
   return async (plain) => {
@@ -42,19 +36,16 @@ export function devRoutes(ctx: PlatformContext): FastifyPluginAsync {
         const actor = requireStaff(req);
         if (!actor.grants.some((g) => g.role === 'admin' && g.unitPath === '')) throw new AppError('FORBIDDEN', 403);
         if (!isFakeNotify(ctx.config)) throw new AppError('DEV_ONLY', 404);
-        let q = ctx.db
-          .selectFrom('notify_fake_messages')
-          .select(['channel', 'recipient', 'text', 'created_at'])
-          .orderBy('id', 'desc')
-          .limit(req.query.limit ?? 50);
-        if (req.query.to) q = q.where('recipient', '=', normalizePhone(req.query.to) ?? req.query.to);
-        const rows = await q.execute();
+        const rows = await ctx.notifier.fakeOutbox({
+          to: req.query.to ? (normalizePhone(req.query.to) ?? req.query.to) : undefined,
+          limit: req.query.limit ?? 50,
+        });
         await ctx.audit.record({ actor, action: 'dev.outbox.read', details: { results: rows.length } });
         return rows.map((r) => ({
           channel: r.channel,
           to: r.recipient,
           text: r.text,
-          createdAt: r.created_at.toISOString(),
+          createdAt: r.createdAt.toISOString(),
         }));
       },
     );
