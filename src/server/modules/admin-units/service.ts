@@ -5,11 +5,12 @@
 import { sql, type Transaction } from 'kysely';
 import type { AdminUnitRow, DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
+import { authorizeAt, mayEver } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { foldDiacritics } from '../../platform/formats.ts';
 import { parseUnitsCsv } from './csv.ts';
-import { can } from './policy.ts';
+import { adminUnitPolicy } from './policy.ts';
 import { adminUnitsRepo } from './repo.ts';
 import type { UnitDetail, UnitSummary } from './schemas.ts';
 
@@ -55,10 +56,12 @@ export function adminUnitsService(ctx: PlatformContext) {
     },
 
     async createHamlet(actor: Actor, input: { parentCode: string; name: string; type: string }): Promise<UnitSummary> {
+      if (!mayEver(adminUnitPolicy, actor, 'adminUnits.createHamlet')) throw new AppError('FORBIDDEN', 403);
       return ctx.db.transaction().execute(async (trx) => {
         const parent = await repo.findByCode(input.parentCode, trx);
         if (!parent) throw new AppError('UNIT_NOT_FOUND', 404);
-        if (!can(actor, 'adminUnits.createHamlet', parent)) throw new AppError('FORBIDDEN', 403);
+        // the tree is public: a commune out of reach is refused (403), not hidden
+        authorizeAt(adminUnitPolicy, actor, 'adminUnits.createHamlet', parent);
         if (parent.is_hamlet || !COMMUNE_TYPE.test(parent.type)) throw new AppError('UNIT_NOT_COMMUNE', 400);
         // one hamlet at a time per commune: codes are numbered from the count of existing children
         await sql`select 1 from admin_units where code = ${parent.code} for update`.execute(trx);
