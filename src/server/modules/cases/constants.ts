@@ -28,11 +28,14 @@ export const VIA_TYPES = ['venue', 'household', 'manual', 'ble'] as const;
 /** A contact's standing: confirmed (acted on), pending (weak evidence, "to confirm"), dismissed (found false). */
 export const CONFIRMATIONS = ['confirmed', 'pending', 'dismissed'] as const;
 
+/** Staff who open, read and update cases and follow their contacts up (the tracer workspace). */
+export const CASE_ROLES: StaffRole[] = ['tracer', 'health_worker'];
+
 /** The staff roles allowed each case action (`policy.ts`); `admin` passes every check within its scope. */
 export const caseActions = {
-  'cases.create': ['tracer', 'health_worker'] as StaffRole[],
-  'cases.read': ['tracer', 'health_worker'] as StaffRole[],
-  'cases.update': ['tracer', 'health_worker'] as StaffRole[],
+  'cases.create': CASE_ROLES,
+  'cases.read': CASE_ROLES,
+  'cases.update': CASE_ROLES,
   /** alert everyone present at a venue during a window */
   'cases.venueAlert': ['tracer'] as StaffRole[],
 } as const;

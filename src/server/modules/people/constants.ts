@@ -12,8 +12,8 @@ export type Sex = (typeof SEXES)[number];
 export const RELATIONS = ['child', 'parent', 'grandparent', 'spouse', 'sibling', 'other'] as const;
 export type Relation = (typeof RELATIONS)[number];
 
-/** Staff who work with people in the field; `leader` and `venue_manager` never read person records. */
-const FIELD_ROLES: StaffRole[] = [
+/** Staff who find, read and register people in the field; `leader` and `venue_manager` never read person records. */
+export const PEOPLE_FIELD_ROLES: StaffRole[] = [
   'health_worker',
   'tracer',
   'lab',
@@ -25,8 +25,8 @@ const FIELD_ROLES: StaffRole[] = [
 
 /** The staff roles allowed each people action (`policy.ts`); `admin` passes every check within its scope. */
 export const peopleActions = {
-  'people.read': FIELD_ROLES,
-  'people.create': FIELD_ROLES,
+  'people.read': PEOPLE_FIELD_ROLES,
+  'people.create': PEOPLE_FIELD_ROLES,
   'people.update': ['health_worker', 'tracer'] as StaffRole[],
   'households.manage': ['health_worker', 'welfare_officer'] as StaffRole[],
 } as const;

@@ -5,7 +5,9 @@
 import type { StaffRole } from '../../platform/roles.ts';
 
 /** No role but `admin` (which passes every check within its scope) manages staff. */
+export const STAFF_ADMIN_ROLES: StaffRole[] = [];
+
 export const staffActions = {
-  'staff.manage': [] as StaffRole[],
-  'staff.list': [] as StaffRole[],
+  'staff.manage': STAFF_ADMIN_ROLES,
+  'staff.list': STAFF_ADMIN_ROLES,
 } as const;

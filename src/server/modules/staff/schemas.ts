@@ -21,6 +21,9 @@ export const AddGrantBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** What POST /staff answers. */
+export const CreatedStaff = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
 export const StaffIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const StaffListItem = Type.Intersect([StaffUserView, Type.Object({ disabled: Type.Boolean() })]);

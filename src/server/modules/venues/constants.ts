@@ -27,14 +27,22 @@ export type VenueCategory = (typeof VENUE_CATEGORIES)[number];
 /** Categories whose venue is an event or trip with a time window (check-ins outside it are refused). */
 export const TIME_BOUNDED: readonly VenueCategory[] = ['wedding_funeral'];
 
+// The role lists are named one by one so the web app takes only those it shows (a bundler drops the rest).
+/** Staff who register venues, run them and check people in at their door. */
+export const VENUE_DOOR_ROLES: StaffRole[] = ['health_worker', 'venue_manager'];
+/** Staff who see the venues' compliance statistics. */
+export const VENUE_STATS_ROLES: StaffRole[] = ['health_worker', 'tracer', 'leader'];
+/** Staff who verify a citizen-run venue for the commune. */
+export const VENUE_VERIFY_ROLES: StaffRole[] = ['health_worker'];
+
 /** The staff roles allowed each venue action (`policy.ts`); `admin` passes every check within its scope. */
 export const venueActions = {
-  'venues.create': ['health_worker', 'venue_manager'] as StaffRole[],
-  'venues.manage': ['health_worker', 'venue_manager'] as StaffRole[],
+  'venues.create': VENUE_DOOR_ROLES,
+  'venues.manage': VENUE_DOOR_ROLES,
   'venues.read': ['health_worker', 'venue_manager', 'tracer', 'leader'] as StaffRole[],
-  'venues.stats': ['health_worker', 'tracer', 'leader'] as StaffRole[],
+  'venues.stats': VENUE_STATS_ROLES,
   /** check people in at the venue (staff scanning) */
-  'venues.checkin': ['health_worker', 'venue_manager'] as StaffRole[],
+  'venues.checkin': VENUE_DOOR_ROLES,
   /** confirm for the commune that a citizen-run venue is real and its managers may type people in */
-  'venues.verify': ['health_worker'] as StaffRole[],
+  'venues.verify': VENUE_VERIFY_ROLES,
 } as const;

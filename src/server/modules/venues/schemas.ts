@@ -101,6 +101,9 @@ export const RotatingQrResponse = Type.Object({
   rotatingMinutes: Type.Integer(),
 });
 
+/** POST /venues/:id/qr/rotate: the new static QR, and until when the previous one is still accepted. */
+export const RotatedQr = Type.Object({ qr: Type.String(), previousValidUntil: Type.String() });
+
 export const OccupancyResponse = Type.Object({
   venueId: Type.String({ format: 'uuid' }),
   at: Type.String({ format: 'date-time' }),
