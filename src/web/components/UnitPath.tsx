@@ -1,10 +1,6 @@
 import { api } from '../lib/api.ts';
-import type { UnitResult } from '../lib/types.ts';
+import type { UnitDetail } from '../lib/api-types.ts';
 import { useApiGet } from '../lib/useApiGet.ts';
-
-interface UnitDetail extends Omit<UnitResult, 'parentName'> {
-  ancestors: Array<{ code: string; name: string }>;
-}
 
 /** "Ấp 5, Xã An Phước, Huyện Long Thành, Tỉnh Đồng Nai": a unit with its ancestors, nearest first. */
 export function unitPathText(unit: UnitDetail): string {

@@ -5,7 +5,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../lib/api.ts';
-import type { UnitResult } from '../lib/types.ts';
+import type { UnitResult } from '../lib/api-types.ts';
 import { ErrorMessage } from './ErrorMessage.tsx';
 
 export interface PickedUnit {

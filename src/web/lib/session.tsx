@@ -4,7 +4,7 @@
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, UNAUTHENTICATED_EVENT } from './api.ts';
-import type { Me } from './types.ts';
+import type { Me } from './api-types.ts';
 
 interface SessionValue {
   me: Me | null;

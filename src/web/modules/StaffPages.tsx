@@ -2,7 +2,8 @@
  * Every staff screen by path, loaded as its own chunk the first time a staff member signs in: a citizen's phone
  * never downloads the tracer workspace, venue statistics or staff management.
  */
-import { hasRole, PEOPLE_ROLES, type StaffUser } from '../lib/types.ts';
+import type { StaffUser } from '../lib/api-types.ts';
+import { hasRole, PEOPLE_ROLES, STAFF_ADMIN_ROLES } from '../lib/roles.ts';
 import { casesStaffPage } from './cases/staffRoutes.tsx';
 import { checkinsStaffPage } from './checkins/staffRoutes.tsx';
 import { OutboxPage } from './dev/OutboxPage.tsx';
@@ -14,7 +15,7 @@ import { StaffPage } from './staff/StaffPage.tsx';
 
 export default function StaffPages({ user, path }: { user: StaffUser; path: string }) {
   const canPeople = hasRole(user, PEOPLE_ROLES);
-  const isAdmin = hasRole(user, ['admin']);
+  const isAdmin = hasRole(user, STAFF_ADMIN_ROLES);
   if (path === '/') return <StaffHome user={user} />;
   const casesPage = casesStaffPage(path, user);
   if (casesPage) return casesPage;

@@ -1,5 +1,13 @@
 /** Which screens each kind of user sees; only screens that work are listed. */
-import { hasRole, PEOPLE_ROLES, type StaffUser, VENUE_STAFF_ROLES, VENUE_STATS_ROLES } from '../lib/types.ts';
+import type { StaffUser } from '../lib/api-types.ts';
+import {
+  CASE_ROLES,
+  hasRole,
+  PEOPLE_ROLES,
+  STAFF_ADMIN_ROLES,
+  VENUE_STAFF_ROLES,
+  VENUE_STATS_ROLES,
+} from '../lib/roles.ts';
 
 export interface NavItem {
   path: string;
@@ -21,7 +29,7 @@ export const citizenNav: NavItem[] = [
 export function staffNav(user: StaffUser): NavItem[] {
   const items: NavItem[] = [{ path: '/', label: 'nav.home' }];
   if (hasRole(user, PEOPLE_ROLES)) items.push({ path: '/people', label: 'nav.people' });
-  if (hasRole(user, ['tracer', 'health_worker'])) {
+  if (hasRole(user, CASE_ROLES)) {
     items.push({ path: '/cases', label: 'cases.nav.cases' });
     items.push({ path: '/cases-graph', label: 'cases.nav.graph' });
     items.push({ path: '/contact-tasks', label: 'cases.nav.tasks' });
@@ -31,7 +39,7 @@ export function staffNav(user: StaffUser): NavItem[] {
     items.push({ path: '/door', label: 'checkins.nav.door' });
   }
   if (hasRole(user, VENUE_STATS_ROLES)) items.push({ path: '/venue-stats', label: 'checkins.nav.stats' });
-  if (hasRole(user, ['admin'])) items.push({ path: '/staff', label: 'nav.staff' });
+  if (hasRole(user, STAFF_ADMIN_ROLES)) items.push({ path: '/staff', label: 'nav.staff' });
   // the server shows the fake outbox (every citizen's one-time codes) to national admins only
   if (user.grants.some((g) => g.role === 'admin' && g.unitCode === null)) {
     items.push({ path: '/outbox', label: 'nav.outbox' });

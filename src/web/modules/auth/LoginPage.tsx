@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ApiError, api } from '../../lib/api.ts';
+import type { OtpRequestBody, OtpRequestResponse, OtpVerifyBody, StaffLoginBody } from '../../lib/api-types.ts';
 import { navigate } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
 
@@ -76,9 +77,9 @@ function CitizenLogin() {
     setBusy(true);
     setError(null);
     try {
-      const result = await api<{ expiresInSeconds: number; devCode?: string }>('POST', '/auth/citizen/otp', {
+      const result = await api<OtpRequestResponse>('POST', '/auth/citizen/otp', {
         phone: phone.trim(),
-      });
+      } satisfies OtpRequestBody);
       setSent({
         phone: phone.trim(),
         minutes: Math.max(1, Math.round(result.expiresInSeconds / 60)),
@@ -98,7 +99,7 @@ function CitizenLogin() {
     setBusy(true);
     setError(null);
     try {
-      await api('POST', '/auth/citizen/verify', { phone: sent.phone, code: code.trim() });
+      await api('POST', '/auth/citizen/verify', { phone: sent.phone, code: code.trim() } satisfies OtpVerifyBody);
       await refresh();
       navigate('/', { replace: true });
     } catch (e) {
@@ -195,7 +196,7 @@ function StaffLogin() {
         username: username.trim(),
         password,
         ...(needTotp && totp.trim() ? { totp: totp.trim() } : {}),
-      });
+      } satisfies StaffLoginBody);
       await refresh();
       navigate('/', { replace: true });
     } catch (e) {

@@ -1,15 +1,17 @@
 /** One case: summary with F1/F2 counts and status, the venue timeline with alerts, and the contacts. */
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CASE_STATUSES } from '../../../server/modules/cases/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
+import type { CaseDetail, StaffUser, TraceSummary, UpdateCaseBody } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
-import type { StaffUser } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { isOneOf } from '../../lib/values.ts';
 import { ContactsSection } from './ContactsSection.tsx';
-import { apiPatch, CASE_STATUSES, type CaseDetail, formatDateTime } from './model.ts';
+import { apiPatch, formatDateTime } from './model.ts';
 import { VenueTimeline } from './VenueTimeline.tsx';
 
 export function CasePage({ id, user }: { id: string; user: StaffUser }) {
@@ -30,10 +32,7 @@ export function CasePage({ id, user }: { id: string; user: StaffUser }) {
     setRetraceError(null);
     setRetraced(null);
     try {
-      const result = await api<{ f1: number; f2: number; newF1: number; newF2: number }>(
-        'POST',
-        `/cases/${id}/retrace`,
-      );
+      const result = await api<TraceSummary>('POST', `/cases/${id}/retrace`);
       setRetraced(t('cases.detail.retraced', { newF1: result.newF1, newF2: result.newF2 }));
       changed();
     } catch (e) {
@@ -137,11 +136,12 @@ function StatusForm({ caseData, onSaved }: { caseData: CaseDetail; onSaved: () =
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (!isOneOf(CASE_STATUSES, status)) return;
     setBusy(true);
     setError(null);
     setSaved(null);
     try {
-      await apiPatch(`/cases/${caseData.id}`, { status });
+      await apiPatch(`/cases/${caseData.id}`, { status } satisfies UpdateCaseBody);
       setSaved(t('cases.detail.statusSaved', { status: t(`cases.status.${status}`) }));
       onSaved();
     } catch (e) {

@@ -4,13 +4,16 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SETTABLE_FOLLOW_UPS } from '../../../server/modules/cases/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
+import type { ContactTask, ContactTaskBody } from '../../lib/api-types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { isOneOf } from '../../lib/values.ts';
 import { FollowUpFilter } from './FollowUpFilter.tsx';
-import { apiPatch, type ContactTask, formatDateOnly, formatDateTime, SETTABLE_FOLLOW_UPS } from './model.ts';
+import { apiPatch, formatDateOnly, formatDateTime } from './model.ts';
 
 export function ContactTasksPage() {
   const { t } = useTranslation();
@@ -47,8 +50,9 @@ export function ContactTasksPage() {
 
 function TaskItem({ task, onSaved }: { task: ContactTask; onSaved: () => void }) {
   const { t, i18n } = useTranslation();
-  const settable: readonly string[] = SETTABLE_FOLLOW_UPS;
-  const [next, setNext] = useState<string>(settable.includes(task.followUp) ? task.followUp : 'notified');
+  const [next, setNext] = useState<ContactTaskBody['followUp']>(
+    isOneOf(SETTABLE_FOLLOW_UPS, task.followUp) ? task.followUp : 'notified',
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -59,7 +63,7 @@ function TaskItem({ task, onSaved }: { task: ContactTask; onSaved: () => void })
     setError(null);
     setSaved(null);
     try {
-      await apiPatch(`/contact-tasks/${task.caseId}/${task.personId}`, { followUp: next });
+      await apiPatch(`/contact-tasks/${task.caseId}/${task.personId}`, { followUp: next } satisfies ContactTaskBody);
       setSaved(t('cases.tasks.saved'));
       onSaved();
     } catch (e) {
@@ -100,7 +104,11 @@ function TaskItem({ task, onSaved }: { task: ContactTask; onSaved: () => void })
         {t('cases.tasks.handedAt', { at: formatDateTime(task.handedAt, i18n.language) })}
       </p>
       <div className="cs-bulk-row">
-        <SelectField label={t('cases.contacts.setFollowUp')} value={next} onChange={(e) => setNext(e.target.value)}>
+        <SelectField
+          label={t('cases.contacts.setFollowUp')}
+          value={next}
+          onChange={(e) => isOneOf(SETTABLE_FOLLOW_UPS, e.target.value) && setNext(e.target.value)}
+        >
           {SETTABLE_FOLLOW_UPS.map((f) => (
             <option key={f} value={f}>
               {t(`cases.followUp.${f}`)}

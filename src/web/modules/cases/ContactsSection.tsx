@@ -4,22 +4,22 @@
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SETTABLE_FOLLOW_UPS, VIA_TYPES } from '../../../server/modules/cases/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { api, query } from '../../lib/api.ts';
-import type { Person } from '../../lib/types.ts';
+import type {
+  AddedContact,
+  BulkContactsBody,
+  Contact,
+  ManualContactBody,
+  Person,
+  UpdatedCount,
+} from '../../lib/api-types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { isOneOf } from '../../lib/values.ts';
 import { FollowUpFilter } from './FollowUpFilter.tsx';
-import {
-  type AddedContact,
-  type Contact,
-  formatDateOnly,
-  formatDateTime,
-  formatTime,
-  fromLocalInput,
-  SETTABLE_FOLLOW_UPS,
-  VIA_TYPES,
-} from './model.ts';
+import { formatDateOnly, formatDateTime, formatTime, fromLocalInput } from './model.ts';
 import { PersonFinder } from './PersonFinder.tsx';
 
 interface Props {
@@ -43,7 +43,7 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
     if (version !== firstVersion.current) reload();
   }, [version, reload]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [bulkFollowUp, setBulkFollowUp] = useState<string>('notified');
+  const [bulkFollowUp, setBulkFollowUp] = useState<(typeof SETTABLE_FOLLOW_UPS)[number]>('notified');
   const [busy, setBusy] = useState(false);
   const [bulkError, setBulkError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -62,14 +62,17 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
     setSelected(next);
   };
 
-  const bulk = async (change: { followUp?: string; assignedTracerId?: string }) => {
+  const bulk = async (change: Omit<BulkContactsBody, 'personIds'>) => {
     const personIds = rows.filter((c) => selected.has(c.personId)).map((c) => c.personId);
     if (personIds.length === 0) return;
     setBusy(true);
     setBulkError(null);
     setDone(null);
     try {
-      const result = await api<{ updated: number }>('POST', `/cases/${caseId}/contacts/bulk`, { personIds, ...change });
+      const result = await api<UpdatedCount>('POST', `/cases/${caseId}/contacts/bulk`, {
+        personIds,
+        ...change,
+      } satisfies BulkContactsBody);
       setDone(t('cases.contacts.updated', { count: result.updated }));
       setSelected(new Set());
       reload();
@@ -138,7 +141,7 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
               <SelectField
                 label={t('cases.contacts.setFollowUp')}
                 value={bulkFollowUp}
-                onChange={(e) => setBulkFollowUp(e.target.value)}
+                onChange={(e) => isOneOf(SETTABLE_FOLLOW_UPS, e.target.value) && setBulkFollowUp(e.target.value)}
               >
                 {SETTABLE_FOLLOW_UPS.map((f) => (
                   <option key={f} value={f}>
@@ -367,7 +370,7 @@ function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => vo
         person: person ? { personId: person.id } : /^\d{12}$/.test(id) ? { nationalId: id } : { phone: id },
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(last ? { lastContactAt: last } : {}),
-      });
+      } satisfies ManualContactBody);
       setAdded(
         result.outOfScope
           ? t('cases.addContact.handedOver', {

@@ -5,8 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ApiError, api } from '../../lib/api.ts';
+import type { CreateCaseBody, CreatedCase, Person } from '../../lib/api-types.ts';
 import { Link, navigate } from '../../lib/router.tsx';
-import type { Person } from '../../lib/types.ts';
 import { fromLocalInput, toLocalInput } from './model.ts';
 import { PersonFinder } from './PersonFinder.tsx';
 
@@ -36,8 +36,9 @@ export function CreateCasePage() {
     const confirmed = fromLocalInput(confirmedAt);
     if (!confirmed) found.confirmedAt = t('cases.create.dateRequired');
     const optional = { onsetAt, sampleAt, isolatedAt };
-    const values: Record<string, string> = {};
-    for (const [key, value] of Object.entries(optional)) {
+    const values: Partial<Record<keyof typeof optional, string>> = {};
+    for (const key of Object.keys(optional) as (keyof typeof optional)[]) {
+      const value = optional[key];
       if (!value) continue;
       const iso = fromLocalInput(value);
       if (!iso) found[key] = t('cases.create.dateInvalid');
@@ -47,12 +48,12 @@ export function CreateCasePage() {
     if (Object.keys(found).length > 0 || !person || !confirmed) return;
     setBusy(true);
     try {
-      const created = await api<{ id: string }>('POST', '/cases', {
+      const created = await api<CreatedCase>('POST', '/cases', {
         person: { personId: person.id },
         confirmedAt: confirmed,
         ...values,
         ...(sourceNote.trim() ? { sourceNote: sourceNote.trim() } : {}),
-      });
+      } satisfies CreateCaseBody);
       navigate(`/cases/${created.id}`);
     } catch (e) {
       setError(e);

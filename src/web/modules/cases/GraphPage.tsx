@@ -9,10 +9,10 @@ import { useTranslation } from 'react-i18next';
 import Sigma from 'sigma';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import type { GraphData } from '../../lib/api-types.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { layoutGraph, syntheticGraph } from './graphLayout.ts';
-import type { GraphData } from './model.ts';
 
 const PALETTE = [
   '#d62728',

@@ -5,8 +5,9 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import type { MyExposure, MyQuarantine } from '../../lib/api-types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
-import { formatDateOnly, formatDateTime, formatTime, type MyExposure, type MyQuarantine } from './model.ts';
+import { formatDateOnly, formatDateTime, formatTime } from './model.ts';
 
 export function MyAlertsPage() {
   const { t, i18n } = useTranslation();

@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api, query } from '../../lib/api.ts';
-import type { Person } from '../../lib/types.ts';
+import type { Person } from '../../lib/api-types.ts';
 
 interface Props {
   legend: string;

@@ -7,8 +7,9 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { api } from '../../lib/api.ts';
+import type { CaseStay, VenueAlertBody, VenueAlertResult } from '../../lib/api-types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
-import { type CaseStay, formatDay, formatTime, fromLocalInput, minutesBetween, toLocalInput } from './model.ts';
+import { formatDay, formatTime, fromLocalInput, minutesBetween, toLocalInput } from './model.ts';
 
 export function VenueTimeline({ caseId, onAlerted }: { caseId: string; onAlerted: () => void }) {
   const { t, i18n } = useTranslation();
@@ -81,12 +82,12 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
   const [from, setFrom] = useState(() => toLocalInput(new Date(stay.checkedInAt)));
   const [to, setTo] = useState(() => toLocalInput(new Date(stay.checkedOutAt ?? stay.impliedOutAt)));
   const [preview, setPreview] = useState<number | null>(null);
-  const [sent, setSent] = useState<{ people: number; notified: number } | null>(null);
+  const [sent, setSent] = useState<VenueAlertResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [invalid, setInvalid] = useState(false);
 
-  const body = () => {
+  const body = (): VenueAlertBody | null => {
     const fromIso = fromLocalInput(from);
     const toIso = fromLocalInput(to);
     if (!fromIso || !toIso || fromIso >= toIso) return null;
@@ -102,7 +103,7 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
     setBusy(true);
     setError(null);
     try {
-      const result = await api<{ people: number }>('POST', `/venues/${stay.venueId}/alert/preview`, b);
+      const result = await api<VenueAlertResult>('POST', `/venues/${stay.venueId}/alert/preview`, b);
       setPreview(result.people);
     } catch (e) {
       setError(e);
@@ -117,7 +118,7 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
     setBusy(true);
     setError(null);
     try {
-      setSent(await api<{ people: number; notified: number }>('POST', `/venues/${stay.venueId}/alert`, b));
+      setSent(await api<VenueAlertResult>('POST', `/venues/${stay.venueId}/alert`, b));
       setPreview(null);
       onDone();
     } catch (e) {

@@ -4,9 +4,10 @@
  */
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MyExposure, MyQuarantine } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
-import { formatDateOnly, type MyExposure, type MyQuarantine } from './model.ts';
+import { formatDateOnly } from './model.ts';
 
 /** Exposure notices younger than this are "recent": the incubation window the notice is about. */
 const RECENT_DAYS = 14;

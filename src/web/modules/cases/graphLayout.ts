@@ -3,7 +3,7 @@
  * nodes): each cluster is a sunflower spiral — its cases first, so they sit in the middle, their contacts around
  * them — and the clusters are packed in rows, biggest first. O(n), deterministic.
  */
-import type { GraphData } from './model.ts';
+import type { GraphData } from '../../lib/api-types.ts';
 
 export interface Placed {
   x: number;

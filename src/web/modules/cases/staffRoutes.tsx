@@ -1,12 +1,12 @@
 /** The cases module's staff pages (tracer workspace), in the staff chunk: a citizen never downloads them. */
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Loading } from '../../components/Loading.tsx';
-import { hasRole, type StaffUser } from '../../lib/types.ts';
+import type { StaffUser } from '../../lib/api-types.ts';
+import { CASE_ROLES, hasRole } from '../../lib/roles.ts';
 import { CaseListPage } from './CaseListPage.tsx';
 import { CasePage } from './CasePage.tsx';
 import { ContactTasksPage } from './ContactTasksPage.tsx';
 import { CreateCasePage } from './CreateCasePage.tsx';
-import { CASE_ROLES } from './model.ts';
 
 // sigma + graphology live in their own chunk, loaded only when a tracer opens the graph
 const GraphPage = lazy(() => import('./GraphPage.tsx'));

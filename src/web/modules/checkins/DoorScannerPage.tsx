@@ -13,9 +13,9 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
+import type { DoorCodeBody, DoorCodeResponse, VenueView } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
-import type { VenueView } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 import { postCheckin } from './checkinApi.ts';
@@ -338,7 +338,10 @@ function DoorCodeForm({
     setError(null);
     setBusy(true);
     try {
-      const res = await api<{ expiresInSeconds: number }>('POST', '/checkins/door-codes', { venueId, phone: tel });
+      const res = await api<DoorCodeResponse>('POST', '/checkins/door-codes', {
+        venueId,
+        phone: tel,
+      } satisfies DoorCodeBody);
       setMinutes(Math.max(1, Math.round(res.expiresInSeconds / 60)));
       setSentTo(tel);
       setCode('');

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
+import type { CheckoutBody, MyCheckin } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
-import type { MyCheckin } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel, formatTime } from './format.ts';
 
@@ -20,7 +20,7 @@ export function HistoryPage() {
     setActionError(null);
     setBusyId(id);
     try {
-      await api('POST', `/checkins/${id}/checkout`, {});
+      await api('POST', `/checkins/${id}/checkout`, {} satisfies CheckoutBody);
       reload();
     } catch (e) {
       setActionError(e);

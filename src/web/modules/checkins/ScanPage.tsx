@@ -12,23 +12,15 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
+import type { CheckinResult, CheckoutBody, MyCheckin, VenueByQr } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
-import type { CheckinResult, MyCheckin } from '../../lib/types.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 import { postCheckin } from './checkinApi.ts';
 import { isPersonQr, newKey, parseVenueCode } from './codes.ts';
 import { categoryLabel, formatTime } from './format.ts';
 
-/** GET /venues/by-qr: what the venue's poster shows beside its QR. */
-interface VenuePreview {
-  name: string;
-  category: string;
-  address: string;
-  unitName: string | null;
-}
-
 /** The venue a scanned QR names (or why it names none), once the server has answered for that code. */
-type Preview = { qr: string; venue: VenuePreview } | { qr: string; error: unknown };
+type Preview = { qr: string; venue: VenueByQr } | { qr: string; error: unknown };
 
 export function ScanPage({ initialCode }: { initialCode?: string }) {
   const { t, i18n } = useTranslation();
@@ -58,7 +50,7 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
   useEffect(() => {
     if (!scannedQr) return;
     let current = true;
-    api<VenuePreview>('GET', `/venues/by-qr?qr=${encodeURIComponent(scannedQr)}`).then(
+    api<VenueByQr>('GET', `/venues/by-qr?qr=${encodeURIComponent(scannedQr)}`).then(
       (venue) => current && setPreview({ qr: scannedQr, venue }),
       (e: unknown) => current && setPreview({ qr: scannedQr, error: e }),
     );
@@ -108,7 +100,7 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
     if (!result) return;
     setError(null);
     try {
-      await api('POST', `/checkins/${result.checkin.id}/checkout`, {});
+      await api('POST', `/checkins/${result.checkin.id}/checkout`, {} satisfies CheckoutBody);
       setCheckedOut(true);
     } catch (e) {
       setError(e);

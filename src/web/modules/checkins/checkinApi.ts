@@ -1,6 +1,6 @@
 /** Check-in calls that need more than `api()`: the Idempotency-Key header on POST /checkins. */
 import { ApiError, type ApiErrorBody, NetworkError } from '../../lib/api.ts';
-import type { CheckinResult } from '../../lib/types.ts';
+import type { CheckinResult } from '../../lib/api-types.ts';
 
 export type CheckinBody =
   | { venueQr: string; at?: string }

@@ -5,12 +5,15 @@
  * on a shared device, scans queued by one staff member are never sent under another's session (the server records
  * the sender as the actor); they wait until their own account signs in here again.
  */
+
+import { MAX_BATCH } from '../../../server/modules/checkins/constants.ts';
 import { ApiError, api, NetworkError } from '../../lib/api.ts';
-import type { BatchResponse, BatchResultItem, Me } from '../../lib/types.ts';
+import type { BatchBody, BatchResponse, BatchResultItem, Me } from '../../lib/api-types.ts';
 
 const DB_NAME = 'truyvet-checkins';
 const STORE = 'queue';
-export const BATCH_SIZE = 500;
+/** as many as one POST /checkins/batch takes */
+export const BATCH_SIZE = MAX_BATCH;
 
 /** What the server receives for one scan (the body of a batch item). */
 export interface QueuedCheckin {
@@ -140,7 +143,9 @@ async function sendPending(owner: string): Promise<SyncOutcome[]> {
   const outcomes: SyncOutcome[] = [];
   for (let start = 0; start < items.length; start += BATCH_SIZE) {
     const chunk = items.slice(start, start + BATCH_SIZE);
-    const response = await api<BatchResponse>('POST', '/checkins/batch', { items: chunk.map(body) });
+    const response = await api<BatchResponse>('POST', '/checkins/batch', {
+      items: chunk.map(body),
+    } satisfies BatchBody);
     const byKey = new Map(chunk.map((item) => [item.idempotencyKey, item]));
     const done: string[] = [];
     for (const result of response.results) {

@@ -1,6 +1,7 @@
 /** The venue and check-in screens for staff (venues + checkins modules), in the staff chunk. */
 import type { ReactNode } from 'react';
-import { hasRole, type StaffUser, VENUE_STAFF_ROLES, VENUE_STATS_ROLES } from '../../lib/types.ts';
+import type { StaffUser } from '../../lib/api-types.ts';
+import { hasRole, VENUE_STAFF_ROLES, VENUE_STATS_ROLES } from '../../lib/roles.ts';
 import { DoorScreenPage } from '../venues/DoorScreenPage.tsx';
 import { StaffVenuePage, StaffVenuesPage } from '../venues/StaffVenuesPage.tsx';
 import { StatsPage } from '../venues/StatsPage.tsx';

@@ -1,15 +1,24 @@
 /** People the citizen looks after (children, elderly parents): list, their QR codes, and adding one. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RELATIONS, SEXES } from '../../../server/modules/people/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api, query } from '../../lib/api.ts';
+import type {
+  CitizenPerson,
+  Dependant,
+  DependantBody,
+  IdResponse,
+  PersonQr,
+  Relation,
+  Sex,
+} from '../../lib/api-types.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { Link } from '../../lib/router.tsx';
-import { type CitizenPerson, type Dependant, RELATIONS, type Relation, SEXES, type Sex } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 export function DependantsPage({ person }: { person: CitizenPerson }) {
@@ -57,7 +66,7 @@ export function DependantsPage({ person }: { person: CitizenPerson }) {
 function DependantCard({ dependant }: { dependant: Dependant }) {
   const { t } = useTranslation();
   const [showQr, setShowQr] = useState(false);
-  const qr = useApiGet<{ qr: string }>(showQr ? `/me/qr${query({ personId: dependant.id })}` : null);
+  const qr = useApiGet<PersonQr>(showQr ? `/me/qr${query({ personId: dependant.id })}` : null);
   const relation = (RELATIONS as readonly string[]).includes(dependant.relation)
     ? t(`relations.${dependant.relation}`)
     : dependant.relation;
@@ -111,7 +120,7 @@ function AddDependantForm({ onAdded }: { onAdded: (name: string) => void }) {
     if (Object.keys(problems).length > 0) return;
     setBusy(true);
     try {
-      await api<{ id: string }>('POST', '/me/dependants', {
+      await api<IdResponse>('POST', '/me/dependants', {
         name: name.trim(),
         relation,
         ...(year ? { birthYear: year } : {}),
@@ -119,7 +128,7 @@ function AddDependantForm({ onAdded }: { onAdded: (name: string) => void }) {
         ...(nationalId.trim() ? { nationalId: nationalId.trim() } : {}),
         ...(phone.trim() ? { phone: phone.trim() } : {}),
         ...(unit ? { unitCode: unit.code } : {}),
-      });
+      } satisfies DependantBody);
       onAdded(name.trim());
       setName('');
       setBirthYear('');

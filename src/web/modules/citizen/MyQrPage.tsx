@@ -3,14 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
+import type { CitizenPerson, PersonQr } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
-import type { CitizenPerson } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { AlertsBanner } from '../cases/alerts.tsx';
 
 export function MyQrPage({ person }: { person: CitizenPerson }) {
   const { t } = useTranslation();
-  const { data, error, loading } = useApiGet<{ qr: string; personId: string }>('/me/qr');
+  const { data, error, loading } = useApiGet<PersonQr>('/me/qr');
   const name = person.name || t('qr.noName');
 
   return (

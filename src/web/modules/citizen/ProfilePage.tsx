@@ -1,15 +1,16 @@
 /** The citizen's profile: name, ID, birth year, sex, where they live. Saving it completes the account. */
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SEXES } from '../../../server/modules/people/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { loadParentLine } from '../../components/UnitPath.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
+import type { Person, ProfileBody, Sex } from '../../lib/api-types.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { useSession } from '../../lib/session.tsx';
-import { type Person, SEXES, type Sex } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 export function ProfilePage() {
@@ -74,7 +75,7 @@ function ProfileForm({ person }: { person: Person }) {
         ...(year !== undefined && year !== null ? { birthYear: year } : {}),
         ...(sex ? { sex } : {}),
         ...(address.trim() ? { address: address.trim() } : {}),
-      });
+      } satisfies ProfileBody);
       await refresh();
       setSaved(t('profile.saved'));
     } catch (e) {

@@ -5,8 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
+import type { OutboxMessage } from '../../lib/api-types.ts';
 import { dateLocale, TIME_ZONE } from '../../lib/time.ts';
-import type { OutboxMessage } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 export function OutboxPage() {

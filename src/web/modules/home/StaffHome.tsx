@@ -1,8 +1,8 @@
 /** Staff landing page: who you are, your roles and areas, and the tools those roles open. */
 import { useTranslation } from 'react-i18next';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import type { StaffUser } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
-import type { StaffUser } from '../../lib/types.ts';
 import { type NavItem, staffNav } from '../nav.ts';
 
 export function StaffHome({ user }: { user: StaffUser }) {

@@ -1,14 +1,15 @@
 /** Staff look people up (by national ID, phone or name) within their area, and register new ones. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SEXES } from '../../../server/modules/people/constants.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { ApiError, api, query } from '../../lib/api.ts';
+import type { CreatePersonBody, IdResponse, Person, Sex } from '../../lib/api-types.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { Link } from '../../lib/router.tsx';
-import { type Person, SEXES, type Sex } from '../../lib/types.ts';
 
 export function PeoplePage() {
   const { t } = useTranslation();
@@ -110,7 +111,7 @@ function CreatePersonForm() {
     if (Object.keys(problems).length > 0 || !unit) return;
     setBusy(true);
     try {
-      const result = await api<{ id: string }>('POST', '/people', {
+      const result = await api<IdResponse>('POST', '/people', {
         name: name.trim(),
         unitCode: unit.code,
         ...(nationalId.trim() ? { nationalId: nationalId.trim() } : {}),
@@ -118,7 +119,7 @@ function CreatePersonForm() {
         ...(year ? { birthYear: year } : {}),
         ...(sex ? { sex } : {}),
         ...(address.trim() ? { address: address.trim() } : {}),
-      });
+      } satisfies CreatePersonBody);
       setCreated({ id: result.id, name: name.trim() });
       setName('');
       setNationalId('');

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { UnitPath } from '../../components/UnitPath.tsx';
+import type { Person } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
-import type { Person } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 export function PersonPage({ id }: { id: string }) {

@@ -1,12 +1,20 @@
 /** Administrators list staff accounts, create one for a role and area, and disable or re-enable accounts. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { STAFF_ROLES } from '../../../server/platform/roles.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
-import { STAFF_ROLES, type StaffListItem, type StaffRole, type StaffUser } from '../../lib/types.ts';
+import type {
+  CreatedStaff,
+  CreateStaffBody,
+  SetDisabledBody,
+  StaffListItem,
+  StaffRole,
+  StaffUser,
+} from '../../lib/api-types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 const MIN_PASSWORD = 12;
@@ -19,7 +27,7 @@ export function StaffPage({ me }: { me: StaffUser }) {
   const setDisabled = async (user: StaffListItem, disabled: boolean) => {
     setActionError(null);
     try {
-      await api('PUT', `/staff/${user.id}/disabled`, { disabled });
+      await api('PUT', `/staff/${user.id}/disabled`, { disabled } satisfies SetDisabledBody);
       reload();
     } catch (e) {
       setActionError(e);
@@ -105,13 +113,13 @@ function CreateStaffForm({ onCreated }: { onCreated: () => void }) {
     if (Object.keys(problems).length > 0) return;
     setBusy(true);
     try {
-      await api<{ id: string }>('POST', '/staff', {
+      await api<CreatedStaff>('POST', '/staff', {
         username: username.trim(),
         password,
         role,
         unitCode: unit ? unit.code : null,
         ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
-      });
+      } satisfies CreateStaffBody);
       setCreated(t('staff.created', { username: username.trim() }));
       setUsername('');
       setDisplayName('');

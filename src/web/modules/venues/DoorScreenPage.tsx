@@ -8,16 +8,10 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import { api } from '../../lib/api.ts';
+import type { RotatingQr, VenueView } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
-import type { VenueView } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { formatTime } from '../checkins/format.ts';
-
-interface RotatingQr {
-  qr: string;
-  validUntil: string;
-  rotatingMinutes: number;
-}
 
 export function DoorScreenPage({ venueId, backTo }: { venueId: string; backTo: string }) {
   const { t, i18n } = useTranslation();

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
-import type { VenueView } from '../../lib/types.ts';
+import type { VenueView } from '../../lib/api-types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { VenueCard } from './VenueCard.tsx';
 import { VenueForm } from './VenueForm.tsx';

@@ -4,13 +4,14 @@
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { VENUE_CATEGORIES } from '../../../server/modules/venues/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import { query } from '../../lib/api.ts';
+import type { CreatedVenue, VenueView } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
-import { type CreatedVenue, VENUE_CATEGORIES, type VenueView } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel } from '../checkins/format.ts';
 import { VenueCard } from './VenueCard.tsx';

@@ -9,12 +9,13 @@ import { SelectField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { query } from '../../lib/api.ts';
-import { type InactiveVenue, type StaffUser, VENUE_STATS_ROLES, type VenueStats } from '../../lib/types.ts';
+import type { InactiveVenue, StaffUser, VenueStats } from '../../lib/api-types.ts';
+import { grantHasRole, VENUE_STATS_ROLES } from '../../lib/roles.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel, formatTime } from '../checkins/format.ts';
 
 function defaultUnit(user: StaffUser): PickedUnit | null {
-  const grant = user.grants.find((g) => VENUE_STATS_ROLES.includes(g.role) && g.unitCode);
+  const grant = user.grants.find((g) => grantHasRole(g, VENUE_STATS_ROLES) && g.unitCode);
   return grant?.unitCode ? { code: grant.unitCode, name: grant.unitName ?? grant.unitCode } : null;
 }
 

@@ -8,10 +8,11 @@ import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx'
 import { TextField } from '../../components/Field.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import { api } from '../../lib/api.ts';
+import type { AddZoneBody, Occupancy, RotatedQr, VenueView, Zone } from '../../lib/api-types.ts';
+import { hasRole, VENUE_VERIFY_ROLES } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { dateLocale, TIME_ZONE } from '../../lib/time.ts';
-import { hasRole, type Occupancy, type VenueView } from '../../lib/types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel, formatTime } from '../checkins/format.ts';
 
@@ -25,7 +26,7 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
   const [verifiedAt, setVerifiedAt] = useState(venue.verified ? venue.verifiedAt : null);
   const { me } = useSession();
   // the commune's health worker verifies a citizen-run venue; its managers may then type people in
-  const canVerify = me?.kind === 'staff' && hasRole(me.user, ['health_worker']);
+  const canVerify = me?.kind === 'staff' && hasRole(me.user, VENUE_VERIFY_ROLES);
   const occupancy = useApiGet<Occupancy>(`/venues/${venue.id}/occupancy`);
   const titleId = `ck-venue-${venue.id}`;
 
@@ -34,7 +35,7 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
     setMessage(null);
     setBusy(true);
     try {
-      const r = await api<{ qr: string; previousValidUntil: string }>('POST', `/venues/${venue.id}/qr/rotate`);
+      const r = await api<RotatedQr>('POST', `/venues/${venue.id}/qr/rotate`);
       setQr(r.qr);
       setMessage(t('checkins.venue.rotated', { time: formatTime(r.previousValidUntil, i18n.language) }));
       onChanged?.();
@@ -190,7 +191,7 @@ function Zones({
     if (!name.trim()) return;
     setError(null);
     try {
-      const zone = await api<{ id: string; name: string }>('POST', `/venues/${venueId}/zones`, { name: name.trim() });
+      const zone = await api<Zone>('POST', `/venues/${venueId}/zones`, { name: name.trim() } satisfies AddZoneBody);
       if (!zones.some((z) => z.id === zone.id)) onAdded(zone);
       setName('');
     } catch (e) {

@@ -4,11 +4,12 @@
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { VENUE_CATEGORIES } from '../../../server/modules/venues/constants.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
-import { type CreatedVenue, VENUE_CATEGORIES, type VenueCategory } from '../../lib/types.ts';
+import type { CreatedVenue, CreateVenueBody, VenueCategory } from '../../lib/api-types.ts';
 
 function positiveInt(text: string, max: number): number | undefined | null {
   const trimmed = text.trim();
@@ -97,7 +98,7 @@ export function VenueForm({
         ...(isVehicle && route.trim() ? { route: route.trim() } : {}),
         ...(zoneList.length > 0 ? { zones: zoneList } : {}),
         ...(onBehalf && managerPhone.trim() ? { managerPhone: managerPhone.trim() } : {}),
-      });
+      } satisfies CreateVenueBody);
       onCreated(created, name.trim());
     } catch (e) {
       setError(e);

@@ -1,0 +1,27 @@
+/**
+ * Which screens a staff member sees, from the role lists the server's policies are made of (plain data in the
+ * modules' `constants.ts`): a role the server refuses never gets a link here, and a role it allows always does.
+ */
+import type { StaffRole, StaffUser } from './api-types.ts';
+
+export { CASE_ROLES } from '../../server/modules/cases/constants.ts';
+/** Search and register people. */
+export { PEOPLE_FIELD_ROLES as PEOPLE_ROLES } from '../../server/modules/people/constants.ts';
+/** Staff accounts: admins only (the list is empty). */
+export { STAFF_ADMIN_ROLES } from '../../server/modules/staff/constants.ts';
+/** VENUE_STAFF_ROLES: register venues and check people in at their door. */
+export {
+  VENUE_DOOR_ROLES as VENUE_STAFF_ROLES,
+  VENUE_STATS_ROLES,
+  VENUE_VERIFY_ROLES,
+} from '../../server/modules/venues/constants.ts';
+
+/** Whether this grant's role is one of `roles`; `admin` always counts, as on the server. */
+export function grantHasRole(grant: { role: string }, roles: readonly StaffRole[]): boolean {
+  return grant.role === 'admin' || (roles as readonly string[]).includes(grant.role);
+}
+
+/** Whether the staff user holds one of `roles` anywhere; `admin` always counts, as on the server. */
+export function hasRole(user: StaffUser, roles: readonly StaffRole[]): boolean {
+  return user.grants.some((g) => grantHasRole(g, roles));
+}
