@@ -41,7 +41,7 @@ export interface AppContext extends PlatformContext {
 export function createContext(config: Config, database: Database, log: Logger): AppContext {
   const platform = createPlatformContext(config, database, log);
   const adminUnits = adminUnitsModule(platform);
-  const people = peopleModule(platform);
+  const people = peopleModule(platform, { adminUnits: adminUnits.service });
   const staff = staffModule(platform);
   const auth = authModule(platform);
   const audit = auditModule(platform);

@@ -2,17 +2,18 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import { peopleRoutes } from './routes.ts';
-import { type PeopleService, peopleService } from './service.ts';
+import { type PeopleDeps, type PeopleService, peopleService } from './service.ts';
 
 export { makePersonQr, type ParsedPersonQr, parsePersonQr, verifyPersonQrSignature } from './qr.ts';
-export type { PeopleService } from './service.ts';
+export type { PeopleDeps, PeopleService } from './service.ts';
 
 export const manifest: ModuleManifest = {
   name: 'people',
   owns: ['people', 'households', 'citizen_accounts', 'dependants'],
+  reads: { admin_units: "a person's and a household's unit: its name and its path (jurisdiction)" },
 };
 
-export function peopleModule(ctx: PlatformContext): ModuleInstance<PeopleService> {
-  const service = peopleService(ctx);
+export function peopleModule(ctx: PlatformContext, deps: PeopleDeps): ModuleInstance<PeopleService> {
+  const service = peopleService(ctx, deps);
   return { manifest, service, routes: peopleRoutes(ctx, service) };
 }

@@ -1,7 +1,13 @@
+/**
+ * The people policies as role × action tables: every role (citizen included) and the system; a person inside the
+ * jurisdiction, outside it, in another province and with no unit; a district grant and a national one. What the
+ * services answer follows from these: 403 when `mayEver` is false, else 404 for a person `can` refuses.
+ */
 import { describe, expect, it } from 'vitest';
-import type { CitizenActor, StaffActor, StaffRole } from '../../platform/access.ts';
+import type { Actor, CitizenActor, Role, StaffActor, StaffRole } from '../../platform/access.ts';
 import { ROLES } from '../../platform/access.ts';
-import { can, type PeopleAction, peopleActions } from './policy.ts';
+import { can as allowed, mayEver, scopeOf } from '../../platform/authorize.ts';
+import { can, householdPolicy, type PeopleAction, peopleActions, peoplePolicy } from './policy.ts';
 
 const IN = '75.731.25993.';
 const OUT = '75.732.26080.';
@@ -15,12 +21,14 @@ const staffAt = (role: StaffRole, unitPath: string): StaffActor => ({
   sessionId: 's',
   grants: [{ role, unitCode: unitPath === '' ? null : 'x', unitPath }],
 });
+const me: CitizenActor = { kind: 'citizen', personId: 'me', phone: '+84912345678', sessionId: 's' };
+const system: Actor = { kind: 'system', name: 'test' };
 
 const ACTIONS = Object.keys(peopleActions) as PeopleAction[];
 
-/** Expected grants: which actions each role may do on a person inside its scope. */
-const ALLOWED: Record<(typeof ROLES)[number], PeopleAction[]> = {
-  citizen: [],
+/** Which actions each role may do on a person inside its scope (a citizen: on themselves and their dependants). */
+const ALLOWED: Record<Role, PeopleAction[]> = {
+  citizen: ['people.read', 'people.update'],
   venue_manager: [],
   leader: [],
   health_worker: ['people.read', 'people.create', 'people.update', 'households.manage'],
@@ -33,51 +41,79 @@ const ALLOWED: Record<(typeof ROLES)[number], PeopleAction[]> = {
   admin: ACTIONS,
 };
 
-describe('people policy, table-driven by role', () => {
-  for (const role of ROLES.filter((r) => r !== 'citizen') as StaffRole[]) {
+describe('people policy, role × action', () => {
+  for (const role of ROLES.filter((r): r is StaffRole => r !== 'citizen')) {
     for (const action of ACTIONS) {
-      const allowed = ALLOWED[role].includes(action);
-      it(`${role} ${allowed ? 'may' : 'may not'} ${action} in scope; never out of scope; national grant ${allowed ? 'everywhere' : 'nowhere'}`, () => {
+      const ok = ALLOWED[role].includes(action);
+      it(`${role} ${ok ? 'may' : 'may not'} ${action}: in jurisdiction ${ok}, out false, national ${ok}`, () => {
         const district = staffAt(role, '75.731.');
-        expect(can(district, action, { id: 'p', unitPath: IN })).toBe(allowed);
+        expect(can(district, action, { id: 'p', unitPath: IN })).toBe(ok);
         expect(can(district, action, { id: 'p', unitPath: OUT })).toBe(false);
         expect(can(district, action, { id: 'p', unitPath: HANOI })).toBe(false);
         expect(can(district, action, { id: 'p', unitPath: null })).toBe(false);
+        expect(mayEver(peoplePolicy, district, action)).toBe(ok);
         const national = staffAt(role, '');
-        expect(can(national, action, { id: 'p', unitPath: HANOI })).toBe(allowed);
-        expect(can(national, action, { id: 'p', unitPath: null })).toBe(allowed);
+        for (const unitPath of [IN, OUT, HANOI, null]) expect(can(national, action, { id: 'p', unitPath })).toBe(ok);
+        // households: the same roles, by the household's unit
+        expect(allowed(householdPolicy, district, action, { unitPath: IN })).toBe(ok);
+        expect(allowed(householdPolicy, district, action, { unitPath: OUT })).toBe(false);
+        expect(allowed(householdPolicy, national, action, { unitPath: HANOI })).toBe(ok);
       });
     }
   }
 
-  it('admin is allowed every action everywhere (national), and everything inside its province', () => {
+  it('a provincial admin does everything inside its province and nothing outside', () => {
     for (const action of ACTIONS) {
-      for (const path of [IN, OUT, HANOI, null])
-        expect(can(staffAt('admin', ''), action, { id: 'p', unitPath: path })).toBe(true);
       expect(can(staffAt('admin', '75.'), action, { id: 'p', unitPath: OUT })).toBe(true);
       expect(can(staffAt('admin', '75.'), action, { id: 'p', unitPath: HANOI })).toBe(false);
+      expect(can(staffAt('admin', '75.'), action, { id: 'p', unitPath: null })).toBe(false);
     }
   });
 
-  it('leader and venue_manager cannot read people, even with national scope', () => {
-    for (const role of ['leader', 'venue_manager'] as StaffRole[]) {
-      expect(can(staffAt(role, ''), 'people.read', { id: 'p', unitPath: IN })).toBe(false);
-    }
-  });
-
-  it('citizens may read and update only themselves and their dependants', () => {
-    const me: CitizenActor = { kind: 'citizen', personId: 'me', phone: '+84912345678', sessionId: 's' };
-    for (const action of ACTIONS) {
-      const readOrUpdate = action === 'people.read' || action === 'people.update';
-      expect(can(me, action, { id: 'me', unitPath: IN })).toBe(readOrUpdate);
-      expect(can(me, action, { id: 'kid', unitPath: null, guardianIds: ['me'] })).toBe(readOrUpdate);
+  for (const action of ACTIONS) {
+    const ok = ALLOWED.citizen.includes(action);
+    it(`a citizen ${ok ? 'may' : 'may not'} ${action} for themselves and their dependants, never for anyone else`, () => {
+      expect(can(me, action, { id: 'me', unitPath: IN })).toBe(ok);
+      expect(can(me, action, { id: 'me', unitPath: null })).toBe(ok);
+      expect(can(me, action, { id: 'kid', unitPath: null, guardianIds: ['me'] })).toBe(ok);
       expect(can(me, action, { id: 'other', unitPath: IN })).toBe(false);
       expect(can(me, action, { id: 'other', unitPath: IN, guardianIds: ['someone-else'] })).toBe(false);
+      expect(mayEver(peoplePolicy, me, action)).toBe(ok);
+      expect(mayEver(householdPolicy, me, action)).toBe(false);
+    });
+  }
+
+  it('the system may do everything, everywhere', () => {
+    for (const action of ACTIONS) {
+      for (const unitPath of [IN, HANOI, null]) expect(can(system, action, { id: 'p', unitPath })).toBe(true);
+      expect(mayEver(peoplePolicy, system, action)).toBe(true);
     }
   });
+});
 
-  it('the system may do everything', () => {
-    for (const action of ACTIONS)
-      expect(can({ kind: 'system', name: 't' }, action, { id: 'p', unitPath: null })).toBe(true);
+describe('people search scope (scopeOf people.read)', () => {
+  it('is the grant paths of the reading roles; national for a national grant or the system', () => {
+    expect(scopeOf(peoplePolicy, staffAt('tracer', '75.731.'), 'people.read').paths).toEqual(['75.731.']);
+    expect(scopeOf(peoplePolicy, staffAt('health_worker', ''), 'people.read').paths).toBe('all');
+    expect(scopeOf(peoplePolicy, system, 'people.read').paths).toBe('all');
+    const both: StaffActor = {
+      ...staffAt('lab', '75.731.'),
+      grants: [
+        { role: 'lab', unitCode: 'x', unitPath: '75.731.' },
+        { role: 'leader', unitCode: null, unitPath: '' },
+      ],
+    };
+    // a national grant of a role that cannot read people widens nothing
+    expect(scopeOf(peoplePolicy, both, 'people.read').paths).toEqual(['75.731.']);
+  });
+
+  it.each(['leader', 'venue_manager'] as StaffRole[])('refuses a %s (403), even national', (role) => {
+    expect(() => scopeOf(peoplePolicy, staffAt(role, ''), 'people.read')).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
+  });
+
+  it('refuses a citizen (403): citizens never search people', () => {
+    expect(() => scopeOf(peoplePolicy, me, 'people.read')).toThrow(expect.objectContaining({ status: 403 }));
   });
 });

@@ -1,8 +1,14 @@
 /**
- * Who may see and change people. Staff act inside their jurisdiction; citizens act on themselves and on the
+ * Who may see and change people. Staff act inside their jurisdiction; citizens read and update themselves and the
  * dependants they manage. `leader` (read-only reports) and `venue_manager` never read person records here.
+ *
+ * Services go through `platform/authorize.ts` with these policies: `authorize(…)` for each loaded person or household
+ * (403 when the role can never do the action, else 404 whether the record is missing or out of reach),
+ * `authorizeAt(…)` for the unit a record is created in or moved to (403), `scopeOf(…)` for searches, which the
+ * repository filters in SQL (`scoped`).
  */
-import { type Actor, inJurisdiction } from '../../platform/access.ts';
+import type { Actor, CitizenActor } from '../../platform/access.ts';
+import { can as allowed, definePolicy, type Policy } from '../../platform/authorize.ts';
 import { peopleActions } from './constants.ts';
 
 /** The roles each action needs: plain data in `constants.ts`, which the web app reads too. */
@@ -18,15 +24,34 @@ export interface PersonResource {
   guardianIds?: string[];
 }
 
-export function isSelfOrDependant(actor: Actor, person: PersonResource): boolean {
-  return (
-    actor.kind === 'citizen' && (actor.personId === person.id || (person.guardianIds ?? []).includes(actor.personId))
-  );
+export function isSelfOrDependant(actor: CitizenActor, person: PersonResource): boolean {
+  return actor.personId === person.id || (person.guardianIds ?? []).includes(actor.personId);
 }
 
+/** The people policy; a person out of reach is `PERSON_NOT_FOUND`. */
+export const peoplePolicy: Policy<PeopleAction, PersonResource> = definePolicy<PeopleAction, PersonResource>({
+  roles: peopleActions,
+  citizen: { 'people.read': isSelfOrDependant, 'people.update': isSelfOrDependant },
+  unitPath: (person) => person.unitPath,
+  notFound: 'PERSON_NOT_FOUND',
+});
+
+/** Where a household lies (its unit's path). */
+export interface HouseholdResource {
+  unitPath: string;
+}
+
+/**
+ * The same staff roles for households (reading one is `people.read`, changing its members `households.manage`); no
+ * household action is a citizen's. A household out of reach is `HOUSEHOLD_NOT_FOUND`.
+ */
+export const householdPolicy: Policy<PeopleAction, HouseholdResource> = definePolicy<PeopleAction, HouseholdResource>({
+  roles: peopleActions,
+  unitPath: (household) => household.unitPath,
+  notFound: 'HOUSEHOLD_NOT_FOUND',
+});
+
+/** True when the actor may do `action` to this person (pure; the policy tests read it). */
 export function can(actor: Actor, action: PeopleAction, person: PersonResource): boolean {
-  if (actor.kind === 'system') return true;
-  if (actor.kind === 'citizen')
-    return (action === 'people.read' || action === 'people.update') && isSelfOrDependant(actor, person);
-  return inJurisdiction(actor, peopleActions[action], person.unitPath);
+  return allowed(peoplePolicy, actor, action, person);
 }

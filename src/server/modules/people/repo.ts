@@ -1,12 +1,13 @@
 /**
- * Queries for people, households and dependants. Lists take the actor's scope and filter in SQL.
+ * Queries for people, households, dependants and citizen accounts. Searches take the actor's `AccessScope` and filter
+ * in SQL (`scoped`), so out-of-scope people are simply not found.
  * `findById` outside a transaction is the hot read (every staff look-up of a person, every profile read): the look-ups
  * of concurrent requests are coalesced (DataLoader, one batch per event-loop turn, no cache) into one statement.
  */
 import DataLoader from 'dataloader';
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DB, NewPerson, PersonUpdate } from '../../db/types.ts';
-import type { Scope } from '../../platform/access.ts';
+import { type AccessScope, scoped } from '../../platform/authorize.ts';
 import { foldDiacritics, SQL_FOLD_FROM, SQL_FOLD_TO } from '../../platform/formats.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -81,6 +82,10 @@ export function peopleRepo(db: Kysely<DB>) {
     create: (trx: Q, values: NewPerson) =>
       trx.insertInto('people').values(values).returning('id').executeTakeFirstOrThrow(),
 
+    /** A person known only by phone (a citizen's first sign-in): the profile is theirs to complete. */
+    createWithPhone: (trx: Q, phone: string) =>
+      trx.insertInto('people').values({ phone }).returning(['id', 'name', 'unit_code']).executeTakeFirstOrThrow(),
+
     update: (trx: Q, id: string, values: PersonUpdate) =>
       trx
         .updateTable('people')
@@ -92,11 +97,8 @@ export function peopleRepo(db: Kysely<DB>) {
      * Search by exact national ID, exact phone or name fragment, only among people whose unit lies in scope.
      * Invariant: an empty scope returns nothing (never everything).
      */
-    search: (scope: Scope, term: { nationalId?: string; phone?: string; name?: string }, limit: number) => {
-      if (scope !== 'all' && scope.length === 0) return Promise.resolve([]);
-      let q = base(db);
-      if (scope !== 'all') q = q.where(({ or, eb }) => or(scope.map((p) => eb('u.path', 'like', `${p}%`))));
-      q = q.where(({ or, eb }) => {
+    search: (scope: AccessScope, term: { nationalId?: string; phone?: string; name?: string }, limit: number) => {
+      const q = scoped(base(db), scope, 'u.path').where(({ or, eb }) => {
         const terms: Expression<SqlBool>[] = [];
         if (term.nationalId) terms.push(eb('p.national_id', '=', term.nationalId));
         if (term.phone) terms.push(eb('p.phone', '=', term.phone));
@@ -138,6 +140,33 @@ export function peopleRepo(db: Kysely<DB>) {
         .where('d.guardian_id', '=', guardianId)
         .orderBy('p.name')
         .execute(),
+
+    /** The person holding the citizen account of this phone. */
+    findAccountHolder: (phone: string, q: Q = db) =>
+      q
+        .selectFrom('citizen_accounts as a')
+        .innerJoin('people as p', 'p.id', 'a.person_id')
+        .select(['p.id', 'p.name', 'p.unit_code'])
+        .where('a.phone', '=', phone)
+        .executeTakeFirst(),
+
+    /** People registered by staff with this phone who have no account yet (the citizen may be one of them). */
+    findUnclaimedByPhone: (phone: string, q: Q = db) =>
+      q
+        .selectFrom('people as p')
+        .leftJoin('citizen_accounts as a', 'a.person_id', 'p.id')
+        .select(['p.id', 'p.name', 'p.unit_code'])
+        .where('p.phone', '=', phone)
+        .where('a.phone', 'is', null)
+        // never hand over a dependant record: a citizen can type any phone into a dependant, and claiming it would
+        // let that guardian read the real phone owner's profile
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('dependants as d').select('d.dependant_id').whereRef('d.dependant_id', '=', 'p.id'))),
+        )
+        .execute(),
+
+    createAccount: (trx: Transaction<DB>, phone: string, personId: string) =>
+      trx.insertInto('citizen_accounts').values({ phone, person_id: personId }).execute(),
 
     addDependant: (trx: Q, guardianId: string, dependantId: string, relation: string) =>
       trx

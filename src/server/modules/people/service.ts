@@ -5,12 +5,13 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, type CitizenActor, hasRole, scopeFor } from '../../platform/access.ts';
+import type { Actor, CitizenActor } from '../../platform/access.ts';
+import { authorize, authorizeAt, can, mayEver, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
-import { adminUnitsRepo } from '../admin-units/repo.ts';
-import { can, peopleActions } from './policy.ts';
+import type { AdminUnitsService } from '../admin-units/index.ts';
+import { householdPolicy, type PeopleAction, peoplePolicy } from './policy.ts';
 import { makePersonQr } from './qr.ts';
 import { type PersonWithUnit, peopleRepo } from './repo.ts';
 import type { CreatePersonInput, PersonView, UpdatePersonInput } from './schemas.ts';
@@ -48,37 +49,44 @@ function checkPhone(v: string | null | undefined): string | null | undefined {
   return phone;
 }
 
-export function peopleService(ctx: PlatformContext) {
+/** What the people module needs from other modules. */
+export interface PeopleDeps {
+  adminUnits: Pick<AdminUnitsService, 'findByCode'>;
+}
+
+export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
   const repo = peopleRepo(ctx.db);
-  const units = adminUnitsRepo(ctx.db);
 
   async function unitOrThrow(code: string, trx?: Transaction<DB>) {
-    const unit = await units.findByCode(code, trx);
+    const unit = await deps.adminUnits.findByCode(code, trx);
     if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
     return unit;
   }
 
-  /** Loads a person the actor may act on; anything else is "not found" (hides whether the id exists). */
+  /**
+   * Loads a person the actor may act on: 403 when the actor's role can never do `action`, else 404 whether the
+   * person is missing or out of reach (hides whether the id exists). A refused look-up of someone who exists is
+   * audited as denied.
+   */
   async function loadAuthorized(
     actor: Actor,
     id: string,
-    action: 'people.read' | 'people.update' | 'households.manage',
+    action: Exclude<PeopleAction, 'people.create'>,
     trx?: Transaction<DB>,
-  ) {
+  ): Promise<PersonWithUnit> {
     const person = await repo.findById(id, trx);
-    if (!person) throw new AppError('PERSON_NOT_FOUND', 404);
-    const guardianIds = actor.kind === 'citizen' ? await repo.guardianIds(id, trx) : [];
-    if (!can(actor, action, { id, unitPath: person.unit_path, guardianIds })) {
-      if (actor.kind === 'staff' && !hasRole(actor, peopleActions[action])) {
-        throw new AppError('FORBIDDEN', 403);
-      }
+    const resource = person && {
+      ...person,
+      unitPath: person.unit_path,
+      guardianIds: actor.kind === 'citizen' ? await repo.guardianIds(id, trx) : [],
+    };
+    if (resource && mayEver(peoplePolicy, actor, action) && !can(peoplePolicy, actor, action, resource)) {
       // not awaited: the caller may hold a transaction, and the denial is logged whether or not it commits
       ctx.audit
         .record({ actor, action, resourceType: 'person', resourceId: id, outcome: 'denied' })
         .catch((err) => ctx.log.error({ err }, 'audit failed'));
-      throw new AppError('PERSON_NOT_FOUND', 404);
     }
-    return person;
+    return authorize(peoplePolicy, actor, action, resource);
   }
 
   /** Rejects a new national ID already used by someone else (409 with that person's id for staff). */
@@ -113,6 +121,42 @@ export function peopleService(ctx: PlatformContext) {
 
   return {
     loadAuthorized,
+
+    /**
+     * The person holding the citizen account of `phone`, for a citizen who just proved the phone (auth's one-time
+     * code), inside the caller's transaction. Without an account yet: a person registered by staff with this phone
+     * becomes the holder when there is exactly one and it is nobody's dependant; otherwise a new person is created
+     * (the citizen completes the profile). The account row is written here, so there is one rule for who holds it.
+     */
+    async findOrRegisterCitizen(
+      trx: Transaction<DB>,
+      phone: string,
+    ): Promise<{ id: string; name: string; unitCode: string | null }> {
+      const account = await repo.findAccountHolder(phone, trx);
+      if (account) return { id: account.id, name: account.name, unitCode: account.unit_code };
+      const unclaimed = await repo.findUnclaimedByPhone(phone, trx);
+      const person = unclaimed.length === 1 && unclaimed[0] ? unclaimed[0] : await repo.createWithPhone(trx, phone);
+      await repo.createAccount(trx, phone, person.id);
+      return { id: person.id, name: person.name, unitCode: person.unit_code };
+    },
+
+    /**
+     * A signed-in citizen's name and unit, for their own session view (`/auth/me`, sign-in); undefined for an
+     * unknown id. The caller has the citizen's session: this is not a look-up of someone else.
+     */
+    async citizenSummary(personId: string): Promise<{ name: string; unitCode: string | null } | undefined> {
+      const person = await repo.findById(personId);
+      return person && { name: person.name, unitCode: person.unit_code };
+    },
+
+    /**
+     * Where a person lies (their unit and its path), for a module that authorizes access to something about them
+     * with its own policy (the audit viewer); undefined for an unknown id. Nothing personal leaves here.
+     */
+    async placeOf(personId: string): Promise<{ unitCode: string | null; unitPath: string | null } | undefined> {
+      const person = await repo.findById(personId);
+      return person && { unitCode: person.unit_code, unitPath: person.unit_path };
+    },
 
     /**
      * The person with this national ID, else this phone (+ name), registered at `unitCode` when nobody matches (a
@@ -162,7 +206,7 @@ export function peopleService(ctx: PlatformContext) {
       const phone = checkPhone(input.phone);
       if (!nationalId && !phone) throw new AppError('PERSON_IDENTIFIER_REQUIRED', 400);
       const unit = await unitOrThrow(input.unitCode, trx);
-      if (!can(actor, 'people.create', { id: '', unitPath: unit.path })) throw new AppError('FORBIDDEN', 403);
+      authorizeAt(peoplePolicy, actor, 'people.create', { id: '', unitPath: unit.path });
       await assertNewNationalId(actor, nationalId, trx);
       if (!nationalId && phone) {
         await sql`select pg_advisory_xact_lock(7231002, hashtext(${phone}))`.execute(trx);
@@ -171,9 +215,7 @@ export function peopleService(ctx: PlatformContext) {
       }
       if (input.householdId) {
         const household = await repo.findHousehold(input.householdId, trx);
-        if (!household || !can(actor, 'people.create', { id: '', unitPath: household.unit_path })) {
-          throw new AppError('HOUSEHOLD_NOT_FOUND', 404);
-        }
+        authorize(householdPolicy, actor, 'people.create', household && { unitPath: household.unit_path });
       }
       const { id } = await repo.create(trx, {
         national_id: nationalId ?? null,
@@ -219,7 +261,7 @@ export function peopleService(ctx: PlatformContext) {
         if (input.unitCode !== undefined) {
           const unit = await unitOrThrow(input.unitCode, trx);
           // moving someone requires authority over the destination too
-          if (!can(actor, 'people.update', { id, unitPath: unit.path })) throw new AppError('FORBIDDEN', 403);
+          authorizeAt(peoplePolicy, actor, 'people.update', { id, unitPath: unit.path });
           unitCode = unit.code;
         }
         await assertNewNationalId(actor, nationalId, trx, id);
@@ -249,9 +291,7 @@ export function peopleService(ctx: PlatformContext) {
     },
 
     async search(actor: Actor, q: string, limit: number): Promise<PersonView[]> {
-      if (actor.kind !== 'staff' && actor.kind !== 'system') throw new AppError('FORBIDDEN', 403);
-      const scope = scopeFor(actor, peopleActions['people.read']);
-      if (scope !== 'all' && scope.length === 0) throw new AppError('FORBIDDEN', 403);
+      const scope = scopeOf(peoplePolicy, actor, 'people.read');
       const text = q.trim();
       const term = isNationalId(text)
         ? { nationalId: text }
@@ -273,7 +313,7 @@ export function peopleService(ctx: PlatformContext) {
       input: { unitCode: string; address?: string | undefined; memberIds?: string[] | undefined },
     ) {
       const unit = await unitOrThrow(input.unitCode);
-      if (!can(actor, 'households.manage', { id: '', unitPath: unit.path })) throw new AppError('FORBIDDEN', 403);
+      authorizeAt(householdPolicy, actor, 'households.manage', { unitPath: unit.path });
       return ctx.db.transaction().execute(async (trx) => {
         const { id } = await repo.createHousehold(trx, unit.code, input.address ?? null);
         const members = input.memberIds ?? [];
@@ -297,9 +337,13 @@ export function peopleService(ctx: PlatformContext) {
 
     async addHouseholdMember(actor: Actor, householdId: string, personId: string) {
       await ctx.db.transaction().execute(async (trx) => {
-        const household = await repo.findHousehold(householdId, trx);
-        if (!household || !can(actor, 'households.manage', { id: '', unitPath: household.unit_path }))
-          throw new AppError('HOUSEHOLD_NOT_FOUND', 404);
+        const found = await repo.findHousehold(householdId, trx);
+        const household = authorize(
+          householdPolicy,
+          actor,
+          'households.manage',
+          found && { ...found, unitPath: found.unit_path },
+        );
         await loadAuthorized(actor, personId, 'households.manage', trx);
         await repo.setHousehold(trx, [personId], householdId);
         await ctx.audit.append(trx, {
@@ -314,9 +358,13 @@ export function peopleService(ctx: PlatformContext) {
     },
 
     async getHousehold(actor: Actor, id: string) {
-      const household = await repo.findHousehold(id);
-      if (!household || !can(actor, 'people.read', { id: '', unitPath: household.unit_path }))
-        throw new AppError('HOUSEHOLD_NOT_FOUND', 404);
+      const found = await repo.findHousehold(id);
+      const household = authorize(
+        householdPolicy,
+        actor,
+        'people.read',
+        found && { ...found, unitPath: found.unit_path },
+      );
       const members = await repo.householdMembers(id);
       await ctx.audit.record({
         actor,
