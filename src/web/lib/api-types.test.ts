@@ -3,8 +3,9 @@
  * fails when the two drift apart or when the web app starts importing server code into the browser.
  * - type level (checked by `tsc --noEmit`, which `npm test` runs): the web's narrower shapes still fit the server's
  *   schemas, and the value lists are exactly what the schemas accept;
- * - run time: the web's imports from src/server are `import type` or dependency-free constants files; the schemas
- *   validate with the very lists the web shows; the web's role lists give the answer the server's policy gives.
+ * - run time: the web's imports from src/server are `import type` or dependency-free constants files, and only in
+ *   src/web/lib; the schemas validate with the very lists the web shows; the web's role lists give the answer the
+ *   server's policy gives.
  * (`api-contract.int.test.ts` checks that the schemas named in `api-types.ts` are what the routes answer.)
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -138,7 +139,12 @@ describe('the web app imports from the server only types and constants files', (
     const apiTypes = importsOf(join(here, 'api-types.ts'));
     expect(apiTypes.filter((r) => r.typeOnly && r.target.startsWith(serverDir)).length).toBeGreaterThan(5);
     expect(apiTypes.filter((r) => !r.typeOnly)).toEqual([]);
-    expect(importsOf(join(here, 'roles.ts')).some((r) => !r.typeOnly && isConstantsFile(r.target))).toBe(true);
+    for (const lib of ['roles.ts', 'api-values.ts', 'staff-roles.ts']) {
+      expect(
+        importsOf(join(here, lib)).some((r) => !r.typeOnly && isConstantsFile(r.target)),
+        lib,
+      ).toBe(true);
+    }
     // a non-type import of a schemas file is what the check below must catch
     const probe = importsOf(fileURLToPath(import.meta.url));
     expect(probe.some((r) => !r.typeOnly && rel(r.target) === 'src/server/modules/cases/schemas.ts')).toBe(true);
@@ -150,6 +156,18 @@ describe('the web app imports from the server only types and constants files', (
         .filter((r) => r.target.startsWith(serverDir + sep) && !r.typeOnly && !isConstantsFile(r.target))
         .map((r) => `${rel(file)}:${r.line} imports ${rel(r.target)} at run time (use \`import type\`)`),
     );
+    expect(bad).toEqual([]);
+  });
+
+  it('only src/web/lib imports the server (dependency-cruiser checks this for .ts files, this for .tsx too)', () => {
+    const libDir = join(webDir, 'lib') + sep;
+    const bad = webFiles
+      .filter((file) => !file.startsWith(libDir))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((r) => r.target.startsWith(serverDir + sep))
+          .map((r) => `${rel(file)}:${r.line} imports ${rel(r.target)} (go through src/web/lib)`),
+      );
     expect(bad).toEqual([]);
   });
 

@@ -2,9 +2,9 @@
  * The API's shapes, taken from the server's own schemas so the two cannot drift apart:
  * - every request and response type is `Static<typeof X>` of the TypeBox schema the server validates with. The
  *   imports are `import type`, erased from the bundle (TypeBox itself never reaches the browser);
- * - the value lists (roles, categories, statuses…) are not here: pages import them straight from the server's
- *   `constants.ts` files, which import nothing, so the bundle gets the arrays and no server code (imported here,
- *   they would all land in the citizen's first download, whichever page uses them).
+ * - the value lists (categories, statuses…) are in `api-values.ts`, the role lists in `roles.ts` and
+ *   `staff-roles.ts`: run-time re-exports of the server's dependency-free `constants.ts` files. This file has no
+ *   run-time code at all, so importing a type from it never moves anything into a page's chunk.
  * `api-types.test.ts` fails when the web app imports anything else from src/server at run time, and
  * `api-contract.int.test.ts` when a schema named here is not what the route really answers.
  */

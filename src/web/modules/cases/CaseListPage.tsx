@@ -1,12 +1,12 @@
 /** Tracers' case list: the cases of their jurisdiction, filtered by status and searched by code or name. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CASE_STATUSES } from '../../../server/modules/cases/constants.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
 import type { CaseListItem } from '../../lib/api-types.ts';
+import { CASE_STATUSES } from '../../lib/api-values.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { formatDateTime } from './model.ts';

@@ -1,12 +1,12 @@
 /** One case: summary with F1/F2 counts and status, the venue timeline with alerts, and the contacts. */
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CASE_STATUSES } from '../../../server/modules/cases/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
 import type { CaseDetail, StaffUser, TraceSummary, UpdateCaseBody } from '../../lib/api-types.ts';
+import { CASE_STATUSES } from '../../lib/api-values.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { isOneOf } from '../../lib/values.ts';

@@ -4,12 +4,12 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SETTABLE_FOLLOW_UPS } from '../../../server/modules/cases/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
 import type { ContactTask, ContactTaskBody } from '../../lib/api-types.ts';
+import { SETTABLE_FOLLOW_UPS } from '../../lib/api-values.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { isOneOf } from '../../lib/values.ts';
 import { FollowUpFilter } from './FollowUpFilter.tsx';

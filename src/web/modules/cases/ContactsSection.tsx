@@ -4,7 +4,6 @@
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SETTABLE_FOLLOW_UPS, VIA_TYPES } from '../../../server/modules/cases/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { api, query } from '../../lib/api.ts';
@@ -16,6 +15,7 @@ import type {
   Person,
   UpdatedCount,
 } from '../../lib/api-types.ts';
+import { SETTABLE_FOLLOW_UPS, VIA_TYPES } from '../../lib/api-values.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { isOneOf } from '../../lib/values.ts';
 import { FollowUpFilter } from './FollowUpFilter.tsx';

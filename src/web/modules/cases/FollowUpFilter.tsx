@@ -1,7 +1,7 @@
 /** The "follow-up" filter of a contact list (a case's contacts, contacts handed over to this area). */
 import { useTranslation } from 'react-i18next';
-import { FOLLOW_UPS } from '../../../server/modules/cases/constants.ts';
 import { SelectField } from '../../components/Field.tsx';
+import { FOLLOW_UPS } from '../../lib/api-values.ts';
 
 export function FollowUpFilter({ value, onChange }: { value: string; onChange: (value: string) => void }) {
   const { t } = useTranslation();

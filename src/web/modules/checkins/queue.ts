@@ -6,9 +6,9 @@
  * the sender as the actor); they wait until their own account signs in here again.
  */
 
-import { MAX_BATCH } from '../../../server/modules/checkins/constants.ts';
 import { ApiError, api, NetworkError } from '../../lib/api.ts';
 import type { BatchBody, BatchResponse, BatchResultItem, Me } from '../../lib/api-types.ts';
+import { MAX_BATCH } from '../../lib/api-values.ts';
 
 const DB_NAME = 'truyvet-checkins';
 const STORE = 'queue';

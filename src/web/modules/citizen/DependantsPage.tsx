@@ -1,7 +1,6 @@
 /** People the citizen looks after (children, elderly parents): list, their QR codes, and adding one. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { RELATIONS, SEXES } from '../../../server/modules/people/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -17,6 +16,7 @@ import type {
   Relation,
   Sex,
 } from '../../lib/api-types.ts';
+import { RELATIONS, SEXES } from '../../lib/api-values.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';

@@ -1,7 +1,6 @@
 /** The citizen's profile: name, ID, birth year, sex, where they live. Saving it completes the account. */
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SEXES } from '../../../server/modules/people/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -9,6 +8,7 @@ import { loadParentLine } from '../../components/UnitPath.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import type { Person, ProfileBody, Sex } from '../../lib/api-types.ts';
+import { SEXES } from '../../lib/api-values.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { useSession } from '../../lib/session.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';

@@ -1,13 +1,13 @@
 /** Staff look people up (by national ID, phone or name) within their area, and register new ones. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SEXES } from '../../../server/modules/people/constants.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { ApiError, api, query } from '../../lib/api.ts';
 import type { CreatePersonBody, IdResponse, Person, Sex } from '../../lib/api-types.ts';
+import { SEXES } from '../../lib/api-values.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { Link } from '../../lib/router.tsx';
 

@@ -1,7 +1,6 @@
 /** Administrators list staff accounts, create one for a role and area, and disable or re-enable accounts. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { STAFF_ROLES } from '../../../server/platform/roles.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
@@ -15,6 +14,7 @@ import type {
   StaffRole,
   StaffUser,
 } from '../../lib/api-types.ts';
+import { STAFF_ROLES } from '../../lib/staff-roles.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 const MIN_PASSWORD = 12;

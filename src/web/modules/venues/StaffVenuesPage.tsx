@@ -4,13 +4,13 @@
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { VENUE_CATEGORIES } from '../../../server/modules/venues/constants.ts';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import { query } from '../../lib/api.ts';
 import type { CreatedVenue, VenueView } from '../../lib/api-types.ts';
+import { VENUE_CATEGORIES } from '../../lib/api-values.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel } from '../checkins/format.ts';

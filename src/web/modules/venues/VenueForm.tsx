@@ -4,12 +4,12 @@
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { VENUE_CATEGORIES } from '../../../server/modules/venues/constants.ts';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import type { CreatedVenue, CreateVenueBody, VenueCategory } from '../../lib/api-types.ts';
+import { VENUE_CATEGORIES } from '../../lib/api-values.ts';
 
 function positiveInt(text: string, max: number): number | undefined | null {
   const trimmed = text.trim();
