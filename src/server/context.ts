@@ -42,7 +42,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
   const platform = createPlatformContext(config, database, log);
   const adminUnits = adminUnitsModule(platform);
   const people = peopleModule(platform, { adminUnits: adminUnits.service });
-  const staff = staffModule(platform);
+  const staff = staffModule(platform, { adminUnits: adminUnits.service });
   const auth = authModule(platform);
   const audit = auditModule(platform);
   const venues = venuesModule(platform);

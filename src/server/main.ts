@@ -8,7 +8,6 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { adminUnitsService } from './modules/admin-units/service.ts';
-import { staffService } from './modules/staff/service.ts';
 import { GENESIS_HASH } from './platform/audit.ts';
 import { createLogger } from './platform/logger.ts';
 import { generatePassword } from './platform/passwords.ts';
@@ -283,7 +282,7 @@ users
     const cfg = config();
     await withRuntime(cfg, async (ctx) => {
       const password = cfg.newUserPassword ?? generatePassword();
-      const { id } = await staffService(ctx).create(
+      const { id } = await ctx.services.staff.create(
         { kind: 'system', name: 'cli' },
         {
           username: opts.username,

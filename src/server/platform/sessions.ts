@@ -32,6 +32,11 @@ export interface Sessions {
    * transaction. The caller must call `forgetUser(userId)` after that transaction commits.
    */
   revokeOtherSessions(trx: Transaction<DB>, userId: string, keepSessionId: string): Promise<void>;
+  /**
+   * Revokes every live session of a staff user (an account being disabled), inside the caller's transaction. The
+   * caller must drop the cached sessions (`forgetUser` or `clearCache`) after that transaction commits.
+   */
+  revokeAllSessions(trx: Transaction<DB>, userId: string): Promise<void>;
   /** Drops a staff user's cached sessions, so a revocation committed just before is seen by the next request. */
   forgetUser(userId: string): void;
   /** Drops every cached session (after grants change). */
@@ -141,6 +146,15 @@ export function createSessions(db: Kysely<DB>, cacheSeconds: number): Sessions {
         .set({ revoked_at: new Date() })
         .where('user_id', '=', userId)
         .where('id', '!=', keepSessionId)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+
+    async revokeAllSessions(trx, userId) {
+      await trx
+        .updateTable('sessions')
+        .set({ revoked_at: new Date() })
+        .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
         .execute();
     },

@@ -2,13 +2,17 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import { staffRoutes } from './routes.ts';
-import { type StaffService, staffService } from './service.ts';
+import { type StaffDeps, type StaffService, staffService } from './service.ts';
 
-export type { StaffService } from './service.ts';
+export type { StaffCredentials, StaffDeps, StaffService } from './service.ts';
 
-export const manifest: ModuleManifest = { name: 'staff', owns: ['staff_users', 'staff_grants'] };
+export const manifest: ModuleManifest = {
+  name: 'staff',
+  owns: ['staff_users', 'staff_grants'],
+  reads: { admin_units: "a grant's unit: its name and its path (jurisdiction)" },
+};
 
-export function staffModule(ctx: PlatformContext): ModuleInstance<StaffService> {
-  const service = staffService(ctx);
+export function staffModule(ctx: PlatformContext, deps: StaffDeps): ModuleInstance<StaffService> {
+  const service = staffService(ctx, deps);
   return { manifest, service, routes: staffRoutes(service) };
 }

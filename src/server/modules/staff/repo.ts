@@ -1,7 +1,11 @@
-/** Queries for staff accounts and their grants. */
+/**
+ * Queries for staff accounts, their grants and their credentials (password hash, sign-in lock counters, TOTP). The
+ * staff list takes the actor's `AccessScope` and filters in SQL (`scoped`); the credential statements are the ones
+ * the auth module reaches through the staff service, each one statement so it holds under concurrency.
+ */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import type { Scope } from '../../platform/access.ts';
+import { type AccessScope, scoped } from '../../platform/authorize.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -26,9 +30,9 @@ export function staffRepo(db: Kysely<DB>) {
       q.selectFrom('staff_users').selectAll().where('id', '=', id).executeTakeFirst(),
 
     findByUsername: (username: string, q: Q = db) =>
-      q.selectFrom('staff_users').select('id').where('username', '=', username).executeTakeFirst(),
+      q.selectFrom('staff_users').selectAll().where('username', '=', username).executeTakeFirst(),
 
-    /** Grants of one user with their scope paths ('' = national). */
+    /** Grants of one user with their scope paths ('' = national) and unit names, oldest first. */
     grants: (userId: string, q: Q = db) =>
       q
         .selectFrom('staff_grants as g')
@@ -46,27 +50,29 @@ export function staffRepo(db: Kysely<DB>) {
 
     /**
      * Staff having at least one grant inside the scope (a provincial admin lists that province's officers).
-     * A user with grants both inside and outside shows only once.
+     * A user with grants both inside and outside shows only once. National scope lists everyone, grants or not.
      */
-    list: (scope: Scope, limit: number) => {
-      let q = db
+    list: (scope: AccessScope, limit: number) => {
+      const q = db
         .selectFrom('staff_users as s')
         .select(['s.id', 's.username', 's.display_name', 's.disabled', 's.totp_enabled'])
         .orderBy('s.username')
         .limit(limit);
-      if (scope !== 'all') {
-        if (scope.length === 0) return Promise.resolve([]);
-        q = q.where(({ exists, selectFrom }) =>
+      if (scope.paths === 'all') return q.execute();
+      return q
+        .where(({ exists, selectFrom }) =>
           exists(
-            selectFrom('staff_grants as g')
-              .innerJoin('admin_units as u', 'u.code', 'g.unit_code')
-              .select('g.id')
-              .whereRef('g.user_id', '=', 's.id')
-              .where((eb) => eb.or(scope.map((p) => eb('u.path', 'like', `${p}%`)))),
+            scoped(
+              selectFrom('staff_grants as g')
+                .innerJoin('admin_units as u', 'u.code', 'g.unit_code')
+                .select('g.id')
+                .whereRef('g.user_id', '=', 's.id'),
+              scope,
+              'u.path',
+            ),
           ),
-        );
-      }
-      return q.execute();
+        )
+        .execute();
     },
 
     allGrants: (userIds: string[]) =>
@@ -83,12 +89,74 @@ export function staffRepo(db: Kysely<DB>) {
     setDisabled: (trx: Q, id: string, disabled: boolean) =>
       trx.updateTable('staff_users').set({ disabled }).where('id', '=', id).execute(),
 
-    revokeSessions: (trx: Q, userId: string) =>
-      trx
-        .updateTable('sessions')
-        .set({ revoked_at: new Date() })
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
+    setLoginFailures: (q: Q, id: string, failed: number, lockedUntil: Date | null) =>
+      q
+        .updateTable('staff_users')
+        .set({ failed_logins: failed, locked_until: lockedUntil })
+        .where('id', '=', id)
         .execute(),
+
+    /**
+     * Reserves one password attempt before the password is checked, in one statement: the attempt counts as a
+     * failure until a success resets the count. Concurrent attempts serialize on the row, so at most `maxFailures`
+     * of them are ever checked per lock period; the one that reaches `maxFailures` locks the account (it is still
+     * checked itself), later ones find it locked. A lock that has run out starts a fresh count.
+     * Returns the attempt's number, or undefined when the account is locked (nothing is counted then).
+     */
+    reserveLoginAttempt: async (q: Q, id: string, maxFailures: number, now: Date, lockUntil: Date) => {
+      const attempt = sql<number>`case when locked_until is null then failed_logins + 1 else 1 end`;
+      const row = await q
+        .updateTable('staff_users')
+        .set({
+          failed_logins: attempt,
+          locked_until: sql<Date | null>`case when ${attempt} >= ${maxFailures} then ${lockUntil}::timestamptz else null end`,
+        })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .returning('failed_logins')
+        .executeTakeFirst();
+      return row?.failed_logins;
+    },
+
+    setPassword: (trx: Transaction<DB>, id: string, passwordHash: string) =>
+      trx
+        .updateTable('staff_users')
+        .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
+        .where('id', '=', id)
+        .execute(),
+
+    /** Accepts a TOTP time-step once: true only when it is newer than the last accepted one (atomic). */
+    useTotpStep: async (q: Q, id: string, step: number) =>
+      Number(
+        (
+          await q
+            .updateTable('staff_users')
+            .set({ totp_last_step: step })
+            .where('id', '=', id)
+            .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+            .executeTakeFirst()
+        ).numUpdatedRows,
+      ) === 1,
+
+    /**
+     * Switches two-factor on for the pending secret and records the confirming code's step as used, so that code
+     * cannot sign in afterwards. False when the secret changed meanwhile or two-factor is already on.
+     */
+    enableTotp: async (trx: Transaction<DB>, id: string, secret: string, step: number) =>
+      Number(
+        (
+          await trx
+            .updateTable('staff_users')
+            .set({ totp_enabled: true, totp_last_step: step })
+            .where('id', '=', id)
+            .where('totp_secret', '=', secret)
+            .where('totp_enabled', '=', false)
+            .executeTakeFirst()
+        ).numUpdatedRows,
+      ) === 1,
+
+    /** Stores a new, not yet confirmed secret (two-factor stays off until `enableTotp`). */
+    setPendingTotp: (q: Q, id: string, secret: string) =>
+      q.updateTable('staff_users').set({ totp_secret: secret, totp_enabled: false }).where('id', '=', id).execute(),
   };
 }

@@ -1,46 +1,121 @@
-/** Staff accounts: admins create officers with a role scoped to an admin unit, add grants, disable accounts. */
-
-import { type Actor, STAFF_ROLES, type StaffRole, scopeFor } from '../../platform/access.ts';
+/**
+ * Staff accounts: admins create officers with a role scoped to an admin unit, add grants, disable accounts. The
+ * account row also holds the sign-in credentials (password hash, lock counters, TOTP): the auth module decides
+ * sign-in and reaches them only through `credentials` below.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import { type Actor, STAFF_ROLES, type StaffRole } from '../../platform/access.ts';
+import { authorize, authorizeAt, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../../platform/passwords.ts';
-import { adminUnitsRepo } from '../admin-units/repo.ts';
-import { can } from './policy.ts';
+import type { AdminUnitsService } from '../admin-units/index.ts';
+import type { StaffUserView } from '../auth/schemas.ts';
+import { placesOf, staffPolicy } from './policy.ts';
 import { staffRepo } from './repo.ts';
 
 const USERNAME = /^[a-z0-9._-]{3,64}$/;
 
-export function staffService(ctx: PlatformContext) {
-  const repo = staffRepo(ctx.db);
-  const units = adminUnitsRepo(ctx.db);
+type Q = Kysely<DB> | Transaction<DB>;
 
-  /** Resolves a grant target and checks the actor may hand it out. */
+/** What the staff module needs from other modules. */
+export interface StaffDeps {
+  adminUnits: Pick<AdminUnitsService, 'findByCode'>;
+}
+
+/** A staff account with its credentials, as the auth module reads it to decide a sign-in. */
+export interface StaffCredentials {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  disabled: boolean;
+  totp_enabled: boolean;
+  totp_secret: string | null;
+}
+
+export function staffService(ctx: PlatformContext, deps: StaffDeps) {
+  const repo = staffRepo(ctx.db);
+
+  /** Resolves a grant target and checks the actor may hand it out (403 outside the actor's reach). */
   async function grantTarget(actor: Actor, role: string, unitCode: string | null | undefined) {
     if (!(STAFF_ROLES as string[]).includes(role)) throw new AppError('UNKNOWN_ROLE', 400, { allowed: STAFF_ROLES });
     let unitPath = '';
     if (unitCode) {
-      const unit = await units.findByCode(unitCode);
+      const unit = await deps.adminUnits.findByCode(unitCode);
       if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
       unitPath = unit.path;
     }
-    if (!can(actor, 'staff.manage', { unitPath })) throw new AppError('FORBIDDEN', 403);
+    authorizeAt(staffPolicy, actor, 'staff.manage', { unitPath });
     return { role: role as StaffRole, unitCode: unitCode ?? null };
   }
 
+  /**
+   * Loads an account the actor may manage: 403 for a role that never manages staff, else 404 whether the account
+   * is missing or has a grant out of the actor's reach (managing someone needs authority over every grant).
+   */
   async function loadManageable(actor: Actor, id: string) {
     const user = await repo.findUser(id);
-    if (!user) throw new AppError('STAFF_NOT_FOUND', 404);
-    const grants = await repo.grants(id);
-    // managing someone needs authority over every one of their grants
-    const allowed =
-      grants.length > 0
-        ? grants.every((g) => can(actor, 'staff.manage', { unitPath: g.unit_path }))
-        : can(actor, 'staff.manage', { unitPath: '' });
-    if (!allowed) throw new AppError('STAFF_NOT_FOUND', 404);
+    const grants = user ? await repo.grants(id) : [];
+    for (const place of placesOf(grants)) authorize(staffPolicy, actor, 'staff.manage', user && place);
+    if (!user) throw new AppError('STAFF_NOT_FOUND', 404); // not reached (placesOf is never empty): narrows the type
     return user;
   }
 
+  /** An account as the API shows it (sign-in, `/auth/me`), or undefined for an unknown id. */
+  async function view(userId: string): Promise<StaffUserView | undefined> {
+    const user = await repo.findUser(userId);
+    if (!user) return undefined;
+    const grants = await repo.grants(userId);
+    return {
+      id: user.id,
+      username: user.username,
+      displayName: user.display_name,
+      totpEnabled: user.totp_enabled,
+      grants: grants.map((g) => ({ role: g.role, unitCode: g.unit_code, unitName: g.unit_name })),
+    };
+  }
+
   return {
+    view,
+
+    /**
+     * The account row's sign-in statements, for the auth module (which decides sign-in and audits it). No actor:
+     * the caller is the sign-in itself. Each takes the caller's transaction (or the database) and is one statement,
+     * so the lock holds under concurrency.
+     */
+    credentials: {
+      findByUsername: (username: string, q: Q = ctx.db): Promise<StaffCredentials | undefined> =>
+        repo.findByUsername(username, q),
+
+      findById: (id: string, q: Q = ctx.db): Promise<StaffCredentials | undefined> => repo.findUser(id, q),
+
+      /**
+       * Counts one password attempt before the password is checked (`UPDATE … RETURNING`): the attempt's number,
+       * or undefined while the account is locked (nothing counted). The attempt that reaches `maxFailures` locks the
+       * account until `lockUntil`; a success must `resetLoginFailures`.
+       */
+      reserveLoginAttempt: (q: Q, id: string, lock: { maxFailures: number; now: Date; lockUntil: Date }) =>
+        repo.reserveLoginAttempt(q, id, lock.maxFailures, lock.now, lock.lockUntil),
+
+      /** After a successful sign-in: the failure count starts again from zero. */
+      resetLoginFailures: (q: Q, id: string) => repo.setLoginFailures(q, id, 0, null),
+
+      /** A new password hash (and a fresh failure count); the caller revokes the other sessions in `trx`. */
+      setPassword: (trx: Transaction<DB>, id: string, passwordHash: string) => repo.setPassword(trx, id, passwordHash),
+
+      /** Accepts a TOTP time-step once: true only when it is newer than the last accepted one. */
+      useTotpStep: (q: Q, id: string, step: number) => repo.useTotpStep(q, id, step),
+
+      /** Stores a new, not yet confirmed TOTP secret (two-factor stays off until `enableTotp`). */
+      setPendingTotp: (q: Q, id: string, secret: string) => repo.setPendingTotp(q, id, secret),
+
+      /** Switches two-factor on for the pending secret, the confirming step counted as used; false if it changed. */
+      enableTotp: (trx: Transaction<DB>, id: string, secret: string, step: number) =>
+        repo.enableTotp(trx, id, secret, step),
+    },
+
     async create(
       actor: Actor,
       input: {
@@ -99,7 +174,7 @@ export function staffService(ctx: PlatformContext) {
       if (actor.kind === 'staff' && actor.userId === id) throw new AppError('FORBIDDEN', 403);
       await ctx.db.transaction().execute(async (trx) => {
         await repo.setDisabled(trx, id, disabled);
-        if (disabled) await repo.revokeSessions(trx, id);
+        if (disabled) await ctx.sessions.revokeAllSessions(trx, id);
         await ctx.audit.append(trx, {
           actor,
           action: disabled ? 'staff.disable' : 'staff.enable',
@@ -111,9 +186,8 @@ export function staffService(ctx: PlatformContext) {
     },
 
     async list(actor: Actor) {
-      const scope = scopeFor(actor, []);
-      // non-admins have no authority over any staff: refuse rather than answer an empty list
-      if (scope !== 'all' && scope.length === 0) throw new AppError('FORBIDDEN', 403);
+      // non-admins have no authority over any staff: refused (403) rather than answered an empty list
+      const scope = scopeOf(staffPolicy, actor, 'staff.list');
       const users = await repo.list(scope, 500);
       const grants = await repo.allGrants(users.map((u) => u.id));
       return users.map((u) => ({
