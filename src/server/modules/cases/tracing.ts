@@ -21,6 +21,7 @@ import { sql, type Transaction } from 'kysely';
 import type { ContactConfirmation, DB } from '../../db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Notifier, OutgoingMessage } from '../../platform/notify.ts';
+import { localDate, smsText } from '../../platform/sms.ts';
 import { findHouseholdContacts, findVenueContacts, type IndexWindow } from './finder.ts';
 
 const DAY = 86_400_000;
@@ -90,19 +91,6 @@ export function exposureWindow(
   const anchor = c.onset_at ?? c.sample_at ?? c.confirmed_at ?? c.created_at;
   const end = c.isolated_at ?? c.confirmed_at ?? new Date();
   return { from: new Date(anchor.getTime() - lookbackDays * DAY), to: end };
-}
-
-/** "Đồng Nai" → "Dong Nai": SMS text without diacritics (GSM-7, one segment), case kept. */
-export function smsText(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D');
-}
-
-export function localDate(d: Date): string {
-  return new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }
 
 function ddmm(d: Date): string {

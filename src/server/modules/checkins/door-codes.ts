@@ -12,7 +12,7 @@ import type { Actor } from '../../platform/access.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { hashOneTimeCode, newOneTimeCode, oneTimeCodeMatches } from '../../platform/otp.ts';
-import { smsText } from '../cases/tracing.ts';
+import { smsText } from '../../platform/sms.ts';
 import { checkinsRepo } from './repo.ts';
 
 const PURPOSE = 'truyvet-door-otp';
