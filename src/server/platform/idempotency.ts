@@ -1,8 +1,20 @@
 /**
- * `Idempotency-Key` for writes that clients retry (offline sync, flaky networks). The key's record is
- * inserted in the same transaction as the write, so either both exist or neither; a retry with the same key
- * and the same request gets the stored response (status 200, header `idempotent-replayed: true`), a retry
- * with the same key and a different request gets 422 IDEMPOTENCY_KEY_REUSED. Keys are scoped per actor.
+ * `Idempotency-Key` for writes that clients retry (offline sync, flaky networks): the one Node-side implementation of
+ * the rules, which every module uses.
+ *
+ * - Keys are scoped per actor (`scope`), and a request is named by `requestHash(route, body)`.
+ * - The key's record (`idempotency_keys`, a platform table) is inserted in the same transaction as the write, so
+ *   either both exist or neither.
+ * - A retry with the same key and the same request gets the stored response (status 200, header
+ *   `idempotent-replayed: true`); the same key with a different request gets 422 IDEMPOTENCY_KEY_REUSED.
+ * - When two requests with one key race, one inserts the record and the other answers with its result.
+ * - Records live as long as the check-in retention window (`purgeIdempotencyKeys`, run by check-in maintenance):
+ *   the stored answers name people.
+ *
+ * The check-in writer decides whole batches in SQL: `checkins_ingest` (db/functions/checkins_ingest.sql) is the
+ * set-based twin of `findStored` and of the insert in `runIdempotent` — the same rules (stored → its answer,
+ * another hash → reused/422, a concurrent insert → the winner's answer via `findStored`), one statement for many
+ * keys. A change to the rules here is a change there too.
  */
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
@@ -33,6 +45,34 @@ export function requestHash(route: string, body: unknown): string {
 }
 
 /**
+ * The answer stored under `key` in `scope`: status 200 with the stored body, or 422 IDEMPOTENCY_KEY_REUSED when the
+ * key was used for another request (`hash` differs); undefined when the key is new. `T` is the caller's word for the
+ * body's type (the stored JSON is what that route answered).
+ */
+export async function findStored<T>(
+  q: Kysely<DB> | Transaction<DB>,
+  scope: string,
+  key: string,
+  hash: string,
+): Promise<{ status: 200; body: T } | undefined> {
+  const row = await q
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'response'])
+    .where('scope', '=', scope)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
+  return { status: 200, body: row.response as T };
+}
+
+/** Deletes the records made before `before` (their stored answers name people); returns how many. */
+export async function purgeIdempotencyKeys(db: Kysely<DB>, before: Date): Promise<number> {
+  const deleted = await db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+  return Number(deleted.numDeletedRows ?? 0);
+}
+
+/**
  * Runs `work` in a transaction unless `key` was already used in `scope`. Without a key it simply runs it.
  */
 export async function runIdempotent<T>(
@@ -44,15 +84,8 @@ export async function runIdempotent<T>(
 ): Promise<IdempotentResult<T>> {
   const replay = async (): Promise<IdempotentResult<T> | undefined> => {
     if (!key) return undefined;
-    const row = await db
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'status_code', 'response'])
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    if (row.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
-    return { status: 200, body: row.response as T, replayed: true };
+    const stored = await findStored<T>(db, scope, key, hash);
+    return stored && { ...stored, replayed: true };
   };
 
   const earlier = await replay();

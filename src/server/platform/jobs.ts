@@ -79,6 +79,18 @@ export interface Jobs {
     payloads: Static<S>[],
     options?: EnqueueOptions,
   ): Promise<void>;
+  /**
+   * Enqueues the job unless one of its topic is already pending (a recurring task that re-schedules itself: one
+   * pending run at a time, however many workers start or finish a run at once). Takes a transaction-scoped lock per
+   * topic, so concurrent callers decide one after the other; returns the new job's id, or undefined when one was
+   * pending already.
+   */
+  enqueueUnlessPending<S extends TSchema>(
+    trx: Transaction<DB>,
+    topic: Topic<S>,
+    payload: Static<S>,
+    options?: EnqueueOptions,
+  ): Promise<number | undefined>;
   register(registration: JobRegistration): void;
   /** Claims and runs due jobs until none are left; returns how many ran. Used by the worker loop and tests. */
   drain(): Promise<number>;
@@ -212,20 +224,38 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
       });
   }
 
+  async function enqueue<S extends TSchema>(
+    trx: Transaction<DB> | Kysely<DB>,
+    topic: Topic<S>,
+    payload: Static<S>,
+    opts: EnqueueOptions = {},
+  ): Promise<number> {
+    if (!topic.check(payload)) throw new InvalidJobPayload(topic.name, topic.problems(payload));
+    const row = await trx
+      .insertInto('jobs')
+      .values({
+        topic: topic.name,
+        payload: JSON.stringify(payload),
+        ...(opts.runAt ? { run_at: opts.runAt } : {}),
+        ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
   return {
-    async enqueue(trx, topic, payload, opts = {}) {
-      if (!topic.check(payload)) throw new InvalidJobPayload(topic.name, topic.problems(payload));
-      const row = await trx
-        .insertInto('jobs')
-        .values({
-          topic: topic.name,
-          payload: JSON.stringify(payload),
-          ...(opts.runAt ? { run_at: opts.runAt } : {}),
-          ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return row.id;
+    enqueue,
+    async enqueueUnlessPending(trx, topic, payload, opts = {}) {
+      await sql`select pg_advisory_xact_lock(7231006, hashtext(${topic.name}))`.execute(trx);
+      const pending = await trx
+        .selectFrom('jobs')
+        .select('id')
+        .where('topic', '=', topic.name)
+        .where('status', '=', 'pending')
+        .limit(1)
+        .executeTakeFirst();
+      return pending ? undefined : enqueue(trx, topic, payload, opts);
     },
     async enqueueMany(trx, topic, payloads, opts = {}) {
       if (payloads.length === 0) return;

@@ -2,7 +2,6 @@
  * Recurring maintenance of check-ins: partitions ahead of time and the retention purge, as a `checkins.maintain`
  * job that re-schedules itself hourly (one pending instance at a time, whichever worker runs it).
  */
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { PlatformContext } from '../../platform/context.ts';
 import { defineTopic, handle, type JobRegistration } from '../../platform/jobs.ts';
@@ -12,16 +11,9 @@ export const CHECKINS_MAINTAIN = defineTopic('checkins.maintain', Type.Object({}
 const EVERY_MS = 3600_000;
 
 async function scheduleNext(ctx: PlatformContext, runAt: Date): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(7231003)`.execute(trx);
-    const pending = await trx
-      .selectFrom('jobs')
-      .select('id')
-      .where('topic', '=', CHECKINS_MAINTAIN.name)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (!pending) await ctx.jobs.enqueue(trx, CHECKINS_MAINTAIN, {}, { runAt, maxAttempts: 3 });
-  });
+  await ctx.db
+    .transaction()
+    .execute((trx) => ctx.jobs.enqueueUnlessPending(trx, CHECKINS_MAINTAIN, {}, { runAt, maxAttempts: 3 }));
 }
 
 export function checkinJobs(ctx: PlatformContext): JobRegistration[] {

@@ -2,10 +2,12 @@
  * Check-in partitions and retention. `checkins` is range-partitioned by UTC day; partitions are created for the
  * retention window and a few days ahead, and the purge drops whole partitions older than the window, then deletes
  * the few remaining older rows of the partition that straddles the cutoff (and old rows in the default partition),
- * so nothing older than the window survives. Idempotency records (which name people) follow the same window.
+ * so nothing older than the window survives. Idempotency records (which name people) follow the same window, purged
+ * through the platform (their table is the platform's).
  */
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { purgeIdempotencyKeys } from '../../platform/idempotency.ts';
 
 const DAY = 86_400_000;
 const LOCK_KEY = 7_231_002;
@@ -88,7 +90,7 @@ export async function purgeCheckins(db: Kysely<DB>, retentionDays: number, now =
     }
   }
   const deleted = await db.deleteFrom('checkins').where('checked_in_at', '<', cutoff).executeTakeFirst();
-  const keys = await db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).executeTakeFirst();
+  const deletedIdempotencyKeys = await purgeIdempotencyKeys(db, cutoff);
   // door codes (a phone number each) expire within minutes and count for the hourly send limits only: a day is plenty
   await db
     .deleteFrom('door_codes')
@@ -97,7 +99,7 @@ export async function purgeCheckins(db: Kysely<DB>, retentionDays: number, now =
   return {
     droppedPartitions,
     deletedRows: Number(deleted.numDeletedRows ?? 0),
-    deletedIdempotencyKeys: Number(keys.numDeletedRows ?? 0),
+    deletedIdempotencyKeys,
   };
 }
 

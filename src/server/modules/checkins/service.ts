@@ -23,8 +23,9 @@ import type { AuditEntry } from '../../platform/audit.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
-import { requestHash } from '../../platform/idempotency.ts';
-import { PERSON_QR_PURPOSE, peopleService } from '../people/service.ts';
+import { findStored, requestHash } from '../../platform/idempotency.ts';
+import { parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
+import { peopleService } from '../people/service.ts';
 import { can, venueActions } from '../venues/policy.ts';
 import { parseVenueQr, rotatingWindow, verifyVenueQrSignature } from '../venues/qr.ts';
 import { type CachedVenue, normalizeShortCode, venuesService } from '../venues/service.ts';
@@ -36,8 +37,6 @@ import { type CheckinWriter, createCheckinWriter, type WriteRequest, type WriteR
 const CLOCK_SKEW_MS = 2 * 60_000;
 /** an event or trip accepts check-ins this long before its start and after its end */
 const EVENT_MARGIN_MS = 2 * 3600_000;
-const PERSON_QR =
-  /TV1\.P\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{1,16})\.([A-Za-z0-9_-]{16,64})$/;
 
 const writers = new WeakMap<PlatformContext, CheckinWriter>();
 
@@ -63,17 +62,8 @@ export function checkinsService(ctx: PlatformContext) {
   const write = writer;
 
   /** The answer stored under an idempotency key (422 when the key was used for another request), if any. */
-  async function storedAnswer(idem: Idempotency): Promise<WriteResult | undefined> {
-    const stored = await ctx.db
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'response'])
-      .where('scope', '=', idem.scope)
-      .where('key', '=', idem.key)
-      .executeTakeFirst();
-    if (!stored) return undefined;
-    if (stored.request_hash !== idem.hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
-    return { status: 200, body: stored.response as CheckinResult };
-  }
+  const storedAnswer = (idem: Idempotency): Promise<WriteResult | undefined> =>
+    findStored<CheckinResult>(ctx.db, idem.scope, idem.key, idem.hash);
 
   /** A check-out time: not in the future, not older than the retention window. */
   function checkTime(raw: string | undefined, now: Date): Date {
@@ -149,11 +139,9 @@ export function checkinsService(ctx: PlatformContext) {
     idem: Idempotency | undefined,
   ): Promise<{ personId: string; method: CheckinMethod; evidence: CheckinEvidence }> {
     if (input.personQr) {
-      const m = PERSON_QR.exec(input.personQr.trim());
-      if (!m || !(await ctx.keys.verify(PERSON_QR_PURPOSE, m[2] as string, `P.${m[1]}`, m[3] as string))) {
-        throw new AppError('PERSON_QR_INVALID', 400);
-      }
-      return { personId: m[1] as string, method: 'staff_scan', evidence: 'qr_personal' };
+      const qr = parsePersonQr(input.personQr);
+      if (!qr || !(await verifyPersonQrSignature(ctx.keys, qr))) throw new AppError('PERSON_QR_INVALID', 400);
+      return { personId: qr.personId, method: 'staff_scan', evidence: 'qr_personal' };
     }
     const otp = input.otp;
     // refused before any look-up: an unverified venue learns nothing about who exists

@@ -4,11 +4,13 @@
  * after its commit. So an acknowledged (2xx) check-in is durable (PostgreSQL `synchronous_commit=on`: the WAL is
  * flushed before commit returns), and under load one fsync serves hundreds of check-ins.
  *
- * A batch is one round trip whatever its size: `checkins_ingest(...)` (migrations 0009, 0012, 0014) looks up the batch's
- * idempotency keys and, for every check-in, an open check-in of the same person at the same venue and zone within
+ * A batch is one round trip whatever its size: `checkins_ingest(...)` (db/functions/checkins_ingest.sql) looks up the
+ * batch's idempotency keys and, for every check-in, an open check-in of the same person at the same venue and zone within
  * `DUPLICATE_WINDOW_MS`, decides each check-in — key stored already → its stored answer (200) or 422 for another
  * body; double scan → 409 CHECKIN_DUPLICATE with `existingId`; otherwise written — and writes the written ones'
- * idempotency keys, rows, audit rows and (for delayed syncs) a `checkins.late` job, atomically.
+ * idempotency keys, rows, audit rows and (for delayed syncs) a `checkins.late` job, atomically. Its idempotency rules
+ * are those of `platform/idempotency.ts`, decided set-based for the whole batch (that file's comment says so too);
+ * the Node side of this module uses the platform's `findStored` for everything the function does not decide.
  * Check-ins of one batch must not depend on each other, so a check-in with the same key as an earlier one still
  * waiting, or the same person, venue and zone within the window, goes into the next batch: it is then decided
  * against the earlier one's committed result (a retry gets its answer, a double scan its 409), exactly as if it had
@@ -22,6 +24,7 @@ import { Type } from 'typebox';
 import type { CheckinEvidence, CheckinMethod, DB } from '../../db/types.ts';
 import { type AuditEntry, auditColumns } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
+import { findStored } from '../../platform/idempotency.ts';
 import { defineTopic } from '../../platform/jobs.ts';
 import type { CheckinResult } from './schemas.ts';
 
@@ -128,8 +131,8 @@ export function independent<T extends { req: WriteRequest }>(batch: T[]): { now:
 }
 
 /**
- * Decides and writes independent check-ins in one statement (`checkins_ingest`, migration 0014), which commits on
- * its own; returns each one's outcome.
+ * Decides and writes independent check-ins in one statement (`checkins_ingest`, db/functions/checkins_ingest.sql),
+ * which commits on its own; returns each one's outcome.
  */
 export async function ingestCheckins(db: Kysely<DB>, items: WriteRequest[]): Promise<Outcome[]> {
   const rows = items.map((i) => i.row);
@@ -179,15 +182,9 @@ export function createCheckinWriter(db: Kysely<DB>) {
 
   /** The stored answer for a key another process wrote while our batch ran (or 422 if it was another request). */
   async function readStored(idem: { scope: string; key: string; hash: string }): Promise<WriteResult> {
-    const stored = await db
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'response'])
-      .where('scope', '=', idem.scope)
-      .where('key', '=', idem.key)
-      .executeTakeFirst();
+    const stored = await findStored<CheckinResult>(db, idem.scope, idem.key, idem.hash);
     if (!stored) throw new Error('idempotency record vanished');
-    if (stored.request_hash !== idem.hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
-    return { status: 200, body: stored.response as CheckinResult };
+    return stored;
   }
 
   /** Answers every check-in of a committed batch. */
