@@ -13,7 +13,7 @@ import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
-import { WEAK_EVIDENCE } from './finder.ts';
+import { findPeopleCheckedInAt, findPresentAt, findStays } from '../checkins/index.ts';
 import { districtsOf, seesIdentity } from './handover.ts';
 import { type CaseOpener, createCaseOpener } from './opener.ts';
 import { can, caseActions } from './policy.ts';
@@ -311,26 +311,23 @@ export function casesService(ctx: PlatformContext) {
     async venues(actor: Actor, id: string) {
       const c = await loadCase(actor, id, 'cases.read');
       const w = exposureWindow(c, (await ruleOf(db, c.rule_version)).lookback_days);
-      const stays = await db
-        .selectFrom('checkins as k')
-        .innerJoin('venues as v', 'v.id', 'k.venue_id')
-        .select([
-          'k.id',
-          'k.venue_id',
-          'v.name',
-          'v.category',
-          'v.address',
-          'k.zone_id',
-          'k.checked_in_at',
-          'k.checked_out_at',
-          'k.implied_out_at',
-        ])
-        .where('k.person_id', '=', c.person_id)
-        .where('k.checked_in_at', '<', w.to)
-        .where('k.checked_in_at', '>', new Date(w.from.getTime() - DAY))
-        .where(sql<boolean>`coalesce(k.checked_out_at, k.implied_out_at) > ${w.from}`)
-        .orderBy('k.checked_in_at')
-        .execute();
+      const found = await findStays(db, c.person_id, w);
+      const venueIds = [...new Set(found.map((s) => s.venue_id))];
+      const venues = new Map(
+        venueIds.length === 0
+          ? []
+          : (
+              await db
+                .selectFrom('venues')
+                .select(['id', 'name', 'category', 'address'])
+                .where('id', 'in', venueIds)
+                .execute()
+            ).map((v) => [v.id, v]),
+      );
+      const stays = found.flatMap((s) => {
+        const v = venues.get(s.venue_id);
+        return v ? [{ ...s, name: v.name, category: v.category, address: v.address }] : [];
+      });
       const evidence = await db
         .selectFrom('contacts')
         .select(['venue_id', 'overlap_start', 'overlap_end', 'person_id'])
@@ -624,22 +621,8 @@ export function casesService(ctx: PlatformContext) {
       if (!(to > from)) throw new AppError('VALIDATION_FAILED', 400, { field: 'to', reason: 'must be after from' });
       if (to.getTime() - from.getTime() > 14 * DAY)
         throw new AppError('VALIDATION_FAILED', 400, { field: 'to', reason: 'window longer than 14 days' });
-      const present = await db
-        .selectFrom('checkins')
-        .select([
-          'person_id',
-          sql<Date>`min(checked_in_at)`.as('first_in'),
-          sql<Date>`max(coalesce(checked_out_at, implied_out_at))`.as('last_out'),
-          // present only through typed-in check-ins nobody proved: "to confirm", not alerted
-          sql<boolean>`bool_and(evidence = ${WEAK_EVIDENCE})`.as('weak'),
-        ])
-        .where('venue_id', '=', venueId)
-        .where('checked_in_at', '<', to)
-        .where('checked_in_at', '>', new Date(from.getTime() - DAY))
-        .where(sql<boolean>`coalesce(checked_out_at, implied_out_at) > ${from}`)
-        .where('person_id', '<>', c.person_id)
-        .groupBy('person_id')
-        .execute();
+      // present only through typed-in check-ins nobody proved (`weak`): "to confirm", not alerted
+      const present = await findPresentAt(db, venueId, { from, to }, c.person_id);
       if (!send) return { people: present.length, notified: 0 };
       const result = await db.transaction().execute(async (trx) => {
         const rows: Evidence[] = present.map((p) => ({
@@ -842,30 +825,29 @@ export function casesService(ctx: PlatformContext) {
 
     /** Re-traces open cases whose F0 or F1 stayed at these venues around these times (late check-ins synced). */
     async retraceForLateCheckins(items: Array<{ venueId: string; from: Date; to: Date }>) {
+      const people = await findPeopleCheckedInAt(db, items);
       const ids = new Set<string>();
-      for (const it of items) {
+      if (people.length > 0) {
+        const anyPerson = sql<string>`any(${people}::uuid[])`;
         const rows = await db
-          .selectFrom('checkins as k')
-          .innerJoin('cases as c', 'c.person_id', 'k.person_id')
+          .selectFrom('cases as c')
           .select('c.id')
-          .where('k.venue_id', '=', it.venueId)
-          .where('k.checked_in_at', '<', it.to)
-          .where('k.checked_in_at', '>', new Date(it.from.getTime() - DAY))
           .where('c.status', 'not in', CLOSED)
+          .where((eb) =>
+            eb.or([
+              eb('c.person_id', '=', anyPerson),
+              eb.exists(
+                eb
+                  .selectFrom('contacts as t')
+                  .select(sql`1`.as('one'))
+                  .whereRef('t.case_id', '=', 'c.id')
+                  .where('t.degree', '=', 1)
+                  .where('t.person_id', '=', anyPerson),
+              ),
+            ]),
+          )
           .execute();
         for (const r of rows) ids.add(r.id);
-        const viaF1 = await db
-          .selectFrom('checkins as k')
-          .innerJoin('contacts as t', 't.person_id', 'k.person_id')
-          .innerJoin('cases as c', 'c.id', 't.case_id')
-          .select('c.id')
-          .where('t.degree', '=', 1)
-          .where('k.venue_id', '=', it.venueId)
-          .where('k.checked_in_at', '<', it.to)
-          .where('k.checked_in_at', '>', new Date(it.from.getTime() - DAY))
-          .where('c.status', 'not in', CLOSED)
-          .execute();
-        for (const r of viaF1) ids.add(r.id);
       }
       for (const id of ids) await db.transaction().execute((trx) => trace(trx, id));
       if (ids.size > 0) ctx.jobs.wake();

@@ -22,7 +22,8 @@ import type { ContactConfirmation, DB } from '../../db/types.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Notifier, OutgoingMessage } from '../../platform/notify.ts';
 import { localDate, smsText } from '../../platform/sms.ts';
-import { findHouseholdContacts, findVenueContacts, type IndexWindow } from './finder.ts';
+import { findVenueContacts, type IndexWindow } from '../checkins/index.ts';
+import { findHouseholdContacts } from './finder.ts';
 
 const DAY = 86_400_000;
 

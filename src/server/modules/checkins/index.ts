@@ -5,6 +5,7 @@ import { checkinJobs, scheduleCheckinMaintenance } from './jobs.ts';
 import { checkinsRoutes } from './routes.ts';
 import { type CheckinsService, checkinsService } from './service.ts';
 
+export { findPeopleCheckedInAt, findPresentAt, findStays, findVenueContacts, type IndexWindow } from './finder.ts';
 export type { CheckinsService } from './service.ts';
 export { LATE_CHECKINS } from './writer.ts';
 
