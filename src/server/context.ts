@@ -45,8 +45,13 @@ export function createContext(config: Config, database: Database, log: Logger): 
   const staff = staffModule(platform, { adminUnits: adminUnits.service });
   const auth = authModule(platform);
   const audit = auditModule(platform);
-  const venues = venuesModule(platform);
-  const checkins = checkinsModule(platform);
+  // check-ins depend on venues; the venue pages ask check-ins for their counts once both are built
+  const venues = venuesModule(platform, {
+    adminUnits: adminUnits.service,
+    people: people.service,
+    checkins: () => checkins.service.venueCounts,
+  });
+  const checkins = checkinsModule(platform, { people: people.service, venues: venues.service });
   const cases = casesModule(platform);
   const dev = devModule(platform);
   const modules: ModuleInstance[] = [adminUnits, people, staff, auth, audit, venues, checkins, cases, dev];

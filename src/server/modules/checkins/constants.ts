@@ -1,7 +1,8 @@
 /**
- * The check-ins module's plain data. It imports nothing, so the web app imports it at run time (the door's offline
- * queue, the evidence labels) without pulling in server code; `schemas.ts` uses and re-exports it.
+ * The check-ins module's plain data. It imports nothing but other value lists, so the web app imports it at run time
+ * (the door's offline queue, the evidence labels) without pulling in server code; `schemas.ts` and `policy.ts` use it.
  */
+import { venueActions } from '../venues/constants.ts';
 
 /** How a check-in proves the person was there (docs/ARCHITECTURE.md, "Venues and check-ins"). */
 export const CHECKIN_EVIDENCE = ['qr_self', 'qr_personal', 'otp', 'typed_staff', 'typed_unverified'] as const;
@@ -9,3 +10,11 @@ export type CheckinEvidence = (typeof CHECKIN_EVIDENCE)[number];
 
 /** The most items one POST /checkins/batch takes. */
 export const MAX_BATCH = 500;
+
+/**
+ * The staff roles allowed each action on a check-in record (`policy.ts`); `admin` passes every check within its
+ * scope. Checking someone out is for those who check people in at the venue (venues' `venues.checkin`).
+ */
+export const checkinActions = {
+  'checkins.checkout': venueActions['venues.checkin'],
+} as const;

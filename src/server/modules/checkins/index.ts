@@ -1,18 +1,34 @@
 /** Public entry of the check-ins module: the four check-in modes, batch sync, door codes, partitions and retention. */
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
+import type { PeopleService } from '../people/index.ts';
+import type { VenuesService } from '../venues/index.ts';
 import { checkinJobs, scheduleCheckinMaintenance } from './jobs.ts';
 import { checkinsRoutes } from './routes.ts';
 import { type CheckinsService, checkinsService } from './service.ts';
+import { createCheckinWriter } from './writer.ts';
 
-export { findPeopleCheckedInAt, findPresentAt, findStays, findVenueContacts, type IndexWindow } from './finder.ts';
 export type { CheckinsService } from './service.ts';
 export { LATE_CHECKINS } from './writer.ts';
 
-export const manifest: ModuleManifest = { name: 'checkins', owns: ['checkins', 'door_codes'] };
+export const manifest: ModuleManifest = {
+  name: 'checkins',
+  owns: ['checkins', 'door_codes'],
+  reads: {
+    admin_units: "a check-in's unit path (its venue's unit): the jurisdiction filter of the counts by unit",
+  },
+};
 
-export function checkinsModule(ctx: PlatformContext): ModuleInstance<CheckinsService> {
-  const service = checkinsService(ctx);
+/** The services check-ins use: people met at a door are found or registered by people; venues come from venues. */
+export interface CheckinsDeps {
+  people: PeopleService;
+  venues: VenuesService;
+}
+
+export function checkinsModule(ctx: PlatformContext, deps: CheckinsDeps): ModuleInstance<CheckinsService> {
+  // one group-commit writer per app: every check-in of this process goes through it
+  const writer = createCheckinWriter(ctx.db);
+  const service = checkinsService(ctx, { ...deps, writer });
   return {
     manifest,
     service,

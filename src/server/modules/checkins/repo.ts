@@ -1,6 +1,10 @@
-/** Queries for check-ins (the writes go through writer.ts) and the door's one-time codes. */
-import { type Kysely, sql, type Transaction } from 'kysely';
+/**
+ * Queries for check-ins (the writes go through writer.ts), the counts venue pages show, and the door's one-time codes.
+ * Counts by jurisdiction take an `AccessScope` and filter the check-in's unit path in SQL (`scoped`).
+ */
+import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import { type AccessScope, scoped } from '../../platform/authorize.ts';
 
 export function checkinsRepo(db: Kysely<DB>) {
   return {
@@ -20,26 +24,72 @@ export function checkinsRepo(db: Kysely<DB>) {
         .where('checked_out_at', 'is', null)
         .executeTakeFirst(),
 
+    /** A person's check-ins since `since`, newest first (venue and zone names come from the venues module). */
     history: (personId: string, since: Date, limit: number) =>
       db
-        .selectFrom('checkins as c')
-        .innerJoin('venues as v', 'v.id', 'c.venue_id')
-        .leftJoin('venue_zones as z', 'z.id', 'c.zone_id')
-        .select([
-          'c.id',
-          'c.venue_id',
-          'v.name as venue_name',
-          'v.category as venue_category',
-          'v.address as venue_address',
-          'z.name as zone_name',
-          'c.checked_in_at',
-          'c.checked_out_at',
-          'c.implied_out_at',
-          'c.method',
-        ])
-        .where('c.person_id', '=', personId)
-        .where('c.checked_in_at', '>=', since)
-        .orderBy('c.checked_in_at', 'desc')
+        .selectFrom('checkins')
+        .select(['id', 'venue_id', 'zone_id', 'checked_in_at', 'checked_out_at', 'implied_out_at', 'method'])
+        .where('person_id', '=', personId)
+        .where('checked_in_at', '>=', since)
+        .orderBy('checked_in_at', 'desc')
+        .limit(limit)
+        .execute(),
+
+    /** People present at `at`, per zone: a stay started at most a day before (default stays are ≤ 24 h) and running. */
+    presentByZone: (venueId: string, at: Date) =>
+      db
+        .selectFrom('checkins')
+        .select(['zone_id', sql<number>`count(*)::int`.as('n')])
+        .where('venue_id', '=', venueId)
+        .where('checked_in_at', '>', new Date(at.getTime() - 86_400_000))
+        .where('checked_in_at', '<=', at)
+        .where(sql<SqlBool>`coalesce(checked_out_at, implied_out_at) > ${at}`)
+        .groupBy('zone_id')
+        .execute(),
+
+    /** Check-ins at the venue from `from` to `to`, both included. */
+    countBetween: async (venueId: string, from: Date, to: Date) =>
+      (
+        await db
+          .selectFrom('checkins')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('venue_id', '=', venueId)
+          .where('checked_in_at', '>=', from)
+          .where('checked_in_at', '<=', to)
+          .executeTakeFirstOrThrow()
+      ).n,
+
+    /** Check-ins per local (Asia/Ho_Chi_Minh) day since `from`, of venues in scope (a check-in carries its venue's unit). */
+    perDay: (scope: AccessScope, from: Date) =>
+      scoped(
+        db
+          .selectFrom('checkins as c')
+          .innerJoin('admin_units as u', 'u.code', 'c.unit_code')
+          .select([
+            sql<string>`to_char(c.checked_in_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')`.as('day'),
+            sql<number>`count(*)::int`.as('n'),
+          ])
+          .where('c.checked_in_at', '>=', from),
+        scope,
+        'u.path',
+      )
+        .groupBy(sql`1`)
+        .orderBy(sql`1`)
+        .execute(),
+
+    /** The venues in scope with the most check-ins since `from`. */
+    busiest: (scope: AccessScope, from: Date, limit: number) =>
+      scoped(
+        db
+          .selectFrom('checkins as c')
+          .innerJoin('admin_units as u', 'u.code', 'c.unit_code')
+          .select(['c.venue_id', sql<number>`count(*)::int`.as('n')])
+          .where('c.checked_in_at', '>=', from),
+        scope,
+        'u.path',
+      )
+        .groupBy('c.venue_id')
+        .orderBy('n', 'desc')
         .limit(limit)
         .execute(),
 

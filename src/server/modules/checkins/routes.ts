@@ -86,7 +86,7 @@ export function checkinsRoutes(service: CheckinsService): FastifyPluginAsync {
           tags,
           params: CheckinIdParams,
           body: Type.Optional(CheckoutBody),
-          response: { 200: CheckoutResponse, ...errors(400, 401, 404) },
+          response: { 200: CheckoutResponse, ...errors(400, 401, 403, 404) },
         },
       },
       async (req) => service.checkout(requireActor(req), req.params.id, req.body?.at),

@@ -18,27 +18,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CheckinEvidence, CheckinMethod } from '../../db/types.ts';
-import { type Actor, type CitizenActor, hasRole } from '../../platform/access.ts';
+import type { Actor, CitizenActor } from '../../platform/access.ts';
 import type { AuditEntry } from '../../platform/audit.ts';
+import { authorize } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
-import { parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
-import { peopleService } from '../people/service.ts';
-import { can, venueActions } from '../venues/policy.ts';
-import { parseVenueQr, rotatingWindow, verifyVenueQrSignature } from '../venues/qr.ts';
-import { type CachedVenue, normalizeShortCode, venuesService } from '../venues/service.ts';
+import { type PeopleService, parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
+import type { CachedVenue, VenueCheckinCounts, VenuesService } from '../venues/index.ts';
 import { doorCodes } from './door-codes.ts';
+import { checkinPolicy } from './policy.ts';
 import { checkinsRepo } from './repo.ts';
 import { type CheckinInput, type CheckinResult, MAX_BATCH } from './schemas.ts';
-import { type CheckinWriter, createCheckinWriter, type WriteRequest, type WriteResult } from './writer.ts';
+import type { CheckinWriter, WriteRequest, WriteResult } from './writer.ts';
 
 const CLOCK_SKEW_MS = 2 * 60_000;
 /** an event or trip accepts check-ins this long before its start and after its end */
 const EVENT_MARGIN_MS = 2 * 3600_000;
-
-const writers = new WeakMap<PlatformContext, CheckinWriter>();
 
 type Idempotency = NonNullable<WriteRequest['idempotency']>;
 
@@ -49,17 +46,20 @@ class StoredAnswer extends Error {
   }
 }
 
-export function checkinsService(ctx: PlatformContext) {
-  const venues = venuesService(ctx);
-  const people = peopleService(ctx);
+/** What the check-in service is built with (once, by `checkinsModule`). */
+export interface CheckinsServiceDeps {
+  /** finds or registers the people met at a door */
+  people: PeopleService;
+  /** the venues (their cache: the hot path reads every venue from it) and their policy */
+  venues: VenuesService;
+  /** the app's one group-commit writer */
+  writer: CheckinWriter;
+}
+
+export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps) {
+  const { people, venues, writer: write } = deps;
   const codes = doorCodes(ctx);
   const repo = checkinsRepo(ctx.db);
-  let writer = writers.get(ctx);
-  if (!writer) {
-    writer = createCheckinWriter(ctx.db);
-    writers.set(ctx, writer);
-  }
-  const write = writer;
 
   /** The answer stored under an idempotency key (422 when the key was used for another request), if any. */
   const storedAnswer = (idem: Idempotency): Promise<WriteResult | undefined> =>
@@ -91,38 +91,14 @@ export function checkinsService(ctx: PlatformContext) {
     return at;
   }
 
-  /** The venue a citizen scanned or typed, after checking the code's signature, version or time window. */
+  /** The venue a citizen scanned (its QR, checked by the venues module) or typed (its short code). */
   async function venueFromCitizenCode(
     input: CheckinInput,
     at: Date,
   ): Promise<{ entry: CachedVenue; method: CheckinMethod }> {
-    if (input.venueQr) {
-      const parsed = parseVenueQr(input.venueQr);
-      if (!parsed || !(await verifyVenueQrSignature(ctx.keys, parsed))) throw new AppError('VENUE_QR_INVALID', 400);
-      const entry = await venues.loadCached(parsed.venueId);
-      if (!entry) throw new AppError('VENUE_QR_INVALID', 400);
-      const v = entry.venue;
-      if (parsed.kind === 'static') {
-        const current = parsed.version === v.qr_version;
-        const inGrace = parsed.version === v.qr_previous_version && v.qr_grace_until !== null && v.qr_grace_until > at;
-        // a venue in rotating mode only accepts the code on its screen
-        if (v.qr_mode === 'rotating' || !(current || inGrace))
-          throw new AppError('VENUE_QR_INVALID', 400, { reason: 'expired' });
-      } else {
-        const w = rotatingWindow(at, v.rotating_minutes);
-        if (v.qr_mode !== 'rotating' || parsed.window < w - 1 || parsed.window > w + 1) {
-          throw new AppError('VENUE_QR_INVALID', 400, { reason: 'expired' });
-        }
-      }
-      return { entry, method: 'citizen_scan' };
-    }
-    const code = input.shortCode ? normalizeShortCode(input.shortCode) : null;
-    if (!code) throw new AppError('VENUE_QR_INVALID', 400);
-    const venue = await venues.findByShortCode(code);
-    if (!venue || venue.qr_mode === 'rotating') throw new AppError('VENUE_QR_INVALID', 400);
-    const entry = await venues.loadCached(venue.id);
-    if (!entry) throw new AppError('VENUE_QR_INVALID', 400);
-    return { entry, method: 'short_code' };
+    if (input.venueQr) return { entry: await venues.fromQr(input.venueQr, at), method: 'citizen_scan' };
+    if (!input.shortCode) throw new AppError('VENUE_QR_INVALID', 400);
+    return { entry: await venues.fromShortCode(input.shortCode), method: 'short_code' };
   }
 
   /**
@@ -179,17 +155,9 @@ export function checkinsService(ctx: PlatformContext) {
     return { personId: person.id, method: 'staff_manual', evidence: otp !== undefined ? 'otp' : 'typed_staff' };
   }
 
-  /** The venue the door works at, when the actor may check people in there (otherwise not found / forbidden). */
-  async function doorVenue(actor: Actor, venueId: string): Promise<CachedVenue> {
-    const loaded = await venues.loadCached(venueId);
-    if (!loaded || !can(actor, 'venues.checkin', { unitPath: loaded.venue.unit_path, managerIds: loaded.managerIds })) {
-      if (loaded && actor.kind === 'staff' && !hasRole(actor, venueActions['venues.checkin'])) {
-        throw new AppError('FORBIDDEN', 403);
-      }
-      throw new AppError('VENUE_NOT_FOUND', 404);
-    }
-    return loaded;
-  }
+  /** The venue the door works at, when the actor may check people in there (403 / 404 otherwise), from the cache. */
+  const doorVenue = (actor: Actor, venueId: string): Promise<CachedVenue> =>
+    venues.loadAuthorized(actor, venueId, 'venues.checkin', false);
 
   /** A staff account, or the manager of a venue the commune verified: may type people in and sync delayed scans. */
   const trustedAtDoor = (actor: Actor, entry: CachedVenue) =>
@@ -359,19 +327,21 @@ export function checkinsService(ctx: PlatformContext) {
       return codes.send(actor, entry.venue, phone);
     },
 
+    /**
+     * Closes a stay: the person it records, the venue's managers and its door staff (`checkins.checkout`). Anyone
+     * else gets 404 whether or not the check-in exists; a role that never checks people out, 403.
+     */
     async checkout(actor: Actor, id: string, rawAt: string | undefined) {
       const row = await repo.findById(id);
+      const entry = row && (await venues.loadCached(row.venue_id));
+      authorize(
+        checkinPolicy,
+        actor,
+        'checkins.checkout',
+        row && entry && { personId: row.person_id, unitPath: entry.venue.unit_path, managerIds: entry.managerIds },
+      );
+      // authorize refused a missing check-in already: this only tells the type checker
       if (!row) throw new AppError('CHECKIN_NOT_FOUND', 404);
-      const self = actor.kind === 'citizen' && actor.personId === row.person_id;
-      if (!self) {
-        const entry = await venues.loadCached(row.venue_id);
-        if (
-          !entry ||
-          !can(actor, 'venues.checkin', { unitPath: entry.venue.unit_path, managerIds: entry.managerIds })
-        ) {
-          throw new AppError('CHECKIN_NOT_FOUND', 404);
-        }
-      }
       const at = checkTime(rawAt, new Date());
       if (at < row.checked_in_at)
         throw new AppError('VALIDATION_FAILED', 400, { field: 'at', reason: 'before the check-in' });
@@ -397,19 +367,40 @@ export function checkinsService(ctx: PlatformContext) {
     async mine(personId: string) {
       const since = new Date(Date.now() - ctx.config.checkinRetentionDays * 86_400_000);
       const rows = await repo.history(personId, since, 1000);
-      return rows.map((r) => ({
-        id: r.id,
-        venueId: r.venue_id,
-        venueName: r.venue_name,
-        venueCategory: r.venue_category,
-        venueAddress: r.venue_address,
-        zoneName: r.zone_name,
-        checkedInAt: r.checked_in_at.toISOString(),
-        checkedOutAt: r.checked_out_at?.toISOString() ?? null,
-        impliedOutAt: r.implied_out_at.toISOString(),
-        method: r.method,
-      }));
+      const names = await venues.describe(
+        [...new Set(rows.map((r) => r.venue_id))],
+        [...new Set(rows.flatMap((r) => (r.zone_id ? [r.zone_id] : [])))],
+      );
+      return rows.flatMap((r) => {
+        const venue = names.venues.get(r.venue_id);
+        // venues are never deleted; a check-in without one is not shown, as the join this replaced did not
+        if (!venue) return [];
+        return [
+          {
+            id: r.id,
+            venueId: r.venue_id,
+            venueName: venue.name,
+            venueCategory: venue.category,
+            venueAddress: venue.address,
+            zoneName: r.zone_id ? (names.zones.get(r.zone_id) ?? null) : null,
+            checkedInAt: r.checked_in_at.toISOString(),
+            checkedOutAt: r.checked_out_at?.toISOString() ?? null,
+            impliedOutAt: r.implied_out_at.toISOString(),
+            method: r.method,
+          },
+        ];
+      });
     },
+
+    /** Check-in counts for the venue pages (the venues module asks through this; see `VenueCheckinCounts`). */
+    venueCounts: {
+      presentByZone: async (venueId, at) =>
+        (await repo.presentByZone(venueId, at)).map((r) => ({ zoneId: r.zone_id, present: r.n })),
+      countBetween: (venueId, from, to) => repo.countBetween(venueId, from, to),
+      perDay: async (scope, from) => (await repo.perDay(scope, from)).map((r) => ({ day: r.day, checkins: r.n })),
+      busiest: async (scope, from, limit) =>
+        (await repo.busiest(scope, from, limit)).map((r) => ({ venueId: r.venue_id, checkins: r.n })),
+    } satisfies VenueCheckinCounts,
   };
 }
 

@@ -18,7 +18,6 @@ import { availableParallelism } from 'node:os';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { Piscina } from 'piscina';
-import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PosterInput } from './poster.ts';
 
@@ -126,22 +125,4 @@ export function createPosterRenderer(log: Logger, options: Partial<PosterRendere
       await pool.close();
     },
   };
-}
-
-// one renderer per running app (context), created with its first poster
-const renderers = new WeakMap<PlatformContext, PosterRenderer>();
-
-/** The app's poster renderer (started on first use). */
-export function posterRendererFor(ctx: PlatformContext): PosterRenderer {
-  let renderer = renderers.get(ctx);
-  if (!renderer) {
-    renderer = createPosterRenderer(ctx.log.child({ component: 'posters' }));
-    renderers.set(ctx, renderer);
-  }
-  return renderer;
-}
-
-/** Stops the app's poster threads, if it started any (the app's onClose). */
-export async function closePosterRenderer(ctx: PlatformContext): Promise<void> {
-  await renderers.get(ctx)?.close();
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type PosterInput, renderPoster } from './poster.ts';
-import { createPosterRenderer, posterRendererFor } from './poster-renderer.ts';
+import { createPosterRenderer } from './poster-renderer.ts';
 
 const RATE_LIMIT = 4;
 let env: TestEnv;
@@ -83,7 +83,7 @@ describe('venue poster', () => {
     const token = await newManager();
     const ids = [];
     for (let i = 0; i < RATE_LIMIT; i++) ids.push(await newVenue(token, `Xưởng đợt ${i}`));
-    const rendersBefore = posterRendererFor(env.ctx).renders;
+    const rendersBefore = env.ctx.services.venues.posters().renders;
 
     let done = false;
     const burst = Promise.all(ids.map((id) => fetchPoster(token, id))).finally(() => {
@@ -104,7 +104,7 @@ describe('venue poster', () => {
       expect(p.status).toBe(200);
       expect(p.body.subarray(0, 5).toString()).toBe('%PDF-');
     }
-    expect(posterRendererFor(env.ctx).renders - rendersBefore).toBe(ids.length);
+    expect(env.ctx.services.venues.posters().renders - rendersBefore).toBe(ids.length);
     // the burst lasts several renders, so /healthz was asked many times while posters were being drawn
     expect(healthz.length).toBeGreaterThanOrEqual(5);
     // Rendered in place, nearly every /healthz waits for a render (about `inPlace`). Off the loop it waits for
@@ -120,7 +120,7 @@ describe('venue poster', () => {
   it('serves a one-page A4 PDF, and a repeat from the cache: the same bytes, no new render', async () => {
     const token = await newManager();
     const id = await newVenue(token, 'Xưởng cache poster');
-    const renderer = posterRendererFor(env.ctx);
+    const renderer = env.ctx.services.venues.posters();
     const before = renderer.renders;
     const first = await fetchPoster(token, id);
     expect(first.status).toBe(200);
@@ -150,7 +150,7 @@ describe('venue poster', () => {
   it('renders a poster asked for several times at once only once', async () => {
     const token = await newManager();
     const id = await newVenue(token, 'Xưởng cùng lúc');
-    const renderer = posterRendererFor(env.ctx);
+    const renderer = env.ctx.services.venues.posters();
     const before = renderer.renders;
     const posters = await Promise.all([1, 2, 3].map(() => fetchPoster(token, id)));
     expect(posters.map((p) => p.status)).toEqual([200, 200, 200]);
@@ -180,7 +180,7 @@ describe('venue poster', () => {
     const newId = await newVenue(token, 'Xưởng sau khi đóng');
     const cached = await fetchPoster(token, cachedId);
     expect(cached.status).toBe(200);
-    await posterRendererFor(env.ctx).close();
+    await env.ctx.services.venues.posters().close();
     const busy = await fetchPoster(token, newId);
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('10');

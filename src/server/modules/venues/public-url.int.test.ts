@@ -36,7 +36,7 @@ async function newVenue(env: TestEnv, token: string, headers: Record<string, str
 const drawn = vi.hoisted(() => [] as Array<{ qr: string }>);
 vi.mock('./poster-renderer.ts', async (original) => ({
   ...(await original<typeof import('./poster-renderer.ts')>()),
-  posterRendererFor: () => ({
+  createPosterRenderer: () => ({
     render: async (input: { qr: string }) => {
       drawn.push(input);
       return Buffer.from('%PDF-1.4\n%%EOF\n');

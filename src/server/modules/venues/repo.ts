@@ -1,8 +1,12 @@
-/** Queries for venues, zones and managers, and the venue statistics (which read check-ins). */
-
+/**
+ * Queries for venues, zones and managers. Lists take the actor's `AccessScope` (platform/authorize.ts) and filter by
+ * it in SQL (`scoped`), so out-of-scope venues are simply not found. Check-in counts come from the checkins module;
+ * only the inactive-venue list reads `checkins` here (declared in the manifest: a set-based anti-join over both).
+ */
 import type { Insertable } from 'kysely';
-import { type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, VenuesTable } from '../../db/types.ts';
+import { type AccessScope, scoped } from '../../platform/authorize.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -34,14 +38,6 @@ const venueColumns = [
 ] as const;
 
 export type VenueWithUnit = NonNullable<Awaited<ReturnType<ReturnType<typeof venuesRepo>['findById']>>>;
-
-/** SQL condition "the venue's unit lies in one of these scope paths". */
-function inScope(paths: string[]) {
-  return sql<SqlBool>`(${sql.join(
-    paths.map((p) => sql`u.path like ${`${p}%`}`),
-    sql` or `,
-  )})`;
-}
 
 export function venuesRepo(db: Kysely<DB>) {
   const base = (q: Q) =>
@@ -105,19 +101,33 @@ export function venuesRepo(db: Kysely<DB>) {
         .returning(['qr_version'])
         .executeTakeFirstOrThrow(),
 
-    /** Venues in scope ('all' or path prefixes), optionally of one unit subtree / category / name fragment. */
-    list: (
-      scope: 'all' | string[],
-      opts: { unitPath?: string | undefined; category?: string | undefined; q?: string | undefined; limit: number },
-    ) => {
-      if (scope !== 'all' && scope.length === 0) return Promise.resolve([]);
-      let q = base(db);
-      if (scope !== 'all') q = q.where(inScope(scope));
-      if (opts.unitPath) q = q.where('u.path', 'like', `${opts.unitPath}%`);
+    /** Venues in scope (the caller narrows it to a unit's subtree when asked), optionally of a category / name fragment. */
+    list: (scope: AccessScope, opts: { category?: string | undefined; q?: string | undefined; limit: number }) => {
+      let q = scoped(base(db), scope, 'u.path');
       if (opts.category) q = q.where('v.category', '=', opts.category);
       if (opts.q) q = q.where('v.name', 'ilike', `%${opts.q.replace(/[%_\\]/g, '\\$&')}%`);
       return q.orderBy('v.name').limit(opts.limit).execute();
     },
+
+    /** Name, category and address of these venues (for lists that name them). */
+    summaries: (ids: readonly string[]) =>
+      ids.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('venues')
+            .select(['id', 'name', 'category', 'address'])
+            .where('id', 'in', [...ids])
+            .execute(),
+
+    /** Names of these zones. */
+    zoneNames: (ids: readonly string[]) =>
+      ids.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('venue_zones')
+            .select(['id', 'name'])
+            .where('id', 'in', [...ids])
+            .execute(),
 
     managedBy: (personId: string) =>
       base(db)
@@ -126,86 +136,45 @@ export function venuesRepo(db: Kysely<DB>) {
         .orderBy('v.name')
         .execute(),
 
-    occupancy: async (venueId: string, at: Date, dayStart: Date) => {
-      const present = await db
-        .selectFrom('checkins as c')
-        .leftJoin('venue_zones as z', 'z.id', 'c.zone_id')
-        .select(['c.zone_id', 'z.name', sql<number>`count(*)::int`.as('n')])
-        .where('c.venue_id', '=', venueId)
-        // a stay started at most a day ago can still be running (default stays are ≤ 24 h)
-        .where('c.checked_in_at', '>', new Date(at.getTime() - 86_400_000))
-        .where('c.checked_in_at', '<=', at)
-        .where(sql<SqlBool>`coalesce(c.checked_out_at, c.implied_out_at) > ${at}`)
-        .groupBy(['c.zone_id', 'z.name'])
-        .execute();
-      const today = await db
-        .selectFrom('checkins')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .where('venue_id', '=', venueId)
-        .where('checked_in_at', '>=', dayStart)
-        .where('checked_in_at', '<=', at)
-        .executeTakeFirstOrThrow();
-      return { present, today: today.n };
-    },
-
-    venuesByCategory: (unitPath: string) =>
-      db
-        .selectFrom('venues as v')
-        .innerJoin('admin_units as u', 'u.code', 'v.unit_code')
-        .select(['v.category', sql<number>`count(*)::int`.as('n')])
-        .where('u.path', 'like', `${unitPath}%`)
-        .where('v.active', '=', true)
+    /** Active venues in scope, by category. */
+    venuesByCategory: (scope: AccessScope) =>
+      scoped(
+        db
+          .selectFrom('venues as v')
+          .innerJoin('admin_units as u', 'u.code', 'v.unit_code')
+          .select(['v.category', sql<number>`count(*)::int`.as('n')])
+          .where('v.active', '=', true),
+        scope,
+        'u.path',
+      )
         .groupBy('v.category')
         .orderBy('v.category')
         .execute(),
 
-    /** Check-ins per local (Asia/Ho_Chi_Minh) day since `from`. */
-    checkinsPerDay: (unitPath: string, from: Date) =>
-      db
-        .selectFrom('checkins as c')
-        .innerJoin('admin_units as u', 'u.code', 'c.unit_code')
-        .select([
-          sql<string>`to_char(c.checked_in_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')`.as('day'),
-          sql<number>`count(*)::int`.as('n'),
-        ])
-        .where('u.path', 'like', `${unitPath}%`)
-        .where('c.checked_in_at', '>=', from)
-        .groupBy(sql`1`)
-        .orderBy(sql`1`)
-        .execute(),
-
-    topVenues: (unitPath: string, from: Date, limit: number) =>
-      db
-        .selectFrom('checkins as c')
-        .innerJoin('venues as v', 'v.id', 'c.venue_id')
-        .innerJoin('admin_units as u', 'u.code', 'c.unit_code')
-        .select(['v.id', 'v.name', 'v.category', sql<number>`count(*)::int`.as('n')])
-        .where('u.path', 'like', `${unitPath}%`)
-        .where('c.checked_in_at', '>=', from)
-        .groupBy(['v.id', 'v.name', 'v.category'])
-        .orderBy('n', 'desc')
-        .limit(limit)
-        .execute(),
-
     /**
-     * Active venues of the subtree with no check-in since `since`, with their last check-in within the retention
-     * window (null = none kept). Time-bounded venues whose window is over are not listed.
+     * Active venues in scope with no check-in since `since`, with their last check-in within the retention window
+     * (null = none kept). Time-bounded venues whose window is over are not listed. Reads `checkins` (the manifest's
+     * declared read): an anti-join of every active venue of a unit against its latest check-in is one set-based
+     * statement here, where asking the checkins module would send every venue id of a province across and back.
      */
-    inactive: (unitPath: string, since: Date, limit: number) =>
-      db
-        .selectFrom('venues as v')
-        .innerJoin('admin_units as u', 'u.code', 'v.unit_code')
-        .leftJoin(
-          (eb) =>
-            eb
-              .selectFrom('checkins')
-              .select(['venue_id', sql<Date>`max(checked_in_at)`.as('last_at')])
-              .groupBy('venue_id')
-              .as('c'),
-          (join) => join.onRef('c.venue_id', '=', 'v.id'),
-        )
-        .select(['v.id', 'v.name', 'v.category', 'v.unit_code', 'u.name as unit_name', 'v.address', 'c.last_at'])
-        .where('u.path', 'like', `${unitPath}%`)
+    inactive: (scope: AccessScope, since: Date, limit: number) =>
+      scoped(
+        db
+          .selectFrom('venues as v')
+          .innerJoin('admin_units as u', 'u.code', 'v.unit_code')
+          .leftJoin(
+            (eb) =>
+              eb
+                .selectFrom('checkins')
+                .select(['venue_id', sql<Date>`max(checked_in_at)`.as('last_at')])
+                .groupBy('venue_id')
+                .as('c'),
+            (join) => join.onRef('c.venue_id', '=', 'v.id'),
+          )
+          .select(['v.id', 'v.name', 'v.category', 'v.unit_code', 'u.name as unit_name', 'v.address', 'c.last_at']),
+        scope,
+        'u.path',
+      )
         .where('v.active', '=', true)
         .where((eb) => eb.or([eb('v.ends_at', 'is', null), eb('v.ends_at', '>', since)]))
         .where((eb) => eb.or([eb('c.last_at', 'is', null), eb('c.last_at', '<', since)]))

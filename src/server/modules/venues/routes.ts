@@ -5,7 +5,6 @@ import { Type } from 'typebox';
 import type { PlatformContext } from '../../platform/context.ts';
 import { errors, requireActor } from '../../platform/http.ts';
 import { publicBaseUrl } from '../../platform/origin.ts';
-import { closePosterRenderer } from './poster-renderer.ts';
 import {
   AddZoneBody,
   CreatedVenue,
@@ -171,8 +170,7 @@ export function venuesRoutes(ctx: PlatformContext, service: VenuesService): Fast
       async (req) => service.rotatingQr(requireActor(req), req.params.id, link(req)),
     );
 
-    // posters render in worker threads (poster-renderer.ts); they stop with the app
-    plain.addHook('onClose', () => closePosterRenderer(ctx));
+    // posters render in worker threads (poster-renderer.ts), which the module stops when the app closes
     app.get(
       '/venues/:id/poster.pdf',
       {

@@ -2,18 +2,22 @@
  * The venue registry: registration (by a citizen who becomes its manager, or by staff on someone's behalf), zones,
  * trips of a vehicle, signed static or rotating QR codes, the printable poster, occupancy and compliance
  * statistics for inspection teams.
+ *
+ * Built once per app by `venuesModule`: the venue cache of the check-in hot path lives in this instance.
  */
 import { randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import { type Actor, hasRole, scopeFor } from '../../platform/access.ts';
+import type { Actor } from '../../platform/access.ts';
+import { type AccessScope, authorize, authorizeAt, narrowScope, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
-import { adminUnitsRepo } from '../admin-units/repo.ts';
-import { can, type VenueAction, venueActions } from './policy.ts';
+import type { AdminUnitsService } from '../admin-units/index.ts';
+import type { PeopleService } from '../people/index.ts';
+import { can, type VenueAction, type VenueResource, venuePolicy } from './policy.ts';
 import { CATEGORY_LABELS_VI } from './poster.ts';
-import { posterRendererFor } from './poster-renderer.ts';
+import type { PosterRenderer } from './poster-renderer.ts';
 import {
   isVenueQrCurrent,
   makeRotatingQr,
@@ -42,18 +46,40 @@ export function normalizeShortCode(raw: string): string | null {
   return `${s.slice(0, 4)}-${s.slice(4)}`;
 }
 
-export interface CachedVenue {
+/** A venue as the cache holds it: the row, its managers and zones. It is the policy's resource (`unitPath`). */
+export interface CachedVenue extends VenueResource {
   venue: VenueWithUnit;
   managerIds: string[];
   zoneIds: Set<string>;
   loadedAt: number;
 }
 
-// one cache per running app (context), shared by every service instance of that app
-const caches = new WeakMap<
-  PlatformContext,
-  { entries: Map<string, CachedVenue>; loading: Map<string, Promise<CachedVenue | undefined>> }
->();
+/**
+ * What the venue pages need to know of check-ins. The checkins module answers (it owns the table); since check-ins
+ * depend on venues, venues names what it needs here and the composition root hands the answer over lazily.
+ */
+export interface VenueCheckinCounts {
+  /** People present at `at` (stays started within a day before, not checked out, implied end after `at`), per zone. */
+  presentByZone(venueId: string, at: Date): Promise<Array<{ zoneId: string | null; present: number }>>;
+  /** Check-ins at the venue from `from` to `to` (both included). */
+  countBetween(venueId: string, from: Date, to: Date): Promise<number>;
+  /** Check-ins per local (Asia/Ho_Chi_Minh) day since `from`, at venues in scope (`YYYY-MM-DD`, ascending). */
+  perDay(scope: AccessScope, from: Date): Promise<Array<{ day: string; checkins: number }>>;
+  /** The venues in scope with the most check-ins since `from`, most first. */
+  busiest(scope: AccessScope, from: Date, limit: number): Promise<Array<{ venueId: string; checkins: number }>>;
+}
+
+/** What the venues service is built with (once, by `venuesModule`). */
+export interface VenuesServiceDeps {
+  /** the unit tree: a venue's commune or hamlet, the unit a list or a statistic is asked for */
+  adminUnits: Pick<AdminUnitsService, 'findByCode'>;
+  /** the citizen behind a manager's phone */
+  people: Pick<PeopleService, 'findOrRegisterCitizen'>;
+  /** check-in counts, from the checkins module (a function: that module is built after this one) */
+  checkins: () => VenueCheckinCounts;
+  /** the poster renderer (worker threads, started with the first poster; the module closes it) */
+  posters: () => PosterRenderer;
+}
 
 /**
  * Methods that answer with a venue QR code (or a poster) take `publicUrl`, the base URL the code links to
@@ -61,15 +87,11 @@ const caches = new WeakMap<
  * set, the request's own origin (platform/origin.ts). Omitted: TRUYVET_PUBLIC_URL, and when that is unset the bare
  * payload (which the app's scanner reads, but a camera does not open).
  */
-export function venuesService(ctx: PlatformContext) {
+export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
   const repo = venuesRepo(ctx.db);
-  const units = adminUnitsRepo(ctx.db);
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = { entries: new Map(), loading: new Map() };
-    caches.set(ctx, cache);
-  }
-  const { entries: venueCache, loading } = cache;
+  const units = deps.adminUnits;
+  const venueCache = new Map<string, CachedVenue>();
+  const loading = new Map<string, Promise<CachedVenue | undefined>>();
 
   /**
    * The venue with its managers and zones, cached briefly for the check-in hot path. Concurrent misses of the same
@@ -88,7 +110,13 @@ export function venuesService(ctx: PlatformContext) {
         const venue = await repo.findById(id);
         if (!venue) return undefined;
         const [managerIds, zones] = await Promise.all([repo.managerIds(id), repo.zones(id)]);
-        const entry = { venue, managerIds, zoneIds: new Set(zones.map((z) => z.id)), loadedAt: Date.now() };
+        const entry: CachedVenue = {
+          venue,
+          unitPath: venue.unit_path,
+          managerIds,
+          zoneIds: new Set(zones.map((z) => z.id)),
+          loadedAt: Date.now(),
+        };
         // a load overtaken by a newer one or by a change to the venue (forget) must not overwrite the cache
         if (loading.get(id) === load) {
           if (venueCache.size > 100_000) venueCache.clear();
@@ -109,15 +137,41 @@ export function venuesService(ctx: PlatformContext) {
     loading.delete(id);
   }
 
-  /** Loads a venue the actor may act on; anything else is "not found". */
-  async function loadAuthorized(actor: Actor, id: string, action: VenueAction): Promise<CachedVenue> {
-    const entry = await loadCached(id, true);
-    if (!entry || !can(actor, action, { unitPath: entry.venue.unit_path, managerIds: entry.managerIds })) {
-      if (entry && actor.kind === 'staff' && !hasRole(actor, venueActions[action])) {
-        throw new AppError('FORBIDDEN', 403);
-      }
-      throw new AppError('VENUE_NOT_FOUND', 404);
-    }
+  /**
+   * Loads a venue the actor may act on (`authorize`: 403 for a role that never may, else 404 whether missing or out of
+   * reach). `fresh` (the default) reads the database; the check-in hot path takes the cached entry.
+   */
+  async function loadAuthorized(actor: Actor, id: string, action: VenueAction, fresh = true): Promise<CachedVenue> {
+    return authorize<VenueAction, CachedVenue>(venuePolicy, actor, action, await loadCached(id, fresh));
+  }
+
+  /** The actor's reach for a statistic of `unitCode`'s subtree: 404 for an unknown unit, 403 outside their scope. */
+  async function statsScope(actor: Actor, unitCode: string): Promise<{ unitCode: string; scope: AccessScope }> {
+    const unit = await units.findByCode(unitCode);
+    if (!unit) throw new AppError('UNIT_NOT_FOUND', 404);
+    authorizeAt(venuePolicy, actor, 'venues.stats', { unitPath: unit.path, managerIds: [] });
+    return { unitCode: unit.code, scope: narrowScope(scopeOf(venuePolicy, actor, 'venues.stats'), unit.path) };
+  }
+
+  /**
+   * Names for lists of check-ins: each venue's name, category and address, and each zone's name (one query each,
+   * whatever the number).
+   */
+  async function describe(venueIds: readonly string[], zoneIds: readonly string[]) {
+    const [venues, zones] = await Promise.all([repo.summaries(venueIds), repo.zoneNames(zoneIds)]);
+    return {
+      venues: new Map(venues.map((v) => [v.id, { name: v.name, category: v.category, address: v.address }])),
+      zones: new Map(zones.map((z) => [z.id, z.name])),
+    };
+  }
+
+  /** The venue a scanned code names, when the code admits people at `at` (the service's `fromQr` says when). */
+  async function fromQr(raw: string, at: Date): Promise<CachedVenue> {
+    const parsed = parseVenueQr(raw);
+    if (!parsed || !(await verifyVenueQrSignature(ctx.keys, parsed))) throw new AppError('VENUE_QR_INVALID', 400);
+    const entry = await loadCached(parsed.venueId);
+    if (!entry) throw new AppError('VENUE_QR_INVALID', 400);
+    if (!isVenueQrCurrent(parsed, entry.venue, at)) throw new AppError('VENUE_QR_INVALID', 400, { reason: 'expired' });
     return entry;
   }
 
@@ -158,25 +212,15 @@ export function venuesService(ctx: PlatformContext) {
     };
   }
 
-  /** Finds (or creates) the person who will manage a venue from their phone, so they can sign in and run it. */
+  /**
+   * The person who will manage a venue registered for them by phone: whoever signs in with that phone (the people
+   * module's one rule for who holds a phone's citizen account, applied in this transaction), so they can sign in and
+   * run it.
+   */
   async function managerFromPhone(trx: Transaction<DB>, rawPhone: string): Promise<string> {
     const phone = normalizePhone(rawPhone);
     if (!phone) throw new AppError('INVALID_PHONE', 400);
-    const account = await trx
-      .selectFrom('citizen_accounts')
-      .select('person_id')
-      .where('phone', '=', phone)
-      .executeTakeFirst();
-    if (account) return account.person_id;
-    const existing = await trx
-      .selectFrom('people')
-      .select('id')
-      .where('phone', '=', phone)
-      .orderBy('created_at')
-      .limit(1)
-      .executeTakeFirst();
-    if (existing) return existing.id;
-    return (await trx.insertInto('people').values({ phone }).returning('id').executeTakeFirstOrThrow()).id;
+    return (await deps.people.findOrRegisterCitizen(trx, phone)).id;
   }
 
   /**
@@ -191,7 +235,7 @@ export function venuesService(ctx: PlatformContext) {
   ) {
     const unit = await units.findByCode(input.unitCode, trx);
     if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
-    if (!can(actor, 'venues.create', { unitPath: unit.path, managerIds: [] })) throw new AppError('FORBIDDEN', 403);
+    authorizeAt(venuePolicy, actor, 'venues.create', { unitPath: unit.path, managerIds: [] });
     const startsAt = input.startsAt ? new Date(input.startsAt) : null;
     const endsAt = input.endsAt ? new Date(input.endsAt) : null;
     if (TIME_BOUNDED.includes(input.category) && (!startsAt || !endsAt))
@@ -244,23 +288,37 @@ export function venuesService(ctx: PlatformContext) {
     loadCached,
     loadAuthorized,
     staticQr,
-    /** The venue whose printed short code this is (normalized form `XXXX-XXXX`). */
-    findByShortCode: (code: string) => repo.findByShortCode(code),
+    /** The poster renderer (tests read its render count). */
+    posters: deps.posters,
+
+    /**
+     * The venue a citizen scanned: the code is signed by us and admits people at `at` (its current version, or the
+     * previous one within its grace period, of a static venue; the window on a rotating venue's screen or a
+     * neighbouring one). Anything else is 400 VENUE_QR_INVALID (`reason: 'expired'` for a code no longer current).
+     */
+    fromQr,
+
+    /** The venue whose printed short code someone typed (any spelling `normalizeShortCode` reads); 400 otherwise. */
+    async fromShortCode(raw: string): Promise<CachedVenue> {
+      const code = normalizeShortCode(raw);
+      const venue = code ? await repo.findByShortCode(code) : undefined;
+      // a rotating venue admits only the code on its screen
+      if (!venue || venue.qr_mode === 'rotating') throw new AppError('VENUE_QR_INVALID', 400);
+      const entry = await loadCached(venue.id);
+      if (!entry) throw new AppError('VENUE_QR_INVALID', 400);
+      return entry;
+    },
+
+    describe,
 
     /**
      * The scan page's preview of a scanned code: what the venue's poster shows (name, category, address, unit), for a
-     * code that would check someone in now — signed by us, and current (its version or grace period, or its rotating
-     * window). Anything else answers 400 VENUE_QR_INVALID, the same whatever is wrong with it: the answer tells nothing
-     * that the holder of a valid code cannot read on the poster. Short codes have no preview (typing them would be
-     * a way to list the venues).
+     * code that would check someone in now (`fromQr`). Anything else answers 400 VENUE_QR_INVALID, the same whatever
+     * is wrong with it: the answer tells nothing that the holder of a valid code cannot read on the poster. Short
+     * codes have no preview (typing them would be a way to list the venues).
      */
     async byQr(raw: string, at = new Date()): Promise<VenueByQr> {
-      const parsed = parseVenueQr(raw);
-      if (!parsed || !(await verifyVenueQrSignature(ctx.keys, parsed))) throw new AppError('VENUE_QR_INVALID', 400);
-      const entry = await loadCached(parsed.venueId);
-      if (!entry) throw new AppError('VENUE_QR_INVALID', 400);
-      const v = entry.venue;
-      if (!isVenueQrCurrent(parsed, v, at)) throw new AppError('VENUE_QR_INVALID', 400, { reason: 'expired' });
+      const v = (await fromQr(raw, at)).venue;
       return { name: v.name, category: v.category, address: v.address, unitName: v.unit_name };
     },
 
@@ -308,8 +366,7 @@ export function venuesService(ctx: PlatformContext) {
 
     async get(actor: Actor, id: string, publicUrl?: string): Promise<VenueView> {
       const entry = await loadAuthorized(actor, id, 'venues.read');
-      const manages = can(actor, 'venues.manage', { unitPath: entry.venue.unit_path, managerIds: entry.managerIds });
-      return toView(entry.venue, manages, publicUrl);
+      return toView(entry.venue, can(actor, 'venues.manage', entry), publicUrl);
     },
 
     async list(
@@ -326,14 +383,13 @@ export function venuesService(ctx: PlatformContext) {
         const rows = await repo.managedBy(actor.personId);
         return Promise.all(rows.map((v) => toView(v, true, publicUrl)));
       }
-      const scope = scopeFor(actor, venueActions['venues.read']);
-      let unitPath: string | undefined;
+      let scope = scopeOf(venuePolicy, actor, 'venues.read');
       if (opts.unitCode) {
         const unit = await units.findByCode(opts.unitCode);
         if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
-        unitPath = unit.path;
+        scope = narrowScope(scope, unit.path);
       }
-      const rows = await repo.list(scope, { unitPath, category: opts.category, q: opts.q, limit: opts.limit ?? 50 });
+      const rows = await repo.list(scope, { category: opts.category, q: opts.q, limit: opts.limit ?? 50 });
       return Promise.all(rows.map((v) => toView(v, false)));
     },
 
@@ -355,8 +411,7 @@ export function venuesService(ctx: PlatformContext) {
      * venue keeps its first verification.
      */
     async verify(actor: Actor, id: string): Promise<VenueView> {
-      // a citizen never verifies, not even a venue they manage
-      if (actor.kind === 'citizen') throw new AppError('FORBIDDEN', 403);
+      // a citizen never verifies, not even a venue they manage (the policy has no citizen rule for it: 403)
       const { venue } = await loadAuthorized(actor, id, 'venues.verify');
       await ctx.db.transaction().execute(async (trx) => {
         const changed = await repo.verify(trx, id, actor.kind === 'staff' ? actor.userId : null);
@@ -407,7 +462,7 @@ export function venuesService(ctx: PlatformContext) {
     /** The A4 poster of a venue its manager may print: rendered off the event loop, cached per content. */
     async poster(actor: Actor, id: string, publicUrl?: string): Promise<{ pdf: Buffer; filename: string }> {
       const { venue } = await loadAuthorized(actor, id, 'venues.manage');
-      const pdf = await posterRendererFor(ctx).render({
+      const pdf = await deps.posters().render({
         name: venue.name,
         address: venue.address,
         unitName: venue.unit_name,
@@ -425,42 +480,56 @@ export function venuesService(ctx: PlatformContext) {
       const dayStart = new Date(
         Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - 7 * 3600_000,
       );
-      const { present, today } = await repo.occupancy(id, at, dayStart);
+      const counts = deps.checkins();
+      const [present, today, zones] = await Promise.all([
+        counts.presentByZone(id, at),
+        counts.countBetween(id, dayStart, at),
+        repo.zones(id),
+      ]);
+      const zoneNames = new Map(zones.map((z) => [z.id, z.name]));
       return {
         venueId: id,
         at: at.toISOString(),
-        present: present.reduce((n, r) => n + r.n, 0),
+        present: present.reduce((n, r) => n + r.present, 0),
         capacity: venue.capacity,
         checkinsToday: today,
-        byZone: present.map((r) => ({ zoneId: r.zone_id, name: r.name, present: r.n })),
+        byZone: present.map((r) => ({
+          zoneId: r.zoneId,
+          name: r.zoneId === null ? null : (zoneNames.get(r.zoneId) ?? null),
+          present: r.present,
+        })),
       };
     },
 
     async stats(actor: Actor, unitCode: string, days: number) {
-      const unit = await units.findByCode(unitCode);
-      if (!unit) throw new AppError('UNIT_NOT_FOUND', 404);
-      if (!can(actor, 'venues.stats', { unitPath: unit.path, managerIds: [] })) throw new AppError('FORBIDDEN', 403);
+      const { unitCode: code, scope } = await statsScope(actor, unitCode);
+      const counts = deps.checkins();
       const now = Date.now();
-      const [byCategory, perDay, top, inactive] = await Promise.all([
-        repo.venuesByCategory(unit.path),
-        repo.checkinsPerDay(unit.path, new Date(now - days * 86_400_000)),
-        repo.topVenues(unit.path, new Date(now - 7 * 86_400_000), 10),
-        repo.inactive(unit.path, new Date(now - 86_400_000), 100_000),
+      const [byCategory, perDay, busiest, inactive] = await Promise.all([
+        repo.venuesByCategory(scope),
+        counts.perDay(scope, new Date(now - days * 86_400_000)),
+        counts.busiest(scope, new Date(now - 7 * 86_400_000), 10),
+        repo.inactive(scope, new Date(now - 86_400_000), 100_000),
       ]);
+      const { venues } = await describe(
+        busiest.map((r) => r.venueId),
+        [],
+      );
       return {
-        unitCode: unit.code,
+        unitCode: code,
         venuesByCategory: byCategory.map((r) => ({ category: r.category, venues: r.n })),
-        checkinsPerDay: perDay.map((r) => ({ day: r.day, checkins: r.n })),
+        checkinsPerDay: perDay,
         venuesWithoutCheckins24h: inactive.length,
-        topVenues: top.map((r) => ({ venueId: r.id, name: r.name, category: r.category, checkins: r.n })),
+        topVenues: busiest.flatMap((r) => {
+          const v = venues.get(r.venueId);
+          return v ? [{ venueId: r.venueId, name: v.name, category: v.category, checkins: r.checkins }] : [];
+        }),
       };
     },
 
     async inactive(actor: Actor, unitCode: string, limit: number) {
-      const unit = await units.findByCode(unitCode);
-      if (!unit) throw new AppError('UNIT_NOT_FOUND', 404);
-      if (!can(actor, 'venues.stats', { unitPath: unit.path, managerIds: [] })) throw new AppError('FORBIDDEN', 403);
-      const rows = await repo.inactive(unit.path, new Date(Date.now() - 86_400_000), limit);
+      const { scope } = await statsScope(actor, unitCode);
+      const rows = await repo.inactive(scope, new Date(Date.now() - 86_400_000), limit);
       return rows.map((r) => ({
         venueId: r.id,
         name: r.name,
