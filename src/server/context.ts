@@ -43,7 +43,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
   const adminUnits = adminUnitsModule(platform);
   const people = peopleModule(platform, { adminUnits: adminUnits.service });
   const staff = staffModule(platform, { adminUnits: adminUnits.service });
-  const auth = authModule(platform);
+  const auth = authModule(platform, { people: people.service, staff: staff.service });
   const audit = auditModule(platform);
   // check-ins depend on venues; the venue pages ask check-ins for their counts once both are built
   const venues = venuesModule(platform, {

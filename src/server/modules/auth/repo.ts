@@ -1,4 +1,8 @@
-/** Queries for sign-in: one-time codes, citizen accounts, staff credentials. */
+/**
+ * Queries on the tables sign-in owns: one-time codes (`otp_codes`) and the failure counts of usernames without an
+ * account (`login_throttle`). Citizen accounts are the people module's, staff credentials the staff module's: the
+ * service reaches them through those services.
+ */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 
@@ -38,75 +42,9 @@ export function authRepo() {
         .where('phone', '=', phone)
         .execute(),
 
-    findAccount: (q: Q, phone: string) =>
-      q
-        .selectFrom('citizen_accounts as a')
-        .innerJoin('people as p', 'p.id', 'a.person_id')
-        .select(['p.id', 'p.name', 'p.unit_code', 'a.phone'])
-        .where('a.phone', '=', phone)
-        .executeTakeFirst(),
-
-    /** People registered by staff with this phone who have no account yet (the citizen may be one of them). */
-    findUnclaimedByPhone: (q: Q, phone: string) =>
-      q
-        .selectFrom('people as p')
-        .leftJoin('citizen_accounts as a', 'a.person_id', 'p.id')
-        .select(['p.id', 'p.name', 'p.unit_code'])
-        .where('p.phone', '=', phone)
-        .where('a.phone', 'is', null)
-        // never hand over a dependant record: a citizen can type any phone into a dependant, and claiming it would
-        // let that guardian read the real phone owner's profile
-        .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('dependants as d').select('d.dependant_id').whereRef('d.dependant_id', '=', 'p.id'))),
-        )
-        .execute(),
-
-    createAccount: (trx: Transaction<DB>, phone: string, personId: string) =>
-      trx.insertInto('citizen_accounts').values({ phone, person_id: personId }).execute(),
-
-    createPersonForPhone: (trx: Transaction<DB>, phone: string) =>
-      trx.insertInto('people').values({ phone }).returning(['id', 'name', 'unit_code']).executeTakeFirstOrThrow(),
-
-    findPerson: (q: Q, id: string) =>
-      q.selectFrom('people').select(['id', 'name', 'unit_code']).where('id', '=', id).executeTakeFirst(),
-
-    findStaffByUsername: (q: Q, username: string) =>
-      q.selectFrom('staff_users').selectAll().where('username', '=', username).executeTakeFirst(),
-
-    findStaffById: (q: Q, id: string) =>
-      q.selectFrom('staff_users').selectAll().where('id', '=', id).executeTakeFirst(),
-
-    setLoginFailures: (q: Q, id: string, failed: number, lockedUntil: Date | null) =>
-      q
-        .updateTable('staff_users')
-        .set({ failed_logins: failed, locked_until: lockedUntil })
-        .where('id', '=', id)
-        .execute(),
-
     /**
-     * Reserves one password attempt before the password is checked, in one statement: the attempt counts as a
-     * failure until a success resets the count. Concurrent attempts serialize on the row, so at most `maxFailures`
-     * of them are ever checked per lock period; the one that reaches `maxFailures` locks the account (it is still
-     * checked itself), later ones find it locked. A lock that has run out starts a fresh count.
-     * Returns the attempt's number, or undefined when the account is locked (nothing is counted then).
-     */
-    reserveLoginAttempt: async (q: Q, id: string, maxFailures: number, now: Date, lockUntil: Date) => {
-      const attempt = sql<number>`case when locked_until is null then failed_logins + 1 else 1 end`;
-      const row = await q
-        .updateTable('staff_users')
-        .set({
-          failed_logins: attempt,
-          locked_until: sql<Date | null>`case when ${attempt} >= ${maxFailures} then ${lockUntil}::timestamptz else null end`,
-        })
-        .where('id', '=', id)
-        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-        .returning('failed_logins')
-        .executeTakeFirst();
-      return row?.failed_logins;
-    },
-
-    /**
-     * reserveLoginAttempt for a username with no account: the same counting and lock, on login_throttle (upserted).
+     * The staff service's `reserveLoginAttempt` for a username with no account: the same counting and lock, on
+     * login_throttle (upserted).
      * Undefined while the name is locked. Rows older than a day are dropped on the way (at most a few per call), so
      * the table holds at most a day of guessed names.
      */
@@ -126,55 +64,5 @@ export function authRepo() {
         returning failed_logins`.execute(q);
       return row.rows[0]?.failed_logins;
     },
-
-    setPassword: (trx: Transaction<DB>, id: string, passwordHash: string) =>
-      trx
-        .updateTable('staff_users')
-        .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
-        .where('id', '=', id)
-        .execute(),
-
-    /** Accepts a TOTP time-step once: true only when it is newer than the last accepted one (atomic). */
-    useTotpStep: async (q: Q, id: string, step: number) =>
-      Number(
-        (
-          await q
-            .updateTable('staff_users')
-            .set({ totp_last_step: step })
-            .where('id', '=', id)
-            .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
-            .executeTakeFirst()
-        ).numUpdatedRows,
-      ) === 1,
-
-    /**
-     * Switches two-factor on for the pending secret and records the confirming code's step as used, so that code
-     * cannot sign in afterwards. False when the secret changed meanwhile or two-factor is already on.
-     */
-    enableTotp: async (trx: Transaction<DB>, id: string, secret: string, step: number) =>
-      Number(
-        (
-          await trx
-            .updateTable('staff_users')
-            .set({ totp_enabled: true, totp_last_step: step })
-            .where('id', '=', id)
-            .where('totp_secret', '=', secret)
-            .where('totp_enabled', '=', false)
-            .executeTakeFirst()
-        ).numUpdatedRows,
-      ) === 1,
-
-    /** Stores a new, not yet confirmed secret (two-factor stays off until `enableTotp`). */
-    setPendingTotp: (q: Q, id: string, secret: string) =>
-      q.updateTable('staff_users').set({ totp_secret: secret, totp_enabled: false }).where('id', '=', id).execute(),
-
-    grantsWithNames: (q: Q, userId: string) =>
-      q
-        .selectFrom('staff_grants as g')
-        .leftJoin('admin_units as u', 'u.code', 'g.unit_code')
-        .select(['g.role', 'g.unit_code', 'u.name'])
-        .where('g.user_id', '=', userId)
-        .orderBy('g.created_at')
-        .execute(),
   };
 }

@@ -3,6 +3,8 @@
  * phone for a while, sends per hour are capped against SMS pumping). Staff: username + scrypt password +
  * optional TOTP, with a per-account lock after repeated failures. Every outcome is audited.
  * Enabling TOTP or changing the password ends the user's other sessions (a thief's copy included).
+ * Sign-in owns the codes and the throttle of unknown usernames; the citizen account is the people module's
+ * (`findOrRegisterCitizen`), the staff account and its credentials the staff module's (`credentials`).
  */
 import { createHash } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
@@ -13,6 +15,8 @@ import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { hashOneTimeCode, newOneTimeCode } from '../../platform/otp.ts';
 import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../platform/passwords.ts';
+import type { PeopleService } from '../people/index.ts';
+import type { StaffService } from '../staff/index.ts';
 import { authRepo } from './repo.ts';
 import type { CitizenView, StaffUserView } from './schemas.ts';
 
@@ -29,21 +33,21 @@ export function parsePhone(raw: string): string {
   return phone;
 }
 
-export function authService(ctx: PlatformContext) {
+/** What sign-in needs from other modules. */
+export interface AuthDeps {
+  people: Pick<PeopleService, 'findOrRegisterCitizen' | 'citizenSummary'>;
+  staff: Pick<StaffService, 'view' | 'credentials'>;
+}
+
+export function authService(ctx: PlatformContext, deps: AuthDeps) {
   const repo = authRepo();
   const { config } = ctx;
+  const credentials = deps.staff.credentials;
 
   async function staffView(userId: string): Promise<StaffUserView> {
-    const user = await repo.findStaffById(ctx.db, userId);
-    if (!user) throw new AppError('STAFF_NOT_FOUND', 404);
-    const grants = await repo.grantsWithNames(ctx.db, userId);
-    return {
-      id: user.id,
-      username: user.username,
-      displayName: user.display_name,
-      totpEnabled: user.totp_enabled,
-      grants: grants.map((g) => ({ role: g.role, unitCode: g.unit_code, unitName: g.name })),
-    };
+    const view = await deps.staff.view(userId);
+    if (!view) throw new AppError('STAFF_NOT_FOUND', 404);
+    return view;
   }
 
   /**
@@ -56,20 +60,18 @@ export function authService(ctx: PlatformContext) {
     password: string,
   ): Promise<'ok' | 'wrong' | 'locked'> {
     const now = new Date();
-    const attempt = await repo.reserveLoginAttempt(
-      ctx.db,
-      user.id,
-      STAFF_MAX_FAILURES,
+    const attempt = await credentials.reserveLoginAttempt(ctx.db, user.id, {
+      maxFailures: STAFF_MAX_FAILURES,
       now,
-      new Date(now.getTime() + STAFF_LOCK_MINUTES * 60_000),
-    );
+      lockUntil: new Date(now.getTime() + STAFF_LOCK_MINUTES * 60_000),
+    });
     if (attempt === undefined) return 'locked';
     return (await verifyPassword(password, user.password_hash)) ? 'ok' : 'wrong';
   }
 
   async function citizenView(personId: string, phone: string): Promise<CitizenView> {
-    const p = await repo.findPerson(ctx.db, personId);
-    return { personId, phone, name: p?.name ?? '', profileComplete: Boolean(p?.name && p.unit_code) };
+    const p = await deps.people.citizenSummary(personId);
+    return { personId, phone, name: p?.name ?? '', profileComplete: Boolean(p?.name && p.unitCode) };
   }
 
   return {
@@ -146,16 +148,8 @@ export function authService(ctx: PlatformContext) {
           return { error: new AppError('OTP_INVALID', 401, { attemptsLeft: config.otpMaxAttempts - attempts }) };
         }
         await repo.consumeOtp(trx, phone);
-        let account = await repo.findAccount(trx, phone);
-        if (!account) {
-          // a person registered by staff with this phone and no account yet becomes the account holder when
-          // unambiguous; otherwise a new person is created and the citizen completes the profile
-          const unclaimed = await repo.findUnclaimedByPhone(trx, phone);
-          const person =
-            unclaimed.length === 1 && unclaimed[0] ? unclaimed[0] : await repo.createPersonForPhone(trx, phone);
-          await repo.createAccount(trx, phone, person.id);
-          account = { id: person.id, name: person.name, unit_code: person.unit_code, phone };
-        }
+        // the phone is proven: its account holder, claimed or registered by the people module in this transaction
+        const account = await deps.people.findOrRegisterCitizen(trx, phone);
         const session = await ctx.sessions.create(
           trx,
           { kind: 'citizen', personId: account.id },
@@ -185,7 +179,7 @@ export function authService(ctx: PlatformContext) {
 
     async staffLogin(input: { username: string; password: string; totp?: string | undefined }) {
       const username = input.username.trim().toLowerCase();
-      const user = await repo.findStaffByUsername(ctx.db, username);
+      const user = await credentials.findByUsername(username);
       // every attempt that does not end in a session stays counted (the password check counted it), including one
       // without the TOTP code: otherwise knowing the password would buy unlimited TOTP guesses
       const deny = async (code: 'INVALID_CREDENTIALS' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'ACCOUNT_LOCKED') => {
@@ -224,10 +218,10 @@ export function authService(ctx: PlatformContext) {
         if (delta === null) throw await deny('TOTP_INVALID');
         // a code works once: a replay of an intercepted code in the same 30 s window is refused
         const step = Math.floor(Date.now() / 1000 / totp.period) + delta;
-        if (!(await repo.useTotpStep(ctx.db, user.id, step))) throw await deny('TOTP_INVALID');
+        if (!(await credentials.useTotpStep(ctx.db, user.id, step))) throw await deny('TOTP_INVALID');
       }
       const session = await ctx.db.transaction().execute(async (trx) => {
-        await repo.setLoginFailures(trx, user.id, 0, null);
+        await credentials.resetLoginFailures(trx, user.id);
         return ctx.sessions.create(trx, { kind: 'staff', userId: user.id }, config.staffSessionHours * 3600);
       });
       await ctx.audit.record({
@@ -255,11 +249,11 @@ export function authService(ctx: PlatformContext) {
 
     async totpSetup(actor: StaffActor) {
       // a new secret would switch two-factor off until confirmed: a stolen session must not be able to do that
-      const current = await repo.findStaffById(ctx.db, actor.userId);
+      const current = await credentials.findById(actor.userId);
       if (current?.totp_enabled) throw new AppError('TOTP_ALREADY_ENABLED', 409);
       const secret = new OTPAuth.Secret({ size: 20 });
       const totp = new OTPAuth.TOTP({ issuer: 'Truyvet', label: actor.username, secret });
-      await repo.setPendingTotp(ctx.db, actor.userId, secret.base32);
+      await credentials.setPendingTotp(ctx.db, actor.userId, secret.base32);
       await ctx.audit.record({
         actor,
         action: 'auth.totp.setup',
@@ -275,7 +269,7 @@ export function authService(ctx: PlatformContext) {
      * alone, perhaps by whoever else knows it, must not outlive the new second factor.
      */
     async totpEnable(actor: StaffActor, code: string) {
-      const user = await repo.findStaffById(ctx.db, actor.userId);
+      const user = await credentials.findById(actor.userId);
       if (!user?.totp_secret) throw new AppError('TOTP_INVALID', 400);
       if (user.totp_enabled) throw new AppError('TOTP_ALREADY_ENABLED', 409);
       const secret = user.totp_secret;
@@ -284,7 +278,7 @@ export function authService(ctx: PlatformContext) {
       if (delta === null) throw new AppError('TOTP_INVALID', 400);
       const step = Math.floor(Date.now() / 1000 / totp.period) + delta;
       await ctx.db.transaction().execute(async (trx) => {
-        if (!(await repo.enableTotp(trx, actor.userId, secret, step))) {
+        if (!(await credentials.enableTotp(trx, actor.userId, secret, step))) {
           throw new AppError('TOTP_ALREADY_ENABLED', 409);
         }
         await ctx.sessions.revokeOtherSessions(trx, actor.userId, actor.sessionId);
@@ -305,7 +299,7 @@ export function authService(ctx: PlatformContext) {
      */
     async changePassword(actor: StaffActor, input: { currentPassword: string; newPassword: string }) {
       if (input.newPassword.length < MIN_PASSWORD_LENGTH) throw new AppError('WEAK_PASSWORD', 400);
-      const user = await repo.findStaffById(ctx.db, actor.userId);
+      const user = await credentials.findById(actor.userId);
       if (!user) throw new AppError('UNAUTHENTICATED', 401);
       const current = await checkPassword(user, input.currentPassword);
       if (current !== 'ok') {
@@ -323,7 +317,7 @@ export function authService(ctx: PlatformContext) {
       }
       const passwordHash = await hashPassword(input.newPassword);
       await ctx.db.transaction().execute(async (trx) => {
-        await repo.setPassword(trx, actor.userId, passwordHash);
+        await credentials.setPassword(trx, actor.userId, passwordHash);
         await ctx.sessions.revokeOtherSessions(trx, actor.userId, actor.sessionId);
         await ctx.audit.append(trx, {
           actor,
