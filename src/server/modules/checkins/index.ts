@@ -8,6 +8,7 @@ import { checkinsRoutes } from './routes.ts';
 import { type CheckinsService, checkinsService } from './service.ts';
 import { createCheckinWriter } from './writer.ts';
 
+export { findPeopleCheckedInAt, findPresentAt, findStays, findVenueContacts, type IndexWindow } from './finder.ts';
 export type { CheckinsService } from './service.ts';
 export { LATE_CHECKINS } from './writer.ts';
 
