@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase } from '../src/server/db/database.ts';
-import { findHouseholdContacts } from '../src/server/modules/cases/finder.ts';
+import { casesRepo } from '../src/server/modules/cases/repo.ts';
 import { findVenueContacts } from '../src/server/modules/checkins/finder.ts';
 import { hashPassword } from '../src/server/platform/passwords.ts';
 import type { ServerData } from '../test/server-process.ts';
@@ -198,13 +198,14 @@ for (const size of sizes) {
   const database = await openDatabase({ databaseUrl: data.databaseUrl, poolSize: 4 });
   const sqlTimes: number[] = [];
   const now = Date.now();
+  const households = casesRepo(database.db);
   const rawTrace = async (personId: string) => {
     const f1 = await findVenueContacts(
       database.db,
       [{ personId, from: new Date(now - 2 * DAY), to: new Date(now) }],
       15,
     );
-    await findHouseholdContacts(database.db, [personId]);
+    await households.findHouseholdMembers([personId]);
     const firsts = new Map<string, number>();
     for (const e of f1)
       firsts.set(e.personId, Math.min(firsts.get(e.personId) ?? Number.POSITIVE_INFINITY, e.overlapStart.getTime()));

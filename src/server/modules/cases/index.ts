@@ -1,10 +1,12 @@
 /** Public entry of the cases module: F0 cases, automatic tracing (F1/F2), quarantine orders, exposure notices. */
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
-import { contactTasksService } from './handover.ts';
 import { caseJobs } from './jobs.ts';
+import { createCaseOpener } from './opener.ts';
+import { casesRepo } from './repo.ts';
 import { casesRoutes } from './routes.ts';
 import { type CasesService, casesService } from './service.ts';
+import { createTracing } from './tracing.ts';
 
 export { TEST_RESULT_POSITIVE, type TestResultPositiveEvent } from './schemas.ts';
 export type { CasesService } from './service.ts';
@@ -14,12 +16,19 @@ export const manifest: ModuleManifest = {
   owns: ['tracing_rules', 'case_counters', 'cases', 'contacts', 'quarantine_orders', 'exposure_notices'],
 };
 
+/**
+ * Builds the module once: one repository, one tracing pass and one group-commit case opener per app, and the
+ * service over them.
+ */
 export function casesModule(ctx: PlatformContext): ModuleInstance<CasesService> {
-  const service = casesService(ctx);
+  const repo = casesRepo(ctx.db);
+  const tracing = createTracing(repo, ctx.notifier);
+  const opener = createCaseOpener(ctx.db, { repo, tracing, audit: ctx.audit });
+  const cases = casesService(ctx, { repo, tracing, opener });
   return {
     manifest,
-    service,
-    routes: casesRoutes(service, contactTasksService(ctx)),
-    jobs: caseJobs(service),
+    service: cases,
+    routes: casesRoutes(cases),
+    jobs: caseJobs(cases),
   };
 }

@@ -13,15 +13,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { sql } from 'kysely';
-import type { CaseStatus, DB } from '../../db/types.ts';
+import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
 import type { Audit } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { Notifier } from '../../platform/notify.ts';
-import { RULE_COLUMNS, traceCases } from './tracing.ts';
+import type { CasesRepo } from './repo.ts';
+import type { Tracing } from './tracing.ts';
 
-const CLOSED: CaseStatus[] = ['recovered', 'died'];
 const MAX_BATCH = 200;
 
 export interface NewCase {
@@ -52,12 +50,13 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/** Built once per app (the composition root): every case this process opens goes through it. */
 export function createCaseOpener(
   db: Kysely<DB>,
-  audit: Audit,
-  notifier: Notifier,
+  deps: { repo: CasesRepo; tracing: Tracing; audit: Audit },
   options: { concurrency?: number } = {},
 ) {
+  const { repo, tracing, audit } = deps;
   // batches in flight at once: while one waits on the database (finder, inserts), the next is already being read and
   // decided, so both database cores work during a burst. Two batches never need the same rows in opposite order:
   // people are locked in id order, province counters in code order and the audit chain last.
@@ -67,27 +66,12 @@ export function createCaseOpener(
 
   async function open(trx: Transaction<DB>, items: NewCase[]): Promise<Outcome[]> {
     const personIds = [...new Set(items.map((i) => i.person.id))].sort();
-    await sql`select 1 from people where id = any(${personIds}::uuid[]) order by id for no key update`.execute(trx);
-    const refs = items.flatMap((i) => (i.origin.ref ? [i.origin.ref] : []));
-    const byRef = new Map<string, { id: string; display_code: string }>();
-    if (refs.length > 0) {
-      for (const r of await trx
-        .selectFrom('cases')
-        .select(['id', 'display_code', 'origin', 'origin_ref'])
-        .where('origin_ref', 'in', refs)
-        .execute())
-        byRef.set(`${r.origin}|${r.origin_ref}`, r);
-    }
-    const openByPerson = new Map(
-      (
-        await trx
-          .selectFrom('cases')
-          .select(['id', 'person_id'])
-          .where('person_id', 'in', personIds)
-          .where('status', 'not in', CLOSED)
-          .execute()
-      ).map((r) => [r.person_id, r.id]),
+    await repo.lockPeople(personIds, trx);
+    const byRef = await repo.findByOriginRefs(
+      items.flatMap((i) => (i.origin.ref ? [i.origin.ref] : [])),
+      trx,
     );
+    const openByPerson = await repo.findOpenByPeople(personIds, trx);
 
     // decide each item in arrival order; cases earlier in the batch count like stored ones
     type Decision =
@@ -130,48 +114,30 @@ export function createCaseOpener(
     const codes = new Map<number, string>();
     const summaries = new Map<number, { f1: number; f2: number }>();
     if (toCreate.length > 0) {
-      const rule = await trx
-        .selectFrom('tracing_rules')
-        .select(RULE_COLUMNS)
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirstOrThrow();
-      const inserted = await trx
-        .insertInto('cases')
-        .values(
-          toCreate.map(({ it }) => ({
-            // the real code is allocated at the end: the province counter rows stay locked only briefly
-            display_code: `pending-${randomUUID()}`,
-            person_id: it.person.id,
-            unit_code: it.person.unit_code,
-            status: 'confirmed' as const,
-            confirmed_at: it.confirmedAt,
-            onset_at: it.onsetAt,
-            sample_at: it.sampleAt,
-            isolated_at: it.isolatedAt,
-            source_case_id: it.sourceCaseId,
-            source_note: it.sourceNote,
-            origin: it.origin.kind,
-            origin_ref: it.origin.ref ?? null,
-            rule_version: rule.version,
-            created_by: it.actor.kind === 'staff' ? it.actor.userId : it.actor.kind === 'system' ? it.actor.name : null,
-          })),
-        )
-        .returning([
-          'id',
-          'person_id',
-          'rule_version',
-          'onset_at',
-          'sample_at',
-          'confirmed_at',
-          'isolated_at',
-          'created_at',
-        ])
-        .execute();
+      const rule = await repo.findLatestRule(trx);
+      const inserted = await repo.insertMany(
+        toCreate.map(({ it }) => ({
+          // the real code is allocated at the end: the province counter rows stay locked only briefly
+          display_code: `pending-${randomUUID()}`,
+          person_id: it.person.id,
+          unit_code: it.person.unit_code,
+          confirmed_at: it.confirmedAt,
+          onset_at: it.onsetAt,
+          sample_at: it.sampleAt,
+          isolated_at: it.isolatedAt,
+          source_case_id: it.sourceCaseId,
+          source_note: it.sourceNote,
+          origin: it.origin.kind,
+          origin_ref: it.origin.ref ?? null,
+          rule_version: rule.version,
+          created_by: it.actor.kind === 'staff' ? it.actor.userId : it.actor.kind === 'system' ? it.actor.name : null,
+        })),
+        trx,
+      );
       const idByPerson = new Map(inserted.map((r) => [r.person_id, r.id]));
       for (const { it, n } of toCreate) ids.set(n, idByPerson.get(it.person.id) as string);
 
-      const traced = await traceCases(trx, notifier, [...ids.values()], { cases: inserted, rules: [rule] });
+      const traced = await tracing.traceCases(trx, [...ids.values()], { cases: inserted, rules: [rule] });
       for (const [n, id] of ids) {
         const s = traced.get(id);
         summaries.set(n, { f1: s?.f1 ?? 0, f2: s?.f2 ?? 0 });
@@ -184,25 +150,17 @@ export function createCaseOpener(
         byProvince.set(province, [...(byProvince.get(province) ?? []), n]);
       }
       for (const [province, members] of [...byProvince].sort(([a], [b]) => a.localeCompare(b))) {
-        const row = await trx
-          .insertInto('case_counters')
-          .values({ province_code: province, last_number: members.length })
-          .onConflict((oc) =>
-            oc
-              .column('province_code')
-              .doUpdateSet({ last_number: sql`case_counters.last_number + ${members.length}::int` }),
-          )
-          .returning('last_number')
-          .executeTakeFirstOrThrow();
+        const last = await repo.takeCaseNumbers(province, members.length, trx);
         members.forEach((n, k) => {
-          const number = row.last_number - members.length + 1 + k;
+          const number = last - members.length + 1 + k;
           codes.set(n, `BN${province}-${String(number).padStart(6, '0')}`);
         });
       }
-      await sql`
-        update cases set display_code = v.code, traced_at = now()
-        from unnest(${[...ids.values()]}::uuid[], ${[...ids.keys()].map((n) => codes.get(n) as string)}::text[]) as v(id, code)
-        where cases.id = v.id`.execute(trx);
+      await repo.setDisplayCodes(
+        [...ids.values()],
+        [...ids.keys()].map((n) => codes.get(n) as string),
+        trx,
+      );
       await audit.appendMany(
         trx,
         toCreate.map(({ it, n }) => ({

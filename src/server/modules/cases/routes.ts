@@ -4,11 +4,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
 import { VenueIdParams } from '../venues/schemas.ts';
-import type { ContactTasksService } from './handover.ts';
 import {
   AddedContact,
   BulkContactsBody,
   CaseIdParams,
+  CaseListItem,
   CaseListQuery,
   CaseStay,
   CaseView,
@@ -27,30 +27,15 @@ import {
   ManualContactBody,
   MyExposure,
   MyQuarantine,
+  TraceSummary,
   UpdateCaseBody,
+  UpdatedCount,
   VenueAlertBody,
+  VenueAlertResult,
 } from './schemas.ts';
 import type { CasesService } from './service.ts';
 
-const CaseListItem = Type.Object({
-  id: Type.String(),
-  displayCode: Type.String(),
-  status: Type.String(),
-  confirmedAt: Type.Union([Type.String(), Type.Null()]),
-  unitCode: Type.Union([Type.String(), Type.Null()]),
-  unitName: Type.Union([Type.String(), Type.Null()]),
-  personName: Type.String(),
-  f1: Type.Integer(),
-  f2: Type.Integer(),
-});
-const TraceSummary = Type.Object({
-  f1: Type.Integer(),
-  f2: Type.Integer(),
-  newF1: Type.Integer(),
-  newF2: Type.Integer(),
-});
-
-export function casesRoutes(service: CasesService, tasks: ContactTasksService): FastifyPluginAsync {
+export function casesRoutes(service: CasesService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['cases'];
@@ -146,7 +131,7 @@ export function casesRoutes(service: CasesService, tasks: ContactTasksService): 
           tags,
           params: CaseIdParams,
           body: BulkContactsBody,
-          response: { 200: Type.Object({ updated: Type.Integer() }), ...errors(400, 401, 403, 404) },
+          response: { 200: UpdatedCount, ...errors(400, 401, 403, 404) },
         },
       },
       async (req) => service.bulkUpdateContacts(requireStaff(req), req.params.id, req.body),
@@ -162,7 +147,7 @@ export function casesRoutes(service: CasesService, tasks: ContactTasksService): 
           response: { 200: Type.Array(ContactTask), ...errors(400, 401, 403) },
         },
       },
-      async (req) => tasks.list(requireStaff(req), req.query),
+      async (req) => service.contactTasks(requireStaff(req), req.query),
     );
     app.patch(
       '/contact-tasks/:caseId/:personId',
@@ -171,10 +156,10 @@ export function casesRoutes(service: CasesService, tasks: ContactTasksService): 
           tags,
           params: ContactTaskParams,
           body: ContactTaskBody,
-          response: { 200: Type.Object({ updated: Type.Integer() }), ...errors(400, 401, 403, 404) },
+          response: { 200: UpdatedCount, ...errors(400, 401, 403, 404) },
         },
       },
-      async (req) => tasks.update(requireStaff(req), req.params.caseId, req.params.personId, req.body),
+      async (req) => service.updateContactTask(requireStaff(req), req.params.caseId, req.params.personId, req.body),
     );
 
     app.post(
@@ -205,7 +190,6 @@ export function casesRoutes(service: CasesService, tasks: ContactTasksService): 
       async (req) => service.dismissContact(requireStaff(req), req.params.id, req.params.personId),
     );
 
-    const AlertResult = Type.Object({ people: Type.Integer(), notified: Type.Integer() });
     app.post(
       '/venues/:id/alert/preview',
       {
@@ -213,7 +197,7 @@ export function casesRoutes(service: CasesService, tasks: ContactTasksService): 
           tags,
           params: VenueIdParams,
           body: VenueAlertBody,
-          response: { 200: AlertResult, ...errors(400, 401, 403, 404) },
+          response: { 200: VenueAlertResult, ...errors(400, 401, 403, 404) },
         },
       },
       async (req) => service.venueAlert(requireStaff(req), req.params.id, req.body, false),
@@ -225,7 +209,7 @@ export function casesRoutes(service: CasesService, tasks: ContactTasksService): 
           tags,
           params: VenueIdParams,
           body: VenueAlertBody,
-          response: { 200: AlertResult, ...errors(400, 401, 403, 404) },
+          response: { 200: VenueAlertResult, ...errors(400, 401, 403, 404) },
         },
       },
       async (req) => service.venueAlert(requireStaff(req), req.params.id, req.body, true),
@@ -234,12 +218,12 @@ export function casesRoutes(service: CasesService, tasks: ContactTasksService): 
     app.get(
       '/me/exposures',
       { schema: { tags: ['me'], response: { 200: Type.Array(MyExposure), ...errors(401, 403) } } },
-      async (req) => service.myExposures(requireCitizen(req).personId),
+      async (req) => service.myExposures(requireCitizen(req)),
     );
     app.get(
       '/me/quarantine',
       { schema: { tags: ['me'], response: { 200: Type.Array(MyQuarantine), ...errors(401, 403) } } },
-      async (req) => service.myQuarantine(requireCitizen(req).personId),
+      async (req) => service.myQuarantine(requireCitizen(req)),
     );
   };
 }

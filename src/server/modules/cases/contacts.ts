@@ -1,0 +1,235 @@
+/**
+ * A case's contacts: the list a tracer works from, interview contacts, bulk follow-up and tracer assignment, and
+ * confirming or dismissing contacts "to confirm" (found only through weak evidence). Each operation authorizes the
+ * case first (`cases.read` to list, `cases.update` to change), and every read is audited with the people returned.
+ * Contacts living outside the reader's area are shown as "someone in district D" (handover.ts).
+ */
+import type { ContactConfirmation, ContactVia, FollowUp } from '../../db/types.ts';
+import type { Actor } from '../../platform/access.ts';
+import { authorize } from '../../platform/authorize.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { districtsOf, seesIdentity } from './handover.ts';
+import { findPersonByRef, type PersonRef } from './person-ref.ts';
+import { casePolicy } from './policy.ts';
+import type { CasesRepo } from './repo.ts';
+import type { ContactView } from './schemas.ts';
+import type { Tracing } from './tracing.ts';
+
+const VIA_ORDER: Record<ContactVia, number> = { household: 0, manual: 1, venue: 2, ble: 3 };
+
+export function contactsService(ctx: PlatformContext, { repo, tracing }: { repo: CasesRepo; tracing: Tracing }) {
+  const db = ctx.db;
+
+  return {
+    /**
+     * Contacts of the case, one row per person (at their lowest degree), strongest evidence first:
+     * household, then interviews (manual), then venue co-presence by overlap length, then Bluetooth.
+     */
+    async list(
+      actor: Actor,
+      id: string,
+      opts: { degree?: 1 | 2 | undefined; via?: string | undefined; followUp?: string | undefined },
+    ): Promise<ContactView[]> {
+      const c = authorize(casePolicy, actor, 'cases.read', await repo.findById(id));
+      const rows = await repo.listContacts(id, {
+        degree: opts.degree,
+        via: opts.via as ContactVia | undefined,
+        followUp: opts.followUp as FollowUp | undefined,
+      });
+      const rank = (r: (typeof rows)[number]) =>
+        r.degree * 10_000_000 + (VIA_ORDER[r.via_type] ?? 4) * 1_000_000 - (r.overlap_minutes ?? 0);
+      rows.sort((a, b) => rank(a) - rank(b) || (a.overlap_start?.getTime() ?? 0) - (b.overlap_start?.getTime() ?? 0));
+      const byPerson = new Map<string, { row: (typeof rows)[number]; count: number }>();
+      for (const r of rows) {
+        const hit = byPerson.get(r.person_id);
+        if (hit) hit.count++;
+        else byPerson.set(r.person_id, { row: r, count: 1 });
+      }
+      // a person is confirmed by any confirmed evidence, "to confirm" while all of it is pending
+      const confirmation = new Map<string, ContactConfirmation>();
+      for (const r of rows) {
+        const cur = confirmation.get(r.person_id);
+        if (cur !== 'confirmed' && (r.confirmation !== 'dismissed' || !cur))
+          confirmation.set(r.person_id, r.confirmation);
+      }
+      const hidden = [...byPerson.values()].filter(({ row }) => !seesIdentity(actor, row.unit_path));
+      const districts = await districtsOf(
+        repo,
+        hidden.map(({ row }) => row.unit_path),
+      );
+      await ctx.audit.record({
+        actor,
+        action: 'cases.contacts',
+        resourceType: 'case',
+        resourceId: id,
+        unitCode: c.unit_code,
+        details: { results: byPerson.size, personIds: [...byPerson.keys()] },
+      });
+      return [...byPerson.values()].map(({ row: r, count }) => ({
+        personId: r.person_id,
+        degree: r.degree,
+        via: {
+          type: r.via_type,
+          ...(r.venue_id ? { venueId: r.venue_id } : {}),
+          ...(r.venue_name ? { venueName: r.venue_name } : {}),
+          ...(r.overlap_start ? { overlapStart: r.overlap_start.toISOString() } : {}),
+          ...(r.overlap_end ? { overlapEnd: r.overlap_end.toISOString() } : {}),
+          ...(r.overlap_minutes !== null ? { overlapMinutes: r.overlap_minutes } : {}),
+          ...(r.through_person_id ? { throughPersonId: r.through_person_id } : {}),
+        },
+        evidenceCount: count,
+        ...(seesIdentity(actor, r.unit_path)
+          ? { name: r.name, phone: r.phone, unitCode: r.unit_code, outOfScope: false, district: null }
+          : {
+              name: null,
+              phone: null,
+              unitCode: null,
+              outOfScope: true,
+              district: (r.unit_path && districts.get(r.unit_path)) || null,
+            }),
+        followUp: r.follow_up,
+        confirmation: confirmation.get(r.person_id) ?? r.confirmation,
+        assignedTracerId: r.assigned_tracer_id,
+        quarantine: r.q_kind
+          ? { kind: r.q_kind, startsOn: r.q_starts as string, endsOn: r.q_ends as string, status: r.q_status as string }
+          : null,
+      }));
+    },
+
+    /** A close contact named in an interview (F1 via manual); notified and ordered like any new F1. */
+    async addManual(
+      actor: Actor,
+      id: string,
+      input: { person: PersonRef; note?: string | undefined; lastContactAt?: string | undefined },
+    ) {
+      const c = authorize(casePolicy, actor, 'cases.update', await repo.findById(id));
+      const result = await db.transaction().execute(async (trx) => {
+        const person = await findPersonByRef(repo, input.person, trx);
+        if (!person) throw new AppError('PERSON_NOT_FOUND', 404);
+        if (person.id === c.person_id) throw new AppError('VALIDATION_FAILED', 400, { reason: 'the case itself' });
+        // someone living outside the tracer's area is handed to that area's tracers: not assigned, not identified
+        const visible = seesIdentity(actor, person.unit_path);
+        const at = input.lastContactAt ? new Date(input.lastContactAt) : null;
+        // what the case has on this person already: whether they are known to it, and this very interview
+        const stored = await repo.findEvidenceOn(id, person.id, trx);
+        const existed = stored.some(
+          (r) => r.via_type === 'manual' && (r.overlap_start?.getTime() ?? null) === (at?.getTime() ?? null),
+        );
+        const rule = await repo.findRule(c.rule_version, trx);
+        // stored like any evidence: a person new to the case gets the F1 message and quarantine order
+        await tracing.storeContacts(
+          trx,
+          [
+            {
+              case_id: id,
+              person_id: person.id,
+              degree: 1,
+              via_type: 'manual',
+              venue_id: null,
+              zone_id: null,
+              overlap_start: at,
+              overlap_end: at,
+              overlap_minutes: null,
+              through_person_id: null,
+              note: input.note ?? null,
+              assigned_tracer_id: visible && actor.kind === 'staff' ? actor.userId : null,
+            },
+          ],
+          // told already only through confirmed evidence: a contact "to confirm" named in an interview is told now
+          new Set(stored.some((r) => r.confirmation === 'confirmed') ? [`${id}|${person.id}`] : []),
+          () => rule,
+        );
+        const inserted = existed ? undefined : await repo.findManualContactId(id, person.id, at, trx);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'cases.addContact',
+          resourceType: 'person',
+          resourceId: person.id,
+          unitCode: person.unit_code,
+          details: { caseId: id },
+        });
+        // the new F1's own contacts become F2; notifications for everyone new
+        const summary = await tracing.traceCase(trx, id);
+        const district = visible
+          ? null
+          : ((await districtsOf(repo, [person.unit_path], trx)).get(person.unit_path ?? '') ?? null);
+        return { contactId: inserted ?? null, personId: person.id, outOfScope: !visible, district, summary };
+      });
+      ctx.jobs.wake();
+      return result;
+    },
+
+    /** Sets the follow-up and/or assigned tracer of several contacts of the case; `released` releases their orders. */
+    async bulkUpdate(
+      actor: Actor,
+      id: string,
+      input: { personIds: string[]; followUp?: FollowUp | undefined; assignedTracerId?: string | null | undefined },
+    ) {
+      const c = authorize(casePolicy, actor, 'cases.update', await repo.findById(id));
+      const updated = await db.transaction().execute(async (trx) => {
+        const changed = await repo.updateFollowUp(
+          id,
+          input.personIds,
+          {
+            ...(input.followUp ? { follow_up: input.followUp } : {}),
+            ...(input.assignedTracerId !== undefined ? { assigned_tracer_id: input.assignedTracerId } : {}),
+          },
+          trx,
+        );
+        if (input.followUp === 'released') await repo.releaseQuarantine(id, input.personIds, trx);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'cases.bulkContacts',
+          resourceType: 'case',
+          resourceId: id,
+          unitCode: c.unit_code,
+          details: { people: input.personIds.length, followUp: input.followUp ?? null },
+        });
+        return changed;
+      });
+      return { updated };
+    },
+
+    /**
+     * A tracer confirms a contact "to confirm" (found only through weak evidence): they get their quarantine order
+     * (F1) and message now, once; an F1's own contacts are traced as F2. Audited.
+     */
+    async confirm(actor: Actor, id: string, personId: string) {
+      const c = authorize(casePolicy, actor, 'cases.update', await repo.findById(id));
+      const result = await db.transaction().execute(async (trx) => {
+        const rule = await repo.findRule(c.rule_version, trx);
+        const done = await tracing.confirmContact(trx, id, personId, rule);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'cases.confirmContact',
+          resourceType: 'person',
+          resourceId: personId,
+          details: { caseId: id, notified: done.notified },
+        });
+        if (done.notified && done.degree === 1) await tracing.traceCase(trx, id);
+        return done;
+      });
+      ctx.jobs.wake();
+      return { personId, confirmation: 'confirmed' as const, notified: result.notified };
+    },
+
+    /** A tracer dismisses a contact "to confirm" whose check-in was false: nobody is told. Audited. */
+    async dismiss(actor: Actor, id: string, personId: string) {
+      authorize(casePolicy, actor, 'cases.update', await repo.findById(id));
+      await db.transaction().execute(async (trx) => {
+        await tracing.dismissContact(trx, id, personId);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'cases.dismissContact',
+          resourceType: 'person',
+          resourceId: personId,
+          details: { caseId: id },
+        });
+      });
+      return { personId, confirmation: 'dismissed' as const, notified: false };
+    },
+  };
+}
+
+export type ContactsService = ReturnType<typeof contactsService>;
