@@ -1,34 +1,34 @@
 /**
  * Reading the audit log: who accessed a person. The answer comes from the hash-chained log itself
- * (`platform/audit.ts` `accessesTo`), and reading it is itself an audited access to that person.
+ * (`platform/audit.ts` `accessesTo`), and reading it is itself an audited access to that person. Where the person
+ * lives (for the admin's scope) comes from the people module.
  */
-
-import { type Actor, hasRole } from '../../platform/access.ts';
+import type { Actor } from '../../platform/access.ts';
+import { authorize, mayEver } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { auditActions, can } from './policy.ts';
+import type { PeopleService } from '../people/index.ts';
+import { auditPolicy } from './policy.ts';
 
-export function auditService(ctx: PlatformContext) {
+/** What the audit viewer needs from other modules. */
+export interface AuditDeps {
+  people: Pick<PeopleService, 'placeOf'>;
+}
+
+export function auditService(ctx: PlatformContext, deps: AuditDeps) {
   return {
     /** Every recorded access to a person in the admin's scope, newest first; anyone else's is "not found". */
     async accessesTo(actor: Actor, personId: string, limit: number | undefined) {
-      if (actor.kind !== 'system' && !hasRole(actor, auditActions['audit.read'])) throw new AppError('FORBIDDEN', 403);
-      const person = await ctx.db
-        .selectFrom('people as p')
-        .leftJoin('admin_units as u', 'u.code', 'p.unit_code')
-        .select(['p.unit_code', 'u.path'])
-        .where('p.id', '=', personId)
-        .executeTakeFirst();
-      if (!person || !can(actor, 'audit.read', { unitPath: person.path })) {
-        throw new AppError('PERSON_NOT_FOUND', 404);
-      }
+      // a role that can never read the log learns nothing, not even whether the person exists
+      if (!mayEver(auditPolicy, actor, 'audit.read')) throw new AppError('FORBIDDEN', 403);
+      const person = authorize(auditPolicy, actor, 'audit.read', await deps.people.placeOf(personId));
       const rows = await ctx.audit.accessesTo(personId, { limit: limit ?? 200 });
       await ctx.audit.record({
         actor,
         action: 'audit.accessesTo',
         resourceType: 'person',
         resourceId: personId,
-        unitCode: person.unit_code,
+        unitCode: person.unitCode,
         details: { results: rows.length },
       });
       return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
