@@ -14,6 +14,15 @@ export type { CasesService } from './service.ts';
 export const manifest: ModuleManifest = {
   name: 'cases',
   owns: ['tracing_rules', 'case_counters', 'cases', 'contacts', 'quarantine_orders', 'exposure_notices'],
+  reads: {
+    people:
+      'names and phones of F0s and contacts joined set-based into tracing and lists, household members, the person ' +
+      'a tracer names (with their unit), and the F0 row lock that keeps one open case per person',
+    dependants: "a guardian's phone for a contact without one (tracing messages)",
+    admin_units:
+      'unit paths for jurisdiction (scoped lists, authorizing cases, contacts and venues) and district names',
+    venues: "venue names in contact lists, messages and citizens' notices; a venue's unit for venue alerts",
+  },
 };
 
 /**
