@@ -16,9 +16,6 @@ import { makePersonQr } from './qr.ts';
 import { type PersonWithUnit, peopleRepo } from './repo.ts';
 import type { CreatePersonInput, PersonView, UpdatePersonInput } from './schemas.ts';
 
-/** Moved to `qr.ts` (the one home of the personal QR format); kept here until check-ins import it from there. */
-export { PERSON_QR_PURPOSE } from './qr.ts';
-
 export function toPersonView(p: PersonWithUnit): PersonView {
   return {
     id: p.id,
