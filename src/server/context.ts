@@ -14,6 +14,7 @@ import { type AuthService, authModule } from './modules/auth/index.ts';
 import { type CasesService, casesModule } from './modules/cases/index.ts';
 import { type CheckinsService, checkinsModule } from './modules/checkins/index.ts';
 import { devModule } from './modules/dev/index.ts';
+import { type ExposureService, exposureModule } from './modules/exposure/index.ts';
 import { type PeopleService, peopleModule } from './modules/people/index.ts';
 import { type StaffService, staffModule } from './modules/staff/index.ts';
 import { type VenuesService, venuesModule } from './modules/venues/index.ts';
@@ -29,6 +30,7 @@ export interface Services {
   venues: VenuesService;
   checkins: CheckinsService;
   cases: CasesService;
+  exposure: ExposureService;
 }
 
 export interface AppContext extends PlatformContext {
@@ -53,8 +55,13 @@ export function createContext(config: Config, database: Database, log: Logger): 
   });
   const checkins = checkinsModule(platform, { people: people.service, venues: venues.service });
   const cases = casesModule(platform);
+  const exposure = exposureModule(platform, {
+    cases: cases.service,
+    people: people.service,
+    adminUnits: adminUnits.service,
+  });
   const dev = devModule(platform);
-  const modules: ModuleInstance[] = [adminUnits, people, staff, auth, audit, venues, checkins, cases, dev];
+  const modules: ModuleInstance[] = [adminUnits, people, staff, auth, audit, venues, checkins, cases, exposure, dev];
   for (const m of modules) for (const job of m.jobs ?? []) platform.jobs.register(job);
   return {
     ...platform,
@@ -67,6 +74,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
       venues: venues.service,
       checkins: checkins.service,
       cases: cases.service,
+      exposure: exposure.service,
     },
     modules,
   };

@@ -30,6 +30,7 @@ import * as m0014 from './migrations/0014_checkin_evidence_confirmation.ts';
 import * as m0015 from './migrations/0015_audit_person_refs.ts';
 import * as m0016 from './migrations/0016_login_throttle.ts';
 import * as m0017 from './migrations/0017_function_sources.ts';
+import * as m0018 from './migrations/0018_exposure_notification.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0015_audit_person_refs': m0015,
   '0016_login_throttle': m0016,
   '0017_function_sources': m0017,
+  '0018_exposure_notification': m0018,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -334,6 +334,72 @@ export interface ExposureNoticesTable {
   created_at: Date;
 }
 
+/** Exposure notification (migration 0018): bytea columns read as Buffer (pg) or Uint8Array (PGlite). */
+export interface EnVerificationCodesTable {
+  id: Generated<string>;
+  code_hash: string;
+  case_id: string;
+  person_id: string;
+  unit_code: string | null;
+  issued_by: string | null;
+  created_at: Timestamp;
+  expires_at: TimestampRequired;
+  verified_at: Date | null;
+  token_expires_at: Date | null;
+  uploaded_at: Date | null;
+  upload_hash: string | null;
+  upload_inserted: number | null;
+}
+
+export interface EnDiagnosisKeysTable {
+  key_data: Uint8Array;
+  rolling_start_interval: number;
+  rolling_period: number;
+  transmission_risk: number;
+  report_type: number;
+  days_since_onset: number | null;
+  region: string;
+  verification_id: string;
+  received_at: TimestampRequired;
+  batch_id: number | null;
+}
+
+export interface EnExportBatchesTable {
+  id: Generated<number>;
+  path: string;
+  region: string;
+  start_timestamp: TimestampRequired;
+  end_timestamp: TimestampRequired;
+  key_count: number;
+  padding_count: number;
+  zip: Uint8Array;
+  created_at: Timestamp;
+}
+
+export interface EnSigningKeysTable {
+  id: Generated<number>;
+  key_id: string;
+  key_version: string;
+  private_key_pem: string;
+  public_key_pem: string;
+  created_at: Timestamp;
+  retired_at: Date | null;
+}
+
+export interface EnMatchReportsTable {
+  id: Generated<string>;
+  case_id: string;
+  person_id: string;
+  verification_id: string | null;
+  first_seen_at: TimestampRequired;
+  last_seen_at: TimestampRequired;
+  minutes: number;
+  risk: number;
+  min_attenuation: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   households: HouseholdsTable;
@@ -361,6 +427,11 @@ export interface DB {
   contacts: ContactsTable;
   quarantine_orders: QuarantineOrdersTable;
   exposure_notices: ExposureNoticesTable;
+  en_verification_codes: EnVerificationCodesTable;
+  en_diagnosis_keys: EnDiagnosisKeysTable;
+  en_export_batches: EnExportBatchesTable;
+  en_signing_keys: EnSigningKeysTable;
+  en_match_reports: EnMatchReportsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

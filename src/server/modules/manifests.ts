@@ -5,8 +5,9 @@ import { manifest as auth } from './auth/index.ts';
 import { manifest as cases } from './cases/index.ts';
 import { manifest as checkins } from './checkins/index.ts';
 import { manifest as dev } from './dev/index.ts';
+import { manifest as exposure } from './exposure/index.ts';
 import { manifest as people } from './people/index.ts';
 import { manifest as staff } from './staff/index.ts';
 import { manifest as venues } from './venues/index.ts';
 
-export const MANIFESTS = [adminUnits, people, staff, auth, audit, venues, checkins, cases, dev];
+export const MANIFESTS = [adminUnits, people, staff, auth, audit, venues, checkins, cases, exposure, dev];

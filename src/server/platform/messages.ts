@@ -178,6 +178,43 @@ export const errorMessages = {
     en: 'Symptom onset cannot be after confirmation.',
   },
   CASE_TIME_IN_FUTURE: { vi: 'Thời điểm không được ở tương lai.', en: 'The time cannot be in the future.' },
+  EN_KEY_INVALID: {
+    vi: 'Khóa phơi nhiễm thứ {index} không hợp lệ; không khóa nào được lưu.',
+    en: 'Exposure key {index} is invalid; no key was stored.',
+  },
+  EN_KEY_DUPLICATE: {
+    vi: 'Khóa phơi nhiễm thứ {index} bị gửi trùng; không khóa nào được lưu.',
+    en: 'Exposure key {index} is sent twice; no key was stored.',
+  },
+  EN_TOO_MANY_KEYS: { vi: 'Mỗi lần gửi tối đa {max} khóa phơi nhiễm.', en: 'At most {max} exposure keys per upload.' },
+  EN_NO_KEYS: { vi: 'Chưa có khóa phơi nhiễm nào để gửi.', en: 'There are no exposure keys to upload.' },
+  EN_CODE_INVALID: { vi: 'Mã xác nhận không đúng.', en: 'The verification code is wrong.' },
+  EN_CODE_EXPIRED: {
+    vi: 'Mã xác nhận đã hết hạn; hãy xin cán bộ y tế mã mới.',
+    en: 'The verification code has expired; ask the health worker for a new one.',
+  },
+  EN_CODE_USED: { vi: 'Mã xác nhận đã được dùng.', en: 'The verification code has been used already.' },
+  EN_TOKEN_INVALID: {
+    vi: 'Phiên gửi khóa không hợp lệ; hãy nhập lại mã xác nhận.',
+    en: 'The upload token is invalid; enter the verification code again.',
+  },
+  EN_TOKEN_EXPIRED: {
+    vi: 'Phiên gửi khóa đã hết hạn; hãy xin cán bộ y tế mã mới.',
+    en: 'The upload token has expired; ask the health worker for a new code.',
+  },
+  EN_TOKEN_USED: {
+    vi: 'Phiên gửi khóa này đã được dùng để gửi các khóa khác.',
+    en: 'This upload token was already used for other keys.',
+  },
+  EN_TOO_MANY_ATTEMPTS: {
+    vi: 'Thử quá nhiều lần với mã này, vui lòng thử lại sau.',
+    en: 'Too many attempts with this code; try again later.',
+  },
+  EN_CASE_NOT_CONFIRMED: {
+    vi: 'Chỉ cấp mã cho ca bệnh đã xác nhận (F0).',
+    en: 'Codes are issued for confirmed cases (F0) only.',
+  },
+  EN_EXPORT_NOT_FOUND: { vi: 'Không có gói khóa này.', en: 'No such export batch.' },
   DEV_ONLY: {
     vi: 'Chức năng này chỉ có khi dùng bộ gửi tin giả lập.',
     en: 'This is only available with the fake notification adapters.',

@@ -1,0 +1,404 @@
+/**
+ * Bluetooth exposure notification, the server side of the GAEN protocol, tied to our cases:
+ *   - `issueCode`: a tracer or health worker issues a one-time code for a confirmed case in their jurisdiction; the
+ *     F0 gets it by SMS (outbox, same transaction).
+ *   - `verify`: the F0's phone exchanges the code (once, before it expires) for a signed upload token.
+ *   - `upload`: the token uploads the phone's Temporary Exposure Keys once; all of them valid or none stored. A retry
+ *     of the same upload gets the same answer.
+ *   - `publish`: the hourly job (and `truyvet en export-now`) signs the keys whose validity ended 2 h ago into a
+ *     batch, padded with random keys, and deletes keys and batches past 14 days.
+ *   - `reportMatches`: a citizen whose phone matched keys, and who consents, tells which case they met (through the
+ *     code the keys were uploaded with); `bleContacts` shows those reports to the case's tracers.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import { enIntervalNumber, fromBase64, randomBytes } from '../../../exposure/crypto.ts';
+import type { DiagnosisKey } from '../../../exposure/export-file.ts';
+import type { Actor, CitizenActor } from '../../platform/access.ts';
+import { authorize, mayEver } from '../../platform/authorize.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { AdminUnitsService } from '../admin-units/index.ts';
+import type { CasesService } from '../cases/index.ts';
+import type { PeopleService } from '../people/index.ts';
+import {
+  EN_ATTEMPTS_PER_CODE,
+  EN_ATTEMPTS_PER_TOKEN,
+  EN_CODE_DIGITS,
+  EN_CODE_TTL_MINUTES,
+  EN_EMBARGO_INTERVALS,
+  EN_MIN_BATCH_KEYS,
+  EN_REGION,
+  EN_RETENTION_DAYS,
+  EN_TOKEN_TTL_MINUTES,
+} from './constants.ts';
+import { buildSignedExport } from './export-builder.ts';
+import { exposurePolicy } from './policy.ts';
+import type { ExposureRepo } from './repo.ts';
+import type { BleContact, UploadKey } from './schemas.ts';
+import { createExportKeys } from './signing.ts';
+import { issueUploadToken, readUploadToken } from './tokens.ts';
+import { validateUpload } from './validate.ts';
+
+/** The services of other modules this one uses. */
+export interface ExposureDeps {
+  cases: CasesService;
+  people: PeopleService;
+  adminUnits: AdminUnitsService;
+}
+
+const SYSTEM: Actor = { kind: 'system', name: 'exposure' };
+const MINUTE = 60_000;
+const DAY_SECONDS = 86_400;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Attempts per code or token within an hour, per process (like the other rate limits). */
+function attemptCounter(limit: number, windowMs: number) {
+  const counts = new Map<string, { n: number; until: number }>();
+  return {
+    /** Counts one attempt; false when the key is past its limit. */
+    take(key: string, now: number): boolean {
+      if (counts.size > 100_000) for (const [k, v] of counts) if (v.until <= now) counts.delete(k);
+      const c = counts.get(key);
+      if (!c || c.until <= now) {
+        counts.set(key, { n: 1, until: now + windowMs });
+        return true;
+      }
+      c.n++;
+      return c.n <= limit;
+    },
+  };
+}
+
+/** The unit path of a unit, from the admin-units service (`75.731.25993.`), or null. */
+async function unitPathOf(adminUnits: AdminUnitsService, unitCode: string | null): Promise<string | null> {
+  if (!unitCode) return null;
+  const unit = await adminUnits.get(unitCode);
+  return `${[...unit.ancestors.map((a) => a.code), unit.code].join('.')}.`;
+}
+
+/** Plausible random keys that make a batch's size say nothing about how many people uploaded. */
+function paddingKeys(count: number, nowSeconds: number): DiagnosisKey[] {
+  const today = Math.floor(enIntervalNumber(nowSeconds) / 144) * 144;
+  return Array.from({ length: count }, () => ({
+    keyData: randomBytes(16),
+    rollingStartIntervalNumber: today - (1 + randomInt(EN_RETENTION_DAYS - 1)) * 144,
+    rollingPeriod: 144,
+    transmissionRiskLevel: randomInt(9),
+    reportType: 1,
+  }));
+}
+
+export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: ExposureDeps) {
+  const exportKeys = createExportKeys(repo);
+  const codeAttempts = attemptCounter(EN_ATTEMPTS_PER_CODE, 60 * MINUTE);
+  const tokenAttempts = attemptCounter(EN_ATTEMPTS_PER_TOKEN, 60 * MINUTE);
+
+  return {
+    /** A one-time code for a confirmed case, also sent to the F0 by SMS. */
+    async issueCode(actor: Actor, caseId: string): Promise<{ code: string; expiresAt: string }> {
+      if (!mayEver(exposurePolicy, actor, 'exposure.issueCode')) throw new AppError('FORBIDDEN', 403);
+      // the cases module decides whether the actor may see the case at all (404 out of reach; audited)
+      const found = await deps.cases.get(actor, caseId);
+      authorize(exposurePolicy, actor, 'exposure.issueCode', {
+        unitPath: await unitPathOf(deps.adminUnits, found.unitCode),
+      });
+      if (found.status === 'suspected') throw new AppError('EN_CASE_NOT_CONFIRMED', 409);
+      const person = await deps.people.get(SYSTEM, found.personId);
+      const expiresAt = new Date(Date.now() + EN_CODE_TTL_MINUTES * MINUTE);
+      const code = String(randomInt(10 ** EN_CODE_DIGITS)).padStart(EN_CODE_DIGITS, '0');
+      await ctx.db.transaction().execute(async (trx) => {
+        const row = await repo.insertCode(trx, {
+          codeHash: sha256(code),
+          caseId,
+          personId: found.personId,
+          unitCode: found.unitCode,
+          issuedBy: actor.kind === 'staff' ? actor.userId : null,
+          expiresAt,
+        });
+        if (person.phone) {
+          await ctx.notifier.enqueue(trx, {
+            channel: 'sms',
+            to: person.phone,
+            text:
+              `Truyvet: ma xac nhan ${code} de gui khoa phoi nhiem Bluetooth tu dien thoai cua ban ` +
+              `(hieu luc ${EN_CODE_TTL_MINUTES / 60} gio). Nhap ma trong ung dung de bao cho nguoi da o gan ban.`,
+          });
+        }
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'exposure.issueCode',
+          resourceType: 'case',
+          resourceId: caseId,
+          unitCode: found.unitCode,
+          details: { verificationId: row.id, sms: person.phone !== null },
+        });
+      });
+      ctx.jobs.wake();
+      return { code, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** Exchanges a code for an upload token: once, before the code expires. */
+    async verify(code: string): Promise<{ token: string; expiresAt: string }> {
+      const now = Date.now();
+      const codeHash = sha256(code.trim());
+      if (!codeAttempts.take(codeHash, now)) throw new AppError('EN_TOO_MANY_ATTEMPTS', 429);
+      const result = await ctx.db.transaction().execute(async (trx) => {
+        const row = await repo.findCodeForUpdate(trx, codeHash);
+        if (!row) return { error: new AppError('EN_CODE_INVALID', 400) };
+        if (row.verified_at) return { error: new AppError('EN_CODE_USED', 409) };
+        if (row.expires_at.getTime() <= now) return { error: new AppError('EN_CODE_EXPIRED', 400) };
+        const tokenExpiresAt = new Date(now + EN_TOKEN_TTL_MINUTES * MINUTE);
+        await repo.markVerified(trx, row.id, tokenExpiresAt);
+        return { id: row.id, tokenExpiresAt };
+      });
+      if ('error' in result) throw result.error;
+      return {
+        token: await issueUploadToken(ctx.keys, result.id, result.tokenExpiresAt),
+        expiresAt: result.tokenExpiresAt.toISOString(),
+      };
+    },
+
+    /** Stores the phone's keys: all valid or none; one upload per token (its exact retry answers the same). */
+    async upload(token: string, keys: readonly UploadKey[]): Promise<{ inserted: number }> {
+      const now = Date.now();
+      const tokenHash = sha256(token);
+      if (!tokenAttempts.take(tokenHash, now)) throw new AppError('EN_TOO_MANY_ATTEMPTS', 429);
+      const check = await readUploadToken(ctx.keys, token, now);
+      if (!check.ok) throw new AppError(check.reason === 'expired' ? 'EN_TOKEN_EXPIRED' : 'EN_TOKEN_INVALID', 403);
+      const valid = validateUpload(keys, Math.floor(now / 1000));
+      const bodyHash = sha256(JSON.stringify(keys));
+      const result = await ctx.db.transaction().execute(async (trx) => {
+        const v = await repo.findVerificationForUpdate(trx, check.verificationId);
+        if (!v?.verified_at) return { error: new AppError('EN_TOKEN_INVALID', 403) };
+        if (v.uploaded_at) {
+          if (v.upload_hash === bodyHash) return { inserted: v.upload_inserted ?? 0 };
+          return { error: new AppError('EN_TOKEN_USED', 409) };
+        }
+        const inserted = await repo.insertKeys(
+          trx,
+          v.id,
+          EN_REGION,
+          valid.map((k) => ({
+            keyData: k.keyData,
+            rollingStart: k.rollingStartIntervalNumber,
+            rollingPeriod: k.rollingPeriod,
+            transmissionRisk: k.transmissionRiskLevel,
+            reportType: k.reportType,
+            daysSinceOnset: k.daysSinceOnsetOfSymptoms ?? null,
+          })),
+        );
+        await repo.markUploaded(trx, v.id, bodyHash, inserted);
+        await ctx.audit.append(trx, {
+          actor: null,
+          action: 'exposure.upload',
+          resourceType: 'case',
+          resourceId: v.case_id,
+          details: { keys: valid.length, inserted },
+        });
+        return { inserted };
+      });
+      if ('error' in result) throw result.error;
+      return result;
+    },
+
+    /**
+     * Publishes the keys whose validity ended at least 2 hours ago as one signed batch (padded with random keys up
+     * to EN_MIN_BATCH_KEYS), then deletes keys and batches past retention. With no key waiting, publishes nothing
+     * unless `force`.
+     */
+    async publish(
+      options: { force?: boolean; now?: number } = {},
+    ): Promise<{ path: string | null; keys: number; padding: number }> {
+      const now = options.now ?? Date.now();
+      const nowSeconds = Math.floor(now / 1000);
+      const signer = await exportKeys.get();
+      const published = await ctx.db.transaction().execute(async (trx) => {
+        await repo.lockPublishing(trx);
+        const id = await repo.nextBatchId(trx);
+        const rows = await repo.claimKeysForBatch(trx, id, enIntervalNumber(nowSeconds) - EN_EMBARGO_INTERVALS);
+        if (rows.length === 0 && !options.force) return { path: null, keys: 0, padding: 0 };
+        const keys: DiagnosisKey[] = rows.map((r) => ({
+          keyData: new Uint8Array(r.key_data),
+          rollingStartIntervalNumber: r.rolling_start_interval,
+          rollingPeriod: r.rolling_period,
+          transmissionRiskLevel: r.transmission_risk,
+          reportType: r.report_type,
+          ...(r.days_since_onset === null ? {} : { daysSinceOnsetOfSymptoms: r.days_since_onset }),
+        }));
+        const padding = Math.max(0, EN_MIN_BATCH_KEYS - keys.length);
+        const all = [...keys, ...paddingKeys(padding, nowSeconds)];
+        // random order: nothing in a batch groups one person's keys or follows their arrival
+        for (let i = all.length - 1; i > 0; i--) {
+          const j = randomInt(i + 1);
+          [all[i], all[j]] = [all[j] as DiagnosisKey, all[i] as DiagnosisKey];
+        }
+        const end = Math.floor(nowSeconds / 3600) * 3600;
+        const previous = await repo.lastBatchEnd(trx);
+        const start = Math.min(end - 3600, previous ? Math.floor(previous.getTime() / 1000) : end - 3600);
+        const zip = buildSignedExport(all, { region: EN_REGION, startTimestamp: start, endTimestamp: end, signer });
+        const path = `${start}-${end}-${String(id).padStart(5, '0')}.zip`;
+        await repo.insertBatch(trx, {
+          id,
+          path,
+          region: EN_REGION,
+          start: new Date(start * 1000),
+          end: new Date(end * 1000),
+          keyCount: keys.length,
+          paddingCount: padding,
+          zip,
+        });
+        return { path, keys: keys.length, padding };
+      });
+      await ctx.db
+        .transaction()
+        .execute((trx) =>
+          repo.deleteExpired(
+            trx,
+            enIntervalNumber(nowSeconds) - EN_RETENTION_DAYS * 144,
+            new Date(now - EN_RETENTION_DAYS * DAY_SECONDS * 1000),
+          ),
+        );
+      return published;
+    },
+
+    /** index.txt: one batch path per line, oldest first (the last 14 days). */
+    async index(): Promise<string> {
+      const rows = await repo.listBatchPaths(new Date(Date.now() - EN_RETENTION_DAYS * DAY_SECONDS * 1000));
+      return rows.map((r) => `${r.path}\n`).join('');
+    },
+
+    async exportFile(file: string): Promise<Uint8Array> {
+      const row = await repo.findBatchZip(file);
+      if (!row) throw new AppError('EN_EXPORT_NOT_FOUND', 404);
+      return row.zip;
+    },
+
+    /** The key exports are signed with, SPKI PEM (created on first use). */
+    async publicKey(): Promise<string> {
+      return (await exportKeys.get()).publicKeyPem;
+    },
+
+    /**
+     * A citizen reports, with consent, the keys their phone matched: each key names the case whose code it was
+     * uploaded with; one report per case (the widest window, the highest risk). Keys of no case are ignored.
+     */
+    async reportMatches(
+      actor: CitizenActor,
+      matches: readonly {
+        key: string;
+        firstSeenAt: string;
+        lastSeenAt: string;
+        minutes: number;
+        risk: number;
+        minAttenuation?: number | undefined;
+      }[],
+    ): Promise<{ reported: number }> {
+      const decoded = matches.map((m, i) => {
+        try {
+          const key = fromBase64(m.key);
+          if (key.length === 16) return { ...m, keyData: key };
+        } catch {}
+        throw new AppError(
+          'EN_KEY_INVALID',
+          400,
+          { index: i, reason: 'key is not 16 bytes of base64' },
+          { index: i + 1 },
+        );
+      });
+      const owners = await repo.casesOfKeys(decoded.map((m) => m.keyData));
+      const byKey = new Map(owners.map((o) => [Buffer.from(o.key_data).toString('base64'), o]));
+      const byCase = new Map<
+        string,
+        { verificationId: string; first: Date; last: Date; minutes: number; risk: number; att: number | null }
+      >();
+      for (const m of decoded) {
+        const owner = byKey.get(Buffer.from(m.keyData).toString('base64'));
+        // one's own keys, uploaded from one's own phone, are no contact
+        if (!owner || owner.person_id === actor.personId) continue;
+        const first = new Date(m.firstSeenAt);
+        const last = new Date(m.lastSeenAt);
+        const cur = byCase.get(owner.case_id);
+        if (!cur) {
+          byCase.set(owner.case_id, {
+            verificationId: owner.verification_id,
+            first,
+            last,
+            minutes: m.minutes,
+            risk: m.risk,
+            att: m.minAttenuation ?? null,
+          });
+        } else {
+          cur.first = first < cur.first ? first : cur.first;
+          cur.last = last > cur.last ? last : cur.last;
+          cur.minutes += m.minutes;
+          cur.risk += m.risk;
+          if (m.minAttenuation !== undefined) cur.att = Math.min(cur.att ?? m.minAttenuation, m.minAttenuation);
+        }
+      }
+      if (byCase.size > 0) {
+        await ctx.db.transaction().execute(async (trx) => {
+          for (const [caseId, r] of byCase) {
+            await repo.upsertReport(trx, {
+              caseId,
+              personId: actor.personId,
+              verificationId: r.verificationId,
+              firstSeenAt: r.first,
+              lastSeenAt: r.last,
+              minutes: Math.round(r.minutes * 10) / 10,
+              risk: Math.round(r.risk * 10) / 10,
+              minAttenuation: r.att,
+            });
+            await ctx.audit.append(trx, {
+              actor,
+              action: 'exposure.reportMatch',
+              resourceType: 'case',
+              resourceId: caseId,
+              details: { personIds: [actor.personId] },
+            });
+          }
+        });
+      }
+      return { reported: byCase.size };
+    },
+
+    /** The Bluetooth contacts citizens reported for a case, with their evidence (tracers in the case's scope). */
+    async bleContacts(actor: Actor, caseId: string): Promise<BleContact[]> {
+      if (!mayEver(exposurePolicy, actor, 'exposure.readReports')) throw new AppError('FORBIDDEN', 403);
+      const found = await deps.cases.get(actor, caseId);
+      authorize(exposurePolicy, actor, 'exposure.readReports', {
+        unitPath: await unitPathOf(deps.adminUnits, found.unitCode),
+      });
+      const rows = await repo.reportsForCase(caseId);
+      const contacts: BleContact[] = [];
+      for (const r of rows) {
+        // names and phones only of people the reader may see (the people module decides; audited there)
+        const person = await deps.people.get(actor, r.person_id).catch((err: unknown) => {
+          if (err instanceof AppError && (err.status === 404 || err.status === 403)) return null;
+          throw err;
+        });
+        contacts.push({
+          personId: r.person_id,
+          name: person?.name ?? null,
+          phone: person?.phone ?? null,
+          firstSeenAt: r.first_seen_at.toISOString(),
+          lastSeenAt: r.last_seen_at.toISOString(),
+          minutes: r.minutes,
+          risk: r.risk,
+          minAttenuation: r.min_attenuation,
+          reportedAt: r.updated_at.toISOString(),
+        });
+      }
+      return contacts;
+    },
+
+    /** Seconds until the next whole hour (the export job runs on the hour). */
+    secondsToNextHour(now = Date.now()): number {
+      return 3600 - (Math.floor(now / 1000) % 3600);
+    },
+  };
+}
+
+export type ExposureService = ReturnType<typeof exposureService>;
