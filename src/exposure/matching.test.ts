@@ -44,7 +44,7 @@ describe('matching diagnosis keys against sightings', () => {
       expect(m.minutes).toBe(35); // 7 sightings, 5 minutes each
       expect(m.intervals).toEqual([2_800_060, 2_800_061, 2_800_062, 2_800_063]);
       expect(m.windows).toHaveLength(1);
-      expect(m.risk).toBeCloseTo(35 * 1.5);
+      expect(m.risk).toBeCloseTo(35);
       expect(assessExposure(matches).alert).toBe(true);
     });
   }
@@ -77,6 +77,6 @@ describe('matching diagnosis keys against sightings', () => {
     // transmit power −8 dBm heard at −60 dBm: 52 dB, the nearest bucket
     const m = matchExposures([{ ...f0, transmissionRiskLevel: 8 }], observed)[0]!;
     expect(m.windows[0]!.minAttenuation).toBe(52);
-    expect(m.risk).toBeCloseTo(35 * 1.5 * DEFAULT_RISK_CONFIG.transmissionRiskWeights[8]!, 1);
+    expect(m.risk).toBeCloseTo(35 * DEFAULT_RISK_CONFIG.transmissionRiskWeights[8]!, 1);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The `truyvet` command line: serve | start | migrate | seed-demo | import-units | audit verify|head|who-viewed |
- * users add.
+ * users add | en export-now|match | simulate-ble.
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -8,6 +8,7 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { adminUnitsService } from './modules/admin-units/service.ts';
+import { formatSimulationReport, matchCommand, readBytes, simulateBle } from './modules/exposure/index.ts';
 import { GENESIS_HASH } from './platform/audit.ts';
 import { createLogger } from './platform/logger.ts';
 import { generatePassword } from './platform/passwords.ts';
@@ -295,6 +296,44 @@ users
       console.log(`created ${opts.username} (${id})`);
       if (!cfg.newUserPassword) console.log(`password (shown once): ${password}`);
     });
+  });
+
+const en = program.command('en').description('Bluetooth exposure notification: the GAEN key server and client tools');
+en.command('export-now')
+  .description('publish the keys waiting for publication as a signed batch now (the hourly job does it as well)')
+  .action(async () => {
+    const r = await withRuntime(config(), (ctx) => ctx.services.exposure.publish({ force: true }));
+    console.log(`published ${r.path}: ${r.keys} keys and ${r.padding} padding keys`);
+  });
+en.command('match')
+  .description('match an export against observed RPIs: one JSON line per matched diagnosis key, then "N matched"')
+  .requiredOption('--export <file>', 'export.zip (export.bin + export.sig) or export.bin')
+  .requiredOption('--observed <file>', 'JSON [{rpi: hex, at: unix seconds, attenuation: dB}]')
+  .option('--public-key <file>', "the key server's public key (PEM): check the zip's signature first")
+  .action(async (opts: { export: string; observed: string; publicKey?: string }) => {
+    const pem = opts.publicKey ? readFileSync(opts.publicKey, 'utf8') : undefined;
+    for (const line of await matchCommand(readBytes(opts.export), readFileSync(opts.observed, 'utf8'), pem)) {
+      console.log(line);
+    }
+  });
+
+program
+  .command('simulate-ble')
+  .description('a synthetic town of phones exchanging Bluetooth identifiers: precision and recall of the alerts')
+  .option('--phones <n>', 'virtual phones', '2000')
+  .option('--days <n>', 'simulated days', '1')
+  .option('--f0-share <x>', 'share of phones that become F0 and upload', '0.01')
+  .option('--checkin-compliance <x>', 'share of venue visitors who scan the QR', '0.7')
+  .option('--seed <n>', 'random seed', '2021')
+  .action(async (opts: { phones: string; days: string; f0Share: string; checkinCompliance: string; seed: string }) => {
+    const report = await simulateBle({
+      phones: Number(opts.phones),
+      days: Number(opts.days),
+      f0Share: Number(opts.f0Share),
+      checkinCompliance: Number(opts.checkinCompliance),
+      seed: Number(opts.seed),
+    });
+    for (const line of formatSimulationReport(report)) console.log(line);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -9,6 +9,7 @@ import { exposureRepo } from './repo.ts';
 import { exposureRoutes } from './routes.ts';
 import { type ExposureDeps, type ExposureService, exposureService } from './service.ts';
 
+export { formatSimulationReport, matchCommand, readBytes, simulateBle } from './cli.ts';
 export { buildSignedExport, type ExportSigner } from './export-builder.ts';
 export { EXPOSURE_EXPORT } from './schemas.ts';
 export type { ExposureDeps, ExposureService } from './service.ts';
