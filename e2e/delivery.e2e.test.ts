@@ -42,6 +42,17 @@ describe('delivery to a phone', () => {
     expect(gz.headers.get('content-encoding')).toBe('gzip');
     expect(await gz.text()).toBe(plain);
 
+    // the service worker is compressed only once it is complete: each copy is the file itself, precache list included
+    const sw = await (await fetch(`${server.url}/sw.js`, { headers: { 'accept-encoding': 'identity' } })).text();
+    expect(sw).toContain('"url":"index.html"');
+    expect(sw).not.toContain('__WB_MANIFEST');
+    for (const encoding of ['br', 'gzip']) {
+      const copy = await fetch(`${server.url}/sw.js`, { headers: { 'accept-encoding': encoding } });
+      expect(copy.headers.get('content-encoding')).toBe(encoding);
+      expect(copy.headers.get('cache-control')).toBe('no-cache');
+      expect(await copy.text()).toBe(sw);
+    }
+
     // a large JSON answer (the OpenAPI document) is compressed per request; node's fetch sees the raw header
     const api = await fetch(`${server.url}/openapi.json`, { headers: { 'accept-encoding': 'gzip' } });
     expect(api.headers.get('content-encoding')).toBe('gzip');

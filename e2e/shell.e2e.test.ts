@@ -140,6 +140,8 @@ describe('app shell: languages, API errors, installable offline app', () => {
     expect(cached).toContain('/index.html');
     expect(cached.some((u) => /^\/assets\/.+\.js$/.test(u))).toBe(true);
     expect(cached.filter((u) => u.startsWith('/api/'))).toEqual([]);
+    // the build's precompressed copies are served in place of the files, never cached as files of their own
+    expect(cached.filter((u) => /\.(br|gz)$/.test(u))).toEqual([]);
 
     // Chromium's own verdict on installability (manifest, icons, service worker)
     const cdp = await context.newCDPSession(page);
@@ -150,11 +152,65 @@ describe('app shell: languages, API errors, installable offline app', () => {
     expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
     await cdp.detach();
 
+    // Online, under the service worker's control: the page's own API calls, and a few never-cached paths, go
+    // through the worker to the network, never to a cache
+    const apiAnswers: Array<{ url: string; fromServiceWorker: boolean }> = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname.startsWith('/api/')) {
+        apiAnswers.push({ url: response.url(), fromServiceWorker: response.fromServiceWorker() });
+      }
+    });
+    // pages come from the network first (a new deployment shows at once): newer than the precached index.html
+    const shellDate = await page.evaluate(async () => {
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+          if (new URL(request.url).pathname === '/index.html') return (await cache.match(request))?.headers.get('date');
+        }
+      }
+      return null;
+    });
+    expect(shellDate).toBeTruthy();
+    await page.waitForTimeout(1500); // Date has whole seconds
+    const reloaded = await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Đăng nhập' }).waitFor();
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    expect(reloaded?.fromServiceWorker()).toBe(true);
+    expect(Date.parse(reloaded?.headers().date ?? '')).toBeGreaterThan(Date.parse(shellDate ?? ''));
+    const NEVER_CACHED = ['/api/v1/auth/me', '/docs', '/openapi.json', '/healthz', '/readyz'];
+    const online = await page.evaluate(
+      (paths) => Promise.all(paths.map(async (path) => (await fetch(path)).status)),
+      NEVER_CACHED,
+    );
+    expect(online).toEqual([401, 200, 200, 200, 200]);
+    expect(apiAnswers.length).toBeGreaterThan(0);
+    expect(apiAnswers.filter((a) => a.fromServiceWorker)).toEqual([]);
+
     await context.setOffline(true);
-    await page.reload();
+    const offlineStart = await page.reload();
+    expect(offlineStart?.headers().date).toBe(shellDate);
     await page.getByRole('link', { name: 'Truyvet — Phòng chống dịch' }).waitFor();
     await page.getByText('Bạn đang ngoại tuyến.', { exact: false }).waitFor();
     await screenshot(page, 'offline-start');
+    // the shell answers offline for any page of the app, also one never opened online
+    await page.goto('/checkins');
+    await page.getByRole('link', { name: 'Truyvet — Phòng chống dịch' }).waitFor();
+    await page.getByText('Bạn đang ngoại tuyến.', { exact: false }).waitFor();
+    // what was fetched online is not answered offline: nothing under /api/ (nor docs, nor health checks) was kept
+    const offline = await page.evaluate(
+      (paths) =>
+        Promise.all(
+          paths.map((path) =>
+            fetch(path).then(
+              (r) => `${path}: ${r.status}`,
+              () => `${path}: network error`,
+            ),
+          ),
+        ),
+      NEVER_CACHED,
+    );
+    expect(offline).toEqual(NEVER_CACHED.map((path) => `${path}: network error`));
+    expect(apiAnswers.filter((a) => a.fromServiceWorker)).toEqual([]);
     await context.setOffline(false);
 
     expect(problems).toEqual([]);

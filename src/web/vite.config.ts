@@ -1,15 +1,15 @@
 /**
  * Vite build of the web app: root is src/web, output is <repo>/dist/web, which the server serves statically.
- * The hand-written service worker (public/sw.js) gets the list of built files and a build id injected after the
- * bundle is written, so each build installs a fresh app-shell cache and drops the old one.
+ * The service worker (sw.ts, Workbox modules) is compiled by vite-plugin-pwa, which writes the list of built files
+ * with their revisions into it after the bundle is written; then the budget check and the .br/.gz copies run.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { CITIZEN_ENTRY_BUDGET_BYTES } from './budget.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -22,26 +22,27 @@ function listFiles(dir: string): string[] {
   });
 }
 
-/** Fills the PRECACHE list and BUILD id of dist/web/sw.js from the files actually written. */
-function serviceWorkerManifest(): Plugin {
-  return {
-    name: 'truyvet-sw-manifest',
-    apply: 'build',
-    closeBundle() {
-      const swPath = join(outDir, 'sw.js');
-      const files = listFiles(outDir)
-        .map((f) => `/${relative(outDir, f).split(sep).join('/')}`)
-        .filter((f) => f !== '/sw.js' && !/\.(map|br|gz)$/.test(f))
-        .sort();
-      const hash = createHash('sha256');
-      for (const f of files) hash.update(f).update(readFileSync(join(outDir, f)));
-      const build = hash.digest('hex').slice(0, 12);
-      const source = readFileSync(swPath, 'utf8')
-        .replace(/\/\*PRECACHE\*\/[\s\S]*?\/\*END\*\//, JSON.stringify(['/', ...files]))
-        .replace('__TRUYVET_BUILD__', build);
-      writeFileSync(swPath, source);
+/**
+ * The service worker: sw.ts built by vite-plugin-pwa's injectManifest strategy (the routes are ours, written with
+ * Workbox modules; generateSW's navigateFallback would answer "/" from the cache, not the network first). The
+ * precache list is every built file but sw.js itself and the .br/.gz copies (which do not exist yet when it is taken,
+ * and are excluded anyway). main.tsx registers /sw.js with the browser's own call: no Workbox code (workbox-window,
+ * registerSW.js) reaches the citizen entry, and the web app manifest stays public/manifest.webmanifest.
+ */
+function serviceWorker() {
+  return VitePWA({
+    strategies: 'injectManifest',
+    srcDir: '.',
+    filename: 'sw.ts',
+    injectRegister: false,
+    manifest: false,
+    injectManifest: {
+      globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+      globIgnores: ['sw.js', '**/*.br', '**/*.gz', '**/*.map'],
+      // fail the build rather than silently leave a large chunk out of the offline shell
+      maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,
     },
-  };
+  });
 }
 
 const gzipSize = (bytes: Buffer) => gzipSync(bytes, { level: 9 }).length;
@@ -80,31 +81,39 @@ function precompress(): Plugin {
   return {
     name: 'truyvet-precompress',
     apply: 'build',
-    closeBundle() {
-      for (const file of listFiles(outDir)) {
-        // sw.js is rewritten by the service-worker plugin in this same phase: never compress a copy of it that
-        // could predate the rewrite (it is a few KB and must always be current)
-        if (!/\.(js|css|html|svg|json|webmanifest|txt)$/.test(file) || file === join(outDir, 'sw.js')) continue;
-        const bytes = readFileSync(file);
-        if (bytes.length < 1024) continue;
-        writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
-        writeFileSync(
-          `${file}.br`,
-          brotliCompressSync(bytes, {
-            params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-          }),
-        );
-      }
-    },
+    // after every other plugin's closeBundle has finished (vite-plugin-pwa writes sw.js in its own closeBundle), so
+    // no compressed copy can predate the file it stands for
+    closeBundle: { order: 'post', sequential: true, handler: compressAll },
   };
+}
+
+function compressAll() {
+  const sw = join(outDir, 'sw.js');
+  // the service worker must be complete before it is compressed: written, with its precache list injected
+  if (!existsSync(sw) || readFileSync(sw, 'utf8').includes('__WB_MANIFEST')) {
+    throw new Error('dist/web/sw.js is missing or has no precache list: it must be built before the compressed copies');
+  }
+  for (const file of listFiles(outDir)) {
+    if (!/\.(js|css|html|svg|json|webmanifest|txt)$/.test(file)) continue;
+    const bytes = readFileSync(file);
+    if (bytes.length < 1024) continue;
+    writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
+    writeFileSync(
+      `${file}.br`,
+      brotliCompressSync(bytes, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+      }),
+    );
+  }
 }
 
 export default defineConfig({
   root,
   publicDir: join(root, 'public'),
   base: '/',
-  // order matters: the service worker's file list is taken before the .br/.gz copies exist
-  plugins: [react(), serviceWorkerManifest(), entryBudget(), precompress()],
+  // the service worker's precache list is taken in vite-plugin-pwa's closeBundle, before precompress (order: 'post')
+  // writes any .br/.gz copy
+  plugins: [react(), serviceWorker(), entryBudget(), precompress()],
   build: { outDir, emptyOutDir: true, sourcemap: false, target: 'es2022' },
   server: { proxy: { '/api': 'http://localhost:3000' } },
 });
