@@ -5,4 +5,5 @@
 export * from './crypto.ts';
 export * from './export-file.ts';
 export * from './matching.ts';
+export * from './observed.ts';
 export * from './simulator.ts';

@@ -4,7 +4,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deriveRpik, EN_INTERVAL_SECONDS, rollingProximityIdentifiers, toBase64, toHex } from '../../../exposure/crypto.ts';
+import {
+  deriveRpik,
+  EN_INTERVAL_SECONDS,
+  rollingProximityIdentifiers,
+  toBase64,
+  toHex,
+} from '../../../exposure/crypto.ts';
 import { parseExportBin } from '../../../exposure/export-file.ts';
 import { formatSimulationReport, matchCommand, simulateBle } from './cli.ts';
 import { buildSignedExport } from './export-builder.ts';
@@ -59,7 +65,10 @@ describe('truyvet en match', () => {
     const { observed } = observedOfSampleKey();
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     expect((await matchCommand(zip, JSON.stringify(observed), pem)).at(-1)).toBe('1 matched');
-    const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'pem' });
+    const other = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
     await expect(matchCommand(zip, JSON.stringify(observed), other.toString())).rejects.toThrow(/signature/);
     await expect(matchCommand(zip, '[{"rpi":"zz","at":1,"attenuation":1}]')).rejects.toThrow(/entry 0/);
   });

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { enIntervalNumber, fromHex, toBase64 } from '../../../exposure/crypto.ts';
+import { enIntervalNumber, toBase64 } from '../../../exposure/crypto.ts';
 import {
   type ExportFile,
   importPublicKey,
@@ -14,28 +14,13 @@ import {
   parseExportBin,
   unzipExport,
 } from '../../../exposure/export-file.ts';
-import { matchExposures, type Observation } from '../../../exposure/matching.ts';
+import { matchExposures } from '../../../exposure/matching.ts';
 import { nodeAes } from '../../../exposure/node-aes.ts';
+import { parseObservedJson } from '../../../exposure/observed.ts';
 import { DEFAULT_SIMULATION, type SimulationReport, simulateTown } from '../../../exposure/simulator.ts';
 import { EN_REGION } from './constants.ts';
 import { buildSignedExport } from './export-builder.ts';
 import { validateUpload } from './validate.ts';
-
-/** Reads `[{rpi: hex, at: unix seconds, attenuation: dB}]`; throws with the entry's index on anything else. */
-export function parseObservedFile(text: string): Observation[] {
-  const data: unknown = JSON.parse(text);
-  if (!Array.isArray(data)) throw new Error('the observed file must be a JSON array');
-  return data.map((entry: unknown, i) => {
-    const e = entry as { rpi?: unknown; at?: unknown; attenuation?: unknown };
-    if (typeof e.rpi !== 'string' || !/^[0-9a-fA-F]{32}$/.test(e.rpi))
-      throw new Error(`entry ${i}: rpi must be 32 hex digits`);
-    if (typeof e.at !== 'number' || !Number.isFinite(e.at)) throw new Error(`entry ${i}: at must be Unix seconds`);
-    if (typeof e.attenuation !== 'number' || !Number.isFinite(e.attenuation)) {
-      throw new Error(`entry ${i}: attenuation must be a number (dB)`);
-    }
-    return { rpi: fromHex(e.rpi), at: e.at, attenuation: e.attenuation };
-  });
-}
 
 /**
  * `truyvet en match`: one JSON line per matched diagnosis key (`{key, intervals, minutes, risk}`), then `N matched`.
@@ -53,7 +38,7 @@ export async function matchCommand(
   } else {
     file = parseExportBin(exportBytes);
   }
-  const matches = matchExposures(file.keys, parseObservedFile(observedText), { aes: nodeAes });
+  const matches = matchExposures(file.keys, parseObservedJson(observedText), { aes: nodeAes });
   return [
     ...matches.map((m) =>
       JSON.stringify({ key: toBase64(m.key.keyData), intervals: m.intervals, minutes: m.minutes, risk: m.risk }),

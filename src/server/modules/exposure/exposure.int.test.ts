@@ -369,3 +369,18 @@ describe('rate limits', () => {
     expect(last).toBe(429);
   });
 });
+
+describe('publishing now', () => {
+  it('lets a national admin publish a batch at once, and no one else', async () => {
+    const admin = (await staffToken(env, 'admin', null)).token;
+    const res = await env.app.inject({ method: 'POST', url: '/api/v1/exposure/exports', headers: bearer(admin) });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().path).toMatch(/^[0-9]{10}-[0-9]{10}-[0-9]{5}\.zip$/);
+    const index = await env.app.inject({ method: 'GET', url: '/api/v1/exposure/exports/index.txt' });
+    expect(index.body.trim().split('\n').at(-1)).toBe(res.json().path);
+    expect(
+      (await env.app.inject({ method: 'POST', url: '/api/v1/exposure/exports', headers: bearer(tracer) })).statusCode,
+    ).toBe(403);
+    expect((await env.app.inject({ method: 'POST', url: '/api/v1/exposure/exports' })).statusCode).toBe(401);
+  });
+});

@@ -14,6 +14,7 @@ import {
   ExportFileParams,
   IssueCodeBody,
   IssuedCode,
+  PublishResponse,
   ReportMatchesBody,
   ReportMatchesResponse,
   UploadBody,
@@ -72,6 +73,20 @@ export function exposureRoutes(service: ExposureService): FastifyPluginAsync {
         },
       },
       async (req) => service.upload(req.body.token, req.body.keys),
+    );
+
+    app.post(
+      '/exposure/exports',
+      {
+        schema: {
+          tags,
+          description:
+            'Publishes the keys waiting for publication as a signed batch now, padded like every batch (national ' +
+            'admins; the hourly job and `truyvet en export-now` do the same).',
+          response: { 201: PublishResponse, ...errors(401, 403) },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await service.publishNow(requireStaff(req))),
     );
 
     app.get(

@@ -96,6 +96,66 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
   const codeAttempts = attemptCounter(EN_ATTEMPTS_PER_CODE, 60 * MINUTE);
   const tokenAttempts = attemptCounter(EN_ATTEMPTS_PER_TOKEN, 60 * MINUTE);
 
+  /**
+   * Publishes the keys whose validity ended at least 2 hours ago as one signed batch (padded with random keys up
+   * to EN_MIN_BATCH_KEYS), then deletes keys and batches past retention. With no key waiting, publishes nothing
+   * unless `force`.
+   */
+  async function publish(
+    options: { force?: boolean; now?: number } = {},
+  ): Promise<{ path: string | null; keys: number; padding: number }> {
+    const now = options.now ?? Date.now();
+    const nowSeconds = Math.floor(now / 1000);
+    const signer = await exportKeys.get();
+    const published = await ctx.db.transaction().execute(async (trx) => {
+      await repo.lockPublishing(trx);
+      const id = await repo.nextBatchId(trx);
+      const rows = await repo.claimKeysForBatch(trx, id, enIntervalNumber(nowSeconds) - EN_EMBARGO_INTERVALS);
+      if (rows.length === 0 && !options.force) return { path: null, keys: 0, padding: 0 };
+      const keys: DiagnosisKey[] = rows.map((r) => ({
+        keyData: new Uint8Array(r.key_data),
+        rollingStartIntervalNumber: r.rolling_start_interval,
+        rollingPeriod: r.rolling_period,
+        transmissionRiskLevel: r.transmission_risk,
+        reportType: r.report_type,
+        ...(r.days_since_onset === null ? {} : { daysSinceOnsetOfSymptoms: r.days_since_onset }),
+      }));
+      const padding = Math.max(0, EN_MIN_BATCH_KEYS - keys.length);
+      const all = [...keys, ...paddingKeys(padding, nowSeconds)];
+      // random order: nothing in a batch groups one person's keys or follows their arrival
+      for (let i = all.length - 1; i > 0; i--) {
+        const j = randomInt(i + 1);
+        [all[i], all[j]] = [all[j] as DiagnosisKey, all[i] as DiagnosisKey];
+      }
+      const end = Math.floor(nowSeconds / 3600) * 3600;
+      const previous = await repo.lastBatchEnd(trx);
+      const start = Math.min(end - 3600, previous ? Math.floor(previous.getTime() / 1000) : end - 3600);
+      const zip = buildSignedExport(all, { region: EN_REGION, startTimestamp: start, endTimestamp: end, signer });
+      const path = `${start}-${end}-${String(id).padStart(5, '0')}.zip`;
+      await repo.insertBatch(trx, {
+        id,
+        path,
+        region: EN_REGION,
+        start: new Date(start * 1000),
+        end: new Date(end * 1000),
+        keyCount: keys.length,
+        paddingCount: padding,
+        zip,
+      });
+      return { path, keys: keys.length, padding };
+    });
+    await ctx.db
+      .transaction()
+      .execute((trx) =>
+        repo.deleteExpired(
+          trx,
+          enIntervalNumber(nowSeconds) - EN_RETENTION_DAYS * 144,
+          new Date(now - EN_RETENTION_DAYS * DAY_SECONDS * 1000),
+        ),
+      );
+    return published;
+  }
+
   return {
     /** A one-time code for a confirmed case, also sent to the F0 by SMS. */
     async issueCode(actor: Actor, caseId: string): Promise<{ code: string; expiresAt: string }> {
@@ -204,64 +264,19 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
       return result;
     },
 
-    /**
-     * Publishes the keys whose validity ended at least 2 hours ago as one signed batch (padded with random keys up
-     * to EN_MIN_BATCH_KEYS), then deletes keys and batches past retention. With no key waiting, publishes nothing
-     * unless `force`.
-     */
-    async publish(
-      options: { force?: boolean; now?: number } = {},
-    ): Promise<{ path: string | null; keys: number; padding: number }> {
-      const now = options.now ?? Date.now();
-      const nowSeconds = Math.floor(now / 1000);
-      const signer = await exportKeys.get();
-      const published = await ctx.db.transaction().execute(async (trx) => {
-        await repo.lockPublishing(trx);
-        const id = await repo.nextBatchId(trx);
-        const rows = await repo.claimKeysForBatch(trx, id, enIntervalNumber(nowSeconds) - EN_EMBARGO_INTERVALS);
-        if (rows.length === 0 && !options.force) return { path: null, keys: 0, padding: 0 };
-        const keys: DiagnosisKey[] = rows.map((r) => ({
-          keyData: new Uint8Array(r.key_data),
-          rollingStartIntervalNumber: r.rolling_start_interval,
-          rollingPeriod: r.rolling_period,
-          transmissionRiskLevel: r.transmission_risk,
-          reportType: r.report_type,
-          ...(r.days_since_onset === null ? {} : { daysSinceOnsetOfSymptoms: r.days_since_onset }),
-        }));
-        const padding = Math.max(0, EN_MIN_BATCH_KEYS - keys.length);
-        const all = [...keys, ...paddingKeys(padding, nowSeconds)];
-        // random order: nothing in a batch groups one person's keys or follows their arrival
-        for (let i = all.length - 1; i > 0; i--) {
-          const j = randomInt(i + 1);
-          [all[i], all[j]] = [all[j] as DiagnosisKey, all[i] as DiagnosisKey];
-        }
-        const end = Math.floor(nowSeconds / 3600) * 3600;
-        const previous = await repo.lastBatchEnd(trx);
-        const start = Math.min(end - 3600, previous ? Math.floor(previous.getTime() / 1000) : end - 3600);
-        const zip = buildSignedExport(all, { region: EN_REGION, startTimestamp: start, endTimestamp: end, signer });
-        const path = `${start}-${end}-${String(id).padStart(5, '0')}.zip`;
-        await repo.insertBatch(trx, {
-          id,
-          path,
-          region: EN_REGION,
-          start: new Date(start * 1000),
-          end: new Date(end * 1000),
-          keyCount: keys.length,
-          paddingCount: padding,
-          zip,
-        });
-        return { path, keys: keys.length, padding };
+    publish,
+
+    /** `publish({ force: true })` for a national admin (the API's "publish now"); audited. */
+    async publishNow(actor: Actor) {
+      authorize(exposurePolicy, actor, 'exposure.publish', { unitPath: null });
+      const result = await publish({ force: true });
+      await ctx.audit.record({
+        actor,
+        action: 'exposure.publish',
+        resourceType: 'export_batch',
+        details: { path: result.path, keys: result.keys },
       });
-      await ctx.db
-        .transaction()
-        .execute((trx) =>
-          repo.deleteExpired(
-            trx,
-            enIntervalNumber(nowSeconds) - EN_RETENTION_DAYS * 144,
-            new Date(now - EN_RETENTION_DAYS * DAY_SECONDS * 1000),
-          ),
-        );
-      return published;
+      return result;
     },
 
     /** index.txt: one batch path per line, oldest first (the last 14 days). */
