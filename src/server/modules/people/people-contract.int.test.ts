@@ -147,6 +147,8 @@ describe('GET /api/v1/people/{id}: jurisdiction', () => {
     expect(res.json().error.code).toBe('FORBIDDEN');
     const search = await env.app.inject({ method: 'GET', url: '/api/v1/people?q=Văn', headers: bearer(token) });
     expect(search.statusCode).toBe(403);
+    // the same 403 for an id nobody has: the answer never depends on whether the person exists
+    expect((await read(token, '00000000-0000-4000-8000-000000000000')).statusCode).toBe(403);
   });
 
   it('PATCH outside the jurisdiction → 404 and nothing changes; moving a person out of scope → 403', async () => {

@@ -224,6 +224,37 @@ describe('listing and disabling staff', () => {
     expect(own.statusCode).toBe(403);
   });
 
+  it('a non-admin role gets 403 on an account whether it exists or not; an admin gets 404 for an unknown id', async () => {
+    const target = await staffToken(env, 'tracer', UNITS.bienHoa);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const { token } = await staffToken(env, 'health_worker', UNITS.province);
+    for (const id of [target.userId, unknown]) {
+      const disable = await env.app.inject({
+        method: 'PUT',
+        url: `/api/v1/staff/${id}/disabled`,
+        headers: bearer(token),
+        payload: { disabled: true },
+      });
+      expect(disable.statusCode).toBe(403);
+      const grant = await env.app.inject({
+        method: 'POST',
+        url: `/api/v1/staff/${id}/grants`,
+        headers: bearer(token),
+        payload: { role: 'lab', unitCode: UNITS.bienHoa },
+      });
+      expect(grant.statusCode).toBe(403);
+    }
+    const missing = await env.app.inject({
+      method: 'PUT',
+      url: `/api/v1/staff/${unknown}/disabled`,
+      headers: bearer(provincial),
+      payload: { disabled: true },
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('STAFF_NOT_FOUND');
+    expect((await login(target.username, target.password)).statusCode).toBe(200); // still enabled
+  });
+
   it('adding a grant takes effect on the next request', async () => {
     const u = await staffToken(env, 'tracer', UNITS.bienHoa);
     const add = await env.app.inject({
