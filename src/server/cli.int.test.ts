@@ -1,7 +1,7 @@
 /**
  * The `truyvet` CLI on an embedded (PGlite) data directory: migrate, users add, audit verify — and verify
  * fails with exit code 1 after a row was altered in the database; audit head, verify --head (a truncated tail) and
- * who-viewed.
+ * who-viewed; seed-demo's province with its ongoing outbreak, the same on every run.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -167,4 +167,70 @@ describe('truyvet audit head / verify --head / who-viewed', () => {
     expect(cut.stderr).toContain('TRUNCATED');
     expect(cut.stderr).toContain(headHash);
   }, 420_000);
+});
+
+describe('truyvet seed-demo', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** The outbreak a --people 300 province gets, read from its database. */
+  async function outbreakOf(dir: string) {
+    return withPglite(async (db) => {
+      const q = async <T>(text: string) => (await db.query<T>(text)).rows;
+      return {
+        cases: await q<{ display_code: string; person_id: string; source: string | null; status: string }>(
+          `select c.display_code, c.person_id, s.display_code as source, c.status
+             from cases c left join cases s on s.id = c.source_case_id order by c.display_code`,
+        ),
+        // per case: people traced as F1 and F2 (confirmed evidence), and the quarantine orders it gave
+        perCase: await q<{ display_code: string; f1: number; f2: number; orders: number }>(
+          `select c.display_code,
+                  (select count(distinct k.person_id)::int from contacts k
+                    where k.case_id = c.id and k.degree = 1 and k.confirmation = 'confirmed') as f1,
+                  (select count(distinct k.person_id)::int from contacts k
+                    where k.case_id = c.id and k.degree = 2 and k.confirmation = 'confirmed') as f2,
+                  (select count(*)::int from quarantine_orders o where o.case_id = c.id) as orders
+             from cases c order by c.display_code`,
+        ),
+        notices: (await q<{ n: number }>('select count(*)::int as n from exposure_notices'))[0]?.n ?? 0,
+        sms: (await q<{ n: number }>(`select count(*)::int as n from jobs where topic = 'notify.send'`))[0]?.n ?? 0,
+        alerts: (
+          await q<{ n: number }>(`select count(*)::int as n from audit_log where action = 'cases.venueAlert'`)
+        )[0]?.n,
+      };
+    }, dir);
+  }
+
+  it('seeds an ongoing outbreak at --people 300: ≥ 10 cases traced through the cases module, the same on every run', async () => {
+    // two runs side by side, each in its own data directory
+    const [first, second] = await Promise.all(
+      [0, 1].map(async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'truyvet-cli-seed-'));
+        dirs.push(dir);
+        const seeded = await cli(['seed-demo', '--people', '300'], {}, dir);
+        expect(seeded.code, seeded.stderr).toBe(0);
+        expect(seeded.stdout).toMatch(/Demo outbreak: \d+ cases/);
+        return outbreakOf(dir);
+      }),
+    );
+    if (!first || !second) throw new Error('two runs expected');
+
+    expect(first.cases.length).toBeGreaterThanOrEqual(10);
+    expect(first.cases.every((c) => /^BN75-\d{6}$/.test(c.display_code))).toBe(true);
+    // most cases are F1 of an earlier case: the chain graph has clusters
+    expect(first.cases.filter((c) => c.source !== null).length).toBeGreaterThanOrEqual(first.cases.length / 2);
+    // traced for real: ≥ 10 cases with F1 contacts under quarantine orders, F2 found, everyone told
+    const traced = first.perCase.filter((c) => c.f1 > 0 && c.orders > 0);
+    expect(traced.length, JSON.stringify(first.perCase)).toBeGreaterThanOrEqual(10);
+    expect(first.perCase.some((c) => c.f2 > 0)).toBe(true);
+    expect(first.notices).toBeGreaterThan(first.cases.length);
+    expect(first.sms).toBeGreaterThan(0);
+    expect(first.alerts).toBe(1);
+    expect(new Set(first.cases.map((c) => c.status)).size).toBeGreaterThan(1);
+
+    // deterministic: the same people fall ill, in the same order and chains
+    expect(second.cases).toEqual(first.cases);
+  }, 600_000);
 });

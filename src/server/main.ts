@@ -40,10 +40,53 @@ async function withRuntime<T>(cfg: Config, fn: (ctx: AppContext) => Promise<T>):
 }
 
 function printStaff(result: Awaited<ReturnType<typeof seedDemo>>) {
+  const { outbreak } = result;
+  if (outbreak.cases > 0) {
+    console.log(
+      `\nDemo outbreak: ${outbreak.cases} cases, ${outbreak.f1} F1 and ${outbreak.f2} F2 traced, ` +
+        `${outbreak.quarantineOrders} quarantine orders (tracer.dongnai sees them under "Ca bệnh")`,
+    );
+    if (outbreak.quarantinedPhone)
+      console.log(`  A citizen under quarantine: sign in with the phone number ${outbreak.quarantinedPhone}`);
+  }
   if (result.staff.length === 0) return;
   console.log('\nDemo staff accounts (passwords are shown only this once):');
   for (const s of result.staff)
     console.log(`  ${s.username.padEnd(20)} ${s.password}   ${s.role} @ ${s.unitCode ?? 'national'}`);
+}
+
+/**
+ * Who can sign in, and how. Every page but the sign-in screen (and reading the API docs) needs a signed-in account,
+ * so the banner names the account that opens each thing rather than listing addresses.
+ */
+function printAccounts(
+  cfg: Config,
+  admin: { created: boolean; password?: string },
+  demo: { seeded: boolean; now: boolean },
+): void {
+  const adminPassword = admin.password
+    ? `password ${admin.password}  (generated now, shown once; set TRUYVET_ADMIN_PASSWORD to choose it)`
+    : admin.created
+      ? 'password: the one in TRUYVET_ADMIN_PASSWORD'
+      : 'password: the one it was created with';
+  const lines = [
+    'Sign in there: staff on the "Cán bộ" tab, citizens with a phone number.',
+    '  admin           the national administrator: every province, staff accounts, the audit log',
+    `                  ${adminPassword}`,
+  ];
+  if (demo.seeded)
+    lines.push(
+      "  admin.dongnai   the demo province's administrator (Đồng Nai only), as a province would run it;",
+      `                  it and the other demo staff (tracer.dongnai: the outbreak's cases) sign in with the passwords`,
+      `                  ${demo.now ? 'printed above' : 'printed when the province was seeded'}`,
+    );
+  if (cfg.notify === 'fake')
+    lines.push(
+      '  citizens        any phone number; the one-time code (fake SMS) is shown on the sign-in screen, and',
+      '                  signed in as admin, every message sent is on the page "Hộp thư thử nghiệm" (/outbox)',
+    );
+  else lines.push('  citizens        any phone number; the one-time code comes by SMS');
+  for (const line of lines) console.log(`  ${line}`);
 }
 
 /** Where venue QR codes and posters send a phone's camera: TRUYVET_PUBLIC_URL, or each request's own address. */
@@ -58,10 +101,12 @@ async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
   const log = createLogger(cfg);
   const ctx = await openRuntime(cfg, log);
   const admin = await bootstrapAdmin(ctx, demo);
-  if (demo && !(await isDemoSeeded(ctx))) {
+  const seededNow = demo && !(await isDemoSeeded(ctx));
+  if (seededNow) {
     console.log('Seeding the demo province (Đồng Nai)…');
     printStaff(await seedDemo(ctx, { people: cfg.demoPeople, log: (l) => console.log(`  ${l}`) }));
   }
+  const demoSeeded = seededNow || (await isDemoSeeded(ctx));
   if (role !== 'api') {
     for (const m of ctx.modules) await m.onWorkerStart?.();
     ctx.jobs.start();
@@ -76,21 +121,15 @@ async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
     console.log(
       `\nTruyvet is running at ${url}  (database: ${ctx.database.kind}${ctx.database.kind === 'pglite' ? ` in ${cfg.dataDir}` : ''})`,
     );
-    console.log(`  API docs: ${url}/docs`);
+    printAccounts(cfg, admin, { seeded: demoSeeded, now: seededNow });
+    console.log(
+      `  API docs: ${url}/docs  (open to read; trying a call needs a bearer token from POST /api/v1/auth/staff/login)`,
+    );
     console.log(`  ${publicUrlLine(cfg)}`);
     log.info(
       { publicUrl: cfg.publicUrl ?? null, publicUrlSource: cfg.publicUrl ? 'configured' : 'request' },
       cfg.publicUrl ? 'public URL configured' : 'public URL derived per request',
     );
-    if (admin.password)
-      console.log(
-        `  Staff sign-in: admin / ${admin.password}   (generated now, shown once; set TRUYVET_ADMIN_PASSWORD to choose it)`,
-      );
-    else if (admin.created) console.log('  Staff sign-in: admin / the password in TRUYVET_ADMIN_PASSWORD');
-    if (cfg.notify === 'fake')
-      console.log(
-        '  Citizen sign-in: any phone number; the one-time code is shown on screen (fake SMS) and at /api/v1/dev/outbox',
-      );
     close = () => app.close();
   } else {
     console.log('Truyvet worker running (jobs only)');
@@ -150,6 +189,10 @@ program
   .option('--people <n>', 'number of synthetic people', '2000')
   .option('--days <n>', 'days of synthetic check-ins', '14')
   .option('--venues <n>', 'number of venues (default: one per 8 people)')
+  .option(
+    '--cases <n>',
+    'cases of the ongoing outbreak (default: ~1 per 60 people, at least 10 from 300 people; 0 = none)',
+  )
   .option('--scale', 'bulk benchmark data generated in the database (people, venues and --checkins N check-ins)')
   .option('--checkins <n>', 'with --scale: number of check-ins to add', '1000000')
   .option('--seed <n>', 'random seed', '2021')
@@ -159,6 +202,7 @@ program
       seed: string;
       days: string;
       venues?: string;
+      cases?: string;
       scale?: boolean;
       checkins: string;
     }) => {
@@ -184,6 +228,7 @@ program
           seed: Number(opts.seed),
           days: Number(opts.days),
           ...(opts.venues ? { venues: Number(opts.venues) } : {}),
+          ...(opts.cases !== undefined ? { cases: Number(opts.cases) } : {}),
           log: (l) => console.log(l),
         });
         printStaff(result);

@@ -1,6 +1,7 @@
 /**
  * `truyvet seed-demo`: a deterministic synthetic province on real administrative units — Đồng Nai (75),
- * its 11 districts and 170 communes — with hamlets, households, people, and one staff account per role.
+ * its 11 districts and 170 communes — with hamlets, households, people, venues, two weeks of check-ins, one staff
+ * account per role and an ongoing outbreak (outbreak.ts: cases opened through the cases module, traced for real).
  * People and households come from a seeded PRNG (same data on every machine); staff passwords are random
  * and printed once. Scales with --people for benchmarks.
  */
@@ -14,6 +15,7 @@ import type { VenueCategory } from '../modules/venues/schemas.ts';
 import type { StaffRole } from '../platform/access.ts';
 import { foldDiacritics } from '../platform/formats.ts';
 import { generatePassword, hashPassword } from '../platform/passwords.ts';
+import { type OutbreakResult, outbreakSize, seedOutbreak } from './outbreak.ts';
 import { type Random, seededRandom } from './random.ts';
 
 export const DEMO_PROVINCE = '75';
@@ -95,6 +97,8 @@ export interface SeedOptions {
   /** venues (default: one per 8 people, at least 60) */
   venues?: number;
   seed?: number;
+  /** cases of the demo outbreak (default: outbreakSize(people) — none below 100 people, 10 at 300, ~1 per 60) */
+  cases?: number;
   /** write progress lines */
   log?: (line: string) => void;
 }
@@ -105,6 +109,7 @@ export interface SeedResult {
   venues: number;
   checkins: number;
   staff: Array<{ username: string; role: StaffRole; unitCode: string | null; password: string }>;
+  outbreak: OutbreakResult;
 }
 
 /** True when the demo has not been seeded yet (no demo staff). */
@@ -302,7 +307,13 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
     staff.push({ username: s.username, role: s.role, unitCode: s.unitCode, password });
   }
   await sql`analyze`.execute(ctx.db);
-  return { people, households, venues: venues.length, checkins, staff };
+
+  const outbreak = await seedOutbreak(ctx, rnd, { cases: options.cases ?? outbreakSize(peopleTarget), log });
+  if (outbreak.cases > 0)
+    log(
+      `outbreak: ${outbreak.cases} cases, ${outbreak.f1} F1 and ${outbreak.f2} F2 traced, ${outbreak.quarantineOrders} quarantine orders`,
+    );
+  return { people, households, venues: venues.length, checkins, staff, outbreak };
 }
 
 interface SeedVenue {
