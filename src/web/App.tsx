@@ -13,6 +13,7 @@ import { checkinsCitizenPage } from './modules/checkins/routes.tsx';
 import { DependantsPage } from './modules/citizen/DependantsPage.tsx';
 import { MyQrPage } from './modules/citizen/MyQrPage.tsx';
 import { ProfilePage } from './modules/citizen/ProfilePage.tsx';
+import { exposureCitizenPage } from './modules/exposure/routes.tsx';
 import { NotFound } from './modules/NotFound.tsx';
 import { citizenNav, type NavItem, staffNav } from './modules/nav.ts';
 
@@ -138,6 +139,8 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (casesPage) return casesPage;
     const checkinsPage = checkinsCitizenPage(path);
     if (checkinsPage) return checkinsPage;
+    const exposurePage = exposureCitizenPage(path);
+    if (exposurePage) return exposurePage;
     switch (path) {
       case '/':
       case '/qr':

@@ -2,7 +2,8 @@
 import casesEn from './cases.en.json';
 import checkinsEn from './checkins.en.json';
 import en from './en.json';
+import exposureEn from './exposure.en.json';
 
-const translation = { ...en, ...casesEn, ...checkinsEn };
+const translation = { ...en, ...casesEn, ...checkinsEn, ...exposureEn };
 
 export default translation;

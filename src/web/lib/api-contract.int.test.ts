@@ -14,6 +14,7 @@ import * as Auth from '../../server/modules/auth/schemas.ts';
 import * as Cases from '../../server/modules/cases/schemas.ts';
 import * as Checkins from '../../server/modules/checkins/schemas.ts';
 import * as Dev from '../../server/modules/dev/schemas.ts';
+import * as Exposure from '../../server/modules/exposure/schemas.ts';
 import * as People from '../../server/modules/people/schemas.ts';
 import * as Staff from '../../server/modules/staff/schemas.ts';
 import * as Venues from '../../server/modules/venues/schemas.ts';
@@ -31,6 +32,26 @@ interface Call {
 /** Every call the web app makes (src/web), with the schemas its types come from. */
 const CALLS: Call[] = [
   { method: 'GET', path: '/auth/me', status: 200, response: Auth.MeResponse },
+  {
+    method: 'POST',
+    path: '/exposure/verification-codes',
+    status: 201,
+    response: Exposure.IssuedCode,
+    body: Exposure.IssueCodeBody,
+  },
+  {
+    method: 'POST',
+    path: '/exposure/matches',
+    status: 200,
+    response: Exposure.ReportMatchesResponse,
+    body: Exposure.ReportMatchesBody,
+  },
+  {
+    method: 'GET',
+    path: '/exposure/cases/{caseId}/ble-contacts',
+    status: 200,
+    response: Type.Array(Exposure.BleContact),
+  },
   {
     method: 'POST',
     path: '/auth/citizen/otp',

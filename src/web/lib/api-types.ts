@@ -14,6 +14,7 @@ import type * as Auth from '../../server/modules/auth/schemas.ts';
 import type * as Cases from '../../server/modules/cases/schemas.ts';
 import type * as Checkins from '../../server/modules/checkins/schemas.ts';
 import type * as Dev from '../../server/modules/dev/schemas.ts';
+import type * as Exposure from '../../server/modules/exposure/schemas.ts';
 import type * as People from '../../server/modules/people/schemas.ts';
 import type * as Staff from '../../server/modules/staff/schemas.ts';
 import type * as Venues from '../../server/modules/venues/schemas.ts';
@@ -111,3 +112,12 @@ export type MyQuarantine = Static<typeof Cases.MyQuarantine>;
 
 // ——— dev ———
 export type OutboxMessage = Static<typeof Dev.OutboxMessage>;
+
+// ——— exposure (Bluetooth) ———
+/** POST /exposure/verification-codes */
+export type IssuedCode = Static<typeof Exposure.IssuedCode>;
+/** POST /exposure/matches */
+export type ReportMatchesBody = Static<typeof Exposure.ReportMatchesBody>;
+export type ReportMatchesResponse = Static<typeof Exposure.ReportMatchesResponse>;
+/** GET /exposure/cases/{caseId}/ble-contacts */
+export type BleContact = Static<typeof Exposure.BleContact>;

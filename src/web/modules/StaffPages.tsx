@@ -7,6 +7,7 @@ import { hasRole, PEOPLE_ROLES, STAFF_ADMIN_ROLES } from '../lib/roles.ts';
 import { casesStaffPage } from './cases/staffRoutes.tsx';
 import { checkinsStaffPage } from './checkins/staffRoutes.tsx';
 import { OutboxPage } from './dev/OutboxPage.tsx';
+import { exposureStaffPage } from './exposure/routes.tsx';
 import { StaffHome } from './home/StaffHome.tsx';
 import { NotFound } from './NotFound.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
@@ -21,6 +22,8 @@ export default function StaffPages({ user, path }: { user: StaffUser; path: stri
   if (casesPage) return casesPage;
   const checkinsPage = checkinsStaffPage(path, user);
   if (checkinsPage) return checkinsPage;
+  const exposurePage = exposureStaffPage(path, user);
+  if (exposurePage) return exposurePage;
   if (path === '/people' && canPeople) return <PeoplePage />;
   const person = /^\/people\/([0-9a-f-]{36})$/i.exec(path);
   if (person?.[1] && canPeople) return <PersonPage key={person[1]} id={person[1]} />;

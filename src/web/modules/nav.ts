@@ -20,6 +20,7 @@ export const citizenNav: NavItem[] = [
   { path: '/', label: 'nav.myQr' },
   { path: '/scan', label: 'checkins.nav.scan' },
   { path: '/exposures', label: 'cases.nav.exposures' },
+  { path: '/exposure-check', label: 'exposure.nav.check' },
   { path: '/checkins', label: 'checkins.nav.history' },
   { path: '/profile', label: 'nav.profile' },
   { path: '/dependants', label: 'nav.dependants' },
