@@ -414,6 +414,13 @@ describe('every operation in /openapi.json', () => {
     'POST /api/v1/auth/logout',
     'GET /api/v1/admin-units',
     'GET /api/v1/admin-units/{code}',
+    // exposure notification: phones verify codes and upload keys without an account (the code and the upload token
+    // are their authority), and download the signed exports and the public key
+    'POST /api/v1/exposure/verify',
+    'POST /api/v1/exposure/keys',
+    'GET /api/v1/exposure/exports/index.txt',
+    'GET /api/v1/exposure/exports/{file}',
+    'GET /api/v1/exposure/public-key',
   ];
   const NUL = 'a\u0000b';
   const BAD_DATES: Record<string, string[]> = {
