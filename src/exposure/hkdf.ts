@@ -24,9 +24,8 @@ const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
-/** One SHA-256 compression: `out` = state after absorbing the 16 big-endian words `block` into `state`. */
-function compress(state: Int32Array, block: Int32Array, out: Int32Array, w: Int32Array): void {
-  for (let i = 0; i < 16; i++) w[i] = block[i] as number;
+/** SHA-256's message schedule: extends the 16 words in `w[0..16)` to all 64. */
+function expand(w: Int32Array): void {
   for (let i = 16; i < 64; i++) {
     const x = w[i - 15] as number;
     const y = w[i - 2] as number;
@@ -34,6 +33,10 @@ function compress(state: Int32Array, block: Int32Array, out: Int32Array, w: Int3
     const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
     w[i] = ((w[i - 16] as number) + s0 + (w[i - 7] as number) + s1) | 0;
   }
+}
+
+/** SHA-256's 64 rounds: `out` = `state` after absorbing the block whose full schedule is `w`. */
+function rounds(state: Int32Array, w: Int32Array, out: Int32Array): void {
   let a = state[0] as number;
   let b = state[1] as number;
   let c = state[2] as number;
@@ -66,21 +69,28 @@ function compress(state: Int32Array, block: Int32Array, out: Int32Array, w: Int3
   out[7] = ((state[7] as number) + h) | 0;
 }
 
-/** The state after one block of `pad` bytes XOR the (≤ 64-byte, zero-extended) key words. */
-function padState(keyWords: Int32Array, pad: number, out: Int32Array, block: Int32Array, w: Int32Array): void {
+/** The state after one block of `pad` bytes XOR the (≤ 32-byte, zero-extended) key words (HMAC's key blocks). */
+function padState(keyWords: Int32Array, pad: number, out: Int32Array, w: Int32Array): void {
   const p = pad * 0x01010101;
-  for (let i = 0; i < 16; i++) block[i] = (keyWords[i] ?? 0) ^ p;
-  compress(IV, block, out, w);
+  for (let i = 0; i < 16; i++) w[i] = (keyWords[i] ?? 0) ^ p;
+  expand(w);
+  rounds(IV, w, out);
+}
+
+/** Writes the padding of a message of `(64 + 32)` bytes after the 8 digest words in `w[0..8)`. */
+function padDigestBlock(w: Int32Array): void {
+  w[8] = 0x80000000 | 0;
+  for (let i = 9; i < 15; i++) w[i] = 0;
+  w[15] = (64 + 32) * 8;
 }
 
 const w = new Int32Array(64);
-const block = new Int32Array(16);
 // HMAC with the empty salt (HashLen zero bytes): the key blocks are constant, so their states are computed once
 const zeroKey = new Int32Array(16);
 const extractInner = new Int32Array(8);
 const extractOuter = new Int32Array(8);
-padState(zeroKey, 0x36, extractInner, block, w);
-padState(zeroKey, 0x5c, extractOuter, block, w);
+padState(zeroKey, 0x36, extractInner, w);
+padState(zeroKey, 0x5c, extractOuter, w);
 
 const inner = new Int32Array(8);
 const prk = new Int32Array(16);
@@ -88,9 +98,12 @@ const expandInner = new Int32Array(8);
 const expandOuter = new Int32Array(8);
 const okm = new Int32Array(8);
 
-/** A short info string with HKDF-Expand's block counter 0x01, padded as the last SHA-256 block of `HMAC(prk, info‖1)`. */
+/**
+ * A short info string with HKDF-Expand's block counter 0x01, padded as the last SHA-256 block of `HMAC(prk, info‖1)`:
+ * its whole message schedule, which is the same for every key.
+ */
 export interface HkdfInfo {
-  readonly words: Int32Array;
+  readonly schedule: Int32Array;
 }
 
 /** Prepares an info string (ASCII, at most 54 bytes) for `hkdf16`. */
@@ -104,7 +117,10 @@ export function hkdfInfo(info: string): HkdfInfo {
   const bits = (64 + bytes.length + 1) * 8;
   msg[62] = bits >>> 8;
   msg[63] = bits & 0xff;
-  return { words: bigEndianWords(msg, 0, 16) };
+  const schedule = new Int32Array(64);
+  schedule.set(bigEndianWords(msg, 0, 16));
+  expand(schedule);
+  return { schedule };
 }
 
 function bigEndianWords(bytes: Uint8Array, offset: number, n: number): Int32Array {
@@ -128,31 +144,30 @@ export function hkdf16(ikm: Uint8Array, info: HkdfInfo, out: Uint8Array, offset 
   // Extract: PRK = HMAC(zeros, ikm) — the message block is ikm ‖ 0x80 ‖ zeros ‖ bit length (64 + 16) * 8
   for (let i = 0; i < 4; i++) {
     const o = offset + i * 4;
-    block[i] =
+    w[i] =
       ((ikm[o] as number) << 24) |
       ((ikm[o + 1] as number) << 16) |
       ((ikm[o + 2] as number) << 8) |
       (ikm[o + 3] as number);
   }
-  block[4] = 0x80000000 | 0;
-  for (let i = 5; i < 15; i++) block[i] = 0;
-  block[15] = (64 + 16) * 8;
-  compress(extractInner, block, inner, w);
-  for (let i = 0; i < 8; i++) block[i] = inner[i] as number;
-  block[8] = 0x80000000 | 0;
-  for (let i = 9; i < 15; i++) block[i] = 0;
-  block[15] = (64 + 32) * 8;
-  compress(extractOuter, block, prk, w);
+  w[4] = 0x80000000 | 0;
+  for (let i = 5; i < 15; i++) w[i] = 0;
+  w[15] = (64 + 16) * 8;
+  expand(w);
+  rounds(extractInner, w, inner);
+  for (let i = 0; i < 8; i++) w[i] = inner[i] as number;
+  padDigestBlock(w);
+  expand(w);
+  rounds(extractOuter, w, prk);
   for (let i = 8; i < 16; i++) prk[i] = 0;
   // Expand, first block only: OKM = HMAC(PRK, info ‖ 0x01)[0..16)
-  padState(prk, 0x36, expandInner, block, w);
-  padState(prk, 0x5c, expandOuter, block, w);
-  compress(expandInner, info.words, inner, w);
-  for (let i = 0; i < 8; i++) block[i] = inner[i] as number;
-  block[8] = 0x80000000 | 0;
-  for (let i = 9; i < 15; i++) block[i] = 0;
-  block[15] = (64 + 32) * 8;
-  compress(expandOuter, block, okm, w);
+  padState(prk, 0x36, expandInner, w);
+  padState(prk, 0x5c, expandOuter, w);
+  rounds(expandInner, info.schedule, inner);
+  for (let i = 0; i < 8; i++) w[i] = inner[i] as number;
+  padDigestBlock(w);
+  expand(w);
+  rounds(expandOuter, w, okm);
   for (let i = 0; i < 4; i++) {
     const v = okm[i] as number;
     const o = outOffset + i * 4;
