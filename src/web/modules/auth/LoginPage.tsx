@@ -8,6 +8,7 @@ import { ApiError, api } from '../../lib/api.ts';
 import type { OtpRequestBody, OtpRequestResponse, OtpVerifyBody, StaffLoginBody } from '../../lib/api-types.ts';
 import { navigate } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 
 type Tab = 'citizen' | 'staff';
 
@@ -64,19 +65,16 @@ function CitizenLogin() {
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
   const [sent, setSent] = useState<{ phone: string; minutes: number; devCode?: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const signIn = useApiAction();
   const codeRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if (sent) codeRef.current?.focus();
   }, [sent]);
 
-  const requestCode = async (event?: FormEvent) => {
+  const requestCode = (event?: FormEvent) => {
     event?.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void signIn.run(async () => {
       const result = await api<OtpRequestResponse>('POST', '/auth/citizen/otp', {
         phone: phone.trim(),
       } satisfies OtpRequestBody);
@@ -86,26 +84,17 @@ function CitizenLogin() {
         ...(result.devCode ? { devCode: result.devCode } : {}),
       });
       setCode('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const verify = async (event: FormEvent) => {
+  const verify = (event: FormEvent) => {
     event.preventDefault();
     if (!sent) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void signIn.run(async () => {
       await api('POST', '/auth/citizen/verify', { phone: sent.phone, code: code.trim() } satisfies OtpVerifyBody);
       await refresh();
       navigate('/', { replace: true });
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    });
   };
 
   if (!sent) {
@@ -121,15 +110,15 @@ function CitizenLogin() {
           value={phone}
           onChange={(e) => setPhone(e.target.value)}
         />
-        <ErrorMessage error={error} />
-        <button type="submit" className="button" disabled={busy || phone.trim() === ''}>
-          {busy ? t('auth.sending') : t('auth.sendCode')}
+        <ErrorMessage error={signIn.error} />
+        <button type="submit" className="button" disabled={signIn.busy || phone.trim() === ''}>
+          {signIn.busy ? t('auth.sending') : t('auth.sendCode')}
         </button>
       </form>
     );
   }
 
-  const left = attemptsLeftOf(error);
+  const left = attemptsLeftOf(signIn.error);
   return (
     <form onSubmit={verify} noValidate>
       <p role="status">{t('auth.codeSent', { phone: sent.phone, minutes: sent.minutes })}</p>
@@ -149,12 +138,15 @@ function CitizenLogin() {
         value={code}
         onChange={(e) => setCode(e.target.value)}
       />
-      <ErrorMessage error={error} extra={left !== undefined ? t('auth.attemptsLeft', { count: left }) : undefined} />
+      <ErrorMessage
+        error={signIn.error}
+        extra={left !== undefined ? t('auth.attemptsLeft', { count: left }) : undefined}
+      />
       <div className="actions">
-        <button type="submit" className="button" disabled={busy || code.trim() === ''}>
-          {busy ? t('auth.verifying') : t('auth.verify')}
+        <button type="submit" className="button" disabled={signIn.busy || code.trim() === ''}>
+          {signIn.busy ? t('auth.verifying') : t('auth.verify')}
         </button>
-        <button type="button" className="button button-secondary" disabled={busy} onClick={() => void requestCode()}>
+        <button type="button" className="button button-secondary" disabled={signIn.busy} onClick={() => requestCode()}>
           {t('auth.resend')}
         </button>
         <button
@@ -162,7 +154,7 @@ function CitizenLogin() {
           className="button button-link"
           onClick={() => {
             setSent(null);
-            setError(null);
+            signIn.reset();
           }}
         >
           {t('auth.changePhone')}
@@ -179,31 +171,29 @@ function StaffLogin() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [needTotp, setNeedTotp] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const signIn = useApiAction();
   const totpRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if (needTotp) totpRef.current?.focus();
   }, [needTotp]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api('POST', '/auth/staff/login', {
-        username: username.trim(),
-        password,
-        ...(needTotp && totp.trim() ? { totp: totp.trim() } : {}),
-      } satisfies StaffLoginBody);
+    void signIn.run(async () => {
+      try {
+        await api('POST', '/auth/staff/login', {
+          username: username.trim(),
+          password,
+          ...(needTotp && totp.trim() ? { totp: totp.trim() } : {}),
+        } satisfies StaffLoginBody);
+      } catch (e) {
+        if (e instanceof ApiError && (e.code === 'TOTP_REQUIRED' || e.code === 'TOTP_INVALID')) setNeedTotp(true);
+        throw e;
+      }
       await refresh();
       navigate('/', { replace: true });
-    } catch (e) {
-      if (e instanceof ApiError && (e.code === 'TOTP_REQUIRED' || e.code === 'TOTP_INVALID')) setNeedTotp(true);
-      setError(e);
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -238,9 +228,9 @@ function StaffLogin() {
           onChange={(e) => setTotp(e.target.value)}
         />
       ) : null}
-      <ErrorMessage error={error} />
-      <button type="submit" className="button" disabled={busy || !username.trim() || !password}>
-        {busy ? t('auth.signingIn') : t('auth.signIn')}
+      <ErrorMessage error={signIn.error} />
+      <button type="submit" className="button" disabled={signIn.busy || !username.trim() || !password}>
+        {signIn.busy ? t('auth.signingIn') : t('auth.signIn')}
       </button>
     </form>
   );

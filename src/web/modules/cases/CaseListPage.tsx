@@ -1,8 +1,8 @@
 /** Tracers' case list: the cases of their jurisdiction, filtered by status and searched by code or name. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
 import type { CaseListItem } from '../../lib/api-types.ts';
@@ -16,7 +16,8 @@ export function CaseListPage() {
   const [status, setStatus] = useState('');
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
-  const { data, error, loading, reload } = useApiGet<CaseListItem[]>(`/cases${query({ status, q, limit: 200 })}`);
+  const cases = useApiGet<CaseListItem[]>(`/cases${query({ status, q, limit: 200 })}`);
+  const { data, reload } = cases;
 
   const search = (event: FormEvent) => {
     event.preventDefault();
@@ -62,16 +63,7 @@ export function CaseListPage() {
           </div>
         </form>
       </search>
-      <ErrorMessage error={error} />
-      <div aria-live="polite">
-        {loading ? (
-          <p aria-busy="true">{t('common.loading')}</p>
-        ) : data ? (
-          <p className="muted">
-            {data.length === 0 ? t('cases.list.empty') : t('cases.list.count', { count: data.length })}
-          </p>
-        ) : null}
-      </div>
+      <ListStatus list={cases} empty="cases.list.empty" count="cases.list.count" />
       {data && data.length > 0 ? (
         <ul className="cards cs-case-list">
           {data.map((c) => (

@@ -3,11 +3,13 @@ import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField } from '../../components/Field.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
 import type { CaseDetail, StaffUser, TraceSummary, UpdateCaseBody } from '../../lib/api-types.ts';
 import { CASE_STATUSES } from '../../lib/api-values.ts';
 import { Link } from '../../lib/router.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { isOneOf } from '../../lib/values.ts';
 import { ContactsSection } from './ContactsSection.tsx';
@@ -18,8 +20,7 @@ export function CasePage({ id, user }: { id: string; user: StaffUser }) {
   const { t, i18n } = useTranslation();
   const { data, error, loading, reload } = useApiGet<CaseDetail>(`/cases/${id}`);
   const [contactsVersion, setContactsVersion] = useState(0);
-  const [retracing, setRetracing] = useState(false);
-  const [retraceError, setRetraceError] = useState<unknown>(null);
+  const retracing = useApiAction();
   const [retraced, setRetraced] = useState<string | null>(null);
 
   const changed = () => {
@@ -27,19 +28,13 @@ export function CasePage({ id, user }: { id: string; user: StaffUser }) {
     setContactsVersion((v) => v + 1);
   };
 
-  const retrace = async () => {
-    setRetracing(true);
-    setRetraceError(null);
+  const retrace = () => {
     setRetraced(null);
-    try {
+    void retracing.run(async () => {
       const result = await api<TraceSummary>('POST', `/cases/${id}/retrace`);
       setRetraced(t('cases.detail.retraced', { newF1: result.newF1, newF2: result.newF2 }));
       changed();
-    } catch (e) {
-      setRetraceError(e);
-    } finally {
-      setRetracing(false);
-    }
+    });
   };
 
   if (!data) {
@@ -50,7 +45,7 @@ export function CasePage({ id, user }: { id: string; user: StaffUser }) {
           <Link to="/cases">{t('cases.backToList')}</Link>
         </p>
         <ErrorMessage error={error} />
-        {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+        {loading ? <Loading /> : null}
       </div>
     );
   }
@@ -104,11 +99,11 @@ export function CasePage({ id, user }: { id: string; user: StaffUser }) {
         </dl>
         <StatusForm caseData={c} onSaved={reload} />
         <div className="actions">
-          <button type="button" className="button button-secondary" disabled={retracing} onClick={() => void retrace()}>
-            {retracing ? t('cases.detail.retracing') : t('cases.detail.retrace')}
+          <button type="button" className="button button-secondary" disabled={retracing.busy} onClick={retrace}>
+            {retracing.busy ? t('cases.detail.retracing') : t('cases.detail.retrace')}
           </button>
         </div>
-        <ErrorMessage error={retraceError} />
+        <ErrorMessage error={retracing.error} />
         <SuccessMessage text={retraced} />
       </section>
       <VenueTimeline caseId={c.id} onAlerted={changed} />
@@ -129,26 +124,19 @@ function Row({ label, value, children }: { label: string; value?: string; childr
 function StatusForm({ caseData, onSaved }: { caseData: CaseDetail; onSaved: () => void }) {
   const { t } = useTranslation();
   const [status, setStatus] = useState(caseData.status);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useApiAction();
   const [saved, setSaved] = useState<string | null>(null);
   useEffect(() => setStatus(caseData.status), [caseData.status]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!isOneOf(CASE_STATUSES, status)) return;
-    setBusy(true);
-    setError(null);
     setSaved(null);
-    try {
+    void save.run(async () => {
       await apiPatch(`/cases/${caseData.id}`, { status } satisfies UpdateCaseBody);
       setSaved(t('cases.detail.statusSaved', { status: t(`cases.status.${status}`) }));
       onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -160,10 +148,10 @@ function StatusForm({ caseData, onSaved }: { caseData: CaseDetail; onSaved: () =
           </option>
         ))}
       </SelectField>
-      <button type="submit" className="button" disabled={busy || status === caseData.status}>
-        {busy ? t('common.saving') : t('cases.detail.saveStatus')}
+      <button type="submit" className="button" disabled={save.busy || status === caseData.status}>
+        {save.busy ? t('common.saving') : t('cases.detail.saveStatus')}
       </button>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={save.error} />
       <SuccessMessage text={saved} />
     </form>
   );

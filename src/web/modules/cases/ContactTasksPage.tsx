@@ -6,10 +6,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
 import type { ContactTask, ContactTaskBody } from '../../lib/api-types.ts';
 import { SETTABLE_FOLLOW_UPS } from '../../lib/api-values.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { isOneOf } from '../../lib/values.ts';
 import { FollowUpFilter } from './FollowUpFilter.tsx';
@@ -18,7 +20,8 @@ import { apiPatch, formatDateOnly, formatDateTime } from './model.ts';
 export function ContactTasksPage() {
   const { t } = useTranslation();
   const [followUp, setFollowUp] = useState('');
-  const { data, error, loading, reload } = useApiGet<ContactTask[]>(`/contact-tasks${query({ followUp })}`);
+  const tasks = useApiGet<ContactTask[]>(`/contact-tasks${query({ followUp })}`);
+  const { data, reload } = tasks;
 
   return (
     <div>
@@ -27,16 +30,7 @@ export function ContactTasksPage() {
       <div className="card cs-filter-row">
         <FollowUpFilter value={followUp} onChange={setFollowUp} />
       </div>
-      <ErrorMessage error={error} />
-      <div aria-live="polite">
-        {loading ? (
-          <p aria-busy="true">{t('common.loading')}</p>
-        ) : data ? (
-          <p className="muted">
-            {data.length === 0 ? t('cases.tasks.empty') : t('cases.contacts.count', { count: data.length })}
-          </p>
-        ) : null}
-      </div>
+      <ListStatus list={tasks} empty="cases.tasks.empty" count="cases.contacts.count" />
       {data && data.length > 0 ? (
         <ul className="cs-plain-list">
           {data.map((task) => (
@@ -53,24 +47,17 @@ function TaskItem({ task, onSaved }: { task: ContactTask; onSaved: () => void })
   const [next, setNext] = useState<ContactTaskBody['followUp']>(
     isOneOf(SETTABLE_FOLLOW_UPS, task.followUp) ? task.followUp : 'notified',
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useApiAction();
   const [saved, setSaved] = useState<string | null>(null);
   const v = task.via;
 
-  const save = async () => {
-    setBusy(true);
-    setError(null);
+  const submit = () => {
     setSaved(null);
-    try {
+    void save.run(async () => {
       await apiPatch(`/contact-tasks/${task.caseId}/${task.personId}`, { followUp: next } satisfies ContactTaskBody);
       setSaved(t('cases.tasks.saved'));
       onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -115,11 +102,11 @@ function TaskItem({ task, onSaved }: { task: ContactTask; onSaved: () => void })
             </option>
           ))}
         </SelectField>
-        <button type="button" className="button" disabled={busy} onClick={() => void save()}>
-          {busy ? t('common.saving') : t('cases.tasks.save')}
+        <button type="button" className="button" disabled={save.busy} onClick={submit}>
+          {save.busy ? t('common.saving') : t('cases.tasks.save')}
         </button>
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={save.error} />
       <SuccessMessage text={saved} />
     </li>
   );

@@ -6,6 +6,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { api, query } from '../../lib/api.ts';
 import type {
   AddedContact,
@@ -16,6 +17,7 @@ import type {
   UpdatedCount,
 } from '../../lib/api-types.ts';
 import { SETTABLE_FOLLOW_UPS, VIA_TYPES } from '../../lib/api-values.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { isOneOf } from '../../lib/values.ts';
 import { FollowUpFilter } from './FollowUpFilter.tsx';
@@ -35,17 +37,15 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
   const [degree, setDegree] = useState('');
   const [via, setVia] = useState('');
   const [followUp, setFollowUp] = useState('');
-  const { data, error, loading, reload } = useApiGet<Contact[]>(
-    `/cases/${caseId}/contacts${query({ degree, via, followUp })}`,
-  );
+  const contacts = useApiGet<Contact[]>(`/cases/${caseId}/contacts${query({ degree, via, followUp })}`);
+  const { data, reload } = contacts;
   const firstVersion = useRef(version);
   useEffect(() => {
     if (version !== firstVersion.current) reload();
   }, [version, reload]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkFollowUp, setBulkFollowUp] = useState<(typeof SETTABLE_FOLLOW_UPS)[number]>('notified');
-  const [busy, setBusy] = useState(false);
-  const [bulkError, setBulkError] = useState<unknown>(null);
+  const bulkAction = useApiAction();
   const [done, setDone] = useState<string | null>(null);
 
   const rows = data ?? [];
@@ -62,13 +62,11 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
     setSelected(next);
   };
 
-  const bulk = async (change: Omit<BulkContactsBody, 'personIds'>) => {
+  const bulk = (change: Omit<BulkContactsBody, 'personIds'>) => {
     const personIds = rows.filter((c) => selected.has(c.personId)).map((c) => c.personId);
     if (personIds.length === 0) return;
-    setBusy(true);
-    setBulkError(null);
     setDone(null);
-    try {
+    void bulkAction.run(async () => {
       const result = await api<UpdatedCount>('POST', `/cases/${caseId}/contacts/bulk`, {
         personIds,
         ...change,
@@ -76,11 +74,7 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
       setDone(t('cases.contacts.updated', { count: result.updated }));
       setSelected(new Set());
       reload();
-    } catch (e) {
-      setBulkError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const evidence = (c: Contact) => {
@@ -123,16 +117,7 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
         </SelectField>
         <FollowUpFilter value={followUp} onChange={setFollowUp} />
       </div>
-      <ErrorMessage error={error} />
-      <div aria-live="polite">
-        {loading ? (
-          <p aria-busy="true">{t('common.loading')}</p>
-        ) : data ? (
-          <p className="muted">
-            {data.length === 0 ? t('cases.contacts.empty') : t('cases.contacts.count', { count: data.length })}
-          </p>
-        ) : null}
-      </div>
+      <ListStatus list={contacts} empty="cases.contacts.empty" count="cases.contacts.count" />
       {rows.length > 0 ? (
         <>
           <fieldset className="cs-bulk">
@@ -152,21 +137,21 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
               <button
                 type="button"
                 className="button"
-                disabled={busy || selected.size === 0}
-                onClick={() => void bulk({ followUp: bulkFollowUp })}
+                disabled={bulkAction.busy || selected.size === 0}
+                onClick={() => bulk({ followUp: bulkFollowUp })}
               >
                 {t('cases.contacts.apply')}
               </button>
               <button
                 type="button"
                 className="button button-secondary"
-                disabled={busy || selected.size === 0}
-                onClick={() => void bulk({ assignedTracerId: myId })}
+                disabled={bulkAction.busy || selected.size === 0}
+                onClick={() => bulk({ assignedTracerId: myId })}
               >
                 {t('cases.contacts.assignMe')}
               </button>
             </div>
-            <ErrorMessage error={bulkError} />
+            <ErrorMessage error={bulkAction.error} />
             <SuccessMessage text={done} />
           </fieldset>
           <div className="cs-table-wrap">
@@ -295,20 +280,12 @@ function ToConfirm({
   onChanged: () => void;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const act = async (verb: 'confirm' | 'dismiss') => {
-    setBusy(true);
-    setError(null);
-    try {
+  const action = useApiAction();
+  const act = (verb: 'confirm' | 'dismiss') =>
+    void action.run(async () => {
       await api('POST', `/cases/${caseId}/contacts/${contact.personId}/${verb}`);
       onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   if (contact.confirmation === 'dismissed')
     return <span className="badge badge-off"> {t('cases.confirmation.dismissed')}</span>;
   return (
@@ -319,23 +296,23 @@ function ToConfirm({
         <button
           type="button"
           className="button button-small"
-          disabled={busy}
+          disabled={action.busy}
           aria-label={t('cases.confirmation.confirmName', { name })}
-          onClick={() => void act('confirm')}
+          onClick={() => act('confirm')}
         >
           {t('cases.confirmation.confirm')}
         </button>
         <button
           type="button"
           className="button button-secondary button-small"
-          disabled={busy}
+          disabled={action.busy}
           aria-label={t('cases.confirmation.dismissName', { name })}
-          onClick={() => void act('dismiss')}
+          onClick={() => act('dismiss')}
         >
           {t('cases.confirmation.dismiss')}
         </button>
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
     </div>
   );
 }
@@ -349,13 +326,12 @@ function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => vo
   const [note, setNote] = useState('');
   const [lastContactAt, setLastContactAt] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const add = useApiAction();
   const [added, setAdded] = useState<string | null>(null);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
+    add.reset();
     setAdded(null);
     const id = identifier.replace(/\s/g, '');
     if (!person && !id) {
@@ -364,8 +340,7 @@ function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => vo
     }
     setProblem(null);
     const last = lastContactAt ? fromLocalInput(lastContactAt) : undefined;
-    setBusy(true);
-    try {
+    void add.run(async () => {
       const result = await api<AddedContact>('POST', `/cases/${caseId}/contacts`, {
         person: person ? { personId: person.id } : /^\d{12}$/.test(id) ? { nationalId: id } : { phone: id },
         ...(note.trim() ? { note: note.trim() } : {}),
@@ -383,11 +358,7 @@ function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => vo
       setNote('');
       setLastContactAt('');
       onAdded();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -427,9 +398,9 @@ function AddContactForm({ caseId, onAdded }: { caseId: string; onAdded: () => vo
               onChange={(e) => setNote(e.target.value)}
             />
           </div>
-          <ErrorMessage error={error} />
-          <button type="submit" className="button" disabled={busy}>
-            {busy ? t('common.saving') : t('cases.addContact.submit')}
+          <ErrorMessage error={add.error} />
+          <button type="submit" className="button" disabled={add.busy}>
+            {add.busy ? t('common.saving') : t('cases.addContact.submit')}
           </button>
         </form>
       ) : null}

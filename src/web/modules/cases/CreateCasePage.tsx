@@ -7,6 +7,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import type { CreateCaseBody, CreatedCase, Person } from '../../lib/api-types.ts';
 import { Link, navigate } from '../../lib/router.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { fromLocalInput, toLocalInput } from './model.ts';
 import { PersonFinder } from './PersonFinder.tsx';
 
@@ -25,12 +26,11 @@ export function CreateCasePage() {
   const [isolatedAt, setIsolatedAt] = useState('');
   const [sourceNote, setSourceNote] = useState('');
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const create = useApiAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
+    create.reset();
     const found: Record<string, string> = {};
     if (!person) found.person = t('cases.create.personRequired');
     const confirmed = fromLocalInput(confirmedAt);
@@ -46,8 +46,7 @@ export function CreateCasePage() {
     }
     setProblems(found);
     if (Object.keys(found).length > 0 || !person || !confirmed) return;
-    setBusy(true);
-    try {
+    void create.run(async () => {
       const created = await api<CreatedCase>('POST', '/cases', {
         person: { personId: person.id },
         confirmedAt: confirmed,
@@ -55,13 +54,10 @@ export function CreateCasePage() {
         ...(sourceNote.trim() ? { sourceNote: sourceNote.trim() } : {}),
       } satisfies CreateCaseBody);
       navigate(`/cases/${created.id}`);
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    });
   };
 
-  const existing = existingCaseId(error);
+  const existing = existingCaseId(create.error);
   return (
     <div>
       <PageTitle>{t('cases.create.title')}</PageTitle>
@@ -116,14 +112,14 @@ export function CreateCasePage() {
           onChange={(e) => setSourceNote(e.target.value)}
         />
         <p className="hint">{t('cases.create.timeZone')}</p>
-        <ErrorMessage error={error} />
+        <ErrorMessage error={create.error} />
         {existing ? (
           <p>
             <Link to={`/cases/${existing}`}>{t('cases.create.openExisting')}</Link>
           </p>
         ) : null}
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? t('cases.create.submitting') : t('cases.create.submit')}
+        <button type="submit" className="button" disabled={create.busy}>
+          {create.busy ? t('cases.create.submitting') : t('cases.create.submit')}
         </button>
       </form>
     </div>

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import Sigma from 'sigma';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import type { GraphData } from '../../lib/api-types.ts';
 import { Link, navigate } from '../../lib/router.tsx';
@@ -73,7 +74,7 @@ export default function GraphPage() {
       </p>
       {synthetic ? <p className="alert alert-info">{t('cases.graph.synthetic', { count: synthetic })}</p> : null}
       <ErrorMessage error={real.error} />
-      {!data && real.loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      {!data && real.loading ? <Loading /> : null}
       {data ? (
         data.nodes.length === 0 ? (
           <p className="muted">{t('cases.graph.empty')}</p>

@@ -4,6 +4,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import type { MyExposure, MyQuarantine } from '../../lib/api-types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
@@ -34,7 +35,7 @@ export function MyAlertsPage() {
     <div>
       <PageTitle>{t('cases.me.title')}</PageTitle>
       <ErrorMessage error={exposures.error ?? orders.error} />
-      {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      {loading ? <Loading /> : null}
       {nothing ? <p className="alert alert-success">{t('cases.me.nothing')}</p> : null}
       {orders.data && orders.data.length > 0 ? (
         <section className="card" aria-labelledby="cs-my-orders">

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { api, query } from '../../lib/api.ts';
 import type { Person } from '../../lib/api-types.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 
 interface Props {
   legend: string;
@@ -17,22 +18,13 @@ export function PersonFinder({ legend, value, onChange, error }: Props) {
   const id = useId();
   const [text, setText] = useState('');
   const [results, setResults] = useState<Person[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [searchError, setSearchError] = useState<unknown>(null);
+  const searching = useApiAction();
 
   const search = async () => {
     const q = text.trim();
     if (q.length < 2) return;
-    setBusy(true);
-    setSearchError(null);
-    try {
-      setResults(await api<Person[]>('GET', `/people${query({ q })}`));
-    } catch (e) {
-      setSearchError(e);
-      setResults(null);
-    } finally {
-      setBusy(false);
-    }
+    const found = await searching.run(async () => setResults(await api<Person[]>('GET', `/people${query({ q })}`)));
+    if (!found) setResults(null);
   };
 
   return (
@@ -77,13 +69,13 @@ export function PersonFinder({ legend, value, onChange, error }: Props) {
             <button
               type="button"
               className="button button-secondary"
-              disabled={busy || text.trim().length < 2}
+              disabled={searching.busy || text.trim().length < 2}
               onClick={() => void search()}
             >
-              {busy ? t('cases.finder.searching') : t('cases.finder.search')}
+              {searching.busy ? t('cases.finder.searching') : t('cases.finder.search')}
             </button>
           </div>
-          <ErrorMessage error={searchError} />
+          <ErrorMessage error={searching.error} />
           <p className="visually-hidden" aria-live="polite">
             {results ? t('cases.finder.results', { count: results.length }) : ''}
           </p>

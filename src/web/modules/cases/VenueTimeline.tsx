@@ -6,14 +6,17 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { api } from '../../lib/api.ts';
 import type { CaseStay, VenueAlertBody, VenueAlertResult } from '../../lib/api-types.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { formatDay, formatTime, fromLocalInput, minutesBetween, toLocalInput } from './model.ts';
 
 export function VenueTimeline({ caseId, onAlerted }: { caseId: string; onAlerted: () => void }) {
   const { t, i18n } = useTranslation();
-  const { data, error, loading } = useApiGet<CaseStay[]>(`/cases/${caseId}/venues`);
+  const stays = useApiGet<CaseStay[]>(`/cases/${caseId}/venues`);
+  const { data } = stays;
   const [alertFor, setAlertFor] = useState<string | null>(null);
 
   const days: Array<{ day: string; stays: CaseStay[] }> = [];
@@ -28,9 +31,7 @@ export function VenueTimeline({ caseId, onAlerted }: { caseId: string; onAlerted
     <section className="card" aria-labelledby="cs-venues">
       <h2 id="cs-venues">{t('cases.venues.title')}</h2>
       <p className="hint">{t('cases.venues.hint')}</p>
-      <ErrorMessage error={error} />
-      {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
-      {data && data.length === 0 ? <p className="muted">{t('cases.venues.empty')}</p> : null}
+      <ListStatus list={stays} empty="cases.venues.empty" />
       {days.map(({ day, stays }) => (
         <div key={day} className="cs-day">
           <h3 className="cs-day-title">{day}</h3>
@@ -83,8 +84,7 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
   const [to, setTo] = useState(() => toLocalInput(new Date(stay.checkedOutAt ?? stay.impliedOutAt)));
   const [preview, setPreview] = useState<number | null>(null);
   const [sent, setSent] = useState<VenueAlertResult | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useApiAction();
   const [invalid, setInvalid] = useState(false);
 
   const body = (): VenueAlertBody | null => {
@@ -94,38 +94,26 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
     return { caseId, from: fromIso, to: toIso };
   };
 
-  const previewCount = async (event: FormEvent) => {
+  const previewCount = (event: FormEvent) => {
     event.preventDefault();
     const b = body();
     setInvalid(!b);
     setSent(null);
     if (!b) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void action.run(async () => {
       const result = await api<VenueAlertResult>('POST', `/venues/${stay.venueId}/alert/preview`, b);
       setPreview(result.people);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const confirm = async () => {
+  const confirm = () => {
     const b = body();
     if (!b) return;
-    setBusy(true);
-    setError(null);
-    try {
+    void action.run(async () => {
       setSent(await api<VenueAlertResult>('POST', `/venues/${stay.venueId}/alert`, b));
       setPreview(null);
       onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -152,7 +140,7 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
           }}
         />
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       <div aria-live="polite">
         {preview !== null ? (
           <p className="alert alert-info cs-alert-preview">{t('cases.alert.preview', { count: preview })}</p>
@@ -164,11 +152,11 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
         ) : null}
       </div>
       <div className="actions">
-        <button type="submit" className="button button-secondary" disabled={busy}>
+        <button type="submit" className="button button-secondary" disabled={action.busy}>
           {t('cases.alert.previewButton')}
         </button>
         {preview !== null && preview > 0 ? (
-          <button type="button" className="button" disabled={busy} onClick={() => void confirm()}>
+          <button type="button" className="button" disabled={action.busy} onClick={confirm}>
             {t('cases.alert.confirm', { count: preview })}
           </button>
         ) : null}

@@ -11,11 +11,13 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
 import type { DoorCodeBody, DoorCodeResponse, VenueView } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 import { postCheckin } from './checkinApi.ts';
@@ -313,8 +315,7 @@ function DoorCodeForm({
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [fieldError, setFieldError] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useApiAction();
   // one key per person recorded: a retry of the same request is answered, never recorded twice
   const [key, setKey] = useState(newKey);
 
@@ -324,10 +325,10 @@ function DoorCodeForm({
     setCode('');
     setName('');
     setFieldError(null);
-    setError(null);
+    action.reset();
   };
 
-  const send = async (event: FormEvent) => {
+  const send = (event: FormEvent) => {
     event.preventDefault();
     const tel = phone.replace(/[\s.]/g, '');
     if (!PHONE.test(tel)) {
@@ -335,9 +336,7 @@ function DoorCodeForm({
       return;
     }
     setFieldError(null);
-    setError(null);
-    setBusy(true);
-    try {
+    void action.run(async () => {
       const res = await api<DoorCodeResponse>('POST', '/checkins/door-codes', {
         venueId,
         phone: tel,
@@ -346,14 +345,10 @@ function DoorCodeForm({
       setSentTo(tel);
       setCode('');
       setKey(newKey());
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const record = async (event: FormEvent) => {
+  const record = (event: FormEvent) => {
     event.preventDefault();
     const digits = code.replace(/\s/g, '');
     if (!/^\d{6}$/.test(digits)) {
@@ -362,9 +357,7 @@ function DoorCodeForm({
     }
     if (!sentTo) return;
     setFieldError(null);
-    setError(null);
-    setBusy(true);
-    try {
+    void action.run(async () => {
       const result = await postCheckin(
         { venueId, phone: sentTo, otp: digits, ...(name.trim() ? { name: name.trim() } : {}) },
         key,
@@ -377,11 +370,7 @@ function DoorCodeForm({
         text: t('checkins.door.recorded'),
       });
       reset();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -411,8 +400,8 @@ function DoorCodeForm({
             value={name}
             onChange={(e) => setName(e.target.value)}
           />
-          <ErrorMessage error={error} />
-          <button type="submit" className="button" disabled={busy || !online}>
+          <ErrorMessage error={action.error} />
+          <button type="submit" className="button" disabled={action.busy || !online}>
             {t('checkins.door.otpRecord')}
           </button>{' '}
           <button type="button" className="button button-secondary" onClick={reset}>
@@ -429,9 +418,9 @@ function DoorCodeForm({
             error={fieldError}
             onChange={(e) => setPhone(e.target.value)}
           />
-          <ErrorMessage error={error} />
-          <button type="submit" className="button" disabled={busy || !online}>
-            {busy ? t('checkins.door.otpSending') : t('checkins.door.otpSend')}
+          <ErrorMessage error={action.error} />
+          <button type="submit" className="button" disabled={action.busy || !online}>
+            {action.busy ? t('checkins.door.otpSending') : t('checkins.door.otpSend')}
           </button>
         </form>
       )}
@@ -569,14 +558,13 @@ function BulkForm({
 /** "Quét tại cửa" without a venue yet: the venues this user may check people in at. */
 export function DoorVenuesPage() {
   const { t } = useTranslation();
-  const { data, error, loading } = useApiGet<VenueView[]>('/venues');
+  const venues = useApiGet<VenueView[]>('/venues');
+  const { data } = venues;
   return (
     <div className="ck-page">
       <PageTitle>{t('checkins.door.title')}</PageTitle>
       <p className="lead">{t('checkins.door.chooseVenue')}</p>
-      {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
-      <ErrorMessage error={error} />
-      {data && data.length === 0 ? <p className="muted">{t('checkins.door.noVenues')}</p> : null}
+      <ListStatus list={venues} empty="checkins.door.noVenues" />
       <ul className="ck-list">
         {(data ?? []).map((v) => (
           <li key={v.id} className="card ck-item">

@@ -2,31 +2,29 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
 import type { CheckoutBody, MyCheckin } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel, formatTime } from './format.ts';
 
 export function HistoryPage() {
   const { t, i18n } = useTranslation();
-  const { data, error, loading, reload } = useApiGet<MyCheckin[]>('/me/checkins');
-  const [actionError, setActionError] = useState<unknown>(null);
+  const checkins = useApiGet<MyCheckin[]>('/me/checkins');
+  const { data, reload } = checkins;
+  const checkingOut = useApiAction();
   const [busyId, setBusyId] = useState<string | null>(null);
   const now = Date.now();
 
-  const checkout = async (id: string) => {
-    setActionError(null);
+  const checkout = (id: string) => {
     setBusyId(id);
-    try {
+    void checkingOut.run(async () => {
       await api('POST', `/checkins/${id}/checkout`, {} satisfies CheckoutBody);
       reload();
-    } catch (e) {
-      setActionError(e);
-    } finally {
-      setBusyId(null);
-    }
+    });
   };
 
   return (
@@ -38,9 +36,8 @@ export function HistoryPage() {
           {t('checkins.scan.title')}
         </Link>
       </p>
-      {loading && !data ? <p aria-busy="true">{t('common.loading')}</p> : null}
-      <ErrorMessage error={error ?? actionError} />
-      {data && data.length === 0 ? <p className="muted">{t('checkins.history.empty')}</p> : null}
+      <ErrorMessage error={checkingOut.error} />
+      <ListStatus list={checkins} empty="checkins.history.empty" />
       {data && data.length > 0 ? (
         <ul className="ck-list" aria-label={t('checkins.history.title')}>
           {data.map((c) => {
@@ -69,9 +66,9 @@ export function HistoryPage() {
                     <button
                       type="button"
                       className="button button-secondary button-small"
-                      disabled={busyId === c.id}
+                      disabled={checkingOut.busy && busyId === c.id}
                       aria-label={t('checkins.history.checkoutAt', { venue: c.venueName })}
-                      onClick={() => void checkout(c.id)}
+                      onClick={() => checkout(c.id)}
                     >
                       {t('checkins.history.checkout')}
                     </button>

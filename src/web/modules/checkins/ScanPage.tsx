@@ -14,6 +14,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
 import type { CheckinResult, CheckoutBody, MyCheckin, VenueByQr } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 import { postCheckin } from './checkinApi.ts';
 import { isPersonQr, newKey, parseVenueCode } from './codes.ts';
@@ -27,8 +28,7 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
   const [code, setCode] = useState(initialCode ?? '');
   const [preview, setPreview] = useState<Preview | null>(null);
   const [fieldError, setFieldError] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useApiAction();
   const [result, setResult] = useState<{ checkin: CheckinResult; detail: MyCheckin | null } | null>(null);
   const [checkedOut, setCheckedOut] = useState(false);
   // one key per scan: resending the same code after a network failure cannot check in twice
@@ -60,9 +60,9 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
   }, [scannedQr]);
   const shown = preview && preview.qr === scannedQr ? preview : null;
 
-  const submit = async (event?: FormEvent) => {
+  const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    setError(null);
+    action.reset();
     setResult(null);
     setCheckedOut(false);
     const parsed = parseVenueCode(code);
@@ -73,11 +73,11 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
     setFieldError(null);
     const trimmed = code.trim();
     if (!keyRef.current || keyRef.current.code !== trimmed) keyRef.current = { code: trimmed, key: newKey() };
-    setBusy(true);
-    try {
+    const key = keyRef.current.key;
+    void action.run(async () => {
       const checkin = await postCheckin(
         parsed.kind === 'qr' ? { venueQr: parsed.venueQr } : { shortCode: parsed.shortCode },
-        keyRef.current.key,
+        key,
       );
       keyRef.current = null;
       let detail: MyCheckin | null = null;
@@ -89,22 +89,15 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
       }
       setResult({ checkin, detail });
       setCode('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const checkout = async () => {
+  const checkout = () => {
     if (!result) return;
-    setError(null);
-    try {
+    void action.run(async () => {
       await api('POST', `/checkins/${result.checkin.id}/checkout`, {} satisfies CheckoutBody);
       setCheckedOut(true);
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
 
   const camera = (
@@ -114,7 +107,7 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
         onCode={(value) => {
           setCode(value);
           setFieldError(null);
-          setError(null);
+          action.reset();
           buttonRef.current?.focus();
         }}
       />
@@ -132,7 +125,7 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
         error={fieldError}
         onChange={(e) => {
           setCode(e.target.value);
-          setError(null);
+          action.reset();
         }}
       />
       {shown && 'venue' in shown ? (
@@ -149,9 +142,9 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
       ) : null}
       {initialCode && code === initialCode ? <p className="alert alert-info">{t('checkins.scan.confirm')}</p> : null}
       {/* one alert: what the check-in answered, else why the scanned code names no venue */}
-      <ErrorMessage error={error ?? (shown && 'error' in shown ? shown.error : null)} />
-      <button ref={buttonRef} type="submit" className="button" disabled={busy || !code.trim()}>
-        {busy ? t('checkins.scan.sending') : t('checkins.scan.submit')}
+      <ErrorMessage error={action.error ?? (shown && 'error' in shown ? shown.error : null)} />
+      <button ref={buttonRef} type="submit" className="button" disabled={action.busy || !code.trim()}>
+        {action.busy ? t('checkins.scan.sending') : t('checkins.scan.submit')}
       </button>
     </form>
   );
@@ -178,7 +171,7 @@ export function ScanPage({ initialCode }: { initialCode?: string }) {
           {checkedOut ? (
             <p className="alert alert-success">{t('checkins.history.checkedOutNow')}</p>
           ) : (
-            <button type="button" className="button button-secondary" onClick={() => void checkout()}>
+            <button type="button" className="button button-secondary" onClick={checkout}>
               {t('checkins.history.checkout')}
             </button>
           )}

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
@@ -19,11 +20,13 @@ import type {
 import { RELATIONS, SEXES } from '../../lib/api-values.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { Link } from '../../lib/router.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 export function DependantsPage({ person }: { person: CitizenPerson }) {
   const { t } = useTranslation();
-  const { data, error, loading, reload } = useApiGet<Dependant[]>('/me/dependants');
+  const dependants = useApiGet<Dependant[]>('/me/dependants');
+  const { data, reload } = dependants;
   const [added, setAdded] = useState<string | null>(null);
 
   return (
@@ -32,9 +35,7 @@ export function DependantsPage({ person }: { person: CitizenPerson }) {
       <p className="lead">{t('dependants.intro')}</p>
       <section aria-labelledby="dependants-list">
         <h2 id="dependants-list">{t('dependants.list')}</h2>
-        {loading && !data ? <p aria-busy="true">{t('common.loading')}</p> : null}
-        <ErrorMessage error={error} />
-        {data && data.length === 0 ? <p className="muted">{t('dependants.empty')}</p> : null}
+        <ListStatus list={dependants} empty="dependants.empty" />
         {data && data.length > 0 ? (
           <ul className="cards">
             {data.map((d) => (
@@ -106,20 +107,18 @@ function AddDependantForm({ onAdded }: { onAdded: (name: string) => void }) {
   const [phone, setPhone] = useState('');
   const [unit, setUnit] = useState<PickedUnit | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useApiAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
+    save.reset();
     const problems: Record<string, string> = {};
     if (!name.trim()) problems.name = t('errors.required');
     const year = parseBirthYear(birthYear);
     if (year === null) problems.birthYear = t('errors.birthYear');
     setFieldErrors(problems);
     if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    try {
+    void save.run(async () => {
       await api<IdResponse>('POST', '/me/dependants', {
         name: name.trim(),
         relation,
@@ -136,11 +135,7 @@ function AddDependantForm({ onAdded }: { onAdded: (name: string) => void }) {
       setNationalId('');
       setPhone('');
       setUnit(null);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -200,9 +195,9 @@ function AddDependantForm({ onAdded }: { onAdded: (name: string) => void }) {
         onChange={(e) => setPhone(e.target.value)}
       />
       <UnitPicker label={t('profile.unit')} hint={t('dependants.unitHint')} value={unit} onChange={setUnit} />
-      <ErrorMessage error={error} />
-      <button type="submit" className="button" disabled={busy}>
-        {busy ? t('common.saving') : t('dependants.add')}
+      <ErrorMessage error={save.error} />
+      <button type="submit" className="button" disabled={save.busy}>
+        {save.busy ? t('common.saving') : t('dependants.add')}
       </button>
     </form>
   );

@@ -1,6 +1,7 @@
 /** The citizen's own QR code, large, with name and phone: what venue, lab and vaccination staff scan. */
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import type { CitizenPerson, PersonQr } from '../../lib/api-types.ts';
@@ -23,7 +24,7 @@ export function MyQrPage({ person }: { person: CitizenPerson }) {
         </div>
       ) : null}
       <section className="card qr-card" aria-label={t('qr.title')}>
-        {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+        {loading ? <Loading /> : null}
         <ErrorMessage error={error} />
         {data ? <QrImage value={data.qr} alt={t('qr.imageAlt', { name })} /> : null}
         <p className="qr-name">{name}</p>

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { loadParentLine } from '../../components/UnitPath.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
@@ -11,6 +12,7 @@ import type { Person, ProfileBody, Sex } from '../../lib/api-types.ts';
 import { SEXES } from '../../lib/api-values.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { useSession } from '../../lib/session.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 export function ProfilePage() {
@@ -20,7 +22,7 @@ export function ProfilePage() {
     <div>
       <PageTitle>{t('profile.title')}</PageTitle>
       <p className="lead">{t('profile.intro')}</p>
-      {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      {loading ? <Loading /> : null}
       <ErrorMessage error={error} />
       {data ? <ProfileForm person={data} /> : null}
     </div>
@@ -51,14 +53,13 @@ function ProfileForm({ person }: { person: Person }) {
     };
   }, [person.unitCode]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useApiAction();
   const [saved, setSaved] = useState<string | null>(null);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     setSaved(null);
-    setError(null);
+    save.reset();
     const problems: Record<string, string> = {};
     if (!name.trim()) problems.name = t('errors.required');
     if (!unit) problems.unit = t('errors.unitRequired');
@@ -66,8 +67,7 @@ function ProfileForm({ person }: { person: Person }) {
     if (year === null) problems.birthYear = t('errors.birthYear');
     setFieldErrors(problems);
     if (Object.keys(problems).length > 0 || !unit) return;
-    setBusy(true);
-    try {
+    void save.run(async () => {
       await api<Person>('PUT', '/me/profile', {
         name: name.trim(),
         unitCode: unit.code,
@@ -78,11 +78,7 @@ function ProfileForm({ person }: { person: Person }) {
       } satisfies ProfileBody);
       await refresh();
       setSaved(t('profile.saved'));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -134,10 +130,10 @@ function ProfileForm({ person }: { person: Person }) {
         value={address}
         onChange={(e) => setAddress(e.target.value)}
       />
-      <ErrorMessage error={error} />
+      <ErrorMessage error={save.error} />
       <SuccessMessage text={saved} />
-      <button type="submit" className="button" disabled={busy}>
-        {busy ? t('common.saving') : t('common.save')}
+      <button type="submit" className="button" disabled={save.busy}>
+        {save.busy ? t('common.saving') : t('common.save')}
       </button>
     </form>
   );

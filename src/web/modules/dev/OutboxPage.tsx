@@ -1,8 +1,8 @@
 /** Admins read what the fake SMS adapter "sent" (dev and demo only): how testers get citizens' codes. */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
 import type { OutboxMessage } from '../../lib/api-types.ts';
@@ -13,7 +13,8 @@ export function OutboxPage() {
   const { t, i18n } = useTranslation();
   const [phone, setPhone] = useState('');
   const [filter, setFilter] = useState('');
-  const { data, error, loading, reload } = useApiGet<OutboxMessage[]>(`/dev/outbox${query({ to: filter })}`);
+  const messages = useApiGet<OutboxMessage[]>(`/dev/outbox${query({ to: filter })}`);
+  const { data, reload } = messages;
   const format = new Intl.DateTimeFormat(dateLocale(i18n.language), {
     timeZone: TIME_ZONE,
     dateStyle: 'short',
@@ -43,9 +44,7 @@ export function OutboxPage() {
           {t('outbox.apply')}
         </button>
       </form>
-      {loading && !data ? <p aria-busy="true">{t('common.loading')}</p> : null}
-      <ErrorMessage error={error} />
-      {data && data.length === 0 ? <p className="muted">{t('outbox.empty')}</p> : null}
+      <ListStatus list={messages} empty="outbox.empty" />
       {data && data.length > 0 ? (
         <ul className="cards messages">
           {data.map((m) => (

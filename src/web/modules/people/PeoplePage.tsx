@@ -10,27 +10,21 @@ import type { CreatePersonBody, IdResponse, Person, Sex } from '../../lib/api-ty
 import { SEXES } from '../../lib/api-values.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { Link } from '../../lib/router.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 
 export function PeoplePage() {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const [results, setResults] = useState<Person[] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const searching = useApiAction();
 
   const search = async (event: FormEvent) => {
     event.preventDefault();
     if (q.trim().length < 2) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setResults(await api<Person[]>('GET', `/people${query({ q: q.trim() })}`));
-    } catch (e) {
-      setError(e);
-      setResults(null);
-    } finally {
-      setBusy(false);
-    }
+    const found = await searching.run(async () =>
+      setResults(await api<Person[]>('GET', `/people${query({ q: q.trim() })}`)),
+    );
+    if (!found) setResults(null);
   };
 
   return (
@@ -46,12 +40,12 @@ export function PeoplePage() {
             value={q}
             onChange={(e) => setQ(e.target.value)}
           />
-          <button type="submit" className="button" disabled={busy || q.trim().length < 2}>
-            {busy ? t('people.searching') : t('people.search')}
+          <button type="submit" className="button" disabled={searching.busy || q.trim().length < 2}>
+            {searching.busy ? t('people.searching') : t('people.search')}
           </button>
         </form>
       </search>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={searching.error} />
       <div aria-live="polite">
         {results ? (
           <p className="muted">
@@ -94,13 +88,12 @@ function CreatePersonForm() {
   const [unit, setUnit] = useState<PickedUnit | null>(null);
   const [address, setAddress] = useState('');
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useApiAction();
   const [created, setCreated] = useState<{ id: string; name: string } | null>(null);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
+    save.reset();
     setCreated(null);
     const problems: Record<string, string> = {};
     if (!name.trim()) problems.name = t('errors.required');
@@ -109,8 +102,7 @@ function CreatePersonForm() {
     if (year === null) problems.birthYear = t('errors.birthYear');
     setFieldErrors(problems);
     if (Object.keys(problems).length > 0 || !unit) return;
-    setBusy(true);
-    try {
+    void save.run(async () => {
       const result = await api<IdResponse>('POST', '/people', {
         name: name.trim(),
         unitCode: unit.code,
@@ -127,14 +119,10 @@ function CreatePersonForm() {
       setBirthYear('');
       setSex('');
       setAddress('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const existingId = existingIdOf(error);
+  const existingId = existingIdOf(save.error);
   return (
     <section className="card" aria-labelledby="people-create">
       <h2 id="people-create">{t('people.createTitle')}</h2>
@@ -192,7 +180,7 @@ function CreatePersonForm() {
         </div>
         <UnitPicker label={t('profile.unit')} required value={unit} onChange={setUnit} error={fieldErrors.unit} />
         <TextField label={t('profile.address')} optional value={address} onChange={(e) => setAddress(e.target.value)} />
-        <ErrorMessage error={error} />
+        <ErrorMessage error={save.error} />
         {existingId ? (
           <p>
             <Link to={`/people/${existingId}`}>{t('people.openExisting')}</Link>
@@ -203,8 +191,8 @@ function CreatePersonForm() {
             {t('people.created', { name: created.name })} <Link to={`/people/${created.id}`}>{t('people.open')}</Link>
           </div>
         ) : null}
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? t('common.saving') : t('people.create')}
+        <button type="submit" className="button" disabled={save.busy}>
+          {save.busy ? t('common.saving') : t('people.create')}
         </button>
       </form>
     </section>

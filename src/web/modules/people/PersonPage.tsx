@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { UnitPath } from '../../components/UnitPath.tsx';
 import type { Person } from '../../lib/api-types.ts';
@@ -33,7 +34,7 @@ export function PersonPage({ id }: { id: string }) {
         <Link to="/people">← {t('people.back')}</Link>
       </p>
       <PageTitle>{t('people.detailTitle')}</PageTitle>
-      {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      {loading ? <Loading /> : null}
       <ErrorMessage error={error} />
       {data ? (
         <dl className="card details">

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
@@ -15,24 +16,22 @@ import type {
   StaffUser,
 } from '../../lib/api-types.ts';
 import { STAFF_ROLES } from '../../lib/staff-roles.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 const MIN_PASSWORD = 12;
 
 export function StaffPage({ me }: { me: StaffUser }) {
   const { t } = useTranslation();
-  const { data, error, loading, reload } = useApiGet<StaffListItem[]>('/staff');
-  const [actionError, setActionError] = useState<unknown>(null);
+  const staff = useApiGet<StaffListItem[]>('/staff');
+  const { data, reload } = staff;
+  const toggle = useApiAction();
 
-  const setDisabled = async (user: StaffListItem, disabled: boolean) => {
-    setActionError(null);
-    try {
+  const setDisabled = (user: StaffListItem, disabled: boolean) =>
+    void toggle.run(async () => {
       await api('PUT', `/staff/${user.id}/disabled`, { disabled } satisfies SetDisabledBody);
       reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+    });
 
   return (
     <div>
@@ -40,10 +39,8 @@ export function StaffPage({ me }: { me: StaffUser }) {
       <CreateStaffForm onCreated={reload} />
       <section aria-labelledby="staff-list">
         <h2 id="staff-list">{t('staff.list')}</h2>
-        {loading && !data ? <p aria-busy="true">{t('common.loading')}</p> : null}
-        <ErrorMessage error={error} />
-        <ErrorMessage error={actionError} />
-        {data ? <p className="muted">{t('staff.count', { count: data.length })}</p> : null}
+        <ErrorMessage error={toggle.error} />
+        <ListStatus list={staff} count="staff.count" />
         {data ? (
           <ul className="cards staff-list">
             {data.map((user) => (
@@ -76,7 +73,7 @@ export function StaffPage({ me }: { me: StaffUser }) {
                         ? t('staff.enable', { username: user.username })
                         : t('staff.disable', { username: user.username })
                     }
-                    onClick={() => void setDisabled(user, !user.disabled)}
+                    onClick={() => setDisabled(user, !user.disabled)}
                   >
                     {user.disabled ? t('staff.enableShort') : t('staff.disableShort')}
                   </button>
@@ -98,21 +95,19 @@ function CreateStaffForm({ onCreated }: { onCreated: () => void }) {
   const [role, setRole] = useState<StaffRole>('health_worker');
   const [unit, setUnit] = useState<PickedUnit | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const create = useApiAction();
   const [created, setCreated] = useState<string | null>(null);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
+    create.reset();
     setCreated(null);
     const problems: Record<string, string> = {};
     if (!username.trim()) problems.username = t('errors.required');
     if (password.length < MIN_PASSWORD) problems.password = t('errors.passwordShort');
     setFieldErrors(problems);
     if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    try {
+    void create.run(async () => {
       await api<CreatedStaff>('POST', '/staff', {
         username: username.trim(),
         password,
@@ -126,11 +121,7 @@ function CreateStaffForm({ onCreated }: { onCreated: () => void }) {
       setPassword('');
       setUnit(null);
       onCreated();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -175,10 +166,10 @@ function CreateStaffForm({ onCreated }: { onCreated: () => void }) {
           ))}
         </SelectField>
         <UnitPicker label={t('staff.unit')} hint={t('staff.unitHint')} value={unit} onChange={setUnit} />
-        <ErrorMessage error={error} />
+        <ErrorMessage error={create.error} />
         <SuccessMessage text={created} />
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? t('common.saving') : t('staff.create')}
+        <button type="submit" className="button" disabled={create.busy}>
+          {create.busy ? t('common.saving') : t('staff.create')}
         </button>
       </form>
     </section>

@@ -1,7 +1,8 @@
 /** Citizen: "Địa điểm của tôi" — register a venue (becoming its manager) and run the ones I manage. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { SuccessMessage } from '../../components/ErrorMessage.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import type { VenueView } from '../../lib/api-types.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
@@ -10,7 +11,8 @@ import { VenueForm } from './VenueForm.tsx';
 
 export function MyVenuesPage() {
   const { t } = useTranslation();
-  const { data, error, loading, reload } = useApiGet<VenueView[]>('/venues');
+  const venues = useApiGet<VenueView[]>('/venues');
+  const { data, reload } = venues;
   const [formOpen, setFormOpen] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
   const showForm = formOpen || (data !== undefined && data.length === 0);
@@ -20,8 +22,7 @@ export function MyVenuesPage() {
       <PageTitle>{t('checkins.myVenues.title')}</PageTitle>
       <p className="lead">{t('checkins.myVenues.intro')}</p>
       <SuccessMessage text={created} />
-      {loading && !data ? <p aria-busy="true">{t('common.loading')}</p> : null}
-      <ErrorMessage error={error} />
+      <ListStatus list={venues} />
       {showForm ? (
         <VenueForm
           onCreated={(_venue, name) => {

@@ -6,6 +6,8 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import { query } from '../../lib/api.ts';
@@ -22,9 +24,8 @@ export function StaffVenuesPage() {
   const [text, setText] = useState('');
   const [category, setCategory] = useState('');
   const [search, setSearch] = useState({ q: '', category: '' });
-  const { data, error, loading, reload } = useApiGet<VenueView[]>(
-    `/venues${query({ q: search.q, category: search.category, limit: 100 })}`,
-  );
+  const venues = useApiGet<VenueView[]>(`/venues${query({ q: search.q, category: search.category, limit: 100 })}`);
+  const { data, reload } = venues;
   const [formOpen, setFormOpen] = useState(false);
   const [created, setCreated] = useState<{ venue: CreatedVenue; name: string } | null>(null);
 
@@ -86,9 +87,7 @@ export function StaffVenuesPage() {
           {t('checkins.staffVenues.find')}
         </button>
       </form>
-      {loading && !data ? <p aria-busy="true">{t('common.loading')}</p> : null}
-      <ErrorMessage error={error} />
-      {data && data.length === 0 ? <p className="muted">{t('checkins.staffVenues.none')}</p> : null}
+      <ListStatus list={venues} empty="checkins.staffVenues.none" />
       <ul className="ck-list">
         {(data ?? []).map((v) => (
           <li key={v.id} className="card ck-item">
@@ -114,7 +113,7 @@ export function StaffVenuePage({ id }: { id: string }) {
       <p>
         <Link to="/venues">{t('checkins.staffVenues.back')}</Link>
       </p>
-      {loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      {loading ? <Loading /> : null}
       <ErrorMessage error={error} />
       {data ? <VenueCard venue={data} /> : null}
     </div>

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField } from '../../components/Field.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { query } from '../../lib/api.ts';
@@ -47,7 +48,7 @@ export function StatsPage({ user }: { user: StaffUser }) {
         </SelectField>
       </div>
       {!unit ? <p className="muted">{t('checkins.stats.chooseUnit')}</p> : null}
-      {unit && stats.loading && !stats.data ? <p aria-busy="true">{t('common.loading')}</p> : null}
+      {unit && stats.loading && !stats.data ? <Loading /> : null}
       <ErrorMessage error={stats.error} />
       {unit && stats.data ? (
         <>

@@ -13,6 +13,7 @@ import { hasRole, VENUE_VERIFY_ROLES } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { dateLocale, TIME_ZONE } from '../../lib/time.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel, formatTime } from '../checkins/format.ts';
 
@@ -21,8 +22,7 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
   const [qr, setQr] = useState(venue.qr ?? null);
   const [zones, setZones] = useState(venue.zones);
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useApiAction();
   const [verifiedAt, setVerifiedAt] = useState(venue.verified ? venue.verifiedAt : null);
   const { me } = useSession();
   // the commune's health worker verifies a citizen-run venue; its managers may then type people in
@@ -30,36 +30,24 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
   const occupancy = useApiGet<Occupancy>(`/venues/${venue.id}/occupancy`);
   const titleId = `ck-venue-${venue.id}`;
 
-  const rotate = async () => {
-    setError(null);
+  const rotate = () => {
     setMessage(null);
-    setBusy(true);
-    try {
+    void action.run(async () => {
       const r = await api<RotatedQr>('POST', `/venues/${venue.id}/qr/rotate`);
       setQr(r.qr);
       setMessage(t('checkins.venue.rotated', { time: formatTime(r.previousValidUntil, i18n.language) }));
       onChanged?.();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const verify = async () => {
-    setError(null);
+  const verify = () => {
     setMessage(null);
-    setBusy(true);
-    try {
+    void action.run(async () => {
       const r = await api<VenueView>('POST', `/venues/${venue.id}/verify`);
       setVerifiedAt(r.verifiedAt);
       setMessage(t('checkins.venue.verifiedNow'));
       onChanged?.();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -81,7 +69,7 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
             {!verifiedAt && canVerify ? (
               <>
                 {' '}
-                <button type="button" className="button button-small" disabled={busy} onClick={() => void verify()}>
+                <button type="button" className="button button-small" disabled={action.busy} onClick={verify}>
                   {t('checkins.venue.verify')}
                 </button>
               </>
@@ -136,12 +124,12 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
             {t('checkins.venue.doorScreen')}
           </Link>
         ) : null}
-        <button type="button" className="button button-secondary" disabled={busy} onClick={() => void rotate()}>
+        <button type="button" className="button button-secondary" disabled={action.busy} onClick={rotate}>
           {t('checkins.venue.rotate')}
         </button>
       </div>
       <p className="hint">{t('checkins.venue.rotateHint')}</p>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       <SuccessMessage text={message} />
       <section aria-label={t('checkins.venue.occupancy')} className="ck-occupancy">
         <h3>{t('checkins.venue.occupancy')}</h3>
@@ -185,18 +173,15 @@ function Zones({
 }) {
   const { t } = useTranslation();
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
+  const add = useApiAction();
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!name.trim()) return;
-    setError(null);
-    try {
+    void add.run(async () => {
       const zone = await api<Zone>('POST', `/venues/${venueId}/zones`, { name: name.trim() } satisfies AddZoneBody);
       if (!zones.some((z) => z.id === zone.id)) onAdded(zone);
       setName('');
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
   return (
     <section className="ck-zones">
@@ -212,11 +197,11 @@ function Zones({
       )}
       <form className="ck-inline-form" onSubmit={submit} noValidate>
         <TextField label={t('checkins.venue.newZone')} value={name} onChange={(e) => setName(e.target.value)} />
-        <button type="submit" className="button button-secondary button-small" disabled={!name.trim()}>
+        <button type="submit" className="button button-secondary button-small" disabled={add.busy || !name.trim()}>
           {t('checkins.venue.addZone')}
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={add.error} />
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import type { CreatedVenue, CreateVenueBody, VenueCategory } from '../../lib/api-types.ts';
 import { VENUE_CATEGORIES } from '../../lib/api-values.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 
 function positiveInt(text: string, max: number): number | undefined | null {
   const trimmed = text.trim();
@@ -49,15 +50,14 @@ export function VenueForm({
   const [zones, setZones] = useState('');
   const [managerPhone, setManagerPhone] = useState('');
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const save = useApiAction();
 
   const isEvent = category === 'wedding_funeral';
   const isVehicle = category === 'public_transport';
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
+    save.reset();
     const problems: Record<string, string> = {};
     if (!name.trim()) problems.name = t('errors.required');
     if (!category) problems.category = t('checkins.venueForm.categoryRequired');
@@ -81,8 +81,7 @@ export function VenueForm({
       .split(/[\n,]/)
       .map((z) => z.trim())
       .filter(Boolean);
-    setBusy(true);
-    try {
+    void save.run(async () => {
       const created = await api<CreatedVenue>('POST', '/venues', {
         name: name.trim(),
         category,
@@ -100,11 +99,7 @@ export function VenueForm({
         ...(onBehalf && managerPhone.trim() ? { managerPhone: managerPhone.trim() } : {}),
       } satisfies CreateVenueBody);
       onCreated(created, name.trim());
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -254,9 +249,9 @@ export function VenueForm({
           onChange={(e) => setRotatingMinutes(e.target.value)}
         />
       ) : null}
-      <ErrorMessage error={error} />
-      <button type="submit" className="button" disabled={busy}>
-        {busy ? t('common.saving') : t('checkins.venueForm.submit')}
+      <ErrorMessage error={save.error} />
+      <button type="submit" className="button" disabled={save.busy}>
+        {save.busy ? t('common.saving') : t('checkins.venueForm.submit')}
       </button>
     </form>
   );
