@@ -5,10 +5,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
 import type { BleContact, IssuedCode } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { formatWhen } from './format.ts';
 import './texts.ts';
@@ -17,16 +19,10 @@ export default function BleContactsPage({ caseId }: { caseId: string }) {
   const { t, i18n } = useTranslation();
   const contacts = useApiGet<BleContact[]>(`/exposure/cases/${caseId}/ble-contacts`);
   const [issued, setIssued] = useState<IssuedCode | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const issuing = useApiAction();
 
-  const issue = async () => {
-    setError(null);
-    try {
-      setIssued(await api<IssuedCode>('POST', '/exposure/verification-codes', { caseId }));
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const issue = () =>
+    void issuing.run(async () => setIssued(await api<IssuedCode>('POST', '/exposure/verification-codes', { caseId })));
 
   return (
     <div>
@@ -37,7 +33,7 @@ export default function BleContactsPage({ caseId }: { caseId: string }) {
       <section className="card">
         <h2>{t('exposure.staff.issueTitle')}</h2>
         <p className="hint">{t('exposure.staff.issueHint')}</p>
-        <button type="button" className="button" onClick={() => void issue()}>
+        <button type="button" className="button" disabled={issuing.busy} onClick={issue}>
           {t('exposure.staff.issue')}
         </button>
         {issued ? (
@@ -45,13 +41,11 @@ export default function BleContactsPage({ caseId }: { caseId: string }) {
             {t('exposure.staff.issued', { code: issued.code, expiresAt: formatWhen(issued.expiresAt, i18n.language) })}
           </p>
         ) : null}
-        <ErrorMessage error={error} />
+        <ErrorMessage error={issuing.error} />
       </section>
       <section className="card">
         <h2>{t('exposure.staff.contactsTitle')}</h2>
-        <ErrorMessage error={contacts.error} />
-        {contacts.loading ? <p aria-busy="true">{t('common.loading')}</p> : null}
-        {contacts.data?.length === 0 ? <p>{t('exposure.staff.noContacts')}</p> : null}
+        <ListStatus list={contacts} empty="exposure.staff.noContacts" />
         <ul>
           {contacts.data?.map((c) => (
             <li key={c.personId}>
