@@ -16,6 +16,7 @@ import {
 } from '../../../exposure/crypto.ts';
 import { importPublicKey, openExport } from '../../../exposure/export-file.ts';
 import { assessExposure, matchExposures, type Observation } from '../../../exposure/matching.ts';
+import { EXPOSURE_EXPORT } from './schemas.ts';
 import { issueUploadToken } from './tokens.ts';
 
 let env: TestEnv;
@@ -359,17 +360,6 @@ describe('exports and matching', () => {
   });
 });
 
-describe('rate limits', () => {
-  it('limits attempts per code, then per IP', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await verify('12345678')).statusCode);
-    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
-    let last = 0;
-    for (let i = 0; i < 40 && last !== 429; i++) last = (await verify(`9${String(i).padStart(7, '0')}`)).statusCode;
-    expect(last).toBe(429);
-  });
-});
-
 describe('publishing now', () => {
   it('lets a national admin publish a batch at once, and no one else', async () => {
     const admin = (await staffToken(env, 'admin', null)).token;
@@ -382,5 +372,42 @@ describe('publishing now', () => {
       (await env.app.inject({ method: 'POST', url: '/api/v1/exposure/exports', headers: bearer(tracer) })).statusCode,
     ).toBe(403);
     expect((await env.app.inject({ method: 'POST', url: '/api/v1/exposure/exports' })).statusCode).toBe(401);
+  });
+});
+
+describe('the hourly export job', () => {
+  it('publishes what is waiting and schedules its next run on the next hour', async () => {
+    const token = await freshToken();
+    const key = keyOf(2).body;
+    expect((await upload(token, [key])).json()).toEqual({ inserted: 1 });
+    await env.ctx.db.transaction().execute((trx) => env.ctx.jobs.enqueue(trx, EXPOSURE_EXPORT, {}));
+    await env.ctx.jobs.drain();
+    const published = await env.ctx.db
+      .selectFrom('en_diagnosis_keys')
+      .select('batch_id')
+      .where('rolling_start_interval', '=', key.rollingStartIntervalNumber)
+      .execute();
+    expect(published.every((k) => k.batch_id !== null)).toBe(true);
+    const next = await env.ctx.db
+      .selectFrom('jobs')
+      .select('run_at')
+      .where('topic', '=', 'exposure.export')
+      .where('status', '=', 'pending')
+      .execute();
+    expect(next).toHaveLength(1);
+    expect(next[0]!.run_at.getTime() % 3_600_000).toBe(0);
+    expect(next[0]!.run_at.getTime()).toBeGreaterThan(Date.now());
+  });
+});
+
+// last: it spends this process's per-IP allowance on verify
+describe('rate limits', () => {
+  it('limits attempts per code, then per IP', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await verify('12345678')).statusCode);
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
+    let last = 0;
+    for (let i = 0; i < 40 && last !== 429; i++) last = (await verify(`9${String(i).padStart(7, '0')}`)).statusCode;
+    expect(last).toBe(429);
   });
 });

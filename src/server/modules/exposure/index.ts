@@ -27,6 +27,10 @@ export function exposureModule(ctx: PlatformContext, deps: ExposureDeps): Module
     service,
     routes: exposureRoutes(service),
     jobs: exposureJobs(ctx, service),
-    onWorkerStart: () => scheduleExposureExport(ctx, service),
+    onWorkerStart: async () => {
+      // the signing key pair exists from the first start, before any export or client asks for it
+      await service.publicKey();
+      await scheduleExposureExport(ctx, service);
+    },
   };
 }

@@ -18,12 +18,12 @@ export function exposureJobs(ctx: PlatformContext, service: ExposureService): Jo
     handle(EXPOSURE_EXPORT, async () => {
       const result = await service.publish();
       ctx.log.info({ ...result }, 'exposure export');
-      await scheduleNext(ctx, new Date(Date.now() + service.secondsToNextHour() * 1000));
+      await scheduleNext(ctx, service.nextHour());
     }),
   ];
 }
 
 /** Makes sure one export run is pending (called when a worker starts): the next whole hour. */
 export function scheduleExposureExport(ctx: PlatformContext, service: ExposureService): Promise<void> {
-  return scheduleNext(ctx, new Date(Date.now() + service.secondsToNextHour() * 1000));
+  return scheduleNext(ctx, service.nextHour());
 }

@@ -409,9 +409,9 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
       return contacts;
     },
 
-    /** Seconds until the next whole hour (the export job runs on the hour). */
-    secondsToNextHour(now = Date.now()): number {
-      return 3600 - (Math.floor(now / 1000) % 3600);
+    /** The next whole hour (the export job runs on the hour). */
+    nextHour(now = Date.now()): Date {
+      return new Date((Math.floor(now / 3_600_000) + 1) * 3_600_000);
     },
   };
 }
