@@ -7,7 +7,6 @@ import { Command, Option } from 'commander';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext } from './context.ts';
-import { adminUnitsService } from './modules/admin-units/service.ts';
 import { formatSimulationReport, matchCommand, readBytes, simulateBle } from './modules/exposure/index.ts';
 import { GENESIS_HASH } from './platform/audit.ts';
 import { createLogger } from './platform/logger.ts';
@@ -242,7 +241,7 @@ program
   .description('import administrative units from a CSV (code,parent_code,level,type,name); idempotent')
   .action(async (file: string) => {
     await withRuntime(config(), async (ctx) => {
-      const result = await adminUnitsService(ctx).importCsv(readFileSync(file, 'utf8'));
+      const result = await ctx.services.adminUnits.importCsv(readFileSync(file, 'utf8'));
       console.log(`${result.units} units imported`);
     });
   });

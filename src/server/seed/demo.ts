@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { NewPerson } from '../db/types.ts';
-import { adminUnitsService } from '../modules/admin-units/service.ts';
 import type { VenueCategory } from '../modules/venues/schemas.ts';
 import type { StaffRole } from '../platform/access.ts';
 import { foldDiacritics } from '../platform/formats.ts';
@@ -124,7 +123,7 @@ export async function isDemoSeeded(ctx: AppContext): Promise<boolean> {
 
 /** Imports the bundled units CSV when the tree is empty. */
 export async function ensureUnits(ctx: AppContext): Promise<void> {
-  const service = adminUnitsService(ctx);
+  const service = ctx.services.adminUnits;
   if ((await service.count()) === 0) await service.importCsv(readFileSync(UNITS_CSV, 'utf8'));
 }
 
