@@ -3,7 +3,7 @@
  * with the exposure library) verifies it and uploads a key, an admin publishes a batch; a citizen on a 360 × 740
  * phone opens "Kiểm tra Bluetooth", chooses the sightings file their phone's app exported, and the page downloads the
  * batches, checks their signature, matches and alerts — under the app's strict CSP; with consent the citizen tells
- * the health service, and the case's Bluetooth page shows the contact with its evidence.
+ * the health service, and the case's Bluetooth page (linked from the case page) shows the contact with its evidence.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,7 +149,8 @@ describe('Bluetooth exposure check', () => {
     const staff = await openPage(browser, server.url);
     await staffSignIn(staff.page, 'admin', server.adminPassword);
     await staff.page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
-    await staff.page.goto(`/exposure/cases/${caseId}`);
+    await staff.page.goto(`/cases/${caseId}`);
+    await staff.page.getByRole('link', { name: 'Bluetooth: mã xác nhận và người tiếp xúc' }).click();
     await staff.page.getByText(/35 phút, điểm nguy cơ 35/).waitFor();
     await staff.page.getByRole('button', { name: 'Cấp mã xác nhận' }).click();
     await staff.page

@@ -102,6 +102,9 @@ export function CasePage({ id, user }: { id: string; user: StaffUser }) {
           <button type="button" className="button button-secondary" disabled={retracing.busy} onClick={retrace}>
             {retracing.busy ? t('cases.detail.retracing') : t('cases.detail.retrace')}
           </button>
+          <Link to={`/exposure/cases/${c.id}`} className="button button-secondary">
+            {t('exposure.nav.case')}
+          </Link>
         </div>
         <ErrorMessage error={retracing.error} />
         <SuccessMessage text={retraced} />
