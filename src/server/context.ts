@@ -17,6 +17,7 @@ import { devModule } from './modules/dev/index.ts';
 import { type ExposureService, exposureModule } from './modules/exposure/index.ts';
 import { type PeopleService, peopleModule } from './modules/people/index.ts';
 import { type StaffService, staffModule } from './modules/staff/index.ts';
+import { type TestingModuleService, testingModule } from './modules/testing/index.ts';
 import { type VenuesService, venuesModule } from './modules/venues/index.ts';
 import { createPlatformContext, type PlatformContext } from './platform/context.ts';
 import type { ModuleInstance } from './platform/module.ts';
@@ -31,6 +32,7 @@ export interface Services {
   checkins: CheckinsService;
   cases: CasesService;
   exposure: ExposureService;
+  testing: TestingModuleService;
 }
 
 export interface AppContext extends PlatformContext {
@@ -60,8 +62,21 @@ export function createContext(config: Config, database: Database, log: Logger): 
     people: people.service,
     adminUnits: adminUnits.service,
   });
+  const testing = testingModule(platform, { people: people.service, adminUnits: adminUnits.service });
   const dev = devModule(platform);
-  const modules: ModuleInstance[] = [adminUnits, people, staff, auth, audit, venues, checkins, cases, exposure, dev];
+  const modules: ModuleInstance[] = [
+    adminUnits,
+    people,
+    staff,
+    auth,
+    audit,
+    venues,
+    checkins,
+    cases,
+    exposure,
+    testing,
+    dev,
+  ];
   for (const m of modules) for (const job of m.jobs ?? []) platform.jobs.register(job);
   return {
     ...platform,
@@ -75,6 +90,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
       checkins: checkins.service,
       cases: cases.service,
       exposure: exposure.service,
+      testing: testing.service,
     },
     modules,
   };

@@ -31,6 +31,7 @@ import * as m0015 from './migrations/0015_audit_person_refs.ts';
 import * as m0016 from './migrations/0016_login_throttle.ts';
 import * as m0017 from './migrations/0017_function_sources.ts';
 import * as m0018 from './migrations/0018_exposure_notification.ts';
+import * as m0019 from './migrations/0019_testing.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '0016_login_throttle': m0016,
   '0017_function_sources': m0017,
   '0018_exposure_notification': m0018,
+  '0019_testing': m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

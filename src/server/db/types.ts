@@ -400,6 +400,152 @@ export interface EnMatchReportsTable {
   updated_at: Timestamp;
 }
 
+/** Testing platform (migration 0019): labs, campaigns, tubes and their people, results, shipments, tasks. */
+export type SampleKind = 'rt-pcr' | 'rt-pcr-pool' | 'antigen';
+export type SampleStatus = 'collected' | 'shipped' | 'received' | 'rejected' | 'resulted';
+export type SampleResultValue = 'positive' | 'negative' | 'invalid';
+export type MemberStatus = 'pending' | 'negative' | 'positive' | 'retest' | 'invalid' | 'rejected';
+
+export interface LabsTable {
+  id: Generated<string>;
+  name: string;
+  unit_code: string;
+  active: Generated<boolean>;
+  created_at: Timestamp;
+}
+
+export interface LabApiKeysTable {
+  id: Generated<string>;
+  lab_id: string;
+  key_hash: string;
+  label: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface TestingSettingsTable {
+  id: Generated<number>;
+  pool_max: Generated<number>;
+  antigen_opens_case: Generated<boolean>;
+  f1_test_days: Generated<number[]>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface TestCampaignsTable {
+  id: Generated<string>;
+  name: string;
+  unit_code: string;
+  starts_on: string;
+  ends_on: string;
+  round: Generated<number>;
+  pool_max: number | null;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface TestCampaignTargetsTable {
+  campaign_id: string;
+  unit_code: string;
+  target: number;
+  adjusted: Generated<boolean>;
+}
+
+export interface TestPointsTable {
+  id: Generated<string>;
+  campaign_id: string;
+  name: string;
+  unit_code: string;
+  address: string | null;
+  team: string | null;
+  created_at: Timestamp;
+}
+
+export interface ShipmentsTable {
+  id: Generated<string>;
+  lab_id: string;
+  unit_code: string;
+  status: Generated<'sent' | 'received'>;
+  created_by: string | null;
+  created_at: Timestamp;
+  received_at: Date | null;
+}
+
+export interface SamplesTable {
+  id: Generated<string>;
+  barcode: string;
+  kind: SampleKind;
+  status: Generated<SampleStatus>;
+  unit_code: string;
+  campaign_id: string | null;
+  point_id: string | null;
+  member_count: number;
+  collected_at: TimestampRequired;
+  collected_by: string | null;
+  created_at: Timestamp;
+  shipment_id: string | null;
+  lab_id: string | null;
+  received_at: Date | null;
+  rejected_reason: 'leaked' | 'unlabelled' | 'too_old' | 'insufficient' | 'other' | null;
+  rejected_note: string | null;
+  result: SampleResultValue | null;
+  ct: number | null;
+  tested_at: Date | null;
+  resulted_at: Date | null;
+  result_id: string | null;
+}
+
+export interface SampleMembersTable {
+  sample_id: string;
+  person_id: string;
+  position: number;
+  unit_code: string | null;
+  status: Generated<MemberStatus>;
+}
+
+export interface SampleResultsTable {
+  id: Generated<string>;
+  sample_id: string;
+  result: SampleResultValue;
+  ct: number | null;
+  tested_at: TimestampRequired;
+  lab_id: string;
+  source: 'entry' | 'import' | 'api' | 'correction';
+  corrects_id: string | null;
+  reason: string | null;
+  recorded_by: string | null;
+  recorded_at: Timestamp;
+  notified_at: Date | null;
+}
+
+export interface TestTasksTable {
+  id: Generated<string>;
+  person_id: string;
+  unit_code: string | null;
+  reason: 'pool_positive' | 'invalid_result' | 'rejected_sample' | 'quarantine';
+  due_on: string;
+  source_sample_id: string | null;
+  quarantine_order_id: string | null;
+  day: number | null;
+  status: Generated<'open' | 'done' | 'cancelled'>;
+  done_sample_id: string | null;
+  created_at: Timestamp;
+  done_at: Date | null;
+}
+
+export interface TestingDailyStatsTable {
+  day: string;
+  unit_code: string;
+  kind: SampleKind;
+  tubes: Generated<number>;
+  people: Generated<number>;
+  positive_tubes: Generated<number>;
+  positive_people: Generated<number>;
+  invalid_tubes: Generated<number>;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   households: HouseholdsTable;
@@ -432,6 +578,18 @@ export interface DB {
   en_export_batches: EnExportBatchesTable;
   en_signing_keys: EnSigningKeysTable;
   en_match_reports: EnMatchReportsTable;
+  labs: LabsTable;
+  lab_api_keys: LabApiKeysTable;
+  testing_settings: TestingSettingsTable;
+  test_campaigns: TestCampaignsTable;
+  test_campaign_targets: TestCampaignTargetsTable;
+  test_points: TestPointsTable;
+  shipments: ShipmentsTable;
+  samples: SamplesTable;
+  sample_members: SampleMembersTable;
+  sample_results: SampleResultsTable;
+  test_tasks: TestTasksTable;
+  testing_daily_stats: TestingDailyStatsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

@@ -8,6 +8,7 @@ import { manifest as dev } from './dev/index.ts';
 import { manifest as exposure } from './exposure/index.ts';
 import { manifest as people } from './people/index.ts';
 import { manifest as staff } from './staff/index.ts';
+import { manifest as testing } from './testing/index.ts';
 import { manifest as venues } from './venues/index.ts';
 
-export const MANIFESTS = [adminUnits, people, staff, auth, audit, venues, checkins, cases, exposure, dev];
+export const MANIFESTS = [adminUnits, people, staff, auth, audit, venues, checkins, cases, exposure, testing, dev];

@@ -215,6 +215,105 @@ export const errorMessages = {
     en: 'Codes are issued for confirmed cases (F0) only.',
   },
   EN_EXPORT_NOT_FOUND: { vi: 'Không có gói khóa này.', en: 'No such export batch.' },
+  // ——— testing ———
+  SAMPLE_NOT_FOUND: { vi: 'Không tìm thấy mẫu xét nghiệm.', en: 'Sample not found.' },
+  LAB_NOT_FOUND: { vi: 'Không tìm thấy phòng xét nghiệm.', en: 'Laboratory not found.' },
+  CAMPAIGN_NOT_FOUND: { vi: 'Không tìm thấy đợt xét nghiệm.', en: 'Testing campaign not found.' },
+  SHIPMENT_NOT_FOUND: { vi: 'Không tìm thấy chuyến gửi mẫu.', en: 'Shipment not found.' },
+  SAMPLE_DUPLICATE_PERSON: {
+    vi: 'Một người chỉ được lấy một lần trong một ống mẫu.',
+    en: 'A person appears twice in one tube.',
+  },
+  SAMPLE_POOL_TOO_LARGE: {
+    vi: 'Mẫu gộp tối đa {max} người.',
+    en: 'A pooled tube takes at most {max} people.',
+  },
+  SAMPLE_POOL_TOO_SMALL: { vi: 'Mẫu gộp cần ít nhất 2 người.', en: 'A pooled tube needs at least 2 people.' },
+  SAMPLE_ONE_PERSON: {
+    vi: 'Mẫu đơn (RT-PCR cá nhân, test nhanh) chỉ của đúng một người.',
+    en: 'An individual tube (RT-PCR, antigen) holds exactly one person.',
+  },
+  SAMPLE_TIME_IN_FUTURE: {
+    vi: 'Thời điểm lấy mẫu không được ở tương lai.',
+    en: 'The collection time is in the future.',
+  },
+  SAMPLE_TIME_TOO_OLD: {
+    vi: 'Thời điểm lấy mẫu quá cũ (quá {days} ngày).',
+    en: 'The collection time is too old (over {days} days).',
+  },
+  BARCODE_INVALID: {
+    vi: 'Mã vạch không hợp lệ (4–40 ký tự chữ, số, gạch ngang; mã do hệ thống cấp có số kiểm tra).',
+    en: 'Invalid barcode (4–40 letters, digits or dashes; barcodes the system issues carry a check digit).',
+  },
+  BARCODE_IN_USE: { vi: 'Mã vạch này đã dùng cho một ống mẫu khác.', en: 'This barcode is already on another tube.' },
+  BARCODE_UNKNOWN: { vi: 'Không có ống mẫu nào mang mã vạch này.', en: 'No tube carries this barcode.' },
+  RESULT_CONFLICT: {
+    vi: 'Mẫu này đã có kết quả khác; muốn sửa phải dùng chức năng đính chính kèm lý do.',
+    en: 'This sample already has a different result; change it only by a correction with a reason.',
+  },
+  RESULT_VALUE_INVALID: {
+    vi: 'Kết quả phải là positive, negative hoặc invalid.',
+    en: 'The result must be positive, negative or invalid.',
+  },
+  CT_INVALID: { vi: 'Giá trị Ct phải là số từ 0 đến 60.', en: 'Ct must be a number from 0 to 60.' },
+  CT_NOT_ALLOWED: { vi: 'Giá trị Ct chỉ dùng cho mẫu RT-PCR.', en: 'Ct applies to RT-PCR tubes only.' },
+  RESULT_TIME_INVALID: {
+    vi: 'Thời điểm xét nghiệm không hợp lệ (ISO 8601, ví dụ 2021-08-15T14:30:00+07:00).',
+    en: 'Invalid test time (ISO 8601, e.g. 2021-08-15T14:30:00+07:00).',
+  },
+  RESULT_TIME_IN_FUTURE: { vi: 'Thời điểm xét nghiệm không được ở tương lai.', en: 'The test time is in the future.' },
+  RESULT_BEFORE_COLLECTION: {
+    vi: 'Thời điểm xét nghiệm sớm hơn lúc lấy mẫu.',
+    en: 'The test time is before the sample was collected.',
+  },
+  SAMPLE_OTHER_LAB: {
+    vi: 'Mẫu này thuộc phòng xét nghiệm khác.',
+    en: 'This sample belongs to another laboratory.',
+  },
+  SAMPLE_REJECTED: {
+    vi: 'Mẫu này đã bị phòng xét nghiệm từ chối; cần lấy mẫu lại.',
+    en: 'The laboratory rejected this sample; it must be collected again.',
+  },
+  SAMPLE_NO_RESULT: { vi: 'Mẫu này chưa có kết quả để đính chính.', en: 'This sample has no result to correct.' },
+  SAMPLE_ALREADY_RESULTED: { vi: 'Mẫu này đã có kết quả.', en: 'This sample already has a result.' },
+  SAMPLE_NOT_SHIPPABLE: {
+    vi: 'Ống {barcode} không thể gửi (đã gửi, đã nhận hoặc đã có kết quả).',
+    en: 'Tube {barcode} cannot be shipped (already shipped, received or resulted).',
+  },
+  CORRECTION_SAME_RESULT: {
+    vi: 'Kết quả đính chính trùng với kết quả hiện tại.',
+    en: 'The correction is the same as the current result.',
+  },
+  LAB_KEY_OTHER_LAB: {
+    vi: 'Khóa API này thuộc phòng xét nghiệm khác.',
+    en: 'This API key belongs to another laboratory.',
+  },
+  LAB_KEY_INVALID: { vi: 'Khóa API không hợp lệ hoặc đã bị thu hồi.', en: 'The API key is invalid or revoked.' },
+  CSV_ENCODING_INVALID: {
+    vi: 'Tệp không phải văn bản UTF-8; hãy lưu lại dưới dạng "CSV UTF-8".',
+    en: 'The file is not UTF-8 text; save it as "CSV UTF-8".',
+  },
+  CSV_HEADER_INVALID: {
+    vi: 'Dòng tiêu đề phải là: {header}',
+    en: 'The header line must be: {header}',
+  },
+  CSV_EMPTY: { vi: 'Tệp không có dòng kết quả nào.', en: 'The file has no result rows.' },
+  CSV_MALFORMED: {
+    vi: 'Dòng CSV sai định dạng (dấu ngoặc kép không đóng hoặc ký tự lạ).',
+    en: 'Malformed CSV line (an unclosed quote or a stray character).',
+  },
+  CSV_COLUMNS: {
+    vi: 'Dòng phải có đúng 4 cột: barcode,result,ct,tested_at.',
+    en: 'A line must have exactly 4 columns: barcode,result,ct,tested_at.',
+  },
+  CAMPAIGN_DATES_INVALID: {
+    vi: 'Ngày kết thúc phải sau ngày bắt đầu (tối đa 60 ngày).',
+    en: 'The end date must follow the start date (at most 60 days).',
+  },
+  UNIT_NOT_IN_CAMPAIGN: {
+    vi: 'Đơn vị này không thuộc địa bàn của đợt xét nghiệm.',
+    en: "This unit is not in the campaign's area.",
+  },
   DEV_ONLY: {
     vi: 'Chức năng này chỉ có khi dùng bộ gửi tin giả lập.',
     en: 'This is only available with the fake notification adapters.',

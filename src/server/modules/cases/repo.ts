@@ -218,7 +218,7 @@ export function casesRepo(db: Kysely<DB>) {
     /** Cases in scope, newest first, each with its F1 and F2 counts (dismissed contacts are no contacts). */
     search: (
       scope: AccessScope,
-      opts: { status?: CaseStatus | undefined; q?: string | undefined; limit: number },
+      opts: { status?: CaseStatus | undefined; q?: string | undefined; personId?: string | undefined; limit: number },
       trx?: Transaction<DB>,
     ) => {
       let q = scoped(
@@ -246,6 +246,7 @@ export function casesRepo(db: Kysely<DB>) {
         'u.path',
       );
       if (opts.status) q = q.where('c.status', '=', opts.status);
+      if (opts.personId) q = q.where('c.person_id', '=', opts.personId);
       const text = opts.q;
       if (text)
         q = q.where((eb) => eb.or([eb('c.display_code', 'ilike', `%${text}%`), eb('p.name', 'ilike', `%${text}%`)]));

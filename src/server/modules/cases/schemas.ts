@@ -67,6 +67,7 @@ export const CaseListItem = Type.Object({
   confirmedAt: Nullable(Type.String()),
   unitCode: Nullable(Type.String()),
   unitName: Nullable(Type.String()),
+  personId: Type.String(),
   personName: Type.String(),
   f1: Type.Integer(),
   f2: Type.Integer(),
@@ -93,6 +94,8 @@ export const CaseListQuery = Type.Object(
     status: Type.Optional(Type.Enum(CASE_STATUSES)),
     unitCode: Type.Optional(Type.String({ maxLength: 20 })),
     q: Type.Optional(Type.String({ maxLength: 100 })),
+    /** one person's cases (the testing platform's contract: a positive result's case appears here) */
+    personId: Type.Optional(Type.String({ format: 'uuid' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
   },
   { additionalProperties: false },

@@ -137,6 +137,7 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
         status?: string | undefined;
         unitCode?: string | undefined;
         q?: string | undefined;
+        personId?: string | undefined;
         limit?: number | undefined;
       },
     ) {
@@ -149,6 +150,7 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
       const rows = await repo.search(scope, {
         status: opts.status as CaseStatus | undefined,
         q: opts.q,
+        personId: opts.personId,
         limit: opts.limit ?? 100,
       });
       await ctx.audit.record({
@@ -164,6 +166,7 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
         confirmedAt: r.confirmed_at?.toISOString() ?? null,
         unitCode: r.unit_code,
         unitName: r.unit_name,
+        personId: r.person_id,
         personName: r.person_name,
         f1: r.f1,
         f2: r.f2,

@@ -1,0 +1,173 @@
+/**
+ * The lab results file (`barcode,result,ct,tested_at`), read with csv-parse: UTF-8 with or without a BOM, CRLF or LF
+ * line ends, quoted fields (with commas or line breaks inside). The whole file is refused only when it cannot be read
+ * as such a file at all (not UTF-8, wrong header, no rows); otherwise every line is checked on its own and either
+ * becomes a result to record or a rejection naming its line number in the file (the header is line 1; a record whose
+ * quoted field spans lines is named by the line it starts on).
+ */
+import { parse } from 'csv-parse/sync';
+import { AppError } from '../../platform/errors.ts';
+import type { ErrorCode } from '../../platform/messages.ts';
+import { normalizeBarcode } from './barcode.ts';
+import { RESULTS, type ResultValue } from './constants.ts';
+
+export const CSV_HEADER = ['barcode', 'result', 'ct', 'tested_at'] as const;
+
+/** One line of the file that reads as a result (checked against its tube later). */
+export interface ParsedResultRow {
+  row: number;
+  barcode: string;
+  result: ResultValue;
+  ct: number | null;
+  testedAt: Date;
+}
+
+/** A line that cannot be recorded, and why. */
+export interface RowRejection {
+  row: number;
+  code: ErrorCode;
+}
+
+const SKEW_MS = 2 * 60_000;
+/** a date and time with an offset, or without one (then Vietnam time, +07:00) */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** A test time as labs write it; undefined when it is not one (or outside 1900–2100). */
+export function parseTestedAt(raw: string): Date | undefined {
+  const text = raw.trim();
+  const m = DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  if (year < 1900 || year > 2100) return undefined;
+  const iso = `${text.replace(' ', 'T')}${m[7] ? '' : '+07:00'}`;
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return undefined;
+  // no rolling over: 2021-02-30 is not 2021-03-02
+  const local = new Date(at.getTime() + offsetMinutes(m[7]) * 60_000);
+  if (local.getUTCMonth() + 1 !== Number(m[2]) || local.getUTCDate() !== Number(m[3])) return undefined;
+  return at;
+}
+
+function offsetMinutes(zone: string | undefined): number {
+  if (!zone) return 7 * 60;
+  if (zone === 'Z') return 0;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+}
+
+/** A Ct value: empty → null; a number 0–60 (a decimal comma accepted); undefined when invalid. */
+export function parseCt(raw: string): number | null | undefined {
+  const text = raw.trim().replace(',', '.');
+  if (text === '') return null;
+  if (!/^\d{1,2}(\.\d{1,3})?$/.test(text)) return undefined;
+  const ct = Number(text);
+  return ct >= 0 && ct <= 60 ? ct : undefined;
+}
+
+/** The result word, case-insensitive; undefined for anything else. */
+export function parseResult(raw: string): ResultValue | undefined {
+  const text = raw.trim().toLowerCase();
+  return (RESULTS as readonly string[]).includes(text) ? (text as ResultValue) : undefined;
+}
+
+/** The file's bytes as text: UTF-8 (BOM or not); anything else (UTF-16, a legacy code page) is refused. */
+export function decodeCsv(bytes: Uint8Array): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new AppError('CSV_ENCODING_INVALID', 400);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new AppError('CSV_ENCODING_INVALID', 400);
+  }
+}
+
+/** Line breaks inside a record's fields (only quoted fields hold them): how many lines it spans beyond its first. */
+function innerLineBreaks(record: string[]): number {
+  let n = 0;
+  for (const field of record) {
+    for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) n++;
+  }
+  return n;
+}
+
+/**
+ * Reads the whole file: rows that read as results, and rejections by line. `now` bounds the test times (a result
+ * from the future is refused). Throws 400 for a file that is not a results file at all.
+ */
+export function parseResultsCsv(
+  bytes: Uint8Array,
+  now: Date,
+): { rows: ParsedResultRow[]; rejected: RowRejection[]; lines: number } {
+  const text = decodeCsv(bytes);
+  const rejected: RowRejection[] = [];
+  const starts: number[] = [];
+  let records: string[][];
+  try {
+    records = parse(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_record: (record: string[], context: { lines: number }) => {
+        starts.push(context.lines - innerLineBreaks(record));
+        return record;
+      },
+      on_skip: (err) => {
+        const lines = (err as { lines?: unknown } | undefined)?.lines;
+        rejected.push({ row: typeof lines === 'number' ? lines : 0, code: 'CSV_MALFORMED' });
+      },
+    }) as string[][];
+  } catch {
+    throw new AppError('CSV_MALFORMED', 400);
+  }
+  const header = records[0];
+  const headerOk =
+    header !== undefined &&
+    header.length === CSV_HEADER.length &&
+    header.every((h, i) => h.trim().toLowerCase() === CSV_HEADER[i]);
+  if (!headerOk || starts[0] !== 1) {
+    throw new AppError('CSV_HEADER_INVALID', 400, { expected: CSV_HEADER.join(',') }, { header: CSV_HEADER.join(',') });
+  }
+  if (records.length < 2 && rejected.length === 0) throw new AppError('CSV_EMPTY', 400);
+  const latest = now.getTime() + SKEW_MS;
+  const rows: ParsedResultRow[] = [];
+  for (let i = 1; i < records.length; i++) {
+    const record = records[i] as string[];
+    const row = starts[i] as number;
+    const reject = (code: ErrorCode) => rejected.push({ row, code });
+    if (record.length !== CSV_HEADER.length) {
+      reject('CSV_COLUMNS');
+      continue;
+    }
+    const [rawBarcode = '', rawResult = '', rawCt = '', rawTestedAt = ''] = record;
+    const barcode = normalizeBarcode(rawBarcode);
+    if (!barcode) {
+      reject('BARCODE_INVALID');
+      continue;
+    }
+    const result = parseResult(rawResult);
+    if (!result) {
+      reject('RESULT_VALUE_INVALID');
+      continue;
+    }
+    const ct = parseCt(rawCt);
+    if (ct === undefined) {
+      reject('CT_INVALID');
+      continue;
+    }
+    const testedAt = parseTestedAt(rawTestedAt);
+    if (!testedAt) {
+      reject('RESULT_TIME_INVALID');
+      continue;
+    }
+    if (testedAt.getTime() > latest) {
+      reject('RESULT_TIME_IN_FUTURE');
+      continue;
+    }
+    rows.push({ row, barcode, result, ct, testedAt });
+  }
+  rejected.sort((a, b) => a.row - b.row);
+  return { rows, rejected, lines: records.length - 1 + rejected.filter((r) => r.code === 'CSV_MALFORMED').length };
+}

@@ -1,0 +1,658 @@
+/**
+ * Testing: labs and their API keys, collecting tubes at test points (people found or registered through the people
+ * module; offline collectors retry with per-tube idempotency keys and keep the original collection time), shipments
+ * and lab intake, results (entry, lab systems, CSV files, corrections — `results.ts`), citizens' own results.
+ * Campaigns, statistics, tasks and settings are `campaigns.ts`. Every operation takes `(actor, input)` and
+ * authorizes through `policy.ts` before anything is read out or written; reads of people are audited.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Actor, CitizenActor } from '../../platform/access.ts';
+import { authorize, authorizeAt, can, mayEver, narrowScope, scopeOf } from '../../platform/authorize.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError, errorBody } from '../../platform/errors.ts';
+import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { findStored, requestHash, runIdempotent } from '../../platform/idempotency.ts';
+import type { AdminUnitsService } from '../admin-units/index.ts';
+import type { PeopleService } from '../people/index.ts';
+import { barcodeOf, normalizeBarcode } from './barcode.ts';
+import type { ResultValue } from './constants.ts';
+import { parseResultsCsv } from './csv.ts';
+import { labPolicy, samplePolicy, unitPolicy } from './policy.ts';
+import type { SampleRow, TestingRepo } from './repo.ts';
+import { actorRef, type ResultWriter, sameResult } from './results.ts';
+import {
+  type CorrectionInput,
+  type CreatedSample,
+  type CreateSampleInput,
+  type ImportResponse,
+  type IntakeInput,
+  type PersonRef,
+  type ResultInput,
+  SAMPLES_REJECTED,
+  type SampleView,
+} from './schemas.ts';
+
+const SKEW_MS = 2 * 60_000;
+/** how old a collection time an offline queue may still send */
+const MAX_COLLECTION_AGE_DAYS = 7;
+const KEY_PREFIX = 'tvlab_';
+
+export interface TestingDeps {
+  people: PeopleService;
+  adminUnits: Pick<AdminUnitsService, 'findByCode'>;
+  repo: TestingRepo;
+  results: ResultWriter;
+}
+
+/** A lab API key, resolved: the lab it acts for. */
+export interface LabKeyHolder {
+  keyId: string;
+  labId: string;
+  labName: string;
+  unitCode: string;
+  unitPath: string;
+}
+
+/** Thrown while resolving people when the request's idempotency key already holds an answer. */
+class StoredAnswer extends Error {
+  constructor(readonly body: CreatedSample) {
+    super('stored answer');
+  }
+}
+
+export const hashLabKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** A tube as the API shows it (the contract's shape, plus where and when). */
+export function toSampleView(s: SampleRow, members: Array<{ person_id: string; status: string }>): SampleView {
+  return {
+    id: s.id,
+    barcode: s.barcode,
+    kind: s.kind,
+    status: s.status,
+    ...(s.result ? { result: s.result } : {}),
+    ...(s.ct !== null ? { ct: Number(s.ct) } : {}),
+    ...(s.tested_at ? { testedAt: s.tested_at.toISOString() } : {}),
+    collectedAt: s.collected_at.toISOString(),
+    unitCode: s.unit_code,
+    campaignId: s.campaign_id,
+    labId: s.lab_id,
+    labName: s.lab_name,
+    receivedAt: s.received_at?.toISOString() ?? null,
+    rejectedReason: s.rejected_reason,
+    people: members.map((m) => ({ personId: m.person_id, status: m.status as SampleView['people'][number]['status'] })),
+  };
+}
+
+/** The status a refused single result answers with. */
+const RESULT_STATUS: Partial<Record<string, number>> = {
+  SAMPLE_NOT_FOUND: 404,
+  BARCODE_UNKNOWN: 404,
+  SAMPLE_OTHER_LAB: 403,
+  SAMPLE_REJECTED: 409,
+  RESULT_CONFLICT: 409,
+};
+
+export function testingService(ctx: PlatformContext, deps: TestingDeps) {
+  const { repo, people, adminUnits } = deps;
+  const db = ctx.db;
+
+  async function unitOrThrow(code: string) {
+    const unit = await adminUnits.findByCode(code);
+    if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
+    return unit;
+  }
+
+  /** A lab the actor may work for (403 / 404 LAB_NOT_FOUND), and the one an API key is bound to. */
+  async function workingLab(actor: Actor, labId: string, keyLab: LabKeyHolder | undefined) {
+    if (keyLab && keyLab.labId !== labId) throw new AppError('LAB_KEY_OTHER_LAB', 403);
+    const lab = await repo.findLab(labId);
+    return authorize(labPolicy, actor, 'labs.work', lab && { ...lab, unitPath: lab.unit_path });
+  }
+
+  /** Reads a tube: staff of its area, or of the lab it was shipped to / resulted by; audited with its people. */
+  async function readSample(actor: Actor, id: string): Promise<SampleView> {
+    const row = await repo.findSample(id);
+    let viaLab = false;
+    if (row?.lab_id && mayEver(labPolicy, actor, 'labs.work')) {
+      const lab = await repo.findLab(row.lab_id);
+      viaLab = lab !== undefined && can(labPolicy, actor, 'labs.work', { unitPath: lab.unit_path });
+    }
+    const tube = viaLab
+      ? (row as SampleRow)
+      : authorize(samplePolicy, actor, 'samples.read', row && { ...row, unitPath: row.unit_path });
+    const members = await repo.members(tube.id);
+    await ctx.audit.record({
+      actor,
+      action: 'samples.read',
+      resourceType: 'sample',
+      resourceId: tube.id,
+      unitCode: tube.unit_code,
+      details: { personIds: members.map((m) => m.person_id) },
+    });
+    return toSampleView(tube, members);
+  }
+
+  /** Who a reference names: checked formats, and a key that spots the same person written twice. */
+  function refKey(ref: PersonRef, index: number): string {
+    if ('personId' in ref) return `id:${ref.personId.toLowerCase()}`;
+    if ('nationalId' in ref) {
+      const nid = ref.nationalId.trim();
+      if (!isNationalId(nid)) throw new AppError('INVALID_NATIONAL_ID', 400, { index });
+      return `nid:${nid}`;
+    }
+    const phone = normalizePhone(ref.phone);
+    if (!phone) throw new AppError('INVALID_PHONE', 400, { index });
+    return `phone:${phone}:${(ref.name ?? '').trim().toLowerCase()}`;
+  }
+
+  return {
+    readSample,
+
+    // ——— labs ———
+    async createLab(actor: Actor, input: { name: string; unitCode: string }) {
+      const unit = await unitOrThrow(input.unitCode);
+      authorizeAt(labPolicy, actor, 'labs.manage', { unitPath: unit.path });
+      return db.transaction().execute(async (trx) => {
+        const id = await repo.createLab(trx, input.name.trim(), unit.code);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'labs.create',
+          resourceType: 'lab',
+          resourceId: id,
+          unitCode: unit.code,
+        });
+        return { id };
+      });
+    },
+
+    /** Every active lab (names and places, nothing personal): collectors choose where to ship. */
+    async listLabs(actor: Actor) {
+      if (actor.kind !== 'staff' && actor.kind !== 'system') throw new AppError('FORBIDDEN', 403);
+      const rows = await repo.listLabs();
+      return { items: rows.map((l) => ({ id: l.id, name: l.name, unitCode: l.unit_code, unitName: l.unit_name })) };
+    },
+
+    async createLabKey(actor: Actor, labId: string, label: string) {
+      const lab = await repo.findLab(labId);
+      authorize(labPolicy, actor, 'labs.manage', lab && { unitPath: lab.unit_path });
+      const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+      return db.transaction().execute(async (trx) => {
+        const row = await repo.createKey(trx, labId, hashLabKey(key), label.trim(), actorRef(actor));
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'labs.createKey',
+          resourceType: 'lab',
+          resourceId: labId,
+          details: { keyId: row.id },
+        });
+        return { id: row.id, key, label: label.trim() };
+      });
+    },
+
+    async listLabKeys(actor: Actor, labId: string) {
+      const lab = await repo.findLab(labId);
+      authorize(labPolicy, actor, 'labs.manage', lab && { unitPath: lab.unit_path });
+      return (await repo.listKeys(labId)).map((k) => ({
+        id: k.id,
+        label: k.label,
+        createdAt: k.created_at.toISOString(),
+        lastUsedAt: k.last_used_at?.toISOString() ?? null,
+        revokedAt: k.revoked_at?.toISOString() ?? null,
+      }));
+    },
+
+    async revokeLabKey(actor: Actor, labId: string, keyId: string) {
+      const lab = await repo.findLab(labId);
+      authorize(labPolicy, actor, 'labs.manage', lab && { unitPath: lab.unit_path });
+      await db.transaction().execute(async (trx) => {
+        if (!(await repo.revokeKey(trx, labId, keyId))) throw new AppError('LAB_NOT_FOUND', 404);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'labs.revokeKey',
+          resourceType: 'lab',
+          resourceId: labId,
+          details: { keyId },
+        });
+      });
+    },
+
+    /** The lab an `X-Api-Key` acts for; undefined for an unknown or revoked key. */
+    async resolveLabKey(key: string): Promise<LabKeyHolder | undefined> {
+      if (!key.startsWith(KEY_PREFIX) || key.length > 200) return undefined;
+      const row = await repo.findKey(hashLabKey(key));
+      if (!row) return undefined;
+      if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) await repo.touchKey(row.id);
+      return {
+        keyId: row.id,
+        labId: row.lab_id,
+        labName: row.lab_name,
+        unitCode: row.unit_code,
+        unitPath: row.unit_path,
+      };
+    },
+
+    // ——— collection ———
+    /** Reserves barcodes for labels printed ahead (A4 sheets) or for tubes collected offline. */
+    async reserveBarcodes(actor: Actor, count: number) {
+      if (!mayEver(samplePolicy, actor, 'samples.collect')) throw new AppError('FORBIDDEN', 403);
+      return { barcodes: (await repo.nextSerials(count)).map(barcodeOf) };
+    },
+
+    /**
+     * Collects one tube (see the file comment). Checks come first and write nothing: the tube's kind against its
+     * number of people (individual tubes hold one, pools 2..the pool maximum), the same person twice, the time, the
+     * place; then the people are found or registered, and the tube is written with its idempotency key.
+     */
+    async collect(
+      actor: Actor,
+      input: CreateSampleInput,
+      idempotencyKey: string | undefined,
+    ): Promise<{ status: number; body: CreatedSample; replayed: boolean }> {
+      const settings = await repo.settings();
+      const campaign = input.campaignId ? await repo.findCampaign(input.campaignId) : undefined;
+      if (input.campaignId && !campaign) throw new AppError('CAMPAIGN_NOT_FOUND', 404);
+      const poolMax = Math.min(settings.pool_max, campaign?.pool_max ?? settings.pool_max);
+      const n = input.people.length;
+      if (input.kind === 'rt-pcr-pool') {
+        if (n < 2) throw new AppError('SAMPLE_POOL_TOO_SMALL', 400);
+        if (n > poolMax) throw new AppError('SAMPLE_POOL_TOO_LARGE', 400, { max: poolMax }, { max: poolMax });
+      } else if (n !== 1) throw new AppError('SAMPLE_ONE_PERSON', 400);
+      const keys = input.people.map(refKey);
+      if (new Set(keys).size !== keys.length) throw new AppError('SAMPLE_DUPLICATE_PERSON', 400);
+      const now = Date.now();
+      const collectedAt = new Date(input.collectedAt);
+      if (collectedAt.getTime() > now + SKEW_MS) throw new AppError('SAMPLE_TIME_IN_FUTURE', 400);
+      if (collectedAt.getTime() < now - MAX_COLLECTION_AGE_DAYS * 86_400_000) {
+        throw new AppError('SAMPLE_TIME_TOO_OLD', 400, undefined, { days: MAX_COLLECTION_AGE_DAYS });
+      }
+      const barcode = input.barcode === undefined ? undefined : normalizeBarcode(input.barcode);
+      if (input.barcode !== undefined && !barcode) throw new AppError('BARCODE_INVALID', 400);
+      const unit = await unitOrThrow(input.unitCode);
+      authorizeAt(samplePolicy, actor, 'samples.collect', { unitPath: unit.path });
+      if (campaign && !unit.path.startsWith(campaign.unit_path)) throw new AppError('UNIT_NOT_IN_CAMPAIGN', 400);
+      if (input.pointId) {
+        const point = await repo.findPoint(input.pointId);
+        if (!point || point.campaign_id !== input.campaignId)
+          throw new AppError('VALIDATION_FAILED', 400, { field: 'pointId' });
+      }
+
+      const scope = actorRef(actor);
+      const hash = requestHash('POST /samples', input);
+      const stored = async () =>
+        idempotencyKey ? findStored<CreatedSample>(db, scope, idempotencyKey, hash) : undefined;
+      const earlier = await stored();
+      if (earlier) return { ...earlier, replayed: true };
+
+      let members: Array<{ personId: string; unitCode: string | null }>;
+      try {
+        members = [];
+        for (const [index, ref] of input.people.entries()) {
+          if ('personId' in ref) {
+            const place = await people.placeOf(ref.personId);
+            if (!place) throw new AppError('PERSON_NOT_FOUND', 400, { index });
+            members.push({ personId: ref.personId, unitCode: place.unitCode });
+            continue;
+          }
+          const who =
+            'nationalId' in ref
+              ? { nationalId: ref.nationalId.trim(), name: ref.name }
+              : { phone: normalizePhone(ref.phone) as string, name: ref.name };
+          const found = await people.findOrRegister(actor, who, unit.code, {
+            via: 'testing',
+            beforeCreate: async () => {
+              const answer = await stored();
+              if (answer) throw new StoredAnswer(answer.body);
+            },
+          });
+          const place = found.created ? { unitCode: unit.code } : await people.placeOf(found.id);
+          members.push({ personId: found.id, unitCode: place?.unitCode ?? null });
+        }
+      } catch (err) {
+        if (err instanceof StoredAnswer) return { status: 200, body: err.body, replayed: true };
+        throw err;
+      }
+      if (new Set(members.map((m) => m.personId)).size !== members.length) {
+        throw new AppError('SAMPLE_DUPLICATE_PERSON', 400);
+      }
+
+      return runIdempotent<CreatedSample>(db, scope, idempotencyKey, hash, async (trx) => {
+        let code = barcode;
+        if (code) {
+          if (await repo.barcodeTaken(trx, code)) throw new AppError('BARCODE_IN_USE', 409);
+        } else {
+          code = barcodeOf((await repo.nextSerials(1, trx))[0] as number);
+        }
+        const id = await repo.insertSample(
+          trx,
+          {
+            barcode: code,
+            kind: input.kind,
+            unit_code: unit.code,
+            campaign_id: input.campaignId ?? null,
+            point_id: input.pointId ?? null,
+            member_count: members.length,
+            collected_at: collectedAt,
+            collected_by: scope,
+          },
+          members,
+        );
+        await repo.completeTasks(
+          trx,
+          members.map((m) => m.personId),
+          id,
+          collectedAt,
+        );
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'samples.collect',
+          resourceType: 'sample',
+          resourceId: id,
+          unitCode: unit.code,
+          details: { kind: input.kind, personIds: members.map((m) => m.personId) },
+        });
+        return { status: 201, body: { id, barcode: code, people: members.map((m) => ({ personId: m.personId })) } };
+      });
+    },
+
+    /** Tubes collected in the actor's area (no names: barcodes, kinds, states). */
+    async listSamples(
+      actor: Actor,
+      q: {
+        unitCode?: string | undefined;
+        campaignId?: string | undefined;
+        status?: string | undefined;
+        day?: string | undefined;
+        limit?: number | undefined;
+      },
+    ) {
+      let scope = scopeOf(samplePolicy, actor, 'samples.read');
+      let unitPath: string | undefined;
+      if (q.unitCode) {
+        const unit = await adminUnits.findByCode(q.unitCode);
+        authorize(unitPolicy, actor, 'samples.read', unit && { unitPath: unit.path });
+        unitPath = (unit as { path: string }).path;
+        scope = narrowScope(scope, unitPath);
+      }
+      const rows = await repo.listSamples(scope, {
+        ...(unitPath ? { unitPath } : {}),
+        ...(q.campaignId ? { campaignId: q.campaignId } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.day ? { day: q.day } : {}),
+        limit: q.limit ?? 200,
+      });
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          barcode: r.barcode,
+          kind: r.kind,
+          status: r.status,
+          result: r.result,
+          collectedAt: r.collected_at.toISOString(),
+          memberCount: r.member_count,
+          unitCode: r.unit_code,
+          labName: r.lab_name,
+        })),
+      };
+    },
+
+    /** Packs collected tubes of the actor's area into a shipment to a lab. */
+    async ship(actor: Actor, input: { labId: string; barcodes: string[] }) {
+      const lab = await repo.findLab(input.labId);
+      if (!mayEver(samplePolicy, actor, 'samples.ship')) throw new AppError('FORBIDDEN', 403);
+      if (!lab?.active) throw new AppError('LAB_NOT_FOUND', 404);
+      const codes = input.barcodes.map((raw) => {
+        const code = normalizeBarcode(raw);
+        if (!code) throw new AppError('BARCODE_INVALID', 400, { barcode: raw });
+        return code;
+      });
+      return db.transaction().execute(async (trx) => {
+        const tubes = await repo.lockSamples(trx, { barcodes: [...new Set(codes)] });
+        const byCode = new Map(tubes.map((t) => [t.barcode, t]));
+        const places = new Map<string, string>();
+        for (const code of new Set(codes)) {
+          const tube = byCode.get(code);
+          if (!tube) throw new AppError('BARCODE_UNKNOWN', 404, { barcode: code });
+          let path = places.get(tube.unit_code);
+          if (path === undefined) {
+            path = (await adminUnits.findByCode(tube.unit_code, trx))?.path ?? '';
+            places.set(tube.unit_code, path);
+          }
+          authorize(samplePolicy, actor, 'samples.ship', { unitPath: path });
+          if (tube.status !== 'collected') {
+            throw new AppError('SAMPLE_NOT_SHIPPABLE', 400, { barcode: code }, { barcode: code });
+          }
+        }
+        const first = tubes[0] as SampleRow;
+        const id = await repo.createShipment(
+          trx,
+          lab.id,
+          first.unit_code,
+          actorRef(actor),
+          tubes.map((t) => t.id),
+        );
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'samples.ship',
+          resourceType: 'shipment',
+          resourceId: id,
+          unitCode: first.unit_code,
+          details: { labId: lab.id, tubes: tubes.length },
+        });
+        return { id, count: tubes.length };
+      });
+    },
+
+    // ——— lab work ———
+    /** The lab's intake queue: tubes on their way, tubes waiting for a result. */
+    async labQueue(actor: Actor, labId: string, keyLab?: LabKeyHolder) {
+      const lab = await workingLab(actor, labId, keyLab);
+      const [rows, counts] = await Promise.all([repo.labQueue(labId, 1000), repo.labCounts(labId)]);
+      const now = Date.now();
+      const tube = (r: (typeof rows)[number]) => ({
+        sampleId: r.id,
+        barcode: r.barcode,
+        kind: r.kind,
+        status: r.status,
+        memberCount: r.member_count,
+        collectedAt: r.collected_at.toISOString(),
+        receivedAt: r.received_at?.toISOString() ?? null,
+        unitCode: r.unit_code,
+        unitName: r.unit_name,
+        shipmentId: r.shipment_id,
+        ageHours: Math.round(((now - r.collected_at.getTime()) / 3_600_000) * 10) / 10,
+      });
+      return {
+        lab: { id: lab.id, name: lab.name, unitCode: lab.unit_code, unitName: lab.unit_name },
+        inTransit: rows.filter((r) => r.status === 'shipped').map(tube),
+        awaitingResult: rows.filter((r) => r.status === 'received').map(tube),
+        counts: { inTransit: counts.in_transit, awaitingResult: counts.awaiting, resultedToday: counts.today },
+      };
+    },
+
+    /** A lab scans a tube in: accepted (waiting for its result) or rejected with a reason (its people come back). */
+    async intake(actor: Actor, labId: string, input: IntakeInput, keyLab?: LabKeyHolder): Promise<SampleView> {
+      const lab = await workingLab(actor, labId, keyLab);
+      const code = normalizeBarcode(input.barcode);
+      if (!code) throw new AppError('BARCODE_INVALID', 400);
+      if (input.decision === 'reject' && !input.reason) {
+        throw new AppError('VALIDATION_FAILED', 400, { field: 'reason', reason: 'required to reject' });
+      }
+      const id = await db.transaction().execute(async (trx) => {
+        const [tube] = await repo.lockSamples(trx, { barcodes: [code] });
+        if (!tube) throw new AppError('BARCODE_UNKNOWN', 404);
+        if (tube.lab_id !== null && tube.lab_id !== lab.id) throw new AppError('SAMPLE_OTHER_LAB', 403);
+        if (tube.status === 'resulted') throw new AppError('SAMPLE_ALREADY_RESULTED', 409);
+        if (tube.status === 'rejected') throw new AppError('SAMPLE_REJECTED', 409);
+        if (input.decision === 'accept') {
+          if (tube.status !== 'received') await repo.receive(trx, tube.id, lab.id);
+        } else {
+          await repo.reject(trx, tube.id, lab.id, input.reason as string, input.note?.trim() || null);
+          await repo.createTasks(trx, [{ sampleId: tube.id, reason: 'rejected_sample' }]);
+          await ctx.jobs.enqueue(trx, SAMPLES_REJECTED, { sampleIds: [tube.id] });
+        }
+        if (tube.shipment_id) await repo.settleShipment(trx, tube.shipment_id);
+        await ctx.audit.append(trx, {
+          actor,
+          action: input.decision === 'accept' ? 'samples.receive' : 'samples.reject',
+          resourceType: 'sample',
+          resourceId: tube.id,
+          unitCode: lab.unit_code,
+          details: { labId: lab.id, ...(input.reason ? { reason: input.reason } : {}) },
+        });
+        return tube.id;
+      });
+      ctx.jobs.wake();
+      const row = (await repo.findSample(id)) as SampleRow;
+      return toSampleView(row, await repo.members(id));
+    },
+
+    /**
+     * One result for one tube (lab staff, or a lab system with its key): 200 with the tube; the same result again →
+     * 200, nothing changes; a different one → 409 RESULT_CONFLICT, nothing changes.
+     */
+    async recordResult(actor: Actor, sampleId: string, input: ResultInput, keyLab?: LabKeyHolder): Promise<SampleView> {
+      const lab = await workingLab(actor, input.labId, keyLab);
+      const testedAt = new Date(input.testedAt);
+      if (testedAt.getTime() > Date.now() + SKEW_MS) throw new AppError('RESULT_TIME_IN_FUTURE', 400);
+      const outcome = await db.transaction().execute(async (trx) => {
+        const out = await deps.results.record(
+          trx,
+          [{ row: 1, sampleId, result: input.result, ct: input.ct ?? null, testedAt }],
+          lab,
+          actor,
+          keyLab ? 'api' : 'entry',
+        );
+        const refused = out.rejected[0];
+        if (refused) throw new AppError(refused.code, RESULT_STATUS[refused.code] ?? 400);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'samples.result',
+          resourceType: 'sample',
+          resourceId: sampleId,
+          unitCode: lab.unit_code,
+          details: { labId: lab.id, result: input.result, changed: out.unchanged === 0 },
+        });
+        return out;
+      });
+      if (outcome.positive > 0 || outcome.unchanged === 0) ctx.jobs.wake();
+      const row = (await repo.findSample(sampleId)) as SampleRow;
+      return toSampleView(row, await repo.members(sampleId));
+    },
+
+    /**
+     * A results file for one lab: the file is read line by line (`csv.ts`), every readable line is checked against
+     * its tube, and the valid ones are recorded in one transaction; each refused line comes back with its line
+     * number and reason. Nothing is half-written: a line is recorded with all its consequences or not at all.
+     */
+    async importResults(actor: Actor, labId: string, file: Uint8Array, keyLab?: LabKeyHolder): Promise<ImportResponse> {
+      const lab = await workingLab(actor, labId, keyLab);
+      const parsed = parseResultsCsv(file, new Date());
+      const outcome = await db.transaction().execute(async (trx) => {
+        const out = await deps.results.record(
+          trx,
+          parsed.rows.map((r) => ({
+            row: r.row,
+            barcode: r.barcode,
+            result: r.result,
+            ct: r.ct,
+            testedAt: r.testedAt,
+          })),
+          lab,
+          actor,
+          keyLab ? 'api' : 'import',
+        );
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'samples.import',
+          resourceType: 'lab',
+          resourceId: lab.id,
+          unitCode: lab.unit_code,
+          details: {
+            lines: parsed.lines,
+            accepted: out.accepted,
+            unchanged: out.unchanged,
+            positive: out.positive,
+            rejected: out.rejected.length + parsed.rejected.length,
+          },
+        });
+        return out;
+      });
+      ctx.jobs.wake();
+      const rejected = [...parsed.rejected, ...outcome.rejected].sort((a, b) => a.row - b.row);
+      return {
+        accepted: outcome.accepted,
+        unchanged: outcome.unchanged,
+        positive: outcome.positive,
+        rejected: rejected.map((r) => {
+          const body = errorBody(r.code);
+          return { row: r.row, code: r.code, message: body.error.message, messageVi: body.error.messageVi };
+        }),
+      };
+    },
+
+    /** Replaces a recorded result, with a reason (audited); the only way a result changes. */
+    async correctResult(actor: Actor, sampleId: string, input: CorrectionInput, keyLab?: LabKeyHolder) {
+      const lab = await workingLab(actor, input.labId, keyLab);
+      const testedAt = new Date(input.testedAt);
+      if (testedAt.getTime() > Date.now() + SKEW_MS) throw new AppError('RESULT_TIME_IN_FUTURE', 400);
+      await db.transaction().execute(async (trx) => {
+        const [tube] = await repo.lockSamples(trx, { ids: [sampleId] });
+        if (!tube) throw new AppError('SAMPLE_NOT_FOUND', 404);
+        if (tube.lab_id !== null && tube.lab_id !== lab.id) throw new AppError('SAMPLE_OTHER_LAB', 403);
+        if (!tube.result) throw new AppError('SAMPLE_NO_RESULT', 409);
+        const ct = input.ct ?? null;
+        if (ct !== null && tube.kind === 'antigen') throw new AppError('CT_NOT_ALLOWED', 400);
+        if (testedAt.getTime() < tube.collected_at.getTime() - SKEW_MS)
+          throw new AppError('RESULT_BEFORE_COLLECTION', 400);
+        if (
+          tube.result === input.result &&
+          sameResult({ result: tube.result, ct: tube.ct }, { result: input.result, ct })
+        ) {
+          throw new AppError('CORRECTION_SAME_RESULT', 409);
+        }
+        const resultId = await deps.results.correct(
+          trx,
+          tube,
+          { sampleId, result: input.result as ResultValue, ct, testedAt },
+          lab,
+          actor,
+          input.reason.trim(),
+        );
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'samples.correct',
+          resourceType: 'sample',
+          resourceId: sampleId,
+          unitCode: lab.unit_code,
+          details: { labId: lab.id, from: tube.result, to: input.result, resultId },
+        });
+      });
+      ctx.jobs.wake();
+      const row = (await repo.findSample(sampleId)) as SampleRow;
+      return toSampleView(row, await repo.members(sampleId));
+    },
+
+    // ——— citizens ———
+    /** A citizen's own tests and their dependants', newest first, with time and lab. */
+    async myTests(actor: CitizenActor) {
+      const dependants = await people.myDependants(actor);
+      const rows = await repo.testsOf([actor.personId, ...dependants.map((d) => d.id)]);
+      return {
+        items: rows.map((r) => ({
+          sampleId: r.id,
+          kind: r.kind,
+          ...(r.result ? { result: r.result } : {}),
+          collectedAt: r.collected_at.toISOString(),
+          ...(r.tested_at ? { testedAt: r.tested_at.toISOString() } : {}),
+          personId: r.person_id,
+          personName: r.name,
+          status: r.status,
+          labName: r.lab_name,
+          barcode: r.barcode,
+        })),
+      };
+    },
+  };
+}
+
+export type TestingService = ReturnType<typeof testingService>;
