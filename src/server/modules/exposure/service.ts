@@ -127,7 +127,8 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
         const j = randomInt(i + 1);
         [all[i], all[j]] = [all[j] as DiagnosisKey, all[i] as DiagnosisKey];
       }
-      const end = Math.floor(nowSeconds / 3600) * 3600;
+      // the arrival window: every key in it arrived (rounded down to its hour) before the end of this hour
+      const end = Math.ceil(nowSeconds / 3600) * 3600;
       const previous = await repo.lastBatchEnd(trx);
       const start = Math.min(end - 3600, previous ? Math.floor(previous.getTime() / 1000) : end - 3600);
       const zip = buildSignedExport(all, { region: EN_REGION, startTimestamp: start, endTimestamp: end, signer });
