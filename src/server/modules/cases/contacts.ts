@@ -4,7 +4,8 @@
  * case first (`cases.read` to list, `cases.update` to change), and every read is audited with the people returned.
  * Contacts living outside the reader's area are shown as "someone in district D" (handover.ts).
  */
-import type { ContactConfirmation, ContactVia, FollowUp } from '../../db/types.ts';
+import type { Transaction } from 'kysely';
+import type { ContactConfirmation, ContactVia, DB, FollowUp } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
 import { authorize } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -158,6 +159,53 @@ export function contactsService(ctx: PlatformContext, { repo, tracing }: { repo:
       });
       ctx.jobs.wake();
       return result;
+    },
+
+    /**
+     * Bluetooth contacts a citizen reported with consent (the exposure module matched their phone's sightings to keys
+     * uploaded for these cases), stored in the caller's transaction as `ble` F1 evidence **to confirm**: published
+     * keys are public, so a report proves nothing by itself — no quarantine order and no message until a tracer
+     * confirms it (`confirm`), exactly like a weak check-in. The caller has checked the report; this is the system's
+     * own write on the citizen's behalf, audited with the case.
+     */
+    async recordBle(
+      trx: Transaction<DB>,
+      actor: Actor,
+      items: readonly { caseId: string; personId: string; firstSeenAt: Date; lastSeenAt: Date; minutes: number }[],
+    ): Promise<void> {
+      for (const item of items) {
+        const c = await repo.findById(item.caseId, trx);
+        if (!c) throw new AppError('CASE_NOT_FOUND', 404);
+        const rule = await repo.findRule(c.rule_version, trx);
+        await tracing.storeContacts(
+          trx,
+          [
+            {
+              case_id: item.caseId,
+              person_id: item.personId,
+              degree: 1,
+              via_type: 'ble',
+              venue_id: null,
+              zone_id: null,
+              overlap_start: item.firstSeenAt,
+              overlap_end: item.lastSeenAt,
+              overlap_minutes: Math.round(item.minutes),
+              through_person_id: null,
+              weak: true,
+            },
+          ],
+          new Set(),
+          () => rule,
+        );
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'cases.addBleContact',
+          resourceType: 'person',
+          resourceId: item.personId,
+          unitCode: c.unit_code,
+          details: { caseId: item.caseId },
+        });
+      }
     },
 
     /** Sets the follow-up and/or assigned tracer of several contacts of the case; `released` releases their orders. */

@@ -287,6 +287,7 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
 
     contacts: contacts.list,
     addManualContact: contacts.addManual,
+    recordBleContacts: contacts.recordBle,
     bulkUpdateContacts: contacts.bulkUpdate,
     confirmContact: contacts.confirm,
     dismissContact: contacts.dismiss,

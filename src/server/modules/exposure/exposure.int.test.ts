@@ -325,6 +325,39 @@ describe('exports and matching', () => {
     expect(contacts.json()).toEqual([
       expect.objectContaining({ personId: neighbour.personId, name: 'Cư dân 411', minutes: 35, minAttenuation: 52 }),
     ]);
+    // the report is the case's Bluetooth contact to confirm: listed for the tracer, nobody told, no order yet
+    const smsTo = async (phone: string) =>
+      (await env.ctx.db.selectFrom('jobs').select('payload').where('topic', '=', 'notify.send').execute()).filter(
+        (j) => (j.payload as { to: string }).to === phone,
+      ).length;
+    const listed = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/cases/${caseId}/contacts?via=ble`,
+      headers: bearer(tracer),
+    });
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json()).toEqual([
+      expect.objectContaining({
+        personId: neighbour.personId,
+        degree: 1,
+        via: expect.objectContaining({ type: 'ble', overlapMinutes: 35 }),
+        confirmation: 'pending',
+      }),
+    ]);
+    const before = await smsTo('+84912000411');
+    const orders = () =>
+      env.ctx.db.selectFrom('quarantine_orders').select('id').where('person_id', '=', neighbour.personId).execute();
+    expect(await orders()).toHaveLength(0);
+    // a tracer who confirms it makes it an F1 like any other: a quarantine order and one message
+    const confirmed = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${caseId}/contacts/${neighbour.personId}/confirm`,
+      headers: bearer(tracer),
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(await orders()).toHaveLength(1);
+    expect(await smsTo('+84912000411')).toBe(before + 1);
+
     const hanoi = (await staffToken(env, 'tracer', UNITS.hanoi)).token;
     expect(
       (

@@ -375,6 +375,18 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
               details: { personIds: [actor.personId] },
             });
           }
+          // the same report as the case's Bluetooth contact, to confirm: no order and no message until a tracer does
+          await deps.cases.recordBleContacts(
+            trx,
+            SYSTEM,
+            [...byCase].map(([caseId, r]) => ({
+              caseId,
+              personId: actor.personId,
+              firstSeenAt: r.first,
+              lastSeenAt: r.last,
+              minutes: r.minutes,
+            })),
+          );
         });
       }
       return { reported: byCase.size };
