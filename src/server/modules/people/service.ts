@@ -138,6 +138,20 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     },
 
     /**
+     * The person a phone stands for when someone else names it (a venue registered for its manager): the phone's
+     * account holder, else the one person registered with it who could claim it at sign-in (the rule of
+     * `findOrRegisterCitizen`), else a new person with that phone — **without** creating an account: an account is
+     * made only when the phone's owner proves it with a one-time code. Runs in the caller's transaction.
+     */
+    async findOrRegisterByPhone(trx: Transaction<DB>, phone: string): Promise<{ id: string }> {
+      const account = await repo.findAccountHolder(phone, trx);
+      if (account) return { id: account.id };
+      const unclaimed = await repo.findUnclaimedByPhone(phone, trx);
+      if (unclaimed.length === 1 && unclaimed[0]) return { id: unclaimed[0].id };
+      return { id: (await repo.createWithPhone(trx, phone)).id };
+    },
+
+    /**
      * A signed-in citizen's name and unit, for their own session view (`/auth/me`, sign-in); undefined for an
      * unknown id. The caller has the citizen's session: this is not a look-up of someone else.
      */

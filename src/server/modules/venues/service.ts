@@ -5,8 +5,10 @@
  *
  * Built once per app by `venuesModule`: the venue cache of the check-in hot path lives in this instance.
  */
+
 import { randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
 import { type AccessScope, authorize, authorizeAt, narrowScope, scopeOf } from '../../platform/authorize.ts';
@@ -31,6 +33,8 @@ import { type CreateVenueInput, TIME_BOUNDED, type VenueByQr, type VenueView } f
 
 const SHORT_CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CACHE_MS = 30_000;
+/** how many venues the check-in path keeps loaded (entries are a few hundred bytes) */
+const CACHE_MAX_VENUES = 100_000;
 
 /** An 8-character code people can type (no 0/O/1/I), shown as XXXX-XXXX. */
 function newShortCode(): string {
@@ -74,7 +78,7 @@ export interface VenuesServiceDeps {
   /** the unit tree: a venue's commune or hamlet, the unit a list or a statistic is asked for */
   adminUnits: Pick<AdminUnitsService, 'findByCode'>;
   /** the citizen behind a manager's phone */
-  people: Pick<PeopleService, 'findOrRegisterCitizen'>;
+  people: Pick<PeopleService, 'findOrRegisterByPhone'>;
   /** check-in counts, from the checkins module (a function: that module is built after this one) */
   checkins: () => VenueCheckinCounts;
   /** the poster renderer (worker threads, started with the first poster; the module closes it) */
@@ -90,7 +94,9 @@ export interface VenuesServiceDeps {
 export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
   const repo = venuesRepo(ctx.db);
   const units = deps.adminUnits;
-  const venueCache = new Map<string, CachedVenue>();
+  // least recently used venues leave first when a province's venues outgrow it (a full clear would send every busy
+  // venue's check-ins to the database at once)
+  const venueCache = new LRUCache<string, CachedVenue>({ max: CACHE_MAX_VENUES });
   const loading = new Map<string, Promise<CachedVenue | undefined>>();
 
   /**
@@ -119,7 +125,6 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
         };
         // a load overtaken by a newer one or by a change to the venue (forget) must not overwrite the cache
         if (loading.get(id) === load) {
-          if (venueCache.size > 100_000) venueCache.clear();
           venueCache.set(id, entry);
         }
         return entry;
@@ -213,14 +218,14 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
   }
 
   /**
-   * The person who will manage a venue registered for them by phone: whoever signs in with that phone (the people
-   * module's one rule for who holds a phone's citizen account, applied in this transaction), so they can sign in and
-   * run it.
+   * The person who will manage a venue registered for them by phone: the one who will hold that phone's citizen
+   * account (the people module's rule, in this transaction), so they run it once they sign in. No account is made
+   * here: naming a phone proves nothing about it.
    */
   async function managerFromPhone(trx: Transaction<DB>, rawPhone: string): Promise<string> {
     const phone = normalizePhone(rawPhone);
     if (!phone) throw new AppError('INVALID_PHONE', 400);
-    return (await deps.people.findOrRegisterCitizen(trx, phone)).id;
+    return (await deps.people.findOrRegisterByPhone(trx, phone)).id;
   }
 
   /**
