@@ -404,7 +404,6 @@ export interface EnMatchReportsTable {
 export type SampleKind = 'rt-pcr' | 'rt-pcr-pool' | 'antigen';
 export type SampleStatus = 'collected' | 'shipped' | 'received' | 'rejected' | 'resulted';
 export type SampleResultValue = 'positive' | 'negative' | 'invalid';
-export type MemberStatus = 'pending' | 'negative' | 'positive' | 'retest' | 'invalid' | 'rejected';
 
 export interface LabsTable {
   id: Generated<string>;
@@ -502,7 +501,6 @@ export interface SampleMembersTable {
   person_id: string;
   position: number;
   unit_code: string | null;
-  status: Generated<MemberStatus>;
 }
 
 export interface SampleResultsTable {

@@ -5,10 +5,20 @@
  * handful of statements, not 200,000 round trips.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, MemberStatus, SampleKind, SampleResultValue } from '../../db/types.ts';
+import type { DB, SampleKind, SampleResultValue } from '../../db/types.ts';
 import { type AccessScope, scoped } from '../../platform/authorize.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
+
+/**
+ * A person's standing in a tube, from the tube: waiting, rejected by the lab, its result — or `retest` for every
+ * member of a positive pool (derived, so recording a result never rewrites the tube's members).
+ */
+export const MEMBER_STATUS = sql<string>`case
+  when s.status = 'rejected' then 'rejected'
+  when s.result is null then 'pending'
+  when s.result = 'positive' and s.kind = 'rt-pcr-pool' then 'retest'
+  else s.result end`;
 
 /** The local day of a time, as the statistics count it. */
 const LOCAL_DAY = (column: string) => sql<string>`(${sql.ref(column)} at time zone 'Asia/Ho_Chi_Minh')::date`;
@@ -32,6 +42,60 @@ export interface SampleRow {
   tested_at: Date | null;
   result_id: string | null;
   shipment_id: string | null;
+}
+
+/** One row of the daily statistics to add (negative counts remove). */
+export interface StatsDelta {
+  day: string;
+  unitCode: string;
+  kind: SampleKind;
+  tubes: number;
+  people: number;
+  positiveTubes: number;
+  positivePeople: number;
+  invalidTubes: number;
+}
+
+/** The local (Asia/Ho_Chi_Minh, UTC+7 all year) day of a time. */
+export function localDayOf(at: Date): string {
+  return new Date(at.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Results summed per collection day, commune and kind: what `bumpStats` adds (sign −1 takes them out). */
+export function statsDeltas(
+  items: Array<{
+    sample: Pick<SampleRow, 'collected_at' | 'unit_code' | 'kind' | 'member_count'>;
+    result: SampleResultValue;
+    sign: 1 | -1;
+  }>,
+): StatsDelta[] {
+  const byKey = new Map<string, StatsDelta>();
+  for (const { sample, result, sign } of items) {
+    const day = localDayOf(sample.collected_at);
+    const key = `${day}|${sample.unit_code}|${sample.kind}`;
+    let d = byKey.get(key);
+    if (!d) {
+      d = {
+        day,
+        unitCode: sample.unit_code,
+        kind: sample.kind,
+        tubes: 0,
+        people: 0,
+        positiveTubes: 0,
+        positivePeople: 0,
+        invalidTubes: 0,
+      };
+      byKey.set(key, d);
+    }
+    d.tubes += sign;
+    d.people += sign * sample.member_count;
+    if (result === 'positive') {
+      d.positiveTubes += sign;
+      if (sample.kind !== 'rt-pcr-pool') d.positivePeople += sign * sample.member_count;
+    }
+    if (result === 'invalid') d.invalidTubes += sign;
+  }
+  return [...byKey.values()];
 }
 
 export interface NewResult {
@@ -247,10 +311,11 @@ export function testingRepo(db: Kysely<DB>) {
 
     members(sampleId: string, q: Q = db) {
       return q
-        .selectFrom('sample_members')
-        .select(['person_id', 'status'])
-        .where('sample_id', '=', sampleId)
-        .orderBy('position')
+        .selectFrom('sample_members as m')
+        .innerJoin('samples as s', 's.id', 'm.sample_id')
+        .select(['m.person_id', MEMBER_STATUS.as('status')])
+        .where('m.sample_id', '=', sampleId)
+        .orderBy('m.position')
         .execute();
     },
 
@@ -302,7 +367,7 @@ export function testingRepo(db: Kysely<DB>) {
       return r.rows;
     },
 
-    /** Writes each tube's current result, binds it to the lab, and sets its people's standing. */
+    /** Writes each tube's current result and binds it to the lab (its people's standing follows: MEMBER_STATUS). */
     async applyResults(trx: Transaction<DB>, rows: Array<NewResult & { resultId: string }>, labId: string) {
       if (rows.length === 0) return;
       const ids = rows.map((x) => x.sampleId);
@@ -314,15 +379,6 @@ export function testingRepo(db: Kysely<DB>) {
                     ${rows.map((x) => x.testedAt.toISOString())}::timestamptz[], ${rows.map((x) => x.resultId)}::uuid[])
              as d(sample_id, result, ct, tested_at, result_id)
         where s.id = d.sample_id`.execute(trx);
-      // a positive pool sends every member to an individual test; otherwise each member takes the tube's result
-      await sql`
-        update sample_members m
-        set status = case
-          when d.result = 'positive' and s.kind = 'rt-pcr-pool' then 'retest'
-          else d.result end
-        from unnest(${ids}::uuid[], ${rows.map((x) => x.result)}::text[]) as d(sample_id, result)
-        join samples s on s.id = d.sample_id
-        where m.sample_id = d.sample_id`.execute(trx);
     },
 
     /**
@@ -360,27 +416,25 @@ export function testingRepo(db: Kysely<DB>) {
     },
 
     /**
-     * Adds (+1) or removes (−1) results in the daily statistics, grouped by the tubes' collection day, commune and
-     * kind; rows are upserted in key order so concurrent writers take their row locks in the same order.
+     * Adds results to (or, negative, removes them from) the daily statistics: rows already summed per collection
+     * day, commune and kind (`statsDeltas`), upserted in key order so concurrent writers lock rows in one order.
      */
-    async bumpStats(
-      trx: Transaction<DB>,
-      deltas: Array<{ sampleId: string; result: SampleResultValue; sign: 1 | -1 }>,
-    ): Promise<void> {
+    async bumpStats(trx: Transaction<DB>, deltas: StatsDelta[]): Promise<void> {
       if (deltas.length === 0) return;
+      const sorted = [...deltas].sort((a, b) =>
+        a.day === b.day
+          ? a.unitCode === b.unitCode
+            ? a.kind.localeCompare(b.kind)
+            : a.unitCode.localeCompare(b.unitCode)
+          : a.day.localeCompare(b.day),
+      );
+      const col = <K extends keyof StatsDelta>(k: K) => sorted.map((d) => d[k]);
       await sql`
         insert into testing_daily_stats as t
           (day, unit_code, kind, tubes, people, positive_tubes, positive_people, invalid_tubes)
-        select (s.collected_at at time zone 'Asia/Ho_Chi_Minh')::date, s.unit_code, s.kind,
-               sum(d.sign), sum(d.sign * s.member_count),
-               coalesce(sum(d.sign) filter (where d.result = 'positive'), 0),
-               coalesce(sum(d.sign * s.member_count) filter (where d.result = 'positive' and s.kind <> 'rt-pcr-pool'), 0),
-               coalesce(sum(d.sign) filter (where d.result = 'invalid'), 0)
-        from unnest(${deltas.map((d) => d.sampleId)}::uuid[], ${deltas.map((d) => d.result)}::text[],
-                    ${deltas.map((d) => d.sign)}::int[]) as d(sample_id, result, sign)
-        join samples s on s.id = d.sample_id
-        group by 1, 2, 3
-        order by 1, 2, 3
+        select * from unnest(${col('day')}::date[], ${col('unitCode')}::text[], ${col('kind')}::text[],
+                             ${col('tubes')}::int[], ${col('people')}::int[], ${col('positiveTubes')}::int[],
+                             ${col('positivePeople')}::int[], ${col('invalidTubes')}::int[])
         on conflict (day, unit_code, kind) do update set
           tubes = t.tubes + excluded.tubes,
           people = t.people + excluded.people,
@@ -456,11 +510,6 @@ export function testingRepo(db: Kysely<DB>) {
           rejected_note: note,
         })
         .where('id', '=', sampleId)
-        .execute();
-      await trx
-        .updateTable('sample_members')
-        .set({ status: 'rejected' as MemberStatus })
-        .where('sample_id', '=', sampleId)
         .execute();
     },
 
@@ -844,7 +893,7 @@ export function testingRepo(db: Kysely<DB>) {
           's.collected_at',
           's.tested_at',
           'm.person_id',
-          'm.status',
+          MEMBER_STATUS.as('status'),
           'p.name',
           'l.name as lab_name',
         ])

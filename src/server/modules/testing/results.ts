@@ -17,7 +17,7 @@ import type { Actor } from '../../platform/access.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ErrorCode } from '../../platform/messages.ts';
 import { TEST_RESULT_POSITIVE, type TestResultPositiveEvent } from '../cases/index.ts';
-import type { NewResult, SampleRow, TestingRepo } from './repo.ts';
+import { type NewResult, type SampleRow, statsDeltas, type TestingRepo } from './repo.ts';
 import { RESULTS_RECORDED } from './schemas.ts';
 
 const SKEW_MS = 2 * 60_000;
@@ -181,10 +181,7 @@ export function resultWriter(ctx: PlatformContext, repo: TestingRepo) {
       );
       const recorded = fresh.map((r) => ({ ...r, resultId: ids.get(r.sampleId) as string }));
       await repo.applyResults(trx, recorded, lab.id);
-      await repo.bumpStats(
-        trx,
-        recorded.map((r) => ({ sampleId: r.sampleId, result: r.result, sign: 1 as const })),
-      );
+      await repo.bumpStats(trx, statsDeltas(recorded.map((r) => ({ sample: r.sample, result: r.result, sign: 1 }))));
       outcome.positive = await consequences(trx, recorded, lab);
     }
     outcome.rejected.sort((a, b) => a.row - b.row);
@@ -207,10 +204,13 @@ export function resultWriter(ctx: PlatformContext, repo: TestingRepo) {
     });
     const resultId = (inserted as { id: string }).id;
     await repo.applyResults(trx, [{ ...next, resultId }], lab.id);
-    await repo.bumpStats(trx, [
-      { sampleId: tube.id, result: previous, sign: -1 },
-      { sampleId: tube.id, result: next.result, sign: 1 },
-    ]);
+    await repo.bumpStats(
+      trx,
+      statsDeltas([
+        { sample: tube, result: previous, sign: -1 },
+        { sample: tube, result: next.result, sign: 1 },
+      ]),
+    );
     await repo.cancelTasksOf(trx, tube.id);
     await consequences(trx, [{ ...next, resultId, sample: tube }], lab);
     return resultId;

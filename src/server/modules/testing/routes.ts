@@ -13,6 +13,7 @@ import { AppError } from '../../platform/errors.ts';
 import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import type { CampaignsService } from './campaigns.ts';
+import { decodeCsv } from './csv.ts';
 import { toCsv } from './export.ts';
 import {
   CampaignList,
@@ -75,11 +76,18 @@ export function testingRoutes(
     const tags = ['testing'];
     const limit = ctx.config.labImportMaxBytes;
 
-    // a results file comes as text/csv (its bytes: the encoding is checked, not guessed)
+    // a results file comes as text/csv: its bytes must be UTF-8 (checked, never guessed); the route gets the text, so
+    // the app's NUL check reads one string instead of walking a buffer byte by byte
     app.addContentTypeParser(
       ['text/csv', 'application/csv'],
       { parseAs: 'buffer', bodyLimit: limit },
-      (_req, body, done) => done(null, body),
+      (_req, body, done) => {
+        try {
+          done(null, decodeCsv(body as Buffer));
+        } catch (err) {
+          done(err as Error, undefined);
+        }
+      },
     );
 
     // before the API's sign-in check: a lab system's key stands for a lab-staff actor on the routes that allow it
@@ -201,7 +209,7 @@ export function testingRoutes(
       },
       async (req) => {
         const actor = requireStaff(req);
-        if (!Buffer.isBuffer(req.body)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415);
+        if (typeof req.body !== 'string') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415);
         return service.importResults(actor, req.params.labId, req.body, keyOf(req));
       },
     );

@@ -544,7 +544,12 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
      * its tube, and the valid ones are recorded in one transaction; each refused line comes back with its line
      * number and reason. Nothing is half-written: a line is recorded with all its consequences or not at all.
      */
-    async importResults(actor: Actor, labId: string, file: Uint8Array, keyLab?: LabKeyHolder): Promise<ImportResponse> {
+    async importResults(
+      actor: Actor,
+      labId: string,
+      file: Uint8Array | string,
+      keyLab?: LabKeyHolder,
+    ): Promise<ImportResponse> {
       const lab = await workingLab(actor, labId, keyLab);
       const parsed = parseResultsCsv(file, new Date());
       const outcome = await db.transaction().execute(async (trx) => {
@@ -646,7 +651,7 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
           ...(r.tested_at ? { testedAt: r.tested_at.toISOString() } : {}),
           personId: r.person_id,
           personName: r.name,
-          status: r.status,
+          status: r.status as SampleView['people'][number]['status'],
           labName: r.lab_name,
           barcode: r.barcode,
         })),
