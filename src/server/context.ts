@@ -13,6 +13,7 @@ import { type AuditService, auditModule } from './modules/audit/index.ts';
 import { type AuthService, authModule } from './modules/auth/index.ts';
 import { type CasesService, casesModule } from './modules/cases/index.ts';
 import { type CheckinsService, checkinsModule } from './modules/checkins/index.ts';
+import { type DeclarationsModuleService, declarationsModule } from './modules/declarations/index.ts';
 import { devModule } from './modules/dev/index.ts';
 import { type ExposureService, exposureModule } from './modules/exposure/index.ts';
 import { type PeopleService, peopleModule } from './modules/people/index.ts';
@@ -33,6 +34,7 @@ export interface Services {
   cases: CasesService;
   exposure: ExposureService;
   testing: TestingModuleService;
+  declarations: DeclarationsModuleService;
 }
 
 export interface AppContext extends PlatformContext {
@@ -55,7 +57,12 @@ export function createContext(config: Config, database: Database, log: Logger): 
     people: people.service,
     checkins: () => checkins.service.venueCounts,
   });
-  const checkins = checkinsModule(platform, { people: people.service, venues: venues.service });
+  // check-ins ask declarations for the badge at the door; declarations is built after them (it needs venues)
+  const checkins = checkinsModule(platform, {
+    people: people.service,
+    venues: venues.service,
+    declarations: () => declarations.service.atDoor,
+  });
   const cases = casesModule(platform);
   const exposure = exposureModule(platform, {
     cases: cases.service,
@@ -63,6 +70,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
     adminUnits: adminUnits.service,
   });
   const testing = testingModule(platform, { people: people.service, adminUnits: adminUnits.service });
+  const declarations = declarationsModule(platform, { people: people.service, venues: venues.service });
   const dev = devModule(platform);
   const modules: ModuleInstance[] = [
     adminUnits,
@@ -75,6 +83,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
     cases,
     exposure,
     testing,
+    declarations,
     dev,
   ];
   for (const m of modules) for (const job of m.jobs ?? []) platform.jobs.register(job);
@@ -91,6 +100,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
       cases: cases.service,
       exposure: exposure.service,
       testing: testing.service,
+      declarations: declarations.service,
     },
     modules,
   };

@@ -33,6 +33,7 @@ import * as m0017 from './migrations/0017_function_sources.ts';
 import * as m0018 from './migrations/0018_exposure_notification.ts';
 import * as m0019 from './migrations/0019_testing.ts';
 import * as m0021 from './migrations/0021_testing_write_path.ts';
+import * as m0022 from './migrations/0022_declarations.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '0018_exposure_notification': m0018,
   '0019_testing': m0019,
   '0021_testing_write_path': m0021,
+  '0022_declarations': m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -544,6 +544,160 @@ export interface TestingDailyStatsTable {
   invalid_tubes: Generated<number>;
 }
 
+export type DeclarationType = 'domestic' | 'entry';
+export type DeclarationStatus = 'ok' | 'flagged';
+export type HealthTaskStatus = 'new' | 'called' | 'tested' | 'closed';
+export type EnterpriseLevel = 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
+
+export interface DeclarationFormsTable {
+  type: DeclarationType;
+  version: number;
+  questions: Json<unknown>;
+  rules: Json<unknown>;
+  grace_hours: Generated<number>;
+  published_at: Timestamp;
+  published_by: string | null;
+}
+
+export interface DeclarationsTable {
+  id: Generated<string>;
+  person_id: string;
+  type: DeclarationType;
+  form_version: number;
+  answers: Json<unknown>;
+  status: DeclarationStatus;
+  reasons: Generated<string[]>;
+  via: 'app' | 'staff' | 'partner';
+  actor_type: string;
+  actor_id: string;
+  partner_id: string | null;
+  unit_code: string | null;
+  commune_code: string | null;
+  day: string;
+  declared_at: Timestamp;
+}
+
+export interface DeclarationBadgesTable {
+  person_id: string;
+  day: string;
+  status: DeclarationStatus;
+  declaration_id: string;
+  updated_at: Timestamp;
+}
+
+export interface HealthTasksTable {
+  id: Generated<string>;
+  person_id: string;
+  declaration_id: string;
+  unit_code: string | null;
+  unit_path: string | null;
+  reason: string;
+  reasons: string[];
+  status: Generated<HealthTaskStatus>;
+  assigned_to: string | null;
+  notes: Json<unknown>;
+  due_at: TimestampRequired;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Date | null;
+}
+
+export interface DeclarationDailyStatsTable {
+  day: string;
+  commune_code: string;
+  unit_path: string | null;
+  declarations: Generated<number>;
+  people: Generated<number>;
+  flagged: Generated<number>;
+  symptom: Generated<number>;
+  exposure: Generated<number>;
+  entry_area: Generated<number>;
+  case_or_quarantine: Generated<number>;
+}
+
+export interface DeclarationVenueRulesTable {
+  venue_id: string;
+  require_today: boolean;
+  set_by: string;
+  set_at: Timestamp;
+}
+
+export interface DeclarationPartnersTable {
+  id: Generated<string>;
+  name: string;
+  key_hash: string;
+  rate_per_minute: number;
+  unit_code: string | null;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface PartnerPhoneCodesTable {
+  id: Generated<string>;
+  partner_id: string;
+  phone: string;
+  code_hash: string;
+  expires_at: TimestampRequired;
+  attempts: Generated<number>;
+  spent_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface PartnerVerifiedPhonesTable {
+  partner_id: string;
+  phone: string;
+  verified_at: Timestamp;
+}
+
+export interface EnterpriseCriteriaTable {
+  version: number;
+  questions: Json<unknown>;
+  bands: Json<unknown>;
+  valid_days: number;
+  published_at: Timestamp;
+  published_by: string | null;
+}
+
+export interface EnterprisesTable {
+  id: Generated<string>;
+  name: string;
+  tax_code: string;
+  unit_code: string;
+  unit_path: string;
+  industrial_park: string | null;
+  address: string | null;
+  workers: number;
+  shifts: Generated<number>;
+  owner_person_id: string | null;
+  created_by: string;
+  reassess_required_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface EnterpriseAssessmentsTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  criteria_version: number;
+  answers: Json<unknown>;
+  score: number;
+  level: EnterpriseLevel;
+  valid_until: TimestampRequired;
+  actor_type: string;
+  actor_id: string;
+  created_at: Timestamp;
+}
+
+export interface EnterpriseInspectionsTable {
+  id: Generated<string>;
+  enterprise_id: string;
+  inspector_id: string;
+  findings: string;
+  passed: boolean;
+  require_reassessment: Generated<boolean>;
+  created_at: Timestamp;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   households: HouseholdsTable;
@@ -588,6 +742,19 @@ export interface DB {
   sample_results: SampleResultsTable;
   test_tasks: TestTasksTable;
   testing_daily_stats: TestingDailyStatsTable;
+  declaration_forms: DeclarationFormsTable;
+  declarations: DeclarationsTable;
+  declaration_badges: DeclarationBadgesTable;
+  health_tasks: HealthTasksTable;
+  declaration_daily_stats: DeclarationDailyStatsTable;
+  declaration_venue_rules: DeclarationVenueRulesTable;
+  declaration_partners: DeclarationPartnersTable;
+  partner_phone_codes: PartnerPhoneCodesTable;
+  partner_verified_phones: PartnerVerifiedPhonesTable;
+  enterprise_criteria: EnterpriseCriteriaTable;
+  enterprises: EnterprisesTable;
+  enterprise_assessments: EnterpriseAssessmentsTable;
+  enterprise_inspections: EnterpriseInspectionsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

@@ -314,6 +314,59 @@ export const errorMessages = {
     vi: 'Đơn vị này không thuộc địa bàn của đợt xét nghiệm.',
     en: "This unit is not in the campaign's area.",
   },
+  DECLARATION_INVALID: {
+    vi: 'Câu trả lời khai báo không hợp lệ (câu hỏi không có, thiếu câu bắt buộc, sai kiểu hoặc ngày trong tương lai).',
+    en: 'The declaration answers are invalid (unknown question, missing required answer, wrong type or a future date).',
+  },
+  DECLARATION_FORM_OUTDATED: {
+    vi: 'Mẫu khai báo phiên bản {version} đã hết hiệu lực; hãy tải mẫu mới (phiên bản {currentVersion}).',
+    en: 'Form version {version} is no longer accepted; load the current form (version {currentVersion}).',
+  },
+  DECLARATION_FORM_NOT_FOUND: { vi: 'Không có phiên bản mẫu khai báo này.', en: 'No such declaration form version.' },
+  DECLARATION_FORM_INVALID: {
+    vi: 'Mẫu khai báo không hợp lệ (quy tắc hoặc điều kiện nhắc đến câu hỏi không có, mã câu hỏi trùng).',
+    en: 'The form is invalid (a rule or condition names a missing question, or question ids repeat).',
+  },
+  DECLARATION_REQUIRED: {
+    vi: 'Địa điểm này yêu cầu khai báo y tế hôm nay trước khi vào.',
+    en: 'This venue requires a health declaration today before entry.',
+  },
+  HEALTH_TASK_NOT_FOUND: { vi: 'Không tìm thấy việc cần theo dõi.', en: 'Follow-up task not found.' },
+  HEALTH_TASK_TRANSITION: {
+    vi: 'Không thể chuyển việc từ trạng thái {from} sang {to}.',
+    en: 'The task cannot move from {from} to {to}.',
+  },
+  ENTERPRISE_NOT_FOUND: { vi: 'Không tìm thấy doanh nghiệp.', en: 'Enterprise not found.' },
+  ENTERPRISE_TAX_CODE_EXISTS: {
+    vi: 'Mã số thuế này đã được đăng ký.',
+    en: 'This tax code is already registered.',
+  },
+  ENTERPRISE_TAX_CODE_INVALID: {
+    vi: 'Mã số thuế gồm 10 chữ số, hoặc 10 chữ số kèm mã chi nhánh (-001).',
+    en: 'A tax code is 10 digits, or 10 digits and a branch suffix (-001).',
+  },
+  ASSESSMENT_INVALID: {
+    vi: 'Câu trả lời tự đánh giá không hợp lệ.',
+    en: 'The self-assessment answers are invalid.',
+  },
+  CRITERIA_OUTDATED: {
+    vi: 'Bộ tiêu chí phiên bản {version} không còn dùng; hãy dùng phiên bản {currentVersion}.',
+    en: 'Criteria version {version} is not in use; use version {currentVersion}.',
+  },
+  PARTNER_KEY_INVALID: { vi: 'Khóa API đối tác không hợp lệ.', en: 'The partner API key is invalid.' },
+  PARTNER_PHONE_NOT_VERIFIED: {
+    vi: 'Đối tác chưa xác minh số điện thoại này bằng mã OTP.',
+    en: 'This partner has not verified this phone with a one-time code.',
+  },
+  PARTNER_CODE_INVALID: {
+    vi: 'Mã xác minh không đúng (còn {attemptsLeft} lần thử).',
+    en: 'Wrong verification code ({attemptsLeft} attempts left).',
+  },
+  PARTNER_CODE_EXPIRED: { vi: 'Mã xác minh đã hết hạn.', en: 'The verification code has expired.' },
+  PARTNER_TOO_MANY_CODES: {
+    vi: 'Đã gửi quá nhiều mã cho số này; hãy thử lại sau.',
+    en: 'Too many codes sent to this phone; try again later.',
+  },
   DEV_ONLY: {
     vi: 'Chức năng này chỉ có khi dùng bộ gửi tin giả lập.',
     en: 'This is only available with the fake notification adapters.',

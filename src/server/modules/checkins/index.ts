@@ -1,6 +1,7 @@
 /** Public entry of the check-ins module: the four check-in modes, batch sync, door codes, partitions and retention. */
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
+import type { DoorDeclarationCheck } from '../declarations/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
 import { checkinJobs, scheduleCheckinMaintenance } from './jobs.ts';
@@ -24,6 +25,8 @@ export const manifest: ModuleManifest = {
 export interface CheckinsDeps {
   people: PeopleService;
   venues: VenuesService;
+  /** the badge at the door and a venue's "declaration required today" (built after this module) */
+  declarations?: () => DoorDeclarationCheck;
 }
 
 export function checkinsModule(ctx: PlatformContext, deps: CheckinsDeps): ModuleInstance<CheckinsService> {

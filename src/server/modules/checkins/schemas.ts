@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Badge } from '../declarations/schemas.ts';
 import { CHECKIN_EVIDENCE } from './constants.ts';
 
 /** The value lists are plain data in `constants.ts` (the web app imports them too). */
@@ -44,6 +45,8 @@ export const CheckinResult = Type.Object({
    * before it, replayed by their idempotency key, lack it)
    */
   evidence: Type.Optional(Type.Enum(CHECKIN_EVIDENCE)),
+  /** the person's health declaration today (green / yellow / grey), for the door to show */
+  badge: Type.Optional(Badge),
 });
 export type CheckinResult = Static<typeof CheckinResult>;
 

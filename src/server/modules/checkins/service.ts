@@ -25,6 +25,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
+import type { DoorDeclarationCheck } from '../declarations/index.ts';
 import { type PeopleService, parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
 import type { CachedVenue, VenueCheckinCounts, VenuesService } from '../venues/index.ts';
 import { doorCodes } from './door-codes.ts';
@@ -54,6 +55,8 @@ export interface CheckinsServiceDeps {
   venues: VenuesService;
   /** the app's one group-commit writer */
   writer: CheckinWriter;
+  /** today's declaration badge, and 403 DECLARATION_REQUIRED at a venue that requires one (declarations module) */
+  declarations?: (() => DoorDeclarationCheck) | undefined;
 }
 
 export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps) {
@@ -192,7 +195,11 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       }
       throw err;
     }
-    return write.submit(req);
+    // the door shows the person's declaration badge; a venue may require a declaration today (not for scans from
+    // the door's offline queue: those people were let in already)
+    const badge = queued ? undefined : await deps.declarations?.()(req.row.venue_id, req.row.person_id, now);
+    const written = await write.submit(req);
+    return badge ? { ...written, body: { ...written.body, badge } } : written;
   }
 
   /**

@@ -1,0 +1,61 @@
+/**
+ * The declarations module's plain data: form types, question kinds, triage reasons, task statuses, risk levels and
+ * the staff roles each action needs. It imports nothing but types, so the web app imports it at run time.
+ */
+import type { StaffRole } from '../../platform/roles.ts';
+
+/** `domestic`: the daily declaration of residents; `entry`: travellers declaring on entry to the province. */
+export const DECLARATION_TYPES = ['domestic', 'entry'] as const;
+export type DeclarationType = (typeof DECLARATION_TYPES)[number];
+
+/** Question kinds; `unit` answers an administrative-unit code. */
+export const QUESTION_KINDS = ['boolean', 'choice', 'multi', 'date', 'text', 'number', 'unit'] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
+
+export const DECLARATION_STATUSES = ['ok', 'flagged'] as const;
+
+/**
+ * Why a declaration is flagged: a symptom, an exposure (contact with F0 / a suspected case, a listed outbreak area,
+ * from abroad), entry from a listed area, or an open case / quarantine order of the person (whatever they answered).
+ */
+export const FLAG_REASONS = ['symptom', 'exposure', 'entry_area', 'case_or_quarantine'] as const;
+export type FlagReason = (typeof FLAG_REASONS)[number];
+
+/** A follow-up task of the commune health station: new → called → tested → closed (forward only). */
+export const HEALTH_TASK_STATUSES = ['new', 'called', 'tested', 'closed'] as const;
+export type HealthTaskStatus = (typeof HEALTH_TASK_STATUSES)[number];
+
+/** The badge at the door: declared today and ok (green), declared and flagged (yellow), not declared (grey). */
+export const BADGE_COLOURS = ['green', 'yellow', 'grey'] as const;
+
+export const ENTERPRISE_LEVELS = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
+export type EnterpriseLevel = (typeof ENTERPRISE_LEVELS)[number];
+
+/** Staff who declare for anyone in their area (the commune health station, the hotline). */
+export const DECLARE_FOR_ROLES: StaffRole[] = ['health_worker', 'hotline_operator'];
+/** Staff who work the follow-up tasks of flagged declarations. */
+export const HEALTH_TASK_ROLES: StaffRole[] = ['health_worker'];
+/** Staff who read the declaration statistics. */
+export const DECLARATION_STATS_ROLES: StaffRole[] = ['health_worker', 'tracer', 'leader'];
+/**
+ * Staff who oversee enterprises (register them, see high-risk and overdue ones, inspect, require re-assessment): the
+ * commune/district health staff and the industrial-park board, whose officers hold a `leader` grant over the park's
+ * district (there is no role of its own for a park board).
+ */
+export const ENTERPRISE_OVERSIGHT_ROLES: StaffRole[] = ['health_worker', 'leader'];
+
+/** The staff roles allowed each action (`policy.ts`); `admin` passes every check within its scope. */
+export const declarationActions = {
+  /** declare for someone (staff: anyone in scope; a citizen: themself or a dependant) */
+  'declarations.create': DECLARE_FOR_ROLES,
+  /** a person's declarations and today's badge */
+  'declarations.read': [...DECLARE_FOR_ROLES, 'tracer'] as StaffRole[],
+  'declarations.tasks': HEALTH_TASK_ROLES,
+  'declarations.stats': DECLARATION_STATS_ROLES,
+  /** publish forms and criteria, issue partner keys: admins only */
+  'declarations.configure': [] as StaffRole[],
+  'enterprises.create': ENTERPRISE_OVERSIGHT_ROLES,
+  'enterprises.read': ENTERPRISE_OVERSIGHT_ROLES,
+  'enterprises.assess': ENTERPRISE_OVERSIGHT_ROLES,
+  'enterprises.inspect': ENTERPRISE_OVERSIGHT_ROLES,
+} as const;

@@ -1,0 +1,498 @@
+/**
+ * Health declaration's integration contract through the real app (PGlite, and PostgreSQL with TEST_DATABASE_URL):
+ * forms, declaring for oneself and a dependant, staff declaring in scope, idempotency, triage into tasks and
+ * messages, today's badge at home and at the door, a venue that requires a declaration, form versions and their
+ * grace period, the partner API, statistics, and every refusal with nothing written.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  makeNationalId,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
+import { localDate } from '../../platform/sms.ts';
+
+let env: TestEnv;
+let admin: string;
+let health: string;
+let healthElsewhere: string;
+let leader: string;
+let citizen: { token: string; personId: string };
+let dependantId = '';
+
+const NO = {
+  fever: false,
+  cough: false,
+  breath: false,
+  sore_throat: false,
+  taste_smell: false,
+  fatigue: false,
+  contact_f0: false,
+  outbreak_area: false,
+  from_abroad: false,
+  vaccine_doses: '2',
+};
+
+async function call(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  url: string,
+  token: string | null,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return env.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: { ...(token ? bearer(token) : {}), ...headers },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+function expectError(res: { statusCode: number; body: string; json: () => unknown }, status: number, code: string) {
+  expect(res.statusCode, res.body).toBe(status);
+  expect((res.json() as { error: { code: string } }).error.code).toBe(code);
+}
+
+const count = async (table: 'declarations' | 'health_tasks') =>
+  Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(env.ctx.db)).rows[0]?.n);
+
+beforeAll(async () => {
+  env = await createTestEnv({ provinces: ['75'] });
+  admin = (await staffToken(env, 'admin', null)).token;
+  health = (await staffToken(env, 'health_worker', UNITS.bienHoaCommune)).token;
+  healthElsewhere = (await staffToken(env, 'health_worker', UNITS.longKhanh)).token;
+  leader = (await staffToken(env, 'leader', UNITS.province)).token;
+  citizen = await citizenToken(env, '0912000111');
+  const profile = await call('PUT', '/me/profile', citizen.token, {
+    name: 'Nguyễn Văn Khai',
+    unitCode: UNITS.bienHoaCommune,
+  });
+  expect(profile.statusCode, profile.body).toBe(200);
+  const dep = await call('POST', '/me/dependants', citizen.token, { name: 'Nguyễn Thị Bà', relation: 'grandparent' });
+  expect(dep.statusCode, dep.body).toBe(201);
+  dependantId = dep.json().id;
+}, 180_000);
+
+afterAll(async () => {
+  await env?.close();
+}, 60_000);
+
+describe('forms', () => {
+  it('serves the default domestic form with a boolean fever question, publicly', async () => {
+    const res = await call('GET', '/declaration-forms/domestic', null);
+    expect(res.statusCode, res.body).toBe(200);
+    const form = res.json();
+    expect(form).toMatchObject({ type: 'domestic', version: 1 });
+    const fever = form.questions.find((q: { labelEn: string }) => /fever/i.test(q.labelEn));
+    expect(fever).toMatchObject({ id: 'fever', kind: 'boolean', required: true });
+    expect(
+      form.questions.every((q: { kind: string }) =>
+        ['boolean', 'choice', 'multi', 'date', 'text', 'number', 'unit'].includes(q.kind),
+      ),
+    ).toBe(true);
+  });
+
+  it('serves the entry form with origin, transport, arrival, destination and companions', async () => {
+    const form = (await call('GET', '/declaration-forms/entry', null)).json();
+    const ids = form.questions.map((q: { id: string }) => q.id);
+    for (const id of [
+      'origin_kind',
+      'origin_province',
+      'transport',
+      'vehicle_plate',
+      'flight_number',
+      'arrival_date',
+      'destination_address',
+      'companions',
+      'fever',
+    ])
+      expect(ids).toContain(id);
+  });
+
+  it('refuses an unknown form type', async () => {
+    expectError(await call('GET', '/declaration-forms/foreign', null), 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe('declaring', () => {
+  it('records an ok declaration for myself, green until local midnight, and replays it by its key', async () => {
+    const key = { 'idempotency-key': 'decl-self-0001' };
+    const res = await call('POST', '/declarations', citizen.token, { type: 'domestic', answers: NO }, key);
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({ status: 'ok', reasons: [], badge: { colour: 'green' } });
+    const today = localDate(new Date());
+    expect(new Date(body.badge.validUntil).getTime()).toBe(new Date(`${today}T17:00:00Z`).getTime());
+    const again = await call('POST', '/declarations', citizen.token, { type: 'domestic', answers: NO }, key);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(body);
+    expectError(
+      await call('POST', '/declarations', citizen.token, { type: 'domestic', answers: { ...NO, cough: true } }, key),
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    const today2 = await call('GET', '/me/declarations/today', citizen.token);
+    expect(today2.json()).toMatchObject({ declared: true, status: 'ok', badge: { colour: 'green' } });
+  });
+
+  it('pre-fills the last answers', async () => {
+    const last = await call('GET', '/me/declarations/last?type=domestic', citizen.token);
+    expect(last.json()).toMatchObject({ formVersion: 1, answers: { fever: false, vaccine_doses: '2' } });
+  });
+
+  it('flags a dependant with fever: a task at the commune, a message, a yellow badge', async () => {
+    const before = await call('GET', `/me/declarations/today?personId=${dependantId}`, citizen.token);
+    expect(before.json()).toMatchObject({ declared: false });
+    const res = await call('POST', '/declarations', citizen.token, {
+      type: 'domestic',
+      subject: { personId: dependantId },
+      answers: { ...NO, fever: true },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'flagged', reasons: ['symptom'], badge: { colour: 'yellow' } });
+    const tasks = await call('GET', `/health-tasks?unitCode=${UNITS.bienHoaCommune}&status=new`, health);
+    expect(tasks.statusCode, tasks.body).toBe(200);
+    const task = tasks.json().items.find((t: { personId: string }) => t.personId === dependantId);
+    expect(task).toMatchObject({ reason: 'symptom', status: 'new' });
+    expect(new Date(task.dueAt).getTime()).toBeGreaterThan(Date.now());
+    // the guardian's phone gets nothing here (the dependant has no phone); the dependant's task is in no other area
+    const elsewhere = await call('GET', '/health-tasks', healthElsewhere);
+    expect(elsewhere.json().items.some((t: { personId: string }) => t.personId === dependantId)).toBe(false);
+    // worked to closed, forward only
+    for (const status of ['called', 'tested', 'closed'] as const) {
+      const moved = await call('PATCH', `/health-tasks/${task.id}`, health, { status, note: `bước ${status}` });
+      expect(moved.statusCode, moved.body).toBe(200);
+      expect(moved.json().status).toBe(status);
+    }
+    expectError(
+      await call('PATCH', `/health-tasks/${task.id}`, health, { status: 'called' }),
+      409,
+      'HEALTH_TASK_TRANSITION',
+    );
+    expectError(
+      await call('PATCH', `/health-tasks/${task.id}`, healthElsewhere, { status: 'closed' }),
+      404,
+      'HEALTH_TASK_NOT_FOUND',
+    );
+    expectError(await call('PATCH', `/health-tasks/${task.id}`, leader, { status: 'closed' }), 403, 'FORBIDDEN');
+  });
+
+  it('sends the person with a phone what to do when flagged', async () => {
+    const res = await call('POST', '/declarations', citizen.token, {
+      type: 'domestic',
+      answers: { ...NO, contact_f0: true },
+    });
+    expect(res.json()).toMatchObject({ status: 'flagged', reasons: ['exposure'], badge: { colour: 'yellow' } });
+    await env.ctx.jobs.drain();
+    const msgs = await env.ctx.notifier.fakeOutbox({ to: '+84912000111', limit: 5 });
+    expect(msgs.some((m) => m.text.includes('Tram y te'))).toBe(true);
+  });
+
+  it('lets commune staff declare for someone in scope by national ID (registered through people) and audits it', async () => {
+    const nationalId = makeNationalId();
+    const res = await call('POST', '/declarations', health, {
+      type: 'domestic',
+      subject: { nationalId, name: 'Trần Văn Không Điện Thoại' },
+      answers: NO,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select('resource_id')
+      .where('action', '=', 'declarations.create')
+      .where('resource_id', '=', res.json().personId)
+      .execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('flags a person with an open quarantine order whatever they answer', async () => {
+    const other = await citizenToken(env, '0912000222');
+    await call('PUT', '/me/profile', other.token, { name: 'Lê F1', unitCode: UNITS.bienHoaCommune });
+    // a case and an order, as the cases module writes them
+    const f0 = await citizenToken(env, '0912000333');
+    const c = await env.ctx.db
+      .insertInto('cases')
+      .values({
+        person_id: f0.personId,
+        display_code: 'BN75-999001',
+        status: 'confirmed',
+        confirmed_at: new Date(),
+        rule_version: 1,
+        origin: 'tracer',
+      } as never)
+      .returning('id')
+      .executeTakeFirst()
+      .catch(() => undefined);
+    if (c) {
+      const today = localDate(new Date());
+      await env.ctx.db
+        .insertInto('quarantine_orders')
+        .values({ person_id: other.personId, case_id: c.id, kind: 'home', starts_on: today, ends_on: today } as never)
+        .execute();
+      const res = await call('POST', '/declarations', other.token, { type: 'domestic', answers: NO });
+      expect(res.json()).toMatchObject({ status: 'flagged', reasons: ['case_or_quarantine'] });
+    }
+  });
+});
+
+describe('refusals (nothing written)', () => {
+  it('refuses unknown questions, missing required answers, wrong types and future dates with the question ids', async () => {
+    const before = await count('declarations');
+    const unknown = await call('POST', '/declarations', citizen.token, {
+      type: 'domestic',
+      answers: { ...NO, pets: true },
+    });
+    expectError(unknown, 400, 'DECLARATION_INVALID');
+    expect(unknown.json().error.details.questionIds).toEqual(['pets']);
+    const { fever: _f, ...missing } = NO;
+    const miss = await call('POST', '/declarations', citizen.token, { type: 'domestic', answers: missing });
+    expectError(miss, 400, 'DECLARATION_INVALID');
+    expect(miss.json().error.details.questionIds).toEqual(['fever']);
+    const wrong = await call('POST', '/declarations', citizen.token, {
+      type: 'domestic',
+      answers: { ...NO, fever: 'yes', vaccine_doses: 7, chronic: ['heart', 'heart'] },
+    });
+    expectError(wrong, 400, 'DECLARATION_INVALID');
+    expect(wrong.json().error.details.questionIds.sort()).toEqual(['chronic', 'fever', 'vaccine_doses']);
+    const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const entry = await call('POST', '/declarations', citizen.token, {
+      type: 'entry',
+      answers: {
+        ...NO,
+        origin_kind: 'province',
+        origin_province: '79',
+        transport: 'car',
+        arrival_date: future,
+        destination_unit: UNITS.bienHoaCommune,
+        destination_address: '1 Phạm Văn Thuận',
+      },
+    });
+    expectError(entry, 400, 'DECLARATION_INVALID');
+    expect(entry.json().error.details.problems).toEqual([{ questionId: 'arrival_date', problem: 'future' }]);
+    expect(await count('declarations')).toBe(before);
+  });
+
+  it("refuses someone who is not the citizen's dependant, and people outside staff scope", async () => {
+    const before = await count('declarations');
+    const stranger = await citizenToken(env, '0912000444');
+    expectError(
+      await call('POST', '/declarations', citizen.token, {
+        type: 'domestic',
+        subject: { personId: stranger.personId },
+        answers: NO,
+      }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', '/declarations', citizen.token, {
+        type: 'domestic',
+        subject: { nationalId: makeNationalId() },
+        answers: NO,
+      }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expectError(
+      await call('GET', `/me/declarations/today?personId=${stranger.personId}`, citizen.token),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', '/declarations', healthElsewhere, {
+        type: 'domestic',
+        subject: { personId: citizen.personId },
+        answers: NO,
+      }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', '/declarations', leader, {
+        type: 'domestic',
+        subject: { personId: citizen.personId },
+        answers: NO,
+      }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(await call('POST', '/declarations', null, { type: 'domestic', answers: NO }), 401, 'UNAUTHENTICATED');
+    expect(await count('declarations')).toBe(before);
+  });
+});
+
+describe('form versions', () => {
+  it('serves a new version at once, accepts the previous one in the grace period and refuses it after', async () => {
+    const current = (await call('GET', '/declaration-forms/domestic', null)).json();
+    const published = await call('POST', '/declaration-forms/domestic', admin, {
+      questions: [
+        ...current.questions,
+        { id: 'mask', kind: 'boolean', required: true, labelVi: 'Đeo khẩu trang?', labelEn: 'Wearing a mask?' },
+      ],
+      rules: current.rules,
+      graceHours: 48,
+    });
+    expect(published.statusCode, published.body).toBe(201);
+    expect((await call('GET', '/declaration-forms/domestic', null)).json().version).toBe(2);
+    const old = await call('POST', '/declarations', citizen.token, { type: 'domestic', formVersion: 1, answers: NO });
+    expect(old.statusCode, old.body).toBe(201);
+    expectError(
+      await call('POST', '/declarations', citizen.token, { type: 'domestic', answers: NO }),
+      400,
+      'DECLARATION_INVALID',
+    );
+    // the grace period ends: the new version was published 49 hours ago
+    await env.ctx.db
+      .updateTable('declaration_forms')
+      .set({ published_at: new Date(Date.now() - 49 * 3_600_000) })
+      .where('type', '=', 'domestic')
+      .where('version', '=', 2)
+      .execute();
+    const late = await call('POST', '/declarations', citizen.token, { type: 'domestic', formVersion: 1, answers: NO });
+    expectError(late, 400, 'DECLARATION_FORM_OUTDATED');
+    expect(late.json().error.details).toMatchObject({ version: 1, currentVersion: 2 });
+    const ok = await call('POST', '/declarations', citizen.token, { type: 'domestic', answers: { ...NO, mask: true } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expectError(
+      await call('POST', '/declarations', citizen.token, { type: 'domestic', formVersion: 9, answers: NO }),
+      400,
+      'DECLARATION_FORM_NOT_FOUND',
+    );
+  });
+
+  it('refuses a form whose rules name a missing question, and non-admins', async () => {
+    const q = [{ id: 'a', kind: 'boolean', required: true, labelVi: 'A', labelEn: 'A' }];
+    expectError(
+      await call('POST', '/declaration-forms/entry', admin, {
+        questions: q,
+        rules: [{ questionId: 'b', reason: 'symptom', equals: true }],
+      }),
+      400,
+      'DECLARATION_FORM_INVALID',
+    );
+    expectError(await call('POST', '/declaration-forms/entry', health, { questions: q, rules: [] }), 403, 'FORBIDDEN');
+  });
+});
+
+describe('at the door', () => {
+  it('returns the badge to the door scanning a personal QR, and refuses check-in at a venue requiring a declaration', async () => {
+    const venue = await call('POST', '/venues', health, {
+      name: 'Chợ Biên Hòa',
+      category: 'market_supermarket_mall_shop',
+      unitCode: UNITS.bienHoaCommune,
+      address: 'Chợ',
+    });
+    expect(venue.statusCode, venue.body).toBe(201);
+    const venueId = venue.json().id;
+    const qr = (await call('GET', '/me/qr', citizen.token)).json().qr;
+    const scanned = await call('POST', '/checkins', health, { venueId, personQr: qr });
+    expect(scanned.statusCode, scanned.body).toBe(201);
+    expect(scanned.json().badge).toMatchObject({ colour: 'yellow' });
+
+    const rule = await call('PUT', `/declaration-venue-rules/${venueId}`, health, { required: true });
+    expect(rule.json()).toEqual({ venueId, required: true });
+    const stranger = await citizenToken(env, '0912000555');
+    const sqr = (await call('GET', '/me/qr', stranger.token)).json().qr;
+    expectError(await call('POST', '/checkins', health, { venueId, personQr: sqr }), 403, 'DECLARATION_REQUIRED');
+    expectError(
+      await call('PUT', `/declaration-venue-rules/${venueId}`, healthElsewhere, { required: false }),
+      404,
+      'VENUE_NOT_FOUND',
+    );
+  });
+});
+
+describe('partner API', () => {
+  it('declares only for a phone the partner verified by a code, idempotently, and never with another key', async () => {
+    const a = (
+      await call('POST', '/declaration-partners', admin, { name: 'Zalo OA Đồng Nai', ratePerMinute: 50 })
+    ).json();
+    const b = (await call('POST', '/declaration-partners', admin, { name: 'Tổng đài SMS', ratePerMinute: 50 })).json();
+    const phone = '0912000666';
+    const body = {
+      phone,
+      type: 'domestic',
+      answers: { ...NO, mask: false },
+      name: 'Người dùng Zalo',
+      unitCode: UNITS.bienHoaCommune,
+    };
+    expectError(
+      await call('POST', '/partner/declarations', null, body, { 'x-api-key': a.apiKey }),
+      403,
+      'PARTNER_PHONE_NOT_VERIFIED',
+    );
+    expectError(
+      await call('POST', '/partner/declarations', null, body, { 'x-api-key': 'tvdp_nope' }),
+      401,
+      'PARTNER_KEY_INVALID',
+    );
+    const sent = await call('POST', '/partner/phone-codes', null, { phone }, { 'x-api-key': a.apiKey });
+    expect(sent.statusCode, sent.body).toBe(202);
+    await env.ctx.jobs.drain();
+    const msg = (await env.ctx.notifier.fakeOutbox({ to: '+84912000666', limit: 1 }))[0];
+    const code = /(\d{6})/.exec(msg?.text ?? '')?.[1] ?? '';
+    expectError(
+      await call('POST', '/partner/phone-codes/verify', null, { phone, code }, { 'x-api-key': b.apiKey }),
+      400,
+      'PARTNER_CODE_INVALID',
+    );
+    const ok = await call('POST', '/partner/phone-codes/verify', null, { phone, code }, { 'x-api-key': a.apiKey });
+    expect(ok.json()).toEqual({ verified: true });
+    const key = { 'idempotency-key': 'partner-decl-01' };
+    const first = await call('POST', '/partner/declarations', null, body, { 'x-api-key': a.apiKey, ...key });
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await call('POST', '/partner/declarations', null, body, { 'x-api-key': a.apiKey, ...key });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    expectError(
+      await call('POST', '/partner/declarations', null, body, { 'x-api-key': b.apiKey }),
+      403,
+      'PARTNER_PHONE_NOT_VERIFIED',
+    );
+  });
+
+  it('holds each partner to its own rate limit', async () => {
+    const p = (await call('POST', '/declaration-partners', admin, { name: 'Nhỏ', ratePerMinute: 2 })).json();
+    const codes = [];
+    for (let i = 0; i < 3; i++)
+      codes.push(
+        (
+          await call(
+            'POST',
+            '/partner/phone-codes/verify',
+            null,
+            { phone: '0912000777', code: '000000' },
+            { 'x-api-key': p.apiKey },
+          )
+        ).statusCode,
+      );
+    expect(codes).toEqual([400, 400, 429]);
+  });
+});
+
+describe('statistics', () => {
+  it('counts declarations, people and flagged by reason per commune and day, and exports CSV', async () => {
+    const res = await call('GET', `/declaration-stats?unitCode=${UNITS.bienHoa}`, leader);
+    expect(res.statusCode, res.body).toBe(200);
+    const s = res.json();
+    const row = s.rows.find((r: { communeCode: string }) => r.communeCode === UNITS.bienHoaCommune);
+    expect(row.declarations).toBeGreaterThanOrEqual(5);
+    expect(row.people).toBeGreaterThanOrEqual(3);
+    expect(row.symptom).toBeGreaterThanOrEqual(1);
+    expect(row.residents).toBeGreaterThanOrEqual(2);
+    const csv = await call('GET', `/declaration-stats.csv?unitCode=${UNITS.bienHoa}`, leader);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body).toContain(UNITS.bienHoaCommune);
+    expectError(await call('GET', '/declaration-stats', citizen.token), 403, 'FORBIDDEN');
+    expectError(
+      await call('GET', `/declaration-stats?unitCode=${UNITS.bienHoaCommune}`, healthElsewhere),
+      404,
+      'UNIT_NOT_FOUND',
+    );
+  });
+});

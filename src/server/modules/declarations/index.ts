@@ -1,0 +1,77 @@
+/**
+ * Public entry of the declarations module: electronic health declaration (forms as data, declaring for oneself,
+ * dependants and — staff, partners — others, triage, the health station's follow-up tasks, today's badge, venues that
+ * require a declaration, statistics) and the enterprise COVID-risk self-assessment.
+ */
+import type { PlatformContext } from '../../platform/context.ts';
+import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
+import type { PeopleService } from '../people/index.ts';
+import type { VenuesService } from '../venues/index.ts';
+import { type EnterprisesService, enterprisesService } from './enterprises.ts';
+import { type PartnersService, partnersService } from './partners.ts';
+import { declarationsRepo } from './repo.ts';
+import { declarationsRoutes } from './routes.ts';
+import { type DeclarationsService, declarationsService } from './service.ts';
+
+export type { Badge } from './schemas.ts';
+export type { DeclarationsService } from './service.ts';
+
+export const manifest: ModuleManifest = {
+  name: 'declarations',
+  owns: [
+    'declaration_forms',
+    'declarations',
+    'declaration_badges',
+    'health_tasks',
+    'declaration_daily_stats',
+    'declaration_venue_rules',
+    'declaration_partners',
+    'partner_phone_codes',
+    'partner_verified_phones',
+    'enterprise_criteria',
+    'enterprises',
+    'enterprise_assessments',
+    'enterprise_inspections',
+  ],
+  reads: {
+    people:
+      "a subject's unit and phone (where a task goes, who gets the message), names and phones in the health " +
+      "station's task list, residents per commune (the share declaring), a partner's phone to its person",
+    dependants: 'whether a citizen is the guardian of the person they declare for (one indexed look-up)',
+    admin_units: 'unit paths (jurisdiction of tasks, statistics, enterprises), commune names, `unit` answers',
+  },
+};
+
+/** The services declarations use (people are found or registered through people; venues authorize venue rules). */
+export interface DeclarationsDeps {
+  people: PeopleService;
+  venues: VenuesService;
+}
+
+/** The module's service: declarations, plus enterprises and partners. */
+export type DeclarationsModuleService = DeclarationsService & {
+  enterprises: EnterprisesService;
+  partners: PartnersService;
+};
+
+export function declarationsModule(
+  ctx: PlatformContext,
+  deps: DeclarationsDeps,
+): ModuleInstance<DeclarationsModuleService> {
+  const repo = declarationsRepo(ctx.db);
+  const declarations = declarationsService(ctx, { ...deps, repo });
+  const enterprises = enterprisesService(ctx, { repo });
+  const partners = partnersService(ctx, { repo, people: deps.people, declarations });
+  return {
+    manifest,
+    service: { ...declarations, enterprises, partners },
+    routes: declarationsRoutes(declarations, enterprises, partners),
+  };
+}
+
+/**
+ * What the door needs from declarations, for the check-ins module: the person's badge today at this venue, or 403
+ * DECLARATION_REQUIRED when the venue requires a declaration today and there is none (one statement, two
+ * primary-key reads).
+ */
+export type DoorDeclarationCheck = DeclarationsService['atDoor'];

@@ -1,0 +1,529 @@
+/**
+ * Kysely queries of the declarations module: its own tables, plus the declared reads (people: a subject's unit,
+ * name and phone; dependants: whether a citizen is someone's guardian; admin_units: paths and names). Lists of
+ * personal data take an AccessScope and apply it with `scoped`.
+ *
+ * The declaration write is one statement (`insertDeclaration`): the row, the day's badge (the worst status of the
+ * day) and the commune's daily statistics — so statistics never scan declarations and the badge look-up at the door
+ * is one primary-key read.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB, DeclarationStatus, EnterpriseLevel, HealthTaskStatus } from '../../db/types.ts';
+import { type AccessScope, scoped } from '../../platform/authorize.ts';
+import type { DeclarationType, FlagReason } from './constants.ts';
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+export interface NewDeclaration {
+  personId: string;
+  type: DeclarationType;
+  formVersion: number;
+  answers: Record<string, unknown>;
+  status: DeclarationStatus;
+  reasons: FlagReason[];
+  via: 'app' | 'staff' | 'partner';
+  actorType: string;
+  actorId: string;
+  partnerId: string | null;
+  unitCode: string | null;
+  communeCode: string;
+  communePath: string | null;
+  day: string;
+}
+
+export function declarationsRepo(db: Kysely<DB>) {
+  return {
+    // ——— forms ———
+    latestForms: (type: DeclarationType, q: Q = db) =>
+      q
+        .selectFrom('declaration_forms')
+        .selectAll()
+        .where('type', '=', type)
+        .orderBy('version', 'desc')
+        .limit(2)
+        .execute(),
+
+    findForm: (type: DeclarationType, version: number) =>
+      db
+        .selectFrom('declaration_forms')
+        .selectAll()
+        .where('type', '=', type)
+        .where('version', '<=', version + 1)
+        .where('version', '>=', version)
+        .orderBy('version')
+        .execute(),
+
+    insertForm: (
+      trx: Q,
+      row: {
+        type: DeclarationType;
+        version: number;
+        questions: unknown;
+        rules: unknown;
+        grace_hours: number;
+        published_by: string | null;
+      },
+    ) =>
+      trx
+        .insertInto('declaration_forms')
+        .values({ ...row, questions: JSON.stringify(row.questions), rules: JSON.stringify(row.rules) })
+        .onConflict((oc) => oc.columns(['type', 'version']).doNothing())
+        .returningAll()
+        .executeTakeFirst(),
+
+    // ——— subjects (declared reads of people, dependants, admin_units) ———
+    subjectById: (personId: string, q: Q = db) =>
+      q
+        .selectFrom('people as p')
+        .leftJoin('admin_units as u', 'u.code', 'p.unit_code')
+        .select(['p.id', 'p.name', 'p.phone', 'p.unit_code', 'u.path as unit_path'])
+        .where('p.id', '=', personId)
+        .executeTakeFirst(),
+
+    isGuardian: async (guardianId: string, dependantId: string) =>
+      (await db
+        .selectFrom('dependants')
+        .select('dependant_id')
+        .where('guardian_id', '=', guardianId)
+        .where('dependant_id', '=', dependantId)
+        .executeTakeFirst()) !== undefined,
+
+    unitByCode: (code: string) =>
+      db
+        .selectFrom('admin_units')
+        .select(['code', 'path', 'name', 'is_hamlet'])
+        .where('code', '=', code)
+        .executeTakeFirst(),
+
+    existingUnitCodes: async (codes: string[]) =>
+      codes.length === 0
+        ? []
+        : (await db.selectFrom('admin_units').select('code').where('code', 'in', codes).execute()).map((r) => r.code),
+
+    // ——— declarations ———
+    /** The declaration, the day's badge and the commune's statistics in one statement (see the file comment). */
+    async insertDeclaration(trx: Q, d: NewDeclaration): Promise<{ id: string; badgeStatus: DeclarationStatus }> {
+      const has = (r: FlagReason) => (d.reasons.includes(r) ? 1 : 0);
+      const flagged = d.status === 'flagged' ? 1 : 0;
+      const { rows } = await sql<{ id: string; badge_status: DeclarationStatus }>`
+        with d as (
+          insert into declarations (person_id, type, form_version, answers, status, reasons, via, actor_type, actor_id,
+                                    partner_id, unit_code, commune_code, day)
+          values (${d.personId}, ${d.type}, ${d.formVersion}, ${JSON.stringify(d.answers)}::jsonb, ${d.status},
+                  ${sql.val(d.reasons)}::text[], ${d.via}, ${d.actorType}, ${d.actorId}, ${d.partnerId}, ${d.unitCode},
+                  ${d.communeCode}, ${d.day}::date)
+          returning id
+        ), b as (
+          insert into declaration_badges as b (person_id, day, status, declaration_id)
+          select ${d.personId}, ${d.day}::date, ${d.status}, d.id from d
+          on conflict (person_id, day) do update
+            set status = case when b.status = 'flagged' then 'flagged' else excluded.status end,
+                declaration_id = excluded.declaration_id, updated_at = now()
+          returning b.status, (xmax = 0) as first
+        ), s as (
+          insert into declaration_daily_stats as s
+            (day, commune_code, unit_path, declarations, people, flagged, symptom, exposure, entry_area,
+             case_or_quarantine)
+          select ${d.day}::date, ${d.communeCode}, ${d.communePath}, 1, case when b.first then 1 else 0 end,
+                 ${flagged}, ${has('symptom')}, ${has('exposure')}, ${has('entry_area')}, ${has('case_or_quarantine')}
+          from b
+          on conflict (day, commune_code) do update
+            set declarations = s.declarations + 1, people = s.people + excluded.people,
+                flagged = s.flagged + excluded.flagged, symptom = s.symptom + excluded.symptom,
+                exposure = s.exposure + excluded.exposure, entry_area = s.entry_area + excluded.entry_area,
+                case_or_quarantine = s.case_or_quarantine + excluded.case_or_quarantine
+        )
+        select d.id, b.status as badge_status from d, b`.execute(trx);
+      const row = rows[0];
+      if (!row) throw new Error('declaration insert returned nothing');
+      return { id: row.id, badgeStatus: row.badge_status };
+    },
+
+    badge: (personId: string, day: string) =>
+      db
+        .selectFrom('declaration_badges')
+        .select(['status'])
+        .where('person_id', '=', personId)
+        .where('day', '=', day)
+        .executeTakeFirst(),
+
+    /** The venue's rule and the person's badge today: one statement, two primary-key reads (the check-in path). */
+    async doorCheck(venueId: string, personId: string, day: string) {
+      const { rows } = await sql<{ required: boolean | null; status: DeclarationStatus | null }>`
+        select (select require_today from declaration_venue_rules where venue_id = ${venueId}) as required,
+               (select status from declaration_badges where person_id = ${personId} and day = ${day}::date) as status`.execute(
+        db,
+      );
+      return { required: rows[0]?.required === true, status: rows[0]?.status ?? null };
+    },
+
+    venueRule: (venueId: string) =>
+      db
+        .selectFrom('declaration_venue_rules')
+        .select('require_today')
+        .where('venue_id', '=', venueId)
+        .executeTakeFirst(),
+
+    setVenueRule: (venueId: string, required: boolean, setBy: string) =>
+      db
+        .insertInto('declaration_venue_rules')
+        .values({ venue_id: venueId, require_today: required, set_by: setBy })
+        .onConflict((oc) =>
+          oc.column('venue_id').doUpdateSet({ require_today: required, set_by: setBy, set_at: new Date() }),
+        )
+        .execute(),
+
+    lastDeclaration: (personId: string, type: DeclarationType) =>
+      db
+        .selectFrom('declarations')
+        .select(['answers', 'form_version', 'declared_at'])
+        .where('person_id', '=', personId)
+        .where('type', '=', type)
+        .orderBy('declared_at', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+
+    history: (personId: string, limit: number) =>
+      db
+        .selectFrom('declarations')
+        .select(['id', 'type', 'status', 'reasons', 'declared_at', 'via'])
+        .where('person_id', '=', personId)
+        .orderBy('declared_at', 'desc')
+        .limit(limit)
+        .execute(),
+
+    // ——— health tasks ———
+    /** A flagged declaration's task; none when the person already has an open one (returns undefined then). */
+    insertTask: (
+      trx: Q,
+      row: {
+        person_id: string;
+        declaration_id: string;
+        unit_code: string | null;
+        unit_path: string | null;
+        reason: string;
+        reasons: string[];
+        due_at: Date;
+      },
+    ) =>
+      trx
+        .insertInto('health_tasks')
+        .values({ ...row, notes: '[]' })
+        .onConflict((oc) => oc.column('person_id').where('status', '<>', 'closed').doNothing())
+        .returning('id')
+        .executeTakeFirst(),
+
+    listTasks: (scope: AccessScope, opts: { status?: HealthTaskStatus | 'open' | undefined; limit: number }) => {
+      let q = db
+        .selectFrom('health_tasks as t')
+        .innerJoin('people as p', 'p.id', 't.person_id')
+        .select([
+          't.id',
+          't.person_id',
+          'p.name as person_name',
+          'p.phone',
+          't.unit_code',
+          't.reason',
+          't.reasons',
+          't.status',
+          't.assigned_to',
+          't.notes',
+          't.due_at',
+          't.created_at',
+          't.declaration_id',
+        ]);
+      if (opts.status === 'open') q = q.where('t.status', '<>', 'closed');
+      else if (opts.status) q = q.where('t.status', '=', opts.status);
+      return scoped(q, scope, 't.unit_path').orderBy('t.due_at').limit(opts.limit).execute();
+    },
+
+    findTask: (id: string, q: Q = db) =>
+      q
+        .selectFrom('health_tasks as t')
+        .innerJoin('people as p', 'p.id', 't.person_id')
+        .select([
+          't.id',
+          't.person_id',
+          'p.name as person_name',
+          'p.phone',
+          't.unit_code',
+          't.unit_path',
+          't.reason',
+          't.reasons',
+          't.status',
+          't.assigned_to',
+          't.notes',
+          't.due_at',
+          't.created_at',
+          't.declaration_id',
+        ])
+        .where('t.id', '=', id)
+        .executeTakeFirst(),
+
+    lockTask: (trx: Q, id: string) =>
+      trx.selectFrom('health_tasks').select(['status']).where('id', '=', id).forUpdate().executeTakeFirst(),
+
+    updateTask: (
+      trx: Q,
+      id: string,
+      patch: { status: HealthTaskStatus; assigned_to: string | null; notes: unknown; closed_at: Date | null },
+    ) =>
+      trx
+        .updateTable('health_tasks')
+        .set({ ...patch, notes: JSON.stringify(patch.notes), updated_at: new Date() })
+        .where('id', '=', id)
+        .execute(),
+
+    tasksOpenByAge: async (scope: AccessScope, now: Date) => {
+      const day = 86_400_000;
+      const q = db
+        .selectFrom('health_tasks')
+        .select([
+          sql<number>`count(*) filter (where created_at > ${new Date(now.getTime() - day)})::int`.as('under1d'),
+          sql<number>`count(*) filter (where created_at <= ${new Date(now.getTime() - day)}
+                                         and created_at > ${new Date(now.getTime() - 3 * day)})::int`.as('d1to3'),
+          sql<number>`count(*) filter (where created_at <= ${new Date(now.getTime() - 3 * day)})::int`.as('over3d'),
+        ])
+        .where('status', '<>', 'closed');
+      return scoped(q, scope, 'unit_path').executeTakeFirstOrThrow();
+    },
+
+    // ——— statistics ———
+    statsRows: (scope: AccessScope, from: string, to: string) =>
+      scoped(
+        db
+          .selectFrom('declaration_daily_stats as s')
+          .leftJoin('admin_units as u', 'u.code', 's.commune_code')
+          .select([
+            sql<string>`to_char(s.day, 'YYYY-MM-DD')`.as('day'),
+            's.commune_code',
+            'u.name as commune_name',
+            's.declarations',
+            's.people',
+            's.flagged',
+            's.symptom',
+            's.exposure',
+            's.entry_area',
+            's.case_or_quarantine',
+          ])
+          .where('s.day', '>=', from)
+          .where('s.day', '<=', to),
+        scope,
+        's.unit_path',
+      )
+        .orderBy('s.day')
+        .orderBy('s.commune_code')
+        .execute(),
+
+    /** People registered per unit in scope (with the unit's path, rolled up to communes by the caller). */
+    residentsByUnit: (scope: AccessScope) =>
+      scoped(
+        db
+          .selectFrom('people as p')
+          .innerJoin('admin_units as u', 'u.code', 'p.unit_code')
+          .select(['u.path', sql<number>`count(*)::int`.as('n')])
+          .groupBy('u.path'),
+        scope,
+        'u.path',
+      ).execute(),
+
+    // ——— partners ———
+    insertPartner: (row: { name: string; key_hash: string; rate_per_minute: number; created_by: string }) =>
+      db.insertInto('declaration_partners').values(row).returning('id').executeTakeFirstOrThrow(),
+
+    partnerByKeyHash: (hash: string) =>
+      db
+        .selectFrom('declaration_partners')
+        .select(['id', 'name', 'rate_per_minute'])
+        .where('key_hash', '=', hash)
+        .where('active', '=', true)
+        .executeTakeFirst(),
+
+    lockPartnerPhone: (trx: Q, partnerId: string, phone: string) =>
+      sql`select pg_advisory_xact_lock(7231012, hashtext(${`${partnerId}:${phone}`}))`.execute(trx),
+
+    codesSentSince: async (trx: Q, phone: string, since: Date) =>
+      Number(
+        (
+          await trx
+            .selectFrom('partner_phone_codes')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('phone', '=', phone)
+            .where('created_at', '>', since)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+
+    insertPhoneCode: (trx: Q, row: { partner_id: string; phone: string; code_hash: string; expires_at: Date }) =>
+      trx.insertInto('partner_phone_codes').values(row).execute(),
+
+    latestPhoneCode: (trx: Q, partnerId: string, phone: string) =>
+      trx
+        .selectFrom('partner_phone_codes')
+        .selectAll()
+        .where('partner_id', '=', partnerId)
+        .where('phone', '=', phone)
+        .where('spent_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .forUpdate()
+        .executeTakeFirst(),
+
+    updatePhoneCode: (trx: Q, id: string, patch: { attempts?: number; spent_at?: Date }) =>
+      trx.updateTable('partner_phone_codes').set(patch).where('id', '=', id).execute(),
+
+    markVerified: (trx: Q, partnerId: string, phone: string) =>
+      trx
+        .insertInto('partner_verified_phones')
+        .values({ partner_id: partnerId, phone })
+        .onConflict((oc) => oc.columns(['partner_id', 'phone']).doUpdateSet({ verified_at: new Date() }))
+        .execute(),
+
+    verifiedSince: (partnerId: string, phone: string) =>
+      db
+        .selectFrom('partner_verified_phones')
+        .select('verified_at')
+        .where('partner_id', '=', partnerId)
+        .where('phone', '=', phone)
+        .executeTakeFirst(),
+
+    personIdByPhone: async (phone: string) =>
+      (
+        await db
+          .selectFrom('people')
+          .select('id')
+          .where('phone', '=', phone)
+          .orderBy('created_at')
+          .limit(1)
+          .executeTakeFirst()
+      )?.id,
+
+    // ——— enterprises ———
+    latestCriteria: () =>
+      db.selectFrom('enterprise_criteria').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst(),
+
+    insertCriteria: (
+      trx: Q,
+      row: { version: number; questions: unknown; bands: unknown; valid_days: number; published_by: string | null },
+    ) =>
+      trx
+        .insertInto('enterprise_criteria')
+        .values({ ...row, questions: JSON.stringify(row.questions), bands: JSON.stringify(row.bands) })
+        .onConflict((oc) => oc.column('version').doNothing())
+        .execute(),
+
+    insertEnterprise: (
+      trx: Q,
+      row: {
+        name: string;
+        tax_code: string;
+        unit_code: string;
+        unit_path: string;
+        industrial_park: string | null;
+        address: string | null;
+        workers: number;
+        shifts: number;
+        owner_person_id: string | null;
+        created_by: string;
+      },
+    ) =>
+      trx
+        .insertInto('enterprises')
+        .values(row)
+        .onConflict((oc) => oc.column('tax_code').doNothing())
+        .returning('id')
+        .executeTakeFirst(),
+
+    findEnterprise: (id: string, q: Q = db) =>
+      q.selectFrom('enterprises').selectAll().where('id', '=', id).executeTakeFirst(),
+
+    /** Enterprises with their latest assessment; `owner` = a citizen's own, else the scope's. */
+    listEnterprises: (scope: AccessScope, opts: { owner?: string; pathPrefix?: string }) => {
+      let q = db
+        .selectFrom('enterprises as e')
+        .leftJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('enterprise_assessments as a')
+              .select(['a.score', 'a.level', 'a.valid_until', 'a.created_at as assessed_at'])
+              .whereRef('a.enterprise_id', '=', 'e.id')
+              .orderBy('a.created_at', 'desc')
+              .limit(1)
+              .as('a'),
+          (join) => join.onTrue(),
+        )
+        .select([
+          'e.id',
+          'e.name',
+          'e.tax_code',
+          'e.unit_code',
+          'e.industrial_park',
+          'e.workers',
+          'e.reassess_required_at',
+          'a.score',
+          'a.level',
+          'a.valid_until',
+          'a.assessed_at',
+        ]);
+      if (opts.owner) q = q.where('e.owner_person_id', '=', opts.owner);
+      if (opts.pathPrefix) q = q.where('e.unit_path', 'like', `${opts.pathPrefix}%`);
+      return scoped(q, scope, 'e.unit_path').orderBy('e.name').limit(1000).execute();
+    },
+
+    insertAssessment: (
+      trx: Q,
+      row: {
+        enterprise_id: string;
+        criteria_version: number;
+        answers: unknown;
+        score: number;
+        level: EnterpriseLevel;
+        valid_until: Date;
+        actor_type: string;
+        actor_id: string;
+      },
+    ) =>
+      trx
+        .insertInto('enterprise_assessments')
+        .values({ ...row, answers: JSON.stringify(row.answers) })
+        .returning(['id', 'created_at'])
+        .executeTakeFirstOrThrow(),
+
+    clearReassessment: (trx: Q, id: string) =>
+      trx.updateTable('enterprises').set({ reassess_required_at: null }).where('id', '=', id).execute(),
+
+    requireReassessment: (trx: Q, id: string, at: Date) =>
+      trx.updateTable('enterprises').set({ reassess_required_at: at }).where('id', '=', id).execute(),
+
+    assessments: (enterpriseId: string) =>
+      db
+        .selectFrom('enterprise_assessments')
+        .select(['id', 'score', 'level', 'valid_until', 'criteria_version', 'created_at'])
+        .where('enterprise_id', '=', enterpriseId)
+        .orderBy('created_at', 'desc')
+        .limit(100)
+        .execute(),
+
+    insertInspection: (
+      trx: Q,
+      row: {
+        enterprise_id: string;
+        inspector_id: string;
+        findings: string;
+        passed: boolean;
+        require_reassessment: boolean;
+      },
+    ) => trx.insertInto('enterprise_inspections').values(row).returning('id').executeTakeFirstOrThrow(),
+
+    inspections: (enterpriseId: string) =>
+      db
+        .selectFrom('enterprise_inspections')
+        .select(['id', 'findings', 'passed', 'require_reassessment', 'created_at'])
+        .where('enterprise_id', '=', enterpriseId)
+        .orderBy('created_at', 'desc')
+        .limit(100)
+        .execute(),
+  };
+}
+
+export type DeclarationsRepo = ReturnType<typeof declarationsRepo>;

@@ -1,0 +1,460 @@
+/**
+ * /api/v1 routes of health declaration and the enterprise self-assessment: forms, declaring, today's badge, the
+ * health station's tasks, venue rules, statistics (+ CSV), partners (API key + phone verification), enterprises.
+ * Partner routes are reached without a session: the `X-Api-Key` header is their authority.
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { errors, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
+import { parseIdempotencyKey } from '../../platform/idempotency.ts';
+import { toCsv } from './csv.ts';
+import type { EnterprisesService } from './enterprises.ts';
+import type { PartnersService } from './partners.ts';
+import type { StatsQuery as StatsQueryType } from './schemas.ts';
+import {
+  AssessmentBody,
+  AssessmentResult,
+  CreatedPartner,
+  CreateEnterpriseBody,
+  CreatePartnerBody,
+  CriteriaView,
+  DeclarationBody,
+  DeclarationResult,
+  EnterpriseDetail,
+  EnterpriseList,
+  EnterpriseListQuery,
+  EnterpriseParams,
+  FormTypeParams,
+  FormView,
+  IdResponse,
+  InspectionBody,
+  LastQuery,
+  LastResponse,
+  MyDeclarationList,
+  PartnerCodeSent,
+  PartnerDeclarationBody,
+  PartnerPhoneBody,
+  PartnerVerified,
+  PartnerVerifyBody,
+  PersonQuery,
+  PublishCriteriaBody,
+  PublishFormBody,
+  StatsQuery,
+  StatsResponse,
+  TaskList,
+  TaskParams,
+  TaskQuery,
+  TaskView,
+  TodayResponse,
+  UpdateTaskBody,
+  VenueParams,
+  VenueRuleBody,
+  VenueRuleView,
+} from './schemas.ts';
+import type { DeclarationsService } from './service.ts';
+
+const apiKeyOf = (req: FastifyRequest) => {
+  const raw = req.headers['x-api-key'];
+  return Array.isArray(raw) ? raw[0] : raw;
+};
+
+export function declarationsRoutes(
+  service: DeclarationsService,
+  enterprises: EnterprisesService,
+  partners: PartnersService,
+): FastifyPluginAsync {
+  return async (plain) => {
+    const app = plain.withTypeProvider<TypeBoxTypeProvider>();
+    const tags = ['declarations'];
+
+    // ——— forms ———
+    app.get(
+      '/declaration-forms/:type',
+      {
+        config: { public: true },
+        schema: {
+          tags,
+          description:
+            'The current version of a declaration form (`domestic` daily, `entry` on entering the province).',
+          params: FormTypeParams,
+          response: { 200: FormView, ...errors(400, 404) },
+        },
+      },
+      async (req) => service.currentForm(req.params.type),
+    );
+
+    app.post(
+      '/declaration-forms/:type',
+      {
+        schema: {
+          tags,
+          description:
+            'Publishes a new version of the form (admins): served at once; answers to the previous version are ' +
+            'accepted for `graceHours` (default 48), then refused with DECLARATION_FORM_OUTDATED.',
+          params: FormTypeParams,
+          body: PublishFormBody,
+          response: { 201: FormView, ...errors(400, 401, 403, 409) },
+        },
+      },
+      async (req, reply) =>
+        reply.status(201).send(await service.publishForm(requireStaff(req), req.params.type, req.body)),
+    );
+
+    // ——— declaring ———
+    app.post(
+      '/declarations',
+      {
+        schema: {
+          tags,
+          description:
+            'A health declaration: for oneself (`subject` omitted), a dependant (`{personId}`), or — staff — anyone in ' +
+            'their area (`{personId}`, `{nationalId}`, `{phone}`). Flagged answers create a task for the commune ' +
+            'health station. `Idempotency-Key`: the same key again answers 200 with the first answer.',
+          body: DeclarationBody,
+          response: { 200: DeclarationResult, 201: DeclarationResult, ...errors(400, 401, 403, 404, 422) },
+        },
+      },
+      async (req, reply) => {
+        const actor = requireActor(req);
+        const key = parseIdempotencyKey(req.headers['idempotency-key']);
+        const result = await service.declare(actor, req.body, key);
+        if (result.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.status(result.replayed ? 200 : 201).send(result.body);
+      },
+    );
+
+    app.get(
+      '/me/declarations/today',
+      {
+        schema: {
+          tags,
+          description: "Whether the citizen (or a dependant: `personId`) declared today, and the day's badge.",
+          querystring: PersonQuery,
+          response: { 200: TodayResponse, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.today(requireCitizen(req), req.query.personId),
+    );
+
+    app.get(
+      '/me/declarations/last',
+      {
+        schema: {
+          tags,
+          description: 'The last answers of the citizen (or a dependant) for a form type: the form is pre-filled.',
+          querystring: LastQuery,
+          response: { 200: LastResponse, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.last(requireCitizen(req), req.query.type, req.query.personId),
+    );
+
+    app.get(
+      '/me/declarations',
+      {
+        schema: {
+          tags,
+          description: 'The latest declarations of the citizen (or a dependant).',
+          querystring: PersonQuery,
+          response: { 200: MyDeclarationList, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.history(requireCitizen(req), req.query.personId),
+    );
+
+    // ——— the health station's tasks ———
+    app.get(
+      '/health-tasks',
+      {
+        schema: {
+          tags,
+          description: 'Follow-up tasks of flagged declarations in the health worker’s area (default: open ones).',
+          querystring: TaskQuery,
+          response: { 200: TaskList, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.tasks(requireStaff(req), req.query),
+    );
+
+    app.patch(
+      '/health-tasks/:id',
+      {
+        schema: {
+          tags,
+          description: 'Moves a task forward (new → called → tested → closed) with an optional note.',
+          params: TaskParams,
+          body: UpdateTaskBody,
+          response: { 200: TaskView, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) => service.updateTask(requireStaff(req), req.params.id, req.body),
+    );
+
+    // ——— venues that require a declaration today ———
+    app.get(
+      '/declaration-venue-rules/:venueId',
+      {
+        schema: {
+          tags,
+          params: VenueParams,
+          response: { 200: VenueRuleView, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.venueRule(requireActor(req), req.params.venueId),
+    );
+
+    app.put(
+      '/declaration-venue-rules/:venueId',
+      {
+        schema: {
+          tags,
+          description: "Whether check-in at the venue requires a declaration today (the venue's managers).",
+          params: VenueParams,
+          body: VenueRuleBody,
+          response: { 200: VenueRuleView, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => service.setVenueRule(requireActor(req), req.params.venueId, req.body.required),
+    );
+
+    // ——— statistics ———
+    const stats = async (req: FastifyRequest<{ Querystring: StatsQueryType }>) => {
+      const actor = requireStaff(req);
+      const [s, e] = await Promise.all([service.stats(actor, req.query), enterprises.counts(actor).catch(() => null)]);
+      return { ...s, enterprises: e ?? { total: 0, highRisk: 0, overdue: 0 } };
+    };
+
+    app.get(
+      '/declaration-stats',
+      {
+        schema: {
+          tags,
+          description:
+            'Declarations per day and commune, people declaring against residents, flagged by reason, open tasks by ' +
+            'age and enterprises at risk (default: the last 14 days).',
+          querystring: StatsQuery,
+          response: { 200: StatsResponse, ...errors(400, 401, 403, 404) },
+        },
+      },
+      stats,
+    );
+
+    app.get(
+      '/declaration-stats.csv',
+      {
+        schema: {
+          tags,
+          description: 'The per-day, per-commune table as CSV (UTF-8 with BOM).',
+          querystring: StatsQuery,
+          response: { 200: Type.String(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        const s = await stats(req);
+        const csv = toCsv(
+          [
+            'day',
+            'commune_code',
+            'commune_name',
+            'declarations',
+            'people',
+            'residents',
+            'flagged',
+            'symptom',
+            'exposure',
+            'entry_area',
+            'case_or_quarantine',
+          ],
+          s.rows.map((r) => [
+            r.day,
+            r.communeCode,
+            r.communeName,
+            r.declarations,
+            r.people,
+            r.residents,
+            r.flagged,
+            r.symptom,
+            r.exposure,
+            r.entryArea,
+            r.caseOrQuarantine,
+          ]),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="declarations-${s.from}-${s.to}.csv"`)
+          .send(csv);
+      },
+    );
+
+    // ——— partners ———
+    app.post(
+      '/declaration-partners',
+      {
+        schema: {
+          tags,
+          description: 'Registers a partner system (admins) and issues its API key, shown once.',
+          body: CreatePartnerBody,
+          response: { 201: CreatedPartner, ...errors(400, 401, 403) },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await partners.create(requireStaff(req), req.body)),
+    );
+
+    const partnerRoute = { config: { public: true } };
+    const partnerErrors = errors(400, 401, 403, 404, 422, 429);
+
+    app.post(
+      '/partner/phone-codes',
+      {
+        ...partnerRoute,
+        schema: {
+          tags,
+          description: 'Partner (`X-Api-Key`): sends a one-time code to the phone, naming the partner.',
+          body: PartnerPhoneBody,
+          response: { 202: PartnerCodeSent, ...partnerErrors },
+        },
+      },
+      async (req, reply) => {
+        const partner = await partners.resolve(apiKeyOf(req));
+        return reply.status(202).send(await partners.sendCode(partner, req.body.phone));
+      },
+    );
+
+    app.post(
+      '/partner/phone-codes/verify',
+      {
+        ...partnerRoute,
+        schema: {
+          tags,
+          description: 'Partner: the code the person gave it; the partner may then declare for the phone (30 days).',
+          body: PartnerVerifyBody,
+          response: { 200: PartnerVerified, ...partnerErrors },
+        },
+      },
+      async (req) => {
+        const partner = await partners.resolve(apiKeyOf(req));
+        return partners.verifyCode(partner, req.body.phone, req.body.code);
+      },
+    );
+
+    app.post(
+      '/partner/declarations',
+      {
+        ...partnerRoute,
+        schema: {
+          tags,
+          description:
+            'Partner: a declaration for a phone it verified (403 PARTNER_PHONE_NOT_VERIFIED otherwise); ' +
+            '`Idempotency-Key` as for /declarations.',
+          body: PartnerDeclarationBody,
+          response: { 200: DeclarationResult, 201: DeclarationResult, ...partnerErrors },
+        },
+      },
+      async (req, reply) => {
+        const partner = await partners.resolve(apiKeyOf(req));
+        const key = parseIdempotencyKey(req.headers['idempotency-key']);
+        const result = await partners.declare(partner, req.body, key);
+        if (result.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.status(result.replayed ? 200 : 201).send(result.body);
+      },
+    );
+
+    // ——— enterprises ———
+    app.get(
+      '/enterprise-criteria',
+      {
+        schema: {
+          tags,
+          description: 'The current self-assessment criteria (the form shape), score bands and validity in days.',
+          response: { 200: CriteriaView, ...errors(401) },
+        },
+      },
+      async (req) => {
+        requireActor(req);
+        return enterprises.currentCriteria();
+      },
+    );
+
+    app.post(
+      '/enterprise-criteria',
+      {
+        schema: {
+          tags,
+          description: 'Publishes a new criteria version (admins).',
+          body: PublishCriteriaBody,
+          response: { 201: CriteriaView, ...errors(400, 401, 403) },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await enterprises.publishCriteria(requireStaff(req), req.body)),
+    );
+
+    app.post(
+      '/enterprises',
+      {
+        schema: {
+          tags,
+          description: 'Registers an enterprise: by its owner (a citizen) or by oversight staff of its area.',
+          body: CreateEnterpriseBody,
+          response: { 201: IdResponse, ...errors(400, 401, 403, 409) },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await enterprises.create(requireActor(req), req.body)),
+    );
+
+    app.get(
+      '/enterprises',
+      {
+        schema: {
+          tags,
+          description: "A citizen's own enterprises; staff: their area's (`filter=high_risk|overdue|all`).",
+          querystring: EnterpriseListQuery,
+          response: { 200: EnterpriseList, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => enterprises.list(requireActor(req), req.query),
+    );
+
+    app.get(
+      '/enterprises/:id',
+      {
+        schema: {
+          tags,
+          params: EnterpriseParams,
+          response: { 200: EnterpriseDetail, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => enterprises.get(requireActor(req), req.params.id),
+    );
+
+    app.post(
+      '/enterprises/:id/assessments',
+      {
+        schema: {
+          tags,
+          description: 'A self-assessment against the current criteria → score, level and validity.',
+          params: EnterpriseParams,
+          body: AssessmentBody,
+          response: { 201: AssessmentResult, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) =>
+        reply.status(201).send(await enterprises.assess(requireActor(req), req.params.id, req.body)),
+    );
+
+    app.post(
+      '/enterprises/:id/inspections',
+      {
+        schema: {
+          tags,
+          description: 'An inspection with findings; failing it (or `requireReassessment`) requires a new assessment.',
+          params: EnterpriseParams,
+          body: InspectionBody,
+          response: { 201: IdResponse, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) =>
+        reply.status(201).send(await enterprises.inspect(requireStaff(req), req.params.id, req.body)),
+    );
+  };
+}

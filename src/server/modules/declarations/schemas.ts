@@ -1,0 +1,397 @@
+import { type Static, Type } from 'typebox';
+import {
+  BADGE_COLOURS,
+  DECLARATION_STATUSES,
+  DECLARATION_TYPES,
+  ENTERPRISE_LEVELS,
+  FLAG_REASONS,
+  HEALTH_TASK_STATUSES,
+  QUESTION_KINDS,
+} from './constants.ts';
+
+export {
+  BADGE_COLOURS,
+  DECLARATION_STATUSES,
+  DECLARATION_TYPES,
+  ENTERPRISE_LEVELS,
+  FLAG_REASONS,
+  HEALTH_TASK_STATUSES,
+  QUESTION_KINDS,
+} from './constants.ts';
+
+const Id = Type.String({ format: 'uuid' });
+const QuestionId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$' });
+const Label = Type.String({ minLength: 1, maxLength: 300 });
+
+export const OptionSchema = Type.Object(
+  { value: Type.String({ minLength: 1, maxLength: 64 }), labelVi: Label, labelEn: Label },
+  { additionalProperties: false },
+);
+
+export const QuestionSchema = Type.Object(
+  {
+    id: QuestionId,
+    kind: Type.Enum(QUESTION_KINDS),
+    required: Type.Boolean(),
+    labelVi: Label,
+    labelEn: Label,
+    options: Type.Optional(Type.Array(OptionSchema, { maxItems: 100 })),
+    /** asked only when another question has this answer */
+    showIf: Type.Optional(
+      Type.Object(
+        { questionId: QuestionId, equals: Type.Union([Type.Boolean(), Type.String({ maxLength: 64 })]) },
+        { additionalProperties: false },
+      ),
+    ),
+    min: Type.Optional(Type.Number()),
+    max: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+
+export const TriageRuleSchema = Type.Object(
+  {
+    questionId: QuestionId,
+    reason: Type.Enum(FLAG_REASONS.filter((r) => r !== 'case_or_quarantine')),
+    equals: Type.Optional(Type.Union([Type.Boolean(), Type.String({ maxLength: 64 })])),
+    anyOf: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const FormTypeParams = Type.Object({ type: Type.Enum(DECLARATION_TYPES) });
+
+export const FormView = Type.Object({
+  type: Type.Enum(DECLARATION_TYPES),
+  version: Type.Integer(),
+  questions: Type.Array(QuestionSchema),
+  rules: Type.Array(TriageRuleSchema),
+  graceHours: Type.Integer(),
+  publishedAt: Type.String({ format: 'date-time' }),
+});
+export type FormView = Static<typeof FormView>;
+
+export const PublishFormBody = Type.Object(
+  {
+    questions: Type.Array(QuestionSchema, { minItems: 1, maxItems: 200 }),
+    rules: Type.Array(TriageRuleSchema, { maxItems: 500 }),
+    /** how long the previous version stays accepted (hours, default 48) */
+    graceHours: Type.Optional(Type.Integer({ minimum: 0, maximum: 720 })),
+  },
+  { additionalProperties: false },
+);
+export type PublishFormBody = Static<typeof PublishFormBody>;
+
+const Answers = Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 200 });
+
+export const Subject = Type.Union([
+  Type.Object({ personId: Id }, { additionalProperties: false }),
+  Type.Object(
+    { nationalId: Type.String({ maxLength: 32 }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { phone: Type.String({ maxLength: 32 }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })) },
+    { additionalProperties: false },
+  ),
+]);
+export type Subject = Static<typeof Subject>;
+
+export const DeclarationBody = Type.Object(
+  {
+    type: Type.Enum(DECLARATION_TYPES),
+    formVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    /** omitted: the signed-in citizen; a citizen may name only a dependant, staff anyone in their area */
+    subject: Type.Optional(Subject),
+    answers: Answers,
+  },
+  { additionalProperties: false },
+);
+export type DeclarationBody = Static<typeof DeclarationBody>;
+
+export const Badge = Type.Object({
+  colour: Type.Enum(BADGE_COLOURS),
+  /** the end of the local day (Asia/Ho_Chi_Minh); null for grey */
+  validUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type Badge = Static<typeof Badge>;
+
+export const DeclarationResult = Type.Object({
+  id: Id,
+  personId: Type.Optional(Id),
+  status: Type.Enum(DECLARATION_STATUSES),
+  reasons: Type.Array(Type.Enum(FLAG_REASONS)),
+  badge: Badge,
+  /** what to do now, in Vietnamese and English (flagged declarations) */
+  adviceVi: Type.Optional(Type.String()),
+  adviceEn: Type.Optional(Type.String()),
+});
+export type DeclarationResult = Static<typeof DeclarationResult>;
+
+export const PersonQuery = Type.Object({ personId: Type.Optional(Id) }, { additionalProperties: false });
+
+export const TodayResponse = Type.Object({
+  declared: Type.Boolean(),
+  status: Type.Optional(Type.Enum(DECLARATION_STATUSES)),
+  badge: Type.Optional(Badge),
+});
+export type TodayResponse = Static<typeof TodayResponse>;
+
+export const LastQuery = Type.Object(
+  { type: Type.Enum(DECLARATION_TYPES), personId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+
+export const LastResponse = Type.Object({
+  answers: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  formVersion: Type.Union([Type.Integer(), Type.Null()]),
+  declaredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const MyDeclaration = Type.Object({
+  id: Id,
+  type: Type.Enum(DECLARATION_TYPES),
+  status: Type.Enum(DECLARATION_STATUSES),
+  reasons: Type.Array(Type.String()),
+  declaredAt: Type.String({ format: 'date-time' }),
+  via: Type.String(),
+});
+export const MyDeclarationList = Type.Object({ items: Type.Array(MyDeclaration) });
+
+export const TaskQuery = Type.Object(
+  {
+    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    status: Type.Optional(Type.Union([Type.Enum(HEALTH_TASK_STATUSES), Type.Literal('open')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type TaskQuery = Static<typeof TaskQuery>;
+
+export const TaskNote = Type.Object({
+  at: Type.String(),
+  by: Type.String(),
+  status: Type.String(),
+  text: Type.Optional(Type.String()),
+});
+
+export const TaskView = Type.Object({
+  id: Id,
+  personId: Id,
+  personName: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  unitCode: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Enum(FLAG_REASONS),
+  reasons: Type.Array(Type.Enum(FLAG_REASONS)),
+  status: Type.Enum(HEALTH_TASK_STATUSES),
+  assignedTo: Type.Union([Type.String(), Type.Null()]),
+  notes: Type.Array(TaskNote),
+  dueAt: Type.String({ format: 'date-time' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  declarationId: Id,
+});
+export type TaskView = Static<typeof TaskView>;
+export const TaskList = Type.Object({ items: Type.Array(TaskView) });
+
+export const TaskParams = Type.Object({ id: Id });
+export const UpdateTaskBody = Type.Object(
+  {
+    status: Type.Enum(HEALTH_TASK_STATUSES),
+    note: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    /** the worker who follows it (a name or username); defaults to the one moving it */
+    assignedTo: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+  },
+  { additionalProperties: false },
+);
+export type UpdateTaskBody = Static<typeof UpdateTaskBody>;
+
+export const VenueParams = Type.Object({ venueId: Id });
+export const VenueRuleBody = Type.Object({ required: Type.Boolean() }, { additionalProperties: false });
+export const VenueRuleView = Type.Object({ venueId: Id, required: Type.Boolean() });
+
+export const StatsQuery = Type.Object(
+  {
+    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    from: Type.Optional(Type.String({ format: 'date' })),
+    to: Type.Optional(Type.String({ format: 'date' })),
+  },
+  { additionalProperties: false },
+);
+export type StatsQuery = Static<typeof StatsQuery>;
+
+export const StatsRow = Type.Object({
+  day: Type.String(),
+  communeCode: Type.String(),
+  communeName: Type.String(),
+  declarations: Type.Integer(),
+  people: Type.Integer(),
+  residents: Type.Integer(),
+  flagged: Type.Integer(),
+  symptom: Type.Integer(),
+  exposure: Type.Integer(),
+  entryArea: Type.Integer(),
+  caseOrQuarantine: Type.Integer(),
+});
+export const StatsResponse = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  rows: Type.Array(StatsRow),
+  totals: Type.Object({
+    declarations: Type.Integer(),
+    people: Type.Integer(),
+    residents: Type.Integer(),
+    flagged: Type.Integer(),
+    byReason: Type.Record(Type.String(), Type.Integer()),
+  }),
+  tasksOpenByAge: Type.Object({ under1d: Type.Integer(), d1to3: Type.Integer(), over3d: Type.Integer() }),
+  enterprises: Type.Object({ total: Type.Integer(), highRisk: Type.Integer(), overdue: Type.Integer() }),
+});
+export type StatsResponse = Static<typeof StatsResponse>;
+
+// ——— partners ———
+export const CreatePartnerBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+  },
+  { additionalProperties: false },
+);
+export const CreatedPartner = Type.Object({ id: Id, apiKey: Type.String() });
+export const PartnerPhoneBody = Type.Object(
+  { phone: Type.String({ minLength: 1, maxLength: 32 }) },
+  { additionalProperties: false },
+);
+export const PartnerVerifyBody = Type.Object(
+  { phone: Type.String({ minLength: 1, maxLength: 32 }), code: Type.String({ pattern: '^[0-9]{6}$' }) },
+  { additionalProperties: false },
+);
+export const PartnerCodeSent = Type.Object({ expiresInSeconds: Type.Integer() });
+export const PartnerVerified = Type.Object({ verified: Type.Boolean() });
+export const PartnerDeclarationBody = Type.Object(
+  {
+    phone: Type.String({ minLength: 1, maxLength: 32 }),
+    type: Type.Enum(DECLARATION_TYPES),
+    formVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    answers: Answers,
+    /** used only when the phone belongs to nobody yet: who they are and where they live */
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type PartnerDeclarationBody = Static<typeof PartnerDeclarationBody>;
+
+// ——— enterprises ———
+export const CriteriaView = Type.Object({
+  version: Type.Integer(),
+  questions: Type.Array(QuestionSchema),
+  bands: Type.Array(Type.Object({ level: Type.Enum(ENTERPRISE_LEVELS), min: Type.Number() })),
+  validDays: Type.Integer(),
+});
+
+export const CreateEnterpriseBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    /** 10 digits, or 13 with a branch suffix (`0123456789-001`); checked by the service */
+    taxCode: Type.String({ minLength: 10, maxLength: 14 }),
+    unitCode: Type.String({ minLength: 1, maxLength: 20 }),
+    workers: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    industrialPark: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    address: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    shifts: Type.Optional(Type.Integer({ minimum: 1, maximum: 4 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateEnterpriseBody = Static<typeof CreateEnterpriseBody>;
+
+export const IdResponse = Type.Object({ id: Id });
+export const EnterpriseParams = Type.Object({ id: Id });
+
+export const AssessmentBody = Type.Object(
+  { criteriaVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), answers: Answers },
+  { additionalProperties: false },
+);
+export type AssessmentBody = Static<typeof AssessmentBody>;
+
+export const AssessmentResult = Type.Object({
+  id: Id,
+  score: Type.Number(),
+  level: Type.Enum(ENTERPRISE_LEVELS),
+  validUntil: Type.String({ format: 'date-time' }),
+  criteriaVersion: Type.Optional(Type.Integer()),
+  createdAt: Type.Optional(Type.String({ format: 'date-time' })),
+});
+
+export const InspectionBody = Type.Object(
+  {
+    findings: Type.String({ minLength: 1, maxLength: 4000 }),
+    passed: Type.Boolean(),
+    requireReassessment: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const EnterpriseSummary = Type.Object({
+  id: Id,
+  name: Type.String(),
+  taxCode: Type.String(),
+  unitCode: Type.String(),
+  industrialPark: Type.Union([Type.String(), Type.Null()]),
+  workers: Type.Integer(),
+  level: Type.Union([Type.Enum(ENTERPRISE_LEVELS), Type.Null()]),
+  score: Type.Union([Type.Number(), Type.Null()]),
+  validUntil: Type.Union([Type.String(), Type.Null()]),
+  /** a current assessment, and no re-assessment required since it */
+  allowedToOperate: Type.Boolean(),
+  overdue: Type.Boolean(),
+});
+export const EnterpriseList = Type.Object({ items: Type.Array(EnterpriseSummary) });
+export const EnterpriseListQuery = Type.Object(
+  {
+    filter: Type.Optional(Type.Union([Type.Literal('high_risk'), Type.Literal('overdue'), Type.Literal('all')])),
+    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const EnterpriseDetail = Type.Object({
+  ...EnterpriseSummary.properties,
+  address: Type.Union([Type.String(), Type.Null()]),
+  shifts: Type.Integer(),
+  reassessRequiredAt: Type.Union([Type.String(), Type.Null()]),
+  assessments: Type.Array(AssessmentResult),
+  inspections: Type.Array(
+    Type.Object({
+      id: Id,
+      findings: Type.String(),
+      passed: Type.Boolean(),
+      requireReassessment: Type.Boolean(),
+      createdAt: Type.String(),
+    }),
+  ),
+});
+
+export const PublishCriteriaBody = Type.Object(
+  {
+    questions: Type.Array(
+      Type.Object(
+        {
+          ...QuestionSchema.properties,
+          points: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Number({ minimum: 0, maximum: 100 }))),
+          perUnit: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+    bands: Type.Array(
+      Type.Object(
+        { level: Type.Enum(ENTERPRISE_LEVELS), min: Type.Number({ minimum: 0, maximum: 100 }) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 5 },
+    ),
+    validDays: Type.Integer({ minimum: 1, maximum: 365 }),
+  },
+  { additionalProperties: false },
+);
