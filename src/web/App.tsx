@@ -16,6 +16,7 @@ import { ProfilePage } from './modules/citizen/ProfilePage.tsx';
 import { exposureCitizenPage } from './modules/exposure/routes.tsx';
 import { NotFound } from './modules/NotFound.tsx';
 import { citizenNav, type NavItem, staffNav } from './modules/nav.ts';
+import { testingCitizenPage } from './modules/testing/routes.tsx';
 
 // The citizen's screens are in the entry chunk (a personal QR must show fast on a cheap phone); staff screens come
 // in their own chunk, downloaded on a staff member's first page.
@@ -139,6 +140,8 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (casesPage) return casesPage;
     const checkinsPage = checkinsCitizenPage(path);
     if (checkinsPage) return checkinsPage;
+    const testingPage = testingCitizenPage(path);
+    if (testingPage) return testingPage;
     const exposurePage = exposureCitizenPage(path);
     if (exposurePage) return exposurePage;
     switch (path) {

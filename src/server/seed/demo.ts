@@ -16,6 +16,7 @@ import { foldDiacritics } from '../platform/formats.ts';
 import { generatePassword, hashPassword } from '../platform/passwords.ts';
 import { type OutbreakResult, outbreakSize, seedOutbreak } from './outbreak.ts';
 import { type Random, seededRandom } from './random.ts';
+import { seedTesting } from './testing.ts';
 
 export const DEMO_PROVINCE = '75';
 export const UNITS_CSV = fileURLToPath(new URL('../../../assets/vn-admin/units.csv', import.meta.url));
@@ -312,6 +313,7 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
     log(
       `outbreak: ${outbreak.cases} cases, ${outbreak.f1} F1 and ${outbreak.f2} F2 traced, ${outbreak.quarantineOrders} quarantine orders`,
     );
+  await seedTesting(ctx, { district: bienHoa, log });
   return { people, households, venues: venues.length, checkins, staff, outbreak };
 }
 

@@ -3,7 +3,8 @@ import casesEn from './cases.en.json';
 import checkinsEn from './checkins.en.json';
 import en from './en.json';
 import exposureEn from './exposure.en.json';
+import testingEn from './testing.en.json';
 
-const translation = { ...en, ...casesEn, ...checkinsEn, ...exposureEn };
+const translation = { ...en, ...casesEn, ...checkinsEn, ...testingEn, ...exposureEn };
 
 export default translation;

@@ -8,6 +8,7 @@ import { initReactI18next } from 'react-i18next';
 import casesVi from './cases.vi.json';
 import checkinsVi from './checkins.vi.json';
 import exposureVi from './exposure.vi.json';
+import testingVi from './testing.vi.json';
 import vi from './vi.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
@@ -42,7 +43,7 @@ export const i18nReady = i18n
   .use(initReactI18next)
   .use(resourcesToBackend((language: string) => (language === 'en' ? import('./en.bundle.ts') : Promise.resolve({}))))
   .init({
-    resources: { vi: { translation: { ...vi, ...casesVi, ...checkinsVi, ...exposureVi } } },
+    resources: { vi: { translation: { ...vi, ...casesVi, ...checkinsVi, ...testingVi, ...exposureVi } } },
     partialBundledLanguages: true,
     lng: storedLanguage(),
     fallbackLng: 'vi',

@@ -13,6 +13,7 @@ import { NotFound } from './NotFound.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
 import { PersonPage } from './people/PersonPage.tsx';
 import { StaffPage } from './staff/StaffPage.tsx';
+import { testingStaffPage } from './testing/routes.tsx';
 
 export default function StaffPages({ user, path }: { user: StaffUser; path: string }) {
   const canPeople = hasRole(user, PEOPLE_ROLES);
@@ -22,6 +23,8 @@ export default function StaffPages({ user, path }: { user: StaffUser; path: stri
   if (casesPage) return casesPage;
   const checkinsPage = checkinsStaffPage(path, user);
   if (checkinsPage) return checkinsPage;
+  const testingPage = testingStaffPage(path, user);
+  if (testingPage) return testingPage;
   const exposurePage = exposureStaffPage(path, user);
   if (exposurePage) return exposurePage;
   if (path === '/people' && canPeople) return <PeoplePage />;

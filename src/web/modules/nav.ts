@@ -8,6 +8,7 @@ import {
   VENUE_STAFF_ROLES,
   VENUE_STATS_ROLES,
 } from '../lib/roles.ts';
+import { COLLECT_ROLES, LAB_ROLES, TESTING_STATS_ROLES } from '../lib/testing-values.ts';
 
 export interface NavItem {
   path: string;
@@ -20,6 +21,7 @@ export const citizenNav: NavItem[] = [
   { path: '/', label: 'nav.myQr' },
   { path: '/scan', label: 'checkins.nav.scan' },
   { path: '/exposures', label: 'cases.nav.exposures' },
+  { path: '/tests', label: 'testing.nav.myTests' },
   { path: '/exposure-check', label: 'exposure.nav.check' },
   { path: '/checkins', label: 'checkins.nav.history' },
   { path: '/profile', label: 'nav.profile' },
@@ -40,6 +42,9 @@ export function staffNav(user: StaffUser): NavItem[] {
     items.push({ path: '/door', label: 'checkins.nav.door' });
   }
   if (hasRole(user, VENUE_STATS_ROLES)) items.push({ path: '/venue-stats', label: 'checkins.nav.stats' });
+  if (hasRole(user, COLLECT_ROLES)) items.push({ path: '/testing/collect', label: 'testing.nav.collect' });
+  if (hasRole(user, LAB_ROLES)) items.push({ path: '/lab', label: 'testing.nav.lab' });
+  if (hasRole(user, TESTING_STATS_ROLES)) items.push({ path: '/testing', label: 'testing.nav.overview' });
   if (hasRole(user, STAFF_ADMIN_ROLES)) items.push({ path: '/staff', label: 'nav.staff' });
   // the server shows the fake outbox (every citizen's one-time codes) to national admins only
   if (user.grants.some((g) => g.role === 'admin' && g.unitCode === null)) {

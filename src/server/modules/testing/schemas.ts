@@ -65,6 +65,8 @@ export const LabKeyParams = Type.Object({ labId: Uuid, keyId: Uuid });
 // ——— samples ———
 export const PersonRef = Type.Union([
   Type.Object({ personId: Uuid }, { additionalProperties: false }),
+  /** the signed personal QR the collector scanned */
+  Type.Object({ personQr: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
   Type.Object(
     { nationalId: Type.String({ minLength: 1, maxLength: 20 }), name: Type.Optional(Type.String({ maxLength: 200 })) },
     { additionalProperties: false },

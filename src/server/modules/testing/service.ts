@@ -13,7 +13,7 @@ import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash, runIdempotent } from '../../platform/idempotency.ts';
 import type { AdminUnitsService } from '../admin-units/index.ts';
-import type { PeopleService } from '../people/index.ts';
+import { type PeopleService, parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
 import { barcodeOf, normalizeBarcode } from './barcode.ts';
 import type { ResultValue } from './constants.ts';
 import { parseResultsCsv } from './csv.ts';
@@ -135,6 +135,11 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
   /** Who a reference names: checked formats, and a key that spots the same person written twice. */
   function refKey(ref: PersonRef, index: number): string {
     if ('personId' in ref) return `id:${ref.personId.toLowerCase()}`;
+    if ('personQr' in ref) {
+      const qr = parsePersonQr(ref.personQr);
+      if (!qr) throw new AppError('PERSON_QR_INVALID', 400, { index });
+      return `id:${qr.personId.toLowerCase()}`;
+    }
     if ('nationalId' in ref) {
       const nid = ref.nationalId.trim();
       if (!isNationalId(nid)) throw new AppError('INVALID_NATIONAL_ID', 400, { index });
@@ -287,10 +292,18 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
       try {
         members = [];
         for (const [index, ref] of input.people.entries()) {
-          if ('personId' in ref) {
-            const place = await people.placeOf(ref.personId);
+          if ('personId' in ref || 'personQr' in ref) {
+            let personId: string;
+            if ('personQr' in ref) {
+              const qr = parsePersonQr(ref.personQr);
+              if (!qr || !(await verifyPersonQrSignature(ctx.keys, qr))) {
+                throw new AppError('PERSON_QR_INVALID', 400, { index });
+              }
+              personId = qr.personId;
+            } else personId = ref.personId;
+            const place = await people.placeOf(personId);
             if (!place) throw new AppError('PERSON_NOT_FOUND', 400, { index });
-            members.push({ personId: ref.personId, unitCode: place.unitCode });
+            members.push({ personId, unitCode: place.unitCode });
             continue;
           }
           const who =

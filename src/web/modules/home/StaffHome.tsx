@@ -4,6 +4,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import type { StaffUser } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
 import { type NavItem, staffNav } from '../nav.ts';
+import { TestingTile } from '../testing/LeaderTile.tsx';
 
 export function StaffHome({ user }: { user: StaffUser }) {
   const { t } = useTranslation();
@@ -23,6 +24,7 @@ export function StaffHome({ user }: { user: StaffUser }) {
           ))}
         </ul>
       </section>
+      <TestingTile user={user} />
       <section aria-labelledby="home-tools">
         <h2 id="home-tools">{t('home.modules')}</h2>
         {tools.length === 0 ? <p className="muted">{t('home.noModules')}</p> : null}

@@ -1,0 +1,131 @@
+/**
+ * "Xét nghiệm: thống kê" (health workers, tracers, labs, leaders in their area): tubes and people tested in the last
+ * 14 days, positivity, pools against individual tubes, turnaround, lab backlog, positivity and the advised pool size
+ * per commune, campaigns with their coverage, people to test (re-tests, F1 test days), and the CSV by day.
+ */
+import { useTranslation } from 'react-i18next';
+import './testing.css';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { Loading } from '../../components/Loading.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import type { StaffUser } from '../../lib/api-types.ts';
+import { hasRole } from '../../lib/roles.ts';
+import type { CampaignList, CommuneStats, StatsResponse, TaskList } from '../../lib/testing-types.ts';
+import { COLLECT_ROLES } from '../../lib/testing-values.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+
+export default function OverviewPage({ user }: { user: StaffUser }) {
+  const { t } = useTranslation();
+  const { data: stats, error } = useApiGet<StatsResponse>('/testing/stats');
+  const { data: communes } = useApiGet<CommuneStats>('/testing/stats/communes');
+  const { data: campaigns } = useApiGet<CampaignList>('/campaigns');
+  const fieldWork = hasRole(user, COLLECT_ROLES);
+  const { data: tasks } = useApiGet<TaskList>(fieldWork ? '/testing/tasks?limit=100' : null);
+  if (!stats) return error ? <ErrorMessage error={error} /> : <Loading />;
+  const s = stats.totals;
+  const hours = (v: number | null) => (v === null ? '—' : v.toLocaleString());
+  return (
+    <div className="ts-page">
+      <PageTitle>{t('testing.overview.title')}</PageTitle>
+      <dl className="ts-totals">
+        <div>
+          <dt>{t('testing.overview.tubes')}</dt>
+          <dd>{s.tubes.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>{t('testing.overview.people')}</dt>
+          <dd>{s.people.toLocaleString()}</dd>
+        </div>
+        <div>
+          <dt>{t('testing.overview.positivity')}</dt>
+          <dd>{s.positivity}%</dd>
+        </div>
+      </dl>
+      <p>{t('testing.overview.pooled', { tubes: s.pooledTubes, people: s.pooledPeople })}</p>
+      <p>
+        {t('testing.overview.turnaround', {
+          p50: hours(stats.turnaround.collectToResultP50Hours),
+          p90: hours(stats.turnaround.collectToResultP90Hours),
+        })}
+      </p>
+      <p>
+        <a
+          className="button button-secondary button-small"
+          href={`/api/v1/testing/stats?format=csv&from=${stats.from}&to=${stats.to}`}
+          download
+        >
+          {t('testing.overview.export')}
+        </a>
+      </p>
+
+      <section className="card" aria-labelledby="ts-backlog">
+        <h2 id="ts-backlog">{t('testing.overview.backlog')}</h2>
+        <ul>
+          {stats.backlog.map((b) => (
+            <li key={b.labId}>
+              {b.name}: {t('testing.lab.counts', { inTransit: b.inTransit, awaiting: b.awaitingResult, today: '—' })}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {communes ? (
+        <section className="card" aria-labelledby="ts-communes">
+          <h2 id="ts-communes">{t('testing.overview.communes')}</h2>
+          <div className="table-scroll">
+            <table className="ts-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('testing.overview.commune')}</th>
+                  <th scope="col">{t('testing.overview.people')}</th>
+                  <th scope="col">{t('testing.overview.positivity')}</th>
+                  <th scope="col">{t('testing.overview.advice')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {communes.items.map((c) => (
+                  <tr key={c.unitCode}>
+                    <td>{c.unitName}</td>
+                    <td>{c.people}</td>
+                    <td>{(c.positivity * 100).toFixed(2)}%</td>
+                    <td>{c.advisedPoolSize === 1 ? t('testing.overview.individual') : c.advisedPoolSize}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+
+      {campaigns && campaigns.items.length > 0 ? (
+        <section className="card" aria-labelledby="ts-campaigns">
+          <h2 id="ts-campaigns">{t('testing.overview.campaigns')}</h2>
+          <ul>
+            {campaigns.items.map((c) => (
+              <li key={c.id}>
+                <strong>{c.name}</strong> · {c.unitName} · {c.startsOn} → {c.endsOn} ·{' '}
+                {t('testing.overview.coverage', { tested: c.tested, target: c.target })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {tasks ? (
+        <section className="card" aria-labelledby="ts-tasks">
+          <h2 id="ts-tasks">{t('testing.overview.tasks')}</h2>
+          {tasks.items.length === 0 ? <p className="muted">{t('testing.overview.noTasks')}</p> : null}
+          <ul className="ts-tasks">
+            {tasks.items.map((k) => (
+              <li key={k.id} data-person-id={k.personId}>
+                <strong>{k.name || k.phone}</strong> · {k.unitName} · {k.dueOn}
+                <br />
+                <span className="muted">{t(`testing.overview.taskReasons.${k.reason}`, { day: k.day })}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
