@@ -50,7 +50,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
   const people = peopleModule(platform, { adminUnits: adminUnits.service });
   const staff = staffModule(platform, { adminUnits: adminUnits.service });
   const auth = authModule(platform, { people: people.service, staff: staff.service });
-  const audit = auditModule(platform, { people: people.service });
+  const audit = auditModule(platform, { people: people.service, staff: staff.service });
   // check-ins depend on venues; the venue pages ask check-ins for their counts once both are built
   const venues = venuesModule(platform, {
     adminUnits: adminUnits.service,

@@ -75,6 +75,8 @@ export interface StaffUsersTable {
   disabled: Generated<boolean>;
   failed_logins: Generated<number>;
   locked_until: Date | null;
+  /** set: the password hash is an administrator's one-time reset code, good only to choose a new password until then */
+  password_reset_expires_at: Date | null;
   created_at: Timestamp;
 }
 
@@ -309,6 +311,8 @@ export interface ContactsTable {
   updated_at: Timestamp;
 }
 
+export type QuarantineStatus = 'active' | 'released' | 'cancelled';
+
 export interface QuarantineOrdersTable {
   id: Generated<string>;
   person_id: string;
@@ -316,7 +320,7 @@ export interface QuarantineOrdersTable {
   kind: 'home' | 'facility';
   starts_on: string;
   ends_on: string;
-  status: Generated<'active' | 'released' | 'cancelled'>;
+  status: Generated<QuarantineStatus>;
   unit_code: string | null;
   created_at: Timestamp;
 }

@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/types.ts';
 import type { Actor } from './access.ts';
+import { type AccessScope, scoped } from './authorize.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { routeOf } from './request-context.ts';
 
@@ -157,6 +158,33 @@ export interface PersonAccess {
   outcome: string;
 }
 
+/** What the audit viewer asks for; every field narrows the answer (all given ones must hold). */
+export interface AuditFilter {
+  /** entries about this person: a read of them alone, or a search or list that returned them */
+  personId?: string | undefined;
+  /** entries made by this actor (a staff user's id, a citizen's person id, a system name) */
+  actorId?: string | undefined;
+  /** this action exactly, or every action starting with it when it ends with a dot (`cases.`) */
+  action?: string | undefined;
+  /** entries at or after / before this time */
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** entries older than this id (the next page after a page ending at that id) */
+  beforeId?: number | undefined;
+  limit: number;
+}
+
+/** One entry as the audit viewer lists it: what the chain holds, the staff username, never a list of people. */
+export interface AuditListEntry extends PersonAccess {
+  resourceType: string | null;
+  resourceId: string | null;
+  unitCode: string | null;
+  /** how many people a search or list returned (`details.personIds`), which the viewer does not list */
+  personCount: number;
+  /** the entry's other details (ids, counts, reasons — never personal data) */
+  details: Record<string, string | number | boolean | null>;
+}
+
 /** Adds the route of the request being served to an entry made by that request's actor. */
 function withRoute(entry: AuditEntry): AuditEntry {
   const route = routeOf(entry.actor);
@@ -180,6 +208,11 @@ export interface Audit {
   head(): Promise<ChainHead | null>;
   /** Every recorded access to a person — read alone or returned in a list — newest first. */
   accessesTo(personId: string, opts?: { limit?: number | undefined }): Promise<PersonAccess[]>;
+  /**
+   * Entries matching the filter, newest first, whose unit lies in `scope` (the caller's reach: national scope, or
+   * `systemScope` when the person or actor asked about was authorized instead, reaches entries without a unit too).
+   */
+  search(filter: AuditFilter, scope: AccessScope): Promise<AuditListEntry[]>;
 }
 
 export function createAudit(db: Kysely<DB>): Audit {
@@ -309,6 +342,71 @@ export function createAudit(db: Kysely<DB>): Audit {
         route: r.route,
         outcome: r.outcome,
       }));
+    },
+
+    async search(filter, scope) {
+      let q = scoped(
+        db
+          .selectFrom('audit_log as a')
+          .leftJoin('admin_units as u', 'u.code', 'a.unit_code')
+          .leftJoin('staff_users as s', (j) => j.on(sql<boolean>`a.actor_type = 'staff' and s.id::text = a.actor_id`))
+          .select([
+            'a.id',
+            'a.at',
+            'a.actor_type',
+            'a.actor_id',
+            's.username',
+            'a.action',
+            'a.resource_type',
+            'a.resource_id',
+            'a.unit_code',
+            'a.outcome',
+            'a.details',
+          ]),
+        scope,
+        'u.path',
+      );
+      const personId = filter.personId;
+      if (personId) {
+        // the same two indexed halves as accessesTo
+        q = q.where((eb) =>
+          eb.or([
+            eb.and([eb('a.resource_type', '=', 'person'), eb('a.resource_id', '=', personId)]),
+            sql<boolean>`(a.details ? 'personIds' and a.details->'personIds' @> ${JSON.stringify([personId])}::jsonb)`,
+          ]),
+        );
+      }
+      if (filter.actorId) q = q.where('a.actor_id', '=', filter.actorId);
+      if (filter.action?.endsWith('.')) q = q.where('a.action', 'like', `${filter.action.replace(/[\\%_]/g, '\\$&')}%`);
+      else if (filter.action) q = q.where('a.action', '=', filter.action);
+      if (filter.from) q = q.where('a.at', '>=', filter.from);
+      if (filter.to) q = q.where('a.at', '<', filter.to);
+      if (filter.beforeId !== undefined) q = q.where('a.id', '<', filter.beforeId);
+      const rows = await q.orderBy('a.id', 'desc').limit(filter.limit).execute();
+      return rows.map((r) => {
+        const { personIds, route, ...rest } = (r.details ?? {}) as Record<string, unknown>;
+        const details: Record<string, string | number | boolean | null> = {};
+        for (const [key, value] of Object.entries(rest)) {
+          if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+            details[key] = value as string | number | boolean | null;
+          }
+        }
+        return {
+          id: r.id,
+          at: r.at,
+          actorType: r.actor_type,
+          actorId: r.actor_id,
+          username: r.username,
+          action: r.action,
+          route: typeof route === 'string' ? route : null,
+          outcome: r.outcome,
+          resourceType: r.resource_type,
+          resourceId: r.resource_id,
+          unitCode: r.unit_code,
+          personCount: Array.isArray(personIds) ? personIds.length : 0,
+          details,
+        };
+      });
     },
   };
 }

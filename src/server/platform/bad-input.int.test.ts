@@ -411,6 +411,8 @@ describe('every operation in /openapi.json', () => {
     'POST /api/v1/auth/citizen/otp',
     'POST /api/v1/auth/citizen/verify',
     'POST /api/v1/auth/staff/login',
+    // the first sign-in after an administrator's password reset (the one-time code is its authority)
+    'POST /api/v1/auth/staff/password/reset',
     'POST /api/v1/auth/logout',
     'GET /api/v1/admin-units',
     'GET /api/v1/admin-units/{code}',

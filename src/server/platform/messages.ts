@@ -92,6 +92,19 @@ export const errorMessages = {
   },
   HOUSEHOLD_NOT_FOUND: { vi: 'Không tìm thấy hộ gia đình.', en: 'Household not found.' },
   STAFF_NOT_FOUND: { vi: 'Không tìm thấy cán bộ.', en: 'Staff user not found.' },
+  PASSWORD_CHANGE_REQUIRED: {
+    vi: 'Đây là mã đặt lại mật khẩu: hãy chọn mật khẩu mới để đăng nhập.',
+    en: 'This is a password reset code: choose a new password to sign in.',
+  },
+  GRANT_NOT_FOUND: { vi: 'Không tìm thấy quyền này của cán bộ.', en: 'This grant of the staff user was not found.' },
+  LAST_GRANT: {
+    vi: 'Không thể xóa quyền cuối cùng của tài khoản; hãy đổi quyền hoặc khóa tài khoản.',
+    en: "An account's last grant cannot be removed; change it or disable the account instead.",
+  },
+  OWN_ACCOUNT: {
+    vi: 'Không thể tự thay đổi quyền, đặt lại mật khẩu hay đăng xuất bắt buộc tài khoản của chính mình ở đây.',
+    en: 'You cannot change your own grants, reset your own password or force your own logout here.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     vi: 'Khóa Idempotency-Key đã được dùng cho một yêu cầu khác.',
     en: 'This Idempotency-Key was already used for a different request.',
@@ -167,6 +180,15 @@ export const errorMessages = {
     en: 'The contact is confirmed and was notified already; it cannot be dismissed.',
   },
   CASE_NOT_FOUND: { vi: 'Không tìm thấy ca bệnh.', en: 'Case not found.' },
+  QUARANTINE_ORDER_NOT_FOUND: { vi: 'Không tìm thấy lệnh cách ly.', en: 'Quarantine order not found.' },
+  QUARANTINE_NOT_ACTIVE: {
+    vi: 'Chỉ đổi được ngày kết thúc của lệnh cách ly đang hiệu lực.',
+    en: 'Only an active quarantine order can get a new end date.',
+  },
+  QUARANTINE_END_INVALID: {
+    vi: 'Ngày kết thúc phải từ ngày bắt đầu ({startsOn}) đến {latest}.',
+    en: 'The end date must lie between the first day ({startsOn}) and {latest}.',
+  },
   CASE_EXISTS: {
     vi: 'Người này đang có một ca bệnh chưa kết thúc.',
     en: 'This person already has an open case.',

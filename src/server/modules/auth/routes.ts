@@ -1,4 +1,7 @@
-/** /api/v1/auth: citizen OTP, staff login, logout, who am I, TOTP enrolment, staff password change. */
+/**
+ * /api/v1/auth: citizen OTP, staff login, logout, who am I, TOTP enrolment, staff password change, the first sign-in
+ * after an administrator's password reset.
+ */
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
@@ -14,6 +17,7 @@ import {
   PasswordChangeBody,
   StaffLoginBody,
   StaffLoginResponse,
+  StaffPasswordResetBody,
   TotpEnableBody,
   TotpSetupResponse,
 } from './schemas.ts';
@@ -60,10 +64,37 @@ export function authRoutes(ctx: PlatformContext, service: AuthService): FastifyP
       '/auth/staff/login',
       {
         config: { rateLimit, public: true },
-        schema: { tags, body: StaffLoginBody, response: { 200: StaffLoginResponse, ...errors(400, 401, 429) } },
+        schema: {
+          tags,
+          description:
+            "Staff sign-in. 403 PASSWORD_CHANGE_REQUIRED: the password is an administrator's one-time reset code " +
+            '(right, but it signs in only through POST /auth/staff/password/reset, choosing a new password).',
+          body: StaffLoginBody,
+          response: { 200: StaffLoginResponse, ...errors(400, 401, 403, 429) },
+        },
       },
       async (req, reply) => {
         const result = await service.staffLogin(req.body);
+        setCookie(reply, result.token, result.expiresAt);
+        return { token: result.token, user: result.user };
+      },
+    );
+
+    app.post(
+      '/auth/staff/password/reset',
+      {
+        config: { rateLimit, public: true },
+        schema: {
+          tags,
+          description:
+            "The first sign-in after an administrator's reset: username, the one-time code (and TOTP when on) and a " +
+            'new password (≥ 12 characters), which replaces the code; signs in. Counted like any sign-in.',
+          body: StaffPasswordResetBody,
+          response: { 200: StaffLoginResponse, ...errors(400, 401, 429) },
+        },
+      },
+      async (req, reply) => {
+        const result = await service.resetPassword(req.body);
         setCookie(reply, result.token, result.expiresAt);
         return { token: result.token, user: result.user };
       },

@@ -53,6 +53,18 @@ export const StaffLoginBody = Type.Object(
 );
 export const StaffLoginResponse = Type.Object({ token: Type.String(), user: StaffUserView });
 
+/** POST /auth/staff/password/reset: the first sign-in after an administrator's reset, choosing a new password. */
+export const StaffPasswordResetBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    /** the one-time code the administrator handed over */
+    code: Type.String({ minLength: 1, maxLength: 64 }),
+    newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+    totp: Type.Optional(Type.String({ minLength: 6, maxLength: 8 })),
+  },
+  { additionalProperties: false },
+);
+
 export const MeResponse = Type.Union([
   Type.Object({ kind: Type.Literal('staff'), user: StaffUserView }),
   Type.Object({ kind: Type.Literal('citizen'), person: CitizenView }),

@@ -2,7 +2,9 @@
  * Sign-in. Citizens: phone + one-time code sent by SMS (codes expire, wrong codes are counted and lock the
  * phone for a while, sends per hour are capped against SMS pumping). Staff: username + scrypt password +
  * optional TOTP, with a per-account lock after repeated failures. Every outcome is audited.
- * Enabling TOTP or changing the password ends the user's other sessions (a thief's copy included).
+ * Enabling TOTP or changing the password ends the user's other sessions (a thief's copy included). An account an
+ * administrator reset signs in with its one-time code only to choose a new password (`resetPassword`): the plain
+ * sign-in answers 403 PASSWORD_CHANGE_REQUIRED, and the same lock and throttling count every try.
  * Sign-in owns the codes and the throttle of unknown usernames; the citizen account is the people module's
  * (`findOrRegisterCitizen`), the staff account and its credentials the staff module's (`credentials`).
  */
@@ -16,7 +18,7 @@ import { normalizePhone } from '../../platform/formats.ts';
 import { hashOneTimeCode, newOneTimeCode } from '../../platform/otp.ts';
 import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../platform/passwords.ts';
 import type { PeopleService } from '../people/index.ts';
-import type { StaffService } from '../staff/index.ts';
+import { normalizeResetCode, type StaffCredentials, type StaffService } from '../staff/index.ts';
 import { authRepo } from './repo.ts';
 import type { CitizenView, StaffUserView } from './schemas.ts';
 
@@ -73,6 +75,81 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
     const p = await deps.people.citizenSummary(personId);
     return { personId, phone, name: p?.name ?? '', profileComplete: Boolean(p?.name && p.unitCode) };
   }
+
+  /**
+   * Decides whether the username and secret sign in: the account's password — or, while an administrator's reset is
+   * pending, its one-time code — and the TOTP code when two-factor is on. `purpose` 'login' refuses an account with
+   * a pending reset (403 PASSWORD_CHANGE_REQUIRED, once the code itself was right); 'reset' accepts only such an
+   * account, before its code expires. Every refusal is audited and stays counted towards the lock.
+   */
+  async function authenticateStaff(
+    input: { username: string; password: string; totp?: string | undefined },
+    purpose: 'login' | 'reset',
+  ): Promise<StaffCredentials> {
+    const action = purpose === 'login' ? 'auth.staff.login' : 'auth.password.reset';
+    const username = input.username.trim().toLowerCase();
+    const user = await credentials.findByUsername(username);
+    // every attempt that does not end in a session stays counted (the password check counted it), including one
+    // without the TOTP code: otherwise knowing the password would buy unlimited TOTP guesses
+    const deny = async (
+      code: 'INVALID_CREDENTIALS' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'ACCOUNT_LOCKED' | 'PASSWORD_CHANGE_REQUIRED',
+      reason: string = code,
+    ) => {
+      await ctx.audit.record({
+        actor: null,
+        action,
+        outcome: 'denied',
+        resourceType: 'staff_user',
+        ...(user ? { resourceId: user.id } : {}),
+        details: { reason },
+      });
+      return new AppError(code, code === 'ACCOUNT_LOCKED' ? 429 : code === 'PASSWORD_CHANGE_REQUIRED' ? 403 : 401);
+    };
+    if (!user) {
+      // an unknown name is counted and locked like an account, and costs the same scrypt while not locked, so
+      // neither the status nor the time says whether the username exists
+      const now = new Date();
+      const attempt = await repo.reserveUnknownLoginAttempt(
+        ctx.db,
+        createHash('sha256').update(username).digest('hex'),
+        STAFF_MAX_FAILURES,
+        now,
+        new Date(now.getTime() + STAFF_LOCK_MINUTES * 60_000),
+      );
+      if (attempt === undefined) throw await deny('ACCOUNT_LOCKED');
+      await verifyPassword(input.password, await dummyHash());
+      throw await deny('INVALID_CREDENTIALS');
+    }
+    const resetUntil = user.password_reset_expires_at;
+    // a reset code is read however it was typed (case, dashes); a password exactly as typed
+    const secret = resetUntil ? normalizeResetCode(input.password) : input.password;
+    const password = await checkPassword(user, secret);
+    if (password === 'locked') throw await deny('ACCOUNT_LOCKED');
+    if (password === 'wrong' || user.disabled) throw await deny('INVALID_CREDENTIALS');
+    if (resetUntil && resetUntil <= new Date()) throw await deny('INVALID_CREDENTIALS', 'RESET_CODE_EXPIRED');
+    if (purpose === 'reset' && !resetUntil) throw await deny('INVALID_CREDENTIALS', 'NO_RESET_PENDING');
+    if (user.totp_enabled && user.totp_secret) {
+      if (!input.totp) throw await deny('TOTP_REQUIRED');
+      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(user.totp_secret) });
+      const delta = totp.validate({ token: input.totp, window: 1 });
+      if (delta === null) throw await deny('TOTP_INVALID');
+      // a code works once: a replay of an intercepted code in the same 30 s window is refused
+      const step = Math.floor(Date.now() / 1000 / totp.period) + delta;
+      if (!(await credentials.useTotpStep(ctx.db, user.id, step))) throw await deny('TOTP_INVALID');
+    }
+    if (purpose === 'login' && resetUntil) throw await deny('PASSWORD_CHANGE_REQUIRED');
+    return user;
+  }
+
+  /** The actor a new staff session is audited under (its grants are not needed for that). */
+  const sessionActor = (user: StaffCredentials, sessionId: string): StaffActor => ({
+    kind: 'staff',
+    userId: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    grants: [],
+    sessionId,
+  });
 
   return {
     staffView,
@@ -178,63 +255,44 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
     },
 
     async staffLogin(input: { username: string; password: string; totp?: string | undefined }) {
-      const username = input.username.trim().toLowerCase();
-      const user = await credentials.findByUsername(username);
-      // every attempt that does not end in a session stays counted (the password check counted it), including one
-      // without the TOTP code: otherwise knowing the password would buy unlimited TOTP guesses
-      const deny = async (code: 'INVALID_CREDENTIALS' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'ACCOUNT_LOCKED') => {
-        await ctx.audit.record({
-          actor: null,
-          action: 'auth.staff.login',
-          outcome: 'denied',
-          resourceType: 'staff_user',
-          ...(user ? { resourceId: user.id } : {}),
-          details: { reason: code },
-        });
-        return new AppError(code, code === 'ACCOUNT_LOCKED' ? 429 : 401);
-      };
-      if (!user) {
-        // an unknown name is counted and locked like an account, and costs the same scrypt while not locked, so
-        // neither the status nor the time says whether the username exists
-        const now = new Date();
-        const attempt = await repo.reserveUnknownLoginAttempt(
-          ctx.db,
-          createHash('sha256').update(username).digest('hex'),
-          STAFF_MAX_FAILURES,
-          now,
-          new Date(now.getTime() + STAFF_LOCK_MINUTES * 60_000),
-        );
-        if (attempt === undefined) throw await deny('ACCOUNT_LOCKED');
-        await verifyPassword(input.password, await dummyHash());
-        throw await deny('INVALID_CREDENTIALS');
-      }
-      const password = await checkPassword(user, input.password);
-      if (password === 'locked') throw await deny('ACCOUNT_LOCKED');
-      if (password === 'wrong' || user.disabled) throw await deny('INVALID_CREDENTIALS');
-      if (user.totp_enabled && user.totp_secret) {
-        if (!input.totp) throw await deny('TOTP_REQUIRED');
-        const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(user.totp_secret) });
-        const delta = totp.validate({ token: input.totp, window: 1 });
-        if (delta === null) throw await deny('TOTP_INVALID');
-        // a code works once: a replay of an intercepted code in the same 30 s window is refused
-        const step = Math.floor(Date.now() / 1000 / totp.period) + delta;
-        if (!(await credentials.useTotpStep(ctx.db, user.id, step))) throw await deny('TOTP_INVALID');
-      }
+      const user = await authenticateStaff(input, 'login');
       const session = await ctx.db.transaction().execute(async (trx) => {
         await credentials.resetLoginFailures(trx, user.id);
         return ctx.sessions.create(trx, { kind: 'staff', userId: user.id }, config.staffSessionHours * 3600);
       });
-      await ctx.audit.record({
-        actor: {
-          kind: 'staff',
-          userId: user.id,
-          username: user.username,
-          displayName: user.display_name,
-          grants: [],
-          sessionId: session.sessionId,
-        },
-        action: 'auth.staff.login',
+      await ctx.audit.record({ actor: sessionActor(user, session.sessionId), action: 'auth.staff.login' });
+      return { token: session.token, expiresAt: session.expiresAt, user: await staffView(user.id) };
+    },
+
+    /**
+     * The first sign-in after an administrator's reset: the one-time code (and the TOTP code when two-factor is on)
+     * proves the account, the new password replaces the code, and a session opens. Password rules and the sign-in
+     * lock apply as to any sign-in; every other session of the account ends.
+     */
+    async resetPassword(input: { username: string; code: string; newPassword: string; totp?: string | undefined }) {
+      if (input.newPassword.length < MIN_PASSWORD_LENGTH) throw new AppError('WEAK_PASSWORD', 400);
+      const user = await authenticateStaff(
+        { username: input.username, password: input.code, ...(input.totp ? { totp: input.totp } : {}) },
+        'reset',
+      );
+      const passwordHash = await hashPassword(input.newPassword);
+      const session = await ctx.db.transaction().execute(async (trx) => {
+        await credentials.setPassword(trx, user.id, passwordHash);
+        await ctx.sessions.revokeAllSessions(trx, user.id);
+        const opened = await ctx.sessions.create(
+          trx,
+          { kind: 'staff', userId: user.id },
+          config.staffSessionHours * 3600,
+        );
+        await ctx.audit.append(trx, {
+          actor: sessionActor(user, opened.sessionId),
+          action: 'auth.password.reset',
+          resourceType: 'staff_user',
+          resourceId: user.id,
+        });
+        return opened;
       });
+      ctx.sessions.forgetUser(user.id);
       return { token: session.token, expiresAt: session.expiresAt, user: await staffView(user.id) };
     },
 

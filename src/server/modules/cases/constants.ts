@@ -31,6 +31,19 @@ export const CONFIRMATIONS = ['confirmed', 'pending', 'dismissed'] as const;
 /** Staff who open, read and update cases and follow their contacts up (the tracer workspace). */
 export const CASE_ROLES: StaffRole[] = ['tracer', 'health_worker'];
 
+/**
+ * Staff who see the outbreak's figures and the chain graph (cases per day, F1 under quarantine; the graph names cases
+ * by display code and contacts not at all): the tracer workspace and the read-only leaders.
+ */
+export const CASE_DASHBOARD_ROLES: StaffRole[] = ['tracer', 'health_worker', 'leader'];
+
+/** Staff who follow the quarantine orders of their area: list them, change an end date, release or cancel one. */
+export const QUARANTINE_ROLES: StaffRole[] = ['quarantine_officer', 'health_worker'];
+
+/** A quarantine order's statuses: active until released (done) or cancelled (issued in error). */
+export const QUARANTINE_STATUSES = ['active', 'released', 'cancelled'] as const;
+export type QuarantineStatus = (typeof QUARANTINE_STATUSES)[number];
+
 /** The staff roles allowed each case action (`policy.ts`); `admin` passes every check within its scope. */
 export const caseActions = {
   'cases.create': CASE_ROLES,
@@ -38,4 +51,10 @@ export const caseActions = {
   'cases.update': CASE_ROLES,
   /** alert everyone present at a venue during a window */
   'cases.venueAlert': ['tracer'] as StaffRole[],
+  /** the outbreak's figures and the chain graph, without names */
+  'cases.dashboard': CASE_DASHBOARD_ROLES,
+  /** the quarantine orders of people living in the area, with who they are */
+  'cases.readQuarantine': QUARANTINE_ROLES,
+  /** change an order's end date, release or cancel it */
+  'cases.updateQuarantine': QUARANTINE_ROLES,
 } as const;

@@ -14,7 +14,8 @@ export function graphService(ctx: PlatformContext, { repo }: { repo: CasesRepo }
   return {
     /** Cases and their F1 links as a graph, clusters = connected components (source links and shared contacts). */
     async graph(actor: Actor, opts: { unitCode?: string | undefined; limit?: number | undefined }) {
-      let scope = scopeOf(casePolicy, actor, 'cases.read');
+      // the tracer workspace and leaders (`cases.dashboard`): the graph names cases by display code only
+      let scope = scopeOf(casePolicy, actor, 'cases.dashboard');
       if (opts.unitCode) {
         const path = await repo.findUnitPath(opts.unitCode);
         if (path === undefined) throw new AppError('UNIT_NOT_FOUND', 400);

@@ -17,6 +17,7 @@ import {
   contactPolicy,
   mayEver,
   personPolicy,
+  quarantinePolicy,
   venuePolicy,
 } from './policy.ts';
 
@@ -42,14 +43,21 @@ const ACTIONS = Object.keys(caseActions) as CaseAction[];
 const ALLOWED: Record<(typeof ROLES)[number], CaseAction[]> = {
   citizen: [],
   venue_manager: [],
-  health_worker: ['cases.create', 'cases.read', 'cases.update'],
+  health_worker: [
+    'cases.create',
+    'cases.read',
+    'cases.update',
+    'cases.dashboard',
+    'cases.readQuarantine',
+    'cases.updateQuarantine',
+  ],
   lab: [],
   vaccinator: [],
-  tracer: ['cases.create', 'cases.read', 'cases.update', 'cases.venueAlert'],
-  quarantine_officer: [],
+  tracer: ['cases.create', 'cases.read', 'cases.update', 'cases.venueAlert', 'cases.dashboard'],
+  quarantine_officer: ['cases.readQuarantine', 'cases.updateQuarantine'],
   welfare_officer: [],
   hotline_operator: [],
-  leader: [],
+  leader: ['cases.dashboard'],
   admin: ACTIONS,
 };
 
@@ -132,12 +140,30 @@ describe('authorize with the cases policies: 403 for a role that never may, else
 
   it('answers a role that can never do the action 403, whether or not the record exists (no existence oracle)', () => {
     for (const actor of [leader, citizen] as Actor[]) {
-      for (const action of ACTIONS) {
+      // a leader sees the figures and the graph (`cases.dashboard`), nothing else
+      for (const action of ACTIONS.filter((a) => actor !== leader || a !== 'cases.dashboard')) {
         expect(outcome(() => authorize(casePolicy, actor, action, inside))).toBe('403 FORBIDDEN');
         expect(outcome(() => authorize(casePolicy, actor, action, undefined))).toBe('403 FORBIDDEN');
       }
     }
     expect(outcome(() => authorize(venuePolicy, healthWorker, 'cases.venueAlert', undefined))).toBe('403 FORBIDDEN');
+    for (const actor of [tracer, leader]) {
+      expect(outcome(() => authorize(quarantinePolicy, actor, 'cases.updateQuarantine', undefined))).toBe(
+        '403 FORBIDDEN',
+      );
+    }
+  });
+
+  it('answers a quarantine order missing or issued out of reach alike: 404 QUARANTINE_ORDER_NOT_FOUND', () => {
+    const officer = staffAt('quarantine_officer', DISTRICT);
+    for (const order of [undefined, outside, { unit_path: null }]) {
+      expect(outcome(() => authorize(quarantinePolicy, officer, 'cases.updateQuarantine', order))).toBe(
+        '404 QUARANTINE_ORDER_NOT_FOUND',
+      );
+    }
+    expect(outcome(() => authorize(quarantinePolicy, officer, 'cases.updateQuarantine', inside))).toBe('ok');
+    // the officer's reach is quarantine orders only: never a case
+    expect(outcome(() => authorize(casePolicy, officer, 'cases.read', inside))).toBe('403 FORBIDDEN');
   });
 
   it('answers a missing record and one out of reach alike, with the code of what was asked for', () => {

@@ -43,6 +43,12 @@ export const contactPolicy: Policy<CaseAction, Located> = { ...casePolicy, notFo
 /** The same rules for the venue of a venue alert (`cases.venueAlert`). */
 export const venuePolicy: Policy<CaseAction, Located> = { ...casePolicy, notFound: 'VENUE_NOT_FOUND' };
 
+/**
+ * The same rules for a quarantine order, by where it was issued (`cases.readQuarantine`, `cases.updateQuarantine`):
+ * out of reach is `QUARANTINE_ORDER_NOT_FOUND`.
+ */
+export const quarantinePolicy: Policy<CaseAction, Located> = { ...casePolicy, notFound: 'QUARANTINE_ORDER_NOT_FOUND' };
+
 /** True when the actor may do `action` to something at `resource.unit_path` (pure; tests and row filtering). */
 export function can(actor: Actor, action: CaseAction, resource: Located): boolean {
   return allowed(casePolicy, actor, action, resource);

@@ -9,7 +9,7 @@
  * row outside the caller's reach is simply not found; the system's own callers pass `systemScope('reason')`.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { CaseStatus, ContactConfirmation, ContactVia, DB, FollowUp } from '../../db/types.ts';
+import type { CaseStatus, ContactConfirmation, ContactVia, DB, FollowUp, QuarantineStatus } from '../../db/types.ts';
 import { type AccessScope, scopeCondition, scoped } from '../../platform/authorize.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -733,6 +733,138 @@ export function casesRepo(db: Kysely<DB>) {
         .where('person_id', '=', personId)
         .orderBy('created_at', 'desc')
         .execute(),
+
+    /**
+     * Quarantine orders in scope — where the order was issued (`quarantine_orders.unit_code`, the person's unit when
+     * traced) — soonest end first, with the person's name, phone and address (the officer checks on them) and the
+     * source case's display code (never the F0's identity). Active orders come from a partial index on
+     * `(ends_on, unit_code)` (migration 0023).
+     */
+    listQuarantineOrders: (
+      scope: AccessScope,
+      opts: {
+        status?: QuarantineStatus | undefined;
+        endsBy?: string | undefined;
+        q?: string | undefined;
+        limit: number;
+      },
+      trx?: Transaction<DB>,
+    ) => {
+      let q = scoped(
+        on(trx)
+          .selectFrom('quarantine_orders as o')
+          .innerJoin('people as p', 'p.id', 'o.person_id')
+          .innerJoin('cases as c', 'c.id', 'o.case_id')
+          .leftJoin('admin_units as u', 'u.code', 'o.unit_code')
+          .select([
+            'o.id',
+            'o.person_id',
+            'p.name',
+            'p.phone',
+            'p.address',
+            'o.unit_code',
+            'u.name as unit_name',
+            'u.path as unit_path',
+            'o.kind',
+            'o.starts_on',
+            'o.ends_on',
+            'o.status',
+            'c.display_code',
+            'o.created_at',
+          ]),
+        scope,
+        'u.path',
+      );
+      if (opts.status) q = q.where('o.status', '=', opts.status);
+      if (opts.endsBy) q = q.where('o.ends_on', '<=', opts.endsBy);
+      const text = opts.q;
+      if (text) q = q.where((eb) => eb.or([eb('p.name', 'ilike', `%${text}%`), eb('p.phone', 'like', `%${text}%`)]));
+      return q.orderBy('o.ends_on').orderBy('p.name').orderBy('o.id').limit(opts.limit).execute();
+    },
+
+    /** One quarantine order with where it was issued (what it is authorized by). */
+    findQuarantineOrder: (id: string, trx?: Transaction<DB>) =>
+      on(trx)
+        .selectFrom('quarantine_orders as o')
+        .leftJoin('admin_units as u', 'u.code', 'o.unit_code')
+        .select([
+          'o.id',
+          'o.person_id',
+          'o.case_id',
+          'o.kind',
+          'o.starts_on',
+          'o.ends_on',
+          'o.status',
+          'o.unit_code',
+          'u.path as unit_path',
+        ])
+        .where('o.id', '=', id)
+        .executeTakeFirst(),
+
+    /** Sets an order's status and/or end date; the row as it is now. */
+    updateQuarantineOrder: (
+      id: string,
+      change: { status?: QuarantineStatus | undefined; ends_on?: string | undefined },
+      trx: Transaction<DB>,
+    ) =>
+      trx
+        .updateTable('quarantine_orders')
+        .set({
+          ...(change.status ? { status: change.status } : {}),
+          ...(change.ends_on ? { ends_on: change.ends_on } : {}),
+        })
+        .where('id', '=', id)
+        .returning(['id', 'status', 'starts_on', 'ends_on'])
+        .executeTakeFirstOrThrow(),
+
+    // ---- the outbreak's figures (no names) ----------------------------------------------------------------------
+
+    /** Cases in scope confirmed per local (Asia/Ho_Chi_Minh) day since `from`. */
+    casesPerDay: (scope: AccessScope, from: Date, trx?: Transaction<DB>) =>
+      scoped(
+        on(trx)
+          .selectFrom('cases as c')
+          .innerJoin('admin_units as u', 'u.code', 'c.unit_code')
+          .select([
+            sql<string>`to_char(c.confirmed_at at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')`.as('day'),
+            sql<number>`count(*)::int`.as('n'),
+          ])
+          .where('c.confirmed_at', '>=', from),
+        scope,
+        'u.path',
+      )
+        .groupBy(sql`1`)
+        .orderBy(sql`1`)
+        .execute(),
+
+    /** Open cases in scope (not recovered, not died). */
+    countOpenCases: async (scope: AccessScope, trx?: Transaction<DB>) =>
+      (
+        await scoped(
+          on(trx)
+            .selectFrom('cases as c')
+            .innerJoin('admin_units as u', 'u.code', 'c.unit_code')
+            .select(sql<number>`count(*)::int`.as('n'))
+            .where('c.status', 'not in', CLOSED),
+          scope,
+          'u.path',
+        ).executeTakeFirstOrThrow()
+      ).n,
+
+    /** People under an active quarantine order in scope that has not ended before `today` (YYYY-MM-DD). */
+    countUnderQuarantine: async (scope: AccessScope, today: string, trx?: Transaction<DB>) =>
+      (
+        await scoped(
+          on(trx)
+            .selectFrom('quarantine_orders as o')
+            .innerJoin('admin_units as u', 'u.code', 'o.unit_code')
+            .select(sql<number>`count(distinct o.person_id)::int`.as('n'))
+            .where('o.status', '=', 'active')
+            .where('o.ends_on', '>=', today),
+          scope,
+          'u.path',
+        ).executeTakeFirstOrThrow()
+      ).n,
 
     /** A person's own exposure notices (never who the case is), newest first, at most 100. */
     findExposuresOf: (personId: string, trx?: Transaction<DB>) =>

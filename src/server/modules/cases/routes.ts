@@ -1,4 +1,7 @@
-/** /api/v1/cases (tracer workspace), venue alerts, and /api/v1/me/exposures + /api/v1/me/quarantine for citizens. */
+/**
+ * /api/v1/cases (tracer workspace, the outbreak's figures), venue alerts, /api/v1/quarantine-orders (quarantine
+ * officers), and /api/v1/me/exposures + /api/v1/me/quarantine for citizens.
+ */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
@@ -10,6 +13,8 @@ import {
   CaseIdParams,
   CaseListItem,
   CaseListQuery,
+  CaseStats,
+  CaseStatsQuery,
   CaseStay,
   CaseView,
   ContactConfirmationResult,
@@ -27,9 +32,14 @@ import {
   ManualContactBody,
   MyExposure,
   MyQuarantine,
+  QuarantineListQuery,
+  QuarantineOrderParams,
+  QuarantineOrderView,
   TraceSummary,
   UpdateCaseBody,
   UpdatedCount,
+  UpdatedQuarantineOrder,
+  UpdateQuarantineBody,
   VenueAlertBody,
   VenueAlertResult,
 } from './schemas.ts';
@@ -62,6 +72,21 @@ export function casesRoutes(service: CasesService): FastifyPluginAsync {
       '/cases/graph',
       { schema: { tags, querystring: GraphQuery, response: { 200: GraphResponse, ...errors(400, 401, 403) } } },
       async (req) => service.graph(requireStaff(req), req.query),
+    );
+
+    app.get(
+      '/cases/stats',
+      {
+        schema: {
+          tags,
+          description:
+            'The outbreak in figures, no names: cases per local day, open cases, F1 under an active quarantine order. ' +
+            'Tracers, health workers and leaders, in their area (optionally one unit of it).',
+          querystring: CaseStatsQuery,
+          response: { 200: CaseStats, ...errors(400, 401, 403) },
+        },
+      },
+      async (req) => service.stats(requireStaff(req), req.query),
     );
 
     app.get(
@@ -213,6 +238,37 @@ export function casesRoutes(service: CasesService): FastifyPluginAsync {
         },
       },
       async (req) => service.venueAlert(requireStaff(req), req.params.id, req.body, true),
+    );
+
+    app.get(
+      '/quarantine-orders',
+      {
+        schema: {
+          tags,
+          description:
+            "Quarantine orders issued in the caller's area, soonest end first (active ones unless `status` says " +
+            'otherwise), with the person and the source case by display code. Quarantine officers and health ' +
+            'workers; audited with the people returned.',
+          querystring: QuarantineListQuery,
+          response: { 200: Type.Array(QuarantineOrderView), ...errors(400, 401, 403) },
+        },
+      },
+      async (req) => service.quarantineOrders(requireStaff(req), req.query),
+    );
+    app.patch(
+      '/quarantine-orders/:id',
+      {
+        schema: {
+          tags,
+          description:
+            'A new end date (active orders; from the first day to 60 days after it) and/or status: released, ' +
+            "cancelled, or active again. 404 outside the caller's area; audited.",
+          params: QuarantineOrderParams,
+          body: UpdateQuarantineBody,
+          response: { 200: UpdatedQuarantineOrder, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) => service.updateQuarantineOrder(requireStaff(req), req.params.id, req.body),
     );
 
     app.get(

@@ -1,11 +1,25 @@
 import { type Static, Type } from 'typebox';
 import { defineTopic } from '../../platform/jobs.ts';
-import { CASE_STATUSES, CONFIRMATIONS, FOLLOW_UPS, SETTABLE_FOLLOW_UPS, VIA_TYPES } from './constants.ts';
+import {
+  CASE_STATUSES,
+  CONFIRMATIONS,
+  FOLLOW_UPS,
+  QUARANTINE_STATUSES,
+  SETTABLE_FOLLOW_UPS,
+  VIA_TYPES,
+} from './constants.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 /** The value lists are plain data in `constants.ts` (the web app imports them too). */
-export { CASE_STATUSES, CONFIRMATIONS, FOLLOW_UPS, SETTABLE_FOLLOW_UPS, VIA_TYPES } from './constants.ts';
+export {
+  CASE_STATUSES,
+  CONFIRMATIONS,
+  FOLLOW_UPS,
+  QUARANTINE_STATUSES,
+  SETTABLE_FOLLOW_UPS,
+  VIA_TYPES,
+} from './constants.ts';
 
 export const PersonRef = Type.Object(
   {
@@ -301,6 +315,82 @@ export const MyQuarantine = Type.Object({
   startsOn: Type.String(),
   endsOn: Type.String(),
   status: Type.String(),
+});
+
+// ——— quarantine orders (the quarantine officer's work) ———
+
+const LocalDate = Type.String({ format: 'date' });
+
+/** GET /quarantine-orders: orders issued in the caller's area, soonest end first. */
+export const QuarantineListQuery = Type.Object(
+  {
+    /** default `active`; `all` lists every status */
+    status: Type.Optional(Type.Union([Type.Enum(QUARANTINE_STATUSES), Type.Literal('all')])),
+    /** only orders ending on or before this day (the ones to release) */
+    endsBy: Type.Optional(LocalDate),
+    /** a unit inside the caller's area */
+    unitCode: Type.Optional(Type.String({ maxLength: 20 })),
+    /** part of the person's name or phone number */
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+/** One quarantine order as the quarantine officer sees it (the person, where, until when; the case by code only). */
+export const QuarantineOrderView = Type.Object({
+  id: Type.String(),
+  personId: Type.String(),
+  name: Type.String(),
+  phone: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  unitCode: Nullable(Type.String()),
+  unitName: Nullable(Type.String()),
+  kind: Type.String(),
+  startsOn: Type.String(),
+  endsOn: Type.String(),
+  status: Type.Enum(QUARANTINE_STATUSES),
+  caseDisplayCode: Type.String(),
+});
+
+export const QuarantineOrderParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/** PATCH /quarantine-orders/{id}: a new end date (while active) and/or a new status. */
+export const UpdateQuarantineBody = Type.Object(
+  {
+    status: Type.Optional(Type.Enum(QUARANTINE_STATUSES)),
+    endsOn: Type.Optional(LocalDate),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const UpdatedQuarantineOrder = Type.Object({
+  id: Type.String(),
+  status: Type.Enum(QUARANTINE_STATUSES),
+  startsOn: Type.String(),
+  endsOn: Type.String(),
+});
+
+// ——— the outbreak's figures (leaders' dashboard) ———
+
+export const CaseStatsQuery = Type.Object(
+  {
+    /** a unit inside the caller's area (default: the whole area) */
+    unitCode: Type.Optional(Type.String({ maxLength: 20 })),
+    days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 14 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Counts only, never a name: cases per local day, open cases, people under an active quarantine order. */
+export const CaseStats = Type.Object({
+  unitCode: Nullable(Type.String()),
+  days: Type.Integer(),
+  /** every day of the window, oldest first, zero-filled (Asia/Ho_Chi_Minh days) */
+  casesPerDay: Type.Array(Type.Object({ day: Type.String(), cases: Type.Integer() })),
+  openCases: Type.Integer(),
+  /** F1 under an active order that has not ended (orders are issued to F1 only) */
+  underQuarantine: Type.Integer(),
 });
 
 /**

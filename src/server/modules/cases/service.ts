@@ -7,7 +7,8 @@
  * arrive; only newly found people are notified.
  *
  * The case's contacts are `contacts.ts`, venue alerts `alerts.ts`, the chain graph `graph.ts`, the citizen's own
- * views `citizen.ts`, contacts handed to other areas `handover.ts`. Every operation takes `(actor, input)` and
+ * views `citizen.ts`, contacts handed to other areas `handover.ts`, quarantine orders and the outbreak's figures
+ * `quarantine.ts`. Every operation takes `(actor, input)` and
  * authorizes through `policy.ts` before anything is read out or written.
  */
 import type { CaseStatus } from '../../db/types.ts';
@@ -24,6 +25,7 @@ import { contactTasksService } from './handover.ts';
 import type { CaseOpener } from './opener.ts';
 import { findPersonByRef } from './person-ref.ts';
 import { casePolicy, personPolicy, requireMayEver } from './policy.ts';
+import { caseStatsService, quarantineService } from './quarantine.ts';
 import { type CasesRepo, CLOSED } from './repo.ts';
 import type { CaseView, CreateCaseInput } from './schemas.ts';
 import { exposureWindow, type Tracing } from './tracing.ts';
@@ -50,6 +52,8 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
   const graph = graphService(ctx, { repo });
   const citizen = citizenViews({ repo });
   const tasks = contactTasksService(ctx, { repo });
+  const quarantine = quarantineService(ctx, { repo });
+  const stats = caseStatsService(ctx, { repo });
 
   type LoadedCase = NonNullable<Awaited<ReturnType<CasesRepo['findById']>>>;
 
@@ -297,6 +301,9 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
     myQuarantine: citizen.myQuarantine,
     contactTasks: tasks.list,
     updateContactTask: tasks.update,
+    quarantineOrders: quarantine.list,
+    updateQuarantineOrder: quarantine.update,
+    stats: stats.stats,
   };
 }
 

@@ -4,6 +4,7 @@ import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import { staffRoutes } from './routes.ts';
 import { type StaffDeps, type StaffService, staffService } from './service.ts';
 
+export { normalizeResetCode, RESET_CODE_HOURS } from './reset-code.ts';
 export type { StaffCredentials, StaffDeps, StaffService } from './service.ts';
 
 export const manifest: ModuleManifest = {

@@ -55,7 +55,7 @@ export function staffRepo(db: Kysely<DB>) {
     list: (scope: AccessScope, limit: number) => {
       const q = db
         .selectFrom('staff_users as s')
-        .select(['s.id', 's.username', 's.display_name', 's.disabled', 's.totp_enabled'])
+        .select(['s.id', 's.username', 's.display_name', 's.disabled', 's.totp_enabled', 's.password_reset_expires_at'])
         .orderBy('s.username')
         .limit(limit);
       if (scope.paths === 'all') return q.execute();
@@ -81,10 +81,37 @@ export function staffRepo(db: Kysely<DB>) {
         : db
             .selectFrom('staff_grants as g')
             .leftJoin('admin_units as u', 'u.code', 'g.unit_code')
-            .select(['g.user_id', 'g.role', 'g.unit_code', 'u.name as unit_name'])
+            .select(['g.id', 'g.user_id', 'g.role', 'g.unit_code', 'u.name as unit_name'])
             .where('g.user_id', 'in', userIds)
             .orderBy('g.created_at')
             .execute(),
+
+    /** Gives a grant another role and/or place; false when the user has no such grant. */
+    updateGrant: async (trx: Transaction<DB>, userId: string, grantId: string, role: string, unitCode: string | null) =>
+      Number(
+        (
+          await trx
+            .updateTable('staff_grants')
+            .set({ role, unit_code: unitCode })
+            .where('id', '=', grantId)
+            .where('user_id', '=', userId)
+            .executeTakeFirst()
+        ).numUpdatedRows,
+      ) === 1,
+
+    removeGrant: (trx: Transaction<DB>, userId: string, grantId: string) =>
+      trx.deleteFrom('staff_grants').where('id', '=', grantId).where('user_id', '=', userId).execute(),
+
+    /**
+     * Replaces the password with a one-time reset code's hash that works until `expiresAt`, and starts the failure
+     * count afresh (the code is a new credential).
+     */
+    setResetCode: (trx: Transaction<DB>, id: string, codeHash: string, expiresAt: Date) =>
+      trx
+        .updateTable('staff_users')
+        .set({ password_hash: codeHash, password_reset_expires_at: expiresAt, failed_logins: 0, locked_until: null })
+        .where('id', '=', id)
+        .execute(),
 
     setDisabled: (trx: Q, id: string, disabled: boolean) =>
       trx.updateTable('staff_users').set({ disabled }).where('id', '=', id).execute(),
@@ -121,7 +148,7 @@ export function staffRepo(db: Kysely<DB>) {
     setPassword: (trx: Transaction<DB>, id: string, passwordHash: string) =>
       trx
         .updateTable('staff_users')
-        .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
+        .set({ password_hash: passwordHash, password_reset_expires_at: null, failed_logins: 0, locked_until: null })
         .where('id', '=', id)
         .execute(),
 

@@ -3,7 +3,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { errors, requireStaff } from '../../platform/http.ts';
-import { AddGrantBody, CreateStaffBody, SetDisabledBody, StaffIdParams, StaffListItem } from './schemas.ts';
+import {
+  AddGrantBody,
+  CreateStaffBody,
+  GrantParams,
+  PasswordResetCode,
+  SetDisabledBody,
+  StaffIdParams,
+  StaffListItem,
+} from './schemas.ts';
 import type { StaffService } from './service.ts';
 
 export function staffRoutes(service: StaffService): FastifyPluginAsync {
@@ -41,6 +49,71 @@ export function staffRoutes(service: StaffService): FastifyPluginAsync {
       },
       async (req, reply) => {
         await service.addGrant(requireStaff(req), req.params.id, req.body);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.put(
+      '/staff/:id/grants/:grantId',
+      {
+        schema: {
+          tags,
+          description:
+            "Change one grant's role and/or place (the admin must reach the account and the new place; not their own).",
+          params: GrantParams,
+          body: AddGrantBody,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req, reply) => {
+        await service.changeGrant(requireStaff(req), req.params.id, req.params.grantId, req.body);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.delete(
+      '/staff/:id/grants/:grantId',
+      {
+        schema: {
+          tags,
+          description: 'Remove one grant; 409 LAST_GRANT for the last one (change it or disable the account).',
+          params: GrantParams,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req, reply) => {
+        await service.removeGrant(requireStaff(req), req.params.id, req.params.grantId);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/staff/:id/password-reset',
+      {
+        schema: {
+          tags,
+          description:
+            'Replace the password with a one-time code (answered once; it only signs in to choose a new password, ' +
+            'for 24 h) and end every session of the account. Not for your own account; audited.',
+          params: StaffIdParams,
+          response: { 201: PasswordResetCode, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await service.resetPassword(requireStaff(req), req.params.id)),
+    );
+
+    app.delete(
+      '/staff/:id/sessions',
+      {
+        schema: {
+          tags,
+          description: 'Force logout: end every session of the account now. Not for your own account; audited.',
+          params: StaffIdParams,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await service.revokeSessions(requireStaff(req), req.params.id);
         return reply.status(204).send(null);
       },
     );

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
 import { StaffUserView } from '../auth/schemas.ts';
 
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
 export const CreateStaffBody = Type.Object(
   {
     username: Type.String({ minLength: 3, maxLength: 64 }),
@@ -26,6 +28,35 @@ export const CreatedStaff = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 export const StaffIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-export const StaffListItem = Type.Intersect([StaffUserView, Type.Object({ disabled: Type.Boolean() })]);
+/** A grant as staff management shows it: with its id, to change or remove it. */
+export const StaffGrantItem = Type.Object({
+  id: Type.String(),
+  role: Type.String(),
+  unitCode: Nullable(Type.String()),
+  unitName: Nullable(Type.String()),
+});
+
+/** An account in the staff list: `StaffUserView`'s fields, its grants with their ids, and its state. */
+export const StaffListItem = Type.Object({
+  id: StaffUserView.properties.id,
+  username: StaffUserView.properties.username,
+  displayName: StaffUserView.properties.displayName,
+  totpEnabled: StaffUserView.properties.totpEnabled,
+  grants: Type.Array(StaffGrantItem),
+  disabled: Type.Boolean(),
+  /** a one-time reset code is waiting to be used until then (the account cannot sign in with a password meanwhile) */
+  passwordResetUntil: Nullable(Type.String({ format: 'date-time' })),
+});
+
+export const GrantParams = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  grantId: Type.String({ format: 'uuid' }),
+});
+
+/** POST /staff/{id}/password-reset: the one-time code, shown to the administrator once. */
+export const PasswordResetCode = Type.Object({
+  code: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
 
 export const SetDisabledBody = Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false });

@@ -1,7 +1,8 @@
 /**
- * Staff accounts: admins create officers with a role scoped to an admin unit, add grants, disable accounts. The
- * account row also holds the sign-in credentials (password hash, lock counters, TOTP): the auth module decides
- * sign-in and reaches them only through `credentials` below.
+ * Staff accounts: admins create officers with a role scoped to an admin unit, add, change and remove grants,
+ * disable accounts, reset a password with a one-time code and end every session of an account (force logout). The
+ * account row also holds the sign-in credentials (password hash, lock counters, TOTP, a pending reset): the auth
+ * module decides sign-in and reaches them only through `credentials` below.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
@@ -14,6 +15,7 @@ import type { AdminUnitsService } from '../admin-units/index.ts';
 import type { StaffUserView } from '../auth/schemas.ts';
 import { placesOf, staffPolicy } from './policy.ts';
 import { staffRepo } from './repo.ts';
+import { newResetCode, RESET_CODE_HOURS } from './reset-code.ts';
 
 const USERNAME = /^[a-z0-9._-]{3,64}$/;
 
@@ -33,6 +35,8 @@ export interface StaffCredentials {
   disabled: boolean;
   totp_enabled: boolean;
   totp_secret: string | null;
+  /** set: the password hash is a one-time reset code's, good only to choose a new password until then */
+  password_reset_expires_at: Date | null;
 }
 
 export function staffService(ctx: PlatformContext, deps: StaffDeps) {
@@ -60,7 +64,17 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
     const grants = user ? await repo.grants(id) : [];
     for (const place of placesOf(grants)) authorize(staffPolicy, actor, 'staff.manage', user && place);
     if (!user) throw new AppError('STAFF_NOT_FOUND', 404); // not reached (placesOf is never empty): narrows the type
-    return user;
+    return { user, grants };
+  }
+
+  /**
+   * An account the actor may manage and that is not the actor's own: an administrator does not take away their own
+   * grants, reset their own password or end their own sessions from here (403 OWN_ACCOUNT).
+   */
+  async function loadOther(actor: Actor, id: string) {
+    const loaded = await loadManageable(actor, id);
+    if (actor.kind === 'staff' && actor.userId === id) throw new AppError('OWN_ACCOUNT', 403);
+    return loaded;
   }
 
   /** An account as the API shows it (sign-in, `/auth/me`), or undefined for an unknown id. */
@@ -102,7 +116,10 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
       /** After a successful sign-in: the failure count starts again from zero. */
       resetLoginFailures: (q: Q, id: string) => repo.setLoginFailures(q, id, 0, null),
 
-      /** A new password hash (and a fresh failure count); the caller revokes the other sessions in `trx`. */
+      /**
+       * A new password hash (a fresh failure count, no reset pending any more); the caller revokes the other
+       * sessions in `trx`.
+       */
       setPassword: (trx: Transaction<DB>, id: string, passwordHash: string) => repo.setPassword(trx, id, passwordHash),
 
       /** Accepts a TOTP time-step once: true only when it is newer than the last accepted one. */
@@ -169,6 +186,108 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
       ctx.sessions.clearCache();
     },
 
+    /**
+     * The account with this username when the actor may manage it (the audit viewer's filter by actor): 403 for a
+     * role that never manages staff, else 404 STAFF_NOT_FOUND whether the name is unknown or out of reach.
+     */
+    async findManageable(actor: Actor, username: string): Promise<{ id: string; username: string }> {
+      const user = await repo.findByUsername(username.trim().toLowerCase());
+      const grants = user ? await repo.grants(user.id) : [];
+      for (const place of placesOf(grants)) authorize(staffPolicy, actor, 'staff.manage', user && place);
+      if (!user) throw new AppError('STAFF_NOT_FOUND', 404);
+      return { id: user.id, username: user.username };
+    },
+
+    /**
+     * Gives one of an account's grants another role and/or place (a change of job or of area): the actor must reach
+     * the account (every grant) and the new place. Sessions pick the new grants up at once (the cache is dropped).
+     */
+    async changeGrant(actor: Actor, id: string, grantId: string, input: { role: string; unitCode: string | null }) {
+      const { grants } = await loadOther(actor, id);
+      const before = grants.find((g) => g.id === grantId);
+      if (!before) throw new AppError('GRANT_NOT_FOUND', 404);
+      const grant = await grantTarget(actor, input.role, input.unitCode);
+      await ctx.db.transaction().execute(async (trx) => {
+        if (!(await repo.updateGrant(trx, id, grantId, grant.role, grant.unitCode))) {
+          throw new AppError('GRANT_NOT_FOUND', 404);
+        }
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'staff.grant.change',
+          resourceType: 'staff_user',
+          resourceId: id,
+          unitCode: grant.unitCode,
+          details: {
+            grantId,
+            role: grant.role,
+            previousRole: before.role,
+            previousUnitCode: before.unit_code,
+          },
+        });
+      });
+      ctx.sessions.clearCache();
+    },
+
+    /** Removes one grant; an account's last grant stays (409 LAST_GRANT: change it, or disable the account). */
+    async removeGrant(actor: Actor, id: string, grantId: string) {
+      const { grants } = await loadOther(actor, id);
+      const grant = grants.find((g) => g.id === grantId);
+      if (!grant) throw new AppError('GRANT_NOT_FOUND', 404);
+      if (grants.length === 1) throw new AppError('LAST_GRANT', 409);
+      await ctx.db.transaction().execute(async (trx) => {
+        await repo.removeGrant(trx, id, grantId);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'staff.grant.remove',
+          resourceType: 'staff_user',
+          resourceId: id,
+          unitCode: grant.unit_code,
+          details: { grantId, role: grant.role },
+        });
+      });
+      ctx.sessions.clearCache();
+    },
+
+    /**
+     * Replaces the account's password with a one-time reset code, answered once (it is stored hashed, like a
+     * password). The code signs in only to choose a new password (`POST /auth/staff/password/reset`), for
+     * RESET_CODE_HOURS; the old password stops working and every session of the account ends now.
+     */
+    async resetPassword(actor: Actor, id: string): Promise<{ code: string; expiresAt: string }> {
+      await loadOther(actor, id);
+      const code = newResetCode();
+      const codeHash = await hashPassword(code);
+      const expiresAt = new Date(Date.now() + RESET_CODE_HOURS * 3600_000);
+      await ctx.db.transaction().execute(async (trx) => {
+        await repo.setResetCode(trx, id, codeHash, expiresAt);
+        await ctx.sessions.revokeAllSessions(trx, id);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'staff.password.reset',
+          resourceType: 'staff_user',
+          resourceId: id,
+          details: { expiresAt: expiresAt.toISOString() },
+        });
+      });
+      ctx.sessions.forgetUser(id);
+      return { code, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** Ends every session of the account now (force logout); its password and grants stay as they are. */
+    async revokeSessions(actor: Actor, id: string) {
+      await loadOther(actor, id);
+      await ctx.db.transaction().execute(async (trx) => {
+        await ctx.sessions.revokeAllSessions(trx, id);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'staff.sessions.revoke',
+          resourceType: 'staff_user',
+          resourceId: id,
+        });
+      });
+      ctx.sessions.forgetUser(id);
+    },
+
     async setDisabled(actor: Actor, id: string, disabled: boolean) {
       await loadManageable(actor, id);
       if (actor.kind === 'staff' && actor.userId === id) throw new AppError('FORBIDDEN', 403);
@@ -196,9 +315,10 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
         displayName: u.display_name,
         disabled: u.disabled,
         totpEnabled: u.totp_enabled,
+        passwordResetUntil: u.password_reset_expires_at?.toISOString() ?? null,
         grants: grants
           .filter((g) => g.user_id === u.id)
-          .map((g) => ({ role: g.role, unitCode: g.unit_code, unitName: g.unit_name })),
+          .map((g) => ({ id: g.id, role: g.role, unitCode: g.unit_code, unitName: g.unit_name })),
       }));
     },
   };
