@@ -12,4 +12,17 @@ import { manifest as staff } from './staff/index.ts';
 import { manifest as testing } from './testing/index.ts';
 import { manifest as venues } from './venues/index.ts';
 
-export const MANIFESTS = [adminUnits, people, staff, auth, audit, venues, checkins, cases, exposure, testing, declarations, dev];
+export const MANIFESTS = [
+  adminUnits,
+  people,
+  staff,
+  auth,
+  audit,
+  venues,
+  checkins,
+  cases,
+  exposure,
+  testing,
+  declarations,
+  dev,
+];

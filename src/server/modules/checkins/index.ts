@@ -1,7 +1,7 @@
 /** Public entry of the check-ins module: the four check-in modes, batch sync, door codes, partitions and retention. */
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
-import type { DoorDeclarationCheck } from '../declarations/index.ts';
+import type { DoorDeclarationCheck } from '../declarations/schemas.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
 import { checkinJobs, scheduleCheckinMaintenance } from './jobs.ts';

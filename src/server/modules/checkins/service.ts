@@ -25,7 +25,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
-import type { DoorDeclarationCheck } from '../declarations/index.ts';
+import type { DoorDeclarationCheck } from '../declarations/schemas.ts';
 import { type PeopleService, parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
 import type { CachedVenue, VenueCheckinCounts, VenuesService } from '../venues/index.ts';
 import { doorCodes } from './door-codes.ts';

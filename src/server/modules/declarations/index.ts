@@ -13,7 +13,7 @@ import { declarationsRepo } from './repo.ts';
 import { declarationsRoutes } from './routes.ts';
 import { type DeclarationsService, declarationsService } from './service.ts';
 
-export type { Badge } from './schemas.ts';
+export type { Badge, DoorDeclarationCheck } from './schemas.ts';
 export type { DeclarationsService } from './service.ts';
 
 export const manifest: ModuleManifest = {
@@ -68,10 +68,3 @@ export function declarationsModule(
     routes: declarationsRoutes(declarations, enterprises, partners),
   };
 }
-
-/**
- * What the door needs from declarations, for the check-ins module: the person's badge today at this venue, or 403
- * DECLARATION_REQUIRED when the venue requires a declaration today and there is none (one statement, two
- * primary-key reads).
- */
-export type DoorDeclarationCheck = DeclarationsService['atDoor'];

@@ -116,6 +116,12 @@ export const Badge = Type.Object({
 });
 export type Badge = Static<typeof Badge>;
 
+/**
+ * What the door needs from declarations (the check-ins module calls it): the person's badge today at this venue, or
+ * 403 DECLARATION_REQUIRED when the venue requires a declaration today and there is none.
+ */
+export type DoorDeclarationCheck = (venueId: string, personId: string, now?: Date) => Promise<Badge>;
+
 export const DeclarationResult = Type.Object({
   id: Id,
   personId: Type.Optional(Id),

@@ -1,0 +1,165 @@
+/**
+ * bench/declarations: health declaration on PostgreSQL. In one run:
+ *   baseline  GET /healthz (no-op route, every platform plugin in front)
+ *   measured  POST /api/v1/declarations by signed-in citizens (the daily domestic form, one in ten flagged with a
+ *             fever → a task and a message), a fresh Idempotency-Key per request: the form check, the case/quarantine
+ *             look-up, one statement for declaration + badge + daily statistics, the task, the key, the commit
+ *   stats     GET /api/v1/declaration-stats for the province over 30 days with `--declarations` (default 10M)
+ *             declarations in the table (generated set-based, the daily statistics built from them the way the
+ *             writes maintain them), p50/p95 of 20 calls
+ * Targets: throughput ≥ 25 % of the baseline, p99 < 50 ms; statistics at 10M < 200 ms.
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bin/run-ts.js bench/declarations.ts
+ *     [--seconds 10] [--connections 64] [--people 1000] [--declarations 10000000]
+ */
+import { randomUUID } from 'node:crypto';
+import type autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { openDatabase } from '../src/server/db/database.ts';
+import {
+  api,
+  argNumber,
+  benchStaffToken,
+  citizenLogin,
+  freshData,
+  type LoadResult,
+  load,
+  printTable,
+  startServer,
+} from './lib.ts';
+
+const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (!pgUrl) {
+  console.error('bench/declarations needs PostgreSQL: set BENCH_DATABASE_URL (or TEST_DATABASE_URL)');
+  process.exit(2);
+}
+const seconds = argNumber('seconds', 10);
+const connections = argNumber('connections', 64);
+const peopleCount = argNumber('people', 1000);
+const declarationCount = argNumber('declarations', 10_000_000);
+
+const NO = {
+  fever: false,
+  cough: false,
+  breath: false,
+  sore_throat: false,
+  taste_smell: false,
+  fatigue: false,
+  contact_f0: false,
+  outbreak_area: false,
+  from_abroad: false,
+  vaccine_doses: '2',
+};
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+
+const data = await freshData('postgres', pgUrl);
+const server = await startServer(data);
+try {
+  console.log(`## registering ${peopleCount} citizens…`);
+  const tokens: string[] = [];
+  const communes = ['25993', '26002', '26005', '26008'];
+  for (let p = 0; p < peopleCount; p++) {
+    const c = await citizenLogin(server.url, `09140${String(p).padStart(5, '0')}`);
+    await api(server.url, 'PUT', '/api/v1/me/profile', { name: `Người ${p}`, unitCode: communes[p % 4] }, c.token);
+    tokens.push(c.token);
+  }
+  let n = 0;
+  const request: autocannon.Request = {
+    method: 'POST',
+    path: '/api/v1/declarations',
+    setupRequest: (req) => {
+      const i = n++;
+      return {
+        ...req,
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${tokens[i % tokens.length]}`,
+          'idempotency-key': randomUUID(),
+        },
+        body: JSON.stringify({ type: 'domestic', answers: { ...NO, fever: i % 10 === 0 } }),
+      };
+    },
+  };
+  await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
+  const baseline = await load('[postgres] baseline GET /healthz', {
+    url: `${server.url}/healthz`,
+    duration: seconds,
+    connections,
+  });
+  await load('warm-up', { url: server.url, duration: 2, connections, requests: [request] });
+  const declare = await load('[postgres] POST /api/v1/declarations', {
+    url: server.url,
+    duration: seconds,
+    connections,
+    requests: [request],
+  });
+  if (declare.non2xx > 0 || declare.errors > 0)
+    console.log(`  note: ${declare.non2xx} non-2xx, ${declare.errors} errors`);
+
+  // ——— statistics at scale ———
+  console.log(`## generating ${declarationCount.toLocaleString('en')} declarations over 30 days…`);
+  const database = await openDatabase({ databaseUrl: data.databaseUrl, poolSize: 2 });
+  const db = database.db;
+  const t0 = Date.now();
+  const units = (
+    await sql<{ code: string; path: string }>`
+      select code, path from admin_units where path like '75.%' and level = 3 and not is_hamlet order by code`.execute(
+      db,
+    )
+  ).rows;
+  const person = (await sql<{ id: string }>`select id from people limit 1`.execute(db)).rows[0]?.id;
+  const batch = 1_000_000;
+  for (let done = 0; done < declarationCount; done += batch) {
+    const size = Math.min(batch, declarationCount - done);
+    await sql`
+      insert into declarations (person_id, type, form_version, answers, status, reasons, via, actor_type, actor_id,
+                                unit_code, commune_code, day, declared_at)
+      select ${person}, 'domestic', 1, '{}'::jsonb,
+             case when g % 20 = 0 then 'flagged' else 'ok' end,
+             case when g % 20 = 0 then array['symptom'] else '{}'::text[] end,
+             'app', 'citizen', ${person}, u.codes[1 + g % ${units.length}::int], u.codes[1 + g % ${units.length}::int],
+             (current_date - (g % 30))::date, now() - make_interval(days => g % 30)
+      from generate_series(${done + 1}::int, ${done + size}::int) g,
+           (select ${sql.val(units.map((u) => u.code))}::text[] as codes) u`.execute(db);
+  }
+  await sql`delete from declaration_daily_stats`.execute(db);
+  await sql`
+    insert into declaration_daily_stats (day, commune_code, unit_path, declarations, people, flagged, symptom)
+    select d.day, d.commune_code, u.path, count(*), count(*), count(*) filter (where d.status = 'flagged'),
+           count(*) filter (where 'symptom' = any(d.reasons))
+    from declarations d left join admin_units u on u.code = d.commune_code
+    group by d.day, d.commune_code, u.path`.execute(db);
+  await sql`analyze declarations`.execute(db);
+  await sql`analyze declaration_daily_stats`.execute(db);
+  console.log(`  generated in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await database.close();
+
+  const leader = await benchStaffToken(server.url, data.adminPassword, {
+    username: 'bench.leader',
+    role: 'leader',
+    unitCode: '75',
+  });
+  const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
+  const times: number[] = [];
+  for (let i = 0; i < 22; i++) {
+    const t = performance.now();
+    await api(server.url, 'GET', `/api/v1/declaration-stats?unitCode=75&from=${from}`, undefined, leader);
+    if (i >= 2) times.push(performance.now() - t);
+  }
+
+  console.log(`\n# declarations (${connections} connections, ${seconds} s each, ${new Date().toISOString()})`);
+  printTable([baseline, declare] as LoadResult[]);
+  const ratio = declare.requestsPerSec / baseline.requestsPerSec;
+  console.log(
+    `ratio [postgres] declarations / no-op baseline = ${ratio.toFixed(2)} (target ≥ 0.25); p99 ${declare.p99.toFixed(1)} ms (target < 50 ms)`,
+  );
+  console.log(
+    `statistics at ${declarationCount.toLocaleString('en')} declarations (province, 30 days, ${units.length} communes): p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (target < 200 ms)`,
+  );
+} finally {
+  await server.stop();
+  await data.drop();
+}
