@@ -166,6 +166,15 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
   const trustedAtDoor = (actor: Actor, entry: CachedVenue) =>
     actor.kind === 'staff' || actor.kind === 'system' || entry.venue.verified_at !== null;
 
+  /** A replayed answer with the person's declaration badge now, as a first answer carries it (never refused). */
+  async function withBadge(r: WriteResult, queued: boolean, now: Date): Promise<WriteResult> {
+    if (queued || !deps.declarations) return r;
+    const badge = await deps
+      .declarations()(r.body.venueId, r.body.personId, now)
+      .catch(() => undefined);
+    return badge ? { ...r, body: { ...r.body, badge } } : r;
+  }
+
   /** Validates one check-in and hands it to the writer. */
   async function checkin(
     actor: Actor,
@@ -188,10 +197,10 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     } catch (err) {
       // the writer answers retries of accepted requests; a retry that no longer validates (a rotating QR whose
       // window has passed, a venue closed since) still gets its stored answer
-      if (err instanceof StoredAnswer) return err.result;
+      if (err instanceof StoredAnswer) return withBadge(err.result, queued, now);
       if (idem && err instanceof AppError && err.code !== 'IDEMPOTENCY_KEY_REUSED') {
         const stored = await storedAnswer(idem);
-        if (stored) return stored;
+        if (stored) return withBadge(stored, queued, now);
       }
       throw err;
     }
