@@ -13,7 +13,7 @@ import { NotFound } from './NotFound.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
 import { PersonPage } from './people/PersonPage.tsx';
 import { StaffPage } from './staff/StaffPage.tsx';
-import { testingStaffPage } from './testing/routes.tsx';
+import { testingStaffPage } from './testing/staffRoutes.tsx';
 
 export default function StaffPages({ user, path }: { user: StaffUser; path: string }) {
   const canPeople = hasRole(user, PEOPLE_ROLES);

@@ -94,7 +94,9 @@ export function resultWriter(ctx: PlatformContext, repo: TestingRepo) {
         events.push({
           resultId: r.resultId,
           personId,
-          sampleTakenAt: r.sample.collected_at.toISOString(),
+          // a lab clock a little behind the collector's may put the test before the collection (within the skew
+          // allowed): the case's sample time never follows its confirmation
+          sampleTakenAt: new Date(Math.min(r.sample.collected_at.getTime(), r.testedAt.getTime())).toISOString(),
           resultAt: r.testedAt.toISOString(),
           testType: EVENT_TEST_TYPE[r.sample.kind],
           labUnitCode: lab.unit_code,

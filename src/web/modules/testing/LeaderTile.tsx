@@ -1,5 +1,6 @@
 /** The testing tile on the staff home (leaders and everyone who sees testing statistics): the last 14 days at a glance. */
 import { useTranslation } from 'react-i18next';
+import './texts.ts';
 import type { StaffUser } from '../../lib/api-types.ts';
 import { hasRole } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';

@@ -1,5 +1,6 @@
 /** Citizens: their test results and their dependants', newest first, with time and lab ("Kết quả xét nghiệm"). */
 import { useTranslation } from 'react-i18next';
+import './texts.ts';
 import './testing.css';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Loading } from '../../components/Loading.tsx';

@@ -4,6 +4,7 @@
  * per commune, campaigns with their coverage, people to test (re-tests, F1 test days), and the CSV by day.
  */
 import { useTranslation } from 'react-i18next';
+import './texts.ts';
 import './testing.css';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Loading } from '../../components/Loading.tsx';

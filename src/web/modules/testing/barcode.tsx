@@ -2,7 +2,11 @@
  * A tube's label as Code 128 (jsbarcode's encoder, drawn here as SVG bars: crisp at any printer resolution), with the
  * code in digits below it for when a scanner fails.
  */
-import CODE128 from 'jsbarcode/bin/barcodes/CODE128/CODE128_AUTO.js';
+import CODE128Module from 'jsbarcode/bin/barcodes/CODE128/CODE128_AUTO.js';
+
+// a CommonJS module with a default export: bundlers hand over either the class or the exports object holding it
+const CODE128 = ((CODE128Module as unknown as { default?: typeof CODE128Module }).default ??
+  CODE128Module) as typeof CODE128Module;
 
 /** The bars of `text`: "1" = a bar module, "0" = a space; quiet zones excluded. */
 export function code128Modules(text: string): string {

@@ -1,29 +1,13 @@
-/**
- * The testing screens by path, for the app shell: staff screens load as a chunk of their own (the label printer's
- * barcode encoder included), the citizen's results page too.
- */
+/** The citizen's testing page for the app shell: their results, a chunk of its own (staff screens: staffRoutes.tsx). */
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Loading } from '../../components/Loading.tsx';
-import type { StaffUser } from '../../lib/api-types.ts';
-import { hasRole } from '../../lib/roles.ts';
-import { COLLECT_ROLES, LAB_ROLES, TESTING_STATS_ROLES } from '../../lib/testing-values.ts';
 
-const CollectPage = lazy(() => import('./CollectPage.tsx').then((m) => ({ default: m.CollectPage })));
-const LabelsPage = lazy(() => import('./LabelsPage.tsx'));
-const LabPage = lazy(() => import('./LabPage.tsx'));
-const OverviewPage = lazy(() => import('./OverviewPage.tsx'));
 const MyTestsPage = lazy(() => import('./MyTestsPage.tsx'));
 
-const chunk = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
-
 export function testingCitizenPage(path: string): ReactNode | null {
-  return path === '/tests' ? chunk(<MyTestsPage />) : null;
-}
-
-export function testingStaffPage(path: string, user: StaffUser): ReactNode | null {
-  if (path === '/testing/collect' && hasRole(user, COLLECT_ROLES)) return chunk(<CollectPage />);
-  if (path === '/testing/labels' && hasRole(user, [...COLLECT_ROLES, ...LAB_ROLES])) return chunk(<LabelsPage />);
-  if (path === '/lab' && hasRole(user, LAB_ROLES)) return chunk(<LabPage />);
-  if (path === '/testing' && hasRole(user, TESTING_STATS_ROLES)) return chunk(<OverviewPage user={user} />);
-  return null;
+  return path === '/tests' ? (
+    <Suspense fallback={<Loading />}>
+      <MyTestsPage />
+    </Suspense>
+  ) : null;
 }

@@ -1,0 +1,268 @@
+/**
+ * The testing platform's acceptance journey in a real browser at 360 × 740: a health worker collects a pooled tube of
+ * five people and — with the network cut — an individual tube, which waits in the device's queue ("Chờ gửi: 1 ống")
+ * and is sent when the network returns; the lab uploads a results file making the pool and the individual tube
+ * positive; the five people show "re-test" and get an SMS; the individual becomes an F0 case (within 20 s, opened by
+ * the cases module from the `test.result.positive` event) whose F1 — met at a market three hours earlier — is texted;
+ * the citizen sees their result on their phone, and a pool member sees "Cần xét nghiệm lại".
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiCall,
+  apiStaffLogin,
+  citizenSignIn,
+  documentWidth,
+  internationalPhone,
+  latestOtp,
+  launchBrowser,
+  openPage,
+  randomPhone,
+  randomSuffix,
+  screenshot,
+  staffSignIn,
+} from './browser.ts';
+import { startServer, type TestServer } from './server.ts';
+
+const WARD = '25993';
+const PHONE_SIZE = { width: 360, height: 740 };
+
+interface Citizen {
+  phone: string;
+  personId: string;
+  token: string;
+}
+
+async function citizenApiSignIn(baseURL: string, adminToken: string, name: string): Promise<Citizen> {
+  const phone = randomPhone();
+  const since = Date.now() - 1000;
+  const sent = await fetch(`${baseURL}/api/v1/auth/citizen/otp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone }),
+  });
+  expect(sent.status).toBe(202);
+  const code = await latestOtp(baseURL, adminToken, phone, since);
+  const verified = await fetch(`${baseURL}/api/v1/auth/citizen/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, code }),
+  });
+  const body = (await verified.json()) as { token: string; person: { personId: string } };
+  const profile = await apiCall(baseURL, body.token, 'PUT', '/me/profile', { name, unitCode: WARD });
+  expect(profile.status, JSON.stringify(profile.body)).toBe(200);
+  return { phone, personId: body.person.personId, token: body.token };
+}
+
+async function outbox(baseURL: string, adminToken: string, phone: string): Promise<string[]> {
+  const r = await apiCall<Array<{ text: string }>>(
+    baseURL,
+    adminToken,
+    'GET',
+    `/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`,
+  );
+  return r.body.map((m) => m.text);
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('testing: collection → lab → positive → F0 case → F1 alerted', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let adminToken: string;
+  const collector = { username: `laymau.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+  const labUser = { username: `xetnghiem.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+  const poolPhones = Array.from({ length: 5 }, () => randomPhone());
+  let f0: Citizen;
+  let f1: Citizen;
+  const barcodes: { pool: string; single: string } = { pool: '', single: '' };
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
+    for (const [user, role, unitCode] of [
+      [collector, 'health_worker', '731'],
+      [labUser, 'lab', '75'],
+    ] as const) {
+      const created = await apiCall(server.url, adminToken, 'POST', '/staff', { ...user, role, unitCode });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    // the future F0 and their F1 were at a market three hours ago (the door's queue synced the scans with their times)
+    f0 = await citizenApiSignIn(server.url, adminToken, `Trần Thị Xét ${randomSuffix()}`);
+    f1 = await citizenApiSignIn(server.url, adminToken, `Lê Văn Nghiệm ${randomSuffix()}`);
+    const venue = await apiCall<{ id: string }>(server.url, f0.token, 'POST', '/venues', {
+      name: `Chợ Biên Hòa ${randomSuffix()}`,
+      category: 'market_supermarket_mall_shop',
+      unitCode: WARD,
+      address: '1 Đường số 2',
+      defaultStayMinutes: 90,
+    });
+    expect(venue.status, JSON.stringify(venue.body)).toBe(201);
+    const at = Date.now() - 3 * 3600_000;
+    const items = [];
+    for (const [who, when] of [
+      [f0, at],
+      [f1, at + 10 * 60_000],
+    ] as const) {
+      const qr = await apiCall<{ qr: string }>(server.url, who.token, 'GET', '/me/qr');
+      items.push({
+        idempotencyKey: `e2e-${randomSuffix()}-${randomSuffix()}`,
+        venueId: venue.body.id,
+        personQr: qr.body.qr,
+        at: new Date(when).toISOString(),
+      });
+    }
+    const synced = await apiCall<{ accepted: number }>(server.url, adminToken, 'POST', '/checkins/batch', { items });
+    expect(synced.body.accepted, JSON.stringify(synced.body)).toBe(2);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a collector makes a pooled tube of 5 online and an individual tube offline, synced when the network returns', async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(page, collector.username, collector.password);
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Lấy mẫu xét nghiệm' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Lấy mẫu xét nghiệm' }).waitFor();
+    await page.getByText(/Còn \d+ mã vạch dự phòng/).waitFor();
+
+    await page.getByLabel('Tìm theo tên').fill('an binh');
+    await page.getByRole('button', { name: 'Phường An Bình thuộc Thành phố Biên Hòa' }).click();
+    await page.getByLabel('Loại mẫu').selectOption('rt-pcr-pool');
+    const who = page.getByLabel('Quét QR cá nhân hoặc nhập CCCD / số điện thoại');
+    for (const [i, phone] of poolPhones.entries()) {
+      await who.fill(phone);
+      await page.getByLabel(/^Họ tên/).fill(`Người gộp ${i + 1}`);
+      await page.getByRole('button', { name: 'Thêm người vào ống' }).click();
+    }
+    await page.getByRole('heading', { name: 'Người trong ống (5)' }).waitFor();
+    await page.getByRole('button', { name: 'Lưu ống mẫu' }).click();
+    const poolTube = page.locator('li.ts-tube').first();
+    await poolTube.getByText('Đã gửi').waitFor();
+    barcodes.pool = (await poolTube.getAttribute('data-barcode')) ?? '';
+    expect(barcodes.pool).toMatch(/^\d{12}$/);
+
+    // the network drops: the individual tube waits on the device, with its label already printable
+    await context.setOffline(true);
+    await page.getByText('Mất mạng — ống mẫu được lưu trên máy').waitFor();
+    await page.getByLabel('Loại mẫu').selectOption('rt-pcr');
+    await who.fill(f0.phone);
+    await page.getByRole('button', { name: 'Thêm người vào ống' }).click();
+    await page.getByRole('button', { name: 'Lưu ống mẫu' }).click();
+    await page.getByTestId('ts-pending-count').filter({ hasText: 'Chờ gửi: 1 ống' }).waitFor();
+    const single = page.locator('li.ts-tube').first();
+    barcodes.single = (await single.getAttribute('data-barcode')) ?? '';
+    expect(barcodes.single).not.toBe(barcodes.pool);
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'testing-collect-offline');
+
+    await context.setOffline(false);
+    await single.getByText('Đã gửi').waitFor({ timeout: 30_000 });
+    await page.getByTestId('ts-pending-count').filter({ hasText: 'Chờ gửi: 0 ống' }).waitFor();
+
+    // the label prints as Code 128
+    await single.getByRole('link', { name: 'In nhãn' }).click();
+    await page.getByRole('heading', { level: 1, name: 'In nhãn ống mẫu' }).waitFor();
+    await page.getByRole('img', { name: barcodes.single }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the lab imports a results file making both positive; the pool shows re-test, the individual becomes an F0 whose F1 is alerted', async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(page, labUser.username, labUser.password);
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Phòng xét nghiệm' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Phòng xét nghiệm' }).waitFor();
+    const testedAt = new Date().toISOString();
+    const csv = `\uFEFFbarcode,result,ct,tested_at\r\n${barcodes.pool},positive,26.1,${testedAt}\r\n${barcodes.single},positive,21.4,${testedAt}\r\n000000000000,negative,,${testedAt}\r\n`;
+    await page
+      .locator('#ts-file')
+      .setInputFiles({ name: 'ket-qua.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Tải lên' }).click();
+    await page.getByText('Đã ghi 2 kết quả (2 dương tính, 0 đã có từ trước).').waitFor();
+    await page.getByTestId('ts-import-rejected').getByRole('cell', { name: '4', exact: true }).waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'testing-lab-import');
+    expect(problems).toEqual([]);
+    await context.close();
+
+    // the five pool members: re-test, and an SMS each
+    const collectorToken = await apiStaffLogin(server.url, collector.username, collector.password);
+    const list = await apiCall<{ items: Array<{ id: string; barcode: string }> }>(
+      server.url,
+      collectorToken,
+      'GET',
+      '/samples?limit=50',
+    );
+    const pool = list.body.items.find((s) => s.barcode === barcodes.pool);
+    const view = await apiCall<{ people: Array<{ status: string }> }>(
+      server.url,
+      collectorToken,
+      'GET',
+      `/samples/${pool?.id}`,
+    );
+    expect(view.body.people.map((p) => p.status)).toEqual(Array(5).fill('retest'));
+    for (const phone of poolPhones) {
+      await eventually(`the re-test SMS to ${phone}`, async () =>
+        (await outbox(server.url, adminToken, phone)).some((m) => m.includes('xet nghiem lai')) ? true : undefined,
+      );
+    }
+
+    // the individual: an open case within 20 s, and their F1 is texted
+    const cases = await eventually('the F0 case', async () => {
+      const r = await apiCall<Array<{ id: string; displayCode: string }>>(
+        server.url,
+        adminToken,
+        'GET',
+        `/cases?personId=${f0.personId}`,
+      );
+      return r.body.length === 1 ? r.body : undefined;
+    });
+    expect(cases[0]?.displayCode).toMatch(/^BN75-/);
+    await eventually('the F1 message', async () =>
+      (await outbox(server.url, adminToken, f1.phone)).some((m) => /\(F1\)/.test(m)) ? true : undefined,
+    );
+  });
+
+  it('the citizen sees their positive result on their phone; a pool member sees "Cần xét nghiệm lại"', async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await citizenSignIn(page, server.url, adminToken, f0.phone);
+    await page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Kết quả xét nghiệm' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Kết quả xét nghiệm' }).waitFor();
+    const card = page.locator('li.ts-result').first();
+    await card.getByText('Dương tính').waitFor();
+    await card.getByText(/^Có kết quả:/).waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'testing-citizen-result');
+    await context.close();
+
+    const member = await openPage(browser, server.url, PHONE_SIZE);
+    await citizenSignIn(member.page, server.url, adminToken, poolPhones[0] as string);
+    await member.page.goto('/tests');
+    await member.page.locator('li.ts-result').first().getByText('Cần xét nghiệm lại').waitFor();
+    expect([...problems, ...member.problems]).toEqual([]);
+    await member.context.close();
+  });
+});

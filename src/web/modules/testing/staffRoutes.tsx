@@ -1,0 +1,24 @@
+/**
+ * The testing screens for staff by path, in the staff chunk; each page is a chunk of its own (the label printer's
+ * barcode encoder included).
+ */
+import { lazy, type ReactNode, Suspense } from 'react';
+import { Loading } from '../../components/Loading.tsx';
+import type { StaffUser } from '../../lib/api-types.ts';
+import { hasRole } from '../../lib/roles.ts';
+import { COLLECT_ROLES, LAB_ROLES, TESTING_STATS_ROLES } from '../../lib/testing-values.ts';
+
+const CollectPage = lazy(() => import('./CollectPage.tsx').then((m) => ({ default: m.CollectPage })));
+const LabelsPage = lazy(() => import('./LabelsPage.tsx'));
+const LabPage = lazy(() => import('./LabPage.tsx'));
+const OverviewPage = lazy(() => import('./OverviewPage.tsx'));
+
+const chunk = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
+
+export function testingStaffPage(path: string, user: StaffUser): ReactNode | null {
+  if (path === '/testing/collect' && hasRole(user, COLLECT_ROLES)) return chunk(<CollectPage />);
+  if (path === '/testing/labels' && hasRole(user, [...COLLECT_ROLES, ...LAB_ROLES])) return chunk(<LabelsPage />);
+  if (path === '/lab' && hasRole(user, LAB_ROLES)) return chunk(<LabPage />);
+  if (path === '/testing' && hasRole(user, TESTING_STATS_ROLES)) return chunk(<OverviewPage user={user} />);
+  return null;
+}
