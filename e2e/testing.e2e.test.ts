@@ -243,6 +243,28 @@ describe('testing: collection → lab → positive → F0 case → F1 alerted', 
     );
   });
 
+  it("the health station sees the people to re-test and the demo campaign's coverage and pool advice", async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(page, collector.username, collector.password);
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await page.getByRole('heading', { name: 'Xét nghiệm 14 ngày qua' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Xét nghiệm: thống kê' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Xét nghiệm: thống kê' }).waitFor();
+    const tasks = page.locator('ul.ts-tasks li').filter({ hasText: 'Mẫu gộp dương tính — xét nghiệm lại cá nhân' });
+    await expect.poll(() => tasks.count()).toBeGreaterThanOrEqual(5);
+    await page.getByRole('link', { name: 'Xét nghiệm toàn dân Biên Hòa — vòng 1' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Xét nghiệm toàn dân Biên Hòa — vòng 1' }).waitFor();
+    await page.getByRole('heading', { name: 'Độ bao phủ' }).waitFor();
+    expect(await page.locator('.ts-table tbody tr').count()).toBeGreaterThan(0);
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'testing-campaign');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('the citizen sees their positive result on their phone; a pool member sees "Cần xét nghiệm lại"', async () => {
     const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
     await citizenSignIn(page, server.url, adminToken, f0.phone);

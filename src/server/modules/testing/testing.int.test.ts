@@ -336,6 +336,57 @@ describe('results', () => {
   });
 });
 
+describe('F1 test days', () => {
+  it('turns the test days of an F1 under quarantine into tasks, done when a tube is collected for them', async () => {
+    const f0 = (await collect({ kind: 'rt-pcr', people: newPeople(1) })).json();
+    await call('POST', `/samples/${f0.id}/result`, labStaff, {
+      result: 'positive',
+      testedAt: minutesAgo(1),
+      labId: labA,
+    });
+    await env.ctx.jobs.drain();
+    const [kase] = (await call('GET', `/cases?personId=${f0.people[0].personId}`, tracer)).json();
+    const f1 = (
+      await call('POST', '/people', collector, {
+        nationalId: makeNationalId(),
+        name: 'Người F1',
+        unitCode: UNITS.bienHoaCommune,
+      })
+    ).json();
+    // the order as the cases module writes it for an F1 (the test stands in for its tracing)
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const order = await env.ctx.db
+      .insertInto('quarantine_orders')
+      .values({
+        person_id: f1.id,
+        case_id: kase.id,
+        kind: 'home',
+        starts_on: today,
+        ends_on: '2100-01-01',
+        unit_code: UNITS.bienHoaCommune,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(await env.ctx.services.testing.campaigns.scheduleQuarantineTests()).toBeGreaterThanOrEqual(2);
+    expect(await env.ctx.services.testing.campaigns.scheduleQuarantineTests()).toBe(0);
+    const tasks = (await call('GET', '/testing/tasks?reason=quarantine', collector))
+      .json()
+      .items.filter((t: { personId: string }) => t.personId === f1.id);
+    expect(tasks.map((t: { day: number }) => t.day).sort()).toEqual([1, 7]);
+    await collect({ kind: 'rt-pcr', people: [{ personId: f1.id }] });
+    const rows = await env.ctx.db
+      .selectFrom('test_tasks')
+      .select(['day', 'status'])
+      .where('quarantine_order_id', '=', order.id)
+      .orderBy('day')
+      .execute();
+    expect(rows).toEqual([
+      { day: 1, status: 'done' },
+      { day: 7, status: 'open' },
+    ]);
+  });
+});
+
 describe('CSV import', () => {
   it('imports a file making a pool and an individual positive; members show retest, get tasks and messages', async () => {
     const poolPeople = newPeople(5);

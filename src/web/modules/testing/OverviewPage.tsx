@@ -6,14 +6,64 @@
 import { useTranslation } from 'react-i18next';
 import './texts.ts';
 import './testing.css';
+import { type FormEvent, useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { TextField } from '../../components/Field.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
+import { api } from '../../lib/api.ts';
 import type { StaffUser } from '../../lib/api-types.ts';
 import { hasRole } from '../../lib/roles.ts';
+import { Link, navigate } from '../../lib/router.tsx';
 import type { CampaignList, CommuneStats, StatsResponse, TaskList } from '../../lib/testing-types.ts';
 import { COLLECT_ROLES } from '../../lib/testing-values.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+
+/** A new round: name, area, dates (targets per commune are counted by the server). */
+function CreateCampaign({ onCreated }: { onCreated: (id: string) => void }) {
+  const { t } = useTranslation();
+  const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+  const [name, setName] = useState('');
+  const [unit, setUnit] = useState<PickedUnit | null>(null);
+  const [startsOn, setStartsOn] = useState(today);
+  const [endsOn, setEndsOn] = useState(today);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!unit || !name.trim()) return;
+    setError(null);
+    try {
+      const r = await api<{ id: string }>('POST', '/campaigns', { name, unitCode: unit.code, startsOn, endsOn });
+      onCreated(r.id);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form onSubmit={submit}>
+      <h3>{t('testing.campaign.create')}</h3>
+      <TextField label={t('testing.campaign.name')} value={name} onChange={(e) => setName(e.target.value)} />
+      <UnitPicker label={t('testing.campaign.area')} value={unit} onChange={setUnit} />
+      <TextField
+        label={t('testing.campaign.startsOn')}
+        type="date"
+        value={startsOn}
+        onChange={(e) => setStartsOn(e.target.value)}
+      />
+      <TextField
+        label={t('testing.campaign.endsOn')}
+        type="date"
+        value={endsOn}
+        onChange={(e) => setEndsOn(e.target.value)}
+      />
+      <ErrorMessage error={error} />
+      <button type="submit" className="button" disabled={!unit || !name.trim()}>
+        {t('testing.campaign.create')}
+      </button>
+    </form>
+  );
+}
 
 export default function OverviewPage({ user }: { user: StaffUser }) {
   const { t } = useTranslation();
@@ -98,17 +148,18 @@ export default function OverviewPage({ user }: { user: StaffUser }) {
         </section>
       ) : null}
 
-      {campaigns && campaigns.items.length > 0 ? (
+      {campaigns ? (
         <section className="card" aria-labelledby="ts-campaigns">
           <h2 id="ts-campaigns">{t('testing.overview.campaigns')}</h2>
           <ul>
             {campaigns.items.map((c) => (
               <li key={c.id}>
-                <strong>{c.name}</strong> · {c.unitName} · {c.startsOn} → {c.endsOn} ·{' '}
+                <Link to={`/testing/campaigns/${c.id}`}>{c.name}</Link> · {c.unitName} · {c.startsOn} → {c.endsOn} ·{' '}
                 {t('testing.overview.coverage', { tested: c.tested, target: c.target })}
               </li>
             ))}
           </ul>
+          {fieldWork ? <CreateCampaign onCreated={(id) => navigate(`/testing/campaigns/${id}`)} /> : null}
         </section>
       ) : null}
 

@@ -12,6 +12,8 @@ const CollectPage = lazy(() => import('./CollectPage.tsx').then((m) => ({ defaul
 const LabelsPage = lazy(() => import('./LabelsPage.tsx'));
 const LabPage = lazy(() => import('./LabPage.tsx'));
 const OverviewPage = lazy(() => import('./OverviewPage.tsx'));
+const CampaignPage = lazy(() => import('./CampaignPage.tsx'));
+const CAMPAIGN = /^\/testing\/campaigns\/([0-9a-f-]{36})$/i;
 
 const chunk = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
@@ -20,5 +22,9 @@ export function testingStaffPage(path: string, user: StaffUser): ReactNode | nul
   if (path === '/testing/labels' && hasRole(user, [...COLLECT_ROLES, ...LAB_ROLES])) return chunk(<LabelsPage />);
   if (path === '/lab' && hasRole(user, LAB_ROLES)) return chunk(<LabPage />);
   if (path === '/testing' && hasRole(user, TESTING_STATS_ROLES)) return chunk(<OverviewPage user={user} />);
+  const campaign = CAMPAIGN.exec(path);
+  if (campaign?.[1] && hasRole(user, TESTING_STATS_ROLES)) {
+    return chunk(<CampaignPage key={campaign[1]} id={campaign[1]} canPlan={hasRole(user, COLLECT_ROLES)} />);
+  }
   return null;
 }
