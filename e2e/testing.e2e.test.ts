@@ -175,6 +175,10 @@ describe('testing: collection → lab → positive → F0 case → F1 alerted', 
     await single.getByText('Đã gửi').waitFor({ timeout: 30_000 });
     await page.getByTestId('ts-pending-count').filter({ hasText: 'Chờ gửi: 0 ống' }).waitFor();
 
+    // both tubes go to the lab in one shipment
+    await page.getByRole('button', { name: 'Tạo chuyến gửi' }).click();
+    await page.getByText('Đã tạo chuyến gửi 2 ống.').waitFor();
+
     // the label prints as Code 128
     await single.getByRole('link', { name: 'In nhãn' }).click();
     await page.getByRole('heading', { level: 1, name: 'In nhãn ống mẫu' }).waitFor();
@@ -192,6 +196,7 @@ describe('testing: collection → lab → positive → F0 case → F1 alerted', 
       .getByRole('link', { name: 'Phòng xét nghiệm' })
       .click();
     await page.getByRole('heading', { level: 1, name: 'Phòng xét nghiệm' }).waitFor();
+    await page.getByTestId('ts-lab-counts').filter({ hasText: 'Đang chuyển đến: 2' }).waitFor();
     const testedAt = new Date().toISOString();
     const csv = `\uFEFFbarcode,result,ct,tested_at\r\n${barcodes.pool},positive,26.1,${testedAt}\r\n${barcodes.single},positive,21.4,${testedAt}\r\n000000000000,negative,,${testedAt}\r\n`;
     await page

@@ -16,7 +16,7 @@ import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
-import type { CampaignList, CommuneStats, PersonRef, ReservedBarcodes, SampleKind } from '../../lib/testing-types.ts';
+import type { CampaignList, CommuneStats, LabList, PersonRef, ReservedBarcodes, SampleKind } from '../../lib/testing-types.ts';
 import { SAMPLE_KINDS } from '../../lib/testing-values.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { newKey, parsePersonQr } from '../checkins/codes.ts';
@@ -347,6 +347,8 @@ export function CollectPage() {
         </button>
       </section>
 
+      <ShipForm sent={recent.filter((r) => r.state === 'sent').map((r) => r.barcode)} />
+
       <section className="card" aria-labelledby="ts-recent">
         <h2 id="ts-recent">{t('testing.collect.recent')}</h2>
         {recent.length === 0 ? <p className="muted">{t('testing.collect.noRecent')}</p> : null}
@@ -368,5 +370,60 @@ export function CollectPage() {
         </ul>
       </section>
     </div>
+  );
+}
+
+/** Packs the tubes of this session (or any typed barcodes) into a shipment to a lab. */
+function ShipForm({ sent }: { sent: string[] }) {
+  const { t } = useTranslation();
+  const { data: labs } = useApiGet<LabList>('/labs');
+  const [labId, setLabId] = useState('');
+  const [codes, setCodes] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const list = (codes.trim() ? codes : sent.join('\n'))
+    .split(/[\s,;]+/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const lab = labId || labs?.items[0]?.id;
+    if (!lab || list.length === 0) return;
+    setError(null);
+    setMessage(null);
+    try {
+      const r = await api<{ id: string; count: number }>('POST', '/shipments', { labId: lab, barcodes: list });
+      setMessage(t('testing.ship.sent', { count: r.count }));
+      setCodes('');
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="card" aria-labelledby="ts-ship" onSubmit={submit}>
+      <h2 id="ts-ship">{t('testing.ship.title')}</h2>
+      <SelectField label={t('testing.ship.lab')} value={labId} onChange={(e) => setLabId(e.target.value)}>
+        {(labs?.items ?? []).map((l) => (
+          <option key={l.id} value={l.id}>
+            {l.name}
+          </option>
+        ))}
+      </SelectField>
+      <div className="field">
+        <label htmlFor="ts-ship-codes">{t('testing.ship.barcodes')}</label>
+        <textarea
+          id="ts-ship-codes"
+          rows={3}
+          value={codes}
+          placeholder={sent.join('\n')}
+          onChange={(e) => setCodes(e.target.value)}
+        />
+      </div>
+      <ErrorMessage error={error} />
+      {message ? <p role="status">{message}</p> : null}
+      <button type="submit" className="button button-secondary" disabled={list.length === 0 || !labs?.items.length}>
+        {t('testing.ship.send')}
+      </button>
+    </form>
   );
 }
