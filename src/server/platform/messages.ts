@@ -259,10 +259,6 @@ export const errorMessages = {
     vi: 'Thời điểm lấy mẫu không được ở tương lai.',
     en: 'The collection time is in the future.',
   },
-  SAMPLE_TIME_TOO_OLD: {
-    vi: 'Thời điểm lấy mẫu quá cũ (quá {days} ngày).',
-    en: 'The collection time is too old (over {days} days).',
-  },
   BARCODE_INVALID: {
     vi: 'Mã vạch không hợp lệ (4–40 ký tự chữ, số, gạch ngang; mã do hệ thống cấp có số kiểm tra).',
     en: 'Invalid barcode (4–40 letters, digits or dashes; barcodes the system issues carry a check digit).',

@@ -33,8 +33,6 @@ import {
 } from './schemas.ts';
 
 const SKEW_MS = 2 * 60_000;
-/** how old a collection time an offline queue may still send */
-const MAX_COLLECTION_AGE_DAYS = 7;
 const KEY_PREFIX = 'tvlab_';
 
 export interface TestingDeps {
@@ -267,9 +265,6 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
       const now = Date.now();
       const collectedAt = new Date(input.collectedAt);
       if (collectedAt.getTime() > now + SKEW_MS) throw new AppError('SAMPLE_TIME_IN_FUTURE', 400);
-      if (collectedAt.getTime() < now - MAX_COLLECTION_AGE_DAYS * 86_400_000) {
-        throw new AppError('SAMPLE_TIME_TOO_OLD', 400, undefined, { days: MAX_COLLECTION_AGE_DAYS });
-      }
       const barcode = input.barcode === undefined ? undefined : normalizeBarcode(input.barcode);
       if (input.barcode !== undefined && !barcode) throw new AppError('BARCODE_INVALID', 400);
       const unit = await unitOrThrow(input.unitCode);

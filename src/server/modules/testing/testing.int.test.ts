@@ -239,6 +239,19 @@ describe('results', () => {
     expect(detail.origin).toBe('test_result');
   });
 
+  it('takes results of tubes collected long ago (paper records entered later): the case is confirmed then', async () => {
+    const tube = (await collect({ kind: 'rt-pcr', people: newPeople(1), collectedAt: '2021-08-10T01:00:00Z' })).json();
+    const res = await call('POST', `/samples/${tube.id}/result`, labStaff, {
+      result: 'positive',
+      testedAt: '2021-08-11T03:00:00+07:00',
+      labId: labA,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await env.ctx.jobs.drain();
+    const [kase] = (await call('GET', `/cases?personId=${tube.people[0].personId}`, tracer)).json();
+    expect(new Date(kase.confirmedAt).toISOString()).toBe('2021-08-10T20:00:00.000Z');
+  });
+
   it('refuses Ct on an antigen test, a time before collection or in the future, an unknown tube', async () => {
     const tube = (await collect({ kind: 'antigen', people: newPeople(1) })).json();
     const post = (body: object, id = tube.id) =>
