@@ -17,6 +17,7 @@ import * as Dev from '../../server/modules/dev/schemas.ts';
 import * as Exposure from '../../server/modules/exposure/schemas.ts';
 import * as People from '../../server/modules/people/schemas.ts';
 import * as Staff from '../../server/modules/staff/schemas.ts';
+import * as Testing from '../../server/modules/testing/schemas.ts';
 import * as Venues from '../../server/modules/venues/schemas.ts';
 
 interface Call {
@@ -149,6 +150,23 @@ const CALLS: Call[] = [
   { method: 'GET', path: '/me/exposures', status: 200, response: Type.Array(Cases.MyExposure) },
   { method: 'GET', path: '/me/quarantine', status: 200, response: Type.Array(Cases.MyQuarantine) },
   { method: 'GET', path: '/dev/outbox', status: 200, response: Type.Array(Dev.OutboxMessage) },
+  // testing (src/web/lib/testing-types.ts)
+  { method: 'GET', path: '/labs', status: 200, response: Testing.LabList },
+  { method: 'POST', path: '/samples', status: 201, response: Testing.CreatedSample, body: Testing.CreateSampleBody },
+  { method: 'POST', path: '/samples/barcodes', status: 201, response: Testing.ReservedBarcodes },
+  { method: 'GET', path: '/samples/{id}', status: 200, response: Testing.SampleView },
+  { method: 'POST', path: '/samples/{id}/result', status: 200, response: Testing.SampleView, body: Testing.ResultBody },
+  { method: 'POST', path: '/shipments', status: 201, response: Testing.CreatedShipment },
+  { method: 'GET', path: '/labs/{labId}/queue', status: 200, response: Testing.LabQueue },
+  { method: 'POST', path: '/labs/{labId}/intake', status: 200, response: Testing.SampleView, body: Testing.IntakeBody },
+  { method: 'POST', path: '/labs/{labId}/results:import', status: 200, response: Testing.ImportResponse },
+  { method: 'GET', path: '/campaigns', status: 200, response: Testing.CampaignList },
+  { method: 'POST', path: '/campaigns', status: 201, response: Testing.IdResponse, body: Testing.CreateCampaignBody },
+  { method: 'GET', path: '/campaigns/{id}', status: 200, response: Testing.CampaignView },
+  { method: 'POST', path: '/campaigns/{id}/points', status: 201, response: Testing.IdResponse },
+  { method: 'GET', path: '/testing/stats/communes', status: 200, response: Testing.CommuneStats },
+  { method: 'GET', path: '/testing/tasks', status: 200, response: Testing.TaskList },
+  { method: 'GET', path: '/me/tests', status: 200, response: Testing.MyTests },
 ];
 
 interface Operation {
