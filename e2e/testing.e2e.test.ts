@@ -292,4 +292,24 @@ describe('testing: collection → lab → positive → F0 case → F1 alerted', 
     expect([...problems, ...member.problems]).toEqual([]);
     await member.context.close();
   });
+
+  it("an admin issues an API key for the lab's own system (shown once) and keeps the pool maximum", async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(page, 'admin', server.adminPassword);
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Phòng xét nghiệm và cấu hình' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Phòng xét nghiệm và cấu hình' }).waitFor();
+    const lab = page.locator('article.ts-lab').first();
+    await lab.getByLabel('Tên khóa (hệ thống nào dùng)').fill('LIS e2e');
+    await lab.getByRole('button', { name: 'Cấp khóa' }).click();
+    const key = (await lab.locator('code.ts-key').textContent()) ?? '';
+    expect(key).toMatch(/^tvlab_/);
+    expect(await page.getByLabel('Số người tối đa trong một mẫu gộp').inputValue()).toBe('10');
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -45,6 +45,7 @@ export function staffNav(user: StaffUser): NavItem[] {
   if (hasRole(user, COLLECT_ROLES)) items.push({ path: '/testing/collect', label: 'testing.nav.collect' });
   if (hasRole(user, LAB_ROLES)) items.push({ path: '/lab', label: 'testing.nav.lab' });
   if (hasRole(user, TESTING_STATS_ROLES)) items.push({ path: '/testing', label: 'testing.nav.overview' });
+  if (user.grants.some((g) => g.role === 'admin')) items.push({ path: '/testing/admin', label: 'testing.nav.admin' });
   if (hasRole(user, STAFF_ADMIN_ROLES)) items.push({ path: '/staff', label: 'nav.staff' });
   // the server shows the fake outbox (every citizen's one-time codes) to national admins only
   if (user.grants.some((g) => g.role === 'admin' && g.unitCode === null)) {

@@ -16,7 +16,14 @@ import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
-import type { CampaignList, CommuneStats, LabList, PersonRef, ReservedBarcodes, SampleKind } from '../../lib/testing-types.ts';
+import type {
+  CampaignList,
+  CommuneStats,
+  LabList,
+  PersonRef,
+  ReservedBarcodes,
+  SampleKind,
+} from '../../lib/testing-types.ts';
 import { SAMPLE_KINDS } from '../../lib/testing-values.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { newKey, parsePersonQr } from '../checkins/codes.ts';
