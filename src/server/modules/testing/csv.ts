@@ -56,10 +56,13 @@ function offsetMinutes(zone: string | undefined): number {
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
 }
 
-/** A Ct value: empty → null; a number 0–60 (a decimal comma accepted); undefined when invalid. */
+/** What lab systems write for "no Ct" (a negative sample, nothing amplified). */
+const NO_CT = new Set(['', '-', 'n/a', 'na', 'nd', 'undetermined', 'undet', 'none']);
+
+/** A Ct value: empty or a "no Ct" word → null; a number 0–60 (a decimal comma accepted); undefined when invalid. */
 export function parseCt(raw: string): number | null | undefined {
   const text = raw.trim().replace(',', '.');
-  if (text === '') return null;
+  if (NO_CT.has(text.toLowerCase())) return null;
   if (!/^\d{1,2}(\.\d{1,3})?$/.test(text)) return undefined;
   const ct = Number(text);
   return ct >= 0 && ct <= 60 ? ct : undefined;

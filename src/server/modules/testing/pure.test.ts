@@ -76,6 +76,8 @@ describe('the results file', () => {
     expect(parseCt('61')).toBeUndefined();
     expect(parseCt('abc')).toBeUndefined();
     expect(parseCt(' ')).toBeNull();
+    expect(parseCt('N/A')).toBeNull();
+    expect(parseCt('Undetermined')).toBeNull();
     const { rejected } = parseResultsCsv(
       bytes('barcode,result,ct,tested_at\nAB-1,negative,,2021-08-21T10:00:00Z\n'),
       NOW,

@@ -469,6 +469,19 @@ describe('CSV import', () => {
     expectError(await csvImport(labA, 'barcode,result,ct,tested_at\r\n'), 400, 'CSV_EMPTY');
   });
 
+  it('takes text/csv with a charset parameter', async () => {
+    const tube = (await collect({ kind: 'antigen', people: newPeople(1) })).json();
+    const res = await csvImport(
+      labA,
+      `barcode,result,ct,tested_at\n${tube.barcode},negative,,${minutesAgo(1)}\n`,
+      labStaff,
+      {
+        'content-type': 'text/csv; charset=utf-8',
+      },
+    );
+    expect(res.json()).toMatchObject({ accepted: 1, rejected: [] });
+  });
+
   it('refuses an upload above the limit (413) before reading it, and a JSON body (415)', async () => {
     const res = await env.app.inject({
       method: 'POST',
