@@ -114,6 +114,19 @@ export default defineConfig({
   // the service worker's precache list is taken in vite-plugin-pwa's closeBundle, before precompress (order: 'post')
   // writes any .br/.gz copy
   plugins: [react(), serviceWorker(), entryBudget(), precompress()],
-  build: { outDir, emptyOutDir: true, sourcemap: false, target: 'es2022' },
+  build: {
+    outDir,
+    emptyOutDir: true,
+    sourcemap: false,
+    target: 'es2022',
+    rolldownOptions: {
+      output: {
+        // everything the entry loads at start in one chunk: left alone, rolldown splits each small module that a lazy
+        // screen shares with the entry into a file of its own (17 of them, 0.1–1 KB each), and every file costs its own
+        // compression context and request — 121.3 → 115.8 KB gzip for the same code (lazy screens are unchanged)
+        codeSplitting: { groups: [{ name: 'app', tags: ['$initial'] }] },
+      },
+    },
+  },
   server: { proxy: { '/api': 'http://localhost:3000' } },
 });
