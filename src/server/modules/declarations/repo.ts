@@ -7,6 +7,7 @@
  * day) and the commune's daily statistics — so statistics never scan declarations and the badge look-up at the door
  * is one primary-key read.
  */
+import DataLoader from 'dataloader';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, DeclarationStatus, EnterpriseLevel, HealthTaskStatus } from '../../db/types.ts';
 import { type AccessScope, scoped } from '../../platform/authorize.ts';
@@ -32,6 +33,32 @@ export interface NewDeclaration {
 }
 
 export function declarationsRepo(db: Kysely<DB>) {
+  // The door's question for every check-in in flight, in one statement: the check-ins parsed in one event-loop turn
+  // share one round trip (venue rule + the person's badge of the day, two primary-key probes each), as people's
+  // findById does — the check-in path must not pay a statement of its own per scan. Nothing is cached.
+  type DoorKey = { venueId: string; personId: string; day: string };
+  const doorChecks = new DataLoader<DoorKey, { required: boolean; status: DeclarationStatus | null }, string>(
+    async (keys) => {
+      const { rows } = await sql<{ i: string; required: boolean | null; status: DeclarationStatus | null }>`
+        select k.i, r.require_today as required, b.status
+        from unnest(${keys.map((k) => k.venueId)}::uuid[], ${keys.map((k) => k.personId)}::uuid[],
+                    ${keys.map((k) => k.day)}::date[]) with ordinality as k(venue_id, person_id, day, i)
+        left join declaration_venue_rules r on r.venue_id = k.venue_id
+        left join declaration_badges b on b.person_id = k.person_id and b.day = k.day`.execute(db);
+      const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
+      return keys.map((_, n) => {
+        const r = byIndex.get(n + 1);
+        return { required: r?.required === true, status: r?.status ?? null };
+      });
+    },
+    {
+      cache: false,
+      maxBatchSize: 500,
+      batchScheduleFn: (run) => setImmediate(run),
+      cacheKeyFn: (k) => `${k.venueId}|${k.personId}|${k.day}`,
+    },
+  );
+
   return {
     // ——— forms ———
     latestForms: (type: DeclarationType, q: Q = db) =>
@@ -148,14 +175,8 @@ export function declarationsRepo(db: Kysely<DB>) {
         .executeTakeFirst(),
 
     /** The venue's rule and the person's badge today: one statement, two primary-key reads (the check-in path). */
-    async doorCheck(venueId: string, personId: string, day: string) {
-      const { rows } = await sql<{ required: boolean | null; status: DeclarationStatus | null }>`
-        select (select require_today from declaration_venue_rules where venue_id = ${venueId}) as required,
-               (select status from declaration_badges where person_id = ${personId} and day = ${day}::date) as status`.execute(
-        db,
-      );
-      return { required: rows[0]?.required === true, status: rows[0]?.status ?? null };
-    },
+    /** Whether the venue requires a declaration today, and the person's status of `day` (batched, see above). */
+    doorCheck: (venueId: string, personId: string, day: string) => doorChecks.load({ venueId, personId, day }),
 
     venueRule: (venueId: string) =>
       db
