@@ -37,7 +37,8 @@ function registeredRoutes(tree: string): string[] {
     const depth = Math.round((m[1] ?? '').length / 4);
     const full = `${depth > 0 ? (stack[depth - 1] ?? '') : ''}${m[2]}`.replace(/\/{2,}/g, '/');
     stack[depth] = full;
-    const path = `/${full}`.replace(/\/{2,}/g, '/').replace(/:(\w+)/g, '{$1}');
+    // a parameter is a whole segment (`/:id`); a colon inside a segment is literal (`/results:import`)
+    const path = `/${full}`.replace(/\/{2,}/g, '/').replace(/\/:(\w+)/g, '/{$1}');
     for (const method of (m[3] ?? '').split(', ')) if (method !== 'HEAD') out.push(`${method} ${path}`);
   }
   return out;
