@@ -28,7 +28,8 @@ describe('delivery to a phone', () => {
     const page = await fetch(`${server.url}/`, { headers: { 'accept-encoding': 'identity' } });
     const html = await page.text();
     expect(page.headers.get('content-encoding')).toBeNull();
-    const script = /\/assets\/index-[\w-]+\.js/.exec(html)?.[0];
+    // the entry chunk (vite.config.ts names the group of everything the entry loads at start "app")
+    const script = /\/assets\/app-[\w-]+\.js/.exec(html)?.[0];
     expect(script).toBeDefined();
     const plain = await (await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'identity' } })).text();
 
