@@ -67,6 +67,9 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
     return { user, grants };
   }
 
+  /** Where an account's audit entries are filed: its first grant's unit (null: national), so its admins see them. */
+  const unitOf = (grants: readonly { unit_code: string | null }[]) => grants[0]?.unit_code ?? null;
+
   /**
    * An account the actor may manage and that is not the actor's own: an administrator does not take away their own
    * grants, reset their own password or end their own sessions from here (403 OWN_ACCOUNT).
@@ -254,7 +257,7 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
      * RESET_CODE_HOURS; the old password stops working and every session of the account ends now.
      */
     async resetPassword(actor: Actor, id: string): Promise<{ code: string; expiresAt: string }> {
-      await loadOther(actor, id);
+      const { grants } = await loadOther(actor, id);
       const code = newResetCode();
       const codeHash = await hashPassword(code);
       const expiresAt = new Date(Date.now() + RESET_CODE_HOURS * 3600_000);
@@ -266,6 +269,7 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
           action: 'staff.password.reset',
           resourceType: 'staff_user',
           resourceId: id,
+          unitCode: unitOf(grants),
           details: { expiresAt: expiresAt.toISOString() },
         });
       });
@@ -275,7 +279,7 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
 
     /** Ends every session of the account now (force logout); its password and grants stay as they are. */
     async revokeSessions(actor: Actor, id: string) {
-      await loadOther(actor, id);
+      const { grants } = await loadOther(actor, id);
       await ctx.db.transaction().execute(async (trx) => {
         await ctx.sessions.revokeAllSessions(trx, id);
         await ctx.audit.append(trx, {
@@ -283,6 +287,7 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
           action: 'staff.sessions.revoke',
           resourceType: 'staff_user',
           resourceId: id,
+          unitCode: unitOf(grants),
         });
       });
       ctx.sessions.forgetUser(id);
