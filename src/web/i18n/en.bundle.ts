@@ -3,8 +3,9 @@ import casesEn from './cases.en.json';
 import checkinsEn from './checkins.en.json';
 import en from './en.json';
 import exposureEn from './exposure.en.json';
+import homeAdminEn from './home-admin.en.json';
 import testingEn from './testing.en.json';
 
-const translation = { ...en, ...casesEn, ...checkinsEn, ...testingEn, ...exposureEn };
+const translation = { ...en, ...casesEn, ...checkinsEn, ...testingEn, ...exposureEn, ...homeAdminEn };
 
 export default translation;

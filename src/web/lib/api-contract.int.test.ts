@@ -10,6 +10,7 @@ import { type TSchema, Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../../../test/harness.ts';
 import * as AdminUnits from '../../server/modules/admin-units/schemas.ts';
+import * as Audit from '../../server/modules/audit/schemas.ts';
 import * as Auth from '../../server/modules/auth/schemas.ts';
 import * as Cases from '../../server/modules/cases/schemas.ts';
 import * as Checkins from '../../server/modules/checkins/schemas.ts';
@@ -67,6 +68,28 @@ const CALLS: Call[] = [
   { method: 'GET', path: '/staff', status: 200, response: Type.Array(Staff.StaffListItem) },
   { method: 'POST', path: '/staff', status: 201, response: Staff.CreatedStaff, body: Staff.CreateStaffBody },
   { method: 'PUT', path: '/staff/{id}/disabled', body: Staff.SetDisabledBody },
+  // every role's home and the admin's tools (issue 11, items 13-14)
+  { method: 'PUT', path: '/staff/{id}/grants/{grantId}', body: Staff.AddGrantBody },
+  { method: 'DELETE', path: '/staff/{id}/grants/{grantId}' },
+  { method: 'POST', path: '/staff/{id}/password-reset', status: 201, response: Staff.PasswordResetCode },
+  { method: 'DELETE', path: '/staff/{id}/sessions' },
+  {
+    method: 'POST',
+    path: '/auth/staff/password/reset',
+    status: 200,
+    response: Auth.StaffLoginResponse,
+    body: Auth.StaffPasswordResetBody,
+  },
+  { method: 'GET', path: '/audit', status: 200, response: Type.Array(Audit.AuditEntry) },
+  { method: 'GET', path: '/cases/stats', status: 200, response: Cases.CaseStats },
+  { method: 'GET', path: '/quarantine-orders', status: 200, response: Type.Array(Cases.QuarantineOrderView) },
+  {
+    method: 'PATCH',
+    path: '/quarantine-orders/{id}',
+    status: 200,
+    response: Cases.UpdatedQuarantineOrder,
+    body: Cases.UpdateQuarantineBody,
+  },
   { method: 'GET', path: '/people', status: 200, response: Type.Array(People.PersonView) },
   { method: 'POST', path: '/people', status: 201, response: People.IdResponse, body: People.CreatePersonBody },
   { method: 'GET', path: '/people/{id}', status: 200, response: People.PersonView },

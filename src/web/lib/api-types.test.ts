@@ -47,9 +47,11 @@ import type {
   Zone,
 } from './api-types.ts';
 import {
+  CASE_DASHBOARD_ROLES,
   CASE_ROLES,
   hasRole,
   PEOPLE_ROLES,
+  QUARANTINE_ROLES,
   STAFF_ADMIN_ROLES,
   VENUE_STAFF_ROLES,
   VENUE_STATS_ROLES,
@@ -242,6 +244,9 @@ describe('a staff member sees a screen exactly when the server lets their role d
       expect(hasRole(user, PEOPLE_ROLES), 'people').toBe(peopleCan(actor, 'people.read', inScope));
       expect(hasRole(user, PEOPLE_ROLES), 'people').toBe(peopleCan(actor, 'people.create', inScope));
       expect(hasRole(user, CASE_ROLES), 'cases').toBe(caseCan(actor, 'cases.read', inScope));
+      expect(hasRole(user, CASE_DASHBOARD_ROLES), 'dashboard').toBe(caseCan(actor, 'cases.dashboard', inScope));
+      expect(hasRole(user, QUARANTINE_ROLES), 'quarantine').toBe(caseCan(actor, 'cases.readQuarantine', inScope));
+      expect(hasRole(user, QUARANTINE_ROLES), 'quarantine').toBe(caseCan(actor, 'cases.updateQuarantine', inScope));
       expect(hasRole(user, VENUE_STAFF_ROLES), 'venues').toBe(venueCan(actor, 'venues.create', inScope));
       expect(hasRole(user, VENUE_STAFF_ROLES), 'door').toBe(venueCan(actor, 'venues.checkin', inScope));
       expect(hasRole(user, VENUE_STATS_ROLES), 'stats').toBe(venueCan(actor, 'venues.stats', inScope));

@@ -10,6 +10,7 @@
  */
 import type { Static } from 'typebox';
 import type * as AdminUnits from '../../server/modules/admin-units/schemas.ts';
+import type * as Audit from '../../server/modules/audit/schemas.ts';
 import type * as Auth from '../../server/modules/auth/schemas.ts';
 import type * as Cases from '../../server/modules/cases/schemas.ts';
 import type * as Checkins from '../../server/modules/checkins/schemas.ts';
@@ -121,3 +122,19 @@ export type ReportMatchesBody = Static<typeof Exposure.ReportMatchesBody>;
 export type ReportMatchesResponse = Static<typeof Exposure.ReportMatchesResponse>;
 /** GET /exposure/cases/{caseId}/ble-contacts */
 export type BleContact = Static<typeof Exposure.BleContact>;
+
+// ——— every role's home and the admin's tools (issue 11, items 13-14) ———
+/** GET /quarantine-orders */
+export type QuarantineOrder = Static<typeof Cases.QuarantineOrderView>;
+export type UpdateQuarantineBody = Static<typeof Cases.UpdateQuarantineBody>;
+export type UpdatedQuarantineOrder = Static<typeof Cases.UpdatedQuarantineOrder>;
+/** GET /cases/stats */
+export type CaseStats = Static<typeof Cases.CaseStats>;
+/** GET /audit */
+export type AuditEntry = Static<typeof Audit.AuditEntry>;
+/** PUT /staff/:id/grants/:grantId (the same body as adding a grant) */
+export type GrantBody = Static<typeof Staff.AddGrantBody>;
+/** POST /staff/:id/password-reset */
+export type PasswordResetCode = Static<typeof Staff.PasswordResetCode>;
+/** POST /auth/staff/password/reset */
+export type StaffPasswordResetBody = Static<typeof Auth.StaffPasswordResetBody>;

@@ -4,7 +4,8 @@
  */
 import type { StaffRole, StaffUser } from './api-types.ts';
 
-export { CASE_ROLES } from '../../server/modules/cases/constants.ts';
+/** CASE_DASHBOARD_ROLES: the outbreak's figures and the chain graph; QUARANTINE_ROLES: the quarantine orders. */
+export { CASE_DASHBOARD_ROLES, CASE_ROLES, QUARANTINE_ROLES } from '../../server/modules/cases/constants.ts';
 /** Search and register people. */
 export { PEOPLE_FIELD_ROLES as PEOPLE_ROLES } from '../../server/modules/people/constants.ts';
 /** Staff accounts: admins only (the list is empty). */

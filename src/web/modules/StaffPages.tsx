@@ -3,17 +3,22 @@
  * never downloads the tracer workspace, venue statistics or staff management.
  */
 import type { StaffUser } from '../lib/api-types.ts';
-import { hasRole, PEOPLE_ROLES, STAFF_ADMIN_ROLES } from '../lib/roles.ts';
+import { CASE_DASHBOARD_ROLES, hasRole, PEOPLE_ROLES, STAFF_ADMIN_ROLES } from '../lib/roles.ts';
+import { AuditPage } from './audit/AuditPage.tsx';
 import { casesStaffPage } from './cases/staffRoutes.tsx';
 import { checkinsStaffPage } from './checkins/staffRoutes.tsx';
 import { OutboxPage } from './dev/OutboxPage.tsx';
 import { exposureStaffPage } from './exposure/routes.tsx';
+import { DashboardPage } from './home/DashboardPage.tsx';
 import { StaffHome } from './home/StaffHome.tsx';
 import { NotFound } from './NotFound.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
 import { PersonPage } from './people/PersonPage.tsx';
 import { StaffPage } from './staff/StaffPage.tsx';
 import { testingStaffPage } from './testing/staffRoutes.tsx';
+
+// the first sign-in after a password reset: the sign-in page loads it from this chunk (see LoginPage.tsx)
+export { default as SetPassword } from './auth/SetPassword.tsx';
 
 export default function StaffPages({ user, path }: { user: StaffUser; path: string }) {
   const canPeople = hasRole(user, PEOPLE_ROLES);
@@ -32,5 +37,7 @@ export default function StaffPages({ user, path }: { user: StaffUser; path: stri
   if (person?.[1] && canPeople) return <PersonPage key={person[1]} id={person[1]} />;
   if (path === '/staff' && isAdmin) return <StaffPage me={user} />;
   if (path === '/outbox' && isAdmin) return <OutboxPage />;
+  if (path === '/audit' && isAdmin) return <AuditPage />;
+  if (path === '/dashboard' && hasRole(user, CASE_DASHBOARD_ROLES)) return <DashboardPage user={user} />;
   return <NotFound />;
 }

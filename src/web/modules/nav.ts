@@ -1,9 +1,11 @@
 /** Which screens each kind of user sees; only screens that work are listed. */
 import type { StaffUser } from '../lib/api-types.ts';
 import {
+  CASE_DASHBOARD_ROLES,
   CASE_ROLES,
   hasRole,
   PEOPLE_ROLES,
+  QUARANTINE_ROLES,
   STAFF_ADMIN_ROLES,
   VENUE_STAFF_ROLES,
   VENUE_STATS_ROLES,
@@ -36,7 +38,12 @@ export function staffNav(user: StaffUser): NavItem[] {
     items.push({ path: '/cases', label: 'cases.nav.cases' });
     items.push({ path: '/cases-graph', label: 'cases.nav.graph' });
     items.push({ path: '/contact-tasks', label: 'cases.nav.tasks' });
+  } else if (hasRole(user, CASE_DASHBOARD_ROLES)) {
+    // leaders: the chain graph without the case workspace
+    items.push({ path: '/cases-graph', label: 'cases.nav.graph' });
   }
+  if (hasRole(user, CASE_DASHBOARD_ROLES)) items.push({ path: '/dashboard', label: 'nav.dashboard' });
+  if (hasRole(user, QUARANTINE_ROLES)) items.push({ path: '/quarantine', label: 'nav.quarantine' });
   if (hasRole(user, VENUE_STAFF_ROLES)) {
     items.push({ path: '/venues', label: 'checkins.nav.venues' });
     items.push({ path: '/door', label: 'checkins.nav.door' });
@@ -46,7 +53,10 @@ export function staffNav(user: StaffUser): NavItem[] {
   if (hasRole(user, LAB_ROLES)) items.push({ path: '/lab', label: 'testing.nav.lab' });
   if (hasRole(user, TESTING_STATS_ROLES)) items.push({ path: '/testing', label: 'testing.nav.overview' });
   if (user.grants.some((g) => g.role === 'admin')) items.push({ path: '/testing/admin', label: 'testing.nav.admin' });
-  if (hasRole(user, STAFF_ADMIN_ROLES)) items.push({ path: '/staff', label: 'nav.staff' });
+  if (hasRole(user, STAFF_ADMIN_ROLES)) {
+    items.push({ path: '/staff', label: 'nav.staff' });
+    items.push({ path: '/audit', label: 'nav.audit' });
+  }
   // the server shows the fake outbox (every citizen's one-time codes) to national admins only
   if (user.grants.some((g) => g.role === 'admin' && g.unitCode === null)) {
     items.push({ path: '/outbox', label: 'nav.outbox' });

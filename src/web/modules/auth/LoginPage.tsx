@@ -1,8 +1,12 @@
-/** Sign-in: citizens by phone + one-time code, staff by username + password (+ TOTP when the server asks). */
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+/**
+ * Sign-in: citizens by phone + one-time code, staff by username + password (+ TOTP when the server asks), and a staff
+ * member's first sign-in after an administrator's password reset (SetPassword, in the staff chunk).
+ */
+import { type FormEvent, type KeyboardEvent, lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import type { OtpRequestBody, OtpRequestResponse, OtpVerifyBody, StaffLoginBody } from '../../lib/api-types.ts';
@@ -12,9 +16,16 @@ import { useApiAction } from '../../lib/useApiAction.ts';
 
 type Tab = 'citizen' | 'staff';
 
+// in the staff chunk, which the staff member needs right after anyway: a chunk of its own would cost every citizen's
+// first load a request (the entry's shared modules would split into more files)
+const SetPassword = lazy(() => import('../StaffPages.tsx').then((m) => ({ default: m.SetPassword })));
+
+/** A reset link (`/set-password#u=<username>&c=<code>`, made by staff management) opens the new-password form. */
+const isResetLink = () => window.location.pathname === '/set-password';
+
 export function LoginPage() {
   const { t } = useTranslation();
-  const [tab, setTab] = useState<Tab>('citizen');
+  const [tab, setTab] = useState<Tab>(() => (isResetLink() ? 'staff' : 'citizen'));
   const tabs: Tab[] = ['citizen', 'staff'];
 
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
@@ -171,6 +182,8 @@ function StaffLogin() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [needTotp, setNeedTotp] = useState(false);
+  // a reset code (signed in with: the code; opened as a link: '') only chooses a new password
+  const [reset, setReset] = useState<string | null>(() => (isResetLink() ? '' : null));
   const signIn = useApiAction();
   const totpRef = useRef<HTMLInputElement>(null);
 
@@ -188,6 +201,10 @@ function StaffLogin() {
           ...(needTotp && totp.trim() ? { totp: totp.trim() } : {}),
         } satisfies StaffLoginBody);
       } catch (e) {
+        if (e instanceof ApiError && e.code === 'PASSWORD_CHANGE_REQUIRED') {
+          setReset(password);
+          return;
+        }
         if (e instanceof ApiError && (e.code === 'TOTP_REQUIRED' || e.code === 'TOTP_INVALID')) setNeedTotp(true);
         throw e;
       }
@@ -195,6 +212,22 @@ function StaffLogin() {
       navigate('/', { replace: true });
     });
   };
+
+  if (reset !== null) {
+    return (
+      <Suspense fallback={<Loading />}>
+        <SetPassword
+          username={reset && username.trim()}
+          code={reset}
+          onBack={() => {
+            setReset(null);
+            setPassword('');
+            if (isResetLink()) navigate('/', { replace: true });
+          }}
+        />
+      </Suspense>
+    );
+  }
 
   return (
     <form onSubmit={submit} noValidate>

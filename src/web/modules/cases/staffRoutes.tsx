@@ -2,27 +2,30 @@
 import { lazy, type ReactNode, Suspense } from 'react';
 import { Loading } from '../../components/Loading.tsx';
 import type { StaffUser } from '../../lib/api-types.ts';
-import { CASE_ROLES, hasRole } from '../../lib/roles.ts';
+import { CASE_DASHBOARD_ROLES, CASE_ROLES, hasRole, QUARANTINE_ROLES } from '../../lib/roles.ts';
 import { CaseListPage } from './CaseListPage.tsx';
 import { CasePage } from './CasePage.tsx';
 import { ContactTasksPage } from './ContactTasksPage.tsx';
 import { CreateCasePage } from './CreateCasePage.tsx';
+import QuarantinePage from './QuarantinePage.tsx';
 
 // sigma + graphology live in their own chunk, loaded only when a tracer opens the graph
 const GraphPage = lazy(() => import('./GraphPage.tsx'));
 
 /** The staff page for `path`, or null when it is not one of this module's (or the user may not see it). */
 export function casesStaffPage(path: string, user: StaffUser): ReactNode | null {
-  if (!hasRole(user, CASE_ROLES)) return null;
-  if (path === '/cases') return <CaseListPage />;
-  if (path === '/cases/new') return <CreateCasePage />;
-  if (path === '/contact-tasks') return <ContactTasksPage />;
-  if (path === '/cases-graph')
+  // quarantine officers and leaders have a page here without the case workspace
+  if (path === '/quarantine') return hasRole(user, QUARANTINE_ROLES) ? <QuarantinePage /> : null;
+  if (path === '/cases-graph' && hasRole(user, CASE_DASHBOARD_ROLES))
     return (
       <Suspense fallback={<Loading />}>
         <GraphPage />
       </Suspense>
     );
+  if (!hasRole(user, CASE_ROLES)) return null;
+  if (path === '/cases') return <CaseListPage />;
+  if (path === '/cases/new') return <CreateCasePage />;
+  if (path === '/contact-tasks') return <ContactTasksPage />;
   const match = /^\/cases\/([0-9a-f-]{36})$/i.exec(path);
   if (match?.[1]) return <CasePage key={match[1]} id={match[1]} user={user} />;
   return null;

@@ -1,10 +1,14 @@
-/** Staff landing page: who you are, your roles and areas, and the tools those roles open. */
+/**
+ * Staff landing page: first what each of your roles can do now (roleHomes.tsx), then who you are, your roles and
+ * areas, and the tools those roles open.
+ */
 import { useTranslation } from 'react-i18next';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import type { StaffUser } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
 import { type NavItem, staffNav } from '../nav.ts';
 import { TestingTile } from '../testing/LeaderTile.tsx';
+import { roleHomesOf } from './roleHomes.tsx';
 
 export function StaffHome({ user }: { user: StaffUser }) {
   const { t } = useTranslation();
@@ -13,6 +17,9 @@ export function StaffHome({ user }: { user: StaffUser }) {
     <div>
       <PageTitle>{t('home.title')}</PageTitle>
       <p className="lead">{t('home.welcome', { name: user.displayName || user.username })}</p>
+      {roleHomesOf(user).map(({ role, home: Home }) => (
+        <Home key={role} user={user} />
+      ))}
       <section className="card" aria-labelledby="home-grants">
         <h2 id="home-grants">{t('home.grants')}</h2>
         <ul className="grant-list">

@@ -6,12 +6,18 @@ import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { UnitPath } from '../../components/UnitPath.tsx';
 import type { Person } from '../../lib/api-types.ts';
+import { hasRole, STAFF_ADMIN_ROLES } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
+import { useSession } from '../../lib/session.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import '../audit/texts.ts';
 
 export function PersonPage({ id }: { id: string }) {
   const { t } = useTranslation();
   const { data, error, loading } = useApiGet<Person>(`/people/${encodeURIComponent(id)}`);
+  const { me } = useSession();
+  // administrators read who accessed this person in the audit log
+  const isAdmin = me?.kind === 'staff' && hasRole(me.user, STAFF_ADMIN_ROLES);
   const none = t('common.none');
   const rows: Array<[string, ReactNode]> = data
     ? [
@@ -45,6 +51,11 @@ export function PersonPage({ id }: { id: string }) {
             </div>
           ))}
         </dl>
+      ) : null}
+      {data && isAdmin ? (
+        <p>
+          <Link to={`/audit?personId=${encodeURIComponent(id)}`}>{t('audit.whoViewed')}</Link>
+        </p>
       ) : null}
     </div>
   );

@@ -1,4 +1,7 @@
-/** Administrators list staff accounts, create one for a role and area, and disable or re-enable accounts. */
+/**
+ * Administrators list staff accounts, create one for a role and area, disable or re-enable accounts, and manage one:
+ * change or remove a grant, reset its password, force its logout (AccountActions).
+ */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
@@ -18,11 +21,13 @@ import type {
 import { STAFF_ROLES } from '../../lib/staff-roles.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { formatTime } from '../checkins/format.ts';
+import { AccountActions } from './AccountActions.tsx';
 
 const MIN_PASSWORD = 12;
 
 export function StaffPage({ me }: { me: StaffUser }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const staff = useApiGet<StaffListItem[]>('/staff');
   const { data, reload } = staff;
   const toggle = useApiAction();
@@ -63,6 +68,11 @@ export function StaffPage({ me }: { me: StaffUser }) {
                     {user.disabled ? t('staff.disabled') : t('staff.active')}
                   </span>
                   {user.totpEnabled ? <span className="badge">{t('staff.totpOn')}</span> : null}
+                  {user.passwordResetUntil ? (
+                    <span className="badge">
+                      {t('staffAdmin.resetPending', { at: formatTime(user.passwordResetUntil, i18n.language) })}
+                    </span>
+                  ) : null}
                 </p>
                 {user.id !== me.id ? (
                   <button
@@ -78,6 +88,7 @@ export function StaffPage({ me }: { me: StaffUser }) {
                     {user.disabled ? t('staff.enableShort') : t('staff.disableShort')}
                   </button>
                 ) : null}
+                {user.id !== me.id ? <AccountActions user={user} onChanged={reload} /> : null}
               </li>
             ))}
           </ul>
