@@ -36,6 +36,10 @@ export const errorMessages = {
     en: 'A record the request refers to does not exist.',
   },
   ALREADY_EXISTS: { vi: 'Bản ghi này đã tồn tại.', en: 'This record already exists.' },
+  INVALID_CURSOR: {
+    vi: 'Tham số trang (after) không hợp lệ: hãy dùng giá trị X-Next-Cursor của trang trước.',
+    en: 'The page parameter (after) is invalid: use the X-Next-Cursor value of the previous page.',
+  },
   URI_TOO_LONG: { vi: 'Đường dẫn quá dài.', en: 'The request URL is too long.' },
   INVALID_URL: {
     vi: 'Đường dẫn không hợp lệ (mã hóa phần trăm sai).',

@@ -6,9 +6,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { toCsv } from '../../platform/csv.ts';
 import { errors, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
-import { toCsv } from './csv.ts';
 import type { EnterprisesService } from './enterprises.ts';
 import type { PartnersService } from './partners.ts';
 import type { StatsQuery as StatsQueryType } from './schemas.ts';

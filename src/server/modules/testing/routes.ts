@@ -9,12 +9,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { PlatformContext } from '../../platform/context.ts';
+import { toCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import type { CampaignsService } from './campaigns.ts';
 import { decodeCsv } from './csv.ts';
-import { toCsv } from './export.ts';
 import {
   CampaignList,
   CampaignView,
