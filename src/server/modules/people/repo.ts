@@ -8,7 +8,7 @@ import DataLoader from 'dataloader';
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DB, NewPerson, PersonUpdate } from '../../db/types.ts';
 import { type AccessScope, scoped } from '../../platform/authorize.ts';
-import { foldDiacritics, SQL_FOLD_FROM, SQL_FOLD_TO } from '../../platform/formats.ts';
+import { foldDiacritics } from '../../platform/formats.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -103,9 +103,10 @@ export function peopleRepo(db: Kysely<DB>) {
         if (term.nationalId) terms.push(eb('p.national_id', '=', term.nationalId));
         if (term.phone) terms.push(eb('p.phone', '=', term.phone));
         if (term.name) {
-          // accent-insensitive: "nguyen van" finds "Nguyễn Văn"
+          // accent-insensitive: "nguyen van" finds "Nguyễn Văn" (`name_folded`, kept by the database and searched
+          // through its trigram index: migration 0024)
           const pattern = `%${foldDiacritics(term.name).replace(/[%_\\]/g, '\\$&')}%`;
-          terms.push(sql<SqlBool>`translate(p.name, ${SQL_FOLD_FROM}, ${SQL_FOLD_TO}) like ${pattern}`);
+          terms.push(eb('p.name_folded', 'like', pattern));
         }
         return or(terms);
       });
