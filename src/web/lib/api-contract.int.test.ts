@@ -135,6 +135,13 @@ const CALLS: Call[] = [
   { method: 'GET', path: '/cases/{id}/venues', status: 200, response: Type.Array(Cases.CaseStay) },
   { method: 'GET', path: '/cases/{id}/contacts', status: 200, response: Type.Array(Cases.ContactView) },
   {
+    method: 'GET',
+    path: '/cases/{id}/contacts/export',
+    status: 200,
+    // JSON for the printable page, CSV text for the download link
+    response: Type.Union([Cases.ContactsExport, Type.String()]),
+  },
+  {
     method: 'POST',
     path: '/cases/{id}/contacts',
     status: 201,

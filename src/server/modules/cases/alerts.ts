@@ -19,13 +19,17 @@ export function alertsService(ctx: PlatformContext, { repo, tracing }: { repo: C
   const db = ctx.db;
 
   return {
-    /** Counts (send = false) or alerts (send = true) everyone present at the venue in the window. Audited on send. */
+    /**
+     * Counts (send = false) or alerts (send = true) everyone present at the venue in the window. Both say how many of
+     * them the case had told already (not told again) and how many are present only through weak check-ins (stored
+     * "to confirm", not told); `notified` is how many were told now. Audited on send.
+     */
     async venueAlert(
       actor: Actor,
       venueId: string,
       input: { from: string; to: string; caseId: string },
       send: boolean,
-    ): Promise<{ people: number; notified: number }> {
+    ): Promise<{ people: number; notified: number; alreadyNotified: number; toConfirm: number }> {
       requireMayEver(actor, 'cases.venueAlert');
       const c = authorize(casePolicy, actor, 'cases.update', await repo.findById(input.caseId));
       authorize(venuePolicy, actor, 'cases.venueAlert', await repo.findVenue(venueId));
@@ -35,8 +39,15 @@ export function alertsService(ctx: PlatformContext, { repo, tracing }: { repo: C
       if (to.getTime() - from.getTime() > 14 * DAY)
         throw new AppError('VALIDATION_FAILED', 400, { field: 'to', reason: 'window longer than 14 days' });
       const present = await findPresentAt(db, venueId, { from, to }, c.person_id);
-      if (!send) return { people: present.length, notified: 0 };
-      const notified = await db.transaction().execute(async (trx) => {
+      const split = (told: Set<string>) => {
+        const already = present.filter((p) => told.has(`${c.id}|${p.person_id}`)).length;
+        return {
+          alreadyNotified: already,
+          toConfirm: present.filter((p) => p.weak && !told.has(`${c.id}|${p.person_id}`)).length,
+        };
+      };
+      if (!send) return { people: present.length, notified: 0, ...split(await repo.findToldKeys(c.id)) };
+      const { notified, counts } = await db.transaction().execute(async (trx) => {
         const rows: Evidence[] = present.map((p) => ({
           case_id: c.id,
           person_id: p.person_id,
@@ -51,6 +62,7 @@ export function alertsService(ctx: PlatformContext, { repo, tracing }: { repo: C
           weak: p.weak,
         }));
         const before = await repo.findToldKeys(c.id, trx);
+        const counts = split(before);
         const rule = await repo.findRule(c.rule_version, trx);
         const fresh = await tracing.storeContacts(trx, rows, before, () => rule);
         await ctx.audit.append(trx, {
@@ -58,12 +70,12 @@ export function alertsService(ctx: PlatformContext, { repo, tracing }: { repo: C
           action: 'cases.venueAlert',
           resourceType: 'venue',
           resourceId: venueId,
-          details: { caseId: c.id, people: present.length },
+          details: { caseId: c.id, people: present.length, notified: fresh.length, ...counts },
         });
-        return fresh.length;
+        return { notified: fresh.length, counts };
       });
       ctx.jobs.wake();
-      return { people: present.length, notified };
+      return { people: present.length, notified, ...counts };
     },
   };
 }

@@ -5,97 +5,154 @@
  * Contacts living outside the reader's area are shown as "someone in district D" (handover.ts).
  */
 import type { Transaction } from 'kysely';
-import type { ContactConfirmation, ContactVia, DB, FollowUp } from '../../db/types.ts';
+import type { ContactVia, DB, FollowUp } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
-import { authorize } from '../../platform/authorize.ts';
+import { authorize, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { foldDiacritics, normalizePhone } from '../../platform/formats.ts';
+import { decodeCursor, toPage } from '../../platform/paging.ts';
 import { districtsOf, seesIdentity } from './handover.ts';
 import { findPersonByRef, type PersonRef } from './person-ref.ts';
 import { casePolicy } from './policy.ts';
-import type { CasesRepo } from './repo.ts';
+import { type CasesRepo, type ContactFilter, type ContactKey, likeEscape } from './repo.ts';
 import type { ContactView } from './schemas.ts';
 import type { Tracing } from './tracing.ts';
 
-const VIA_ORDER: Record<ContactVia, number> = { household: 0, manual: 1, venue: 2, ble: 3 };
+/** What a tracer narrows a case's contacts to, and which page. */
+export interface ContactsPageInput {
+  degree?: 1 | 2 | undefined;
+  via?: string | undefined;
+  followUp?: string | undefined;
+  q?: string | undefined;
+  limit?: number | undefined;
+  after?: string | undefined;
+}
 
 export function contactsService(ctx: PlatformContext, { repo, tracing }: { repo: CasesRepo; tracing: Tracing }) {
   const db = ctx.db;
 
-  return {
-    /**
-     * Contacts of the case, one row per person (at their lowest degree), strongest evidence first:
-     * household, then interviews (manual), then venue co-presence by overlap length, then Bluetooth.
-     */
-    async list(
-      actor: Actor,
-      id: string,
-      opts: { degree?: 1 | 2 | undefined; via?: string | undefined; followUp?: string | undefined },
-    ): Promise<ContactView[]> {
-      const c = authorize(casePolicy, actor, 'cases.read', await repo.findById(id));
-      const rows = await repo.listContacts(id, {
+  type ContactRow = Awaited<ReturnType<CasesRepo['listContacts']>>[number];
+
+  /** The contact views of these rows: identity only for people living in the reader's area (handover.ts). */
+  async function toViews(actor: Actor, rows: ContactRow[]): Promise<ContactView[]> {
+    const hidden = rows.filter((r) => !seesIdentity(actor, r.unit_path));
+    const districts = await districtsOf(
+      repo,
+      hidden.map((r) => r.unit_path),
+    );
+    return rows.map((r) => ({
+      personId: r.person_id,
+      degree: r.degree,
+      via: {
+        type: r.via_type,
+        ...(r.venue_id ? { venueId: r.venue_id } : {}),
+        ...(r.venue_name ? { venueName: r.venue_name } : {}),
+        ...(r.overlap_start ? { overlapStart: r.overlap_start.toISOString() } : {}),
+        ...(r.overlap_end ? { overlapEnd: r.overlap_end.toISOString() } : {}),
+        ...(r.overlap_minutes !== null ? { overlapMinutes: r.overlap_minutes } : {}),
+        ...(r.through_person_id ? { throughPersonId: r.through_person_id } : {}),
+        ...(r.through_name && seesIdentity(actor, r.through_unit_path) ? { throughName: r.through_name } : {}),
+      },
+      evidenceCount: r.evidence_count,
+      ...(seesIdentity(actor, r.unit_path)
+        ? {
+            name: r.name,
+            phone: r.phone,
+            unitCode: r.unit_code,
+            unitFullName: r.unit_full_name,
+            outOfScope: false,
+            district: null,
+          }
+        : {
+            name: null,
+            phone: null,
+            unitCode: null,
+            unitFullName: null,
+            outOfScope: true,
+            district: (r.unit_path && districts.get(r.unit_path)) || null,
+          }),
+      followUp: r.follow_up,
+      confirmation: r.confirmation,
+      assignedTracerId: r.assigned_tracer_id,
+      quarantine: r.q_kind
+        ? { kind: r.q_kind, startsOn: r.q_starts as string, endsOn: r.q_ends as string, status: r.q_status as string }
+        : null,
+    }));
+  }
+
+  /** A search of a case's contacts: a phone, else a name fragment (accents ignored), among people the actor may identify. */
+  function searchTerm(actor: Actor, q: string | undefined): ContactFilter['q'] {
+    const text = q?.trim();
+    if (!text) return undefined;
+    const scope = scopeOf(casePolicy, actor, 'cases.read');
+    const phone = normalizePhone(text);
+    if (phone) return { phone, scope };
+    return { namePattern: `%${likeEscape(foldDiacritics(text))}%`, scope };
+  }
+
+  /**
+   * A page of the case's contacts, one row per person (at their strongest evidence among the rows the filters keep),
+   * strongest first: F1 before F2, then household, interviews (manual), venue co-presence by overlap length,
+   * Bluetooth. Without `limit`, every contact; with it, `next` is the cursor of the page after (null on the last).
+   * Audited with the people returned.
+   */
+  async function page(actor: Actor, id: string, opts: ContactsPageInput) {
+    const c = authorize(casePolicy, actor, 'cases.read', await repo.findById(id));
+    const after = opts.after ? (decodeCursor(opts.after, ['n', 'n', 'n', 's', 's']) as ContactKey) : undefined;
+    const found = await repo.listContacts(
+      id,
+      {
         degree: opts.degree,
         via: opts.via as ContactVia | undefined,
         followUp: opts.followUp as FollowUp | undefined,
-      });
-      const rank = (r: (typeof rows)[number]) =>
-        r.degree * 10_000_000 + (VIA_ORDER[r.via_type] ?? 4) * 1_000_000 - (r.overlap_minutes ?? 0);
-      rows.sort((a, b) => rank(a) - rank(b) || (a.overlap_start?.getTime() ?? 0) - (b.overlap_start?.getTime() ?? 0));
-      const byPerson = new Map<string, { row: (typeof rows)[number]; count: number }>();
-      for (const r of rows) {
-        const hit = byPerson.get(r.person_id);
-        if (hit) hit.count++;
-        else byPerson.set(r.person_id, { row: r, count: 1 });
-      }
-      // a person is confirmed by any confirmed evidence, "to confirm" while all of it is pending
-      const confirmation = new Map<string, ContactConfirmation>();
-      for (const r of rows) {
-        const cur = confirmation.get(r.person_id);
-        if (cur !== 'confirmed' && (r.confirmation !== 'dismissed' || !cur))
-          confirmation.set(r.person_id, r.confirmation);
-      }
-      const hidden = [...byPerson.values()].filter(({ row }) => !seesIdentity(actor, row.unit_path));
-      const districts = await districtsOf(
-        repo,
-        hidden.map(({ row }) => row.unit_path),
-      );
+        q: searchTerm(actor, opts.q),
+      },
+      { after, limit: opts.limit === undefined ? undefined : opts.limit + 1 },
+    );
+    const { rows, next } =
+      opts.limit === undefined
+        ? { rows: found, next: null }
+        : toPage(found, opts.limit, (r) => [r.degree, r.via_rank, r.minutes_key, r.start_key, r.id]);
+    await ctx.audit.record({
+      actor,
+      action: 'cases.contacts',
+      resourceType: 'case',
+      resourceId: id,
+      unitCode: c.unit_code,
+      details: { results: rows.length, personIds: rows.map((r) => r.person_id) },
+    });
+    return { items: await toViews(actor, rows), next };
+  }
+
+  return {
+    page,
+
+    /** Every contact of the case (see `page`), as a list. */
+    list: async (actor: Actor, id: string, opts: Omit<ContactsPageInput, 'limit' | 'after'>) =>
+      (await page(actor, id, opts)).items,
+
+    /**
+     * The F1/F2 list of a case to export (a spreadsheet, the printable page): every contact of the degree, strongest
+     * first, as the reader may see them. Audited as an export, naming everyone in it (`details.personIds`).
+     */
+    async exportList(actor: Actor, id: string, opts: { degree?: 1 | 2 | undefined; format: 'csv' | 'json' }) {
+      const c = authorize(casePolicy, actor, 'cases.read', await repo.findById(id));
+      const rows = await repo.listContacts(id, { degree: opts.degree });
       await ctx.audit.record({
         actor,
-        action: 'cases.contacts',
+        action: 'cases.exportContacts',
         resourceType: 'case',
         resourceId: id,
         unitCode: c.unit_code,
-        details: { results: byPerson.size, personIds: [...byPerson.keys()] },
-      });
-      return [...byPerson.values()].map(({ row: r, count }) => ({
-        personId: r.person_id,
-        degree: r.degree,
-        via: {
-          type: r.via_type,
-          ...(r.venue_id ? { venueId: r.venue_id } : {}),
-          ...(r.venue_name ? { venueName: r.venue_name } : {}),
-          ...(r.overlap_start ? { overlapStart: r.overlap_start.toISOString() } : {}),
-          ...(r.overlap_end ? { overlapEnd: r.overlap_end.toISOString() } : {}),
-          ...(r.overlap_minutes !== null ? { overlapMinutes: r.overlap_minutes } : {}),
-          ...(r.through_person_id ? { throughPersonId: r.through_person_id } : {}),
+        details: {
+          format: opts.format,
+          degree: opts.degree ?? null,
+          results: rows.length,
+          personIds: rows.map((r) => r.person_id),
         },
-        evidenceCount: count,
-        ...(seesIdentity(actor, r.unit_path)
-          ? { name: r.name, phone: r.phone, unitCode: r.unit_code, outOfScope: false, district: null }
-          : {
-              name: null,
-              phone: null,
-              unitCode: null,
-              outOfScope: true,
-              district: (r.unit_path && districts.get(r.unit_path)) || null,
-            }),
-        followUp: r.follow_up,
-        confirmation: confirmation.get(r.person_id) ?? r.confirmation,
-        assignedTracerId: r.assigned_tracer_id,
-        quarantine: r.q_kind
-          ? { kind: r.q_kind, startsOn: r.q_starts as string, endsOn: r.q_ends as string, status: r.q_status as string }
-          : null,
-      }));
+      });
+      return { displayCode: c.display_code, contacts: await toViews(actor, rows) };
     },
 
     /** A close contact named in an interview (F1 via manual); notified and ordered like any new F1. */

@@ -80,6 +80,7 @@ export function contactTasksService(ctx: PlatformContext, { repo }: { repo: Case
         phone: r.phone,
         unitCode: r.unit_code,
         unitName: r.unit_name,
+        unitFullName: r.unit_full_name,
         degree: r.degree,
         via: {
           type: r.via_type,

@@ -6,7 +6,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
+import { NEXT_CURSOR_HEADER, pagedHeaders } from '../../platform/paging.ts';
 import { VenueIdParams } from '../venues/schemas.ts';
+import { contactsCsv } from './export.ts';
 import {
   AddedContact,
   BulkContactsBody,
@@ -19,6 +21,8 @@ import {
   CaseView,
   ContactConfirmationResult,
   ContactPersonParams,
+  ContactsExport,
+  ContactsExportQuery,
   ContactsQuery,
   ContactTask,
   ContactTaskBody,
@@ -61,11 +65,18 @@ export function casesRoutes(service: CasesService): FastifyPluginAsync {
       {
         schema: {
           tags,
+          description:
+            "Cases in the caller's area, newest confirmation first, `limit` at a time (default 100): when more follow, " +
+            `the answer carries \`${NEXT_CURSOR_HEADER}\`; pass it as \`after\` for the next page (keyset paging).`,
           querystring: CaseListQuery,
-          response: { 200: Type.Array(CaseListItem), ...errors(400, 401, 403) },
+          response: { 200: Type.Array(CaseListItem, pagedHeaders), ...errors(400, 401, 403) },
         },
       },
-      async (req) => service.list(requireStaff(req), req.query),
+      async (req, reply) => {
+        const page = await service.list(requireStaff(req), req.query);
+        if (page.next) reply.header(NEXT_CURSOR_HEADER, page.next);
+        return page.items;
+      },
     );
 
     app.get(
@@ -127,12 +138,48 @@ export function casesRoutes(service: CasesService): FastifyPluginAsync {
       {
         schema: {
           tags,
+          description:
+            "The case's contacts, one row per person, strongest evidence first. Every contact, or with `limit` a page " +
+            `of them: when more follow, the answer carries \`${NEXT_CURSOR_HEADER}\`; pass it as \`after\` for the next ` +
+            'page (keyset paging). `q` searches names and phones among the contacts the caller may identify.',
           params: CaseIdParams,
           querystring: ContactsQuery,
-          response: { 200: Type.Array(ContactView), ...errors(400, 401, 403, 404) },
+          response: { 200: Type.Array(ContactView, pagedHeaders), ...errors(400, 401, 403, 404) },
         },
       },
-      async (req) => service.contacts(requireStaff(req), req.params.id, req.query),
+      async (req, reply) => {
+        const page = await service.contactsPage(requireStaff(req), req.params.id, req.query);
+        if (page.next) reply.header(NEXT_CURSOR_HEADER, page.next);
+        return page.items;
+      },
+    );
+
+    app.get(
+      '/cases/:id/contacts/export',
+      {
+        schema: {
+          tags,
+          description:
+            'The F1/F2 list of the case, every contact (of `degree` when given): `format=csv` as a spreadsheet ' +
+            '(cells that a spreadsheet would run as a formula are neutralised), `format=json` for the printable page. ' +
+            'Audited as an export naming everyone in it.',
+          params: CaseIdParams,
+          querystring: ContactsExportQuery,
+          response: {
+            200: Type.Union([ContactsExport, Type.String()]),
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
+      async (req, reply) => {
+        const exported = await service.exportContacts(requireStaff(req), req.params.id, req.query);
+        if (req.query.format === 'json') return exported;
+        const name = `${exported.displayCode}-${req.query.degree ? `F${req.query.degree}` : 'F1-F2'}.csv`;
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .send(contactsCsv(exported.contacts));
+      },
     );
 
     app.post(

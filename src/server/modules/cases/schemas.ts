@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { defineTopic } from '../../platform/jobs.ts';
+import { AfterParam } from '../../platform/paging.ts';
 import {
   CASE_STATUSES,
   CONFIRMATIONS,
@@ -50,6 +51,25 @@ export const CreatedCase = Type.Object({
   contacts: Type.Object({ f1: Type.Integer(), f2: Type.Integer() }),
 });
 
+/**
+ * A unit with the units above it, nearest first, without the province ("Ấp 1, Xã An Phước, Huyện Long Thành"): how a
+ * place is shown wherever a hamlet's or commune's name alone would be ambiguous. The province alone when the unit is
+ * the province.
+ */
+const UnitFullName = Nullable(Type.String());
+
+/** The values of the tracing rule a case was traced with: what its counts mean. */
+export const CaseRule = Type.Object({
+  version: Type.Integer(),
+  /** the exposure window starts this many days before onset (else sample, else confirmation) */
+  lookbackDays: Type.Integer(),
+  /** two stays at a venue are a contact when they overlap at least this long */
+  minOverlapMinutes: Type.Integer(),
+  includeF2: Type.Boolean(),
+  f1QuarantineDays: Type.Integer(),
+  f1QuarantineKind: Type.String(),
+});
+
 export const CaseView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   displayCode: Type.String(),
@@ -57,6 +77,7 @@ export const CaseView = Type.Object({
   personName: Type.String(),
   unitCode: Nullable(Type.String()),
   unitName: Nullable(Type.String()),
+  unitFullName: UnitFullName,
   status: Type.String(),
   confirmedAt: Nullable(Type.String()),
   onsetAt: Nullable(Type.String()),
@@ -68,6 +89,11 @@ export const CaseView = Type.Object({
   ruleVersion: Type.Integer(),
   exposureFrom: Type.String(),
   exposureTo: Type.String(),
+  /** what the window starts from: `lookbackDays` before onset, else the sample, else confirmation */
+  exposureFromBasis: Type.Enum(['onset', 'sample', 'confirmation']),
+  /** what ends the window: isolation, else confirmation */
+  exposureToBasis: Type.Enum(['isolation', 'confirmation']),
+  rule: CaseRule,
   f1: Type.Integer(),
   f2: Type.Integer(),
 });
@@ -81,6 +107,7 @@ export const CaseListItem = Type.Object({
   confirmedAt: Nullable(Type.String()),
   unitCode: Nullable(Type.String()),
   unitName: Nullable(Type.String()),
+  unitFullName: UnitFullName,
   personId: Type.String(),
   personName: Type.String(),
   f1: Type.Integer(),
@@ -99,7 +126,16 @@ export const TraceSummary = Type.Object({
 export const UpdatedCount = Type.Object({ updated: Type.Integer() });
 
 /** Who a venue alert reached (its preview and the alert itself). */
-export const VenueAlertResult = Type.Object({ people: Type.Integer(), notified: Type.Integer() });
+export const VenueAlertResult = Type.Object({
+  /** everyone present at the venue in the window (the F0 excluded) */
+  people: Type.Integer(),
+  /** people told now (order for an F1, exposure notice, message when they have a phone); 0 in a preview */
+  notified: Type.Integer(),
+  /** of `people`, those this case had told already (tracing found them earlier): not told again */
+  alreadyNotified: Type.Integer(),
+  /** of `people`, those present only through a typed-in check-in nobody proved: stored "to confirm", not told */
+  toConfirm: Type.Integer(),
+});
 
 export const CaseIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -111,6 +147,8 @@ export const CaseListQuery = Type.Object(
     /** one person's cases (the testing platform's contract: a positive result's case appears here) */
     personId: Type.Optional(Type.String({ format: 'uuid' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    /** keyset paging: the previous page's `X-Next-Cursor` */
+    after: Type.Optional(AfterParam),
   },
   { additionalProperties: false },
 );
@@ -145,6 +183,21 @@ export const ContactsQuery = Type.Object(
     degree: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
     via: Type.Optional(Type.Enum(VIA_TYPES)),
     followUp: Type.Optional(Type.Enum(FOLLOW_UPS)),
+    /** a name fragment (accents ignored) or a phone: only contacts the reader may identify are matched */
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /** a page of this many people (then `X-Next-Cursor` when more follow); without it, every contact */
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    /** keyset paging: the previous page's `X-Next-Cursor` */
+    after: Type.Optional(AfterParam),
+  },
+  { additionalProperties: false },
+);
+
+/** The F1/F2 list of a case for a spreadsheet (`csv`) or the printable page (`json`): every contact, audited. */
+export const ContactsExportQuery = Type.Object(
+  {
+    format: Type.Union([Type.Literal('csv'), Type.Literal('json')]),
+    degree: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
   },
   { additionalProperties: false },
 );
@@ -162,12 +215,15 @@ export const ContactView = Type.Object({
     overlapEnd: Type.Optional(Type.String()),
     overlapMinutes: Type.Optional(Type.Integer()),
     throughPersonId: Type.Optional(Type.String()),
+    /** the F1 an F2 met, by name, when the reader may identify them */
+    throughName: Type.Optional(Type.String()),
   }),
   evidenceCount: Type.Integer(),
   /** null, like phone and unitCode, when the contact lives outside the reader's area (`outOfScope`) */
   name: Nullable(Type.String()),
   phone: Nullable(Type.String()),
   unitCode: Nullable(Type.String()),
+  unitFullName: UnitFullName,
   /** the contact lives outside the reader's tracing area: identity hidden, handed to that area's tracers */
   outOfScope: Type.Boolean(),
   /** for an out-of-scope contact, the district they live in (the only place shown); null otherwise */
@@ -184,6 +240,12 @@ export const ContactView = Type.Object({
   ),
 });
 export type ContactView = Static<typeof ContactView>;
+
+/** The F1/F2 list of a case for the printable page (`GET /cases/{id}/contacts/export?format=json`). */
+export const ContactsExport = Type.Object({
+  displayCode: Type.String(),
+  contacts: Type.Array(ContactView),
+});
 
 export const ManualContactBody = Type.Object(
   {
@@ -231,6 +293,7 @@ export const ContactTask = Type.Object({
   phone: Nullable(Type.String()),
   unitCode: Nullable(Type.String()),
   unitName: Nullable(Type.String()),
+  unitFullName: UnitFullName,
   degree: Type.Integer(),
   via: Type.Object({
     type: Type.String(),
@@ -288,10 +351,14 @@ export const GraphResponse = Type.Object({
   nodes: Type.Array(
     Type.Object({
       id: Type.String(),
+      /** `case` (an F0), or `contact` (a person who is no case in the graph: F1 or F2, see `degree`) */
       kind: Type.String(),
+      /** a case's display code; a contact's "F1 · BN75-000012" (whose contact: never who they are) */
       label: Type.String(),
       cluster: Type.Integer(),
       status: Type.Optional(Type.String()),
+      /** a contact's lowest degree in the graph: 1 (F1 of a case) or 2 (F2, met an F1) */
+      degree: Type.Optional(Type.Integer()),
     }),
   ),
   edges: Type.Array(Type.Object({ source: Type.String(), target: Type.String(), kind: Type.String() })),

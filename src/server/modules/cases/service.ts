@@ -16,6 +16,7 @@ import type { Actor } from '../../platform/access.ts';
 import { authorize, narrowScope, scopeOf, systemScope } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { decodeCursor, toPage } from '../../platform/paging.ts';
 import { findPeopleCheckedInAt, findStays } from '../checkins/index.ts';
 import { alertsService } from './alerts.ts';
 import { citizenViews } from './citizen.ts';
@@ -58,7 +59,8 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
   type LoadedCase = NonNullable<Awaited<ReturnType<CasesRepo['findById']>>>;
 
   async function toView(c: LoadedCase): Promise<CaseView> {
-    const w = exposureWindow(c, (await repo.findRule(c.rule_version)).lookback_days);
+    const rule = await repo.findRule(c.rule_version);
+    const w = exposureWindow(c, rule.lookback_days);
     const counts = await repo.countContacts(c.id);
     return {
       id: c.id,
@@ -67,6 +69,7 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
       personName: c.person_name,
       unitCode: c.unit_code,
       unitName: c.unit_name,
+      unitFullName: c.unit_full_name,
       status: c.status,
       confirmedAt: c.confirmed_at?.toISOString() ?? null,
       onsetAt: c.onset_at?.toISOString() ?? null,
@@ -78,6 +81,17 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
       ruleVersion: c.rule_version,
       exposureFrom: w.from.toISOString(),
       exposureTo: w.to.toISOString(),
+      // what exposureWindow() took the window from (created_at only stands in for a missing confirmation)
+      exposureFromBasis: c.onset_at ? 'onset' : c.sample_at ? 'sample' : 'confirmation',
+      exposureToBasis: c.isolated_at ? 'isolation' : 'confirmation',
+      rule: {
+        version: rule.version,
+        lookbackDays: rule.lookback_days,
+        minOverlapMinutes: rule.min_overlap_minutes,
+        includeF2: rule.include_f2,
+        f1QuarantineDays: rule.f1_quarantine_days,
+        f1QuarantineKind: rule.f1_quarantine_kind,
+      },
       f1: counts.find((r) => r.degree === 1)?.n ?? 0,
       f2: counts.find((r) => r.degree === 2)?.n ?? 0,
     };
@@ -134,7 +148,10 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
       return toView(c);
     },
 
-    /** Cases in the actor's jurisdiction (optionally under one unit), newest first, with F1/F2 counts. Audited. */
+    /**
+     * A page of the cases in the actor's jurisdiction (optionally under one unit), newest first, with F1/F2 counts;
+     * `next` is the cursor of the page after it (`after`), null on the last page. Audited with the people listed.
+     */
     async list(
       actor: Actor,
       opts: {
@@ -143,6 +160,7 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
         q?: string | undefined;
         personId?: string | undefined;
         limit?: number | undefined;
+        after?: string | undefined;
       },
     ) {
       let scope = scopeOf(casePolicy, actor, 'cases.read');
@@ -151,30 +169,39 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
         if (path === undefined) throw new AppError('UNIT_NOT_FOUND', 400);
         scope = narrowScope(scope, path);
       }
-      const rows = await repo.search(scope, {
-        status: opts.status as CaseStatus | undefined,
-        q: opts.q,
-        personId: opts.personId,
-        limit: opts.limit ?? 100,
-      });
+      const after = opts.after ? (decodeCursor(opts.after, ['s', 's']) as [string, string]) : undefined;
+      const limit = opts.limit ?? 100;
+      const { rows, next } = toPage(
+        await repo.search(scope, {
+          status: opts.status as CaseStatus | undefined,
+          q: opts.q,
+          personId: opts.personId,
+          after,
+          limit: limit + 1,
+        }),
+        limit,
+        (r) => [r.sort_key, r.id],
+      );
       await ctx.audit.record({
         actor,
         action: 'cases.list',
         resourceType: 'case',
         details: { results: rows.length, personIds: rows.map((r) => r.person_id) },
       });
-      return rows.map((r) => ({
+      const items = rows.map((r) => ({
         id: r.id,
         displayCode: r.display_code,
         status: r.status,
         confirmedAt: r.confirmed_at?.toISOString() ?? null,
         unitCode: r.unit_code,
         unitName: r.unit_name,
+        unitFullName: r.unit_full_name,
         personId: r.person_id,
         personName: r.person_name,
         f1: r.f1,
         f2: r.f2,
       }));
+      return { items, next };
     },
 
     async update(
@@ -290,6 +317,8 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
     },
 
     contacts: contacts.list,
+    contactsPage: contacts.page,
+    exportContacts: contacts.exportList,
     addManualContact: contacts.addManual,
     recordBleContacts: contacts.recordBle,
     bulkUpdateContacts: contacts.bulkUpdate,
