@@ -9,6 +9,7 @@ import { type Static, Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/types.ts';
 import { defineTopic, handle, type Jobs } from './jobs.ts';
+import { pageLimit } from './paging.ts';
 
 export const CHANNELS = ['sms', 'zalo', 'webpush'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -55,6 +56,8 @@ export function createWebhookAdapter(url: string): NotifyAdapter {
 
 /** One message the fake adapter recorded. */
 export interface FakeMessage {
+  /** ascending with time: the outbox's paging key */
+  id: number;
   channel: string;
   recipient: string;
   text: string;
@@ -70,7 +73,8 @@ export interface Notifier {
    * What the fake adapter recorded, newest first, for one recipient (`to`, exactly as recorded) or everyone. It
    * holds one-time codes: the caller decides who may read it (the dev module: national admins, fake adapters only).
    */
-  fakeOutbox(opts: { to?: string | undefined; limit: number }): Promise<FakeMessage[]>;
+  /** The newest recorded messages (to one recipient), `limit` of them, older than message `before` when given. */
+  fakeOutbox(opts: { to?: string | undefined; limit: number; before?: number | undefined }): Promise<FakeMessage[]>;
 }
 
 /** Wires the adapter chosen by config to the `notify.send` job topic. */
@@ -90,12 +94,19 @@ export function createNotifier(db: Kysely<DB>, jobs: Jobs, config: Config): Noti
     async fakeOutbox(opts) {
       let q = db
         .selectFrom('notify_fake_messages')
-        .select(['channel', 'recipient', 'text', 'created_at'])
+        .select(['id', 'channel', 'recipient', 'text', 'created_at'])
         .orderBy('id', 'desc')
-        .limit(opts.limit);
+        .limit(pageLimit(opts.limit));
       if (opts.to !== undefined) q = q.where('recipient', '=', opts.to);
+      if (opts.before !== undefined) q = q.where('id', '<', opts.before);
       const rows = await q.execute();
-      return rows.map((r) => ({ channel: r.channel, recipient: r.recipient, text: r.text, createdAt: r.created_at }));
+      return rows.map((r) => ({
+        id: Number(r.id),
+        channel: r.channel,
+        recipient: r.recipient,
+        text: r.text,
+        createdAt: r.created_at,
+      }));
     },
   };
 }

@@ -12,7 +12,8 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { errors, requireStaff } from '../../platform/http.ts';
-import { OutboxMessage } from './schemas.ts';
+import { decodeCursor, NEXT_CURSOR_HEADER, pagedHeaders, toPage } from '../../platform/paging.ts';
+import { OutboxMessage, OutboxQuery } from './schemas.ts';
 
 export function devRoutes(ctx: PlatformContext): FastifyPluginAsync {
   return async (plain) => {
@@ -22,26 +23,32 @@ export function devRoutes(ctx: PlatformContext): FastifyPluginAsync {
       {
         schema: {
           tags: ['dev'],
-          querystring: Type.Object(
-            {
-              to: Type.Optional(Type.String({ maxLength: 200 })),
-              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-            },
-            { additionalProperties: false },
-          ),
-          response: { 200: Type.Array(OutboxMessage), ...errors(401, 403, 404) },
+          description:
+            'The newest messages the fake adapters recorded, `limit` at a time: when older ones follow, the answer ' +
+            `carries \`${NEXT_CURSOR_HEADER}\`; pass it as \`after\` for the next page.`,
+          querystring: OutboxQuery,
+          response: { 200: Type.Array(OutboxMessage, pagedHeaders), ...errors(400, 401, 403, 404) },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const actor = requireStaff(req);
         if (!actor.grants.some((g) => g.role === 'admin' && g.unitPath === '')) throw new AppError('FORBIDDEN', 403);
         if (!isFakeNotify(ctx.config)) throw new AppError('DEV_ONLY', 404);
-        const rows = await ctx.notifier.fakeOutbox({
-          to: req.query.to ? (normalizePhone(req.query.to) ?? req.query.to) : undefined,
-          limit: req.query.limit ?? 50,
-        });
+        const limit = req.query.limit ?? 50;
+        const before = req.query.after ? (decodeCursor(req.query.after, ['n'])[0] as number) : undefined;
+        const { rows, next } = toPage(
+          await ctx.notifier.fakeOutbox({
+            to: req.query.to ? (normalizePhone(req.query.to) ?? req.query.to) : undefined,
+            limit: limit + 1,
+            before,
+          }),
+          limit,
+          (r) => [r.id],
+        );
+        if (next) reply.header(NEXT_CURSOR_HEADER, next);
         await ctx.audit.record({ actor, action: 'dev.outbox.read', details: { results: rows.length } });
         return rows.map((r) => ({
+          id: r.id,
           channel: r.channel,
           to: r.recipient,
           text: r.text,
