@@ -7,6 +7,7 @@ import type { Insertable } from 'kysely';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, VenuesTable } from '../../db/types.ts';
 import { type AccessScope, scoped } from '../../platform/authorize.ts';
+import { pageLimit } from '../../platform/paging.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -102,11 +103,25 @@ export function venuesRepo(db: Kysely<DB>) {
         .executeTakeFirstOrThrow(),
 
     /** Venues in scope (the caller narrows it to a unit's subtree when asked), optionally of a category / name fragment. */
-    list: (scope: AccessScope, opts: { category?: string | undefined; q?: string | undefined; limit: number }) => {
+    /**
+     * Venues in scope in name order (then id), `limit` of them from after the key `after` (the previous page's last
+     * name and id): a keyset page read from `venues_name_idx`, the name fragment through `venues_name_trgm_idx`
+     * (migration 0024).
+     */
+    list: (
+      scope: AccessScope,
+      opts: {
+        category?: string | undefined;
+        q?: string | undefined;
+        after?: [string, string] | undefined;
+        limit: number;
+      },
+    ) => {
       let q = scoped(base(db), scope, 'u.path');
       if (opts.category) q = q.where('v.category', '=', opts.category);
       if (opts.q) q = q.where('v.name', 'ilike', `%${opts.q.replace(/[%_\\]/g, '\\$&')}%`);
-      return q.orderBy('v.name').limit(opts.limit).execute();
+      if (opts.after) q = q.where(sql<boolean>`(v.name, v.id) > (${opts.after[0]}, ${opts.after[1]}::uuid)`);
+      return q.orderBy('v.name').orderBy('v.id').limit(pageLimit(opts.limit)).execute();
     },
 
     /** Name, category and address of these venues (for lists that name them). */

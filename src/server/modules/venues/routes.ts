@@ -3,8 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { PlatformContext } from '../../platform/context.ts';
+import { toCsv } from '../../platform/csv.ts';
 import { errors, requireActor } from '../../platform/http.ts';
 import { publicBaseUrl } from '../../platform/origin.ts';
+import { NEXT_CURSOR_HEADER, pagedHeaders } from '../../platform/paging.ts';
 import {
   AddZoneBody,
   CreatedVenue,
@@ -23,7 +25,7 @@ import {
   VenueView,
   ZoneView,
 } from './schemas.ts';
-import { toCsv, type VenuesService } from './service.ts';
+import type { VenuesService } from './service.ts';
 
 export function venuesRoutes(ctx: PlatformContext, service: VenuesService): FastifyPluginAsync {
   return async (plain) => {
@@ -43,11 +45,18 @@ export function venuesRoutes(ctx: PlatformContext, service: VenuesService): Fast
       {
         schema: {
           tags,
+          description:
+            "A citizen's own venues; for staff, the venues of their area in name order, `limit` at a time (default " +
+            `50): when more follow, the answer carries \`${NEXT_CURSOR_HEADER}\`; pass it as \`after\` for the next page.`,
           querystring: VenueListQuery,
-          response: { 200: Type.Array(VenueView), ...errors(400, 401, 403) },
+          response: { 200: Type.Array(VenueView, pagedHeaders), ...errors(400, 401, 403) },
         },
       },
-      async (req) => service.list(requireActor(req), req.query, link(req)),
+      async (req, reply) => {
+        const page = await service.list(requireActor(req), req.query, link(req));
+        if (page.next) reply.header(NEXT_CURSOR_HEADER, page.next);
+        return page.items;
+      },
     );
 
     app.get(

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { AfterParam } from '../../platform/paging.ts';
 import { VENUE_CATEGORIES } from './constants.ts';
 
 /** The value lists are plain data in `constants.ts` (the web app imports them too). */
@@ -77,6 +78,8 @@ export const VenueListQuery = Type.Object(
     category: Type.Optional(Category),
     q: Type.Optional(Type.String({ maxLength: 100 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    /** keyset paging (staff lists): the previous page's `X-Next-Cursor` */
+    after: Type.Optional(AfterParam),
   },
   { additionalProperties: false },
 );

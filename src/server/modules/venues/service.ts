@@ -15,6 +15,7 @@ import { type AccessScope, authorize, authorizeAt, narrowScope, scopeOf } from '
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
+import { decodeCursor, toPage } from '../../platform/paging.ts';
 import type { AdminUnitsService } from '../admin-units/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import { can, type VenueAction, type VenueResource, venuePolicy } from './policy.ts';
@@ -374,6 +375,10 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
       return toView(entry.venue, can(actor, 'venues.manage', entry), publicUrl);
     },
 
+    /**
+     * A citizen's own venues (all of them), or a page of the venues in a staff member's area in name order; `next` is
+     * the cursor of the page after it (`after`), null on the last page.
+     */
     async list(
       actor: Actor,
       opts: {
@@ -381,12 +386,13 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
         category?: string | undefined;
         q?: string | undefined;
         limit?: number | undefined;
+        after?: string | undefined;
       },
       publicUrl?: string,
-    ) {
+    ): Promise<{ items: VenueView[]; next: string | null }> {
       if (actor.kind === 'citizen') {
         const rows = await repo.managedBy(actor.personId);
-        return Promise.all(rows.map((v) => toView(v, true, publicUrl)));
+        return { items: await Promise.all(rows.map((v) => toView(v, true, publicUrl))), next: null };
       }
       let scope = scopeOf(venuePolicy, actor, 'venues.read');
       if (opts.unitCode) {
@@ -394,8 +400,14 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
         if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
         scope = narrowScope(scope, unit.path);
       }
-      const rows = await repo.list(scope, { category: opts.category, q: opts.q, limit: opts.limit ?? 50 });
-      return Promise.all(rows.map((v) => toView(v, false)));
+      const limit = opts.limit ?? 50;
+      const after = opts.after ? (decodeCursor(opts.after, ['s', 's']) as [string, string]) : undefined;
+      const { rows, next } = toPage(
+        await repo.list(scope, { category: opts.category, q: opts.q, after, limit: limit + 1 }),
+        limit,
+        (v) => [v.name, v.id],
+      );
+      return { items: await Promise.all(rows.map((v) => toView(v, false))), next };
     },
 
     async addZone(actor: Actor, id: string, name: string) {
@@ -546,17 +558,6 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
       }));
     },
   };
-}
-
-/** CSV (RFC 4180, UTF-8 with BOM so spreadsheet programs read Vietnamese correctly). */
-export function toCsv(header: string[], rows: Array<Array<string | number | null>>): string {
-  const cell = (v: string | number | null) => {
-    let s = v === null ? '' : String(v);
-    // a leading = + - @ would be run as a formula by spreadsheet programs
-    if (/^[=+\-@]/.test(s)) s = `'${s}`;
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return `\uFEFF${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
 export type VenuesService = ReturnType<typeof venuesService>;
