@@ -286,9 +286,10 @@ describe('notifications and the dev outbox', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toEqual([
-      { channel: 'sms', to: '+84912345678', text: 'second', createdAt: expect.any(String) },
-      { channel: 'sms', to: '+84912345678', text: 'first', createdAt: expect.any(String) },
+      { id: expect.any(Number), channel: 'sms', to: '+84912345678', text: 'second', createdAt: expect.any(String) },
+      { id: expect.any(Number), channel: 'sms', to: '+84912345678', text: 'first', createdAt: expect.any(String) },
     ]);
+    expect(body[0].id).toBeGreaterThan(body[1].id);
     expect(Number.isNaN(Date.parse(body[0].createdAt))).toBe(false);
     // the same recipient in E.164 notation
     const e164 = await env.app.inject({
