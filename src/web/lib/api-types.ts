@@ -98,6 +98,7 @@ export type TraceSummary = Static<typeof Cases.TraceSummary>;
 export type CaseStay = Static<typeof Cases.CaseStay>;
 /** GET /cases/:id/contacts */
 export type Contact = Static<typeof Cases.ContactView>;
+export type ContactsExport = Static<typeof Cases.ContactsExport>;
 export type ManualContactBody = Static<typeof Cases.ManualContactBody>;
 export type AddedContact = Static<typeof Cases.AddedContact>;
 export type BulkContactsBody = Static<typeof Cases.BulkContactsBody>;

@@ -41,6 +41,19 @@ export const UNAUTHENTICATED_EVENT = 'truyvet:unauthenticated';
 
 /** Calls `/api/v1<path>`; resolves with the parsed JSON (undefined for 204), rejects with ApiError/NetworkError. */
 export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  return (await request<T>(method, path, body)).data;
+}
+
+/**
+ * A page of a paged list (`GET path`): its rows and the cursor of the next page — the `X-Next-Cursor` header, null on
+ * the last page; the next page is the same path with `after=<cursor>`.
+ */
+export async function apiPage<T>(path: string): Promise<{ items: T[]; next: string | null }> {
+  const { data, response } = await request<T[]>('GET', path);
+  return { items: data, next: response.headers.get('x-next-cursor') };
+}
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<{ data: T; response: Response }> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
@@ -55,7 +68,7 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   } catch {
     throw new NetworkError();
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { data: undefined as T, response };
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -71,7 +84,7 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
     }
     throw new ApiError(response.status, 'HTTP_ERROR', `HTTP ${response.status}`, `Lỗi HTTP ${response.status}`);
   }
-  return parsed as T;
+  return { data: parsed as T, response };
 }
 
 /** Builds a query string from the defined, non-empty values. */

@@ -1,22 +1,28 @@
-/** Tracers' case list: the cases of their jurisdiction, filtered by status and searched by code or name. */
+/**
+ * Tracers' case list: the cases of their jurisdiction, filtered by status and searched by code or name on the
+ * server, 50 at a time (keyset pages: "Show more" loads the next from where the last ended).
+ */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
+import { MoreButton } from '../../components/MoreButton.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
 import type { CaseListItem } from '../../lib/api-types.ts';
 import { CASE_STATUSES } from '../../lib/api-values.ts';
 import { Link } from '../../lib/router.tsx';
-import { useApiGet } from '../../lib/useApiGet.ts';
+import { useApiPages } from '../../lib/useApiPages.ts';
 import { formatDateTime } from './model.ts';
+
+const PAGE = 50;
 
 export function CaseListPage() {
   const { t, i18n } = useTranslation();
   const [status, setStatus] = useState('');
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
-  const cases = useApiGet<CaseListItem[]>(`/cases${query({ status, q, limit: 200 })}`);
+  const cases = useApiPages<CaseListItem>(`/cases${query({ status, q, limit: PAGE })}`);
   const { data, reload } = cases;
 
   const search = (event: FormEvent) => {
@@ -63,7 +69,11 @@ export function CaseListPage() {
           </div>
         </form>
       </search>
-      <ListStatus list={cases} empty="cases.list.empty" count="cases.list.count" />
+      <ListStatus
+        list={cases}
+        empty="cases.list.empty"
+        count={cases.hasMore ? 'common.shownMore' : 'cases.list.count'}
+      />
       {data && data.length > 0 ? (
         <ul className="cards cs-case-list">
           {data.map((c) => (
@@ -76,7 +86,7 @@ export function CaseListPage() {
               <p className="cs-meta">
                 <span className={`badge cs-status cs-status-${c.status}`}>{t(`cases.status.${c.status}`)}</span>
                 <span>{t('cases.list.confirmedAt', { at: formatDateTime(c.confirmedAt, i18n.language) })}</span>
-                {c.unitName ? <span>{c.unitName}</span> : null}
+                {c.unitFullName || c.unitName ? <span>{c.unitFullName ?? c.unitName}</span> : null}
               </p>
               <p className="cs-counts">
                 <span>{t('cases.f1Count', { count: c.f1 })}</span>
@@ -86,6 +96,7 @@ export function CaseListPage() {
           ))}
         </ul>
       ) : null}
+      <MoreButton list={cases} />
     </div>
   );
 }

@@ -1,4 +1,7 @@
-/** One case: summary with F1/F2 counts and status, the venue timeline with alerts, and the contacts. */
+/**
+ * One case: summary with F1/F2 counts (and what they count, from the case's tracing rule) and status, the venue
+ * timeline with alerts, and the contacts.
+ */
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
@@ -69,12 +72,16 @@ export function CasePage({ id, user }: { id: string; user: StaffUser }) {
             <span className="cs-stat-label">F2</span>
           </li>
         </ul>
+        <p className="hint cs-counts-explained">
+          {t('cases.detail.countsExplained', { minutes: c.rule.minOverlapMinutes })}{' '}
+          {c.rule.includeF2 ? t('cases.detail.f2Explained') : t('cases.detail.noF2')}
+        </p>
         <dl className="details">
           <Row label={t('cases.fields.displayCode')} value={c.displayCode} />
           <Row label={t('cases.fields.person')}>
             <Link to={`/people/${c.personId}`}>{c.personName}</Link>
           </Row>
-          <Row label={t('cases.fields.unit')} value={c.unitName ?? '—'} />
+          <Row label={t('cases.fields.unit')} value={c.unitFullName ?? c.unitName ?? '—'} />
           <Row label={t('cases.fields.status')}>
             <span className={`badge cs-status cs-status-${c.status}`} data-status={c.status}>
               {t(`cases.status.${c.status}`, { defaultValue: c.status })}
@@ -85,17 +92,31 @@ export function CasePage({ id, user }: { id: string; user: StaffUser }) {
           <Row label={t('cases.fields.onsetAt')} value={formatDateTime(c.onsetAt, i18n.language)} />
           <Row label={t('cases.fields.sampleAt')} value={formatDateTime(c.sampleAt, i18n.language)} />
           <Row label={t('cases.fields.isolatedAt')} value={formatDateTime(c.isolatedAt, i18n.language)} />
-          <Row
-            label={t('cases.fields.exposureWindow')}
-            value={`${formatDateTime(c.exposureFrom, i18n.language)} – ${formatDateTime(c.exposureTo, i18n.language)}`}
-          />
+          <Row label={t('cases.fields.exposureWindow')}>
+            {`${formatDateTime(c.exposureFrom, i18n.language)} – ${formatDateTime(c.exposureTo, i18n.language)}`}
+            <span className="cs-window-basis muted">
+              {t('cases.detail.windowBasis', {
+                days: c.rule.lookbackDays,
+                from: t(`cases.detail.windowFrom.${c.exposureFromBasis}`),
+                to: t(`cases.detail.windowTo.${c.exposureToBasis}`),
+              })}
+            </span>
+          </Row>
           {c.sourceCaseId ? (
             <Row label={t('cases.fields.sourceCase')}>
               <Link to={`/cases/${c.sourceCaseId}`}>{t('cases.detail.openSource')}</Link>
             </Row>
           ) : null}
           {c.sourceNote ? <Row label={t('cases.fields.sourceNote')} value={c.sourceNote} /> : null}
-          <Row label={t('cases.fields.ruleVersion')} value={String(c.ruleVersion)} />
+          <Row
+            label={t('cases.fields.ruleVersion')}
+            value={t('cases.detail.ruleValues', {
+              version: c.rule.version,
+              minutes: c.rule.minOverlapMinutes,
+              days: c.rule.lookbackDays,
+              quarantineDays: c.rule.f1QuarantineDays,
+            })}
+          />
         </dl>
         <StatusForm caseData={c} onSaved={reload} />
         <div className="actions">
@@ -109,7 +130,7 @@ export function CasePage({ id, user }: { id: string; user: StaffUser }) {
         <ErrorMessage error={retracing.error} />
         <SuccessMessage text={retraced} />
       </section>
-      <VenueTimeline caseId={c.id} onAlerted={changed} />
+      <VenueTimeline caseData={c} onAlerted={changed} />
       <ContactsSection caseId={c.id} myId={user.id} version={contactsVersion} onChanged={reload} />
     </div>
   );

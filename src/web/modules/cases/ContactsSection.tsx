@@ -1,12 +1,15 @@
 /**
- * The case's contacts (F1/F2), one row per person with the strongest evidence first; filters by degree, how they
- * were found and follow-up status; select rows to set their follow-up or take them on; add one from an interview.
+ * The case's contacts (F1/F2), one row per person with the strongest evidence first, 50 at a time from the server
+ * (keyset pages: "Show more" loads the next); filters by degree, how they were found and follow-up status, and a
+ * search by name or phone — all on the server; select rows to set their follow-up or take them on; add one from an
+ * interview; export the F1/F2 list (CSV) or print it. A table on wide screens, a card per person on a phone.
  */
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
+import { MoreButton } from '../../components/MoreButton.tsx';
 import { api, query } from '../../lib/api.ts';
 import type {
   AddedContact,
@@ -17,8 +20,10 @@ import type {
   UpdatedCount,
 } from '../../lib/api-types.ts';
 import { SETTABLE_FOLLOW_UPS, VIA_TYPES } from '../../lib/api-values.ts';
+import { Link } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
-import { useApiGet } from '../../lib/useApiGet.ts';
+import { useApiPages } from '../../lib/useApiPages.ts';
+import { useMediaQuery } from '../../lib/useMediaQuery.ts';
 import { isOneOf } from '../../lib/values.ts';
 import { FollowUpFilter } from './FollowUpFilter.tsx';
 import { formatDateOnly, formatDateTime, formatTime, fromLocalInput } from './model.ts';
@@ -32,13 +37,21 @@ interface Props {
   onChanged: () => void;
 }
 
+/** People per page: a phone shows them as cards, so a page stays a few screens long. */
+const PAGE = 50;
+/** Below this width the seven-column table would squeeze its text into letters: one card per person instead. */
+const NARROW = '(max-width: 47.99rem)';
+
 export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
   const { t, i18n } = useTranslation();
   const [degree, setDegree] = useState('');
   const [via, setVia] = useState('');
   const [followUp, setFollowUp] = useState('');
-  const contacts = useApiGet<Contact[]>(`/cases/${caseId}/contacts${query({ degree, via, followUp })}`);
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  const contacts = useApiPages<Contact>(`/cases/${caseId}/contacts${query({ degree, via, followUp, q, limit: PAGE })}`);
   const { data, reload } = contacts;
+  const narrow = useMediaQuery(NARROW);
   const firstVersion = useRef(version);
   useEffect(() => {
     if (version !== firstVersion.current) reload();
@@ -62,6 +75,11 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
     setSelected(next);
   };
 
+  const search = (event: FormEvent) => {
+    event.preventDefault();
+    setQ(text.trim());
+  };
+
   const bulk = (change: Omit<BulkContactsBody, 'personIds'>) => {
     const personIds = rows.filter((c) => selected.has(c.personId)).map((c) => c.personId);
     if (personIds.length === 0) return;
@@ -79,12 +97,13 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
 
   const evidence = (c: Contact) => {
     const v = c.via;
+    let found: ReactNode;
     if (v.type === 'venue') {
       const when =
         v.overlapStart && v.overlapEnd
           ? `${formatDateTime(v.overlapStart, i18n.language)} – ${formatTime(v.overlapEnd, i18n.language)}`
           : '';
-      return (
+      found = (
         <>
           <span>{t('cases.via.venue')}: </span>
           <strong>{v.venueName ?? '—'}</strong>
@@ -94,13 +113,106 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
           ) : null}
         </>
       );
-    }
-    return <span>{t(`cases.via.${v.type}`, { defaultValue: v.type })}</span>;
+    } else found = <span>{t(`cases.via.${v.type}`, { defaultValue: v.type })}</span>;
+    return (
+      <>
+        {found}
+        {v.throughPersonId ? (
+          <span className="muted">
+            {' '}
+            {t('cases.contacts.through', {
+              name: v.throughName ?? names.get(v.throughPersonId) ?? t('cases.contacts.anF1'),
+            })}
+          </span>
+        ) : null}
+        {c.evidenceCount > 1 ? (
+          <span className="muted"> · {t('cases.contacts.evidenceCount', { count: c.evidenceCount })}</span>
+        ) : null}
+      </>
+    );
   };
+
+  const followUpOf = (c: Contact) => (
+    <>
+      {t(`cases.followUp.${c.followUp}`, { defaultValue: c.followUp })}
+      {c.confirmation !== 'confirmed' ? (
+        <ToConfirm
+          caseId={caseId}
+          contact={c}
+          name={label(c)}
+          onChanged={() => {
+            reload();
+            onChanged();
+          }}
+        />
+      ) : null}
+    </>
+  );
+  const quarantineOf = (c: Contact) =>
+    c.quarantine
+      ? t('cases.contacts.quarantineText', {
+          kind: t(`cases.quarantineKind.${c.quarantine.kind}`, { defaultValue: c.quarantine.kind }),
+          from: formatDateOnly(c.quarantine.startsOn),
+          to: formatDateOnly(c.quarantine.endsOn),
+        })
+      : '—';
+  const assignedOf = (c: Contact) =>
+    c.assignedTracerId === null
+      ? '—'
+      : c.assignedTracerId === myId
+        ? t('cases.contacts.me')
+        : t('cases.contacts.other');
+  const checkbox = (c: Contact) => (
+    <input
+      type="checkbox"
+      aria-label={t('cases.contacts.select', { name: label(c) })}
+      checked={selected.has(c.personId)}
+      onChange={() => toggle(c.personId)}
+    />
+  );
+  const person = (c: Contact) => (
+    <>
+      <span className="cs-contact-person">{label(c)}</span>
+      {c.outOfScope ? <span className="muted"> · {t('cases.contacts.handedOver')}</span> : null}
+      {c.phone ? <span className="muted mono"> {c.phone}</span> : null}
+      {c.unitFullName ? <span className="cs-contact-unit muted">{c.unitFullName}</span> : null}
+    </>
+  );
 
   return (
     <section className="card" aria-labelledby="cs-contacts">
       <h2 id="cs-contacts">{t('cases.contacts.title')}</h2>
+      <p className="actions cs-export">
+        <a
+          className="button button-secondary button-small"
+          href={`/api/v1/cases/${caseId}/contacts/export${query({ format: 'csv', degree })}`}
+          download
+        >
+          {t('cases.export.csv')}
+        </a>
+        <Link
+          to={`/cases/${caseId}/contacts/print${query({ degree })}`}
+          className="button button-secondary button-small"
+        >
+          {t('cases.export.print')}
+        </Link>
+      </p>
+      <search>
+        <form className="cs-contact-search" onSubmit={search} noValidate>
+          <TextField
+            label={t('cases.contacts.searchLabel')}
+            hint={t('cases.contacts.searchHint')}
+            type="search"
+            autoComplete="off"
+            maxLength={100}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+          <button type="submit" className="button button-secondary">
+            {t('cases.contacts.search')}
+          </button>
+        </form>
+      </search>
       <div className="cs-filter-row">
         <SelectField label={t('cases.contacts.degree')} value={degree} onChange={(e) => setDegree(e.target.value)}>
           <option value="">{t('cases.contacts.all')}</option>
@@ -117,7 +229,11 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
         </SelectField>
         <FollowUpFilter value={followUp} onChange={setFollowUp} />
       </div>
-      <ListStatus list={contacts} empty="cases.contacts.empty" count="cases.contacts.count" />
+      <ListStatus
+        list={contacts}
+        empty="cases.contacts.empty"
+        count={contacts.hasMore ? 'common.shownMore' : 'cases.contacts.count'}
+      />
       {rows.length > 0 ? (
         <>
           <fieldset className="cs-bulk">
@@ -154,103 +270,93 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
             <ErrorMessage error={bulkAction.error} />
             <SuccessMessage text={done} />
           </fieldset>
-          <div className="cs-table-wrap">
-            <table className="cs-table">
-              <caption className="visually-hidden">{t('cases.contacts.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <input
-                      type="checkbox"
-                      aria-label={t('cases.contacts.selectAll')}
-                      checked={allSelected}
-                      onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.personId)))}
-                    />
-                  </th>
-                  <th scope="col">{t('cases.contacts.person')}</th>
-                  <th scope="col">{t('cases.contacts.degree')}</th>
-                  <th scope="col">{t('cases.contacts.evidence')}</th>
-                  <th scope="col">{t('cases.contacts.followUp')}</th>
-                  <th scope="col">{t('cases.contacts.quarantine')}</th>
-                  <th scope="col">{t('cases.contacts.assigned')}</th>
-                </tr>
-              </thead>
-              <tbody>
+          {narrow ? (
+            <>
+              <label className="cs-select-all">
+                <input
+                  type="checkbox"
+                  checked={allSelected}
+                  onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.personId)))}
+                />{' '}
+                {t('cases.contacts.selectAll')}
+              </label>
+              <ul className="cs-contact-cards" aria-label={t('cases.contacts.title')}>
                 {rows.map((c) => (
-                  <tr
+                  <li
                     key={c.personId}
+                    className="cs-contact-card"
                     data-person-id={c.personId}
                     data-degree={c.degree}
                     data-out-of-scope={c.outOfScope || undefined}
                   >
-                    <td>
+                    <div className="cs-contact-head">
+                      {checkbox(c)}
+                      <p className="cs-contact-name">
+                        <span className={`badge cs-degree cs-degree-${c.degree}`}>F{c.degree}</span> {person(c)}
+                      </p>
+                    </div>
+                    <dl className="cs-contact-facts">
+                      <dt>{t('cases.contacts.evidence')}</dt>
+                      <dd className="cs-evidence">{evidence(c)}</dd>
+                      <dt>{t('cases.contacts.followUp')}</dt>
+                      <dd>{followUpOf(c)}</dd>
+                      <dt>{t('cases.contacts.quarantine')}</dt>
+                      <dd>{quarantineOf(c)}</dd>
+                      <dt>{t('cases.contacts.assigned')}</dt>
+                      <dd>{assignedOf(c)}</dd>
+                    </dl>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : (
+            <div className="cs-table-wrap">
+              <table className="cs-table">
+                <caption className="visually-hidden">{t('cases.contacts.title')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">
                       <input
                         type="checkbox"
-                        aria-label={t('cases.contacts.select', { name: label(c) })}
-                        checked={selected.has(c.personId)}
-                        onChange={() => toggle(c.personId)}
+                        aria-label={t('cases.contacts.selectAll')}
+                        checked={allSelected}
+                        onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.personId)))}
                       />
-                    </td>
-                    <th scope="row" className="cs-person-cell">
-                      <span>{label(c)}</span>
-                      {c.outOfScope ? <span className="muted"> · {t('cases.contacts.handedOver')}</span> : null}
-                      {c.phone ? <span className="muted mono"> {c.phone}</span> : null}
                     </th>
-                    <td>
-                      <span className={`badge cs-degree cs-degree-${c.degree}`}>F{c.degree}</span>
-                    </td>
-                    <td className="cs-evidence">
-                      {evidence(c)}
-                      {c.via.throughPersonId ? (
-                        <span className="muted">
-                          {' '}
-                          {t('cases.contacts.through', {
-                            name: names.get(c.via.throughPersonId) ?? t('cases.contacts.anF1'),
-                          })}
-                        </span>
-                      ) : null}
-                      {c.evidenceCount > 1 ? (
-                        <span className="muted">
-                          {' '}
-                          · {t('cases.contacts.evidenceCount', { count: c.evidenceCount })}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td>
-                      {t(`cases.followUp.${c.followUp}`, { defaultValue: c.followUp })}
-                      {c.confirmation !== 'confirmed' ? (
-                        <ToConfirm
-                          caseId={caseId}
-                          contact={c}
-                          name={label(c)}
-                          onChanged={() => {
-                            reload();
-                            onChanged();
-                          }}
-                        />
-                      ) : null}
-                    </td>
-                    <td>
-                      {c.quarantine
-                        ? t('cases.contacts.quarantineText', {
-                            kind: t(`cases.quarantineKind.${c.quarantine.kind}`, { defaultValue: c.quarantine.kind }),
-                            from: formatDateOnly(c.quarantine.startsOn),
-                            to: formatDateOnly(c.quarantine.endsOn),
-                          })
-                        : '—'}
-                    </td>
-                    <td>
-                      {c.assignedTracerId === null
-                        ? '—'
-                        : c.assignedTracerId === myId
-                          ? t('cases.contacts.me')
-                          : t('cases.contacts.other')}
-                    </td>
+                    <th scope="col">{t('cases.contacts.person')}</th>
+                    <th scope="col">{t('cases.contacts.degree')}</th>
+                    <th scope="col">{t('cases.contacts.evidence')}</th>
+                    <th scope="col">{t('cases.contacts.followUp')}</th>
+                    <th scope="col">{t('cases.contacts.quarantine')}</th>
+                    <th scope="col">{t('cases.contacts.assigned')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {rows.map((c) => (
+                    <tr
+                      key={c.personId}
+                      data-person-id={c.personId}
+                      data-degree={c.degree}
+                      data-out-of-scope={c.outOfScope || undefined}
+                    >
+                      <td>{checkbox(c)}</td>
+                      <th scope="row" className="cs-person-cell">
+                        {person(c)}
+                      </th>
+                      <td>
+                        <span className={`badge cs-degree cs-degree-${c.degree}`}>F{c.degree}</span>
+                      </td>
+                      <td className="cs-evidence">{evidence(c)}</td>
+                      <td>{followUpOf(c)}</td>
+                      <td>{quarantineOf(c)}</td>
+                      <td>{assignedOf(c)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <MoreButton list={contacts} />
         </>
       ) : null}
       <AddContactForm

@@ -1,6 +1,8 @@
 /**
- * The transmission chain graph: cases and their F1 links, coloured by cluster, drawn with sigma.js (WebGL) so it
- * stays interactive at 10,000+ nodes. Loaded on demand (App.tsx imports this module lazily), so citizens never
+ * The transmission chain graph: cases, their F1 and the F1s' F2, coloured by cluster (F2 paler) and sized by kind
+ * (`graphStyle.ts`, which the legend uses too), drawn with sigma.js (WebGL) so it stays interactive at 10,000+ nodes.
+ * Case labels show at once on small graphs; F1 and F2 labels ("F1 · BN75-000012": whose contact, never who) when
+ * zoomed in, and any node's on hover. Loaded on demand (App.tsx imports this module lazily), so citizens never
  * download it. `?synthetic=10000` draws a generated graph of that size instead of the real one (load testing).
  */
 import Graph from 'graphology';
@@ -14,32 +16,15 @@ import type { GraphData } from '../../lib/api-types.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { layoutGraph, syntheticGraph } from './graphLayout.ts';
+import { clusterColour, kindOf, labelThreshold, MUTED, type NodeKind, nodeColour, nodeSize } from './graphStyle.ts';
 
-const PALETTE = [
-  '#d62728',
-  '#1f77b4',
-  '#2ca02c',
-  '#ff7f0e',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#17becf',
-  '#bcbd22',
-  '#393b79',
-  '#ad494a',
-  '#637939',
-];
-const MUTED = '#d5dae1';
 const LEGEND_SIZE = 10;
-
-export function clusterColour(cluster: number): string {
-  return PALETTE[cluster % PALETTE.length] as string;
-}
 
 interface ClusterSummary {
   cluster: number;
   cases: number;
-  contacts: number;
+  f1: number;
+  f2: number;
 }
 
 function syntheticSize(): number | null {
@@ -58,12 +43,14 @@ export default function GraphPage() {
   const clusters = useMemo(() => {
     const map = new Map<number, ClusterSummary>();
     for (const n of data?.nodes ?? []) {
-      const s = map.get(n.cluster) ?? { cluster: n.cluster, cases: 0, contacts: 0 };
-      if (n.kind === 'case') s.cases += 1;
-      else s.contacts += 1;
+      const s = map.get(n.cluster) ?? { cluster: n.cluster, cases: 0, f1: 0, f2: 0 };
+      const kind = kindOf(n);
+      if (kind === 'case') s.cases += 1;
+      else if (kind === 'f1') s.f1 += 1;
+      else s.f2 += 1;
       map.set(n.cluster, s);
     }
-    return [...map.values()].sort((a, b) => b.cases - a.cases || b.contacts - a.contacts);
+    return [...map.values()].sort((a, b) => b.cases - a.cases || b.f1 + b.f2 - (a.f1 + a.f2));
   }, [data]);
 
   return (
@@ -94,7 +81,7 @@ function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: C
   const [focus, setFocus] = useState<number | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
   const [renderMs, setRenderMs] = useState<number | null>(null);
-  const [hovered, setHovered] = useState<string | null>(null);
+  const [hovered, setHovered] = useState<{ isCase: boolean; label: string } | null>(null);
 
   // build the graph and the renderer once per data set
   useEffect(() => {
@@ -107,23 +94,26 @@ function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: C
     const small = data.nodes.length < 500;
     for (const n of data.nodes) {
       const p = positions.get(n.id) ?? { x: 0, y: 0 };
+      const kind = kindOf(n);
       graph.addNode(n.id, {
         x: p.x,
         y: p.y,
-        size: n.kind === 'case' ? (small ? 9 : 5) : small ? 5 : 2.5,
-        color: clusterColour(n.cluster),
-        label: n.kind === 'case' ? n.label : '',
+        size: nodeSize(kind, small),
+        color: nodeColour(kind, n.cluster),
+        label: n.label,
         kind: n.kind,
+        drawn: kind,
         cluster: n.cluster,
-        zIndex: n.kind === 'case' ? 1 : 0,
+        zIndex: kind === 'case' ? 2 : kind === 'f1' ? 1 : 0,
       });
     }
     for (const e of data.edges) {
       if (e.source === e.target || !graph.hasNode(e.source) || !graph.hasNode(e.target)) continue;
       if (graph.hasEdge(e.source, e.target)) continue;
+      const contact = e.kind === 'f1' || e.kind === 'f2';
       graph.addEdge(e.source, e.target, {
-        size: e.kind === 'f1' ? 0.5 : 1.5,
-        color: e.kind === 'f1' ? '#b8c0cc' : '#3d4754',
+        size: contact ? 0.5 : 1.5,
+        color: e.kind === 'f2' ? '#d5dae1' : contact ? '#b8c0cc' : '#3d4754',
         kind: e.kind,
       });
     }
@@ -132,7 +122,7 @@ function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: C
       renderer = new Sigma(graph, element, {
         hideEdgesOnMove: graph.size > 5000,
         hideLabelsOnMove: true,
-        labelRenderedSizeThreshold: small ? 0 : 6,
+        labelRenderedSizeThreshold: labelThreshold(small),
         labelDensity: 0.5,
         zIndex: true,
         minCameraRatio: 0.01,
@@ -154,12 +144,18 @@ function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: C
       renders += 1;
       element.dataset.renders = String(renders);
       element.dataset.renderMs = String(Math.round(performance.now() - renderStarted));
+      // how many contact (F1/F2) labels are on screen: none at the default zoom, some once zoomed in
+      let contactLabels = 0;
+      for (const node of renderer.getNodeDisplayedLabels())
+        if (graph.getNodeAttribute(node, 'kind') !== 'case') contactLabels += 1;
+      element.dataset.contactLabels = String(contactLabels);
     });
     renderer.on('enterNode', ({ node }) => {
-      if (graph.getNodeAttribute(node, 'kind') === 'case') {
-        setHovered(graph.getNodeAttribute(node, 'label') as string);
-        element.style.cursor = clickable ? 'pointer' : 'default';
-      }
+      setHovered({
+        isCase: graph.getNodeAttribute(node, 'kind') === 'case',
+        label: graph.getNodeAttribute(node, 'label') as string,
+      });
+      if (graph.getNodeAttribute(node, 'kind') === 'case') element.style.cursor = clickable ? 'pointer' : 'default';
     });
     renderer.on('leaveNode', () => {
       setHovered(null);
@@ -185,7 +181,7 @@ function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: C
       return { ...attrs, hidden };
     });
     renderer.setSetting('edgeReducer', (_edge, attrs) => {
-      const hidden = casesOnly && attrs.kind === 'f1';
+      const hidden = casesOnly && (attrs.kind === 'f1' || attrs.kind === 'f2');
       return { ...attrs, hidden };
     });
   }, [casesOnly, focus]);
@@ -200,12 +196,29 @@ function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: C
 
   const number = (n: number) => n.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN');
   const caseCount = clusters.reduce((s, c) => s + c.cases, 0);
+  const f1Count = clusters.reduce((s, c) => s + c.f1, 0);
+  const f2Count = clusters.reduce((s, c) => s + c.f2, 0);
+  // the legend's kinds are drawn in the colours of the biggest cluster, as its nodes are
+  const sample = clusters[0]?.cluster ?? 0;
+  const dot = (kind: NodeKind) => ({
+    background: nodeColour(kind, sample),
+    width: `${2 * nodeSize(kind, true)}px`,
+    height: `${2 * nodeSize(kind, true)}px`,
+  });
   return (
     <>
-      <p className="cs-graph-summary" data-nodes={data.nodes.length} data-edges={data.edges.length}>
+      <p
+        className="cs-graph-summary"
+        data-nodes={data.nodes.length}
+        data-edges={data.edges.length}
+        data-f1={f1Count}
+        data-f2={f2Count}
+      >
         {t('cases.graph.summary', {
           nodes: number(data.nodes.length),
           cases: number(caseCount),
+          f1: number(f1Count),
+          f2: number(f2Count),
           edges: number(data.edges.length),
           clusters: number(data.clusters),
         })}
@@ -245,13 +258,23 @@ function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: C
           <h2 id="cs-legend-title">{t('cases.graph.legend')}</h2>
           <p className="hint">{clickable ? t('cases.graph.clickHint') : t('cases.graph.hoverHint')}</p>
           <p className="cs-hovered" aria-live="polite">
-            {hovered ? t('cases.graph.hovered', { code: hovered }) : ''}
+            {hovered ? (hovered.isCase ? t('cases.graph.hovered', { code: hovered.label }) : hovered.label) : ''}
           </p>
           <ul className="cs-legend-list">
             <li className="cs-legend-kinds">
-              <span className="cs-dot cs-dot-case" aria-hidden="true" /> {t('cases.graph.caseNode')}
-              <span className="cs-dot cs-dot-contact" aria-hidden="true" /> {t('cases.graph.contactNode')}
+              {(['case', 'f1', 'f2'] as const).map((kind) => (
+                <span key={kind} className="cs-legend-kind" data-kind={kind}>
+                  <span
+                    className="cs-dot"
+                    style={dot(kind)}
+                    data-colour={nodeColour(kind, sample)}
+                    aria-hidden="true"
+                  />{' '}
+                  {t(`cases.graph.kind.${kind}`)}
+                </span>
+              ))}
             </li>
+            <li className="hint">{t('cases.graph.coloursHint')}</li>
             {clusters.slice(0, LEGEND_SIZE).map((c, i) => (
               <li key={c.cluster} className="cs-legend-item" data-cluster={c.cluster}>
                 <button
@@ -260,8 +283,13 @@ function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: C
                   aria-pressed={focus === c.cluster}
                   onClick={() => setFocus(focus === c.cluster ? null : c.cluster)}
                 >
-                  <span className="cs-swatch" style={{ background: clusterColour(c.cluster) }} aria-hidden="true" />
-                  {t('cases.graph.cluster', { n: i + 1, cases: c.cases, contacts: c.contacts })}
+                  <span
+                    className="cs-swatch"
+                    style={{ background: clusterColour(c.cluster) }}
+                    data-colour={clusterColour(c.cluster)}
+                    aria-hidden="true"
+                  />
+                  {t('cases.graph.cluster', { n: i + 1, cases: c.cases, f1: c.f1, f2: c.f2 })}
                 </button>
               </li>
             ))}

@@ -1,6 +1,8 @@
 /**
- * The F0's stays in the exposure window as a timeline (Việt Nam time), each with how many people overlapped it,
- * and the venue alert: everyone present at the venue in a window, previewed as a count, then confirmed.
+ * The F0's stays in the exposure window as a timeline (Việt Nam time), each with how many people overlapped it —
+ * and what that number counts (the case's rule: at least N minutes together, inside the window that ends at
+ * confirmation or isolation), since a venue's occupancy counts everyone present — and the venue alert: everyone
+ * present at the venue in a window, previewed as a count (and how many the case told already), then confirmed.
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,13 +10,15 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
 import { api } from '../../lib/api.ts';
-import type { CaseStay, VenueAlertBody, VenueAlertResult } from '../../lib/api-types.ts';
+import type { CaseDetail, CaseStay, VenueAlertBody, VenueAlertResult } from '../../lib/api-types.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
-import { formatDay, formatTime, fromLocalInput, minutesBetween, toLocalInput } from './model.ts';
+import { formatDateTime, formatDay, formatTime, fromLocalInput, minutesBetween, toLocalInput } from './model.ts';
 
-export function VenueTimeline({ caseId, onAlerted }: { caseId: string; onAlerted: () => void }) {
+export function VenueTimeline({ caseData, onAlerted }: { caseData: CaseDetail; onAlerted: () => void }) {
   const { t, i18n } = useTranslation();
+  const caseId = caseData.id;
+  const windowEnd = new Date(caseData.exposureTo).getTime();
   const stays = useApiGet<CaseStay[]>(`/cases/${caseId}/venues`);
   const { data } = stays;
   const [alertFor, setAlertFor] = useState<string | null>(null);
@@ -31,6 +35,13 @@ export function VenueTimeline({ caseId, onAlerted }: { caseId: string; onAlerted
     <section className="card" aria-labelledby="cs-venues">
       <h2 id="cs-venues">{t('cases.venues.title')}</h2>
       <p className="hint">{t('cases.venues.hint')}</p>
+      <p className="hint cs-overlap-explained">
+        {t('cases.venues.overlapExplained', {
+          minutes: caseData.rule.minOverlapMinutes,
+          end: formatDateTime(caseData.exposureTo, i18n.language),
+          basis: t(`cases.detail.windowTo.${caseData.exposureToBasis}`),
+        })}
+      </p>
       <ListStatus list={stays} empty="cases.venues.empty" />
       {days.map(({ day, stays }) => (
         <div key={day} className="cs-day">
@@ -58,6 +69,14 @@ export function VenueTimeline({ caseId, onAlerted }: { caseId: string; onAlerted
                     <span className={`badge cs-overlap${stay.overlapCount > 0 ? ' cs-overlap-some' : ''}`}>
                       {t('cases.venues.overlap', { count: stay.overlapCount })}
                     </span>{' '}
+                    {new Date(end).getTime() > windowEnd ? (
+                      <span className="muted cs-overlap-cut">
+                        {t('cases.venues.countedUntil', {
+                          time: formatTime(caseData.exposureTo, i18n.language),
+                          basis: t(`cases.detail.windowTo.${caseData.exposureToBasis}`),
+                        })}{' '}
+                      </span>
+                    ) : null}
                     <button
                       type="button"
                       className="button button-secondary button-small"
@@ -82,7 +101,7 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
   const { t } = useTranslation();
   const [from, setFrom] = useState(() => toLocalInput(new Date(stay.checkedInAt)));
   const [to, setTo] = useState(() => toLocalInput(new Date(stay.checkedOutAt ?? stay.impliedOutAt)));
-  const [preview, setPreview] = useState<number | null>(null);
+  const [preview, setPreview] = useState<VenueAlertResult | null>(null);
   const [sent, setSent] = useState<VenueAlertResult | null>(null);
   const action = useApiAction();
   const [invalid, setInvalid] = useState(false);
@@ -102,7 +121,7 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
     if (!b) return;
     void action.run(async () => {
       const result = await api<VenueAlertResult>('POST', `/venues/${stay.venueId}/alert/preview`, b);
-      setPreview(result.people);
+      setPreview(result);
     });
   };
 
@@ -143,11 +162,15 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
       <ErrorMessage error={action.error} />
       <div aria-live="polite">
         {preview !== null ? (
-          <p className="alert alert-info cs-alert-preview">{t('cases.alert.preview', { count: preview })}</p>
+          <p className="alert alert-info cs-alert-preview">
+            {t('cases.alert.preview', { count: preview.people })}
+            <AlertBreakdown result={preview} />
+          </p>
         ) : null}
         {sent ? (
           <p className="alert alert-success" role="status">
             {t('cases.alert.sent', { count: sent.notified, people: sent.people })}
+            <AlertBreakdown result={sent} />
           </p>
         ) : null}
       </div>
@@ -155,12 +178,27 @@ function VenueAlert({ caseId, stay, onDone }: { caseId: string; stay: CaseStay; 
         <button type="submit" className="button button-secondary" disabled={action.busy}>
           {t('cases.alert.previewButton')}
         </button>
-        {preview !== null && preview > 0 ? (
+        {preview !== null && preview.people > 0 ? (
           <button type="button" className="button" disabled={action.busy} onClick={confirm}>
-            {t('cases.alert.confirm', { count: preview })}
+            {t('cases.alert.confirm', { count: preview.people })}
           </button>
         ) : null}
       </div>
     </form>
+  );
+}
+
+/** Why an alert tells fewer people than were present: told already by this case, or only a typed-in check-in. */
+function AlertBreakdown({ result }: { result: VenueAlertResult }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {result.alreadyNotified > 0 ? (
+        <span className="cs-alert-already"> {t('cases.alert.alreadyNotified', { count: result.alreadyNotified })}</span>
+      ) : null}
+      {result.toConfirm > 0 ? (
+        <span className="cs-alert-to-confirm"> {t('cases.alert.toConfirm', { count: result.toConfirm })}</span>
+      ) : null}
+    </>
   );
 }

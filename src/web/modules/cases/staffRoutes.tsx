@@ -7,6 +7,7 @@ import { CaseListPage } from './CaseListPage.tsx';
 import { CasePage } from './CasePage.tsx';
 import { ContactTasksPage } from './ContactTasksPage.tsx';
 import { CreateCasePage } from './CreateCasePage.tsx';
+import { PrintContactsPage } from './PrintContactsPage.tsx';
 import QuarantinePage from './QuarantinePage.tsx';
 
 // sigma + graphology live in their own chunk, loaded only when a tracer opens the graph
@@ -28,5 +29,10 @@ export function casesStaffPage(path: string, user: StaffUser): ReactNode | null 
   if (path === '/contact-tasks') return <ContactTasksPage />;
   const match = /^\/cases\/([0-9a-f-]{36})$/i.exec(path);
   if (match?.[1]) return <CasePage key={match[1]} id={match[1]} user={user} />;
+  const print = /^\/cases\/([0-9a-f-]{36})\/contacts\/print$/i.exec(path);
+  if (print?.[1]) {
+    const degree = new URLSearchParams(window.location.search).get('degree');
+    return <PrintContactsPage key={print[1]} id={print[1]} degree={degree === '1' || degree === '2' ? degree : ''} />;
+  }
   return null;
 }

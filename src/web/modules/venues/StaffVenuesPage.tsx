@@ -8,6 +8,7 @@ import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx'
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
 import { Loading } from '../../components/Loading.tsx';
+import { MoreButton } from '../../components/MoreButton.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { QrImage } from '../../components/QrImage.tsx';
 import { query } from '../../lib/api.ts';
@@ -15,6 +16,7 @@ import type { CreatedVenue, VenueView } from '../../lib/api-types.ts';
 import { VENUE_CATEGORIES } from '../../lib/api-values.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { useApiPages } from '../../lib/useApiPages.ts';
 import { categoryLabel } from '../checkins/format.ts';
 import { VenueCard } from './VenueCard.tsx';
 import { VenueForm } from './VenueForm.tsx';
@@ -24,7 +26,8 @@ export function StaffVenuesPage() {
   const [text, setText] = useState('');
   const [category, setCategory] = useState('');
   const [search, setSearch] = useState({ q: '', category: '' });
-  const venues = useApiGet<VenueView[]>(`/venues${query({ q: search.q, category: search.category, limit: 100 })}`);
+  // 50 at a time from the server (keyset pages), searched there: "Xem thêm" loads the next page
+  const venues = useApiPages<VenueView>(`/venues${query({ q: search.q, category: search.category, limit: 50 })}`);
   const { data, reload } = venues;
   const [formOpen, setFormOpen] = useState(false);
   const [created, setCreated] = useState<{ venue: CreatedVenue; name: string } | null>(null);
@@ -87,7 +90,11 @@ export function StaffVenuesPage() {
           {t('checkins.staffVenues.find')}
         </button>
       </form>
-      <ListStatus list={venues} empty="checkins.staffVenues.none" />
+      <ListStatus
+        list={venues}
+        empty="checkins.staffVenues.none"
+        count={venues.hasMore ? 'common.shownMore' : undefined}
+      />
       <ul className="ck-list">
         {(data ?? []).map((v) => (
           <li key={v.id} className="card ck-item">
@@ -99,6 +106,7 @@ export function StaffVenuesPage() {
           </li>
         ))}
       </ul>
+      <MoreButton list={venues} />
     </div>
   );
 }
