@@ -36,6 +36,7 @@ import * as m0021 from './migrations/0021_testing_write_path.ts';
 import * as m0022 from './migrations/0022_declarations.ts';
 import * as m0023 from './migrations/0023_password_reset_quarantine_list.ts';
 import * as m0024 from './migrations/0024_list_pages.ts';
+import * as m0025 from './migrations/0025_case_contact_counts.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -62,6 +63,7 @@ const migrations: Record<string, Migration> = {
   '0022_declarations': m0022,
   '0023_password_reset_quarantine_list': m0023,
   '0024_list_pages': m0024,
+  '0025_case_contact_counts': m0025,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -284,6 +284,9 @@ export interface CasesTable {
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** people the case counts as F1 / F2 (dismissed contacts are no contacts), kept by the cases repository */
+  f1_count: Generated<number>;
+  f2_count: Generated<number>;
 }
 
 export type ContactVia = 'venue' | 'household' | 'manual' | 'ble';

@@ -425,6 +425,31 @@ describe('the case page explains its numbers', () => {
     });
   });
 
+  it('the case list counts what the case page counts, after tracing, a venue alert and a dismissal', async () => {
+    const listed = async () =>
+      ((await get(`/api/v1/cases?q=${displayCode}`)).json() as Array<{ f1: number; f2: number }>)[0];
+    const view = async () => (await get(`/api/v1/cases/${caseId}`)).json() as { f1: number; f2: number };
+    // F1 and the typed-in person (to confirm: counted until dismissed), F2 through F1
+    expect(await listed()).toMatchObject({ f1: 2, f2: 1 });
+    expect(await view()).toMatchObject({ f1: 2, f2: 1 });
+    const dismissed = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${caseId}/contacts/${weak.id}/dismiss`,
+      headers: bearer(tracer),
+    });
+    expect(dismissed.statusCode, dismissed.body).toBe(200);
+    expect(await listed()).toMatchObject({ f1: 1, f2: 1 });
+    expect(await view()).toMatchObject({ f1: 1, f2: 1 });
+    // confirming it after all counts it again
+    const confirmed = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${caseId}/contacts/${weak.id}/confirm`,
+      headers: bearer(tracer),
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    expect(await listed()).toMatchObject({ f1: 2, f2: 1 });
+  });
+
   it('names the F1 an F2 met, when the reader may see who it is', async () => {
     const second = (await get(`/api/v1/cases/${caseId}/contacts?degree=2`)).json();
     expect(second).toEqual([

@@ -140,6 +140,26 @@ const FIRST_CONTACT_KEY: ContactKey = [0, -1, -2147483648, '-infinity', '0000000
 export function casesRepo(db: Kysely<DB>) {
   const on = (trx?: Transaction<DB>): Q => trx ?? db;
 
+  /**
+   * Recounts the F1 and F2 of these cases into `cases.f1_count` / `f2_count` (migration 0025), in the transaction
+   * that changed their evidence — every writer of `contacts` here ends with it. The case rows are locked first (in
+   * id order; `FOR NO KEY UPDATE` lets evidence inserts' foreign-key checks through), and the count is a statement
+   * of its own after the lock: its snapshot then holds what a concurrent writer of the same case committed before
+   * us, so the last writer counts everything (counting in the locking statement would count from before the wait).
+   */
+  async function refreshContactCounts(caseIds: string[], trx: Transaction<DB>): Promise<void> {
+    if (caseIds.length === 0) return;
+    const ids = sql`${[...caseIds].sort()}::uuid[]`;
+    await sql`select 1 from cases where id = any(${ids}) order by id for no key update`.execute(trx);
+    await sql`
+      update cases c set
+        f1_count = (select count(distinct k.person_id)::int from contacts k
+                    where k.case_id = c.id and k.degree = 1 and k.confirmation <> 'dismissed'),
+        f2_count = (select count(distinct k.person_id)::int from contacts k
+                    where k.case_id = c.id and k.degree = 2 and k.confirmation <> 'dismissed')
+      where c.id = any(${ids})`.execute(trx);
+  }
+
   return {
     // ---- tracing rules ----------------------------------------------------------------------------------------
 
@@ -307,12 +327,9 @@ export function casesRepo(db: Kysely<DB>) {
             sql<string>`${CASE_LIST_KEY}::text`.as('sort_key'),
             'c.person_id',
             'p.name as person_name',
-            sql<number>`(select count(distinct person_id)::int from contacts k where k.case_id = c.id and k.degree = 1 and k.confirmation <> 'dismissed')`.as(
-              'f1',
-            ),
-            sql<number>`(select count(distinct person_id)::int from contacts k where k.case_id = c.id and k.degree = 2 and k.confirmation <> 'dismissed')`.as(
-              'f2',
-            ),
+            // kept with the case (refreshContactCounts): counting a big case's contacts on every page would not be
+            'c.f1_count as f1',
+            'c.f2_count as f2',
           ]),
         scope,
         'u.path',
@@ -805,6 +822,7 @@ export function casesRepo(db: Kysely<DB>) {
       on conflict (case_id, person_id, degree, via_type, venue_id, overlap_start, through_person_id)
       do update set confirmation = 'confirmed', follow_up = excluded.follow_up, updated_at = now()
         where contacts.confirmation = 'pending' and excluded.confirmation = 'confirmed'`.execute(trx);
+      await refreshContactCounts([...new Set(rows.map((e) => e.case_id))], trx);
     },
 
     /** The case's evidence on one person, locked until the end of the transaction. */
@@ -828,12 +846,15 @@ export function casesRepo(db: Kysely<DB>) {
         .forUpdate()
         .execute(),
 
-    async confirmEvidence(ids: string[], trx: Transaction<DB>): Promise<void> {
+    /** Confirms these pieces of evidence of the case (a dismissed one counts again). */
+    async confirmEvidence(caseId: string, ids: string[], trx: Transaction<DB>): Promise<void> {
       await trx
         .updateTable('contacts')
         .set({ confirmation: 'confirmed', updated_at: new Date() })
+        .where('case_id', '=', caseId)
         .where('id', 'in', ids)
         .execute();
+      await refreshContactCounts([caseId], trx);
     },
 
     /** A person just told: their follow-up moves from identified to notified. */
@@ -855,6 +876,7 @@ export function casesRepo(db: Kysely<DB>) {
         .where('person_id', '=', personId)
         .where('confirmation', '=', 'pending')
         .execute();
+      await refreshContactCounts([caseId], trx);
     },
 
     /** Sets the follow-up and/or the assigned tracer of these contacts of a case; returns the rows changed. */

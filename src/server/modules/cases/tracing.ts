@@ -364,6 +364,7 @@ export function createTracing(repo: CasesRepo, notifier: Notifier) {
     const notify = !wasTold;
     const reached = notify && !!people.get(personId)?.phone;
     await repo.confirmEvidence(
+      caseId,
       changed.map((r) => r.id),
       trx,
     );
