@@ -82,6 +82,8 @@ export async function startServer(
   extraEnv: Record<string, string> = {},
   /** api = no background-job worker in this process (jobs stay queued) */
   role: 'all' | 'api' = 'all',
+  /** `start` seeds the demo province into a database without it; `serve` never seeds (a data set of its own) */
+  command: 'start' | 'serve' = 'start',
 ): Promise<RunningServer> {
   const port = await freePort();
   const env: Record<string, string> = {
@@ -103,7 +105,7 @@ export async function startServer(
   if (data.databaseUrl) env.DATABASE_URL = data.databaseUrl;
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under a benchmark's load
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/truyvet-dev.js', 'start', '--role', role], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/truyvet-dev.js', command, '--role', role], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -13,7 +13,7 @@ import { createLogger } from './platform/logger.ts';
 import { generatePassword } from './platform/passwords.ts';
 import { bootstrapAdmin, closeRuntime, openRuntime } from './runtime.ts';
 import { ensureUnits, isDemoSeeded, seedDemo } from './seed/demo.ts';
-import { seedScale } from './seed/scale.ts';
+import { seedScale, seedScaleCases } from './seed/scale.ts';
 
 type Role = 'api' | 'worker' | 'all';
 
@@ -190,10 +190,12 @@ program
   .option('--venues <n>', 'number of venues (default: one per 8 people)')
   .option(
     '--cases <n>',
-    'cases of the ongoing outbreak (default: ~1 per 60 people, at least 10 from 300 people; 0 = none)',
+    'cases of the ongoing outbreak (default: ~1 per 60 people, at least 10 from 300 people; 0 = none); with --scale, ' +
+      'bulk cases for the first N scale people',
   )
   .option('--scale', 'bulk benchmark data generated in the database (people, venues and --checkins N check-ins)')
   .option('--checkins <n>', 'with --scale: number of check-ins to add', '1000000')
+  .option('--case-contacts <n>', 'with --scale and --cases: evidence rows of the newest case (list benchmarks)', '0')
   .option('--seed <n>', 'random seed', '2021')
   .action(
     async (opts: {
@@ -204,6 +206,7 @@ program
       cases?: string;
       scale?: boolean;
       checkins: string;
+      caseContacts: string;
     }) => {
       await withRuntime(config(), async (ctx) => {
         const t = Date.now();
@@ -220,6 +223,17 @@ program
           console.log(
             `scale data: ${totals.people} people, ${totals.venues} venues, ${totals.checkins} check-ins in ${((Date.now() - t) / 1000).toFixed(1)} s`,
           );
+          if (opts.cases !== undefined) {
+            const made = await seedScaleCases(ctx, {
+              cases: Number(opts.cases),
+              caseContacts: Number(opts.caseContacts),
+              days: Number(opts.days),
+              log: (l) => console.log(l),
+            });
+            console.log(
+              `scale cases: ${made.cases} cases, ${made.contacts} pieces of evidence for the newest in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+            );
+          }
           return;
         }
         const result = await seedDemo(ctx, {
