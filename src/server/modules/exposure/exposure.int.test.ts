@@ -243,7 +243,9 @@ describe('key upload', () => {
 describe('exports and matching', () => {
   it('publishes a signed, padded batch that verifies with the public key, and a phone that heard the F0 matches it and reports the contact', async () => {
     const token = await freshToken();
-    const met = keyOf(1, { transmissionRisk: 5 });
+    // two days ago: its validity ended a day before today, past the 2 h embargo at any hour (yesterday's key is
+    // still held back between 00:00 and 02:00 UTC)
+    const met = keyOf(2, { transmissionRisk: 5 });
     const current = keyOf(0); // still in use today: held back until 2 h after its end
     expect((await upload(token, [met.body, current.body])).json()).toEqual({ inserted: 2 });
 
@@ -266,7 +268,7 @@ describe('exports and matching', () => {
     expect(published64).toContain(met.body.key);
     expect(published64).not.toContain(current.body.key);
 
-    // another phone heard the F0 for 30 minutes at about a metre, yesterday at 10:00 UTC
+    // another phone heard the F0 for 30 minutes at about a metre, that day at 10:00 UTC
     const rpis = rollingProximityIdentifiers(deriveRpik(met.tek.keyData), met.body.rollingStartIntervalNumber, 144);
     const observed: Observation[] = [];
     for (let m = 0; m <= 30; m += 5) {
