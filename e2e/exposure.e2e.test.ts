@@ -74,7 +74,8 @@ describe('Bluetooth exposure check', () => {
   });
 
   it('alerts a citizen who was near an F0 at 360 px, and their consented report reaches the case', async () => {
-    // the F0, their case, their code and their phone's upload of yesterday's key
+    // the F0, their case, their code and their phone's upload of the key of two days ago (yesterday's is
+    // held back until 02:00 UTC: the 2 h publication embargo)
     const f0 = await apiCitizen(server.url, adminToken, randomPhone(), 'Nguyễn Văn Phát');
     const opened = await apiCall<{ id: string }>(server.url, adminToken, 'POST', '/cases', {
       person: { personId: f0.personId },
@@ -90,24 +91,24 @@ describe('Bluetooth exposure check', () => {
       code: issued.body.code,
     });
     expect(verified.status).toBe(200);
-    const yesterday = Math.floor(enIntervalNumber(Date.now() / 1000) / 144) * 144 - 144;
-    const tek = { ...generateTek(Date.now() / 1000), rollingStartIntervalNumber: yesterday };
+    const dayBefore = Math.floor(enIntervalNumber(Date.now() / 1000) / 144) * 144 - 288;
+    const tek = { ...generateTek(Date.now() / 1000), rollingStartIntervalNumber: dayBefore };
     const uploaded = await apiCall(server.url, adminToken, 'POST', '/exposure/keys', {
       token: verified.body.token,
-      keys: [{ key: toBase64(tek.keyData), rollingStartIntervalNumber: yesterday, rollingPeriod: 144 }],
+      keys: [{ key: toBase64(tek.keyData), rollingStartIntervalNumber: dayBefore, rollingPeriod: 144 }],
     });
     expect(uploaded.body).toEqual({ inserted: 1 });
     const published = await apiCall<{ keys: number }>(server.url, adminToken, 'POST', '/exposure/exports');
     expect(published.status).toBe(201);
     expect(published.body.keys).toBe(1);
 
-    // what the neighbour's phone heard: the F0 for 30 minutes at about a metre, yesterday from 10:00 UTC
-    const rpis = rollingProximityIdentifiers(deriveRpik(tek.keyData), yesterday, 144);
+    // what the neighbour's phone heard: the F0 for 30 minutes at about a metre, that day from 10:00 UTC
+    const rpis = rollingProximityIdentifiers(deriveRpik(tek.keyData), dayBefore, 144);
     const sightings = [0, 5, 10, 15, 20, 25, 30].map((m) => {
       const j = 60 + Math.floor(m / 10);
       return {
         rpi: toHex(rpis.subarray(j * 16, j * 16 + 16)),
-        at: (yesterday + 60) * EN_INTERVAL_SECONDS + m * 60,
+        at: (dayBefore + 60) * EN_INTERVAL_SECONDS + m * 60,
         attenuation: 50,
       };
     });

@@ -77,7 +77,7 @@ describe('a contact handed to another district', () => {
     await bh.page.getByLabel('Hoặc số CCCD / số điện thoại').fill(nationalId);
     await bh.page.getByRole('button', { name: 'Thêm F1' }).click();
     await bh.page.getByText('Đã thêm F1 ở địa bàn khác (Thành phố Long Khánh)').waitFor();
-    const row = bh.page.locator('tr[data-out-of-scope]');
+    const row = bh.page.locator('[data-out-of-scope]');
     await row.getByText('Người ở địa bàn khác (Thành phố Long Khánh)').waitFor();
     expect(await bh.page.content()).not.toContain(contactName);
     expect(await bh.page.content()).not.toContain(nationalId);
@@ -99,7 +99,7 @@ describe('a contact handed to another district', () => {
     await screenshot(lk.page, 'handover-district-tracer');
 
     await bh.page.reload();
-    await bh.page.locator('tr[data-out-of-scope]').getByText('Đã liên lạc được').waitFor();
+    await bh.page.locator('[data-out-of-scope]').getByText('Đã liên lạc được').waitFor();
     expect(bh.problems).toEqual([]);
     expect(lk.problems).toEqual([]);
     await bh.context.close();
