@@ -5,9 +5,20 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { api, type RunningServer } from '../test/server-process.ts';
+import { api, type RunningServer, startServer as startTestServer } from '../test/server-process.ts';
 
-export { api, citizenLogin, freshData, type RunningServer, startServer } from '../test/server-process.ts';
+export { api, citizenLogin, freshData, type RunningServer } from '../test/server-process.ts';
+
+/**
+ * `test/server-process.ts`'s server, with the demo province seeded **without its outbreak** unless a benchmark asks
+ * for one (`TRUYVET_DEMO_CASES`): the outbreak's messages and tracing jobs would otherwise run (and, under
+ * NODE_ENV=production with its unreachable webhook, retry) in the background of every measurement, and differ
+ * between versions being compared.
+ */
+export function startServer(...args: Parameters<typeof startTestServer>): ReturnType<typeof startTestServer> {
+  const [data, extraEnv = {}, ...rest] = args;
+  return startTestServer(data, { TRUYVET_DEMO_CASES: '0', ...extraEnv }, ...rest);
+}
 
 /** The password of the staff accounts benchmarks create (throw-away databases only). */
 export const BENCH_STAFF_PASSWORD = 'bench-password-123';

@@ -55,6 +55,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Size of the demo province that `truyvet start` seeds into an empty database. */
   demoPeople: number;
+  /** Cases of the demo outbreak (`TRUYVET_DEMO_CASES`; unset: about one per 60 people; 0: no outbreak, as benches use). */
+  demoCases: number | undefined;
   /** `truyvet users add` only: the new account's password (generated and printed when absent). */
   newUserPassword: string | undefined;
 }
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     sessionCacheSeconds: int('TRUYVET_SESSION_CACHE_SECONDS', 10, 0, 300),
     newUserPassword: str('TRUYVET_NEW_USER_PASSWORD'),
     demoPeople: int('TRUYVET_DEMO_PEOPLE', 2000, 10, 10_000_000),
+    demoCases: str('TRUYVET_DEMO_CASES') === undefined ? undefined : int('TRUYVET_DEMO_CASES', 0, 0, 100_000),
     checkinRetentionDays: int('TRUYVET_CHECKIN_RETENTION_DAYS', 21, 1, 365),
     checkinBackdateHours: int('TRUYVET_CHECKIN_BACKDATE_HOURS', 24, 1, 168),
     qrGraceHours: int('TRUYVET_QR_GRACE_HOURS', 24, 0, 24 * 30),

@@ -103,7 +103,13 @@ async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
   const seededNow = demo && !(await isDemoSeeded(ctx));
   if (seededNow) {
     console.log('Seeding the demo province (Đồng Nai)…');
-    printStaff(await seedDemo(ctx, { people: cfg.demoPeople, log: (l) => console.log(`  ${l}`) }));
+    printStaff(
+      await seedDemo(ctx, {
+        people: cfg.demoPeople,
+        ...(cfg.demoCases !== undefined ? { cases: cfg.demoCases } : {}),
+        log: (l) => console.log(`  ${l}`),
+      }),
+    );
   }
   const demoSeeded = seededNow || (await isDemoSeeded(ctx));
   if (role !== 'api') {
