@@ -1,6 +1,6 @@
 /**
  * The `truyvet` command line: serve | start | migrate | seed-demo | import-units | audit verify|head|who-viewed |
- * users add | en export-now|match | simulate-ble.
+ * users add | en export-now|match | simulate-ble | dcc conformance.
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -8,6 +8,7 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { AppContext } from './context.ts';
 import { formatSimulationReport, matchCommand, readBytes, simulateBle } from './modules/exposure/index.ts';
+import { conformanceCommand, UnusableInputError } from './modules/greenpass/index.ts';
 import { GENESIS_HASH } from './platform/audit.ts';
 import { createLogger } from './platform/logger.ts';
 import { generatePassword } from './platform/passwords.ts';
@@ -398,6 +399,24 @@ program
       seed: Number(opts.seed),
     });
     for (const line of formatSimulationReport(report)) console.log(line);
+  });
+
+const dcc = program.command('dcc').description('green pass (EU Digital COVID Certificate / HCERT) tools');
+dcc
+  .command('conformance <dir>')
+  .description(
+    'run the EU DCC test-data checks on every *.json under <dir>: one JSON line per check, then "N passed, N failed"',
+  )
+  .option('--schema', 'also run SCHEMAVALIDATION against the DCC 1.3.0 schema')
+  .action(async (dir: string, opts: { schema?: boolean }) => {
+    try {
+      const report = await conformanceCommand(dir, { schema: opts.schema, onLine: (line) => console.log(line) });
+      for (const u of report.unreadable) console.error(`skipped ${u}`);
+    } catch (err) {
+      if (!(err instanceof UnusableInputError)) throw err;
+      console.error(err.message);
+      process.exit(2);
+    }
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
