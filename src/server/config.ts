@@ -30,6 +30,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Largest lab results file (CSV) accepted (413 above). */
   labImportMaxBytes: number;
+  /** Largest request carrying a photo (a vaccination card: corrections, doses given elsewhere) (413 above). */
+  photoBodyLimitBytes: number;
   staffSessionHours: number;
   citizenSessionDays: number;
   otpTtlSeconds: number;
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     logLevel: oneOf('TRUYVET_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     bodyLimitBytes: int('TRUYVET_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     labImportMaxBytes: int('TRUYVET_LAB_IMPORT_MAX_BYTES', 32 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    photoBodyLimitBytes: int('TRUYVET_PHOTO_BODY_LIMIT_BYTES', 3 * 1024 * 1024, 1024, 16 * 1024 * 1024),
     staffSessionHours: int('TRUYVET_STAFF_SESSION_HOURS', 12, 1, 24 * 30),
     citizenSessionDays: int('TRUYVET_CITIZEN_SESSION_DAYS', 30, 1, 365),
     otpTtlSeconds: int('TRUYVET_OTP_TTL_SECONDS', 300, 30, 3600),

@@ -19,6 +19,7 @@ import { type ExposureService, exposureModule } from './modules/exposure/index.t
 import { type PeopleService, peopleModule } from './modules/people/index.ts';
 import { type StaffService, staffModule } from './modules/staff/index.ts';
 import { type TestingModuleService, testingModule } from './modules/testing/index.ts';
+import { type VaccinationService, vaccinationModule } from './modules/vaccination/index.ts';
 import { type VenuesService, venuesModule } from './modules/venues/index.ts';
 import { createPlatformContext, type PlatformContext } from './platform/context.ts';
 import type { ModuleInstance } from './platform/module.ts';
@@ -35,6 +36,7 @@ export interface Services {
   exposure: ExposureService;
   testing: TestingModuleService;
   declarations: DeclarationsModuleService;
+  vaccination: VaccinationService;
 }
 
 export interface AppContext extends PlatformContext {
@@ -71,6 +73,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
   });
   const testing = testingModule(platform, { people: people.service, adminUnits: adminUnits.service });
   const declarations = declarationsModule(platform, { people: people.service, venues: venues.service });
+  const vaccination = vaccinationModule(platform, { people: people.service });
   const dev = devModule(platform);
   const modules: ModuleInstance[] = [
     adminUnits,
@@ -84,6 +87,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
     exposure,
     testing,
     declarations,
+    vaccination,
     dev,
   ];
   for (const m of modules) for (const job of m.jobs ?? []) platform.jobs.register(job);
@@ -101,6 +105,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
       exposure: exposure.service,
       testing: testing.service,
       declarations: declarations.service,
+      vaccination: vaccination.service,
     },
     modules,
   };

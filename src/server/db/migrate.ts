@@ -37,6 +37,7 @@ import * as m0022 from './migrations/0022_declarations.ts';
 import * as m0023 from './migrations/0023_password_reset_quarantine_list.ts';
 import * as m0024 from './migrations/0024_list_pages.ts';
 import * as m0025 from './migrations/0025_case_contact_counts.ts';
+import * as m0026 from './migrations/0026_vaccination.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   '0023_password_reset_quarantine_list': m0023,
   '0024_list_pages': m0024,
   '0025_case_contact_counts': m0025,
+  '0026_vaccination': m0026,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -707,6 +707,184 @@ export interface EnterpriseInspectionsTable {
   created_at: Timestamp;
 }
 
+export interface VaccineProductsTable {
+  code: string;
+  name: string;
+  manufacturer: string;
+  platform: string;
+  doses_in_primary_series: number;
+  min_interval_days: number;
+  recommended_interval_days: number;
+  mix_with: Generated<string[]>;
+  booster_products: Generated<string[]>;
+  booster_min_interval_days: Generated<number>;
+  min_age_years: Generated<number>;
+  max_age_years: number | null;
+  eu_product_code: string;
+  eu_manufacturer_code: string;
+  eu_prophylaxis_code: string;
+  active: Generated<boolean>;
+}
+
+export interface VaccinationPriorityGroupsTable {
+  code: string;
+  rank: number;
+  name_vi: string;
+  name_en: string;
+  active: Generated<boolean>;
+}
+
+export interface VaccinationSitesTable {
+  id: Generated<string>;
+  name: string;
+  unit_code: string;
+  unit_path: string;
+  address: string | null;
+  created_at: Timestamp;
+}
+
+export interface VaccineLotsTable {
+  id: Generated<string>;
+  site_id: string;
+  product_code: string;
+  lot_number: string;
+  expires_on: ColumnType<string, string, string>;
+  quantity: number;
+  used: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface VaccinationSessionsTable {
+  id: Generated<string>;
+  site_id: string;
+  day: ColumnType<string, string, string>;
+  capacity: number;
+  product_code: string;
+  created_at: Timestamp;
+}
+
+export interface VaccinationRegistrationsTable {
+  id: Generated<string>;
+  person_id: string;
+  priority_group: string;
+  priority_rank: number;
+  site_id: string | null;
+  status: Generated<'waiting' | 'invited' | 'done' | 'cancelled'>;
+  session_id: string | null;
+  unit_code: string | null;
+  unit_path: string | null;
+  has_phone: boolean;
+  registered_by: string;
+  created_at: Timestamp;
+  invited_at: Date | null;
+}
+
+export interface VaccinationChecklistsTable {
+  version: number;
+  questions: Json<unknown>;
+  published_at: Timestamp;
+}
+
+export interface VaccinationScreeningsTable {
+  id: Generated<string>;
+  person_id: string;
+  site_id: string;
+  checklist_version: number;
+  answers: Json<unknown>;
+  outcome: 'proceed' | 'defer' | 'refer';
+  recorded_by: string;
+  created_at: Timestamp;
+}
+
+export interface VaccinationEvidenceTable {
+  id: Generated<string>;
+  person_id: string;
+  content_type: string;
+  bytes: Buffer;
+  uploaded_by: string;
+  created_at: Timestamp;
+}
+
+export interface VaccinationDosesTable {
+  id: Generated<string>;
+  person_id: string;
+  product_code: string;
+  lot_id: string | null;
+  lot_number: string | null;
+  dose_number: number;
+  site_id: string | null;
+  given_at: TimestampRequired;
+  country: Generated<string>;
+  place: string | null;
+  source: 'site' | 'declared';
+  status: 'valid' | 'pending' | 'rejected' | 'voided';
+  commune_code: string | null;
+  unit_path: string | null;
+  age_band: string;
+  priority_group: string;
+  screening_id: string | null;
+  evidence_id: string | null;
+  recorded_by: string;
+  override_reason: string | null;
+  status_reason: string | null;
+  decided_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface VaccinationAefiTable {
+  id: Generated<string>;
+  dose_id: string;
+  person_id: string;
+  severity: 'mild' | 'moderate' | 'serious';
+  symptoms: string[];
+  onset_at: TimestampRequired;
+  notes: string | null;
+  unit_path: string;
+  reported_by: string;
+  created_at: Timestamp;
+}
+
+export interface VaccinationCorrectionsTable {
+  id: Generated<string>;
+  dose_id: string;
+  person_id: string;
+  field: string;
+  old_value: string | null;
+  proposed_value: string;
+  evidence_id: string | null;
+  status: Generated<'pending' | 'approved' | 'rejected'>;
+  reason: string | null;
+  site_path: string;
+  requested_by: string;
+  decided_by: string | null;
+  decided_at: Date | null;
+  created_at: Timestamp;
+}
+
+export interface VaccinationCoverageTable {
+  commune_code: string;
+  unit_path: string | null;
+  age_band: string;
+  priority_group: string;
+  people_dose1: Generated<number>;
+  people_full: Generated<number>;
+  people_booster: Generated<number>;
+  doses: Generated<number>;
+}
+
+export interface VaccinationPopulationTable {
+  commune_code: string;
+  unit_path: string | null;
+  age_band: string;
+  people: number;
+  refreshed_at: Timestamp;
+}
+
+export interface VaccinationCdcContactsTable {
+  district_code: string;
+  phone: string;
+}
+
 export interface DB {
   admin_units: AdminUnitsTable;
   households: HouseholdsTable;
@@ -764,6 +942,21 @@ export interface DB {
   enterprises: EnterprisesTable;
   enterprise_assessments: EnterpriseAssessmentsTable;
   enterprise_inspections: EnterpriseInspectionsTable;
+  vaccine_products: VaccineProductsTable;
+  vaccination_priority_groups: VaccinationPriorityGroupsTable;
+  vaccination_sites: VaccinationSitesTable;
+  vaccine_lots: VaccineLotsTable;
+  vaccination_sessions: VaccinationSessionsTable;
+  vaccination_registrations: VaccinationRegistrationsTable;
+  vaccination_checklists: VaccinationChecklistsTable;
+  vaccination_screenings: VaccinationScreeningsTable;
+  vaccination_evidence: VaccinationEvidenceTable;
+  vaccination_doses: VaccinationDosesTable;
+  vaccination_aefi: VaccinationAefiTable;
+  vaccination_corrections: VaccinationCorrectionsTable;
+  vaccination_coverage: VaccinationCoverageTable;
+  vaccination_population: VaccinationPopulationTable;
+  vaccination_cdc_contacts: VaccinationCdcContactsTable;
 }
 
 export type PersonRow = Selectable<PeopleTable>;

@@ -10,6 +10,7 @@ import { manifest as exposure } from './exposure/index.ts';
 import { manifest as people } from './people/index.ts';
 import { manifest as staff } from './staff/index.ts';
 import { manifest as testing } from './testing/index.ts';
+import { manifest as vaccination } from './vaccination/index.ts';
 import { manifest as venues } from './venues/index.ts';
 
 export const MANIFESTS = [
@@ -24,5 +25,6 @@ export const MANIFESTS = [
   exposure,
   testing,
   declarations,
+  vaccination,
   dev,
 ];

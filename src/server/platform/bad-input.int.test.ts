@@ -447,7 +447,7 @@ describe('every operation in /openapi.json', () => {
     // a small body limit so the oversized case stays small; no auth rate limit, every public route is hit often
     gen = await createTestEnv({
       provinces: [],
-      config: { bodyLimitBytes: 4096, authRateLimitPerMinute: 1_000_000 },
+      config: { bodyLimitBytes: 4096, photoBodyLimitBytes: 4096, authRateLimitPerMinute: 1_000_000 },
     });
     admin = (await staffToken(gen, 'admin', null)).token;
     const doc = (await gen.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {

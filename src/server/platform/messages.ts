@@ -393,6 +393,85 @@ export const errorMessages = {
     vi: 'Chức năng này chỉ có khi dùng bộ gửi tin giả lập.',
     en: 'This is only available with the fake notification adapters.',
   },
+  // ——— vaccination ———
+  VACCINATION_INTERVAL_TOO_SHORT: {
+    vi: 'Chưa đủ khoảng cách tối thiểu từ mũi trước ({minDays} ngày; mới được {days} ngày).',
+    en: 'Too soon after the previous dose (minimum {minDays} days; it has been {days}).',
+  },
+  VACCINATION_MIX_NOT_ALLOWED: {
+    vi: 'Không được tiêm phối hợp vắc xin này sau vắc xin của mũi trước.',
+    en: 'This product may not follow the product of the previous dose.',
+  },
+  VACCINATION_LOT_EXPIRED: { vi: 'Lô vắc xin đã hết hạn sử dụng.', en: 'The vaccine lot has expired.' },
+  VACCINATION_DOSE_NUMBER_INVALID: {
+    vi: 'Số mũi không khớp với lịch sử tiêm (mũi tiếp theo là mũi {expected}).',
+    en: 'The dose number does not match the history (the next dose is dose {expected}).',
+  },
+  VACCINATION_AGE_NOT_ALLOWED: {
+    vi: 'Độ tuổi của người này nằm ngoài chỉ định của vắc xin.',
+    en: "The person's age is outside the product's age limits.",
+  },
+  VACCINATION_SCREENING_NOT_PASSED: {
+    vi: 'Khám sàng lọc kết luận hoãn tiêm hoặc chuyển viện.',
+    en: 'The pre-vaccination screening deferred or referred this person.',
+  },
+  VACCINATION_LOT_WRONG_SITE: {
+    vi: 'Lô vắc xin này thuộc điểm tiêm khác.',
+    en: 'This vaccine lot belongs to another site.',
+  },
+  VACCINATION_LOT_PRODUCT_MISMATCH: {
+    vi: 'Lô vắc xin không phải của loại vắc xin đã chọn.',
+    en: 'The lot is not of the chosen product.',
+  },
+  VACCINATION_LOT_EMPTY: { vi: 'Lô vắc xin đã dùng hết.', en: 'The vaccine lot has no doses left.' },
+  VACCINATION_LOT_UNKNOWN: { vi: 'Không có lô vắc xin này.', en: 'No such vaccine lot.' },
+  VACCINATION_PRODUCT_UNKNOWN: { vi: 'Không có loại vắc xin này.', en: 'No such vaccine product.' },
+  VACCINATION_GIVEN_AT_FUTURE: {
+    vi: 'Thời điểm tiêm không được ở tương lai.',
+    en: 'The time of the dose cannot be in the future.',
+  },
+  VACCINATION_PERSON_DATA_MISSING: {
+    vi: 'Cần bổ sung thông tin bắt buộc (họ tên, năm sinh, nơi ở) trước khi ghi nhận mũi tiêm.',
+    en: 'Complete the required data (name, birth year, unit) before recording a dose.',
+  },
+  VACCINATION_PRIORITY_GROUP_UNKNOWN: { vi: 'Không có nhóm ưu tiên này.', en: 'No such priority group.' },
+  VACCINATION_ALREADY_REGISTERED: {
+    vi: 'Người này đã đăng ký tiêm và đang chờ.',
+    en: 'This person is already registered and waiting.',
+  },
+  VACCINATION_SITE_NOT_FOUND: { vi: 'Không tìm thấy điểm tiêm.', en: 'Vaccination site not found.' },
+  VACCINATION_SESSION_NOT_FOUND: { vi: 'Không tìm thấy buổi tiêm.', en: 'Vaccination session not found.' },
+  VACCINATION_DOSE_NOT_FOUND: { vi: 'Không tìm thấy mũi tiêm.', en: 'Dose not found.' },
+  VACCINATION_DOSE_NOT_VALID: {
+    vi: 'Mũi tiêm này không còn hiệu lực hoặc chưa được xác minh.',
+    en: 'This dose is voided or not verified.',
+  },
+  VACCINATION_CORRECTION_NOT_FOUND: { vi: 'Không tìm thấy yêu cầu điều chỉnh.', en: 'Correction request not found.' },
+  VACCINATION_CORRECTION_VALUE_INVALID: {
+    vi: 'Giá trị đề nghị điều chỉnh không hợp lệ cho trường này.',
+    en: 'The proposed value is not valid for this field.',
+  },
+  VACCINATION_REASON_INVALID: {
+    vi: 'Lý do không thuộc danh sách cho phép.',
+    en: 'The reason is not one of the listed reasons.',
+  },
+  VACCINATION_ALREADY_DECIDED: { vi: 'Yêu cầu này đã được xử lý.', en: 'This request has already been decided.' },
+  VACCINATION_EVIDENCE_INVALID: {
+    vi: 'Ảnh minh chứng phải là JPEG, PNG hoặc WebP hợp lệ.',
+    en: 'The evidence must be a valid JPEG, PNG or WebP image.',
+  },
+  VACCINATION_EVIDENCE_TOO_LARGE: {
+    vi: 'Ảnh minh chứng quá lớn (tối đa 2 MB).',
+    en: 'The evidence image is too large (2 MB at most).',
+  },
+  VACCINATION_CHECKLIST_OUTDATED: {
+    vi: 'Phiếu sàng lọc đã có phiên bản mới; hãy tải lại.',
+    en: 'The screening checklist has a newer version; reload it.',
+  },
+  VACCINATION_NOT_DISTRICT: {
+    vi: 'Chỉ cán bộ cấp huyện trở lên nơi có điểm tiêm được duyệt yêu cầu này.',
+    en: "Only staff of the site's district (or above) decide this request.",
+  },
 } as const satisfies Record<string, { vi: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorMessages;

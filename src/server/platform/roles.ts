@@ -9,6 +9,7 @@ export const ROLES = [
   'health_worker',
   'lab',
   'vaccinator',
+  'doctor',
   'tracer',
   'quarantine_officer',
   'welfare_officer',

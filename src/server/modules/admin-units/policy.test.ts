@@ -31,6 +31,7 @@ const ALLOWED: Record<Role, AdminUnitAction[]> = {
   health_worker: ['adminUnits.createHamlet'],
   lab: [],
   vaccinator: [],
+  doctor: [],
   tracer: [],
   quarantine_officer: [],
   welfare_officer: [],

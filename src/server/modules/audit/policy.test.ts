@@ -33,6 +33,7 @@ const ALLOWED: Record<Role, AuditAction[]> = {
   health_worker: [],
   lab: [],
   vaccinator: [],
+  doctor: [],
   tracer: [],
   quarantine_officer: [],
   welfare_officer: [],

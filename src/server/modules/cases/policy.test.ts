@@ -53,6 +53,7 @@ const ALLOWED: Record<(typeof ROLES)[number], CaseAction[]> = {
   ],
   lab: [],
   vaccinator: [],
+  doctor: [],
   tracer: ['cases.create', 'cases.read', 'cases.update', 'cases.venueAlert', 'cases.dashboard'],
   quarantine_officer: ['cases.readQuarantine', 'cases.updateQuarantine'],
   welfare_officer: [],

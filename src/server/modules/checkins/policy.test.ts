@@ -36,6 +36,7 @@ const ALLOWED: Record<StaffRole, CheckinAction[]> = {
   health_worker: ['checkins.checkout'],
   lab: [],
   vaccinator: [],
+  doctor: [],
   tracer: [],
   quarantine_officer: [],
   welfare_officer: [],

@@ -18,6 +18,7 @@ export const PEOPLE_FIELD_ROLES: StaffRole[] = [
   'tracer',
   'lab',
   'vaccinator',
+  'doctor',
   'quarantine_officer',
   'welfare_officer',
   'hotline_operator',

@@ -35,6 +35,7 @@ const ALLOWED: Record<Role, PeopleAction[]> = {
   tracer: ['people.read', 'people.create', 'people.update'],
   lab: ['people.read', 'people.create'],
   vaccinator: ['people.read', 'people.create'],
+  doctor: ['people.read', 'people.create'],
   quarantine_officer: ['people.read', 'people.create'],
   welfare_officer: ['people.read', 'people.create', 'households.manage'],
   hotline_operator: ['people.read', 'people.create'],

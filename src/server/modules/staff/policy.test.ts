@@ -28,6 +28,7 @@ const ALLOWED: Record<Role, StaffAction[]> = {
   health_worker: [],
   lab: [],
   vaccinator: [],
+  doctor: [],
   tracer: [],
   quarantine_officer: [],
   welfare_officer: [],

@@ -35,6 +35,7 @@ const ALLOWED: Record<StaffRole, VenueAction[]> = {
   leader: ['venues.read', 'venues.stats'],
   lab: [],
   vaccinator: [],
+  doctor: [],
   quarantine_officer: [],
   welfare_officer: [],
   hotline_operator: [],

@@ -1,0 +1,1438 @@
+/**
+ * Vaccination use cases: registration (a citizen for themself or a dependant; staff for anyone in their area, people
+ * found or registered through the people module), planning (sites, lots, sessions, invitations by priority through
+ * the outbox), the site's work (check-in by personal QR or national ID, screening, dose recording with the rule
+ * checks, a doctor's override, voiding, AEFI), corrections with a photo and doses given elsewhere, the citizen's
+ * record with the next due dose, statistics, and the green pass's read (`dosesForCertificate`).
+ *
+ * Every write is one transaction with its audit row and its `vaccination.record-changed` event; a dose also updates
+ * its lot's stock and the coverage counters there, so statistics never scan doses and never drift from them.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import type { Actor, CitizenActor, StaffActor } from '../../platform/access.ts';
+import { grantsFor, pathWithin } from '../../platform/access.ts';
+import {
+  type AccessScope,
+  authorize,
+  authorizeAt,
+  can,
+  mayEver,
+  narrowScope,
+  scopeOf,
+  systemScope,
+} from '../../platform/authorize.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { requestHash, runIdempotent } from '../../platform/idempotency.ts';
+import { localDate, smsText } from '../../platform/sms.ts';
+import type { PeopleService } from '../people/index.ts';
+import { parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
+import {
+  APPROVE_REASONS,
+  type CorrectionField,
+  EVIDENCE_MAX_BYTES,
+  OBSERVATION_MINUTES,
+  OVERRIDABLE_RULES,
+  REJECT_REASONS,
+  REVIEWER_ROLES,
+  type VOID_REASONS,
+} from './constants.ts';
+import { correctionPolicy, dosePolicy, sitePolicy, subjectPolicy, unitPolicy } from './policy.ts';
+import type { CoverageDelta, ProductRow, VaccinationRepo } from './repo.ts';
+import {
+  ageBand,
+  communeOf,
+  coverageStatus,
+  daysBetween,
+  doseViolations,
+  imageMatches,
+  nextDue,
+  type PriorDose,
+  type ProductRule,
+  screeningOutcome,
+} from './rules.ts';
+import {
+  type CertificateDose,
+  type CorrectionBody,
+  type CorrectionView,
+  type DoseBody,
+  type DoseCreated,
+  type DoseView,
+  RECORD_CHANGED,
+  type RegistrationBody,
+  type RegistrationView,
+  type StatsQuery,
+  type Subject,
+} from './schemas.ts';
+
+export interface VaccinationDeps {
+  people: PeopleService;
+  repo: VaccinationRepo;
+}
+
+const DAY_MS = 86_400_000;
+/** Clock skew a device may have: a dose "given" up to this far in the future is accepted as now. */
+const FUTURE_SKEW_MS = 5 * 60_000;
+
+const actorKey = (actor: Actor) =>
+  actor.kind === 'staff'
+    ? `staff:${actor.userId}`
+    : actor.kind === 'citizen'
+      ? `citizen:${actor.personId}`
+      : `system:${actor.name}`;
+
+type RegistrationRow = {
+  id: string;
+  person_id: string;
+  name: string;
+  priority_group: string;
+  status: 'waiting' | 'invited' | 'done' | 'cancelled';
+  site_id: string | null;
+  session_id: string | null;
+  session_day: string | null;
+  site_name: string | null;
+  has_phone: boolean;
+  created_at: Date;
+};
+
+function toRegistrationView(r: RegistrationRow): RegistrationView {
+  return {
+    id: r.id,
+    personId: r.person_id,
+    name: r.name,
+    priorityGroup: r.priority_group,
+    status: r.status,
+    siteId: r.site_id,
+    sessionId: r.session_id,
+    sessionDay: r.session_day,
+    siteName: r.site_name,
+    hasPhone: r.has_phone,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+/** Decodes a `data:image/…;base64,` photo: type-checked against its bytes and size-limited. */
+export function decodeEvidence(dataUrl: string): { contentType: string; bytes: Buffer } {
+  const m = /^data:(image\/(?:jpeg|png|webp));base64,([A-Za-z0-9+/=\s]+)$/.exec(dataUrl);
+  if (!m?.[1] || !m[2]) throw new AppError('VACCINATION_EVIDENCE_INVALID', 400);
+  const bytes = Buffer.from(m[2], 'base64');
+  if (bytes.length > EVIDENCE_MAX_BYTES) throw new AppError('VACCINATION_EVIDENCE_TOO_LARGE', 400);
+  if (bytes.length < 8 || !imageMatches(m[1], bytes)) throw new AppError('VACCINATION_EVIDENCE_INVALID', 400);
+  return { contentType: m[1], bytes };
+}
+
+export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) {
+  const { db } = ctx;
+  const { repo, people } = deps;
+
+  // products change only by migration or an admin: a short cache keeps them off the dose path
+  let productCache: { at: number; map: Map<string, ProductRow> } | undefined;
+  async function products(): Promise<Map<string, ProductRow>> {
+    if (productCache && Date.now() - productCache.at < 30_000) return productCache.map;
+    const map = new Map((await repo.products()).map((p) => [p.code, p]));
+    productCache = { at: Date.now(), map };
+    return map;
+  }
+  async function productOr400(code: string) {
+    const p = (await products()).get(code);
+    if (!p) throw new AppError('VACCINATION_PRODUCT_UNKNOWN', 400, { product: code });
+    return p;
+  }
+
+  /** A subject as the policy sees it (a citizen actor's guardianship looked up only when it matters). */
+  async function subjectResource(actor: Actor, personId: string, q?: Transaction<DB>) {
+    const row = await repo.personById(personId, q);
+    if (!row) return { row, resource: undefined };
+    const guardian =
+      actor.kind === 'citizen' && row.id !== actor.personId && (await repo.isGuardian(actor.personId, row.id, q));
+    return {
+      row,
+      resource: {
+        personId: row.id,
+        unitPath: row.unit_path,
+        guardianIds: guardian ? [(actor as CitizenActor).personId] : [],
+      },
+    };
+  }
+
+  async function loadSubject(
+    actor: Actor,
+    personId: string,
+    action: 'vaccination.register' | 'vaccination.read' | 'vaccination.record' | 'vaccination.request',
+    q?: Transaction<DB>,
+  ) {
+    const { row, resource } = await subjectResource(actor, personId, q);
+    authorize(subjectPolicy, actor, action, resource);
+    if (!row) throw new AppError('PERSON_NOT_FOUND', 404);
+    return row;
+  }
+
+  async function loadSite(actor: Actor, siteId: string, action: 'vaccination.record' | 'vaccination.plan') {
+    const site = await repo.siteById(siteId);
+    authorize(sitePolicy, actor, action, site && { unitPath: site.unit_path });
+    if (!site) throw new AppError('VACCINATION_SITE_NOT_FOUND', 404);
+    return site;
+  }
+
+  /** The unit a staff member registers a new person in: their first grant that may register, with a unit. */
+  function staffUnit(actor: StaffActor): string {
+    const grant = grantsFor(actor, ['health_worker', 'vaccinator', 'doctor', 'hotline_operator']).find(
+      (g) => g.unitCode,
+    );
+    if (!grant?.unitCode) throw new AppError('UNIT_NOT_FOUND', 400, { field: 'subject' });
+    return grant.unitCode;
+  }
+
+  async function resolveSubject(actor: Actor, subject: Subject | undefined): Promise<string> {
+    if (!mayEver(subjectPolicy, actor, 'vaccination.register')) throw new AppError('FORBIDDEN', 403);
+    if (!subject) {
+      if (actor.kind !== 'citizen') throw new AppError('VALIDATION_FAILED', 400, { field: 'subject' });
+      return actor.personId;
+    }
+    if ('personId' in subject) return subject.personId;
+    // a citizen names only a dependant, by id: never someone by national ID or phone
+    if (actor.kind !== 'staff') throw new AppError('PERSON_NOT_FOUND', 404);
+    const nationalId = 'nationalId' in subject ? subject.nationalId.trim() : undefined;
+    if (nationalId !== undefined && !isNationalId(nationalId)) throw new AppError('INVALID_NATIONAL_ID', 400);
+    const phone = 'phone' in subject ? normalizePhone(subject.phone) : undefined;
+    if ('phone' in subject && !phone) throw new AppError('INVALID_PHONE', 400);
+    const found = await people.findOrRegister(
+      actor,
+      { nationalId, phone: phone ?? undefined, name: subject.name },
+      staffUnit(actor),
+      { via: 'vaccination' },
+    );
+    return found.id;
+  }
+
+  function toDoseView(d: Awaited<ReturnType<VaccinationRepo['dosesOf']>>[number]): DoseView {
+    return {
+      id: d.id,
+      product: d.product_code,
+      productName: d.product_name,
+      doseNumber: d.dose_number,
+      givenAt: d.given_at.toISOString(),
+      site: d.site_name ?? d.place,
+      siteId: d.site_id,
+      lot: d.lot_number,
+      country: d.country,
+      source: d.source,
+      status: d.status,
+      overridden: d.override_reason !== null,
+    };
+  }
+
+  function toCorrectionView(c: Awaited<ReturnType<VaccinationRepo['correctionsOf']>>[number]): CorrectionView {
+    return {
+      id: c.id,
+      doseId: c.dose_id,
+      personId: c.person_id,
+      personName: c.name,
+      field: c.field as CorrectionField,
+      oldValue: c.old_value,
+      proposedValue: c.proposed_value,
+      hasEvidence: c.evidence_id !== null,
+      status: c.status,
+      reason: c.reason,
+      siteName: c.site_name,
+      createdAt: c.created_at.toISOString(),
+    };
+  }
+
+  const valid = (doses: Awaited<ReturnType<VaccinationRepo['dosesOf']>>): PriorDose[] =>
+    doses
+      .filter((d) => d.status === 'valid')
+      .map((d) => ({ productCode: d.product_code, doseNumber: d.dose_number, givenAt: d.given_at }));
+
+  /**
+   * The coverage counters' change between a person's valid doses before and after a write. A person counts once, in
+   * the commune, age band and priority group stored on their first valid dose, so every change is exactly reversible.
+   */
+  function coverageDeltas(
+    map: ReadonlyMap<string, ProductRule>,
+    before: { history: PriorDose[]; key: Omit<CoverageDelta, 'dose1' | 'full' | 'booster' | 'doses'> | undefined },
+    after: { history: PriorDose[]; key: Omit<CoverageDelta, 'dose1' | 'full' | 'booster' | 'doses'> | undefined },
+  ): CoverageDelta[] {
+    const out: CoverageDelta[] = [];
+    const b = coverageStatus(map, before.history);
+    const a = coverageStatus(map, after.history);
+    const n = (v: boolean) => (v ? 1 : 0);
+    if (before.key && before.history.length > 0) {
+      out.push({
+        ...before.key,
+        dose1: -n(b.dose1),
+        full: -n(b.full),
+        booster: -n(b.booster),
+        doses: -before.history.length,
+      });
+    }
+    if (after.key && after.history.length > 0) {
+      out.push({
+        ...after.key,
+        dose1: n(a.dose1),
+        full: n(a.full),
+        booster: n(a.booster),
+        doses: after.history.length,
+      });
+    }
+    // merge rows of the same key (the usual case: one row, the difference)
+    const merged = new Map<string, CoverageDelta>();
+    for (const d of out) {
+      const k = `${d.communeCode}|${d.ageBand}|${d.priorityGroup}`;
+      const m = merged.get(k);
+      if (m) {
+        m.dose1 += d.dose1;
+        m.full += d.full;
+        m.booster += d.booster;
+        m.doses += d.doses;
+      } else merged.set(k, { ...d });
+    }
+    return [...merged.values()];
+  }
+
+  /** Re-reads a person's doses inside `trx` and returns the coverage key and valid history. */
+  async function coverageState(trx: Transaction<DB>, personId: string) {
+    const doses = await repo.dosesOf(personId, trx);
+    const validRows = doses.filter((d) => d.status === 'valid');
+    const first = validRows[0];
+    return {
+      doses,
+      history: valid(doses),
+      key: first && {
+        communeCode: first.commune_code ?? '-',
+        unitPath: first.unit_path,
+        ageBand: first.age_band,
+        priorityGroup: first.priority_group,
+      },
+    };
+  }
+
+  async function lockPerson(trx: Transaction<DB>, personId: string) {
+    await sql`select pg_advisory_xact_lock(7231013, hashtext(${personId}))`.execute(trx);
+  }
+
+  /** Applies the coverage change of a write to a person's doses made in `trx` since `before` was read. */
+  async function applyCoverage(
+    trx: Transaction<DB>,
+    personId: string,
+    before: Awaited<ReturnType<typeof coverageState>>,
+  ) {
+    const after = await coverageState(trx, personId);
+    await repo.addCoverage(trx, coverageDeltas(await products(), before, after));
+  }
+
+  async function priorityOf(personId: string, q?: Transaction<DB>) {
+    return (await repo.latestRegistration(personId, q))?.priority_group ?? 'general';
+  }
+
+  /** Staff whose grant (of a reviewer role, or admin) is at district level or above and holds `path`. */
+  function districtReviewer(actor: Actor, path: string | null): boolean {
+    if (actor.kind === 'system') return true;
+    if (actor.kind !== 'staff') return false;
+    return grantsFor(actor, REVIEWER_ROLES).some(
+      (g) => pathWithin(path, g.unitPath) && g.unitPath.split('.').filter(Boolean).length <= 2,
+    );
+  }
+
+  async function record(actor: Actor, personId: string) {
+    const person = await loadSubject(actor, personId, 'vaccination.read');
+    const [doses, registration, corrections, map] = await Promise.all([
+      repo.dosesOf(personId),
+      repo.latestRegistration(personId),
+      repo.correctionsOf(personId),
+      products(),
+    ]);
+    const due = nextDue(map, valid(doses));
+    await ctx.audit.record({
+      actor,
+      action: 'vaccination.read',
+      resourceType: 'person',
+      resourceId: personId,
+      unitCode: person.unit_code,
+    });
+    return {
+      personId,
+      name: person.name,
+      items: doses.filter((d) => d.status !== 'rejected').map(toDoseView),
+      nextDue: due && {
+        doseNumber: due.doseNumber,
+        product: due.productCode,
+        earliest: due.earliest.toISOString(),
+        recommended: due.recommended.toISOString(),
+        booster: due.booster,
+      },
+      registration: registration ? toRegistrationView(registration) : null,
+      corrections: corrections.map(toCorrectionView),
+    };
+  }
+
+  function statsScope(actor: Actor, unitPath: string | undefined): AccessScope {
+    const scope = scopeOf(unitPolicy, actor, 'vaccination.stats');
+    return unitPath ? narrowScope(scope, unitPath) : scope;
+  }
+
+  async function statsUnit(actor: Actor, unitCode: string | undefined): Promise<AccessScope> {
+    if (!unitCode) return statsScope(actor, undefined);
+    const unit = await repo.unitByCode(unitCode);
+    authorize(unitPolicy, actor, 'vaccination.stats', unit && { unitPath: unit.path });
+    return statsScope(actor, unit?.path);
+  }
+
+  function lotView(l: Awaited<ReturnType<VaccinationRepo['listLots']>>[number], today: string) {
+    return {
+      id: l.id,
+      siteId: l.site_id,
+      siteName: l.site_name,
+      product: l.product_code,
+      lotNumber: l.lot_number,
+      expiresOn: l.expires_on,
+      quantity: l.quantity,
+      used: l.used,
+      remaining: l.quantity - l.used,
+      expired: l.expires_on < today,
+    };
+  }
+
+  return {
+    // ——— products, groups, checklist ———
+    async listProducts() {
+      return {
+        items: [...(await products()).values()]
+          .filter((p) => p.active)
+          .map(({ active: _a, ...p }) => ({ ...p, mixWith: [...p.mixWith], boosterProducts: [...p.boosterProducts] })),
+      };
+    },
+
+    async listPriorityGroups() {
+      return {
+        items: (await repo.priorityGroups()).map((g) => ({
+          code: g.code,
+          rank: g.rank,
+          nameVi: g.name_vi,
+          nameEn: g.name_en,
+        })),
+      };
+    },
+
+    async setPriorityGroup(
+      actor: Actor,
+      body: { code: string; rank: number; nameVi: string; nameEn: string; active?: boolean | undefined },
+    ) {
+      authorizeAt(unitPolicy, actor, 'vaccination.configure', { unitPath: null });
+      await db.transaction().execute(async (trx) => {
+        await repo.upsertPriorityGroup(trx, {
+          code: body.code,
+          rank: body.rank,
+          name_vi: body.nameVi,
+          name_en: body.nameEn,
+          active: body.active ?? true,
+        });
+        await ctx.audit.append(trx, { actor, action: 'vaccination.configure', details: { priorityGroup: body.code } });
+      });
+      return { id: body.code };
+    },
+
+    async setCdcContact(actor: Actor, body: { districtCode: string; phone: string }) {
+      const unit = await repo.unitByCode(body.districtCode);
+      if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
+      authorizeAt(unitPolicy, actor, 'vaccination.configure', { unitPath: unit.path });
+      const phone = normalizePhone(body.phone);
+      if (!phone) throw new AppError('INVALID_PHONE', 400);
+      await db.transaction().execute(async (trx) => {
+        await repo.setCdcPhone(trx, unit.code, phone);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.configure',
+          unitCode: unit.code,
+          details: { cdc: true },
+        });
+      });
+    },
+
+    async checklist() {
+      const c = await repo.latestChecklist();
+      if (!c) throw new AppError('NOT_FOUND', 404);
+      return {
+        version: c.version,
+        questions: c.questions as { id: string; outcome: 'defer' | 'refer'; vi: string; en: string }[],
+      };
+    },
+
+    // ——— registration ———
+    async register(actor: Actor, body: RegistrationBody): Promise<{ id: string }> {
+      const group = await repo.priorityGroup(body.priorityGroup);
+      if (!group?.active) throw new AppError('VACCINATION_PRIORITY_GROUP_UNKNOWN', 400);
+      const personId = await resolveSubject(actor, body.subject);
+      const person = await loadSubject(actor, personId, 'vaccination.register');
+      if (body.siteId) {
+        const site = await repo.siteById(body.siteId);
+        if (!site) throw new AppError('VACCINATION_SITE_NOT_FOUND', 404);
+      }
+      const hasPhone = person.phone !== null || (await repo.guardianPhone(personId)) !== null;
+      return db.transaction().execute(async (trx) => {
+        await lockPerson(trx, personId);
+        const open = await repo.openRegistration(personId, trx);
+        if (open) throw new AppError('VACCINATION_ALREADY_REGISTERED', 409, { id: open.id }, {}, { id: open.id });
+        const { id } = await repo.createRegistration(trx, {
+          person_id: personId,
+          priority_group: group.code,
+          priority_rank: group.rank,
+          site_id: body.siteId ?? null,
+          unit_code: person.unit_code,
+          unit_path: person.unit_path,
+          has_phone: hasPhone,
+          registered_by: actorKey(actor),
+        });
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.register',
+          resourceType: 'person',
+          resourceId: personId,
+          unitCode: person.unit_code,
+          details: { registrationId: id, priorityGroup: group.code },
+        });
+        return { id };
+      });
+    },
+
+    async listRegistrations(
+      actor: Actor,
+      query: {
+        status?: string | undefined;
+        sessionId?: string | undefined;
+        withoutPhone?: boolean | undefined;
+        limit?: number | undefined;
+      },
+    ) {
+      const scope = scopeOf(subjectPolicy, actor, 'vaccination.read');
+      const rows = await repo.listRegistrations(scope, { ...query, limit: query.limit ?? 100 });
+      await ctx.audit.record({
+        actor,
+        action: 'vaccination.registrations.list',
+        details: { count: rows.length, personIds: rows.map((r) => r.person_id) },
+      });
+      return { items: rows.map(toRegistrationView) };
+    },
+
+    // ——— planning ———
+    async createSite(actor: Actor, body: { name: string; unitCode: string; address?: string | undefined }) {
+      const unit = await repo.unitByCode(body.unitCode);
+      if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
+      authorizeAt(sitePolicy, actor, 'vaccination.plan', { unitPath: unit.path });
+      return db.transaction().execute(async (trx) => {
+        const { id } = await repo.createSite(trx, {
+          name: body.name.trim(),
+          unit_code: unit.code,
+          unit_path: unit.path,
+          address: body.address ?? null,
+        });
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.site.create',
+          resourceType: 'vaccination_site',
+          resourceId: id,
+          unitCode: unit.code,
+        });
+        return { id };
+      });
+    },
+
+    async listSites(actor: Actor) {
+      const rows = await repo.listSites(scopeOf(sitePolicy, actor, 'vaccination.plan'));
+      return {
+        items: rows.map((s) => ({
+          id: s.id,
+          name: s.name,
+          unitCode: s.unit_code,
+          unitName: s.unit_name,
+          address: s.address,
+        })),
+      };
+    },
+
+    async createLot(
+      actor: Actor,
+      body: { product: string; lotNumber: string; expiresOn: string; siteId: string; quantity: number },
+    ) {
+      await productOr400(body.product);
+      const site = await loadSite(actor, body.siteId, 'vaccination.plan');
+      if (body.expiresOn < localDate(new Date())) throw new AppError('VACCINATION_LOT_EXPIRED', 422);
+      return db.transaction().execute(async (trx) => {
+        const existing = await repo.lotAtSite(trx, site.id, body.lotNumber);
+        if (existing) throw new AppError('ALREADY_EXISTS', 409, undefined, {}, { id: existing.id });
+        const { id } = await repo.createLot(trx, {
+          site_id: site.id,
+          product_code: body.product,
+          lot_number: body.lotNumber,
+          expires_on: body.expiresOn,
+          quantity: body.quantity,
+        });
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.lot.create',
+          resourceType: 'vaccine_lot',
+          resourceId: id,
+          unitCode: site.unit_code,
+        });
+        return { id };
+      });
+    },
+
+    async listLots(actor: Actor, siteId: string | undefined) {
+      const rows = await repo.listLots(scopeOf(sitePolicy, actor, 'vaccination.plan'), siteId);
+      const today = localDate(new Date());
+      return { items: rows.map((l) => lotView(l, today)) };
+    },
+
+    async createSession(actor: Actor, body: { siteId: string; day: string; capacity: number; product: string }) {
+      await productOr400(body.product);
+      const site = await loadSite(actor, body.siteId, 'vaccination.plan');
+      return db.transaction().execute(async (trx) => {
+        const { id } = await repo.createSession(trx, {
+          site_id: site.id,
+          day: body.day,
+          capacity: body.capacity,
+          product_code: body.product,
+        });
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.session.create',
+          resourceType: 'vaccination_session',
+          resourceId: id,
+          unitCode: site.unit_code,
+        });
+        return { id };
+      });
+    },
+
+    async listSessions(actor: Actor, query: { siteId?: string | undefined; day?: string | undefined }) {
+      const rows = await repo.listSessions(scopeOf(sitePolicy, actor, 'vaccination.plan'), query);
+      return {
+        items: rows.map((s) => ({
+          id: s.id,
+          siteId: s.site_id,
+          siteName: s.site_name,
+          day: s.day,
+          capacity: s.capacity,
+          product: s.product_code,
+          invited: Number(s.invited),
+          vaccinated: Number(s.vaccinated),
+        })),
+      };
+    },
+
+    /**
+     * Invites waiting registrations to a session, by priority then registration time, up to its free capacity: an
+     * SMS through the outbox to the person's phone (or a guardian's); people without one are returned (and listed
+     * by `GET /vaccination/registrations?withoutPhone=true&status=invited`) for the commune to call.
+     */
+    async invite(actor: Actor, sessionId: string) {
+      const session = await repo.sessionById(sessionId);
+      authorize(sitePolicy, actor, 'vaccination.plan', session && { unitPath: session.unit_path });
+      if (!session) throw new AppError('VACCINATION_SESSION_NOT_FOUND', 404);
+      return db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(7231014, hashtext(${sessionId}))`.execute(trx);
+        const room = session.capacity - (await repo.countInvited(trx, sessionId));
+        // registrations for this site, and those without a preferred site from the site's district
+        const district = `${session.unit_path.split('.').filter(Boolean).slice(0, 2).join('.')}.`;
+        const rows = room > 0 ? await repo.waitingFor(trx, { id: session.site_id, unitPath: district }, room) : [];
+        await repo.inviteRegistrations(
+          trx,
+          rows.map((r) => r.id),
+          sessionId,
+        );
+        const text = smsText(
+          `Truyvet: moi ban tiem vac xin COVID-19 ngay ${session.day} tai ${session.site_name}. Mang CCCD hoac ma QR ca nhan.`,
+        );
+        let messaged = 0;
+        const withoutPhone: RegistrationView[] = [];
+        for (const r of rows) {
+          const phone = r.phone ?? (await repo.guardianPhone(r.person_id, trx));
+          if (phone) {
+            await ctx.notifier.enqueue(trx, { channel: 'sms', to: phone, text });
+            messaged++;
+          } else {
+            withoutPhone.push({
+              id: r.id,
+              personId: r.person_id,
+              name: r.name,
+              priorityGroup: r.priority_group,
+              status: 'invited',
+              siteId: session.site_id,
+              sessionId,
+              sessionDay: session.day,
+              siteName: session.site_name,
+              hasPhone: false,
+              createdAt: new Date().toISOString(),
+            });
+          }
+        }
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.invite',
+          resourceType: 'vaccination_session',
+          resourceId: sessionId,
+          details: { count: rows.length, messaged, personIds: rows.map((r) => r.person_id) },
+        });
+        return { invited: rows.length, messaged, withoutPhone };
+      });
+    },
+
+    // ——— at the site ———
+    /** Finds the person at the site's desk by their signed personal QR or national ID; their record and today's screening. */
+    async checkIn(actor: Actor, body: { siteId: string; qr?: string | undefined; nationalId?: string | undefined }) {
+      await loadSite(actor, body.siteId, 'vaccination.record');
+      let personId: string | undefined;
+      if (body.qr) {
+        const parsed = parsePersonQr(body.qr);
+        if (!parsed || !(await verifyPersonQrSignature(ctx.keys, parsed))) throw new AppError('PERSON_QR_INVALID', 400);
+        personId = parsed.personId;
+      } else if (body.nationalId) {
+        if (!isNationalId(body.nationalId.trim())) throw new AppError('INVALID_NATIONAL_ID', 400);
+        personId = await repo.personIdByNationalId(body.nationalId.trim());
+      } else throw new AppError('VALIDATION_FAILED', 400, { field: 'qr' });
+      if (!personId) {
+        authorize(subjectPolicy, actor, 'vaccination.record', undefined);
+        throw new AppError('PERSON_NOT_FOUND', 404);
+      }
+      const person = await loadSubject(actor, personId, 'vaccination.record');
+      const missing = [
+        ...(person.name.trim() ? [] : ['name']),
+        ...(person.birth_year === null ? ['birthYear'] : []),
+        ...(person.unit_code === null ? ['unit'] : []),
+      ];
+      const screening = await repo.latestScreening(personId, new Date(Date.now() - DAY_MS));
+      return {
+        person: { id: person.id, name: person.name, birthYear: person.birth_year, unitName: person.unit_name },
+        missing,
+        record: await record(actor, personId),
+        screening: screening
+          ? { id: screening.id, outcome: screening.outcome, at: screening.created_at.toISOString() }
+          : null,
+      };
+    },
+
+    async screen(
+      actor: Actor,
+      body: { personId: string; siteId: string; checklistVersion: number; answers: Record<string, boolean> },
+    ) {
+      const site = await loadSite(actor, body.siteId, 'vaccination.record');
+      const person = await loadSubject(actor, body.personId, 'vaccination.record');
+      const latest = await repo.latestChecklist();
+      if (!latest || latest.version !== body.checklistVersion)
+        throw new AppError('VACCINATION_CHECKLIST_OUTDATED', 409);
+      const questions = latest.questions as { id: string; outcome: 'defer' | 'refer' }[];
+      const unknown = Object.keys(body.answers).filter((k) => !questions.some((q) => q.id === k));
+      const unanswered = questions.filter((q) => body.answers[q.id] === undefined).map((q) => q.id);
+      if (unknown.length > 0 || unanswered.length > 0) {
+        throw new AppError('VALIDATION_FAILED', 400, { unknown, unanswered });
+      }
+      const outcome = screeningOutcome(questions, body.answers);
+      return db.transaction().execute(async (trx) => {
+        const { id } = await repo.createScreening(trx, {
+          person_id: person.id,
+          site_id: site.id,
+          checklist_version: latest.version,
+          answers: JSON.stringify(body.answers),
+          outcome,
+          recorded_by: actorKey(actor),
+        });
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.screen',
+          resourceType: 'person',
+          resourceId: person.id,
+          unitCode: person.unit_code,
+          details: { screeningId: id, outcome },
+        });
+        return { id, outcome };
+      });
+    },
+
+    /**
+     * Records a dose given now (or earlier today at the site) — see the file comment. Refusals: unknown product 400,
+     * unknown lot 400, future time 400, site or person out of reach 404, missing required data 422, and the rules
+     * (422): dose number, interval, mix, age, screening — a doctor overrides the last four with a reason — and the
+     * lot's site, product, expiry and stock (never overridden). `Idempotency-Key` replays the first answer.
+     */
+    async recordDose(
+      actor: Actor,
+      body: DoseBody,
+      idempotencyKey: string | undefined,
+    ): Promise<{ status: number; body: DoseCreated; replayed: boolean }> {
+      const givenAt = new Date(body.givenAt);
+      if (givenAt.getTime() > Date.now() + FUTURE_SKEW_MS) throw new AppError('VACCINATION_GIVEN_AT_FUTURE', 400);
+      const map = await products();
+      const product = map.get(body.product);
+      if (!product) throw new AppError('VACCINATION_PRODUCT_UNKNOWN', 400, { product: body.product });
+      const site = await loadSite(actor, body.siteId, 'vaccination.record');
+      let personId: string | undefined;
+      if ('personId' in body.person) personId = body.person.personId;
+      else {
+        const nid = body.person.nationalId.trim();
+        if (!isNationalId(nid)) throw new AppError('INVALID_NATIONAL_ID', 400);
+        personId = await repo.personIdByNationalId(nid);
+      }
+      if (!personId) {
+        authorize(subjectPolicy, actor, 'vaccination.record', undefined);
+        throw new AppError('PERSON_NOT_FOUND', 404);
+      }
+      const person = await loadSubject(actor, personId, 'vaccination.record');
+      const missing = [
+        ...(person.name.trim() ? [] : ['name']),
+        ...(person.birth_year === null ? ['birthYear'] : []),
+        ...(person.unit_code === null ? ['unit'] : []),
+      ];
+      if (missing.length > 0) throw new AppError('VACCINATION_PERSON_DATA_MISSING', 422, { missing });
+      const mayOverride = can(sitePolicy, actor, 'vaccination.override', { unitPath: site.unit_path });
+      if (body.override && !mayOverride) throw new AppError('FORBIDDEN', 403);
+      const scope = `vaccination.dose:${actorKey(actor)}`;
+      const hash = requestHash('POST /vaccination/doses', body);
+      const pid = personId;
+
+      return runIdempotent<DoseCreated>(db, scope, idempotencyKey, hash, async (trx) => {
+        await lockPerson(trx, pid);
+        const lot = await repo.lotAtSite(trx, site.id, body.lot);
+        if (!lot) {
+          const elsewhere = await repo.lotElsewhere(trx, body.lot);
+          if (elsewhere) throw new AppError('VACCINATION_LOT_WRONG_SITE', 422);
+          throw new AppError('VACCINATION_LOT_UNKNOWN', 400, { lot: body.lot });
+        }
+        if (lot.product_code !== product.code) throw new AppError('VACCINATION_LOT_PRODUCT_MISMATCH', 422);
+        if (lot.expires_on < localDate(givenAt)) throw new AppError('VACCINATION_LOT_EXPIRED', 422);
+
+        const before = await coverageState(trx, pid);
+        const violations = doseViolations(map, before.history, {
+          productCode: product.code,
+          doseNumber: body.doseNumber,
+          givenAt,
+          ageYears: person.birth_year === null ? null : givenAt.getUTCFullYear() - person.birth_year,
+        });
+        const screening = body.screeningId
+          ? await repo.screeningById(body.screeningId, trx)
+          : await repo.latestScreening(pid, new Date(givenAt.getTime() - DAY_MS), trx);
+        if (body.screeningId && screening?.person_id !== pid)
+          throw new AppError('VALIDATION_FAILED', 400, { field: 'screeningId' });
+        if (screening && screening.outcome !== 'proceed') violations.push('VACCINATION_SCREENING_NOT_PASSED');
+
+        const hard = violations.filter((v) => !OVERRIDABLE_RULES.includes(v));
+        const soft = violations.filter((v) => OVERRIDABLE_RULES.includes(v));
+        const first = hard[0] ?? (body.override ? undefined : soft[0]);
+        if (first) {
+          const prev = before.history[before.history.length - 1];
+          const prevProduct = prev && map.get(prev.productCode);
+          const params: Record<string, number> =
+            first === 'VACCINATION_INTERVAL_TOO_SHORT' && prev
+              ? {
+                  minDays:
+                    body.doseNumber <= (map.get(before.history[0]?.productCode ?? '')?.dosesInPrimarySeries ?? 2)
+                      ? (prevProduct?.minIntervalDays ?? 0)
+                      : (prevProduct?.boosterMinIntervalDays ?? 0),
+                  days: daysBetween(prev.givenAt, givenAt),
+                }
+              : { expected: before.history.length + 1 };
+          throw new AppError(first, 422, { violations, expectedDoseNumber: before.history.length + 1 }, params);
+        }
+        if (!(await repo.useLot(trx, lot.id, 1))) throw new AppError('VACCINATION_LOT_EMPTY', 422);
+
+        const place = communeOf(person.unit_path);
+        const { id } = await repo.insertDose(trx, {
+          person_id: pid,
+          product_code: product.code,
+          lot_id: lot.id,
+          lot_number: lot.lot_number,
+          dose_number: body.doseNumber,
+          site_id: site.id,
+          given_at: givenAt,
+          country: 'VN',
+          place: null,
+          source: 'site',
+          status: 'valid',
+          commune_code: place.code,
+          unit_path: person.unit_path,
+          age_band: ageBand(person.birth_year, givenAt),
+          priority_group: await priorityOf(pid, trx),
+          screening_id: screening?.id ?? null,
+          evidence_id: null,
+          recorded_by: actorKey(actor),
+          override_reason: soft.length > 0 && body.override ? body.override.reason : null,
+        });
+        await applyCoverage(trx, pid, before);
+        await repo.markRegistrationDone(trx, pid);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.dose.record',
+          resourceType: 'person',
+          resourceId: pid,
+          unitCode: person.unit_code,
+          details: {
+            doseId: id,
+            siteId: site.id,
+            doseNumber: body.doseNumber,
+            ...(soft.length > 0 && body.override ? { overridden: soft } : {}),
+          },
+        });
+        await ctx.jobs.enqueue(trx, RECORD_CHANGED, { personId: pid, doseId: id, change: 'recorded' });
+        const observationUntil = new Date(Math.max(givenAt.getTime(), Date.now()) + OBSERVATION_MINUTES * 60_000);
+        return { status: 201, body: { id, observationUntil: observationUntil.toISOString() } };
+      });
+    },
+
+    /** Voids a dose recorded in error (a doctor of the site's area): it stays, marked, and stops counting. */
+    async voidDose(actor: Actor, doseId: string, reason: (typeof VOID_REASONS)[number]) {
+      const dose = await repo.doseById(doseId);
+      authorize(dosePolicy, actor, 'vaccination.void', dose && { unitPath: dose.site_path ?? dose.unit_path });
+      if (!dose) throw new AppError('VACCINATION_DOSE_NOT_FOUND', 404);
+      return db.transaction().execute(async (trx) => {
+        await lockPerson(trx, dose.person_id);
+        const current = await repo.doseById(doseId, trx);
+        if (current?.status !== 'valid') throw new AppError('VACCINATION_DOSE_NOT_VALID', 409);
+        const before = await coverageState(trx, dose.person_id);
+        await repo.updateDose(trx, doseId, { status: 'voided', status_reason: reason, decided_by: actorKey(actor) });
+        if (dose.lot_id) await repo.useLot(trx, dose.lot_id, -1);
+        await applyCoverage(trx, dose.person_id, before);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.dose.void',
+          resourceType: 'person',
+          resourceId: dose.person_id,
+          details: { doseId, reason },
+        });
+        await ctx.jobs.enqueue(trx, RECORD_CHANGED, { personId: dose.person_id, doseId, change: 'revoked' });
+        return { id: doseId, status: 'voided' };
+      });
+    },
+
+    /** An adverse event after a dose; a serious one is told to the district CDC (SMS through the outbox). */
+    async reportAefi(
+      actor: Actor,
+      body: {
+        doseId: string;
+        severity: 'mild' | 'moderate' | 'serious';
+        symptoms: string[];
+        onsetAt?: string | undefined;
+        notes?: string | undefined;
+      },
+    ) {
+      const dose = await repo.doseById(body.doseId);
+      const where = dose?.site_path ?? dose?.unit_path ?? null;
+      authorize(dosePolicy, actor, 'vaccination.record', dose && { unitPath: where });
+      if (!dose || !where) throw new AppError('VACCINATION_DOSE_NOT_FOUND', 404);
+      const onsetAt = body.onsetAt ? new Date(body.onsetAt) : new Date();
+      if (onsetAt.getTime() > Date.now() + FUTURE_SKEW_MS)
+        throw new AppError('VALIDATION_FAILED', 400, { field: 'onsetAt' });
+      return db.transaction().execute(async (trx) => {
+        const { id } = await repo.createAefi(trx, {
+          dose_id: dose.id,
+          person_id: dose.person_id,
+          severity: body.severity,
+          symptoms: body.symptoms,
+          onset_at: onsetAt,
+          notes: body.notes ?? null,
+          unit_path: where,
+          reported_by: actorKey(actor),
+        });
+        let notified = false;
+        if (body.severity === 'serious') {
+          const district = where.split('.').filter(Boolean)[1];
+          const phone = district ? await repo.cdcPhone(district, trx) : undefined;
+          if (phone) {
+            await ctx.notifier.enqueue(trx, {
+              channel: 'sms',
+              to: phone,
+              text: smsText(
+                `Truyvet: phan ung nang sau tiem (${body.symptoms.join(', ')}) tai ${dose.site_name ?? 'diem tiem'}, ma ${id.slice(0, 8)}. Kiem tra ngay.`,
+              ),
+            });
+            notified = true;
+          }
+        }
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.aefi.report',
+          resourceType: 'person',
+          resourceId: dose.person_id,
+          details: { aefiId: id, doseId: dose.id, severity: body.severity, cdcNotified: notified },
+        });
+        return { id };
+      });
+    },
+
+    async listAefi(actor: Actor, severity: string | undefined) {
+      const rows = await repo.listAefi(scopeOf(dosePolicy, actor, 'vaccination.read'), severity);
+      await ctx.audit.record({
+        actor,
+        action: 'vaccination.aefi.list',
+        details: { count: rows.length, personIds: rows.map((r) => r.person_id) },
+      });
+      return {
+        items: rows.map((a) => ({
+          id: a.id,
+          doseId: a.dose_id,
+          personId: a.person_id,
+          personName: a.name,
+          severity: a.severity,
+          symptoms: a.symptoms,
+          onsetAt: a.onset_at.toISOString(),
+          product: a.product_code,
+          createdAt: a.created_at.toISOString(),
+        })),
+      };
+    },
+
+    // ——— the citizen's and staff's view of a record ———
+    record,
+
+    async myRecord(actor: CitizenActor, personId: string | undefined) {
+      return record(actor, personId ?? actor.personId);
+    },
+
+    // ——— corrections ———
+    /** A citizen asks to correct one field of their (or a dependant's) dose, with an optional photo of the card. */
+    async requestCorrection(actor: Actor, body: CorrectionBody) {
+      if (!mayEver(subjectPolicy, actor, 'vaccination.request')) throw new AppError('FORBIDDEN', 403);
+      const dose = await repo.doseById(body.doseId);
+      const subject = dose ? (await subjectResource(actor, dose.person_id)).resource : undefined;
+      if (!dose || !subject || !can(subjectPolicy, actor, 'vaccination.request', subject)) {
+        throw new AppError('VACCINATION_DOSE_NOT_FOUND', 404);
+      }
+      if (dose.status !== 'valid') throw new AppError('VACCINATION_DOSE_NOT_VALID', 409);
+      const proposed = body.proposedValue.trim();
+      await checkProposedValue(body.field, proposed, dose.site_id);
+      const evidence = body.evidence ? decodeEvidence(body.evidence) : undefined;
+      const oldValue = currentValue(dose, body.field);
+      return db.transaction().execute(async (trx) => {
+        const evidenceId = evidence
+          ? (
+              await repo.createEvidence(trx, {
+                person_id: dose.person_id,
+                content_type: evidence.contentType,
+                bytes: evidence.bytes,
+                uploaded_by: actorKey(actor),
+              })
+            ).id
+          : null;
+        const { id } = await repo.createCorrection(trx, {
+          dose_id: dose.id,
+          person_id: dose.person_id,
+          field: body.field,
+          old_value: oldValue,
+          proposed_value: proposed,
+          evidence_id: evidenceId,
+          site_path: dose.site_path ?? dose.unit_path ?? '',
+          requested_by: actorKey(actor),
+        });
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.correction.request',
+          resourceType: 'person',
+          resourceId: dose.person_id,
+          details: { correctionId: id, doseId: dose.id, field: body.field, evidence: evidenceId !== null },
+        });
+        return { id, status: 'pending' as const };
+      });
+    },
+
+    async listCorrections(actor: Actor, status: string | undefined) {
+      const rows = await repo.listCorrections(
+        scopeOf(correctionPolicy, actor, 'vaccination.review'),
+        status ?? 'pending',
+      );
+      await ctx.audit.record({
+        actor,
+        action: 'vaccination.corrections.list',
+        details: { count: rows.length, personIds: rows.map((r) => r.person_id) },
+      });
+      return { items: rows.map(toCorrectionView) };
+    },
+
+    /** The photo of a correction: for its reviewers, and for the person or guardian who sent it. */
+    async correctionEvidence(actor: Actor, correctionId: string) {
+      const c = await repo.correctionById(correctionId);
+      if (actor.kind === 'citizen') {
+        const subject = c ? (await subjectResource(actor, c.person_id)).resource : undefined;
+        if (!c || !subject || !can(subjectPolicy, actor, 'vaccination.request', subject)) {
+          throw new AppError('VACCINATION_CORRECTION_NOT_FOUND', 404);
+        }
+      } else authorize(correctionPolicy, actor, 'vaccination.review', c && { unitPath: c.site_path });
+      const e = c?.evidence_id ? await repo.evidenceById(c.evidence_id) : undefined;
+      if (!c || !e) throw new AppError('NOT_FOUND', 404);
+      await ctx.audit.record({
+        actor,
+        action: 'vaccination.evidence.read',
+        resourceType: 'person',
+        resourceId: c.person_id,
+        details: { correctionId },
+      });
+      return { contentType: e.content_type, bytes: e.bytes };
+    },
+
+    /**
+     * District staff of the dose's site approve (the dose takes the proposed value; the old one stays on the
+     * request; counters follow; `corrected` event) or reject, with a reason from the fixed lists.
+     */
+    async decideCorrection(actor: Actor, correctionId: string, body: { approve: boolean; reason: string }) {
+      const c = await repo.correctionById(correctionId);
+      authorize(correctionPolicy, actor, 'vaccination.review', c && { unitPath: c.site_path });
+      if (!c) throw new AppError('VACCINATION_CORRECTION_NOT_FOUND', 404);
+      if (!districtReviewer(actor, c.site_path) && !isAdminFor(actor, c.site_path)) {
+        throw new AppError('VACCINATION_NOT_DISTRICT', 403);
+      }
+      const reasons: readonly string[] = body.approve ? APPROVE_REASONS : REJECT_REASONS;
+      if (!reasons.includes(body.reason)) throw new AppError('VACCINATION_REASON_INVALID', 400, { allowed: reasons });
+      return db.transaction().execute(async (trx) => {
+        await lockPerson(trx, c.person_id);
+        const dose = await repo.doseById(c.dose_id, trx);
+        if (!dose) throw new AppError('VACCINATION_DOSE_NOT_FOUND', 404);
+        let oldValue: string | null | undefined;
+        if (body.approve) {
+          if (dose.status !== 'valid') throw new AppError('VACCINATION_DOSE_NOT_VALID', 409);
+          oldValue = currentValue(dose, c.field as CorrectionField);
+          const before = await coverageState(trx, c.person_id);
+          await applyField(trx, dose, c.field as CorrectionField, c.proposed_value);
+          await applyCoverage(trx, c.person_id, before);
+        }
+        const decided = await repo.decideCorrection(trx, correctionId, {
+          status: body.approve ? 'approved' : 'rejected',
+          reason: body.reason,
+          decided_by: actorKey(actor),
+          ...(oldValue !== undefined ? { old_value: oldValue } : {}),
+        });
+        if (Number(decided.numUpdatedRows) !== 1) throw new AppError('VACCINATION_ALREADY_DECIDED', 409);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.correction.decide',
+          resourceType: 'person',
+          resourceId: c.person_id,
+          details: { correctionId, doseId: c.dose_id, field: c.field, approve: body.approve, reason: body.reason },
+        });
+        if (body.approve) {
+          await ctx.jobs.enqueue(trx, RECORD_CHANGED, {
+            personId: c.person_id,
+            doseId: c.dose_id,
+            change: 'corrected',
+          });
+        }
+        return { id: correctionId, status: body.approve ? 'approved' : 'rejected' };
+      });
+    },
+
+    // ——— doses given elsewhere ———
+    /** A citizen declares a dose given in another province or abroad, with a photo; pending until verified. */
+    async declareDose(
+      actor: Actor,
+      body: {
+        personId?: string | undefined;
+        product: string;
+        doseNumber: number;
+        givenAt: string;
+        country: string;
+        place: string;
+        evidence: string;
+      },
+    ) {
+      if (!mayEver(subjectPolicy, actor, 'vaccination.request')) throw new AppError('FORBIDDEN', 403);
+      const country = body.country.toUpperCase();
+      if (!/^[A-Z]{2}$/.test(country)) throw new AppError('VALIDATION_FAILED', 400, { field: 'country' });
+      const personId = body.personId ?? (actor.kind === 'citizen' ? actor.personId : '');
+      const person = await loadSubject(actor, personId, 'vaccination.request');
+      await productOr400(body.product);
+      const givenAt = new Date(body.givenAt);
+      if (givenAt.getTime() > Date.now() + FUTURE_SKEW_MS) throw new AppError('VACCINATION_GIVEN_AT_FUTURE', 400);
+      const evidence = decodeEvidence(body.evidence);
+      return db.transaction().execute(async (trx) => {
+        const { id: evidenceId } = await repo.createEvidence(trx, {
+          person_id: person.id,
+          content_type: evidence.contentType,
+          bytes: evidence.bytes,
+          uploaded_by: actorKey(actor),
+        });
+        const place = communeOf(person.unit_path);
+        const { id } = await repo.insertDose(trx, {
+          person_id: person.id,
+          product_code: body.product,
+          lot_id: null,
+          lot_number: null,
+          dose_number: body.doseNumber,
+          site_id: null,
+          given_at: givenAt,
+          country,
+          place: body.place.trim(),
+          source: 'declared',
+          status: 'pending',
+          commune_code: place.code,
+          unit_path: person.unit_path,
+          age_band: ageBand(person.birth_year, givenAt),
+          priority_group: await priorityOf(person.id, trx),
+          screening_id: null,
+          evidence_id: evidenceId,
+          recorded_by: actorKey(actor),
+          override_reason: null,
+        });
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.dose.declare',
+          resourceType: 'person',
+          resourceId: person.id,
+          unitCode: person.unit_code,
+          details: { doseId: id },
+        });
+        return { id, status: 'pending' as const };
+      });
+    },
+
+    async listDeclared(actor: Actor) {
+      const rows = await repo.pendingDeclared(scopeOf(correctionPolicy, actor, 'vaccination.review'));
+      await ctx.audit.record({
+        actor,
+        action: 'vaccination.declared.list',
+        details: { count: rows.length, personIds: rows.map((r) => r.person_id) },
+      });
+      return {
+        items: rows.map((d) => ({
+          id: d.id,
+          personId: d.person_id,
+          personName: d.name,
+          product: d.product_code,
+          doseNumber: d.dose_number,
+          givenAt: d.given_at.toISOString(),
+          country: d.country,
+          place: d.place,
+          status: d.status,
+        })),
+      };
+    },
+
+    /** Staff of the person's area verify (it counts from now: `recorded` event) or reject a declared dose. */
+    async decideDeclared(actor: Actor, doseId: string, body: { approve: boolean; reason: string }) {
+      const dose = await repo.doseById(doseId);
+      authorize(
+        correctionPolicy,
+        actor,
+        'vaccination.review',
+        dose && dose.source === 'declared' ? { unitPath: dose.unit_path } : undefined,
+      );
+      if (!dose) throw new AppError('VACCINATION_DOSE_NOT_FOUND', 404);
+      const reasons: readonly string[] = body.approve ? APPROVE_REASONS : REJECT_REASONS;
+      if (!reasons.includes(body.reason)) throw new AppError('VACCINATION_REASON_INVALID', 400, { allowed: reasons });
+      return db.transaction().execute(async (trx) => {
+        await lockPerson(trx, dose.person_id);
+        const current = await repo.doseById(doseId, trx);
+        if (current?.status !== 'pending') throw new AppError('VACCINATION_ALREADY_DECIDED', 409);
+        const before = await coverageState(trx, dose.person_id);
+        await repo.updateDose(trx, doseId, {
+          status: body.approve ? 'valid' : 'rejected',
+          status_reason: body.reason,
+          decided_by: actorKey(actor),
+        });
+        if (body.approve) await applyCoverage(trx, dose.person_id, before);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'vaccination.declared.decide',
+          resourceType: 'person',
+          resourceId: dose.person_id,
+          details: { doseId, approve: body.approve, reason: body.reason },
+        });
+        if (body.approve)
+          await ctx.jobs.enqueue(trx, RECORD_CHANGED, { personId: dose.person_id, doseId, change: 'recorded' });
+        return { id: doseId, status: body.approve ? 'valid' : 'rejected' };
+      });
+    },
+
+    // ——— statistics ———
+    /** Per-commune coverage for the risk map: share of 50+ fully vaccinated, share of adults with ≥ 1 dose. */
+    async coverage(actor: Actor, unitCode: string | undefined) {
+      const scope = await statsUnit(actor, unitCode);
+      const { rows } = await repo.coverageByCommune(scope);
+      return { items: rows.map(toCommuneCoverage) };
+    },
+
+    async stats(actor: Actor, query: StatsQuery) {
+      const scope = await statsUnit(actor, query.unitCode);
+      const today = localDate(new Date());
+      const to = query.to ?? today;
+      const from = query.from ?? localDate(new Date(Date.now() - 29 * DAY_MS));
+      if (from > to) throw new AppError('VALIDATION_FAILED', 400, { field: 'from' });
+      const lotScope = scopeOf(unitPolicy, actor, 'vaccination.stats');
+      const [communes, bands, groups, pop, days, byDose, regs, aefi, lots] = await Promise.all([
+        repo.coverageByCommune(scope),
+        repo.coverageBy(scope, 'age_band'),
+        repo.coverageBy(scope, 'priority_group'),
+        repo.populationByBand(scope),
+        repo.dosesPerDay(scope, from, to),
+        repo.dosesByNumber(scope, from, to),
+        repo.registrationCounts(scope),
+        repo.aefiCounts(scope, from, to),
+        repo.listLots(lotScope),
+      ]);
+      const sum = (k: 'dose1' | 'full' | 'booster' | 'doses') => bands.rows.reduce((a, r) => a + Number(r[k]), 0);
+      const counts = (r: { key: string; dose1: number; full: number; booster: number; doses: number }, people = 0) => ({
+        key: r.key,
+        people,
+        dose1: Number(r.dose1),
+        full: Number(r.full),
+        booster: Number(r.booster),
+        doses: Number(r.doses),
+      });
+      return {
+        from,
+        to,
+        totals: {
+          doses: sum('doses'),
+          dose1: sum('dose1'),
+          full: sum('full'),
+          booster: sum('booster'),
+          waiting: regs.waiting,
+          invited: regs.invited,
+          aefiMild: aefi.mild,
+          aefiModerate: aefi.moderate,
+          aefiSerious: aefi.serious,
+        },
+        communes: communes.rows.map(toCommuneCoverage),
+        ageBands: bands.rows.map((r) => counts(r, Number(pop.rows.find((p) => p.key === r.key)?.people ?? 0))),
+        priorityGroups: groups.rows.map((r) => counts(r)),
+        byDose: byDose.rows.map((r) => ({ doseNumber: r.dose_number, doses: Number(r.doses) })),
+        days: days.rows.map((r) => ({ day: r.day, doses: Number(r.doses) })),
+        lots: lots.map((l) => lotView(l, today)),
+      };
+    },
+
+    /** Recounts the coverage denominators (residents per commune and age band); the hourly job and the seed run it. */
+    async refreshPopulation() {
+      await repo.refreshPopulation(db);
+    },
+
+    /**
+     * The green pass's read (issue 17), on the system's behalf: the person's valid doses in order of `givenAt`,
+     * with the product's EU DCC codes. The caller authorizes its own reader; nothing personal beyond the doses.
+     */
+    async dosesForCertificate(personId: string): Promise<CertificateDose[]> {
+      systemScope('green pass: a person’s valid doses, for the certificate the person or their guardian asked for');
+      const rows = await repo.certificateDoses(personId);
+      return rows.map((d) => ({
+        id: d.id,
+        productCode: d.product_code,
+        euProductCode: d.eu_product_code,
+        euManufacturerCode: d.eu_manufacturer_code,
+        euProphylaxisCode: d.eu_prophylaxis_code,
+        doseNumber: d.dose_number,
+        dosesInPrimarySeries: d.doses_in_primary_series,
+        givenAt: d.given_at,
+        country: d.country,
+        siteName: d.site_name ?? d.place,
+      }));
+    },
+  };
+
+  function isAdminFor(actor: Actor, path: string): boolean {
+    return actor.kind === 'staff' && actor.grants.some((g) => g.role === 'admin' && pathWithin(path, g.unitPath));
+  }
+
+  function currentValue(
+    dose: {
+      product_code: string;
+      lot_number: string | null;
+      given_at: Date;
+      dose_number: number;
+      site_id: string | null;
+    },
+    field: CorrectionField,
+  ): string | null {
+    switch (field) {
+      case 'product':
+        return dose.product_code;
+      case 'lot':
+        return dose.lot_number;
+      case 'givenAt':
+        return dose.given_at.toISOString();
+      case 'doseNumber':
+        return String(dose.dose_number);
+      case 'siteId':
+        return dose.site_id;
+    }
+  }
+
+  /** The proposed value must be one the field can hold: a product, a lot at the dose's site, a past time, 1–10, a site. */
+  async function checkProposedValue(field: CorrectionField, value: string, siteId: string | null, q?: Transaction<DB>) {
+    const bad = () => new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
+    switch (field) {
+      case 'product':
+        if (!(await products()).has(value)) throw bad();
+        return;
+      case 'lot':
+        if (!siteId || !(await repo.lotAtSite(q ?? db, siteId, value))) throw bad();
+        return;
+      case 'givenAt': {
+        const t = Date.parse(value);
+        if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(t) || t > Date.now() || t < Date.parse('2020-01-01'))
+          throw bad();
+        return;
+      }
+      case 'doseNumber':
+        if (!/^(10|[1-9])$/.test(value)) throw bad();
+        return;
+      case 'siteId':
+        if (!/^[0-9a-f-]{36}$/i.test(value) || !(await repo.siteById(value, q))) throw bad();
+        return;
+    }
+  }
+
+  async function applyField(
+    trx: Transaction<DB>,
+    dose: { id: string; site_id: string | null; lot_id: string | null },
+    field: CorrectionField,
+    value: string,
+  ) {
+    await checkProposedValue(field, value, dose.site_id, trx);
+    switch (field) {
+      case 'product':
+        return repo.updateDose(trx, dose.id, { product_code: value });
+      case 'lot': {
+        const lot = dose.site_id ? await repo.lotAtSite(trx, dose.site_id, value) : undefined;
+        if (!lot) throw new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
+        if (dose.lot_id) await repo.useLot(trx, dose.lot_id, -1);
+        await repo.useLot(trx, lot.id, 1);
+        return repo.updateDose(trx, dose.id, { lot_id: lot.id, lot_number: lot.lot_number });
+      }
+      case 'givenAt':
+        return repo.updateDose(trx, dose.id, { given_at: new Date(value) });
+      case 'doseNumber':
+        return repo.updateDose(trx, dose.id, { dose_number: Number(value) });
+      case 'siteId':
+        return repo.updateDose(trx, dose.id, { site_id: value });
+    }
+  }
+}
+
+function toCommuneCoverage(r: {
+  commune_code: string;
+  commune_name: string | null;
+  adults: number;
+  over50: number;
+  adults_dose1: number;
+  over50_full: number;
+  dose1: number;
+  full: number;
+  booster: number;
+  doses: number;
+}) {
+  const share = (n: number, d: number) => (d > 0 ? Math.min(1, Math.round((n / d) * 10_000) / 10_000) : null);
+  return {
+    communeCode: r.commune_code,
+    communeName: r.commune_name ?? r.commune_code,
+    adults: Number(r.adults),
+    adultsDose1: Number(r.adults_dose1),
+    over50: Number(r.over50),
+    over50Full: Number(r.over50_full),
+    adultsDose1Share: share(Number(r.adults_dose1), Number(r.adults)),
+    over50FullShare: share(Number(r.over50_full), Number(r.over50)),
+    dose1: Number(r.dose1),
+    full: Number(r.full),
+    booster: Number(r.booster),
+    doses: Number(r.doses),
+  };
+}
+
+export type VaccinationService = ReturnType<typeof vaccinationService>;

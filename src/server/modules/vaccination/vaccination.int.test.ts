@@ -1,0 +1,632 @@
+/**
+ * The vaccination platform's integration contract through the real app (PGlite, and PostgreSQL with
+ * TEST_DATABASE_URL): products, registration (self, dependant, staff), planning, invitations through the outbox,
+ * check-in, screening, doses with every rule (and nothing written when refused), idempotency, a doctor's override,
+ * AEFI to the district CDC, corrections with a photo decided by district staff, doses given elsewhere, the
+ * citizen's record and next due dose, the coverage counters, the green pass's read and its events.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  makeNationalId,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
+
+let env: TestEnv;
+let admin: string;
+let planner: string;
+let vaccinator: string;
+let doctor: string;
+let districtReviewer: string;
+let communeReviewer: string;
+let vaccinatorElsewhere: string;
+let citizen: { token: string; personId: string };
+let stranger: { token: string; personId: string };
+let dependantId = '';
+let siteId = '';
+let otherSiteId = '';
+let sessionId = '';
+
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+
+async function call(
+  method: 'GET' | 'POST',
+  url: string,
+  token: string | null,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return env.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: { ...(token ? bearer(token) : {}), ...headers },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+}
+
+function expectError(res: { statusCode: number; body: string; json: () => unknown }, status: number, code: string) {
+  expect(res.statusCode, res.body).toBe(status);
+  expect((res.json() as { error: { code: string } }).error.code).toBe(code);
+}
+
+const count = async (table: string, where = sql`true`) =>
+  Number(
+    (await sql<{ n: string }>`select count(*) as n from ${sql.table(table)} where ${where}`.execute(env.ctx.db)).rows[0]
+      ?.n,
+  );
+
+async function person(name: string, birthYear: number, unitCode: string = UNITS.bienHoaCommune) {
+  const res = await call('POST', '/people', admin, { name, birthYear, unitCode, nationalId: makeNationalId() });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+}
+
+const dose = (personId: string, over: Record<string, unknown> = {}) => ({
+  person: { personId },
+  product: 'comirnaty',
+  lot: 'FK1234',
+  doseNumber: 1,
+  siteId,
+  givenAt: ago(30),
+  ...over,
+});
+
+beforeAll(async () => {
+  env = await createTestEnv({ provinces: ['75'] });
+  admin = (await staffToken(env, 'admin', null)).token;
+  planner = (await staffToken(env, 'health_worker', UNITS.bienHoa)).token;
+  vaccinator = (await staffToken(env, 'vaccinator', UNITS.bienHoa)).token;
+  doctor = (await staffToken(env, 'doctor', UNITS.bienHoa)).token;
+  districtReviewer = (await staffToken(env, 'health_worker', UNITS.bienHoa)).token;
+  communeReviewer = (await staffToken(env, 'health_worker', UNITS.bienHoaCommune)).token;
+  vaccinatorElsewhere = (await staffToken(env, 'vaccinator', UNITS.longKhanh)).token;
+  citizen = await citizenToken(env, '0912000222');
+  stranger = await citizenToken(env, '0912000333');
+  const profile = await env.app.inject({
+    method: 'PUT',
+    url: '/api/v1/me/profile',
+    headers: bearer(citizen.token),
+    payload: { name: 'Trần Văn Tiêm', unitCode: UNITS.bienHoaCommune, birthYear: 1960 },
+  });
+  expect(profile.statusCode, profile.body).toBe(200);
+  const dep = await call('POST', '/me/dependants', citizen.token, {
+    name: 'Trần Thị Mẹ',
+    relation: 'parent',
+    birthYear: 1940,
+  });
+  expect(dep.statusCode, dep.body).toBe(201);
+  dependantId = dep.json().id;
+
+  const site = await call('POST', '/vaccination/sites', planner, {
+    name: 'Trạm Y tế Tân Phong',
+    unitCode: UNITS.bienHoaCommune,
+  });
+  expect(site.statusCode, site.body).toBe(201);
+  siteId = site.json().id;
+  otherSiteId = (
+    await call('POST', '/vaccination/sites', admin, { name: 'TTYT Long Khánh', unitCode: UNITS.longKhanh })
+  ).json().id;
+  for (const [product, lotNumber, expiresOn, s] of [
+    ['comirnaty', 'FK1234', inDays(200), siteId],
+    ['vaxzevria', 'AZ0001', inDays(200), siteId],
+    ['vero_cell', 'VC0001', inDays(200), siteId],
+    ['comirnaty', 'LK9999', inDays(200), otherSiteId],
+  ] as const) {
+    const lot = await call('POST', '/vaccination/lots', admin, {
+      product,
+      lotNumber,
+      expiresOn,
+      siteId: s,
+      quantity: 100,
+    });
+    expect(lot.statusCode, lot.body).toBe(201);
+  }
+  // an expired lot (as if delivered long ago)
+  await env.ctx.db
+    .insertInto('vaccine_lots')
+    .values({
+      site_id: siteId,
+      product_code: 'comirnaty',
+      lot_number: 'OLD001',
+      expires_on: inDays(-400),
+      quantity: 10,
+    })
+    .execute();
+  const session = await call('POST', '/vaccination/sessions', planner, {
+    siteId,
+    day: inDays(1),
+    capacity: 50,
+    product: 'comirnaty',
+  });
+  expect(session.statusCode, session.body).toBe(201);
+  sessionId = session.json().id;
+  await env.ctx.db
+    .insertInto('vaccination_cdc_contacts')
+    .values({ district_code: UNITS.bienHoa, phone: '+84911000999' })
+    .execute();
+}, 180_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('products', () => {
+  it('lists the defaults with a two-dose product of at least 21 days and EU codes', async () => {
+    const res = await call('GET', '/vaccination/products', citizen.token);
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as {
+      code: string;
+      dosesInPrimarySeries: number;
+      minIntervalDays: number;
+      euProductCode: string;
+    }[];
+    const comirnaty = items.find((p) => p.code === 'comirnaty');
+    expect(comirnaty).toMatchObject({ dosesInPrimarySeries: 2, minIntervalDays: 21, euProductCode: 'EU/1/20/1528' });
+    expect(items.some((p) => p.dosesInPrimarySeries === 2 && p.minIntervalDays >= 21)).toBe(true);
+  });
+});
+
+describe('registration', () => {
+  it('a citizen registers themself and a dependant; a second open registration is 409', async () => {
+    const self = await call('POST', '/vaccination/registrations', citizen.token, {
+      priorityGroup: 'age_65_plus',
+      siteId,
+    });
+    expect(self.statusCode, self.body).toBe(201);
+    const dep = await call('POST', '/vaccination/registrations', citizen.token, {
+      subject: { personId: dependantId },
+      priorityGroup: 'age_65_plus',
+    });
+    expect(dep.statusCode, dep.body).toBe(201);
+    const again = await call('POST', '/vaccination/registrations', citizen.token, { priorityGroup: 'general' });
+    expectError(again, 409, 'VACCINATION_ALREADY_REGISTERED');
+  });
+
+  it('a citizen cannot register someone who is not theirs (404), nor by national ID', async () => {
+    const before = await count('vaccination_registrations');
+    expectError(
+      await call('POST', '/vaccination/registrations', stranger.token, {
+        subject: { personId: dependantId },
+        priorityGroup: 'general',
+      }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', '/vaccination/registrations', stranger.token, {
+        subject: { nationalId: makeNationalId() },
+        priorityGroup: 'general',
+      }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expect(await count('vaccination_registrations')).toBe(before);
+  });
+
+  it('staff register a walk-in without a phone by national ID (found, not duplicated, through people)', async () => {
+    const nationalId = makeNationalId();
+    const first = await call('POST', '/vaccination/registrations', planner, {
+      subject: { nationalId, name: 'Lê Văn Không Điện Thoại' },
+      priorityGroup: 'welfare',
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await call('POST', '/vaccination/registrations', planner, {
+      subject: { nationalId },
+      priorityGroup: 'welfare',
+    });
+    expectError(again, 409, 'VACCINATION_ALREADY_REGISTERED');
+    expect(await count('people', sql`national_id = ${nationalId}`)).toBe(1);
+  });
+
+  it('an unknown priority group is 400', async () => {
+    expectError(
+      await call('POST', '/vaccination/registrations', citizen.token, { priorityGroup: 'nobody' }),
+      400,
+      'VACCINATION_PRIORITY_GROUP_UNKNOWN',
+    );
+  });
+});
+
+describe('invitations', () => {
+  it('invites by priority through the outbox and lists people without a phone for the commune', async () => {
+    const res = await call('POST', '/vaccination/invitations', planner, { sessionId });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.invited).toBe(3);
+    // the citizen and the dependant (through the guardian's phone) get an SMS; the walk-in has none
+    expect(body.messaged).toBe(2);
+    expect(body.withoutPhone.map((r: { name: string }) => r.name)).toEqual(['Lê Văn Không Điện Thoại']);
+    const list = await call('GET', '/vaccination/registrations?status=invited&withoutPhone=true', planner);
+    expect(list.json().items).toHaveLength(1);
+    const mine = await call('GET', '/me/vaccinations', citizen.token);
+    expect(mine.json().registration).toMatchObject({ status: 'invited', sessionId });
+  });
+});
+
+describe('doses', () => {
+  let pid = '';
+  let dose1 = '';
+  beforeAll(async () => {
+    pid = citizen.personId;
+  });
+
+  it('check-in by national ID is scoped, screening computes the outcome', async () => {
+    const p = await person('Phạm Văn Sàng Lọc', 1980);
+    const nid = (
+      await env.ctx.db.selectFrom('people').select('national_id').where('id', '=', p).executeTakeFirstOrThrow()
+    ).national_id;
+    const ok = await call('POST', '/vaccination/check-in', vaccinator, { siteId, nationalId: nid });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().missing).toEqual([]);
+    expectError(
+      await call('POST', '/vaccination/check-in', vaccinatorElsewhere, { siteId, nationalId: nid }),
+      404,
+      'VACCINATION_SITE_NOT_FOUND',
+    );
+    const checklist = (await call('GET', '/vaccination/checklist', vaccinator)).json();
+    const answers = Object.fromEntries(checklist.questions.map((q: { id: string }) => [q.id, false]));
+    const proceed = await call('POST', '/vaccination/screenings', vaccinator, {
+      personId: p,
+      siteId,
+      checklistVersion: checklist.version,
+      answers: { ...answers, acute_illness: true },
+    });
+    expect(proceed.statusCode, proceed.body).toBe(201);
+    expect(proceed.json().outcome).toBe('defer');
+    // a deferred person is refused a dose unless a doctor overrides
+    expectError(
+      await call('POST', '/vaccination/doses', vaccinator, dose(p, { givenAt: new Date().toISOString() })),
+      422,
+      'VACCINATION_SCREENING_NOT_PASSED',
+    );
+  });
+
+  it('records dose 1 (stock decremented, event enqueued, registration done)', async () => {
+    const before = await count('jobs', sql`topic = 'vaccination.record-changed'`);
+    const body = dose(pid, { givenAt: ago(30) });
+    const res = await call('POST', '/vaccination/doses', vaccinator, body, { 'idempotency-key': 'dose-one-key-1' });
+    expect(res.statusCode, res.body).toBe(201);
+    dose1 = res.json().id;
+    expect(res.json().observationUntil).toBeTruthy();
+    const replay = await call('POST', '/vaccination/doses', vaccinator, body, { 'idempotency-key': 'dose-one-key-1' });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.json().id).toBe(dose1);
+    expect(await count('vaccination_doses', sql`person_id = ${pid}`)).toBe(1);
+    expect(await count('jobs', sql`topic = 'vaccination.record-changed'`)).toBe(before + 1);
+    const lot = await env.ctx.db
+      .selectFrom('vaccine_lots')
+      .select('used')
+      .where('lot_number', '=', 'FK1234')
+      .executeTakeFirstOrThrow();
+    expect(lot.used).toBe(1);
+  });
+
+  it('refuses a too-early dose 2, a disallowed mix, a wrong dose number — nothing written', async () => {
+    const before = await count('vaccination_doses');
+    const early = await call('POST', '/vaccination/doses', vaccinator, dose(pid, { doseNumber: 2, givenAt: ago(20) }));
+    expectError(early, 422, 'VACCINATION_INTERVAL_TOO_SHORT');
+    expect(early.json().error.message).toContain('21');
+    expectError(
+      await call(
+        'POST',
+        '/vaccination/doses',
+        vaccinator,
+        dose(pid, { doseNumber: 2, product: 'vero_cell', lot: 'VC0001', givenAt: ago(1) }),
+      ),
+      422,
+      'VACCINATION_MIX_NOT_ALLOWED',
+    );
+    expectError(
+      await call('POST', '/vaccination/doses', vaccinator, dose(pid, { doseNumber: 3, givenAt: ago(1) })),
+      422,
+      'VACCINATION_DOSE_NUMBER_INVALID',
+    );
+    expect(await count('vaccination_doses')).toBe(before);
+  });
+
+  it('bad input: unknown product or lot, expired lot, lot of another site, future time, out of scope — nothing written', async () => {
+    const before = await count('vaccination_doses');
+    const used = await count('vaccine_lots', sql`used > 0`);
+    expectError(
+      await call(
+        'POST',
+        '/vaccination/doses',
+        vaccinator,
+        dose(pid, { doseNumber: 2, product: 'nope', givenAt: ago(1) }),
+      ),
+      400,
+      'VACCINATION_PRODUCT_UNKNOWN',
+    );
+    expectError(
+      await call('POST', '/vaccination/doses', vaccinator, dose(pid, { doseNumber: 2, lot: 'NOPE', givenAt: ago(1) })),
+      400,
+      'VACCINATION_LOT_UNKNOWN',
+    );
+    expectError(
+      await call(
+        'POST',
+        '/vaccination/doses',
+        vaccinator,
+        dose(pid, { doseNumber: 2, lot: 'OLD001', givenAt: ago(1) }),
+      ),
+      422,
+      'VACCINATION_LOT_EXPIRED',
+    );
+    expectError(
+      await call(
+        'POST',
+        '/vaccination/doses',
+        vaccinator,
+        dose(pid, { doseNumber: 2, lot: 'LK9999', givenAt: ago(1) }),
+      ),
+      422,
+      'VACCINATION_LOT_WRONG_SITE',
+    );
+    expectError(
+      await call(
+        'POST',
+        '/vaccination/doses',
+        vaccinator,
+        dose(pid, { doseNumber: 2, givenAt: new Date(Date.now() + DAY).toISOString() }),
+      ),
+      400,
+      'VACCINATION_GIVEN_AT_FUTURE',
+    );
+    const far = await person('Người Long Khánh', 1970, UNITS.longKhanh);
+    expectError(
+      await call('POST', '/vaccination/doses', vaccinator, dose(far, { givenAt: ago(1) })),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', '/vaccination/doses', vaccinator, {
+        ...dose(pid),
+        person: { nationalId: '000000000000' },
+        givenAt: ago(1),
+      }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', '/vaccination/doses', citizen.token, dose(pid, { doseNumber: 2, givenAt: ago(1) })),
+      403,
+      'FORBIDDEN',
+    );
+    expect(await count('vaccination_doses')).toBe(before);
+    expect(await count('vaccine_lots', sql`used > 0`)).toBe(used);
+  });
+
+  it('a doctor overrides an interval with a reason (audited); a vaccinator may not', async () => {
+    const p = await person('Đỗ Văn Ghi Đè', 1975);
+    expect((await call('POST', '/vaccination/doses', vaccinator, dose(p, { givenAt: ago(25) }))).statusCode).toBe(201);
+    const override = { reason: 'Đi công tác nước ngoài, bác sĩ đồng ý tiêm sớm' };
+    expectError(
+      await call('POST', '/vaccination/doses', vaccinator, dose(p, { doseNumber: 2, givenAt: ago(6), override })),
+      403,
+      'FORBIDDEN',
+    );
+    const res = await call('POST', '/vaccination/doses', doctor, dose(p, { doseNumber: 2, givenAt: ago(6), override }));
+    expect(res.statusCode, res.body).toBe(201);
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'vaccination.dose.record')
+      .where('resource_id', '=', p)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect((audit.details as { overridden?: string[] }).overridden).toEqual(['VACCINATION_INTERVAL_TOO_SHORT']);
+  });
+
+  it('dose 2 after the interval; the record shows both, coverage counts the person fully vaccinated', async () => {
+    const cov0 = (await call('GET', `/vaccination/coverage?unitCode=${UNITS.bienHoaCommune}`, planner)).json().items[0];
+    const res = await call('POST', '/vaccination/doses', vaccinator, dose(pid, { doseNumber: 2, givenAt: ago(5) }));
+    expect(res.statusCode, res.body).toBe(201);
+    const mine = await call('GET', '/me/vaccinations', citizen.token);
+    expect(mine.statusCode).toBe(200);
+    expect(
+      mine
+        .json()
+        .items.map((d: { doseNumber: number; product: string; site: string }) => [d.doseNumber, d.product, d.site]),
+    ).toEqual([
+      [1, 'comirnaty', 'Trạm Y tế Tân Phong'],
+      [2, 'comirnaty', 'Trạm Y tế Tân Phong'],
+    ]);
+    expect(mine.json().nextDue).toMatchObject({ doseNumber: 3, booster: true });
+    const cov1 = (await call('GET', `/vaccination/coverage?unitCode=${UNITS.bienHoaCommune}`, planner)).json().items[0];
+    expect(cov1.full).toBe(cov0.full + 1);
+    expect(cov1.over50Full).toBe(cov0.over50Full + 1);
+    const certificate = await env.ctx.services.vaccination.dosesForCertificate(pid);
+    expect(
+      certificate.map((d) => [d.doseNumber, d.euProductCode, d.euManufacturerCode, d.country, d.dosesInPrimarySeries]),
+    ).toEqual([
+      [1, 'EU/1/20/1528', 'ORG-100030215', 'VN', 2],
+      [2, 'EU/1/20/1528', 'ORG-100030215', 'VN', 2],
+    ]);
+  });
+
+  it('an AEFI report; a serious one sends an SMS to the district CDC', async () => {
+    const jobsBefore = await count('jobs', sql`topic = 'notify.send' and payload->>'to' = '+84911000999'`);
+    const res = await call('POST', '/vaccination/aefi', vaccinator, {
+      doseId: dose1,
+      severity: 'serious',
+      symptoms: ['anaphylaxis'],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(await count('jobs', sql`topic = 'notify.send' and payload->>'to' = '+84911000999'`)).toBe(jobsBefore + 1);
+    expectError(
+      await call('POST', '/vaccination/aefi', vaccinatorElsewhere, {
+        doseId: dose1,
+        severity: 'mild',
+        symptoms: ['fever'],
+      }),
+      404,
+      'VACCINATION_DOSE_NOT_FOUND',
+    );
+  });
+
+  it('corrections: only the person or guardian asks; district staff decide; the old value is kept', async () => {
+    const before = await count('vaccination_corrections');
+    expectError(
+      await call('POST', '/vaccination/corrections', stranger.token, {
+        doseId: dose1,
+        field: 'lot',
+        proposedValue: 'FK1234',
+      }),
+      404,
+      'VACCINATION_DOSE_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', '/vaccination/corrections', planner, { doseId: dose1, field: 'lot', proposedValue: 'FK1234' }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(
+      await call('POST', '/vaccination/corrections', citizen.token, {
+        doseId: dose1,
+        field: 'product',
+        proposedValue: 'nope',
+      }),
+      400,
+      'VACCINATION_CORRECTION_VALUE_INVALID',
+    );
+    expectError(
+      await call('POST', '/vaccination/corrections', citizen.token, {
+        doseId: dose1,
+        field: 'givenAt',
+        proposedValue: ago(31),
+        evidence: 'data:image/png;base64,aGVsbG8gd29ybGQgdGhpcyBpcyBub3QgYSBwbmc=',
+      }),
+      400,
+      'VACCINATION_EVIDENCE_INVALID',
+    );
+    expect(await count('vaccination_corrections')).toBe(before);
+    expect(await count('vaccination_evidence')).toBe(0);
+
+    const proposed = ago(31);
+    const req = await call('POST', '/vaccination/corrections', citizen.token, {
+      doseId: dose1,
+      field: 'givenAt',
+      proposedValue: proposed,
+      evidence: PNG,
+    });
+    expect(req.statusCode, req.body).toBe(201);
+    expect(req.json().status).toBe('pending');
+    const id = req.json().id;
+    const photo = await call('GET', `/vaccination/corrections/${id}/evidence`, districtReviewer);
+    expect(photo.statusCode).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/png');
+    expectError(
+      await call('POST', `/vaccination/corrections/${id}/decision`, communeReviewer, {
+        approve: true,
+        reason: 'card_matches',
+      }),
+      403,
+      'VACCINATION_NOT_DISTRICT',
+    );
+    expectError(
+      await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
+        approve: true,
+        reason: 'because',
+      }),
+      400,
+      'VACCINATION_REASON_INVALID',
+    );
+    const events = await count('jobs', sql`topic = 'vaccination.record-changed' and payload->>'change' = 'corrected'`);
+    const ok = await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
+      approve: true,
+      reason: 'card_matches',
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expectError(
+      await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
+        approve: false,
+        reason: 'duplicate_request',
+      }),
+      409,
+      'VACCINATION_ALREADY_DECIDED',
+    );
+    expect(await count('jobs', sql`topic = 'vaccination.record-changed' and payload->>'change' = 'corrected'`)).toBe(
+      events + 1,
+    );
+    const mine = (await call('GET', '/me/vaccinations', citizen.token)).json();
+    expect(mine.items[0].givenAt).toBe(proposed);
+    expect(mine.corrections[0]).toMatchObject({
+      status: 'approved',
+      proposedValue: proposed,
+      oldValue: ago(30).slice(0, 10) + mine.corrections[0].oldValue.slice(10),
+    });
+  });
+
+  it('a dose given abroad is declared with proof, verified, and counts', async () => {
+    const res = await call('POST', '/vaccination/declared-doses', citizen.token, {
+      personId: dependantId,
+      product: 'spikevax',
+      doseNumber: 1,
+      givenAt: ago(100),
+      country: 'FR',
+      place: 'Paris',
+      evidence: PNG,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const list = await call('GET', '/vaccination/declared-doses', planner);
+    expect(list.json().items.map((d: { id: string }) => d.id)).toContain(res.json().id);
+    const ok = await call('POST', `/vaccination/declared-doses/${res.json().id}/decision`, planner, {
+      approve: true,
+      reason: 'certificate_verified',
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const cert = await env.ctx.services.vaccination.dosesForCertificate(dependantId);
+    expect(cert).toHaveLength(1);
+    expect(cert[0]).toMatchObject({ country: 'FR', euProductCode: 'EU/1/20/1507' });
+    const dep = await call('GET', `/me/vaccinations?personId=${dependantId}`, citizen.token);
+    expect(dep.statusCode).toBe(200);
+    expectError(await call('GET', `/me/vaccinations?personId=${dependantId}`, stranger.token), 404, 'PERSON_NOT_FOUND');
+  });
+
+  it('voiding a dose stops it counting and revokes it for the green pass', async () => {
+    const p = await person('Vũ Văn Hủy', 1990);
+    const d = (await call('POST', '/vaccination/doses', vaccinator, dose(p, { givenAt: ago(2) }))).json().id;
+    expectError(
+      await call('POST', `/vaccination/doses/${d}/void`, vaccinator, { reason: 'entered_in_error' }),
+      403,
+      'FORBIDDEN',
+    );
+    const res = await call('POST', `/vaccination/doses/${d}/void`, doctor, { reason: 'entered_in_error' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await env.ctx.services.vaccination.dosesForCertificate(p)).toEqual([]);
+    expect(
+      await count(
+        'jobs',
+        sql`topic = 'vaccination.record-changed' and payload->>'doseId' = ${d} and payload->>'change' = 'revoked'`,
+      ),
+    ).toBe(1);
+  });
+});
+
+describe('statistics', () => {
+  it('counters agree with a recount of the doses; CSV exports; out-of-scope unit is 404', async () => {
+    await env.ctx.services.vaccination.refreshPopulation();
+    const stats = await call('GET', '/vaccination/stats', planner);
+    expect(stats.statusCode, stats.body).toBe(200);
+    const s = stats.json();
+    const validDoses = await count('vaccination_doses', sql`status = 'valid'`);
+    expect(s.totals.doses).toBe(validDoses);
+    expect(s.totals.aefiSerious).toBe(1);
+    expect(s.lots.length).toBeGreaterThan(0);
+    const csv = await call('GET', '/vaccination/stats.csv?table=communes', planner);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('adults_dose1_share');
+    expectError(await call('GET', `/vaccination/stats?unitCode=${UNITS.longKhanh}`, planner), 404, 'UNIT_NOT_FOUND');
+    expectError(await call('GET', '/vaccination/stats', citizen.token), 403, 'FORBIDDEN');
+    expect((await call('GET', '/vaccination/stats', null)).statusCode).toBe(401);
+  });
+});
