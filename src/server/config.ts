@@ -61,6 +61,12 @@ export interface Config {
   demoCases: number | undefined;
   /** `truyvet users add` only: the new account's password (generated and printed when absent). */
   newUserPassword: string | undefined;
+  /** Green pass: the passphrase the document-signer private keys are encrypted with at rest (PKCS#8, AES-256). */
+  greenpassKeySecret: string | undefined;
+  /** Green pass: a folder for the document-signer private keys (files, mode 0600) instead of the database. */
+  greenpassKeyDir: string | undefined;
+  /** Green pass: days a document-signer key signs before a new one takes over (the old one stays trusted). */
+  greenpassKeyRotationDays: number;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +167,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dbPrepared: bool('TRUYVET_DB_PREPARED', true),
     sessionCacheSeconds: int('TRUYVET_SESSION_CACHE_SECONDS', 10, 0, 300),
     newUserPassword: str('TRUYVET_NEW_USER_PASSWORD'),
+    greenpassKeySecret: str('TRUYVET_GREENPASS_KEY_SECRET'),
+    greenpassKeyDir:
+      str('TRUYVET_GREENPASS_KEY_DIR') === undefined ? undefined : resolve(str('TRUYVET_GREENPASS_KEY_DIR') as string),
+    greenpassKeyRotationDays: int('TRUYVET_GREENPASS_KEY_ROTATION_DAYS', 90, 1, 3650),
     demoPeople: int('TRUYVET_DEMO_PEOPLE', 2000, 10, 10_000_000),
     demoCases: str('TRUYVET_DEMO_CASES') === undefined ? undefined : int('TRUYVET_DEMO_CASES', 0, 0, 100_000),
     checkinRetentionDays: int('TRUYVET_CHECKIN_RETENTION_DAYS', 21, 1, 365),

@@ -16,6 +16,7 @@ import { type CheckinsService, checkinsModule } from './modules/checkins/index.t
 import { type DeclarationsModuleService, declarationsModule } from './modules/declarations/index.ts';
 import { devModule } from './modules/dev/index.ts';
 import { type ExposureService, exposureModule } from './modules/exposure/index.ts';
+import { type GreenpassService, greenpassModule } from './modules/greenpass/index.ts';
 import { type PeopleService, peopleModule } from './modules/people/index.ts';
 import { type StaffService, staffModule } from './modules/staff/index.ts';
 import { type TestingModuleService, testingModule } from './modules/testing/index.ts';
@@ -37,6 +38,7 @@ export interface Services {
   testing: TestingModuleService;
   declarations: DeclarationsModuleService;
   vaccination: VaccinationService;
+  greenpass: GreenpassService;
 }
 
 export interface AppContext extends PlatformContext {
@@ -74,6 +76,11 @@ export function createContext(config: Config, database: Database, log: Logger): 
   const testing = testingModule(platform, { people: people.service, adminUnits: adminUnits.service });
   const declarations = declarationsModule(platform, { people: people.service, venues: venues.service });
   const vaccination = vaccinationModule(platform, { people: people.service });
+  const greenpass = greenpassModule(platform, {
+    people: people.service,
+    testing: testing.service,
+    vaccination: vaccination.service,
+  });
   const dev = devModule(platform);
   const modules: ModuleInstance[] = [
     adminUnits,
@@ -88,6 +95,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
     testing,
     declarations,
     vaccination,
+    greenpass,
     dev,
   ];
   for (const m of modules) for (const job of m.jobs ?? []) platform.jobs.register(job);
@@ -106,6 +114,7 @@ export function createContext(config: Config, database: Database, log: Logger): 
       testing: testing.service,
       declarations: declarations.service,
       vaccination: vaccination.service,
+      greenpass: greenpass.service,
     },
     modules,
   };

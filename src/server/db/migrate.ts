@@ -38,6 +38,7 @@ import * as m0023 from './migrations/0023_password_reset_quarantine_list.ts';
 import * as m0024 from './migrations/0024_list_pages.ts';
 import * as m0025 from './migrations/0025_case_contact_counts.ts';
 import * as m0026 from './migrations/0026_vaccination.ts';
+import * as m0027 from './migrations/0027_green_pass.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -66,6 +67,7 @@ const migrations: Record<string, Migration> = {
   '0024_list_pages': m0024,
   '0025_case_contact_counts': m0025,
   '0026_vaccination': m0026,
+  '0027_green_pass': m0027,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -395,6 +395,52 @@ export interface EnSigningKeysTable {
   retired_at: Date | null;
 }
 
+export interface GpSignerKeysTable {
+  id: Generated<number>;
+  kid: string;
+  certificate_der: Uint8Array;
+  private_key_pem: string | null;
+  key_file: string | null;
+  encrypted: Generated<boolean>;
+  not_before: Date;
+  not_after: Date;
+  created_at: Timestamp;
+  retired_at: Date | null;
+}
+
+export interface GpCertificatesTable {
+  id: Generated<string>;
+  person_id: string;
+  type: 'v' | 't' | 'r';
+  source_key: string;
+  source_hash: string;
+  uvci: string;
+  uvci_hash: string;
+  kid: string;
+  qr: string;
+  summary: unknown;
+  valid_from: Date;
+  valid_until: Date;
+  issued_at: Timestamp;
+  revoked_at: Date | null;
+  revoke_reason: string | null;
+}
+
+export interface GpRulesTable {
+  id: Generated<number>;
+  kind: 'rules' | 'value-sets';
+  body: unknown;
+  published_by: string | null;
+  published_at: Timestamp;
+}
+
+export interface GpVerificationsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  verdict: string;
+  reason: string;
+}
+
 export interface EnMatchReportsTable {
   id: Generated<string>;
   case_id: string;
@@ -917,6 +963,10 @@ export interface DB {
   en_export_batches: EnExportBatchesTable;
   en_signing_keys: EnSigningKeysTable;
   en_match_reports: EnMatchReportsTable;
+  gp_signer_keys: GpSignerKeysTable;
+  gp_certificates: GpCertificatesTable;
+  gp_rules: GpRulesTable;
+  gp_verifications: GpVerificationsTable;
   labs: LabsTable;
   lab_api_keys: LabApiKeysTable;
   testing_settings: TestingSettingsTable;

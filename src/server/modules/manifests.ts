@@ -7,6 +7,7 @@ import { manifest as checkins } from './checkins/index.ts';
 import { manifest as declarations } from './declarations/index.ts';
 import { manifest as dev } from './dev/index.ts';
 import { manifest as exposure } from './exposure/index.ts';
+import { manifest as greenpass } from './greenpass/index.ts';
 import { manifest as people } from './people/index.ts';
 import { manifest as staff } from './staff/index.ts';
 import { manifest as testing } from './testing/index.ts';
@@ -26,5 +27,6 @@ export const MANIFESTS = [
   testing,
   declarations,
   vaccination,
+  greenpass,
   dev,
 ];

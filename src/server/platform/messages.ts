@@ -389,6 +389,8 @@ export const errorMessages = {
     vi: 'Đã gửi quá nhiều mã cho số này; hãy thử lại sau.',
     en: 'Too many codes sent to this phone; try again later.',
   },
+  GREENPASS_NOT_FOUND: { vi: 'Không tìm thấy chứng nhận.', en: 'Certificate not found.' },
+  GREENPASS_ALREADY_REVOKED: { vi: 'Chứng nhận này đã bị thu hồi.', en: 'This certificate is already revoked.' },
   DEV_ONLY: {
     vi: 'Chức năng này chỉ có khi dùng bộ gửi tin giả lập.',
     en: 'This is only available with the fake notification adapters.',

@@ -1,5 +1,41 @@
 /**
- * Public entry of the greenpass module: green pass certificates (HCERT / EU DCC) — issuance, the signer keys and
- * trust list, revocation, verification — and the DCC conformance tool.
+ * Public entry of the greenpass module: green pass certificates (HCERT / EU DCC) — issuance from vaccination, test and
+ * recovery records, the document-signer keys and trust list, revocation, verification, rules — and the DCC
+ * conformance tool.
  */
+import type { PlatformContext } from '../../platform/context.ts';
+import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
+import { greenpassJobs } from './jobs.ts';
+import { softwareKeyStore } from './keys.ts';
+import { greenpassRepo } from './repo.ts';
+import { greenpassRoutes } from './routes.ts';
+import { type GreenpassDeps, type GreenpassService, greenpassService } from './service.ts';
+
 export { type ConformanceReport, conformanceCommand, UnusableInputError } from './cli.ts';
+export type { DocumentSigner, SignerKeyStore } from './keys.ts';
+export type { GreenpassDeps, GreenpassService, VaccinationSource } from './service.ts';
+
+export const manifest: ModuleManifest = {
+  name: 'greenpass',
+  owns: ['gp_signer_keys', 'gp_certificates', 'gp_rules', 'gp_verifications'],
+  reads: {
+    cases: "a person's latest recovered case: when the positive sample was taken and when it closed (recovery)",
+    people: 'name and birth of a person whose certificate is re-issued after a record changed (no citizen asking)',
+  },
+};
+
+export function greenpassModule(ctx: PlatformContext, deps: GreenpassDeps): ModuleInstance<GreenpassService> {
+  const repo = greenpassRepo(ctx.db);
+  const keys = softwareKeyStore(ctx, repo);
+  const service = greenpassService(ctx, { ...deps, repo, keys });
+  return {
+    manifest,
+    service,
+    routes: greenpassRoutes(service),
+    jobs: greenpassJobs(service),
+    onWorkerStart: async () => {
+      // the signer key and its certificate exist from the first start, before any pass or verifier asks
+      await keys.active();
+    },
+  };
+}
