@@ -376,6 +376,7 @@ export const errorMessages = {
     en: 'Criteria version {version} is not in use; use version {currentVersion}.',
   },
   PARTNER_KEY_INVALID: { vi: 'Khóa API đối tác không hợp lệ.', en: 'The partner API key is invalid.' },
+  PARTNER_NOT_FOUND: { vi: 'Không tìm thấy đối tác.', en: 'Partner not found.' },
   PARTNER_PHONE_NOT_VERIFIED: {
     vi: 'Đối tác chưa xác minh số điện thoại này bằng mã OTP.',
     en: 'This partner has not verified this phone with a one-time code.',

@@ -14,6 +14,7 @@ export const ROLES = [
   'quarantine_officer',
   'welfare_officer',
   'hotline_operator',
+  'park_officer',
   'leader',
   'admin',
 ] as const;

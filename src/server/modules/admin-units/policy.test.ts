@@ -36,6 +36,7 @@ const ALLOWED: Record<Role, AdminUnitAction[]> = {
   quarantine_officer: [],
   welfare_officer: [],
   hotline_operator: [],
+  park_officer: [],
   leader: [],
   admin: ACTIONS,
 };

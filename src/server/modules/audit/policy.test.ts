@@ -38,6 +38,7 @@ const ALLOWED: Record<Role, AuditAction[]> = {
   quarantine_officer: [],
   welfare_officer: [],
   hotline_operator: [],
+  park_officer: [],
   leader: [],
   admin: ACTIONS,
 };

@@ -58,6 +58,7 @@ const ALLOWED: Record<(typeof ROLES)[number], CaseAction[]> = {
   quarantine_officer: ['cases.readQuarantine', 'cases.updateQuarantine'],
   welfare_officer: [],
   hotline_operator: [],
+  park_officer: [],
   leader: ['cases.dashboard'],
   admin: ACTIONS,
 };

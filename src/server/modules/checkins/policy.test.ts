@@ -41,6 +41,7 @@ const ALLOWED: Record<StaffRole, CheckinAction[]> = {
   quarantine_officer: [],
   welfare_officer: [],
   hotline_operator: [],
+  park_officer: [],
   leader: [],
   admin: ACTIONS,
 };

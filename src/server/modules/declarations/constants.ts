@@ -8,9 +8,16 @@ import type { StaffRole } from '../../platform/roles.ts';
 export const DECLARATION_TYPES = ['domestic', 'entry'] as const;
 export type DeclarationType = (typeof DECLARATION_TYPES)[number];
 
-/** Question kinds; `unit` answers an administrative-unit code. */
-export const QUESTION_KINDS = ['boolean', 'choice', 'multi', 'date', 'text', 'number', 'unit'] as const;
+/**
+ * Question kinds; `unit` answers an administrative-unit code; `vehicle` answers how someone travelled:
+ * `{mode, plate?, number?, seat?}` (a coach needs its plate, a train or a flight its number; the seat is optional).
+ */
+export const QUESTION_KINDS = ['boolean', 'choice', 'multi', 'date', 'text', 'number', 'unit', 'vehicle'] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
+
+/** The ways of travelling a `vehicle` answer names. */
+export const VEHICLE_MODES = ['car', 'motorbike', 'coach', 'train', 'flight'] as const;
+export type VehicleMode = (typeof VEHICLE_MODES)[number];
 
 export const DECLARATION_STATUSES = ['ok', 'flagged'] as const;
 
@@ -39,10 +46,10 @@ export const HEALTH_TASK_ROLES: StaffRole[] = ['health_worker'];
 export const DECLARATION_STATS_ROLES: StaffRole[] = ['health_worker', 'tracer', 'leader'];
 /**
  * Staff who oversee enterprises (register them, see high-risk and overdue ones, inspect, require re-assessment): the
- * commune/district health staff and the industrial-park board, whose officers hold a `leader` grant over the park's
- * district (there is no role of its own for a park board).
+ * commune/district health staff, leaders, and the industrial-park board's officers (`park_officer`, a grant over the
+ * park's district or commune).
  */
-export const ENTERPRISE_OVERSIGHT_ROLES: StaffRole[] = ['health_worker', 'leader'];
+export const ENTERPRISE_OVERSIGHT_ROLES: StaffRole[] = ['health_worker', 'leader', 'park_officer'];
 
 /** The staff roles allowed each action (`policy.ts`); `admin` passes every check within its scope. */
 export const declarationActions = {

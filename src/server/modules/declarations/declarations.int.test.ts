@@ -39,7 +39,7 @@ const NO = {
 };
 
 async function call(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   token: string | null,
   payload?: unknown,
@@ -104,14 +104,21 @@ describe('forms', () => {
       'origin_kind',
       'origin_province',
       'transport',
-      'vehicle_plate',
-      'flight_number',
       'arrival_date',
       'destination_address',
       'companions',
       'fever',
     ])
       expect(ids).toContain(id);
+    const transport = form.questions.find((q: { id: string }) => q.id === 'transport');
+    expect(transport.kind).toBe('vehicle');
+    expect(transport.options.map((o: { value: string }) => o.value)).toEqual([
+      'car',
+      'motorbike',
+      'coach',
+      'train',
+      'flight',
+    ]);
   });
 
   it('refuses an unknown form type', async () => {
@@ -266,7 +273,7 @@ describe('refusals (nothing written)', () => {
         ...NO,
         origin_kind: 'province',
         origin_province: '79',
-        transport: 'car',
+        transport: { mode: 'flight', number: 'VN213', seat: '12A' },
         arrival_date: future,
         destination_unit: UNITS.bienHoaCommune,
         destination_address: '1 Phạm Văn Thuận',
@@ -472,6 +479,28 @@ describe('partner API', () => {
         ).statusCode,
       );
     expect(codes).toEqual([400, 400, 429]);
+  });
+
+  it('stops a revoked key at once (admins revoke; nobody else), and lists partners without their keys', async () => {
+    const p = (await call('POST', '/declaration-partners', admin, { name: 'Ứng dụng thu hồi' })).json();
+    const send = () => call('POST', '/partner/phone-codes', null, { phone: '0912000778' }, { 'x-api-key': p.apiKey });
+    expect((await send()).statusCode).toBe(202);
+    expectError(await call('DELETE', `/declaration-partners/${p.id}`, health), 403, 'FORBIDDEN');
+    expectError(await call('DELETE', `/declaration-partners/${p.id}`, citizen.token), 403, 'FORBIDDEN');
+    expectError(
+      await call('DELETE', '/declaration-partners/00000000-0000-4000-8000-000000000000', admin),
+      404,
+      'PARTNER_NOT_FOUND',
+    );
+    expect((await call('DELETE', `/declaration-partners/${p.id}`, admin)).statusCode).toBe(204);
+    expectError(await send(), 401, 'PARTNER_KEY_INVALID');
+    expect((await call('DELETE', `/declaration-partners/${p.id}`, admin)).statusCode).toBe(204);
+    const list = await call('GET', '/declaration-partners', admin);
+    expect(list.statusCode).toBe(200);
+    const mine = list.json().items.find((x: { id: string }) => x.id === p.id);
+    expect(mine).toMatchObject({ name: 'Ứng dụng thu hồi', active: false });
+    expect(list.body).not.toContain(p.apiKey);
+    expectError(await call('GET', '/declaration-partners', health), 403, 'FORBIDDEN');
   });
 });
 

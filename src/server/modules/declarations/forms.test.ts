@@ -7,12 +7,36 @@ const entry = defaultForm('entry');
 
 describe('answers against a form', () => {
   it('asks a conditional question only when its condition holds, and drops answers to hidden ones', () => {
-    const base = { origin_kind: 'province', origin_province: '79', transport: 'car', arrival_date: '2021-08-01' };
-    const r = checkAnswers(entry.questions, { ...base, flight_number: 'VN123' }, '2021-08-02');
-    expect(r.answers.flight_number).toBeUndefined();
-    expect(r.problems.map((p) => p.questionId)).not.toContain('vehicle_plate');
-    const coach = checkAnswers(entry.questions, { ...base, transport: 'coach' }, '2021-08-02');
-    expect(coach.problems).toContainEqual({ questionId: 'vehicle_plate', problem: 'required' });
+    const base = { origin_kind: 'province', origin_province: '79', arrival_date: '2021-08-01' };
+    const r = checkAnswers(entry.questions, { ...base, origin_country: 'Lào' }, '2021-08-02');
+    expect(r.answers.origin_country).toBeUndefined();
+    expect(r.problems.map((p) => p.questionId)).not.toContain('origin_country');
+    const abroad = checkAnswers(entry.questions, { ...base, origin_kind: 'country' }, '2021-08-02');
+    expect(abroad.problems).toContainEqual({ questionId: 'origin_country', problem: 'required' });
+  });
+
+  it('answers the transport with a vehicle: a coach needs its plate, a train or a flight its number', () => {
+    const q = entry.questions;
+    const at = (transport: unknown) =>
+      checkAnswers(q, { transport }, '2021-08-02').problems.filter((p) => p.questionId === 'transport');
+    expect(at({ mode: 'car' })).toEqual([]);
+    expect(at({ mode: 'coach', plate: ' 60B-123.45 ' })).toEqual([]);
+    expect(at({ mode: 'flight', number: 'VN 213', seat: '12A' })).toEqual([]);
+    expect(at({ mode: 'train', number: 'SE1', seat: 'toa 5 ghế 12' })).toEqual([]);
+    for (const bad of [
+      'car',
+      { mode: 'coach' },
+      { mode: 'flight', seat: '12A' },
+      { mode: 'train' },
+      { mode: 'boat' },
+      { mode: 'car', colour: 'red' },
+      { mode: 'flight', number: 213 },
+      { mode: 'flight', number: 'x'.repeat(33) },
+    ]) {
+      expect(at(bad), JSON.stringify(bad)).toEqual([{ questionId: 'transport', problem: 'type' }]);
+    }
+    const kept = checkAnswers(q, { transport: { mode: 'coach', plate: ' 60B-123.45 ', seat: '' } }, '2021-08-02');
+    expect(kept.answers.transport).toEqual({ mode: 'coach', plate: '60B-123.45' });
   });
 
   it('refuses impossible dates and a date after today (local)', () => {

@@ -3,7 +3,13 @@
  * that follow the Ministry of Health's 2021 declaration content, and the pure functions that check an answer set
  * against a form, triage it and score an assessment. Nothing here touches the database.
  */
-import type { DeclarationType, EnterpriseLevel, FlagReason, QuestionKind } from './constants.ts';
+import {
+  type DeclarationType,
+  type EnterpriseLevel,
+  type FlagReason,
+  type QuestionKind,
+  VEHICLE_MODES,
+} from './constants.ts';
 
 export interface Option {
   value: string;
@@ -151,10 +157,10 @@ const ENTRY_QUESTIONS: Question[] = [
   },
   {
     id: 'transport',
-    kind: 'choice',
+    kind: 'vehicle',
     required: true,
-    labelVi: 'Phương tiện',
-    labelEn: 'Transport',
+    labelVi: 'Phương tiện (xe khách: biển số; tàu, máy bay: số hiệu và số ghế)',
+    labelEn: 'Transport (coach: plate; train or flight: number and seat)',
     options: [
       { value: 'car', labelVi: 'Ô tô cá nhân', labelEn: 'Car' },
       { value: 'motorbike', labelVi: 'Xe máy', labelEn: 'Motorbike' },
@@ -162,38 +168,6 @@ const ENTRY_QUESTIONS: Question[] = [
       { value: 'train', labelVi: 'Tàu hỏa', labelEn: 'Train' },
       { value: 'flight', labelVi: 'Máy bay', labelEn: 'Flight' },
     ],
-  },
-  {
-    id: 'vehicle_plate',
-    kind: 'text',
-    required: true,
-    labelVi: 'Biển số xe',
-    labelEn: 'Vehicle plate',
-    showIf: { questionId: 'transport', equals: 'coach' },
-  },
-  {
-    id: 'train_number',
-    kind: 'text',
-    required: true,
-    labelVi: 'Số hiệu tàu, toa, ghế',
-    labelEn: 'Train number, carriage, seat',
-    showIf: { questionId: 'transport', equals: 'train' },
-  },
-  {
-    id: 'flight_number',
-    kind: 'text',
-    required: true,
-    labelVi: 'Số hiệu chuyến bay',
-    labelEn: 'Flight number',
-    showIf: { questionId: 'transport', equals: 'flight' },
-  },
-  {
-    id: 'flight_seat',
-    kind: 'text',
-    required: false,
-    labelVi: 'Số ghế',
-    labelEn: 'Seat',
-    showIf: { questionId: 'transport', equals: 'flight' },
   },
   { id: 'arrival_date', kind: 'date', required: true, labelVi: 'Ngày đến', labelEn: 'Arrival date' },
   {
@@ -235,6 +209,25 @@ export function defaultForm(type: DeclarationType): Omit<FormDefinition, 'versio
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UNIT = /^[0-9A-Za-z-]{1,20}$/;
 const MAX_TEXT = 500;
+const VEHICLE_FIELDS = new Set(['mode', 'plate', 'number', 'seat']);
+
+/**
+ * A `vehicle` answer: `{mode, plate?, number?, seat?}` with `mode` one of the question's options (or of
+ * VEHICLE_MODES when it lists none); a coach needs `plate`, a train or a flight `number`; every text ≤ 32 characters.
+ * Returns the answer as stored (texts trimmed, empty ones dropped) or undefined when it is not one.
+ */
+export function vehicleAnswer(q: Pick<Question, 'options'>, v: unknown): Record<string, string> | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.some(([k, x]) => !VEHICLE_FIELDS.has(k) || typeof x !== 'string' || x.length > 32)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of entries) if ((x as string).trim()) out[k] = (x as string).trim();
+  const modes = q.options?.length ? q.options.map((o) => o.value) : [...VEHICLE_MODES];
+  if (!out.mode || !modes.includes(out.mode)) return undefined;
+  if (out.mode === 'coach' && !out.plate) return undefined;
+  if ((out.mode === 'train' || out.mode === 'flight') && !out.number) return undefined;
+  return out;
+}
 
 function isShown(q: Question, answers: Answers): boolean {
   if (!q.showIf) return true;
@@ -273,6 +266,8 @@ function typeProblem(q: Question, v: unknown, today: string): AnswerProblem['pro
         : 'type';
     case 'unit':
       return typeof v === 'string' && UNIT.test(v) ? undefined : 'type';
+    case 'vehicle':
+      return vehicleAnswer(q, v) ? undefined : 'type';
   }
 }
 
@@ -300,7 +295,7 @@ export function checkAnswers(
     if (!shown) continue;
     const problem = typeProblem(q, v, today);
     if (problem) problems.push({ questionId: q.id, problem });
-    else kept[q.id] = typeof v === 'string' ? v.trim() : v;
+    else kept[q.id] = q.kind === 'vehicle' ? vehicleAnswer(q, v) : typeof v === 'string' ? v.trim() : v;
   }
   return { answers: kept, problems };
 }

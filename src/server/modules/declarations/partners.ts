@@ -72,6 +72,39 @@ export function partnersService(
       return { id: row.id, apiKey };
     },
 
+    /** The partners (admins): name, rate limit, active or revoked; never a key. */
+    async list(actor: Actor) {
+      scopeOf(unitPolicy, actor, 'declarations.configure');
+      const rows = await repo.listPartners();
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          name: r.name,
+          ratePerMinute: r.rate_per_minute,
+          active: r.active,
+          createdAt: r.created_at.toISOString(),
+        })),
+      };
+    },
+
+    /**
+     * Revokes a partner's API key (admins): every request with it answers 401 PARTNER_KEY_INVALID from then on
+     * (the key is looked up on each request, never cached). 404 PARTNER_NOT_FOUND for an unknown id; revoking
+     * twice is not an error.
+     */
+    async revoke(actor: Actor, id: string) {
+      scopeOf(unitPolicy, actor, 'declarations.configure');
+      if (!(await repo.partnerExists(id))) throw new AppError('PARTNER_NOT_FOUND', 404);
+      const revoked = await repo.revokePartner(id);
+      await ctx.audit.record({
+        actor: actor.kind === 'system' ? null : actor,
+        action: 'declarations.revokePartner',
+        resourceType: 'declaration_partner',
+        resourceId: id,
+        details: { revoked },
+      });
+    },
+
     /**
      * The partner a key stands for, counted against its rate limit: 401 PARTNER_KEY_INVALID for an unknown or
      * revoked key, 429 RATE_LIMITED past its requests per minute.

@@ -352,6 +352,25 @@ export function declarationsRepo(db: Kysely<DB>) {
     insertPartner: (row: { name: string; key_hash: string; rate_per_minute: number; created_by: string }) =>
       db.insertInto('declaration_partners').values(row).returning('id').executeTakeFirstOrThrow(),
 
+    listPartners: () =>
+      db
+        .selectFrom('declaration_partners')
+        .select(['id', 'name', 'rate_per_minute', 'active', 'created_at'])
+        .orderBy('created_at', 'desc')
+        .limit(500)
+        .execute(),
+    /** Stops a partner's key at once (its row stays: past declarations name it). True when it was active. */
+    revokePartner: async (id: string) =>
+      (
+        await db
+          .updateTable('declaration_partners')
+          .set({ active: false })
+          .where('id', '=', id)
+          .where('active', '=', true)
+          .executeTakeFirst()
+      ).numUpdatedRows > 0n,
+    partnerExists: (id: string) =>
+      db.selectFrom('declaration_partners').select('id').where('id', '=', id).executeTakeFirst(),
     partnerByKeyHash: (hash: string) =>
       db
         .selectFrom('declaration_partners')

@@ -34,6 +34,8 @@ import {
   MyDeclarationList,
   PartnerCodeSent,
   PartnerDeclarationBody,
+  PartnerList,
+  PartnerParams,
   PartnerPhoneBody,
   PartnerVerified,
   PartnerVerifyBody,
@@ -299,6 +301,34 @@ export function declarationsRoutes(
         },
       },
       async (req, reply) => reply.status(201).send(await partners.create(requireStaff(req), req.body)),
+    );
+
+    app.get(
+      '/declaration-partners',
+      {
+        schema: {
+          tags,
+          description: 'The partner systems (admins): name, rate limit, active or revoked (never their keys).',
+          response: { 200: PartnerList, ...errors(401, 403) },
+        },
+      },
+      async (req) => partners.list(requireStaff(req)),
+    );
+
+    app.delete(
+      '/declaration-partners/:id',
+      {
+        schema: {
+          tags,
+          description: "Revokes a partner's API key (admins): it answers 401 PARTNER_KEY_INVALID from then on.",
+          params: PartnerParams,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await partners.revoke(requireStaff(req), req.params.id);
+        return reply.status(204).send(null);
+      },
     );
 
     const partnerRoute = { config: { public: true } };

@@ -263,6 +263,18 @@ export const CreatePartnerBody = Type.Object(
   { additionalProperties: false },
 );
 export const CreatedPartner = Type.Object({ id: Id, apiKey: Type.String() });
+export const PartnerParams = Type.Object({ id: Id });
+export const PartnerList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Id,
+      name: Type.String(),
+      ratePerMinute: Type.Integer(),
+      active: Type.Boolean(),
+      createdAt: Type.String({ format: 'date-time' }),
+    }),
+  ),
+});
 export const PartnerPhoneBody = Type.Object(
   { phone: Type.String({ minLength: 1, maxLength: 32 }) },
   { additionalProperties: false },

@@ -39,6 +39,7 @@ const ALLOWED: Record<Role, PeopleAction[]> = {
   quarantine_officer: ['people.read', 'people.create'],
   welfare_officer: ['people.read', 'people.create', 'households.manage'],
   hotline_operator: ['people.read', 'people.create'],
+  park_officer: [],
   admin: ACTIONS,
 };
 

@@ -33,6 +33,7 @@ const ALLOWED: Record<Role, StaffAction[]> = {
   quarantine_officer: [],
   welfare_officer: [],
   hotline_operator: [],
+  park_officer: [],
   leader: [],
   admin: ACTIONS,
 };

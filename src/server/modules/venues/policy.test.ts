@@ -39,6 +39,7 @@ const ALLOWED: Record<StaffRole, VenueAction[]> = {
   quarantine_officer: [],
   welfare_officer: [],
   hotline_operator: [],
+  park_officer: [],
   admin: ACTIONS,
 };
 
