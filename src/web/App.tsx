@@ -13,6 +13,7 @@ import { checkinsCitizenPage } from './modules/checkins/routes.tsx';
 import { DependantsPage } from './modules/citizen/DependantsPage.tsx';
 import { MyQrPage } from './modules/citizen/MyQrPage.tsx';
 import { ProfilePage } from './modules/citizen/ProfilePage.tsx';
+import { declarationsCitizenPage } from './modules/declarations/routes.tsx';
 import { exposureCitizenPage } from './modules/exposure/routes.tsx';
 import { NotFound } from './modules/NotFound.tsx';
 import { citizenNav, type NavItem, staffNav } from './modules/nav.ts';
@@ -144,6 +145,8 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (testingPage) return testingPage;
     const exposurePage = exposureCitizenPage(path);
     if (exposurePage) return exposurePage;
+    const declarationsPage = declarationsCitizenPage(path, me.person);
+    if (declarationsPage) return declarationsPage;
     switch (path) {
       case '/':
       case '/qr':

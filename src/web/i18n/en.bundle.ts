@@ -1,11 +1,20 @@
 /** The English texts in one chunk (loaded on demand by i18n/index.ts), merged like the Vietnamese ones. */
 import casesEn from './cases.en.json';
 import checkinsEn from './checkins.en.json';
+import declarationsEn from './declarations.en.json';
 import en from './en.json';
 import exposureEn from './exposure.en.json';
 import homeAdminEn from './home-admin.en.json';
 import testingEn from './testing.en.json';
 
-const translation = { ...en, ...casesEn, ...checkinsEn, ...testingEn, ...exposureEn, ...homeAdminEn };
+const translation = {
+  ...en,
+  ...casesEn,
+  ...checkinsEn,
+  ...testingEn,
+  ...exposureEn,
+  ...homeAdminEn,
+  ...declarationsEn,
+};
 
 export default translation;

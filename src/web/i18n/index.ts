@@ -7,6 +7,7 @@ import resourcesToBackend from 'i18next-resources-to-backend';
 import { initReactI18next } from 'react-i18next';
 import casesVi from './cases.vi.json';
 import checkinsVi from './checkins.vi.json';
+import declarationsVi from './declarations.vi.json';
 import exposureVi from './exposure.vi.json';
 import testingVi from './testing.vi.json';
 import vi from './vi.json';
@@ -43,7 +44,9 @@ export const i18nReady = i18n
   .use(initReactI18next)
   .use(resourcesToBackend((language: string) => (language === 'en' ? import('./en.bundle.ts') : Promise.resolve({}))))
   .init({
-    resources: { vi: { translation: { ...vi, ...casesVi, ...checkinsVi, ...testingVi, ...exposureVi } } },
+    resources: {
+      vi: { translation: { ...vi, ...casesVi, ...checkinsVi, ...testingVi, ...exposureVi, ...declarationsVi } },
+    },
     partialBundledLanguages: true,
     lng: storedLanguage(),
     fallbackLng: 'vi',

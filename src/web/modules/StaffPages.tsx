@@ -7,6 +7,7 @@ import { CASE_DASHBOARD_ROLES, hasRole, PEOPLE_ROLES, STAFF_ADMIN_ROLES } from '
 import { AuditPage } from './audit/AuditPage.tsx';
 import { casesStaffPage } from './cases/staffRoutes.tsx';
 import { checkinsStaffPage } from './checkins/staffRoutes.tsx';
+import { declarationsStaffPage } from './declarations/staffRoutes.tsx';
 import { OutboxPage } from './dev/OutboxPage.tsx';
 import { exposureStaffPage } from './exposure/routes.tsx';
 import { DashboardPage } from './home/DashboardPage.tsx';
@@ -32,6 +33,8 @@ export default function StaffPages({ user, path }: { user: StaffUser; path: stri
   if (testingPage) return testingPage;
   const exposurePage = exposureStaffPage(path, user);
   if (exposurePage) return exposurePage;
+  const declarationsPage = declarationsStaffPage(path, user);
+  if (declarationsPage) return declarationsPage;
   if (path === '/people' && canPeople) return <PeoplePage />;
   const person = /^\/people\/([0-9a-f-]{36})$/i.exec(path);
   if (person?.[1] && canPeople) return <PersonPage key={person[1]} id={person[1]} />;

@@ -1,6 +1,12 @@
 /** Which screens each kind of user sees; only screens that work are listed. */
 import type { StaffUser } from '../lib/api-types.ts';
 import {
+  DECLARATION_STATS_ROLES,
+  DECLARE_FOR_ROLES,
+  ENTERPRISE_OVERSIGHT_ROLES,
+  HEALTH_TASK_ROLES,
+} from '../lib/declarations-values.ts';
+import {
   CASE_DASHBOARD_ROLES,
   CASE_ROLES,
   hasRole,
@@ -22,6 +28,7 @@ export interface NavItem {
 export const citizenNav: NavItem[] = [
   { path: '/', label: 'nav.myQr' },
   { path: '/scan', label: 'checkins.nav.scan' },
+  { path: '/declare', label: 'declarations.nav.declare' },
   { path: '/exposures', label: 'cases.nav.exposures' },
   { path: '/tests', label: 'testing.nav.myTests' },
   { path: '/exposure-check', label: 'exposure.nav.check' },
@@ -29,6 +36,7 @@ export const citizenNav: NavItem[] = [
   { path: '/profile', label: 'nav.profile' },
   { path: '/dependants', label: 'nav.dependants' },
   { path: '/my-venues', label: 'checkins.nav.myVenues' },
+  { path: '/enterprises', label: 'declarations.nav.enterprises' },
 ];
 
 export function staffNav(user: StaffUser): NavItem[] {
@@ -53,6 +61,14 @@ export function staffNav(user: StaffUser): NavItem[] {
   if (hasRole(user, LAB_ROLES)) items.push({ path: '/lab', label: 'testing.nav.lab' });
   if (hasRole(user, TESTING_STATS_ROLES)) items.push({ path: '/testing', label: 'testing.nav.overview' });
   if (user.grants.some((g) => g.role === 'admin')) items.push({ path: '/testing/admin', label: 'testing.nav.admin' });
+  if (hasRole(user, HEALTH_TASK_ROLES)) items.push({ path: '/health-tasks', label: 'declarations.nav.tasks' });
+  if (hasRole(user, DECLARE_FOR_ROLES)) items.push({ path: '/declare-for', label: 'declarations.nav.declareFor' });
+  if (hasRole(user, ENTERPRISE_OVERSIGHT_ROLES))
+    items.push({ path: '/enterprise-oversight', label: 'declarations.nav.oversight' });
+  if (hasRole(user, DECLARATION_STATS_ROLES))
+    items.push({ path: '/declaration-stats', label: 'declarations.nav.stats' });
+  if (user.grants.some((g) => g.role === 'admin'))
+    items.push({ path: '/declaration-admin', label: 'declarations.nav.admin' });
   if (hasRole(user, STAFF_ADMIN_ROLES)) {
     items.push({ path: '/staff', label: 'nav.staff' });
     items.push({ path: '/audit', label: 'nav.audit' });

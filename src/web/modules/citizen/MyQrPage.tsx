@@ -8,6 +8,7 @@ import type { CitizenPerson, PersonQr } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { AlertsBanner } from '../cases/alerts.tsx';
+import { TodayBadge } from '../declarations/TodayBadge.tsx';
 
 export function MyQrPage({ person }: { person: CitizenPerson }) {
   const { t } = useTranslation();
@@ -18,6 +19,7 @@ export function MyQrPage({ person }: { person: CitizenPerson }) {
     <div className="qr-page">
       <PageTitle>{t('qr.title')}</PageTitle>
       <AlertsBanner />
+      <TodayBadge />
       {!person.profileComplete ? (
         <div className="alert alert-info">
           {t('qr.incomplete')} <Link to="/profile">{t('qr.completeProfile')}</Link>

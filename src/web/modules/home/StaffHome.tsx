@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import type { StaffUser } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
+import { DeclarationsTile } from '../declarations/homes.tsx';
 import { type NavItem, staffNav } from '../nav.ts';
 import { TestingTile } from '../testing/LeaderTile.tsx';
 import { roleHomesOf } from './roleHomes.tsx';
@@ -32,6 +33,7 @@ export function StaffHome({ user }: { user: StaffUser }) {
         </ul>
       </section>
       <TestingTile user={user} />
+      <DeclarationsTile user={user} />
       <section aria-labelledby="home-tools">
         <h2 id="home-tools">{t('home.modules')}</h2>
         {tools.length === 0 ? <p className="muted">{t('home.noModules')}</p> : null}

@@ -6,6 +6,7 @@
 import type { ReactNode } from 'react';
 import type { StaffRole, StaffUser } from '../../lib/api-types.ts';
 import { QuarantineDue } from '../cases/QuarantinePage.tsx';
+import { HealthTasksHome, ParkHome } from '../declarations/homes.tsx';
 import { LeaderToday } from './DashboardPage.tsx';
 import { LabHome } from './LabHome.tsx';
 import { RoleTasks } from './RoleTasks.tsx';
@@ -19,6 +20,8 @@ export const ROLE_HOMES: Partial<Record<StaffRole, RoleHome>> = {
   vaccinator: ({ user }) => <RoleTasks user={user} staffRole="vaccinator" paths={['/people']} />,
   welfare_officer: ({ user }) => <RoleTasks user={user} staffRole="welfare_officer" paths={['/people']} />,
   hotline_operator: ({ user }) => <RoleTasks user={user} staffRole="hotline_operator" paths={['/people']} />,
+  park_officer: () => <ParkHome />,
+  health_worker: () => <HealthTasksHome />,
 };
 
 /** The user's role homes, once per role, in the order of their grants. */
