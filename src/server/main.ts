@@ -49,6 +49,10 @@ function printStaff(result: Awaited<ReturnType<typeof seedDemo>>) {
     if (outbreak.quarantinedPhone)
       console.log(`  A citizen under quarantine: sign in with the phone number ${outbreak.quarantinedPhone}`);
   }
+  if (result.declarations.ownerPhone)
+    console.log(
+      `\nAn enterprise owner (two enterprises in Biên Hòa's industrial parks, "Doanh nghiệp của tôi"): sign in with the phone number ${result.declarations.ownerPhone}`,
+    );
   if (result.staff.length === 0) return;
   console.log('\nDemo staff accounts (passwords are shown only this once):');
   for (const s of result.staff)

@@ -14,6 +14,7 @@ import type { VenueCategory } from '../modules/venues/schemas.ts';
 import type { StaffRole } from '../platform/access.ts';
 import { foldDiacritics } from '../platform/formats.ts';
 import { generatePassword, hashPassword } from '../platform/passwords.ts';
+import { type DeclarationsSeedResult, seedDeclarations } from './declarations.ts';
 import { type OutbreakResult, outbreakSize, seedOutbreak } from './outbreak.ts';
 import { type Random, seededRandom } from './random.ts';
 import { seedTesting } from './testing.ts';
@@ -110,6 +111,7 @@ export interface SeedResult {
   checkins: number;
   staff: Array<{ username: string; role: StaffRole; unitCode: string | null; password: string }>;
   outbreak: OutbreakResult;
+  declarations: DeclarationsSeedResult;
 }
 
 /** True when the demo has not been seeded yet (no demo staff). */
@@ -266,6 +268,7 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
     { username: 'tracer.dongnai', role: 'tracer', unitCode: DEMO_PROVINCE, displayName: 'CDC Đồng Nai — truy vết' },
     { username: 'lab.dongnai', role: 'lab', unitCode: DEMO_PROVINCE, displayName: 'Phòng xét nghiệm CDC' },
     { username: 'hotline.dongnai', role: 'hotline_operator', unitCode: DEMO_PROVINCE, displayName: 'Tổng đài hỗ trợ' },
+    { username: 'park.bienhoa', role: 'park_officer', unitCode: bienHoa, displayName: 'Ban Quản lý các KCN Đồng Nai' },
     {
       username: 'quarantine.dongnai',
       role: 'quarantine_officer',
@@ -314,7 +317,13 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
       `outbreak: ${outbreak.cases} cases, ${outbreak.f1} F1 and ${outbreak.f2} F2 traced, ${outbreak.quarantineOrders} quarantine orders`,
     );
   await seedTesting(ctx, { district: bienHoa, log });
-  return { people, households, venues: venues.length, checkins, staff, outbreak };
+  const declarations = await seedDeclarations(ctx, {
+    province: DEMO_PROVINCE,
+    district: bienHoa,
+    commune: firstCommune,
+    log,
+  });
+  return { people, households, venues: venues.length, checkins, staff, outbreak, declarations };
 }
 
 interface SeedVenue {

@@ -139,7 +139,7 @@ export default function EnterprisePage({ id, staff }: { id: string; staff: boole
             ? t('declarations.enterprise.allowed', { date: e.validUntil?.slice(0, 10) ?? '' })
             : e.reassessRequiredAt
               ? t('declarations.enterprise.reassessRequired')
-              : e.overdue
+              : e.overdue && e.level !== null
                 ? t('declarations.enterprise.overdue')
                 : t('declarations.enterprise.notAllowed')}
         </p>

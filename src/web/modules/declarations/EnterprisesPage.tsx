@@ -48,7 +48,7 @@ function EnterpriseCard({ e }: { e: EnterpriseSummary }) {
       <p className={e.allowedToOperate ? 'dc-ok' : 'dc-warn'}>
         {e.allowedToOperate
           ? t('declarations.enterprise.allowed', { date: e.validUntil?.slice(0, 10) ?? '' })
-          : e.overdue
+          : e.overdue && e.level !== null
             ? t('declarations.enterprise.overdue')
             : t('declarations.enterprise.notAllowed')}
       </p>

@@ -1,0 +1,239 @@
+/**
+ * Health declaration's acceptance journey in a real browser at 360 × 740, in Vietnamese: a citizen sees the grey
+ * "not declared today" badge on their QR page, declares for themself (green badge) and for their grandmother, who
+ * has a fever (flagged, yellow, what to do now); the next declaration is pre-filled with the last answers; the
+ * commune health worker finds the grandmother in the follow-up list and works the task to closed; the citizen, as an
+ * enterprise owner, registers an enterprise and completes the risk self-assessment, seeing its level; the
+ * industrial-park officer (demo account) finds it in the high-risk list.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiCall,
+  apiStaffLogin,
+  citizenSignIn,
+  documentWidth,
+  latestOtp,
+  launchBrowser,
+  openPage,
+  randomPhone,
+  randomSuffix,
+  screenshot,
+  staffSignIn,
+} from './browser.ts';
+import { demoPassword } from './roles.ts';
+import { startServer, type TestServer } from './server.ts';
+
+const WARD = '25993'; // Phường An Bình, Biên Hòa
+const PHONE_SIZE = { width: 360, height: 740 };
+const NAV = 'Điều hướng chính';
+
+async function citizenApiSignIn(baseURL: string, adminToken: string, phone: string, name: string) {
+  const since = Date.now() - 1000;
+  const sent = await fetch(`${baseURL}/api/v1/auth/citizen/otp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone }),
+  });
+  expect(sent.status).toBe(202);
+  const code = await latestOtp(baseURL, adminToken, phone, since);
+  const verified = await fetch(`${baseURL}/api/v1/auth/citizen/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, code }),
+  });
+  const body = (await verified.json()) as { token: string; person: { personId: string } };
+  const profile = await apiCall(baseURL, body.token, 'PUT', '/me/profile', { name, unitCode: WARD });
+  expect(profile.status, JSON.stringify(profile.body)).toBe(200);
+  return { token: body.token, personId: body.person.personId };
+}
+
+/** Answers every yes/no question of the form "Không" except those named, which get "Có". */
+async function answerForm(page: Page, yes: string[] = []) {
+  const groups = page.locator('fieldset.dc-boolean');
+  const n = await groups.count();
+  for (let i = 0; i < n; i++) {
+    const group = groups.nth(i);
+    const id = await group.getAttribute('data-question');
+    await group.getByLabel(yes.includes(id ?? '') ? 'Có' : 'Không', { exact: true }).check();
+  }
+  await page.getByRole('group', { name: 'Số mũi vắc xin COVID-19 đã tiêm' }).getByLabel('2 mũi').check();
+}
+
+describe('health declaration: citizen, dependant, health station task, enterprise, park board', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let adminToken: string;
+  const phone = randomPhone();
+  const citizenName = `Phạm Văn Khai ${randomSuffix()}`;
+  const grandmother = `Nguyễn Thị Bà ${randomSuffix()}`;
+  const enterpriseName = `Công ty TNHH May Khai Báo ${randomSuffix()}`;
+  const worker = { username: `tramyte.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+  let grandmotherId = '';
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
+    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+      ...worker,
+      role: 'health_worker',
+      unitCode: WARD,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const citizen = await citizenApiSignIn(server.url, adminToken, phone, citizenName);
+    const dep = await apiCall<{ id: string }>(server.url, citizen.token, 'POST', '/me/dependants', {
+      name: grandmother,
+      relation: 'grandparent',
+    });
+    expect(dep.status, JSON.stringify(dep.body)).toBe(201);
+    grandmotherId = dep.body.id;
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a citizen declares for themself (green) and for their grandmother with a fever (flagged, yellow); the next form is pre-filled', async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await citizenSignIn(page, server.url, adminToken, phone);
+    const today = page.getByRole('region', { name: 'Khai báo y tế hôm nay' });
+    await today.getByText('Chưa khai báo y tế hôm nay').waitFor();
+    await today.getByRole('link', { name: 'Khai báo ngay' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Khai báo y tế hằng ngày' }).waitFor();
+    await answerForm(page);
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'declarations-form');
+    await page.getByRole('button', { name: 'Gửi khai báo' }).click();
+    const result = page.getByTestId('declaration-result');
+    await result.getByRole('heading', { name: 'Đã ghi nhận khai báo của Bản thân tôi' }).waitFor();
+    await result.getByText('Đã khai báo y tế hôm nay').waitFor();
+    expect(await result.locator('[data-badge]').getAttribute('data-badge')).toBe('green');
+
+    // for the grandmother, who has a fever
+    await page.getByRole('group', { name: 'Khai báo cho' }).getByLabel(grandmother).check();
+    await answerForm(page, ['fever']);
+    await page.getByRole('button', { name: 'Gửi khai báo' }).click();
+    await result.getByRole('heading', { name: `Đã ghi nhận khai báo của ${grandmother} — cần theo dõi` }).waitFor();
+    await result.getByText('Có triệu chứng').waitFor();
+    await result.getByText(/Trạm y tế xã sẽ gọi cho bạn/).waitFor();
+    expect(await result.locator('[data-badge]').getAttribute('data-badge')).toBe('yellow');
+    await screenshot(page, 'declarations-flagged');
+
+    // back home: my badge is green, valid until the end of the day
+    await page.getByRole('navigation', { name: NAV }).getByRole('link', { name: 'Mã QR của tôi' }).click();
+    await today.getByText('Đã khai báo y tế hôm nay').waitFor();
+    await today.getByText(/hiệu lực đến 23:59/).waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'declarations-home-badge');
+
+    // declaring again: the grandmother's last answers are filled in (fever: yes)
+    await today.getByRole('link', { name: 'Khai báo lại' }).click();
+    await page.getByRole('group', { name: 'Khai báo cho' }).getByLabel(grandmother).check();
+    await page.getByText('Đã điền sẵn câu trả lời lần trước').waitFor();
+    const fever = page.getByRole('group', { name: 'Sốt trong 14 ngày qua?' });
+    await expect.poll(() => fever.getByLabel('Có', { exact: true }).isChecked()).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("the commune health worker finds the grandmother's task and works it to closed", async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(page, worker.username, worker.password);
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await page
+      .getByTestId('role-home-health_worker')
+      .getByText(/việc theo dõi đang mở/)
+      .waitFor();
+    await page.getByRole('navigation', { name: NAV }).getByRole('link', { name: 'Theo dõi khai báo y tế' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Theo dõi khai báo y tế' }).waitFor();
+    const card = page.locator(`li[data-person-id="${grandmotherId}"]`);
+    await card.getByRole('heading', { name: grandmother }).waitFor();
+    await card.getByText('Mới').waitFor();
+    await card.getByText('Có triệu chứng').waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'declarations-tasks');
+
+    await card.getByLabel(/^Ghi chú/).fill('Đã gọi, bà sốt nhẹ, hẹn lấy mẫu chiều nay.');
+    await card.getByRole('button', { name: 'Đã gọi điện' }).click();
+    await card.getByText('Đã gọi', { exact: true }).first().waitFor();
+    await card.getByText(/bà sốt nhẹ/).waitFor();
+    await card.getByRole('button', { name: 'Đã xét nghiệm' }).click();
+    await card.locator('.dc-status', { hasText: 'Đã xét nghiệm' }).waitFor();
+    await card.getByLabel(/^Ghi chú/).fill('Test nhanh âm tính.');
+    await card.getByRole('button', { name: 'Đóng việc' }).click();
+    // a closed task leaves the open list; it is under "Đã đóng"
+    await card.waitFor({ state: 'detached' });
+    await page.getByLabel('Trạng thái').selectOption('closed');
+    await card.locator('.dc-status', { hasText: 'Đã đóng' }).waitFor();
+    await card.getByText(/Test nhanh âm tính/).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the citizen registers an enterprise and completes its risk self-assessment, seeing its level', async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await citizenSignIn(page, server.url, adminToken, phone);
+    await page.getByRole('navigation', { name: NAV }).getByRole('link', { name: 'Doanh nghiệp của tôi' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Doanh nghiệp của tôi' }).waitFor();
+    await page.getByText('Chưa có doanh nghiệp nào.').waitFor();
+    await page.getByLabel('Tên doanh nghiệp').fill(enterpriseName);
+    await page.getByLabel('Mã số thuế').fill(`36${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    await page.getByLabel('Tìm theo tên').fill('an binh');
+    await page.getByRole('button', { name: 'Phường An Bình thuộc Thành phố Biên Hòa' }).click();
+    await page.getByLabel(/^Khu công nghiệp/).fill('KCN Biên Hòa 2');
+    await page.getByLabel('Số lao động').fill('850');
+    await page.getByLabel('Số ca làm việc').fill('2');
+    await page.getByRole('button', { name: 'Đăng ký', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: enterpriseName }).waitFor();
+    await page.getByTestId('enterprise-current').getByText('Chưa được hoạt động: cần tự đánh giá').waitFor();
+
+    // only gate screening and QR check-in in place, 20 % vaccinated: a high risk
+    const groups = page.locator('fieldset.dc-boolean');
+    const n = await groups.count();
+    expect(n).toBeGreaterThanOrEqual(5);
+    for (let i = 0; i < n; i++) {
+      const group = groups.nth(i);
+      const id = await group.getAttribute('data-question');
+      await group.getByLabel(id === 'gate_screening' || id === 'qr_checkin' ? 'Có' : 'Không', { exact: true }).check();
+    }
+    await page.getByLabel(/Tỷ lệ người lao động đã tiêm/).fill('20');
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await page.getByRole('button', { name: 'Gửi đánh giá' }).click();
+    await page.getByText(/^Kết quả: Nguy cơ (cao|rất cao)/).waitFor();
+    const current = page.getByTestId('enterprise-current');
+    await current.locator('[data-level="high"], [data-level="very_high"]').waitFor();
+    await current.getByText(/Được hoạt động đến/).waitFor();
+    await screenshot(page, 'declarations-enterprise-assessed');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the industrial-park officer sees the enterprise in the high-risk list and records an inspection', async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(page, 'park.bienhoa', demoPassword(server, 'park.bienhoa'));
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    const home = page.getByTestId('role-home-park_officer');
+    await home.getByText(/doanh nghiệp nguy cơ cao/).waitFor();
+    await home.getByRole('link', { name: 'Doanh nghiệp: đánh giá rủi ro' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Doanh nghiệp: đánh giá rủi ro' }).waitFor();
+    await page.getByRole('button', { name: 'Nguy cơ cao', pressed: true }).waitFor();
+    const link = page.getByRole('link', { name: enterpriseName });
+    await link.waitFor();
+    // the demo's own high-risk enterprises are there too
+    await page.getByRole('link', { name: 'Công ty CP Giày da Tân Hiệp' }).waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'declarations-park-high-risk');
+
+    await link.click();
+    await page.getByRole('heading', { level: 1, name: enterpriseName }).waitFor();
+    await page.getByLabel('Nội dung kiểm tra, phát hiện').fill('Nhà ăn chưa có vách ngăn.');
+    await page.getByLabel('Đạt yêu cầu').uncheck();
+    await page.getByRole('button', { name: 'Lưu kết quả kiểm tra' }).click();
+    await page.getByText('Đã lưu kết quả kiểm tra.').waitFor();
+    await page.getByTestId('enterprise-current').getByText('Đoàn kiểm tra yêu cầu đánh giá lại').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
