@@ -14,6 +14,7 @@ import * as Audit from '../../server/modules/audit/schemas.ts';
 import * as Auth from '../../server/modules/auth/schemas.ts';
 import * as Cases from '../../server/modules/cases/schemas.ts';
 import * as Checkins from '../../server/modules/checkins/schemas.ts';
+import * as Declarations from '../../server/modules/declarations/schemas.ts';
 import * as Dev from '../../server/modules/dev/schemas.ts';
 import * as Exposure from '../../server/modules/exposure/schemas.ts';
 import * as People from '../../server/modules/people/schemas.ts';
@@ -197,6 +198,59 @@ const CALLS: Call[] = [
   { method: 'GET', path: '/testing/stats/communes', status: 200, response: Testing.CommuneStats },
   { method: 'GET', path: '/testing/tasks', status: 200, response: Testing.TaskList },
   { method: 'GET', path: '/me/tests', status: 200, response: Testing.MyTests },
+  // declarations (src/web/lib/declarations-types.ts)
+  { method: 'GET', path: '/declaration-forms/{type}', status: 200, response: Declarations.FormView },
+  {
+    method: 'POST',
+    path: '/declaration-forms/{type}',
+    status: 201,
+    response: Declarations.FormView,
+    body: Declarations.PublishFormBody,
+  },
+  {
+    method: 'POST',
+    path: '/declarations',
+    status: 201,
+    response: Declarations.DeclarationResult,
+    body: Declarations.DeclarationBody,
+  },
+  { method: 'GET', path: '/me/declarations/today', status: 200, response: Declarations.TodayResponse },
+  { method: 'GET', path: '/me/declarations/last', status: 200, response: Declarations.LastResponse },
+  { method: 'GET', path: '/health-tasks', status: 200, response: Declarations.TaskList },
+  {
+    method: 'PATCH',
+    path: '/health-tasks/{id}',
+    status: 200,
+    response: Declarations.TaskView,
+    body: Declarations.UpdateTaskBody,
+  },
+  { method: 'GET', path: '/declaration-stats', status: 200, response: Declarations.StatsResponse },
+  { method: 'GET', path: '/declaration-partners', status: 200, response: Declarations.PartnerList },
+  { method: 'POST', path: '/declaration-partners', status: 201, response: Declarations.CreatedPartner },
+  { method: 'GET', path: '/enterprise-criteria', status: 200, response: Declarations.CriteriaView },
+  {
+    method: 'POST',
+    path: '/enterprises',
+    status: 201,
+    response: Declarations.IdResponse,
+    body: Declarations.CreateEnterpriseBody,
+  },
+  { method: 'GET', path: '/enterprises', status: 200, response: Declarations.EnterpriseList },
+  { method: 'GET', path: '/enterprises/{id}', status: 200, response: Declarations.EnterpriseDetail },
+  {
+    method: 'POST',
+    path: '/enterprises/{id}/assessments',
+    status: 201,
+    response: Declarations.AssessmentResult,
+    body: Declarations.AssessmentBody,
+  },
+  {
+    method: 'POST',
+    path: '/enterprises/{id}/inspections',
+    status: 201,
+    response: Declarations.IdResponse,
+    body: Declarations.InspectionBody,
+  },
 ];
 
 interface Operation {
