@@ -67,7 +67,18 @@ try {
     tokens.push(c.token);
   }
   let n = 0;
+  // every answer that is not 2xx, by status and error code: what went wrong under load, not just how often
+  const refusals = new Map<string, number>();
   const request: autocannon.Request = {
+    onResponse: (status, body) => {
+      if (status < 300) return;
+      let code = '';
+      try {
+        code = (JSON.parse(body) as { error?: { code?: string } }).error?.code ?? '';
+      } catch {}
+      const k = `${status} ${code}`;
+      refusals.set(k, (refusals.get(k) ?? 0) + 1);
+    },
     method: 'POST',
     path: '/api/v1/declarations',
     setupRequest: (req) => {
@@ -97,7 +108,18 @@ try {
     requests: [request],
   });
   if (declare.non2xx > 0 || declare.errors > 0)
-    console.log(`  note: ${declare.non2xx} non-2xx, ${declare.errors} errors`);
+    console.log(
+      `  note: ${declare.non2xx} non-2xx, ${declare.errors} errors (warm-up included: ${[...refusals].map(([k, v]) => `${k} ×${v}`).join(', ')})`,
+    );
+  // the server's own account of its failures (error lines carry type, message and SQLSTATE code, never data)
+  const failures = new Map<string, number>();
+  for (const line of server.output().split('\n')) {
+    if (!line.includes('"level":50')) continue;
+    const m = /"message":"([^"]{0,160})"/.exec(line)?.[1] ?? line.slice(0, 160);
+    const code = /"code":"([^"]+)"/.exec(line)?.[1] ?? '';
+    failures.set(`${code} ${m}`, (failures.get(`${code} ${m}`) ?? 0) + 1);
+  }
+  for (const [k, v] of failures) console.log(`  server error ×${v}: ${k}`);
 
   // ——— statistics at scale ———
   console.log(`## generating ${declarationCount.toLocaleString('en')} declarations over 30 days…`);

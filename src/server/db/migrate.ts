@@ -39,6 +39,7 @@ import * as m0024 from './migrations/0024_list_pages.ts';
 import * as m0025 from './migrations/0025_case_contact_counts.ts';
 import * as m0026 from './migrations/0026_vaccination.ts';
 import * as m0027 from './migrations/0027_green_pass.ts';
+import * as m0028 from './migrations/0028_declaration_stats_shards.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -68,6 +69,7 @@ const migrations: Record<string, Migration> = {
   '0025_case_contact_counts': m0025,
   '0026_vaccination': m0026,
   '0027_green_pass': m0027,
+  '0028_declaration_stats_shards': m0028,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -78,6 +80,7 @@ export const FUNCTION_FILES = [
   'audit_append_rows.sql',
   'checkins_ingest.sql',
   'exposure_notices.sql',
+  'declarations_record.sql',
 ] as const;
 
 // Beside this module in src/server/db and in dist/server/db alike: `npm run build:server` copies the folder.

@@ -660,6 +660,8 @@ export interface HealthTasksTable {
 export interface DeclarationDailyStatsTable {
   day: string;
   commune_code: string;
+  /** one of up to 8 rows per day and commune (migration 0028): read as their sum */
+  shard: Generated<number>;
   unit_path: string | null;
   declarations: Generated<number>;
   people: Generated<number>;

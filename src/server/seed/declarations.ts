@@ -116,7 +116,7 @@ export async function seedDeclarations(
            count(*) filter (where 'exposure' = any(d.reasons)), 0, 0
     from declarations d left join admin_units c on c.code = d.commune_code
     group by d.day, d.commune_code, c.path
-    on conflict (day, commune_code) do nothing`.execute(db);
+    on conflict do nothing`.execute(db);
 
   // follow-up tasks: each flagged declaration had one; a person's latest in the last 3 days is still open
   // (new today, called yesterday, tested before), everything older is closed with its notes

@@ -360,6 +360,7 @@ describe('form versions', () => {
       .where('type', '=', 'domestic')
       .where('version', '=', 2)
       .execute();
+    env.ctx.services.declarations.forgetForms();
     const late = await call('POST', '/declarations', citizen.token, { type: 'domestic', formVersion: 1, answers: NO });
     expectError(late, 400, 'DECLARATION_FORM_OUTDATED');
     expect(late.json().error.details).toMatchObject({ version: 1, currentVersion: 2 });

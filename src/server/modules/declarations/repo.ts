@@ -3,9 +3,11 @@
  * name and phone; dependants: whether a citizen is someone's guardian; admin_units: paths and names). Lists of
  * personal data take an AccessScope and apply it with `scoped`.
  *
- * The declaration write is one statement (`insertDeclaration`): the row, the day's badge (the worst status of the
- * day) and the commune's daily statistics — so statistics never scan declarations and the badge look-up at the door
- * is one primary-key read.
+ * The declaration write is one statement (`recordDeclaration`, the SQL function db/functions/declarations_record.sql):
+ * the idempotency check, the row, the day's badge (the worst status of the day), the commune's daily statistics (one
+ * of 8 rows per commune and day, summed when read), the follow-up task and its message, the key's record — so
+ * statistics never scan declarations, the badge look-up at the door is one primary-key read, and a declaration costs
+ * one round trip to write.
  */
 import DataLoader from 'dataloader';
 import { type Kysely, sql, type Transaction } from 'kysely';
@@ -32,7 +34,92 @@ export interface NewDeclaration {
   day: string;
 }
 
+/** What `declarations_record` writes besides the declaration: the idempotency record, the answer, the follow-up. */
+export interface RecordExtras {
+  scope: string;
+  key: string | null;
+  hash: string;
+  id: string;
+  /** the answer to give and store; its badge colour is decided in SQL */
+  response: unknown;
+  task: { unitPath: string | null; dueAt: Date } | null;
+  /** the message job's payload (`notify.send`), already checked against its topic */
+  message: unknown;
+}
+
+/** The most declarations one batch of the serial writer carries. */
+const RECORD_BATCH = 256;
+
+interface Waiting {
+  row: NewDeclaration;
+  x: RecordExtras;
+  retried: boolean;
+  resolve: (r: { outcome: 'written' | 'stored' | 'reused'; response: unknown }) => void;
+  reject: (e: unknown) => void;
+}
+
+const itemOf = (d: NewDeclaration, x: RecordExtras) => ({
+  scope: x.scope,
+  key: x.key,
+  hash: x.hash,
+  id: x.id,
+  person: d.personId,
+  type: d.type,
+  form_version: d.formVersion,
+  answers: d.answers,
+  status: d.status,
+  reasons: d.reasons,
+  via: d.via,
+  actor_type: d.actorType,
+  actor_id: d.actorId,
+  partner: d.partnerId,
+  unit_code: d.unitCode,
+  commune_code: d.communeCode,
+  commune_path: d.communePath,
+  day: d.day,
+  response: x.response,
+  task_unit_path: x.task?.unitPath ?? null,
+  task_due: x.task?.dueAt.toISOString() ?? null,
+  job_payload: x.message,
+});
+
 export function declarationsRepo(db: Kysely<DB>) {
+  // The serial writer of declarations that need no audit row (citizens declaring for themselves and their
+  // dependants): one batch in flight at a time; whatever arrives meanwhile goes in the next one, written by one
+  // statement and one commit (declarations_record_many). A lone declaration goes at once, alone; under load the
+  // batches grow and the commits per declaration fall. One writer per process cannot deadlock with itself; an item
+  // that loses a deadlock against another process's transaction is retried once in the next batch.
+  const waiting: Waiting[] = [];
+  let writing = false;
+  const writeNext = async (): Promise<void> => {
+    if (writing || waiting.length === 0) return;
+    writing = true;
+    const batch = waiting.splice(0, RECORD_BATCH);
+    try {
+      const { rows } = await sql<{ i: number; outcome: string; response: unknown; failed_state: string | null }>`
+        select i, outcome, response, failed_state
+        from declarations_record_many(${JSON.stringify(batch.map((w) => itemOf(w.row, w.x)))}::jsonb)`.execute(db);
+      const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
+      batch.forEach((w, n) => {
+        const r = byIndex.get(n + 1);
+        if (!r) return w.reject(new Error('declarations_record_many skipped an item'));
+        if (r.outcome !== 'failed')
+          return w.resolve({ outcome: r.outcome as 'written' | 'stored' | 'reused', response: r.response });
+        if (!w.retried && (r.failed_state === '40P01' || r.failed_state === '40001')) {
+          w.retried = true;
+          waiting.push(w);
+          return;
+        }
+        w.reject(Object.assign(new Error('declaration not recorded'), { code: r.failed_state ?? undefined }));
+      });
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    } finally {
+      writing = false;
+      void writeNext();
+    }
+  };
+
   // The door's question for every check-in in flight, in one statement: the check-ins parsed in one event-loop turn
   // share one round trip (venue rule + the person's badge of the day, two primary-key probes each), as people's
   // findById does — the check-in path must not pay a statement of its own per scan. Nothing is cached.
@@ -128,42 +215,32 @@ export function declarationsRepo(db: Kysely<DB>) {
         : (await db.selectFrom('admin_units').select('code').where('code', 'in', codes).execute()).map((r) => r.code),
 
     // ——— declarations ———
-    /** The declaration, the day's badge and the commune's statistics in one statement (see the file comment). */
-    async insertDeclaration(trx: Q, d: NewDeclaration): Promise<{ id: string; badgeStatus: DeclarationStatus }> {
-      const has = (r: FlagReason) => (d.reasons.includes(r) ? 1 : 0);
-      const flagged = d.status === 'flagged' ? 1 : 0;
-      const { rows } = await sql<{ id: string; badge_status: DeclarationStatus }>`
-        with d as (
-          insert into declarations (person_id, type, form_version, answers, status, reasons, via, actor_type, actor_id,
-                                    partner_id, unit_code, commune_code, day)
-          values (${d.personId}, ${d.type}, ${d.formVersion}, ${JSON.stringify(d.answers)}::jsonb, ${d.status},
-                  ${sql.val(d.reasons)}::text[], ${d.via}, ${d.actorType}, ${d.actorId}, ${d.partnerId}, ${d.unitCode},
-                  ${d.communeCode}, ${d.day}::date)
-          returning id
-        ), b as (
-          insert into declaration_badges as b (person_id, day, status, declaration_id)
-          select ${d.personId}, ${d.day}::date, ${d.status}, d.id from d
-          on conflict (person_id, day) do update
-            set status = case when b.status = 'flagged' then 'flagged' else excluded.status end,
-                declaration_id = excluded.declaration_id, updated_at = now()
-          returning b.status, (xmax = 0) as first
-        ), s as (
-          insert into declaration_daily_stats as s
-            (day, commune_code, unit_path, declarations, people, flagged, symptom, exposure, entry_area,
-             case_or_quarantine)
-          select ${d.day}::date, ${d.communeCode}, ${d.communePath}, 1, case when b.first then 1 else 0 end,
-                 ${flagged}, ${has('symptom')}, ${has('exposure')}, ${has('entry_area')}, ${has('case_or_quarantine')}
-          from b
-          on conflict (day, commune_code) do update
-            set declarations = s.declarations + 1, people = s.people + excluded.people,
-                flagged = s.flagged + excluded.flagged, symptom = s.symptom + excluded.symptom,
-                exposure = s.exposure + excluded.exposure, entry_area = s.entry_area + excluded.entry_area,
-                case_or_quarantine = s.case_or_quarantine + excluded.case_or_quarantine
-        )
-        select d.id, b.status as badge_status from d, b`.execute(trx);
+    /**
+     * The whole declaration write in one statement (see the file comment): 'stored'/'reused' for a key used before,
+     * else 'written' with the answer as stored (badge colour set).
+     */
+    /** The same through the serial writer (declarations without an audit row): see `writeNext`. */
+    queueDeclaration: (row: NewDeclaration, x: RecordExtras) =>
+      new Promise<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }>((resolve, reject) => {
+        waiting.push({ row, x, retried: false, resolve, reject });
+        void writeNext();
+      }),
+
+    async recordDeclaration(
+      q: Q,
+      d: NewDeclaration,
+      x: RecordExtras,
+    ): Promise<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }> {
+      const { rows } = await sql<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }>`
+        select outcome, response from declarations_record(
+          ${x.scope}, ${x.key}, ${x.hash}, ${x.id}::uuid, ${d.personId}::uuid, ${d.type}, ${d.formVersion}::int,
+          ${JSON.stringify(d.answers)}::jsonb, ${d.status}, ${sql.val(d.reasons)}::text[], ${d.via}, ${d.actorType},
+          ${d.actorId}, ${d.partnerId}::uuid, ${d.unitCode}, ${d.communeCode}, ${d.communePath}, ${d.day}::date,
+          ${JSON.stringify(x.response)}::jsonb, ${x.task?.unitPath ?? null}, ${x.task?.dueAt ?? null}::timestamptz,
+          ${x.message === null ? null : JSON.stringify(x.message)}::jsonb)`.execute(q);
       const row = rows[0];
-      if (!row) throw new Error('declaration insert returned nothing');
-      return { id: row.id, badgeStatus: row.badge_status };
+      if (!row) throw new Error('declarations_record returned nothing');
+      return row;
     },
 
     badge: (personId: string, day: string) =>
@@ -215,25 +292,6 @@ export function declarationsRepo(db: Kysely<DB>) {
 
     // ——— health tasks ———
     /** A flagged declaration's task; none when the person already has an open one (returns undefined then). */
-    insertTask: (
-      trx: Q,
-      row: {
-        person_id: string;
-        declaration_id: string;
-        unit_code: string | null;
-        unit_path: string | null;
-        reason: string;
-        reasons: string[];
-        due_at: Date;
-      },
-    ) =>
-      trx
-        .insertInto('health_tasks')
-        .values({ ...row, notes: '[]' })
-        .onConflict((oc) => oc.column('person_id').where('status', '<>', 'closed').doNothing())
-        .returning('id')
-        .executeTakeFirst(),
-
     listTasks: (scope: AccessScope, opts: { status?: HealthTaskStatus | 'open' | undefined; limit: number }) => {
       let q = db
         .selectFrom('health_tasks as t')
@@ -319,16 +377,18 @@ export function declarationsRepo(db: Kysely<DB>) {
             sql<string>`to_char(s.day, 'YYYY-MM-DD')`.as('day'),
             's.commune_code',
             'u.name as commune_name',
-            's.declarations',
-            's.people',
-            's.flagged',
-            's.symptom',
-            's.exposure',
-            's.entry_area',
-            's.case_or_quarantine',
+            sql<number>`sum(s.declarations)::int`.as('declarations'),
+            sql<number>`sum(s.people)::int`.as('people'),
+            sql<number>`sum(s.flagged)::int`.as('flagged'),
+            sql<number>`sum(s.symptom)::int`.as('symptom'),
+            sql<number>`sum(s.exposure)::int`.as('exposure'),
+            sql<number>`sum(s.entry_area)::int`.as('entry_area'),
+            sql<number>`sum(s.case_or_quarantine)::int`.as('case_or_quarantine'),
           ])
           .where('s.day', '>=', from)
-          .where('s.day', '<=', to),
+          .where('s.day', '<=', to)
+          // a commune's day is up to 8 rows (migration 0028)
+          .groupBy(['s.day', 's.commune_code', 'u.name']),
         scope,
         's.unit_path',
       )

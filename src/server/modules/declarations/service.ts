@@ -9,14 +9,14 @@
  * the idempotency record). "Today" is the local date in Việt Nam (UTC+7, no daylight saving): a badge is valid until
  * the next local midnight.
  */
-import type { Transaction } from 'kysely';
-import type { DB } from '../../db/types.ts';
+import { randomUUID } from 'node:crypto';
 import type { Actor, CitizenActor, StaffActor } from '../../platform/access.ts';
 import { authorize, mayEver, narrowScope, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
-import { findStored, requestHash, runIdempotent } from '../../platform/idempotency.ts';
+import { findStored, requestHash } from '../../platform/idempotency.ts';
+import { NOTIFY_SEND } from '../../platform/notify.ts';
 import { localDate, smsText } from '../../platform/sms.ts';
 import { hasCaseOrQuarantine } from '../cases/index.ts';
 import type { PeopleService } from '../people/index.ts';
@@ -39,7 +39,7 @@ import {
   triage,
 } from './forms.ts';
 import { subjectPolicy, taskPolicy, unitPolicy } from './policy.ts';
-import type { DeclarationsRepo } from './repo.ts';
+import type { DeclarationsRepo, NewDeclaration, RecordExtras } from './repo.ts';
 import type {
   Badge,
   DeclarationBody,
@@ -55,6 +55,8 @@ import type {
 } from './schemas.ts';
 
 const HOUR = 3600_000;
+/** How long a process keeps the current form versions in memory (a version published elsewhere shows within it). */
+export const FORM_CACHE_MS = 5_000;
 const DAY = 24 * HOUR;
 /** Việt Nam's offset from UTC (no daylight saving). */
 const VN_OFFSET = 7 * HOUR;
@@ -138,8 +140,21 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
   const { repo, people, venues } = deps;
   const db = ctx.db;
 
-  /** The newest two versions of a form (publishing version 1 of the default when the type has none yet). */
+  /**
+   * The newest two versions of each form type, kept in memory for FORM_CACHE_MS (every declaration reads them):
+   * publishing in this process replaces them at once; another API process sees a new version within that time.
+   */
+  const formCache = new Map<DeclarationType, { rows: FormRow[]; until: number }>();
   async function latestForms(type: DeclarationType): Promise<FormRow[]> {
+    const cached = formCache.get(type);
+    if (cached && cached.until > Date.now()) return cached.rows;
+    const rows = await loadLatestForms(type);
+    formCache.set(type, { rows, until: Date.now() + FORM_CACHE_MS });
+    return rows;
+  }
+
+  /** The newest two versions of a form (publishing version 1 of the default when the type has none yet). */
+  async function loadLatestForms(type: DeclarationType): Promise<FormRow[]> {
     const rows = await repo.latestForms(type);
     if (rows.length > 0) return rows;
     const d = defaultForm(type);
@@ -278,10 +293,24 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
     let form: FormRow;
     let answers: Answers;
     let subject: ResolvedSubject;
+    let held: boolean;
     try {
       form = await formFor(body.type, body.formVersion, now);
       answers = await checkedAnswers(form, body.answers, today);
-      subject = via.subject ? await via.subject() : await resolveSubject(actor, body.subject);
+      if (!via.subject && !body.subject && actor.kind === 'citizen') {
+        // for oneself (most declarations): who they are and whether they have an open case or quarantine order,
+        // asked at once
+        const [row, h] = await Promise.all([
+          repo.subjectById(actor.personId),
+          hasCaseOrQuarantine(db, actor.personId, today),
+        ]);
+        if (!row) throw new AppError('PERSON_NOT_FOUND', 404);
+        subject = { id: row.id, phone: row.phone, unitCode: row.unit_code, unitPath: row.unit_path };
+        held = h;
+      } else {
+        subject = via.subject ? await via.subject() : await resolveSubject(actor, body.subject);
+        held = await hasCaseOrQuarantine(db, subject.id, today);
+      }
     } catch (err) {
       // a retry of an accepted request gets its answer even when it no longer validates (a form replaced since)
       if (idempotencyKey && err instanceof AppError) {
@@ -291,81 +320,79 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
       throw err;
     }
     const reasons = triage(form.rules as TriageRule[], answers);
-    if (await hasCaseOrQuarantine(db, subject.id, today)) reasons.push('case_or_quarantine');
+    if (held) reasons.push('case_or_quarantine');
     const ordered = FLAG_REASONS.filter((r) => reasons.includes(r));
     const status = ordered.length > 0 ? 'flagged' : 'ok';
     const commune = communeOf(subject.unitPath);
-
-    return runIdempotent<DeclarationResult>(db, scope, idempotencyKey, hash, async (trx) => {
-      const written = await repo.insertDeclaration(trx, {
-        personId: subject.id,
-        type: body.type,
-        formVersion: form.version,
-        answers,
-        status,
-        reasons: ordered,
-        via: via.partnerId ? 'partner' : actor.kind === 'staff' ? 'staff' : 'app',
-        actorType: via.partnerId ? 'partner' : actor.kind,
-        actorId:
-          via.partnerId ??
-          (actor.kind === 'staff' ? actor.userId : actor.kind === 'citizen' ? actor.personId : actor.name),
-        partnerId: via.partnerId ?? null,
-        unitCode: subject.unitCode,
-        communeCode: commune.code,
-        communePath: commune.path,
-        day: today,
-      });
-      const result: DeclarationResult = {
-        id: written.id,
-        personId: subject.id,
-        status,
-        reasons: ordered,
-        badge: badgeFor(written.badgeStatus, today),
+    const id = randomUUID();
+    // the badge colour is the day's worst status, decided where the badge is written
+    const result: DeclarationResult = {
+      id,
+      personId: subject.id,
+      status,
+      reasons: ordered,
+      badge: badgeFor(status, today),
+    };
+    let task: RecordExtras['task'] = null;
+    let message: unknown = null;
+    if (status === 'flagged') {
+      const advice = adviceFor(ordered);
+      result.adviceVi = advice.vi;
+      result.adviceEn = advice.en;
+      // a task at the person's commune (unless one is open), due in 4 h for symptoms, 24 h otherwise; the message
+      // to the person goes with a new task only
+      const urgent = ordered.includes('symptom') || ordered.includes('case_or_quarantine');
+      task = { unitPath: subject.unitPath, dueAt: new Date(now.getTime() + (urgent ? 4 : 24) * HOUR) };
+      if (subject.phone) {
+        message = { channel: 'sms', to: subject.phone, text: smsText(`Truyvet: ${advice.vi}`) };
+        if (!NOTIFY_SEND.check(message)) throw new Error('declaration message does not match notify.send');
+      }
+    }
+    const row: NewDeclaration = {
+      personId: subject.id,
+      type: body.type,
+      formVersion: form.version,
+      answers,
+      status,
+      reasons: ordered,
+      via: via.partnerId ? 'partner' : actor.kind === 'staff' ? 'staff' : 'app',
+      actorType: via.partnerId ? 'partner' : actor.kind,
+      actorId:
+        via.partnerId ??
+        (actor.kind === 'staff' ? actor.userId : actor.kind === 'citizen' ? actor.personId : actor.name),
+      partnerId: via.partnerId ?? null,
+      unitCode: subject.unitCode,
+      communeCode: commune.code,
+      communePath: commune.path,
+      day: today,
+    };
+    const extras: RecordExtras = { scope, key: idempotencyKey ?? null, hash, id, response: result, task, message };
+    try {
+      // one statement; staff and partner declarations are audited in the same transaction
+      const out =
+        actor.kind === 'staff' || via.partnerId
+          ? await db.transaction().execute(async (trx) => {
+              const r = await repo.recordDeclaration(trx, row, extras);
+              if (r.outcome === 'written')
+                await ctx.audit.append(trx, {
+                  actor: actor.kind === 'system' ? null : actor,
+                  action: 'declarations.create',
+                  resourceType: 'person',
+                  resourceId: subject.id,
+                  unitCode: subject.unitCode,
+                  details: { declarationId: id, status, ...(via.partnerId ? { partnerId: via.partnerId } : {}) },
+                });
+              return r;
+            })
+          : await repo.queueDeclaration(row, extras);
+      if (out.outcome === 'reused') throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
+      return {
+        status: out.outcome === 'written' ? 201 : 200,
+        body: out.response as DeclarationResult,
+        replayed: out.outcome === 'stored',
       };
-      if (status === 'flagged') {
-        const advice = adviceFor(ordered);
-        result.adviceVi = advice.vi;
-        result.adviceEn = advice.en;
-        await followUp(trx, subject, written.id, ordered, now);
-      }
-      if (actor.kind === 'staff' || via.partnerId) {
-        await ctx.audit.append(trx, {
-          actor: actor.kind === 'system' ? null : actor,
-          action: 'declarations.create',
-          resourceType: 'person',
-          resourceId: subject.id,
-          unitCode: subject.unitCode,
-          details: { declarationId: written.id, status, ...(via.partnerId ? { partnerId: via.partnerId } : {}) },
-        });
-      }
-      return { status: 201, body: result };
-    }).finally(() => ctx.jobs.wake());
-  }
-
-  /** A flagged declaration's task at the person's commune (unless one is open already) and the message to them. */
-  async function followUp(
-    trx: Transaction<DB>,
-    subject: ResolvedSubject,
-    declarationId: string,
-    reasons: FlagReason[],
-    now: Date,
-  ) {
-    const urgent = reasons.includes('symptom') || reasons.includes('case_or_quarantine');
-    const task = await repo.insertTask(trx, {
-      person_id: subject.id,
-      declaration_id: declarationId,
-      unit_code: subject.unitCode,
-      unit_path: subject.unitPath,
-      reason: reasons[0] ?? 'symptom',
-      reasons,
-      due_at: new Date(now.getTime() + (urgent ? 4 : 24) * HOUR),
-    });
-    if (task && subject.phone) {
-      await ctx.notifier.enqueue(trx, {
-        channel: 'sms',
-        to: subject.phone,
-        text: smsText(`Truyvet: ${adviceFor(reasons).vi}`),
-      });
+    } finally {
+      if (message) ctx.jobs.wake();
     }
   }
 
@@ -427,6 +454,8 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
   return {
     declare,
     formFor,
+    /** Drops the cached form versions (tests that change a form's rows behind the service's back). */
+    forgetForms: () => formCache.clear(),
 
     /** The current form of a type (public: people read it before signing in, partners before declaring). */
     async currentForm(type: DeclarationType): Promise<FormView> {
@@ -448,7 +477,7 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
           questionIds: [...dangling, ...badChoice.map((q) => q.id)],
         });
       await latestForms(type);
-      return db.transaction().execute(async (trx) => {
+      const view = await db.transaction().execute(async (trx) => {
         const [current] = await repo.latestForms(type, trx);
         const row = await repo.insertForm(trx, {
           type,
@@ -467,6 +496,9 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
         });
         return toFormView(row);
       });
+      // served at once (here; other processes within FORM_CACHE_MS)
+      formCache.delete(type);
+      return view;
     },
 
     /** Today's status and badge of the citizen or one of their dependants. */
