@@ -100,18 +100,16 @@ export function declarationsRepo(db: Kysely<DB>) {
         select i, outcome, response, failed_state
         from declarations_record_many(${JSON.stringify(batch.map((w) => itemOf(w.row, w.x)))}::jsonb)`.execute(db);
       const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
-      batch.forEach((w, n) => {
+      for (const [n, w] of batch.entries()) {
         const r = byIndex.get(n + 1);
-        if (!r) return w.reject(new Error('declarations_record_many skipped an item'));
-        if (r.outcome !== 'failed')
-          return w.resolve({ outcome: r.outcome as 'written' | 'stored' | 'reused', response: r.response });
-        if (!w.retried && (r.failed_state === '40P01' || r.failed_state === '40001')) {
+        if (!r) w.reject(new Error('declarations_record_many skipped an item'));
+        else if (r.outcome !== 'failed')
+          w.resolve({ outcome: r.outcome as 'written' | 'stored' | 'reused', response: r.response });
+        else if (!w.retried && (r.failed_state === '40P01' || r.failed_state === '40001')) {
           w.retried = true;
           waiting.push(w);
-          return;
-        }
-        w.reject(Object.assign(new Error('declaration not recorded'), { code: r.failed_state ?? undefined }));
-      });
+        } else w.reject(Object.assign(new Error('declaration not recorded'), { code: r.failed_state ?? undefined }));
+      }
     } catch (err) {
       for (const w of batch) w.reject(err);
     } finally {
