@@ -9,6 +9,7 @@
  * and records them with it; staff register a venue for someone and see the compliance statistics.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,6 +54,50 @@ async function pageGet<T>(page: Page, path: string): Promise<T> {
     return response.json();
   }, path);
 }
+
+/** axe-core's serious and critical violations on the page as it is (as e2e/a11y checks every page). */
+async function seriousViolations(page: Page): Promise<Array<{ id: string; nodes: string[] }>> {
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    interface AxeResult {
+      violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }>;
+    }
+    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<AxeResult> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  });
+}
+
+/** A JSON write with the page's own session cookie; returns the status. */
+async function pageSend(page: Page, method: 'POST' | 'PUT', path: string, body: unknown): Promise<number> {
+  return page.evaluate(
+    async ([m, p, b]) => {
+      const response = await fetch(`/api/v1${p}`, {
+        method: m as string,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(b),
+      });
+      return response.status;
+    },
+    [method, path, body] as const,
+  );
+}
+
+/** The answers of a declaration with nothing to report. */
+const NOTHING_TO_DECLARE = {
+  fever: false,
+  cough: false,
+  breath: false,
+  sore_throat: false,
+  taste_smell: false,
+  fatigue: false,
+  contact_f0: false,
+  outbreak_area: false,
+  from_abroad: false,
+  vaccine_doses: '2',
+};
 
 interface Occupancy {
   present: number;
@@ -211,7 +256,12 @@ describe('venue QR check-in journeys', () => {
     await page.getByLabel('Dán mã QR cá nhân').fill(personal.qr);
     await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
     const results = page.locator('.ck-result-item');
-    await results.filter({ hasText: 'Mã QR cá nhân' }).filter({ hasText: 'Đã ghi nhận' }).waitFor();
+    // a citizen who never gave a name: the door says so (and shows no one else's)
+    await results
+      .filter({ hasText: 'Mã QR cá nhân' })
+      .filter({ hasText: 'Đã ghi nhận' })
+      .filter({ hasText: 'Chưa có tên' })
+      .waitFor();
 
     // a citizen-run venue the commune has not verified records people only with proof: no typing
     await page.getByTestId('ck-proof-only').waitFor();
@@ -503,6 +553,95 @@ describe('venue QR check-in journeys', () => {
     await page.goto('/my-venues');
     await page.getByRole('img', { name: `Mã QR địa điểm ${venueName}` }).waitFor();
     expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await page.goto(`/door/${venueId}`);
+    await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+
+    // a personal QR names its holder — masked for a venue's manager — with the birth year and the day's declaration
+    const holders: Awaited<ReturnType<typeof openPage>>[] = [];
+    const qrOf = async (name: string, birthYear: number, declare: boolean) => {
+      // each citizen on their own phone (a browser context of their own: their own session cookie)
+      const opened = await openPage(browser, server.url);
+      holders.push(opened);
+      const holder = opened.page;
+      await citizenSignIn(holder, server.url, adminToken, randomPhone());
+      expect(await pageSend(holder, 'PUT', '/me/profile', { name, birthYear, unitCode: '26050' })).toBe(200);
+      if (declare) {
+        const status = await pageSend(holder, 'POST', '/declarations', {
+          type: 'domestic',
+          answers: NOTHING_TO_DECLARE,
+        });
+        expect(status).toBe(201);
+      }
+      return (await pageGet<{ qr: string }>(holder, '/me/qr')).qr;
+    };
+    const declared = await qrOf('Trần Thị Bích Ngọc', 1987, true);
+    const undeclared = await qrOf('Phan Văn Tài', 1962, false);
+    const scan = async (qr: string) => {
+      await page.getByLabel('Dán mã QR cá nhân').fill(qr);
+      await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+    };
+    const results = page.getByTestId('door-results');
+    const latest = results.locator('.dr-latest');
+    await scan(declared);
+    await latest.filter({ hasText: 'T. T. B. Ngọc' }).waitFor();
+    expect(await latest.innerText()).toMatch(/Đã ghi nhận · Mã QR cá nhân · \d{2}:\d{2}/);
+    await latest.getByText('tên viết tắt').waitFor();
+    await latest.getByText('sinh năm 1987').waitFor();
+    expect(await latest.locator('[data-badge]').getAttribute('data-badge')).toBe('green');
+    await latest.getByText('Khai báo y tế: xanh — bình thường').waitFor();
+    // never the full name, and no green pass line while there is none
+    expect(await results.getByText('Trần Thị Bích Ngọc').count()).toBe(0);
+    expect(await results.locator('[data-pass]').count()).toBe(0);
+    await scan(undeclared);
+    await latest.filter({ hasText: 'P. V. Tài' }).waitFor();
+    await latest.getByText('Khai báo y tế: xám — chưa khai báo hôm nay').waitFor();
+    // the result is at the top, above the scanner
+    const [box, scanner] = await Promise.all([
+      latest.boundingBox(),
+      page.getByRole('heading', { name: 'Quét mã QR cá nhân' }).boundingBox(),
+    ]);
+    expect(box && scanner && box.y + box.height <= scanner.y).toBe(true);
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+
+    // a reload keeps the day's results, newest first (on this device, for this account)
+    const order = async () =>
+      (await results.getByTestId('door-result').allInnerTexts()).map((text) =>
+        text.includes('P. V. Tài')
+          ? 'Tài'
+          : text.includes('T. T. B. Ngọc')
+            ? 'Ngọc'
+            : text.includes('Cụ Hai')
+              ? 'Hai'
+              : '?',
+      );
+    expect((await order()).slice(0, 3)).toEqual(['Tài', 'Ngọc', 'Hai']);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+    await latest.filter({ hasText: 'P. V. Tài' }).waitFor();
+    expect((await order()).slice(0, 3)).toEqual(['Tài', 'Ngọc', 'Hai']);
+    await results.getByText('Khai báo y tế: xanh — bình thường').waitFor();
+    // on the first screen of a 360 × 740 phone, above the bottom tab bar
+    const [top, tabs] = await Promise.all([
+      latest.boundingBox(),
+      page.getByRole('navigation', { name: 'Điều hướng chính' }).boundingBox(),
+    ]);
+    const bottom = tabs && tabs.y > 370 ? tabs.y : 740;
+    expect(top && top.y + top.height <= bottom, JSON.stringify({ top, bottom })).toBe(true);
+    await screenshot(page, 'checkins-door-result-360');
+    // the results (their colours and words) pass axe like every other page
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // signing out leaves nothing of them on the device
+    const kept = () =>
+      page.evaluate(() => Object.keys(window.localStorage).filter((k) => k.startsWith('truyvet.today.')).length);
+    expect(await kept()).toBe(1);
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByLabel('Số điện thoại').waitFor();
+    expect(await kept()).toBe(0);
+    for (const holder of holders) {
+      expect(holder.problems).toEqual([]);
+      await holder.context.close();
+    }
 
     expect(problems).toEqual([]);
     await context.close();

@@ -78,6 +78,10 @@ export type VenueByQr = Static<typeof Venues.VenueByQr>;
 /** POST /checkins: one body for every mode (`checkinApi.ts` names the modes the web app sends) */
 export type CheckinInput = Static<typeof Checkins.CheckinBody>;
 export type CheckinResult = Static<typeof Checkins.CheckinResult>;
+/** who the door scanned by their personal QR (name masked unless the account may read the person; birth year) */
+export type DoorPerson = NonNullable<CheckinResult['person']>;
+/** the person's health declaration of the day, as the door shows it (green / yellow / grey) */
+export type DoorBadge = NonNullable<CheckinResult['badge']>;
 export type MyCheckin = Static<typeof Checkins.MyCheckin>;
 export type BatchItem = Static<typeof Checkins.BatchItem>;
 export type BatchBody = Static<typeof Checkins.BatchBody>;

@@ -1,10 +1,12 @@
 /**
  * Who is signed in. Loaded once from GET /auth/me (the HTTP-only cookie is the session), refreshed after
- * sign-in and profile changes, cleared on sign-out or when the server answers 401.
+ * sign-in and profile changes, cleared on sign-out or when the server answers 401 — and with it the personal data
+ * screens keep on the device for the day (`day-store.ts`: the door scanner's recent results).
  */
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, UNAUTHENTICATED_EVENT } from './api.ts';
 import type { Me } from './api-types.ts';
+import { clearDayStores, sweepDayStores } from './day-store.ts';
 
 interface SessionValue {
   me: Me | null;
@@ -30,7 +32,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       return current;
     } catch (e) {
       setMe(null);
-      setError(e instanceof ApiError && e.status === 401 ? null : e);
+      const signedOut = e instanceof ApiError && e.status === 401;
+      // no session: what the last account kept on this device goes (offline, nothing is known: it stays)
+      if (signedOut) clearDayStores();
+      setError(signedOut ? null : e);
       return null;
     } finally {
       setLoading(false);
@@ -41,17 +46,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await api('POST', '/auth/logout');
     } finally {
+      clearDayStores();
       setMe(null);
     }
   }, []);
 
   useEffect(() => {
+    sweepDayStores();
     void refresh();
   }, [refresh]);
 
   // a page's call found the session gone: back to the sign-in page
   useEffect(() => {
-    const ended = () => setMe(null);
+    const ended = () => {
+      clearDayStores();
+      setMe(null);
+    };
     window.addEventListener(UNAUTHENTICATED_EVENT, ended);
     return () => window.removeEventListener(UNAUTHENTICATED_EVENT, ended);
   }, []);

@@ -8,3 +8,9 @@ export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 export function dateLocale(language: string): string {
   return language === 'en' ? 'en-GB' : 'vi-VN';
 }
+
+/** The calendar day (YYYY-MM-DD) of `at` in Việt Nam time: what "today" means for data kept on the device. */
+export function localDay(at: Date = new Date()): string {
+  // en-CA writes dates as YYYY-MM-DD
+  return at.toLocaleDateString('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+}

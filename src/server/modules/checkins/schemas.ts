@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Badge } from '../declarations/schemas.ts';
+import { DoorPerson } from '../people/schemas.ts';
 import { CHECKIN_EVIDENCE } from './constants.ts';
 
 /** The value lists are plain data in `constants.ts` (the web app imports them too). */
@@ -45,8 +46,17 @@ export const CheckinResult = Type.Object({
    * before it, replayed by their idempotency key, lack it)
    */
   evidence: Type.Optional(Type.Enum(CHECKIN_EVIDENCE)),
-  /** the person's health declaration today (green / yellow / grey), for the door to show */
+  /**
+   * the person's health declaration today (green / yellow / grey), for the door to show; for a scan from the door's
+   * queue, of the scan's day
+   */
   badge: Type.Optional(Badge),
+  /**
+   * who the door checked in, as it may see them (name masked unless the account may read the person's record, birth
+   * year): only on the door's answer to a personal QR scan (`personQr`) — never for a typed or door-code check-in,
+   * whose stored name would tell the door whether a national ID or a phone is known
+   */
+  person: Type.Optional(DoorPerson),
 });
 export type CheckinResult = Static<typeof CheckinResult>;
 

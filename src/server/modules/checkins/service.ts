@@ -25,8 +25,9 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
-import type { DoorDeclarationCheck } from '../declarations/schemas.ts';
+import type { Badge, DoorDeclarationCheck } from '../declarations/schemas.ts';
 import { type PeopleService, parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
+import type { DoorPerson } from '../people/schemas.ts';
 import type { CachedVenue, VenueCheckinCounts, VenuesService } from '../venues/index.ts';
 import { doorCodes } from './door-codes.ts';
 import { checkinPolicy } from './policy.ts';
@@ -39,6 +40,9 @@ const CLOCK_SKEW_MS = 2 * 60_000;
 const EVENT_MARGIN_MS = 2 * 3600_000;
 
 type Idempotency = NonNullable<WriteRequest['idempotency']>;
+
+/** No declaration that day (the declarations module's grey badge). */
+const GREY: Badge = { colour: 'grey', validUntil: null };
 
 /** Thrown during validation when the request's key already holds an answer: that answer is the response. */
 class StoredAnswer extends Error {
@@ -58,6 +62,9 @@ export interface CheckinsServiceDeps {
   /** today's declaration badge, and 403 DECLARATION_REQUIRED at a venue that requires one (declarations module) */
   declarations?: (() => DoorDeclarationCheck) | undefined;
 }
+
+/** What the door was shown of a person, for the audit row: the full name or the masked one. */
+const shownOf = (p: DoorPerson): string => (p.nameMasked ? 'masked' : p.name === null ? 'no-name' : 'full');
 
 export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps) {
   const { people, venues, writer: write } = deps;
@@ -166,13 +173,38 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
   const trustedAtDoor = (actor: Actor, entry: CachedVenue) =>
     actor.kind === 'staff' || actor.kind === 'system' || entry.venue.verified_at !== null;
 
-  /** A replayed answer with the person's declaration badge now, as a first answer carries it (never refused). */
-  async function withBadge(r: WriteResult, queued: boolean, now: Date): Promise<WriteResult> {
-    if (queued || !deps.declarations) return r;
-    const badge = await deps
-      .declarations()(r.body.venueId, r.body.personId, now)
-      .catch(() => undefined);
-    return badge ? { ...r, body: { ...r.body, badge } } : r;
+  /**
+   * The person's declaration badge of the day of `at`. A live scan (`enforce`) is refused with 403
+   * DECLARATION_REQUIRED at a venue that requires a declaration and has none; a scan from the door's queue never is
+   * (the person was let in already) and shows the grey badge instead; a replay is never refused either.
+   */
+  async function badgeAt(venueId: string, personId: string, at: Date, enforce: boolean): Promise<Badge | undefined> {
+    if (!deps.declarations) return undefined;
+    const check = deps.declarations()(venueId, personId, at);
+    if (enforce) return check;
+    return check.catch((err) => (err instanceof AppError && err.code === 'DECLARATION_REQUIRED' ? GREY : undefined));
+  }
+
+  /**
+   * A replayed answer as a first answer carries it: the person's declaration badge now and, for a personal QR the
+   * door scanned, who it was (the door sees them again: audited as the first answer was).
+   */
+  async function asFirstAnswer(actor: Actor, r: WriteResult, queued: boolean, now: Date): Promise<WriteResult> {
+    const at = queued ? new Date(r.body.at) : now;
+    const [badge, person] = await Promise.all([
+      badgeAt(r.body.venueId, r.body.personId, at, false),
+      r.body.evidence === 'qr_personal' && actor.kind !== 'system' ? people.atDoor(actor, r.body.personId) : undefined,
+    ]);
+    if (person) {
+      await ctx.audit.record({
+        actor,
+        action: 'checkins.create',
+        resourceType: 'person',
+        resourceId: r.body.personId,
+        details: { venueId: r.body.venueId, checkinId: r.body.id, replay: true, shown: shownOf(person) },
+      });
+    }
+    return { ...r, body: { ...r.body, ...(badge ? { badge } : {}), ...(person ? { person } : {}) } };
   }
 
   /** Validates one check-in and hands it to the writer. */
@@ -192,23 +224,26 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     const hash = requestHash('POST /checkins', input);
     const idem = idempotencyKey ? { scope, key: idempotencyKey, hash } : undefined;
     let req: WriteRequest;
+    let person: DoorPerson | undefined;
     try {
-      req = await validate(actor, input, idem, queued, now);
+      ({ req, person } = await validate(actor, input, idem, queued, now));
     } catch (err) {
       // the writer answers retries of accepted requests; a retry that no longer validates (a rotating QR whose
       // window has passed, a venue closed since) still gets its stored answer
-      if (err instanceof StoredAnswer) return withBadge(err.result, queued, now);
+      if (err instanceof StoredAnswer) return asFirstAnswer(actor, err.result, queued, now);
       if (idem && err instanceof AppError && err.code !== 'IDEMPOTENCY_KEY_REUSED') {
         const stored = await storedAnswer(idem);
-        if (stored) return withBadge(stored, queued, now);
+        if (stored) return asFirstAnswer(actor, stored, queued, now);
       }
       throw err;
     }
-    // the door shows the person's declaration badge; a venue may require a declaration today (not for scans from
-    // the door's offline queue: those people were let in already)
-    const badge = queued ? undefined : await deps.declarations?.()(req.row.venue_id, req.row.person_id, now);
+    // the door shows the person's declaration badge (of the scan's day); a venue may require a declaration today
+    // (not for scans from the door's offline queue: those people were let in already)
+    const badge = await badgeAt(req.row.venue_id, req.row.person_id, req.row.checked_in_at, !queued);
     const written = await write.submit(req);
-    return badge ? { ...written, body: { ...written.body, badge } } : written;
+    // who was scanned is shown with the first answer only: a replay the writer found goes through asFirstAnswer
+    if (written.status !== 201) return asFirstAnswer(actor, written, queued, now);
+    return { ...written, body: { ...written.body, ...(badge ? { badge } : {}), ...(person ? { person } : {}) } };
   }
 
   /**
@@ -222,7 +257,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     idem: Idempotency | undefined,
     queued: boolean,
     now: Date,
-  ): Promise<WriteRequest> {
+  ): Promise<{ req: WriteRequest; person?: DoorPerson | undefined }> {
     let entry: CachedVenue;
     let at: Date;
     let trusted = false;
@@ -260,6 +295,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     let method: CheckinMethod;
     let evidence: CheckinEvidence;
     let auditEntry: AuditEntry | undefined;
+    let shown: DoorPerson | undefined;
     if (citizen) {
       personId = (actor as CitizenActor).personId;
       method = citizen.method;
@@ -269,20 +305,23 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       personId = person.personId;
       method = queued && !input.personQr ? 'bulk' : person.method;
       evidence = person.evidence;
-      if (actor.kind === 'staff') {
+      // a personal QR tells the door who it is (name, masked unless the account may read the person; birth year):
+      // that is audited whoever the door is, a venue's citizen manager too
+      if (evidence === 'qr_personal' && actor.kind !== 'system') shown = await people.atDoor(actor, personId);
+      if (actor.kind === 'staff' || shown) {
         auditEntry = {
           actor,
           action: 'checkins.create',
           resourceType: 'person',
           resourceId: personId,
           unitCode: v.unit_code,
-          details: { venueId: v.id, method, evidence },
+          details: { venueId: v.id, method, evidence, ...(shown ? { shown: shownOf(shown) } : {}) },
         };
       }
     }
     let impliedOut = new Date(at.getTime() + v.default_stay_minutes * 60_000);
     if (v.ends_at && v.ends_at > at && v.ends_at < impliedOut) impliedOut = v.ends_at;
-    return {
+    const req: WriteRequest = {
       row: {
         id: randomUUID(),
         venue_id: v.id,
@@ -299,6 +338,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       ...(idem ? { idempotency: idem } : {}),
       ...(auditEntry ? { audit: auditEntry } : {}),
     };
+    return { req, person: shown };
   }
 
   return {

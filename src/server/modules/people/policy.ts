@@ -55,3 +55,15 @@ export const householdPolicy: Policy<PeopleAction, HouseholdResource> = definePo
 export function can(actor: Actor, action: PeopleAction, person: PersonResource): boolean {
   return allowed(peoplePolicy, actor, action, person);
 }
+
+/**
+ * A name as a door sees it when it may not read the person's record: the given name (the last word, what people are
+ * called by) and the initials of the others — "Nguyễn Văn An" → "N. V. An". Enough to ask "An, born 1990?" of the
+ * person holding the QR, not enough to look them up.
+ */
+export function maskPersonName(name: string): string {
+  const words = name.normalize('NFC').trim().split(/\s+/).filter(Boolean);
+  if (words.length <= 1) return words.join('');
+  const given = words[words.length - 1] as string;
+  return [...words.slice(0, -1).map((w) => `${Array.from(w)[0]}.`), given].join(' ');
+}

@@ -56,6 +56,19 @@ export const PersonView = Type.Object({
 });
 export type PersonView = Static<typeof PersonView>;
 
+/**
+ * The person a door scanned (their personal QR), as the door may see them: the name — masked unless the actor may
+ * read the person's record (`maskPersonName`) — and the birth year, to match the QR to the face in front of it.
+ */
+export const DoorPerson = Type.Object({
+  /** the name, or its masked form ("N. V. An"); null when the person has not given one */
+  name: Nullable(Type.String()),
+  /** true when `name` is masked */
+  nameMasked: Type.Boolean(),
+  birthYear: Nullable(Type.Integer()),
+});
+export type DoorPerson = Static<typeof DoorPerson>;
+
 /** The id of what a POST created (a person, a household, a dependant). */
 export const IdResponse = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

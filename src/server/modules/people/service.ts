@@ -11,10 +11,10 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import type { AdminUnitsService } from '../admin-units/index.ts';
-import { householdPolicy, type PeopleAction, peoplePolicy } from './policy.ts';
+import { householdPolicy, maskPersonName, type PeopleAction, peoplePolicy } from './policy.ts';
 import { makePersonQr } from './qr.ts';
 import { type PersonWithUnit, peopleRepo } from './repo.ts';
-import type { CreatePersonInput, PersonView, UpdatePersonInput } from './schemas.ts';
+import type { CreatePersonInput, DoorPerson, PersonView, UpdatePersonInput } from './schemas.ts';
 
 export function toPersonView(p: PersonWithUnit): PersonView {
   return {
@@ -167,6 +167,26 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     async placeOf(personId: string): Promise<{ unitCode: string | null; unitPath: string | null } | undefined> {
       const person = await repo.findById(personId);
       return person && { unitCode: person.unit_code, unitPath: person.unit_path };
+    },
+
+    /**
+     * The person a door just checked in by their signed personal QR, as that door may see them: the full name only
+     * when the actor may read the person's record (`people.read` in scope — a health worker of the area), otherwise
+     * masked (`maskPersonName`): a venue's managers and door staff need only match the QR to the face in front of
+     * them. The birth year either way. Undefined for an unknown id. Not audited here: the caller records what was
+     * shown in its own audit row (the check-in's, in the check-in's transaction).
+     */
+    async atDoor(actor: Actor, personId: string): Promise<DoorPerson | undefined> {
+      const person = await repo.findById(personId);
+      if (!person) return undefined;
+      const full = can(peoplePolicy, actor, 'people.read', { id: person.id, unitPath: person.unit_path });
+      const name = person.name.trim() || null;
+      const birthYear = person.birth_year ?? (person.birth_date ? Number(person.birth_date.slice(0, 4)) : null);
+      return {
+        name: name && (full ? name : maskPersonName(name)),
+        nameMasked: name !== null && !full,
+        birthYear,
+      };
     },
 
     /**

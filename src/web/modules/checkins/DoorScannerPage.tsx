@@ -6,6 +6,9 @@
  * POST /checkins/batch; without network they wait ("Chờ gửi: N") and go out when the connection returns (the
  * `online` event and a timer), keeping their original times. A door code needs the network (it is sent and checked
  * at once), so it goes straight to POST /checkins.
+ * The results are at the top, newest first (`DoorResult.tsx`): who a personal QR belongs to (name, masked unless the
+ * account may read the person's record, and birth year), the person's declaration badge of the day; they stay on
+ * the device across reloads until the end of the day or sign-out (`recent.ts`).
  */
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,25 +20,33 @@ import { api } from '../../lib/api.ts';
 import type { DoorCodeBody, DoorCodeResponse, VenueView } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
+import { localDay } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 import { postCheckin } from './checkinApi.ts';
 import { newKey, parsePersonQr, parseVenueCode } from './codes.ts';
-import { formatTime } from './format.ts';
+import { DoorResults, type DoorScanResult } from './DoorResult.tsx';
 import { enqueue, flushQueue, isRetryable, ownerOf, pendingCounts, type QueueItem, type SyncOutcome } from './queue.ts';
+import { loadRecent, RECENT_MAX, saveRecent } from './recent.ts';
 
 const RETRY_MS = 15_000;
 const VENUE_CACHE = 'truyvet.door.venue.';
 const VERIFIED_CACHE = 'truyvet.door.verified.';
 const PHONE = /^(\+84|0)\d{9,10}$/;
 
-interface Outcome {
-  key: string;
-  label: string;
-  at: string;
-  ok: boolean;
-  text: string;
+/** What the door shows of a scan the server answered. */
+function toResult({ item, result }: SyncOutcome): DoorScanResult {
+  const { person, badge } = result.checkin ?? {};
+  return {
+    key: item.idempotencyKey,
+    at: item.at,
+    ok: result.status < 300,
+    label: item.personQr ? '' : item.label,
+    ...(result.error ? { error: { message: result.error.message, messageVi: result.error.messageVi } } : {}),
+    ...(person ? { person } : {}),
+    ...(badge ? { badge } : {}),
+  };
 }
 
 /** "0791234567890, Nguyễn Văn A" → the person; null for a line that is neither a 12-digit ID nor a phone. */
@@ -57,7 +68,7 @@ function cached(key: string): string | null {
 }
 
 export function DoorScannerPage({ venueId }: { venueId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { me } = useSession();
   // the page is only shown to a signed-in account; its scans are queued and sent under that account only
   const owner = me ? ownerOf(me) : 'nobody';
@@ -68,7 +79,7 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
   const canType = me?.kind === 'staff' || verified;
   const [count, setCount] = useState<number | null>(null);
   const [others, setOthers] = useState(0);
-  const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  const [outcomes, setOutcomes] = useState<DoorScanResult[]>(() => loadRecent(venueId, owner));
   const [syncError, setSyncError] = useState<unknown>(null);
   const [syncing, setSyncing] = useState(false);
   const [online, setOnline] = useState(navigator.onLine);
@@ -86,6 +97,29 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
     }
   }, [venue]);
 
+  // the results kept for this venue and account today; at midnight (Việt Nam time) the day's results go
+  useEffect(() => {
+    setOutcomes(loadRecent(venueId, owner));
+    let day = localDay();
+    const timer = window.setInterval(() => {
+      if (localDay() === day) return;
+      day = localDay();
+      setOutcomes(loadRecent(venueId, owner));
+    }, 60_000);
+    return () => window.clearInterval(timer);
+  }, [venueId, owner]);
+
+  /** New results on top, kept on the device for the day. */
+  const addResults = useCallback(
+    (results: DoorScanResult[]) =>
+      setOutcomes((list) => {
+        const next = [...results, ...list].slice(0, RECENT_MAX);
+        saveRecent(venueId, owner, next);
+        return next;
+      }),
+    [venueId, owner],
+  );
+
   const refreshCount = useCallback(async () => {
     const counts = await pendingCounts(owner);
     if (mounted.current) {
@@ -93,24 +127,6 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
       setOthers(counts.others);
     }
   }, [owner]);
-
-  const toOutcome = useCallback(
-    ({ item, result }: SyncOutcome): Outcome => ({
-      key: item.idempotencyKey,
-      label: item.label,
-      at: item.at,
-      ok: result.status < 300,
-      text:
-        result.status < 300
-          ? t('checkins.door.recorded')
-          : result.error
-            ? i18n.language === 'en'
-              ? result.error.message
-              : result.error.messageVi
-            : t('errors.unknown'),
-    }),
-    [t, i18n.language],
-  );
 
   const sync = useCallback(async () => {
     if (!navigator.onLine) {
@@ -122,7 +138,7 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
       const done = await flushQueue(owner);
       if (mounted.current) {
         setSyncError(null);
-        if (done.length > 0) setOutcomes((list) => [...done.map(toOutcome).reverse(), ...list].slice(0, 50));
+        if (done.length > 0) addResults(done.map(toResult).reverse());
       }
     } catch (e) {
       // offline or the server is down: the scans stay queued; other refusals are shown
@@ -131,7 +147,7 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
       if (mounted.current) setSyncing(false);
       await refreshCount();
     }
-  }, [refreshCount, toOutcome, owner]);
+  }, [refreshCount, addResults, owner]);
 
   useEffect(() => {
     mounted.current = true;
@@ -205,12 +221,9 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
           </p>
         ) : null}
       </div>
+      <DoorResults results={outcomes} />
       <PersonQrForm onScan={(personQr) => add([{ personQr, label: t('checkins.door.personQrLabel') }])} />
-      <DoorCodeForm
-        venueId={venueId}
-        online={online}
-        onRecorded={(o) => setOutcomes((list) => [o, ...list].slice(0, 50))}
-      />
+      <DoorCodeForm venueId={venueId} online={online} onRecorded={(r) => addResults([r])} />
       {canType ? (
         <>
           <ManualForm
@@ -234,20 +247,6 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
           {t('checkins.door.proofOnly')}
         </p>
       )}
-      <section className="card" aria-labelledby="ck-results">
-        <h2 id="ck-results">{t('checkins.door.results')}</h2>
-        {outcomes.length === 0 ? <p className="muted">{t('checkins.door.noResults')}</p> : null}
-        <ul className="ck-results">
-          {outcomes.map((o) => (
-            <li key={o.key} className={`ck-result-item ${o.ok ? 'ck-ok' : 'ck-error'}`}>
-              <strong>{o.label || t('checkins.door.personQrLabel')}</strong>{' '}
-              <span className="muted">{formatTime(o.at, i18n.language)}</span>
-              <br />
-              <span>{o.text}</span>
-            </li>
-          ))}
-        </ul>
-      </section>
       <p>
         <Link to="/door">{t('checkins.door.otherVenue')}</Link>
       </p>
@@ -306,7 +305,7 @@ function DoorCodeForm({
 }: {
   venueId: string;
   online: boolean;
-  onRecorded: (o: Outcome) => void;
+  onRecorded: (r: DoorScanResult) => void;
 }) {
   const { t } = useTranslation();
   const [phone, setPhone] = useState('');
@@ -367,7 +366,7 @@ function DoorCodeForm({
         label: [name.trim(), sentTo].filter(Boolean).join(' — '),
         at: result.at,
         ok: true,
-        text: t('checkins.door.recorded'),
+        ...(result.badge ? { badge: result.badge } : {}),
       });
       reset();
     });

@@ -1,0 +1,174 @@
+/**
+ * What the door is told about the person whose personal QR it scanned (issue 11, item 7): name — masked unless the
+ * account may read the person's record — birth year and the day's declaration badge, on the live answer and on the
+ * offline queue's (the batch endpoint); nothing about the person for typed or door-code check-ins (that would tell
+ * the door whether a national ID or phone is known); every showing audited, a venue's citizen manager's too.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  makeNationalId,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
+import { maskPersonName } from '../people/policy.ts';
+
+let env: TestEnv;
+let manager: { token: string; personId: string };
+let an: { token: string; personId: string; qr: string };
+const LONG_KHANH_COMMUNE = '26077';
+
+const NO = {
+  fever: false,
+  cough: false,
+  breath: false,
+  sore_throat: false,
+  taste_smell: false,
+  fatigue: false,
+  contact_f0: false,
+  outbreak_area: false,
+  from_abroad: false,
+  vaccine_doses: '2',
+};
+
+async function call(method: 'GET' | 'POST', url: string, token: string, payload?: object, key?: string) {
+  return env.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: { ...bearer(token), ...(key ? { 'idempotency-key': key } : {}) },
+    ...(payload ? { payload } : {}),
+  });
+}
+
+async function newVenue(token: string, unitCode: string = UNITS.bienHoaCommune): Promise<string> {
+  const res = await call('POST', '/venues', token, {
+    name: `Quán ${Math.random().toString(36).slice(2, 8)}`,
+    category: 'restaurant_cafe',
+    unitCode,
+    address: '1 Đồng Khởi',
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+async function doorAudit(actorId: string, personId: string) {
+  return env.ctx.db
+    .selectFrom('audit_log')
+    .select(['actor_type', 'action', 'details'])
+    .where('actor_id', '=', actorId)
+    .where('resource_type', '=', 'person')
+    .where('resource_id', '=', personId)
+    .where('action', '=', 'checkins.create')
+    .orderBy('id')
+    .execute();
+}
+
+beforeAll(async () => {
+  env = await createTestEnv();
+  manager = await citizenToken(env, '0912000301');
+  const citizen = await citizenToken(env, '0912000302');
+  await env.ctx.db
+    .updateTable('people')
+    .set({ name: 'Nguyễn Văn An', birth_year: 1990, unit_code: UNITS.bienHoaCommune })
+    .where('id', '=', citizen.personId)
+    .execute();
+  const qr = (await call('GET', '/me/qr', citizen.token)).json().qr;
+  an = { ...citizen, qr };
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('maskPersonName', () => {
+  it('keeps the given name and the initials of the others', () => {
+    expect(maskPersonName('Nguyễn Văn An')).toBe('N. V. An');
+    expect(maskPersonName('  Đỗ   thị  Hồng Nhung ')).toBe('Đ. t. H. Nhung');
+    expect(maskPersonName('An')).toBe('An');
+    // a name written with combining marks is composed first: the initial is one letter, not a bare base letter
+    expect(maskPersonName('E\u0302\u0301 Va\u0306n Ba')).toBe('Ế. V. Ba');
+  });
+});
+
+describe('the door scans a personal QR', () => {
+  it("shows a venue's citizen manager the masked name, birth year and grey badge through the offline queue, audited", async () => {
+    const venueId = await newVenue(manager.token);
+    const res = await call('POST', '/checkins/batch', manager.token, {
+      items: [{ idempotencyKey: `door-${Date.now()}-1`, venueId, personQr: an.qr }],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const [item] = res.json().results;
+    expect(item.status).toBe(201);
+    expect(item.checkin.person).toEqual({ name: 'N. V. An', nameMasked: true, birthYear: 1990 });
+    expect(item.checkin.badge).toEqual({ colour: 'grey', validUntil: null });
+    const audit = await doorAudit(manager.personId, an.personId);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_type: 'citizen', details: { evidence: 'qr_personal', shown: 'masked' } });
+  });
+
+  it('shows the full name to a health worker whose area holds the person, and the green badge once declared', async () => {
+    const declared = await call('POST', '/declarations', an.token, { type: 'domestic', answers: NO });
+    expect(declared.statusCode, declared.body).toBe(201);
+    const health = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    const venueId = await newVenue(health.token);
+    const k = `door-${Date.now()}-2`;
+    const res = await call('POST', '/checkins', health.token, { venueId, personQr: an.qr }, k);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().person).toEqual({ name: 'Nguyễn Văn An', nameMasked: false, birthYear: 1990 });
+    expect(res.json().badge).toMatchObject({ colour: 'green' });
+    expect(await doorAudit(health.userId, an.personId)).toMatchObject([{ details: { shown: 'full' } }]);
+
+    // a retry of the same request gets the same answer, and that showing is audited too
+    const again = await call('POST', '/checkins', health.token, { venueId, personQr: an.qr }, k);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toEqual(res.json());
+    expect(await doorAudit(health.userId, an.personId)).toMatchObject([
+      { details: { shown: 'full' } },
+      { details: { shown: 'full', replay: true } },
+    ]);
+  });
+
+  it("masks the name for staff who may not read the person: a venue-manager role, another district's health worker", async () => {
+    const gate = await staffToken(env, 'venue_manager', UNITS.bienHoa);
+    const gateVenue = await newVenue(gate.token);
+    const byGate = await call('POST', '/checkins', gate.token, { venueId: gateVenue, personQr: an.qr });
+    expect(byGate.statusCode, byGate.body).toBe(201);
+    expect(byGate.json().person).toEqual({ name: 'N. V. An', nameMasked: true, birthYear: 1990 });
+
+    const elsewhere = await staffToken(env, 'health_worker', UNITS.longKhanh);
+    const venueId = await newVenue(elsewhere.token, LONG_KHANH_COMMUNE);
+    const res = await call('POST', '/checkins', elsewhere.token, { venueId, personQr: an.qr });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().person).toMatchObject({ name: 'N. V. An', nameMasked: true });
+    expect(await doorAudit(elsewhere.userId, an.personId)).toMatchObject([{ details: { shown: 'masked' } }]);
+  });
+
+  it('gives no name for someone who never gave one, and nothing about the person for a typed national ID', async () => {
+    const nameless = await citizenToken(env, '0912000303');
+    const qr = (await call('GET', '/me/qr', nameless.token)).json().qr;
+    const health = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    const venueId = await newVenue(health.token);
+    const res = await call('POST', '/checkins', health.token, { venueId, personQr: qr });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().person).toEqual({ name: null, nameMasked: false, birthYear: null });
+
+    // typed: the stored name of a known national ID would tell the door that it is known
+    const nationalId = makeNationalId();
+    await env.ctx.db.updateTable('people').set({ national_id: nationalId }).where('id', '=', an.personId).execute();
+    const typed = await call('POST', '/checkins', health.token, { venueId, nationalId, name: 'Ai đó' });
+    expect(typed.statusCode, typed.body).toBe(201);
+    expect(typed.json().personId).toBe(an.personId);
+    expect(typed.json().person).toBeUndefined();
+  });
+
+  it('refuses a forged personal QR with PERSON_QR_INVALID and tells nothing', async () => {
+    const venueId = await newVenue(manager.token);
+    const forged = an.qr.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    const res = await call('POST', '/checkins', manager.token, { venueId, personQr: forged });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('PERSON_QR_INVALID');
+    expect(res.json().person).toBeUndefined();
+  });
+});

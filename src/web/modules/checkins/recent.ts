@@ -1,0 +1,20 @@
+/**
+ * The door scanner's recent results, per venue and account, kept on the device until the end of the day (Việt Nam
+ * time) or sign-out (`lib/day-store.ts`): a reload keeps them; nothing personal outlives the day.
+ */
+import { readToday, writeToday } from '../../lib/day-store.ts';
+import type { DoorScanResult } from './DoorResult.tsx';
+
+/** how many results a door keeps */
+export const RECENT_MAX = 20;
+
+const name = (venueId: string) => `door-results.${venueId}`;
+
+export function loadRecent(venueId: string, owner: string): DoorScanResult[] {
+  const value = readToday<DoorScanResult[]>(name(venueId), owner);
+  return Array.isArray(value) ? value : [];
+}
+
+export function saveRecent(venueId: string, owner: string, results: readonly DoorScanResult[]): void {
+  writeToday(name(venueId), owner, results.slice(0, RECENT_MAX));
+}
