@@ -636,7 +636,7 @@ describe('venue QR check-in journeys', () => {
       page.evaluate(() => Object.keys(window.localStorage).filter((k) => k.startsWith('truyvet.today.')).length);
     expect(await kept()).toBe(1);
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
-    await page.getByLabel('Số điện thoại').waitFor();
+    await page.getByRole('button', { name: 'Gửi mã xác thực' }).waitFor();
     expect(await kept()).toBe(0);
     for (const holder of holders) {
       expect(holder.problems).toEqual([]);
