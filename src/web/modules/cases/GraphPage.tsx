@@ -4,6 +4,8 @@
  * Case labels show at once on small graphs; F1 and F2 labels ("F1 · BN75-000012": whose contact, never who) when
  * zoomed in, and any node's on hover. Loaded on demand (App.tsx imports this module lazily), so citizens never
  * download it. `?synthetic=10000` draws a generated graph of that size instead of the real one (load testing).
+ * `workspace`: the user works cases (tracer, health worker) — the page leads back to the case list and a case node
+ * opens its case; a leader (figures only) goes back to the outbreak overview and opens no case.
  */
 import Graph from 'graphology';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -34,7 +36,7 @@ function syntheticSize(): number | null {
   return Number.isInteger(n) && n > 0 ? Math.min(n, 50_000) : null;
 }
 
-export default function GraphPage() {
+export default function GraphPage({ workspace }: { workspace: boolean }) {
   const { t } = useTranslation();
   const synthetic = useMemo(syntheticSize, []);
   const real = useApiGet<GraphData>(synthetic ? null : '/cases/graph?limit=10000');
@@ -57,7 +59,11 @@ export default function GraphPage() {
     <div className="cs-graph-page">
       <PageTitle>{t('cases.graph.title')}</PageTitle>
       <p>
-        <Link to="/cases">{t('cases.backToList')}</Link>
+        {workspace ? (
+          <Link to="/cases">{t('cases.backToList')}</Link>
+        ) : (
+          <Link to="/dashboard">{t('cases.graph.backToDashboard')}</Link>
+        )}
       </p>
       {synthetic ? <p className="alert alert-info">{t('cases.graph.synthetic', { count: synthetic })}</p> : null}
       <ErrorMessage error={real.error} />
@@ -66,7 +72,7 @@ export default function GraphPage() {
         data.nodes.length === 0 ? (
           <p className="muted">{t('cases.graph.empty')}</p>
         ) : (
-          <GraphView data={data} clusters={clusters} clickable={!synthetic} />
+          <GraphView data={data} clusters={clusters} clickable={workspace && !synthetic} />
         )
       ) : null}
     </div>

@@ -20,7 +20,7 @@ export function casesStaffPage(path: string, user: StaffUser): ReactNode | null 
   if (path === '/cases-graph' && hasRole(user, CASE_DASHBOARD_ROLES))
     return (
       <Suspense fallback={<Loading />}>
-        <GraphPage />
+        <GraphPage workspace={hasRole(user, CASE_ROLES)} />
       </Suspense>
     );
   if (!hasRole(user, CASE_ROLES)) return null;
