@@ -20,7 +20,8 @@ const TEXT = {
     endChanged: /^Đã đổi ngày kết thúc của .+ thành \d{2}\/\d{2}\/\d{4}\.$/,
     release: 'Kết thúc cách ly',
     released: (name: string) => `Đã kết thúc cách ly cho ${name}.`,
-    count: /^\d+ lệnh cách ly$/,
+    count: /^\d+ lệnh cách ly$|^Đang hiện \d+ mục đầu tiên; còn nữa bên dưới\.$/,
+    more: 'Xem thêm',
     leaderTitle: 'Tình hình dịch hôm nay',
     openDashboard: 'Xem tổng quan dịch và sơ đồ chuỗi lây nhiễm',
     dashboardTitle: 'Tổng quan dịch',
@@ -28,6 +29,7 @@ const TEXT = {
     checkinsPerDay: 'Lượt check-in theo ngày',
     chains: /^\d+ cụm: \d+ ca bệnh và \d+ người tiếp xúc\.$/,
     graphLink: 'Mở sơ đồ chuỗi lây nhiễm',
+    backToDashboard: 'Quay lại tổng quan dịch',
     people: 'Tra cứu người dân',
     soon: 'Sắp có:',
     roles: {
@@ -46,7 +48,8 @@ const TEXT = {
     endChanged: /^.+'s end date is now \d{2}\/\d{2}\/\d{4}\.$/,
     release: 'End the quarantine',
     released: (name: string) => `${name}'s quarantine has ended.`,
-    count: /^\d+ quarantine orders?$/,
+    count: /^\d+ quarantine orders?$|^Showing the first \d+; more below\.$/,
+    more: 'Show more',
     leaderTitle: 'The outbreak today',
     openDashboard: 'See the outbreak overview and the transmission chains',
     dashboardTitle: 'Outbreak overview',
@@ -54,6 +57,7 @@ const TEXT = {
     checkinsPerDay: 'Check-ins per day',
     chains: /^\d+ clusters: \d+ cases and \d+ contacts\.$/,
     graphLink: 'Open the transmission chain graph',
+    backToDashboard: 'Back to the outbreak overview',
     people: 'People lookup',
     soon: 'Coming next:',
     roles: {
@@ -106,8 +110,15 @@ describe('every role lands on a home with what it can do now', () => {
       await endInput.fill(later);
       await first.getByRole('button', { name: text.saveEnd }).click();
       await page.getByRole('status').filter({ hasText: text.endChanged }).waitFor();
-      // the list is read again (soonest end first): the order keeps its new date wherever it now stands
+      // the order keeps its new date where it stands
       expect(await page.locator(`li[data-order-id="${firstId}"] input[type="date"]`).inputValue()).toBe(later);
+
+      // the demo's province has more than a page of orders: the next page comes from the server, after the first
+      const before = await cards.count();
+      await page.getByRole('button', { name: text.more }).click();
+      await page.waitForFunction((n) => document.querySelectorAll('li[data-order-id]').length > n, before);
+      const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-order-id')));
+      expect(new Set(ids).size).toBe(ids.length);
 
       // the last order of the list ends; it leaves the active list
       const last = cards.last();
@@ -157,6 +168,11 @@ describe('every role lands on a home with what it can do now', () => {
 
       await page.getByRole('link', { name: text.graphLink }).click();
       await page.locator('canvas').first().waitFor();
+      // back from the graph to the overview the leader came from — not to the case list, which is not theirs (it
+      // answered Not Found)
+      expect(await page.getByRole('link', { name: /danh sách ca bệnh|case list/ }).count()).toBe(0);
+      await page.getByRole('link', { name: text.backToDashboard }).click();
+      await page.getByRole('heading', { level: 1, name: text.dashboardTitle }).waitFor();
       expect(problems).toEqual([]);
       await context.close();
     });

@@ -1,6 +1,6 @@
 /**
- * Keyset paging for long lists (cases, a case's contacts, venues, the dev outbox). A list answers its page as the
- * same JSON array it always did, newest or strongest first; when more rows follow, the response carries
+ * Keyset paging for long lists (cases, a case's contacts, venues, quarantine orders, the dev outbox). A list answers
+ * its page as the same JSON array it always did, in its own order; when more rows follow, the response carries
  * `X-Next-Cursor`, and the same request with `after=<that cursor>` returns the next page. The cursor is opaque to
  * clients: base64url of the sort key of the page's last row, so the next page starts with an index seek (`where
  * (key) > (cursor)`), not by skipping `offset` rows — page 1,000 costs what page 1 does, and rows added meanwhile

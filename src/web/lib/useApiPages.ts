@@ -5,7 +5,8 @@ import { apiPage } from './api.ts';
  * A paged list (`GET path`, the server's keyset paging): loads the first page (skipped while path is null); `more()`
  * appends the next one (`after=` the previous page's `X-Next-Cursor`); `reload()` starts again from the first page.
  * `data` holds every row loaded so far; `hasMore` says whether the server has more. Stale answers are ignored (a
- * page that arrives after the filters changed or a reload started is dropped).
+ * page that arrives after the filters changed or a reload started is dropped). `update(fn)` changes the loaded rows
+ * in place (a row the user just changed), keeping every page loaded so far where a reload would start again.
  */
 export function useApiPages<T>(path: string | null) {
   const [data, setData] = useState<T[] | undefined>(undefined);
@@ -57,5 +58,6 @@ export function useApiPages<T>(path: string | null) {
   }, [path, next, loading, loadingMore]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, error, loading, loadingMore, hasMore: next !== null, more, reload };
+  const update = useCallback((fn: (rows: T[]) => T[]) => setData((rows) => (rows ? fn(rows) : rows)), []);
+  return { data, error, loading, loadingMore, hasMore: next !== null, more, reload, update };
 }

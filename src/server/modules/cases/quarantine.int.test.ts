@@ -12,6 +12,7 @@ let tracer: string;
 let officer: { token: string; username: string };
 let f1BienHoa: string;
 let f1LongKhanh: string;
+let caseId: string;
 const LONG_KHANH_COMMUNE = '26077';
 const today = localDate(new Date());
 
@@ -66,6 +67,7 @@ beforeAll(async () => {
     payload: { person: { personId: f0 }, confirmedAt: new Date().toISOString() },
   });
   expect(opened.statusCode, opened.body).toBe(201);
+  caseId = opened.json().id;
   for (const personId of [f1BienHoa, f1LongKhanh]) {
     const added = await env.app.inject({
       method: 'POST',
@@ -250,6 +252,66 @@ describe('GET /api/v1/cases/stats and the chain graph for leaders', () => {
       const other = await staffToken(env, role, UNITS.province);
       expect((await call(other.token, 'GET', '/cases/stats')).statusCode, role).toBe(403);
       expect((await call(other.token, 'GET', '/cases/graph')).statusCode, role).toBe(403);
+    }
+  });
+});
+
+describe('paging the quarantine orders (keyset, like the other long lists)', () => {
+  it("pages through every order once, in the list's order, with X-Next-Cursor until the last page", async () => {
+    // seven more F1 of the same case, two of them with the same name (the key breaks the tie by id)
+    for (const name of [
+      'Bùi Văn Ba',
+      'Lê Thị Bốn',
+      'Lê Thị Bốn',
+      'Mai Văn Năm',
+      'Ngô Thị Sáu',
+      'Phí Văn Bảy',
+      'Vũ Tám',
+    ]) {
+      const personId = await register(name, UNITS.bienHoaCommune);
+      const added = await env.app.inject({
+        method: 'POST',
+        url: `/api/v1/cases/${caseId}/contacts`,
+        headers: bearer(tracer),
+        payload: { person: { personId }, note: 'cùng nhà' },
+      });
+      expect(added.statusCode, added.body).toBe(201);
+    }
+    const province = await staffToken(env, 'quarantine_officer', UNITS.province);
+    const whole = await call(province.token, 'GET', '/quarantine-orders?status=all');
+    expect(whole.headers['x-next-cursor']).toBeUndefined();
+    const expected = (whole.json() as Order[]).map((o) => o.id);
+    expect(expected.length).toBeGreaterThanOrEqual(9);
+
+    const seen: string[] = [];
+    let path = '/quarantine-orders?status=all&limit=2';
+    for (let pages = 0; pages < 20; pages++) {
+      const res = await call(province.token, 'GET', path);
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as Order[];
+      seen.push(...page.map((o) => o.id));
+      const next = res.headers['x-next-cursor'];
+      if (!next) {
+        expect(page.length).toBeGreaterThan(0);
+        break;
+      }
+      expect(page).toHaveLength(2);
+      path = `/quarantine-orders?status=all&limit=2&after=${next}`;
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('400 INVALID_CURSOR for a cursor it did not make', async () => {
+    const forged = [
+      'bm9wZQ',
+      Buffer.from(JSON.stringify(['2026-13-45', 'x', '00000000-0000-4000-8000-000000000000'])).toString('base64url'),
+      Buffer.from(JSON.stringify(['2026-12-01', 'x', 'not-a-uuid'])).toString('base64url'),
+      Buffer.from(JSON.stringify(['2026-12-01', 'x'])).toString('base64url'),
+    ];
+    for (const after of forged) {
+      const res = await call(officer.token, 'GET', `/quarantine-orders?after=${after}`);
+      expect(res.statusCode, after).toBe(400);
+      expect(res.json().error.code, after).toBe('INVALID_CURSOR');
     }
   });
 });

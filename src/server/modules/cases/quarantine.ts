@@ -15,6 +15,7 @@ import type { Actor } from '../../platform/access.ts';
 import { authorize, narrowScope, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { decodeCursor, toPage } from '../../platform/paging.ts';
 import { localDate } from '../../platform/sms.ts';
 import { casePolicy, quarantinePolicy } from './policy.ts';
 import type { CasesRepo } from './repo.ts';
@@ -23,12 +24,15 @@ import type { CasesRepo } from './repo.ts';
 export const MAX_QUARANTINE_DAYS = 60;
 
 const DAY = 86_400_000;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function quarantineService(ctx: PlatformContext, { repo }: { repo: CasesRepo }) {
   return {
     /**
      * Orders issued in the actor's area (optionally under one unit), soonest end first, with the person's name,
      * phone and address and the source case's display code. `status` defaults to active (`all`: every status).
+     * `limit` at a time (default 500): `next` is the cursor of the page after (keyset), null on the last page.
      */
     async list(
       actor: Actor,
@@ -38,8 +42,13 @@ export function quarantineService(ctx: PlatformContext, { repo }: { repo: CasesR
         unitCode?: string | undefined;
         q?: string | undefined;
         limit?: number | undefined;
+        after?: string | undefined;
       },
     ) {
+      const after = opts.after ? (decodeCursor(opts.after, ['s', 's', 's']) as [string, string, string]) : undefined;
+      // the key's shape is checked by decodeCursor; its values must be what the statement casts them to
+      if (after && !(DATE.test(after[0]) && !Number.isNaN(Date.parse(after[0])) && UUID.test(after[2])))
+        throw new AppError('INVALID_CURSOR', 400);
       let scope = scopeOf(casePolicy, actor, 'cases.readQuarantine');
       if (opts.unitCode) {
         const path = await repo.findUnitPath(opts.unitCode);
@@ -47,19 +56,25 @@ export function quarantineService(ctx: PlatformContext, { repo }: { repo: CasesR
         scope = narrowScope(scope, path);
       }
       const status = opts.status ?? 'active';
-      const rows = await repo.listQuarantineOrders(scope, {
-        status: status === 'all' ? undefined : status,
-        endsBy: opts.endsBy,
-        q: opts.q?.trim() || undefined,
-        limit: opts.limit ?? 500,
-      });
+      const limit = opts.limit ?? 500;
+      const { rows, next } = toPage(
+        await repo.listQuarantineOrders(scope, {
+          status: status === 'all' ? undefined : status,
+          endsBy: opts.endsBy,
+          q: opts.q?.trim() || undefined,
+          after,
+          limit: limit + 1,
+        }),
+        limit,
+        (r) => [r.ends_on, r.name, r.id],
+      );
       await ctx.audit.record({
         actor,
         action: 'cases.quarantine.list',
         resourceType: 'person',
         details: { status, results: rows.length, personIds: rows.map((r) => r.person_id) },
       });
-      return rows.map((r) => ({
+      const items = rows.map((r) => ({
         id: r.id,
         personId: r.person_id,
         name: r.name,
@@ -73,6 +88,7 @@ export function quarantineService(ctx: PlatformContext, { repo }: { repo: CasesR
         status: r.status,
         caseDisplayCode: r.display_code,
       }));
+      return { items, next };
     },
 
     /**

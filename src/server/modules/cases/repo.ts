@@ -932,7 +932,7 @@ export function casesRepo(db: Kysely<DB>) {
      * Quarantine orders in scope — where the order was issued (`quarantine_orders.unit_code`, the person's unit when
      * traced) — soonest end first, with the person's name, phone and address (the officer checks on them) and the
      * source case's display code (never the F0's identity). Active orders come from a partial index on
-     * `(ends_on, unit_code)` (migration 0023).
+     * `(ends_on, unit_code)` (migration 0023). A page at a time (keyset on end date, name, id: `after`).
      */
     listQuarantineOrders: (
       scope: AccessScope,
@@ -940,6 +940,8 @@ export function casesRepo(db: Kysely<DB>) {
         status?: QuarantineStatus | undefined;
         endsBy?: string | undefined;
         q?: string | undefined;
+        /** the last row of the previous page: (ends_on, name, id) */
+        after?: [string, string, string] | undefined;
         limit: number;
       },
       trx?: Transaction<DB>,
@@ -973,7 +975,13 @@ export function casesRepo(db: Kysely<DB>) {
       if (opts.endsBy) q = q.where('o.ends_on', '<=', opts.endsBy);
       const text = opts.q;
       if (text) q = q.where((eb) => eb.or([eb('p.name', 'ilike', `%${text}%`), eb('p.phone', 'like', `%${text}%`)]));
-      return q.orderBy('o.ends_on').orderBy('p.name').orderBy('o.id').limit(opts.limit).execute();
+      // keyset: the rows after the previous page's last, in the list's own order (the same collation for both)
+      const after = opts.after;
+      if (after)
+        q = q.where(
+          sql<boolean>`(o.ends_on, p.name, o.id) > (${after[0]}::date, ${after[1]}::text, ${after[2]}::uuid)`,
+        );
+      return q.orderBy('o.ends_on').orderBy('p.name').orderBy('o.id').limit(pageLimit(opts.limit)).execute();
     },
 
     /** One quarantine order with where it was issued (what it is authorized by). */

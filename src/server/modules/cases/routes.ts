@@ -295,12 +295,17 @@ export function casesRoutes(service: CasesService): FastifyPluginAsync {
           description:
             "Quarantine orders issued in the caller's area, soonest end first (active ones unless `status` says " +
             'otherwise), with the person and the source case by display code. Quarantine officers and health ' +
-            'workers; audited with the people returned.',
+            `workers; audited with the people returned. \`limit\` at a time (default 500): when more follow, the ` +
+            `answer carries \`${NEXT_CURSOR_HEADER}\`; pass it as \`after\` for the next page (keyset paging).`,
           querystring: QuarantineListQuery,
-          response: { 200: Type.Array(QuarantineOrderView), ...errors(400, 401, 403) },
+          response: { 200: Type.Array(QuarantineOrderView, pagedHeaders), ...errors(400, 401, 403) },
         },
       },
-      async (req) => service.quarantineOrders(requireStaff(req), req.query),
+      async (req, reply) => {
+        const page = await service.quarantineOrders(requireStaff(req), req.query);
+        if (page.next) reply.header(NEXT_CURSOR_HEADER, page.next);
+        return page.items;
+      },
     );
     app.patch(
       '/quarantine-orders/:id',

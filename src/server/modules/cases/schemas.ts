@@ -400,6 +400,8 @@ export const QuarantineListQuery = Type.Object(
     /** part of the person's name or phone number */
     q: Type.Optional(Type.String({ maxLength: 100 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 500 })),
+    /** keyset paging: the previous page's `X-Next-Cursor` */
+    after: Type.Optional(AfterParam),
   },
   { additionalProperties: false },
 );

@@ -1,19 +1,22 @@
 /**
  * The quarantine officer's work (issue 11, item 13): the quarantine orders issued in their area, soonest end first —
  * who, where, how to call them, until when — and the changes they make: a new end date, ended, cancelled, or active
- * again. `QuarantineDue` is the same list cut to the orders ending in the next three days, for the officer's home.
+ * again, a page at a time ("Xem thêm": the server's keyset pages). `QuarantineDue` is the same list cut to the orders
+ * ending in the next three days, for the officer's home.
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
+import { MoreButton } from '../../components/MoreButton.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
 import type { QuarantineOrder, UpdatedQuarantineOrder, UpdateQuarantineBody } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { useApiPages } from '../../lib/useApiPages.ts';
 import { apiPatch, formatDateOnly } from './model.ts';
 import './quarantine.css';
 import './quarantine-texts.ts';
@@ -38,13 +41,13 @@ function daysUntil(date: string): number {
 type Filter = 'active' | 'due' | 'released' | 'cancelled' | 'all';
 const FILTERS: Filter[] = ['active', 'due', 'released', 'cancelled', 'all'];
 
-/** How many orders a page shows; past it, the filters narrow the list down. */
-const LIMIT = 200;
+/** Orders per page: "Xem thêm" loads the next page from the server (keyset paging, X-Next-Cursor). */
+const PAGE = 50;
 
 function listPath(filter: Filter, q: string): string {
   const status = filter === 'due' ? 'active' : filter;
   const endsBy = filter === 'due' ? localToday() : undefined;
-  return `/quarantine-orders${query({ status, q: q.trim(), endsBy, limit: LIMIT })}`;
+  return `/quarantine-orders${query({ status, q: q.trim(), endsBy, limit: PAGE })}`;
 }
 
 /** "còn 3 ngày" / "kết thúc hôm nay" / "quá hạn 2 ngày" for an active order. */
@@ -78,18 +81,36 @@ function OrderSummary({ order }: { order: QuarantineOrder }) {
   );
 }
 
+/** Whether an order, as it is now, still belongs in the list shown under `filter`. */
+function listed(order: { status: QuarantineOrder['status']; endsOn: string }, filter: Filter): boolean {
+  if (filter === 'all') return true;
+  if (filter === 'due') return order.status === 'active' && order.endsOn <= localToday();
+  return order.status === filter;
+}
+
 export default function QuarantinePage() {
   const { t } = useTranslation();
   const [filter, setFilter] = useState<Filter>('active');
   const [q, setQ] = useState('');
+  // the filter of the list shown (the form's may have changed since)
+  const [shown, setShown] = useState<Filter>('active');
   const [path, setPath] = useState(() => listPath('active', ''));
-  const orders = useApiGet<QuarantineOrder[]>(path);
+  const orders = useApiPages<QuarantineOrder>(path);
   const [done, setDone] = useState<string | null>(null);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setDone(null);
+    setShown(filter);
     setPath(listPath(filter, q));
+  };
+
+  // a changed order is changed where it stands (the pages loaded stay); one that no longer fits the list leaves it
+  const changed = (updated: UpdatedQuarantineOrder, message: string) => {
+    setDone(message);
+    orders.update((rows) =>
+      rows.flatMap((o) => (o.id !== updated.id ? [o] : listed(updated, shown) ? [{ ...o, ...updated }] : [])),
+    );
   };
 
   return (
@@ -116,27 +137,30 @@ export default function QuarantinePage() {
         </div>
       </form>
       <SuccessMessage text={done} />
-      <ListStatus list={orders} empty="quarantine.empty" count="quarantine.count" />
-      {orders.data?.length === LIMIT ? <p className="muted">{t('quarantine.limited', { count: LIMIT })}</p> : null}
+      <ListStatus
+        list={orders}
+        empty="quarantine.empty"
+        count={orders.hasMore ? 'common.shownMore' : 'quarantine.count'}
+      />
       {orders.data && orders.data.length > 0 ? (
         <ul className="cards">
           {orders.data.map((order) => (
-            <OrderCard
-              key={order.id}
-              order={order}
-              onChanged={(message) => {
-                setDone(message);
-                orders.reload();
-              }}
-            />
+            <OrderCard key={order.id} order={order} onChanged={changed} />
           ))}
         </ul>
       ) : null}
+      <MoreButton list={orders} />
     </div>
   );
 }
 
-function OrderCard({ order, onChanged }: { order: QuarantineOrder; onChanged: (message: string) => void }) {
+function OrderCard({
+  order,
+  onChanged,
+}: {
+  order: QuarantineOrder;
+  onChanged: (updated: UpdatedQuarantineOrder, message: string) => void;
+}) {
   const { t } = useTranslation();
   const [endsOn, setEndsOn] = useState(order.endsOn);
   const change = useApiAction();
@@ -145,7 +169,7 @@ function OrderCard({ order, onChanged }: { order: QuarantineOrder; onChanged: (m
   const update = (body: UpdateQuarantineBody, message: (o: UpdatedQuarantineOrder) => string) =>
     void change.run(async () => {
       const updated = await apiPatch<UpdatedQuarantineOrder>(`/quarantine-orders/${order.id}`, body);
-      onChanged(message(updated));
+      onChanged(updated, message(updated));
     });
 
   return (
