@@ -140,6 +140,7 @@ export type AuditEntry = Static<typeof Audit.AuditEntry>;
 /** PUT /staff/:id/grants/:grantId (the same body as adding a grant) */
 export type GrantBody = Static<typeof Staff.AddGrantBody>;
 /** POST /staff/:id/password-reset */
+export type PasswordResetBody = Static<typeof Staff.PasswordResetBody>;
 export type PasswordResetCode = Static<typeof Staff.PasswordResetCode>;
 /** POST /auth/staff/password/reset */
 export type StaffPasswordResetBody = Static<typeof Auth.StaffPasswordResetBody>;

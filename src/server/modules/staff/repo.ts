@@ -113,6 +113,14 @@ export function staffRepo(db: Kysely<DB>) {
         .where('id', '=', id)
         .execute(),
 
+    /** Removes two-factor sign-in: the secret (pending or enabled), the flag and the last step used. */
+    removeTotp: (trx: Transaction<DB>, id: string) =>
+      trx
+        .updateTable('staff_users')
+        .set({ totp_enabled: false, totp_secret: null, totp_last_step: null })
+        .where('id', '=', id)
+        .execute(),
+
     setDisabled: (trx: Q, id: string, disabled: boolean) =>
       trx.updateTable('staff_users').set({ disabled }).where('id', '=', id).execute(),
 

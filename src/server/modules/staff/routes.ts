@@ -7,6 +7,7 @@ import {
   AddGrantBody,
   CreateStaffBody,
   GrantParams,
+  PasswordResetBody,
   PasswordResetCode,
   SetDisabledBody,
   StaffIdParams,
@@ -94,12 +95,22 @@ export function staffRoutes(service: StaffService): FastifyPluginAsync {
           tags,
           description:
             'Replace the password with a one-time code (answered once; it only signs in to choose a new password, ' +
-            'for 24 h) and end every session of the account. Not for your own account; audited.',
+            'for 24 h) and end every session of the account. Two-factor sign-in is kept (the code then works only ' +
+            'with the authenticator code too) unless `resetTwoFactor` removes it (a lost phone: the officer sets it ' +
+            'up again). Not for your own account; audited, with what happened to two-factor.',
           params: StaffIdParams,
+          body: Type.Optional(PasswordResetBody),
           response: { 201: PasswordResetCode, ...errors(400, 401, 403, 404) },
         },
+        // the body is optional (clients from before the option send none): no body means `{}`
+        preValidation: async (req) => {
+          if (req.body === undefined || req.body === null) req.body = {};
+        },
       },
-      async (req, reply) => reply.status(201).send(await service.resetPassword(requireStaff(req), req.params.id)),
+      async (req, reply) =>
+        reply
+          .status(201)
+          .send(await service.resetPassword(requireStaff(req), req.params.id, req.body?.resetTwoFactor === true)),
     );
 
     app.delete(

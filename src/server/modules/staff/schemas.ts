@@ -53,10 +53,26 @@ export const GrantParams = Type.Object({
   grantId: Type.String({ format: 'uuid' }),
 });
 
+/**
+ * POST /staff/{id}/password-reset: two-factor sign-in stays as it is unless `resetTwoFactor` (the officer lost the
+ * phone with the authenticator app): a reset code alone must not also bypass the second factor.
+ */
+export const PasswordResetBody = Type.Object(
+  { resetTwoFactor: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+/**
+ * What happened to the account's two-factor sign-in: `kept` (the code signs in only with the authenticator app's
+ * code too), `reset` (removed: the officer sets it up again after choosing a password), `none` (it had none).
+ */
+export const TWO_FACTOR_AFTER_RESET = ['kept', 'reset', 'none'] as const;
+
 /** POST /staff/{id}/password-reset: the one-time code, shown to the administrator once. */
 export const PasswordResetCode = Type.Object({
   code: Type.String(),
   expiresAt: Type.String({ format: 'date-time' }),
+  twoFactor: Type.Enum(TWO_FACTOR_AFTER_RESET),
 });
 
 export const SetDisabledBody = Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false });

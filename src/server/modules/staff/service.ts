@@ -255,14 +255,25 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
      * Replaces the account's password with a one-time reset code, answered once (it is stored hashed, like a
      * password). The code signs in only to choose a new password (`POST /auth/staff/password/reset`), for
      * RESET_CODE_HOURS; the old password stops working and every session of the account ends now.
+     * Two-factor sign-in is kept by default: whoever gets hold of the code (it travels from the administrator to the
+     * officer) still needs the officer's authenticator app. `resetTwoFactor` — the officer lost the phone — removes
+     * it in the same transaction (secret, enabled flag, last used step), so the officer sets it up again once signed
+     * in; the audit row says which (`details.twoFactor`: kept / reset / none).
      */
-    async resetPassword(actor: Actor, id: string): Promise<{ code: string; expiresAt: string }> {
-      const { grants } = await loadOther(actor, id);
+    async resetPassword(
+      actor: Actor,
+      id: string,
+      resetTwoFactor = false,
+    ): Promise<{ code: string; expiresAt: string; twoFactor: 'kept' | 'reset' | 'none' }> {
+      const { user, grants } = await loadOther(actor, id);
       const code = newResetCode();
       const codeHash = await hashPassword(code);
       const expiresAt = new Date(Date.now() + RESET_CODE_HOURS * 3600_000);
+      const twoFactor = !user.totp_enabled ? 'none' : resetTwoFactor ? 'reset' : 'kept';
       await ctx.db.transaction().execute(async (trx) => {
         await repo.setResetCode(trx, id, codeHash, expiresAt);
+        // a pending (never enabled) secret goes too: the officer starts the set-up afresh
+        if (resetTwoFactor) await repo.removeTotp(trx, id);
         await ctx.sessions.revokeAllSessions(trx, id);
         await ctx.audit.append(trx, {
           actor,
@@ -270,11 +281,11 @@ export function staffService(ctx: PlatformContext, deps: StaffDeps) {
           resourceType: 'staff_user',
           resourceId: id,
           unitCode: unitOf(grants),
-          details: { expiresAt: expiresAt.toISOString() },
+          details: { expiresAt: expiresAt.toISOString(), twoFactor },
         });
       });
       ctx.sessions.forgetUser(id);
-      return { code, expiresAt: expiresAt.toISOString() };
+      return { code, expiresAt: expiresAt.toISOString(), twoFactor };
     },
 
     /** Ends every session of the account now (force logout); its password and grants stay as they are. */

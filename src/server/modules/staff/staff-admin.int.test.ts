@@ -3,6 +3,7 @@
  * grant, resets a password with a one-time code the user turns into a new password at their next sign-in, and ends
  * every session of an account (force logout) — within the admin's scope, never on their own account, audited.
  */
+import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
 
@@ -209,6 +210,69 @@ describe('POST /api/v1/staff/{id}/password-reset and the first sign-in with the 
       'NO_RESET_PENDING',
     ]);
     expect(JSON.stringify(audited)).not.toContain(NEW_PASSWORD);
+  });
+
+  it('keeps two-factor sign-in by default (the code alone is not enough), and removes it only when asked', async () => {
+    // an officer with two-factor sign-in on
+    const user = await makeStaff('health_worker', UNITS.bienHoa);
+    const { secret } = (await call(user.token, 'POST', '/auth/staff/totp/setup')).json();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+    const enabled = await call(user.token, 'POST', '/auth/staff/totp/enable', { code: totp.generate() });
+    expect(enabled.statusCode, enabled.body).toBeLessThan(300);
+    // a code used once cannot be used again: the next ones come from the next periods
+    const nextCode = (n: number) => totp.generate({ timestamp: Date.now() + n * totp.period * 1000 });
+
+    const kept = await call(provincial.token, 'POST', `/staff/${user.id}/password-reset`, {});
+    expect(kept.statusCode, kept.body).toBe(201);
+    expect(kept.json().twoFactor).toBe('kept');
+    const withoutTotp = await call(undefined, 'POST', '/auth/staff/password/reset', {
+      username: user.username,
+      code: kept.json().code,
+      newPassword: NEW_PASSWORD,
+    });
+    expect([withoutTotp.statusCode, withoutTotp.json().error.code]).toEqual([401, 'TOTP_REQUIRED']);
+    const withTotp = await call(undefined, 'POST', '/auth/staff/password/reset', {
+      username: user.username,
+      code: kept.json().code,
+      newPassword: NEW_PASSWORD,
+      totp: nextCode(1),
+    });
+    expect(withTotp.statusCode, withTotp.body).toBe(200);
+    expect(withTotp.json().user.totpEnabled).toBe(true);
+
+    // the phone is lost: the administrator resets two-factor too, explicitly
+    const lost = await call(provincial.token, 'POST', `/staff/${user.id}/password-reset`, { resetTwoFactor: true });
+    expect(lost.statusCode, lost.body).toBe(201);
+    expect(lost.json().twoFactor).toBe('reset');
+    const row = await env.ctx.db
+      .selectFrom('staff_users')
+      .select(['totp_enabled', 'totp_secret', 'totp_last_step'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ totp_enabled: false, totp_secret: null, totp_last_step: null });
+    const chosen = await call(undefined, 'POST', '/auth/staff/password/reset', {
+      username: user.username,
+      code: lost.json().code,
+      newPassword: 'a-third-long-password',
+    });
+    expect(chosen.statusCode, chosen.body).toBe(200);
+    expect(chosen.json().user.totpEnabled).toBe(false);
+    // the old authenticator is worth nothing now, and the officer can set up a new one
+    const again = await call(chosen.json().token, 'POST', '/auth/staff/totp/setup');
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().secret).not.toBe(secret);
+
+    // asking for it on an account without two-factor changes nothing and says so
+    const plain = await makeStaff('health_worker', UNITS.bienHoa);
+    const none = await call(provincial.token, 'POST', `/staff/${plain.id}/password-reset`, { resetTwoFactor: true });
+    expect(none.json().twoFactor).toBe('none');
+
+    const audit = await auditOf('staff.password.reset', user.id);
+    expect(audit.map((r) => (r.details as { twoFactor: string }).twoFactor)).toEqual(['kept', 'reset']);
+    const bad = await call(provincial.token, 'POST', `/staff/${plain.id}/password-reset`, { resetTwoFactor: 'yes' });
+    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const unknown = await call(provincial.token, 'POST', `/staff/${plain.id}/password-reset`, { totp: false });
+    expect(unknown.statusCode).toBe(400);
   });
 
   it('throttling applies: 10 wrong codes lock the account, and then even the right code answers 429', async () => {

@@ -1,7 +1,8 @@
 /**
  * Managing one staff account beyond creating and locking it (issue 11, item 14): change a grant's role and area or
  * remove it, reset the password with a one-time code (shown here once, with a link that opens the page to choose a
- * new password), and end every session of the account (force logout).
+ * new password) — keeping two-factor sign-in unless the administrator also resets it (a lost phone) — and end every
+ * session of the account (force logout).
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +10,7 @@ import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx'
 import { SelectField } from '../../components/Field.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
-import type { GrantBody, PasswordResetCode, StaffListItem, StaffRole } from '../../lib/api-types.ts';
+import type { GrantBody, PasswordResetBody, PasswordResetCode, StaffListItem, StaffRole } from '../../lib/api-types.ts';
 import { STAFF_ROLES } from '../../lib/staff-roles.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { formatTime } from '../checkins/format.ts';
@@ -23,6 +24,7 @@ export function AccountActions({ user, onChanged }: { user: StaffListItem; onCha
   const action = useApiAction();
   const [done, setDone] = useState<string | null>(null);
   const [reset, setReset] = useState<PasswordResetCode | null>(null);
+  const [resetTwoFactor, setResetTwoFactor] = useState(false);
   // the forms are made when the panel opens: a list of hundreds of accounts stays light (and has one form of each)
   const [open, setOpen] = useState(false);
 
@@ -61,6 +63,22 @@ export function AccountActions({ user, onChanged }: { user: StaffListItem; onCha
             />
           ))}
           <p className="hint">{t('staffAdmin.resetIntro')}</p>
+          {user.totpEnabled ? (
+            <div className="field sa-check">
+              <label>
+                <input
+                  type="checkbox"
+                  checked={resetTwoFactor}
+                  aria-describedby={`sa-2fa-${user.id}`}
+                  onChange={(e) => setResetTwoFactor(e.target.checked)}
+                />{' '}
+                {t('staffAdmin.resetTwoFactor')}
+              </label>
+              <p className="hint" id={`sa-2fa-${user.id}`}>
+                {t('staffAdmin.resetTwoFactorHint')}
+              </p>
+            </div>
+          ) : null}
           <div className="actions">
             <button
               type="button"
@@ -69,7 +87,12 @@ export function AccountActions({ user, onChanged }: { user: StaffListItem; onCha
               onClick={() =>
                 void action.run(async () => {
                   setDone(null);
-                  setReset(await api<PasswordResetCode>('POST', `/staff/${user.id}/password-reset`));
+                  setReset(
+                    await api<PasswordResetCode>('POST', `/staff/${user.id}/password-reset`, {
+                      resetTwoFactor: user.totpEnabled && resetTwoFactor,
+                    } satisfies PasswordResetBody),
+                  );
+                  setResetTwoFactor(false);
                   onChanged();
                 })
               }
@@ -97,6 +120,9 @@ export function AccountActions({ user, onChanged }: { user: StaffListItem; onCha
                 {reset.code}
               </p>
               <p>{t('staffAdmin.resetExpires', { at: formatTime(reset.expiresAt, i18n.language) })}</p>
+              {reset.twoFactor === 'none' ? null : (
+                <p data-testid="reset-two-factor">{t(`staffAdmin.twoFactor.${reset.twoFactor}`)}</p>
+              )}
               <p>{t('staffAdmin.resetLink')}</p>
               <p className="mono sa-link" data-testid="reset-link">
                 {`${window.location.origin}/set-password#${new URLSearchParams({ u: user.username, c: reset.code })}`}
