@@ -18,6 +18,7 @@ import { exposureCitizenPage } from './modules/exposure/routes.tsx';
 import { NotFound } from './modules/NotFound.tsx';
 import { citizenNav, type NavItem, staffNav } from './modules/nav.ts';
 import { testingCitizenPage } from './modules/testing/routes.tsx';
+import { vaccinationCitizenPage } from './modules/vaccination/routes.tsx';
 
 // The citizen's screens are in the entry chunk (a personal QR must show fast on a cheap phone); staff screens come
 // in their own chunk, downloaded on a staff member's first page.
@@ -143,6 +144,8 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (checkinsPage) return checkinsPage;
     const testingPage = testingCitizenPage(path);
     if (testingPage) return testingPage;
+    const vaccinationPage = vaccinationCitizenPage(path);
+    if (vaccinationPage) return vaccinationPage;
     const exposurePage = exposureCitizenPage(path);
     if (exposurePage) return exposurePage;
     const declarationsPage = declarationsCitizenPage(path, me.person);

@@ -18,6 +18,7 @@ import { type DeclarationsSeedResult, seedDeclarations } from './declarations.ts
 import { type OutbreakResult, outbreakSize, seedOutbreak } from './outbreak.ts';
 import { type Random, seededRandom } from './random.ts';
 import { seedTesting } from './testing.ts';
+import { seedVaccination } from './vaccination.ts';
 
 export const DEMO_PROVINCE = '75';
 export const UNITS_CSV = fileURLToPath(new URL('../../../assets/vn-admin/units.csv', import.meta.url));
@@ -277,6 +278,7 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
     },
     { username: 'health.bienhoa', role: 'health_worker', unitCode: bienHoa, displayName: 'Trung tâm Y tế Biên Hòa' },
     { username: 'vaccinator.bienhoa', role: 'vaccinator', unitCode: bienHoa, displayName: 'Đội tiêm chủng Biên Hòa' },
+    { username: 'doctor.bienhoa', role: 'doctor', unitCode: bienHoa, displayName: 'Bác sĩ khám sàng lọc Biên Hòa' },
     { username: 'welfare.bienhoa', role: 'welfare_officer', unitCode: bienHoa, displayName: 'Phòng LĐ-TB&XH Biên Hòa' },
     { username: 'health.commune', role: 'health_worker', unitCode: firstCommune, displayName: 'Trạm Y tế xã/phường' },
     { username: 'venue.commune', role: 'venue_manager', unitCode: firstCommune, displayName: 'Quản lý địa điểm' },
@@ -323,6 +325,9 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
     commune: firstCommune,
     log,
   });
+  const started = Date.now();
+  await seedVaccination(ctx, { province: DEMO_PROVINCE, firstCommune, log });
+  log(`vaccination seeded in ${Date.now() - started} ms`);
   return { people, households, venues: venues.length, checkins, staff, outbreak, declarations };
 }
 

@@ -6,6 +6,7 @@ import en from './en.json';
 import exposureEn from './exposure.en.json';
 import homeAdminEn from './home-admin.en.json';
 import testingEn from './testing.en.json';
+import vaccinationEn from './vaccination.en.json';
 
 const translation = {
   ...en,
@@ -15,6 +16,7 @@ const translation = {
   ...exposureEn,
   ...homeAdminEn,
   ...declarationsEn,
+  ...vaccinationEn,
 };
 
 export default translation;

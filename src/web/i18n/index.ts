@@ -10,6 +10,7 @@ import checkinsVi from './checkins.vi.json';
 import declarationsVi from './declarations.vi.json';
 import exposureVi from './exposure.vi.json';
 import testingVi from './testing.vi.json';
+import vaccinationVi from './vaccination.vi.json';
 import vi from './vi.json';
 
 export const LANGUAGES = ['vi', 'en'] as const;
@@ -45,7 +46,17 @@ export const i18nReady = i18n
   .use(resourcesToBackend((language: string) => (language === 'en' ? import('./en.bundle.ts') : Promise.resolve({}))))
   .init({
     resources: {
-      vi: { translation: { ...vi, ...casesVi, ...checkinsVi, ...testingVi, ...exposureVi, ...declarationsVi } },
+      vi: {
+        translation: {
+          ...vi,
+          ...casesVi,
+          ...checkinsVi,
+          ...testingVi,
+          ...exposureVi,
+          ...declarationsVi,
+          ...vaccinationVi,
+        },
+      },
     },
     partialBundledLanguages: true,
     lng: storedLanguage(),

@@ -17,6 +17,7 @@ import { PeoplePage } from './people/PeoplePage.tsx';
 import { PersonPage } from './people/PersonPage.tsx';
 import { StaffPage } from './staff/StaffPage.tsx';
 import { testingStaffPage } from './testing/staffRoutes.tsx';
+import { vaccinationStaffPage } from './vaccination/staffRoutes.tsx';
 
 // the first sign-in after a password reset: the sign-in page loads it from this chunk (see LoginPage.tsx)
 export { default as SetPassword } from './auth/SetPassword.tsx';
@@ -31,6 +32,8 @@ export default function StaffPages({ user, path }: { user: StaffUser; path: stri
   if (checkinsPage) return checkinsPage;
   const testingPage = testingStaffPage(path, user);
   if (testingPage) return testingPage;
+  const vaccinationPage = vaccinationStaffPage(path, user);
+  if (vaccinationPage) return vaccinationPage;
   const exposurePage = exposureStaffPage(path, user);
   if (exposurePage) return exposurePage;
   const declarationsPage = declarationsStaffPage(path, user);

@@ -17,6 +17,7 @@ import {
   VENUE_STATS_ROLES,
 } from '../lib/roles.ts';
 import { COLLECT_ROLES, LAB_ROLES, TESTING_STATS_ROLES } from '../lib/testing-values.ts';
+import { PLANNER_ROLES, REVIEWER_ROLES, VACCINATION_STATS_ROLES, VACCINATOR_ROLES } from '../lib/vaccination-values.ts';
 
 export interface NavItem {
   path: string;
@@ -31,6 +32,7 @@ export const citizenNav: NavItem[] = [
   { path: '/declare', label: 'declarations.nav.declare' },
   { path: '/exposures', label: 'cases.nav.exposures' },
   { path: '/tests', label: 'testing.nav.myTests' },
+  { path: '/vaccinations', label: 'vaccination.nav.mine' },
   { path: '/exposure-check', label: 'exposure.nav.check' },
   { path: '/checkins', label: 'checkins.nav.history' },
   { path: '/profile', label: 'nav.profile' },
@@ -69,6 +71,13 @@ export function staffNav(user: StaffUser): NavItem[] {
     items.push({ path: '/declaration-stats', label: 'declarations.nav.stats' });
   if (user.grants.some((g) => g.role === 'admin'))
     items.push({ path: '/declaration-admin', label: 'declarations.nav.admin' });
+  if (hasRole(user, VACCINATOR_ROLES)) items.push({ path: '/vaccination/site', label: 'vaccination.nav.site' });
+  if (hasRole(user, [...PLANNER_ROLES, ...VACCINATOR_ROLES])) {
+    items.push({ path: '/vaccination/planning', label: 'vaccination.nav.planning' });
+  }
+  if (hasRole(user, REVIEWER_ROLES)) items.push({ path: '/vaccination/corrections', label: 'vaccination.nav.review' });
+  if (hasRole(user, VACCINATION_STATS_ROLES))
+    items.push({ path: '/vaccination/stats', label: 'vaccination.nav.stats' });
   if (hasRole(user, STAFF_ADMIN_ROLES)) {
     items.push({ path: '/staff', label: 'nav.staff' });
     items.push({ path: '/audit', label: 'nav.audit' });

@@ -9,6 +9,7 @@ import { Link } from '../../lib/router.tsx';
 import { DeclarationsTile } from '../declarations/homes.tsx';
 import { type NavItem, staffNav } from '../nav.ts';
 import { TestingTile } from '../testing/LeaderTile.tsx';
+import { VaccinationTile } from '../vaccination/LeaderTile.tsx';
 import { roleHomesOf } from './roleHomes.tsx';
 
 export function StaffHome({ user }: { user: StaffUser }) {
@@ -34,6 +35,7 @@ export function StaffHome({ user }: { user: StaffUser }) {
       </section>
       <TestingTile user={user} />
       <DeclarationsTile user={user} />
+      <VaccinationTile user={user} />
       <section aria-labelledby="home-tools">
         <h2 id="home-tools">{t('home.modules')}</h2>
         {tools.length === 0 ? <p className="muted">{t('home.noModules')}</p> : null}

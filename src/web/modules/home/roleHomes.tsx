@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import type { StaffRole, StaffUser } from '../../lib/api-types.ts';
 import { QuarantineDue } from '../cases/QuarantinePage.tsx';
 import { HealthTasksHome, ParkHome } from '../declarations/homes.tsx';
+import { VaccinationHome } from '../vaccination/VaccinationHome.tsx';
 import { LeaderToday } from './DashboardPage.tsx';
 import { LabHome } from './LabHome.tsx';
 import { RoleTasks } from './RoleTasks.tsx';
@@ -17,7 +18,8 @@ export const ROLE_HOMES: Partial<Record<StaffRole, RoleHome>> = {
   quarantine_officer: () => <QuarantineDue />,
   leader: ({ user }) => <LeaderToday user={user} />,
   lab: ({ user }) => <LabHome user={user} />,
-  vaccinator: ({ user }) => <RoleTasks user={user} staffRole="vaccinator" paths={['/people']} />,
+  vaccinator: ({ user }) => <VaccinationHome user={user} />,
+  doctor: ({ user }) => <VaccinationHome user={user} />,
   welfare_officer: ({ user }) => <RoleTasks user={user} staffRole="welfare_officer" paths={['/people']} />,
   hotline_operator: ({ user }) => <RoleTasks user={user} staffRole="hotline_operator" paths={['/people']} />,
   park_officer: () => <ParkHome />,

@@ -1,0 +1,131 @@
+/**
+ * District staff: correction requests of doses given at sites of their district (the photo of the card beside the
+ * old and proposed values; approve or reject with a reason from the fixed list) and doses declared as given elsewhere.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import './texts.ts';
+import './vaccination.css';
+import { ErrorMessage } from '../../components/ErrorMessage.tsx';
+import { SelectField } from '../../components/Field.tsx';
+import { ListStatus } from '../../components/ListStatus.tsx';
+import { PageTitle } from '../../components/PageTitle.tsx';
+import { api } from '../../lib/api.ts';
+import { useApiGet } from '../../lib/useApiGet.ts';
+import type { CorrectionList, CorrectionView } from '../../lib/vaccination-types.ts';
+import { APPROVE_REASONS, REJECT_REASONS } from '../../lib/vaccination-values.ts';
+import { formatTime } from '../checkins/format.ts';
+
+interface Declared {
+  items: {
+    id: string;
+    personName: string;
+    product: string;
+    doseNumber: number;
+    givenAt: string;
+    country: string;
+    place: string | null;
+  }[];
+}
+
+function shown(c: CorrectionView, value: string | null, language: string): string {
+  if (value === null) return '–';
+  return c.field === 'givenAt' ? formatTime(value, language) : value;
+}
+
+function Decide({ path, onDone }: { path: string; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [approve, setApprove] = useState<'yes' | 'no'>('yes');
+  const [reason, setReason] = useState<string>(APPROVE_REASONS[0]);
+  const [error, setError] = useState<unknown>(null);
+  const reasons: readonly string[] = approve === 'yes' ? APPROVE_REASONS : REJECT_REASONS;
+  return (
+    <div className="vx-decide">
+      <SelectField
+        label={t('vaccination.review.decision')}
+        value={approve}
+        onChange={(e) => {
+          const v = e.target.value as 'yes' | 'no';
+          setApprove(v);
+          setReason((v === 'yes' ? APPROVE_REASONS : REJECT_REASONS)[0]);
+        }}
+      >
+        <option value="yes">{t('vaccination.review.approve')}</option>
+        <option value="no">{t('vaccination.review.reject')}</option>
+      </SelectField>
+      <SelectField label={t('vaccination.review.reason')} value={reason} onChange={(e) => setReason(e.target.value)}>
+        {reasons.map((r) => (
+          <option key={r} value={r}>
+            {t(`vaccination.reasons.${r}`)}
+          </option>
+        ))}
+      </SelectField>
+      <ErrorMessage error={error} />
+      <button
+        type="button"
+        onClick={async () => {
+          setError(null);
+          try {
+            await api('POST', path, { approve: approve === 'yes', reason });
+            onDone();
+          } catch (err) {
+            setError(err);
+          }
+        }}
+      >
+        {t('vaccination.review.save')}
+      </button>
+    </div>
+  );
+}
+
+export default function ReviewPage() {
+  const { t, i18n } = useTranslation();
+  const list = useApiGet<CorrectionList>('/vaccination/corrections?status=pending');
+  const declared = useApiGet<Declared>('/vaccination/declared-doses');
+  return (
+    <div className="vx-page">
+      <PageTitle>{t('vaccination.nav.review')}</PageTitle>
+      <ListStatus
+        list={{ data: list.data?.items, error: list.error, loading: list.loading }}
+        empty="vaccination.review.none"
+      />
+      <ul className="vx-list">
+        {(list.data?.items ?? []).map((c) => (
+          <li key={c.id} className="card vx-correction-item" data-correction-id={c.id}>
+            <h2>
+              {c.personName} · {t(`vaccination.fields.${c.field}`)}
+            </h2>
+            <p>
+              {t('vaccination.review.change', {
+                from: shown(c, c.oldValue, i18n.language),
+                to: shown(c, c.proposedValue, i18n.language),
+              })}
+            </p>
+            <p className="muted">{c.siteName}</p>
+            {c.hasEvidence ? (
+              <img
+                className="vx-photo"
+                src={`/api/v1/vaccination/corrections/${c.id}/evidence`}
+                alt={t('vaccination.review.photo', { name: c.personName })}
+              />
+            ) : null}
+            <Decide path={`/vaccination/corrections/${c.id}/decision`} onDone={list.reload} />
+          </li>
+        ))}
+      </ul>
+      <h2>{t('vaccination.review.declared')}</h2>
+      <ul className="vx-list">
+        {(declared.data?.items ?? []).map((d) => (
+          <li key={d.id} className="card">
+            <p>
+              {d.personName} · {t('vaccination.mine.dose', { n: d.doseNumber })} · {d.product} ·{' '}
+              {formatTime(d.givenAt, i18n.language)} · {d.place} ({d.country})
+            </p>
+            <Decide path={`/vaccination/declared-doses/${d.id}/decision`} onDone={declared.reload} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
