@@ -25,6 +25,7 @@ const ACCOUNTS = [
   'quarantine.dongnai',
   'health.bienhoa',
   'vaccinator.bienhoa',
+  'doctor.bienhoa',
   'welfare.bienhoa',
   'health.commune',
   'venue.commune',

@@ -265,6 +265,18 @@ export function vaccinationRepo(db: Kysely<DB>) {
         .limit(1)
         .executeTakeFirst(),
 
+    /** The priority group of the person's newest registration. */
+    priorityGroupOf: async (personId: string, q: Q = db) =>
+      (
+        await q
+          .selectFrom('vaccination_registrations')
+          .select('priority_group')
+          .where('person_id', '=', personId)
+          .orderBy('created_at', 'desc')
+          .limit(1)
+          .executeTakeFirst()
+      )?.priority_group,
+
     createRegistration: (
       q: Q,
       r: {

@@ -324,7 +324,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
   }
 
   async function priorityOf(personId: string, q?: Transaction<DB>) {
-    return (await repo.latestRegistration(personId, q))?.priority_group ?? 'general';
+    return (await repo.priorityGroupOf(personId, q)) ?? 'general';
   }
 
   /** Staff whose grant (of a reviewer role, or admin) is at district level or above and holds `path`. */
@@ -835,9 +835,15 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
               : { expected: before.history.length + 1 };
           throw new AppError(first, 422, { violations, expectedDoseNumber: before.history.length + 1 }, params);
         }
-        if (!(await repo.useLot(trx, lot.id, 1))) throw new AppError('VACCINATION_LOT_EMPTY', 422);
+        if (lot.used >= lot.quantity) throw new AppError('VACCINATION_LOT_EMPTY', 422);
 
         const place = communeOf(person.unit_path);
+        const newDose = {
+          commune_code: place.code,
+          unit_path: person.unit_path,
+          age_band: ageBand(person.birth_year, givenAt),
+          priority_group: await priorityOf(pid, trx),
+        };
         const { id } = await repo.insertDose(trx, {
           person_id: pid,
           product_code: product.code,
@@ -850,17 +856,33 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           place: null,
           source: 'site',
           status: 'valid',
-          commune_code: place.code,
-          unit_path: person.unit_path,
-          age_band: ageBand(person.birth_year, givenAt),
-          priority_group: await priorityOf(pid, trx),
+          ...newDose,
           screening_id: screening?.id ?? null,
           evidence_id: null,
           recorded_by: actorKey(actor),
           override_reason: soft.length > 0 && body.override ? body.override.reason : null,
         });
-        await applyCoverage(trx, pid, before);
         await repo.markRegistrationDone(trx, pid);
+        await ctx.jobs.enqueue(trx, RECORD_CHANGED, { personId: pid, doseId: id, change: 'recorded' });
+        // the rows every dose of a commune (the counters), of a lot (its stock) or of the province (the audit chain)
+        // shares are written last, so their locks are held only for the last statements and the commit
+        const after = {
+          history: [...before.history, { productCode: product.code, doseNumber: body.doseNumber, givenAt }].sort(
+            (a, b) => a.givenAt.getTime() - b.givenAt.getTime(),
+          ),
+          // a person counts under their first dose's commune, age band and group (an overridden dose may come first)
+          key:
+            before.key && before.history[0] && before.history[0].givenAt.getTime() <= givenAt.getTime()
+              ? before.key
+              : {
+                  communeCode: newDose.commune_code,
+                  unitPath: newDose.unit_path,
+                  ageBand: newDose.age_band,
+                  priorityGroup: newDose.priority_group,
+                },
+        };
+        await repo.addCoverage(trx, coverageDeltas(map, before, after));
+        if (!(await repo.useLot(trx, lot.id, 1))) throw new AppError('VACCINATION_LOT_EMPTY', 422);
         await ctx.audit.append(trx, {
           actor,
           action: 'vaccination.dose.record',
@@ -874,7 +896,6 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
             ...(soft.length > 0 && body.override ? { overridden: soft } : {}),
           },
         });
-        await ctx.jobs.enqueue(trx, RECORD_CHANGED, { personId: pid, doseId: id, change: 'recorded' });
         const observationUntil = new Date(Math.max(givenAt.getTime(), Date.now()) + OBSERVATION_MINUTES * 60_000);
         return { status: 201, body: { id, observationUntil: observationUntil.toISOString() } };
       });
