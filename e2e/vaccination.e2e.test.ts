@@ -117,13 +117,19 @@ describe('vaccination: register → invite → check in → screening → doses 
     await planner.page.getByText(/^Đã mời \d+ người/).waitFor();
     expect(await documentWidth(planner.page)).toBeLessThanOrEqual(360);
     await screenshot(planner.page, 'vaccination-invited-360');
-    const sms = await apiCall<Array<{ text: string }>>(
-      server.url,
-      adminToken,
-      'GET',
-      `/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`,
-    );
-    expect(sms.body.some((m) => m.text.includes('moi ban tiem vac xin'))).toBe(true);
+    // the SMS is delivered by the job worker from the outbox: wait for it
+    let invited = false;
+    for (let i = 0; i < 80 && !invited; i++) {
+      const sms = await apiCall<Array<{ text: string }>>(
+        server.url,
+        adminToken,
+        'GET',
+        `/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`,
+      );
+      invited = sms.body.some((m) => m.text.includes('moi ban tiem vac xin'));
+      if (!invited) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(invited).toBe(true);
     await citizen.page.reload();
     await citizen.page.getByText(/^Bạn được mời tiêm ngày/).waitFor();
 
