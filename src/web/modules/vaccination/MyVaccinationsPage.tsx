@@ -12,7 +12,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api, query } from '../../lib/api.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
-import type { DoseView, PriorityGroupList, VaccinationRecord } from '../../lib/vaccination-types.ts';
+import type { DoseView, PriorityGroupList, ProductList, VaccinationRecord } from '../../lib/vaccination-types.ts';
 import { CORRECTION_FIELDS } from '../../lib/vaccination-values.ts';
 import { formatTime } from '../checkins/format.ts';
 import { readPhoto } from './format.ts';
@@ -111,6 +111,87 @@ function CorrectionForm({ dose, onDone }: { dose: DoseView; onDone: () => void }
   );
 }
 
+/** A dose given in another province or abroad, with a photo of its certificate: pending until staff verify it. */
+function DeclareElsewhere({ personId, onDone }: { personId: string | undefined; onDone: () => void }) {
+  const { t } = useTranslation();
+  const products = useApiGet<ProductList>('/vaccination/products');
+  const [form, setForm] = useState({ product: 'comirnaty', doseNumber: '1', day: '', country: 'VN', place: '' });
+  const [photo, setPhoto] = useState<File | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!photo) return;
+    setError(null);
+    try {
+      await api('POST', '/vaccination/declared-doses', {
+        ...(personId ? { personId } : {}),
+        product: form.product,
+        doseNumber: Number(form.doseNumber),
+        givenAt: new Date(`${form.day}T08:00:00+07:00`).toISOString(),
+        country: form.country.trim().toUpperCase(),
+        place: form.place.trim(),
+        evidence: await readPhoto(photo),
+      });
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="vx-elsewhere">
+      <h2 id="vx-elsewhere">{t('vaccination.elsewhere.title')}</h2>
+      <SelectField
+        label={t('vaccination.fields.product')}
+        value={form.product}
+        onChange={(e) => setForm({ ...form, product: e.target.value })}
+      >
+        {(products.data?.items ?? []).map((p) => (
+          <option key={p.code} value={p.code}>
+            {p.name}
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        label={t('vaccination.fields.doseNumber')}
+        type="number"
+        min={1}
+        max={10}
+        value={form.doseNumber}
+        onChange={(e) => setForm({ ...form, doseNumber: e.target.value })}
+      />
+      <TextField
+        label={t('vaccination.fields.givenAt')}
+        type="date"
+        required
+        value={form.day}
+        onChange={(e) => setForm({ ...form, day: e.target.value })}
+      />
+      <TextField
+        label={t('vaccination.elsewhere.country')}
+        hint={t('vaccination.elsewhere.countryHint')}
+        maxLength={2}
+        value={form.country}
+        onChange={(e) => setForm({ ...form, country: e.target.value })}
+      />
+      <TextField
+        label={t('vaccination.elsewhere.place')}
+        required
+        value={form.place}
+        onChange={(e) => setForm({ ...form, place: e.target.value })}
+      />
+      <TextField
+        label={t('vaccination.elsewhere.photo')}
+        type="file"
+        accept="image/jpeg,image/png,image/webp"
+        required
+        onChange={(e) => setPhoto(e.target.files?.[0] ?? null)}
+      />
+      <ErrorMessage error={error} />
+      <button type="submit">{t('vaccination.elsewhere.send')}</button>
+    </form>
+  );
+}
+
 export default function MyVaccinationsPage() {
   const { t, i18n } = useTranslation();
   const [personId, setPersonId] = useState<string>('');
@@ -195,6 +276,16 @@ export default function MyVaccinationsPage() {
               </li>
             ))}
           </ul>
+          <details className="vx-elsewhere">
+            <summary>{t('vaccination.elsewhere.open')}</summary>
+            <DeclareElsewhere
+              personId={personId || undefined}
+              onDone={() => {
+                setSent(t('vaccination.elsewhere.sent'));
+                record.reload();
+              }}
+            />
+          </details>
           {r.corrections.length > 0 ? (
             <section aria-labelledby="vx-corr">
               <h2 id="vx-corr">{t('vaccination.mine.corrections')}</h2>

@@ -15,6 +15,7 @@ import { useApiGet } from '../../lib/useApiGet.ts';
 import type {
   InvitationResult,
   LotList,
+  PriorityGroupList,
   ProductList,
   RegistrationList,
   SessionList,
@@ -23,7 +24,7 @@ import type {
 import { localToday } from './format.ts';
 
 export default function PlanningPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const sites = useApiGet<SiteList>('/vaccination/sites');
   const products = useApiGet<ProductList>('/vaccination/products');
   const lots = useApiGet<LotList>('/vaccination/lots');
@@ -42,6 +43,8 @@ export default function PlanningPage() {
   const [day, setDay] = useState(localToday());
   const [capacity, setCapacity] = useState('100');
   const site = siteId || sites.data?.items[0]?.id || '';
+  const groups = useApiGet<PriorityGroupList>('/vaccination/priority-groups');
+  const [walkIn, setWalkIn] = useState({ nationalId: '', phone: '', name: '', priorityGroup: 'general' });
 
   const run = async (e: FormEvent, work: () => Promise<unknown>, message: string, reload: () => void) => {
     e.preventDefault();
@@ -82,6 +85,60 @@ export default function PlanningPage() {
         />
         <UnitPicker label={t('vaccination.planning.unit')} value={unit} onChange={setUnit} />
         <button type="submit">{t('vaccination.planning.create')}</button>
+      </form>
+      <form
+        className="card"
+        aria-labelledby="vx-walk-in"
+        onSubmit={(e) =>
+          run(
+            e,
+            () =>
+              api('POST', '/vaccination/registrations', {
+                subject: walkIn.nationalId.trim()
+                  ? {
+                      nationalId: walkIn.nationalId.trim(),
+                      ...(walkIn.name.trim() ? { name: walkIn.name.trim() } : {}),
+                    }
+                  : { phone: walkIn.phone.trim(), ...(walkIn.name.trim() ? { name: walkIn.name.trim() } : {}) },
+                priorityGroup: walkIn.priorityGroup,
+              }),
+            t('vaccination.planning.registered'),
+            callList.reload,
+          )
+        }
+      >
+        <h2 id="vx-walk-in">{t('vaccination.planning.walkIn')}</h2>
+        <TextField
+          label={t('vaccination.planning.nationalId')}
+          optional
+          inputMode="numeric"
+          value={walkIn.nationalId}
+          onChange={(e) => setWalkIn({ ...walkIn, nationalId: e.target.value })}
+        />
+        <TextField
+          label={t('vaccination.planning.phone')}
+          optional
+          type="tel"
+          value={walkIn.phone}
+          onChange={(e) => setWalkIn({ ...walkIn, phone: e.target.value })}
+        />
+        <TextField
+          label={t('vaccination.planning.name')}
+          value={walkIn.name}
+          onChange={(e) => setWalkIn({ ...walkIn, name: e.target.value })}
+        />
+        <SelectField
+          label={t('vaccination.mine.priorityGroup')}
+          value={walkIn.priorityGroup}
+          onChange={(e) => setWalkIn({ ...walkIn, priorityGroup: e.target.value })}
+        >
+          {(groups.data?.items ?? []).map((g) => (
+            <option key={g.code} value={g.code}>
+              {i18n.language === 'en' ? g.nameEn : g.nameVi}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit">{t('vaccination.planning.register')}</button>
       </form>
       <SelectField label={t('vaccination.site.site')} value={site} onChange={(e) => setSiteId(e.target.value)}>
         {(sites.data?.items ?? []).map((s) => (
