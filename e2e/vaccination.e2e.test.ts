@@ -52,6 +52,8 @@ describe('vaccination: register → invite → check in → screening → doses 
   beforeAll(async () => {
     server = await startServer();
     browser = await launchBrowser();
+    // how long the demo's vaccination campaign took to seed (it runs at every e2e server start)
+    console.log(/vaccination seeded in \d+ ms/.exec(server.output())?.[0] ?? 'vaccination seed time not printed');
     adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
     plannerToken = await apiStaffLogin(server.url, 'health.bienhoa', demoPassword(server, 'health.bienhoa'));
     vaccinatorToken = await apiStaffLogin(server.url, 'vaccinator.bienhoa', demoPassword(server, 'vaccinator.bienhoa'));
