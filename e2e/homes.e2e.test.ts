@@ -22,6 +22,7 @@ const TEXT = {
     released: (name: string) => `Đã kết thúc cách ly cho ${name}.`,
     count: /^\d+ lệnh cách ly$|^Đang hiện \d+ mục đầu tiên; còn nữa bên dưới\.$/,
     more: 'Xem thêm',
+    pageShown: /^Đang hiện/,
     leaderTitle: 'Tình hình dịch hôm nay',
     openDashboard: 'Xem tổng quan dịch và sơ đồ chuỗi lây nhiễm',
     dashboardTitle: 'Tổng quan dịch',
@@ -50,6 +51,7 @@ const TEXT = {
     released: (name: string) => `${name}'s quarantine has ended.`,
     count: /^\d+ quarantine orders?$|^Showing the first \d+; more below\.$/,
     more: 'Show more',
+    pageShown: /^Showing the first/,
     leaderTitle: 'The outbreak today',
     openDashboard: 'See the outbreak overview and the transmission chains',
     dashboardTitle: 'Outbreak overview',
@@ -113,12 +115,22 @@ describe('every role lands on a home with what it can do now', () => {
       // the order keeps its new date where it stands
       expect(await page.locator(`li[data-order-id="${firstId}"] input[type="date"]`).inputValue()).toBe(later);
 
-      // the demo's province has more than a page of orders: the next page comes from the server, after the first
-      const before = await cards.count();
-      await page.getByRole('button', { name: text.more }).click();
-      await page.waitForFunction((n) => document.querySelectorAll('li[data-order-id]').length > n, before);
-      const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-order-id')));
-      expect(new Set(ids).size).toBe(ids.length);
+      // the list comes a page at a time: with more than a page of orders (how many the demo's outbreak has depends on
+      // the hour it was seeded) the status line says so and "more" brings the next page from the server, else the
+      // count is the whole list and there is no "more"
+      const status = (await page.getByText(text.count).textContent()) ?? '';
+      const more = page.getByRole('button', { name: text.more });
+      if (text.pageShown.test(status)) {
+        const before = await cards.count();
+        expect(before).toBe(50);
+        await more.click();
+        await page.waitForFunction((n) => document.querySelectorAll('li[data-order-id]').length > n, before);
+        const ids = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-order-id')));
+        expect(new Set(ids).size).toBe(ids.length);
+      } else {
+        expect(Number(status.match(/\d+/)?.[0])).toBe(await cards.count());
+        expect(await more.count()).toBe(0);
+      }
 
       // the last order of the list ends; it leaves the active list
       const last = cards.last();
