@@ -20,9 +20,11 @@ import {
   argNumber,
   benchStaffToken,
   citizenLogin,
+  cpuMeter,
   freshData,
   type LoadResult,
   load,
+  meteredLoad,
   printTable,
   startServer,
 } from './lib.ts';
@@ -94,14 +96,15 @@ try {
       };
     },
   };
+  const meter = await cpuMeter(server);
   await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
-  const baseline = await load('[postgres] baseline GET /healthz', {
+  const baseline = await meteredLoad(meter, '[postgres] baseline GET /healthz', {
     url: `${server.url}/healthz`,
     duration: seconds,
     connections,
   });
   await load('warm-up', { url: server.url, duration: 2, connections, requests: [request] });
-  const declare = await load('[postgres] POST /api/v1/declarations', {
+  const declare = await meteredLoad(meter, '[postgres] POST /api/v1/declarations', {
     url: server.url,
     duration: seconds,
     connections,
@@ -120,6 +123,8 @@ try {
     failures.set(`${code} ${m}`, (failures.get(`${code} ${m}`) ?? 0) + 1);
   }
   for (const [k, v] of failures) console.log(`  server error ×${v}: ${k}`);
+
+  await meter.close();
 
   // ——— statistics at scale ———
   console.log(`## generating ${declarationCount.toLocaleString('en')} declarations over 30 days…`);

@@ -91,13 +91,15 @@ end;
 $$;
 
 -- declarations_record_many(items): the declarations of many requests in ONE statement and one commit (the module's
--- serial writer gathers what arrived while the previous batch was being written). Each item is decided on its own —
--- declarations_record in a block of its own, so an item that fails (a person deleted meanwhile, a deadlock with a
--- staff member's transaction) rolls back alone and answers 'failed' with its SQLSTATE. Items come in as a JSON array
--- of objects keyed like declarations_record's parameters without the `p_`; the answer is one row per item, `i` its
--- 1-based position.
+-- serial writer gathers what arrived while the previous batch was being written), each decided by declarations_record
+-- in turn. No savepoint per item (they cost as much as the rest): when an item fails (a person deleted meanwhile, a
+-- deadlock with a staff member's transaction), the whole batch rolls back and the writer records its items one by one
+-- (declarations_record each), so only the failing one fails. Items come in as a JSON array of objects keyed like
+-- declarations_record's parameters without the `p_`; the answer is one row per item, `i` its 1-based position.
+-- (its answer lost the failed_state column of its first version: a changed result type needs the drop)
+drop function if exists declarations_record_many(jsonb);
 create or replace function declarations_record_many(p_items jsonb)
-returns table (i integer, outcome text, response jsonb, failed_state text)
+returns table (i integer, outcome text, response jsonb)
 language plpgsql as $$
 declare
   it jsonb;
@@ -106,20 +108,15 @@ declare
 begin
   for it in select value from jsonb_array_elements(p_items) loop
     n := n + 1;
-    begin
-      select * into r from declarations_record(
-        it->>'scope', it->>'key', it->>'hash', (it->>'id')::uuid, (it->>'person')::uuid, it->>'type',
-        (it->>'form_version')::integer, it->'answers', it->>'status',
-        array(select jsonb_array_elements_text(it->'reasons')), it->>'via', it->>'actor_type', it->>'actor_id',
-        (it->>'partner')::uuid, it->>'unit_code', it->>'commune_code', it->>'commune_path', (it->>'day')::date,
-        it->'response', it->>'task_unit_path', (it->>'task_due')::timestamptz,
-        case when jsonb_typeof(it->'job_payload') = 'object' then it->'job_payload' end);
-      i := n; outcome := r.outcome; response := r.response; failed_state := null;
-      return next;
-    exception when others then
-      i := n; outcome := 'failed'; response := null; failed_state := SQLSTATE;
-      return next;
-    end;
+    select * into r from declarations_record(
+      it->>'scope', it->>'key', it->>'hash', (it->>'id')::uuid, (it->>'person')::uuid, it->>'type',
+      (it->>'form_version')::integer, it->'answers', it->>'status',
+      array(select jsonb_array_elements_text(it->'reasons')), it->>'via', it->>'actor_type', it->>'actor_id',
+      (it->>'partner')::uuid, it->>'unit_code', it->>'commune_code', it->>'commune_path', (it->>'day')::date,
+      it->'response', it->>'task_unit_path', (it->>'task_due')::timestamptz,
+      case when jsonb_typeof(it->'job_payload') = 'object' then it->'job_payload' end);
+    i := n; outcome := r.outcome; response := r.response;
+    return next;
   end loop;
 end;
 $$;

@@ -53,7 +53,6 @@ const RECORD_BATCH = 256;
 interface Waiting {
   row: NewDeclaration;
   x: RecordExtras;
-  retried: boolean;
   resolve: (r: { outcome: 'written' | 'stored' | 'reused'; response: unknown }) => void;
   reject: (e: unknown) => void;
 }
@@ -87,40 +86,43 @@ export function declarationsRepo(db: Kysely<DB>) {
   // The serial writer of declarations that need no audit row (citizens declaring for themselves and their
   // dependants): one batch in flight at a time; whatever arrives meanwhile goes in the next one, written by one
   // statement and one commit (declarations_record_many). A lone declaration goes at once, alone; under load the
-  // batches grow and the commits per declaration fall. One writer per process cannot deadlock with itself; an item
-  // that loses a deadlock against another process's transaction is retried once in the next batch.
+  // batches grow and the commits per declaration fall. One writer per process cannot deadlock with itself. When a
+  // batch fails (a person deleted meanwhile, a deadlock with another process's transaction), nothing of it was
+  // written: its items are then recorded one by one, each in its own statement, so only the failing one fails.
   const waiting: Waiting[] = [];
   let writing = false;
+  const one = (w: Waiting) =>
+    sql<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }>`
+      select outcome, response from declarations_record_many(${JSON.stringify([itemOf(w.row, w.x)])}::jsonb)`
+      .execute(db)
+      .then((r) => {
+        const row = r.rows[0];
+        if (row) w.resolve(row);
+        else w.reject(new Error('declarations_record_many answered nothing'));
+      }, w.reject);
   const writeNext = async (): Promise<void> => {
     if (writing || waiting.length === 0) return;
     writing = true;
     const batch = waiting.splice(0, RECORD_BATCH);
     try {
-      const { rows } = await sql<{ i: number; outcome: string; response: unknown; failed_state: string | null }>`
-        select i, outcome, response, failed_state
+      const { rows } = await sql<{ i: number; outcome: 'written' | 'stored' | 'reused'; response: unknown }>`
+        select i, outcome, response
         from declarations_record_many(${JSON.stringify(batch.map((w) => itemOf(w.row, w.x)))}::jsonb)`.execute(db);
       const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
       for (const [n, w] of batch.entries()) {
         const r = byIndex.get(n + 1);
-        if (!r) w.reject(new Error('declarations_record_many skipped an item'));
-        else if (r.outcome !== 'failed')
-          w.resolve({ outcome: r.outcome as 'written' | 'stored' | 'reused', response: r.response });
-        else if (!w.retried && (r.failed_state === '40P01' || r.failed_state === '40001')) {
-          w.retried = true;
-          waiting.push(w);
-        } else w.reject(Object.assign(new Error('declaration not recorded'), { code: r.failed_state ?? undefined }));
+        if (r) w.resolve(r);
+        else w.reject(new Error('declarations_record_many skipped an item'));
       }
     } catch (err) {
-      for (const w of batch) w.reject(err);
+      if (batch.length === 1) (batch[0] as Waiting).reject(err);
+      else for (const w of batch) await one(w);
     } finally {
       writing = false;
       void writeNext();
     }
   };
 
-  // The door's question for every check-in in flight, in one statement: the check-ins parsed in one event-loop turn
-  // share one round trip (venue rule + the person's badge of the day, two primary-key probes each), as people's
-  // findById does — the check-in path must not pay a statement of its own per scan. Nothing is cached.
   type DoorKey = { venueId: string; personId: string; day: string };
   const doorChecks = new DataLoader<DoorKey, { required: boolean; status: DeclarationStatus | null }, string>(
     async (keys) => {
@@ -220,7 +222,7 @@ export function declarationsRepo(db: Kysely<DB>) {
     /** The same through the serial writer (declarations without an audit row): see `writeNext`. */
     queueDeclaration: (row: NewDeclaration, x: RecordExtras) =>
       new Promise<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }>((resolve, reject) => {
-        waiting.push({ row, x, retried: false, resolve, reject });
+        waiting.push({ row, x, resolve, reject });
         void writeNext();
       }),
 
