@@ -2,7 +2,8 @@
  * Health declaration's acceptance journey in a real browser at 360 × 740, in Vietnamese: a citizen sees the grey
  * "not declared today" badge on their QR page, declares for themself (green badge) and for their grandmother, who
  * has a fever (flagged, yellow, what to do now); the next declaration is pre-filled with the last answers; the
- * commune health worker finds the grandmother in the follow-up list and works the task to closed; the citizen, as an
+ * commune health worker finds the grandmother in the follow-up list and works the task to closed; at a market's door
+ * the scanner shows the citizen's green badge and the grandmother's yellow one; the citizen, as an
  * enterprise owner, registers an enterprise and completes the risk self-assessment, seeing its level; the
  * industrial-park officer (demo account) finds it in the high-risk list.
  */
@@ -70,6 +71,7 @@ describe('health declaration: citizen, dependant, health station task, enterpris
   const enterpriseName = `Công ty TNHH May Khai Báo ${randomSuffix()}`;
   const worker = { username: `tramyte.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
   let grandmotherId = '';
+  let citizenToken = '';
 
   beforeAll(async () => {
     server = await startServer();
@@ -82,6 +84,7 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const citizen = await citizenApiSignIn(server.url, adminToken, phone, citizenName);
+    citizenToken = citizen.token;
     const dep = await apiCall<{ id: string }>(server.url, citizen.token, 'POST', '/me/dependants', {
       name: grandmother,
       relation: 'grandparent',
@@ -168,6 +171,40 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     await page.getByLabel('Trạng thái').selectOption('closed');
     await card.locator('.dc-status', { hasText: 'Đã đóng' }).waitFor();
     await card.getByText(/Test nhanh âm tính/).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("the door scanner shows today's badge: green for the citizen, yellow for the grandmother", async () => {
+    const workerToken = await apiStaffLogin(server.url, worker.username, worker.password);
+    const venue = await apiCall<{ id: string }>(server.url, workerToken, 'POST', '/venues', {
+      name: `Chợ An Bình ${randomSuffix()}`,
+      category: 'market_supermarket_mall_shop',
+      unitCode: WARD,
+      address: '5 Đường số 2',
+      defaultStayMinutes: 60,
+    });
+    expect(venue.status, JSON.stringify(venue.body)).toBe(201);
+    const mine = await apiCall<{ qr: string }>(server.url, citizenToken, 'GET', '/me/qr');
+    const hers = await apiCall<{ qr: string }>(server.url, citizenToken, 'GET', `/me/qr?personId=${grandmotherId}`);
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(page, worker.username, worker.password);
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await page.goto(`/door/${venue.body.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+    const latest = page.getByTestId('door-results').locator('.dr-latest');
+    for (const [qr, name, colour, text] of [
+      [mine.body.qr, citizenName, 'green', 'Khai báo y tế: xanh — bình thường'],
+      [hers.body.qr, grandmother, 'yellow', 'Khai báo y tế: vàng — cần theo dõi'],
+    ] as const) {
+      await page.getByLabel('Dán mã QR cá nhân').fill(qr);
+      await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+      await latest.filter({ hasText: name }).waitFor();
+      await latest.getByText(text).waitFor();
+      expect(await latest.locator('[data-badge]').getAttribute('data-badge')).toBe(colour);
+    }
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'declarations-door-badge');
     expect(problems).toEqual([]);
     await context.close();
   });
