@@ -202,6 +202,17 @@ function setEntry(map: Map<CborValue, CborValue>, key: CborValue, value: CborVal
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 function utf8(b: Uint8Array): string {
+  // most DCC texts are short ASCII: decoding them by hand avoids TextDecoder's per-call cost
+  if (b.length < 64) {
+    let ascii = '';
+    let i = 0;
+    for (; i < b.length; i++) {
+      const c = b[i] as number;
+      if (c >= 0x80) break;
+      ascii += String.fromCharCode(c);
+    }
+    if (i === b.length) return ascii;
+  }
   try {
     return decoder.decode(b);
   } catch {
@@ -228,44 +239,80 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** A growable byte buffer: encoding writes bytes in place, never through a JavaScript array. */
+class ByteWriter {
+  buf = new Uint8Array(256);
+  len = 0;
+  private ensure(n: number) {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+  byte(b: number) {
+    this.ensure(1);
+    this.buf[this.len++] = b;
+  }
+  bytes(b: Uint8Array) {
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+  }
+}
+
+const textEncoder = new TextEncoder();
+
 /** Encodes numbers (integers as CBOR integers, others as float64), texts, bytes, arrays, Maps, plain objects, tags. */
 export function cborEncode(value: CborValue | Record<string, unknown>): Uint8Array {
-  const parts: number[] = [];
+  const w = new ByteWriter();
   const head = (major: number, n: number | bigint) => {
     const m = major << 5;
     if (typeof n === 'bigint' || n > 0xffffffff) {
       const big = BigInt(n);
-      parts.push(m | 27);
-      for (let s = 56n; s >= 0n; s -= 8n) parts.push(Number((big >> s) & 0xffn));
-    } else if (n < 24) parts.push(m | n);
-    else if (n < 0x100) parts.push(m | 24, n);
-    else if (n < 0x10000) parts.push(m | 25, n >> 8, n & 0xff);
-    else parts.push(m | 26, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+      w.byte(m | 27);
+      for (let s = 56n; s >= 0n; s -= 8n) w.byte(Number((big >> s) & 0xffn));
+    } else if (n < 24) w.byte(m | n);
+    else if (n < 0x100) {
+      w.byte(m | 24);
+      w.byte(n);
+    } else if (n < 0x10000) {
+      w.byte(m | 25);
+      w.byte(n >> 8);
+      w.byte(n & 0xff);
+    } else {
+      w.byte(m | 26);
+      w.byte((n >>> 24) & 0xff);
+      w.byte((n >> 16) & 0xff);
+      w.byte((n >> 8) & 0xff);
+      w.byte(n & 0xff);
+    }
   };
-  const enc = new TextEncoder();
   const write = (v: unknown): void => {
     if (typeof v === 'number') {
       if (Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER) {
         if (v >= 0) head(0, v);
         else head(1, -1 - v);
       } else {
-        const b = new Uint8Array(8);
-        new DataView(b.buffer).setFloat64(0, v);
-        parts.push(0xfb, ...b);
+        const b = new Uint8Array(9);
+        b[0] = 0xfb;
+        new DataView(b.buffer).setFloat64(1, v);
+        w.bytes(b);
       }
     } else if (typeof v === 'bigint') {
       if (v >= 0n) head(0, v);
       else head(1, -1n - v);
     } else if (typeof v === 'string') {
-      const b = enc.encode(v);
+      const b = textEncoder.encode(v);
       head(3, b.length);
-      for (const x of b) parts.push(x);
-    } else if (typeof v === 'boolean') parts.push(v ? 0xf5 : 0xf4);
-    else if (v === null) parts.push(0xf6);
-    else if (v === CBOR_UNDEFINED) parts.push(0xf7);
+      w.bytes(b);
+    } else if (typeof v === 'boolean') w.byte(v ? 0xf5 : 0xf4);
+    else if (v === null) w.byte(0xf6);
+    else if (v === CBOR_UNDEFINED) w.byte(0xf7);
     else if (v instanceof Uint8Array) {
       head(2, v.length);
-      for (const x of v) parts.push(x);
+      w.bytes(v);
     } else if (Array.isArray(v)) {
       head(4, v.length);
       for (const x of v) write(x);
@@ -288,5 +335,5 @@ export function cborEncode(value: CborValue | Record<string, unknown>): Uint8Arr
     } else throw new CborError(`cbor: cannot encode ${typeof v}`);
   };
   write(value);
-  return Uint8Array.from(parts);
+  return w.buf.slice(0, w.len);
 }

@@ -54,9 +54,24 @@ export interface DccCrypto {
 const CURVE_NAMES: Record<string, string> = { [P256]: 'P-256', [P384]: 'P-384', [P521]: 'P-521' };
 const COORD: Record<string, number> = { [P256]: 32, [P384]: 48, [P521]: 66 };
 
+/** The part of WebCrypto's SubtleCrypto used here (typed structurally: the server compiles without the DOM lib). */
+export interface SubtleLike {
+  importKey(
+    format: 'spki',
+    keyData: Uint8Array,
+    algorithm: object,
+    extractable: boolean,
+    usages: string[],
+  ): Promise<unknown>;
+  verify(algorithm: object, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>;
+  digest(algorithm: string, data: Uint8Array): Promise<ArrayBuffer>;
+}
+
 /** WebCrypto (browsers; also Node ≥ 20's globalThis.crypto). Imported keys are cached per certificate. */
-export function webCrypto(subtle: SubtleCrypto = globalThis.crypto.subtle): DccCrypto {
-  const keys = new WeakMap<X509Info, Map<number, Promise<CryptoKey>>>();
+export function webCrypto(
+  subtle: SubtleLike = (globalThis as unknown as { crypto: { subtle: SubtleLike } }).crypto.subtle,
+): DccCrypto {
+  const keys = new WeakMap<X509Info, Map<number, Promise<unknown>>>();
   const importKey = (alg: CoseAlgorithm, key: X509Info) => {
     let perAlg = keys.get(key);
     if (!perAlg) {
@@ -69,14 +84,14 @@ export function webCrypto(subtle: SubtleCrypto = globalThis.crypto.subtle): DccC
         alg.kind === 'ecdsa'
           ? { name: 'ECDSA', namedCurve: CURVE_NAMES[key.curve ?? ''] ?? 'P-256' }
           : { name: alg.kind === 'pss' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: alg.hash };
-      k = subtle.importKey('spki', key.spki as BufferSource, params, false, ['verify']);
+      k = subtle.importKey('spki', key.spki, params, false, ['verify']);
       perAlg.set(alg.id, k);
     }
     return k;
   };
   return {
     async sha256(data) {
-      return new Uint8Array(await subtle.digest('SHA-256', data as BufferSource));
+      return new Uint8Array(await subtle.digest('SHA-256', data));
     },
     async verify(alg, key, data, signature) {
       if (!keyFitsAlgorithm(alg, key)) return false;
@@ -89,7 +104,7 @@ export function webCrypto(subtle: SubtleCrypto = globalThis.crypto.subtle): DccC
             : alg.kind === 'pss'
               ? { name: 'RSA-PSS', saltLength: Number(alg.hash.slice(4)) / 8 }
               : { name: 'RSASSA-PKCS1-v1_5' };
-        return await subtle.verify(params, k, signature as BufferSource, data as BufferSource);
+        return await subtle.verify(params, k, signature, data);
       } catch {
         return false;
       }

@@ -2,10 +2,10 @@
  * zlib (RFC 1950) for HCERT with a hard ceiling on the decompressed size: a QR code holds at most ~3 KB, and a
  * "zlib bomb" of a few hundred bytes must not make a verifier allocate megabytes. The header and the Adler-32
  * trailer are checked, so "not compressed" and "compression broken" are told apart from a valid stream.
- * fflate (already the platform's compression library) does the inflating in browsers and Node alike; input is fed in
- * small chunks so no single step can expand past the ceiling by more than one chunk's worth.
+ * fflate (already the platform's compression library) does the inflating in browsers and Node alike, into a buffer
+ * of fixed size that it never grows.
  */
-import { Inflate, zlibSync } from 'fflate';
+import { inflateSync, zlibSync } from 'fflate';
 
 /** Largest decompressed HCERT accepted (64 KiB — 20× the largest QR code's payload). */
 export const MAX_DECOMPRESSED_BYTES = 64 * 1024;
@@ -23,34 +23,25 @@ export function looksZlib(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && (cmf * 256 + flg) % 31 === 0 && !(flg & 0x20);
 }
 
+// One scratch buffer, one byte larger than the ceiling: inflating is synchronous, so calls never share it at once
+let scratch: Uint8Array | undefined;
+
 export function zlibDecompress(bytes: Uint8Array, maxBytes = MAX_DECOMPRESSED_BYTES): Uint8Array {
   if (!looksZlib(bytes)) throw new ZlibError('zlib: no zlib header (not compressed)');
   if (bytes.length < 7) throw new ZlibError('zlib: truncated');
   const body = bytes.subarray(2, bytes.length - 4);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let ended = false;
-  const inflate = new Inflate((chunk, final) => {
-    total += chunk.length;
-    if (total > maxBytes) throw new ZlibError(`zlib: decompresses to more than ${maxBytes} bytes`);
-    chunks.push(chunk);
-    if (final) ended = true;
-  });
+  // Inflating into a fixed buffer never grows it: output past its end is dropped (typed arrays ignore writes out of
+  // range), so a bomb costs at most the time to walk its input (≤ 1032 output bytes per input byte, and the input is
+  // one QR code) and no memory. An output that fills the buffer to its last byte is too large.
+  if (!scratch || scratch.length !== maxBytes + 1) scratch = new Uint8Array(maxBytes + 1);
+  let view: Uint8Array;
   try {
-    const step = 256;
-    for (let i = 0; i < body.length; i += step) inflate.push(body.subarray(i, i + step), i + step >= body.length);
-    if (body.length === 0) inflate.push(new Uint8Array(0), true);
+    view = inflateSync(body, { out: scratch });
   } catch (err) {
-    if (err instanceof ZlibError) throw err;
     throw new ZlibError(`zlib: broken stream (${err instanceof Error ? err.message : String(err)})`);
   }
-  if (!ended) throw new ZlibError('zlib: stream does not end');
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
+  if (view.length > maxBytes) throw new ZlibError(`zlib: decompresses to more than ${maxBytes} bytes`);
+  const out = view.slice();
   const t = bytes.length - 4;
   const expected =
     (((bytes[t] as number) << 24) |

@@ -15,6 +15,7 @@ import { MyQrPage } from './modules/citizen/MyQrPage.tsx';
 import { ProfilePage } from './modules/citizen/ProfilePage.tsx';
 import { declarationsCitizenPage } from './modules/declarations/routes.tsx';
 import { exposureCitizenPage } from './modules/exposure/routes.tsx';
+import { greenpassCitizenPage } from './modules/greenpass/routes.tsx';
 import { NotFound } from './modules/NotFound.tsx';
 import { citizenNav, type NavItem, staffNav } from './modules/nav.ts';
 import { testingCitizenPage } from './modules/testing/routes.tsx';
@@ -150,6 +151,8 @@ function Page({ me, path }: { me: Me; path: string }) {
     if (exposurePage) return exposurePage;
     const declarationsPage = declarationsCitizenPage(path, me.person);
     if (declarationsPage) return declarationsPage;
+    const greenpassPage = greenpassCitizenPage(path, me.person);
+    if (greenpassPage) return greenpassPage;
     switch (path) {
       case '/':
       case '/qr':

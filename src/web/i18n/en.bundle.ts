@@ -4,6 +4,7 @@ import checkinsEn from './checkins.en.json';
 import declarationsEn from './declarations.en.json';
 import en from './en.json';
 import exposureEn from './exposure.en.json';
+import greenpassEn from './greenpass.en.json';
 import homeAdminEn from './home-admin.en.json';
 import testingEn from './testing.en.json';
 import vaccinationEn from './vaccination.en.json';
@@ -17,6 +18,7 @@ const translation = {
   ...homeAdminEn,
   ...declarationsEn,
   ...vaccinationEn,
+  ...greenpassEn,
 };
 
 export default translation;

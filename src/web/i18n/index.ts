@@ -9,6 +9,7 @@ import casesVi from './cases.vi.json';
 import checkinsVi from './checkins.vi.json';
 import declarationsVi from './declarations.vi.json';
 import exposureVi from './exposure.vi.json';
+import greenpassVi from './greenpass.vi.json';
 import testingVi from './testing.vi.json';
 import vaccinationVi from './vaccination.vi.json';
 import vi from './vi.json';
@@ -55,6 +56,7 @@ export const i18nReady = i18n
           ...exposureVi,
           ...declarationsVi,
           ...vaccinationVi,
+          ...greenpassVi,
         },
       },
     },

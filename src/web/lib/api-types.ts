@@ -16,6 +16,7 @@ import type * as Cases from '../../server/modules/cases/schemas.ts';
 import type * as Checkins from '../../server/modules/checkins/schemas.ts';
 import type * as Dev from '../../server/modules/dev/schemas.ts';
 import type * as Exposure from '../../server/modules/exposure/schemas.ts';
+import type * as Greenpass from '../../server/modules/greenpass/schemas.ts';
 import type * as People from '../../server/modules/people/schemas.ts';
 import type * as Staff from '../../server/modules/staff/schemas.ts';
 import type * as Venues from '../../server/modules/venues/schemas.ts';
@@ -144,3 +145,16 @@ export type PasswordResetBody = Static<typeof Staff.PasswordResetBody>;
 export type PasswordResetCode = Static<typeof Staff.PasswordResetCode>;
 /** POST /auth/staff/password/reset */
 export type StaffPasswordResetBody = Static<typeof Auth.StaffPasswordResetBody>;
+
+// ——— green pass ———
+/** GET /me/green-pass */
+export type MyGreenPass = Static<typeof Greenpass.MyPassResponse>;
+export type GreenPassItem = Static<typeof Greenpass.PassItem>;
+/** GET /green-pass/trust-list */
+export type GreenPassTrustList = Static<typeof Greenpass.TrustListResponse>;
+/** GET /green-pass/revocations */
+export type GreenPassRevocations = Static<typeof Greenpass.RevocationsResponse>;
+/** GET /green-pass/rules */
+export type GreenPassRules = Static<typeof Greenpass.RulesResponse>;
+/** POST /green-pass/verify */
+export type GreenPassVerdict = Static<typeof Greenpass.VerifyResponse>;

@@ -10,6 +10,7 @@ import { checkinsStaffPage } from './checkins/staffRoutes.tsx';
 import { declarationsStaffPage } from './declarations/staffRoutes.tsx';
 import { OutboxPage } from './dev/OutboxPage.tsx';
 import { exposureStaffPage } from './exposure/routes.tsx';
+import { greenpassStaffPage } from './greenpass/routes.tsx';
 import { DashboardPage } from './home/DashboardPage.tsx';
 import { StaffHome } from './home/StaffHome.tsx';
 import { NotFound } from './NotFound.tsx';
@@ -38,6 +39,8 @@ export default function StaffPages({ user, path }: { user: StaffUser; path: stri
   if (exposurePage) return exposurePage;
   const declarationsPage = declarationsStaffPage(path, user);
   if (declarationsPage) return declarationsPage;
+  const greenpassPage = greenpassStaffPage(path);
+  if (greenpassPage) return greenpassPage;
   if (path === '/people' && canPeople) return <PeoplePage />;
   const person = /^\/people\/([0-9a-f-]{36})$/i.exec(path);
   if (person?.[1] && canPeople) return <PersonPage key={person[1]} id={person[1]} />;

@@ -31,6 +31,7 @@ export const citizenNav: NavItem[] = [
   { path: '/scan', label: 'checkins.nav.scan' },
   { path: '/declare', label: 'declarations.nav.declare' },
   { path: '/exposures', label: 'cases.nav.exposures' },
+  { path: '/green-pass', label: 'greenpass.nav.myPass' },
   { path: '/tests', label: 'testing.nav.myTests' },
   { path: '/vaccinations', label: 'vaccination.nav.mine' },
   { path: '/exposure-check', label: 'exposure.nav.check' },
@@ -58,6 +59,8 @@ export function staffNav(user: StaffUser): NavItem[] {
     items.push({ path: '/venues', label: 'checkins.nav.venues' });
     items.push({ path: '/door', label: 'checkins.nav.door' });
   }
+  // every staff member may check a green pass (checkpoints, venues, clinics)
+  items.push({ path: '/green-pass/verify', label: 'greenpass.nav.verify' });
   if (hasRole(user, VENUE_STATS_ROLES)) items.push({ path: '/venue-stats', label: 'checkins.nav.stats' });
   if (hasRole(user, COLLECT_ROLES)) items.push({ path: '/testing/collect', label: 'testing.nav.collect' });
   if (hasRole(user, LAB_ROLES)) items.push({ path: '/lab', label: 'testing.nav.lab' });

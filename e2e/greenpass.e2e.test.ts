@@ -1,0 +1,217 @@
+/**
+ * The green pass journey in a real browser at 360 × 740: two doses recorded (through the API, as the vaccination
+ * module's staff would) → the citizen opens "Thẻ xanh" and sees "Đã tiêm đủ 2/2 mũi" with a large QR → a checkpoint
+ * officer's verifier page reads that code (fed as text: CI has no camera) offline and shows green with the name →
+ * a district officer approves a correction of the second dose: the pass is re-issued and the old one revoked, so the
+ * verifier (its revocation list refreshed) shows the old code red and the new one green → an officer revokes the
+ * new one: red too. No horizontal scrolling, no CSP violation.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiCall,
+  apiStaffLogin,
+  citizenSignIn,
+  documentWidth,
+  latestOtp,
+  launchBrowser,
+  openPage,
+  randomPhone,
+  randomSuffix,
+  screenshot,
+  staffSignIn,
+} from './browser.ts';
+import { startServer, type TestServer } from './server.ts';
+
+const WARD = '25993';
+const PHONE_SIZE = { width: 360, height: 740 };
+const PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+
+async function passQr(page: Page): Promise<string> {
+  const img = page.locator('.gp-pass img.qr-image').first();
+  await img.waitFor();
+  return (await img.getAttribute('data-qr')) ?? '';
+}
+
+async function verify(page: Page, qr: string): Promise<string> {
+  await page.getByLabel('Mã thẻ (HC1:…)').fill(qr);
+  await page.getByRole('button', { name: 'Kiểm tra', exact: true }).click();
+  const verdict = page.locator('.gp-verdict');
+  await verdict.waitFor();
+  return (await verdict.getAttribute('data-verdict')) ?? '';
+}
+
+describe('green pass: doses → pass → offline verifier → correction re-issues, revocation turns red', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let adminToken: string;
+  let officerToken: string;
+  const officer = { username: `kiemdich.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+  const vaccinator = { username: `tiemchung.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+  const phone = randomPhone();
+  const name = `Nguyễn Văn Phát ${['An', 'Bình', 'Cường'][Math.floor(Math.random() * 3)]}`;
+  let citizenToken = '';
+  let secondDose = '';
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
+    for (const [user, role] of [
+      [officer, 'health_worker'],
+      [vaccinator, 'vaccinator'],
+    ] as const) {
+      const created = await apiCall(server.url, adminToken, 'POST', '/staff', { ...user, role, unitCode: '731' });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    officerToken = await apiStaffLogin(server.url, officer.username, officer.password);
+    const vaccinatorToken = await apiStaffLogin(server.url, vaccinator.username, vaccinator.password);
+
+    const since = Date.now() - 1000;
+    await fetch(`${server.url}/api/v1/auth/citizen/otp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone }),
+    });
+    const code = await latestOtp(server.url, adminToken, phone, since);
+    const verified = await fetch(`${server.url}/api/v1/auth/citizen/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone, code }),
+    });
+    const body = (await verified.json()) as { token: string; person: { personId: string } };
+    citizenToken = body.token;
+    const profile = await apiCall(server.url, citizenToken, 'PUT', '/me/profile', {
+      name,
+      unitCode: WARD,
+      birthYear: 1990,
+    });
+    expect(profile.status, JSON.stringify(profile.body)).toBe(200);
+
+    const site = await apiCall<{ id: string }>(server.url, officerToken, 'POST', '/vaccination/sites', {
+      name: `Trạm Y tế ${randomSuffix()}`,
+      unitCode: WARD,
+    });
+    expect(site.status, JSON.stringify(site.body)).toBe(201);
+    const lotNumber = `GP${randomSuffix()}`.slice(0, 12).toUpperCase();
+    const lot = await apiCall(server.url, adminToken, 'POST', '/vaccination/lots', {
+      product: 'comirnaty',
+      lotNumber,
+      expiresOn: new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10),
+      siteId: site.body.id,
+      quantity: 10,
+    });
+    expect(lot.status, JSON.stringify(lot.body)).toBe(201);
+    for (const [doseNumber, days] of [
+      [1, 60],
+      [2, 30],
+    ] as const) {
+      const dose = await apiCall<{ id: string }>(server.url, vaccinatorToken, 'POST', '/vaccination/doses', {
+        person: { personId: body.person.personId },
+        product: 'comirnaty',
+        lot: lotNumber,
+        doseNumber,
+        siteId: site.body.id,
+        givenAt: ago(days),
+      });
+      expect(dose.status, JSON.stringify(dose.body)).toBe(201);
+      secondDose = dose.body.id;
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the pass, verifies it green offline, re-issues on a correction and turns revoked passes red', async () => {
+    const citizen = await openPage(browser, server.url, PHONE_SIZE);
+    await citizenSignIn(citizen.page, server.url, adminToken, phone);
+    await citizen.page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: 'Thẻ xanh' })
+      .click();
+    await citizen.page.getByRole('heading', { level: 1, name: 'Thẻ xanh COVID' }).waitFor();
+    await citizen.page.getByRole('heading', { level: 2, name: 'Đã tiêm đủ 2/2 mũi' }).waitFor();
+    const first = await passQr(citizen.page);
+    expect(first).toMatch(/^HC1:/);
+    expect(await documentWidth(citizen.page)).toBeLessThanOrEqual(PHONE_SIZE.width);
+    await screenshot(citizen.page, 'greenpass-citizen-360');
+
+    const checker = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(checker.page, officer.username, officer.password);
+    await checker.page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await checker.page.goto('/green-pass/verify');
+    await checker.page.getByRole('heading', { level: 1, name: 'Kiểm tra thẻ xanh' }).waitFor();
+    await checker.page.getByTestId('gp-trust-age').waitFor();
+    // offline: the check runs on the kept trust list, no request
+    await checker.context.setOffline(true);
+    expect(await verify(checker.page, first)).toBe('green');
+    await checker.page.getByTestId('gp-holder-name').getByText(name).waitFor();
+    await checker.page.getByText('HỢP LỆ', { exact: true }).waitFor();
+    expect(await verify(checker.page, `${first.slice(0, 60)}%%%${first.slice(63)}`)).toBe('red');
+    expect(await verify(checker.page, 'xin chào')).toBe('red');
+    await checker.page.getByText('Không phải mã thẻ xanh (thiếu HC1:)').waitFor();
+    expect(await documentWidth(checker.page)).toBeLessThanOrEqual(PHONE_SIZE.width);
+    await screenshot(checker.page, 'greenpass-verifier-360');
+    await checker.context.setOffline(false);
+
+    // the citizen asks to correct the second dose's date; the district officer approves
+    const fix = await apiCall<{ id: string }>(server.url, citizenToken, 'POST', '/vaccination/corrections', {
+      doseId: secondDose,
+      field: 'givenAt',
+      proposedValue: ago(29),
+      evidence: PNG,
+    });
+    expect(fix.status, JSON.stringify(fix.body)).toBe(201);
+    const decided = await apiCall(
+      server.url,
+      officerToken,
+      'POST',
+      `/vaccination/corrections/${fix.body.id}/decision`,
+      {
+        approve: true,
+        reason: 'card_matches',
+      },
+    );
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    // the worker re-issues from the vaccination.record-changed event: the old code joins the revocation list
+    const deadline = Date.now() + 20_000;
+    let hashes: string[] = [];
+    while (Date.now() < deadline) {
+      hashes = (await apiCall<{ hashes: string[] }>(server.url, officerToken, 'GET', '/green-pass/revocations')).body
+        .hashes;
+      if (hashes.length > 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(hashes).toHaveLength(1);
+
+    await citizen.page.reload();
+    await citizen.page.getByRole('heading', { level: 2, name: 'Đã tiêm đủ 2/2 mũi' }).waitFor();
+    const second = await passQr(citizen.page);
+    expect(second).not.toBe(first);
+
+    await checker.page.reload();
+    await checker.page.getByTestId('gp-trust-age').waitFor();
+    expect(await verify(checker.page, first)).toBe('red');
+    await checker.page.getByText('Chứng nhận đã bị thu hồi').waitFor();
+    expect(await verify(checker.page, second)).toBe('green');
+
+    // an officer revokes the new pass: red as well once the verifier has the new list
+    const mine = await apiCall<{ items: Array<{ uvci: string }> }>(server.url, citizenToken, 'GET', '/me/green-pass');
+    const revoked = await apiCall(server.url, officerToken, 'POST', '/green-pass/revocations', {
+      uvci: mine.body.items[0]?.uvci,
+      reason: 'e2e',
+    });
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    await checker.page.reload();
+    await checker.page.getByTestId('gp-trust-age').waitFor();
+    expect(await verify(checker.page, second)).toBe('red');
+    await screenshot(checker.page, 'greenpass-verifier-revoked-360');
+
+    expect(citizen.problems).toEqual([]);
+    expect(checker.problems).toEqual([]);
+  }, 180_000);
+});
