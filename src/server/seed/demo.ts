@@ -15,6 +15,7 @@ import type { StaffRole } from '../platform/access.ts';
 import { foldDiacritics } from '../platform/formats.ts';
 import { generatePassword, hashPassword } from '../platform/passwords.ts';
 import { type DeclarationsSeedResult, seedDeclarations } from './declarations.ts';
+import { seedGreenPasses } from './greenpass.ts';
 import { type OutbreakResult, outbreakSize, seedOutbreak } from './outbreak.ts';
 import { type Random, seededRandom } from './random.ts';
 import { seedTesting } from './testing.ts';
@@ -328,6 +329,7 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
   const started = Date.now();
   await seedVaccination(ctx, { province: DEMO_PROVINCE, firstCommune, log });
   log(`vaccination seeded in ${Date.now() - started} ms`);
+  log(`green passes issued: ${await seedGreenPasses(ctx)}`);
   return { people, households, venues: venues.length, checkins, staff, outbreak, declarations };
 }
 

@@ -345,6 +345,15 @@ export function greenpassService(
      * Re-issues a person's vaccination certificate after their doses changed (the vaccination module's event):
      * only when one was issued before — a citizen who never fetched a pass gets one when they do.
      */
+    /** Issues (or keeps) a person's vaccination certificate on the system's behalf: the demo seed. */
+    async issueVaccination(personId: string): Promise<boolean> {
+      const holder = await repo.holder(personId);
+      const draft = holder ? await vaccinationDraft(personId) : undefined;
+      if (!holder || !draft) return false;
+      await reconcile(holder, [draft], new Date());
+      return true;
+    },
+
     async reissueVaccination(personId: string): Promise<void> {
       const existing = await repo.currentCertificates(personId);
       if (!existing.some((c) => c.type === 'v' && c.revoked_at === null)) return;
