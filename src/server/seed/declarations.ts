@@ -7,9 +7,10 @@
  * industrial parks with assessments — some high risk, some overdue, one whose failed inspection requires a new
  * assessment, one never assessed — two of them owned by a demo citizen (printed in the start banner).
  *
- * Seeds write the tables directly (not a module): a handful of set-based statements, so seeding stays fast at every
- * e2e server start (≈ 0.2 s for 2,000 people on PGlite). The forms and criteria are the module's own version 1,
- * published through its service.
+ * Seeds write the tables directly (not a module): a handful of set-based statements, never a statement per row. Measured
+ * (PGlite, the shared 2-core machine at load ≈ 8): 15,754 declarations for the default 2,000 people in 5.3 s; the e2e
+ * servers seed 300 people, about a seventh of that. The forms and criteria are the module's own version 1, published
+ * through its service.
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
