@@ -646,4 +646,59 @@ describe('venue QR check-in journeys', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+  it("names the scanned person at the door in English on a desktop screen (issue 11 item 7's other viewport and language)", async () => {
+    // the province's venue staff (the manager's phone has used its sign-in codes for the hour by now)
+    const doorman = { username: `door.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+      ...doorman,
+      role: 'venue_manager',
+      unitCode: '75',
+    });
+    expect(created.status).toBe(201);
+    const { context, page, problems } = await openPage(browser, server.url, { width: 1366, height: 800 });
+    await staffSignIn(page, doorman.username, doorman.password);
+    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await page.goto(`/door/${venueId}`);
+    await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Door scanner' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+
+    const holder = await openPage(browser, server.url);
+    await citizenSignIn(holder.page, server.url, adminToken, randomPhone());
+    expect(
+      await pageSend(holder.page, 'PUT', '/me/profile', {
+        name: 'Lê Hoàng Minh Châu',
+        birthYear: 1994,
+        unitCode: '26050',
+      }),
+    ).toBe(200);
+    expect(
+      await pageSend(holder.page, 'POST', '/declarations', { type: 'domestic', answers: NOTHING_TO_DECLARE }),
+    ).toBe(201);
+    const qr = (await pageGet<{ qr: string }>(holder.page, '/me/qr')).qr;
+
+    await page.getByLabel('Paste the personal QR code').fill(qr);
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    const latest = page.getByTestId('door-results').locator('.dr-latest');
+    await latest.filter({ hasText: 'L. H. M. Châu' }).waitFor();
+    await latest.getByText('name shortened').waitFor();
+    await latest.getByText('born 1994').waitFor();
+    await latest.getByText('Health declaration: green — no signs').waitFor();
+    expect(await latest.locator('[data-badge]').getAttribute('data-badge')).toBe('green');
+    expect(await page.getByTestId('door-results').getByText('Lê Hoàng Minh Châu').count()).toBe(0);
+    // the result is above the scanner on a wide screen too
+    const [box, scanner] = await Promise.all([
+      latest.boundingBox(),
+      page.getByRole('heading', { name: 'Scan a personal QR code' }).boundingBox(),
+    ]);
+    expect(box && scanner && box.y + box.height <= scanner.y).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'checkins-door-result-desktop-en');
+
+    expect(holder.problems).toEqual([]);
+    await holder.context.close();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
