@@ -4,7 +4,9 @@
  * officer's verifier page reads that code (fed as text: CI has no camera) offline and shows green with the name →
  * a district officer approves a correction of the second dose: the pass is re-issued and the old one revoked, so the
  * verifier (its revocation list refreshed) shows the old code red and the new one green → an officer revokes the
- * new one: red too. No horizontal scrolling, no CSP violation.
+ * new one: red too. The venue's door scanner (issue 17 item 4: the verifier embedded in it) reads the same codes fed as
+ * text at 360 px in Vietnamese: the valid pass green with the holder's name and birth date, the revoked one red —
+ * offline, and with no check-in made. No horizontal scrolling, no CSP violation.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +37,15 @@ async function passQr(page: Page): Promise<string> {
   return (await img.getAttribute('data-qr')) ?? '';
 }
 
+/** Feeds a code to the venue door scanner's field, as the camera would; returns the newest result's pass verdict. */
+async function atDoor(page: Page, qr: string, count: number): Promise<string> {
+  await page.getByLabel('Dán mã QR cá nhân').fill(qr);
+  await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+  const results = page.getByTestId('door-results').getByTestId('door-result');
+  await expect.poll(() => results.count()).toBe(count);
+  return (await page.locator('.dr-latest [data-pass]').getAttribute('data-pass')) ?? '';
+}
+
 async function verify(page: Page, qr: string): Promise<string> {
   await page.getByLabel('Mã thẻ (HC1:…)').fill(qr);
   await page.getByRole('button', { name: 'Kiểm tra', exact: true }).click();
@@ -50,6 +61,9 @@ describe('green pass: doses → pass → offline verifier → correction re-issu
   let officerToken: string;
   const officer = { username: `kiemdich.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
   const vaccinator = { username: `tiemchung.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+  const doorman = { username: `cuaquan.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
+  let venueId = '';
+  let doormanToken = '';
   const phone = randomPhone();
   const name = `Nguyễn Văn Phát ${['An', 'Bình', 'Cường'][Math.floor(Math.random() * 3)]}`;
   let citizenToken = '';
@@ -62,12 +76,22 @@ describe('green pass: doses → pass → offline verifier → correction re-issu
     for (const [user, role] of [
       [officer, 'health_worker'],
       [vaccinator, 'vaccinator'],
+      [doorman, 'venue_manager'],
     ] as const) {
       const created = await apiCall(server.url, adminToken, 'POST', '/staff', { ...user, role, unitCode: '731' });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
     }
     officerToken = await apiStaffLogin(server.url, officer.username, officer.password);
     const vaccinatorToken = await apiStaffLogin(server.url, vaccinator.username, vaccinator.password);
+    doormanToken = await apiStaffLogin(server.url, doorman.username, doorman.password);
+    const venue = await apiCall<{ id: string }>(server.url, doormanToken, 'POST', '/venues', {
+      name: `Nhà hàng Sen ${randomSuffix()}`,
+      category: 'restaurant_cafe',
+      unitCode: WARD,
+      address: '12 Lê Lợi',
+    });
+    expect(venue.status, JSON.stringify(venue.body)).toBe(201);
+    venueId = venue.body.id;
 
     const since = Date.now() - 1000;
     await fetch(`${server.url}/api/v1/auth/citizen/otp`, {
@@ -198,6 +222,39 @@ describe('green pass: doses → pass → offline verifier → correction re-issu
     expect(await verify(checker.page, first)).toBe('red');
     await checker.page.getByText('Chứng nhận đã bị thu hồi').waitFor();
     expect(await verify(checker.page, second)).toBe('green');
+
+    // the venue's door scanner verifies the same codes (string fed: no camera in CI) — and checks no one in
+    const door = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(door.page, doorman.username, doorman.password);
+    await door.page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    await door.page.goto(`/door/${venueId}`);
+    await door.page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+    expect(await atDoor(door.page, second, 1)).toBe('green');
+    const latest = door.page.getByTestId('door-results').locator('.dr-latest');
+    await latest.getByText('Thẻ xanh COVID (HC1)').waitFor();
+    await latest.getByText('Thẻ xanh: hợp lệ').waitFor();
+    await latest.getByTestId('door-pass-name').getByText(name).waitFor();
+    await latest.getByText('ngày sinh 1990').waitFor();
+    await latest.getByText('Chữ ký hợp lệ, đạt mọi quy định · tiêm chủng').waitFor();
+    await latest.getByText('Chỉ kiểm tra thẻ, không ghi nhận vào địa điểm', { exact: false }).waitFor();
+    expect(await documentWidth(door.page)).toBeLessThanOrEqual(PHONE_SIZE.width);
+    // offline: the revoked code is red from the trust material the door fetched when it opened
+    await door.context.setOffline(true);
+    expect(await atDoor(door.page, first, 2)).toBe('red');
+    await latest.getByText('Thẻ xanh: không hợp lệ').waitFor();
+    await latest.getByText('Chứng nhận đã bị thu hồi').waitFor();
+    await latest.getByTestId('door-pass-name').getByText(name).waitFor();
+    await door.page.getByText('Chờ gửi: 0').waitFor();
+    await screenshot(door.page, 'greenpass-door-360');
+    await door.context.setOffline(false);
+    const occupancy = await apiCall<{ checkinsToday: number }>(
+      server.url,
+      doormanToken,
+      'GET',
+      `/venues/${venueId}/occupancy`,
+    );
+    expect(occupancy.body.checkinsToday).toBe(0);
+    expect(door.problems).toEqual([]);
 
     // an officer revokes the new pass: red as well once the verifier has the new list
     const mine = await apiCall<{ items: Array<{ uvci: string }> }>(server.url, citizenToken, 'GET', '/me/green-pass');

@@ -9,13 +9,24 @@ import type { DoorBadge, DoorPerson } from '../../lib/api-types.ts';
 import { formatTime } from './format.ts';
 
 /**
- * A green pass verdict for the scanned person (issue 17's verifier, embedded in the door scanner, fills it in): green
- * / yellow / red and its reason in words. Absent = nothing is shown; the door scanner never makes one up.
+ * A green pass verdict (issue 17's verifier, embedded in the door scanner, fills it in when the code scanned is an
+ * EU DCC `HC1:` string): green / yellow / red, the holder's name and date of birth as the certificate gives them (only
+ * for an authentic one) and the reason. Absent = nothing is shown; the door scanner never makes one up.
  */
 export interface DoorGreenPass {
   verdict: 'green' | 'yellow' | 'red';
-  /** the verifier's reason in the interface's words ("Đã tiêm đủ", "Âm tính đến …") */
+  /** the verifier's reason in the words of the language it was checked in (shown when `reasonCode` has no text) */
   reason?: string;
+  /** the verifier's reason code ('OK', 'RULES', 'REVOKED', …): shown in the interface's language */
+  reasonCode?: string;
+  /** the holder as the certificate names them (transliterated, `NGUYEN VAN PHAT`) */
+  name?: string;
+  /** the holder's date of birth as the certificate gives it (YYYY-MM-DD, YYYY-MM or YYYY) */
+  dob?: string;
+  /** v, t or r */
+  type?: 'v' | 't' | 'r';
+  /** descriptions of the business rules that failed (yellow) */
+  failedRules?: string[];
 }
 
 export interface DoorScanResult {
@@ -24,6 +35,8 @@ export interface DoorScanResult {
   /** when the person was scanned */
   at: string;
   ok: boolean;
+  /** 'pass': a green pass (DCC) checked at the door — verified only, no check-in made */
+  kind?: 'checkin' | 'pass';
   /** what the door typed ("Lê Văn Tám — 0791…"); empty for a personal QR scan */
   label: string;
   /** the server's refusal in both languages (shown in the interface's) */
@@ -35,9 +48,56 @@ export interface DoorScanResult {
   greenPass?: DoorGreenPass;
 }
 
+/** A green pass checked at the door: the verdict, whose it is, why — and, plainly, that nobody was checked in. */
+function PassResultItem({ result, pass, latest }: { result: DoorScanResult; pass: DoorGreenPass; latest: boolean }) {
+  const { t, i18n } = useTranslation();
+  const reason = pass.reasonCode
+    ? t(`greenpass.reasons.${pass.reasonCode}`, { defaultValue: pass.reason ?? pass.reasonCode })
+    : pass.reason;
+  return (
+    <li
+      className={`ck-result-item ${pass.verdict === 'red' ? 'ck-error' : 'ck-ok'}${latest ? ' dr-latest' : ''}`}
+      data-testid="door-result"
+      data-kind="pass"
+    >
+      <p className="dr-line">
+        <strong>{t('checkins.door.passChecked')}</strong>
+        <span className="muted">
+          {' · '}
+          {formatTime(result.at, i18n.language)}
+        </span>
+      </p>
+      {pass.name ? (
+        <p className="dr-line dr-person">
+          <strong className="dr-name" data-testid="door-pass-name">
+            {pass.name}
+          </strong>
+          {pass.dob ? <span> · {t('checkins.door.passDob', { dob: pass.dob })}</span> : null}
+        </p>
+      ) : null}
+      <p className={`dr-status dr-pass-${pass.verdict}`} data-pass={pass.verdict}>
+        {t(`checkins.door.pass.${pass.verdict}`)}
+      </p>
+      <p className="dr-line" data-reason={pass.reasonCode}>
+        {reason}
+        {pass.type ? ` · ${t(`checkins.door.passType.${pass.type}`)}` : ''}
+      </p>
+      {pass.failedRules?.length ? (
+        <ul className="dr-failed">
+          {pass.failedRules.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      ) : null}
+      <p className="hint">{t('checkins.door.passNoCheckin')}</p>
+    </li>
+  );
+}
+
 export function DoorResultItem({ result, latest = false }: { result: DoorScanResult; latest?: boolean }) {
   const { t, i18n } = useTranslation();
   const { person, badge, greenPass, error } = result;
+  if (result.kind === 'pass' && greenPass) return <PassResultItem result={result} pass={greenPass} latest={latest} />;
   const refusal = error ? (i18n.language === 'en' ? error.message : error.messageVi) : t('errors.unknown');
   return (
     <li

@@ -9,6 +9,9 @@
  * The results are at the top, newest first (`DoorResult.tsx`): who a personal QR belongs to (name, masked unless the
  * account may read the person's record, and birth year), the person's declaration badge of the day; they stay on
  * the device across reloads until the end of the day or sign-out (`recent.ts`).
+ * A COVID green pass (`HC1:…`, an EU DCC) scanned or pasted at the door is verified offline by the green pass
+ * verifier (`../greenpass/doorPass.ts`, loaded on demand: the trust list, revocation list and rules kept on the
+ * device) and its verdict joins the results — it is never sent as a check-in (a DCC names no Truyvet person).
  */
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,7 +29,7 @@ import { useApiGet } from '../../lib/useApiGet.ts';
 import { CameraScanner } from './CameraScanner.tsx';
 import { postCheckin } from './checkinApi.ts';
 import { newKey, parsePersonQr, parseVenueCode } from './codes.ts';
-import { DoorResults, type DoorScanResult } from './DoorResult.tsx';
+import { type DoorGreenPass, DoorResults, type DoorScanResult } from './DoorResult.tsx';
 import { enqueue, flushQueue, isRetryable, ownerOf, pendingCounts, type QueueItem, type SyncOutcome } from './queue.ts';
 import { loadRecent, RECENT_MAX, saveRecent } from './recent.ts';
 
@@ -34,6 +37,13 @@ const RETRY_MS = 15_000;
 const VENUE_CACHE = 'truyvet.door.venue.';
 const VERIFIED_CACHE = 'truyvet.door.verified.';
 const PHONE = /^(\+84|0)\d{9,10}$/;
+
+/** An EU DCC (green pass) code: `HC1:` then base45. */
+export function isGreenPassCode(raw: string): boolean {
+  return /^HC1:/i.test(raw.trim());
+}
+
+const doorVerifier = () => import('../greenpass/doorPass.ts');
 
 /** What the door shows of a scan the server answered. */
 function toResult({ item, result }: SyncOutcome): DoorScanResult {
@@ -68,7 +78,7 @@ function cached(key: string): string | null {
 }
 
 export function DoorScannerPage({ venueId }: { venueId: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { me } = useSession();
   // the page is only shown to a signed-in account; its scans are queued and sent under that account only
   const owner = me ? ownerOf(me) : 'nobody';
@@ -149,6 +159,31 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
     }
   }, [refreshCount, addResults, owner]);
 
+  // the green pass verifier's trust material, fetched while online so a door that loses the network still verifies
+  useEffect(() => {
+    if (navigator.onLine) void doorVerifier().then((m) => m.prepareDoorVerifier());
+  }, []);
+
+  /** A green pass: verified on this device, shown in the results, never recorded as a check-in. */
+  const checkPass = async (qr: string): Promise<string | null> => {
+    const { verifyAtDoor } = await doorVerifier();
+    const outcome = await verifyAtDoor(qr, i18n.language);
+    if (!outcome.ok) return t('checkins.door.passNoTrust');
+    const { check } = outcome;
+    const greenPass: DoorGreenPass = {
+      verdict: check.verdict,
+      reasonCode: check.reason,
+      reason: t(`greenpass.reasons.${check.reason}`, { defaultValue: check.reason }),
+      ...(check.holder ? { name: check.holder.name, ...(check.holder.dob ? { dob: check.holder.dob } : {}) } : {}),
+      ...(check.type ? { type: check.type } : {}),
+      ...(check.failedRules?.length
+        ? { failedRules: check.failedRules.map((r) => r.description ?? r.identifier) }
+        : {}),
+    };
+    addResults([{ key: newKey(), at: new Date().toISOString(), ok: true, kind: 'pass', label: '', greenPass }]);
+    return null;
+  };
+
   useEffect(() => {
     mounted.current = true;
     void sync();
@@ -222,7 +257,10 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
         ) : null}
       </div>
       <DoorResults results={outcomes} />
-      <PersonQrForm onScan={(personQr) => add([{ personQr, label: t('checkins.door.personQrLabel') }])} />
+      <PersonQrForm
+        onScan={(personQr) => add([{ personQr, label: t('checkins.door.personQrLabel') }])}
+        onPass={checkPass}
+      />
       <DoorCodeForm venueId={venueId} online={online} onRecorded={(r) => addResults([r])} />
       {canType ? (
         <>
@@ -254,11 +292,24 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
   );
 }
 
-function PersonQrForm({ onScan }: { onScan: (personQr: string) => Promise<void> }) {
+function PersonQrForm({
+  onScan,
+  onPass,
+}: {
+  onScan: (personQr: string) => Promise<void>;
+  /** a green pass code: verified, not recorded; resolves to a problem to show, or null */
+  onPass: (qr: string) => Promise<string | null>;
+}) {
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const accept = async (value: string) => {
+    if (isGreenPassCode(value)) {
+      const problem = await onPass(value.trim());
+      setError(problem);
+      if (!problem) setText('');
+      return;
+    }
     const qr = parsePersonQr(value);
     if (!qr) {
       setError(parseVenueCode(value) ? t('checkins.door.venueCode') : t('checkins.door.invalidPersonQr'));
