@@ -8,6 +8,7 @@
  * text at 360 px in Vietnamese: the valid pass green with the holder's name and birth date, the revoked one red —
  * offline, and with no check-in made. No horizontal scrolling, no CSP violation.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -163,6 +164,17 @@ describe('green pass: doses → pass → offline verifier → correction re-issu
     expect(first).toMatch(/^HC1:/);
     expect(await documentWidth(citizen.page)).toBeLessThanOrEqual(PHONE_SIZE.width);
     await screenshot(citizen.page, 'greenpass-citizen-360');
+    // the printable pass: a PDF from the server
+    const [download] = await Promise.all([
+      citizen.page.waitForEvent('download'),
+      citizen.page.getByRole('link', { name: 'Tải bản in (PDF)' }).click(),
+    ]);
+    expect(
+      readFileSync(await download.path())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+    expect(download.suggestedFilename()).toMatch(/^the-xanh-\d{4}-\d{2}-\d{2}\.pdf$/);
 
     const checker = await openPage(browser, server.url, PHONE_SIZE);
     await staffSignIn(checker.page, officer.username, officer.password);

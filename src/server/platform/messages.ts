@@ -392,6 +392,10 @@ export const errorMessages = {
   },
   GREENPASS_NOT_FOUND: { vi: 'Không tìm thấy chứng nhận.', en: 'Certificate not found.' },
   GREENPASS_ALREADY_REVOKED: { vi: 'Chứng nhận này đã bị thu hồi.', en: 'This certificate is already revoked.' },
+  GREENPASS_PDF_BUSY: {
+    vi: 'Hệ thống đang tạo nhiều bản in thẻ xanh cùng lúc, vui lòng thử lại sau ít giây.',
+    en: 'Many green pass printouts are being made right now; try again in a few seconds.',
+  },
   DEV_ONLY: {
     vi: 'Chức năng này chỉ có khi dùng bộ gửi tin giả lập.',
     en: 'This is only available with the fake notification adapters.',

@@ -5,12 +5,16 @@
  * (400); revocation (the pass turns red, the hash is on the list, nothing re-issued); rules published without a
  * release; statistics with CSV; the signer key's rotation with overlap.
  */
+
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, citizenToken, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import { readPdf } from '../../../../test/pdf-reader.ts';
 import { parseCertificate } from '../../../greenpass/der.ts';
 import { decodeHcert, fromBase64, TrustStore, uvciHash, verifyHcert } from '../../../greenpass/hcert.ts';
 import { nodeCrypto } from '../../../greenpass/node-crypto.ts';
 import { dccSchemaErrors } from './dcc-schema.ts';
+import { PASS_QR_ECL, PASS_QR_SIDE_MM } from './pass-pdf.ts';
 
 let env: TestEnv;
 let admin: string;
@@ -182,6 +186,74 @@ describe('the citizen pass', () => {
     expect((await call('GET', '/me/green-pass?personId=nope', citizen.token)).statusCode).toBe(400);
     expect((await call('GET', '/me/green-pass', null)).statusCode).toBe(401);
     expect((await call('GET', '/me/green-pass', collector)).statusCode).toBe(403);
+  });
+
+  it('prints the pass as a PDF: name, birth date, status in words, validity, and the same HC1 code as a large QR', async () => {
+    const passes = (await call('GET', '/me/green-pass', citizen.token)).json().items as Array<{
+      qr: string;
+      summary: string;
+      uvci: string;
+    }>;
+    const res = await call('GET', '/me/green-pass.pdf', citizen.token);
+    expect(res.statusCode, res.body.slice(0, 200)).toBe(200);
+    expect(res.headers['content-type']).toContain('application/pdf');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="the-xanh-\d{4}-\d{2}-\d{2}\.pdf"$/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const pdf = readPdf(res.rawPayload);
+    // a page per certificate in force, each with its own text and QR
+    expect(pdf.pages).toHaveLength(passes.length);
+    for (const [i, page] of pdf.pages.entries()) {
+      const pass = passes[i] as (typeof passes)[number];
+      const text = page.text.replace(/\s+/g, ' ');
+      expect(text).toContain('THẺ XANH COVID');
+      expect(text).toContain('Nguyễn Văn Phát');
+      expect(text).toContain('Ngày sinh / Date of birth: 1990');
+      expect(text).toContain(pass.summary);
+      expect(text).toMatch(/Hiệu lực từ \d\d:\d\d \d\d\/\d\d\/\d{4} đến \d\d:\d\d \d\d\/\d\d\/\d{4}/);
+      expect(text).toContain(pass.uvci);
+      // the QR: the white square 12 cm wide, then the dark modules as rectangles; read back into a module grid,
+      // it is exactly the QR code of the pass's HC1 text (no QR decoder is a dependency: the grid is compared with
+      // the encoder's, which is deterministic for a text and an error-correction level)
+      const side = (PASS_QR_SIDE_MM * 72) / 25.4;
+      const white = page.rects.findIndex((r) => Math.abs(r.w - side) < 0.01 && Math.abs(r.h - side) < 0.01);
+      expect(white).toBeGreaterThanOrEqual(0);
+      const box = page.rects[white] as (typeof page.rects)[number];
+      const dark = page.rects.slice(white + 1);
+      const cell = Math.min(...dark.map((r) => r.h));
+      const size = Math.round(side / cell) - 8;
+      const grid = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+      for (const r of dark) {
+        const row = Math.round((r.y - box.y) / cell) - 4;
+        const col = Math.round((r.x - box.x) / cell) - 4;
+        for (let c = 0; c < Math.round(r.w / cell); c++) (grid[row] as number[])[col + c] = 1;
+      }
+      const expected = QRCode.create(pass.qr, { errorCorrectionLevel: PASS_QR_ECL }).modules;
+      expect(size).toBe(expected.size);
+      expect(grid.flat().join('')).toBe(Array.from(expected.data).join(''));
+    }
+    // a dependant's printout is theirs; nobody else's; the printout is audited
+    const deps = (await call('GET', '/me/dependants', citizen.token)).json() as Array<{ id: string; name: string }>;
+    const dep = deps.find((d) => d.name === 'Nguyễn Thị Đào') as { id: string };
+    const depPdf = await call('GET', `/me/green-pass.pdf?personId=${dep.id}`, citizen.token);
+    expect(depPdf.statusCode).toBe(200);
+    const depText = readPdf(depPdf.rawPayload)
+      .pages.map((p) => p.text)
+      .join(' ')
+      .replace(/\s+/g, ' ');
+    expect(depText).toContain('Nguyễn Thị Đào');
+    expect(depText).toContain('Date of birth: 2015');
+    expect(depText).not.toContain('Nguyễn Văn Phát');
+    const stranger = await citizenToken(env, '0912000173');
+    expect((await call('GET', `/me/green-pass.pdf?personId=${dep.id}`, stranger.token)).statusCode).toBe(404);
+    expect((await call('GET', '/me/green-pass.pdf?personId=nope', citizen.token)).statusCode).toBe(400);
+    expect((await call('GET', '/me/green-pass.pdf', null)).statusCode).toBe(401);
+    expect((await call('GET', '/me/green-pass.pdf', collector)).statusCode).toBe(403);
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'resource_id'])
+      .where('action', '=', 'greenpass.pdf')
+      .execute();
+    expect(audit.map((a) => a.resource_id).sort()).toEqual([citizen.personId, dep.id].sort());
   });
 
   it('revokes: the hash joins the list, the pass turns red, nothing is re-issued in its place', async () => {

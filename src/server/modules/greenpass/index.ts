@@ -7,6 +7,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import { greenpassJobs } from './jobs.ts';
 import { softwareKeyStore } from './keys.ts';
+import { createPassPdfPool, type PassPdfPool } from './pass-pdf-pool.ts';
 import { greenpassRepo } from './repo.ts';
 import { greenpassRoutes } from './routes.ts';
 import { type GreenpassDeps, type GreenpassService, greenpassService } from './service.ts';
@@ -27,12 +28,21 @@ export const manifest: ModuleManifest = {
 export function greenpassModule(ctx: PlatformContext, deps: GreenpassDeps): ModuleInstance<GreenpassService> {
   const repo = greenpassRepo(ctx.db);
   const keys = softwareKeyStore(ctx, repo);
-  const service = greenpassService(ctx, { ...deps, repo, keys });
+  // the printable pass's thread starts with the first PDF and stops when the app closes
+  let pdfPool: PassPdfPool | undefined;
+  const pdfs = () => {
+    pdfPool ??= createPassPdfPool(ctx.log.child({ component: 'green-pass-pdf' }));
+    return pdfPool;
+  };
+  const service = greenpassService(ctx, { ...deps, repo, keys, pdfs });
   return {
     manifest,
     service,
     routes: greenpassRoutes(service),
     jobs: greenpassJobs(service),
+    close: async () => {
+      await pdfPool?.close();
+    },
     onWorkerStart: async () => {
       // the signer key and its certificate exist from the first start, before any pass or verifier asks
       await keys.active();

@@ -25,6 +25,9 @@ import {
 } from './schemas.ts';
 import type { GreenpassService } from './service.ts';
 
+/** printable passes per citizen account and minute */
+const PDF_PER_MINUTE = 10;
+
 export function greenpassRoutes(service: GreenpassService): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
@@ -44,6 +47,39 @@ export function greenpassRoutes(service: GreenpassService): FastifyPluginAsync {
         },
       },
       async (req) => service.myPasses(requireCitizen(req), req.query.personId),
+    );
+
+    app.get(
+      '/me/green-pass.pdf',
+      {
+        schema: {
+          tags,
+          description:
+            'The printable pass (A4 PDF, a page per certificate in force: name, birth date, status in words, ' +
+            'validity, the QR 12 cm wide, black on white); `personId` for a dependant (404 for anyone else). ' +
+            `At most ${PDF_PER_MINUTE} a minute per account (429).`,
+          querystring: MyPassQuery,
+          produces: ['application/pdf'],
+          response: { 200: Type.Any({ description: 'A4 PDF' }), ...errors(400, 401, 403, 404, 429) },
+        },
+        // per account: a render costs CPU (fonts), and nobody prints their pass more than a few times a minute
+        config: {
+          rateLimit: {
+            max: PDF_PER_MINUTE,
+            timeWindow: '1 minute',
+            keyGenerator: (req) =>
+              req.actor?.kind === 'citizen' ? `gp-pdf:${req.actor.personId}` : `gp-pdf-ip:${req.ip}`,
+          },
+        },
+      },
+      async (req, reply) => {
+        const { pdf, filename } = await service.myPassPdf(requireCitizen(req), req.query.personId);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${filename}"`)
+          .header('cache-control', 'no-store')
+          .send(pdf);
+      },
     );
 
     app.get(

@@ -38,6 +38,7 @@ import {
   type GpType,
 } from './constants.ts';
 import type { SignerKeyStore } from './keys.ts';
+import type { PassPdfPool } from './pass-pdf-pool.ts';
 import { greenpassPolicy } from './policy.ts';
 import type { CertificateRow, GreenpassRepo } from './repo.ts';
 
@@ -101,9 +102,9 @@ function sha256b64(text: string): string {
 
 export function greenpassService(
   ctx: PlatformContext,
-  deps: GreenpassDeps & { repo: GreenpassRepo; keys: SignerKeyStore },
+  deps: GreenpassDeps & { repo: GreenpassRepo; keys: SignerKeyStore; pdfs: () => PassPdfPool },
 ) {
-  const { repo, keys, people, testing } = deps;
+  const { repo, keys, people, testing, pdfs } = deps;
 
   function dccFor(holder: Holder, draft: Draft, uvci: string): Record<string, unknown> {
     return {
@@ -291,6 +292,33 @@ export function greenpassService(
     };
   }
 
+  /** The holder (the citizen or one of their dependants: 404 for anyone else) and their certificates in force. */
+  async function passesOf(actor: CitizenActor, personId?: string): Promise<{ holder: Holder; rows: CertificateRow[] }> {
+    let holder: Holder;
+    if (!personId || personId === actor.personId) {
+      const me = await people.myProfile(actor);
+      holder = { id: me.id, name: me.name, birthYear: me.birthYear ?? null, birthDate: me.birthDate ?? null };
+    } else {
+      const dependant = (await people.myDependants(actor)).find((d) => d.id === personId);
+      if (!dependant) throw new AppError('GREENPASS_NOT_FOUND', 404);
+      holder = {
+        id: dependant.id,
+        name: dependant.name,
+        birthYear: dependant.birthYear ?? null,
+        birthDate: dependant.birthDate ?? null,
+      };
+    }
+    const now = new Date();
+    const drafts: Draft[] = [];
+    const v = await vaccinationDraft(holder.id);
+    if (v) drafts.push(v);
+    drafts.push(...testDrafts(holder.id, (await testing.myTests(actor)).items, now));
+    const r = await recoveryDraft(holder.id, now);
+    if (r) drafts.push(r);
+    const rows = drafts.length ? await reconcile(holder, drafts, now) : [];
+    return { holder, rows };
+  }
+
   async function rulesInForce(): Promise<{ rules: BusinessRule[]; valueSets: Record<string, string[]> }> {
     const [r, v] = await Promise.all([repo.latestRules('rules'), repo.latestRules('value-sets')]);
     return {
@@ -309,28 +337,7 @@ export function greenpassService(
   return {
     /** The citizen's passes, or a dependant's (`personId`): 404 for anyone else (no existence oracle). */
     async myPasses(actor: CitizenActor, personId?: string): Promise<{ items: PassItem[] }> {
-      let holder: Holder;
-      if (!personId || personId === actor.personId) {
-        const me = await people.myProfile(actor);
-        holder = { id: me.id, name: me.name, birthYear: me.birthYear ?? null, birthDate: me.birthDate ?? null };
-      } else {
-        const dependant = (await people.myDependants(actor)).find((d) => d.id === personId);
-        if (!dependant) throw new AppError('GREENPASS_NOT_FOUND', 404);
-        holder = {
-          id: dependant.id,
-          name: dependant.name,
-          birthYear: dependant.birthYear ?? null,
-          birthDate: dependant.birthDate ?? null,
-        };
-      }
-      const now = new Date();
-      const drafts: Draft[] = [];
-      const v = await vaccinationDraft(holder.id);
-      if (v) drafts.push(v);
-      drafts.push(...testDrafts(holder.id, (await testing.myTests(actor)).items, now));
-      const r = await recoveryDraft(holder.id, now);
-      if (r) drafts.push(r);
-      const rows = drafts.length ? await reconcile(holder, drafts, now) : [];
+      const { holder, rows } = await passesOf(actor, personId);
       await ctx.audit.record({
         actor,
         action: 'greenpass.read',
@@ -339,6 +346,42 @@ export function greenpassService(
         details: { personIds: [holder.id], certificates: rows.length },
       });
       return { items: rows.map(toItem) };
+    },
+
+    /**
+     * The printable pass (PDF): the same certificates as `myPasses`, a page each, with the holder's name and birth
+     * date, the status in words and the validity. Audited as `greenpass.pdf` (a printed copy leaves the system).
+     */
+    async myPassPdf(actor: CitizenActor, personId?: string): Promise<{ pdf: Buffer; filename: string }> {
+      const { holder, rows } = await passesOf(actor, personId);
+      const now = new Date();
+      const items = rows
+        .filter((r) => r.valid_until > now)
+        .map((r) => {
+          const item = toItem(r);
+          return {
+            type: item.type,
+            qr: item.qr,
+            summary: item.summary,
+            validFrom: r.valid_from,
+            validUntil: r.valid_until,
+            uvci: item.uvci,
+          };
+        });
+      const pdf = await pdfs().render({
+        name: holder.name,
+        birth: holder.birthDate ?? (holder.birthYear ? String(holder.birthYear) : ''),
+        items,
+        now,
+      });
+      await ctx.audit.record({
+        actor,
+        action: 'greenpass.pdf',
+        resourceType: 'person',
+        resourceId: holder.id,
+        details: { personIds: [holder.id], certificates: items.length },
+      });
+      return { pdf, filename: `the-xanh-${vnDate(now)}.pdf` };
     },
 
     /**

@@ -1,6 +1,7 @@
 /**
  * The citizen's green pass ("Thẻ xanh"): for themself and each dependant, every certificate in force as a large
- * high-contrast QR with its status in words, kept on the device so it shows offline once fetched, and printable.
+ * high-contrast QR with its status in words, kept on the device so it shows offline once fetched, and printable:
+ * the page itself (print styles) or the server's PDF (`/me/green-pass.pdf`, a page per certificate, QR 12 cm wide).
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -104,9 +105,20 @@ function Passes({ personId, self, name }: { personId: string; self: boolean; nam
         </section>
       ))}
       {shown.length > 0 ? (
-        <button type="button" className="button no-print" onClick={() => window.print()}>
-          {t('greenpass.mine.print')}
-        </button>
+        <div className="actions no-print">
+          <a
+            className="button"
+            href={
+              self ? '/api/v1/me/green-pass.pdf' : `/api/v1/me/green-pass.pdf?personId=${encodeURIComponent(personId)}`
+            }
+            download
+          >
+            {t('greenpass.mine.pdf')}
+          </a>{' '}
+          <button type="button" className="button button-secondary" onClick={() => window.print()}>
+            {t('greenpass.mine.print')}
+          </button>
+        </div>
       ) : null}
       <p className="muted no-print">{t('greenpass.mine.intro')}</p>
     </>
