@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { constants as zlib } from 'node:zlib';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -30,6 +29,7 @@ import { ErrorSchema, requireActor, SESSION_COOKIE } from './platform/http.ts';
 import type { ErrorCode } from './platform/messages.ts';
 import { noStoreForApi } from './platform/no-store.ts';
 import { runForRequest } from './platform/request-context.ts';
+import { securityHeaders } from './platform/security-headers.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
@@ -206,21 +206,7 @@ export async function buildApp(ctx: AppContext) {
     return reply.status(500).send(errorBody('INTERNAL'));
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        workerSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-  });
+  app.addHook('onRequest', securityHeaders);
   // API responses over 1 KB go out brotli- or gzip-compressed (a case list on a 1.6 Mbps phone line); brotli at
   // quality 4, not the default 11, so compression costs a fraction of building the response. Static files are
   // compressed at build time (preCompressed below) and never twice.
