@@ -64,6 +64,12 @@ export interface CheckinsServiceDeps {
 }
 
 /** What the door was shown of a person, for the audit row: the full name or the masked one. */
+/** The audit row a door check-in gets, and whether the door is shown who it is (a personal QR). */
+interface DoorAudit {
+  show: boolean;
+  entry: AuditEntry & { details: Record<string, unknown> };
+}
+
 const shownOf = (p: DoorPerson): string => (p.nameMasked ? 'masked' : p.name === null ? 'no-name' : 'full');
 
 export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps) {
@@ -224,9 +230,9 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     const hash = requestHash('POST /checkins', input);
     const idem = idempotencyKey ? { scope, key: idempotencyKey, hash } : undefined;
     let req: WriteRequest;
-    let person: DoorPerson | undefined;
+    let audit: DoorAudit | undefined;
     try {
-      ({ req, person } = await validate(actor, input, idem, queued, now));
+      ({ req, audit } = await validate(actor, input, idem, queued, now));
     } catch (err) {
       // the writer answers retries of accepted requests; a retry that no longer validates (a rotating QR whose
       // window has passed, a venue closed since) still gets its stored answer
@@ -238,8 +244,20 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       throw err;
     }
     // the door shows the person's declaration badge (of the scan's day); a venue may require a declaration today
-    // (not for scans from the door's offline queue: those people were let in already)
-    const badge = await badgeAt(req.row.venue_id, req.row.person_id, req.row.checked_in_at, !queued);
+    // (not for scans from the door's offline queue: those people were let in already). A personal QR also tells the
+    // door who it is (name, masked unless the account may read the person; birth year): that is audited whoever the
+    // door is, a venue's citizen manager too. Both look-ups run side by side (each is batched with other requests'
+    // by its module), before the write: a refusal writes nothing, and the audit row says what was shown.
+    const [badge, person] = await Promise.all([
+      badgeAt(req.row.venue_id, req.row.person_id, req.row.checked_in_at, !queued),
+      audit?.show ? people.atDoor(actor, req.row.person_id) : undefined,
+    ]);
+    if (audit && (actor.kind === 'staff' || person)) {
+      req.audit = {
+        ...audit.entry,
+        details: { ...audit.entry.details, ...(person ? { shown: shownOf(person) } : {}) },
+      };
+    }
     const written = await write.submit(req);
     // who was scanned is shown with the first answer only: a replay the writer found goes through asFirstAnswer
     if (written.status !== 201) return asFirstAnswer(actor, written, queued, now);
@@ -257,7 +275,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     idem: Idempotency | undefined,
     queued: boolean,
     now: Date,
-  ): Promise<{ req: WriteRequest; person?: DoorPerson | undefined }> {
+  ): Promise<{ req: WriteRequest; audit?: DoorAudit | undefined }> {
     let entry: CachedVenue;
     let at: Date;
     let trusted = false;
@@ -294,8 +312,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     let personId: string;
     let method: CheckinMethod;
     let evidence: CheckinEvidence;
-    let auditEntry: AuditEntry | undefined;
-    let shown: DoorPerson | undefined;
+    let audit: DoorAudit | undefined;
     if (citizen) {
       personId = (actor as CitizenActor).personId;
       method = citizen.method;
@@ -305,17 +322,19 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       personId = person.personId;
       method = queued && !input.personQr ? 'bulk' : person.method;
       evidence = person.evidence;
-      // a personal QR tells the door who it is (name, masked unless the account may read the person; birth year):
-      // that is audited whoever the door is, a venue's citizen manager too
-      if (evidence === 'qr_personal' && actor.kind !== 'system') shown = await people.atDoor(actor, personId);
-      if (actor.kind === 'staff' || shown) {
-        auditEntry = {
-          actor,
-          action: 'checkins.create',
-          resourceType: 'person',
-          resourceId: personId,
-          unitCode: v.unit_code,
-          details: { venueId: v.id, method, evidence, ...(shown ? { shown: shownOf(shown) } : {}) },
+      // staff door scans are audited; a personal QR scan by anyone (see `checkin`: what was shown is added there)
+      const show = evidence === 'qr_personal' && actor.kind !== 'system';
+      if (actor.kind === 'staff' || show) {
+        audit = {
+          show,
+          entry: {
+            actor,
+            action: 'checkins.create',
+            resourceType: 'person',
+            resourceId: personId,
+            unitCode: v.unit_code,
+            details: { venueId: v.id, method, evidence },
+          },
         };
       }
     }
@@ -336,9 +355,8 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
         evidence,
       },
       ...(idem ? { idempotency: idem } : {}),
-      ...(auditEntry ? { audit: auditEntry } : {}),
     };
-    return { req, person: shown };
+    return { req, audit };
   }
 
   return {
