@@ -4,7 +4,10 @@
  * `plusTime`, `before`/`after`/`not-before`/`not-after`, `reduce`, `extractFromUVCI`, `dccDateOfBirth`) and the
  * runner that applies EU-format rules ({Identifier, CertificateType, ValidFrom, ValidTo, Logic, Description, …}) to a
  * DCC with value sets as data — so a province publishes rules and value sets, and EU rule sets load as they are.
- * No maintained CertLogic package is published to npm, so this follows the specification's operator semantics.
+ * It follows the specification (1.2.x) and passes every assertion of the specification's published test suite
+ * (test/fixtures/certlogic, run by certlogic-suite.test.ts). The reference implementation is on npm (certlogic-js);
+ * this one is kept because it also runs in the browser verifier's small chunk, bounds the nesting of untrusted rule
+ * sets (MAX_DEPTH) and never calls eval — see the module README.
  */
 export class CertLogicError extends Error {}
 
@@ -27,6 +30,9 @@ class DateTime {
 function parseDateTime(s: unknown): DateTime {
   if (s instanceof DateTime) return s;
   if (typeof s !== 'string') throw new CertLogicError('not a date-time');
+  // a partial date (YYYY or YYYY-MM, as dates of birth may be) is its latest day, as dccDateOfBirth reads it
+  // (the specification's test suite, recognising-minors-with-plusTime)
+  if (/^\d{4}(?:-\d{2})?$/.test(s.trim())) return dccDateOfBirth(s);
   const m =
     /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(
       s.trim(),
