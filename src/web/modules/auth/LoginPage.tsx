@@ -13,6 +13,7 @@ import type { OtpRequestBody, OtpRequestResponse, OtpVerifyBody, StaffLoginBody 
 import { navigate } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
+import { TotpField } from './TotpField.tsx';
 
 type Tab = 'citizen' | 'staff';
 
@@ -248,19 +249,7 @@ function StaffLogin() {
         value={password}
         onChange={(e) => setPassword(e.target.value)}
       />
-      {needTotp ? (
-        <TextField
-          ref={totpRef}
-          label={t('auth.totp')}
-          hint={t('auth.totpHint')}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={8}
-          required
-          value={totp}
-          onChange={(e) => setTotp(e.target.value)}
-        />
-      ) : null}
+      {needTotp ? <TotpField ref={totpRef} value={totp} onChange={setTotp} /> : null}
       <ErrorMessage error={signIn.error} />
       <button type="submit" className="button" disabled={signIn.busy || !username.trim() || !password}>
         {signIn.busy ? t('auth.signingIn') : t('auth.signIn')}

@@ -13,6 +13,7 @@ import type { StaffPasswordResetBody } from '../../lib/api-types.ts';
 import { navigate } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
+import { TotpField } from './TotpField.tsx';
 import './set-password-texts.ts';
 
 const MIN_PASSWORD = 12;
@@ -112,18 +113,7 @@ export default function SetPassword({
         error={problems.confirm}
         onChange={(e) => setConfirm(e.target.value)}
       />
-      {needTotp ? (
-        <TextField
-          label={t('auth.totp')}
-          hint={t('auth.totpHint')}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={8}
-          required
-          value={totp}
-          onChange={(e) => setTotp(e.target.value)}
-        />
-      ) : null}
+      {needTotp ? <TotpField value={totp} onChange={setTotp} /> : null}
       <ErrorMessage error={save.error} />
       <div className="actions">
         <button type="submit" className="button" disabled={save.busy || !username.trim() || !code.trim()}>
