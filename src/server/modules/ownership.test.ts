@@ -9,11 +9,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLATFORM_TABLES } from '../platform/module.ts';
+import { PLATFORM_READS, PLATFORM_TABLES } from '../platform/module.ts';
 import { MANIFESTS } from './manifests.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const modulesDir = join(root, 'src/server/modules');
+const platformDir = join(root, 'src/server/platform');
 
 /** The tables of `DB` in db/types.ts (`  name: NameTable;` lines of that interface). */
 function schemaTables(): string[] {
@@ -99,6 +100,25 @@ describe('table ownership', () => {
     expect([...new Set(problems)]).toEqual([]);
   });
 
+  it('lets the platform write only its own tables and read module tables only where PLATFORM_READS says why', () => {
+    const problems: string[] = [];
+    const used = new Set<string>();
+    for (const file of sourceFiles(platformDir)) {
+      for (const use of tablesUsed(readFileSync(file, 'utf8'), tables)) {
+        used.add(use.table);
+        if ((PLATFORM_TABLES as readonly string[]).includes(use.table)) continue;
+        const where = `${file.slice(root.length)}: ${use.write ? 'writes' : 'reads'} ${use.table}`;
+        if (use.write) problems.push(`${where} (owned by ${owners.get(use.table)})`);
+        else if (!PLATFORM_READS[use.table]) problems.push(`${where} without a reason in PLATFORM_READS`);
+      }
+    }
+    for (const t of Object.keys(PLATFORM_READS)) {
+      if ((PLATFORM_TABLES as readonly string[]).includes(t)) problems.push(`PLATFORM_READS names its own table ${t}`);
+      else if (!used.has(t)) problems.push(`PLATFORM_READS declares a read of ${t} the platform does not make`);
+    }
+    expect([...new Set(problems)]).toEqual([]);
+  });
+
   it('declares only reads the module makes, of tables it does not own', () => {
     const problems: string[] = [];
     for (const m of MANIFESTS) {
@@ -154,7 +174,7 @@ describe('table ownership', () => {
       documented[(cells[1] as string).replace(/`/g, '')] = { owns: names(cells[2]), reads: names(cells[3]) };
     }
     const expected: Record<string, { owns: string[]; reads: string[] }> = {
-      platform: { owns: [...PLATFORM_TABLES].sort(), reads: [] },
+      platform: { owns: [...PLATFORM_TABLES].sort(), reads: Object.keys(PLATFORM_READS).sort() },
     };
     for (const m of MANIFESTS)
       expected[m.name] = { owns: [...m.owns].sort(), reads: Object.keys(m.reads ?? {}).sort() };

@@ -44,3 +44,17 @@ export const PLATFORM_TABLES = [
   'idempotency_keys',
   'signing_keys',
 ] as const;
+
+/**
+ * Module tables the platform reads, each with its reason (checked like a module's `reads`: ownership.test.ts). The
+ * platform never writes a module's table.
+ */
+export const PLATFORM_READS: Readonly<Record<string, string>> = {
+  staff_users:
+    "sessions: resolving a session token joins the staff account (disabled? TOTP?) in one query on every request; audit: the viewer shows the actor's username",
+  staff_grants:
+    "sessions: a staff session carries the account's grants (role, unit path), read when the session is resolved",
+  citizen_accounts: 'sessions: resolving a citizen session joins the account (the person it is, blocked or not)',
+  admin_units:
+    "sessions: a grant's unit path (the jurisdiction every access check compares against); audit: the viewer's scope filter on an entry's unit",
+};
