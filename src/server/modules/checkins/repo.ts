@@ -98,7 +98,7 @@ export function checkinsRepo(db: Kysely<DB>) {
      * send limits count every concurrent send.
      */
     lockDoorCodes: async (trx: Transaction<DB>, venueId: string, phone: string) => {
-      await sql`select pg_advisory_xact_lock(7231003, hashtext(${venueId}))`.execute(trx);
+      await sql`select pg_advisory_xact_lock(7231015, hashtext(${venueId}))`.execute(trx);
       await sql`select pg_advisory_xact_lock(7231004, hashtext(${phone}))`.execute(trx);
     },
 

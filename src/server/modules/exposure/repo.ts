@@ -133,7 +133,7 @@ export function exposureRepo(db: Kysely<DB>) {
     },
 
     async lockPublishing(trx: Transaction<DB>) {
-      await sql`select pg_advisory_xact_lock(7231014, 1)`.execute(trx);
+      await sql`select pg_advisory_xact_lock(7231016, 1)`.execute(trx);
     },
 
     async insertBatch(
