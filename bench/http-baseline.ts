@@ -4,15 +4,29 @@
  *   measured  GET /api/v1/people/{id}          (Bearer token → session → jurisdiction policy → person row →
  *                                               audit row group-committed before the answer)
  * by a district-scoped health worker, 50 connections. Prints req/s, p50, p99 and the ratio measured/baseline
- * (target ≥ 0.3). Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set.
- *   node bin/run-ts.js bench/http-baseline.ts [--seconds 10] [--connections 50]
+ * (target ≥ 0.3), and the CPU each request cost the server process and the database backends (Linux; it moves much
+ * less with other load on a shared machine than req/s do). Runs on PGlite, and on PostgreSQL when BENCH_DATABASE_URL
+ * or TEST_DATABASE_URL is set (`--db postgres|pglite` picks one).
+ *   node bin/run-ts.js bench/http-baseline.ts [--seconds 10] [--connections 50] [--db postgres|pglite]
  */
-import { api, argNumber, benchStaffToken, freshData, type LoadResult, load, printTable, startServer } from './lib.ts';
+import {
+  api,
+  argNumber,
+  benchStaffToken,
+  cpuMeter,
+  freshData,
+  type LoadResult,
+  load,
+  meteredLoad,
+  printTable,
+  startServer,
+} from './lib.ts';
 
 const seconds = argNumber('seconds', 10);
 const connections = argNumber('connections', 50);
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-const kinds: Array<'pglite' | 'postgres'> = pgUrl ? ['postgres', 'pglite'] : ['pglite'];
+const only = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
+const kinds = (pgUrl ? (['postgres', 'pglite'] as const) : (['pglite'] as const)).filter((k) => !only || k === only);
 
 const summary: Array<{ kind: string; ratio: number; rows: LoadResult[] }> = [];
 for (const kind of kinds) {
@@ -49,17 +63,19 @@ for (const kind of kinds) {
       connections,
     });
 
-    const baseline = await load(`[${kind}] baseline GET /healthz`, {
+    const meter = await cpuMeter(server);
+    const baseline = await meteredLoad(meter, `[${kind}] baseline GET /healthz`, {
       url: `${server.url}/healthz`,
       duration: seconds,
       connections,
     });
-    const read = await load(`[${kind}] GET /api/v1/people/{id} (staff, audited)`, {
+    const read = await meteredLoad(meter, `[${kind}] GET /api/v1/people/{id} (staff, audited)`, {
       url: `${server.url}/api/v1/people/${person.id}`,
       headers: { authorization: `Bearer ${officerToken}` },
       duration: seconds,
       connections,
     });
+    await meter.close();
     if (read.non2xx > 0 || read.errors > 0)
       throw new Error(`authenticated read had ${read.non2xx} non-2xx and ${read.errors} errors`);
     summary.push({ kind, ratio: read.requestsPerSec / baseline.requestsPerSec, rows: [baseline, read] });
