@@ -1,12 +1,29 @@
-/** Validation of DCC payloads against the DCC 1.3.0 schema (src/greenpass/dcc-schema.ts) with Ajv and its formats. */
-import { Ajv } from 'ajv';
+/**
+ * Validation of DCC payloads against the EU DCC JSON schema 1.3.0 as the eHealth Network publishes it
+ * (assets/dcc-schema/DCC.combined-schema.json, Apache-2.0, LICENSE/NOTICE beside it — vendored, not restated), with
+ * Ajv's draft 2020-12 validator and ajv-formats (`date`, `date-time`). `valueset-uri` is the schema's own annotation
+ * (the value sets are data for the business rules, see certlogic.ts), so it is declared as a keyword that checks
+ * nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { DCC_SCHEMA } from '../../../greenpass/dcc-schema.ts';
 
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+  addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+const SCHEMA_FILE = fileURLToPath(new URL('../../../../assets/dcc-schema/DCC.combined-schema.json', import.meta.url));
+
+/** The vendored schema as published. */
+export const DCC_SCHEMA = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown> & {
+  $comment: string;
+};
+/** "1.3.0", from the schema's own `$comment`. */
+export const DCC_SCHEMA_VERSION = /(\d+\.\d+\.\d+)/.exec(DCC_SCHEMA.$comment)?.[1] ?? 'unknown';
+
+const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
+ajv.addKeyword({ keyword: 'valueset-uri', schemaType: 'string' });
 addFormats(ajv);
 const validate = ajv.compile(DCC_SCHEMA);
 

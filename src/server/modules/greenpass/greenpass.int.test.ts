@@ -153,7 +153,8 @@ describe('the citizen pass', () => {
       ['hello', 'PREFIX'],
       [qr.replace('HC1:', 'HC2:'), 'PREFIX'],
       [`${qr.slice(0, 50)}~${qr.slice(51)}`, 'BASE45'],
-      [qr.slice(0, qr.length - 30), 'COMPRESSION'],
+      // truncated at a whole base45 group (a cut inside one can leave a last pair above 255: BASE45, not this)
+      [qr.slice(0, 4 + Math.floor((qr.length - 34) / 3) * 3), 'COMPRESSION'],
     ];
     for (const [code, reason] of cases) {
       const res = await call('POST', '/green-pass/verify', null, { qr: code });
