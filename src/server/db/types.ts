@@ -755,6 +755,27 @@ export interface EnterpriseInspectionsTable {
   created_at: Timestamp;
 }
 
+export type OrganisationKind = 'agency' | 'enterprise';
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  kind: OrganisationKind;
+  name: string;
+  enterprise_id: string | null;
+  unit_code: string;
+  unit_path: string;
+  civil_service: Generated<boolean>;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface OrganisationMembersTable {
+  organisation_id: string;
+  person_id: string;
+  added_by: string;
+  added_at: Timestamp;
+}
+
 export interface VaccineProductsTable {
   code: string;
   name: string;
@@ -994,6 +1015,8 @@ export interface DB {
   enterprises: EnterprisesTable;
   enterprise_assessments: EnterpriseAssessmentsTable;
   enterprise_inspections: EnterpriseInspectionsTable;
+  organisations: OrganisationsTable;
+  organisation_members: OrganisationMembersTable;
   vaccine_products: VaccineProductsTable;
   vaccination_priority_groups: VaccinationPriorityGroupsTable;
   vaccination_sites: VaccinationSitesTable;

@@ -359,6 +359,28 @@ export const errorMessages = {
     en: 'The task cannot move from {from} to {to}.',
   },
   ENTERPRISE_NOT_FOUND: { vi: 'Không tìm thấy doanh nghiệp.', en: 'Enterprise not found.' },
+  ORGANISATION_NOT_FOUND: { vi: 'Không tìm thấy cơ quan, doanh nghiệp.', en: 'Organisation not found.' },
+  ORGANISATION_EXISTS: {
+    vi: 'Doanh nghiệp này đã có danh sách người lao động.',
+    en: 'This enterprise already has a member list.',
+  },
+  ORGANISATION_MEMBER_NOT_FOUND: {
+    vi: 'Người này không có trong danh sách của cơ quan, doanh nghiệp.',
+    en: 'This person is not a member of the organisation.',
+  },
+  MEMBERS_CSV_HEADER_INVALID: {
+    vi: 'Dòng tiêu đề phải là: {header}',
+    en: 'The header line must be: {header}',
+  },
+  MEMBERS_CSV_EMPTY: { vi: 'Tệp không có dòng nào để thêm.', en: 'The file has no member rows.' },
+  MEMBERS_CSV_TOO_MANY: {
+    vi: 'Mỗi tệp thêm tối đa {max} người.',
+    en: 'A file adds at most {max} people.',
+  },
+  MEMBER_ROW_INVALID: {
+    vi: 'Dòng phải có đúng 3 cột (national_id,phone,full_name) và ít nhất số CCCD hoặc số điện thoại.',
+    en: 'A line must have exactly 3 columns (national_id,phone,full_name) and a national ID or a phone.',
+  },
   ENTERPRISE_TAX_CODE_EXISTS: {
     vi: 'Mã số thuế này đã được đăng ký.',
     en: 'This tax code is already registered.',

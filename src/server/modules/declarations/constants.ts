@@ -51,6 +51,19 @@ export const DECLARATION_STATS_ROLES: StaffRole[] = ['health_worker', 'tracer', 
  */
 export const ENTERPRISE_OVERSIGHT_ROLES: StaffRole[] = ['health_worker', 'leader', 'park_officer'];
 
+/**
+ * Organisations whose members' daily declarations are counted: a public agency (its members are civil servants, who
+ * must reach 100 %) or an enterprise registered in this module.
+ */
+export const ORGANISATION_KINDS = ['agency', 'enterprise'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+/** The share of civil servants who must declare every day. */
+export const CIVIL_SERVICE_TARGET = 1;
+/** Staff who register public agencies and keep their member lists: the commune and district health staff, leaders. */
+export const AGENCY_MANAGER_ROLES: StaffRole[] = ['health_worker', 'leader'];
+/** Staff who read organisations' declaration figures (and the list of members not declared today). */
+export const ORGANISATION_READ_ROLES: StaffRole[] = [...DECLARATION_STATS_ROLES, 'park_officer'];
+
 /** The staff roles allowed each action (`policy.ts`); `admin` passes every check within its scope. */
 export const declarationActions = {
   /** declare for someone (staff: anyone in scope; a citizen: themself or a dependant) */
@@ -65,4 +78,10 @@ export const declarationActions = {
   'enterprises.read': ENTERPRISE_OVERSIGHT_ROLES,
   'enterprises.assess': ENTERPRISE_OVERSIGHT_ROLES,
   'enterprises.inspect': ENTERPRISE_OVERSIGHT_ROLES,
+  /** register an agency, keep its member list */
+  'organisations.agencies': AGENCY_MANAGER_ROLES,
+  /** keep an enterprise's member list (its owner too: a citizen rule) */
+  'organisations.enterprises': ENTERPRISE_OVERSIGHT_ROLES,
+  /** an organisation's figures and who has not declared today */
+  'organisations.read': ORGANISATION_READ_ROLES,
 } as const;

@@ -8,6 +8,8 @@ import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
 import { type EnterprisesService, enterprisesService } from './enterprises.ts';
+import { type OrganisationsService, organisationsService } from './organisations.ts';
+import { organisationsRepo } from './organisations-repo.ts';
 import { type PartnersService, partnersService } from './partners.ts';
 import { declarationsRepo } from './repo.ts';
 import { declarationsRoutes } from './routes.ts';
@@ -34,11 +36,14 @@ export const manifest: ModuleManifest = {
     'enterprises',
     'enterprise_assessments',
     'enterprise_inspections',
+    'organisations',
+    'organisation_members',
   ],
   reads: {
     people:
       "a subject's unit and phone (where a task goes, who gets the message), names and phones in the health " +
-      "station's task list, residents per commune (the share declaring), a partner's phone to its person",
+      "station's task list, residents per commune (the share declaring), a partner's phone to its person, " +
+      "an organisation's members to remind (masked name, birth year, the phone's last digits)",
     dependants: 'whether a citizen is the guardian of the person they declare for (one indexed look-up)',
     admin_units: 'unit paths (jurisdiction of tasks, statistics, enterprises), commune names, `unit` answers',
   },
@@ -54,6 +59,7 @@ export interface DeclarationsDeps {
 export type DeclarationsModuleService = DeclarationsService & {
   enterprises: EnterprisesService;
   partners: PartnersService;
+  organisations: OrganisationsService;
 };
 
 export function declarationsModule(
@@ -64,9 +70,10 @@ export function declarationsModule(
   const declarations = declarationsService(ctx, { ...deps, repo });
   const enterprises = enterprisesService(ctx, { repo });
   const partners = partnersService(ctx, { repo, people: deps.people, declarations });
+  const organisations = organisationsService(ctx, { repo, orgs: organisationsRepo(ctx.db), people: deps.people });
   return {
     manifest,
-    service: { ...declarations, enterprises, partners },
-    routes: declarationsRoutes(declarations, enterprises, partners),
+    service: { ...declarations, enterprises, partners, organisations },
+    routes: declarationsRoutes(declarations, enterprises, partners, organisations),
   };
 }

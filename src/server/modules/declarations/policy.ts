@@ -66,6 +66,24 @@ export const enterprisePolicy = definePolicy<DeclarationAction, EnterpriseResour
   notFound: 'ENTERPRISE_NOT_FOUND',
 });
 
+/** An organisation (an agency, or an enterprise with its owner) and where it lies. */
+export interface OrganisationResource {
+  unitPath: string;
+  kind: 'agency' | 'enterprise';
+  ownerPersonId: string | null;
+}
+
+const ownsEnterprise = (actor: CitizenActor, o: OrganisationResource) =>
+  o.kind === 'enterprise' && o.ownerPersonId === actor.personId;
+
+/** Agencies: the area's staff; an enterprise's list: its owner and the oversight staff (park board included). */
+export const organisationPolicy = definePolicy<DeclarationAction, OrganisationResource>({
+  roles: declarationActions,
+  citizen: { 'organisations.enterprises': ownsEnterprise, 'organisations.read': ownsEnterprise },
+  unitPath: (o) => o.unitPath,
+  notFound: 'ORGANISATION_NOT_FOUND',
+});
+
 /** True when the actor may do `action` for this subject (the pure rule). */
 export function can(actor: Actor, action: DeclarationAction, subject: SubjectResource): boolean {
   return canDo(subjectPolicy, actor, action, subject);

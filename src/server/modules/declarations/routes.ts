@@ -7,16 +7,22 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { toCsv } from '../../platform/csv.ts';
+import { AppError } from '../../platform/errors.ts';
 import { errors, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import type { EnterprisesService } from './enterprises.ts';
+import { decodeMembersCsv } from './members-csv.ts';
+import type { OrganisationsService } from './organisations.ts';
 import type { PartnersService } from './partners.ts';
 import type { StatsQuery as StatsQueryType } from './schemas.ts';
 import {
+  AddedMember,
+  AddMemberBody,
   AssessmentBody,
   AssessmentResult,
   CreatedPartner,
   CreateEnterpriseBody,
+  CreateOrganisationBody,
   CreatePartnerBody,
   CriteriaView,
   DeclarationBody,
@@ -31,7 +37,15 @@ import {
   InspectionBody,
   LastQuery,
   LastResponse,
+  MemberList,
+  MemberListQuery,
+  MembersImportResult,
   MyDeclarationList,
+  OrganisationList,
+  OrganisationListQuery,
+  OrganisationMemberParams,
+  OrganisationParams,
+  OrganisationSummary,
   PartnerCodeSent,
   PartnerDeclarationBody,
   PartnerList,
@@ -65,10 +79,20 @@ export function declarationsRoutes(
   service: DeclarationsService,
   enterprises: EnterprisesService,
   partners: PartnersService,
+  organisations: OrganisationsService,
 ): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['declarations'];
+
+    // a member list comes as text/csv: its bytes must be UTF-8 (checked, never guessed)
+    app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => {
+      try {
+        done(null, decodeMembersCsv(body as Buffer));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
 
     // ——— forms ———
     app.get(
@@ -485,6 +509,173 @@ export function declarationsRoutes(
       },
       async (req, reply) =>
         reply.status(201).send(await enterprises.inspect(requireStaff(req), req.params.id, req.body)),
+    );
+
+    // ——— organisations: the share of each organisation's members declaring ———
+    app.post(
+      '/organisations',
+      {
+        schema: {
+          tags,
+          description:
+            'Registers a public agency (`kind: agency`, its members civil servants held to 100 %; staff of its area) ' +
+            'or the member list of an enterprise registered here (`kind: enterprise`; its owner or the oversight staff; ' +
+            'one per enterprise: 409 ORGANISATION_EXISTS with its `id`).',
+          body: CreateOrganisationBody,
+          response: { 201: IdResponse, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req, reply) => reply.status(201).send(await organisations.create(requireActor(req), req.body)),
+    );
+
+    app.get(
+      '/organisations',
+      {
+        schema: {
+          tags,
+          description:
+            "Organisations with today's figures (members, declared, flagged, share), civil-service agencies first, " +
+            'and the civil servants against the 100 % target. Staff: their area (`unitCode` narrows it); a citizen: ' +
+            'their enterprises.',
+          querystring: OrganisationListQuery,
+          response: { 200: OrganisationList, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => organisations.list(requireActor(req), req.query),
+    );
+
+    app.get(
+      '/organisations.csv',
+      {
+        schema: {
+          tags,
+          description: "The organisations' figures of today as CSV (UTF-8 with BOM).",
+          querystring: OrganisationListQuery,
+          response: { 200: Type.String(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        const list = await organisations.list(requireActor(req), req.query);
+        const csv = toCsv(
+          [
+            'day',
+            'organisation_id',
+            'kind',
+            'name',
+            'unit_code',
+            'unit_name',
+            'civil_service',
+            'members',
+            'declared_today',
+            'flagged_today',
+            'not_declared_today',
+            'share',
+            'at_target',
+          ],
+          list.items.map((o) => [
+            list.day,
+            o.id,
+            o.kind,
+            o.name,
+            o.unitCode,
+            o.unitName,
+            o.civilService ? 'yes' : 'no',
+            o.members,
+            o.declaredToday,
+            o.flaggedToday,
+            o.notDeclaredToday,
+            o.share === null ? null : o.share.toFixed(4),
+            o.atTarget === null ? null : o.atTarget ? 'yes' : 'no',
+          ]),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="organisations-${list.day}.csv"`)
+          .send(csv);
+      },
+    );
+
+    app.get(
+      '/organisations/:id',
+      {
+        schema: {
+          tags,
+          description: "One organisation's figures today.",
+          params: OrganisationParams,
+          response: { 200: OrganisationSummary, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => organisations.get(requireActor(req), req.params.id),
+    );
+
+    app.get(
+      '/organisations/:id/members',
+      {
+        schema: {
+          tags,
+          description:
+            "The members and today's badge (`filter=not_declared`: those who have not declared) — a masked name, " +
+            "the birth year and the phone's last 3 digits, enough to remind them; audited.",
+          params: OrganisationParams,
+          querystring: MemberListQuery,
+          response: { 200: MemberList, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => organisations.members(requireActor(req), req.params.id, req.query),
+    );
+
+    app.post(
+      '/organisations/:id/members',
+      {
+        schema: {
+          tags,
+          description:
+            'Adds a member: by `personId` (staff, a person of their area) or by `nationalId` / `phone` (+ `name`), ' +
+            "found or registered at the organisation's unit. 200 when already a member.",
+          params: OrganisationParams,
+          body: AddMemberBody,
+          response: { 200: AddedMember, 201: AddedMember, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        const r = await organisations.addMember(requireActor(req), req.params.id, req.body);
+        return reply.status(r.added ? 201 : 200).send(r);
+      },
+    );
+
+    app.post(
+      '/organisations/:id/members::import',
+      {
+        schema: {
+          tags,
+          description:
+            'Adds the people of a CSV file (`text/csv`, UTF-8, header `national_id,phone,full_name`, at most 2,000 ' +
+            'lines): each is found or registered; refused lines come back with their line number (header = 1) and code.',
+          params: OrganisationParams,
+          response: { 200: MembersImportResult, ...errors(400, 401, 403, 404, 413, 415) },
+        },
+      },
+      async (req) => {
+        const actor = requireActor(req);
+        if (typeof req.body !== 'string') throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415);
+        return organisations.importMembers(actor, req.params.id, req.body);
+      },
+    );
+
+    app.delete(
+      '/organisations/:id/members/:personId',
+      {
+        schema: {
+          tags,
+          description: 'Removes a member (404 ORGANISATION_MEMBER_NOT_FOUND when they are not one).',
+          params: OrganisationMemberParams,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await organisations.removeMember(requireActor(req), req.params.id, req.params.personId);
+        return reply.status(204).send(null);
+      },
     );
   };
 }

@@ -6,6 +6,7 @@ import {
   ENTERPRISE_LEVELS,
   FLAG_REASONS,
   HEALTH_TASK_STATUSES,
+  ORGANISATION_KINDS,
   QUESTION_KINDS,
 } from './constants.ts';
 
@@ -16,6 +17,7 @@ export {
   ENTERPRISE_LEVELS,
   FLAG_REASONS,
   HEALTH_TASK_STATUSES,
+  ORGANISATION_KINDS,
   QUESTION_KINDS,
 } from './constants.ts';
 
@@ -413,3 +415,109 @@ export const PublishCriteriaBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+// ——— organisations (the share of each organisation's members declaring) ———
+export const CreateOrganisationBody = Type.Union([
+  Type.Object(
+    {
+      kind: Type.Literal('agency'),
+      name: Type.String({ minLength: 1, maxLength: 200 }),
+      unitCode: Type.String({ minLength: 1, maxLength: 20 }),
+      /** its members are civil servants, held to 100 % daily declaration (default true) */
+      civilService: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ kind: Type.Literal('enterprise'), enterpriseId: Id }, { additionalProperties: false }),
+]);
+export type CreateOrganisationBody = Static<typeof CreateOrganisationBody>;
+
+export const OrganisationParams = Type.Object({ id: Id });
+export const OrganisationMemberParams = Type.Object({ id: Id, personId: Id });
+
+export const OrganisationListQuery = Type.Object(
+  {
+    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    civilService: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type OrganisationListQuery = Static<typeof OrganisationListQuery>;
+
+export const OrganisationSummary = Type.Object({
+  id: Id,
+  kind: Type.Enum(ORGANISATION_KINDS),
+  name: Type.String(),
+  enterpriseId: Type.Union([Id, Type.Null()]),
+  unitCode: Type.String(),
+  unitName: Type.Union([Type.String(), Type.Null()]),
+  civilService: Type.Boolean(),
+  members: Type.Integer(),
+  declaredToday: Type.Integer(),
+  flaggedToday: Type.Integer(),
+  notDeclaredToday: Type.Integer(),
+  /** declaredToday / members (0–1), null without members */
+  share: Type.Union([Type.Number(), Type.Null()]),
+  /** civil-service agencies: whether every member declared today (the 100 % target) */
+  atTarget: Type.Union([Type.Boolean(), Type.Null()]),
+});
+export type OrganisationSummary = Static<typeof OrganisationSummary>;
+
+export const OrganisationList = Type.Object({
+  /** the local day (Asia/Ho_Chi_Minh) the figures are for */
+  day: Type.String({ format: 'date' }),
+  items: Type.Array(OrganisationSummary),
+  civilService: Type.Object({
+    /** the share every agency must reach (1 = 100 %) */
+    target: Type.Number(),
+    agencies: Type.Integer(),
+    agenciesAtTarget: Type.Integer(),
+    members: Type.Integer(),
+    declaredToday: Type.Integer(),
+    share: Type.Union([Type.Number(), Type.Null()]),
+  }),
+});
+export type OrganisationList = Static<typeof OrganisationList>;
+
+/** A member by id (staff, within their area), or by national ID / phone (+ name): found or registered. */
+export const AddMemberBody = Type.Union([
+  Type.Object({ personId: Id }, { additionalProperties: false }),
+  Type.Object(
+    {
+      nationalId: Type.Optional(Type.String({ maxLength: 32 })),
+      phone: Type.Optional(Type.String({ maxLength: 32 })),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type AddMemberBody = Static<typeof AddMemberBody>;
+
+export const AddedMember = Type.Object({ personId: Id, added: Type.Boolean() });
+
+export const MembersImportResult = Type.Object({
+  /** member lines read */
+  rows: Type.Integer(),
+  added: Type.Integer(),
+  alreadyMembers: Type.Integer(),
+  rejected: Type.Array(Type.Object({ row: Type.Integer(), code: Type.String() })),
+});
+
+export const MemberListQuery = Type.Object(
+  {
+    filter: Type.Optional(Type.Union([Type.Literal('not_declared'), Type.Literal('all')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type MemberListQuery = Static<typeof MemberListQuery>;
+
+/** A member as a manager sees them: enough to remind them, not to look them up (masked name, phone's last digits). */
+export const MemberView = Type.Object({
+  personId: Id,
+  name: Type.Union([Type.String(), Type.Null()]),
+  birthYear: Type.Union([Type.Integer(), Type.Null()]),
+  phoneEnd: Type.Union([Type.String(), Type.Null()]),
+  today: Type.Enum(BADGE_COLOURS),
+});
+export const MemberList = Type.Object({ day: Type.String({ format: 'date' }), items: Type.Array(MemberView) });

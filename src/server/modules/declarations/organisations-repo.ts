@@ -1,0 +1,154 @@
+/**
+ * Kysely queries for organisations and their members (the declarations module's tables `organisations`,
+ * `organisation_members`), plus the declared reads: `people` (a member's name, birth year and phone for the list of
+ * who has not declared) and `enterprises`/`declaration_badges` (the module's own).
+ *
+ * The figures join members to `declaration_badges` on its primary key (person, day): one indexed probe per member,
+ * so an organisation's share costs O(its members) — never a scan of the declarations. Lists take an AccessScope.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB, OrganisationKind } from '../../db/types.ts';
+import { type AccessScope, scoped } from '../../platform/authorize.ts';
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+/** An organisation with today's figures. */
+export interface OrganisationFiguresRow {
+  id: string;
+  kind: OrganisationKind;
+  name: string;
+  enterprise_id: string | null;
+  unit_code: string;
+  unit_path: string;
+  unit_name: string | null;
+  civil_service: boolean;
+  owner_person_id: string | null;
+  members: number;
+  declared: number;
+  flagged: number;
+}
+
+export function organisationsRepo(db: Kysely<DB>) {
+  /** Organisations with members, declared on `day` and flagged on `day` (one badge probe per member). */
+  function figures(day: string) {
+    return db
+      .selectFrom('organisations as o')
+      .leftJoin('enterprises as e', 'e.id', 'o.enterprise_id')
+      .leftJoin('admin_units as u', 'u.code', 'o.unit_code')
+      .leftJoin('organisation_members as m', 'm.organisation_id', 'o.id')
+      .leftJoin('declaration_badges as b', (j) => j.onRef('b.person_id', '=', 'm.person_id').on('b.day', '=', day))
+      .select([
+        'o.id',
+        'o.kind',
+        'o.name',
+        'o.enterprise_id',
+        'o.unit_code',
+        'o.unit_path',
+        'u.name as unit_name',
+        'o.civil_service',
+        'e.owner_person_id',
+        sql<number>`count(m.person_id)::int`.as('members'),
+        sql<number>`count(b.person_id)::int`.as('declared'),
+        sql<number>`(count(b.person_id) filter (where b.status = 'flagged'))::int`.as('flagged'),
+      ])
+      .groupBy(['o.id', 'e.owner_person_id', 'u.name']);
+  }
+
+  return {
+    insertOrganisation: (
+      trx: Q,
+      row: {
+        kind: OrganisationKind;
+        name: string;
+        enterprise_id: string | null;
+        unit_code: string;
+        unit_path: string;
+        civil_service: boolean;
+        created_by: string;
+      },
+    ) =>
+      trx
+        .insertInto('organisations')
+        .values(row)
+        .onConflict((oc) => oc.column('enterprise_id').doNothing())
+        .returning('id')
+        .executeTakeFirst(),
+
+    /** One organisation (with its enterprise's owner), or undefined. */
+    findOrganisation: (id: string) =>
+      db
+        .selectFrom('organisations as o')
+        .leftJoin('enterprises as e', 'e.id', 'o.enterprise_id')
+        .select(['o.id', 'o.kind', 'o.name', 'o.unit_code', 'o.unit_path', 'o.civil_service', 'e.owner_person_id'])
+        .where('o.id', '=', id)
+        .executeTakeFirst(),
+
+    /** The organisation of an enterprise, if it has one. */
+    organisationOfEnterprise: (enterpriseId: string) =>
+      db.selectFrom('organisations').select('id').where('enterprise_id', '=', enterpriseId).executeTakeFirst(),
+
+    /** One organisation's figures on `day`. */
+    figuresOf: (id: string, day: string): Promise<OrganisationFiguresRow | undefined> =>
+      figures(day).where('o.id', '=', id).executeTakeFirst(),
+
+    /**
+     * Organisations in the scope (or, with `owner`, those of a citizen's enterprises) with their figures on `day`,
+     * civil-service agencies first, then by name. At most 1000.
+     */
+    listFigures: (
+      scope: AccessScope,
+      day: string,
+      opts: { owner?: string; civilService?: boolean },
+    ): Promise<OrganisationFiguresRow[]> => {
+      let q = figures(day);
+      if (opts.owner) q = q.where('e.owner_person_id', '=', opts.owner);
+      if (opts.civilService !== undefined) q = q.where('o.civil_service', '=', opts.civilService);
+      return scoped(q, scope, 'o.unit_path')
+        .orderBy('o.civil_service', 'desc')
+        .orderBy('o.name')
+        .orderBy('o.id')
+        .limit(1000)
+        .execute();
+    },
+
+    /** Adds members (already members are left as they are); the ids actually added. */
+    insertMembers: async (trx: Q, organisationId: string, personIds: readonly string[], addedBy: string) =>
+      personIds.length === 0
+        ? []
+        : (
+            await trx
+              .insertInto('organisation_members')
+              .values(personIds.map((person_id) => ({ organisation_id: organisationId, person_id, added_by: addedBy })))
+              .onConflict((oc) => oc.columns(['organisation_id', 'person_id']).doNothing())
+              .returning('person_id')
+              .execute()
+          ).map((r) => r.person_id),
+
+    /** Removes a member; false when they were not one. */
+    deleteMember: async (trx: Q, organisationId: string, personId: string) =>
+      (
+        await trx
+          .deleteFrom('organisation_members')
+          .where('organisation_id', '=', organisationId)
+          .where('person_id', '=', personId)
+          .executeTakeFirst()
+      ).numDeletedRows > 0n,
+
+    /**
+     * Members with their badge status on `day` (null: not declared), by name; `notDeclared` keeps those without.
+     * The name, birth year and phone are for the caller to mask.
+     */
+    members: (organisationId: string, day: string, opts: { notDeclared: boolean; limit: number }) => {
+      let q = db
+        .selectFrom('organisation_members as m')
+        .innerJoin('people as p', 'p.id', 'm.person_id')
+        .leftJoin('declaration_badges as b', (j) => j.onRef('b.person_id', '=', 'm.person_id').on('b.day', '=', day))
+        .select(['p.id', 'p.name', 'p.birth_year', 'p.phone', 'b.status'])
+        .where('m.organisation_id', '=', organisationId);
+      if (opts.notDeclared) q = q.where('b.person_id', 'is', null);
+      return q.orderBy('p.name').orderBy('p.id').limit(opts.limit).execute();
+    },
+  };
+}
+
+export type OrganisationsRepo = ReturnType<typeof organisationsRepo>;

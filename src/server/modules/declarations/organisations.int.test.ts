@@ -1,0 +1,366 @@
+/**
+ * The share of each organisation's members declaring (issue 12, item 6) through the real app: a commune's staff keep
+ * a civil-service agency's member list and see it against the 100 % target; an enterprise's owner keeps their
+ * workers' list (one by one and by CSV) and sees who has not declared today, masked; figures follow today's
+ * declarations; refusals (unknown person, person out of scope, another owner's organisation, bad CSV) are 4xx with a
+ * code and vi/en messages, and write nothing.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  makeNationalId,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
+
+let env: TestEnv;
+let health: string;
+let healthElsewhere: string;
+let park: string;
+let owner: { token: string; personId: string };
+let otherOwner: { token: string; personId: string };
+let agencyId = '';
+let enterpriseOrgId = '';
+let otherOrgId = '';
+
+const NO = {
+  fever: false,
+  cough: false,
+  breath: false,
+  sore_throat: false,
+  taste_smell: false,
+  fatigue: false,
+  contact_f0: false,
+  outbreak_area: false,
+  from_abroad: false,
+  vaccine_doses: '2',
+};
+
+async function call(
+  method: 'GET' | 'POST' | 'DELETE',
+  url: string,
+  token: string | null,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+) {
+  return env.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: { ...(token ? bearer(token) : {}), ...headers },
+    ...(payload === undefined ? {} : typeof payload === 'string' ? { payload } : { payload: payload as object }),
+  });
+}
+
+function expectError(res: { statusCode: number; body: string; json: () => unknown }, status: number, code: string) {
+  expect(res.statusCode, res.body).toBe(status);
+  const body = res.json() as { error: { code: string; message: string; messageVi: string } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message.length).toBeGreaterThan(0);
+  expect(body.error.messageVi.length).toBeGreaterThan(0);
+}
+
+const rows = async (table: 'organisations' | 'organisation_members' | 'people') =>
+  Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(env.ctx.db)).rows[0]?.n);
+
+async function addByNationalId(token: string, orgId: string, name: string) {
+  const res = await call('POST', `/organisations/${orgId}/members`, token, { nationalId: makeNationalId(), name });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().personId as string;
+}
+
+async function declareFor(personId: string, answers: Record<string, unknown> = NO) {
+  const res = await call('POST', '/declarations', health, { type: 'domestic', subject: { personId }, answers });
+  expect(res.statusCode, res.body).toBe(201);
+}
+
+beforeAll(async () => {
+  env = await createTestEnv({ provinces: ['75'] });
+  health = (await staffToken(env, 'health_worker', UNITS.bienHoaCommune)).token;
+  healthElsewhere = (await staffToken(env, 'health_worker', UNITS.longKhanh)).token;
+  park = (await staffToken(env, 'park_officer', UNITS.bienHoa)).token;
+  owner = await citizenToken(env, '0914000111');
+  otherOwner = await citizenToken(env, '0914000222');
+}, 180_000);
+afterAll(async () => {
+  await env?.close();
+}, 60_000);
+
+describe('civil-service agencies', () => {
+  it("counts an agency's members declaring today against the 100 % target", async () => {
+    const created = await call('POST', '/organisations', health, {
+      kind: 'agency',
+      name: 'UBND phường Trung Dũng',
+      unitCode: UNITS.bienHoaCommune,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    agencyId = created.json().id;
+    const a = await addByNationalId(health, agencyId, 'Trần Văn Công');
+    const b = await addByNationalId(health, agencyId, 'Lê Thị Chức');
+    const c = await addByNationalId(health, agencyId, 'Phạm Văn Viên');
+    // by id: a person of the staff member's own area
+    const again = await call('POST', `/organisations/${agencyId}/members`, health, { personId: a });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toEqual({ personId: a, added: false });
+
+    let list = (await call('GET', '/organisations?civilService=true', health)).json();
+    expect(list.items[0]).toMatchObject({ id: agencyId, members: 3, declaredToday: 0, share: 0, atTarget: false });
+    expect(list.civilService).toMatchObject({ target: 1, agencies: 1, agenciesAtTarget: 0, members: 3 });
+
+    await declareFor(a);
+    await declareFor(b, { ...NO, fever: true });
+    list = (await call('GET', '/organisations', health)).json();
+    expect(list.items.find((o: { id: string }) => o.id === agencyId)).toMatchObject({
+      members: 3,
+      declaredToday: 2,
+      flaggedToday: 1,
+      notDeclaredToday: 1,
+      atTarget: false,
+    });
+    const missing = (await call('GET', `/organisations/${agencyId}/members?filter=not_declared`, health)).json();
+    expect(missing.items).toEqual([
+      { personId: c, name: 'P. V. Viên', birthYear: null, phoneEnd: null, today: 'grey' },
+    ]);
+    await declareFor(c);
+    const one = (await call('GET', `/organisations/${agencyId}`, health)).json();
+    expect(one).toMatchObject({ share: 1, atTarget: true, declaredToday: 3 });
+    const audited = await sql<{ n: string }>`
+      select count(*) as n from audit_log where action = 'organisations.members' and resource_id = ${agencyId}`.execute(
+      env.ctx.db,
+    );
+    expect(Number(audited.rows[0]?.n)).toBe(1);
+
+    const csv = await call('GET', '/organisations.csv', health);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain('UBND phường Trung Dũng');
+    expect(csv.body).toMatch(/,yes,3,3,1,0,1\.0000,yes\r\n/);
+  });
+
+  it('refuses an unknown person, a person outside the area and staff of another area; nothing written', async () => {
+    const before = await rows('organisation_members');
+    expectError(
+      await call('POST', `/organisations/${agencyId}/members`, health, { personId: crypto.randomUUID() }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    // someone registered by Long Khánh's health station: known, but not of Biên Hòa's commune
+    const elsewhere = await call('POST', '/organisations', healthElsewhere, {
+      kind: 'agency',
+      name: 'UBND TP Long Khánh',
+      unitCode: UNITS.longKhanh,
+    });
+    expect(elsewhere.statusCode, elsewhere.body).toBe(201);
+    const outsider = await addByNationalId(healthElsewhere, elsewhere.json().id, 'Võ Văn Ngoài');
+    const mid = await rows('organisation_members');
+    expectError(
+      await call('POST', `/organisations/${agencyId}/members`, health, { personId: outsider }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', `/organisations/${agencyId}/members`, healthElsewhere, { nationalId: makeNationalId() }),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+    expectError(
+      await call('GET', `/organisations/${agencyId}/members`, healthElsewhere),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', '/organisations', healthElsewhere, { kind: 'agency', name: 'X', unitCode: UNITS.bienHoa }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(
+      await call('POST', `/organisations/${agencyId}/members`, health, { nationalId: '123' }),
+      400,
+      'INVALID_NATIONAL_ID',
+    );
+    expectError(
+      await call('POST', `/organisations/${agencyId}/members`, health, { name: 'Không CCCD' }),
+      400,
+      'PERSON_IDENTIFIER_REQUIRED',
+    );
+    // the park board reads the area's organisations but does not keep an agency's list
+    expect((await call('GET', `/organisations/${agencyId}`, park)).statusCode).toBe(200);
+    expectError(
+      await call('POST', `/organisations/${agencyId}/members`, park, { nationalId: makeNationalId() }),
+      403,
+      'FORBIDDEN',
+    );
+    expect(await rows('organisation_members')).toBe(mid);
+    expect(mid).toBe(before + 1);
+  });
+});
+
+describe("an enterprise's workers", () => {
+  it('lets the owner keep the list one by one and by CSV and see who has not declared today', async () => {
+    const e = await call('POST', '/enterprises', owner.token, {
+      name: 'Công ty Giày Đồng Nai',
+      taxCode: '3600999001',
+      unitCode: UNITS.bienHoaCommune,
+      workers: 400,
+    });
+    expect(e.statusCode, e.body).toBe(201);
+    const created = await call('POST', '/organisations', owner.token, {
+      kind: 'enterprise',
+      enterpriseId: e.json().id,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    enterpriseOrgId = created.json().id;
+    const dup = await call('POST', '/organisations', owner.token, { kind: 'enterprise', enterpriseId: e.json().id });
+    expectError(dup, 409, 'ORGANISATION_EXISTS');
+    expect(dup.json().id).toBe(enterpriseOrgId);
+
+    const worker = await call('POST', `/organisations/${enterpriseOrgId}/members`, owner.token, {
+      phone: '0914555666',
+      name: 'Đỗ Thị Thợ',
+    });
+    expect(worker.statusCode, worker.body).toBe(201);
+    await declareFor(worker.json().personId);
+
+    const id1 = makeNationalId();
+    const file = [
+      'national_id,phone,full_name',
+      `${id1},,Ngô Văn Một`,
+      `${makeNationalId()},0914555777,"Bùi Thị Hai"`,
+      'abc,,Sai CCCD',
+      ',,',
+      `${id1},,Ngô Văn Một`,
+    ].join('\r\n');
+    const imported = await call('POST', `/organisations/${enterpriseOrgId}/members:import`, owner.token, file, {
+      'content-type': 'text/csv',
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    expect(imported.json()).toEqual({
+      rows: 5,
+      added: 2,
+      alreadyMembers: 0,
+      rejected: [
+        { row: 4, code: 'INVALID_NATIONAL_ID' },
+        { row: 5, code: 'MEMBER_ROW_INVALID' },
+      ],
+    });
+
+    const mine = (await call('GET', '/organisations', owner.token)).json();
+    expect(mine.items.map((o: { id: string }) => o.id)).toEqual([enterpriseOrgId]);
+    expect(mine.items[0]).toMatchObject({
+      kind: 'enterprise',
+      civilService: false,
+      members: 3,
+      declaredToday: 1,
+      atTarget: null,
+    });
+    expect(mine.items[0].share).toBeCloseTo(1 / 3);
+    const missing = (await call('GET', `/organisations/${enterpriseOrgId}/members?filter=not_declared`, owner.token))
+      .json()
+      .items.map((m: { name: string; phoneEnd: string | null }) => [m.name, m.phoneEnd]);
+    expect(missing).toEqual([
+      ['B. T. Hai', '777'],
+      ['N. V. Một', null],
+    ]);
+    // the park board sees the enterprise in its district
+    const parkList = (await call('GET', '/organisations', park)).json();
+    expect(parkList.items.map((o: { id: string }) => o.id)).toContain(enterpriseOrgId);
+
+    const removed = await call(
+      'DELETE',
+      `/organisations/${enterpriseOrgId}/members/${worker.json().personId}`,
+      owner.token,
+    );
+    expect(removed.statusCode, removed.body).toBe(204);
+    expectError(
+      await call('DELETE', `/organisations/${enterpriseOrgId}/members/${worker.json().personId}`, owner.token),
+      404,
+      'ORGANISATION_MEMBER_NOT_FOUND',
+    );
+  });
+
+  it("refuses another owner's organisation, a citizen naming a person by id and bad files; nothing written", async () => {
+    const other = await call('POST', '/enterprises', otherOwner.token, {
+      name: 'Công ty Khác',
+      taxCode: '3600999002',
+      unitCode: UNITS.bienHoaCommune,
+      workers: 10,
+    });
+    otherOrgId = (
+      await call('POST', '/organisations', otherOwner.token, { kind: 'enterprise', enterpriseId: other.json().id })
+    ).json().id;
+    const [orgsBefore, membersBefore, peopleBefore] = [
+      await rows('organisations'),
+      await rows('organisation_members'),
+      await rows('people'),
+    ];
+    expectError(
+      await call('POST', `/organisations/${otherOrgId}/members`, owner.token, { nationalId: makeNationalId() }),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+    expectError(await call('GET', `/organisations/${otherOrgId}/members`, owner.token), 404, 'ORGANISATION_NOT_FOUND');
+    expectError(
+      await call('POST', '/organisations', owner.token, { kind: 'enterprise', enterpriseId: other.json().id }),
+      404,
+      'ENTERPRISE_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', '/organisations', owner.token, { kind: 'agency', name: 'X', unitCode: UNITS.bienHoaCommune }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(await call('GET', `/organisations/${agencyId}`, owner.token), 404, 'ORGANISATION_NOT_FOUND');
+    expectError(
+      await call('POST', `/organisations/${enterpriseOrgId}/members`, owner.token, { personId: otherOwner.personId }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    const csv = { 'content-type': 'text/csv' };
+    expectError(
+      await call('POST', `/organisations/${enterpriseOrgId}/members:import`, owner.token, 'cccd,name\r\n1,2', csv),
+      400,
+      'MEMBERS_CSV_HEADER_INVALID',
+    );
+    expectError(
+      await call(
+        'POST',
+        `/organisations/${enterpriseOrgId}/members:import`,
+        owner.token,
+        'national_id,phone,full_name\r\n',
+        csv,
+      ),
+      400,
+      'MEMBERS_CSV_EMPTY',
+    );
+    const many = ['national_id,phone,full_name', ...Array.from({ length: 2001 }, () => '079000000001,,A')].join('\n');
+    expectError(
+      await call('POST', `/organisations/${enterpriseOrgId}/members:import`, owner.token, many, csv),
+      400,
+      'MEMBERS_CSV_TOO_MANY',
+    );
+    expectError(
+      await call(
+        'POST',
+        `/organisations/${otherOrgId}/members:import`,
+        owner.token,
+        'national_id,phone,full_name\r\n',
+        csv,
+      ),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+    expect(await rows('organisations')).toBe(orgsBefore);
+    expect(await rows('organisation_members')).toBe(membersBefore);
+    expect(await rows('people')).toBe(peopleBefore);
+  });
+
+  it('answers 401 without a session and 403 to a role that never reads organisations', async () => {
+    expect((await call('GET', '/organisations', null)).statusCode).toBe(401);
+    const venueManager = (await staffToken(env, 'venue_manager', UNITS.bienHoaCommune)).token;
+    expectError(await call('GET', '/organisations', venueManager), 403, 'FORBIDDEN');
+    expectError(await call('GET', `/organisations/${enterpriseOrgId}`, venueManager), 403, 'FORBIDDEN');
+  });
+});

@@ -1,0 +1,363 @@
+/**
+ * Organisations and the share of their members declaring today (issue 12, item 6): public agencies, whose members are
+ * civil servants held to 100 % daily declaration, kept by the area's staff (health workers, leaders); and enterprises
+ * registered in this module, whose member list (their workers) is kept by the owner or the oversight staff (the
+ * park board included). Members are people found or registered through the people module's `findOrRegister` — this
+ * module never writes people's tables.
+ *
+ * Who may name whom: staff add a person by id only within their own area (otherwise 404 PERSON_NOT_FOUND, as if
+ * unknown); anyone who keeps the list may add by national ID or phone (+ name) — someone they can identify — and an
+ * unknown one is registered at the organisation's unit. A citizen (an enterprise's owner) never names a person by id.
+ * Every check happens before anything is written; writes and reads of who has not declared are audited.
+ */
+import type { Actor } from '../../platform/access.ts';
+import { authorize, authorizeAt, can, mayEver, narrowScope, scopeOf, systemScope } from '../../platform/authorize.ts';
+import type { PlatformContext } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { localDate } from '../../platform/sms.ts';
+import { maskPersonName, type PeopleService } from '../people/index.ts';
+import { CIVIL_SERVICE_TARGET } from './constants.ts';
+import { type MemberRowRejection, parseMembersCsv } from './members-csv.ts';
+import type { OrganisationFiguresRow, OrganisationsRepo } from './organisations-repo.ts';
+import { organisationPolicy, unitPolicy } from './policy.ts';
+import type { DeclarationsRepo } from './repo.ts';
+import type {
+  AddMemberBody,
+  CreateOrganisationBody,
+  MemberListQuery,
+  OrganisationList,
+  OrganisationListQuery,
+  OrganisationSummary,
+} from './schemas.ts';
+
+type ManageAction = 'organisations.agencies' | 'organisations.enterprises';
+
+const manageAction = (kind: 'agency' | 'enterprise'): ManageAction =>
+  kind === 'agency' ? 'organisations.agencies' : 'organisations.enterprises';
+
+const actorRef = (actor: Actor) =>
+  actor.kind === 'staff'
+    ? `staff:${actor.userId}`
+    : actor.kind === 'citizen'
+      ? `citizen:${actor.personId}`
+      : `system:${actor.name}`;
+
+/** An organisation's figures as the API gives them. */
+export function toOrganisationSummary(r: OrganisationFiguresRow): OrganisationSummary {
+  const share = r.members > 0 ? r.declared / r.members : null;
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    enterpriseId: r.enterprise_id,
+    unitCode: r.unit_code,
+    unitName: r.unit_name,
+    civilService: r.civil_service,
+    members: r.members,
+    declaredToday: r.declared,
+    flaggedToday: r.flagged,
+    notDeclaredToday: r.members - r.declared,
+    share,
+    atTarget: r.civil_service ? share !== null && share >= CIVIL_SERVICE_TARGET : null,
+  };
+}
+
+export function organisationsService(
+  ctx: PlatformContext,
+  deps: { repo: DeclarationsRepo; orgs: OrganisationsRepo; people: PeopleService },
+) {
+  const { repo, orgs, people } = deps;
+  const db = ctx.db;
+
+  /** The organisation, readable by the actor (404 ORGANISATION_NOT_FOUND when missing or out of reach). */
+  async function load(actor: Actor, id: string) {
+    const row = await orgs.findOrganisation(id);
+    authorize(
+      organisationPolicy,
+      actor,
+      'organisations.read',
+      row && { unitPath: row.unit_path, kind: row.kind, ownerPersonId: row.owner_person_id },
+    );
+    if (!row) throw new AppError('ORGANISATION_NOT_FOUND', 404);
+    return row;
+  }
+
+  /** The organisation, readable (else 404) and then kept by the actor (else 403: they see it, may not change it). */
+  async function loadToManage(actor: Actor, id: string) {
+    const row = await load(actor, id);
+    authorizeAt(organisationPolicy, actor, manageAction(row.kind), {
+      unitPath: row.unit_path,
+      kind: row.kind,
+      ownerPersonId: row.owner_person_id,
+    });
+    return row;
+  }
+
+  /** A person named by national ID or phone: checked, then found or registered at the organisation's unit. */
+  async function personByIdentifiers(
+    actor: Actor,
+    who: { nationalId?: string | undefined; phone?: string | undefined; name?: string | undefined },
+    unitCode: string,
+  ): Promise<string> {
+    const nationalId = who.nationalId?.trim() || undefined;
+    if (nationalId !== undefined && !isNationalId(nationalId)) throw new AppError('INVALID_NATIONAL_ID', 400);
+    const rawPhone = who.phone?.trim() || undefined;
+    const phone = rawPhone === undefined ? undefined : normalizePhone(rawPhone);
+    if (rawPhone !== undefined && !phone) throw new AppError('INVALID_PHONE', 400);
+    if (!nationalId && !phone) throw new AppError('PERSON_IDENTIFIER_REQUIRED', 400);
+    const found = await people.findOrRegister(
+      actor,
+      { nationalId, phone: phone ?? undefined, name: who.name },
+      unitCode,
+      {
+        via: 'organisation',
+      },
+    );
+    return found.id;
+  }
+
+  /** A person named by id: staff only, and only within the area they keep this organisation's list for. */
+  async function personById(actor: Actor, personId: string, action: ManageAction): Promise<string> {
+    if (actor.kind !== 'staff') throw new AppError('PERSON_NOT_FOUND', 404);
+    const person = await repo.subjectById(personId);
+    const reach =
+      person !== undefined &&
+      person.unit_path !== null &&
+      can(organisationPolicy, actor, action, { unitPath: person.unit_path, kind: 'agency', ownerPersonId: null });
+    if (!person || !reach) throw new AppError('PERSON_NOT_FOUND', 404);
+    return person.id;
+  }
+
+  async function addAndAudit(
+    actor: Actor,
+    org: { id: string; unit_code: string },
+    personIds: string[],
+    details: Record<string, unknown>,
+  ) {
+    return db.transaction().execute(async (trx) => {
+      const added = await orgs.insertMembers(trx, org.id, personIds, actorRef(actor));
+      await ctx.audit.append(trx, {
+        actor: actor.kind === 'system' ? null : actor,
+        action: 'organisations.addMembers',
+        resourceType: 'organisation',
+        resourceId: org.id,
+        unitCode: org.unit_code,
+        details: { ...details, added: added.length, personIds },
+      });
+      return added;
+    });
+  }
+
+  return {
+    /**
+     * Registers an agency (staff of its area) or the member list of an enterprise registered in this module (its
+     * owner or the oversight staff; one per enterprise: 409 ORGANISATION_EXISTS with its id).
+     */
+    async create(actor: Actor, body: CreateOrganisationBody): Promise<{ id: string }> {
+      let row: Parameters<OrganisationsRepo['insertOrganisation']>[1];
+      if (body.kind === 'agency') {
+        const unit = await repo.unitByCode(body.unitCode);
+        if (!unit) throw new AppError('UNIT_NOT_FOUND', 400);
+        authorizeAt(organisationPolicy, actor, 'organisations.agencies', {
+          unitPath: unit.path,
+          kind: 'agency',
+          ownerPersonId: null,
+        });
+        row = {
+          kind: 'agency',
+          name: body.name.trim(),
+          enterprise_id: null,
+          unit_code: unit.code,
+          unit_path: unit.path,
+          civil_service: body.civilService ?? true,
+          created_by: actorRef(actor),
+        };
+      } else {
+        if (!mayEver(organisationPolicy, actor, 'organisations.enterprises')) throw new AppError('FORBIDDEN', 403);
+        const e = await repo.findEnterprise(body.enterpriseId);
+        // missing and out of reach answer alike: the enterprise is not found
+        const reach =
+          e !== undefined &&
+          can(organisationPolicy, actor, 'organisations.enterprises', {
+            unitPath: e.unit_path,
+            kind: 'enterprise',
+            ownerPersonId: e.owner_person_id,
+          });
+        if (!e || !reach) throw new AppError('ENTERPRISE_NOT_FOUND', 404);
+        row = {
+          kind: 'enterprise',
+          name: e.name,
+          enterprise_id: e.id,
+          unit_code: e.unit_code,
+          unit_path: e.unit_path,
+          civil_service: false,
+          created_by: actorRef(actor),
+        };
+      }
+      const created = await db.transaction().execute(async (trx) => {
+        const inserted = await orgs.insertOrganisation(trx, row);
+        if (!inserted) return undefined;
+        await ctx.audit.append(trx, {
+          actor: actor.kind === 'system' ? null : actor,
+          action: 'organisations.create',
+          resourceType: 'organisation',
+          resourceId: inserted.id,
+          unitCode: row.unit_code,
+          details: { kind: row.kind },
+        });
+        return inserted;
+      });
+      if (!created) {
+        const existing = row.enterprise_id ? await orgs.organisationOfEnterprise(row.enterprise_id) : undefined;
+        throw new AppError('ORGANISATION_EXISTS', 409, undefined, {}, existing ? { id: existing.id } : {});
+      }
+      return { id: created.id };
+    },
+
+    /**
+     * Organisations the actor reads (staff: their area, `unitCode` narrows it; a citizen: their enterprises') with
+     * today's figures, and the civil-service agencies against the 100 % target.
+     */
+    async list(actor: Actor, query: OrganisationListQuery): Promise<OrganisationList> {
+      const day = localDate(new Date());
+      let rows: OrganisationFiguresRow[];
+      if (actor.kind === 'citizen') {
+        rows = await orgs.listFigures(systemScope("a citizen's own enterprises: filtered by owner"), day, {
+          owner: actor.personId,
+          ...(query.civilService !== undefined ? { civilService: query.civilService } : {}),
+        });
+      } else {
+        let scope = scopeOf(organisationPolicy, actor, 'organisations.read');
+        if (query.unitCode) {
+          const unit = await repo.unitByCode(query.unitCode);
+          authorize(unitPolicy, actor, 'organisations.read', unit && { unitPath: unit.path });
+          scope = narrowScope(scope, (unit as { path: string }).path);
+        }
+        rows = await orgs.listFigures(
+          scope,
+          day,
+          query.civilService !== undefined ? { civilService: query.civilService } : {},
+        );
+      }
+      const items = rows.map(toOrganisationSummary);
+      const agencies = items.filter((o) => o.civilService);
+      const members = agencies.reduce((n, o) => n + o.members, 0);
+      const declared = agencies.reduce((n, o) => n + o.declaredToday, 0);
+      return {
+        day,
+        items,
+        civilService: {
+          target: CIVIL_SERVICE_TARGET,
+          agencies: agencies.length,
+          agenciesAtTarget: agencies.filter((o) => o.atTarget).length,
+          members,
+          declaredToday: declared,
+          share: members > 0 ? declared / members : null,
+        },
+      };
+    },
+
+    /** One organisation's figures today. */
+    async get(actor: Actor, id: string): Promise<OrganisationSummary> {
+      await load(actor, id);
+      const row = await orgs.figuresOf(id, localDate(new Date()));
+      if (!row) throw new AppError('ORGANISATION_NOT_FOUND', 404);
+      return toOrganisationSummary(row);
+    },
+
+    /** Adds one member (see the file comment for who may name whom); `added` false when already a member. */
+    async addMember(actor: Actor, id: string, body: AddMemberBody): Promise<{ personId: string; added: boolean }> {
+      const org = await loadToManage(actor, id);
+      const personId =
+        'personId' in body
+          ? await personById(actor, body.personId, manageAction(org.kind))
+          : await personByIdentifiers(actor, body, org.unit_code);
+      const added = await addAndAudit(actor, org, [personId], { via: 'one' });
+      return { personId, added: added.length === 1 };
+    },
+
+    /**
+     * Adds the people of a CSV file (`national_id,phone,full_name`): each valid line is found or registered, then all
+     * are added in one transaction; lines that cannot be read are returned with their line number and code.
+     */
+    async importMembers(actor: Actor, id: string, csv: string) {
+      const org = await loadToManage(actor, id);
+      const { rows, rejected } = parseMembersCsv(csv);
+      const ids: string[] = [];
+      const refused: MemberRowRejection[] = [...rejected];
+      for (const r of rows) {
+        try {
+          ids.push(await personByIdentifiers(actor, r, org.unit_code));
+        } catch (err) {
+          if (!(err instanceof AppError) || err.status >= 500) throw err;
+          refused.push({ row: r.row, code: err.code });
+        }
+      }
+      const unique = [...new Set(ids)];
+      const added = unique.length > 0 ? await addAndAudit(actor, org, unique, { via: 'csv' }) : [];
+      refused.sort((a, b) => a.row - b.row);
+      return {
+        rows: rows.length + rejected.length,
+        added: added.length,
+        alreadyMembers: unique.length - added.length,
+        rejected: refused,
+      };
+    },
+
+    /** Removes a member (404 ORGANISATION_MEMBER_NOT_FOUND when they were not one); audited. */
+    async removeMember(actor: Actor, id: string, personId: string): Promise<void> {
+      const org = await loadToManage(actor, id);
+      await db.transaction().execute(async (trx) => {
+        if (!(await orgs.deleteMember(trx, org.id, personId))) throw new AppError('ORGANISATION_MEMBER_NOT_FOUND', 404);
+        await ctx.audit.append(trx, {
+          actor: actor.kind === 'system' ? null : actor,
+          action: 'organisations.removeMember',
+          resourceType: 'organisation',
+          resourceId: org.id,
+          unitCode: org.unit_code,
+          details: { personIds: [personId] },
+        });
+      });
+    },
+
+    /**
+     * The members (or, `filter=not_declared`, those who have not declared today) as the list's keeper needs them to
+     * remind people — a masked name, the birth year, the phone's last 3 digits — never more; the read is audited
+     * with the people it returned.
+     */
+    async members(actor: Actor, id: string, query: MemberListQuery) {
+      const org = await load(actor, id);
+      const day = localDate(new Date());
+      const rows = await orgs.members(org.id, day, {
+        notDeclared: query.filter === 'not_declared',
+        limit: query.limit ?? 200,
+      });
+      if (actor.kind !== 'system')
+        await ctx.audit.record({
+          actor,
+          action: 'organisations.members',
+          resourceType: 'organisation',
+          resourceId: org.id,
+          unitCode: org.unit_code,
+          details: { filter: query.filter ?? 'all', count: rows.length, personIds: rows.map((r) => r.id) },
+        });
+      return {
+        day,
+        items: rows.map((r) => {
+          const name = r.name.trim();
+          return {
+            personId: r.id,
+            name: name ? maskPersonName(name) : null,
+            birthYear: r.birth_year,
+            phoneEnd: r.phone ? r.phone.slice(-3) : null,
+            today:
+              r.status === null ? ('grey' as const) : r.status === 'flagged' ? ('yellow' as const) : ('green' as const),
+          };
+        }),
+      };
+    },
+  };
+}
+
+export type OrganisationsService = ReturnType<typeof organisationsService>;
