@@ -5,7 +5,12 @@
  * commune health worker finds the grandmother in the follow-up list and works the task to closed; at a market's door
  * the scanner shows the citizen's green badge and the grandmother's yellow one; the citizen, as an
  * enterprise owner, registers an enterprise and completes the risk self-assessment, seeing its level; the
- * industrial-park officer (demo account) finds it in the high-risk list.
+ * industrial-park officer (demo account) finds it in the high-risk list. Then the share of members declaring: the
+ * owner starts the enterprise's worker list, adds workers one by one and from a CSV file and sees who has not
+ * declared today (masked); the province's leader sees civil servants against the 100 % target on the home tile and
+ * by agency (the demo's agencies), with the CSV. Last, a venue that requires a declaration today: the commune health
+ * worker turns the setting on from the venue's page, and a citizen who has not declared is refused at check-in with
+ * the reason.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -270,6 +275,113 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     await page.getByRole('button', { name: 'Lưu kết quả kiểm tra' }).click();
     await page.getByText('Đã lưu kết quả kiểm tra.').waitFor();
     await page.getByTestId('enterprise-current').getByText('Đoàn kiểm tra yêu cầu đánh giá lại').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the enterprise owner starts the worker list, adds workers one by one and from a CSV file, and sees who has not declared', async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await citizenSignIn(page, server.url, adminToken, phone);
+    await page.getByRole('navigation', { name: NAV }).getByRole('link', { name: 'Doanh nghiệp của tôi' }).click();
+    await page.getByRole('link', { name: enterpriseName }).click();
+    await page.getByRole('heading', { level: 1, name: enterpriseName }).waitFor();
+    const workers = page.getByTestId('enterprise-workers');
+    await workers.getByText('Chưa có danh sách người lao động.').waitFor();
+    await workers.getByRole('button', { name: 'Lập danh sách người lao động' }).click();
+    // the organisation's page: nobody yet
+    await page.getByRole('heading', { level: 1, name: enterpriseName }).waitFor();
+    await page.getByRole('heading', { name: 'Thêm thành viên' }).waitFor();
+    await page.getByText('Danh sách chưa có ai.').or(page.getByText('Mọi người đã khai báo hôm nay.')).waitFor();
+
+    // the owner themself (declared this morning) by phone, then a worker by national ID
+    await page.getByLabel(/^Số điện thoại/).fill(phone);
+    await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await page.getByText('Đã thêm vào danh sách.').waitFor();
+    await page.getByLabel(/^Số CCCD/).fill(`0750${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    await page.getByLabel(/^Họ và tên/).fill('Trần Văn Thợ');
+    await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+    const members = page.getByTestId('members');
+    await members.getByText('T. V. Thợ').waitFor();
+
+    // a CSV file: one good line, one with a bad national ID
+    const csv = `national_id,phone,full_name\r\n0750${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')},,Lê Thị May\r\n12345,,Sai Số\r\n`;
+    await page
+      .getByLabel('Tệp CSV', { exact: true })
+      .setInputFiles({ name: 'nguoi-lao-dong.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Tải lên' }).click();
+    await page.getByText('Đã đọc 2 dòng: thêm 1 người, 0 người đã có.').waitFor();
+    await page.getByTestId('members-rejected').getByText('Dòng 3: Số CCCD phải gồm đúng 12 chữ số.').waitFor();
+    await members.getByText('L. T. May').waitFor();
+
+    // 1 of 3 declared today; the two who have not are listed, masked, and the owner is not among them
+    const card = page.getByTestId('organisation');
+    await card.getByText('1/3 người đã khai báo, 0 cần theo dõi, 2 chưa khai báo').waitFor();
+    await card.getByText('33.3%').waitFor();
+    expect(await members.locator('li').count()).toBe(2);
+    expect(await members.getByText(citizenName).count()).toBe(0);
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'declarations-enterprise-workers');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the province leader sees civil servants against the 100 % target on the home tile and by agency, with the CSV', async () => {
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(page, 'leader.dongnai', demoPassword(server, 'leader.dongnai'));
+    await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    const tile = page.getByTestId('civil-service-tile');
+    await tile.getByText(/^Cán bộ, công chức đã khai báo hôm nay: [\d.]+% \(\d\/5 cơ quan đạt 100 %\)\./).waitFor();
+    await tile.getByRole('link', { name: 'Khai báo theo cơ quan, DN' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tỷ lệ khai báo theo cơ quan, doanh nghiệp' }).waitFor();
+    const agencies = page.getByRole('region', { name: 'Cơ quan nhà nước (chỉ tiêu 100%)' });
+    await agencies.getByRole('link', { name: 'UBND Thành phố Biên Hòa' }).waitFor();
+    expect(await agencies.getByTestId('organisation').count()).toBe(5);
+    // the demo's first agency has everyone declared today
+    await agencies.getByText('Đạt 100 %', { exact: true }).first().waitFor();
+    const csv = page.getByRole('link', { name: 'Tải CSV' });
+    expect(await csv.getAttribute('href')).toBe('/api/v1/organisations.csv');
+    const file = await page.evaluate(async () => (await fetch('/api/v1/organisations.csv')).text());
+    expect(file).toContain('UBND Thành phố Biên Hòa');
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    await screenshot(page, 'declarations-civil-servants');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('a venue that requires a declaration today refuses a citizen who has not declared, with the reason', async () => {
+    const workerToken = await apiStaffLogin(server.url, worker.username, worker.password);
+    const venueName = `Siêu thị Trảng Dài ${randomSuffix()}`;
+    const venue = await apiCall<{ id: string; qr: string }>(server.url, workerToken, 'POST', '/venues', {
+      name: venueName,
+      category: 'market_supermarket_mall_shop',
+      unitCode: WARD,
+      address: '9 Đường số 4',
+      defaultStayMinutes: 30,
+    });
+    expect(venue.status, JSON.stringify(venue.body)).toBe(201);
+    const staff = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(staff.page, worker.username, worker.password);
+    await staff.page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await staff.page.goto(`/venues/${venue.body.id}`);
+    const card = staff.page.getByRole('article', { name: venueName });
+    const toggle = card.getByLabel('Chỉ cho vào khi đã khai báo y tế hôm nay');
+    await toggle.check();
+    await card.getByText('Đã bật: cần khai báo y tế hôm nay để vào.').waitFor();
+    expect(await documentWidth(staff.page)).toBeLessThanOrEqual(360);
+    await screenshot(staff.page, 'declarations-venue-requires');
+    expect(staff.problems).toEqual([]);
+    await staff.context.close();
+
+    const qr = (await apiCall<{ qr: string }>(server.url, workerToken, 'GET', `/venues/${venue.body.id}`)).body.qr;
+    const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
+    await citizenSignIn(page, server.url, adminToken, randomPhone());
+    await page.getByRole('navigation', { name: NAV }).getByRole('link', { name: 'Quét mã địa điểm' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Quét mã địa điểm' }).waitFor();
+    await page.getByLabel('Dán hoặc nhập mã QR / mã địa điểm').fill(qr);
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+    await page.getByRole('alert').getByText('Địa điểm này yêu cầu khai báo y tế hôm nay trước khi vào.').waitFor();
+    expect(await page.getByText('Đã ghi nhận vào địa điểm').count()).toBe(0);
+    await screenshot(page, 'declarations-checkin-refused');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -68,5 +68,15 @@ describe('the demo declarations', () => {
     expect(high.items.length).toBeGreaterThanOrEqual(1);
     expect(overdue.items.length).toBeGreaterThanOrEqual(2);
     expect(overdue.items.some((e) => e.level === null)).toBe(true);
+
+    // member lists: civil-service agencies (one at 100 % today) and every enterprise's workers
+    const orgs = await env.ctx.services.declarations.organisations.list(park, {});
+    expect(r.organisations).toBe(orgs.items.length);
+    const agencies = orgs.items.filter((o) => o.civilService);
+    expect(agencies.length).toBe(5);
+    expect(agencies.every((o) => o.members > 0)).toBe(true);
+    expect(agencies.some((o) => o.atTarget)).toBe(true);
+    expect(orgs.civilService.share).toBeGreaterThan(0.8);
+    expect(orgs.items.filter((o) => o.kind === 'enterprise').length).toBe(r.enterprises);
   });
 });

@@ -5,7 +5,9 @@
  * called and new), a few flagged people guaranteed in the first commune of Biên Hòa (where `health.commune` works);
  * the badges and the per-commune daily statistics the writes would have kept; and enterprises in Biên Hòa's
  * industrial parks with assessments — some high risk, some overdue, one whose failed inspection requires a new
- * assessment, one never assessed — two of them owned by a demo citizen (printed in the start banner).
+ * assessment, one never assessed — two of them owned by a demo citizen (printed in the start banner); member lists
+ * for the share of each organisation's members declaring: five civil-service agencies of the district (one at 100 %
+ * today, the others near it) and each enterprise's workers (declaring at the residents' own rate).
  *
  * Seeds write the tables directly (not a module): a handful of set-based statements, never a statement per row. Measured
  * (PGlite, the shared 2-core machine at load ≈ 8): 15,754 declarations for the default 2,000 people in 5.3 s; the e2e
@@ -20,6 +22,8 @@ const DAY = 86_400_000;
 const DAYS = 30;
 
 export interface DeclarationsSeedResult {
+  /** organisations with member lists: civil-service agencies and the enterprises */
+  organisations: number;
   declarations: number;
   flagged: number;
   tasks: number;
@@ -101,6 +105,27 @@ export async function seedDeclarations(
               ${opts.commune}, ${day}::date, ${new Date(Date.now() - i * DAY - 20 * 60_000)})`.execute(db);
   }
 
+  // civil-service agencies of the district and its first communes, whose members (civil servants of the district)
+  // declare nearly every day — the first agency all of them today, the others about 9 in 10 — topped up here before
+  // the badges and statistics are derived, so they agree
+  const agencies = await seedAgencies(ctx, opts.district);
+  if (agencies.length > 0)
+    await sql`
+      insert into declarations (person_id, type, form_version, answers, status, reasons, via, actor_type, actor_id,
+                                unit_code, commune_code, day, declared_at)
+      select p.id, 'domestic', ${domestic.version}, ${ok}::jsonb, 'ok', '{}'::text[], 'app', 'citizen', p.id::text,
+             p.unit_code, split_part(p.unit_code, '-', 1), ${today}::date,
+             greatest(${today}::date::timestamp at time zone 'Asia/Ho_Chi_Minh',
+                      least(now() - interval '1 minute',
+                            (${today}::date + interval '7 hours' + (abs(hashtext(p.id::text)) % 90) * interval '1 minute')
+                              at time zone 'Asia/Ho_Chi_Minh'))
+      from people p
+      where p.id in (select m.person_id from organisation_members m
+                     where m.organisation_id = ${agencies[0] as string}
+                        or (m.organisation_id = any(${agencies}::uuid[])
+                            and abs(hashtext(m.person_id::text || 'civil-service')) % 100 < 88))
+        and not exists (select 1 from declarations d where d.person_id = p.id and d.day = ${today}::date)`.execute(db);
+
   // today's (and every day's) badge: the worst status of the day
   await sql`
     insert into declaration_badges (person_id, day, status, declaration_id, updated_at)
@@ -151,14 +176,16 @@ export async function seedDeclarations(
            (select count(*)::int from health_tasks) as tasks`.execute(db);
 
   const enterprises = await seedEnterprises(ctx, opts.district);
+  await seedEnterpriseMembers(ctx, opts.district);
   const result = {
     ...(counts.rows[0] ?? { declarations: 0, flagged: 0, tasks: 0 }),
     enterprises: enterprises.count,
+    organisations: agencies.length + enterprises.count,
     ownerPhone: enterprises.ownerPhone,
     ms: Date.now() - started,
   };
   opts.log?.(
-    `declarations: ${result.declarations} over ${DAYS} days (${result.flagged} flagged, ${result.tasks} follow-up tasks), ${result.enterprises} enterprises assessed — ${result.ms} ms`,
+    `declarations: ${result.declarations} over ${DAYS} days (${result.flagged} flagged, ${result.tasks} follow-up tasks), ${result.enterprises} enterprises assessed, ${result.organisations} organisations with member lists — ${result.ms} ms`,
   );
   return result;
 }
@@ -258,4 +285,85 @@ async function seedEnterprises(ctx: AppContext, district: string) {
         .execute();
   }
   return { count, ownerPhone: ownerRow ? `0${ownerRow.phone.slice(3)}` : null };
+}
+
+/**
+ * Civil-service agencies: the district's people's committee and health centre, and the people's committees of its
+ * first three communes, each with civil servants of the district (adults with a phone) as members. Their ids, the
+ * first being the one whose members all declare today.
+ */
+async function seedAgencies(ctx: AppContext, district: string): Promise<string[]> {
+  const db = ctx.db;
+  const units = await sql<{ code: string; path: string; name: string; level: string }>`
+    (select code, path, name, 'district' as level from admin_units where code = ${district})
+    union all
+    (select code, path, name, 'commune' from admin_units where parent_code = ${district} and not is_hamlet
+     order by code limit 3)`.execute(db);
+  const districtRow = units.rows.find((u) => u.level === 'district');
+  if (!districtRow) return [];
+  const plan = [
+    ...units.rows.filter((u) => u.level === 'commune').map((u) => ({ name: `UBND ${u.name}`, unit: u, members: 12 })),
+    { name: `UBND ${districtRow.name}`, unit: districtRow, members: 30 },
+    { name: `Trung tâm Y tế ${districtRow.name}`, unit: districtRow, members: 24 },
+  ];
+  const ids: string[] = [];
+  for (const a of plan) {
+    const row = await db
+      .insertInto('organisations')
+      .values({
+        kind: 'agency',
+        name: a.name,
+        enterprise_id: null,
+        unit_code: a.unit.code,
+        unit_path: a.unit.path,
+        civil_service: true,
+        created_by: 'seed-demo',
+        created_at: new Date(Date.now() - 35 * DAY),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await sql`
+      insert into organisation_members (organisation_id, person_id, added_by, added_at)
+      select ${row.id}, p.id, 'seed-demo', now() - interval '35 days'
+      from people p join admin_units u on u.code = p.unit_code
+      where u.path like ${`${districtRow.path}%`} and p.phone is not null and p.birth_year between 1966 and 2000
+      order by md5(p.id::text || ${a.name}) limit ${a.members}`.execute(db);
+    ids.push(row.id);
+  }
+  return ids;
+}
+
+/** Each demo enterprise's worker list: adults of the district (up to 40), declaring at the residents' own rate. */
+async function seedEnterpriseMembers(ctx: AppContext, district: string) {
+  const db = ctx.db;
+  const d = await db.selectFrom('admin_units').select('path').where('code', '=', district).executeTakeFirst();
+  if (!d) return;
+  const enterprises = await db
+    .selectFrom('enterprises')
+    .select(['id', 'name', 'unit_code', 'unit_path', 'workers'])
+    .execute();
+  for (const e of enterprises) {
+    const row = await db
+      .insertInto('organisations')
+      .values({
+        kind: 'enterprise',
+        name: e.name,
+        enterprise_id: e.id,
+        unit_code: e.unit_code,
+        unit_path: e.unit_path,
+        civil_service: false,
+        created_by: 'seed-demo',
+        created_at: new Date(Date.now() - 30 * DAY),
+      })
+      .onConflict((oc) => oc.column('enterprise_id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) continue;
+    await sql`
+      insert into organisation_members (organisation_id, person_id, added_by, added_at)
+      select ${row.id}, p.id, 'seed-demo', now() - interval '30 days'
+      from people p join admin_units u on u.code = p.unit_code
+      where u.path like ${`${d.path}%`} and p.phone is not null and p.birth_year between 1970 and 2004
+      order by md5(p.id::text || ${e.id}) limit ${Math.min(40, Math.max(5, Math.round(e.workers / 50)))}`.execute(db);
+  }
 }

@@ -3,6 +3,8 @@
  * exactly what the server accepts, and a role sees a declaration screen exactly when the server's policy lets it.
  */
 export {
+  AGENCY_MANAGER_ROLES,
+  CIVIL_SERVICE_TARGET,
   DECLARATION_STATS_ROLES,
   DECLARATION_TYPES,
   DECLARE_FOR_ROLES,
@@ -11,5 +13,6 @@ export {
   FLAG_REASONS,
   HEALTH_TASK_ROLES,
   HEALTH_TASK_STATUSES,
+  ORGANISATION_READ_ROLES,
   VEHICLE_MODES,
 } from '../../server/modules/declarations/constants.ts';

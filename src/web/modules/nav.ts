@@ -5,6 +5,7 @@ import {
   DECLARE_FOR_ROLES,
   ENTERPRISE_OVERSIGHT_ROLES,
   HEALTH_TASK_ROLES,
+  ORGANISATION_READ_ROLES,
 } from '../lib/declarations-values.ts';
 import {
   CASE_DASHBOARD_ROLES,
@@ -72,6 +73,8 @@ export function staffNav(user: StaffUser): NavItem[] {
     items.push({ path: '/enterprise-oversight', label: 'declarations.nav.oversight' });
   if (hasRole(user, DECLARATION_STATS_ROLES))
     items.push({ path: '/declaration-stats', label: 'declarations.nav.stats' });
+  if (hasRole(user, ORGANISATION_READ_ROLES))
+    items.push({ path: '/organisations', label: 'declarations.nav.organisations' });
   if (user.grants.some((g) => g.role === 'admin'))
     items.push({ path: '/declaration-admin', label: 'declarations.nav.admin' });
   if (hasRole(user, VACCINATOR_ROLES)) items.push({ path: '/vaccination/site', label: 'vaccination.nav.site' });

@@ -237,15 +237,16 @@ describe("an enterprise's workers", () => {
       'content-type': 'text/csv',
     });
     expect(imported.statusCode, imported.body).toBe(200);
-    expect(imported.json()).toEqual({
+    expect(imported.json()).toMatchObject({
       rows: 5,
       added: 2,
       alreadyMembers: 0,
       rejected: [
-        { row: 4, code: 'INVALID_NATIONAL_ID' },
+        { row: 4, code: 'INVALID_NATIONAL_ID', message: 'The national ID must be exactly 12 digits.' },
         { row: 5, code: 'MEMBER_ROW_INVALID' },
       ],
     });
+    expect(imported.json().rejected[0].messageVi).toBe('Số CCCD phải gồm đúng 12 chữ số.');
 
     const mine = (await call('GET', '/organisations', owner.token)).json();
     expect(mine.items.map((o: { id: string }) => o.id)).toEqual([enterpriseOrgId]);

@@ -13,7 +13,7 @@
 import type { Actor } from '../../platform/access.ts';
 import { authorize, authorizeAt, can, mayEver, narrowScope, scopeOf, systemScope } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { localDate } from '../../platform/sms.ts';
 import { maskPersonName, type PeopleService } from '../people/index.ts';
@@ -301,7 +301,10 @@ export function organisationsService(
         rows: rows.length + rejected.length,
         added: added.length,
         alreadyMembers: unique.length - added.length,
-        rejected: refused,
+        rejected: refused.map((r) => {
+          const body = errorBody(r.code);
+          return { row: r.row, code: r.code, message: body.error.message, messageVi: body.error.messageVi };
+        }),
       };
     },
 

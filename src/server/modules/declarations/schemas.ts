@@ -500,7 +500,9 @@ export const MembersImportResult = Type.Object({
   rows: Type.Integer(),
   added: Type.Integer(),
   alreadyMembers: Type.Integer(),
-  rejected: Type.Array(Type.Object({ row: Type.Integer(), code: Type.String() })),
+  rejected: Type.Array(
+    Type.Object({ row: Type.Integer(), code: Type.String(), message: Type.String(), messageVi: Type.String() }),
+  ),
 });
 
 export const MemberListQuery = Type.Object(

@@ -12,8 +12,15 @@ import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx'
 import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ApiError, api } from '../../lib/api.ts';
-import type { Answers, AssessmentResult, CriteriaView, EnterpriseDetail } from '../../lib/declarations-types.ts';
-import { Link } from '../../lib/router.tsx';
+import type {
+  Answers,
+  AssessmentResult,
+  CriteriaView,
+  EnterpriseDetail,
+  IdResponse,
+  OrganisationList,
+} from '../../lib/declarations-types.ts';
+import { Link, navigate } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { formatTime } from '../checkins/format.ts';
@@ -115,6 +122,46 @@ function Inspect({ id, onDone }: { id: string; onDone: () => void }) {
   );
 }
 
+/**
+ * The share of the enterprise's workers who declared today, from its member list (or the button that starts one:
+ * the owner and the oversight staff keep it).
+ */
+function Workers({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const list = useApiGet<OrganisationList>('/organisations');
+  const action = useApiAction();
+  const org = list.data?.items.find((o) => o.enterpriseId === id);
+  const start = () =>
+    void action.run(async () => {
+      const r = await api<IdResponse>('POST', '/organisations', { kind: 'enterprise', enterpriseId: id });
+      navigate(`/organisations/${r.id}`);
+    });
+  if (!list.data) return null;
+  return (
+    <section className="card" aria-labelledby="dc-workers" data-testid="enterprise-workers">
+      <h2 id="dc-workers">{t('declarations.orgs.workers')}</h2>
+      {org ? (
+        <p>
+          {t('declarations.orgs.workersLine', {
+            declared: org.declaredToday,
+            members: org.members,
+            share: org.share === null ? '—' : `${Math.round(org.share * 1000) / 10}%`,
+          })}{' '}
+          <Link to={`/organisations/${org.id}`}>{t('declarations.orgs.openList')}</Link>
+        </p>
+      ) : (
+        <>
+          <p className="muted">{t('declarations.orgs.noList')}</p>
+          <ErrorMessage error={action.error} />
+          <button type="button" className="button button-secondary" disabled={action.busy} onClick={start}>
+            {t('declarations.orgs.startList')}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
 export default function EnterprisePage({ id, staff }: { id: string; staff: boolean }) {
   const { t, i18n } = useTranslation();
   const detail = useApiGet<EnterpriseDetail>(`/enterprises/${id}`);
@@ -170,6 +217,7 @@ export default function EnterprisePage({ id, staff }: { id: string; staff: boole
           ) : null}
         </dl>
       </section>
+      <Workers id={id} />
       <Assess
         id={id}
         onDone={(r) => {

@@ -7,8 +7,8 @@ import { useTranslation } from 'react-i18next';
 import './texts.ts';
 import './declarations.css';
 import type { StaffUser } from '../../lib/api-types.ts';
-import type { EnterpriseList, StatsResponse, TaskList } from '../../lib/declarations-types.ts';
-import { DECLARATION_STATS_ROLES } from '../../lib/declarations-values.ts';
+import type { EnterpriseList, OrganisationList, StatsResponse, TaskList } from '../../lib/declarations-types.ts';
+import { DECLARATION_STATS_ROLES, ORGANISATION_READ_ROLES } from '../../lib/declarations-values.ts';
 import { hasRole } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
@@ -41,6 +41,11 @@ export function HealthTasksHome() {
         <li>
           <Link className="tool-link" to="/enterprise-oversight">
             {t('declarations.nav.oversight')}
+          </Link>
+        </li>
+        <li>
+          <Link className="tool-link" to="/organisations">
+            {t('declarations.nav.organisations')}
           </Link>
         </li>
       </ul>
@@ -77,7 +82,11 @@ export function DeclarationsTile({ user }: { user: StaffUser }) {
   const { t } = useTranslation();
   const allowed = hasRole(user, DECLARATION_STATS_ROLES);
   const { data } = useApiGet<StatsResponse>(allowed ? '/declaration-stats' : null);
+  const orgs = useApiGet<OrganisationList>(
+    allowed && hasRole(user, ORGANISATION_READ_ROLES) ? '/organisations?civilService=true' : null,
+  );
   if (!allowed || !data) return null;
+  const cs = orgs.data?.civilService;
   return (
     <section className="card" aria-labelledby="dc-tile" data-testid="declarations-tile">
       <h2 id="dc-tile">{t('declarations.tile.title')}</h2>
@@ -89,6 +98,16 @@ export function DeclarationsTile({ user }: { user: StaffUser }) {
           high: data.enterprises.highRisk,
         })}
       </p>
+      {cs && cs.agencies > 0 ? (
+        <p data-testid="civil-service-tile">
+          {t('declarations.tile.civilServants', {
+            share: cs.share === null ? '—' : `${Math.round(cs.share * 1000) / 10}%`,
+            atTarget: cs.agenciesAtTarget,
+            agencies: cs.agencies,
+          })}{' '}
+          <Link to="/organisations">{t('declarations.nav.organisations')}</Link>
+        </p>
+      ) : null}
       <Link to="/declaration-stats">{t('declarations.nav.stats')}</Link>
     </section>
   );

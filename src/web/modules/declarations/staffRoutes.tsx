@@ -3,10 +3,12 @@ import { lazy, type ReactNode, Suspense } from 'react';
 import { Loading } from '../../components/Loading.tsx';
 import type { StaffUser } from '../../lib/api-types.ts';
 import {
+  AGENCY_MANAGER_ROLES,
   DECLARATION_STATS_ROLES,
   DECLARE_FOR_ROLES,
   ENTERPRISE_OVERSIGHT_ROLES,
   HEALTH_TASK_ROLES,
+  ORGANISATION_READ_ROLES,
 } from '../../lib/declarations-values.ts';
 import { hasRole } from '../../lib/roles.ts';
 
@@ -16,7 +18,10 @@ const StatsPage = lazy(() => import('./StatsPage.tsx'));
 const AdminPage = lazy(() => import('./AdminPage.tsx'));
 const EnterprisesPage = lazy(() => import('./EnterprisesPage.tsx'));
 const EnterprisePage = lazy(() => import('./EnterprisePage.tsx'));
+const OrganisationsPage = lazy(() => import('./OrganisationsPage.tsx'));
+const OrganisationPage = lazy(() => import('./OrganisationPage.tsx'));
 const ENTERPRISE = /^\/enterprises\/([0-9a-f-]{36})$/i;
+const ORGANISATION = /^\/organisations\/([0-9a-f-]{36})$/i;
 
 const chunk = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
@@ -31,5 +36,15 @@ export function declarationsStaffPage(path: string, user: StaffUser): ReactNode 
   const one = ENTERPRISE.exec(path);
   if (one?.[1] && hasRole(user, ENTERPRISE_OVERSIGHT_ROLES))
     return chunk(<EnterprisePage key={one[1]} id={one[1]} staff />);
+  if (hasRole(user, ORGANISATION_READ_ROLES)) {
+    const manages = [
+      ...(hasRole(user, AGENCY_MANAGER_ROLES) ? (['agency'] as const) : []),
+      ...(hasRole(user, ENTERPRISE_OVERSIGHT_ROLES) ? (['enterprise'] as const) : []),
+    ];
+    if (path === '/organisations')
+      return chunk(<OrganisationsPage canCreateAgency={hasRole(user, AGENCY_MANAGER_ROLES)} />);
+    const org = ORGANISATION.exec(path);
+    if (org?.[1]) return chunk(<OrganisationPage key={org[1]} id={org[1]} manages={manages} />);
+  }
   return null;
 }

@@ -1,6 +1,7 @@
 /**
  * One venue for the people who run it: its QR (managers), the A4 poster, a new QR (the old one keeps working for
- * the grace period), live occupancy, zones, the door screen (rotating mode) and the door scanner.
+ * the grace period), whether a declaration today is required to check in, live occupancy, zones, the door screen
+ * (rotating mode) and the door scanner.
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +17,7 @@ import { dateLocale, TIME_ZONE } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { categoryLabel, formatTime } from '../checkins/format.ts';
+import { VenueRuleToggle } from '../declarations/VenueRuleToggle.tsx';
 
 export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: () => void }) {
   const { t, i18n } = useTranslation();
@@ -131,6 +133,7 @@ export function VenueCard({ venue, onChanged }: { venue: VenueView; onChanged?: 
       <p className="hint">{t('checkins.venue.rotateHint')}</p>
       <ErrorMessage error={action.error} />
       <SuccessMessage text={message} />
+      <VenueRuleToggle venueId={venue.id} />
       <section aria-label={t('checkins.venue.occupancy')} className="ck-occupancy">
         <h3>{t('checkins.venue.occupancy')}</h3>
         <ErrorMessage error={occupancy.error} />
