@@ -14,6 +14,8 @@
  * - KEYUSAGE: the certificate's extended key usages allow the DCC's type (no DCC usage at all allows every type).
  * - VALIDJSON: the whole chain from PREFIX (else the earliest stage given) decodes to JSON.
  * - SCHEMAVALIDATION: the DCC (JSON, else CBOR) validates against the DCC schema, when a validator is given.
+ * - PICTUREDECODE: the 2DCODE picture (a base64 PNG) holds a QR code whose text is PREFIX (when given), when a
+ *   picture decoder is given (the library decodes no images; the CLI passes a Node one).
  */
 import { type CborValue, cborDecode, Tagged } from './cbor.ts';
 import { CLAIM_HCERT, type CoseSign1, CWT_TAG, cborToJson, type HcertClaims, type Json } from './cose.ts';
@@ -35,6 +37,7 @@ import {
 } from './hcert.ts';
 
 export const CONFORMANCE_CHECKS = [
+  'EXPECTEDPICTUREDECODE',
   'EXPECTEDUNPREFIX',
   'EXPECTEDB45DECODE',
   'EXPECTEDCOMPRESSION',
@@ -57,6 +60,8 @@ export interface ConformanceOptions {
   crypto: DccCrypto;
   /** Validates a DCC against the schema; without it SCHEMAVALIDATION is not run. */
   validateSchema?: (dcc: unknown) => boolean;
+  /** The text of the QR code in a PNG, null when there is none; without it PICTUREDECODE is not run. */
+  decodePicture?: (png: Uint8Array) => string | null;
 }
 
 class Missing extends Error {}
@@ -152,6 +157,11 @@ export async function runConformanceCase(
   };
 
   const checks: Record<ConformanceCheck, () => Promise<boolean> | boolean> = {
+    EXPECTEDPICTUREDECODE: () => {
+      if (!options.decodePicture || !has('2DCODE')) throw new Missing();
+      const text = options.decodePicture(fromBase64((testCase['2DCODE'] as string).replace(/\s+/g, '')));
+      return text !== null && (!has('PREFIX') || text === testCase.PREFIX);
+    },
     EXPECTEDUNPREFIX: () => {
       if (!has('PREFIX')) throw new Missing();
       const prefix = testCase.PREFIX as string;

@@ -22,6 +22,10 @@ describe('truyvet dcc conformance', () => {
     expect(report.lines).toContain(
       JSON.stringify({ file: 'common/2DCode/raw/CO22.json', check: 'EXPECTEDVERIFY', expected: false, actual: false }),
     );
+    // PICTUREDECODE: every 2DCODE PNG of the test data read back to its PREFIX (one case expects a failure)
+    const pictures = report.lines.filter((l) => l.includes('"EXPECTEDPICTUREDECODE"')).map((l) => JSON.parse(l));
+    expect(pictures).toHaveLength(332);
+    expect(pictures.filter((p) => p.expected === false)).toHaveLength(1);
     // no SCHEMAVALIDATION line without --schema
     expect(report.lines.some((l) => l.includes('SCHEMAVALIDATION'))).toBe(false);
   });

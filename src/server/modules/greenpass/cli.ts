@@ -1,13 +1,14 @@
 /**
  * `truyvet dcc conformance <dir>` (wired in main.ts): runs the EU DCC test-data checks (src/greenpass/conformance.ts)
  * on every `*.json` under a folder — one JSON line per check, then `N passed, N failed`. Needs no database.
- * SCHEMAVALIDATION (against DCC 1.3.0) runs only with `--schema`.
+ * PICTUREDECODE reads the 2DCODE PNG (picture.ts); SCHEMAVALIDATION (against DCC 1.3.0) runs only with `--schema`.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { runConformanceCase } from '../../../greenpass/conformance.ts';
 import { nodeCrypto } from '../../../greenpass/node-crypto.ts';
 import { validateDcc } from './dcc-schema.ts';
+import { decodeQrPng } from './picture.ts';
 
 export class UnusableInputError extends Error {}
 
@@ -76,6 +77,8 @@ export async function conformanceCommand(
       // Off by default: each issuer's SCHEMAVALIDATION expectations follow the schema version (1.0.x–1.3.x) and the
       // validator they used; against 1.3.0 the NL set disagrees in 86 of 263 cases, so it is opt-in
       validateSchema: options.schema ? validateDcc : undefined,
+      // the 2DCODE PNG read back with pngjs + jsQR
+      decodePicture: decodeQrPng,
     });
     for (const r of results) {
       if (r.actual === r.expected) report.passed++;

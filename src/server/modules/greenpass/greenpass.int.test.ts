@@ -6,6 +6,7 @@
  * release; statistics with CSV; the signer key's rotation with overlap.
  */
 
+import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, citizenToken, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
@@ -15,6 +16,7 @@ import { decodeHcert, fromBase64, TrustStore, uvciHash, verifyHcert } from '../.
 import { nodeCrypto } from '../../../greenpass/node-crypto.ts';
 import { dccSchemaErrors } from './dcc-schema.ts';
 import { PASS_QR_ECL, PASS_QR_SIDE_MM } from './pass-pdf.ts';
+import { decodeQrPng } from './picture.ts';
 
 let env: TestEnv;
 let admin: string;
@@ -212,9 +214,8 @@ describe('the citizen pass', () => {
       expect(text).toContain(pass.summary);
       expect(text).toMatch(/Hiệu lực từ \d\d:\d\d \d\d\/\d\d\/\d{4} đến \d\d:\d\d \d\d\/\d\d\/\d{4}/);
       expect(text).toContain(pass.uvci);
-      // the QR: the white square 12 cm wide, then the dark modules as rectangles; read back into a module grid,
-      // it is exactly the QR code of the pass's HC1 text (no QR decoder is a dependency: the grid is compared with
-      // the encoder's, which is deterministic for a text and an error-correction level)
+      // the QR: the white square 12 cm wide, then the dark modules as rectangles, read back into a module grid: it is
+      // exactly the qrcode encoder's grid for the pass's HC1 text at level Q, and it decodes to that text (below)
       const side = (PASS_QR_SIDE_MM * 72) / 25.4;
       const white = page.rects.findIndex((r) => Math.abs(r.w - side) < 0.01 && Math.abs(r.h - side) < 0.01);
       expect(white).toBeGreaterThanOrEqual(0);
@@ -231,6 +232,19 @@ describe('the citizen pass', () => {
       const expected = QRCode.create(pass.qr, { errorCorrectionLevel: PASS_QR_ECL }).modules;
       expect(size).toBe(expected.size);
       expect(grid.flat().join('')).toBe(Array.from(expected.data).join(''));
+      // and decoded for real: the grid drawn as a picture (4 px a module, the quiet zone white) reads back with the
+      // conformance tool's QR reader (pngjs + jsQR) to the pass's HC1 text
+      const scale = 4;
+      const picture = new PNG({ width: (size + 8) * scale, height: (size + 8) * scale });
+      picture.data.fill(255);
+      for (let y = 0; y < picture.height; y++) {
+        for (let x = 0; x < picture.width; x++) {
+          const [row, col] = [Math.floor(y / scale) - 4, Math.floor(x / scale) - 4];
+          if (grid[row]?.[col] === 1)
+            picture.data.fill(0, (y * picture.width + x) * 4, (y * picture.width + x) * 4 + 3);
+        }
+      }
+      expect(decodeQrPng(PNG.sync.write(picture))).toBe(pass.qr);
     }
     // a dependant's printout is theirs; nobody else's; the printout is audited
     const deps = (await call('GET', '/me/dependants', citizen.token)).json() as Array<{ id: string; name: string }>;
