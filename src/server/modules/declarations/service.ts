@@ -10,6 +10,7 @@
  * the next local midnight.
  */
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { Actor, CitizenActor, StaffActor } from '../../platform/access.ts';
 import { authorize, mayEver, narrowScope, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -18,7 +19,7 @@ import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
 import { NOTIFY_SEND } from '../../platform/notify.ts';
 import { localDate, smsText } from '../../platform/sms.ts';
-import { hasCaseOrQuarantine } from '../cases/index.ts';
+import { hasCaseOrQuarantine, heldAmong } from '../cases/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
 import {
@@ -139,6 +140,15 @@ export interface DeclarationsServiceDeps {
 export function declarationsService(ctx: PlatformContext, deps: DeclarationsServiceDeps) {
   const { repo, people, venues } = deps;
   const db = ctx.db;
+
+  /** Whether people have an open case or quarantine order: concurrent declarations ask in one statement. */
+  const holds = new DataLoader<{ personId: string; today: string }, boolean, string>(
+    async (keys) => {
+      const found = await heldAmong(db, keys);
+      return keys.map((_, i) => found.has(i));
+    },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+  );
 
   /**
    * The newest two versions of each form type, kept in memory for FORM_CACHE_MS (every declaration reads them):
@@ -301,8 +311,8 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
         // for oneself (most declarations): who they are and whether they have an open case or quarantine order,
         // asked at once
         const [row, h] = await Promise.all([
-          repo.subjectById(actor.personId),
-          hasCaseOrQuarantine(db, actor.personId, today),
+          repo.loadSubject(actor.personId),
+          holds.load({ personId: actor.personId, today }),
         ]);
         if (!row) throw new AppError('PERSON_NOT_FOUND', 404);
         subject = { id: row.id, phone: row.phone, unitCode: row.unit_code, unitPath: row.unit_path };
