@@ -137,6 +137,41 @@ export async function apiCall<T = unknown>(
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
+/**
+ * People who met at a market some hours ago, as tracing finds them: the first registers the market (a citizen's own
+ * venue), its door scanned their personal QR codes at the given times, and the door's offline queue was synced later by
+ * a staff account (only staff and commune-verified venues may send past times). Returns the market's id.
+ */
+export async function metAtMarket(
+  baseURL: string,
+  adminToken: string,
+  market: { name: string; unitCode: string; address: string },
+  visits: Array<{ token: string; at: number }>,
+): Promise<string> {
+  const [owner] = visits;
+  if (!owner) throw new Error('metAtMarket needs at least one visit');
+  const venue = await apiCall<{ id: string }>(baseURL, owner.token, 'POST', '/venues', {
+    ...market,
+    category: 'market_supermarket_mall_shop',
+    defaultStayMinutes: 90,
+  });
+  if (venue.status !== 201) throw new Error(`market not registered: ${venue.status} ${JSON.stringify(venue.body)}`);
+  const items = [];
+  for (const visit of visits) {
+    const qr = await apiCall<{ qr: string }>(baseURL, visit.token, 'GET', '/me/qr');
+    if (qr.status !== 200) throw new Error(`no personal QR: ${qr.status} ${JSON.stringify(qr.body)}`);
+    items.push({
+      idempotencyKey: `e2e-${randomSuffix()}-${randomSuffix()}`,
+      venueId: venue.body.id,
+      personQr: qr.body.qr,
+      at: new Date(visit.at).toISOString(),
+    });
+  }
+  const synced = await apiCall<{ accepted: number }>(baseURL, adminToken, 'POST', '/checkins/batch', { items });
+  if (synced.body.accepted !== visits.length) throw new Error(`scans not synced: ${JSON.stringify(synced.body)}`);
+  return venue.body.id;
+}
+
 /** Staff sign-in through the UI's staff tab (Vietnamese). */
 export async function staffSignIn(page: Page, username: string, password: string): Promise<void> {
   await page.goto('/');

@@ -17,6 +17,7 @@ import {
   documentWidth,
   internationalPhone,
   launchBrowser,
+  metAtMarket,
   openPage,
   randomPhone,
   randomSuffix,
@@ -197,33 +198,16 @@ describe('cases and contact tracing journeys', () => {
     b = await citizenApiSignIn(server.url, adminToken, `Lê Văn Bình ${tag}`);
 
     // A registers a market; both were there a few hours ago, 20 minutes apart
-    const venue = await apiCall<{ id: string; qr: string }>(server.url, a.token, 'POST', '/venues', {
-      name: venueName,
-      category: 'market_supermarket_mall_shop',
-      unitCode: WARD,
-      address: '12 Đường số 1, Phường Tân Phong',
-      defaultStayMinutes: 90,
-    });
-    expect(venue.status, JSON.stringify(venue.body)).toBe(201);
-    // the market's door scanned their personal QR codes; the door's offline queue (a staff account: only staff and
-    // commune-verified venues may send past times) synced the scans later, with their times
     const at = Date.now() - 3 * 3600_000;
-    const items = [];
-    for (const [citizen, when] of [
-      [a, at],
-      [b, at + 20 * 60_000],
-    ] as const) {
-      const qr = await apiCall<{ qr: string }>(server.url, citizen.token, 'GET', '/me/qr');
-      expect(qr.status, JSON.stringify(qr.body)).toBe(200);
-      items.push({
-        idempotencyKey: `e2e-${randomSuffix()}-${randomSuffix()}`,
-        venueId: venue.body.id,
-        personQr: qr.body.qr,
-        at: new Date(when).toISOString(),
-      });
-    }
-    const synced = await apiCall<{ accepted: number }>(server.url, adminToken, 'POST', '/checkins/batch', { items });
-    expect(synced.body.accepted, JSON.stringify(synced.body)).toBe(2);
+    await metAtMarket(
+      server.url,
+      adminToken,
+      { name: venueName, unitCode: WARD, address: '12 Đường số 1, Phường Tân Phong' },
+      [
+        { token: a.token, at },
+        { token: b.token, at: at + 20 * 60_000 },
+      ],
+    );
   });
 
   afterAll(async () => {

@@ -16,6 +16,7 @@ import {
   internationalPhone,
   latestOtp,
   launchBrowser,
+  metAtMarket,
   openPage,
   randomPhone,
   randomSuffix,
@@ -99,30 +100,16 @@ describe('testing: collection → lab → positive → F0 case → F1 alerted', 
     // the future F0 and their F1 were at a market three hours ago (the door's queue synced the scans with their times)
     f0 = await citizenApiSignIn(server.url, adminToken, `Trần Thị Xét ${randomSuffix()}`);
     f1 = await citizenApiSignIn(server.url, adminToken, `Lê Văn Nghiệm ${randomSuffix()}`);
-    const venue = await apiCall<{ id: string }>(server.url, f0.token, 'POST', '/venues', {
-      name: `Chợ Biên Hòa ${randomSuffix()}`,
-      category: 'market_supermarket_mall_shop',
-      unitCode: WARD,
-      address: '1 Đường số 2',
-      defaultStayMinutes: 90,
-    });
-    expect(venue.status, JSON.stringify(venue.body)).toBe(201);
     const at = Date.now() - 3 * 3600_000;
-    const items = [];
-    for (const [who, when] of [
-      [f0, at],
-      [f1, at + 10 * 60_000],
-    ] as const) {
-      const qr = await apiCall<{ qr: string }>(server.url, who.token, 'GET', '/me/qr');
-      items.push({
-        idempotencyKey: `e2e-${randomSuffix()}-${randomSuffix()}`,
-        venueId: venue.body.id,
-        personQr: qr.body.qr,
-        at: new Date(when).toISOString(),
-      });
-    }
-    const synced = await apiCall<{ accepted: number }>(server.url, adminToken, 'POST', '/checkins/batch', { items });
-    expect(synced.body.accepted, JSON.stringify(synced.body)).toBe(2);
+    await metAtMarket(
+      server.url,
+      adminToken,
+      { name: `Chợ Biên Hòa ${randomSuffix()}`, unitCode: WARD, address: '1 Đường số 2' },
+      [
+        { token: f0.token, at },
+        { token: f1.token, at: at + 10 * 60_000 },
+      ],
+    );
   });
 
   afterAll(async () => {
