@@ -31,6 +31,28 @@ export interface CoverageDelta {
   doses: number;
 }
 
+/** A dose recorded at a site, as the dose writer inserts it (the rest of the row: country VN, source site, valid). */
+export interface NewSiteDose {
+  id: string;
+  person_id: string;
+  product_code: string;
+  lot_id: string;
+  lot_number: string;
+  dose_number: number;
+  site_id: string;
+  given_at: Date;
+  commune_code: string;
+  unit_path: string | null;
+  age_band: string;
+  priority_group: string;
+  screening_id: string | null;
+  recorded_by: string;
+  override_reason: string | null;
+}
+
+/** The per-person advisory lock (first key) every change of a person's doses takes. */
+export const PERSON_LOCK = 7231013;
+
 export function vaccinationRepo(db: Kysely<DB>) {
   return {
     // ——— products, groups, checklist ———
@@ -547,10 +569,128 @@ export function vaccinationRepo(db: Kysely<DB>) {
         .orderBy('d.dose_number')
         .execute(),
 
+    // ——— the dose writer's batch (writer.ts): set-based reads and writes, one statement each ———
+    /**
+     * Locks the people of a batch (the per-person lock every change of a person's doses takes), in one statement
+     * and one order, so two batches or a batch and a single write never wait for each other in a circle.
+     */
+    lockPeople: async (trx: Transaction<DB>, personIds: readonly string[]) => {
+      if (personIds.length === 0) return;
+      await sql`
+        select pg_advisory_xact_lock(${PERSON_LOCK}, h)
+        from (select distinct hashtext(p) as h from unnest(${[...personIds]}::text[]) as p order by 1) l`.execute(trx);
+    },
+
+    /** The valid doses of these people, in order of `givenAt` (then of recording), with their coverage key. */
+    validDosesOf: (trx: Transaction<DB>, personIds: readonly string[]) =>
+      trx
+        .selectFrom('vaccination_doses')
+        .select([
+          'person_id',
+          'product_code',
+          'dose_number',
+          'given_at',
+          'commune_code',
+          'unit_path',
+          'age_band',
+          'priority_group',
+        ])
+        .where('person_id', 'in', [...personIds])
+        .where('status', '=', 'valid')
+        .orderBy('person_id')
+        .orderBy('given_at')
+        .orderBy('created_at')
+        .execute(),
+
+    /** Every lot with one of these numbers (at any site: "from another site" is told from "unknown" with it). */
+    lotsNumbered: (trx: Transaction<DB>, lotNumbers: readonly string[]) =>
+      trx
+        .selectFrom('vaccine_lots')
+        .select(['id', 'site_id', 'product_code', 'lot_number', 'expires_on', 'quantity', 'used'])
+        .where('lot_number', 'in', [...lotNumbers])
+        .execute(),
+
+    /**
+     * The screening each dose goes by, in order: the one it names (`screeningId`), else the person's newest since
+     * `since` (one index probe each).
+     */
+    screeningsFor: async (
+      trx: Transaction<DB>,
+      items: readonly { screeningId: string | null; personId: string; since: Date }[],
+    ) => {
+      const { rows } = await sql<{ n: string; id: string; person_id: string; outcome: string }>`
+        select i.n, s.id, s.person_id, s.outcome
+        from unnest(${items.map((i) => i.screeningId)}::uuid[], ${items.map((i) => i.personId)}::uuid[],
+                    ${items.map((i) => i.since.toISOString())}::timestamptz[]) with ordinality as i(sid, person, since, n)
+        join lateral (
+          select v.id, v.person_id, v.outcome from vaccination_screenings v
+          where (i.sid is not null and v.id = i.sid)
+             or (i.sid is null and v.person_id = i.person and v.created_at >= i.since)
+          order by v.created_at desc
+          limit 1
+        ) s on true`.execute(trx);
+      const byIndex = new Map(rows.map((r) => [Number(r.n) - 1, r]));
+      return items.map((_, n) => byIndex.get(n));
+    },
+
+    /** The priority group of each person's newest registration. */
+    priorityGroupsOf: async (trx: Transaction<DB>, personIds: readonly string[]) => {
+      const { rows } = await sql<{ person_id: string; priority_group: string }>`
+        select p.person_id, r.priority_group
+        from unnest(${[...personIds]}::uuid[]) as p(person_id)
+        join lateral (
+          select priority_group from vaccination_registrations r
+          where r.person_id = p.person_id order by r.created_at desc limit 1
+        ) r on true`.execute(trx);
+      return new Map(rows.map((r) => [r.person_id, r.priority_group]));
+    },
+
+    /** Inserts a batch's doses in one statement (the rows travel as one JSON parameter). */
+    insertDoses: async (trx: Transaction<DB>, rows: readonly NewSiteDose[]) => {
+      if (rows.length === 0) return;
+      await sql`
+        insert into vaccination_doses (id, person_id, product_code, lot_id, lot_number, dose_number, site_id, given_at,
+          country, place, source, status, commune_code, unit_path, age_band, priority_group, screening_id, evidence_id,
+          recorded_by, override_reason)
+        select id, person_id, product_code, lot_id, lot_number, dose_number, site_id, given_at, 'VN', null, 'site',
+               'valid', commune_code, unit_path, age_band, priority_group, screening_id, null, recorded_by,
+               override_reason
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as d(id uuid, person_id uuid, product_code text,
+          lot_id uuid, lot_number text, dose_number integer, site_id uuid, given_at timestamptz, commune_code text,
+          unit_path text, age_band text, priority_group text, screening_id uuid, recorded_by text,
+          override_reason text)`.execute(trx);
+    },
+
+    /** Marks these people's open registrations done. */
+    markRegistrationsDone: (trx: Transaction<DB>, personIds: readonly string[]) =>
+      trx
+        .updateTable('vaccination_registrations')
+        .set({ status: 'done' })
+        .where('person_id', 'in', [...personIds])
+        .where('status', 'in', ['waiting', 'invited'])
+        .execute(),
+
     // ——— coverage counters ———
-    /** Adds a person's change of coverage to their commune's counters (in the dose's transaction). */
+    /**
+     * Adds changes of coverage to the communes' counters (in the doses' transaction). Rows of the same key are
+     * summed first and written in key order, so writers never lock two counter rows in opposite orders.
+     */
     async addCoverage(q: Q, deltas: CoverageDelta[]) {
-      const nonZero = deltas.filter((d) => d.dose1 || d.full || d.booster || d.doses);
+      const merged = new Map<string, CoverageDelta>();
+      for (const d of deltas) {
+        const k = `${d.communeCode}|${d.ageBand}|${d.priorityGroup}`;
+        const m = merged.get(k);
+        if (m) {
+          m.dose1 += d.dose1;
+          m.full += d.full;
+          m.booster += d.booster;
+          m.doses += d.doses;
+        } else merged.set(k, { ...d });
+      }
+      const nonZero = [...merged.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, d]) => d)
+        .filter((d) => d.dose1 || d.full || d.booster || d.doses);
       if (nonZero.length === 0) return;
       await q
         .insertInto('vaccination_coverage')

@@ -6,7 +6,9 @@
  * record with the next due dose, statistics, and the green pass's read (`dosesForCertificate`).
  *
  * Every write is one transaction with its audit row and its `vaccination.record-changed` event; a dose also updates
- * its lot's stock and the coverage counters there, so statistics never scan doses and never drift from them.
+ * its lot's stock and the coverage counters there, so statistics never scan doses and never drift from them. Doses
+ * recorded at a site go through the dose writer (writer.ts): what arrives together shares one transaction and one
+ * commit, decided dose by dose exactly as one at a time.
  */
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
@@ -25,7 +27,8 @@ import {
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
-import { requestHash, runIdempotent } from '../../platform/idempotency.ts';
+import { requestHash } from '../../platform/idempotency.ts';
+import { routeOf } from '../../platform/request-context.ts';
 import { localDate, smsText } from '../../platform/sms.ts';
 import type { PeopleService } from '../people/index.ts';
 import { parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
@@ -33,26 +36,13 @@ import {
   APPROVE_REASONS,
   type CorrectionField,
   EVIDENCE_MAX_BYTES,
-  OBSERVATION_MINUTES,
-  OVERRIDABLE_RULES,
   REJECT_REASONS,
   REVIEWER_ROLES,
   type VOID_REASONS,
 } from './constants.ts';
 import { correctionPolicy, dosePolicy, sitePolicy, subjectPolicy, unitPolicy } from './policy.ts';
-import type { CoverageDelta, ProductRow, VaccinationRepo } from './repo.ts';
-import {
-  ageBand,
-  communeOf,
-  coverageStatus,
-  daysBetween,
-  doseViolations,
-  imageMatches,
-  nextDue,
-  type PriorDose,
-  type ProductRule,
-  screeningOutcome,
-} from './rules.ts';
+import { PERSON_LOCK, type ProductRow, type VaccinationRepo } from './repo.ts';
+import { ageBand, communeOf, imageMatches, nextDue, type PriorDose, screeningOutcome } from './rules.ts';
 import {
   type CertificateDose,
   type CorrectionBody,
@@ -66,6 +56,7 @@ import {
   type StatsQuery,
   type Subject,
 } from './schemas.ts';
+import { coverageDeltas, createDoseWriter } from './writer.ts';
 
 export interface VaccinationDeps {
   people: PeopleService;
@@ -126,6 +117,7 @@ export function decodeEvidence(dataUrl: string): { contentType: string; bytes: B
 export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) {
   const { db } = ctx;
   const { repo, people } = deps;
+  const doseWriter = createDoseWriter(ctx, repo, () => products());
 
   // products change only by migration or an admin: a short cache keeps them off the dose path
   let productCache: { at: number; map: Map<string, ProductRow> } | undefined;
@@ -246,52 +238,6 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       .filter((d) => d.status === 'valid')
       .map((d) => ({ productCode: d.product_code, doseNumber: d.dose_number, givenAt: d.given_at }));
 
-  /**
-   * The coverage counters' change between a person's valid doses before and after a write. A person counts once, in
-   * the commune, age band and priority group stored on their first valid dose, so every change is exactly reversible.
-   */
-  function coverageDeltas(
-    map: ReadonlyMap<string, ProductRule>,
-    before: { history: PriorDose[]; key: Omit<CoverageDelta, 'dose1' | 'full' | 'booster' | 'doses'> | undefined },
-    after: { history: PriorDose[]; key: Omit<CoverageDelta, 'dose1' | 'full' | 'booster' | 'doses'> | undefined },
-  ): CoverageDelta[] {
-    const out: CoverageDelta[] = [];
-    const b = coverageStatus(map, before.history);
-    const a = coverageStatus(map, after.history);
-    const n = (v: boolean) => (v ? 1 : 0);
-    if (before.key && before.history.length > 0) {
-      out.push({
-        ...before.key,
-        dose1: -n(b.dose1),
-        full: -n(b.full),
-        booster: -n(b.booster),
-        doses: -before.history.length,
-      });
-    }
-    if (after.key && after.history.length > 0) {
-      out.push({
-        ...after.key,
-        dose1: n(a.dose1),
-        full: n(a.full),
-        booster: n(a.booster),
-        doses: after.history.length,
-      });
-    }
-    // merge rows of the same key (the usual case: one row, the difference)
-    const merged = new Map<string, CoverageDelta>();
-    for (const d of out) {
-      const k = `${d.communeCode}|${d.ageBand}|${d.priorityGroup}`;
-      const m = merged.get(k);
-      if (m) {
-        m.dose1 += d.dose1;
-        m.full += d.full;
-        m.booster += d.booster;
-        m.doses += d.doses;
-      } else merged.set(k, { ...d });
-    }
-    return [...merged.values()];
-  }
-
   /** Re-reads a person's doses inside `trx` and returns the coverage key and valid history. */
   async function coverageState(trx: Transaction<DB>, personId: string) {
     const doses = await repo.dosesOf(personId, trx);
@@ -310,7 +256,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
   }
 
   async function lockPerson(trx: Transaction<DB>, personId: string) {
-    await sql`select pg_advisory_xact_lock(7231013, hashtext(${personId}))`.execute(trx);
+    await sql`select pg_advisory_xact_lock(${PERSON_LOCK}, hashtext(${personId}))`.execute(trx);
   }
 
   /** Applies the coverage change of a write to a person's doses made in `trx` since `before` was read. */
@@ -789,115 +735,28 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       const mayOverride = can(sitePolicy, actor, 'vaccination.override', { unitPath: site.unit_path });
       if (body.override && !mayOverride) throw new AppError('FORBIDDEN', 403);
       const scope = `vaccination.dose:${actorKey(actor)}`;
-      const hash = requestHash('POST /vaccination/doses', body);
-      const pid = personId;
-
-      return runIdempotent<DoseCreated>(db, scope, idempotencyKey, hash, async (trx) => {
-        await lockPerson(trx, pid);
-        const lot = await repo.lotAtSite(trx, site.id, body.lot);
-        if (!lot) {
-          const elsewhere = await repo.lotElsewhere(trx, body.lot);
-          if (elsewhere) throw new AppError('VACCINATION_LOT_WRONG_SITE', 422);
-          throw new AppError('VACCINATION_LOT_UNKNOWN', 400, { lot: body.lot });
-        }
-        if (lot.product_code !== product.code) throw new AppError('VACCINATION_LOT_PRODUCT_MISMATCH', 422);
-        if (lot.expires_on < localDate(givenAt)) throw new AppError('VACCINATION_LOT_EXPIRED', 422);
-
-        const before = await coverageState(trx, pid);
-        const violations = doseViolations(map, before.history, {
-          productCode: product.code,
-          doseNumber: body.doseNumber,
-          givenAt,
-          ageYears: person.birth_year === null ? null : givenAt.getUTCFullYear() - person.birth_year,
-        });
-        const screening = body.screeningId
-          ? await repo.screeningById(body.screeningId, trx)
-          : await repo.latestScreening(pid, new Date(givenAt.getTime() - DAY_MS), trx);
-        if (body.screeningId && screening?.person_id !== pid)
-          throw new AppError('VALIDATION_FAILED', 400, { field: 'screeningId' });
-        if (screening && screening.outcome !== 'proceed') violations.push('VACCINATION_SCREENING_NOT_PASSED');
-
-        const hard = violations.filter((v) => !OVERRIDABLE_RULES.includes(v));
-        const soft = violations.filter((v) => OVERRIDABLE_RULES.includes(v));
-        const first = hard[0] ?? (body.override ? undefined : soft[0]);
-        if (first) {
-          const prev = before.history[before.history.length - 1];
-          const prevProduct = prev && map.get(prev.productCode);
-          const params: Record<string, number> =
-            first === 'VACCINATION_INTERVAL_TOO_SHORT' && prev
-              ? {
-                  minDays:
-                    body.doseNumber <= (map.get(before.history[0]?.productCode ?? '')?.dosesInPrimarySeries ?? 2)
-                      ? (prevProduct?.minIntervalDays ?? 0)
-                      : (prevProduct?.boosterMinIntervalDays ?? 0),
-                  days: daysBetween(prev.givenAt, givenAt),
-                }
-              : { expected: before.history.length + 1 };
-          throw new AppError(first, 422, { violations, expectedDoseNumber: before.history.length + 1 }, params);
-        }
-        if (lot.used >= lot.quantity) throw new AppError('VACCINATION_LOT_EMPTY', 422);
-
-        const place = communeOf(person.unit_path);
-        const newDose = {
-          commune_code: place.code,
-          unit_path: person.unit_path,
-          age_band: ageBand(person.birth_year, givenAt),
-          priority_group: await priorityOf(pid, trx),
-        };
-        const { id } = await repo.insertDose(trx, {
-          person_id: pid,
-          product_code: product.code,
-          lot_id: lot.id,
-          lot_number: lot.lot_number,
-          dose_number: body.doseNumber,
-          site_id: site.id,
-          given_at: givenAt,
-          country: 'VN',
-          place: null,
-          source: 'site',
-          status: 'valid',
-          ...newDose,
-          screening_id: screening?.id ?? null,
-          evidence_id: null,
-          recorded_by: actorKey(actor),
-          override_reason: soft.length > 0 && body.override ? body.override.reason : null,
-        });
-        await repo.markRegistrationDone(trx, pid);
-        await ctx.jobs.enqueue(trx, RECORD_CHANGED, { personId: pid, doseId: id, change: 'recorded' });
-        // the rows every dose of a commune (the counters), of a lot (its stock) or of the province (the audit chain)
-        // shares are written last, so their locks are held only for the last statements and the commit
-        const after = {
-          history: [...before.history, { productCode: product.code, doseNumber: body.doseNumber, givenAt }].sort(
-            (a, b) => a.givenAt.getTime() - b.givenAt.getTime(),
-          ),
-          // a person counts under their first dose's commune, age band and group (an overridden dose may come first)
-          key:
-            before.key && before.history[0] && before.history[0].givenAt.getTime() <= givenAt.getTime()
-              ? before.key
-              : {
-                  communeCode: newDose.commune_code,
-                  unitPath: newDose.unit_path,
-                  ageBand: newDose.age_band,
-                  priorityGroup: newDose.priority_group,
-                },
-        };
-        await repo.addCoverage(trx, coverageDeltas(map, before, after));
-        if (!(await repo.useLot(trx, lot.id, 1))) throw new AppError('VACCINATION_LOT_EMPTY', 422);
-        await ctx.audit.append(trx, {
-          actor,
-          action: 'vaccination.dose.record',
-          resourceType: 'person',
-          resourceId: pid,
+      // the lot, the person's history, the rules, the stock and the key are decided by the dose writer, with the
+      // doses that arrive meanwhile, in one transaction (writer.ts)
+      return doseWriter.submit({
+        actor,
+        actorKey: actorKey(actor),
+        idempotency: idempotencyKey
+          ? { scope, key: idempotencyKey, hash: requestHash('POST /vaccination/doses', body) }
+          : undefined,
+        person: {
+          id: person.id,
+          birthYear: person.birth_year,
           unitCode: person.unit_code,
-          details: {
-            doseId: id,
-            siteId: site.id,
-            doseNumber: body.doseNumber,
-            ...(soft.length > 0 && body.override ? { overridden: soft } : {}),
-          },
-        });
-        const observationUntil = new Date(Math.max(givenAt.getTime(), Date.now()) + OBSERVATION_MINUTES * 60_000);
-        return { status: 201, body: { id, observationUntil: observationUntil.toISOString() } };
+          unitPath: person.unit_path,
+        },
+        site: { id: site.id },
+        product,
+        lotNumber: body.lot,
+        doseNumber: body.doseNumber,
+        givenAt,
+        screeningId: body.screeningId,
+        overrideReason: body.override?.reason,
+        route: routeOf(actor),
       });
     },
 
