@@ -3,6 +3,7 @@
  * year, name and phone; dependants: guardians; admin_units: paths and names). Lists of personal data take an
  * AccessScope and apply it with `scoped`.
  */
+import DataLoader from 'dataloader';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import { type AccessScope, scopeCondition, scoped } from '../../platform/authorize.ts';
@@ -54,7 +55,45 @@ export interface NewSiteDose {
 export const PERSON_LOCK = 7231013;
 
 export function vaccinationRepo(db: Kysely<DB>) {
+  const personQuery = (q: Q) =>
+    q
+      .selectFrom('people as p')
+      .leftJoin('admin_units as u', 'u.code', 'p.unit_code')
+      .select([
+        'p.id',
+        'p.name',
+        'p.phone',
+        'p.birth_year',
+        'p.unit_code',
+        'u.path as unit_path',
+        'u.name as unit_name',
+      ]);
+  const siteQuery = (q: Q) =>
+    q
+      .selectFrom('vaccination_sites as s')
+      .innerJoin('admin_units as u', 'u.code', 's.unit_code')
+      .select(['s.id', 's.name', 's.unit_code', 's.unit_path', 's.address', 'u.name as unit_name']);
+  type PersonRow = Awaited<ReturnType<ReturnType<typeof personQuery>['executeTakeFirstOrThrow']>>;
+  type SiteRow = Awaited<ReturnType<ReturnType<typeof siteQuery>['executeTakeFirstOrThrow']>>;
+  // The dose path's look-ups of the person and the site, batched: the requests checked in the same turn of the event
+  // loop share one query each (under load, dozens of doses a turn), never cached across turns.
+  const byIds = <T extends { id: string }>(load: (ids: string[]) => Promise<T[]>) =>
+    new DataLoader<string, T | undefined>(
+      async (ids) => {
+        const rows = new Map((await load([...new Set(ids)])).map((r) => [r.id, r]));
+        return ids.map((id) => rows.get(id));
+      },
+      { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+    );
+  const people = byIds<PersonRow>((ids) => personQuery(db).where('p.id', 'in', ids).execute());
+  const sites = byIds<SiteRow>((ids) => siteQuery(db).where('s.id', 'in', ids).execute());
+
   return {
+    /** A person (as `personById`), batched with the look-ups of the same turn (the dose path). */
+    personBatched: (personId: string) => people.load(personId),
+    /** A site (as `siteById`), batched with the look-ups of the same turn (the dose path). */
+    siteBatched: (siteId: string) => sites.load(siteId),
+
     // ——— products, groups, checklist ———
     async products(q: Q = db): Promise<ProductRow[]> {
       const rows = await q.selectFrom('vaccine_products').selectAll().orderBy('code').execute();
@@ -100,21 +139,7 @@ export function vaccinationRepo(db: Kysely<DB>) {
       q.selectFrom('vaccination_checklists').selectAll().where('version', '=', version).executeTakeFirst(),
 
     // ——— declared reads: people, dependants, units ———
-    personById: (personId: string, q: Q = db) =>
-      q
-        .selectFrom('people as p')
-        .leftJoin('admin_units as u', 'u.code', 'p.unit_code')
-        .select([
-          'p.id',
-          'p.name',
-          'p.phone',
-          'p.birth_year',
-          'p.unit_code',
-          'u.path as unit_path',
-          'u.name as unit_name',
-        ])
-        .where('p.id', '=', personId)
-        .executeTakeFirst(),
+    personById: (personId: string, q: Q = db) => personQuery(q).where('p.id', '=', personId).executeTakeFirst(),
 
     personIdByNationalId: async (nationalId: string, q: Q = db) =>
       (await q.selectFrom('people').select('id').where('national_id', '=', nationalId).executeTakeFirst())?.id,
@@ -147,13 +172,7 @@ export function vaccinationRepo(db: Kysely<DB>) {
     createSite: (q: Q, s: { name: string; unit_code: string; unit_path: string; address: string | null }) =>
       q.insertInto('vaccination_sites').values(s).returning('id').executeTakeFirstOrThrow(),
 
-    siteById: (id: string, q: Q = db) =>
-      q
-        .selectFrom('vaccination_sites as s')
-        .innerJoin('admin_units as u', 'u.code', 's.unit_code')
-        .select(['s.id', 's.name', 's.unit_code', 's.unit_path', 's.address', 'u.name as unit_name'])
-        .where('s.id', '=', id)
-        .executeTakeFirst(),
+    siteById: (id: string, q: Q = db) => siteQuery(q).where('s.id', '=', id).executeTakeFirst(),
 
     listSites: (scope: AccessScope) =>
       scoped(

@@ -713,19 +713,29 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       const map = await products();
       const product = map.get(body.product);
       if (!product) throw new AppError('VACCINATION_PRODUCT_UNKNOWN', 400, { product: body.product });
-      const site = await loadSite(actor, body.siteId, 'vaccination.record');
-      let personId: string | undefined;
-      if ('personId' in body.person) personId = body.person.personId;
-      else {
-        const nid = body.person.nationalId.trim();
-        if (!isNationalId(nid)) throw new AppError('INVALID_NATIONAL_ID', 400);
-        personId = await repo.personIdByNationalId(nid);
-      }
-      if (!personId) {
+      // the site and the person are looked up at once, each batched with the other requests of the same turn
+      const nid = 'nationalId' in body.person ? body.person.nationalId.trim() : undefined;
+      if (nid !== undefined && !isNationalId(nid)) throw new AppError('INVALID_NATIONAL_ID', 400);
+      const [site, found] = await Promise.all([
+        repo.siteBatched(body.siteId),
+        'personId' in body.person
+          ? repo.personBatched(body.person.personId)
+          : repo.personIdByNationalId(nid as string).then((id) => (id ? repo.personBatched(id) : undefined)),
+      ]);
+      authorize(sitePolicy, actor, 'vaccination.record', site && { unitPath: site.unit_path });
+      if (!site) throw new AppError('VACCINATION_SITE_NOT_FOUND', 404);
+      if (!found) {
         authorize(subjectPolicy, actor, 'vaccination.record', undefined);
         throw new AppError('PERSON_NOT_FOUND', 404);
       }
-      const person = await loadSubject(actor, personId, 'vaccination.record');
+      // staff: the person as looked up (a citizen, never allowed to record, goes the way that checks guardianship)
+      const person = actor.kind === 'citizen' ? await loadSubject(actor, found.id, 'vaccination.record') : found;
+      if (actor.kind !== 'citizen')
+        authorize(subjectPolicy, actor, 'vaccination.record', {
+          personId: person.id,
+          unitPath: person.unit_path,
+          guardianIds: [],
+        });
       const missing = [
         ...(person.name.trim() ? [] : ['name']),
         ...(person.birth_year === null ? ['birthYear'] : []),

@@ -173,6 +173,17 @@ describe('products', () => {
     expect(comirnaty).toMatchObject({ dosesInPrimarySeries: 2, minIntervalDays: 21, euProductCode: 'EU/1/20/1528' });
     expect(items.some((p) => p.dosesInPrimarySeries === 2 && p.minIntervalDays >= 21)).toBe(true);
   });
+
+  it('codes Abdala as the EU DCC value sets do (vaccines-covid-19-names "Abdala", auth-holders "CIGB", J07BX03)', async () => {
+    // the eHealth network's value sets (since their version 1.5) and its encoding instructions, which say "Also known
+    // as CIGB-66": the product code is "Abdala", not "CIGB-66"
+    const abdala = await env.ctx.db
+      .selectFrom('vaccine_products')
+      .select(['eu_product_code', 'eu_manufacturer_code', 'eu_prophylaxis_code'])
+      .where('code', '=', 'abdala')
+      .executeTakeFirstOrThrow();
+    expect(abdala).toEqual({ eu_product_code: 'Abdala', eu_manufacturer_code: 'CIGB', eu_prophylaxis_code: 'J07BX03' });
+  });
 });
 
 describe('registration', () => {
