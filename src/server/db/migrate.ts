@@ -85,6 +85,7 @@ export const FUNCTION_FILES = [
   'checkins_ingest.sql',
   'exposure_notices.sql',
   'declarations_record.sql',
+  'vaccination_doses.sql',
 ] as const;
 
 // Beside this module in src/server/db and in dist/server/db alike: `npm run build:server` copies the folder.

@@ -14,11 +14,9 @@
  * The check-in writer decides whole batches in SQL: `checkins_ingest` (db/functions/checkins_ingest.sql) is the
  * set-based twin of `findStored` and of the insert in `runIdempotent` — the same rules (stored → its answer,
  * another hash → reused/422, a concurrent insert → the winner's answer via `findStored`), one statement for many
- * keys. A change to the rules here is a change there too.
- *
- * Writers that group many requests into one transaction (the vaccination dose writer) use the same rules through
- * `lockKeys`, `storedAnswers` and `storeAnswers`: the keys' locks (the same advisory lock as `runIdempotent`, taken
- * in one order), the stored answers looked up after the locks, the records of the written ones inserted with them.
+ * keys. A change to the rules here is a change there too. So is the vaccination dose writer's (modules/vaccination/
+ * writer.ts with db/functions/vaccination_doses.sql): it takes this file's lock for each key of a batch, reads the
+ * stored keys under the locks, answers them by these rules and inserts the records of the doses it writes.
  */
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
@@ -128,63 +126,4 @@ export async function runIdempotent<T>(
     }
     throw err;
   }
-}
-
-/** A key of a request in a batch: `scope` and `key` as `runIdempotent` takes them, `hash` = its `requestHash`. */
-export interface BatchKey {
-  scope: string;
-  key: string;
-  hash: string;
-}
-
-/**
- * Takes the lock `runIdempotent` takes for each key, inside the batch's transaction, in one statement and one order
- * (by the lock's number), so two batches — or a batch and `runIdempotent` — never wait for each other in a circle.
- */
-export async function lockKeys(trx: Transaction<DB>, keys: readonly { scope: string; key: string }[]): Promise<void> {
-  if (keys.length === 0) return;
-  await sql`
-    select pg_advisory_xact_lock(7231003, h)
-    from (select distinct hashtext(k) as h from unnest(${keys.map((k) => `${k.scope}:${k.key}`)}::text[]) as k
-          order by 1) l`.execute(trx);
-}
-
-/**
- * What is stored for each key (call after `lockKeys`, in the same transaction): per key, in order, the stored answer
- * (200) for the same request, `'reused'` for another request's key (422 IDEMPOTENCY_KEY_REUSED), undefined when new.
- */
-export async function storedAnswers<T>(
-  trx: Transaction<DB>,
-  keys: readonly BatchKey[],
-): Promise<Array<{ status: 200; body: T } | 'reused' | undefined>> {
-  if (keys.length === 0) return [];
-  const { rows } = await sql<{ n: string; request_hash: string; response: T }>`
-    select i.n, k.request_hash, k.response
-    from unnest(${keys.map((k) => k.scope)}::text[], ${keys.map((k) => k.key)}::text[]) with ordinality as i(scope, key, n)
-    -- one primary-key probe per key (as in checkins_ingest): never a join the planner could turn into a scan
-    join lateral (
-      select k.request_hash, k.response from idempotency_keys k where k.scope = i.scope and k.key = i.key limit 1
-    ) k on true`.execute(trx);
-  const byIndex = new Map(rows.map((r) => [Number(r.n) - 1, r]));
-  return keys.map((k, n) => {
-    const row = byIndex.get(n);
-    if (!row) return undefined;
-    return row.request_hash === k.hash ? { status: 200 as const, body: row.response } : 'reused';
-  });
-}
-
-/** Records the answers of a batch's written requests (after `lockKeys`: no other writer inserts these keys). */
-export async function storeAnswers(
-  trx: Transaction<DB>,
-  answers: readonly (BatchKey & { status: number; body: unknown })[],
-): Promise<void> {
-  if (answers.length === 0) return;
-  await sql`
-    insert into idempotency_keys (scope, key, request_hash, status_code, response)
-    select scope, key, hash, status, body::jsonb
-    from unnest(${answers.map((a) => a.scope)}::text[], ${answers.map((a) => a.key)}::text[],
-                ${answers.map((a) => a.hash)}::text[], ${answers.map((a) => a.status)}::int[],
-                ${answers.map((a) => JSON.stringify(a.body))}::text[]) as a(scope, key, hash, status, body)`.execute(
-    trx,
-  );
 }

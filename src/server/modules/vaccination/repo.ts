@@ -6,6 +6,7 @@
 import DataLoader from 'dataloader';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
+import type { auditColumns } from '../../platform/audit.ts';
 import { type AccessScope, scopeCondition, scoped } from '../../platform/authorize.ts';
 import type { ProductRule } from './rules.ts';
 
@@ -49,6 +50,60 @@ export interface NewSiteDose {
   screening_id: string | null;
   recorded_by: string;
   override_reason: string | null;
+}
+
+/** What `vaccination_dose_state` reads for a batch of doses (db/functions/vaccination_doses.sql). */
+export interface DoseState {
+  stored: { scope: string; key: string; hash: string; response: unknown }[];
+  /** valid doses, by person, in order of time then of recording; `given_at` as JSON text */
+  doses: {
+    person_id: string;
+    product_code: string;
+    dose_number: number;
+    given_at: string;
+    commune_code: string | null;
+    unit_path: string | null;
+    age_band: string;
+    priority_group: string;
+  }[];
+  lots: {
+    site_id: string;
+    lot_number: string;
+    lot: {
+      id: string;
+      product_code: string;
+      lot_number: string;
+      expires_on: string;
+      quantity: number;
+      used: number;
+    } | null;
+    elsewhere: boolean;
+  }[];
+  /** `n`: the dose's 1-based position in the batch */
+  screenings: { n: number; id: string; person_id: string; outcome: string }[];
+  groups: { person_id: string; priority_group: string }[];
+}
+
+/**
+ * Coverage changes summed per key, without the rows that change nothing, in key order (writers never lock two
+ * counter rows in opposite orders).
+ */
+export function mergedCoverage(deltas: readonly CoverageDelta[]): CoverageDelta[] {
+  const merged = new Map<string, CoverageDelta>();
+  for (const d of deltas) {
+    const k = `${d.communeCode}\u0000${d.ageBand}\u0000${d.priorityGroup}`;
+    const m = merged.get(k);
+    if (m) {
+      m.dose1 += d.dose1;
+      m.full += d.full;
+      m.booster += d.booster;
+      m.doses += d.doses;
+    } else merged.set(k, { ...d });
+  }
+  return [...merged.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, d]) => d)
+    .filter((d) => d.dose1 || d.full || d.booster || d.doses);
 }
 
 /** The per-person advisory lock (first key) every change of a person's doses takes. */
@@ -588,106 +643,73 @@ export function vaccinationRepo(db: Kysely<DB>) {
         .orderBy('d.dose_number')
         .execute(),
 
-    // ——— the dose writer's batch (writer.ts): set-based reads and writes, one statement each ———
+    // ——— the dose writer's batch (writer.ts): two statements, db/functions/vaccination_doses.sql ———
     /**
-     * Locks the people of a batch (the per-person lock every change of a person's doses takes), in one statement
-     * and one order, so two batches or a batch and a single write never wait for each other in a circle.
+     * Locks a batch's keys and people and reads what its rules need (`vaccination_dose_state`): the stored keys,
+     * the people's valid doses, the lots asked for, each dose's screening, the people's priority groups.
      */
-    lockPeople: async (trx: Transaction<DB>, personIds: readonly string[]) => {
-      if (personIds.length === 0) return;
-      await sql`
-        select pg_advisory_xact_lock(${PERSON_LOCK}, h)
-        from (select distinct hashtext(p) as h from unnest(${[...personIds]}::text[]) as p order by 1) l`.execute(trx);
-    },
-
-    /** The valid doses of these people, in order of `givenAt` (then of recording), with their coverage key. */
-    validDosesOf: (trx: Transaction<DB>, personIds: readonly string[]) =>
-      trx
-        .selectFrom('vaccination_doses')
-        .select([
-          'person_id',
-          'product_code',
-          'dose_number',
-          'given_at',
-          'commune_code',
-          'unit_path',
-          'age_band',
-          'priority_group',
-        ])
-        .where('person_id', 'in', [...personIds])
-        .where('status', '=', 'valid')
-        .orderBy('person_id')
-        .orderBy('given_at')
-        .orderBy('created_at')
-        .execute(),
-
-    /** Every lot with one of these numbers (at any site: "from another site" is told from "unknown" with it). */
-    lotsNumbered: (trx: Transaction<DB>, lotNumbers: readonly string[]) =>
-      trx
-        .selectFrom('vaccine_lots')
-        .select(['id', 'site_id', 'product_code', 'lot_number', 'expires_on', 'quantity', 'used'])
-        .where('lot_number', 'in', [...lotNumbers])
-        .execute(),
-
-    /**
-     * The screening each dose goes by, in order: the one it names (`screeningId`), else the person's newest since
-     * `since` (one index probe each).
-     */
-    screeningsFor: async (
+    async doseState(
       trx: Transaction<DB>,
-      items: readonly { screeningId: string | null; personId: string; since: Date }[],
-    ) => {
-      const { rows } = await sql<{ n: string; id: string; person_id: string; outcome: string }>`
-        select i.n, s.id, s.person_id, s.outcome
-        from unnest(${items.map((i) => i.screeningId)}::uuid[], ${items.map((i) => i.personId)}::uuid[],
-                    ${items.map((i) => i.since.toISOString())}::timestamptz[]) with ordinality as i(sid, person, since, n)
-        join lateral (
-          select v.id, v.person_id, v.outcome from vaccination_screenings v
-          where (i.sid is not null and v.id = i.sid)
-             or (i.sid is null and v.person_id = i.person and v.created_at >= i.since)
-          order by v.created_at desc
-          limit 1
-        ) s on true`.execute(trx);
-      const byIndex = new Map(rows.map((r) => [Number(r.n) - 1, r]));
-      return items.map((_, n) => byIndex.get(n));
+      keys: readonly { scope: string; key: string }[],
+      doses: readonly {
+        personId: string;
+        siteId: string;
+        lotNumber: string;
+        screeningId: string | null;
+        since: Date;
+      }[],
+    ): Promise<DoseState> {
+      const { rows } = await sql<{ state: DoseState }>`
+        select vaccination_dose_state(
+          ${keys.map((k) => k.scope)}::text[], ${keys.map((k) => k.key)}::text[],
+          ${doses.map((d) => d.personId)}::uuid[], ${doses.map((d) => d.siteId)}::uuid[],
+          ${doses.map((d) => d.lotNumber)}::text[], ${doses.map((d) => d.screeningId)}::uuid[],
+          ${doses.map((d) => d.since.toISOString())}::timestamptz[]) as state`.execute(trx);
+      const state = rows[0]?.state;
+      if (!state) throw new Error('vaccination_dose_state answered nothing');
+      return state;
     },
 
-    /** The priority group of each person's newest registration. */
-    priorityGroupsOf: async (trx: Transaction<DB>, personIds: readonly string[]) => {
-      const { rows } = await sql<{ person_id: string; priority_group: string }>`
-        select p.person_id, r.priority_group
-        from unnest(${[...personIds]}::uuid[]) as p(person_id)
-        join lateral (
-          select priority_group from vaccination_registrations r
-          where r.person_id = p.person_id order by r.created_at desc limit 1
-        ) r on true`.execute(trx);
-      return new Map(rows.map((r) => [r.person_id, r.priority_group]));
+    /**
+     * Writes a batch's accepted doses (`vaccination_doses_write`): keys, doses, registrations, events, counters,
+     * stock, audit rows. False when a lot no longer holds the doses taken from it (nothing should then commit).
+     */
+    async writeDoses(
+      trx: Transaction<DB>,
+      w: {
+        answers: readonly { scope: string; key: string; hash: string; response: unknown }[];
+        doses: readonly NewSiteDose[];
+        people: readonly string[];
+        topic: string;
+        events: readonly unknown[];
+        coverage: CoverageDelta[];
+        lots: readonly { id: string; take: number }[];
+        audit: ReturnType<typeof auditColumns>;
+      },
+    ): Promise<boolean> {
+      const a = w.audit;
+      const { rows } = await sql<{ ok: boolean }>`
+        select vaccination_doses_write(
+          ${JSON.stringify(w.answers)}::jsonb, ${JSON.stringify(w.doses)}::jsonb, ${[...w.people]}::uuid[],
+          ${w.topic}::text, ${JSON.stringify(w.events)}::jsonb,
+          ${JSON.stringify(
+            mergedCoverage(w.coverage).map((d) => ({
+              commune_code: d.communeCode,
+              unit_path: d.unitPath,
+              age_band: d.ageBand,
+              priority_group: d.priorityGroup,
+              people_dose1: d.dose1,
+              people_full: d.full,
+              people_booster: d.booster,
+              doses: d.doses,
+            })),
+          )}::jsonb,
+          ${w.lots.map((l) => l.id)}::uuid[], ${w.lots.map((l) => l.take)}::int[],
+          ${a.ats}::timestamptz[], ${a.actorTypes}::text[], ${a.actorIds}::text[], ${a.actions}::text[],
+          ${a.resourceTypes}::text[], ${a.resourceIds}::text[], ${a.unitCodes}::text[], ${a.outcomes}::text[],
+          ${a.details}::text[], ${a.payloads}::text[]) as ok`.execute(trx);
+      return rows[0]?.ok === true;
     },
-
-    /** Inserts a batch's doses in one statement (the rows travel as one JSON parameter). */
-    insertDoses: async (trx: Transaction<DB>, rows: readonly NewSiteDose[]) => {
-      if (rows.length === 0) return;
-      await sql`
-        insert into vaccination_doses (id, person_id, product_code, lot_id, lot_number, dose_number, site_id, given_at,
-          country, place, source, status, commune_code, unit_path, age_band, priority_group, screening_id, evidence_id,
-          recorded_by, override_reason)
-        select id, person_id, product_code, lot_id, lot_number, dose_number, site_id, given_at, 'VN', null, 'site',
-               'valid', commune_code, unit_path, age_band, priority_group, screening_id, null, recorded_by,
-               override_reason
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as d(id uuid, person_id uuid, product_code text,
-          lot_id uuid, lot_number text, dose_number integer, site_id uuid, given_at timestamptz, commune_code text,
-          unit_path text, age_band text, priority_group text, screening_id uuid, recorded_by text,
-          override_reason text)`.execute(trx);
-    },
-
-    /** Marks these people's open registrations done. */
-    markRegistrationsDone: (trx: Transaction<DB>, personIds: readonly string[]) =>
-      trx
-        .updateTable('vaccination_registrations')
-        .set({ status: 'done' })
-        .where('person_id', 'in', [...personIds])
-        .where('status', 'in', ['waiting', 'invited'])
-        .execute(),
 
     // ——— coverage counters ———
     /**
@@ -695,21 +717,7 @@ export function vaccinationRepo(db: Kysely<DB>) {
      * summed first and written in key order, so writers never lock two counter rows in opposite orders.
      */
     async addCoverage(q: Q, deltas: CoverageDelta[]) {
-      const merged = new Map<string, CoverageDelta>();
-      for (const d of deltas) {
-        const k = `${d.communeCode}|${d.ageBand}|${d.priorityGroup}`;
-        const m = merged.get(k);
-        if (m) {
-          m.dose1 += d.dose1;
-          m.full += d.full;
-          m.booster += d.booster;
-          m.doses += d.doses;
-        } else merged.set(k, { ...d });
-      }
-      const nonZero = [...merged.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, d]) => d)
-        .filter((d) => d.dose1 || d.full || d.booster || d.doses);
+      const nonZero = mergedCoverage(deltas);
       if (nonZero.length === 0) return;
       await q
         .insertInto('vaccination_coverage')

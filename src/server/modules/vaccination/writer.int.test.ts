@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import { bearer, createTestEnv, DB_KIND, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
 import type { StaffActor } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type ProductRow, vaccinationRepo } from './repo.ts';
@@ -272,6 +272,36 @@ describe('the dose writer', () => {
     expect(await lotUsed('BATCH01')).toBe(usedBefore + 2);
     await countersAgree();
     expect((await env.ctx.audit.verify()).ok).toBe(true);
+  });
+});
+
+describe('two writers (two API processes) at once', () => {
+  it('give the last dose of a lot once: the other is refused VACCINATION_LOT_EMPTY, nothing of it written', async () => {
+    await env.ctx.db
+      .insertInto('vaccine_lots')
+      .values({ site_id: siteId, product_code: 'comirnaty', lot_number: 'LAST1', expires_on: inDays(100), quantity: 1 })
+      .execute();
+    const other = createDoseWriter(env.ctx, vaccinationRepo(env.ctx.db), async () => products);
+    const [a, b] = [await person(), await person()];
+    // On PostgreSQL, both batches read the lot before either commits: the audit chain's lock, held here, stops the
+    // first just before its commit (its lot row updated), while the second reads the lot as it was and accepts its
+    // dose — its stock update then finds the lot used up and the whole batch is refused. (PGlite has one connection:
+    // the transactions run one after the other, and the second sees the lot used up when it reads it.)
+    const holder = DB_KIND === 'postgres' ? await env.ctx.db.startTransaction().execute() : undefined;
+    if (holder) await sql`select pg_advisory_xact_lock(7231001)`.execute(holder);
+    const pending = Promise.all([
+      settled(writer.submit(request(a, { lotNumber: 'LAST1' }))),
+      settled(other.submit(request(b, { lotNumber: 'LAST1' }))),
+    ]);
+    if (holder) {
+      await new Promise((r) => setTimeout(r, 500));
+      await holder.commit().execute();
+    }
+    const results = await pending;
+    expect(results.map((r) => r.code ?? 'ok').sort()).toEqual(['VACCINATION_LOT_EMPTY', 'ok']);
+    expect(await doseRows([a, b])).toHaveLength(1);
+    expect(await lotUsed('LAST1')).toBe(1);
+    await countersAgree();
   });
 });
 

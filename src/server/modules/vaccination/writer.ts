@@ -3,11 +3,14 @@
  * append to the commit: recorded one transaction each, doses were written one commit at a time (41 a second on a
  * loaded disk). Here requests checked in parallel (site, person, scope, product: service.ts) hand their dose to ONE
  * serial writer per process; it decides and writes everything that arrived while the previous batch was committing
- * in ONE transaction — the idempotency keys' and the people's locks, a handful of set-based reads, the rules decided
- * in Node (rules.ts, the one implementation), then one statement each for the keys, the doses, the registrations,
- * the `vaccination.record-changed` events, the coverage counters, each lot's stock and the audit rows — and answers
- * each request only after that commit. Under load one commit (one WAL flush, one hold of the chain lock) serves a
- * whole batch; a lone dose goes at once, alone.
+ * in ONE transaction of two statements (db/functions/vaccination_doses.sql) — `vaccination_dose_state`: the
+ * idempotency keys' and the people's locks, then what the rules need; the rules decided in Node (rules.ts, the one
+ * implementation); `vaccination_doses_write`: the keys' records, the doses, the registrations, the
+ * `vaccination.record-changed` events, the coverage counters, each lot's stock and the audit rows — and answers each
+ * request only after that commit. Under load one commit (one WAL flush, one hold of the chain lock) serves a whole
+ * batch, in four round trips (BEGIN, the two, COMMIT) whatever its size; a lone dose goes at once, alone. (As
+ * sixteen Kysely statements, the first version of this writer measured 636 doses/s against a 3,539/s no-op, ratio
+ * 0.18, its server half idle: the cycle was made of round trips.)
  *
  * The same decisions as one transaction per dose, exactly:
  * - the people of a batch are locked (the per-person lock of every change to a person's doses) before their doses
@@ -29,10 +32,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
-import type { AuditEntry } from '../../platform/audit.ts';
+import { type AuditEntry, auditColumns } from '../../platform/audit.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { type BatchKey, lockKeys, storeAnswers, storedAnswers } from '../../platform/idempotency.ts';
 import { localDate } from '../../platform/sms.ts';
 import { type DoseRuleCode, OBSERVATION_MINUTES, OVERRIDABLE_RULES } from './constants.ts';
 import type { CoverageDelta, NewSiteDose, ProductRow, VaccinationRepo } from './repo.ts';
@@ -53,6 +55,13 @@ const DAY_MS = 86_400_000;
 const MAX_BATCH = 256;
 
 /** A dose whose request was checked (site and person in scope, product known, data complete, override allowed). */
+/** A request's `Idempotency-Key`: the scope (per actor), the key, the hash of the request (`requestHash`). */
+export interface BatchKey {
+  scope: string;
+  key: string;
+  hash: string;
+}
+
 export interface DoseRequest {
   actor: Actor;
   /** `staff:<id>` …: the dose's `recorded_by` */
@@ -176,33 +185,30 @@ export function createDoseWriter(
     return db.transaction().execute(async (trx) => {
       const keyed = batch.flatMap((r) => (r.idempotency ? [r.idempotency] : []));
       const personIds = [...new Set(batch.map((r) => r.person.id))];
-      await lockKeys(trx, keyed);
-      await repo.lockPeople(trx, personIds);
-      // everything below is read under the locks
-      const stored = await storedAnswers<DoseCreated>(trx, keyed);
-      const storedOf = new Map(keyed.map((k, n) => [keyOf(k), stored[n]]));
-      const [doseRows, lots, screenings, groups] = [
-        await repo.validDosesOf(trx, personIds),
-        await repo.lotsNumbered(trx, [...new Set(batch.map((r) => r.lotNumber))]),
-        await repo.screeningsFor(
-          trx,
-          batch.map((r) => ({
-            screeningId: r.screeningId ?? null,
-            personId: r.person.id,
-            since: new Date(r.givenAt.getTime() - DAY_MS),
-          })),
-        ),
-        await repo.priorityGroupsOf(trx, personIds),
-      ];
+      // the locks, then everything the rules need, read under them: one statement
+      const state = await repo.doseState(
+        trx,
+        keyed,
+        batch.map((r) => ({
+          personId: r.person.id,
+          siteId: r.site.id,
+          lotNumber: r.lotNumber,
+          screeningId: r.screeningId ?? null,
+          since: new Date(r.givenAt.getTime() - DAY_MS),
+        })),
+      );
+      const storedOf = new Map(state.stored.map((k) => [keyOf(k), k]));
+      const screenings = new Map(state.screenings.map((x) => [x.n - 1, x]));
+      const groups = new Map(state.groups.map((g) => [g.person_id, g.priority_group]));
 
       // each person's valid doses as they stand (and as the batch's accepted doses add to them)
       const held = new Map<string, HeldDose[]>();
-      for (const d of doseRows) {
+      for (const d of state.doses) {
         const list = held.get(d.person_id) ?? [];
         list.push({
           productCode: d.product_code,
           doseNumber: d.dose_number,
-          givenAt: d.given_at,
+          givenAt: new Date(d.given_at),
           key: {
             communeCode: d.commune_code ?? '-',
             unitPath: d.unit_path,
@@ -213,32 +219,33 @@ export function createDoseWriter(
         held.set(d.person_id, list);
       }
       const initial = new Map(personIds.map((p) => [p, [...(held.get(p) ?? [])]]));
-      const lotAt = new Map(lots.map((l) => [`${l.site_id}\u0000${l.lot_number}`, l]));
-      const lotNumbersKnown = new Set(lots.map((l) => l.lot_number));
+      const lotAt = new Map(state.lots.map((l) => [`${l.site_id}\u0000${l.lot_number}`, l]));
       const taken = new Map<string, number>();
 
       const outcomes: Outcome[] = [];
       const doses: NewSiteDose[] = [];
-      const answers: Array<BatchKey & { status: number; body: DoseCreated }> = [];
+      const answers: Array<BatchKey & { response: DoseCreated }> = [];
       const audits: AuditEntry[] = [];
       const now = Date.now();
       for (const [n, r] of batch.entries()) {
         const refuse = (error: AppError) => outcomes.push({ error });
         if (r.idempotency) {
-          const s = storedOf.get(keyOf(r.idempotency));
-          if (s === 'reused') {
+          // the rules of platform/idempotency.ts: the same request again → its stored answer, another → 422
+          const stored = storedOf.get(keyOf(r.idempotency));
+          if (stored && stored.hash !== r.idempotency.hash) {
             refuse(new AppError('IDEMPOTENCY_KEY_REUSED', 422));
             continue;
           }
-          if (s) {
-            outcomes.push({ ok: { status: 200, body: s.body, replayed: true } });
+          if (stored) {
+            outcomes.push({ ok: { status: 200, body: stored.response as DoseCreated, replayed: true } });
             continue;
           }
         }
-        const lot = lotAt.get(`${r.site.id}\u0000${r.lotNumber}`);
+        const asked = lotAt.get(`${r.site.id}\u0000${r.lotNumber}`);
+        const lot = asked?.lot;
         if (!lot) {
           refuse(
-            lotNumbersKnown.has(r.lotNumber)
+            asked?.elsewhere
               ? new AppError('VACCINATION_LOT_WRONG_SITE', 422)
               : new AppError('VACCINATION_LOT_UNKNOWN', 400, { lot: r.lotNumber }),
           );
@@ -260,7 +267,7 @@ export function createDoseWriter(
           givenAt: r.givenAt,
           ageYears: r.person.birthYear === null ? null : r.givenAt.getUTCFullYear() - r.person.birthYear,
         });
-        const screening = screenings[n];
+        const screening = screenings.get(n);
         if (r.screeningId && screening?.person_id !== r.person.id) {
           refuse(new AppError('VALIDATION_FAILED', 400, { field: 'screeningId' }));
           continue;
@@ -327,33 +334,32 @@ export function createDoseWriter(
         });
         const observationUntil = new Date(Math.max(r.givenAt.getTime(), now) + OBSERVATION_MINUTES * 60_000);
         const body: DoseCreated = { id, observationUntil: observationUntil.toISOString() };
-        if (r.idempotency) answers.push({ ...r.idempotency, status: 201, body });
+        if (r.idempotency) answers.push({ ...r.idempotency, response: body });
         outcomes.push({ ok: { status: 201, body, replayed: false } });
       }
       if (doses.length === 0) return outcomes;
 
       const written = [...new Set(doses.map((d) => d.person_id))];
-      const deltas = written.flatMap((p) => {
+      const coverage = written.flatMap((p) => {
         const before = initial.get(p) ?? [];
         const after = held.get(p) ?? [];
         return coverageDeltas(map, { history: before, key: before[0]?.key }, { history: after, key: after[0]?.key });
       });
-      await storeAnswers(trx, answers);
-      await repo.insertDoses(trx, doses);
-      await repo.markRegistrationsDone(trx, written);
-      await ctx.jobs.enqueueMany(
-        trx,
-        RECORD_CHANGED,
-        doses.map((d) => ({ personId: d.person_id, doseId: d.id, change: 'recorded' as const })),
-      );
-      // the rows every dose of a commune (the counters), of a lot (its stock) or of the province (the audit chain)
-      // shares are written last, so their locks are held only for the last statements and the commit
-      await repo.addCoverage(trx, deltas);
-      for (const [lotId, by] of [...taken.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        // another process took the lot's last doses since it was read: the batch goes again one dose at a time
-        if (!(await repo.useLot(trx, lotId, by))) throw new AppError('VACCINATION_LOT_EMPTY', 422);
-      }
-      await ctx.audit.appendMany(trx, audits);
+      const events = doses.map((d) => ({ personId: d.person_id, doseId: d.id, change: 'recorded' as const }));
+      for (const e of events) if (!RECORD_CHANGED.check(e)) throw new Error('dose event does not match its topic');
+      const ok = await repo.writeDoses(trx, {
+        answers,
+        doses,
+        people: written,
+        topic: RECORD_CHANGED.name,
+        events,
+        coverage,
+        lots: [...taken.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, take]) => ({ id, take })),
+        audit: auditColumns(audits),
+      });
+      // another process took a lot's last doses since they were read: nothing commits, and the batch goes again
+      // one dose at a time (a lone dose is then refused)
+      if (!ok) throw new AppError('VACCINATION_LOT_EMPTY', 422);
       return outcomes;
     });
   }
