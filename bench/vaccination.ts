@@ -9,14 +9,31 @@
  *             dose, per commune) with `--doses` doses (default 20M) in `vaccination_doses` and the counters and
  *             residents as they stand for `--people` people (default 10M), p50/p95 of 20 calls
  * Targets: throughput ≥ 25 % of the baseline; coverage at 10M people / 20M doses < 200 ms.
+ * Both loads print the CPU each request cost the server process and the database's backends (bench/lib.ts
+ * cpuMeter): on this shared machine steadier than requests per second.
+ * `--role api` runs the server without its job worker: the `vaccination.record-changed` events stay queued in the
+ * outbox (in production the green pass worker runs as a process of its own, `serve --role worker`); the default
+ * `all` re-issues a green pass per dose in the same process during the measurement, as before.
+ * `--doses 0` skips generating the 20M dose rows (1,366 s here) and measures coverage over the counters alone.
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bin/run-ts.js bench/vaccination.ts
- *     [--seconds 10] [--connections 64] [--people 10000000] [--doses 20000000]
+ *     [--seconds 10] [--connections 64] [--subjects 60000] [--people 10000000] [--doses 20000000] [--role all|api]
  */
 import { randomUUID } from 'node:crypto';
 import type autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/server/db/database.ts';
-import { api, argNumber, benchStaffToken, freshData, type LoadResult, load, printTable, startServer } from './lib.ts';
+import {
+  api,
+  argNumber,
+  benchStaffToken,
+  cpuMeter,
+  freshData,
+  type LoadResult,
+  load,
+  meteredLoad,
+  printTable,
+  startServer,
+} from './lib.ts';
 
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!pgUrl) {
@@ -28,6 +45,12 @@ const connections = argNumber('connections', 64);
 const peopleAtScale = argNumber('people', 10_000_000);
 const dosesAtScale = argNumber('doses', 20_000_000);
 const subjects = argNumber('subjects', 60_000);
+const roleArg = process.argv.indexOf('--role');
+const role = roleArg >= 0 ? process.argv[roleArg + 1] : 'all';
+if (role !== 'all' && role !== 'api') {
+  console.error('--role is all or api');
+  process.exit(2);
+}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -35,7 +58,7 @@ const pct = (xs: number[], p: number) => {
 };
 
 const data = await freshData('postgres', pgUrl);
-const server = await startServer(data);
+const server = await startServer(data, {}, role);
 try {
   const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
     username: 'admin',
@@ -100,19 +123,21 @@ try {
       };
     },
   };
+  const meter = await cpuMeter(server);
   await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
-  const baseline = await load('[postgres] baseline GET /healthz', {
+  const baseline = await meteredLoad(meter, '[postgres] baseline GET /healthz', {
     url: `${server.url}/healthz`,
     duration: seconds,
     connections,
   });
   await load('warm-up', { url: server.url, duration: 2, connections, requests: [request] });
-  const doses = await load('[postgres] POST /api/v1/vaccination/doses', {
+  const doses = await meteredLoad(meter, `[postgres] POST /api/v1/vaccination/doses (--role ${role})`, {
     url: server.url,
     duration: seconds,
     connections,
     requests: [request],
   });
+  await meter.close();
   if (doses.non2xx > 0 || doses.errors > 0) console.log(`  note: ${doses.non2xx} non-2xx, ${doses.errors} errors`);
   if (n > ids.length)
     console.log(`  note: ${n} requests for ${ids.length} people: later ones were refused (dose 1 twice)`);
