@@ -337,8 +337,9 @@ function PersonQrForm({
           error={error}
           onChange={(e) => setText(e.target.value)}
         />
+        {/* says what will happen: a green pass is only checked, a personal QR is recorded */}
         <button type="submit" className="button" disabled={!text.trim()}>
-          {t('checkins.door.record')}
+          {isGreenPassCode(text) ? t('checkins.door.checkPass') : t('checkins.door.record')}
         </button>
       </form>
     </section>
