@@ -1,5 +1,6 @@
 /** Chromium (Debian's, never downloaded) and small helpers the journeys share. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -179,4 +180,22 @@ export async function staffSignIn(page: Page, username: string, password: string
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu').fill(password);
   await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+}
+
+/**
+ * axe-core's serious and critical violations on the page as it is (as e2e/a11y checks every page; e2e/checkins and
+ * e2e/greenpass run it on the door scanner's results).
+ */
+export async function seriousViolations(page: Page): Promise<Array<{ id: string; nodes: string[] }>> {
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    interface AxeResult {
+      violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }>;
+    }
+    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<AxeResult> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  });
 }

@@ -9,7 +9,6 @@
  * and records them with it; staff register a venue for someone and see the compliance statistics.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,6 +21,7 @@ import {
   randomPhone,
   randomSuffix,
   screenshot,
+  seriousViolations,
   staffSignIn,
 } from './browser.ts';
 import { startServer, type TestServer } from './server.ts';
@@ -53,21 +53,6 @@ async function pageGet<T>(page: Page, path: string): Promise<T> {
     if (!response.ok) throw new Error(`${p}: ${response.status} ${await response.text()}`);
     return response.json();
   }, path);
-}
-
-/** axe-core's serious and critical violations on the page as it is (as e2e/a11y checks every page). */
-async function seriousViolations(page: Page): Promise<Array<{ id: string; nodes: string[] }>> {
-  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
-  return page.evaluate(async () => {
-    interface AxeResult {
-      violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }>;
-    }
-    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<AxeResult> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
-  });
 }
 
 /** A JSON write with the page's own session cookie; returns the status. */

@@ -6,7 +6,9 @@
  * verifier (its revocation list refreshed) shows the old code red and the new one green → an officer revokes the
  * new one: red too. The venue's door scanner (issue 17 item 4: the verifier embedded in it) reads the same codes fed as
  * text at 360 px in Vietnamese: the valid pass green with the holder's name and birth date, the revoked one red —
- * offline, and with no check-in made. No horizontal scrolling, no CSP violation.
+ * offline, and with no check-in made; its button says "Kiểm tra thẻ" (check pass), not "Ghi nhận", while the field
+ * holds an HC1 code. The same door in English on a 1366 × 800 screen: both verdicts in English, and axe finds no serious
+ * or critical violation with the green or the red result shown. No horizontal scrolling, no CSP violation.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -22,8 +24,10 @@ import {
   randomPhone,
   randomSuffix,
   screenshot,
+  seriousViolations,
   staffSignIn,
 } from './browser.ts';
+import { DESKTOP, type Lang, openIn, signIn } from './roles.ts';
 import { startServer, type TestServer } from './server.ts';
 
 const WARD = '25993';
@@ -38,12 +42,25 @@ async function passQr(page: Page): Promise<string> {
   return (await img.getAttribute('data-qr')) ?? '';
 }
 
-/** Feeds a code to the venue door scanner's field, as the camera would; returns the newest result's pass verdict. */
-async function atDoor(page: Page, qr: string, count: number): Promise<string> {
-  await page.getByLabel('Dán mã QR cá nhân').fill(qr);
-  await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+/** The door scanner's field and its button in each language: "check the pass" while it holds an HC1 code. */
+const DOOR = {
+  vi: { field: 'Dán mã QR cá nhân', check: 'Kiểm tra thẻ', record: 'Ghi nhận' },
+  en: { field: 'Paste the personal QR code', check: 'Check pass', record: 'Record' },
+} as const;
+
+/**
+ * Feeds a code to the venue door scanner's field, as the camera would, and presses the button — which says it checks
+ * the pass, not that it records; returns the newest result's pass verdict once the field is empty again (the button
+ * back to recording).
+ */
+async function atDoor(page: Page, qr: string, count: number, lang: Lang = 'vi'): Promise<string> {
+  const words = DOOR[lang];
+  await page.getByLabel(words.field).fill(qr);
+  expect(await page.getByRole('button', { name: words.record, exact: true }).count()).toBe(0);
+  await page.getByRole('button', { name: words.check, exact: true }).click();
   const results = page.getByTestId('door-results').getByTestId('door-result');
   await expect.poll(() => results.count()).toBe(count);
+  await page.getByRole('button', { name: words.record, exact: true }).waitFor();
   return (await page.locator('.dr-latest [data-pass]').getAttribute('data-pass')) ?? '';
 }
 
@@ -267,6 +284,38 @@ describe('green pass: doses → pass → offline verifier → correction re-issu
     );
     expect(occupancy.body.checkinsToday).toBe(0);
     expect(door.problems).toEqual([]);
+
+    // the same door in English on a 1366 × 800 screen: the button says it checks the pass, the verdicts and reasons
+    // are in English, and the page showing a green and then a red result passes axe
+    const wide = await openIn(browser, server, 'en', DESKTOP);
+    await signIn(wide.page, 'en', doorman.username, doorman.password);
+    await wide.page.goto(`/door/${venueId}`);
+    await wide.page.getByRole('heading', { level: 1, name: 'Door scanner' }).waitFor();
+    expect(await wide.page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await atDoor(wide.page, second, 1, 'en')).toBe('green');
+    const wideLatest = wide.page.getByTestId('door-results').locator('.dr-latest');
+    await wideLatest.getByText('COVID green pass (HC1)').waitFor();
+    await wideLatest.getByText('Green pass: valid').waitFor();
+    await wideLatest.getByTestId('door-pass-name').getByText(name).waitFor();
+    await wideLatest.getByText('born 1990').waitFor();
+    await wideLatest.getByText('Valid signature, meets every rule · vaccination').waitFor();
+    await wideLatest.getByText('Pass checked only, no check-in recorded', { exact: false }).waitFor();
+    expect(await wide.page.getByText('Thẻ xanh', { exact: false }).count()).toBe(0);
+    // the result is above the scanner on a wide screen too
+    const [resultBox, scannerBox] = await Promise.all([
+      wideLatest.boundingBox(),
+      wide.page.getByRole('heading', { name: 'Scan a personal QR code' }).boundingBox(),
+    ]);
+    expect(resultBox && scannerBox && resultBox.y + resultBox.height <= scannerBox.y).toBe(true);
+    expect(await seriousViolations(wide.page)).toEqual([]);
+    expect(await atDoor(wide.page, first, 2, 'en')).toBe('red');
+    await wideLatest.getByText('Green pass: not valid').waitFor();
+    await wideLatest.getByText('The certificate has been revoked').waitFor();
+    await wideLatest.getByTestId('door-pass-name').getByText(name).waitFor();
+    expect(await seriousViolations(wide.page)).toEqual([]);
+    await screenshot(wide.page, 'greenpass-door-desktop-en');
+    expect(wide.problems).toEqual([]);
+    await wide.context.close();
 
     // an officer revokes the new pass: red as well once the verifier has the new list
     const mine = await apiCall<{ items: Array<{ uvci: string }> }>(server.url, citizenToken, 'GET', '/me/green-pass');
