@@ -2,7 +2,7 @@
  * Request-level helpers shared by every module's routes: who is calling, and the error schema that every
  * route lists for its 4xx responses.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Actor, CitizenActor, StaffActor } from './access.ts';
 import { AppError } from './errors.ts';
@@ -57,3 +57,15 @@ export function errors(...statuses: number[]): Record<number, typeof ErrorSchema
 }
 
 export const SESSION_COOKIE = 'tv_session';
+
+/**
+ * Sends a CSV file (already built, e.g. by `toCsv`: UTF-8 with BOM, CRLF) as a download named `filename`. The name is
+ * reduced to letters, digits, dots, dashes and underscores, so nothing in it can break the header.
+ */
+export function sendCsv(reply: FastifyReply, filename: string, csv: string): FastifyReply {
+  const safe = filename.replace(/[^A-Za-z0-9._-]/g, '_');
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${safe}"`)
+    .send(csv);
+}

@@ -5,7 +5,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
+import { errors, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import { NEXT_CURSOR_HEADER, pagedHeaders } from '../../platform/paging.ts';
 import { VenueIdParams } from '../venues/schemas.ts';
 import { contactsCsv } from './export.ts';
@@ -175,10 +175,7 @@ export function casesRoutes(service: CasesService): FastifyPluginAsync {
         const exported = await service.exportContacts(requireStaff(req), req.params.id, req.query);
         if (req.query.format === 'json') return exported;
         const name = `${exported.displayCode}-${req.query.degree ? `F${req.query.degree}` : 'F1-F2'}.csv`;
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${name}"`)
-          .send(contactsCsv(exported.contacts));
+        return sendCsv(reply, `${name}`, contactsCsv(exported.contacts));
       },
     );
 

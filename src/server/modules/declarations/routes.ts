@@ -8,7 +8,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { toCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
-import { errors, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
+import { errors, requireActor, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import type { EnterprisesService } from './enterprises.ts';
 import { decodeMembersCsv } from './members-csv.ts';
@@ -306,10 +306,7 @@ export function declarationsRoutes(
             r.caseOrQuarantine,
           ]),
         );
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="declarations-${s.from}-${s.to}.csv"`)
-          .send(csv);
+        return sendCsv(reply, `declarations-${s.from}-${s.to}.csv`, csv);
       },
     );
 
@@ -588,10 +585,7 @@ export function declarationsRoutes(
             o.atTarget === null ? null : o.atTarget ? 'yes' : 'no',
           ]),
         );
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="organisations-${list.day}.csv"`)
-          .send(csv);
+        return sendCsv(reply, `organisations-${list.day}.csv`, csv);
       },
     );
 

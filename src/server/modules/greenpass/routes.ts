@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { toCsv } from '../../platform/csv.ts';
-import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
+import { errors, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import {
   MyPassQuery,
   MyPassResponse,
@@ -194,10 +194,7 @@ export function greenpassRoutes(service: GreenpassService): FastifyPluginAsync {
           ['day', 'kind', 'key', 'count'],
           stats.days.map((d) => [d.day, d.kind, d.key, d.n]),
         );
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', 'attachment; filename="green-pass-stats.csv"')
-          .send(csv);
+        return sendCsv(reply, 'green-pass-stats.csv', csv);
       },
     );
   };

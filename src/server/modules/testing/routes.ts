@@ -11,7 +11,7 @@ import { Type } from 'typebox';
 import type { PlatformContext } from '../../platform/context.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
-import { errors, requireCitizen, requireStaff } from '../../platform/http.ts';
+import { errors, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import type { CampaignsService } from './campaigns.ts';
 import { decodeCsv } from './csv.ts';
@@ -412,10 +412,7 @@ export function testingRoutes(
             d.invalidTubes,
           ]),
         );
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="testing-${stats.from}-${stats.to}.csv"`)
-          .send(csv);
+        return sendCsv(reply, `testing-${stats.from}-${stats.to}.csv`, csv);
       },
     );
 

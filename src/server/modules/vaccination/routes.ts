@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { toCsv } from '../../platform/csv.ts';
-import { errors, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
+import { errors, requireActor, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import {
   AefiBody,
@@ -513,10 +513,7 @@ export function vaccinationRoutes(service: VaccinationService, photoBodyLimit: n
                       l.remaining,
                     ]),
                   );
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="vaccination-${table}-${s.from}-${s.to}.csv"`)
-          .send(csv);
+        return sendCsv(reply, `vaccination-${table}-${s.from}-${s.to}.csv`, csv);
       },
     );
 

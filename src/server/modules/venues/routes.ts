@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { PlatformContext } from '../../platform/context.ts';
 import { toCsv } from '../../platform/csv.ts';
-import { errors, requireActor } from '../../platform/http.ts';
+import { errors, requireActor, sendCsv } from '../../platform/http.ts';
 import { publicBaseUrl } from '../../platform/origin.ts';
 import { NEXT_CURSOR_HEADER, pagedHeaders } from '../../platform/paging.ts';
 import {
@@ -83,10 +83,7 @@ export function venuesRoutes(ctx: PlatformContext, service: VenuesService): Fast
           ['venue_id', 'name', 'category', 'unit_code', 'unit_name', 'address', 'last_checkin_at'],
           rows.map((r) => [r.venueId, r.name, r.category, r.unitCode, r.unitName, r.address, r.lastCheckinAt]),
         );
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="venues-inactive-${req.query.unitCode}.csv"`)
-          .send(csv);
+        return sendCsv(reply, `venues-inactive-${req.query.unitCode}.csv`, csv);
       },
     );
 
