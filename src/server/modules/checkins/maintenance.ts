@@ -10,7 +10,8 @@ import type { DB } from '../../db/types.ts';
 import { purgeIdempotencyKeys } from '../../platform/idempotency.ts';
 
 const DAY = 86_400_000;
-const LOCK_KEY = 7_231_002;
+/** the lock class of partition maintenance (registry: db/advisory-locks.test.ts) */
+const LOCK_KEY = 7231017;
 
 function utcDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));

@@ -80,7 +80,7 @@ export function greenpassRepo(db: Kysely<DB>) {
         .execute()) as CertificateRow[];
     },
     async lockPerson(trx: Transaction<DB>, personId: string): Promise<void> {
-      await sql`select pg_advisory_xact_lock(hashtext(${`gp:${personId}`}))`.execute(trx);
+      await sql`select pg_advisory_xact_lock(7231018, hashtext(${personId}))`.execute(trx);
     },
     async insertCertificate(trx: Transaction<DB>, row: NewCertificate): Promise<CertificateRow> {
       return (await trx
