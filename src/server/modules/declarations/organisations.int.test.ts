@@ -261,13 +261,21 @@ describe("an enterprise's workers", () => {
     const missing = (await call('GET', `/organisations/${enterpriseOrgId}/members?filter=not_declared`, owner.token))
       .json()
       .items.map((m: { name: string; phoneEnd: string | null }) => [m.name, m.phoneEnd]);
+    // the owner (a citizen account) gets no registry data beyond the masked name: no phone end, no birth year
     expect(missing).toEqual([
+      ['B. T. Hai', null],
+      ['N. V. Một', null],
+    ]);
+    // the park board sees the enterprise in its district, and the phone's end to remind the worker
+    const parkList = (await call('GET', '/organisations', park)).json();
+    expect(parkList.items.map((o: { id: string }) => o.id)).toContain(enterpriseOrgId);
+    const parkMissing = (await call('GET', `/organisations/${enterpriseOrgId}/members?filter=not_declared`, park))
+      .json()
+      .items.map((m: { name: string; phoneEnd: string | null }) => [m.name, m.phoneEnd]);
+    expect(parkMissing).toEqual([
       ['B. T. Hai', '777'],
       ['N. V. Một', null],
     ]);
-    // the park board sees the enterprise in its district
-    const parkList = (await call('GET', '/organisations', park)).json();
-    expect(parkList.items.map((o: { id: string }) => o.id)).toContain(enterpriseOrgId);
 
     const removed = await call(
       'DELETE',

@@ -345,6 +345,10 @@ export function organisationsService(
           unitCode: org.unit_code,
           details: { filter: query.filter ?? 'all', count: rows.length, personIds: rows.map((r) => r.id) },
         });
+      // an enterprise's owner (a citizen account) sees whether each worker declared today, never what: a flagged
+      // declaration (symptoms, exposure) is health data for the health station, and the owner could have added anyone
+      // by national ID — so neither the registry's birth year nor the phone's end, only the masked name
+      const citizen = actor.kind === 'citizen';
       return {
         day,
         items: rows.map((r) => {
@@ -352,10 +356,14 @@ export function organisationsService(
           return {
             personId: r.id,
             name: name ? maskPersonName(name) : null,
-            birthYear: r.birth_year,
-            phoneEnd: r.phone ? r.phone.slice(-3) : null,
+            birthYear: citizen ? null : r.birth_year,
+            phoneEnd: citizen || !r.phone ? null : r.phone.slice(-3),
             today:
-              r.status === null ? ('grey' as const) : r.status === 'flagged' ? ('yellow' as const) : ('green' as const),
+              r.status === null
+                ? ('grey' as const)
+                : r.status === 'flagged' && !citizen
+                  ? ('yellow' as const)
+                  : ('green' as const),
           };
         }),
       };
