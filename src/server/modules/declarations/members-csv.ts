@@ -25,15 +25,6 @@ export interface MemberRowRejection {
   code: ErrorCode;
 }
 
-/** The file's bytes as text: UTF-8 only (a BOM is fine); anything else is refused, never guessed. */
-export function decodeMembersCsv(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new AppError('CSV_ENCODING_INVALID', 400);
-  }
-}
-
 /** Reads the file: people to add and rejected lines. Throws 400 for a file that is not a member list at all. */
 export function parseMembersCsv(text: string): { rows: MemberRow[]; rejected: MemberRowRejection[] } {
   let records: Array<{ record: string[]; info: { lines: number } }>;

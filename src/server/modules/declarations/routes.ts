@@ -6,12 +6,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { toCsv } from '../../platform/csv.ts';
+import { acceptCsvBodies, toCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errors, requireActor, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import type { EnterprisesService } from './enterprises.ts';
-import { decodeMembersCsv } from './members-csv.ts';
 import type { OrganisationsService } from './organisations.ts';
 import type { PartnersService } from './partners.ts';
 import type { StatsQuery as StatsQueryType } from './schemas.ts';
@@ -86,13 +85,7 @@ export function declarationsRoutes(
     const tags = ['declarations'];
 
     // a member list comes as text/csv: its bytes must be UTF-8 (checked, never guessed)
-    app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'buffer' }, (_req, body, done) => {
-      try {
-        done(null, decodeMembersCsv(body as Buffer));
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    });
+    acceptCsvBodies(app);
 
     // ——— forms ———
     app.get(

@@ -6,6 +6,7 @@
  * quoted field spans lines is named by the line it starts on).
  */
 import { parse } from 'csv-parse/sync';
+import { decodeUtf8Csv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { ErrorCode } from '../../platform/messages.ts';
 import { normalizeBarcode } from './barcode.ts';
@@ -74,18 +75,6 @@ export function parseResult(raw: string): ResultValue | undefined {
   return (RESULTS as readonly string[]).includes(text) ? (text as ResultValue) : undefined;
 }
 
-/** The file's bytes as text: UTF-8 (BOM or not); anything else (UTF-16, a legacy code page) is refused. */
-export function decodeCsv(bytes: Uint8Array): string {
-  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-    throw new AppError('CSV_ENCODING_INVALID', 400);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new AppError('CSV_ENCODING_INVALID', 400);
-  }
-}
-
 /** Line breaks inside a record's fields (only quoted fields hold them): how many lines it spans beyond its first. */
 function innerLineBreaks(record: string[]): number {
   let n = 0;
@@ -96,7 +85,7 @@ function innerLineBreaks(record: string[]): number {
 }
 
 /**
- * Reads the whole file (its bytes, or the text `decodeCsv` made of them): rows that read as results, and
+ * Reads the whole file (its bytes, or the text `decodeUtf8Csv` made of them): rows that read as results, and
  * rejections by line. `now` bounds the test times (a result
  * from the future is refused). Throws 400 for a file that is not a results file at all.
  */
@@ -104,7 +93,7 @@ export function parseResultsCsv(
   file: Uint8Array | string,
   now: Date,
 ): { rows: ParsedResultRow[]; rejected: RowRejection[]; lines: number } {
-  const text = typeof file === 'string' ? file : decodeCsv(file);
+  const text = typeof file === 'string' ? file : decodeUtf8Csv(file);
   const rejected: RowRejection[] = [];
   // line numbers are counted here rather than asked of the parser per record (twice as fast on large files): each
   // record spans one line plus the line breaks inside its quoted fields; blank lines come back as [''] records;

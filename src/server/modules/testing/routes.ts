@@ -9,12 +9,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { PlatformContext } from '../../platform/context.ts';
-import { toCsv } from '../../platform/csv.ts';
+import { acceptCsvBodies, toCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errors, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import type { CampaignsService } from './campaigns.ts';
-import { decodeCsv } from './csv.ts';
 import {
   CampaignList,
   CampaignView,
@@ -76,19 +75,8 @@ export function testingRoutes(
     const tags = ['testing'];
     const limit = ctx.config.labImportMaxBytes;
 
-    // a results file comes as text/csv: its bytes must be UTF-8 (checked, never guessed); the route gets the text, so
-    // the app's NUL check reads one string instead of walking a buffer byte by byte
-    app.addContentTypeParser(
-      ['text/csv', 'application/csv'],
-      { parseAs: 'buffer', bodyLimit: limit },
-      (_req, body, done) => {
-        try {
-          done(null, decodeCsv(body as Buffer));
-        } catch (err) {
-          done(err as Error, undefined);
-        }
-      },
-    );
+    // a results file comes as text/csv: its bytes must be UTF-8 (checked, never guessed)
+    acceptCsvBodies(app, { bodyLimit: limit });
 
     // before the API's sign-in check: a lab system's key stands for a lab-staff actor on the routes that allow it
     app.addHook('onRequest', async (req) => {
