@@ -1,122 +1,183 @@
--- declarations_record(...): one health declaration in ONE statement (modules/declarations/service.ts), the whole
--- write of POST /declarations after the checks (form, answers, who it is for) that Node makes first:
---   key given and stored already → 'stored' (response = the stored answer) or 'reused' (another request body);
---   otherwise 'written': the declaration; the person's badge of the day (the worst status); the commune's daily
---   statistics (row `shard` of 8, so writers of one commune rarely wait for each other: migration 0028); a flagged
---   one's follow-up task at the commune (unless one is open) and, when the task is new and the person has a phone,
---   the message job; the key's record with the answer (badge colour decided here: yellow when the day was flagged).
--- Requests with one key run one after the other (the same advisory lock as platform/idempotency.ts runIdempotent, so
--- the two implementations exclude each other); the rules are the same as there.
+-- declarations_record_many(items): the declarations of many requests — one request alone too — written by one
+-- statement per table, not one per declaration (modules/declarations/repo.ts: the serial writer of citizens'
+-- declarations batches what arrives while the previous batch commits; a staff or partner declaration is a batch of one
+-- in the transaction that also writes its audit row). Node has made the checks first (form, answers, who it is for).
+-- Per item, by its idempotency key:
+--   key stored already (or used by an earlier item of this batch) → 'stored' (answer = the stored / earlier answer)
+--   or 'reused' (another request body: the caller answers 422);
+--   otherwise 'written': the declaration; the person's badge of the day (the worst status of the day); the commune's
+--   daily statistics (row `shard` of up to 64, summed when read, so writers of one commune rarely wait for each other:
+--   migration 0028 — a lone declaration adds to row hash(person) % 8, a batch of the serial writer to the item's
+--   `shard`, its writer's own row 8 + n, so two batches in flight never wait on each other there; the rows of one
+--   batch are summed per row before they are added); a flagged one's follow-up task at the commune (unless one
+--   is open, or an earlier item of the batch opened it) and, when the task is new and has a message, the message job;
+--   the key's record with the answer, whose badge colour is decided here: yellow when the day is flagged so far —
+--   by an earlier declaration or an earlier item of the batch.
+-- Items come in as a JSON array of objects (repo.ts `itemOf`); the answer is one row per item, `i` its 1-based
+-- position. Requests with one key run one after the other: the keys' advisory locks (the lock of
+-- platform/idempotency.ts runIdempotent, so the two implementations exclude each other) are taken first, in one order,
+-- in a statement of their own, so the writing statement's snapshot sees what an earlier holder committed. Rows that
+-- two transactions may both lock (badges, statistics) are locked in key order, so batches in flight together wait for
+-- each other rather than deadlock.
+-- A batch is all or nothing: when it fails (a person deleted meanwhile, a deadlock), the writer records its items one
+-- by one so only the failing one fails. One race is not decided exactly: when another transaction writes the person's
+-- first badge of the day between this function's two statements, the colour of this batch's items before its own
+-- first flagged item comes from this batch alone (the badge row itself and the statistics stay exact).
 --
 -- The live definition: db/migrate.ts applies this file after the numbered migrations whenever its text changes.
--- Edit it here, never in a migration; a change of the parameters needs `drop function if exists
--- declarations_record(<the old parameter types>)` first, or the old signature would live on beside the new one.
-create or replace function declarations_record(
-  p_scope text, p_key text, p_hash text,
-  p_id uuid, p_person uuid, p_type text, p_form_version integer, p_answers jsonb, p_status text, p_reasons text[],
-  p_via text, p_actor_type text, p_actor_id text, p_partner uuid, p_unit_code text, p_commune_code text,
-  p_commune_path text, p_day date,
-  -- the answer to give and store; its badge colour is set here
-  p_response jsonb,
-  -- the follow-up task of a flagged declaration (p_task_due null = none) and its message (null = none)
-  p_task_unit_path text, p_task_due timestamptz, p_job_payload jsonb
-) returns table (outcome text, response jsonb, badge_status text)
-language plpgsql as $$
-declare
-  stored record;
-  b_status text;
-  b_first boolean;
-  answer jsonb;
-  task_id uuid;
-  f integer := case when p_status = 'flagged' then 1 else 0 end;
-begin
-  if p_key is not null then
-    perform pg_advisory_xact_lock(7231003, hashtext(p_scope || ':' || p_key));
-    select k.request_hash, k.response into stored from idempotency_keys k where k.scope = p_scope and k.key = p_key;
-    if found then
-      if stored.request_hash <> p_hash then
-        return query select 'reused'::text, null::jsonb, null::text;
-      else
-        return query select 'stored'::text, stored.response, null::text;
-      end if;
-      return;
-    end if;
-  end if;
+-- Edit it here, never in a migration; a change of the parameters or the result needs `drop function if exists
+-- <name>(<the old parameter types>)` first, or the old signature would live on beside the new one.
 
-  insert into declarations (id, person_id, type, form_version, answers, status, reasons, via, actor_type, actor_id,
-                            partner_id, unit_code, commune_code, day)
-  values (p_id, p_person, p_type, p_form_version, p_answers, p_status, p_reasons, p_via, p_actor_type, p_actor_id,
-          p_partner, p_unit_code, p_commune_code, p_day);
-
-  insert into declaration_badges as b (person_id, day, status, declaration_id)
-  values (p_person, p_day, p_status, p_id)
-  on conflict (person_id, day) do update
-    set status = case when b.status = 'flagged' then 'flagged' else excluded.status end,
-        declaration_id = excluded.declaration_id, updated_at = now()
-  returning b.status, (xmax = 0) into b_status, b_first;
-
-  insert into declaration_daily_stats as s
-    (day, commune_code, shard, unit_path, declarations, people, flagged, symptom, exposure, entry_area,
-     case_or_quarantine)
-  values (p_day, p_commune_code, abs(hashtext(p_person::text)) % 8, p_commune_path, 1,
-          case when b_first then 1 else 0 end, f,
-          case when 'symptom' = any(p_reasons) then 1 else 0 end,
-          case when 'exposure' = any(p_reasons) then 1 else 0 end,
-          case when 'entry_area' = any(p_reasons) then 1 else 0 end,
-          case when 'case_or_quarantine' = any(p_reasons) then 1 else 0 end)
-  on conflict (day, commune_code, shard) do update
-    set declarations = s.declarations + 1, people = s.people + excluded.people,
-        flagged = s.flagged + excluded.flagged, symptom = s.symptom + excluded.symptom,
-        exposure = s.exposure + excluded.exposure, entry_area = s.entry_area + excluded.entry_area,
-        case_or_quarantine = s.case_or_quarantine + excluded.case_or_quarantine;
-
-  if p_task_due is not null then
-    insert into health_tasks (person_id, declaration_id, unit_code, unit_path, reason, reasons, notes, due_at)
-    values (p_person, p_id, p_unit_code, p_task_unit_path, coalesce(p_reasons[1], 'symptom'), p_reasons, '[]', p_task_due)
-    on conflict (person_id) where status <> 'closed' do nothing
-    returning id into task_id;
-    if task_id is not null and p_job_payload is not null then
-      insert into jobs (topic, payload, max_attempts) values ('notify.send', p_job_payload, 8);
-    end if;
-  end if;
-
-  answer := jsonb_set(p_response, '{badge,colour}',
-                      to_jsonb(case when b_status = 'flagged' then 'yellow' else 'green' end));
-  if p_key is not null then
-    insert into idempotency_keys (scope, key, request_hash, status_code, response)
-    values (p_scope, p_key, p_hash, 201, answer);
-  end if;
-  return query select 'written'::text, answer, b_status;
-end;
-$$;
-
--- declarations_record_many(items): the declarations of many requests in ONE statement and one commit (the module's
--- serial writer gathers what arrived while the previous batch was being written), each decided by declarations_record
--- in turn. No savepoint per item (they cost as much as the rest): when an item fails (a person deleted meanwhile, a
--- deadlock with a staff member's transaction), the whole batch rolls back and the writer records its items one by one
--- (declarations_record each), so only the failing one fails. Items come in as a JSON array of objects keyed like
--- declarations_record's parameters without the `p_`; the answer is one row per item, `i` its 1-based position.
+-- the one-declaration function of earlier versions: its rules are this file's batch of one now
+drop function if exists declarations_record(text, text, text, uuid, uuid, text, integer, jsonb, text, text[], text,
+  text, text, uuid, text, text, text, date, jsonb, text, timestamptz, jsonb);
 -- (its answer lost the failed_state column of its first version: a changed result type needs the drop)
 drop function if exists declarations_record_many(jsonb);
 create or replace function declarations_record_many(p_items jsonb)
 returns table (i integer, outcome text, response jsonb)
 language plpgsql as $$
-declare
-  it jsonb;
-  n integer := 0;
-  r record;
+#variable_conflict use_column
 begin
-  for it in select value from jsonb_array_elements(p_items) loop
-    n := n + 1;
-    select * into r from declarations_record(
-      it->>'scope', it->>'key', it->>'hash', (it->>'id')::uuid, (it->>'person')::uuid, it->>'type',
-      (it->>'form_version')::integer, it->'answers', it->>'status',
-      array(select jsonb_array_elements_text(it->'reasons')), it->>'via', it->>'actor_type', it->>'actor_id',
-      (it->>'partner')::uuid, it->>'unit_code', it->>'commune_code', it->>'commune_path', (it->>'day')::date,
-      it->'response', it->>'task_unit_path', (it->>'task_due')::timestamptz,
-      case when jsonb_typeof(it->'job_payload') = 'object' then it->'job_payload' end);
-    i := n; outcome := r.outcome; response := r.response;
-    return next;
-  end loop;
+  perform pg_advisory_xact_lock(7231003, s.h)
+  from (select distinct hashtext((x->>'scope') || ':' || (x->>'key')) as h
+        from jsonb_array_elements(p_items) as x
+        where x->>'key' is not null
+        order by 1) as s;
+
+  return query
+  with items as (
+    select t.*
+    from rows from (jsonb_to_recordset(p_items) as (
+      scope text, key text, hash text, id uuid, person uuid, type text, form_version integer, answers jsonb,
+      status text, reasons text[], via text, actor_type text, actor_id text, partner uuid, unit_code text,
+      commune_code text, commune_path text, day date, response jsonb, task_unit_path text, task_due timestamptz,
+      job_payload jsonb, shard smallint)) with ordinality as t(
+      scope, key, hash, id, person, type, form_version, answers, status, reasons, via, actor_type, actor_id, partner,
+      unit_code, commune_code, commune_path, day, response, task_unit_path, task_due, job_payload, shard, i)
+  ),
+  -- keys recorded before this batch
+  prior as (
+    select it.i, k.request_hash, k.response
+    from items it
+    -- one index look-up per item (a lateral with a limit is never turned into a join over the whole table)
+    cross join lateral (
+      select k.request_hash, k.response from idempotency_keys k where k.scope = it.scope and k.key = it.key limit 1
+    ) k
+  ),
+  -- the first item of each key that is new: it is written, later items with its key answer like a retry of it
+  firsts as (
+    select distinct on (it.scope, it.key) it.i, it.scope, it.key, it.hash
+    from items it
+    where it.key is not null and not exists (select 1 from prior p where p.i = it.i)
+    order by it.scope, it.key, it.i
+  ),
+  fresh as (
+    select it.*
+    from items it
+    where it.key is null or exists (select 1 from firsts f where f.i = it.i)
+  ),
+  declared as (
+    insert into declarations (id, person_id, type, form_version, answers, status, reasons, via, actor_type, actor_id,
+                              partner_id, unit_code, commune_code, day)
+    select f.id, f.person, f.type, f.form_version, f.answers, f.status, coalesce(f.reasons, '{}'), f.via,
+           f.actor_type, f.actor_id, f.partner, f.unit_code, f.commune_code, f.day
+    from fresh f
+    order by f.i
+  ),
+  -- the day's badges as they were, locked (they are updated below) in one order: person, day
+  before as (
+    select b.person_id, b.day, b.status
+    from (select distinct f.person, f.day from fresh f order by 1, 2) d
+    cross join lateral (
+      select b.person_id, b.day, b.status from declaration_badges b
+      where b.person_id = d.person and b.day = d.day
+      limit 1
+      for update
+    ) b
+  ),
+  per_day as (
+    select f.person, f.day, bool_or(f.status = 'flagged') as flagged, max(f.i) as last_i
+    from fresh f
+    group by f.person, f.day
+  ),
+  badge as (
+    insert into declaration_badges as b (person_id, day, status, declaration_id)
+    select d.person, d.day, case when d.flagged then 'flagged' else 'ok' end,
+           (select f.id from fresh f where f.i = d.last_i)
+    from per_day d
+    order by d.person, d.day
+    on conflict (person_id, day) do update
+      set status = case when b.status = 'flagged' then 'flagged' else excluded.status end,
+          declaration_id = excluded.declaration_id, updated_at = now()
+    returning b.person_id, b.day, (xmax = 0) as first_of_day
+  ),
+  answered as (
+    select f.i, f.scope, f.key, f.hash,
+           jsonb_set(f.response, '{badge,colour}',
+                     to_jsonb(case when coalesce(o.status = 'flagged', false)
+                                        or bool_or(f.status = 'flagged') over w
+                                   then 'yellow' else 'green' end)) as answer,
+           row_number() over w = 1 as first_in_batch
+    from fresh f
+    left join before o on o.person_id = f.person and o.day = f.day
+    window w as (partition by f.person, f.day order by f.i)
+  ),
+  counted as (
+    insert into declaration_daily_stats as s
+      (day, commune_code, shard, unit_path, declarations, people, flagged, symptom, exposure, entry_area,
+       case_or_quarantine)
+    select f.day, f.commune_code, coalesce(f.shard, abs(hashtext(f.person::text)) % 8), max(f.commune_path), count(*),
+           count(*) filter (where a.first_in_batch and b.first_of_day),
+           count(*) filter (where f.status = 'flagged'),
+           count(*) filter (where 'symptom' = any(f.reasons)),
+           count(*) filter (where 'exposure' = any(f.reasons)),
+           count(*) filter (where 'entry_area' = any(f.reasons)),
+           count(*) filter (where 'case_or_quarantine' = any(f.reasons))
+    from fresh f
+    join answered a on a.i = f.i
+    join badge b on b.person_id = f.person and b.day = f.day
+    group by f.day, f.commune_code, coalesce(f.shard, abs(hashtext(f.person::text)) % 8)
+    order by 1, 2, 3
+    on conflict (day, commune_code, shard) do update
+      set declarations = s.declarations + excluded.declarations, people = s.people + excluded.people,
+          flagged = s.flagged + excluded.flagged, symptom = s.symptom + excluded.symptom,
+          exposure = s.exposure + excluded.exposure, entry_area = s.entry_area + excluded.entry_area,
+          case_or_quarantine = s.case_or_quarantine + excluded.case_or_quarantine
+  ),
+  tasked as (
+    insert into health_tasks (person_id, declaration_id, unit_code, unit_path, reason, reasons, notes, due_at)
+    select distinct on (f.person) f.person, f.id, f.unit_code, f.task_unit_path, coalesce(f.reasons[1], 'symptom'),
+           coalesce(f.reasons, '{}'), '[]', f.task_due
+    from fresh f
+    where f.task_due is not null
+    order by f.person, f.i
+    on conflict (person_id) where status <> 'closed' do nothing
+    returning declaration_id
+  ),
+  messaged as (
+    insert into jobs (topic, payload, max_attempts)
+    select 'notify.send', f.job_payload, 8
+    from fresh f
+    join tasked t on t.declaration_id = f.id
+    where jsonb_typeof(f.job_payload) = 'object'
+  ),
+  keyed as (
+    insert into idempotency_keys (scope, key, request_hash, status_code, response)
+    select a.scope, a.key, a.hash, 201, a.answer
+    from answered a
+    where a.key is not null
+  )
+  select it.i::integer,
+         case when a.i is not null then 'written'
+              when coalesce(p.request_hash, f1.hash) = it.hash then 'stored'
+              else 'reused' end,
+         case when a.i is not null then a.answer
+              when coalesce(p.request_hash, f1.hash) = it.hash then coalesce(p.response, a1.answer) end
+  from items it
+  left join answered a on a.i = it.i
+  left join prior p on p.i = it.i
+  left join firsts f1 on p.i is null and f1.scope = it.scope and f1.key = it.key
+  left join answered a1 on a1.i = f1.i
+  order by it.i;
 end;
 $$;

@@ -3,11 +3,12 @@
  * name and phone; dependants: whether a citizen is someone's guardian; admin_units: paths and names). Lists of
  * personal data take an AccessScope and apply it with `scoped`.
  *
- * The declaration write is one statement (`recordDeclaration`, the SQL function db/functions/declarations_record.sql):
- * the idempotency check, the row, the day's badge (the worst status of the day), the commune's daily statistics (one
- * of 8 rows per commune and day, summed when read), the follow-up task and its message, the key's record — so
- * statistics never scan declarations, the badge look-up at the door is one primary-key read, and a declaration costs
- * one round trip to write.
+ * Declarations are written by one SQL function (db/functions/declarations_record.sql, `recordDeclaration` for one in
+ * the caller's transaction, the batch writer `queueDeclaration` for many): the idempotency check, the rows, the day's
+ * badge (the worst status of the day), the commune's daily statistics (a few rows per commune and day, summed when
+ * read), the follow-up task and its message, the key's record — one statement per table for a whole batch — so
+ * statistics never scan declarations, the badge look-up at the door is one primary-key read, and a batch of
+ * declarations costs one round trip to write.
  */
 import DataLoader from 'dataloader';
 import { type Kysely, sql, type Transaction } from 'kysely';
@@ -49,6 +50,8 @@ export interface RecordExtras {
 
 /** The most declarations one batch of the serial writer carries. */
 const RECORD_BATCH = 256;
+/** Batches in flight at once (each on its own connection): see `writeNext`. */
+const WRITERS = 2;
 
 interface Waiting {
   row: NewDeclaration;
@@ -57,7 +60,7 @@ interface Waiting {
   reject: (e: unknown) => void;
 }
 
-const itemOf = (d: NewDeclaration, x: RecordExtras) => ({
+const itemOf = (d: NewDeclaration, x: RecordExtras, shard: number | null = null) => ({
   scope: x.scope,
   key: x.key,
   hash: x.hash,
@@ -80,34 +83,46 @@ const itemOf = (d: NewDeclaration, x: RecordExtras) => ({
   task_unit_path: x.task?.unitPath ?? null,
   task_due: x.task?.dueAt.toISOString() ?? null,
   job_payload: x.message,
+  shard,
 });
 
+type Recorded = { i: number; outcome: 'written' | 'stored' | 'reused'; response: unknown };
+
+/** Writes declarations (one or many) by the SQL function db/functions/declarations_record.sql; one row per item. */
+const recordMany = async (q: Q, items: ReturnType<typeof itemOf>[]): Promise<Recorded[]> =>
+  (
+    await sql<Recorded>`select i, outcome, response from declarations_record_many(${JSON.stringify(items)}::jsonb)`.execute(
+      q,
+    )
+  ).rows;
+
 export function declarationsRepo(db: Kysely<DB>) {
-  // The serial writer of declarations that need no audit row (citizens declaring for themselves and their
-  // dependants): one batch in flight at a time; whatever arrives meanwhile goes in the next one, written by one
-  // statement and one commit (declarations_record_many). A lone declaration goes at once, alone; under load the
-  // batches grow and the commits per declaration fall. One writer per process cannot deadlock with itself. When a
-  // batch fails (a person deleted meanwhile, a deadlock with another process's transaction), nothing of it was
-  // written: its items are then recorded one by one, each in its own statement, so only the failing one fails.
+  // The batch writer of declarations that need no audit row (citizens declaring for themselves and their
+  // dependants): up to WRITERS batches in flight, each on its own connection; whatever arrives meanwhile goes in the
+  // next one, written by one call and one commit (declarations_record_many). A lone declaration goes at once, alone;
+  // under load the batches grow and the commits per declaration fall, and a second batch is written while the first
+  // one's commit waits for the disk. The two never wait on one statistics row (each adds to its own, 8 + slot) and
+  // lock the rows they may share (one person's badge of the day) in one order. When a batch fails (a person deleted
+  // meanwhile, a deadlock with another process's transaction), nothing of it was written: its items are then recorded
+  // one by one, each in its own call, so only the failing one fails.
   const waiting: Waiting[] = [];
-  let writing = false;
+  /** the writer slots free now (a batch in flight holds one: it adds to its own statistics row, 8 + slot) */
+  const free = Array.from({ length: WRITERS }, (_, n) => n);
   const one = (w: Waiting) =>
-    sql<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }>`
-      select outcome, response from declarations_record_many(${JSON.stringify([itemOf(w.row, w.x)])}::jsonb)`
-      .execute(db)
-      .then((r) => {
-        const row = r.rows[0];
-        if (row) w.resolve(row);
-        else w.reject(new Error('declarations_record_many answered nothing'));
-      }, w.reject);
+    recordMany(db, [itemOf(w.row, w.x)]).then((rows) => {
+      const row = rows[0];
+      if (row) w.resolve(row);
+      else w.reject(new Error('declarations_record_many answered nothing'));
+    }, w.reject);
   const writeNext = async (): Promise<void> => {
-    if (writing || waiting.length === 0) return;
-    writing = true;
+    const slot = waiting.length > 0 ? free.pop() : undefined;
+    if (slot === undefined) return;
     const batch = waiting.splice(0, RECORD_BATCH);
     try {
-      const { rows } = await sql<{ i: number; outcome: 'written' | 'stored' | 'reused'; response: unknown }>`
-        select i, outcome, response
-        from declarations_record_many(${JSON.stringify(batch.map((w) => itemOf(w.row, w.x)))}::jsonb)`.execute(db);
+      const rows = await recordMany(
+        db,
+        batch.map((w) => itemOf(w.row, w.x, 8 + slot)),
+      );
       const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
       for (const [n, w] of batch.entries()) {
         const r = byIndex.get(n + 1);
@@ -118,7 +133,7 @@ export function declarationsRepo(db: Kysely<DB>) {
       if (batch.length === 1) (batch[0] as Waiting).reject(err);
       else for (const w of batch) await one(w);
     } finally {
-      writing = false;
+      free.push(slot);
       void writeNext();
     }
   };
@@ -254,20 +269,14 @@ export function declarationsRepo(db: Kysely<DB>) {
         void writeNext();
       }),
 
+    /** One declaration in the caller's transaction (staff and partners: with its audit row), a batch of one. */
     async recordDeclaration(
       q: Q,
       d: NewDeclaration,
       x: RecordExtras,
     ): Promise<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }> {
-      const { rows } = await sql<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }>`
-        select outcome, response from declarations_record(
-          ${x.scope}, ${x.key}, ${x.hash}, ${x.id}::uuid, ${d.personId}::uuid, ${d.type}, ${d.formVersion}::int,
-          ${JSON.stringify(d.answers)}::jsonb, ${d.status}, ${sql.val(d.reasons)}::text[], ${d.via}, ${d.actorType},
-          ${d.actorId}, ${d.partnerId}::uuid, ${d.unitCode}, ${d.communeCode}, ${d.communePath}, ${d.day}::date,
-          ${JSON.stringify(x.response)}::jsonb, ${x.task?.unitPath ?? null}, ${x.task?.dueAt ?? null}::timestamptz,
-          ${x.message === null ? null : JSON.stringify(x.message)}::jsonb)`.execute(q);
-      const row = rows[0];
-      if (!row) throw new Error('declarations_record returned nothing');
+      const row = (await recordMany(q, [itemOf(d, x)]))[0];
+      if (!row) throw new Error('declarations_record_many answered nothing');
       return row;
     },
 
