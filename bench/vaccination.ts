@@ -15,6 +15,8 @@
  * outbox (in production the green pass worker runs as a process of its own, `serve --role worker`); the default
  * `all` re-issues a green pass per dose in the same process during the measurement, as before.
  * `--doses 0` skips generating the 20M dose rows (1,366 s here) and measures coverage over the counters alone.
+ * It prints its database's name (to read pg_stat_statements by `dbid`); BENCH_KEEP_DB=1 keeps the database afterwards
+ * (to EXPLAIN the statements on the data they ran on; drop it yourself).
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bin/run-ts.js bench/vaccination.ts
  *     [--seconds 10] [--connections 64] [--subjects 60000] [--people 10000000] [--doses 20000000] [--role all|api]
  */
@@ -59,6 +61,8 @@ const pct = (xs: number[], p: number) => {
 
 const data = await freshData('postgres', pgUrl);
 const server = await startServer(data, {}, role);
+// its name, to find its statements in pg_stat_statements (filter by dbid; reset only this database's)
+console.log(`## database ${new URL(data.databaseUrl ?? '').pathname.slice(1)}`);
 try {
   const admin = await api<{ token: string }>(server.url, 'POST', '/api/v1/auth/staff/login', {
     username: 'admin',
@@ -143,6 +147,19 @@ try {
     console.log(`  note: ${n} requests for ${ids.length} people: later ones were refused (dose 1 twice)`);
 
   // ——— coverage at scale ———
+  /** Waits until the server has written the doses of the requests still in flight when the load stopped. */
+  async function waitForWritesToSettle() {
+    let last = -1;
+    for (let i = 0; i < 50; i++) {
+      const { rows } = await sql<{ n: string }>`select count(*) as n from vaccination_doses`.execute(db);
+      const now = Number(rows[0]?.n);
+      if (now === last) return;
+      last = now;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  await waitForWritesToSettle();
   console.log(
     `## generating ${dosesAtScale.toLocaleString('en')} doses; counters and residents for ${peopleAtScale.toLocaleString('en')} people…`,
   );
@@ -176,22 +193,29 @@ try {
   const groups = ['health_workers', 'frontline', 'chronic_conditions', 'age_65_plus', 'industrial_workers', 'general'];
   const perCommune = Math.floor(peopleAtScale / communes.length);
   const dosesPerPerson = dosesAtScale / peopleAtScale;
-  await sql`delete from vaccination_coverage`.execute(db);
-  await sql`delete from vaccination_population`.execute(db);
-  await sql`
+  // Replaced in one transaction that holds the counters' table: when the load stops, the server still writes the doses
+  // of the requests in flight (the writer's queue), and a batch committed between a plain delete and this insert
+  // re-created a counter row (its upsert) under the insert: the unique violation on `vaccination_coverage_pkey` that
+  // crashed a run. Those doses are waited for above; one written later still waits for the lock, then adds to the rows.
+  await db.transaction().execute(async (trx) => {
+    await sql`lock table vaccination_coverage, vaccination_population in exclusive mode`.execute(trx);
+    await sql`delete from vaccination_coverage`.execute(trx);
+    await sql`delete from vaccination_population`.execute(trx);
+    await sql`
     insert into vaccination_population (commune_code, unit_path, age_band, people)
     select c.code, c.path, b.band, (${perCommune}::int * b.share)::int
     from (select unnest(${sql.val(communes.map((c) => c.code))}::text[]) as code,
                  unnest(${sql.val(communes.map((c) => c.path))}::text[]) as path) c,
-         (values ('0-17', 0.22), ('18-49', 0.48), ('50-64', 0.18), ('65+', 0.12)) b(band, share)`.execute(db);
-  await sql`
+         (values ('0-17', 0.22), ('18-49', 0.48), ('50-64', 0.18), ('65+', 0.12)) b(band, share)`.execute(trx);
+    await sql`
     insert into vaccination_coverage (commune_code, unit_path, age_band, priority_group, people_dose1, people_full,
       people_booster, doses)
     select p.commune_code, p.unit_path, p.age_band, g.grp,
            (p.people * 0.9 / ${groups.length})::int, (p.people * 0.8 / ${groups.length})::int,
            (p.people * 0.3 / ${groups.length})::int, (p.people * ${dosesPerPerson}::float8 / ${groups.length})::int
     from vaccination_population p, unnest(${sql.val(groups)}::text[]) g(grp)
-    where p.age_band = any(${sql.val(bands)}::text[])`.execute(db);
+    where p.age_band = any(${sql.val(bands)}::text[])`.execute(trx);
+  });
   await sql`analyze vaccination_doses`.execute(db);
   await sql`analyze vaccination_coverage`.execute(db);
   await sql`analyze vaccination_population`.execute(db);
@@ -230,5 +254,5 @@ try {
   );
 } finally {
   await server.stop();
-  await data.drop();
+  if (!process.env.BENCH_KEEP_DB) await data.drop();
 }
