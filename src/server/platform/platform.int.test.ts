@@ -9,7 +9,7 @@ import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../..
 import { buildApp } from '../app.ts';
 import { createContext } from '../context.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
-import { defineTopic, handle, InvalidJobPayload } from './jobs.ts';
+import { defineTopic, handle, handleMany, InvalidJobPayload } from './jobs.ts';
 
 const Empty = Type.Object({});
 const ROLLBACK = defineTopic('test.rollback', Type.Object({ n: Type.Integer() }));
@@ -17,6 +17,7 @@ const COMMIT = defineTopic('test.commit', Type.Object({ hello: Type.String() }))
 const FAIL = defineTopic('test.fail', Empty);
 const COUNT = defineTopic('test.count', Type.Object({ n: Type.Integer() }));
 const STRICT = defineTopic('test.strict', Type.Object({ personId: Type.String({ format: 'uuid' }) }));
+const MANY = defineTopic('test.many', Type.Object({ n: Type.Integer() }));
 
 let env: TestEnv;
 
@@ -232,6 +233,45 @@ describe('jobs (transactional outbox)', () => {
     expect(row.status).toBe('failed');
     expect(row.attempts).toBe(1);
     expect(row.last_error).toMatch(/invalid payload for job topic test\.strict/);
+  });
+
+  it('handleMany: the jobs claimed together in one call; when it fails, each alone, and only the failing one retries', async () => {
+    const calls: number[][] = [];
+    env.ctx.jobs.register(
+      handleMany(MANY, async (payloads) => {
+        calls.push(payloads.map((p) => p.n).sort((a, b) => a - b));
+        if (payloads.some((p) => p.n === 13)) throw new Error('thirteen');
+      }),
+    );
+    await env.ctx.jobs.enqueueMany(env.ctx.db, MANY, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await env.ctx.jobs.drain();
+    expect(calls).toEqual([[1, 2, 3]]);
+
+    calls.length = 0;
+    await env.ctx.jobs.enqueueMany(env.ctx.db, MANY, [{ n: 12 }, { n: 13 }, { n: 14 }]);
+    // a malformed row of the topic is failed on its own, never handed to the handler
+    await env.ctx.db
+      .insertInto('jobs')
+      .values({ topic: 'test.many', payload: JSON.stringify({ n: 'x' }), max_attempts: 5 })
+      .execute();
+    await env.ctx.jobs.drain();
+    expect(calls[0]).toEqual([12, 13, 14]);
+    expect(calls.slice(1).sort()).toEqual([[12], [13], [14]]);
+    const rows = await env.ctx.db
+      .selectFrom('jobs')
+      .select(['status', 'attempts', sql<string>`payload->>'n'`.as('n')])
+      .where('topic', '=', 'test.many')
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.n, r.status, r.attempts])).toEqual([
+      ['1', 'done', 1],
+      ['2', 'done', 1],
+      ['3', 'done', 1],
+      ['12', 'done', 1],
+      ['13', 'pending', 1],
+      ['14', 'done', 1],
+      ['x', 'failed', 1],
+    ]);
   });
 
   it('two concurrent drains process each job exactly once', async () => {

@@ -3,10 +3,11 @@
  * revoked) → re-issue the person's vaccination certificate if one was issued, revoking the old (idempotent: an
  * unchanged record keeps its certificate).
  */
-import { handle, type JobRegistration } from '../../platform/jobs.ts';
+import { handleMany, type JobRegistration } from '../../platform/jobs.ts';
 import { RECORD_CHANGED } from '../vaccination/index.ts';
 import type { GreenpassService } from './service.ts';
 
 export function greenpassJobs(service: GreenpassService): JobRegistration[] {
-  return [handle(RECORD_CHANGED, async (event) => service.reissueVaccination(event.personId))];
+  // the events the worker claimed together, one look-up for all (bench/vaccination: one event per recorded dose)
+  return [handleMany(RECORD_CHANGED, (events) => service.reissueVaccinations(events.map((e) => e.personId)))];
 }

@@ -79,6 +79,19 @@ export function greenpassRepo(db: Kysely<DB>) {
         .orderBy('issued_at', 'desc')
         .execute()) as CertificateRow[];
     },
+    /** Of these people, those with a certificate of the type not revoked (one statement, whatever their number). */
+    async withLiveCertificate(personIds: string[], type: GpType): Promise<string[]> {
+      if (personIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('gp_certificates')
+        .select('person_id')
+        .distinct()
+        .where('person_id', '=', sql<string>`any(${personIds}::uuid[])`)
+        .where('type', '=', type)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return rows.map((r) => r.person_id);
+    },
     async lockPerson(trx: Transaction<DB>, personId: string): Promise<void> {
       await sql`select pg_advisory_xact_lock(7231018, hashtext(${personId}))`.execute(trx);
     },

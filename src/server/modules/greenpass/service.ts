@@ -334,6 +334,21 @@ export function greenpassService(
     );
   }
 
+  /** Re-issues a person's vaccination certificate from their record, if they hold one (an event's handler). */
+  async function reissueVaccination(personId: string): Promise<void> {
+    const existing = await repo.currentCertificates(personId);
+    if (!existing.some((c) => c.type === 'v' && c.revoked_at === null)) return;
+    const person = await repo.holder(personId);
+    if (!person) return;
+    const draft = await vaccinationDraft(personId);
+    const live = existing.find((c) => c.type === 'v' && c.revoked_at === null);
+    if (!draft) {
+      if (live) await repo.revoke(ctx.db, live.id, 'superseded');
+      return;
+    }
+    await reconcile(person, [draft], new Date());
+  }
+
   return {
     /** The citizen's passes, or a dependant's (`personId`): 404 for anyone else (no existence oracle). */
     async myPasses(actor: CitizenActor, personId?: string): Promise<{ items: PassItem[] }> {
@@ -397,19 +412,17 @@ export function greenpassService(
       return true;
     },
 
-    async reissueVaccination(personId: string): Promise<void> {
-      const existing = await repo.currentCertificates(personId);
-      if (!existing.some((c) => c.type === 'v' && c.revoked_at === null)) return;
-      const person = await repo.holder(personId);
-      if (!person) return;
-      const draft = await vaccinationDraft(personId);
-      const live = existing.find((c) => c.type === 'v' && c.revoked_at === null);
-      if (!draft) {
-        if (live) await repo.revoke(ctx.db, live.id, 'superseded');
-        return;
+    /**
+     * `reissueVaccination` for the people of many events at once (the worker's batch): one look-up finds those who
+     * hold a live vaccination certificate — most people whose record changed have none — and only they are re-issued.
+     */
+    async reissueVaccinations(personIds: string[]): Promise<void> {
+      for (const personId of await repo.withLiveCertificate([...new Set(personIds)], 'v')) {
+        await reissueVaccination(personId);
       }
-      await reconcile(person, [draft], new Date());
     },
+
+    reissueVaccination,
 
     async trustList() {
       await keys.active(); // the first key exists before anyone can be handed a pass
