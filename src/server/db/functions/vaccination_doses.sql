@@ -61,7 +61,10 @@ begin
                         'expires_on', l.expires_on, 'quantity', l.quantity, 'used', l.used) end,
                'elsewhere', l.id is null and exists (select 1 from vaccine_lots e where e.lot_number = x.lot)))
       from (select distinct site, lot from unnest(d_sites, d_lots) as u(site, lot)) x
-      left join vaccine_lots l on l.site_id = x.site and l.lot_number = x.lot), '[]'::jsonb),
+      left join lateral (
+        -- (site, lot number) is unique; the limit keeps this a probe, as the doses' order by does
+        select * from vaccine_lots where site_id = x.site and lot_number = x.lot limit 1
+      ) l on true), '[]'::jsonb),
     'screenings', coalesce((
       select jsonb_agg(jsonb_build_object('n', x.n, 'id', s.id, 'person_id', s.person_id, 'outcome', s.outcome))
       from unnest(d_screenings, d_people, d_since) with ordinality as x(sid, person, since, n)
