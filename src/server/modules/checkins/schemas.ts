@@ -64,6 +64,14 @@ export const BatchItem = Type.Object(
   {
     ...CheckinBody.properties,
     idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
+    /**
+     * a scan made at the door right now, the person still outside (the door scanner online): refused like a single
+     * POST /checkins — 403 DECLARATION_REQUIRED at a venue that requires a declaration today, nothing written — and
+     * never backdated. Without it (the default) the item is a replay from the door's offline queue: the person was
+     * let in already, so it is recorded with the grey badge. Not part of the request an idempotency key stands for:
+     * the same scan replayed later from the queue gets the same answer.
+     */
+    live: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

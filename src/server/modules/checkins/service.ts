@@ -248,10 +248,21 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     // door who it is (name, masked unless the account may read the person; birth year): that is audited whoever the
     // door is, a venue's citizen manager too. Both look-ups run side by side (each is batched with other requests'
     // by its module), before the write: a refusal writes nothing, and the audit row says what was shown.
-    const [badge, person] = await Promise.all([
-      badgeAt(req.row.venue_id, req.row.person_id, req.row.checked_in_at, !queued),
-      audit?.show ? people.atDoor(actor, req.row.person_id) : undefined,
-    ]);
+    let badge: Badge | undefined;
+    let person: DoorPerson | undefined;
+    try {
+      [badge, person] = await Promise.all([
+        badgeAt(req.row.venue_id, req.row.person_id, req.row.checked_in_at, !queued),
+        audit?.show ? people.atDoor(actor, req.row.person_id) : undefined,
+      ]);
+    } catch (err) {
+      // a retry of an accepted check-in gets its answer, even if the venue's rule would refuse it now
+      if (idem && err instanceof AppError && err.code === 'DECLARATION_REQUIRED') {
+        const stored = await storedAnswer(idem);
+        if (stored) return asFirstAnswer(actor, stored, queued, now);
+      }
+      throw err;
+    }
     if (audit && (actor.kind === 'staff' || person)) {
       req.audit = {
         ...audit.entry,
@@ -365,15 +376,20 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
 
     /**
      * Up to MAX_BATCH check-ins, each with its own key and its own result; one bad item does not stop the rest. This
-     * is the door's offline queue: its items may carry their scan time (see `checkinTime`).
+     * is the door's offline queue: its items may carry their scan time (see `checkinTime`), and are recorded whatever
+     * a venue's declaration rule says (the person was let in already) — except an item marked `live` (the door
+     * scanner online, the person still outside), which is checked as a single check-in: 403 DECLARATION_REQUIRED.
      */
-    async batch(actor: Actor, items: Array<CheckinInput & { idempotencyKey: string }>) {
+    async batch(actor: Actor, items: Array<CheckinInput & { idempotencyKey: string; live?: boolean | undefined }>) {
       if (items.length > MAX_BATCH)
         throw new AppError('BATCH_TOO_LARGE', 400, { max: MAX_BATCH, got: items.length }, { max: MAX_BATCH });
       const results = await Promise.all(
-        items.map(async ({ idempotencyKey, ...input }, index) => {
+        items.map(async ({ idempotencyKey, live, ...input }, index) => {
           try {
-            const r = await checkin(actor, input, idempotencyKey, true);
+            // `live`: scanned just now, the person still at the door — checked as a single POST /checkins is (a
+            // venue's declaration rule refuses it, no past time); `live` is left out of the request the key stands
+            // for, so the same scan replayed from the queue is answered alike
+            const r = await checkin(actor, input, idempotencyKey, live !== true);
             return { index, idempotencyKey, status: r.status, checkin: r.body };
           } catch (err) {
             if (!(err instanceof AppError)) throw err;

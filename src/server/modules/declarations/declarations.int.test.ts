@@ -425,6 +425,98 @@ describe('at the door', () => {
   });
 });
 
+describe('a live scan at the door scanner (batch item `live: true`)', () => {
+  it('is refused like a single check-in at a venue requiring a declaration, nothing written; a queued one is recorded grey', async () => {
+    const venue = await call('POST', '/venues', health, {
+      name: 'Siêu thị Tân Phong',
+      category: 'market_supermarket_mall_shop',
+      unitCode: UNITS.bienHoaCommune,
+      address: 'Quốc lộ 1',
+    });
+    expect(venue.statusCode, venue.body).toBe(201);
+    const venueId = venue.json().id;
+    expect((await call('PUT', `/declaration-venue-rules/${venueId}`, health, { required: true })).statusCode).toBe(200);
+    const person = await citizenToken(env, '0912000557');
+    const profile = await call('PUT', '/me/profile', person.token, {
+      name: 'Lê Văn Cửa',
+      unitCode: UNITS.bienHoaCommune,
+    });
+    expect(profile.statusCode, profile.body).toBe(200);
+    const personQr = (await call('GET', '/me/qr', person.token)).json().qr;
+    const checkins = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`select count(*) as n from checkins where person_id = ${person.personId}`.execute(
+            env.ctx.db,
+          )
+        ).rows[0]?.n,
+      );
+    const keys = async (key: string) =>
+      Number(
+        (await sql<{ n: string }>`select count(*) as n from idempotency_keys where key = ${key}`.execute(env.ctx.db))
+          .rows[0]?.n,
+      );
+    const batch = (items: object[]) => call('POST', '/checkins/batch', health, { items });
+
+    // live: refused with the code and both languages, nothing written (no check-in, no stored key)
+    const live = await batch([{ venueId, personQr, idempotencyKey: 'live-scan-0001', live: true }]);
+    expect(live.statusCode, live.body).toBe(200);
+    expect(live.json()).toMatchObject({ accepted: 0, rejected: 1 });
+    const refused = live.json().results[0];
+    expect(refused).toMatchObject({ index: 0, idempotencyKey: 'live-scan-0001', status: 403 });
+    expect(refused.error).toMatchObject({
+      code: 'DECLARATION_REQUIRED',
+      message: 'This venue requires a health declaration today before entry.',
+      messageVi: 'Địa điểm này yêu cầu khai báo y tế hôm nay trước khi vào.',
+    });
+    expect(refused.checkin).toBeUndefined();
+    expect(await checkins()).toBe(0);
+    expect(await keys('live-scan-0001')).toBe(0);
+
+    // a live scan is made now: a past time is refused as for a single check-in
+    const past = new Date(Date.now() - 3600_000).toISOString();
+    const backdated = await batch([{ venueId, personQr, idempotencyKey: 'live-scan-0002', live: true, at: past }]);
+    expect(backdated.json().results[0]).toMatchObject({ status: 400, error: { code: 'CHECKIN_BACKDATE_NOT_ALLOWED' } });
+    // bad input: the flag is a boolean
+    expectError(
+      await batch([{ venueId, personQr, idempotencyKey: 'live-scan-0003', live: 'yes' }]),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(await checkins()).toBe(0);
+
+    // without the flag (the existing contract: a replay from the door's queue) it is recorded, with the grey badge
+    const queued = await batch([{ venueId, personQr, idempotencyKey: 'live-scan-0001' }]);
+    expect(queued.json().results[0], queued.body).toMatchObject({
+      status: 201,
+      checkin: { badge: { colour: 'grey' }, evidence: 'qr_personal' },
+    });
+    expect(await checkins()).toBe(1);
+    // the same key sent live again gets that answer (a retry is never refused), and writes nothing
+    const retried = await batch([{ venueId, personQr, idempotencyKey: 'live-scan-0001', live: true }]);
+    expect(retried.json().results[0]).toMatchObject({
+      status: 200,
+      checkin: { id: queued.json().results[0].checkin.id },
+    });
+    expect(await checkins()).toBe(1);
+
+    // once declared today, a live scan lets them in: green, staff_scan as a single door scan
+    const declared = await call('POST', '/declarations', person.token, {
+      type: 'domestic',
+      answers: (await call('GET', '/declaration-forms/domestic', null))
+        .json()
+        .questions.some((q: { id: string }) => q.id === 'mask')
+        ? { ...NO, mask: true }
+        : NO,
+    });
+    expect(declared.statusCode, declared.body).toBe(201);
+    const out = await call('POST', `/checkins/${queued.json().results[0].checkin.id}/checkout`, health, {});
+    expect(out.statusCode, out.body).toBe(200);
+    const now = await batch([{ venueId, personQr, idempotencyKey: 'live-scan-0004', live: true }]);
+    expect(now.json().results[0], now.body).toMatchObject({ status: 201, checkin: { badge: { colour: 'green' } } });
+  });
+});
+
 describe('partner API', () => {
   it('declares only for a phone the partner verified by a code, idempotently, and never with another key', async () => {
     const a = (

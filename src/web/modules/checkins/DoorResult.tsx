@@ -39,8 +39,8 @@ export interface DoorScanResult {
   kind?: 'checkin' | 'pass';
   /** what the door typed ("Lê Văn Tám — 0791…"); empty for a personal QR scan */
   label: string;
-  /** the server's refusal in both languages (shown in the interface's) */
-  error?: { message: string; messageVi: string };
+  /** the server's refusal in both languages (shown in the interface's), and its code */
+  error?: { code?: string; message: string; messageVi: string };
   /** who the personal QR belongs to, as this account may see them */
   person?: DoorPerson;
   /** the person's health declaration of the day */
@@ -123,7 +123,15 @@ export function DoorResultItem({ result, latest = false }: { result: DoorScanRes
           <strong>{result.label}</strong>
         </p>
       ) : null}
-      {result.ok ? null : <p className="dr-line">{refusal}</p>}
+      {error?.code === 'DECLARATION_REQUIRED' ? (
+        // a live scan the venue's rule refused: the person has not declared today and stays outside
+        <div className="dr-stop" data-refusal={error.code}>
+          <p className="dr-status dr-stop-title">{t('checkins.door.declarationRequired')}</p>
+          <p className="dr-line">{t('checkins.door.declarationRequiredHint')}</p>
+        </div>
+      ) : result.ok ? null : (
+        <p className="dr-line">{refusal}</p>
+      )}
       {badge ? (
         <p className={`dr-status dr-badge-${badge.colour}`} data-badge={badge.colour}>
           {t(`checkins.door.badge.${badge.colour}`)}

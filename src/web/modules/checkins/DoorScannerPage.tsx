@@ -3,7 +3,8 @@
  * phone of someone without a smartphone and type the code they read back, or — staff accounts and venues the
  * commune has verified only — type a national ID / phone (+ name) or paste a guest/passenger list. Scans and typed
  * entries are stored in IndexedDB first with their idempotency key and scan time, then sent through
- * POST /checkins/batch; without network they wait ("Chờ gửi: N") and go out when the connection returns (the
+ * POST /checkins/batch — one person scanned or typed while online at once as a live item, which a venue requiring a
+ * declaration today refuses (shown as "do not let in"); without network they wait ("Chờ gửi: N") and go out when the connection returns (the
  * `online` event and a timer), keeping their original times. A door code needs the network (it is sent and checked
  * at once), so it goes straight to POST /checkins.
  * The results are at the top, newest first (`DoorResult.tsx`): who a personal QR belongs to (name, masked unless the
@@ -30,7 +31,16 @@ import { CameraScanner } from './CameraScanner.tsx';
 import { postCheckin } from './checkinApi.ts';
 import { newKey, parsePersonQr, parseVenueCode } from './codes.ts';
 import { type DoorGreenPass, DoorResults, type DoorScanResult } from './DoorResult.tsx';
-import { enqueue, flushQueue, isRetryable, ownerOf, pendingCounts, type QueueItem, type SyncOutcome } from './queue.ts';
+import {
+  enqueue,
+  flushQueue,
+  isRetryable,
+  ownerOf,
+  pendingCounts,
+  type QueueItem,
+  type SyncOutcome,
+  sendLive,
+} from './queue.ts';
 import { loadRecent, RECENT_MAX, saveRecent } from './recent.ts';
 
 const RETRY_MS = 15_000;
@@ -53,7 +63,9 @@ function toResult({ item, result }: SyncOutcome): DoorScanResult {
     at: item.at,
     ok: result.status < 300,
     label: item.personQr ? '' : item.label,
-    ...(result.error ? { error: { message: result.error.message, messageVi: result.error.messageVi } } : {}),
+    ...(result.error
+      ? { error: { code: result.error.code, message: result.error.message, messageVi: result.error.messageVi } }
+      : {}),
     ...(person ? { person } : {}),
     ...(badge ? { badge } : {}),
   };
@@ -203,19 +215,37 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
     };
   }, [sync]);
 
-  const add = async (people: Array<Omit<QueueItem, 'idempotencyKey' | 'venueId' | 'at' | 'queuedAt'>>) => {
+  /**
+   * Queues scans (stored first, nothing lost); `live` — one person scanned or typed at the door just now — also sends
+   * them at once as live items when online, so a venue's "declared today" rule can refuse the person while they are
+   * still outside. A list, and anything that waits offline, goes through the queue (those people are in already).
+   */
+  const add = async (
+    people: Array<Omit<QueueItem, 'idempotencyKey' | 'venueId' | 'at' | 'queuedAt'>>,
+    live = false,
+  ) => {
     const now = new Date().toISOString();
-    for (const person of people) {
-      await enqueue({
-        ...person,
-        idempotencyKey: newKey(),
-        venueId,
-        at: now,
-        queuedAt: new Date().toISOString(),
-        owner,
-      });
+    const items: QueueItem[] = people.map((person) => ({
+      ...person,
+      idempotencyKey: newKey(),
+      venueId,
+      at: now,
+      queuedAt: now,
+      owner,
+    }));
+    for (const item of items) await enqueue(item);
+    if (live && navigator.onLine) {
+      setNotice(null);
+      try {
+        const done = await sendLive(items);
+        if (mounted.current && done.length > 0) addResults(done.map(toResult).reverse());
+      } catch (e) {
+        // not delivered: the scans wait in the queue and go out as replays
+        if (mounted.current && !isRetryable(e)) setSyncError(e);
+      }
+    } else {
+      setNotice(t('checkins.door.queued', { count: people.length }));
     }
-    setNotice(t('checkins.door.queued', { count: people.length }));
     await refreshCount();
     void sync();
   };
@@ -258,7 +288,7 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
       </div>
       <DoorResults results={outcomes} />
       <PersonQrForm
-        onScan={(personQr) => add([{ personQr, label: t('checkins.door.personQrLabel') }])}
+        onScan={(personQr) => add([{ personQr, label: t('checkins.door.personQrLabel') }], true)}
         onPass={checkPass}
       />
       <DoorCodeForm venueId={venueId} online={online} onRecorded={(r) => addResults([r])} />
@@ -266,12 +296,15 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
         <>
           <ManualForm
             onAdd={(p) =>
-              add([
-                {
-                  ...p,
-                  label: [p.name, p.nationalId ?? p.phone].filter(Boolean).join(' — '),
-                },
-              ])
+              add(
+                [
+                  {
+                    ...p,
+                    label: [p.name, p.nationalId ?? p.phone].filter(Boolean).join(' — '),
+                  },
+                ],
+                true,
+              )
             }
           />
           <BulkForm

@@ -4,6 +4,11 @@
  * server has given a final answer, so nothing is lost offline or when the tab closes. `flushQueue(owner)` sends that
  * account's scans through POST /checkins/batch: on a shared device, scans queued by one staff member are never sent
  * under another's session (the server records the sender as the actor); they wait until their own account signs in.
+ * A scan made while the door is online is also sent at once as a **live** item (`sendLive`: `live: true`, no `at`,
+ * the person still outside): the server checks it as a single check-in, so a venue that requires a declaration today
+ * refuses it (403 DECLARATION_REQUIRED) and the door can keep the person out. It stays in the queue meanwhile (not
+ * sent by a flush while the live send runs) and leaves it on the server's final answer; if the network fails, the
+ * queue sends it later as a replay, without `live` — by then the person is inside.
  */
 
 import { api } from '../../lib/api.ts';
@@ -39,26 +44,62 @@ export function ownerOf(me: Me): string {
   return me.kind === 'staff' ? `staff:${me.user.id}` : `citizen:${me.person.personId}`;
 }
 
+/** Keys of scans being sent live right now, and of those the server answered live (a flush that read the queue
+ * before they left it must not send them again: a refused scan replayed would be recorded). */
+const sendingLive = new Set<string>();
+const answeredLive = new Set<string>();
+
 /** The scans' outbox (the shared offline queue, under its historic database name). */
 const queue = createOfflineQueue<QueueItem, BatchResultItem>({
   dbName: 'truyvet-checkins',
   storeName: 'queue',
   indexes: ['venueId'],
   batchSize: BATCH_SIZE,
-  async send(chunk) {
-    const response = await api<BatchResponse>('POST', '/checkins/batch', {
-      items: chunk.map(body),
-    } satisfies BatchBody);
-    const byKey = new Map(chunk.map((item) => [item.idempotencyKey, item]));
-    const outcomes: SyncOutcome[] = [];
-    for (const result of response.results) {
-      const item = byKey.get(result.idempotencyKey) ?? chunk[result.index];
-      // 2xx: recorded; 4xx: refused for good (bad code, duplicate, …). 5xx: try again later.
-      if (item && result.status < 500) outcomes.push({ item, result });
-    }
-    return outcomes;
+  async send(queued) {
+    // a scan being sent live waits for that answer; a flush does not send it beside
+    const chunk = queued.filter(
+      (item) => !sendingLive.has(item.idempotencyKey) && !answeredLive.has(item.idempotencyKey),
+    );
+    if (chunk.length === 0) return [];
+    return post(chunk, chunk.map(body));
   },
 });
+
+/** POST /checkins/batch; the final answers (2xx, 4xx) by item. Throws when the batch could not be delivered. */
+async function post(chunk: QueueItem[], items: BatchBody['items']): Promise<SyncOutcome[]> {
+  const response = await api<BatchResponse>('POST', '/checkins/batch', { items } satisfies BatchBody);
+  const byKey = new Map(chunk.map((item) => [item.idempotencyKey, item]));
+  const outcomes: SyncOutcome[] = [];
+  for (const result of response.results) {
+    const item = byKey.get(result.idempotencyKey) ?? chunk[result.index];
+    // 2xx: recorded; 4xx: refused for good (bad code, duplicate, …). 5xx: try again later.
+    if (item && result.status < 500) outcomes.push({ item, result });
+  }
+  return outcomes;
+}
+
+/**
+ * Sends scans made just now, online, as live items (`live: true`, at the server's time): refusable at the door
+ * (403 DECLARATION_REQUIRED). They must be queued already; those the server answered leave the queue and are
+ * returned. Rejects like a flush when nothing could be delivered — the scans stay queued and go out as replays.
+ */
+export async function sendLive(items: QueueItem[]): Promise<SyncOutcome[]> {
+  for (const item of items) sendingLive.add(item.idempotencyKey);
+  try {
+    const done = await post(
+      items,
+      items.map((item) => {
+        const { at: _at, ...rest } = body(item);
+        return { ...rest, live: true };
+      }),
+    );
+    for (const o of done) answeredLive.add(o.item.idempotencyKey);
+    await removeItems(done.map((o) => o.item.idempotencyKey));
+    return done;
+  } finally {
+    for (const item of items) sendingLive.delete(item.idempotencyKey);
+  }
+}
 
 export interface SyncOutcome {
   item: QueueItem;
