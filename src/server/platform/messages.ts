@@ -364,6 +364,10 @@ export const errorMessages = {
     vi: 'Doanh nghiệp này đã có danh sách người lao động.',
     en: 'This enterprise already has a member list.',
   },
+  ORGANISATION_NAME_INVALID: {
+    vi: 'Tên cơ quan, doanh nghiệp không được để trống (tối đa 200 ký tự).',
+    en: "The organisation's name must not be blank (at most 200 characters).",
+  },
   ORGANISATION_MEMBER_NOT_FOUND: {
     vi: 'Người này không có trong danh sách của cơ quan, doanh nghiệp.',
     en: 'This person is not a member of the organisation.',

@@ -9,6 +9,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, OrganisationKind } from '../../db/types.ts';
 import { type AccessScope, scoped } from '../../platform/authorize.ts';
+import { pageLimit } from '../../platform/paging.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -134,11 +135,28 @@ export function organisationsRepo(db: Kysely<DB>) {
           .executeTakeFirst()
       ).numDeletedRows > 0n,
 
+    /** Renames an organisation; false when it is gone. */
+    renameOrganisation: async (trx: Q, id: string, name: string) =>
+      (await trx.updateTable('organisations').set({ name }).where('id', '=', id).executeTakeFirst()).numUpdatedRows >
+      0n,
+
+    /** Deletes an organisation and its member list (people stay: they are the people module's); the members removed. */
+    deleteOrganisation: async (trx: Q, id: string): Promise<number | undefined> => {
+      const members = await trx.deleteFrom('organisation_members').where('organisation_id', '=', id).executeTakeFirst();
+      const org = await trx.deleteFrom('organisations').where('id', '=', id).executeTakeFirst();
+      return org.numDeletedRows > 0n ? Number(members.numDeletedRows) : undefined;
+    },
+
     /**
-     * Members with their badge status on `day` (null: not declared), by name; `notDeclared` keeps those without.
-     * The name, birth year and phone are for the caller to mask.
+     * Members with their badge status on `day` (null: not declared), by name then id, a page of `limit` after the
+     * key `after` (keyset); `notDeclared` keeps those without. The name, birth year and phone are for the caller to
+     * mask.
      */
-    members: (organisationId: string, day: string, opts: { notDeclared: boolean; limit: number }) => {
+    members: (
+      organisationId: string,
+      day: string,
+      opts: { notDeclared: boolean; limit: number; after?: readonly [string, string] | undefined },
+    ) => {
       let q = db
         .selectFrom('organisation_members as m')
         .innerJoin('people as p', 'p.id', 'm.person_id')
@@ -146,7 +164,10 @@ export function organisationsRepo(db: Kysely<DB>) {
         .select(['p.id', 'p.name', 'p.birth_year', 'p.phone', 'b.status'])
         .where('m.organisation_id', '=', organisationId);
       if (opts.notDeclared) q = q.where('b.person_id', 'is', null);
-      return q.orderBy('p.name').orderBy('p.id').limit(opts.limit).execute();
+      // keyset: the members after the previous page's last, in the list's own order (the same collation for both)
+      const after = opts.after;
+      if (after) q = q.where(sql<boolean>`(p.name, p.id) > (${after[0]}::text, ${after[1]}::uuid)`);
+      return q.orderBy('p.name').orderBy('p.id').limit(pageLimit(opts.limit)).execute();
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   type TestEnv,
   UNITS,
 } from '../../../../test/harness.ts';
+import { encodeCursor } from '../../platform/paging.ts';
 
 let env: TestEnv;
 let health: string;
@@ -41,7 +42,7 @@ const NO = {
 };
 
 async function call(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   token: string | null,
   payload?: unknown,
@@ -222,7 +223,8 @@ describe("an enterprise's workers", () => {
       name: 'Đỗ Thị Thợ',
     });
     expect(worker.statusCode, worker.body).toBe(201);
-    await declareFor(worker.json().personId);
+    // the worker declared with a fever: flagged
+    await declareFor(worker.json().personId, { ...NO, fever: true });
 
     const id1 = makeNationalId();
     const file = [
@@ -255,9 +257,23 @@ describe("an enterprise's workers", () => {
       civilService: false,
       members: 3,
       declaredToday: 1,
+      // the owner (a citizen) is not told how many were flagged: in a small enterprise it could point at a person
+      flaggedToday: null,
       atTarget: null,
     });
     expect(mine.items[0].share).toBeCloseTo(1 / 3);
+    expect((await call('GET', `/organisations/${enterpriseOrgId}`, owner.token)).json()).toMatchObject({
+      declaredToday: 1,
+      flaggedToday: null,
+    });
+    // the oversight staff still see it
+    expect((await call('GET', `/organisations/${enterpriseOrgId}`, park)).json()).toMatchObject({
+      declaredToday: 1,
+      flaggedToday: 1,
+    });
+    const ownerCsv = await call('GET', '/organisations.csv', owner.token);
+    expect(ownerCsv.statusCode).toBe(200);
+    expect(ownerCsv.body).toMatch(/,no,3,1,,2,0\.3333,\r\n/);
     const missing = (await call('GET', `/organisations/${enterpriseOrgId}/members?filter=not_declared`, owner.token))
       .json()
       .items.map((m: { name: string; phoneEnd: string | null }) => [m.name, m.phoneEnd]);
@@ -371,5 +387,127 @@ describe("an enterprise's workers", () => {
     const venueManager = (await staffToken(env, 'venue_manager', UNITS.bienHoaCommune)).token;
     expectError(await call('GET', '/organisations', venueManager), 403, 'FORBIDDEN');
     expectError(await call('GET', `/organisations/${enterpriseOrgId}`, venueManager), 403, 'FORBIDDEN');
+  });
+});
+
+describe('paging, renaming and deleting', () => {
+  it('pages a member list by keyset (X-Next-Cursor, after=) and refuses a bad cursor with 400', async () => {
+    const all = (await call('GET', `/organisations/${agencyId}/members?limit=500`, health)).json().items;
+    expect(all.length).toBe(3);
+    const first = await call('GET', `/organisations/${agencyId}/members?limit=2`, health);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().items).toEqual(all.slice(0, 2));
+    const cursor = first.headers['x-next-cursor'];
+    expect(typeof cursor).toBe('string');
+    const second = await call('GET', `/organisations/${agencyId}/members?limit=2&after=${cursor}`, health);
+    expect(second.statusCode, second.body).toBe(200);
+    expect(second.json().items).toEqual(all.slice(2));
+    expect(second.headers['x-next-cursor']).toBeUndefined();
+    // the last page exactly full: no cursor
+    expect((await call('GET', `/organisations/${agencyId}/members?limit=3`, health)).headers['x-next-cursor']).toBe(
+      undefined,
+    );
+    // another list's cursor, a key of the wrong shape, an id that is not one, and a malformed value
+    for (const bad of [
+      encodeCursor(['2026-01-01', 'A', crypto.randomUUID()]),
+      encodeCursor([1, crypto.randomUUID()]),
+      encodeCursor(['A', 'not-a-uuid']),
+      'bm9wZQ',
+    ])
+      expectError(await call('GET', `/organisations/${agencyId}/members?after=${bad}`, health), 400, 'INVALID_CURSOR');
+    expectError(await call('GET', `/organisations/${agencyId}/members?after=a*b`, health), 400, 'VALIDATION_FAILED');
+    // a cursor does not open another area's list
+    expectError(
+      await call('GET', `/organisations/${agencyId}/members?after=${cursor}`, healthElsewhere),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+  });
+
+  it('renames an organisation by whoever keeps its list; others 403/404, bad names 400, nothing written', async () => {
+    const renamed = await call('PATCH', `/organisations/${agencyId}`, health, {
+      name: '  UBND phường Trung Dũng (mới)  ',
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(renamed.json()).toMatchObject({ id: agencyId, name: 'UBND phường Trung Dũng (mới)', members: 3 });
+    const audited = await sql<{ n: string }>`
+      select count(*) as n from audit_log where action = 'organisations.rename' and resource_id = ${agencyId}`.execute(
+      env.ctx.db,
+    );
+    expect(Number(audited.rows[0]?.n)).toBe(1);
+
+    expectError(await call('PATCH', `/organisations/${agencyId}`, park, { name: 'X' }), 403, 'FORBIDDEN');
+    expectError(
+      await call('PATCH', `/organisations/${agencyId}`, healthElsewhere, { name: 'X' }),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+    expectError(
+      await call('PATCH', `/organisations/${agencyId}`, owner.token, { name: 'X' }),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+    expectError(
+      await call('PATCH', `/organisations/${crypto.randomUUID()}`, health, { name: 'X' }),
+      404,
+      'ORGANISATION_NOT_FOUND',
+    );
+    expectError(
+      await call('PATCH', `/organisations/${agencyId}`, health, { name: '   ' }),
+      400,
+      'ORGANISATION_NAME_INVALID',
+    );
+    expectError(await call('PATCH', `/organisations/${agencyId}`, health, { name: '' }), 400, 'VALIDATION_FAILED');
+    expectError(
+      await call('PATCH', `/organisations/${agencyId}`, health, { name: 'x'.repeat(201) }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await call('PATCH', `/organisations/${agencyId}`, health, { name: 'Y', civilService: false }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect((await call('GET', `/organisations/${agencyId}`, health)).json().name).toBe('UBND phường Trung Dũng (mới)');
+    // an enterprise's owner renames their own list
+    const mine = await call('PATCH', `/organisations/${enterpriseOrgId}`, owner.token, {
+      name: 'Giày Đồng Nai — xưởng 2',
+    });
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json()).toMatchObject({ name: 'Giày Đồng Nai — xưởng 2', flaggedToday: null });
+    expect((await call('PATCH', `/organisations/${agencyId}`, null, { name: 'X' })).statusCode).toBe(401);
+  });
+
+  it('deletes an organisation with its member list (people stay) by whoever keeps it; others 403/404; audited', async () => {
+    const [orgsBefore, membersBefore, peopleBefore] = [
+      await rows('organisations'),
+      await rows('organisation_members'),
+      await rows('people'),
+    ];
+    expectError(await call('DELETE', `/organisations/${agencyId}`, park), 403, 'FORBIDDEN');
+    expectError(await call('DELETE', `/organisations/${agencyId}`, healthElsewhere), 404, 'ORGANISATION_NOT_FOUND');
+    expectError(await call('DELETE', `/organisations/${otherOrgId}`, owner.token), 404, 'ORGANISATION_NOT_FOUND');
+    expectError(await call('DELETE', `/organisations/${crypto.randomUUID()}`, health), 404, 'ORGANISATION_NOT_FOUND');
+    expect(await rows('organisations')).toBe(orgsBefore);
+    expect(await rows('organisation_members')).toBe(membersBefore);
+
+    const gone = await call('DELETE', `/organisations/${agencyId}`, health);
+    expect(gone.statusCode, gone.body).toBe(204);
+    expect(await rows('organisations')).toBe(orgsBefore - 1);
+    expect(await rows('organisation_members')).toBe(membersBefore - 3);
+    expect(await rows('people')).toBe(peopleBefore);
+    expectError(await call('GET', `/organisations/${agencyId}`, health), 404, 'ORGANISATION_NOT_FOUND');
+    expectError(await call('DELETE', `/organisations/${agencyId}`, health), 404, 'ORGANISATION_NOT_FOUND');
+    const audited = await sql<{ details: { members: number; kind: string } }>`
+      select details from audit_log where action = 'organisations.delete' and resource_id = ${agencyId}`.execute(
+      env.ctx.db,
+    );
+    expect(audited.rows.map((r) => r.details)).toMatchObject([{ kind: 'agency', members: 3 }]);
+
+    // an enterprise's owner deletes their list and may start a new one
+    const enterpriseId = (await call('GET', `/organisations/${otherOrgId}`, otherOwner.token)).json().enterpriseId;
+    expect((await call('DELETE', `/organisations/${otherOrgId}`, otherOwner.token)).statusCode).toBe(204);
+    const again = await call('POST', '/organisations', otherOwner.token, { kind: 'enterprise', enterpriseId });
+    expect(again.statusCode, again.body).toBe(201);
   });
 });

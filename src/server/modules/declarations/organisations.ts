@@ -15,6 +15,7 @@ import { authorize, authorizeAt, can, mayEver, narrowScope, scopeOf, systemScope
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { decodeCursor, toPage } from '../../platform/paging.ts';
 import { localDate } from '../../platform/sms.ts';
 import { maskPersonName, type PeopleService } from '../people/index.ts';
 import { CIVIL_SERVICE_TARGET } from './constants.ts';
@@ -29,7 +30,10 @@ import type {
   OrganisationList,
   OrganisationListQuery,
   OrganisationSummary,
+  UpdateOrganisationBody,
 } from './schemas.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type ManageAction = 'organisations.agencies' | 'organisations.enterprises';
 
@@ -43,8 +47,11 @@ const actorRef = (actor: Actor) =>
       ? `citizen:${actor.personId}`
       : `system:${actor.name}`;
 
-/** An organisation's figures as the API gives them. */
-export function toOrganisationSummary(r: OrganisationFiguresRow): OrganisationSummary {
+/**
+ * An organisation's figures as the API gives them. `flagged: false` (an enterprise's owner, a citizen) leaves out how
+ * many declared with a flagged answer: in a small enterprise that count could point at a person.
+ */
+export function toOrganisationSummary(r: OrganisationFiguresRow, flagged = true): OrganisationSummary {
   const share = r.members > 0 ? r.declared / r.members : null;
   return {
     id: r.id,
@@ -56,7 +63,7 @@ export function toOrganisationSummary(r: OrganisationFiguresRow): OrganisationSu
     civilService: r.civil_service,
     members: r.members,
     declaredToday: r.declared,
-    flaggedToday: r.flagged,
+    flaggedToday: flagged ? r.flagged : null,
     notDeclaredToday: r.members - r.declared,
     share,
     atTarget: r.civil_service ? share !== null && share >= CIVIL_SERVICE_TARGET : null,
@@ -240,7 +247,7 @@ export function organisationsService(
           query.civilService !== undefined ? { civilService: query.civilService } : {},
         );
       }
-      const items = rows.map(toOrganisationSummary);
+      const items = rows.map((r) => toOrganisationSummary(r, actor.kind !== 'citizen'));
       const agencies = items.filter((o) => o.civilService);
       const members = agencies.reduce((n, o) => n + o.members, 0);
       const declared = agencies.reduce((n, o) => n + o.declaredToday, 0);
@@ -263,7 +270,50 @@ export function organisationsService(
       await load(actor, id);
       const row = await orgs.figuresOf(id, localDate(new Date()));
       if (!row) throw new AppError('ORGANISATION_NOT_FOUND', 404);
-      return toOrganisationSummary(row);
+      return toOrganisationSummary(row, actor.kind !== 'citizen');
+    },
+
+    /**
+     * Renames an organisation (whoever keeps its list: 404 when out of reach, 403 when only readable); audited.
+     */
+    async rename(actor: Actor, id: string, body: UpdateOrganisationBody): Promise<OrganisationSummary> {
+      const name = body.name.trim();
+      const org = await loadToManage(actor, id);
+      if (!name) throw new AppError('ORGANISATION_NAME_INVALID', 400, { field: 'name' });
+      await db.transaction().execute(async (trx) => {
+        if (!(await orgs.renameOrganisation(trx, org.id, name))) throw new AppError('ORGANISATION_NOT_FOUND', 404);
+        await ctx.audit.append(trx, {
+          actor: actor.kind === 'system' ? null : actor,
+          action: 'organisations.rename',
+          resourceType: 'organisation',
+          resourceId: org.id,
+          unitCode: org.unit_code,
+          details: { kind: org.kind },
+        });
+      });
+      const row = await orgs.figuresOf(org.id, localDate(new Date()));
+      if (!row) throw new AppError('ORGANISATION_NOT_FOUND', 404);
+      return toOrganisationSummary(row, actor.kind !== 'citizen');
+    },
+
+    /**
+     * Deletes an organisation and its member list (the people stay: they belong to the people module), by whoever
+     * keeps the list; an enterprise's owner may start a new list afterwards. Audited with the number of members.
+     */
+    async remove(actor: Actor, id: string): Promise<void> {
+      const org = await loadToManage(actor, id);
+      await db.transaction().execute(async (trx) => {
+        const members = await orgs.deleteOrganisation(trx, org.id);
+        if (members === undefined) throw new AppError('ORGANISATION_NOT_FOUND', 404);
+        await ctx.audit.append(trx, {
+          actor: actor.kind === 'system' ? null : actor,
+          action: 'organisations.delete',
+          resourceType: 'organisation',
+          resourceId: org.id,
+          unitCode: org.unit_code,
+          details: { kind: org.kind, members },
+        });
+      });
     },
 
     /** Adds one member (see the file comment for who may name whom); `added` false when already a member. */
@@ -325,17 +375,22 @@ export function organisationsService(
     },
 
     /**
-     * The members (or, `filter=not_declared`, those who have not declared today) as the list's keeper needs them to
-     * remind people — a masked name, the birth year, the phone's last 3 digits — never more; the read is audited
+     * The members (or, `filter=not_declared`, those who have not declared today), a page at a time (`after`: the
+     * previous page's `next`), as the list's keeper needs them to remind people — a masked name, the birth year, the phone's last 3 digits — never more; the read is audited
      * with the people it returned.
      */
     async members(actor: Actor, id: string, query: MemberListQuery) {
+      const after = query.after ? (decodeCursor(query.after, ['s', 's']) as [string, string]) : undefined;
+      // the key's shape is checked by decodeCursor; the id must be what the statement casts it to
+      if (after && !UUID.test(after[1])) throw new AppError('INVALID_CURSOR', 400);
       const org = await load(actor, id);
       const day = localDate(new Date());
-      const rows = await orgs.members(org.id, day, {
-        notDeclared: query.filter === 'not_declared',
-        limit: query.limit ?? 200,
-      });
+      const limit = query.limit ?? 200;
+      const { rows, next } = toPage(
+        await orgs.members(org.id, day, { notDeclared: query.filter === 'not_declared', limit: limit + 1, after }),
+        limit,
+        (r) => [r.name, r.id],
+      );
       if (actor.kind !== 'system')
         await ctx.audit.record({
           actor,
@@ -350,6 +405,7 @@ export function organisationsService(
       // by national ID — so neither the registry's birth year nor the phone's end, only the masked name
       const citizen = actor.kind === 'citizen';
       return {
+        next,
         day,
         items: rows.map((r) => {
           const name = r.name.trim();

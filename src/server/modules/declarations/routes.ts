@@ -10,6 +10,7 @@ import { acceptCsvBodies, toCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
 import { errors, requireActor, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
+import { NEXT_CURSOR_HEADER, pagedHeaders } from '../../platform/paging.ts';
 import type { EnterprisesService } from './enterprises.ts';
 import type { OrganisationsService } from './organisations.ts';
 import type { PartnersService } from './partners.ts';
@@ -62,6 +63,7 @@ import {
   TaskQuery,
   TaskView,
   TodayResponse,
+  UpdateOrganisationBody,
   UpdateTaskBody,
   VenueParams,
   VenueRuleBody,
@@ -602,13 +604,53 @@ export function declarationsRoutes(
           tags,
           description:
             "The members and today's badge (`filter=not_declared`: those who have not declared) — a masked name, " +
-            "the birth year and the phone's last 3 digits, enough to remind them; audited.",
+            "the birth year and the phone's last 3 digits, enough to remind them; audited. By name, `limit` at a " +
+            `time (default 200): when more follow, the answer carries \`${NEXT_CURSOR_HEADER}\`; pass it as \`after\` ` +
+            'for the next page (keyset paging).',
           params: OrganisationParams,
           querystring: MemberListQuery,
-          response: { 200: MemberList, ...errors(400, 401, 403, 404) },
+          response: { 200: Type.Object(MemberList.properties, pagedHeaders), ...errors(400, 401, 403, 404) },
         },
       },
-      async (req) => organisations.members(requireActor(req), req.params.id, req.query),
+      async (req, reply) => {
+        const { next, ...page } = await organisations.members(requireActor(req), req.params.id, req.query);
+        if (next) reply.header(NEXT_CURSOR_HEADER, next);
+        return page;
+      },
+    );
+
+    app.patch(
+      '/organisations/:id',
+      {
+        schema: {
+          tags,
+          description:
+            "Renames an organisation (whoever keeps its list: the area's staff for an agency, the owner or the " +
+            "oversight staff for an enterprise's); audited. Answers its figures.",
+          params: OrganisationParams,
+          body: UpdateOrganisationBody,
+          response: { 200: OrganisationSummary, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req) => organisations.rename(requireActor(req), req.params.id, req.body),
+    );
+
+    app.delete(
+      '/organisations/:id',
+      {
+        schema: {
+          tags,
+          description:
+            'Deletes an organisation and its member list (the people stay), by whoever keeps the list; audited with ' +
+            'the number of members.',
+          params: OrganisationParams,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await organisations.remove(requireActor(req), req.params.id);
+        return reply.status(204).send(null);
+      },
     );
 
     app.post(

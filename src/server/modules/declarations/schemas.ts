@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { AfterParam } from '../../platform/paging.ts';
 import {
   BADGE_COLOURS,
   DECLARATION_STATUSES,
@@ -435,6 +436,13 @@ export type CreateOrganisationBody = Static<typeof CreateOrganisationBody>;
 export const OrganisationParams = Type.Object({ id: Id });
 export const OrganisationMemberParams = Type.Object({ id: Id, personId: Id });
 
+/** A new name (trimmed; blank: 400 ORGANISATION_NAME_INVALID). */
+export const UpdateOrganisationBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export type UpdateOrganisationBody = Static<typeof UpdateOrganisationBody>;
+
 export const OrganisationListQuery = Type.Object(
   {
     unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
@@ -454,7 +462,11 @@ export const OrganisationSummary = Type.Object({
   civilService: Type.Boolean(),
   members: Type.Integer(),
   declaredToday: Type.Integer(),
-  flaggedToday: Type.Integer(),
+  /**
+   * declared today with a flagged answer (symptoms, exposure); null for an enterprise's owner (a citizen): in a small
+   * enterprise the count could point at a person, and what was flagged is the health station's business
+   */
+  flaggedToday: Type.Union([Type.Integer(), Type.Null()]),
   notDeclaredToday: Type.Integer(),
   /** declaredToday / members (0–1), null without members */
   share: Type.Union([Type.Number(), Type.Null()]),
@@ -508,7 +520,9 @@ export const MembersImportResult = Type.Object({
 export const MemberListQuery = Type.Object(
   {
     filter: Type.Optional(Type.Union([Type.Literal('not_declared'), Type.Literal('all')])),
+    /** members per page (default 200): when more follow, the answer carries X-Next-Cursor */
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    after: Type.Optional(AfterParam),
   },
   { additionalProperties: false },
 );

@@ -35,12 +35,19 @@ export function OrganisationCard({ o }: { o: OrganisationSummary }) {
         <strong>{percent(o.share)}</strong>
       </div>
       <span>
-        {t('declarations.orgs.line', {
-          declared: o.declaredToday,
-          members: o.members,
-          flagged: o.flaggedToday,
-          missing: o.notDeclaredToday,
-        })}
+        {/* an enterprise's owner is not told how many were flagged (in a small enterprise it could point at someone) */}
+        {o.flaggedToday === null
+          ? t('declarations.orgs.lineNoFlagged', {
+              declared: o.declaredToday,
+              members: o.members,
+              missing: o.notDeclaredToday,
+            })
+          : t('declarations.orgs.line', {
+              declared: o.declaredToday,
+              members: o.members,
+              flagged: o.flaggedToday,
+              missing: o.notDeclaredToday,
+            })}
       </span>
       {o.atTarget === null ? null : (
         <span className={o.atTarget ? 'dc-status dc-ok' : 'dc-status dc-warn'}>
