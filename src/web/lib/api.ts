@@ -46,11 +46,12 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
 
 /**
  * A page of a paged list (`GET path`): its rows and the cursor of the next page — the `X-Next-Cursor` header, null on
- * the last page; the next page is the same path with `after=<cursor>`.
+ * the last page; the next page is the same path with `after=<cursor>`. The body is the rows, or an object holding
+ * them as `items` (the organisation member list, `{day, items}`).
  */
 export async function apiPage<T>(path: string): Promise<{ items: T[]; next: string | null }> {
-  const { data, response } = await request<T[]>('GET', path);
-  return { items: data, next: response.headers.get('x-next-cursor') };
+  const { data, response } = await request<T[] | { items: T[] }>('GET', path);
+  return { items: Array.isArray(data) ? data : data.items, next: response.headers.get('x-next-cursor') };
 }
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<{ data: T; response: Response }> {

@@ -35,5 +35,7 @@ export type AddMemberBody = Static<typeof Declarations.AddMemberBody>;
 export type AddedMember = Static<typeof Declarations.AddedMember>;
 export type MembersImportResult = Static<typeof Declarations.MembersImportResult>;
 export type MemberList = Static<typeof Declarations.MemberList>;
+export type MemberView = Static<typeof Declarations.MemberView>;
+export type UpdateOrganisationBody = Static<typeof Declarations.UpdateOrganisationBody>;
 export type VenueRuleView = Static<typeof Declarations.VenueRuleView>;
 export type Answers = DeclarationBody['answers'];

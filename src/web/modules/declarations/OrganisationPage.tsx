@@ -1,7 +1,9 @@
 /**
  * One organisation: today's share of its members who declared (an agency against the 100 % target), adding members
  * one at a time (national ID or phone, and name) or from a CSV file (`national_id,phone,full_name`), and the members
- * who have not declared today — a masked name, the birth year and the phone's last digits, enough to remind them.
+ * who have not declared today — a masked name, the birth year and the phone's last digits, enough to remind them —
+ * 50 at a time ("Xem thêm" loads the next keyset page). Whoever keeps the list also removes a member, renames the
+ * organisation and deletes it (with its member list, after a confirmation).
  */
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,16 +13,24 @@ import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx'
 import { TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
 import { Loading } from '../../components/Loading.tsx';
+import { MoreButton } from '../../components/MoreButton.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { ApiError, api, NetworkError, UNAUTHENTICATED_EVENT } from '../../lib/api.ts';
 import type {
   AddedMember,
-  MemberList,
   MembersImportResult,
+  MemberView,
   OrganisationSummary,
+  UpdateOrganisationBody,
 } from '../../lib/declarations-types.ts';
+import { navigate } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { useApiPages } from '../../lib/useApiPages.ts';
+
+/** members per page */
+const PAGE = 50;
+
 import { OrganisationCard } from './OrganisationsPage.tsx';
 
 /** POSTs a CSV file as it is (`text/csv`); the server checks it is UTF-8. */
@@ -150,6 +160,110 @@ function ImportMembers({ id, onDone }: { id: string; onDone: () => void }) {
   );
 }
 
+/** Rename, or delete the organisation with its member list (a second button confirms). */
+function ManageOrganisation({ o, onRenamed }: { o: OrganisationSummary; onRenamed: () => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(o.name);
+  const [done, setDone] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const action = useApiAction();
+  const rename = (e: FormEvent) => {
+    e.preventDefault();
+    setDone(null);
+    void action.run(async () => {
+      await api('PATCH', `/organisations/${o.id}`, { name: name.trim() } satisfies UpdateOrganisationBody);
+      setDone(t('declarations.orgs.renamed'));
+      onRenamed();
+    });
+  };
+  const remove = () =>
+    void action.run(async () => {
+      await api('DELETE', `/organisations/${o.id}`);
+      navigate('/organisations');
+    });
+  return (
+    <section className="card dc-form" aria-labelledby="dc-manage-org" data-testid="manage-organisation">
+      <h2 id="dc-manage-org">{t('declarations.orgs.manage')}</h2>
+      <form onSubmit={rename} noValidate>
+        <TextField
+          label={t('declarations.orgs.newName')}
+          value={name}
+          maxLength={200}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <button type="submit" className="button" disabled={action.busy || !name.trim() || name.trim() === o.name}>
+          {t('declarations.orgs.saveName')}
+        </button>
+      </form>
+      <p className="hint">{t('declarations.orgs.deleteHint')}</p>
+      {confirming ? (
+        <div>
+          <p role="alert">
+            <strong>{t('declarations.orgs.deleteConfirm', { name: o.name })}</strong>
+          </p>
+          <button type="button" className="button button-danger" disabled={action.busy} onClick={remove}>
+            {t('declarations.orgs.deleteYes')}
+          </button>{' '}
+          <button type="button" className="button button-secondary" onClick={() => setConfirming(false)}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="button button-secondary" onClick={() => setConfirming(true)}>
+          {t('declarations.orgs.delete')}
+        </button>
+      )}
+      <ErrorMessage error={action.error} />
+      <SuccessMessage text={done} />
+    </section>
+  );
+}
+
+/** One member of the list; whoever keeps it may remove them. */
+function MemberRow({
+  orgId,
+  m,
+  canRemove,
+  onRemoved,
+}: {
+  orgId: string;
+  m: MemberView;
+  canRemove: boolean;
+  onRemoved: (personId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const action = useApiAction();
+  const name = m.name ?? t('declarations.orgs.noName');
+  const remove = () =>
+    void action.run(async () => {
+      await api('DELETE', `/organisations/${orgId}/members/${m.personId}`);
+      onRemoved(m.personId);
+    });
+  return (
+    <li className="dc-row-card" data-person-id={m.personId}>
+      <strong>{name}</strong>
+      {m.birthYear ? <span className="muted"> · {m.birthYear}</span> : null}
+      {m.phoneEnd ? <span className="muted"> · {t('declarations.orgs.phoneEnd', { end: m.phoneEnd })}</span> : null}{' '}
+      <span className={`dc-status dc-badge-${m.today}`}>{t(`declarations.orgs.today.${m.today}`)}</span>
+      {canRemove ? (
+        <>
+          {' '}
+          <button
+            type="button"
+            className="button button-small button-secondary"
+            disabled={action.busy}
+            aria-label={t('declarations.orgs.removeMember', { name })}
+            onClick={remove}
+          >
+            {t('declarations.orgs.remove')}
+          </button>
+        </>
+      ) : null}
+      <ErrorMessage error={action.error} />
+    </li>
+  );
+}
+
 export default function OrganisationPage({
   id,
   manages,
@@ -161,13 +275,23 @@ export default function OrganisationPage({
   const { t } = useTranslation();
   const org = useApiGet<OrganisationSummary>(`/organisations/${id}`);
   const [all, setAll] = useState(false);
-  const members = useApiGet<MemberList>(`/organisations/${id}/members${all ? '' : '?filter=not_declared'}`);
+  const members = useApiPages<MemberView>(
+    `/organisations/${id}/members?limit=${PAGE}${all ? '' : '&filter=not_declared'}`,
+  );
+  const [removed, setRemoved] = useState<string | null>(null);
   const reload = () => {
     org.reload();
     members.reload();
   };
   const o = org.data;
   if (!o) return org.error ? <ErrorMessage error={org.error} /> : <Loading />;
+  const keeps = manages.includes(o.kind);
+  const onRemoved = (personId: string) => {
+    const gone = members.data?.find((m) => m.personId === personId);
+    setRemoved(t('declarations.orgs.removed', { name: gone?.name ?? t('declarations.orgs.noName') }));
+    members.update((rows) => rows.filter((m) => m.personId !== personId));
+    org.reload();
+  };
   return (
     <div className="dc-page">
       <PageTitle>{o.name}</PageTitle>
@@ -181,28 +305,24 @@ export default function OrganisationPage({
           {t('declarations.orgs.showAll')}
         </label>
         <ListStatus
-          list={{ ...members, data: members.data?.items }}
+          list={members}
           empty={all ? 'declarations.orgs.noMembers' : 'declarations.orgs.everyoneDeclared'}
-          count="declarations.orgs.memberCount"
+          count={members.hasMore ? 'common.shownMore' : 'declarations.orgs.memberCount'}
         />
+        <SuccessMessage text={removed} />
         <ul className="dc-list" data-testid="members">
-          {members.data?.items.map((m) => (
-            <li key={m.personId} className="dc-row-card">
-              <strong>{m.name ?? t('declarations.orgs.noName')}</strong>
-              {m.birthYear ? <span className="muted"> · {m.birthYear}</span> : null}
-              {m.phoneEnd ? (
-                <span className="muted"> · {t('declarations.orgs.phoneEnd', { end: m.phoneEnd })}</span>
-              ) : null}{' '}
-              <span className={`dc-status dc-badge-${m.today}`}>{t(`declarations.orgs.today.${m.today}`)}</span>
-            </li>
+          {members.data?.map((m) => (
+            <MemberRow key={m.personId} orgId={id} m={m} canRemove={keeps} onRemoved={onRemoved} />
           ))}
         </ul>
+        <MoreButton list={members} />
         <p className="hint">{t('declarations.orgs.masked')}</p>
       </section>
-      {manages.includes(o.kind) ? (
+      {keeps ? (
         <>
           <AddMember id={id} onDone={reload} />
           <ImportMembers id={id} onDone={reload} />
+          <ManageOrganisation key={o.name} o={o} onRenamed={org.reload} />
         </>
       ) : null}
     </div>
