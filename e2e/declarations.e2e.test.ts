@@ -10,7 +10,10 @@
  * declared today (masked); the province's leader sees civil servants against the 100 % target on the home tile and
  * by agency (the demo's agencies), with the CSV. Last, a venue that requires a declaration today: the commune health
  * worker turns the setting on from the venue's page, and a citizen who has not declared is refused at check-in with
- * the reason.
+ * the reason; at the door scanner a live scan of someone without today's declaration is refused too ("Không cho vào"),
+ * nothing recorded. The owner removes a worker with the button on their line. In English, a commune health worker
+ * keeps an agency of 55: 50 at a time with "Show more", removes a member, renames and deletes the agency; axe finds
+ * nothing serious on the list and the agency's page.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,9 +28,10 @@ import {
   randomPhone,
   randomSuffix,
   screenshot,
+  seriousViolations,
   staffSignIn,
 } from './browser.ts';
-import { demoPassword } from './roles.ts';
+import { demoPassword, openIn, signIn } from './roles.ts';
 import { startServer, type TestServer } from './server.ts';
 
 const WARD = '25993'; // Phường An Bình, Biên Hòa
@@ -313,14 +317,22 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     await page.getByTestId('members-rejected').getByText('Dòng 3: Số CCCD phải gồm đúng 12 chữ số.').waitFor();
     await members.getByText('L. T. May').waitFor();
 
-    // 1 of 3 declared today; the two who have not are listed, masked, and the owner is not among them
+    // 1 of 3 declared today; the two who have not are listed, masked, and the owner is not among them; the owner
+    // (a citizen) is not told how many were flagged
     const card = page.getByTestId('organisation');
-    await card.getByText('1/3 người đã khai báo, 0 cần theo dõi, 2 chưa khai báo').waitFor();
+    await card.getByText('1/3 người đã khai báo, 2 chưa khai báo').waitFor();
+    expect(await card.getByText('cần theo dõi').count()).toBe(0);
     await card.getByText('33.3%').waitFor();
     expect(await members.locator('li').count()).toBe(2);
     expect(await members.getByText(citizenName).count()).toBe(0);
     expect(await documentWidth(page)).toBeLessThanOrEqual(360);
     await screenshot(page, 'declarations-enterprise-workers');
+
+    // a worker who left is removed with the button on their line
+    await members.getByRole('button', { name: 'Xóa khỏi danh sách: L. T. May' }).click();
+    await page.getByText('Đã xóa L. T. May khỏi danh sách.').waitFor();
+    await card.getByText('1/2 người đã khai báo, 1 chưa khai báo').waitFor();
+    expect(await members.locator('li').count()).toBe(1);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -382,6 +394,103 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     await page.getByRole('alert').getByText('Địa điểm này yêu cầu khai báo y tế hôm nay trước khi vào.').waitFor();
     expect(await page.getByText('Đã ghi nhận vào địa điểm').count()).toBe(0);
     await screenshot(page, 'declarations-checkin-refused');
+    expect(problems).toEqual([]);
+    await context.close();
+
+    // at the door: a live scan of someone without today's declaration is refused — the door is told not to let them
+    // in, and nothing is recorded or left waiting in the queue
+    const stranger = await citizenApiSignIn(server.url, adminToken, randomPhone(), `Đỗ Văn Chưa ${randomSuffix()}`);
+    const strangerQr = (await apiCall<{ qr: string }>(server.url, stranger.token, 'GET', '/me/qr')).body.qr;
+    const door = await openPage(browser, server.url, PHONE_SIZE);
+    await staffSignIn(door.page, worker.username, worker.password);
+    await door.page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
+    await door.page.goto(`/door/${venue.body.id}`);
+    await door.page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
+    await door.page.getByLabel('Dán mã QR cá nhân').fill(strangerQr);
+    await door.page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+    const latest = door.page.getByTestId('door-results').locator('.dr-latest');
+    await latest.getByText('Không cho vào: chưa khai báo y tế hôm nay').waitFor();
+    await latest.getByText('Không ghi nhận', { exact: true }).waitFor();
+    expect(await latest.locator('[data-refusal]').getAttribute('data-refusal')).toBe('DECLARATION_REQUIRED');
+    await door.page.getByTestId('ck-pending-count').filter({ hasText: 'Chờ gửi: 0' }).waitFor();
+    const occupancy = await apiCall<{ checkinsToday: number }>(
+      server.url,
+      workerToken,
+      'GET',
+      `/venues/${venue.body.id}/occupancy`,
+    );
+    expect(occupancy.body.checkinsToday).toBe(0);
+    expect(await documentWidth(door.page)).toBeLessThanOrEqual(360);
+    await screenshot(door.page, 'declarations-door-refused');
+    expect(door.problems).toEqual([]);
+    await door.context.close();
+  });
+
+  it('a commune health worker keeps an agency in English: pages of 50 with "Show more", removes, renames and deletes; axe finds nothing serious', async () => {
+    const workerToken = await apiStaffLogin(server.url, worker.username, worker.password);
+    const agencyName = `Ward People's Committee ${randomSuffix()}`;
+    const agency = await apiCall<{ id: string }>(server.url, workerToken, 'POST', '/organisations', {
+      kind: 'agency',
+      name: agencyName,
+      unitCode: WARD,
+    });
+    expect(agency.status, JSON.stringify(agency.body)).toBe(201);
+    // 55 civil servants from a CSV file, none declared today
+    const lines = Array.from(
+      { length: 55 },
+      (_, i) => `0751${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')},,Nguyễn Văn Cán ${i + 1}`,
+    );
+    const upload = await fetch(`${server.url}/api/v1/organisations/${agency.body.id}/members:import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${workerToken}`, 'content-type': 'text/csv' },
+      body: ['national_id,phone,full_name', ...lines].join('\r\n'),
+    });
+    expect(upload.status).toBe(200);
+    expect(((await upload.json()) as { added: number }).added).toBe(55);
+
+    const { context, page, problems } = await openIn(browser, server, 'en', PHONE_SIZE);
+    await signIn(page, 'en', worker.username, worker.password);
+    await page.goto('/organisations');
+    await page.getByRole('heading', { level: 1, name: 'Declaring by organisation' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByRole('link', { name: agencyName }).waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('link', { name: agencyName }).click();
+    await page.getByRole('heading', { level: 1, name: agencyName }).waitFor();
+    const members = page.getByTestId('members');
+    await page.getByText('Showing the first 50; more below.').waitFor();
+    expect(await members.locator('li').count()).toBe(50);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await page.getByText('55 people').waitFor();
+    expect(await members.locator('li').count()).toBe(55);
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+
+    const first = members.locator('li').first();
+    const firstName = (await first.locator('strong').textContent()) ?? '';
+    await first.getByRole('button', { name: `Remove from the list: ${firstName}` }).click();
+    await page.getByText(`Removed ${firstName} from the list.`).waitFor();
+    await page.getByTestId('organisation').getByText('0/54 declared, 0 to follow up, 54 not yet').waitFor();
+
+    const manage = page.getByTestId('manage-organisation');
+    await manage.getByLabel('Organisation name').fill(`${agencyName} (renamed)`);
+    await manage.getByRole('button', { name: 'Save the new name' }).click();
+    await manage.getByText('Renamed.').waitFor();
+    await page.getByRole('heading', { level: 1, name: `${agencyName} (renamed)` }).waitFor();
+    expect(await documentWidth(page)).toBeLessThanOrEqual(360);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'declarations-organisation-en');
+
+    await manage.getByRole('button', { name: 'Delete this organisation' }).click();
+    await manage.getByText(`Delete ${agencyName} (renamed) and its member list for good?`).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await manage.getByRole('button', { name: 'Delete for good' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Declaring by organisation' }).waitFor();
+    await page.getByRole('link', { name: enterpriseName }).waitFor();
+    expect(await page.getByRole('link', { name: `${agencyName} (renamed)` }).count()).toBe(0);
+    const gone = await apiCall(server.url, workerToken, 'GET', `/organisations/${agency.body.id}`);
+    expect(gone.status).toBe(404);
     expect(problems).toEqual([]);
     await context.close();
   });
