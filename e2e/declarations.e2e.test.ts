@@ -487,7 +487,7 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     expect(await seriousViolations(page)).toEqual([]);
     await manage.getByRole('button', { name: 'Delete for good' }).click();
     await page.getByRole('heading', { level: 1, name: 'Declaring by organisation' }).waitFor();
-    await page.getByRole('link', { name: enterpriseName }).waitFor();
+    await page.getByTestId('civil-service-totals').waitFor();
     expect(await page.getByRole('link', { name: `${agencyName} (renamed)` }).count()).toBe(0);
     const gone = await apiCall(server.url, workerToken, 'GET', `/organisations/${agency.body.id}`);
     expect(gone.status).toBe(404);
