@@ -7,9 +7,9 @@
 --   or 'reused' (another request body: the caller answers 422);
 --   otherwise 'written': the declaration; the person's badge of the day (the worst status of the day); the commune's
 --   daily statistics (row `shard` of up to 64, summed when read, so writers of one commune rarely wait for each other:
---   migration 0028 — a lone declaration adds to row hash(person) % 8, a batch of the serial writer to the item's
---   `shard`, its writer's own row 8 + n, so two batches in flight never wait on each other there; the rows of one
---   batch are summed per row before they are added); a flagged one's follow-up task at the commune (unless one
+--   migration 0028 — a lone declaration adds to row hash(person) % 8, a batch of the module's writer to the items'
+--   `shard`, one drawn for the batch from 8–63, so batches of other processes rarely wait on each other there; the
+--   rows of one batch are summed per row before they are added); a flagged one's follow-up task at the commune (unless one
 --   is open, or an earlier item of the batch opened it) and, when the task is new and has a message, the message job;
 --   the key's record with the answer, whose badge colour is decided here: yellow when the day is flagged so far —
 --   by an earlier declaration or an earlier item of the batch.

@@ -50,8 +50,11 @@ export interface RecordExtras {
 
 /** The most declarations one batch of the serial writer carries. */
 const RECORD_BATCH = 256;
-/** Batches in flight at once (each on its own connection): see `writeNext`. */
-const WRITERS = 2;
+/**
+ * Batches in flight at once (each on its own connection): see `writeNext`. Two were measured against one on the quiet
+ * machine (bench/README): smaller batches, more CPU per declaration (0.58 vs 0.46 ms) and fewer per second — one.
+ */
+const WRITERS = 1;
 
 interface Waiting {
   row: NewDeclaration;
@@ -96,17 +99,20 @@ const recordMany = async (q: Q, items: ReturnType<typeof itemOf>[]): Promise<Rec
     )
   ).rows;
 
+/** The statistics row a batch adds to (a lone declaration's is hash(person) % 8: db/functions/declarations_record.sql). */
+const batchShard = () => 8 + Math.floor(Math.random() * 56);
+
 export function declarationsRepo(db: Kysely<DB>) {
   // The batch writer of declarations that need no audit row (citizens declaring for themselves and their
-  // dependants): up to WRITERS batches in flight, each on its own connection; whatever arrives meanwhile goes in the
-  // next one, written by one call and one commit (declarations_record_many). A lone declaration goes at once, alone;
-  // under load the batches grow and the commits per declaration fall, and a second batch is written while the first
-  // one's commit waits for the disk. The two never wait on one statistics row (each adds to its own, 8 + slot) and
-  // lock the rows they may share (one person's badge of the day) in one order. When a batch fails (a person deleted
+  // dependants): up to WRITERS batches in flight (one today), each on its own connection; whatever arrives meanwhile
+  // goes in the next one, written by one call and one commit (declarations_record_many). A lone declaration goes at
+  // once, alone; under load the batches grow and the commits per declaration fall. A batch adds to one statistics row
+  // per commune and day, a shard drawn for it from 8–63 (batches of other processes, or in flight together, rarely
+  // meet there), and locks the rows batches may share (one person's badge of the day) in one order. When a batch fails (a person deleted
   // meanwhile, a deadlock with another process's transaction), nothing of it was written: its items are then recorded
   // one by one, each in its own call, so only the failing one fails.
   const waiting: Waiting[] = [];
-  /** the writer slots free now (a batch in flight holds one: it adds to its own statistics row, 8 + slot) */
+  /** the writer slots free now (a batch in flight holds one) */
   const free = Array.from({ length: WRITERS }, (_, n) => n);
   const one = (w: Waiting) =>
     recordMany(db, [itemOf(w.row, w.x)]).then((rows) => {
@@ -121,7 +127,7 @@ export function declarationsRepo(db: Kysely<DB>) {
     try {
       const rows = await recordMany(
         db,
-        batch.map((w) => itemOf(w.row, w.x, 8 + slot)),
+        batch.map((w) => itemOf(w.row, w.x, batchShard())),
       );
       const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
       for (const [n, w] of batch.entries()) {

@@ -104,7 +104,7 @@ describe('the serial declaration writer', () => {
       select count(*)::int as n from jobs where topic = 'notify.send' and payload->>'to' = ${phone}`.execute(
       env.ctx.db,
     );
-    // the first two calls are written alone (one per writer slot); the rest wait for them and go in one batch
+    // the first call is written alone; the rest wait for it and go in one batch
     const results = await Promise.allSettled([
       repo.queueDeclaration(row(thirdId), extras('order-key-0000')),
       repo.queueDeclaration(row(otherId), extras('order-key-0001')),
