@@ -112,8 +112,7 @@ export function declarationsRepo(db: Kysely<DB>) {
   // meanwhile, a deadlock with another process's transaction), nothing of it was written: its items are then recorded
   // one by one, each in its own call, so only the failing one fails.
   const waiting: Waiting[] = [];
-  /** the writer slots free now (a batch in flight holds one) */
-  const free = Array.from({ length: WRITERS }, (_, n) => n);
+  let inFlight = 0;
   const one = (w: Waiting) =>
     recordMany(db, [itemOf(w.row, w.x)]).then((rows) => {
       const row = rows[0];
@@ -121,13 +120,14 @@ export function declarationsRepo(db: Kysely<DB>) {
       else w.reject(new Error('declarations_record_many answered nothing'));
     }, w.reject);
   const writeNext = async (): Promise<void> => {
-    const slot = waiting.length > 0 ? free.pop() : undefined;
-    if (slot === undefined) return;
+    if (inFlight >= WRITERS || waiting.length === 0) return;
+    inFlight++;
     const batch = waiting.splice(0, RECORD_BATCH);
+    const shard = batchShard();
     try {
       const rows = await recordMany(
         db,
-        batch.map((w) => itemOf(w.row, w.x, batchShard())),
+        batch.map((w) => itemOf(w.row, w.x, shard)),
       );
       const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
       for (const [n, w] of batch.entries()) {
@@ -139,7 +139,7 @@ export function declarationsRepo(db: Kysely<DB>) {
       if (batch.length === 1) (batch[0] as Waiting).reject(err);
       else for (const w of batch) await one(w);
     } finally {
-      free.push(slot);
+      inFlight--;
       void writeNext();
     }
   };
