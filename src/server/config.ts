@@ -49,6 +49,14 @@ export interface Config {
   sessionCacheSeconds: number;
   /** Days check-ins (and their idempotency records) are kept before the purge drops them. */
   checkinRetentionDays: number;
+  /**
+   * Days health declarations (answers: symptoms, exposure, travel) are kept before the hourly purge deletes them,
+   * with their badges and their closed follow-up tasks. 42 by default: a follow-up (a task due within a day, a test,
+   * the 14 days an exposure may take to show) is long over, the demo's month of declarations stays, and a citizen's
+   * last answers still pre-fill the form after a few weeks away. The statistics read `declaration_daily_stats`
+   * (counts per commune and day, nothing personal), which is kept. 14–365: less would cut a follow-up short.
+   */
+  declarationRetentionDays: number;
   /** How far back a scan from the door's offline queue may be dated (staff and verified venues only). */
   checkinBackdateHours: number;
   /** Hours an old venue QR keeps working after a rotation. */
@@ -174,6 +182,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     demoPeople: int('TRUYVET_DEMO_PEOPLE', 2000, 10, 10_000_000),
     demoCases: str('TRUYVET_DEMO_CASES') === undefined ? undefined : int('TRUYVET_DEMO_CASES', 0, 0, 100_000),
     checkinRetentionDays: int('TRUYVET_CHECKIN_RETENTION_DAYS', 21, 1, 365),
+    declarationRetentionDays: int('TRUYVET_DECLARATION_RETENTION_DAYS', 42, 14, 365),
     checkinBackdateHours: int('TRUYVET_CHECKIN_BACKDATE_HOURS', 24, 1, 168),
     qrGraceHours: int('TRUYVET_QR_GRACE_HOURS', 24, 0, 24 * 30),
     publicUrl: publicUrl?.replace(/\/+$/, ''),

@@ -8,6 +8,7 @@ import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
 import { type EnterprisesService, enterprisesService } from './enterprises.ts';
+import { declarationJobs, scheduleDeclarationMaintenance } from './jobs.ts';
 import { type OrganisationsService, organisationsService } from './organisations.ts';
 import { organisationsRepo } from './organisations-repo.ts';
 import { type PartnersService, partnersService } from './partners.ts';
@@ -75,5 +76,8 @@ export function declarationsModule(
     manifest,
     service: { ...declarations, enterprises, partners, organisations },
     routes: declarationsRoutes(declarations, enterprises, partners, organisations),
+    // the retention purge: hourly, one pending run, scheduled when a worker starts
+    jobs: declarationJobs(ctx),
+    onWorkerStart: () => scheduleDeclarationMaintenance(ctx),
   };
 }

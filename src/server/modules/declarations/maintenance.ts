@@ -1,0 +1,164 @@
+/**
+ * Retention of health declarations: answers about symptoms, exposure and travel are personal health data, kept
+ * `TRUYVET_DECLARATION_RETENTION_DAYS` local days (today and the days before it) and then deleted by the hourly
+ * `declarations.maintain` job (jobs.ts), with their personal by-products of those days:
+ *   - `declaration_badges` of days before the window (a day's status: nothing reads it once the day is over);
+ *   - `health_tasks` closed before the window began, with their declaration (the foreign key is NOT NULL). A
+ *     declaration whose task is still open — or was closed within the window — stays, and so does that task, until
+ *     the task has been closed for the whole window: a health station never loses the answers it follows up.
+ * Kept: `declaration_daily_stats` (counts per commune and day, nothing personal: the statistics read only these),
+ * enterprises, their assessments and organisations (not a person's health answers). Idempotency records are the
+ * platform's and have their own purge (check-in maintenance, platform/idempotency.ts).
+ *
+ * Deletes run in bounded batches, each its own short transaction with its audit row (a system action, counts only),
+ * so a purge of millions of rows never holds one giant transaction; the BRIN indexes on `day` and the index on
+ * `health_tasks (declaration_id)` (migration 0036) find the rows without scanning the tables. A run stops after
+ * `maxBatches` batches and says whether more is left, so the job can come back soon instead of outliving its lease.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
+import type { Actor } from '../../platform/access.ts';
+import type { Audit } from '../../platform/audit.ts';
+import { localDate } from '../../platform/sms.ts';
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+/** Việt Nam's offset from UTC (no daylight saving). */
+const VN_OFFSET = 7 * HOUR;
+
+const SYSTEM: Actor = { kind: 'system', name: 'declarations.retention' };
+
+export interface PurgeOptions {
+  /** now, for tests */
+  now?: Date;
+  /** rows per batch (one transaction each) */
+  batchSize?: number;
+  /** batches per run for each table; more left → `more: true` */
+  maxBatches?: number;
+}
+
+export interface DeclarationPurgeResult {
+  /** the first local day kept (YYYY-MM-DD): everything of the days before it is gone */
+  keptFrom: string;
+  declarations: number;
+  healthTasks: number;
+  badges: number;
+  /** older declarations kept because a task of theirs is open or was closed within the window */
+  heldByTasks: number;
+  batches: number;
+  /** the run stopped at `maxBatches` with rows left to delete */
+  more: boolean;
+}
+
+export const PURGE_BATCH_SIZE = 5000;
+export const PURGE_MAX_BATCHES = 100;
+
+/** The first local day kept and the instant it begins, for a window of `retentionDays` before `now`. */
+export function retentionCutoff(retentionDays: number, now: Date): { day: string; startsAt: Date } {
+  const day = localDate(new Date(now.getTime() - retentionDays * DAY));
+  return { day, startsAt: new Date(new Date(`${day}T00:00:00Z`).getTime() - VN_OFFSET) };
+}
+
+/**
+ * One batch of declarations of days before `day` that no task holds, with their (closed, old) tasks. Rows another
+ * purge has locked are skipped (a job run twice after a lease timeout splits the work instead of waiting).
+ */
+async function purgeDeclarationBatch(trx: Transaction<DB>, day: string, startsAt: Date, limit: number) {
+  const ids = await sql<{ id: string }>`
+    select d.id from declarations d
+    where d.day < ${day}::date
+      and not exists (select 1 from health_tasks t
+                      where t.declaration_id = d.id
+                        and (t.status <> 'closed' or coalesce(t.closed_at, t.updated_at) >= ${startsAt}))
+    limit ${limit}
+    for update of d skip locked`.execute(trx);
+  if (ids.rows.length === 0) return { declarations: 0, healthTasks: 0 };
+  // one array parameter, not one per id: the same statement text (and prepared plan) whatever the batch's size
+  const list = ids.rows.map((r) => r.id);
+  const tasks = await sql`delete from health_tasks where declaration_id = any(${list}::uuid[])`.execute(trx);
+  const gone = await sql`delete from declarations where id = any(${list}::uuid[])`.execute(trx);
+  return { declarations: Number(gone.numAffectedRows ?? 0), healthTasks: Number(tasks.numAffectedRows ?? 0) };
+}
+
+/** One batch of badges of days before `day`. */
+async function purgeBadgeBatch(trx: Transaction<DB>, day: string, limit: number): Promise<number> {
+  const gone = await sql`
+    delete from declaration_badges b
+    where (b.person_id, b.day) in (select person_id, day from declaration_badges
+                                   where day < ${day}::date limit ${limit} for update skip locked)`.execute(trx);
+  return Number(gone.numAffectedRows ?? 0);
+}
+
+/** Declarations of days before the window that a task still holds (reported, so a stuck task shows in the log). */
+async function countHeld(db: Kysely<DB>, day: string): Promise<number> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from declarations d
+    where d.day < ${day}::date
+      and exists (select 1 from health_tasks t where t.declaration_id = d.id)`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}
+
+/**
+ * Deletes the declarations of the local days before the window of `retentionDays`, their badges and their closed
+ * tasks (see the file's comment for what stays), batch by batch; each batch is audited in its own transaction.
+ */
+export async function purgeDeclarations(
+  db: Kysely<DB>,
+  audit: Audit,
+  retentionDays: number,
+  options: PurgeOptions = {},
+): Promise<DeclarationPurgeResult> {
+  const { day, startsAt } = retentionCutoff(retentionDays, options.now ?? new Date());
+  const batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
+  const maxBatches = options.maxBatches ?? PURGE_MAX_BATCHES;
+  const result: DeclarationPurgeResult = {
+    keptFrom: day,
+    declarations: 0,
+    healthTasks: 0,
+    badges: 0,
+    heldByTasks: 0,
+    batches: 0,
+    more: false,
+  };
+  const auditBatch = (trx: Transaction<DB>, details: Record<string, number>) =>
+    audit.append(trx, {
+      actor: SYSTEM,
+      action: 'declarations.purge',
+      resourceType: 'declarations',
+      details: { keptFrom: day, retentionDays, ...details },
+    });
+
+  for (let i = 0; ; i++) {
+    if (i === maxBatches) {
+      result.more = true;
+      break;
+    }
+    const batch = await db.transaction().execute(async (trx) => {
+      const done = await purgeDeclarationBatch(trx, day, startsAt, batchSize);
+      if (done.declarations > 0) await auditBatch(trx, done);
+      return done;
+    });
+    if (batch.declarations === 0) break;
+    result.batches++;
+    result.declarations += batch.declarations;
+    result.healthTasks += batch.healthTasks;
+    if (batch.declarations < batchSize) break;
+  }
+  for (let i = 0; ; i++) {
+    if (i === maxBatches) {
+      result.more = true;
+      break;
+    }
+    const badges = await db.transaction().execute(async (trx) => {
+      const n = await purgeBadgeBatch(trx, day, batchSize);
+      if (n > 0) await auditBatch(trx, { badges: n });
+      return n;
+    });
+    if (badges === 0) break;
+    result.batches++;
+    result.badges += badges;
+    if (badges < batchSize) break;
+  }
+  result.heldByTasks = await countHeld(db, day);
+  return result;
+}
