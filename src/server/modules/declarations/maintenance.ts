@@ -72,12 +72,24 @@ async function purgeDeclarationBatch(trx: Transaction<DB>, day: string, startsAt
                         and (t.status <> 'closed' or coalesce(t.closed_at, t.updated_at) >= ${startsAt}))
     limit ${limit}
     for update of d skip locked`.execute(trx);
-  if (ids.rows.length === 0) return { declarations: 0, healthTasks: 0 };
-  // one array parameter, not one per id: the same statement text (and prepared plan) whatever the batch's size
+  if (ids.rows.length === 0) return { found: 0, declarations: 0, healthTasks: 0 };
+  // one array parameter, not one per id: the same statement text (and prepared plan) whatever the batch's size.
+  // The conditions are asked again: a task reopened meanwhile (its row was not locked) stays, and so does its
+  // declaration, instead of the batch failing on the foreign key.
   const list = ids.rows.map((r) => r.id);
-  const tasks = await sql`delete from health_tasks where declaration_id = any(${list}::uuid[])`.execute(trx);
-  const gone = await sql`delete from declarations where id = any(${list}::uuid[])`.execute(trx);
-  return { declarations: Number(gone.numAffectedRows ?? 0), healthTasks: Number(tasks.numAffectedRows ?? 0) };
+  const tasks = await sql`
+    delete from health_tasks
+    where declaration_id = any(${list}::uuid[])
+      and status = 'closed' and coalesce(closed_at, updated_at) < ${startsAt}`.execute(trx);
+  const gone = await sql`
+    delete from declarations d
+    where d.id = any(${list}::uuid[])
+      and not exists (select 1 from health_tasks t where t.declaration_id = d.id)`.execute(trx);
+  return {
+    found: ids.rows.length,
+    declarations: Number(gone.numAffectedRows ?? 0),
+    healthTasks: Number(tasks.numAffectedRows ?? 0),
+  };
 }
 
 /** One batch of badges of days before `day`. */
@@ -134,15 +146,15 @@ export async function purgeDeclarations(
       break;
     }
     const batch = await db.transaction().execute(async (trx) => {
-      const done = await purgeDeclarationBatch(trx, day, startsAt, batchSize);
-      if (done.declarations > 0) await auditBatch(trx, done);
-      return done;
+      const { found, ...done } = await purgeDeclarationBatch(trx, day, startsAt, batchSize);
+      if (done.declarations + done.healthTasks > 0) await auditBatch(trx, done);
+      return { found, ...done };
     });
-    if (batch.declarations === 0) break;
+    if (batch.found === 0) break;
     result.batches++;
     result.declarations += batch.declarations;
     result.healthTasks += batch.healthTasks;
-    if (batch.declarations < batchSize) break;
+    if (batch.found < batchSize) break;
   }
   for (let i = 0; ; i++) {
     if (i === maxBatches) {
