@@ -61,7 +61,8 @@ export function createContext(config: Config, database: Database, log: Logger): 
     people: people.service,
     checkins: () => checkins.service.venueCounts,
   });
-  // check-ins ask declarations for the badge at the door; declarations is built after them (it needs venues)
+  // check-ins ask declarations for the badge at the door and who a personal QR is (one look-up); declarations is
+  // built after them (it needs venues)
   const checkins = checkinsModule(platform, {
     people: people.service,
     venues: venues.service,

@@ -25,7 +25,7 @@ export const manifest: ModuleManifest = {
 export interface CheckinsDeps {
   people: PeopleService;
   venues: VenuesService;
-  /** the badge at the door and a venue's "declaration required today" (built after this module) */
+  /** the badge at the door, a venue's "declaration required today" and who a personal QR is (built after this module) */
   declarations?: () => DoorDeclarationCheck;
 }
 

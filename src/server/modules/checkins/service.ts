@@ -41,9 +41,6 @@ const EVENT_MARGIN_MS = 2 * 3600_000;
 
 type Idempotency = NonNullable<WriteRequest['idempotency']>;
 
-/** No declaration that day (the declarations module's grey badge). */
-const GREY: Badge = { colour: 'grey', validUntil: null };
-
 /** Thrown during validation when the request's key already holds an answer: that answer is the response. */
 class StoredAnswer extends Error {
   constructor(readonly result: WriteResult) {
@@ -59,11 +56,13 @@ export interface CheckinsServiceDeps {
   venues: VenuesService;
   /** the app's one group-commit writer */
   writer: CheckinWriter;
-  /** today's declaration badge, and 403 DECLARATION_REQUIRED at a venue that requires one (declarations module) */
+  /**
+   * today's declaration badge, 403 DECLARATION_REQUIRED at a venue that requires one, and who a personal QR is, in one
+   * look-up (declarations module; without it, who the person is comes from `people.atDoor` and there is no badge)
+   */
   declarations?: (() => DoorDeclarationCheck) | undefined;
 }
 
-/** What the door was shown of a person, for the audit row: the full name or the masked one. */
 /** The audit row a door check-in gets, and whether the door is shown who it is (a personal QR). */
 interface DoorAudit {
   show: boolean;
@@ -180,15 +179,25 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     actor.kind === 'staff' || actor.kind === 'system' || entry.venue.verified_at !== null;
 
   /**
-   * The person's declaration badge of the day of `at`. A live scan (`enforce`) is refused with 403
-   * DECLARATION_REQUIRED at a venue that requires a declaration and has none; a scan from the door's queue never is
-   * (the person was let in already) and shows the grey badge instead; a replay is never refused either.
+   * What the door is told besides the check-in: the person's declaration badge of the day of `at` and, for a personal
+   * QR (`withPerson`), who the person is as the actor may see them — one look-up, batched by the declarations module
+   * with the other requests of the event-loop turn (one round trip for both). A live scan (`enforce`) is refused with
+   * 403 DECLARATION_REQUIRED at a venue that requires a declaration and has none; a scan from the door's queue never
+   * is (the person was let in already) and shows the grey badge instead; a replay is never refused either.
    */
-  async function badgeAt(venueId: string, personId: string, at: Date, enforce: boolean): Promise<Badge | undefined> {
-    if (!deps.declarations) return undefined;
-    const check = deps.declarations()(venueId, personId, at);
-    if (enforce) return check;
-    return check.catch((err) => (err instanceof AppError && err.code === 'DECLARATION_REQUIRED' ? GREY : undefined));
+  async function doorView(
+    actor: Actor,
+    venueId: string,
+    personId: string,
+    at: Date,
+    enforce: boolean,
+    withPerson: boolean,
+  ): Promise<{ badge?: Badge | undefined; person?: DoorPerson | undefined }> {
+    const alone = async () => ({ person: withPerson ? await people.atDoor(actor, personId) : undefined });
+    if (!deps.declarations) return alone();
+    const view = deps.declarations()(actor, venueId, personId, at, { enforce, person: withPerson });
+    // only a live scan depends on the badge: elsewhere a failed look-up shows no badge, as it always has
+    return enforce ? view : view.catch(alone);
   }
 
   /**
@@ -197,10 +206,8 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
    */
   async function asFirstAnswer(actor: Actor, r: WriteResult, queued: boolean, now: Date): Promise<WriteResult> {
     const at = queued ? new Date(r.body.at) : now;
-    const [badge, person] = await Promise.all([
-      badgeAt(r.body.venueId, r.body.personId, at, false),
-      r.body.evidence === 'qr_personal' && actor.kind !== 'system' ? people.atDoor(actor, r.body.personId) : undefined,
-    ]);
+    const show = r.body.evidence === 'qr_personal' && actor.kind !== 'system';
+    const { badge, person } = await doorView(actor, r.body.venueId, r.body.personId, at, false, show);
     if (person) {
       await ctx.audit.record({
         actor,
@@ -246,15 +253,19 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     // the door shows the person's declaration badge (of the scan's day); a venue may require a declaration today
     // (not for scans from the door's offline queue: those people were let in already). A personal QR also tells the
     // door who it is (name, masked unless the account may read the person; birth year): that is audited whoever the
-    // door is, a venue's citizen manager too. Both look-ups run side by side (each is batched with other requests'
-    // by its module), before the write: a refusal writes nothing, and the audit row says what was shown.
+    // door is, a venue's citizen manager too. Both come from one look-up (batched with other requests' by the
+    // declarations module), before the write: a refusal writes nothing, and the audit row says what was shown.
     let badge: Badge | undefined;
     let person: DoorPerson | undefined;
     try {
-      [badge, person] = await Promise.all([
-        badgeAt(req.row.venue_id, req.row.person_id, req.row.checked_in_at, !queued),
-        audit?.show ? people.atDoor(actor, req.row.person_id) : undefined,
-      ]);
+      ({ badge, person } = await doorView(
+        actor,
+        req.row.venue_id,
+        req.row.person_id,
+        req.row.checked_in_at,
+        !queued,
+        audit?.show === true,
+      ));
     } catch (err) {
       // a retry of an accepted check-in gets its answer, even if the venue's rule would refuse it now
       if (idem && err instanceof AppError && err.code === 'DECLARATION_REQUIRED') {

@@ -44,9 +44,12 @@ export const manifest: ModuleManifest = {
     people:
       "a subject's unit and phone (where a task goes, who gets the message), names and phones in the health " +
       "station's task list, residents per commune (the share declaring), a partner's phone to its person, " +
-      "an organisation's members to remind (masked name, birth year, the phone's last digits)",
+      "an organisation's members to remind (masked name, birth year, the phone's last digits), the person a door " +
+      "scanned by personal QR (name, birth year, unit: read with the badge, shown as people's doorPersonView decides)",
     dependants: 'whether a citizen is the guardian of the person they declare for (one indexed look-up)',
-    admin_units: 'unit paths (jurisdiction of tasks, statistics, enterprises), commune names, `unit` answers',
+    admin_units:
+      'unit paths (jurisdiction of tasks, statistics, enterprises, the scanned person at the door), commune names, ' +
+      '`unit` answers',
   },
 };
 

@@ -1,6 +1,6 @@
 /**
  * Kysely queries of the declarations module: its own tables, plus the declared reads (people: a subject's unit,
- * name and phone; dependants: whether a citizen is someone's guardian; admin_units: paths and names). Lists of
+ * name and phone, the person a door scanned; dependants: whether a citizen is someone's guardian; admin_units: paths and names). Lists of
  * personal data take an AccessScope and apply it with `scoped`.
  *
  * Declarations are written by one SQL function (db/functions/declarations_record.sql, `recordDeclaration` for one in
@@ -17,6 +17,16 @@ import { type AccessScope, scoped } from '../../platform/authorize.ts';
 import type { DeclarationType, FlagReason } from './constants.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
+
+/** The door's look-up (`doorCheck`): the venue's rule, the person's status of the day, and the person when asked. */
+export interface DoorCheckRow {
+  required: boolean;
+  status: DeclarationStatus | null;
+  /** the person's row as the people module's `doorPersonView` takes it */
+  person?:
+    | { id: string; name: string; birth_year: number | null; birth_date: string | null; unit_path: string | null }
+    | undefined;
+}
 
 export interface NewDeclaration {
   personId: string;
@@ -144,26 +154,53 @@ export function declarationsRepo(db: Kysely<DB>) {
     }
   };
 
-  type DoorKey = { venueId: string; personId: string; day: string };
-  const doorChecks = new DataLoader<DoorKey, { required: boolean; status: DeclarationStatus | null }, string>(
+  // The door's look-ups of the requests parsed in one event-loop turn, in one statement: the venue's rule and the
+  // person's badge of the day (primary-key reads), and — for a personal QR (`withPerson`) — the person's name, birth
+  // year and unit path (`people`, a declared read; what the door may see of them is the people module's
+  // `doorPersonView`). One round trip per turn for both, where the door's two look-ups were one each.
+  type DoorKey = { venueId: string; personId: string; day: string; withPerson: boolean };
+  const doorChecks = new DataLoader<DoorKey, DoorCheckRow, string>(
     async (keys) => {
-      const { rows } = await sql<{ i: string; required: boolean | null; status: DeclarationStatus | null }>`
-        select k.i, r.require_today as required, b.status
+      const { rows } = await sql<{
+        i: string;
+        required: boolean | null;
+        status: DeclarationStatus | null;
+        person_id: string | null;
+        name: string | null;
+        birth_year: number | null;
+        birth_date: string | null;
+        unit_path: string | null;
+      }>`
+        select k.i, r.require_today as required, b.status,
+               p.id as person_id, p.name, p.birth_year, p.birth_date, u.path as unit_path
         from unnest(${keys.map((k) => k.venueId)}::uuid[], ${keys.map((k) => k.personId)}::uuid[],
-                    ${keys.map((k) => k.day)}::date[]) with ordinality as k(venue_id, person_id, day, i)
+                    ${keys.map((k) => k.day)}::date[], ${keys.map((k) => k.withPerson)}::boolean[])
+               with ordinality as k(venue_id, person_id, day, with_person, i)
         left join declaration_venue_rules r on r.venue_id = k.venue_id
-        left join declaration_badges b on b.person_id = k.person_id and b.day = k.day`.execute(db);
+        left join declaration_badges b on b.person_id = k.person_id and b.day = k.day
+        left join people p on k.with_person and p.id = k.person_id
+        left join admin_units u on u.code = p.unit_code`.execute(db);
       const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
       return keys.map((_, n) => {
         const r = byIndex.get(n + 1);
-        return { required: r?.required === true, status: r?.status ?? null };
+        const person =
+          r?.person_id != null && r.name !== null
+            ? {
+                id: r.person_id,
+                name: r.name,
+                birth_year: r.birth_year,
+                birth_date: r.birth_date,
+                unit_path: r.unit_path,
+              }
+            : undefined;
+        return { required: r?.required === true, status: r?.status ?? null, person };
       });
     },
     {
       cache: false,
       maxBatchSize: 500,
       batchScheduleFn: (run) => setImmediate(run),
-      cacheKeyFn: (k) => `${k.venueId}|${k.personId}|${k.day}`,
+      cacheKeyFn: (k) => `${k.venueId}|${k.personId}|${k.day}|${k.withPerson}`,
     },
   );
 
@@ -294,9 +331,12 @@ export function declarationsRepo(db: Kysely<DB>) {
         .where('day', '=', day)
         .executeTakeFirst(),
 
-    /** The venue's rule and the person's badge today: one statement, two primary-key reads (the check-in path). */
-    /** Whether the venue requires a declaration today, and the person's status of `day` (batched, see above). */
-    doorCheck: (venueId: string, personId: string, day: string) => doorChecks.load({ venueId, personId, day }),
+    /**
+     * Whether the venue requires a declaration today, the person's status of `day` and, with `withPerson`, the person
+     * (undefined for an unknown id): batched with the other requests of the turn (see above).
+     */
+    doorCheck: (venueId: string, personId: string, day: string, withPerson: boolean) =>
+      doorChecks.load({ venueId, personId, day, withPerson }),
 
     venueRule: (venueId: string) =>
       db

@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
+import type { Actor } from '../../platform/access.ts';
 import { AfterParam } from '../../platform/paging.ts';
+import type { DoorPerson } from '../people/schemas.ts';
 import {
   BADGE_COLOURS,
   DECLARATION_STATUSES,
@@ -120,10 +122,18 @@ export const Badge = Type.Object({
 export type Badge = Static<typeof Badge>;
 
 /**
- * What the door needs from declarations (the check-ins module calls it): the person's badge today at this venue, or
- * 403 DECLARATION_REQUIRED when the venue requires a declaration today and there is none.
+ * What the door needs from declarations (the check-ins module calls it): the person's badge of the day of `at` at this
+ * venue — with `enforce` (a live scan), 403 DECLARATION_REQUIRED when the venue requires a declaration today and there
+ * is none; without it, the grey badge then — and, with `person` (a personal QR), who the person is as `actor` may see
+ * them (the people module's `doorPersonView`; undefined for an unknown id), read in the same statement.
  */
-export type DoorDeclarationCheck = (venueId: string, personId: string, now?: Date) => Promise<Badge>;
+export type DoorDeclarationCheck = (
+  actor: Actor,
+  venueId: string,
+  personId: string,
+  at: Date,
+  opts: { enforce: boolean; person: boolean },
+) => Promise<{ badge: Badge; person?: DoorPerson | undefined }>;
 
 export const DeclarationResult = Type.Object({
   id: Id,

@@ -20,7 +20,8 @@ import { findStored, requestHash } from '../../platform/idempotency.ts';
 import { NOTIFY_SEND } from '../../platform/notify.ts';
 import { localDate, smsText } from '../../platform/sms.ts';
 import { hasCaseOrQuarantine, heldAmong } from '../cases/index.ts';
-import type { PeopleService } from '../people/index.ts';
+import { doorPersonView, type PeopleService } from '../people/index.ts';
+import type { DoorPerson } from '../people/schemas.ts';
 import type { VenuesService } from '../venues/index.ts';
 import {
   DECLARATION_TYPES,
@@ -547,15 +548,23 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
     },
 
     /**
-     * What the door shows and whether the person may come in: the venue's rule and the person's badge today, one
-     * statement of two primary-key reads (the check-in path calls this). 403 DECLARATION_REQUIRED when the venue
-     * requires a declaration today and there is none.
+     * What the door shows and whether the person may come in (`DoorDeclarationCheck`, the check-in path calls it):
+     * the venue's rule and the person's badge of the day, and for a personal QR who the person is as the actor may
+     * see them — one statement of primary-key reads, shared with the other requests of the event-loop turn. A live
+     * scan (`enforce`) is refused 403 DECLARATION_REQUIRED when the venue requires a declaration today and there is
+     * none; otherwise that shows as the grey badge.
      */
-    async atDoor(venueId: string, personId: string, now: Date = new Date()): Promise<Badge> {
-      const day = localDate(now);
-      const { required, status } = await repo.doorCheck(venueId, personId, day);
-      if (required && !status) throw new AppError('DECLARATION_REQUIRED', 403);
-      return badgeFor(status, day);
+    async atDoor(
+      actor: Actor,
+      venueId: string,
+      personId: string,
+      at: Date,
+      opts: { enforce: boolean; person: boolean },
+    ): Promise<{ badge: Badge; person?: DoorPerson | undefined }> {
+      const day = localDate(at);
+      const { required, status, person } = await repo.doorCheck(venueId, personId, day, opts.person);
+      if (opts.enforce && required && !status) throw new AppError('DECLARATION_REQUIRED', 403);
+      return { badge: badgeFor(status, day), ...(person ? { person: doorPersonView(actor, person) } : {}) };
     },
 
     /** Whether a venue requires a declaration today (its managers and door staff). */

@@ -5,7 +5,7 @@ import { peopleRoutes } from './routes.ts';
 import { type PeopleDeps, type PeopleService, peopleService } from './service.ts';
 
 /** A name as someone who may not read the person's record sees it ("Nguyễn Văn An" → "N. V. An"). */
-export { maskPersonName } from './policy.ts';
+export { type DoorPersonRow, doorPersonView, maskPersonName } from './policy.ts';
 export { makePersonQr, type ParsedPersonQr, parsePersonQr, verifyPersonQrSignature } from './qr.ts';
 export type { PeopleDeps, PeopleService } from './service.ts';
 

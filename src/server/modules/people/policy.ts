@@ -10,6 +10,7 @@
 import type { Actor, CitizenActor } from '../../platform/access.ts';
 import { can as allowed, definePolicy, type Policy } from '../../platform/authorize.ts';
 import { peopleActions } from './constants.ts';
+import type { DoorPerson } from './schemas.ts';
 
 /** The roles each action needs: plain data in `constants.ts`, which the web app reads too. */
 export { peopleActions };
@@ -66,4 +67,27 @@ export function maskPersonName(name: string): string {
   if (words.length <= 1) return words.join('');
   const given = words[words.length - 1] as string;
   return [...words.slice(0, -1).map((w) => `${Array.from(w)[0]}.`), given].join(' ');
+}
+
+/** What a door's look-up of a person reads (`people`, its unit's path): the input of `doorPersonView`. */
+export interface DoorPersonRow {
+  id: string;
+  name: string;
+  birth_year: number | null;
+  birth_date: string | null;
+  unit_path: string | null;
+}
+
+/**
+ * The person a door just checked in by their signed personal QR, as that door may see them: the full name only when
+ * the actor may read the person's record (`people.read` in scope — a health worker of the area), otherwise masked
+ * (`maskPersonName`): a venue's managers and door staff need only match the QR to the face in front of them. The
+ * birth year either way. Pure: `people.atDoor` reads the row itself; the declarations module's door look-up reads it
+ * in the statement that reads the badge (one round trip for both) and decides with this same function.
+ */
+export function doorPersonView(actor: Actor, person: DoorPersonRow): DoorPerson {
+  const full = can(actor, 'people.read', { id: person.id, unitPath: person.unit_path });
+  const name = person.name.trim() || null;
+  const birthYear = person.birth_year ?? (person.birth_date ? Number(person.birth_date.slice(0, 4)) : null);
+  return { name: name && (full ? name : maskPersonName(name)), nameMasked: name !== null && !full, birthYear };
 }

@@ -11,7 +11,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import type { AdminUnitsService } from '../admin-units/index.ts';
-import { householdPolicy, maskPersonName, type PeopleAction, peoplePolicy } from './policy.ts';
+import { doorPersonView, householdPolicy, type PeopleAction, peoplePolicy } from './policy.ts';
 import { makePersonQr } from './qr.ts';
 import { type PersonWithUnit, peopleRepo } from './repo.ts';
 import type { CreatePersonInput, DoorPerson, PersonView, UpdatePersonInput } from './schemas.ts';
@@ -170,23 +170,14 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     },
 
     /**
-     * The person a door just checked in by their signed personal QR, as that door may see them: the full name only
-     * when the actor may read the person's record (`people.read` in scope — a health worker of the area), otherwise
-     * masked (`maskPersonName`): a venue's managers and door staff need only match the QR to the face in front of
-     * them. The birth year either way. Undefined for an unknown id. Not audited here: the caller records what was
-     * shown in its own audit row (the check-in's, in the check-in's transaction).
+     * The person a door just checked in by their signed personal QR, as that door may see them (`doorPersonView`: the
+     * full name only when the actor may read the person's record, otherwise masked; the birth year either way).
+     * Undefined for an unknown id. Not audited here: the caller records what was shown in its own audit row (the
+     * check-in's, in the check-in's transaction).
      */
     async atDoor(actor: Actor, personId: string): Promise<DoorPerson | undefined> {
       const person = await repo.findById(personId);
-      if (!person) return undefined;
-      const full = can(peoplePolicy, actor, 'people.read', { id: person.id, unitPath: person.unit_path });
-      const name = person.name.trim() || null;
-      const birthYear = person.birth_year ?? (person.birth_date ? Number(person.birth_date.slice(0, 4)) : null);
-      return {
-        name: name && (full ? name : maskPersonName(name)),
-        nameMasked: name !== null && !full,
-        birthYear,
-      };
+      return person && doorPersonView(actor, person);
     },
 
     /**
