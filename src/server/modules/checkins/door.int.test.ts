@@ -4,7 +4,7 @@
  * offline queue's (the batch endpoint); nothing about the person for typed or door-code check-ins (that would tell
  * the door whether a national ID or phone is known); every showing audited, a venue's citizen manager's too.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bearer,
   citizenToken,
@@ -34,7 +34,7 @@ const NO = {
   vaccine_doses: '2',
 };
 
-async function call(method: 'GET' | 'POST', url: string, token: string, payload?: object, key?: string) {
+async function call(method: 'GET' | 'POST' | 'PUT', url: string, token: string, payload?: object, key?: string) {
   return env.app.inject({
     method,
     url: `/api/v1${url}`,
@@ -161,6 +161,71 @@ describe('the door scans a personal QR', () => {
     expect(typed.statusCode, typed.body).toBe(201);
     expect(typed.json().personId).toBe(an.personId);
     expect(typed.json().person).toBeUndefined();
+  });
+
+  it('tells scans that arrive together who each is and their badge from the one door look-up of declarations', async () => {
+    const people = await Promise.all(
+      ['0912000304', '0912000305', '0912000306'].map(async (phone, n) => {
+        const c = await citizenToken(env, phone);
+        await env.ctx.db
+          .updateTable('people')
+          .set({ name: `Trần Thị Bé ${n}`, birth_year: 2000 + n, unit_code: UNITS.bienHoaCommune })
+          .where('id', '=', c.personId)
+          .execute();
+        return { ...c, qr: (await call('GET', '/me/qr', c.token)).json().qr as string };
+      }),
+    );
+    const venueId = await newVenue(manager.token);
+    // the person comes with the badge: people's own look-up is not asked as well
+    const alone = vi.spyOn(env.ctx.services.people, 'atDoor');
+    try {
+      const answers = await Promise.all(
+        people.map((p) => call('POST', '/checkins', manager.token, { venueId, personQr: p.qr })),
+      );
+      for (const [n, res] of answers.entries()) {
+        expect(res.statusCode, res.body).toBe(201);
+        expect(res.json()).toMatchObject({
+          personId: people[n]?.personId,
+          person: { name: `T. T. B. ${n}`, nameMasked: true, birthYear: 2000 + n },
+          badge: { colour: 'grey', validUntil: null },
+        });
+      }
+      expect(alone).not.toHaveBeenCalled();
+    } finally {
+      alone.mockRestore();
+    }
+  });
+
+  it('at a venue requiring a declaration, refuses the live scan of someone without one and shows nobody; the queue shows them grey', async () => {
+    const guest = await citizenToken(env, '0912000307');
+    await env.ctx.db
+      .updateTable('people')
+      .set({ name: 'Phạm Văn Khách', birth_year: 1975 })
+      .where('id', '=', guest.personId)
+      .execute();
+    const qr = (await call('GET', '/me/qr', guest.token)).json().qr;
+    const venueId = await newVenue(manager.token);
+    const rule = await call('PUT', `/declaration-venue-rules/${venueId}`, manager.token, { required: true });
+    expect(rule.statusCode, rule.body).toBe(200);
+
+    const live = await call('POST', '/checkins', manager.token, { venueId, personQr: qr });
+    expect(live.statusCode, live.body).toBe(403);
+    expect(live.json().error.code).toBe('DECLARATION_REQUIRED');
+    expect(live.json().person).toBeUndefined();
+    expect(await doorAudit(manager.personId, guest.personId)).toEqual([]);
+
+    const queued = await call('POST', '/checkins/batch', manager.token, {
+      items: [{ idempotencyKey: `door-${Date.now()}-q`, venueId, personQr: qr }],
+    });
+    expect(queued.statusCode, queued.body).toBe(200);
+    expect(queued.json().results[0]).toMatchObject({
+      status: 201,
+      checkin: {
+        person: { name: 'P. V. Khách', nameMasked: true, birthYear: 1975 },
+        badge: { colour: 'grey', validUntil: null },
+      },
+    });
+    expect(await doorAudit(manager.personId, guest.personId)).toMatchObject([{ details: { shown: 'masked' } }]);
   });
 
   it('refuses a forged personal QR with PERSON_QR_INVALID and tells nothing', async () => {

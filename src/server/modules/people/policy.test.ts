@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor, CitizenActor, Role, StaffActor, StaffRole } from '../../platform/access.ts';
 import { ROLES } from '../../platform/access.ts';
 import { can as allowed, mayEver, scopeOf } from '../../platform/authorize.ts';
-import { can, householdPolicy, type PeopleAction, peopleActions, peoplePolicy } from './policy.ts';
+import { can, doorPersonView, householdPolicy, type PeopleAction, peopleActions, peoplePolicy } from './policy.ts';
 
 const IN = '75.731.25993.';
 const OUT = '75.732.26080.';
@@ -117,5 +117,31 @@ describe('people search scope (scopeOf people.read)', () => {
 
   it('refuses a citizen (403): citizens never search people', () => {
     expect(() => scopeOf(peoplePolicy, me, 'people.read')).toThrow(expect.objectContaining({ status: 403 }));
+  });
+});
+
+describe('doorPersonView: what a door is shown of the person whose personal QR it scanned', () => {
+  const an = { id: 'an', name: ' Nguyễn Văn An ', birth_year: 1990, birth_date: null, unit_path: IN };
+  const masked = { name: 'N. V. An', nameMasked: true, birthYear: 1990 };
+  const full = { name: 'Nguyễn Văn An', nameMasked: false, birthYear: 1990 };
+
+  it.each<[string, Actor, object]>([
+    ['a health worker whose area holds the person: the full name', staffAt('health_worker', '75.731.'), full],
+    ['a national grant that may read people: the full name', staffAt('tracer', ''), full],
+    ['a venue_manager role (never reads people): masked', staffAt('venue_manager', '75.731.'), masked],
+    ["another district's health worker: masked", staffAt('health_worker', '75.732.'), masked],
+    ["a venue's citizen manager scanning someone else: masked", me, masked],
+    ['the citizen scanning their own QR: the full name', { ...me, personId: 'an' }, full],
+  ])('%s', (_, actor, shown) => {
+    expect(doorPersonView(actor, an)).toEqual(shown);
+  });
+
+  it('gives no name for someone who never gave one, and the birth year from the birth date when only that is known', () => {
+    const nameless = { id: 'x', name: '  ', birth_year: null, birth_date: '1962-03-04', unit_path: null };
+    expect(doorPersonView(staffAt('venue_manager', ''), nameless)).toEqual({
+      name: null,
+      nameMasked: false,
+      birthYear: 1962,
+    });
   });
 });
