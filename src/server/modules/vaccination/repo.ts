@@ -131,23 +131,54 @@ export function vaccinationRepo(db: Kysely<DB>) {
   type PersonRow = Awaited<ReturnType<ReturnType<typeof personQuery>['executeTakeFirstOrThrow']>>;
   type SiteRow = Awaited<ReturnType<ReturnType<typeof siteQuery>['executeTakeFirstOrThrow']>>;
   // The dose path's look-ups of the person and the site, batched: the requests checked in the same turn of the event
-  // loop share one query each (under load, dozens of doses a turn), never cached across turns.
-  const byIds = <T extends { id: string }>(load: (ids: string[]) => Promise<T[]>) =>
-    new DataLoader<string, T | undefined>(
-      async (ids) => {
-        const rows = new Map((await load([...new Set(ids)])).map((r) => [r.id, r]));
-        return ids.map((id) => rows.get(id));
-      },
-      { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
-    );
-  const people = byIds<PersonRow>((ids) => personQuery(db).where('p.id', 'in', ids).execute());
-  const sites = byIds<SiteRow>((ids) => siteQuery(db).where('s.id', 'in', ids).execute());
+  // loop share ONE query (under load, dozens of doses a turn; the site and the person were a query each), never
+  // cached across turns. The ids go as two array parameters, so it is one prepared statement whatever their number.
+  const lookups = new DataLoader<string, PersonRow | SiteRow | undefined>(
+    async (keys) => {
+      const ids = (kind: string) => [...new Set(keys.filter((k) => k[0] === kind).map((k) => k.slice(2)))];
+      const { rows } = await sql<{ kind: 'p' | 's' } & PersonRow & SiteRow>`
+        select 'p' as kind, p.id, p.name, p.phone, p.birth_year, p.unit_code, u.path as unit_path,
+               u.name as unit_name, null as address
+        from people p left join admin_units u on u.code = p.unit_code
+        where p.id = any(${ids('p')}::uuid[])
+        union all
+        select 's', s.id, s.name, null, null, s.unit_code, s.unit_path, u.name, s.address
+        from vaccination_sites s join admin_units u on u.code = s.unit_code
+        where s.id = any(${ids('s')}::uuid[])`.execute(db);
+      const found = new Map<string, PersonRow | SiteRow>();
+      for (const { kind, ...r } of rows) {
+        found.set(
+          `${kind}:${r.id}`,
+          kind === 'p'
+            ? {
+                id: r.id,
+                name: r.name,
+                phone: r.phone,
+                birth_year: r.birth_year,
+                unit_code: r.unit_code,
+                unit_path: r.unit_path,
+                unit_name: r.unit_name,
+              }
+            : {
+                id: r.id,
+                name: r.name,
+                unit_code: r.unit_code,
+                unit_path: r.unit_path,
+                address: r.address,
+                unit_name: r.unit_name,
+              },
+        );
+      }
+      return keys.map((k) => found.get(k));
+    },
+    { cache: false, maxBatchSize: 1000, batchScheduleFn: (run) => setImmediate(run) },
+  );
 
   return {
     /** A person (as `personById`), batched with the look-ups of the same turn (the dose path). */
-    personBatched: (personId: string) => people.load(personId),
+    personBatched: (personId: string) => lookups.load(`p:${personId}`) as Promise<PersonRow | undefined>,
     /** A site (as `siteById`), batched with the look-ups of the same turn (the dose path). */
-    siteBatched: (siteId: string) => sites.load(siteId),
+    siteBatched: (siteId: string) => lookups.load(`s:${siteId}`) as Promise<SiteRow | undefined>,
 
     // ——— products, groups, checklist ———
     async products(q: Q = db): Promise<ProductRow[]> {

@@ -352,3 +352,30 @@ describe('POST /vaccination/doses at once', () => {
     expect(await doseRows([p])).toHaveLength(1);
   });
 });
+
+describe("the dose path's look-ups (one query per turn)", () => {
+  it('answers each site and person looked up in the same turn with its own row, and an unknown id or kind with none', async () => {
+    const repo = vaccinationRepo(env.ctx.db);
+    const [a, b] = await Promise.all([person(1961), person(1999)]);
+    const unknown = randomUUID();
+    // nothing awaited between them: one batch of the loader, sites and people together
+    const [site, pa, pb, siteAsPerson, personAsSite, none, again] = await Promise.all([
+      repo.siteBatched(siteId),
+      repo.personBatched(a),
+      repo.personBatched(b),
+      repo.personBatched(siteId),
+      repo.siteBatched(a),
+      repo.personBatched(unknown),
+      repo.personBatched(a),
+    ]);
+    expect(site).toEqual(await repo.siteById(siteId));
+    expect(pa).toEqual(await repo.personById(a));
+    expect(pb).toEqual(await repo.personById(b));
+    expect(pa?.birth_year).toBe(1961);
+    expect(pb?.birth_year).toBe(1999);
+    expect(again).toEqual(pa);
+    expect(siteAsPerson).toBeUndefined();
+    expect(personAsSite).toBeUndefined();
+    expect(none).toBeUndefined();
+  });
+});
