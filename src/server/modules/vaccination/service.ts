@@ -713,7 +713,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       const map = await products();
       const product = map.get(body.product);
       if (!product) throw new AppError('VACCINATION_PRODUCT_UNKNOWN', 400, { product: body.product });
-      // the site and the person are looked up at once, each batched with the other requests of the same turn
+      // the site and the person are looked up at once, in one query with the other requests of the same turn (repo.ts)
       const nid = 'nationalId' in body.person ? body.person.nationalId.trim() : undefined;
       if (nid !== undefined && !isNationalId(nid)) throw new AppError('INVALID_NATIONAL_ID', 400);
       const [site, found] = await Promise.all([
