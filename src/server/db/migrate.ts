@@ -42,6 +42,7 @@ import * as m0027 from './migrations/0027_green_pass.ts';
 import * as m0028 from './migrations/0028_declaration_stats_shards.ts';
 import * as m0030 from './migrations/0030_vaccination_registration_person.ts';
 import * as m0032 from './migrations/0032_organisations.ts';
+import * as m0035 from './migrations/0035_declarations_unused_index.ts';
 import * as m0036 from './migrations/0036_declarations_retention.ts';
 import type { DB } from './types.ts';
 
@@ -75,6 +76,7 @@ const migrations: Record<string, Migration> = {
   '0028_declaration_stats_shards': m0028,
   '0030_vaccination_registration_person': m0030,
   '0032_organisations': m0032,
+  '0035_declarations_unused_index': m0035,
   '0036_declarations_retention': m0036,
 };
 

@@ -14,7 +14,7 @@
 --   the key's record with the answer, whose badge colour is decided here: yellow when the day is flagged so far —
 --   by an earlier declaration or an earlier item of the batch.
 -- Items come in as a JSON array of objects (repo.ts `itemOf`); the answer is one row per item, `i` its 1-based
--- position. Requests with one key run one after the other: the keys' advisory locks (the lock of
+-- position, `messaged` true when its message job was queued (the caller wakes the job worker only then). Requests with one key run one after the other: the keys' advisory locks (the lock of
 -- platform/idempotency.ts runIdempotent, so the two implementations exclude each other) are taken first, in one order,
 -- in a statement of their own, so the writing statement's snapshot sees what an earlier holder committed. Rows that
 -- two transactions may both lock (badges, statistics) are locked in key order, so batches in flight together wait for
@@ -31,10 +31,11 @@
 -- the one-declaration function of earlier versions: its rules are this file's batch of one now
 drop function if exists declarations_record(text, text, text, uuid, uuid, text, integer, jsonb, text, text[], text,
   text, text, uuid, text, text, text, date, jsonb, text, timestamptz, jsonb);
--- (its answer lost the failed_state column of its first version: a changed result type needs the drop)
+-- (its answer lost the failed_state column of its first version and gained `messaged`: a changed result type needs
+-- the drop)
 drop function if exists declarations_record_many(jsonb);
 create or replace function declarations_record_many(p_items jsonb)
-returns table (i integer, outcome text, response jsonb)
+returns table (i integer, outcome text, response jsonb, messaged boolean)
 language plpgsql as $$
 #variable_conflict use_column
 begin
@@ -154,12 +155,17 @@ begin
     on conflict (person_id) where status <> 'closed' do nothing
     returning declaration_id
   ),
-  messaged as (
-    insert into jobs (topic, payload, max_attempts)
-    select 'notify.send', f.job_payload, 8
+  to_message as (
+    select f.i, f.job_payload
     from fresh f
     join tasked t on t.declaration_id = f.id
     where jsonb_typeof(f.job_payload) = 'object'
+  ),
+  messaged as (
+    insert into jobs (topic, payload, max_attempts)
+    select 'notify.send', m.job_payload, 8
+    from to_message m
+    order by m.i
   ),
   keyed as (
     insert into idempotency_keys (scope, key, request_hash, status_code, response)
@@ -172,8 +178,10 @@ begin
               when coalesce(p.request_hash, f1.hash) = it.hash then 'stored'
               else 'reused' end,
          case when a.i is not null then a.answer
-              when coalesce(p.request_hash, f1.hash) = it.hash then coalesce(p.response, a1.answer) end
+              when coalesce(p.request_hash, f1.hash) = it.hash then coalesce(p.response, a1.answer) end,
+         m.i is not null
   from items it
+  left join to_message m on m.i = it.i
   left join answered a on a.i = it.i
   left join prior p on p.i = it.i
   left join firsts f1 on p.i is null and f1.scope = it.scope and f1.key = it.key

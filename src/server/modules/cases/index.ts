@@ -8,7 +8,7 @@ import { casesRoutes } from './routes.ts';
 import { type CasesService, casesService } from './service.ts';
 import { createTracing } from './tracing.ts';
 
-export { hasCaseOrQuarantine, heldAmong } from './holds.ts';
+export { hasCaseOrQuarantine, heldCondition } from './holds.ts';
 export { TEST_RESULT_POSITIVE, type TestResultPositiveEvent } from './schemas.ts';
 export type { CasesService } from './service.ts';
 

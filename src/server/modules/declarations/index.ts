@@ -5,6 +5,7 @@
  */
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
+import { heldCondition } from '../cases/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
 import { type EnterprisesService, enterprisesService } from './enterprises.ts';
@@ -70,7 +71,7 @@ export function declarationsModule(
   ctx: PlatformContext,
   deps: DeclarationsDeps,
 ): ModuleInstance<DeclarationsModuleService> {
-  const repo = declarationsRepo(ctx.db);
+  const repo = declarationsRepo(ctx.db, { heldCondition });
   const declarations = declarationsService(ctx, { ...deps, repo });
   const enterprises = enterprisesService(ctx, { repo });
   const partners = partnersService(ctx, { repo, people: deps.people, declarations });

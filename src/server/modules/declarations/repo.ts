@@ -11,7 +11,7 @@
  * declarations costs one round trip to write.
  */
 import DataLoader from 'dataloader';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB, DeclarationStatus, EnterpriseLevel, HealthTaskStatus } from '../../db/types.ts';
 import { type AccessScope, scoped } from '../../platform/authorize.ts';
 import type { DeclarationType, FlagReason } from './constants.ts';
@@ -69,7 +69,7 @@ const WRITERS = 1;
 interface Waiting {
   row: NewDeclaration;
   x: RecordExtras;
-  resolve: (r: { outcome: 'written' | 'stored' | 'reused'; response: unknown }) => void;
+  resolve: (r: Recorded) => void;
   reject: (e: unknown) => void;
 }
 
@@ -99,12 +99,13 @@ const itemOf = (d: NewDeclaration, x: RecordExtras, shard: number | null = null)
   shard,
 });
 
-type Recorded = { i: number; outcome: 'written' | 'stored' | 'reused'; response: unknown };
+/** One item's outcome; `messaged`: its message job was queued (the job worker has something to send). */
+type Recorded = { i: number; outcome: 'written' | 'stored' | 'reused'; response: unknown; messaged: boolean };
 
 /** Writes declarations (one or many) by the SQL function db/functions/declarations_record.sql; one row per item. */
 const recordMany = async (q: Q, items: ReturnType<typeof itemOf>[]): Promise<Recorded[]> =>
   (
-    await sql<Recorded>`select i, outcome, response from declarations_record_many(${JSON.stringify(items)}::jsonb)`.execute(
+    await sql<Recorded>`select i, outcome, response, messaged from declarations_record_many(${JSON.stringify(items)}::jsonb)`.execute(
       q,
     )
   ).rows;
@@ -112,7 +113,15 @@ const recordMany = async (q: Q, items: ReturnType<typeof itemOf>[]): Promise<Rec
 /** The statistics row a batch adds to (a lone declaration's is hash(person) % 8: db/functions/declarations_record.sql). */
 const batchShard = () => 8 + Math.floor(Math.random() * 56);
 
-export function declarationsRepo(db: Kysely<DB>) {
+/**
+ * What the repo needs from other modules, given by index.ts: the cases module's "held today" condition (an open case
+ * or quarantine order), composed into the look-up of a declaring citizen so both are one statement.
+ */
+export interface DeclarationsRepoDeps {
+  heldCondition: (personId: Expression<string>, today: Expression<string>) => RawBuilder<boolean>;
+}
+
+export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
   // The batch writer of declarations that need no audit row (citizens declaring for themselves and their
   // dependants): up to WRITERS batches in flight (one today), each on its own connection; whatever arrives meanwhile
   // goes in the next one, written by one call and one commit (declarations_record_many). A lone declaration goes at
@@ -204,8 +213,9 @@ export function declarationsRepo(db: Kysely<DB>) {
     },
   );
 
-  // Who a citizen declaring for themself is (most declarations): the look-ups of requests that arrive together go
-  // in one statement, as the door checks above do — one round trip and one statement for the batch, not one each.
+  // Who a citizen declaring for themself is (most declarations), and whether the cases module holds them today: the
+  // look-ups of requests that arrive together go in one statement, as the door checks above do — one round trip and
+  // one statement for the requests of an event-loop turn, not one each (nor one per question).
   type SubjectRow = {
     id: string;
     name: string;
@@ -213,25 +223,41 @@ export function declarationsRepo(db: Kysely<DB>) {
     unit_code: string | null;
     unit_path: string | null;
   };
-  const subjects = new DataLoader<string, SubjectRow | undefined>(
-    async (ids) => {
-      const { rows } = await sql<SubjectRow & { i: string }>`
-        select k.i, p.id, p.name, p.phone, p.unit_code, u.path as unit_path
-        from unnest(${[...ids]}::uuid[]) with ordinality as k(id, i)
+  type DeclarantKey = { personId: string; today: string };
+  const declarants = new DataLoader<DeclarantKey, { subject: SubjectRow; held: boolean } | undefined, string>(
+    async (keys) => {
+      const { rows } = await sql<SubjectRow & { i: string; held: boolean }>`
+        select k.i, p.id, p.name, p.phone, p.unit_code, u.path as unit_path,
+               ${deps.heldCondition(sql.ref('k.id'), sql.ref('k.today'))} as held
+        from unnest(${keys.map((k) => k.personId)}::uuid[], ${keys.map((k) => k.today)}::date[])
+          with ordinality as k(id, today, i)
         join people p on p.id = k.id
         left join admin_units u on u.code = p.unit_code`.execute(db);
       const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
-      return ids.map((_, n) => {
+      return keys.map((_, n) => {
         const r = byIndex.get(n + 1);
-        return r && { id: r.id, name: r.name, phone: r.phone, unit_code: r.unit_code, unit_path: r.unit_path };
+        return (
+          r && {
+            subject: { id: r.id, name: r.name, phone: r.phone, unit_code: r.unit_code, unit_path: r.unit_path },
+            held: r.held === true,
+          }
+        );
       });
     },
-    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
+    {
+      cache: false,
+      maxBatchSize: 500,
+      batchScheduleFn: (run) => setImmediate(run),
+      cacheKeyFn: (k) => `${k.personId}|${k.today}`,
+    },
   );
 
   return {
-    /** `subjectById` for a request that may wait a tick to share its statement with others (batched, see above). */
-    loadSubject: (personId: string) => subjects.load(personId),
+    /**
+     * A citizen declaring for themself: who they are and whether they are held on `today` (batched, see above);
+     * undefined when the person is gone.
+     */
+    loadDeclarant: (personId: string, today: string) => declarants.load({ personId, today }),
 
     // ——— forms ———
     latestForms: (type: DeclarationType, q: Q = db) =>
@@ -307,17 +333,13 @@ export function declarationsRepo(db: Kysely<DB>) {
      */
     /** The same through the serial writer (declarations without an audit row): see `writeNext`. */
     queueDeclaration: (row: NewDeclaration, x: RecordExtras) =>
-      new Promise<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }>((resolve, reject) => {
+      new Promise<Recorded>((resolve, reject) => {
         waiting.push({ row, x, resolve, reject });
         void writeNext();
       }),
 
     /** One declaration in the caller's transaction (staff and partners: with its audit row), a batch of one. */
-    async recordDeclaration(
-      q: Q,
-      d: NewDeclaration,
-      x: RecordExtras,
-    ): Promise<{ outcome: 'written' | 'stored' | 'reused'; response: unknown }> {
+    async recordDeclaration(q: Q, d: NewDeclaration, x: RecordExtras): Promise<Recorded> {
       const row = (await recordMany(q, [itemOf(d, x)]))[0];
       if (!row) throw new Error('declarations_record_many answered nothing');
       return row;

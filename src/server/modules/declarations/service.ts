@@ -10,7 +10,6 @@
  * the next local midnight.
  */
 import { randomUUID } from 'node:crypto';
-import DataLoader from 'dataloader';
 import type { Actor, CitizenActor, StaffActor } from '../../platform/access.ts';
 import { authorize, mayEver, narrowScope, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -19,7 +18,7 @@ import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
 import { NOTIFY_SEND } from '../../platform/notify.ts';
 import { localDate, smsText } from '../../platform/sms.ts';
-import { hasCaseOrQuarantine, heldAmong } from '../cases/index.ts';
+import { hasCaseOrQuarantine } from '../cases/index.ts';
 import { doorPersonView, type PeopleService } from '../people/index.ts';
 import type { DoorPerson } from '../people/schemas.ts';
 import type { VenuesService } from '../venues/index.ts';
@@ -141,15 +140,6 @@ export interface DeclarationsServiceDeps {
 export function declarationsService(ctx: PlatformContext, deps: DeclarationsServiceDeps) {
   const { repo, people, venues } = deps;
   const db = ctx.db;
-
-  /** Whether people have an open case or quarantine order: concurrent declarations ask in one statement. */
-  const holds = new DataLoader<{ personId: string; today: string }, boolean, string>(
-    async (keys) => {
-      const found = await heldAmong(db, keys);
-      return keys.map((_, i) => found.has(i));
-    },
-    { cache: false, maxBatchSize: 500, batchScheduleFn: (run) => setImmediate(run) },
-  );
 
   /**
    * The newest two versions of each form type, kept in memory for FORM_CACHE_MS (every declaration reads them):
@@ -311,13 +301,11 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
       if (!via.subject && !body.subject && actor.kind === 'citizen') {
         // for oneself (most declarations): who they are and whether they have an open case or quarantine order,
         // asked at once
-        const [row, h] = await Promise.all([
-          repo.loadSubject(actor.personId),
-          holds.load({ personId: actor.personId, today }),
-        ]);
-        if (!row) throw new AppError('PERSON_NOT_FOUND', 404);
+        const found = await repo.loadDeclarant(actor.personId, today);
+        if (!found) throw new AppError('PERSON_NOT_FOUND', 404);
+        const row = found.subject;
         subject = { id: row.id, phone: row.phone, unitCode: row.unit_code, unitPath: row.unit_path };
-        held = h;
+        held = found.held;
       } else {
         subject = via.subject ? await via.subject() : await resolveSubject(actor, body.subject);
         held = await hasCaseOrQuarantine(db, subject.id, today);
@@ -378,33 +366,31 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
       day: today,
     };
     const extras: RecordExtras = { scope, key: idempotencyKey ?? null, hash, id, response: result, task, message };
-    try {
-      // one statement; staff and partner declarations are audited in the same transaction
-      const out =
-        actor.kind === 'staff' || via.partnerId
-          ? await db.transaction().execute(async (trx) => {
-              const r = await repo.recordDeclaration(trx, row, extras);
-              if (r.outcome === 'written')
-                await ctx.audit.append(trx, {
-                  actor: actor.kind === 'system' ? null : actor,
-                  action: 'declarations.create',
-                  resourceType: 'person',
-                  resourceId: subject.id,
-                  unitCode: subject.unitCode,
-                  details: { declarationId: id, status, ...(via.partnerId ? { partnerId: via.partnerId } : {}) },
-                });
-              return r;
-            })
-          : await repo.queueDeclaration(row, extras);
-      if (out.outcome === 'reused') throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
-      return {
-        status: out.outcome === 'written' ? 201 : 200,
-        body: out.response as DeclarationResult,
-        replayed: out.outcome === 'stored',
-      };
-    } finally {
-      if (message) ctx.jobs.wake();
-    }
+    // one statement; staff and partner declarations are audited in the same transaction
+    const out =
+      actor.kind === 'staff' || via.partnerId
+        ? await db.transaction().execute(async (trx) => {
+            const r = await repo.recordDeclaration(trx, row, extras);
+            if (r.outcome === 'written')
+              await ctx.audit.append(trx, {
+                actor: actor.kind === 'system' ? null : actor,
+                action: 'declarations.create',
+                resourceType: 'person',
+                resourceId: subject.id,
+                unitCode: subject.unitCode,
+                details: { declarationId: id, status, ...(via.partnerId ? { partnerId: via.partnerId } : {}) },
+              });
+            return r;
+          })
+        : await repo.queueDeclaration(row, extras);
+    // the job worker is woken only when this declaration queued its message (a new task with a phone to tell)
+    if (out.messaged) ctx.jobs.wake();
+    if (out.outcome === 'reused') throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);
+    return {
+      status: out.outcome === 'written' ? 201 : 200,
+      body: out.response as DeclarationResult,
+      replayed: out.outcome === 'stored',
+    };
   }
 
   /** The person a citizen asks about: themself or one of their dependants (404 otherwise). */

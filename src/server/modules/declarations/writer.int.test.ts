@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citizenToken, createTestEnv, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import { heldCondition } from '../cases/index.ts';
 import { declarationsRepo, type NewDeclaration, type RecordExtras } from './repo.ts';
 
 let env: TestEnv;
@@ -76,7 +77,7 @@ const colour = (r: PromiseSettledResult<{ response: unknown }>) =>
 
 describe('the serial declaration writer', () => {
   it('writes a batch in one go, fails only the item that fails, replays a key used twice', async () => {
-    const repo = declarationsRepo(env.ctx.db);
+    const repo = declarationsRepo(env.ctx.db, { heldCondition });
     const results = await Promise.allSettled([
       repo.queueDeclaration(row(personId), extras('writer-key-0001')),
       repo.queueDeclaration(row(personId), extras('writer-key-0002')),
@@ -97,7 +98,7 @@ describe('the serial declaration writer', () => {
   });
 
   it("decides one person's declarations of a batch in arrival order: colour so far, counted once, one task and message", async () => {
-    const repo = declarationsRepo(env.ctx.db);
+    const repo = declarationsRepo(env.ctx.db, { heldCondition });
     const before = await dayStats();
     const phone = '+84912555002';
     const jobsBefore = await sql<{ n: number }>`
