@@ -59,6 +59,8 @@ export interface LoadResult {
   /** CPU milliseconds per request of the server process and of the database backends, when measured */
   serverCpuMs?: number;
   dbCpuMs?: number;
+  /** CPU milliseconds per request of the load generator (this process: autocannon, building the requests) */
+  loadCpuMs?: number;
 }
 
 /** Runs autocannon (default 10 s, 50 connections) against one request shape. */
@@ -80,12 +82,16 @@ export function printTable(rows: LoadResult[]): void {
   const ms = (v: number | undefined) => (v === undefined ? '' : v.toFixed(3)).padStart(10);
   console.log(
     `${'scenario'.padEnd(56)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'non-2xx'.padStart(8)}` +
-      (cpu ? ` ${'cpu/req ms'.padStart(10)} ${'(server)'.padStart(10)} ${'(db)'.padStart(10)}` : ''),
+      (cpu
+        ? ` ${'cpu/req ms'.padStart(10)} ${'(server)'.padStart(10)} ${'(db)'.padStart(10)} ${'load gen'.padStart(10)}`
+        : ''),
   );
   for (const r of rows) {
     console.log(
       `${r.label.padEnd(56)} ${r.requestsPerSec.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.non2xx + r.errors).padStart(8)}` +
-        (cpu ? ` ${ms((r.serverCpuMs ?? 0) + (r.dbCpuMs ?? 0))} ${ms(r.serverCpuMs)} ${ms(r.dbCpuMs)}` : ''),
+        (cpu
+          ? ` ${ms((r.serverCpuMs ?? 0) + (r.dbCpuMs ?? 0))} ${ms(r.serverCpuMs)} ${ms(r.dbCpuMs)} ${ms(r.loadCpuMs)}`
+          : ''),
     );
   }
 }
@@ -96,7 +102,10 @@ export async function meteredLoad(
   label: string,
   opts: autocannon.Options,
 ): Promise<LoadResult> {
+  const own = process.cpuUsage();
   const { result, serverCpu, dbCpu } = await meter.measure(() => load(label, opts));
+  const used = process.cpuUsage(own);
+  const loadCpuMs = result.total === 0 ? undefined : (used.user + used.system) / 1000 / result.total;
   const per = (s: number | undefined) =>
     s === undefined || result.total === 0 ? undefined : (s * 1000) / result.total;
   const serverCpuMs = per(serverCpu);
@@ -105,6 +114,7 @@ export async function meteredLoad(
     ...result,
     ...(serverCpuMs !== undefined ? { serverCpuMs } : {}),
     ...(dbCpuMs !== undefined ? { dbCpuMs } : {}),
+    ...(loadCpuMs !== undefined ? { loadCpuMs } : {}),
   };
 }
 

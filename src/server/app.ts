@@ -28,7 +28,7 @@ import { AppError, errorBody } from './platform/errors.ts';
 import { ErrorSchema, requireActor, SESSION_COOKIE } from './platform/http.ts';
 import type { ErrorCode } from './platform/messages.ts';
 import { noStoreForApi } from './platform/no-store.ts';
-import { runForRequest } from './platform/request-context.ts';
+import { bindRoute } from './platform/request-context.ts';
 import { securityHeaders } from './platform/security-headers.ts';
 
 const WEB_DIST = fileURLToPath(new URL('../../dist/web', import.meta.url));
@@ -233,13 +233,15 @@ export async function buildApp(ctx: AppContext) {
     const resolved = await ctx.sessions.resolve(token);
     if (resolved === 'expired') req.authProblem = 'expired';
     else if (resolved === null) req.authProblem = 'invalid';
-    else req.actor = resolved.actor;
+    // an actor object of the request's own (the session's is cached and shared by its concurrent requests): it
+    // carries the request's route to the audit log (platform/request-context.ts)
+    else req.actor = { ...resolved.actor };
   });
   // the handler (after the body is read) runs knowing its route pattern (never the URL, which may carry values):
   // audit entries of a person's reads name it
   app.addHook('preHandler', (req, _reply, done) => {
-    if (req.routeOptions.url) runForRequest(`${req.method} ${req.routeOptions.url}`, req.actor, done);
-    else done();
+    if (req.routeOptions.url && req.actor) bindRoute(req.actor, `${req.method} ${req.routeOptions.url}`);
+    done();
   });
 
   // after the parse and before any schema or handler: a NUL anywhere is refused the same way on every route
