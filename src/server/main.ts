@@ -234,6 +234,7 @@ program
           console.log(
             `scale data: ${totals.people} people, ${totals.venues} venues, ${totals.checkins} check-ins in ${((Date.now() - t) / 1000).toFixed(1)} s`,
           );
+          await ctx.services.people.countUnits();
           if (opts.cases !== undefined) {
             const made = await seedScaleCases(ctx, {
               cases: Number(opts.cases),

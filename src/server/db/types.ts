@@ -941,6 +941,14 @@ export interface VaccinationCoverageTable {
   doses: Generated<number>;
 }
 
+/** Residents per unit, counted hourly by the people module (migration 0037). */
+export interface PeopleUnitCountsTable {
+  unit_code: string;
+  unit_path: string;
+  people: number;
+  counted_at: Generated<Timestamp>;
+}
+
 export interface VaccinationPopulationTable {
   commune_code: string;
   unit_path: string | null;
@@ -1031,6 +1039,7 @@ export interface DB {
   vaccination_corrections: VaccinationCorrectionsTable;
   vaccination_coverage: VaccinationCoverageTable;
   vaccination_population: VaccinationPopulationTable;
+  people_unit_counts: PeopleUnitCountsTable;
   vaccination_cdc_contacts: VaccinationCdcContactsTable;
 }
 

@@ -330,6 +330,8 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
   await seedVaccination(ctx, { province: DEMO_PROVINCE, firstCommune, log });
   log(`vaccination seeded in ${Date.now() - started} ms`);
   log(`green passes issued: ${await seedGreenPasses(ctx)}`);
+  // residents per unit as they stand now (the statistics' denominators; the hourly count keeps them after)
+  await ctx.services.people.countUnits();
   return { people, households, venues: venues.length, checkins, staff, outbreak, declarations };
 }
 

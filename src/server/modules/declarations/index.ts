@@ -44,7 +44,7 @@ export const manifest: ModuleManifest = {
   reads: {
     people:
       "a subject's unit and phone (where a task goes, who gets the message), names and phones in the health " +
-      "station's task list, residents per commune (the share declaring), a partner's phone to its person, " +
+      "station's task list, a partner's phone to its person, " +
       "an organisation's members to remind (masked name, birth year, the phone's last digits), the person a door " +
       "scanned by personal QR (name, birth year, unit: read with the badge, shown as people's doorPersonView decides)",
     dependants: 'whether a citizen is the guardian of the person they declare for (one indexed look-up)',

@@ -502,17 +502,6 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
         .execute(),
 
     /** People registered per unit in scope (with the unit's path, rolled up to communes by the caller). */
-    residentsByUnit: (scope: AccessScope) =>
-      scoped(
-        db
-          .selectFrom('people as p')
-          .innerJoin('admin_units as u', 'u.code', 'p.unit_code')
-          .select(['u.path', sql<number>`count(*)::int`.as('n')])
-          .groupBy('u.path'),
-        scope,
-        'u.path',
-      ).execute(),
-
     // ——— partners ———
     insertPartner: (row: { name: string; key_hash: string; rate_per_minute: number; created_by: string }) =>
       db.insertInto('declaration_partners').values(row).returning('id').executeTakeFirstOrThrow(),

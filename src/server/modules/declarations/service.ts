@@ -640,7 +640,7 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
       if (from > to) throw new AppError('VALIDATION_FAILED', 400, { field: 'from', reason: 'after to' });
       const [rows, residents, tasks] = await Promise.all([
         repo.statsRows(scope, from, to),
-        repo.residentsByUnit(scope),
+        people.residentsByUnit(scope),
         repo.tasksOpenByAge(scope, new Date()),
       ]);
       const perCommune = new Map<string, number>();

@@ -175,5 +175,36 @@ export function peopleRepo(db: Kysely<DB>) {
         .values({ guardian_id: guardianId, dependant_id: dependantId, relation })
         .onConflict((oc) => oc.doNothing())
         .execute(),
+
+    // ——— residents per unit (migration 0037) ———
+    /**
+     * Recounts residents per unit (one pass over people, in one statement: readers see the old counts or the new,
+     * never none); units nobody lives in any more lose their row.
+     */
+    countUnits: (q: Q = db) =>
+      sql`
+        with counted as (
+          select p.unit_code, u.path, count(*)::int as n
+          from people p join admin_units u on u.code = p.unit_code
+          group by p.unit_code, u.path
+        ), gone as (
+          delete from people_unit_counts c where not exists (select 1 from counted x where x.unit_code = c.unit_code)
+        )
+        insert into people_unit_counts (unit_code, unit_path, people, counted_at)
+        select unit_code, path, n, now() from counted
+        on conflict (unit_code) do update
+          set unit_path = excluded.unit_path, people = excluded.people, counted_at = excluded.counted_at`.execute(q),
+
+    /** Whether residents were ever counted (an empty table: a database seeded since the last count, or new). */
+    unitsCounted: async () =>
+      (await db.selectFrom('people_unit_counts').select('unit_code').limit(1).executeTakeFirst()) !== undefined,
+
+    /** Residents per unit path in `scope`, as last counted. */
+    unitCounts: (scope: AccessScope) =>
+      scoped(
+        db.selectFrom('people_unit_counts').select(['unit_path as path', 'people as n']),
+        scope,
+        'unit_path',
+      ).execute(),
   };
 }

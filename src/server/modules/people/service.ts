@@ -6,7 +6,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor, CitizenActor } from '../../platform/access.ts';
-import { authorize, authorizeAt, can, mayEver, scopeOf } from '../../platform/authorize.ts';
+import { type AccessScope, authorize, authorizeAt, can, mayEver, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
@@ -486,6 +486,21 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     async personQr(actor: CitizenActor, personId: string = actor.personId): Promise<{ qr: string; personId: string }> {
       if (personId !== actor.personId) await loadAuthorized(actor, personId, 'people.read');
       return { qr: await makePersonQr(ctx.keys, personId), personId };
+    },
+
+    /**
+     * Residents per unit path within `scope` (a caller's statistics scope, already authorized by it): counts, no
+     * personal data. As counted by the hourly `people.count-units` job, so a page of statistics never scans people;
+     * counted on the spot the first time, when nothing was counted yet (a database seeded since the last count).
+     */
+    async residentsByUnit(scope: AccessScope): Promise<{ path: string; n: number }[]> {
+      if (!(await repo.unitsCounted())) await repo.countUnits();
+      return repo.unitCounts(scope);
+    },
+
+    /** Recounts residents per unit (the `people.count-units` job; seeds after writing people). */
+    async countUnits(): Promise<void> {
+      await repo.countUnits();
     },
   };
 }
