@@ -10,7 +10,10 @@
  * unknown one is registered at the organisation's unit. A citizen (an enterprise's owner) never names a person by id.
  * Every check happens before anything is written; writes and reads of who has not declared are audited.
  */
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import type { Actor } from '../../platform/access.ts';
+import type { AuditEntry } from '../../platform/audit.ts';
 import { authorize, authorizeAt, can, mayEver, narrowScope, scopeOf, systemScope } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
@@ -136,25 +139,40 @@ export function organisationsService(
     return person.id;
   }
 
-  async function addAndAudit(
+  /**
+   * A change to an organisation and its audit row, in one transaction: `write` does the change and returns what the
+   * entry's details add (or throws to refuse, writing nothing).
+   */
+  async function auditedChange<T>(
     actor: Actor,
     org: { id: string; unit_code: string },
-    personIds: string[],
-    details: Record<string, unknown>,
-  ) {
+    action: string,
+    write: (trx: Transaction<DB>) => Promise<{ result: T; details: AuditEntry['details'] }>,
+  ): Promise<T> {
     return db.transaction().execute(async (trx) => {
-      const added = await orgs.insertMembers(trx, org.id, personIds, actorRef(actor));
+      const { result, details } = await write(trx);
       await ctx.audit.append(trx, {
         actor: actor.kind === 'system' ? null : actor,
-        action: 'organisations.addMembers',
+        action,
         resourceType: 'organisation',
         resourceId: org.id,
         unitCode: org.unit_code,
-        details: { ...details, added: added.length, personIds },
+        details,
       });
-      return added;
+      return result;
     });
   }
+
+  const addAndAudit = (
+    actor: Actor,
+    org: { id: string; unit_code: string },
+    personIds: string[],
+    details: AuditEntry['details'],
+  ) =>
+    auditedChange(actor, org, 'organisations.addMembers', async (trx) => {
+      const added = await orgs.insertMembers(trx, org.id, personIds, actorRef(actor));
+      return { result: added, details: { ...details, added: added.length, personIds } };
+    });
 
   return {
     /**
@@ -280,16 +298,9 @@ export function organisationsService(
       const name = body.name.trim();
       const org = await loadToManage(actor, id);
       if (!name) throw new AppError('ORGANISATION_NAME_INVALID', 400, { field: 'name' });
-      await db.transaction().execute(async (trx) => {
+      await auditedChange(actor, org, 'organisations.rename', async (trx) => {
         if (!(await orgs.renameOrganisation(trx, org.id, name))) throw new AppError('ORGANISATION_NOT_FOUND', 404);
-        await ctx.audit.append(trx, {
-          actor: actor.kind === 'system' ? null : actor,
-          action: 'organisations.rename',
-          resourceType: 'organisation',
-          resourceId: org.id,
-          unitCode: org.unit_code,
-          details: { kind: org.kind },
-        });
+        return { result: undefined, details: { kind: org.kind } };
       });
       const row = await orgs.figuresOf(org.id, localDate(new Date()));
       if (!row) throw new AppError('ORGANISATION_NOT_FOUND', 404);
@@ -302,17 +313,10 @@ export function organisationsService(
      */
     async remove(actor: Actor, id: string): Promise<void> {
       const org = await loadToManage(actor, id);
-      await db.transaction().execute(async (trx) => {
+      await auditedChange(actor, org, 'organisations.delete', async (trx) => {
         const members = await orgs.deleteOrganisation(trx, org.id);
         if (members === undefined) throw new AppError('ORGANISATION_NOT_FOUND', 404);
-        await ctx.audit.append(trx, {
-          actor: actor.kind === 'system' ? null : actor,
-          action: 'organisations.delete',
-          resourceType: 'organisation',
-          resourceId: org.id,
-          unitCode: org.unit_code,
-          details: { kind: org.kind, members },
-        });
+        return { result: undefined, details: { kind: org.kind, members } };
       });
     },
 
@@ -361,16 +365,9 @@ export function organisationsService(
     /** Removes a member (404 ORGANISATION_MEMBER_NOT_FOUND when they were not one); audited. */
     async removeMember(actor: Actor, id: string, personId: string): Promise<void> {
       const org = await loadToManage(actor, id);
-      await db.transaction().execute(async (trx) => {
+      await auditedChange(actor, org, 'organisations.removeMember', async (trx) => {
         if (!(await orgs.deleteMember(trx, org.id, personId))) throw new AppError('ORGANISATION_MEMBER_NOT_FOUND', 404);
-        await ctx.audit.append(trx, {
-          actor: actor.kind === 'system' ? null : actor,
-          action: 'organisations.removeMember',
-          resourceType: 'organisation',
-          resourceId: org.id,
-          unitCode: org.unit_code,
-          details: { personIds: [personId] },
-        });
+        return { result: undefined, details: { personIds: [personId] } };
       });
     },
 
