@@ -16,6 +16,7 @@ import type autocannon from 'autocannon';
 import {
   api,
   argNumber,
+  bareBaseline,
   benchStaffToken,
   citizenLogin,
   cpuMeter,
@@ -39,7 +40,7 @@ const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const only = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
 const kinds = (pgUrl ? (['postgres', 'pglite'] as const) : (['pglite'] as const)).filter((k) => !only || k === only);
 
-const summary: Array<{ kind: string; ratio: number; rows: LoadResult[]; stored: number }> = [];
+const summary: Array<{ kind: string; ratio: number; bare: number; rows: LoadResult[]; stored: number }> = [];
 for (const kind of kinds) {
   console.log(`\n## ${kind}: starting server, registering ${venueCount} venues and ${peopleCount} citizens…`);
   const data = await freshData(kind, pgUrl);
@@ -126,10 +127,12 @@ for (const kind of kinds) {
       undefined,
       staffToken,
     );
+    const bare = await bareBaseline({ duration: seconds, connections });
     summary.push({
       kind,
       ratio: ingest.requestsPerSec / baseline.requestsPerSec,
-      rows: [baseline, ingest],
+      bare: ingest.requestsPerSec / bare.requestsPerSec,
+      rows: [baseline, ingest, bare],
       stored: check.checkinsToday,
     });
   } finally {
@@ -145,4 +148,5 @@ for (const s of summary) {
   console.log(
     `ratio [${s.kind}] check-in ingest / no-op baseline = ${s.ratio.toFixed(2)} (target ≥ 0.25 on PostgreSQL); p99 ${ingest.p99.toFixed(1)} ms (target < 50 ms)`,
   );
+  console.log(`ratio [${s.kind}] check-in ingest / bare node:http no-op = ${s.bare.toFixed(3)}`);
 }

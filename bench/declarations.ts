@@ -18,6 +18,7 @@ import { openDatabase } from '../src/server/db/database.ts';
 import {
   api,
   argNumber,
+  bareBaseline,
   benchStaffToken,
   citizenLogin,
   cpuMeter,
@@ -125,6 +126,8 @@ try {
   for (const [k, v] of failures) console.log(`  server error ×${v}: ${k}`);
 
   await meter.close();
+  // the machine's own no-op (a bare node:http server): a ratio that versions of the product can be compared by
+  const bare = await bareBaseline({ duration: seconds, connections });
 
   // ——— statistics at scale ———
   console.log(`## generating ${declarationCount.toLocaleString('en')} declarations over 30 days…`);
@@ -178,10 +181,13 @@ try {
   }
 
   console.log(`\n# declarations (${connections} connections, ${seconds} s each, ${new Date().toISOString()})`);
-  printTable([baseline, declare] as LoadResult[]);
+  printTable([baseline, declare, bare] as LoadResult[]);
   const ratio = declare.requestsPerSec / baseline.requestsPerSec;
   console.log(
     `ratio [postgres] declarations / no-op baseline = ${ratio.toFixed(2)} (target ≥ 0.25); p99 ${declare.p99.toFixed(1)} ms (target < 50 ms)`,
+  );
+  console.log(
+    `ratio [postgres] declarations / bare node:http no-op = ${(declare.requestsPerSec / bare.requestsPerSec).toFixed(3)}`,
   );
   console.log(
     `statistics at ${declarationCount.toLocaleString('en')} declarations (province, 30 days, ${units.length} communes): p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (target < 200 ms)`,

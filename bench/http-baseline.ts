@@ -12,6 +12,7 @@
 import {
   api,
   argNumber,
+  bareBaseline,
   benchStaffToken,
   cpuMeter,
   freshData,
@@ -28,7 +29,7 @@ const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const only = process.argv.includes('--db') ? process.argv[process.argv.indexOf('--db') + 1] : undefined;
 const kinds = (pgUrl ? (['postgres', 'pglite'] as const) : (['pglite'] as const)).filter((k) => !only || k === only);
 
-const summary: Array<{ kind: string; ratio: number; rows: LoadResult[] }> = [];
+const summary: Array<{ kind: string; ratio: number; bare: number; rows: LoadResult[] }> = [];
 for (const kind of kinds) {
   console.log(`\n## ${kind}: starting server (demo province)…`);
   const data = await freshData(kind, pgUrl);
@@ -78,7 +79,13 @@ for (const kind of kinds) {
     await meter.close();
     if (read.non2xx > 0 || read.errors > 0)
       throw new Error(`authenticated read had ${read.non2xx} non-2xx and ${read.errors} errors`);
-    summary.push({ kind, ratio: read.requestsPerSec / baseline.requestsPerSec, rows: [baseline, read] });
+    const bare = await bareBaseline({ duration: seconds, connections });
+    summary.push({
+      kind,
+      ratio: read.requestsPerSec / baseline.requestsPerSec,
+      bare: read.requestsPerSec / bare.requestsPerSec,
+      rows: [baseline, read, bare],
+    });
   } finally {
     await server.stop();
     await data.drop();
@@ -87,5 +94,7 @@ for (const kind of kinds) {
 
 console.log(`\n# http-baseline (${connections} connections, ${seconds} s each, ${new Date().toISOString()})`);
 printTable(summary.flatMap((s) => s.rows));
-for (const s of summary)
+for (const s of summary) {
   console.log(`ratio [${s.kind}] authenticated audited read / no-op baseline = ${s.ratio.toFixed(2)} (target ≥ 0.30)`);
+  console.log(`ratio [${s.kind}] authenticated audited read / bare node:http no-op = ${s.bare.toFixed(3)}`);
+}

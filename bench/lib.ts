@@ -2,6 +2,7 @@
  * Benchmark plumbing: the real server runs as a child process (test/server-process.ts); autocannon drives it from
  * this process. Load generator and server share the machine's two cores — and so does the baseline in the same run.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -75,6 +76,49 @@ export async function load(label: string, opts: autocannon.Options): Promise<Loa
     errors: result.errors,
     total: result.requests.total,
   };
+}
+
+/**
+ * A machine baseline no version of the product changes: a bare `node:http` server (a child process, no framework, no
+ * plugin) answering 200 "ok", loaded the same way. The ratio against the product's own no-op (`GET /healthz`, every
+ * platform plugin in front) stops comparing versions when that no-op itself gets cheaper — it did: Helmet built once
+ * per process instead of per request took `/healthz` from ~0.09 to ~0.035 ms of server CPU, so every later ratio
+ * against it fell with nothing measured getting slower. Against this one, versions compare.
+ */
+export async function bareBaseline(opts: { duration: number; connections: number }): Promise<LoadResult> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      "const s = require('node:http').createServer((q, r) => r.end('ok'));" +
+        "s.listen(0, '127.0.0.1', () => console.log(s.address().port));",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.stdout?.once('data', (b: Buffer) => resolve(Number(String(b).trim())));
+    });
+    const cpuBefore = processCpuSeconds(child.pid ?? -1);
+    const own = process.cpuUsage();
+    const result = await load('[machine] bare node:http no-op', {
+      url: `http://127.0.0.1:${port}/`,
+      duration: opts.duration,
+      connections: opts.connections,
+    });
+    const used = process.cpuUsage(own);
+    const cpuAfter = processCpuSeconds(child.pid ?? -1);
+    return {
+      ...result,
+      ...(cpuBefore !== undefined && cpuAfter !== undefined && result.total > 0
+        ? { serverCpuMs: ((cpuAfter - cpuBefore) * 1000) / result.total }
+        : {}),
+      ...(result.total > 0 ? { loadCpuMs: (used.user + used.system) / 1000 / result.total } : {}),
+    };
+  } finally {
+    child.kill();
+  }
 }
 
 export function printTable(rows: LoadResult[]): void {

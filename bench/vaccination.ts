@@ -27,6 +27,7 @@ import { openDatabase } from '../src/server/db/database.ts';
 import {
   api,
   argNumber,
+  bareBaseline,
   benchStaffToken,
   cpuMeter,
   freshData,
@@ -142,6 +143,8 @@ try {
     requests: [request],
   });
   await meter.close();
+  // the machine's own no-op (a bare node:http server): a ratio that versions of the product can be compared by
+  const bare = await bareBaseline({ duration: seconds, connections });
   if (doses.non2xx > 0 || doses.errors > 0) console.log(`  note: ${doses.non2xx} non-2xx, ${doses.errors} errors`);
   if (n > ids.length)
     console.log(`  note: ${n} requests for ${ids.length} people: later ones were refused (dose 1 twice)`);
@@ -244,10 +247,13 @@ try {
   }
 
   console.log(`\n# vaccination (${connections} connections, ${seconds} s each, ${new Date().toISOString()})`);
-  printTable([baseline, doses] as LoadResult[]);
+  printTable([baseline, doses, bare] as LoadResult[]);
   const ratio = doses.requestsPerSec / baseline.requestsPerSec;
   console.log(
     `ratio [postgres] doses / no-op baseline = ${ratio.toFixed(2)} (target ≥ 0.25); p99 ${doses.p99.toFixed(1)} ms`,
+  );
+  console.log(
+    `ratio [postgres] doses / bare node:http no-op = ${(doses.requestsPerSec / bare.requestsPerSec).toFixed(3)}`,
   );
   console.log(
     `coverage by commune (province, ${communes.length} communes) at ${Number(counted?.people).toLocaleString('en')} people / ${Number(counted?.doses_rows).toLocaleString('en')} dose rows: p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (target < 200 ms)`,
