@@ -349,11 +349,26 @@ describe('long lists for tracers: pages, search, cards on a phone, explained num
       `legend colours not drawn: ${wanted.join(' ')}`,
     ).toEqual([]);
     await screenshot(page, 'lists-graph');
+    // Each zoom is animated (200 ms) and labels are hidden while the camera moves: after a click, wait until no new
+    // frame has been drawn for 400 ms (the camera has stopped; under a loaded CI machine the animation's frames come
+    // late, and a click in the middle of one zooms from where it was), then read the labels of that last frame.
+    const settled = async () => {
+      let last = '';
+      let still = 0;
+      for (let waited = 0; waited < 10_000 && still < 4; waited += 100) {
+        const now = (await graph.getAttribute('data-renders')) ?? '';
+        still = now === last ? still + 1 : 0;
+        last = now;
+        await page.waitForTimeout(100);
+      }
+    };
     for (let i = 0; i < 4; i++) {
       await page.getByRole('button', { name: 'Phóng to' }).click();
-      await page.waitForTimeout(300);
+      await settled();
     }
-    await expect.poll(async () => Number(await graph.getAttribute('data-contact-labels'))).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await graph.getAttribute('data-contact-labels')), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     await screenshot(page, 'lists-graph-zoomed');
     expect(problems).toEqual([]);
     await context.close();
