@@ -322,7 +322,7 @@ export default function OrganisationPage({
         <>
           <AddMember id={id} onDone={reload} />
           <ImportMembers id={id} onDone={reload} />
-          <ManageOrganisation key={o.name} o={o} onRenamed={org.reload} />
+          <ManageOrganisation key={o.id} o={o} onRenamed={org.reload} />
         </>
       ) : null}
     </div>
