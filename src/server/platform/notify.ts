@@ -8,7 +8,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { type Static, Type } from 'typebox';
 import type { Config } from '../config.ts';
 import type { DB } from '../db/types.ts';
-import { defineTopic, handle, type Jobs } from './jobs.ts';
+import { defineTopic, handle, handleMany, type Jobs } from './jobs.ts';
 import { pageLimit } from './paging.ts';
 
 export const CHANNELS = ['sms', 'zalo', 'webpush'] as const;
@@ -27,17 +27,22 @@ export const NOTIFY_SEND = defineTopic('notify.send', OutgoingMessage);
 
 export interface NotifyAdapter {
   send(message: OutgoingMessage): Promise<void>;
+  /**
+   * Many messages at once, all or none (the worker hands it every message it claimed together; if it throws, each
+   * message is sent alone). Only for an adapter that can send them atomically: one that may fail half way would send
+   * the first half twice.
+   */
+  sendMany?(messages: OutgoingMessage[]): Promise<void>;
 }
 
 export function createFakeAdapter(db: Kysely<DB>): NotifyAdapter {
-  return {
-    async send(m) {
-      await db
-        .insertInto('notify_fake_messages')
-        .values({ channel: m.channel, recipient: m.to, text: m.text })
-        .execute();
-    },
+  const record = async (messages: OutgoingMessage[]) => {
+    await db
+      .insertInto('notify_fake_messages')
+      .values(messages.map((m) => ({ channel: m.channel, recipient: m.to, text: m.text })))
+      .execute();
   };
+  return { send: (m) => record([m]), sendMany: record };
 }
 
 export function createWebhookAdapter(url: string): NotifyAdapter {
@@ -83,7 +88,10 @@ export function createNotifier(db: Kysely<DB>, jobs: Jobs, config: Config): Noti
     config.notify === 'webhook' && config.notifyWebhookUrl
       ? createWebhookAdapter(config.notifyWebhookUrl)
       : createFakeAdapter(db);
-  jobs.register(handle(NOTIFY_SEND, (message) => adapter.send(message)));
+  const sendMany = adapter.sendMany?.bind(adapter);
+  jobs.register(
+    sendMany ? handleMany(NOTIFY_SEND, sendMany) : handle(NOTIFY_SEND, (message) => adapter.send(message)),
+  );
   return {
     async enqueue(trx, message) {
       await jobs.enqueue(trx, NOTIFY_SEND, message, { maxAttempts: 8 });

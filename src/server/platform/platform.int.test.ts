@@ -9,7 +9,8 @@ import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../..
 import { buildApp } from '../app.ts';
 import { createContext } from '../context.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
-import { defineTopic, handle, handleMany, InvalidJobPayload } from './jobs.ts';
+import pino from 'pino';
+import { createJobs, defineTopic, handle, handleMany, InvalidJobPayload } from './jobs.ts';
 
 const Empty = Type.Object({});
 const ROLLBACK = defineTopic('test.rollback', Type.Object({ n: Type.Integer() }));
@@ -18,6 +19,7 @@ const FAIL = defineTopic('test.fail', Empty);
 const COUNT = defineTopic('test.count', Type.Object({ n: Type.Integer() }));
 const STRICT = defineTopic('test.strict', Type.Object({ personId: Type.String({ format: 'uuid' }) }));
 const MANY = defineTopic('test.many', Type.Object({ n: Type.Integer() }));
+const WOKEN = defineTopic('test.woken', Type.Object({ n: Type.Integer() }));
 
 let env: TestEnv;
 
@@ -274,6 +276,46 @@ describe('jobs (transactional outbox)', () => {
     ]);
   });
 
+  it('a woken worker waits a moment: the jobs committed and woken for meanwhile share one claim', async () => {
+    // nothing else due for the worker below (it has no handlers but this test's)
+    await env.ctx.jobs.drain();
+    await env.ctx.db
+      .updateTable('jobs')
+      .set({ run_at: sql`now() + interval '1 day'` })
+      .where('status', '=', 'pending')
+      .execute();
+    const worker = createJobs(env.ctx.db, pino({ level: 'silent' }), { pollMs: 60_000, wakeDelayMs: 1000 });
+    const calls: number[][] = [];
+    worker.register(
+      handleMany(WOKEN, async (payloads) => {
+        calls.push(payloads.map((p) => p.n).sort((a, b) => a - b));
+      }),
+    );
+    worker.start();
+    try {
+      // the worker's first look (at start) finds nothing; then each job is committed on its own, a little apart, and
+      // woken for at once, as requests do (woken at once, the worker took each alone)
+      await new Promise((r) => setTimeout(r, 300));
+      for (const n of [1, 2, 3]) {
+        await worker.enqueue(env.ctx.db, WOKEN, { n });
+        worker.wake();
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      const deadline = Date.now() + 10_000;
+      while (calls.flat().length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(calls).toEqual([[1, 2, 3]]);
+    } finally {
+      await worker.stop();
+    }
+    const statuses = await env.ctx.db
+      .selectFrom('jobs')
+      .select('status')
+      .distinct()
+      .where('topic', '=', 'test.woken')
+      .execute();
+    expect(statuses).toEqual([{ status: 'done' }]);
+  });
+
   it('two concurrent drains process each job exactly once', async () => {
     const counts = new Map<number, number>();
     env.ctx.jobs.register(
@@ -309,6 +351,22 @@ describe('notifications and the dev outbox', () => {
       .where('recipient', '=', '+84912000001')
       .execute();
     expect(rows).toEqual([{ channel: 'zalo', recipient: '+84912000001', text: 'Thông báo thử' }]);
+  });
+
+  it('messages claimed together are recorded together by the fake adapter, each once, in order', async () => {
+    const to = '+84912000002';
+    await env.ctx.notifier.enqueueMany(
+      env.ctx.db,
+      [1, 2, 3].map((n) => ({ channel: 'sms' as const, to, text: `Tin ${n}` })),
+    );
+    await env.ctx.jobs.drain();
+    const rows = await env.ctx.db
+      .selectFrom('notify_fake_messages')
+      .select('text')
+      .where('recipient', '=', to)
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => r.text)).toEqual(['Tin 1', 'Tin 2', 'Tin 3']);
   });
 
   it('GET /dev/outbox?to=0912345678 (admin) → that recipient’s messages, newest first', async () => {
