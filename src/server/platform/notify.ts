@@ -89,9 +89,7 @@ export function createNotifier(db: Kysely<DB>, jobs: Jobs, config: Config): Noti
       ? createWebhookAdapter(config.notifyWebhookUrl)
       : createFakeAdapter(db);
   const sendMany = adapter.sendMany?.bind(adapter);
-  jobs.register(
-    sendMany ? handleMany(NOTIFY_SEND, sendMany) : handle(NOTIFY_SEND, (message) => adapter.send(message)),
-  );
+  jobs.register(sendMany ? handleMany(NOTIFY_SEND, sendMany) : handle(NOTIFY_SEND, (message) => adapter.send(message)));
   return {
     async enqueue(trx, message) {
       await jobs.enqueue(trx, NOTIFY_SEND, message, { maxAttempts: 8 });

@@ -3,13 +3,13 @@
  * the transactional job queue, notifications and the dev outbox.
  */
 import { sql } from 'kysely';
+import pino from 'pino';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../test/harness.ts';
 import { buildApp } from '../app.ts';
 import { createContext } from '../context.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
-import pino from 'pino';
 import { createJobs, defineTopic, handle, handleMany, InvalidJobPayload } from './jobs.ts';
 
 const Empty = Type.Object({});
