@@ -30,6 +30,12 @@ afterAll(async () => {
   await env?.close();
 }, 60_000);
 
+/** The distinct statuses of a topic's jobs. */
+async function statusesOf(topic: string): Promise<string[]> {
+  const rows = await env.ctx.db.selectFrom('jobs').select('status').distinct().where('topic', '=', topic).execute();
+  return rows.map((r) => r.status);
+}
+
 /** Every route Fastify knows, as 'METHOD /path' with OpenAPI-style {params}, from printRoutes' tree. */
 function registeredRoutes(tree: string): string[] {
   const out: string[] = [];
@@ -307,13 +313,7 @@ describe('jobs (transactional outbox)', () => {
     } finally {
       await worker.stop();
     }
-    const statuses = await env.ctx.db
-      .selectFrom('jobs')
-      .select('status')
-      .distinct()
-      .where('topic', '=', 'test.woken')
-      .execute();
-    expect(statuses).toEqual([{ status: 'done' }]);
+    expect(await statusesOf('test.woken')).toEqual(['done']);
   });
 
   it('two concurrent drains process each job exactly once', async () => {
@@ -331,13 +331,7 @@ describe('jobs (transactional outbox)', () => {
     expect(counts.size).toBe(50);
     expect([...counts.values()].every((c) => c === 1)).toBe(true);
     expect((a ?? 0) + (b ?? 0)).toBe(50);
-    const statuses = await env.ctx.db
-      .selectFrom('jobs')
-      .select('status')
-      .distinct()
-      .where('topic', '=', 'test.count')
-      .execute();
-    expect(statuses).toEqual([{ status: 'done' }]);
+    expect(await statusesOf('test.count')).toEqual(['done']);
   });
 });
 
