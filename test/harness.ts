@@ -164,6 +164,10 @@ export async function citizenToken(env: TestEnv, phone: string): Promise<{ token
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/** The pending jobs of a topic (a recurring task keeps exactly one), with the time each is due. */
+export const pendingRuns = (env: TestEnv, topic: string) =>
+  env.ctx.db.selectFrom('jobs').select('run_at').where('topic', '=', topic).where('status', '=', 'pending').execute();
+
 /** Đồng Nai fixtures: province 75 > district 731 (Biên Hòa) > commune 25993; district 732 (Long Khánh). */
 export const UNITS = {
   province: '75',

@@ -7,7 +7,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { Static, TSchema } from 'typebox';
+import type { Static, TObject, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { DB } from '../db/types.ts';
 
@@ -65,6 +65,38 @@ export function handleMany<S extends TSchema>(
   many: (payloads: Static<S>[]) => Promise<void>,
 ): JobRegistration {
   return { topic, handler: (payload: Static<S>) => many([payload]), many } as unknown as JobRegistration;
+}
+
+/**
+ * A recurring task (a maintenance pass, a recount, an export) as a job of its own topic that keeps exactly one run
+ * pending, whichever worker runs it and however many start at once (`enqueueUnlessPending`). The module lists `job`
+ * with its jobs and calls `schedule()` from `onWorkerStart` (a run now, or at the time it gives); after each run the
+ * handler schedules the next at `next(result)` — an hour later, or sooner when the run stopped with work left. A run
+ * that throws is retried by the queue (3 attempts) and schedules nothing: the retry's success schedules the next.
+ */
+export interface RecurringTask {
+  readonly job: JobRegistration;
+  /** Makes sure one run is pending, at `runAt` (default now); does nothing when one is pending already. */
+  schedule(runAt?: Date): Promise<void>;
+}
+
+export function recurringTask<R>(
+  platform: { db: Kysely<DB>; jobs: Jobs },
+  topic: Topic<TObject<Record<never, never>>>,
+  task: { run: () => Promise<R>; next: (result: R) => Date },
+): RecurringTask {
+  const schedule = async (runAt: Date = new Date()) => {
+    await platform.db
+      .transaction()
+      .execute((trx) => platform.jobs.enqueueUnlessPending(trx, topic, {}, { runAt, maxAttempts: 3 }));
+  };
+  return {
+    job: handle(topic, async () => {
+      const result = await task.run();
+      await schedule(task.next(result));
+    }),
+    schedule,
+  };
 }
 
 /** Thrown by `enqueue` for a payload that does not match its topic. */

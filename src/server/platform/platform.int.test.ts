@@ -6,11 +6,11 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../test/harness.ts';
+import { bearer, createTestEnv, pendingRuns, staffToken, type TestEnv, UNITS } from '../../../test/harness.ts';
 import { buildApp } from '../app.ts';
 import { createContext } from '../context.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
-import { createJobs, defineTopic, handle, handleMany, InvalidJobPayload } from './jobs.ts';
+import { createJobs, defineTopic, handle, handleMany, InvalidJobPayload, recurringTask } from './jobs.ts';
 
 const Empty = Type.Object({});
 const ROLLBACK = defineTopic('test.rollback', Type.Object({ n: Type.Integer() }));
@@ -20,6 +20,8 @@ const COUNT = defineTopic('test.count', Type.Object({ n: Type.Integer() }));
 const STRICT = defineTopic('test.strict', Type.Object({ personId: Type.String({ format: 'uuid' }) }));
 const MANY = defineTopic('test.many', Type.Object({ n: Type.Integer() }));
 const WOKEN = defineTopic('test.woken', Type.Object({ n: Type.Integer() }));
+const RECURRING = defineTopic('test.recurring', Empty);
+const RECURRING_FAIL = defineTopic('test.recurring-fail', Empty);
 
 let env: TestEnv;
 
@@ -314,6 +316,54 @@ describe('jobs (transactional outbox)', () => {
       await worker.stop();
     }
     expect(await statusesOf('test.woken')).toEqual(['done']);
+  });
+
+  it('recurringTask: one run pending however often it is scheduled; each run schedules the next at the time it gives', async () => {
+    const runs: number[] = [];
+    const later = Date.now() + 3_600_000;
+    const task = recurringTask(env.ctx, RECURRING, {
+      run: async () => {
+        runs.push(runs.length + 1);
+        return runs.length;
+      },
+      next: (k) => new Date(later + k * 1000),
+    });
+    env.ctx.jobs.register(task.job);
+    const pending = () => pendingRuns(env, RECURRING.name);
+    // three workers starting at once
+    await Promise.all([task.schedule(), task.schedule(), task.schedule()]);
+    expect(await pending()).toHaveLength(1);
+    await env.ctx.jobs.drain();
+    expect(runs).toEqual([1]);
+    const next = await pending();
+    expect(next.map((j) => j.run_at.getTime())).toEqual([later + 1000]);
+    // a worker starting again while the next run is pending adds nothing and moves nothing; it is not due yet
+    await task.schedule();
+    await env.ctx.jobs.drain();
+    expect(runs).toEqual([1]);
+    expect((await pending()).map((j) => j.run_at.getTime())).toEqual([later + 1000]);
+    expect(await statusesOf(RECURRING.name)).toEqual(expect.arrayContaining(['done', 'pending']));
+  });
+
+  it('recurringTask: a run that throws schedules nothing more; the queue retries that run', async () => {
+    let calls = 0;
+    const task = recurringTask(env.ctx, RECURRING_FAIL, {
+      run: async () => {
+        calls++;
+        throw new Error('recount failed');
+      },
+      next: () => new Date(Date.now() + 60_000),
+    });
+    env.ctx.jobs.register(task.job);
+    await task.schedule();
+    await env.ctx.jobs.drain();
+    expect(calls).toBe(1);
+    const rows = await env.ctx.db
+      .selectFrom('jobs')
+      .select(['status', 'attempts', 'max_attempts'])
+      .where('topic', '=', RECURRING_FAIL.name)
+      .execute();
+    expect(rows).toEqual([{ status: 'pending', attempts: 1, max_attempts: 3 }]);
   });
 
   it('two concurrent drains process each job exactly once', async () => {

@@ -4,7 +4,7 @@ import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import type { DoorDeclarationCheck } from '../declarations/schemas.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
-import { checkinJobs, scheduleCheckinMaintenance } from './jobs.ts';
+import { checkinMaintenance } from './jobs.ts';
 import { checkinsRoutes } from './routes.ts';
 import { type CheckinsService, checkinsService } from './service.ts';
 import { createCheckinWriter } from './writer.ts';
@@ -33,11 +33,12 @@ export function checkinsModule(ctx: PlatformContext, deps: CheckinsDeps): Module
   // one group-commit writer per app: every check-in of this process goes through it
   const writer = createCheckinWriter(ctx.db);
   const service = checkinsService(ctx, { ...deps, writer });
+  const maintenance = checkinMaintenance(ctx);
   return {
     manifest,
     service,
     routes: checkinsRoutes(service),
-    jobs: checkinJobs(ctx),
-    onWorkerStart: () => scheduleCheckinMaintenance(ctx),
+    jobs: [maintenance.job],
+    onWorkerStart: () => maintenance.schedule(),
   };
 }

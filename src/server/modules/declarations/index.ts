@@ -9,7 +9,7 @@ import { heldCondition } from '../cases/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
 import { type EnterprisesService, enterprisesService } from './enterprises.ts';
-import { declarationJobs, scheduleDeclarationMaintenance } from './jobs.ts';
+import { declarationMaintenance } from './jobs.ts';
 import { type OrganisationsService, organisationsService } from './organisations.ts';
 import { organisationsRepo } from './organisations-repo.ts';
 import { type PartnersService, partnersService } from './partners.ts';
@@ -76,12 +76,13 @@ export function declarationsModule(
   const enterprises = enterprisesService(ctx, { repo });
   const partners = partnersService(ctx, { repo, people: deps.people, declarations });
   const organisations = organisationsService(ctx, { repo, orgs: organisationsRepo(ctx.db), people: deps.people });
+  const maintenance = declarationMaintenance(ctx);
   return {
     manifest,
     service: { ...declarations, enterprises, partners, organisations },
     routes: declarationsRoutes(declarations, enterprises, partners, organisations),
     // the retention purge: hourly, one pending run, scheduled when a worker starts
-    jobs: declarationJobs(ctx),
-    onWorkerStart: () => scheduleDeclarationMaintenance(ctx),
+    jobs: [maintenance.job],
+    onWorkerStart: () => maintenance.schedule(),
   };
 }

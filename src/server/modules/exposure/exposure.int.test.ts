@@ -5,7 +5,15 @@
  * Bad input is refused with a clear 4xx and stores nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, citizenToken, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  pendingRuns,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
 import {
   deriveRpik,
   EN_INTERVAL_SECONDS,
@@ -423,12 +431,7 @@ describe('the hourly export job', () => {
       .where('rolling_start_interval', '=', key.rollingStartIntervalNumber)
       .execute();
     expect(published.every((k) => k.batch_id !== null)).toBe(true);
-    const next = await env.ctx.db
-      .selectFrom('jobs')
-      .select('run_at')
-      .where('topic', '=', 'exposure.export')
-      .where('status', '=', 'pending')
-      .execute();
+    const next = await pendingRuns(env, 'exposure.export');
     expect(next).toHaveLength(1);
     expect(next[0]!.run_at.getTime() % 3_600_000).toBe(0);
     expect(next[0]!.run_at.getTime()).toBeGreaterThan(Date.now());

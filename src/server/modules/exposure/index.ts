@@ -4,7 +4,7 @@
  */
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
-import { exposureJobs, scheduleExposureExport } from './jobs.ts';
+import { exposureExport } from './jobs.ts';
 import { exposureRepo } from './repo.ts';
 import { exposureRoutes } from './routes.ts';
 import { type ExposureDeps, type ExposureService, exposureService } from './service.ts';
@@ -22,15 +22,16 @@ export const manifest: ModuleManifest = {
 
 export function exposureModule(ctx: PlatformContext, deps: ExposureDeps): ModuleInstance<ExposureService> {
   const service = exposureService(ctx, exposureRepo(ctx.db), deps);
+  const exporter = exposureExport(ctx, service);
   return {
     manifest,
     service,
     routes: exposureRoutes(service),
-    jobs: exposureJobs(ctx, service),
+    jobs: [exporter.job],
     onWorkerStart: async () => {
       // the signing key pair exists from the first start, before any export or client asks for it
       await service.publicKey();
-      await scheduleExposureExport(ctx, service);
+      await exporter.schedule(service.nextHour());
     },
   };
 }

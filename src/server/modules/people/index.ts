@@ -1,7 +1,7 @@
 /** Public entry of the people module: people, households, citizen accounts and dependants, the personal QR. */
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
-import { peopleJobs, scheduleUnitCount } from './jobs.ts';
+import { unitCount } from './jobs.ts';
 import { peopleRoutes } from './routes.ts';
 import { type PeopleDeps, type PeopleService, peopleService } from './service.ts';
 
@@ -19,11 +19,12 @@ export const manifest: ModuleManifest = {
 
 export function peopleModule(ctx: PlatformContext, deps: PeopleDeps): ModuleInstance<PeopleService> {
   const service = peopleService(ctx, deps);
+  const count = unitCount(ctx, service);
   return {
     manifest,
     service,
     routes: peopleRoutes(ctx, service),
-    jobs: peopleJobs(ctx, service),
-    onWorkerStart: () => scheduleUnitCount(ctx, new Date()),
+    jobs: [count.job],
+    onWorkerStart: () => count.schedule(),
   };
 }

@@ -4,7 +4,7 @@
  * lives in any more loses its row; the job is scheduled once when workers start and reschedules itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import { createTestEnv, pendingRuns, type TestEnv, UNITS } from '../../../../test/harness.ts';
 import { narrowScope, systemScope } from '../../platform/authorize.ts';
 import { COUNT_UNITS } from './index.ts';
 
@@ -85,13 +85,7 @@ describe('residents per unit', () => {
     const module = env.ctx.modules.find((m) => m.manifest.name === 'people');
     await module?.onWorkerStart?.();
     await module?.onWorkerStart?.();
-    const pending = () =>
-      env.ctx.db
-        .selectFrom('jobs')
-        .select('run_at')
-        .where('topic', '=', COUNT_UNITS.name)
-        .where('status', '=', 'pending')
-        .execute();
+    const pending = () => pendingRuns(env, COUNT_UNITS.name);
     expect(await pending()).toHaveLength(1);
     await addPeople(UNITS.bienHoaCommune, 4);
     const commune = await pathOf(UNITS.bienHoaCommune);

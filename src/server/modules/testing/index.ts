@@ -9,7 +9,7 @@ import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import type { AdminUnitsService } from '../admin-units/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import { type CampaignsService, campaignsService } from './campaigns.ts';
-import { scheduleQuarantineTests, testingJobs } from './jobs.ts';
+import { quarantineTestScheduler, testingJobs } from './jobs.ts';
 import { testingRepo } from './repo.ts';
 import { resultWriter } from './results.ts';
 import { testingRoutes } from './routes.ts';
@@ -59,11 +59,12 @@ export function testingModule(ctx: PlatformContext, deps: TestingDeps): ModuleIn
   const results = resultWriter(ctx, repo);
   const samples = testingService(ctx, { ...deps, repo, results });
   const campaigns = campaignsService(ctx, { repo, adminUnits: deps.adminUnits });
+  const scheduler = quarantineTestScheduler(ctx, campaigns);
   return {
     manifest,
     service: { ...samples, campaigns },
     routes: testingRoutes(ctx, samples, campaigns),
-    jobs: testingJobs(ctx, repo, campaigns),
-    onWorkerStart: () => scheduleQuarantineTests(ctx),
+    jobs: [...testingJobs(ctx, repo), scheduler.job],
+    onWorkerStart: () => scheduler.schedule(),
   };
 }

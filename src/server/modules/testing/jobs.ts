@@ -4,11 +4,12 @@
  *     (a positive pool: come for an individual re-test; invalid: come back; positive: stay home, the health station
  *     calls) — once per result, and only while it is still the tube's current result;
  *   `testing.samples-rejected` (a lab refused tubes) → ask their people back;
- *   `testing.schedule-quarantine-tests` (every 10 minutes) → the test days of F1s under quarantine become tasks.
+ *   `testing.schedule-quarantine-tests` (every 10 minutes, a recurring task: platform/jobs.ts `recurringTask`) → the
+ *     test days of F1s under quarantine become tasks.
  * Messages are ASCII (SMS without diacritics, like every other Truyvet SMS).
  */
 import type { PlatformContext } from '../../platform/context.ts';
-import { handle, type JobRegistration } from '../../platform/jobs.ts';
+import { handle, type JobRegistration, type RecurringTask, recurringTask } from '../../platform/jobs.ts';
 import type { OutgoingMessage } from '../../platform/notify.ts';
 import type { CampaignsService } from './campaigns.ts';
 import type { TestingRepo } from './repo.ts';
@@ -39,13 +40,7 @@ export function resultMessage(r: { result: string; kind: string; barcode: string
   return `Truyvet: ket qua xet nghiem mau ${r.barcode}: DUONG TINH. Vui long o nguyen tai nha, can bo y te se lien he ngay.`;
 }
 
-async function scheduleNext(ctx: PlatformContext, runAt: Date): Promise<void> {
-  await ctx.db
-    .transaction()
-    .execute((trx) => ctx.jobs.enqueueUnlessPending(trx, SCHEDULE_QUARANTINE_TESTS, {}, { runAt, maxAttempts: 3 }));
-}
-
-export function testingJobs(ctx: PlatformContext, repo: TestingRepo, campaigns: CampaignsService): JobRegistration[] {
+export function testingJobs(ctx: PlatformContext, repo: TestingRepo): JobRegistration[] {
   return [
     handle(RESULTS_RECORDED, async ({ resultIds }) => {
       const rows = await repo.resultsToNotify(resultIds);
@@ -77,15 +72,16 @@ export function testingJobs(ctx: PlatformContext, repo: TestingRepo, campaigns: 
       await ctx.notifier.enqueueMany(ctx.db, messages);
       if (messages.length > 0) ctx.jobs.wake();
     }),
-    handle(SCHEDULE_QUARANTINE_TESTS, async () => {
-      const made = await campaigns.scheduleQuarantineTests();
-      if (made > 0) ctx.log.info({ made }, 'quarantine test days scheduled');
-      await scheduleNext(ctx, new Date(Date.now() + EVERY_MS));
-    }),
   ];
 }
 
-/** Makes sure one scheduling run is pending (called when a worker starts). */
-export function scheduleQuarantineTests(ctx: PlatformContext): Promise<void> {
-  return scheduleNext(ctx, new Date());
+/** The quarantine test days' scheduler, every 10 minutes (its `job` for the manifest; `schedule()` at worker start). */
+export function quarantineTestScheduler(ctx: PlatformContext, campaigns: CampaignsService): RecurringTask {
+  return recurringTask(ctx, SCHEDULE_QUARANTINE_TESTS, {
+    run: async () => {
+      const made = await campaigns.scheduleQuarantineTests();
+      if (made > 0) ctx.log.info({ made }, 'quarantine test days scheduled');
+    },
+    next: () => new Date(Date.now() + EVERY_MS),
+  });
 }

@@ -10,7 +10,7 @@
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
 import type { PeopleService } from '../people/index.ts';
-import { schedulePopulationRefresh, vaccinationJobs } from './jobs.ts';
+import { populationRefresh } from './jobs.ts';
 import { vaccinationRepo } from './repo.ts';
 import { vaccinationRoutes } from './routes.ts';
 import { type VaccinationService, vaccinationService } from './service.ts';
@@ -53,11 +53,12 @@ export interface VaccinationDeps {
 export function vaccinationModule(ctx: PlatformContext, deps: VaccinationDeps): ModuleInstance<VaccinationService> {
   const repo = vaccinationRepo(ctx.db);
   const service = vaccinationService(ctx, { people: deps.people, repo });
+  const refresh = populationRefresh(ctx, service);
   return {
     manifest,
     service,
     routes: vaccinationRoutes(service, ctx.config.photoBodyLimitBytes),
-    jobs: vaccinationJobs(ctx, service),
-    onWorkerStart: () => schedulePopulationRefresh(ctx, new Date()),
+    jobs: [refresh.job],
+    onWorkerStart: () => refresh.schedule(),
   };
 }
