@@ -196,6 +196,7 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
           .where('status', '=', 'pending')
           .where('run_at', '<=', sql<Date>`now()`)
           .orderBy('run_at')
+          .orderBy('id')
           .limit(batchSize)
           .forUpdate()
           .skipLocked(),
@@ -238,7 +239,9 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
 
   /** Claims one batch of due jobs and runs it; returns how many it claimed. */
   async function runBatch(): Promise<number> {
-    const jobs = await claim();
+    // in the order they were queued: an update's `returning` comes in whatever order its plan met the rows (messages
+    // queued together reached the adapter shuffled)
+    const jobs = (await claim()).sort((a, b) => a.id - b.id);
     if (jobs.length === 0) return 0;
     const done: number[] = [];
     // the jobs of `handleMany` topics go together, one call per topic (after the others, claimed in the same batch)
