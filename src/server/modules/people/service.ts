@@ -53,6 +53,8 @@ export interface PeopleDeps {
 
 export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
   const repo = peopleRepo(ctx.db);
+  /** residents per unit were found counted (`residentsByUnit` asks the table until then) */
+  let unitsSeen = false;
 
   async function unitOrThrow(code: string, trx?: Transaction<DB>) {
     const unit = await deps.adminUnits.findByCode(code, trx);
@@ -492,9 +494,13 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
      * Residents per unit path within `scope` (a caller's statistics scope, already authorized by it): counts, no
      * personal data. As counted by the hourly `people.count-units` job, so a page of statistics never scans people;
      * counted on the spot the first time, when nothing was counted yet (a database seeded since the last count).
+     * Once counts are seen, the process stops asking: the hourly job keeps them, and nothing else empties the table.
      */
     async residentsByUnit(scope: AccessScope): Promise<{ path: string; n: number }[]> {
-      if (!(await repo.unitsCounted())) await repo.countUnits();
+      if (!unitsSeen) {
+        if (await repo.unitsCounted()) unitsSeen = true;
+        else await repo.countUnits();
+      }
       return repo.unitCounts(scope);
     },
 
