@@ -45,6 +45,7 @@ import * as m0032 from './migrations/0032_organisations.ts';
 import * as m0035 from './migrations/0035_declarations_unused_index.ts';
 import * as m0036 from './migrations/0036_declarations_retention.ts';
 import * as m0037 from './migrations/0037_people_unit_counts.ts';
+import * as m0038 from './migrations/0038_partner_phone_codes_by_phone.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -80,6 +81,7 @@ const migrations: Record<string, Migration> = {
   '0035_declarations_unused_index': m0035,
   '0036_declarations_retention': m0036,
   '0037_people_unit_counts': m0037,
+  '0038_partner_phone_codes_by_phone': m0038,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -6,6 +6,8 @@
  *   - `health_tasks` closed before the window began, with their declaration (the foreign key is NOT NULL). A
  *     declaration whose task is still open — or was closed within the window — stays, and so does that task, until
  *     the task has been closed for the whole window: a health station never loses the answers it follows up.
+ *   - `partner_phone_codes` (a partner's one-time code for a phone: the phone number) a day after they were sent —
+ *     a code lives minutes, and the hourly send limit per phone looks back one hour.
  * Kept: `declaration_daily_stats` (counts per commune and day, nothing personal: the statistics read only these),
  * enterprises, their assessments and organisations (not a person's health answers). Idempotency records are the
  * platform's and have their own purge (check-in maintenance, platform/idempotency.ts).
@@ -45,6 +47,8 @@ export interface DeclarationPurgeResult {
   badges: number;
   /** older declarations kept because a task of theirs is open or was closed within the window */
   heldByTasks: number;
+  /** partners' one-time codes older than a day */
+  phoneCodes: number;
   batches: number;
   /** the run stopped at `maxBatches` with rows left to delete */
   more: boolean;
@@ -52,6 +56,8 @@ export interface DeclarationPurgeResult {
 
 export const PURGE_BATCH_SIZE = 5000;
 export const PURGE_MAX_BATCHES = 100;
+/** How long a partner's one-time code (and so its phone number) is kept after it was sent. */
+export const PHONE_CODES_KEPT_MS = DAY;
 
 /** The first local day kept and the instant it begins, for a window of `retentionDays` before `now`. */
 export function retentionCutoff(retentionDays: number, now: Date): { day: string; startsAt: Date } {
@@ -101,6 +107,15 @@ async function purgeBadgeBatch(trx: Transaction<DB>, day: string, limit: number)
   return Number(gone.numAffectedRows ?? 0);
 }
 
+/** One batch of partners' one-time codes sent before `before`. */
+async function purgePhoneCodeBatch(trx: Transaction<DB>, before: Date, limit: number): Promise<number> {
+  const gone = await sql`
+    delete from partner_phone_codes
+    where id in (select id from partner_phone_codes where created_at < ${before}
+                 limit ${limit} for update skip locked)`.execute(trx);
+  return Number(gone.numAffectedRows ?? 0);
+}
+
 /** Declarations of days before the window that a task still holds (reported, so a stuck task shows in the log). */
 async function countHeld(db: Kysely<DB>, day: string): Promise<number> {
   const r = await sql<{ n: number }>`
@@ -120,7 +135,8 @@ export async function purgeDeclarations(
   retentionDays: number,
   options: PurgeOptions = {},
 ): Promise<DeclarationPurgeResult> {
-  const { day, startsAt } = retentionCutoff(retentionDays, options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const { day, startsAt } = retentionCutoff(retentionDays, now);
   const batchSize = options.batchSize ?? PURGE_BATCH_SIZE;
   const maxBatches = options.maxBatches ?? PURGE_MAX_BATCHES;
   const result: DeclarationPurgeResult = {
@@ -129,6 +145,7 @@ export async function purgeDeclarations(
     healthTasks: 0,
     badges: 0,
     heldByTasks: 0,
+    phoneCodes: 0,
     batches: 0,
     more: false,
   };
@@ -140,37 +157,53 @@ export async function purgeDeclarations(
       details: { keptFrom: day, retentionDays, ...details },
     });
 
-  for (let i = 0; ; i++) {
-    if (i === maxBatches) {
-      result.more = true;
-      break;
+  /**
+   * Runs `batch` (one transaction, answering how many rows it found) until a batch finds fewer than `batchSize`, or
+   * `maxBatches` ran and rows are left (`more`).
+   */
+  const inBatches = async (batch: () => Promise<number>) => {
+    for (let i = 0; ; i++) {
+      if (i === maxBatches) {
+        result.more = true;
+        return;
+      }
+      const found = await batch();
+      if (found === 0) return;
+      result.batches++;
+      if (found < batchSize) return;
     }
-    const batch = await db.transaction().execute(async (trx) => {
-      const { found, ...done } = await purgeDeclarationBatch(trx, day, startsAt, batchSize);
-      if (done.declarations + done.healthTasks > 0) await auditBatch(trx, done);
-      return { found, ...done };
+  };
+
+  await inBatches(async () => {
+    const { found, ...done } = await db.transaction().execute(async (trx) => {
+      const batch = await purgeDeclarationBatch(trx, day, startsAt, batchSize);
+      if (batch.declarations + batch.healthTasks > 0)
+        await auditBatch(trx, { declarations: batch.declarations, healthTasks: batch.healthTasks });
+      return batch;
     });
-    if (batch.found === 0) break;
-    result.batches++;
-    result.declarations += batch.declarations;
-    result.healthTasks += batch.healthTasks;
-    if (batch.found < batchSize) break;
-  }
-  for (let i = 0; ; i++) {
-    if (i === maxBatches) {
-      result.more = true;
-      break;
-    }
-    const badges = await db.transaction().execute(async (trx) => {
-      const n = await purgeBadgeBatch(trx, day, batchSize);
-      if (n > 0) await auditBatch(trx, { badges: n });
-      return n;
+    result.declarations += done.declarations;
+    result.healthTasks += done.healthTasks;
+    return found;
+  });
+  await inBatches(async () => {
+    const n = await db.transaction().execute(async (trx) => {
+      const gone = await purgeBadgeBatch(trx, day, batchSize);
+      if (gone > 0) await auditBatch(trx, { badges: gone });
+      return gone;
     });
-    if (badges === 0) break;
-    result.batches++;
-    result.badges += badges;
-    if (badges < batchSize) break;
-  }
+    result.badges += n;
+    return n;
+  });
+  const codesBefore = new Date(now.getTime() - PHONE_CODES_KEPT_MS);
+  await inBatches(async () => {
+    const n = await db.transaction().execute(async (trx) => {
+      const gone = await purgePhoneCodeBatch(trx, codesBefore, batchSize);
+      if (gone > 0) await auditBatch(trx, { phoneCodes: gone });
+      return gone;
+    });
+    result.phoneCodes += n;
+    return n;
+  });
   result.heldByTasks = await countHeld(db, day);
   return result;
 }

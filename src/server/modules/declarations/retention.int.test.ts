@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import { createTestEnv, pendingRuns, type TestEnv, UNITS } from '../../../../test/harness.ts';
 import { localDate } from '../../platform/sms.ts';
 import { DECLARATIONS_MAINTAIN } from './jobs.ts';
 import { purgeDeclarations, retentionCutoff } from './maintenance.ts';
@@ -194,6 +194,44 @@ describe('declaration retention', () => {
     expect(await declarationsOf(more)).toEqual([]);
   });
 
+  it("deletes partners' one-time codes (a phone number each) a day after they were sent, and audits the count", async () => {
+    const now = new Date();
+    const partner = await env.ctx.db
+      .insertInto('declaration_partners')
+      .values({ name: 'Zalo OA (retention test)', key_hash: `retention-${Date.now()}`, rate_per_minute: 60 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const code = (phone: string, hoursAgo: number) => ({
+      partner_id: partner.id,
+      phone,
+      code_hash: 'x',
+      expires_at: new Date(now.getTime() - hoursAgo * 3600_000 + 300_000),
+      created_at: new Date(now.getTime() - hoursAgo * 3600_000),
+    });
+    await env.ctx.db
+      .insertInto('partner_phone_codes')
+      .values([code('0912000001', 30), code('0912000002', 25), code('0912000003', 23), code('0912000004', 0.5)])
+      .execute();
+    const result = await purge({ now });
+    expect(result.phoneCodes).toBe(2);
+    const left = await env.ctx.db
+      .selectFrom('partner_phone_codes')
+      .select('phone')
+      .where('partner_id', '=', partner.id)
+      .orderBy('phone')
+      .execute();
+    expect(left.map((r) => r.phone)).toEqual(['0912000003', '0912000004']);
+    const audited = await env.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'declarations.purge')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(audited.details).toEqual({ keptFrom: dayAgo(RETENTION, now), retentionDays: RETENTION, phoneCodes: 2 });
+    expect(JSON.stringify(audited.details)).not.toContain('0912');
+  });
+
   it('keeps the daily statistics (counts per commune and day, nothing personal)', async () => {
     const now = new Date();
     const oldDay = dayAgo(RETENTION + 30, now);
@@ -255,13 +293,7 @@ describe('declaration retention', () => {
     // two workers starting: one pending run
     await declarations?.onWorkerStart?.();
     await declarations?.onWorkerStart?.();
-    const pending = () =>
-      env.ctx.db
-        .selectFrom('jobs')
-        .select('run_at')
-        .where('topic', '=', DECLARATIONS_MAINTAIN.name)
-        .where('status', '=', 'pending')
-        .execute();
+    const pending = () => pendingRuns(env, DECLARATIONS_MAINTAIN.name);
     expect(await pending()).toHaveLength(1);
 
     const someone = await person();
