@@ -223,3 +223,23 @@ export async function cpuMeter(server: RunningServer) {
     close: () => client?.end(),
   };
 }
+
+/**
+ * `analyze` of the bench database's tables, as PostgreSQL's autovacuum would have done in production by now. The
+ * machines these benches run on have `autovacuum = off` (a CI setting), so a table that grew from empty during the
+ * set-up or the warm-up was never analyzed, and the planner sizes it from its page count alone; a plan that flips
+ * at some size would then cost a whole run several times the database CPU (seen in bench/declarations and
+ * bench/vaccination, bench/README "session 10"). Call it after the warm-up of the measured request.
+ */
+export async function analyzeDatabase(databaseUrl: string | undefined): Promise<void> {
+  if (!databaseUrl) return;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const t = performance.now();
+    await client.query('analyze');
+    console.log(`  analyze (what autovacuum would have done): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  } finally {
+    await client.end();
+  }
+}

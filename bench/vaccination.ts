@@ -9,6 +9,7 @@
  *             dose, per commune) with `--doses` doses (default 20M) in `vaccination_doses` and the counters and
  *             residents as they stand for `--people` people (default 10M), p50/p95 of 20 calls
  * Targets: throughput ≥ 25 % of the baseline; coverage at 10M people / 20M doses < 200 ms.
+ * The database is analyzed after the warm-up, as autovacuum would have (these machines run with it off: lib.ts).
  * Both loads print the CPU each request cost the server process and the database's backends (bench/lib.ts
  * cpuMeter): on this shared machine steadier than requests per second.
  * `--role api` runs the server without its job worker: the `vaccination.record-changed` events stay queued in the
@@ -25,6 +26,7 @@ import type autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/server/db/database.ts';
 import {
+  analyzeDatabase,
   api,
   argNumber,
   bareBaseline,
@@ -136,6 +138,7 @@ try {
     connections,
   });
   await load('warm-up', { url: server.url, duration: 2, connections, requests: [request] });
+  await analyzeDatabase(data.databaseUrl);
   const doses = await meteredLoad(meter, `[postgres] POST /api/v1/vaccination/doses (--role ${role})`, {
     url: server.url,
     duration: seconds,
