@@ -72,8 +72,13 @@ export function handleMany<S extends TSchema>(
  * pending, whichever worker runs it and however many start at once (`enqueueUnlessPending`). The module lists `job`
  * with its jobs and calls `schedule()` from `onWorkerStart` (a run now, or at the time it gives); after each run the
  * handler schedules the next at `next(result)` — an hour later, or sooner when the run stopped with work left. A run
- * that throws is retried by the queue (3 attempts) and schedules nothing: the retry's success schedules the next.
+ * that throws is retried by the queue (3 attempts, 2 s and 4 s apart); when its last attempt fails too, the task is
+ * not dropped: the next run is scheduled at `afterFailure()` (default an hour later). Without that, a database away
+ * for a few seconds would have stopped a retention purge until the next worker start.
  */
+/** When a recurring task's run failed its last attempt, the next run comes this much later (unless it says). */
+export const RECURRING_AFTER_FAILURE_MS = 3_600_000;
+
 export interface RecurringTask {
   readonly job: JobRegistration;
   /** Makes sure one run is pending, at `runAt` (default now); does nothing when one is pending already. */
@@ -83,16 +88,24 @@ export interface RecurringTask {
 export function recurringTask<R>(
   platform: { db: Kysely<DB>; jobs: Jobs },
   topic: Topic<TObject<Record<never, never>>>,
-  task: { run: () => Promise<R>; next: (result: R) => Date },
+  task: { run: () => Promise<R>; next: (result: R) => Date; afterFailure?: () => Date },
 ): RecurringTask {
+  const attempts = 3;
   const schedule = async (runAt: Date = new Date()) => {
     await platform.db
       .transaction()
-      .execute((trx) => platform.jobs.enqueueUnlessPending(trx, topic, {}, { runAt, maxAttempts: 3 }));
+      .execute((trx) => platform.jobs.enqueueUnlessPending(trx, topic, {}, { runAt, maxAttempts: attempts }));
   };
   return {
-    job: handle(topic, async () => {
-      const result = await task.run();
+    job: handle(topic, async (_payload, job) => {
+      let result: R;
+      try {
+        result = await task.run();
+      } catch (err) {
+        if (job.attempts >= attempts)
+          await schedule(task.afterFailure?.() ?? new Date(Date.now() + RECURRING_AFTER_FAILURE_MS));
+        throw err;
+      }
       await schedule(task.next(result));
     }),
     schedule,

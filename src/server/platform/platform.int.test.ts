@@ -10,7 +10,15 @@ import { bearer, createTestEnv, pendingRuns, staffToken, type TestEnv, UNITS } f
 import { buildApp } from '../app.ts';
 import { createContext } from '../context.ts';
 import { migrateToLatest, pendingMigrations } from '../db/migrate.ts';
-import { createJobs, defineTopic, handle, handleMany, InvalidJobPayload, recurringTask } from './jobs.ts';
+import {
+  createJobs,
+  defineTopic,
+  handle,
+  handleMany,
+  InvalidJobPayload,
+  RECURRING_AFTER_FAILURE_MS,
+  recurringTask,
+} from './jobs.ts';
 
 const Empty = Type.Object({});
 const ROLLBACK = defineTopic('test.rollback', Type.Object({ n: Type.Integer() }));
@@ -345,7 +353,7 @@ describe('jobs (transactional outbox)', () => {
     expect(await statusesOf(RECURRING.name)).toEqual(expect.arrayContaining(['done', 'pending']));
   });
 
-  it('recurringTask: a run that throws schedules nothing more; the queue retries that run', async () => {
+  it('recurringTask: a run that throws is retried by the queue; after its last attempt the next run is scheduled', async () => {
     let calls = 0;
     const task = recurringTask(env.ctx, RECURRING_FAIL, {
       run: async () => {
@@ -364,6 +372,23 @@ describe('jobs (transactional outbox)', () => {
       .where('topic', '=', RECURRING_FAIL.name)
       .execute();
     expect(rows).toEqual([{ status: 'pending', attempts: 1, max_attempts: 3 }]);
+    // attempts 2 and 3 (made due at once instead of after their backoff) fail too
+    for (const attempt of [2, 3]) {
+      await env.ctx.db
+        .updateTable('jobs')
+        .set({ run_at: new Date(Date.now() - 1000) })
+        .where('topic', '=', RECURRING_FAIL.name)
+        .where('status', '=', 'pending')
+        .execute();
+      await env.ctx.jobs.drain();
+      expect(calls).toBe(attempt);
+    }
+    // the failed run is not the end of the task: one run is pending, an hour on
+    expect(await statusesOf(RECURRING_FAIL.name)).toEqual(expect.arrayContaining(['failed', 'pending']));
+    const next = await pendingRuns(env, RECURRING_FAIL.name);
+    expect(next).toHaveLength(1);
+    expect(next[0]?.run_at.getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
+    expect(next[0]?.run_at.getTime()).toBeLessThanOrEqual(Date.now() + RECURRING_AFTER_FAILURE_MS);
   });
 
   it('two concurrent drains process each job exactly once', async () => {

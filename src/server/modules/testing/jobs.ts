@@ -83,5 +83,6 @@ export function quarantineTestScheduler(ctx: PlatformContext, campaigns: Campaig
       if (made > 0) ctx.log.info({ made }, 'quarantine test days scheduled');
     },
     next: () => new Date(Date.now() + EVERY_MS),
+    afterFailure: () => new Date(Date.now() + EVERY_MS),
   });
 }
