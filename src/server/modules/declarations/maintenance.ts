@@ -185,25 +185,20 @@ export async function purgeDeclarations(
     result.healthTasks += done.healthTasks;
     return found;
   });
-  await inBatches(async () => {
-    const n = await db.transaction().execute(async (trx) => {
-      const gone = await purgeBadgeBatch(trx, day, batchSize);
-      if (gone > 0) await auditBatch(trx, { badges: gone });
-      return gone;
+  /** Batches of one table's rows (`purge` deletes one batch): each audited with its count, added to `result[field]`. */
+  const purgeCounted = (field: 'badges' | 'phoneCodes', purge: (trx: Transaction<DB>) => Promise<number>) =>
+    inBatches(async () => {
+      const n = await db.transaction().execute(async (trx) => {
+        const gone = await purge(trx);
+        if (gone > 0) await auditBatch(trx, { [field]: gone });
+        return gone;
+      });
+      result[field] += n;
+      return n;
     });
-    result.badges += n;
-    return n;
-  });
+  await purgeCounted('badges', (trx) => purgeBadgeBatch(trx, day, batchSize));
   const codesBefore = new Date(now.getTime() - PHONE_CODES_KEPT_MS);
-  await inBatches(async () => {
-    const n = await db.transaction().execute(async (trx) => {
-      const gone = await purgePhoneCodeBatch(trx, codesBefore, batchSize);
-      if (gone > 0) await auditBatch(trx, { phoneCodes: gone });
-      return gone;
-    });
-    result.phoneCodes += n;
-    return n;
-  });
+  await purgeCounted('phoneCodes', (trx) => purgePhoneCodeBatch(trx, codesBefore, batchSize));
   result.heldByTasks = await countHeld(db, day);
   return result;
 }
