@@ -76,23 +76,44 @@ export async function apiStaffLogin(baseURL: string, username: string, password:
   return ((await response.json()) as { token: string }).token;
 }
 
-/** The newest one-time code the fake SMS adapter sent to `phone` (read from the dev outbox as admin). */
+type OutboxMessage = { id: number; text: string; createdAt: string };
+
+async function outbox(baseURL: string, adminToken: string, phone: string): Promise<OutboxMessage[]> {
+  const response = await fetch(`${baseURL}/api/v1/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  if (response.status !== 200) throw new Error(`outbox read failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as OutboxMessage[];
+}
+
+/**
+ * Where the phone's outbox stands before a code is asked for: pass it to `latestOtp` as `since`, and only a message
+ * recorded after it counts. (A time "a second ago" also matched the code of a sign-in made less than a second before —
+ * already spent — when the new code's message was not recorded yet: a sign-in that failed on a fast machine.)
+ */
+export async function outboxMark(baseURL: string, adminToken: string, phone: string): Promise<{ afterId: number }> {
+  const messages = await outbox(baseURL, adminToken, phone);
+  return { afterId: Math.max(0, ...messages.map((m) => m.id)) };
+}
+
+/**
+ * The newest one-time code the fake SMS adapter sent to `phone` (read from the dev outbox as admin): recorded after
+ * `since` — an `outboxMark` taken before the code was asked for, or a time.
+ */
 export async function latestOtp(
   baseURL: string,
   adminToken: string,
   phone: string,
-  since = Date.now() - 60_000,
+  since: number | { afterId: number } = Date.now() - 60_000,
 ): Promise<string> {
   // codes are delivered by the job worker, and the phone may have other messages (F1 notices): wait for a code
-  // message sent after `since`
-  let messages: Array<{ text: string; createdAt: string }> = [];
+  // message recorded after `since`
+  const after = (m: OutboxMessage) =>
+    typeof since === 'number' ? Date.parse(m.createdAt) >= since : m.id > since.afterId;
+  let messages: OutboxMessage[] = [];
   for (let attempt = 0; attempt < 75; attempt++) {
-    const response = await fetch(`${baseURL}/api/v1/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`, {
-      headers: { authorization: `Bearer ${adminToken}` },
-    });
-    if (response.status !== 200) throw new Error(`outbox read failed: ${response.status} ${await response.text()}`);
-    messages = (await response.json()) as Array<{ text: string; createdAt: string }>;
-    const latest = messages.find((m) => m.text.startsWith('Ma xac thuc') && Date.parse(m.createdAt) >= since);
+    messages = await outbox(baseURL, adminToken, phone);
+    const latest = messages.find((m) => m.text.startsWith('Ma xac thuc') && after(m));
     const code = latest?.text.match(/\b(\d{6})\b/)?.[1];
     if (code) return code;
     await new Promise((r) => setTimeout(r, 200));
@@ -104,7 +125,7 @@ export async function latestOtp(
 export async function citizenSignIn(page: Page, baseURL: string, adminToken: string, phone: string): Promise<void> {
   await page.goto('/');
   await page.getByLabel('Số điện thoại').fill(phone);
-  const since = Date.now() - 1000;
+  const since = await outboxMark(baseURL, adminToken, phone);
   await page.getByRole('button', { name: 'Gửi mã xác thực' }).click();
   await page.getByLabel('Mã xác thực').waitFor();
   const code = await latestOtp(baseURL, adminToken, phone, since);

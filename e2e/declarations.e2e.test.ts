@@ -25,6 +25,7 @@ import {
   latestOtp,
   launchBrowser,
   openPage,
+  outboxMark,
   randomPhone,
   randomSuffix,
   screenshot,
@@ -39,7 +40,7 @@ const PHONE_SIZE = { width: 360, height: 740 };
 const NAV = 'Điều hướng chính';
 
 async function citizenApiSignIn(baseURL: string, adminToken: string, phone: string, name: string) {
-  const since = Date.now() - 1000;
+  const since = await outboxMark(baseURL, adminToken, phone);
   const sent = await fetch(`${baseURL}/api/v1/auth/citizen/otp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -27,6 +27,7 @@ import {
   latestOtp,
   launchBrowser,
   openPage,
+  outboxMark,
   randomPhone,
   screenshot,
   staffSignIn,
@@ -35,7 +36,7 @@ import { startServer, type TestServer } from './server.ts';
 
 /** A citizen signed in through the API, living in a Biên Hòa commune. */
 async function apiCitizen(baseURL: string, adminToken: string, phone: string, name: string) {
-  const since = Date.now() - 1000;
+  const since = await outboxMark(baseURL, adminToken, phone);
   const sent = await fetch(`${baseURL}/api/v1/auth/citizen/otp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

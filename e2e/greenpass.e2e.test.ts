@@ -21,6 +21,7 @@ import {
   latestOtp,
   launchBrowser,
   openPage,
+  outboxMark,
   randomPhone,
   randomSuffix,
   screenshot,
@@ -111,7 +112,7 @@ describe('green pass: doses → pass → offline verifier → correction re-issu
     expect(venue.status, JSON.stringify(venue.body)).toBe(201);
     venueId = venue.body.id;
 
-    const since = Date.now() - 1000;
+    const since = await outboxMark(server.url, adminToken, phone);
     await fetch(`${server.url}/api/v1/auth/citizen/otp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

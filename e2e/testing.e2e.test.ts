@@ -18,6 +18,7 @@ import {
   launchBrowser,
   metAtMarket,
   openPage,
+  outboxMark,
   randomPhone,
   randomSuffix,
   screenshot,
@@ -36,7 +37,7 @@ interface Citizen {
 
 async function citizenApiSignIn(baseURL: string, adminToken: string, name: string): Promise<Citizen> {
   const phone = randomPhone();
-  const since = Date.now() - 1000;
+  const since = await outboxMark(baseURL, adminToken, phone);
   const sent = await fetch(`${baseURL}/api/v1/auth/citizen/otp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
