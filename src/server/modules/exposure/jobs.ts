@@ -16,5 +16,7 @@ export function exposureExport(ctx: PlatformContext, service: ExposureService): 
       ctx.log.info({ ...result }, 'exposure export');
     },
     next: () => service.nextHour(),
+    // on the hour, after a failed run too
+    afterFailure: () => service.nextHour(),
   });
 }
