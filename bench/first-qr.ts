@@ -8,7 +8,7 @@
  * Needs `npm run build` and Chromium (/usr/bin/chromium or CHROMIUM_PATH).
  *   node bin/run-ts.js bench/first-qr.ts [--runs 5]
  */
-import { apiStaffLogin, latestOtp, launchBrowser, randomPhone } from '../e2e/browser.ts';
+import { apiStaffLogin, latestOtp, launchBrowser, outboxMark, randomPhone } from '../e2e/browser.ts';
 import { startServer } from '../e2e/server.ts';
 import { argNumber } from './lib.ts';
 
@@ -20,7 +20,7 @@ const browser = await launchBrowser();
 try {
   const adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
   const phone = randomPhone();
-  const since = Date.now() - 1000;
+  const since = await outboxMark(server.url, adminToken, phone);
   await fetch(`${server.url}/api/v1/auth/citizen/otp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

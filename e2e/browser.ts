@@ -76,7 +76,7 @@ export async function apiStaffLogin(baseURL: string, username: string, password:
   return ((await response.json()) as { token: string }).token;
 }
 
-type OutboxMessage = { id: number; text: string; createdAt: string };
+type OutboxMessage = { id: number; text: string };
 
 async function outbox(baseURL: string, adminToken: string, phone: string): Promise<OutboxMessage[]> {
   const response = await fetch(`${baseURL}/api/v1/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`, {
@@ -97,23 +97,21 @@ export async function outboxMark(baseURL: string, adminToken: string, phone: str
 }
 
 /**
- * The newest one-time code the fake SMS adapter sent to `phone` (read from the dev outbox as admin): recorded after
- * `since` — an `outboxMark` taken before the code was asked for, or a time.
+ * The newest one-time code the fake SMS adapter sent to `phone` (read from the dev outbox as admin), recorded after
+ * `since`: an `outboxMark` taken before the code was asked for.
  */
 export async function latestOtp(
   baseURL: string,
   adminToken: string,
   phone: string,
-  since: number | { afterId: number } = Date.now() - 60_000,
+  since: { afterId: number },
 ): Promise<string> {
   // codes are delivered by the job worker, and the phone may have other messages (F1 notices): wait for a code
   // message recorded after `since`
-  const after = (m: OutboxMessage) =>
-    typeof since === 'number' ? Date.parse(m.createdAt) >= since : m.id > since.afterId;
   let messages: OutboxMessage[] = [];
   for (let attempt = 0; attempt < 75; attempt++) {
     messages = await outbox(baseURL, adminToken, phone);
-    const latest = messages.find((m) => m.text.startsWith('Ma xac thuc') && after(m));
+    const latest = messages.find((m) => m.text.startsWith('Ma xac thuc') && m.id > since.afterId);
     const code = latest?.text.match(/\b(\d{6})\b/)?.[1];
     if (code) return code;
     await new Promise((r) => setTimeout(r, 200));

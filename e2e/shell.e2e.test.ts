@@ -6,6 +6,7 @@ import {
   latestOtp,
   launchBrowser,
   openPage,
+  outboxMark,
   randomPhone,
   screenshot,
   staffSignIn,
@@ -78,9 +79,10 @@ describe('app shell: languages, API errors, installable offline app', () => {
     const phone = randomPhone();
     await page.goto('/');
     await page.getByLabel('Số điện thoại').fill(phone);
+    const since = await outboxMark(server.url, adminToken, phone);
     await page.getByRole('button', { name: 'Gửi mã xác thực' }).click();
     await page.getByLabel('Mã xác thực').waitFor();
-    const code = await latestOtp(server.url, adminToken, phone);
+    const code = await latestOtp(server.url, adminToken, phone, since);
     const wrong = code === '000000' ? '111111' : '000000';
     await page.getByLabel('Mã xác thực').fill(wrong);
     await page.getByRole('button', { name: 'Xác nhận' }).click();
@@ -218,13 +220,14 @@ describe('app shell: languages, API errors, installable offline app', () => {
   });
   it('lets an admin read the fake SMS outbox, and starts keyboard users at a skip link', async () => {
     const phone = randomPhone();
+    const since = await outboxMark(server.url, adminToken, phone);
     const sent = await fetch(`${server.url}/api/v1/auth/citizen/otp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ phone }),
     });
     expect(sent.status).toBe(202);
-    const code = await latestOtp(server.url, adminToken, phone);
+    const code = await latestOtp(server.url, adminToken, phone, since);
 
     const { context, page, problems } = await openPage(browser, server.url);
     await page.goto('/');
