@@ -67,6 +67,9 @@ export function handleMany<S extends TSchema>(
   return { topic, handler: (payload: Static<S>) => many([payload]), many } as unknown as JobRegistration;
 }
 
+/** When a recurring task's run failed its last attempt, the next run comes this much later (unless it says). */
+export const RECURRING_AFTER_FAILURE_MS = 3_600_000;
+
 /**
  * A recurring task (a maintenance pass, a recount, an export) as a job of its own topic that keeps exactly one run
  * pending, whichever worker runs it and however many start at once (`enqueueUnlessPending`). The module lists `job`
@@ -76,9 +79,6 @@ export function handleMany<S extends TSchema>(
  * not dropped: the next run is scheduled at `afterFailure()` (default an hour later). Without that, a database away
  * for a few seconds would have stopped a retention purge until the next worker start.
  */
-/** When a recurring task's run failed its last attempt, the next run comes this much later (unless it says). */
-export const RECURRING_AFTER_FAILURE_MS = 3_600_000;
-
 export interface RecurringTask {
   readonly job: JobRegistration;
   /** Makes sure one run is pending, at `runAt` (default now); does nothing when one is pending already. */
