@@ -254,18 +254,27 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     // (not for scans from the door's offline queue: those people were let in already). A personal QR also tells the
     // door who it is (name, masked unless the account may read the person; birth year): that is audited whoever the
     // door is, a venue's citizen manager too. Both come from one look-up (batched with other requests' by the
-    // declarations module), before the write: a refusal writes nothing, and the audit row says what was shown.
-    let badge: Badge | undefined;
-    let person: DoorPerson | undefined;
+    // declarations module), which runs while the check-in waits for the writer: the writer decides it only once the
+    // look-up is done — a refusal writes nothing, and the audit row says what was shown.
+    const viewed = doorView(
+      actor,
+      req.row.venue_id,
+      req.row.person_id,
+      req.row.checked_in_at,
+      !queued,
+      audit?.show === true,
+    ).then((view) => {
+      if (audit && (actor.kind === 'staff' || view.person)) {
+        req.audit = {
+          ...audit.entry,
+          details: { ...audit.entry.details, ...(view.person ? { shown: shownOf(view.person) } : {}) },
+        };
+      }
+      return view;
+    });
+    let written: WriteResult;
     try {
-      ({ badge, person } = await doorView(
-        actor,
-        req.row.venue_id,
-        req.row.person_id,
-        req.row.checked_in_at,
-        !queued,
-        audit?.show === true,
-      ));
+      written = await write.submit(req, viewed);
     } catch (err) {
       // a retry of an accepted check-in gets its answer, even if the venue's rule would refuse it now
       if (idem && err instanceof AppError && err.code === 'DECLARATION_REQUIRED') {
@@ -274,15 +283,9 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       }
       throw err;
     }
-    if (audit && (actor.kind === 'staff' || person)) {
-      req.audit = {
-        ...audit.entry,
-        details: { ...audit.entry.details, ...(person ? { shown: shownOf(person) } : {}) },
-      };
-    }
-    const written = await write.submit(req);
     // who was scanned is shown with the first answer only: a replay the writer found goes through asFirstAnswer
     if (written.status !== 201) return asFirstAnswer(actor, written, queued, now);
+    const { badge, person } = await viewed;
     return { ...written, body: { ...written.body, ...(badge ? { badge } : {}), ...(person ? { person } : {}) } };
   }
 

@@ -178,6 +178,53 @@ describe('check-in writer, one batch', () => {
   });
 });
 
+describe('check-in writer, a look-up before the write', () => {
+  it('decides a check-in only after its look-up: a refusal writes nothing, a slow look-up holds up no one else', async () => {
+    const writer = createCheckinWriter(env.ctx.db);
+    const slowPerson = (await citizenToken(env, '0912000231')).personId;
+    const refusedPerson = (await citizenToken(env, '0912000232')).personId;
+    const quickPerson = (await citizenToken(env, '0912000233')).personId;
+    let release!: () => void;
+    const slowLookup = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = request(slowPerson, key(), { n: 1 });
+    const refused = request(refusedPerson, key(), { n: 2 });
+    const quick = request(quickPerson, key(), { n: 3 });
+    // what the door's look-up adds to the request before it is decided (the audit's `shown`)
+    const shownAfterLookup = slowLookup.then(() => {
+      slow.audit = { ...slow.audit!, details: { ...slow.audit!.details, shown: 'masked' } };
+    });
+    const refusal = Object.assign(new Error('declaration required'), { code: 'DECLARATION_REQUIRED', status: 403 });
+    const results = [
+      settled(writer.submit(slow, shownAfterLookup)),
+      settled(writer.submit(refused, Promise.reject(refusal))),
+      settled(writer.submit(quick, Promise.resolve())),
+    ];
+    // the quick one is written while the slow look-up is still running
+    expect(await results[2]).toMatchObject({ ok: true, status: 201, body: toResult(quick.row) });
+    expect(await results[1]).toMatchObject({ ok: false, error: { code: 'DECLARATION_REQUIRED' } });
+    expect(await storedRows([slow.row.id, refused.row.id, quick.row.id])).toEqual([quick.row.id]);
+    release();
+    expect(await results[0]).toMatchObject({ ok: true, status: 201, body: toResult(slow.row) });
+    expect(await storedRows([slow.row.id, refused.row.id, quick.row.id])).toEqual([slow.row.id, quick.row.id].sort());
+    expect(await auditedCheckins(refusedPerson)).toBe(0);
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'checkins.create')
+      .where('resource_id', '=', slowPerson)
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ shown: 'masked' });
+    const refusedKey = await env.ctx.db
+      .selectFrom('idempotency_keys')
+      .select('key')
+      .where('key', '=', refused.idempotency!.key)
+      .executeTakeFirst();
+    expect(refusedKey).toBeUndefined();
+  });
+});
+
 describe('checkins_ingest', () => {
   it('decides each check-in against what is stored and writes only the new ones, with late ones in one job', async () => {
     const person = (await citizenToken(env, '0912000221')).personId;

@@ -17,7 +17,9 @@
  * come later. The writer is the only one deciding within this process, so double scans are exact here; a key another
  * process inserts meanwhile is caught by the key's primary key (that check-in then answers with the stored result).
  * Nothing is written for a refused check-in. If a batch fails, its check-ins are retried one by one so one bad row
- * cannot fail the others.
+ * cannot fail the others. A check-in may come with a look-up to wait for (`submit`'s `before`: the door's badge and
+ * person, which may refuse it and complete its audit row); it runs while the check-in is queued, and the check-in joins
+ * a batch once it is done — in a closed loop of clients, the look-up no longer holds requests out of the writer's batches.
  */
 import { type Kysely, sql } from 'kysely';
 import { Type } from 'typebox';
@@ -57,6 +59,11 @@ interface Pending {
   req: WriteRequest;
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
+  /**
+   * What the check-in waits for before it can be decided (`submit`'s `before`): `looking` while it runs, `ready` once
+   * it resolved (and did what it does to the request, e.g. its audit row), `refused` with its error.
+   */
+  state: { kind: 'ready' } | { kind: 'looking' } | { kind: 'refused'; error: unknown };
 }
 
 /** What the writer decided for one check-in of a batch. */
@@ -179,6 +186,13 @@ export async function ingestCheckins(db: Kysely<DB>, items: WriteRequest[]): Pro
 export function createCheckinWriter(db: Kysely<DB>) {
   let queue: Pending[] = [];
   let flushing = false;
+  /** The writer waiting for a look-up to finish (`takeReady`): called when one does or a ready check-in comes. */
+  let wake: (() => void) | undefined;
+  const nudge = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
 
   /** The stored answer for a key another process wrote while our batch ran (or 422 if it was another request). */
   async function readStored(idem: { scope: string; key: string; hash: string }): Promise<WriteResult> {
@@ -204,10 +218,32 @@ export function createCheckinWriter(db: Kysely<DB>) {
     );
   }
 
+  /**
+   * The check-ins that can go into the next batch, in order: those whose `before` is still running stay queued (the
+   * writer waits for one only when nothing else is ready), those it refused are answered with its error.
+   */
+  async function takeReady(): Promise<Pending[]> {
+    while (queue.length > 0 && queue.every((p) => p.state.kind === 'looking'))
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    const open: Pending[] = [];
+    const held: Pending[] = [];
+    for (const p of queue) {
+      if (p.state.kind === 'ready') open.push(p);
+      else if (p.state.kind === 'looking') held.push(p);
+      else p.reject(p.state.error);
+    }
+    queue = held;
+    return open;
+  }
+
   async function flushLoop(): Promise<void> {
     while (queue.length > 0) {
-      const { now: batch, later } = independent(queue.slice(0, MAX_BATCH));
-      queue = [...later, ...queue.slice(batch.length + later.length)];
+      const open = await takeReady();
+      const { now: batch, later } = independent(open.slice(0, MAX_BATCH));
+      queue = [...later, ...open.slice(batch.length + later.length), ...queue];
+      if (batch.length === 0) continue;
       try {
         const outcomes = await ingestCheckins(
           db,
@@ -229,9 +265,30 @@ export function createCheckinWriter(db: Kysely<DB>) {
   }
 
   return {
-    submit(req: WriteRequest): Promise<WriteResult> {
+    /**
+     * Decides and writes one check-in with the others of its batch; resolves after the commit. `before`: what must
+     * succeed first (the door's look-up, which may refuse the check-in and completes its audit row) — it runs while
+     * the check-in waits in the queue, so the batch takes the check-ins whose look-up is done, and a refused one is
+     * never written (the submit rejects with its error).
+     */
+    submit(req: WriteRequest, before?: Promise<unknown>): Promise<WriteResult> {
       return new Promise((resolve, reject) => {
-        queue.push({ req, resolve, reject });
+        const p: Pending = { req, resolve, reject, state: { kind: 'ready' } };
+        if (before) {
+          p.state = { kind: 'looking' };
+          before.then(
+            () => {
+              p.state = { kind: 'ready' };
+              nudge();
+            },
+            (error: unknown) => {
+              p.state = { kind: 'refused', error };
+              nudge();
+            },
+          );
+        }
+        queue.push(p);
+        if (p.state.kind === 'ready') nudge();
         if (!flushing) {
           flushing = true;
           void flushLoop();
