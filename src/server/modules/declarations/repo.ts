@@ -163,6 +163,19 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
     }
   };
 
+  // An idle writer starts at the end of the event-loop turn, not on the first declaration queued: the requests whose
+  // look-ups one statement answered reach the writer one after another in the same turn, and go in one batch, not the
+  // first alone and the others a whole write later. A busy writer takes what waits as soon as its batch commits.
+  let startScheduled = false;
+  const startSoon = () => {
+    if (startScheduled || inFlight >= WRITERS) return;
+    startScheduled = true;
+    setImmediate(() => {
+      startScheduled = false;
+      void writeNext();
+    });
+  };
+
   // The door's look-ups of the requests parsed in one event-loop turn, in one statement: the venue's rule and the
   // person's badge of the day (primary-key reads), and — for a personal QR (`withPerson`) — the person's name, birth
   // year and unit path (`people`, a declared read; what the door may see of them is the people module's
@@ -335,7 +348,7 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
     queueDeclaration: (row: NewDeclaration, x: RecordExtras) =>
       new Promise<Recorded>((resolve, reject) => {
         waiting.push({ row, x, resolve, reject });
-        void writeNext();
+        startSoon();
       }),
 
     /** One declaration in the caller's transaction (staff and partners: with its audit row), a batch of one. */

@@ -105,7 +105,7 @@ describe('the serial declaration writer', () => {
       select count(*)::int as n from jobs where topic = 'notify.send' and payload->>'to' = ${phone}`.execute(
       env.ctx.db,
     );
-    // the first call is written alone; the rest wait for it and go in one batch
+    // an idle writer starts at the end of the turn: all seven go in one batch
     const results = await Promise.allSettled([
       repo.queueDeclaration(row(thirdId), extras('order-key-0000')),
       repo.queueDeclaration(row(otherId), extras('order-key-0001')),
@@ -149,5 +149,20 @@ describe('the serial declaration writer', () => {
     const later = await repo.queueDeclaration(row(otherId), extras('order-key-0005'));
     expect((later.response as { badge: { colour: string } }).badge.colour).toBe('yellow');
     expect((await dayStats())?.people).toBe(after?.people);
+  });
+
+  it('takes what is queued in one event-loop turn into one statement when idle, not the first declaration alone', async () => {
+    const repo = declarationsRepo(env.ctx.db, { heldCondition });
+    const xs = ['turn-key-0001', 'turn-key-0002', 'turn-key-0003'].map((k) => extras(k));
+    const results = await Promise.all(
+      [personId, thirdId, personId].map((p, n) => repo.queueDeclaration(row(p), xs[n] as RecordExtras)),
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['written', 'written', 'written']);
+    // one statement commits once: its declarations share the transaction's time
+    const { rows } = await sql<{ at: Date }>`
+      select distinct declared_at as at from declarations where id = any(${xs.map((x) => x.id)}::uuid[])`.execute(
+      env.ctx.db,
+    );
+    expect(rows).toHaveLength(1);
   });
 });

@@ -169,7 +169,8 @@ describe('the dose writer', () => {
     expect(results.map((r) => (r.ok as { status: number }).status)).toEqual([201, 201, 201, 201, 201]);
     const rows = await doseRows(people);
     expect(rows).toHaveLength(5);
-    // (nothing awaited between the submissions: they form one batch after the blocker's)
+    // (nothing awaited between the submissions: they form one batch, the blocker's — an idle writer starts at the
+    // end of the event-loop turn)
     // one transaction: one now(); one audit append: one `at`, consecutive ids
     expect(new Set(rows.map((r) => r.created_at.getTime())).size).toBe(1);
     const audit = await env.ctx.db
@@ -191,6 +192,16 @@ describe('the dose writer', () => {
     expect(events.rows[0]?.n).toBe(5);
     await countersAgree();
     expect((await env.ctx.audit.verify()).ok).toBe(true);
+  });
+
+  it('takes the doses submitted to an idle writer in one event-loop turn as one batch, not the first alone', async () => {
+    const people = await Promise.all([1, 2, 3].map(() => person()));
+    const results = await Promise.all(people.map((p) => settled(writer.submit(request(p)))));
+    expect(results.map((r) => (r.ok as { status: number } | undefined)?.status)).toEqual([201, 201, 201]);
+    const rows = await doseRows(people);
+    expect(rows).toHaveLength(3);
+    // one transaction: one now()
+    expect(new Set(rows.map((r) => r.created_at.getTime())).size).toBe(1);
   });
 
   it('decides two doses of one person in one batch in order: the second sees the first', async () => {

@@ -401,9 +401,11 @@ export function createDoseWriter(
     submit(req: DoseRequest): Promise<DoseResult> {
       return new Promise((resolve, reject) => {
         queue.push({ req, resolve, reject });
+        // an idle writer starts at the end of the event-loop turn: the doses whose look-ups one statement answered
+        // reach it one after another in that turn, and go in one batch, not the first alone
         if (!writing) {
           writing = true;
-          void writeLoop();
+          setImmediate(() => void writeLoop());
         }
       });
     },
