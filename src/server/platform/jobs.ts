@@ -69,6 +69,8 @@ export function handleMany<S extends TSchema>(
 
 /** When a recurring task's run failed its last attempt, the next run comes this much later (unless it says). */
 export const RECURRING_AFTER_FAILURE_MS = 3_600_000;
+/** How soon a recurring task tries again to schedule its next run when even that failed (the database away). */
+export const RECURRING_SCHEDULE_RETRY_MS = 60_000;
 
 /**
  * A recurring task (a maintenance pass, a recount, an export) as a job of its own topic that keeps exactly one run
@@ -77,7 +79,9 @@ export const RECURRING_AFTER_FAILURE_MS = 3_600_000;
  * handler schedules the next at `next(result)` — an hour later, or sooner when the run stopped with work left. A run
  * that throws is retried by the queue (3 attempts, 2 s and 4 s apart); when its last attempt fails too, the task is
  * not dropped: the next run is scheduled at `afterFailure()` (default an hour later). Without that, a database away
- * for a few seconds would have stopped a retention purge until the next worker start.
+ * for a few seconds would have stopped a retention purge until the next worker start. On the last attempt, when
+ * scheduling the next run fails as well (the database still away), this process tries it again every `retryMs`
+ * (default a minute) until it is done — so the task stops only with the process, whose next start schedules it.
  */
 export interface RecurringTask {
   readonly job: JobRegistration;
@@ -86,9 +90,9 @@ export interface RecurringTask {
 }
 
 export function recurringTask<R>(
-  platform: { db: Kysely<DB>; jobs: Jobs },
+  platform: { db: Kysely<DB>; jobs: Pick<Jobs, 'enqueueUnlessPending'> },
   topic: Topic<TObject<Record<never, never>>>,
-  task: { run: () => Promise<R>; next: (result: R) => Date; afterFailure?: () => Date },
+  task: { run: () => Promise<R>; next: (result: R) => Date; afterFailure?: () => Date; retryMs?: number },
 ): RecurringTask {
   const attempts = 3;
   const schedule = async (runAt: Date = new Date()) => {
@@ -96,17 +100,26 @@ export function recurringTask<R>(
       .transaction()
       .execute((trx) => platform.jobs.enqueueUnlessPending(trx, topic, {}, { runAt, maxAttempts: attempts }));
   };
+  /** Schedules the run at `at`, and when that fails, again in this process a little later until it is done. */
+  const scheduleSurely = async (at: Date): Promise<void> => {
+    try {
+      await schedule(at);
+    } catch {
+      setTimeout(() => void scheduleSurely(at), task.retryMs ?? RECURRING_SCHEDULE_RETRY_MS).unref();
+    }
+  };
   return {
     job: handle(topic, async (_payload, job) => {
+      const last = job.attempts >= attempts;
       let result: R;
       try {
         result = await task.run();
       } catch (err) {
-        if (job.attempts >= attempts)
-          await schedule(task.afterFailure?.() ?? new Date(Date.now() + RECURRING_AFTER_FAILURE_MS));
+        if (last) await scheduleSurely(task.afterFailure?.() ?? new Date(Date.now() + RECURRING_AFTER_FAILURE_MS));
         throw err;
       }
-      await schedule(task.next(result));
+      // before the last attempt a failed scheduling fails the job, and the queue runs it again
+      await (last ? scheduleSurely : schedule)(task.next(result));
     }),
     schedule,
   };

@@ -16,6 +16,7 @@ import {
   handle,
   handleMany,
   InvalidJobPayload,
+  type Jobs,
   RECURRING_AFTER_FAILURE_MS,
   recurringTask,
 } from './jobs.ts';
@@ -30,6 +31,7 @@ const MANY = defineTopic('test.many', Type.Object({ n: Type.Integer() }));
 const WOKEN = defineTopic('test.woken', Type.Object({ n: Type.Integer() }));
 const RECURRING = defineTopic('test.recurring', Empty);
 const RECURRING_FAIL = defineTopic('test.recurring-fail', Empty);
+const RECURRING_AWAY = defineTopic('test.recurring-away', Empty);
 
 let env: TestEnv;
 
@@ -389,6 +391,48 @@ describe('jobs (transactional outbox)', () => {
     expect(next).toHaveLength(1);
     expect(next[0]?.run_at.getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
     expect(next[0]?.run_at.getTime()).toBeLessThanOrEqual(Date.now() + RECURRING_AFTER_FAILURE_MS);
+  });
+
+  it('recurringTask: when scheduling the next run after the last failed attempt fails too, it is tried again until done', async () => {
+    // the database "away" for the task's next two schedulings (the run itself fails every time)
+    let away = 0;
+    const jobs: Pick<Jobs, 'enqueueUnlessPending'> = {
+      enqueueUnlessPending: (trx, topic, payload, opts) =>
+        away-- > 0
+          ? Promise.reject(new Error('connection terminated'))
+          : env.ctx.jobs.enqueueUnlessPending(trx, topic, payload, opts),
+    };
+    let calls = 0;
+    const task = recurringTask({ db: env.ctx.db, jobs }, RECURRING_AWAY, {
+      run: async () => {
+        calls++;
+        throw new Error('purge failed');
+      },
+      next: () => new Date(Date.now() + 60_000),
+      retryMs: 50,
+    });
+    env.ctx.jobs.register(task.job);
+    await task.schedule();
+    for (const attempt of [1, 2, 3]) {
+      if (attempt === 3) away = 2;
+      await env.ctx.db
+        .updateTable('jobs')
+        .set({ run_at: new Date(Date.now() - 1000) })
+        .where('topic', '=', RECURRING_AWAY.name)
+        .where('status', '=', 'pending')
+        .execute();
+      await env.ctx.jobs.drain();
+      expect(calls).toBe(attempt);
+    }
+    // the last attempt failed, and so did scheduling the next run — twice; the third try, 100 ms on, schedules it
+    const deadline = Date.now() + 10_000;
+    while ((await pendingRuns(env, RECURRING_AWAY.name)).length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(away).toBeLessThan(0);
+    const next = await pendingRuns(env, RECURRING_AWAY.name);
+    expect(next).toHaveLength(1);
+    expect(next[0]?.run_at.getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
+    expect(await statusesOf(RECURRING_AWAY.name)).toEqual(expect.arrayContaining(['failed', 'pending']));
   });
 
   it('two concurrent drains process each job exactly once', async () => {
