@@ -33,6 +33,17 @@ const RECURRING = defineTopic('test.recurring', Empty);
 const RECURRING_FAIL = defineTopic('test.recurring-fail', Empty);
 const RECURRING_AWAY = defineTopic('test.recurring-away', Empty);
 
+/** Makes the topic's pending job due now (a retry without its backoff) and runs the queue. */
+async function runPendingNow(topic: string) {
+  await env.ctx.db
+    .updateTable('jobs')
+    .set({ run_at: new Date(Date.now() - 1000) })
+    .where('topic', '=', topic)
+    .where('status', '=', 'pending')
+    .execute();
+  await env.ctx.jobs.drain();
+}
+
 let env: TestEnv;
 
 beforeAll(async () => {
@@ -376,13 +387,7 @@ describe('jobs (transactional outbox)', () => {
     expect(rows).toEqual([{ status: 'pending', attempts: 1, max_attempts: 3 }]);
     // attempts 2 and 3 (made due at once instead of after their backoff) fail too
     for (const attempt of [2, 3]) {
-      await env.ctx.db
-        .updateTable('jobs')
-        .set({ run_at: new Date(Date.now() - 1000) })
-        .where('topic', '=', RECURRING_FAIL.name)
-        .where('status', '=', 'pending')
-        .execute();
-      await env.ctx.jobs.drain();
+      await runPendingNow(RECURRING_FAIL.name);
       expect(calls).toBe(attempt);
     }
     // the failed run is not the end of the task: one run is pending, an hour on
@@ -415,13 +420,7 @@ describe('jobs (transactional outbox)', () => {
     await task.schedule();
     for (const attempt of [1, 2, 3]) {
       if (attempt === 3) away = 2;
-      await env.ctx.db
-        .updateTable('jobs')
-        .set({ run_at: new Date(Date.now() - 1000) })
-        .where('topic', '=', RECURRING_AWAY.name)
-        .where('status', '=', 'pending')
-        .execute();
-      await env.ctx.jobs.drain();
+      await runPendingNow(RECURRING_AWAY.name);
       expect(calls).toBe(attempt);
     }
     // the last attempt failed, and so did scheduling the next run — twice; the third try, 100 ms on, schedules it
