@@ -119,6 +119,31 @@ export async function latestOtp(
   throw new Error(`no code in the outbox for ${phone}: ${JSON.stringify(messages)}`);
 }
 
+/**
+ * Signs a citizen in through the API (a code asked for, read from the outbox, verified): their token and person id.
+ * Fails when the code is not sent (202) or not accepted (200).
+ */
+export async function apiCitizenSignIn(
+  baseURL: string,
+  adminToken: string,
+  phone: string,
+): Promise<{ token: string; personId: string }> {
+  const post = (path: string, body: unknown) =>
+    fetch(`${baseURL}/api/v1/auth/citizen/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const since = await outboxMark(baseURL, adminToken, phone);
+  const sent = await post('otp', { phone });
+  if (sent.status !== 202) throw new Error(`code request failed: ${sent.status} ${await sent.text()}`);
+  const code = await latestOtp(baseURL, adminToken, phone, since);
+  const verified = await post('verify', { phone, code });
+  if (verified.status !== 200) throw new Error(`code verification failed: ${verified.status} ${await verified.text()}`);
+  const { token, person } = (await verified.json()) as { token: string; person: { personId: string } };
+  return { token, personId: person.personId };
+}
+
 /** Citizen sign-in through the UI, reading the code from the outbox; ends on the QR page. */
 export async function citizenSignIn(page: Page, baseURL: string, adminToken: string, phone: string): Promise<void> {
   await page.goto('/');

@@ -19,13 +19,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiCall,
+  apiCitizenSignIn,
   apiStaffLogin,
   citizenSignIn,
   documentWidth,
-  latestOtp,
   launchBrowser,
   openPage,
-  outboxMark,
   randomPhone,
   randomSuffix,
   screenshot,
@@ -40,23 +39,10 @@ const PHONE_SIZE = { width: 360, height: 740 };
 const NAV = 'Điều hướng chính';
 
 async function citizenApiSignIn(baseURL: string, adminToken: string, phone: string, name: string) {
-  const since = await outboxMark(baseURL, adminToken, phone);
-  const sent = await fetch(`${baseURL}/api/v1/auth/citizen/otp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone }),
-  });
-  expect(sent.status).toBe(202);
-  const code = await latestOtp(baseURL, adminToken, phone, since);
-  const verified = await fetch(`${baseURL}/api/v1/auth/citizen/verify`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone, code }),
-  });
-  const body = (await verified.json()) as { token: string; person: { personId: string } };
-  const profile = await apiCall(baseURL, body.token, 'PUT', '/me/profile', { name, unitCode: WARD });
+  const citizen = await apiCitizenSignIn(baseURL, adminToken, phone);
+  const profile = await apiCall(baseURL, citizen.token, 'PUT', '/me/profile', { name, unitCode: WARD });
   expect(profile.status, JSON.stringify(profile.body)).toBe(200);
-  return { token: body.token, personId: body.person.personId };
+  return citizen;
 }
 
 /** Answers every yes/no question of the form "Không" except those named, which get "Có". */

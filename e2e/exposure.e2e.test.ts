@@ -21,13 +21,12 @@ import {
 } from '../src/exposure/crypto.ts';
 import {
   apiCall,
+  apiCitizenSignIn,
   apiStaffLogin,
   citizenSignIn,
   documentWidth,
-  latestOtp,
   launchBrowser,
   openPage,
-  outboxMark,
   randomPhone,
   screenshot,
   staffSignIn,
@@ -36,24 +35,10 @@ import { startServer, type TestServer } from './server.ts';
 
 /** A citizen signed in through the API, living in a Biên Hòa commune. */
 async function apiCitizen(baseURL: string, adminToken: string, phone: string, name: string) {
-  const since = await outboxMark(baseURL, adminToken, phone);
-  const sent = await fetch(`${baseURL}/api/v1/auth/citizen/otp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone }),
-  });
-  expect(sent.status).toBe(202);
-  const code = await latestOtp(baseURL, adminToken, phone, since);
-  const verified = await fetch(`${baseURL}/api/v1/auth/citizen/verify`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone, code }),
-  });
-  expect(verified.status).toBe(200);
-  const { token, person } = (await verified.json()) as { token: string; person: { personId: string } };
-  const profile = await apiCall(baseURL, token, 'PUT', '/me/profile', { name, unitCode: '25993' });
+  const citizen = await apiCitizenSignIn(baseURL, adminToken, phone);
+  const profile = await apiCall(baseURL, citizen.token, 'PUT', '/me/profile', { name, unitCode: '25993' });
   expect(profile.status).toBe(200);
-  return { token, personId: person.personId };
+  return citizen;
 }
 
 describe('Bluetooth exposure check', () => {

@@ -15,13 +15,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiCall,
+  apiCitizenSignIn,
   apiStaffLogin,
   citizenSignIn,
   documentWidth,
-  latestOtp,
   launchBrowser,
   openPage,
-  outboxMark,
   randomPhone,
   randomSuffix,
   screenshot,
@@ -112,20 +111,8 @@ describe('green pass: doses → pass → offline verifier → correction re-issu
     expect(venue.status, JSON.stringify(venue.body)).toBe(201);
     venueId = venue.body.id;
 
-    const since = await outboxMark(server.url, adminToken, phone);
-    await fetch(`${server.url}/api/v1/auth/citizen/otp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone }),
-    });
-    const code = await latestOtp(server.url, adminToken, phone, since);
-    const verified = await fetch(`${server.url}/api/v1/auth/citizen/verify`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone, code }),
-    });
-    const body = (await verified.json()) as { token: string; person: { personId: string } };
-    citizenToken = body.token;
+    const citizen = await apiCitizenSignIn(server.url, adminToken, phone);
+    citizenToken = citizen.token;
     const profile = await apiCall(server.url, citizenToken, 'PUT', '/me/profile', {
       name,
       unitCode: WARD,
@@ -152,7 +139,7 @@ describe('green pass: doses → pass → offline verifier → correction re-issu
       [2, 30],
     ] as const) {
       const dose = await apiCall<{ id: string }>(server.url, vaccinatorToken, 'POST', '/vaccination/doses', {
-        person: { personId: body.person.personId },
+        person: { personId: citizen.personId },
         product: 'comirnaty',
         lot: lotNumber,
         doseNumber,

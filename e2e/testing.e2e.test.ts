@@ -10,15 +10,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiCall,
+  apiCitizenSignIn,
   apiStaffLogin,
   citizenSignIn,
   documentWidth,
   internationalPhone,
-  latestOtp,
   launchBrowser,
   metAtMarket,
   openPage,
-  outboxMark,
   randomPhone,
   randomSuffix,
   screenshot,
@@ -37,23 +36,10 @@ interface Citizen {
 
 async function citizenApiSignIn(baseURL: string, adminToken: string, name: string): Promise<Citizen> {
   const phone = randomPhone();
-  const since = await outboxMark(baseURL, adminToken, phone);
-  const sent = await fetch(`${baseURL}/api/v1/auth/citizen/otp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone }),
-  });
-  expect(sent.status).toBe(202);
-  const code = await latestOtp(baseURL, adminToken, phone, since);
-  const verified = await fetch(`${baseURL}/api/v1/auth/citizen/verify`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone, code }),
-  });
-  const body = (await verified.json()) as { token: string; person: { personId: string } };
-  const profile = await apiCall(baseURL, body.token, 'PUT', '/me/profile', { name, unitCode: WARD });
+  const { token, personId } = await apiCitizenSignIn(baseURL, adminToken, phone);
+  const profile = await apiCall(baseURL, token, 'PUT', '/me/profile', { name, unitCode: WARD });
   expect(profile.status, JSON.stringify(profile.body)).toBe(200);
-  return { phone, personId: body.person.personId, token: body.token };
+  return { phone, personId, token };
 }
 
 async function outbox(baseURL: string, adminToken: string, phone: string): Promise<string[]> {

@@ -10,14 +10,13 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiCall,
+  apiCitizenSignIn,
   apiStaffLogin,
   citizenSignIn,
   documentWidth,
   internationalPhone,
-  latestOtp,
   launchBrowser,
   openPage,
-  outboxMark,
   randomPhone,
   randomSuffix,
   screenshot,
@@ -59,19 +58,7 @@ describe('vaccination: register → invite → check in → screening → doses 
     plannerToken = await apiStaffLogin(server.url, 'health.bienhoa', demoPassword(server, 'health.bienhoa'));
     vaccinatorToken = await apiStaffLogin(server.url, 'vaccinator.bienhoa', demoPassword(server, 'vaccinator.bienhoa'));
     // the citizen's profile (name, ward, birth year: required before a dose) through the API
-    const since = await outboxMark(server.url, adminToken, phone);
-    await fetch(`${server.url}/api/v1/auth/citizen/otp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone }),
-    });
-    const code = await latestOtp(server.url, adminToken, phone, since);
-    const verified = await fetch(`${server.url}/api/v1/auth/citizen/verify`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone, code }),
-    });
-    citizenToken = ((await verified.json()) as { token: string }).token;
+    citizenToken = (await apiCitizenSignIn(server.url, adminToken, phone)).token;
     const profile = await apiCall(server.url, citizenToken, 'PUT', '/me/profile', {
       name,
       unitCode: WARD,
