@@ -18,6 +18,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const problems = [];
+const failures = [];
 
 function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label} ===`);
@@ -42,6 +43,17 @@ function vitest(label, extraArgs, env = {}) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + report.numTodoTests;
+    for (const file of report.testResults ?? []) {
+      const name = file.name.startsWith(root) ? file.name.slice(root.length) : file.name;
+      const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+      for (const t of failedTests) {
+        const why = String(t.failureMessages?.[0] ?? '').split('\n')[0];
+        failures.push(`${label}: ${name} > ${t.fullName}${why ? ` — ${why}` : ''}`);
+      }
+      // a file that failed to load or in a hook has no failed test of its own; name it still
+      if (file.status === 'failed' && failedTests.length === 0)
+        failures.push(`${label}: ${name} (${file.message || 'failed'})`);
+    }
     if (report.numTotalTests === 0) problems.push(`${label}: no tests ran`);
     if (!ok && report.numFailedTests === 0) problems.push(`${label}: runner failed`);
   } else {
@@ -83,6 +95,8 @@ if (chromium) {
 }
 
 console.log('');
+// the failing tests by name, last, so that the tail of a CI log says which they were
+for (const f of failures) console.log(`failed: ${f.split('\n')[0].slice(0, 400)}`);
 for (const p of problems) console.log(`problem: ${p}`);
 failed += problems.length;
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
