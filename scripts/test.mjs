@@ -3,7 +3,9 @@
 // TEST_DATABASE_URL is set, then browser e2e when Chromium is found. With TRUYVET_TEST_REQUIRE_ALL=1 (CI) a missing
 // database or browser is a failure instead of a skip. Ends with one line "tests: N passed, N failed": a step that
 // fails without failing tests of its own (lint, typecheck, build, a crashed or empty runner, a missing part under
-// TRUYVET_TEST_REQUIRE_ALL) counts as one failure there, so the summary and the exit code never disagree.
+// TRUYVET_TEST_REQUIRE_ALL) counts as one failure there, so the summary and the exit code never disagree. A failing
+// test gets one more try; one that passes only on it counts as passed and is named as flaky above that line, and
+// every test that failed both tries is named too.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ let failed = 0;
 let skipped = 0;
 const problems = [];
 const failures = [];
+const flaky = [];
 
 function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label} ===`);
@@ -35,7 +38,8 @@ function vitest(label, extraArgs, env = {}) {
   const ok = run(
     label,
     'npx',
-    ['vitest', 'run', ...extraArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    // one more try for a failing test (a loaded 2-core CI machine); one that passes only then is named below as flaky
+    ['vitest', 'run', '--retry=1', ...extraArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
     env,
   );
   if (existsSync(out)) {
@@ -46,6 +50,12 @@ function vitest(label, extraArgs, env = {}) {
     for (const file of report.testResults ?? []) {
       const name = file.name.startsWith(root) ? file.name.slice(root.length) : file.name;
       const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+      for (const t of file.assertionResults ?? []) {
+        if (t.status === 'passed' && (t.failureMessages ?? []).length > 0) {
+          const why = String(t.failureMessages[0]).split('\n')[0];
+          flaky.push(`${label}: ${name} > ${t.fullName} — ${why}`);
+        }
+      }
       for (const t of failedTests) {
         const why = String(t.failureMessages?.[0] ?? '').split('\n')[0];
         failures.push(`${label}: ${name} > ${t.fullName}${why ? ` — ${why}` : ''}`);
@@ -96,6 +106,7 @@ if (chromium) {
 
 console.log('');
 // the failing tests by name, last, so that the tail of a CI log says which they were
+for (const f of flaky) console.log(`flaky (failed, then passed on its second try): ${f.split('\n')[0].slice(0, 400)}`);
 for (const f of failures) console.log(`failed: ${f.split('\n')[0].slice(0, 400)}`);
 for (const p of problems) console.log(`problem: ${p}`);
 failed += problems.length;
