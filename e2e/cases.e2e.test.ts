@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiCall,
+  apiCitizenSignIn,
   apiStaffLogin,
   documentWidth,
   internationalPhone,
@@ -83,39 +84,13 @@ async function prepareDatabase(): Promise<{ url: string; drop: () => Promise<voi
 
 const database = await prepareDatabase();
 
-async function postJson<T>(baseURL: string, path: string, body: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${baseURL}/api/v1${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
 async function citizenApiSignIn(baseURL: string, adminToken: string, name: string): Promise<Citizen> {
   const phone = randomPhone();
-  const requested = await postJson<{ devCode?: string }>(baseURL, '/auth/citizen/otp', { phone });
-  expect(requested.status).toBe(202);
-  let code = requested.body.devCode;
-  if (!code) {
-    const outbox = await apiCall<Array<{ text: string }>>(
-      baseURL,
-      adminToken,
-      'GET',
-      `/dev/outbox?to=${encodeURIComponent(internationalPhone(phone))}`,
-    );
-    code = outbox.body[0]?.text.match(/\b(\d{6})\b/)?.[1];
-  }
-  const verified = await postJson<{ token: string; person: { personId: string } }>(baseURL, '/auth/citizen/verify', {
-    phone,
-    code,
-  });
-  expect(verified.status).toBe(200);
-  const token = verified.body.token;
+  const { token, personId } = await apiCitizenSignIn(baseURL, adminToken, phone);
   // a provincial tracer only sees people with a unit: complete the profile
   const profile = await apiCall(baseURL, token, 'PUT', '/me/profile', { name, unitCode: WARD });
   expect(profile.status, JSON.stringify(profile.body)).toBe(200);
-  return { phone, name, personId: verified.body.person.personId, token };
+  return { phone, name, personId, token };
 }
 
 async function outboxFor(baseURL: string, adminToken: string, phone: string): Promise<Array<{ text: string }>> {
