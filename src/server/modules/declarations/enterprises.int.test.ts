@@ -33,6 +33,10 @@ describe('enterprise self-assessment', () => {
   it('lets an owner assess; a high-risk result shows in the park board list until re-assessed', async () => {
     const criteria = (await call('GET', '/enterprise-criteria', owner.token)).json();
     expect(criteria.version).toBe(1);
+    // the criteria are public, like the declaration forms: the same without an account
+    const anonymous = await call('GET', '/enterprise-criteria', null);
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json()).toEqual(criteria);
     const created = await call('POST', '/enterprises', owner.token, {
       name: 'Công ty May Biên Hòa',
       taxCode: '3600123456',

@@ -69,25 +69,21 @@ export function vaccinationRoutes(service: VaccinationService, photoBodyLimit: n
     app.get(
       '/vaccination/products',
       {
+        // reference data, public (no one's data): other systems and the sign-up page read the rules without an account
+        config: { public: true },
         schema: {
           tags,
           description: 'Vaccine products and their rules (intervals, mixes, boosters, ages) with EU DCC codes.',
-          response: { 200: ProductList, ...errors(401) },
+          response: { 200: ProductList },
         },
       },
-      async (req) => {
-        requireActor(req);
-        return service.listProducts();
-      },
+      async () => service.listProducts(),
     );
 
     app.get(
       '/vaccination/priority-groups',
-      { schema: { tags, response: { 200: PriorityGroupList, ...errors(401) } } },
-      async (req) => {
-        requireActor(req);
-        return service.listPriorityGroups();
-      },
+      { config: { public: true }, schema: { tags, response: { 200: PriorityGroupList } } },
+      async () => service.listPriorityGroups(),
     );
 
     app.post(

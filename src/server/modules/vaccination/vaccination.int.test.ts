@@ -160,9 +160,14 @@ afterAll(async () => {
 });
 
 describe('products', () => {
-  it('lists the defaults with a two-dose product of at least 21 days and EU codes', async () => {
-    const res = await call('GET', '/vaccination/products', citizen.token);
+  it('lists the defaults with a two-dose product of at least 21 days and EU codes, to anyone (reference data)', async () => {
+    // public, like the declaration forms: the same list with and without an account
+    const res = await call('GET', '/vaccination/products', null);
     expect(res.statusCode).toBe(200);
+    expect((await call('GET', '/vaccination/products', citizen.token)).json()).toEqual(res.json());
+    const groups = await call('GET', '/vaccination/priority-groups', null);
+    expect(groups.statusCode).toBe(200);
+    expect(groups.json().items.length).toBeGreaterThan(3);
     const items = res.json().items as {
       code: string;
       dosesInPrimarySeries: number;
