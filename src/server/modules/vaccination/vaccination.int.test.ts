@@ -341,6 +341,26 @@ describe('doses', () => {
       422,
       'VACCINATION_MIX_NOT_ALLOWED',
     );
+    // the same mix naming the first product's lot: the rule it breaks is the answer, not the lot's mismatch
+    const mixedLot = await call(
+      'POST',
+      '/vaccination/doses',
+      vaccinator,
+      dose(pid, { doseNumber: 2, product: 'vero_cell', lot: 'FK1234', givenAt: ago(1) }),
+    );
+    expectError(mixedLot, 422, 'VACCINATION_MIX_NOT_ALLOWED');
+    expect(mixedLot.json().error.details.violations).toContain('VACCINATION_MIX_NOT_ALLOWED');
+    // a lot of another product where no rule is broken: the lot is the answer
+    expectError(
+      await call(
+        'POST',
+        '/vaccination/doses',
+        vaccinator,
+        dose(pid, { doseNumber: 2, product: 'comirnaty', lot: 'VC0001', givenAt: ago(1) }),
+      ),
+      422,
+      'VACCINATION_LOT_PRODUCT_MISMATCH',
+    );
     expectError(
       await call('POST', '/vaccination/doses', vaccinator, dose(pid, { doseNumber: 3, givenAt: ago(1) })),
       422,

@@ -251,15 +251,6 @@ export function createDoseWriter(
           );
           continue;
         }
-        if (lot.product_code !== r.product.code) {
-          refuse(new AppError('VACCINATION_LOT_PRODUCT_MISMATCH', 422));
-          continue;
-        }
-        if (lot.expires_on < localDate(r.givenAt)) {
-          refuse(new AppError('VACCINATION_LOT_EXPIRED', 422));
-          continue;
-        }
-
         const history = held.get(r.person.id) ?? [];
         const violations = doseViolations(map, history, {
           productCode: r.product.code,
@@ -267,6 +258,22 @@ export function createDoseWriter(
           givenAt: r.givenAt,
           ageYears: r.person.birthYear === null ? null : r.givenAt.getUTCFullYear() - r.person.birthYear,
         });
+        if (lot.product_code !== r.product.code) {
+          // the named product breaks a rule of the person's history (a mix, an interval, a dose number): that is
+          // the answer, whatever the lot; the lot's own mismatch otherwise. Neither is overridable.
+          const rule = violations[0];
+          refuse(
+            rule
+              ? ruleError(map, history, r.doseNumber, r.givenAt, rule, violations)
+              : new AppError('VACCINATION_LOT_PRODUCT_MISMATCH', 422),
+          );
+          continue;
+        }
+        if (lot.expires_on < localDate(r.givenAt)) {
+          refuse(new AppError('VACCINATION_LOT_EXPIRED', 422));
+          continue;
+        }
+
         const screening = screenings.get(n);
         if (r.screeningId && screening?.person_id !== r.person.id) {
           refuse(new AppError('VALIDATION_FAILED', 400, { field: 'screeningId' }));
