@@ -218,7 +218,9 @@ describe('vaccination: register → invite → check in → screening → doses 
     const photo = request.getByRole('img');
     await photo.waitFor();
     expect(await photo.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
-    await request.getByLabel('Lý do').selectOption('card_matches');
+    // a reason of the list's end, "other", asks for the reviewer's words
+    await request.getByLabel('Lý do').selectOption('other');
+    await request.getByLabel('Ghi rõ lý do').fill('Khớp với thẻ tiêm giấy bản gốc');
     await request.getByRole('button', { name: 'Lưu quyết định' }).click();
     await request.waitFor({ state: 'detached' });
     await screenshot(planner.page, 'vaccination-reviewed-360');
@@ -226,7 +228,7 @@ describe('vaccination: register → invite → check in → screening → doses 
     // ——— the citizen's record shows the corrected value ———
     await citizen.page.reload();
     await citizen.page.locator('li.vx-dose').first().getByText(shown(31)).waitFor();
-    await citizen.page.getByText(/Ngày tiêm: Đã điều chỉnh/).waitFor();
+    await citizen.page.getByText(/Ngày tiêm: Đã điều chỉnh \(Khớp với thẻ tiêm giấy bản gốc\)/).waitFor();
     await screenshot(citizen.page, 'vaccination-corrected-360');
     for (const p of [citizen, planner, site, statsPage]) {
       expect(p.problems).toEqual([]);

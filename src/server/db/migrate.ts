@@ -46,6 +46,7 @@ import * as m0035 from './migrations/0035_declarations_unused_index.ts';
 import * as m0036 from './migrations/0036_declarations_retention.ts';
 import * as m0037 from './migrations/0037_people_unit_counts.ts';
 import * as m0038 from './migrations/0038_partner_phone_codes_by_phone.ts';
+import * as m0039 from './migrations/0039_vaccination_reason_notes.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -82,6 +83,7 @@ const migrations: Record<string, Migration> = {
   '0036_declarations_retention': m0036,
   '0037_people_unit_counts': m0037,
   '0038_partner_phone_codes_by_phone': m0038,
+  '0039_vaccination_reason_notes': m0039,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -896,6 +896,7 @@ export interface VaccinationDosesTable {
   recorded_by: string;
   override_reason: string | null;
   status_reason: string | null;
+  status_note: string | null;
   decided_by: string | null;
   created_at: Timestamp;
 }
@@ -923,6 +924,7 @@ export interface VaccinationCorrectionsTable {
   evidence_id: string | null;
   status: Generated<'pending' | 'approved' | 'rejected'>;
   reason: string | null;
+  reason_note: string | null;
   site_path: string;
   requested_by: string;
   decided_by: string | null;

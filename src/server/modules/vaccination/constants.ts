@@ -48,8 +48,8 @@ export type DoseStatus = (typeof DOSE_STATUSES)[number];
 export const CORRECTION_FIELDS = ['product', 'lot', 'givenAt', 'doseNumber', 'siteId'] as const;
 export type CorrectionField = (typeof CORRECTION_FIELDS)[number];
 export const CORRECTION_STATUSES = ['pending', 'approved', 'rejected'] as const;
-/** Why a correction (or a declared dose) is approved. */
-export const APPROVE_REASONS = ['card_matches', 'site_register_matches', 'certificate_verified'] as const;
+/** Why a correction (or a declared dose) is approved; `other` keeps the reviewer's words beside it. */
+export const APPROVE_REASONS = ['card_matches', 'site_register_matches', 'certificate_verified', 'other'] as const;
 /** Why it is rejected. */
 export const REJECT_REASONS = [
   'evidence_unreadable',
@@ -57,6 +57,7 @@ export const REJECT_REASONS = [
   'record_already_correct',
   'duplicate_request',
   'not_verifiable',
+  'other',
 ] as const;
 /** Why a dose is voided. */
 export const VOID_REASONS = ['entered_in_error', 'duplicate_record', 'wrong_person'] as const;

@@ -621,6 +621,7 @@ export function vaccinationRepo(db: Kysely<DB>) {
         given_at: Date;
         status: 'valid' | 'rejected' | 'voided';
         status_reason: string;
+        status_note: string | null;
         decided_by: string;
       }>,
     ) => q.updateTable('vaccination_doses').set(set).where('id', '=', id).execute(),
@@ -970,7 +971,13 @@ export function vaccinationRepo(db: Kysely<DB>) {
     decideCorrection: (
       q: Q,
       id: string,
-      d: { status: 'approved' | 'rejected'; reason: string; decided_by: string; old_value?: string | null },
+      d: {
+        status: 'approved' | 'rejected';
+        reason: string;
+        reason_note: string | null;
+        decided_by: string;
+        old_value?: string | null;
+      },
     ) =>
       q
         .updateTable('vaccination_corrections')
@@ -1006,6 +1013,7 @@ function correctionsQuery(q: Q) {
       'c.evidence_id',
       'c.status',
       'c.reason',
+      'c.reason_note',
       's.name as site_name',
       'c.created_at',
     ]);

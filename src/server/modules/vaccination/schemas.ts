@@ -7,10 +7,12 @@ import { defineTopic } from '../../platform/jobs.ts';
 import {
   AEFI_SEVERITIES,
   AEFI_SYMPTOMS,
+  APPROVE_REASONS,
   CORRECTION_FIELDS,
   CORRECTION_STATUSES,
   DOSE_STATUSES,
   REGISTRATION_STATUSES,
+  REJECT_REASONS,
   SCREENING_OUTCOMES,
   VOID_REASONS,
 } from './constants.ts';
@@ -265,6 +267,8 @@ export const CorrectionView = Type.Object({
   hasEvidence: Type.Boolean(),
   status: Type.Enum(CORRECTION_STATUSES),
   reason: Nullable(Type.String()),
+  /** the reviewer's words when `reason` is `other` */
+  reasonNote: Type.Optional(Nullable(Type.String())),
   siteName: Nullable(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
 });
@@ -379,7 +383,17 @@ export type CorrectionBody = Static<typeof CorrectionBody>;
 export const CorrectionCreated = Type.Object({ id: Id, status: Type.Literal('pending') });
 export const CorrectionParams = Type.Object({ id: Id });
 export const DecisionBody = Type.Object(
-  { approve: Type.Boolean(), reason: Type.String({ minLength: 1, maxLength: 40 }) },
+  {
+    approve: Type.Boolean(),
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description:
+        `A code of the fixed list — approving: ${APPROVE_REASONS.join(', ')}; rejecting: ${REJECT_REASONS.join(', ')}. ` +
+        '`other` needs `note`; a reason in words (not a code) is kept as `other` with those words as its note.',
+    }),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
   { additionalProperties: false },
 );
 export const DecisionResult = Type.Object({ id: Id, status: Type.String() });

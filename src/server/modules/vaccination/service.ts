@@ -228,6 +228,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       hasEvidence: c.evidence_id !== null,
       status: c.status,
       reason: c.reason,
+      reasonNote: c.reason_note,
       siteName: c.site_name,
       createdAt: c.created_at.toISOString(),
     };
@@ -274,6 +275,25 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
   }
 
   /** Staff whose grant (of a reviewer role, or admin) is at district level or above and holds `path`. */
+  /**
+   * A decision's reason: a code of the fixed list for the decision (`other` with a note), or — a reason in words,
+   * not code-like — `other` with those words as the note. A code-like word that is not on the list (a typo) is a 400.
+   */
+  function decisionReason(body: { approve: boolean; reason: string; note?: string | undefined }) {
+    const reasons: readonly string[] = body.approve ? APPROVE_REASONS : REJECT_REASONS;
+    const reason = body.reason.trim();
+    const note = body.note?.trim() || null;
+    if (reasons.includes(reason)) {
+      if (reason === 'other' && !note)
+        throw new AppError('VACCINATION_REASON_INVALID', 400, { allowed: reasons, note: 'required' });
+      return { reason, note };
+    }
+    if (reason.length < 3 || /^[a-z0-9_-]+$/.test(reason)) {
+      throw new AppError('VACCINATION_REASON_INVALID', 400, { allowed: reasons });
+    }
+    return { reason: 'other', note: note ? `${reason} — ${note}`.slice(0, 500) : reason };
+  }
+
   function districtReviewer(actor: Actor, path: string | null): boolean {
     if (actor.kind === 'system') return true;
     if (actor.kind !== 'staff') return false;
@@ -963,15 +983,18 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
      * District staff of the dose's site approve (the dose takes the proposed value; the old one stays on the
      * request; counters follow; `corrected` event) or reject, with a reason from the fixed lists.
      */
-    async decideCorrection(actor: Actor, correctionId: string, body: { approve: boolean; reason: string }) {
+    async decideCorrection(
+      actor: Actor,
+      correctionId: string,
+      body: { approve: boolean; reason: string; note?: string | undefined },
+    ) {
       const c = await repo.correctionById(correctionId);
       authorize(correctionPolicy, actor, 'vaccination.review', c && { unitPath: c.site_path });
       if (!c) throw new AppError('VACCINATION_CORRECTION_NOT_FOUND', 404);
       if (!districtReviewer(actor, c.site_path) && !isAdminFor(actor, c.site_path)) {
         throw new AppError('VACCINATION_NOT_DISTRICT', 403);
       }
-      const reasons: readonly string[] = body.approve ? APPROVE_REASONS : REJECT_REASONS;
-      if (!reasons.includes(body.reason)) throw new AppError('VACCINATION_REASON_INVALID', 400, { allowed: reasons });
+      const { reason, note } = decisionReason(body);
       return db.transaction().execute(async (trx) => {
         await lockPerson(trx, c.person_id);
         const dose = await repo.doseById(c.dose_id, trx);
@@ -986,7 +1009,8 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
         }
         const decided = await repo.decideCorrection(trx, correctionId, {
           status: body.approve ? 'approved' : 'rejected',
-          reason: body.reason,
+          reason,
+          reason_note: note,
           decided_by: actorKey(actor),
           ...(oldValue !== undefined ? { old_value: oldValue } : {}),
         });
@@ -996,7 +1020,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           action: 'vaccination.correction.decide',
           resourceType: 'person',
           resourceId: c.person_id,
-          details: { correctionId, doseId: c.dose_id, field: c.field, approve: body.approve, reason: body.reason },
+          details: { correctionId, doseId: c.dose_id, field: c.field, approve: body.approve, reason },
         });
         if (body.approve) {
           await ctx.jobs.enqueue(trx, RECORD_CHANGED, {
@@ -1096,7 +1120,11 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     },
 
     /** Staff of the person's area verify (it counts from now: `recorded` event) or reject a declared dose. */
-    async decideDeclared(actor: Actor, doseId: string, body: { approve: boolean; reason: string }) {
+    async decideDeclared(
+      actor: Actor,
+      doseId: string,
+      body: { approve: boolean; reason: string; note?: string | undefined },
+    ) {
       const dose = await repo.doseById(doseId);
       authorize(
         correctionPolicy,
@@ -1105,8 +1133,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
         dose && dose.source === 'declared' ? { unitPath: dose.unit_path } : undefined,
       );
       if (!dose) throw new AppError('VACCINATION_DOSE_NOT_FOUND', 404);
-      const reasons: readonly string[] = body.approve ? APPROVE_REASONS : REJECT_REASONS;
-      if (!reasons.includes(body.reason)) throw new AppError('VACCINATION_REASON_INVALID', 400, { allowed: reasons });
+      const { reason, note } = decisionReason(body);
       return db.transaction().execute(async (trx) => {
         await lockPerson(trx, dose.person_id);
         const current = await repo.doseById(doseId, trx);
@@ -1114,7 +1141,8 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
         const before = await coverageState(trx, dose.person_id);
         await repo.updateDose(trx, doseId, {
           status: body.approve ? 'valid' : 'rejected',
-          status_reason: body.reason,
+          status_reason: reason,
+          status_note: note,
           decided_by: actorKey(actor),
         });
         if (body.approve) await applyCoverage(trx, dose.person_id, before);
@@ -1123,7 +1151,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           action: 'vaccination.declared.decide',
           resourceType: 'person',
           resourceId: dose.person_id,
-          details: { doseId, approve: body.approve, reason: body.reason },
+          details: { doseId, approve: body.approve, reason },
         });
         if (body.approve)
           await ctx.jobs.enqueue(trx, RECORD_CHANGED, { personId: dose.person_id, doseId, change: 'recorded' });

@@ -576,10 +576,30 @@ describe('doses', () => {
       400,
       'VACCINATION_REASON_INVALID',
     );
+    // `other` needs the reviewer's words; a code of the rejecting list does not approve
+    expectError(
+      await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
+        approve: true,
+        reason: 'other',
+      }),
+      400,
+      'VACCINATION_REASON_INVALID',
+    );
+    expectError(
+      await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
+        approve: true,
+        reason: 'duplicate_request',
+      }),
+      400,
+      'VACCINATION_REASON_INVALID',
+    );
+    expect((await call('GET', '/me/vaccinations', citizen.token)).json().corrections[0].status).toBe('pending');
     const events = await count('jobs', sql`topic = 'vaccination.record-changed' and payload->>'change' = 'corrected'`);
+    // a reason in words (not a code) is kept as `other` with those words
+    const words = 'Đã đối chiếu với thẻ tiêm giấy và sổ tiêm';
     const ok = await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
       approve: true,
-      reason: 'card_matches',
+      reason: words,
     });
     expect(ok.statusCode, ok.body).toBe(200);
     expectError(
@@ -597,6 +617,8 @@ describe('doses', () => {
     expect(mine.items[0].givenAt).toBe(proposed);
     expect(mine.corrections[0]).toMatchObject({
       status: 'approved',
+      reason: 'other',
+      reasonNote: words,
       proposedValue: proposed,
       oldValue: ago(30).slice(0, 10) + mine.corrections[0].oldValue.slice(10),
     });
@@ -617,9 +639,20 @@ describe('doses', () => {
     expect(list.json().items.map((d: { id: string }) => d.id)).toContain(res.json().id);
     const ok = await call('POST', `/vaccination/declared-doses/${res.json().id}/decision`, planner, {
       approve: true,
-      reason: 'certificate_verified',
+      reason: 'other',
+      note: 'Xác minh qua cổng chứng nhận của Pháp',
     });
     expect(ok.statusCode, ok.body).toBe(200);
+    const decided = await env.ctx.db
+      .selectFrom('vaccination_doses')
+      .select(['status', 'status_reason', 'status_note'])
+      .where('id', '=', res.json().id)
+      .executeTakeFirstOrThrow();
+    expect(decided).toEqual({
+      status: 'valid',
+      status_reason: 'other',
+      status_note: 'Xác minh qua cổng chứng nhận của Pháp',
+    });
     const cert = await env.ctx.services.vaccination.dosesForCertificate(dependantId);
     expect(cert).toHaveLength(1);
     expect(cert[0]).toMatchObject({ country: 'FR', euProductCode: 'EU/1/20/1507' });

@@ -293,7 +293,9 @@ export default function MyVaccinationsPage() {
                 {r.corrections.map((c) => (
                   <li key={c.id} className="card" data-correction-id={c.id}>
                     {t(`vaccination.fields.${c.field}`)}: {t(`vaccination.correctionStatus.${c.status}`)}
-                    {c.reason ? ` (${t(`vaccination.reasons.${c.reason}`)})` : ''}
+                    {c.reason
+                      ? ` (${c.reason === 'other' && c.reasonNote ? c.reasonNote : t(`vaccination.reasons.${c.reason}`)})`
+                      : ''}
                   </li>
                 ))}
               </ul>

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import './texts.ts';
 import './vaccination.css';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
-import { SelectField } from '../../components/Field.tsx';
+import { SelectField, TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
@@ -37,6 +37,7 @@ function Decide({ path, onDone }: { path: string; onDone: () => void }) {
   const { t } = useTranslation();
   const [approve, setApprove] = useState<'yes' | 'no'>('yes');
   const [reason, setReason] = useState<string>(APPROVE_REASONS[0]);
+  const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
   const reasons: readonly string[] = approve === 'yes' ? APPROVE_REASONS : REJECT_REASONS;
   return (
@@ -60,13 +61,26 @@ function Decide({ path, onDone }: { path: string; onDone: () => void }) {
           </option>
         ))}
       </SelectField>
+      {reason === 'other' ? (
+        <TextField
+          label={t('vaccination.review.note')}
+          value={note}
+          maxLength={500}
+          required
+          onChange={(e) => setNote(e.target.value)}
+        />
+      ) : null}
       <ErrorMessage error={error} />
       <button
         type="button"
         onClick={async () => {
           setError(null);
           try {
-            await api('POST', path, { approve: approve === 'yes', reason });
+            await api('POST', path, {
+              approve: approve === 'yes',
+              reason,
+              ...(reason === 'other' ? { note: note.trim() } : {}),
+            });
             onDone();
           } catch (err) {
             setError(err);
