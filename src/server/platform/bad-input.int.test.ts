@@ -425,6 +425,10 @@ describe('every operation in /openapi.json', () => {
     'GET /api/v1/exposure/public-key',
     // health declaration: the forms are public (read before signing in); partner systems call with their API key
     'GET /api/v1/declaration-forms/{type}',
+    // reference data, no one's data: the enterprise criteria, the vaccine products and the priority groups
+    'GET /api/v1/enterprise-criteria',
+    'GET /api/v1/vaccination/products',
+    'GET /api/v1/vaccination/priority-groups',
     'POST /api/v1/partner/phone-codes',
     'POST /api/v1/partner/phone-codes/verify',
     'POST /api/v1/partner/declarations',
