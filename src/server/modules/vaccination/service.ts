@@ -274,7 +274,6 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     return (await repo.priorityGroupOf(personId, q)) ?? 'general';
   }
 
-  /** Staff whose grant (of a reviewer role, or admin) is at district level or above and holds `path`. */
   /**
    * A decision's reason: a code of the fixed list for the decision (`other` with a note), or — a reason in words,
    * not code-like — `other` with those words as the note. A code-like word that is not on the list (a typo) is a 400.
@@ -294,6 +293,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     return { reason: 'other', note: note ? `${reason} — ${note}`.slice(0, 500) : reason };
   }
 
+  /** Staff whose grant (of a reviewer role, or admin) is at district level or above and holds `path`. */
   function districtReviewer(actor: Actor, path: string | null): boolean {
     if (actor.kind === 'system') return true;
     if (actor.kind !== 'staff') return false;
