@@ -3,10 +3,11 @@
  * cases module's public service, so tracing runs for real on the demo check-ins and households: F1 and F2 contacts,
  * quarantine orders, exposure notices and SMS (queued for the notifier) — and chained: most cases are F1 of an
  * earlier case, confirmed a few days after their exposure to it (`sourceCaseId`), so the transmission graph has
- * clusters. Everyone at the first case's longest stay gets a venue alert for that day; the F1 of older cases have
- * been reached, tested or quarantined, and older cases are being treated or have recovered. Deterministic: every
- * choice comes from the seeded PRNG over lists in a fixed order, and times are counted from the seeding day's local
- * midnight, like the demo check-ins.
+ * clusters. Everyone at the longest venue stay of the earliest case that met others at a venue gets a venue alert for
+ * that day; the F1 of older cases have been reached, tested or quarantined, and older cases are being treated or have
+ * recovered. Deterministic for a given hour of the day: every choice comes from the seeded PRNG over lists in a fixed
+ * order, and times are counted from the seeding day's local midnight, like the demo check-ins (which stop at the hour
+ * of seeding).
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
@@ -161,28 +162,29 @@ export async function seedOutbreak(ctx: AppContext, rnd: Random, options: Outbre
   }
   log(`${opened.length} cases in ${started} clusters`);
 
-  // the first case was at a market or a workplace for a long while: everyone there then is alerted
-  const first = opened[0];
-  if (first) {
-    const stay = (await cases.contacts(ACTOR, first.id, { degree: 1 }))
-      .filter((c) => c.via.type === 'venue' && c.via.venueId && c.via.overlapStart && c.via.overlapEnd)
+  // the earliest case that met others at a venue (a market, a workplace) was there for a long while: everyone there
+  // that day is alerted. Not only the first case: whether it met anyone at a venue depends on the hour of the day the
+  // demo is seeded (the check-ins of the seeding day stop at that hour), and the demo always shows one venue alert.
+  for (const c of opened) {
+    const stay = (await cases.contacts(ACTOR, c.id, { degree: 1 }))
+      .filter((k) => k.via.type === 'venue' && k.via.venueId && k.via.overlapStart && k.via.overlapEnd)
       .sort(
         (a, b) => (b.via.overlapMinutes ?? 0) - (a.via.overlapMinutes ?? 0) || (a.personId < b.personId ? -1 : 1),
       )[0];
-    if (stay?.via.venueId && stay.via.overlapStart && stay.via.overlapEnd) {
-      const alert = await cases.venueAlert(
-        ACTOR,
-        stay.via.venueId,
-        {
-          caseId: first.id,
-          // that day's opening hours (local time): whoever was there, even briefly, is told
-          from: new Date(localDay(Date.parse(stay.via.overlapStart)) + 6 * HOUR).toISOString(),
-          to: new Date(localDay(Date.parse(stay.via.overlapStart)) + 22 * HOUR).toISOString(),
-        },
-        true,
-      );
-      log(`venue alert at ${stay.via.venueName ?? stay.via.venueId}: ${alert.people} people, ${alert.notified} new F1`);
-    }
+    if (!stay?.via.venueId || !stay.via.overlapStart || !stay.via.overlapEnd) continue;
+    const alert = await cases.venueAlert(
+      ACTOR,
+      stay.via.venueId,
+      {
+        caseId: c.id,
+        // that day's opening hours (local time): whoever was there, even briefly, is told
+        from: new Date(localDay(Date.parse(stay.via.overlapStart)) + 6 * HOUR).toISOString(),
+        to: new Date(localDay(Date.parse(stay.via.overlapStart)) + 22 * HOUR).toISOString(),
+      },
+      true,
+    );
+    log(`venue alert at ${stay.via.venueName ?? stay.via.venueId}: ${alert.people} people, ${alert.notified} new F1`);
+    break;
   }
 
   // tracers have worked the older cases: their F1 reached, tested or in quarantine; the patients in treatment
