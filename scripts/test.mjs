@@ -49,19 +49,17 @@ function vitest(label, extraArgs, env = {}) {
     skipped += report.numPendingTests + report.numTodoTests;
     for (const file of report.testResults ?? []) {
       const name = file.name.startsWith(root) ? file.name.slice(root.length) : file.name;
-      const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+      let failedHere = 0;
       for (const t of file.assertionResults ?? []) {
-        if (t.status === 'passed' && (t.failureMessages ?? []).length > 0) {
-          const why = String(t.failureMessages[0]).split('\n')[0];
-          flaky.push(`${label}: ${name} > ${t.fullName} — ${why}`);
-        }
-      }
-      for (const t of failedTests) {
         const why = String(t.failureMessages?.[0] ?? '').split('\n')[0];
-        failures.push(`${label}: ${name} > ${t.fullName}${why ? ` — ${why}` : ''}`);
+        const line = `${label}: ${name} > ${t.fullName}${why ? ` — ${why}` : ''}`;
+        if (t.status === 'failed') {
+          failedHere++;
+          failures.push(line);
+        } else if (t.status === 'passed' && (t.failureMessages ?? []).length > 0) flaky.push(line);
       }
       // a file that failed to load or in a hook has no failed test of its own; name it still
-      if (file.status === 'failed' && failedTests.length === 0)
+      if (file.status === 'failed' && failedHere === 0)
         failures.push(`${label}: ${name} (${file.message || 'failed'})`);
     }
     if (report.numTotalTests === 0) problems.push(`${label}: no tests ran`);

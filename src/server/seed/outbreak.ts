@@ -5,9 +5,9 @@
  * earlier case, confirmed a few days after their exposure to it (`sourceCaseId`), so the transmission graph has
  * clusters. Everyone at the longest venue stay of the earliest case that met others at a venue gets a venue alert for
  * that day; the F1 of older cases have been reached, tested or quarantined, and older cases are being treated or have
- * recovered. Deterministic for a given hour of the day: every choice comes from the seeded PRNG over lists in a fixed
- * order, and times are counted from the seeding day's local midnight, like the demo check-ins (which stop at the hour
- * of seeding).
+ * recovered. Deterministic for a given time of day: every choice comes from the seeded PRNG over lists in a fixed
+ * order, and times are counted from the seeding day's local midnight, like the demo check-ins (which stop at the
+ * moment of seeding).
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
@@ -163,8 +163,8 @@ export async function seedOutbreak(ctx: AppContext, rnd: Random, options: Outbre
   log(`${opened.length} cases in ${started} clusters`);
 
   // the earliest case that met others at a venue (a market, a workplace) was there for a long while: everyone there
-  // that day is alerted. Not only the first case: whether it met anyone at a venue depends on the hour of the day the
-  // demo is seeded (the check-ins of the seeding day stop at that hour), and the demo always shows one venue alert.
+  // that day is alerted. Not only the first case: whether it met anyone at a venue depends on the time of day the demo
+  // is seeded (the check-ins of the seeding day stop at that moment), and the demo always shows one venue alert.
   for (const c of opened) {
     const stay = (await cases.contacts(ACTOR, c.id, { degree: 1 }))
       .filter((k) => k.via.type === 'venue' && k.via.venueId && k.via.overlapStart && k.via.overlapEnd)
