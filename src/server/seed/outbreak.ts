@@ -34,7 +34,7 @@ export interface OutbreakResult {
   quarantinedPhone: string | null;
 }
 
-/** The number of cases the demo opens for a province of `people`: none for a toy one, ≥ 10 from 300, ~1 per 60. */
+/** The number of cases with contacts the demo opens for a province of `people`: none for a toy one, ≥ 10 from 300, ~1 per 60. */
 export function outbreakSize(people: number): number {
   if (people < 100) return 0;
   return Math.max(10, Math.min(120, Math.round(people / 60)));
@@ -77,6 +77,8 @@ export async function seedOutbreak(ctx: AppContext, rnd: Random, options: Outbre
   ).map((r) => r.person_id);
   const isCase = new Set<string>();
   const opened: Opened[] = [];
+  /** the opened cases that found F1 contacts */
+  let traced = 0;
   let started = 0;
   /**
    * The cases to open, earliest confirmation first (display codes follow the dates): the clusters' first cases,
@@ -120,6 +122,7 @@ export async function seedOutbreak(ctx: AppContext, rnd: Random, options: Outbre
       });
       const c = { id: created.id, displayCode: created.displayCode, personId, confirmedAt };
       opened.push(c);
+      if (created.contacts.f1 > 0) traced++;
       if (!parent) started++;
       await planChildren(c);
     } catch (err) {
@@ -147,7 +150,9 @@ export async function seedOutbreak(ctx: AppContext, rnd: Random, options: Outbre
   }
 
   let lastConfirmed = 0;
-  for (let attempts = 0; opened.length < options.cases && attempts < options.cases * 10; attempts++) {
+  // `options.cases` cases with contacts: whether a case met anyone depends on the time of day the demo is seeded (the
+  // seeding day's check-ins stop then), so a case that traced no one does not count towards them
+  for (let attempts = 0; traced < options.cases && attempts < options.cases * 10; attempts++) {
     pending.sort((a, b) => a.confirmedAt - b.confirmedAt || ((a.personId ?? '') < (b.personId ?? '') ? -1 : 1));
     const next = pending.shift();
     if (!next) {
