@@ -3,7 +3,9 @@
  * cases module's public service, so tracing runs for real on the demo check-ins and households: F1 and F2 contacts,
  * quarantine orders, exposure notices and SMS (queued for the notifier) — and chained: most cases are F1 of an
  * earlier case, confirmed a few days after their exposure to it (`sourceCaseId`), so the transmission graph has
- * clusters. Everyone at the longest venue stay of the earliest case that met others at a venue gets a venue alert for
+ * clusters. When every chain has reached the present (the children of the latest cases would be confirmed after the
+ * seeding), earlier cases get more of their F1 ill, before any new cluster starts — otherwise, at some times of day,
+ * the cases still to open were all lone clusters confirmed at the last moment, without a source. Everyone at the longest venue stay of the earliest case that met others at a venue gets a venue alert for
  * that day; the F1 of older cases have been reached, tested or quarantined, and older cases are being treated or have
  * recovered. Deterministic for a given time of day: every choice comes from the seeded PRNG over lists in a fixed
  * order, and times are counted from the seeding day's local midnight, like the demo check-ins (which stop at the
@@ -150,13 +152,25 @@ export async function seedOutbreak(ctx: AppContext, rnd: Random, options: Outbre
   }
 
   let lastConfirmed = 0;
+  const replanned = new Set<string>();
   // `options.cases` cases with contacts: whether a case met anyone depends on the time of day the demo is seeded (the
   // seeding day's check-ins stop then), so a case that traced no one does not count towards them
   for (let attempts = 0; traced < options.cases && attempts < options.cases * 10; attempts++) {
     pending.sort((a, b) => a.confirmedAt - b.confirmedAt || ((a.personId ?? '') < (b.personId ?? '') ? -1 : 1));
+    if (pending.length === 0) {
+      // every chain has died out (each case's children fell ill too late to be confirmed by now, or met no one —
+      // how far the chains got depends on the time of day the demo is seeded): an earlier case, earliest first, gets
+      // more of its F1 ill, once each, so the outbreak keeps growing from its cases and most cases keep a source
+      for (const c of opened) {
+        if (replanned.has(c.id)) continue;
+        replanned.add(c.id);
+        await planChildren(c);
+        if (pending.length > 0) break;
+      }
+    }
     const next = pending.shift();
     if (!next) {
-      // every chain has died out: one more cluster, after the last case so far
+      // nothing left to grow from: one more cluster, after the last case so far
       const confirmedAt = Math.min(latest, Math.max(lastConfirmed + rnd.int(2, 20) * HOUR, at(rnd.int(2, 6))));
       pending.push({ onsetAt: confirmedAt - rnd.int(24, 60) * HOUR, confirmedAt });
       continue;
