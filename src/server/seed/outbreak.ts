@@ -5,11 +5,11 @@
  * earlier case, confirmed a few days after their exposure to it (`sourceCaseId`), so the transmission graph has
  * clusters. When every chain has reached the present (the children of the latest cases would be confirmed after the
  * seeding), earlier cases get more of their F1 ill, before any new cluster starts — otherwise, at some times of day,
- * the cases still to open were all lone clusters confirmed at the last moment, without a source. Everyone at the longest venue stay of the earliest case that met others at a venue gets a venue alert for
- * that day; the F1 of older cases have been reached, tested or quarantined, and older cases are being treated or have
- * recovered. Deterministic for a given time of day: every choice comes from the seeded PRNG over lists in a fixed
- * order, and times are counted from the seeding day's local midnight, like the demo check-ins (which stop at the
- * moment of seeding).
+ * the cases still to open were all lone clusters confirmed at the last moment, without a source. Everyone at the
+ * longest venue stay of the earliest case that met others at a venue gets a venue alert for that day; the F1 of older
+ * cases have been reached, tested or quarantined, and older cases are being treated or have recovered. Deterministic
+ * for a given time of day: every choice comes from the seeded PRNG over lists in a fixed order, and times are counted
+ * from the seeding day's local midnight, like the demo check-ins (which stop at the moment of seeding).
  */
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
@@ -156,7 +156,6 @@ export async function seedOutbreak(ctx: AppContext, rnd: Random, options: Outbre
   // `options.cases` cases with contacts: whether a case met anyone depends on the time of day the demo is seeded (the
   // seeding day's check-ins stop then), so a case that traced no one does not count towards them
   for (let attempts = 0; traced < options.cases && attempts < options.cases * 10; attempts++) {
-    pending.sort((a, b) => a.confirmedAt - b.confirmedAt || ((a.personId ?? '') < (b.personId ?? '') ? -1 : 1));
     if (pending.length === 0) {
       // every chain has died out (each case's children fell ill too late to be confirmed by now, or met no one —
       // how far the chains got depends on the time of day the demo is seeded): an earlier case, earliest first, gets
@@ -168,6 +167,7 @@ export async function seedOutbreak(ctx: AppContext, rnd: Random, options: Outbre
         if (pending.length > 0) break;
       }
     }
+    pending.sort((a, b) => a.confirmedAt - b.confirmedAt || ((a.personId ?? '') < (b.personId ?? '') ? -1 : 1));
     const next = pending.shift();
     if (!next) {
       // nothing left to grow from: one more cluster, after the last case so far
