@@ -36,7 +36,10 @@ export interface OutbreakResult {
   quarantinedPhone: string | null;
 }
 
-/** The number of cases with contacts the demo opens for a province of `people`: none for a toy one, ≥ 10 from 300, ~1 per 60. */
+/**
+ * The number of cases with contacts the demo opens for a province of `people`: none for a toy one, ≥ 10 from 300,
+ * ~1 per 60.
+ */
 export function outbreakSize(people: number): number {
   if (people < 100) return 0;
   return Math.max(10, Math.min(120, Math.round(people / 60)));
@@ -83,8 +86,10 @@ export async function seedOutbreak(ctx: AppContext, rnd: Random, options: Outbre
   let traced = 0;
   let started = 0;
   /**
-   * The cases to open, earliest confirmation first (display codes follow the dates): the clusters' first cases,
-   * planned up front (a person from the pool is chosen when it opens), and F1 of opened cases who fall ill.
+   * The cases to open, earliest confirmation first (display codes follow the dates, except for the F1 an earlier
+   * case gets ill once every chain has reached the present: confirmed after their exposure, they may precede cases
+   * opened already, as a late-entered case would): the clusters' first cases, planned up front (a person from the
+   * pool is chosen when it opens), and F1 of opened cases who fall ill.
    */
   const pending: Array<{
     personId?: string;
