@@ -201,8 +201,8 @@ program
   .option('--venues <n>', 'number of venues (default: one per 8 people)')
   .option(
     '--cases <n>',
-    'cases of the ongoing outbreak (default: ~1 per 60 people, at least 10 from 300 people; 0 = none); with --scale, ' +
-      'bulk cases for the first N scale people',
+    'cases of the ongoing outbreak that traced contacts (default: ~1 per 60 people, at least 10 from 300 people; ' +
+      '0 = none); with --scale, bulk cases for the first N scale people',
   )
   .option('--scale', 'bulk benchmark data generated in the database (people, venues and --checkins N check-ins)')
   .option('--checkins <n>', 'with --scale: number of check-ins to add', '1000000')
