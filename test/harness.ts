@@ -1,6 +1,6 @@
 /**
  * Test harness: a real app on a fresh, isolated database per test file.
- * - default: PGlite in memory;
+ * - default: PGlite in memory, started from the run's migrated template (test/global-setup.ts);
  * - TEST_DATABASE_URL=postgres://…/db: a new database `tv_test_<random>` created on that server and dropped after.
  * Units are the real CSV the product ships in assets/vn-admin (Đồng Nai and its neighbours are enough for most tests);
  * nothing here reads outside the repository, so a clone of the repo alone passes.
@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { type App, buildApp } from '../src/server/app.ts';
 import { type Config, loadConfig } from '../src/server/config.ts';
 import { type AppContext, createContext } from '../src/server/context.ts';
@@ -80,6 +81,17 @@ export interface TestEnvOptions {
   provinces?: string[];
 }
 
+let templateCache: Blob | undefined;
+
+/** The migrated PGlite cluster test/global-setup.ts dumped for this run (read once per file), if the run is on PGlite. */
+function pgliteTemplate(): Blob | undefined {
+  if (process.env.TEST_DATABASE_URL) return undefined;
+  const file = inject('pgliteTemplate');
+  if (!file) return undefined;
+  templateCache ??= new Blob([readFileSync(file)]);
+  return templateCache;
+}
+
 /** Builds an app on a fresh database with migrations applied and units imported. */
 export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const base = process.env.TEST_DATABASE_URL;
@@ -88,7 +100,8 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
     { NODE_ENV: 'test', TRUYVET_LOG_LEVEL: 'silent' },
     { databaseUrl: pgDb?.url, dbPoolSize: 5, ...options.config },
   );
-  const database = await openDatabase({ databaseUrl: pgDb?.url, poolSize: 5 });
+  const database = await openDatabase({ databaseUrl: pgDb?.url, poolSize: 5, loadDataDir: pgliteTemplate() });
+  // on the migrated template (PGlite) this finds nothing to do
   await migrateToLatest(database.db);
   const ctx = createContext(config, database, createLogger(config));
   const provinces = options.provinces ?? ['75', '01'];

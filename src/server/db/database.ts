@@ -18,6 +18,8 @@ export interface Database {
   db: Kysely<DB>;
   kind: DatabaseKind;
   close(): Promise<void>;
+  /** PGlite only: the whole cluster as a tarball, for `OpenOptions.loadDataDir` (the tests' migrated template) */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 const INT8 = 20;
@@ -71,6 +73,8 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite directory; undefined means in memory. */
   pgliteDir?: string | undefined;
+  /** PGlite: start from this cluster (a `dumpDataDir` tarball) instead of an empty one */
+  loadDataDir?: Blob | undefined;
   poolSize?: number;
   /** named prepared statements on PostgreSQL (default true) */
   prepared?: boolean;
@@ -143,9 +147,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     parsers: { [pgliteTypes.INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
     // trigram indexes serve the `like '%…%'` searches of long lists (migration 0024), as on PostgreSQL
     extensions: { pg_trgm },
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(lite) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return { db, kind: 'pglite', close: () => db.destroy(), dumpDataDir: () => lite.dumpDataDir('none') };
 }
 
 /** Where `truyvet` keeps its embedded database inside the data directory. */
