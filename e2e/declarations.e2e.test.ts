@@ -110,9 +110,26 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     await result.getByText('Đã khai báo y tế hôm nay').waitFor();
     expect(await result.locator('[data-badge]').getAttribute('data-badge')).toBe('green');
 
-    // for the grandmother, who has a fever
+    // for the grandmother, who has a fever — on a slow network: her last answers (she has none) arrive only after the
+    // form is filled in, and what was chosen stays (they once emptied the form under the person's hands)
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const lastAnswers = '**/api/v1/me/declarations/last*';
+    await page.route(lastAnswers, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByRole('group', { name: 'Khai báo cho' }).getByLabel(grandmother).check();
     await answerForm(page, ['fever']);
+    const arrived = page.waitForResponse((r) => r.url().includes('/api/v1/me/declarations/last'));
+    release();
+    await arrived;
+    await page.unroute(lastAnswers);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const feverGroup = page.getByRole('group', { name: 'Sốt trong 14 ngày qua?' });
+    expect(await feverGroup.getByLabel('Có', { exact: true }).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Gửi khai báo' }).click();
     await result.getByRole('heading', { name: `Đã ghi nhận khai báo của ${grandmother} — cần theo dõi` }).waitFor();
     await result.getByText('Có triệu chứng').waitFor();

@@ -36,7 +36,9 @@ export default function DeclarePage({ person, type }: { person: CitizenPerson; t
   const [result, setResult] = useState<DeclarationResult | null>(null);
   const action = useApiAction();
 
-  // the chosen person's last answers to this form type, kept where the current form still asks them
+  // the chosen person's last answers to this form type, kept where the current form still asks them. They fill only
+  // what is not answered yet: on a slow network the person may have started answering before they arrive, and what
+  // they chose stays. No earlier declaration (or none readable): the form stays as it is.
   const questions = form.data?.questions;
   useEffect(() => {
     if (!questions) return;
@@ -46,16 +48,21 @@ export default function DeclarePage({ person, type }: { person: CitizenPerson; t
     api<LastResponse>('GET', `/me/declarations/last${query({ type, personId })}`)
       .then((last) => {
         if (!live) return;
-        setAnswers(prefill(questions, last.answers));
+        setAnswers((current) => ({ ...prefill(questions, last.answers), ...current }));
         setPrefilledAt(last.declaredAt);
       })
-      .catch(() => {
-        if (live) setAnswers({});
-      });
+      .catch(() => {});
     return () => {
       live = false;
     };
   }, [questions, who, type, person.personId]);
+
+  /** Another person to declare for: a clean form, which their own last answers then fill. */
+  const choose = (id: string) => {
+    setWho(id);
+    setAnswers({});
+    setPrefilledAt(null);
+  };
 
   if (!form.data) return form.error ? <ErrorMessage error={form.error} /> : <Loading />;
   const f = form.data;
@@ -116,13 +123,13 @@ export default function DeclarePage({ person, type }: { person: CitizenPerson; t
                 type="radio"
                 name="declare-for"
                 checked={who === person.personId}
-                onChange={() => setWho(person.personId)}
+                onChange={() => choose(person.personId)}
               />{' '}
               {t('declarations.declare.me')}
             </label>
             {(dependants.data ?? []).map((d) => (
               <label key={d.id} className="dc-option">
-                <input type="radio" name="declare-for" checked={who === d.id} onChange={() => setWho(d.id)} /> {d.name}
+                <input type="radio" name="declare-for" checked={who === d.id} onChange={() => choose(d.id)} /> {d.name}
               </label>
             ))}
           </div>
