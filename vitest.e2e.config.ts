@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // Browser journeys through the real UI (e2e/). Each file starts its own server on a fresh data directory and its own
 // Chromium, so files are independent: two run at once on a machine with two cores or more (a 2-core machine ran the
-// suite in 416 s so against 669 s one at a time, every test passing). Build first (`npm run build`: the journeys run
+// suite in 416 s against 669 s one at a time, every test passing). Build first (`npm run build`: the journeys run
 // the compiled server with the built web app).
 export default defineConfig({
   test: {

@@ -2,9 +2,10 @@
  * Once per server-test run (vitest.config.ts `globalSetup`): on PGlite, a cluster with every migration applied,
  * dumped to a temporary file that each test file's `createTestEnv` starts from — loading it takes ~0.3 s where an
  * empty cluster (initdb) and the migrations take ~1.5 s, for each of the ~60 test databases of a run. The template
- * is the product's own migrations run by the product's own code, as each file ran them before; the migrations' own
- * tests still start from an empty database. On PostgreSQL (TEST_DATABASE_URL) there is nothing to do: each file
- * creates and migrates its own database there.
+ * is the product's own migrations run by the product's own code on an empty database, as each file ran them before (a
+ * migration that fails fails this setup, and so the run); a test that needs an empty database opens one itself
+ * (db/evidence-backfill). On PostgreSQL (TEST_DATABASE_URL) there is nothing to do: each file creates and migrates its
+ * own database there.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
