@@ -61,12 +61,12 @@ export function createContext(config: Config, database: Database, log: Logger): 
     people: people.service,
     checkins: () => checkins.service.venueCounts,
   });
-  // check-ins ask declarations for the badge at the door and who a personal QR is (one look-up); declarations is
-  // built after them (it needs venues)
+  // check-ins ask declarations for the badge at the door (a check-in's statement reads its status) and, for a
+  // replayed check-in, for the look-up; declarations is built after them (it needs venues)
   const checkins = checkinsModule(platform, {
     people: people.service,
     venues: venues.service,
-    declarations: () => declarations.service.atDoor,
+    declarations: () => declarations.service.door,
   });
   const cases = casesModule(platform);
   const exposure = exposureModule(platform, {

@@ -92,6 +92,7 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 export const FUNCTION_FILES = [
   'audit_log_append_only.sql',
   'audit_append_rows.sql',
+  'declaration_door_checks.sql',
   'checkins_ingest.sql',
   'exposure_notices.sql',
   'declarations_record.sql',

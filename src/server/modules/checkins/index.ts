@@ -1,7 +1,7 @@
 /** Public entry of the check-ins module: the four check-in modes, batch sync, door codes, partitions and retention. */
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
-import type { DoorDeclarationCheck } from '../declarations/schemas.ts';
+import type { DoorDeclarations } from '../declarations/schemas.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
 import { checkinMaintenance } from './jobs.ts';
@@ -25,8 +25,8 @@ export const manifest: ModuleManifest = {
 export interface CheckinsDeps {
   people: PeopleService;
   venues: VenuesService;
-  /** the badge at the door, a venue's "declaration required today" and who a personal QR is (built after this module) */
-  declarations?: () => DoorDeclarationCheck;
+  /** the badge at the door and, for a replayed check-in, its look-up (built after this module) */
+  declarations?: () => DoorDeclarations;
 }
 
 export function checkinsModule(ctx: PlatformContext, deps: CheckinsDeps): ModuleInstance<CheckinsService> {

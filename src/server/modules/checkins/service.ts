@@ -25,8 +25,15 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
-import type { Badge, DoorDeclarationCheck } from '../declarations/schemas.ts';
-import { type PeopleService, parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
+import { localDate } from '../../platform/sms.ts';
+import type { Badge, DoorDeclarations } from '../declarations/schemas.ts';
+import {
+  doorPersonShown,
+  doorReadReach,
+  type PeopleService,
+  parsePersonQr,
+  verifyPersonQrSignature,
+} from '../people/index.ts';
 import type { DoorPerson } from '../people/schemas.ts';
 import type { CachedVenue, VenueCheckinCounts, VenuesService } from '../venues/index.ts';
 import { doorCodes } from './door-codes.ts';
@@ -57,10 +64,11 @@ export interface CheckinsServiceDeps {
   /** the app's one group-commit writer */
   writer: CheckinWriter;
   /**
-   * today's declaration badge, 403 DECLARATION_REQUIRED at a venue that requires one, and who a personal QR is, in one
-   * look-up (declarations module; without it, who the person is comes from `people.atDoor` and there is no badge)
+   * the badge of the day's status a check-in's statement read, and for a replayed check-in the door's look-up
+   * (today's badge and who a personal QR is); without it, there is no badge and who the person is comes from
+   * `people.atDoor`
    */
-  declarations?: (() => DoorDeclarationCheck) | undefined;
+  declarations?: (() => DoorDeclarations) | undefined;
 }
 
 /** The audit row a door check-in gets, and whether the door is shown who it is (a personal QR). */
@@ -195,7 +203,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
   ): Promise<{ badge?: Badge | undefined; person?: DoorPerson | undefined }> {
     const alone = async () => ({ person: withPerson ? await people.atDoor(actor, personId) : undefined });
     if (!deps.declarations) return alone();
-    const view = deps.declarations()(actor, venueId, personId, at, { enforce, person: withPerson });
+    const view = deps.declarations().check(actor, venueId, personId, at, { enforce, person: withPerson });
     // only a live scan depends on the badge: elsewhere a failed look-up shows no badge, as it always has
     return enforce ? view : view.catch(alone);
   }
@@ -253,40 +261,22 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     // the door shows the person's declaration badge (of the scan's day); a venue may require a declaration today
     // (not for scans from the door's offline queue: those people were let in already). A personal QR also tells the
     // door who it is (name, masked unless the account may read the person; birth year): that is audited whoever the
-    // door is, a venue's citizen manager too. Both come from one look-up (batched with other requests' by the
-    // declarations module), which runs while the check-in waits for the writer: the writer decides it only once the
-    // look-up is done — a refusal writes nothing, and the audit row says what was shown.
-    const viewed = doorView(
-      actor,
-      req.row.venue_id,
-      req.row.person_id,
-      req.row.checked_in_at,
-      !queued,
-      audit?.show === true,
-    ).then((view) => {
-      if (audit && (actor.kind === 'staff' || view.person)) {
-        req.audit = {
-          ...audit.entry,
-          details: { ...audit.entry.details, ...(view.person ? { shown: shownOf(view.person) } : {}) },
-        };
-      }
-      return view;
-    });
-    let written: WriteResult;
-    try {
-      written = await write.submit(req, viewed);
-    } catch (err) {
-      // a retry of an accepted check-in gets its answer, even if the venue's rule would refuse it now
-      if (idem && err instanceof AppError && err.code === 'DECLARATION_REQUIRED') {
-        const stored = await storedAnswer(idem);
-        if (stored) return asFirstAnswer(actor, stored, queued, now);
-      }
-      throw err;
-    }
+    // door is, a venue's citizen manager too. The check-in's own statement reads both (the writer's batch, no round
+    // trip of its own): a refusal writes nothing, and the audit row says what was shown.
+    const day = localDate(req.row.checked_in_at);
+    req.door = {
+      day,
+      enforce: !queued,
+      ...(audit?.show ? { person: { reach: doorReadReach(actor), auditUnshown: actor.kind === 'staff' } } : {}),
+    };
+    if (audit) req.audit = audit.entry;
+    const written = await write.submit(req);
     // who was scanned is shown with the first answer only: a replay the writer found goes through asFirstAnswer
     if (written.status !== 201) return asFirstAnswer(actor, written, queued, now);
-    const { badge, person } = await viewed;
-    return { ...written, body: { ...written.body, ...(badge ? { badge } : {}), ...(person ? { person } : {}) } };
+    const seen = written.door;
+    const badge = seen && deps.declarations ? deps.declarations().badge(seen.status, day) : undefined;
+    const person = seen?.person && doorPersonShown(seen.person.row, seen.person.shown);
+    return { status: 201, body: { ...written.body, ...(badge ? { badge } : {}), ...(person ? { person } : {}) } };
   }
 
   /**

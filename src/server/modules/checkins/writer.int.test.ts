@@ -18,6 +18,8 @@ import {
 import type { StaffActor } from '../../platform/access.ts';
 import type { AppError } from '../../platform/errors.ts';
 import { requestHash } from '../../platform/idempotency.ts';
+import { localDate } from '../../platform/sms.ts';
+import type { DoorReadReach } from '../people/index.ts';
 import {
   createCheckinWriter,
   ingestCheckins,
@@ -178,50 +180,112 @@ describe('check-in writer, one batch', () => {
   });
 });
 
-describe('check-in writer, a look-up before the write', () => {
-  it('decides a check-in only after its look-up: a refusal writes nothing, a slow look-up holds up no one else', async () => {
-    const writer = createCheckinWriter(env.ctx.db);
-    const slowPerson = (await citizenToken(env, '0912000231')).personId;
-    const refusedPerson = (await citizenToken(env, '0912000232')).personId;
-    const quickPerson = (await citizenToken(env, '0912000233')).personId;
-    let release!: () => void;
-    const slowLookup = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const slow = request(slowPerson, key(), { n: 1 });
-    const refused = request(refusedPerson, key(), { n: 2 });
-    const quick = request(quickPerson, key(), { n: 3 });
-    // what the door's look-up adds to the request before it is decided (the audit's `shown`)
-    const shownAfterLookup = slowLookup.then(() => {
-      slow.audit = { ...slow.audit!, details: { ...slow.audit!.details, shown: 'masked' } };
-    });
-    const refusal = Object.assign(new Error('declaration required'), { code: 'DECLARATION_REQUIRED', status: 403 });
-    const results = [
-      settled(writer.submit(slow, shownAfterLookup)),
-      settled(writer.submit(refused, Promise.reject(refusal))),
-      settled(writer.submit(quick, Promise.resolve())),
+describe("checkins_ingest: the door's look-up in the check-in's own statement", () => {
+  it('refuses a live scan without a declaration at a venue that requires one, returns the badge status and decides what the door is shown', async () => {
+    const [refused, queued, flagged, full, masked, self, nameless] = await Promise.all(
+      ['0912000231', '0912000232', '0912000233', '0912000234', '0912000235', '0912000236', '0912000237'].map(
+        async (phone) => (await citizenToken(env, phone)).personId,
+      ),
+    );
+    // citizens signed in by phone alone have no name yet: give three of them one
+    await env.ctx.db
+      .updateTable('people')
+      .set({ name: 'Nguyễn Văn An' })
+      .where('id', 'in', [full, masked, self] as string[])
+      .execute();
+    const day = localDate(new Date());
+    const [ghost, ghost2] = [randomUUID(), randomUUID()];
+    await env.ctx.db
+      .insertInto('declaration_venue_rules')
+      .values({ venue_id: venue.id, require_today: true, set_by: 'test' })
+      .execute();
+    await env.ctx.db
+      .insertInto('declaration_badges')
+      .values({ person_id: flagged as string, day, status: 'flagged', declaration_id: randomUUID() })
+      .execute();
+    const shown = (reach: DoorReadReach) => ({ reach, auditUnshown: true });
+    const withDoor = (r: WriteRequest, door: WriteRequest['door']): WriteRequest => ({ ...r, door });
+    const items = [
+      withDoor(request(refused as string, key(), { n: 1 }), { day, enforce: true }),
+      withDoor(request(queued as string, key(), { n: 2 }), { day, enforce: false }),
+      withDoor(request(flagged as string, key(), { n: 3 }), { day, enforce: true }),
+      withDoor(request(full as string, key(), { n: 4 }), {
+        day,
+        enforce: false,
+        person: shown({ paths: ['9.', ''], self: null }),
+      }),
+      withDoor(request(masked as string, key(), { n: 5 }), {
+        day,
+        enforce: false,
+        person: shown({ paths: ['9.'], self: null }),
+      }),
+      withDoor(request(self as string, key(), { n: 6 }), {
+        day,
+        enforce: false,
+        person: shown({ paths: [], self: self as string }),
+      }),
+      withDoor(request(nameless as string, key(), { n: 7 }), {
+        day,
+        enforce: false,
+        person: shown({ paths: [''], self: null }),
+      }),
+      // a QR whose person is not on record: a staff account's row says so, a citizen manager's is not written
+      withDoor(request(ghost, key(), { n: 8 }), { day, enforce: false, person: shown({ paths: [''], self: null }) }),
+      withDoor(request(ghost2, key(), { n: 9 }), {
+        day,
+        enforce: false,
+        person: { reach: { paths: [], self: null }, auditUnshown: false },
+      }),
     ];
-    // the quick one is written while the slow look-up is still running
-    expect(await results[2]).toMatchObject({ ok: true, status: 201, body: toResult(quick.row) });
-    expect(await results[1]).toMatchObject({ ok: false, error: { code: 'DECLARATION_REQUIRED' } });
-    expect(await storedRows([slow.row.id, refused.row.id, quick.row.id])).toEqual([quick.row.id]);
-    release();
-    expect(await results[0]).toMatchObject({ ok: true, status: 201, body: toResult(slow.row) });
-    expect(await storedRows([slow.row.id, refused.row.id, quick.row.id])).toEqual([slow.row.id, quick.row.id].sort());
-    expect(await auditedCheckins(refusedPerson)).toBe(0);
-    const audit = await env.ctx.db
-      .selectFrom('audit_log')
-      .select('details')
-      .where('action', '=', 'checkins.create')
-      .where('resource_id', '=', slowPerson)
-      .executeTakeFirstOrThrow();
-    expect(audit.details).toMatchObject({ shown: 'masked' });
+    const outcomes = await ingestCheckins(env.ctx.db, items).finally(() =>
+      env.ctx.db.deleteFrom('declaration_venue_rules').where('venue_id', '=', venue.id).execute(),
+    );
+    expect(outcomes[0]).toMatchObject({ kind: 'refused', error: { code: 'DECLARATION_REQUIRED', status: 403 } });
+    expect(outcomes[1]).toEqual({ kind: 'written', door: { status: null, person: undefined } });
+    expect(outcomes[2]).toEqual({ kind: 'written', door: { status: 'flagged', person: undefined } });
+    expect(outcomes[3]).toMatchObject({ kind: 'written', door: { status: null, person: { shown: 'full' } } });
+    expect(outcomes[4]).toMatchObject({ kind: 'written', door: { status: null, person: { shown: 'masked' } } });
+    expect(outcomes[5]).toMatchObject({ kind: 'written', door: { status: null, person: { shown: 'full' } } });
+    expect(outcomes[6]).toMatchObject({ kind: 'written', door: { status: null, person: { shown: 'no-name' } } });
+    expect(outcomes[4]).toMatchObject({ door: { person: { row: { name: 'Nguyễn Văn An', birth_year: null } } } });
+    expect(outcomes.slice(7)).toEqual([
+      { kind: 'written', door: { status: null, person: undefined } },
+      { kind: 'written', door: { status: null, person: undefined } },
+    ]);
+    // nothing written for the refused scan: no row, no audit, no idempotency record
+    expect(await storedRows(items.map((i) => i.row.id))).toEqual(
+      items
+        .slice(1)
+        .map((i) => i.row.id)
+        .sort(),
+    );
+    expect(await auditedCheckins(refused as string)).toBe(0);
     const refusedKey = await env.ctx.db
       .selectFrom('idempotency_keys')
       .select('key')
-      .where('key', '=', refused.idempotency!.key)
+      .where('key', '=', items[0]?.idempotency?.key as string)
       .executeTakeFirst();
     expect(refusedKey).toBeUndefined();
+    // one audit row per written check-in, saying what the door was shown; the chain still verifies
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select(['resource_id', 'details'])
+      .where('action', '=', 'checkins.create')
+      .where('resource_id', 'in', [queued, full, masked, self, nameless, ghost, ghost2] as string[])
+      .execute();
+    const shownOf = new Map(audit.map((r) => [r.resource_id, (r.details as { shown?: string }).shown]));
+    expect(audit).toHaveLength(6);
+    expect(
+      Object.fromEntries([queued, full, masked, self, nameless, ghost].map((id) => [id, shownOf.get(id as string)])),
+    ).toEqual({
+      [ghost]: 'none',
+      [queued as string]: undefined,
+      [full as string]: 'full',
+      [masked as string]: 'masked',
+      [self as string]: 'full',
+      [nameless as string]: 'no-name',
+    });
+    expect((await env.ctx.audit.verify()).ok).toBe(true);
   });
 });
 

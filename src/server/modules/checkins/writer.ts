@@ -17,9 +17,10 @@
  * come later. The writer is the only one deciding within this process, so double scans are exact here; a key another
  * process inserts meanwhile is caught by the key's primary key (that check-in then answers with the stored result).
  * Nothing is written for a refused check-in. If a batch fails, its check-ins are retried one by one so one bad row
- * cannot fail the others. A check-in may come with a look-up to wait for (`submit`'s `before`: the door's badge and
- * person, which may refuse it and complete its audit row); it runs while the check-in is queued, and the check-in joins
- * a batch once it is done — in a closed loop of clients, the look-up no longer holds requests out of the writer's batches.
+ * cannot fail the others. The door's look-up — the venue's declaration rule (a live scan without a declaration today
+ * is refused 403 DECLARATION_REQUIRED, nothing written), the person's badge status of the day, and for a personal QR
+ * who the person is and what of them the door may see, which its audit row records — is read by the same statement
+ * (`WriteRequest.door`): a check-in costs no round trip of its own before it is written.
  */
 import { type Kysely, sql } from 'kysely';
 import { Type } from 'typebox';
@@ -28,6 +29,7 @@ import { type AuditEntry, auditColumns } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
 import { findStored } from '../../platform/idempotency.ts';
 import { defineTopic } from '../../platform/jobs.ts';
+import type { DoorPersonRow, DoorReadReach, DoorShown } from '../people/index.ts';
 import type { CheckinResult } from './schemas.ts';
 
 export interface CheckinRowInput {
@@ -44,31 +46,49 @@ export interface CheckinRowInput {
   evidence: CheckinEvidence;
 }
 
+/** What the door's look-up is asked for one check-in (`checkins_ingest`'s door_* columns). */
+export interface DoorLookup {
+  /** the local day (YYYY-MM-DD, Asia/Ho_Chi_Minh) of the badge */
+  day: string;
+  /** a live scan: refused when the venue requires a declaration today and there is none */
+  enforce: boolean;
+  /**
+   * read who the person is, and whom the actor sees in full (`doorReadReach` of the people module): with an audit
+   * entry, its row records what was shown (`shown`); `auditUnshown`: when there is no such person the row is written
+   * saying `shown: 'none'` (a staff account's), else no row then
+   */
+  person?: { reach: DoorReadReach; auditUnshown: boolean } | undefined;
+}
+
+/** What a written check-in's door look-up found: the badge status of the day and, when asked, the person shown. */
+export interface DoorSeen {
+  status: 'ok' | 'flagged' | null;
+  person?: { row: DoorPersonRow; shown: DoorShown } | undefined;
+}
+
 export interface WriteRequest {
   row: CheckinRowInput;
   idempotency?: { scope: string; key: string; hash: string };
   audit?: AuditEntry;
+  door?: DoorLookup | undefined;
 }
 
 export interface WriteResult {
   status: 200 | 201;
   body: CheckinResult;
+  /** a written check-in's door look-up (first answers only) */
+  door?: DoorSeen | undefined;
 }
 
 interface Pending {
   req: WriteRequest;
   resolve: (r: WriteResult) => void;
   reject: (e: unknown) => void;
-  /**
-   * What the check-in waits for before it can be decided (`submit`'s `before`): `looking` while it runs, `ready` once
-   * it resolved (and did what it does to the request, e.g. its audit row), `refused` with its error.
-   */
-  state: { kind: 'ready' } | { kind: 'looking' } | { kind: 'refused'; error: unknown };
 }
 
 /** What the writer decided for one check-in of a batch. */
 type Outcome =
-  | { kind: 'written' }
+  | { kind: 'written'; door?: DoorSeen | undefined }
   /** the key was stored by an earlier request with the same body: its stored answer */
   | { kind: 'stored'; body: CheckinResult }
   | { kind: 'refused'; error: AppError }
@@ -138,17 +158,60 @@ export function independent<T extends { req: WriteRequest }>(batch: T[]): { now:
 }
 
 /**
+ * What a door's audit entry holds where its details say what the door was shown (`shown`): `checkins_ingest` writes
+ * the check-in's `shown` there, in the details and the chain payload alike (its JSON text, `SHOWN_TOKEN_JSON`, is
+ * unique in them: their other values are ids, codes and names of this code).
+ */
+const SHOWN_TOKEN = '\u0001shown';
+const SHOWN_TOKEN_JSON = JSON.stringify(SHOWN_TOKEN);
+
+type AuditItem = { n: number; shown: 'door' | 'door-always' | null; entry: AuditEntry };
+
+/**
+ * The audit entries of a batch as `checkins_ingest` takes them: `n` = the (1-based) check-in; for a check-in whose
+ * door is shown the person, `shown` marks the entry whose details hold the token: `door` = written only when there is
+ * such a person, `door-always` (a staff account's) = written either way ('none' when there is not).
+ */
+function auditItems(items: WriteRequest[]): AuditItem[] {
+  return items.flatMap((i, k): AuditItem[] => {
+    const audit = i.audit;
+    if (!audit) return [];
+    const person = i.door?.person;
+    if (!person) return [{ n: k + 1, shown: null, entry: audit }];
+    return [
+      {
+        n: k + 1,
+        shown: person.auditUnshown ? 'door-always' : 'door',
+        entry: { ...audit, details: { ...audit.details, shown: SHOWN_TOKEN } },
+      },
+    ];
+  });
+}
+
+const badgeStatus = (s: string | null | undefined): DoorSeen['status'] => (s === 'ok' || s === 'flagged' ? s : null);
+
+/**
  * Decides and writes independent check-ins in one statement (`checkins_ingest`, db/functions/checkins_ingest.sql),
- * which commits on its own; returns each one's outcome.
+ * which commits on its own; returns each one's outcome, a written one's with what its door look-up found.
  */
 export async function ingestCheckins(db: Kysely<DB>, items: WriteRequest[]): Promise<Outcome[]> {
   const rows = items.map((i) => i.row);
   const col = <K extends keyof CheckinRowInput>(k: K) => rows.map((r) => r[k]);
   const idem = items.map((i) => i.idempotency);
-  const audited = items.flatMap((i, n) => (i.audit ? [{ n: n + 1, entry: i.audit }] : []));
+  const audited = auditItems(items);
   const a = auditColumns(audited.map((x) => x.entry));
+  const doors = items.map((i) => i.door);
+  const reads = items.flatMap((i, k) => (i.door?.person?.reach.paths ?? []).map((path) => ({ n: k + 1, path })));
   const lateBefore = new Date(Date.now() - LATE_MS).toISOString();
-  const { rows: result } = await sql<{ outcomes: string[] | null; refs: Array<string | null> | null }>`
+  const { rows: result } = await sql<{
+    outcomes: string[] | null;
+    refs: Array<string | null> | null;
+    statuses: Array<string | null> | null;
+    shown: Array<DoorShown | null> | null;
+    names: Array<string | null> | null;
+    birth_years: Array<number | null> | null;
+    birth_dates: Array<string | null> | null;
+  }>`
     select * from checkins_ingest(
       ${idem.map((k) => k?.scope ?? null)}::text[], ${idem.map((k) => k?.key ?? null)}::text[],
       ${idem.map((k) => k?.hash ?? null)}::text[],
@@ -161,18 +224,43 @@ export async function ingestCheckins(db: Kysely<DB>, items: WriteRequest[]): Pro
       ${audited.map((x) => x.n)}::int[], ${a.ats}::timestamptz[], ${a.actorTypes}::text[], ${a.actorIds}::text[],
       ${a.actions}::text[], ${a.resourceTypes}::text[], ${a.resourceIds}::text[], ${a.unitCodes}::text[],
       ${a.outcomes}::text[], ${a.details}::text[], ${a.payloads}::text[],
-      ${LATE_CHECKINS.name}::text, ${lateBefore}::timestamptz)`.execute(db);
-  const outcomes = result[0]?.outcomes ?? [];
-  const refs = result[0]?.refs ?? [];
-  return items.map((_, n): Outcome => {
+      ${LATE_CHECKINS.name}::text, ${lateBefore}::timestamptz,
+      ${doors.map((d) => d?.day ?? null)}::date[], ${doors.map((d) => d?.enforce === true)}::boolean[],
+      ${doors.map((d) => d?.person !== undefined)}::boolean[],
+      ${doors.map((d) => d?.person?.reach.self ?? null)}::uuid[], ${reads.map((r) => r.n)}::int[],
+      ${reads.map((r) => r.path)}::text[], ${audited.map((x) => x.shown)}::text[], ${SHOWN_TOKEN_JSON}::text)`.execute(
+    db,
+  );
+  const r = result[0];
+  const outcomes = r?.outcomes ?? [];
+  const refs = r?.refs ?? [];
+  return items.map((item, n): Outcome => {
     const ref = refs[n] ?? null;
     switch (outcomes[n]) {
-      case 'written':
-        return { kind: 'written' };
+      case 'written': {
+        if (!item.door) return { kind: 'written' };
+        const shown = r?.shown?.[n] ?? null;
+        const person =
+          item.door.person && shown
+            ? {
+                row: {
+                  id: item.row.person_id,
+                  name: r?.names?.[n] ?? '',
+                  birth_year: r?.birth_years?.[n] ?? null,
+                  birth_date: r?.birth_dates?.[n] ?? null,
+                  unit_path: null,
+                },
+                shown,
+              }
+            : undefined;
+        return { kind: 'written', door: { status: badgeStatus(r?.statuses?.[n]), person } };
+      }
       case 'stored':
         return { kind: 'stored', body: JSON.parse(ref as string) as CheckinResult };
       case 'reused':
         return { kind: 'refused', error: new AppError('IDEMPOTENCY_KEY_REUSED', 422) };
+      case 'declaration_required':
+        return { kind: 'refused', error: new AppError('DECLARATION_REQUIRED', 403) };
       case 'duplicate':
         return { kind: 'refused', error: new AppError('CHECKIN_DUPLICATE', 409, { existingId: ref }) };
       case 'raced':
@@ -186,13 +274,6 @@ export async function ingestCheckins(db: Kysely<DB>, items: WriteRequest[]): Pro
 export function createCheckinWriter(db: Kysely<DB>) {
   let queue: Pending[] = [];
   let flushing = false;
-  /** The writer waiting for a look-up to finish (`takeReady`): called when one does or a ready check-in comes. */
-  let wake: (() => void) | undefined;
-  const nudge = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
 
   /** The stored answer for a key another process wrote while our batch ran (or 422 if it was another request). */
   async function readStored(idem: { scope: string; key: string; hash: string }): Promise<WriteResult> {
@@ -207,7 +288,7 @@ export function createCheckinWriter(db: Kysely<DB>) {
       batch.map(async (p, n) => {
         try {
           const o = outcomes[n] as Outcome;
-          if (o.kind === 'written') p.resolve({ status: 201, body: toResult(p.req.row) });
+          if (o.kind === 'written') p.resolve({ status: 201, body: toResult(p.req.row), door: o.door });
           else if (o.kind === 'stored') p.resolve({ status: 200, body: o.body });
           else if (o.kind === 'refused') p.reject(o.error);
           else p.resolve(await readStored(p.req.idempotency!));
@@ -218,32 +299,10 @@ export function createCheckinWriter(db: Kysely<DB>) {
     );
   }
 
-  /**
-   * The check-ins that can go into the next batch, in order: those whose `before` is still running stay queued (the
-   * writer waits for one only when nothing else is ready), those it refused are answered with its error.
-   */
-  async function takeReady(): Promise<Pending[]> {
-    while (queue.length > 0 && queue.every((p) => p.state.kind === 'looking'))
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    const open: Pending[] = [];
-    const held: Pending[] = [];
-    for (const p of queue) {
-      if (p.state.kind === 'ready') open.push(p);
-      else if (p.state.kind === 'looking') held.push(p);
-      else p.reject(p.state.error);
-    }
-    queue = held;
-    return open;
-  }
-
   async function flushLoop(): Promise<void> {
     while (queue.length > 0) {
-      const open = await takeReady();
-      const { now: batch, later } = independent(open.slice(0, MAX_BATCH));
-      queue = [...later, ...open.slice(batch.length + later.length), ...queue];
-      if (batch.length === 0) continue;
+      const { now: batch, later } = independent(queue.slice(0, MAX_BATCH));
+      queue = [...later, ...queue.slice(batch.length + later.length)];
       try {
         const outcomes = await ingestCheckins(
           db,
@@ -265,30 +324,10 @@ export function createCheckinWriter(db: Kysely<DB>) {
   }
 
   return {
-    /**
-     * Decides and writes one check-in with the others of its batch; resolves after the commit. `before`: what must
-     * succeed first (the door's look-up, which may refuse the check-in and completes its audit row) — it runs while
-     * the check-in waits in the queue, so the batch takes the check-ins whose look-up is done, and a refused one is
-     * never written (the submit rejects with its error).
-     */
-    submit(req: WriteRequest, before?: Promise<unknown>): Promise<WriteResult> {
+    /** Decides and writes one check-in with the others of its batch; resolves after the commit. */
+    submit(req: WriteRequest): Promise<WriteResult> {
       return new Promise((resolve, reject) => {
-        const p: Pending = { req, resolve, reject, state: { kind: 'ready' } };
-        if (before) {
-          p.state = { kind: 'looking' };
-          before.then(
-            () => {
-              p.state = { kind: 'ready' };
-              nudge();
-            },
-            (error: unknown) => {
-              p.state = { kind: 'refused', error };
-              nudge();
-            },
-          );
-        }
-        queue.push(p);
-        if (p.state.kind === 'ready') nudge();
+        queue.push({ req, resolve, reject });
         if (!flushing) {
           flushing = true;
           void flushLoop();

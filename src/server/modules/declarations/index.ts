@@ -19,7 +19,7 @@ import { type DeclarationsService, declarationsService } from './service.ts';
 
 /** Scoring an answer set against criteria (pure; the demo seed scores its synthetic assessments with it). */
 export { scoreAssessment } from './forms.ts';
-export type { Badge, DoorDeclarationCheck } from './schemas.ts';
+export type { Badge, DoorDeclarationCheck, DoorDeclarations } from './schemas.ts';
 export type { DeclarationsService } from './service.ts';
 
 export const manifest: ModuleManifest = {

@@ -176,10 +176,11 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
     });
   };
 
-  // The door's look-ups of the requests parsed in one event-loop turn, in one statement: the venue's rule and the
+  // The door's look-ups of the requests parsed in one event-loop turn, in one statement (`declaration_door_checks`,
+  // db/functions/declaration_door_checks.sql, which a check-in's own statement reads too): the venue's rule and the
   // person's badge of the day (primary-key reads), and — for a personal QR (`withPerson`) — the person's name, birth
   // year and unit path (`people`, a declared read; what the door may see of them is the people module's
-  // `doorPersonView`). One round trip per turn for both, where the door's two look-ups were one each.
+  // `doorPersonView`). Asked for a replayed check-in; a new one is decided by the check-in statement itself.
   type DoorKey = { venueId: string; personId: string; day: string; withPerson: boolean };
   const doorChecks = new DataLoader<DoorKey, DoorCheckRow, string>(
     async (keys) => {
@@ -193,15 +194,11 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
         birth_date: string | null;
         unit_path: string | null;
       }>`
-        select k.i, r.require_today as required, b.status,
-               p.id as person_id, p.name, p.birth_year, p.birth_date, u.path as unit_path
-        from unnest(${keys.map((k) => k.venueId)}::uuid[], ${keys.map((k) => k.personId)}::uuid[],
-                    ${keys.map((k) => k.day)}::date[], ${keys.map((k) => k.withPerson)}::boolean[])
-               with ordinality as k(venue_id, person_id, day, with_person, i)
-        left join declaration_venue_rules r on r.venue_id = k.venue_id
-        left join declaration_badges b on b.person_id = k.person_id and b.day = k.day
-        left join people p on k.with_person and p.id = k.person_id
-        left join admin_units u on u.code = p.unit_code`.execute(db);
+        select d.i, d.required, d.status, d.person_id, d.name, d.birth_year, d.birth_date, d.unit_path
+        from declaration_door_checks(${keys.map((k) => k.venueId)}::uuid[], ${keys.map((k) => k.personId)}::uuid[],
+                                     ${keys.map((k) => k.day)}::date[], ${keys.map((k) => k.withPerson)}::boolean[]) d`.execute(
+        db,
+      );
       const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
       return keys.map((_, n) => {
         const r = byIndex.get(n + 1);

@@ -135,6 +135,16 @@ export type DoorDeclarationCheck = (
   opts: { enforce: boolean; person: boolean },
 ) => Promise<{ badge: Badge; person?: DoorPerson | undefined }>;
 
+/**
+ * What check-ins take from declarations: the look-up of a replayed check-in (`check`), and the badge of a day's
+ * status (`badge`: grey when nothing was declared) for a check-in whose own statement read the status
+ * (db/functions/checkins_ingest.sql, through `declaration_door_checks`).
+ */
+export interface DoorDeclarations {
+  check: DoorDeclarationCheck;
+  badge: (status: 'ok' | 'flagged' | null, day: string) => Badge;
+}
+
 export const DeclarationResult = Type.Object({
   id: Id,
   personId: Type.Optional(Id),

@@ -45,6 +45,7 @@ import type {
   Badge,
   DeclarationBody,
   DeclarationResult,
+  DoorDeclarations,
   FormView,
   PublishFormBody,
   StatsQuery,
@@ -448,6 +449,26 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
     return narrowScope(scope, (unit as { path: string }).path);
   }
 
+  /**
+   * What the door shows and whether the person may come in (`DoorDeclarationCheck`; check-ins call it for a replay):
+   * the venue's rule and the person's badge of the day, and for a personal QR who the person is as the actor may
+   * see them — one statement of primary-key reads, shared with the other requests of the event-loop turn. A live
+   * scan (`enforce`) is refused 403 DECLARATION_REQUIRED when the venue requires a declaration today and there is
+   * none; otherwise that shows as the grey badge.
+   */
+  async function atDoor(
+    actor: Actor,
+    venueId: string,
+    personId: string,
+    at: Date,
+    opts: { enforce: boolean; person: boolean },
+  ): Promise<{ badge: Badge; person?: DoorPerson | undefined }> {
+    const day = localDate(at);
+    const { required, status, person } = await repo.doorCheck(venueId, personId, day, opts.person);
+    if (opts.enforce && required && !status) throw new AppError('DECLARATION_REQUIRED', 403);
+    return { badge: badgeFor(status, day), ...(person ? { person: doorPersonView(actor, person) } : {}) };
+  }
+
   return {
     declare,
     formFor,
@@ -533,25 +554,10 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
       };
     },
 
-    /**
-     * What the door shows and whether the person may come in (`DoorDeclarationCheck`, the check-in path calls it):
-     * the venue's rule and the person's badge of the day, and for a personal QR who the person is as the actor may
-     * see them — one statement of primary-key reads, shared with the other requests of the event-loop turn. A live
-     * scan (`enforce`) is refused 403 DECLARATION_REQUIRED when the venue requires a declaration today and there is
-     * none; otherwise that shows as the grey badge.
-     */
-    async atDoor(
-      actor: Actor,
-      venueId: string,
-      personId: string,
-      at: Date,
-      opts: { enforce: boolean; person: boolean },
-    ): Promise<{ badge: Badge; person?: DoorPerson | undefined }> {
-      const day = localDate(at);
-      const { required, status, person } = await repo.doorCheck(venueId, personId, day, opts.person);
-      if (opts.enforce && required && !status) throw new AppError('DECLARATION_REQUIRED', 403);
-      return { badge: badgeFor(status, day), ...(person ? { person: doorPersonView(actor, person) } : {}) };
-    },
+    atDoor,
+
+    /** What check-ins take: the look-up of a replayed check-in, and the badge of a status a check-in read itself. */
+    door: { check: atDoor, badge: badgeFor } satisfies DoorDeclarations,
 
     /** Whether a venue requires a declaration today (its managers and door staff). */
     async venueRule(actor: Actor, venueId: string) {

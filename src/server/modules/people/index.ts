@@ -7,7 +7,15 @@ import { type PeopleDeps, type PeopleService, peopleService } from './service.ts
 
 export { COUNT_UNITS } from './jobs.ts';
 /** A name as someone who may not read the person's record sees it ("Nguyễn Văn An" → "N. V. An"). */
-export { type DoorPersonRow, doorPersonView, maskPersonName } from './policy.ts';
+export {
+  type DoorPersonRow,
+  type DoorReadReach,
+  type DoorShown,
+  doorPersonShown,
+  doorPersonView,
+  doorReadReach,
+  maskPersonName,
+} from './policy.ts';
 export { makePersonQr, type ParsedPersonQr, parsePersonQr, verifyPersonQrSignature } from './qr.ts';
 export type { PeopleDeps, PeopleService } from './service.ts';
 

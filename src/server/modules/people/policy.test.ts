@@ -7,7 +7,17 @@ import { describe, expect, it } from 'vitest';
 import type { Actor, CitizenActor, Role, StaffActor, StaffRole } from '../../platform/access.ts';
 import { ROLES } from '../../platform/access.ts';
 import { can as allowed, mayEver, scopeOf } from '../../platform/authorize.ts';
-import { can, doorPersonView, householdPolicy, type PeopleAction, peopleActions, peoplePolicy } from './policy.ts';
+import {
+  can,
+  doorPersonShown,
+  doorPersonView,
+  doorReadReach,
+  doorShownFor,
+  householdPolicy,
+  type PeopleAction,
+  peopleActions,
+  peoplePolicy,
+} from './policy.ts';
 
 const IN = '75.731.25993.';
 const OUT = '75.732.26080.';
@@ -144,4 +154,44 @@ describe('doorPersonView: what a door is shown of the person whose personal QR i
       birthYear: 1962,
     });
   });
+});
+
+describe("doorReadReach: the door's rule as data (what the check-in statement decides with) agrees with `can`", () => {
+  const paths = [IN, OUT, HANOI, null];
+  const actors: Array<[string, Actor]> = [
+    ...ROLES.filter((r): r is StaffRole => r !== 'citizen').flatMap(
+      (role): Array<[string, Actor]> => [
+        [`${role} in the district`, staffAt(role, '75.731.')],
+        [`${role} nationally`, staffAt(role, '')],
+      ],
+    ),
+    [
+      'a staff account with two grants',
+      {
+        ...staffAt('venue_manager', '75.731.'),
+        grants: [
+          { role: 'venue_manager', unitCode: 'x', unitPath: '75.731.' },
+          { role: 'health_worker', unitCode: 'y', unitPath: '75.732.' },
+        ],
+      },
+    ],
+    ['a citizen', me],
+    ['the system', system],
+  ];
+  for (const [label, actor] of actors) {
+    it(label, () => {
+      const reach = doorReadReach(actor);
+      for (const unitPath of paths) {
+        for (const id of ['an', 'me']) {
+          const person = { id, name: 'Nguyễn Văn An', birth_year: 1990, birth_date: null, unit_path: unitPath };
+          const shown = doorShownFor(reach, person);
+          expect(shown).toBe(can(actor, 'people.read', { id, unitPath }) ? 'full' : 'masked');
+          expect(doorPersonShown(person, shown)).toEqual(doorPersonView(actor, person));
+        }
+      }
+      expect(doorShownFor(reach, { id: 'an', name: ' ', birth_year: null, birth_date: null, unit_path: IN })).toBe(
+        'no-name',
+      );
+    });
+  }
 });

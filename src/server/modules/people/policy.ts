@@ -7,7 +7,7 @@
  * `authorizeAt(…)` for the unit a record is created in or moved to (403), `scopeOf(…)` for searches, which the
  * repository filters in SQL (`scoped`).
  */
-import type { Actor, CitizenActor } from '../../platform/access.ts';
+import { type Actor, type CitizenActor, grantsFor, pathWithin } from '../../platform/access.ts';
 import { can as allowed, definePolicy, type Policy } from '../../platform/authorize.ts';
 import { peopleActions } from './constants.ts';
 import type { DoorPerson } from './schemas.ts';
@@ -78,16 +78,52 @@ export interface DoorPersonRow {
   unit_path: string | null;
 }
 
+/** What a door was shown of a person: the full name, a masked one, none (a blank name). */
+export type DoorShown = 'full' | 'masked' | 'no-name';
+
+/**
+ * Whom an actor sees in full at a door (`doorPersonView`'s `can(actor, 'people.read', …)` for a person it knows by id
+ * and unit path only), as data a statement can decide with: the person is `self`, or a `paths` element is a prefix
+ * of their unit path ('' = everywhere). The check-in statement decides with it (db/functions/checkins_ingest.sql),
+ * so the audit row of a check-in says what the door was shown in the check-in's own commit; policy.test.ts checks
+ * that it agrees with `can` for every role.
+ */
+export interface DoorReadReach {
+  paths: string[];
+  self: string | null;
+}
+
+export function doorReadReach(actor: Actor): DoorReadReach {
+  if (actor.kind === 'system') return { paths: [''], self: null };
+  // a citizen reads themself and the dependants they manage; the door knows no guardians: themself only
+  if (actor.kind === 'citizen') return { paths: [], self: actor.personId };
+  return { paths: grantsFor(actor, peopleActions['people.read']).map((g) => g.unitPath), self: null };
+}
+
+/** What `doorReadReach` gives for this person (the in-memory twin of the statement's rule). */
+export function doorShownFor(reach: DoorReadReach, person: DoorPersonRow): DoorShown {
+  if (!person.name.trim()) return 'no-name';
+  const full = reach.self === person.id || reach.paths.some((p) => pathWithin(person.unit_path, p));
+  return full ? 'full' : 'masked';
+}
+
+/** The person as the door is shown them, once what it may see is decided (`shown`). The birth year either way. */
+export function doorPersonShown(person: DoorPersonRow, shown: DoorShown): DoorPerson {
+  const name = person.name.trim() || null;
+  const birthYear = person.birth_year ?? (person.birth_date ? Number(person.birth_date.slice(0, 4)) : null);
+  if (shown === 'no-name' || name === null) return { name: null, nameMasked: false, birthYear };
+  return { name: shown === 'full' ? name : maskPersonName(name), nameMasked: shown === 'masked', birthYear };
+}
+
 /**
  * The person a door just checked in by their signed personal QR, as that door may see them: the full name only when
  * the actor may read the person's record (`people.read` in scope — a health worker of the area), otherwise masked
  * (`maskPersonName`): a venue's managers and door staff need only match the QR to the face in front of them. The
- * birth year either way. Pure: `people.atDoor` reads the row itself; the declarations module's door look-up reads it
- * in the statement that reads the badge (one round trip for both) and decides with this same function.
+ * birth year either way. Pure: `people.atDoor` reads the row itself; the declarations module's door look-up of a
+ * replayed check-in reads it with the badge, and a check-in's own statement decides by `doorReadReach` (the same
+ * rule, as data).
  */
 export function doorPersonView(actor: Actor, person: DoorPersonRow): DoorPerson {
   const full = can(actor, 'people.read', { id: person.id, unitPath: person.unit_path });
-  const name = person.name.trim() || null;
-  const birthYear = person.birth_year ?? (person.birth_date ? Number(person.birth_date.slice(0, 4)) : null);
-  return { name: name && (full ? name : maskPersonName(name)), nameMasked: name !== null && !full, birthYear };
+  return doorPersonShown(person, !person.name.trim() ? 'no-name' : full ? 'full' : 'masked');
 }
