@@ -187,25 +187,21 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     actor.kind === 'staff' || actor.kind === 'system' || entry.venue.verified_at !== null;
 
   /**
-   * What the door is told besides the check-in: the person's declaration badge of the day of `at` and, for a personal
-   * QR (`withPerson`), who the person is as the actor may see them — one look-up, batched by the declarations module
-   * with the other requests of the event-loop turn (one round trip for both). A live scan (`enforce`) is refused with
-   * 403 DECLARATION_REQUIRED at a venue that requires a declaration and has none; a scan from the door's queue never
-   * is (the person was let in already) and shows the grey badge instead; a replay is never refused either.
+   * What the door is told with a replayed answer: the person's declaration badge of the day of `at` and, for a
+   * personal QR (`withPerson`), who the person is as the actor may see them — one look-up, batched by the declarations
+   * module with the other requests of the event-loop turn. A replay is never refused by a venue's declaration rule,
+   * and a failed look-up shows no badge. (A new check-in's own statement reads the same: `checkins_ingest`.)
    */
   async function doorView(
     actor: Actor,
     venueId: string,
     personId: string,
     at: Date,
-    enforce: boolean,
     withPerson: boolean,
   ): Promise<{ badge?: Badge | undefined; person?: DoorPerson | undefined }> {
     const alone = async () => ({ person: withPerson ? await people.atDoor(actor, personId) : undefined });
     if (!deps.declarations) return alone();
-    const view = deps.declarations().check(actor, venueId, personId, at, { enforce, person: withPerson });
-    // only a live scan depends on the badge: elsewhere a failed look-up shows no badge, as it always has
-    return enforce ? view : view.catch(alone);
+    return deps.declarations().check(actor, venueId, personId, at, { enforce: false, person: withPerson }).catch(alone);
   }
 
   /**
@@ -215,7 +211,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
   async function asFirstAnswer(actor: Actor, r: WriteResult, queued: boolean, now: Date): Promise<WriteResult> {
     const at = queued ? new Date(r.body.at) : now;
     const show = r.body.evidence === 'qr_personal' && actor.kind !== 'system';
-    const { badge, person } = await doorView(actor, r.body.venueId, r.body.personId, at, false, show);
+    const { badge, person } = await doorView(actor, r.body.venueId, r.body.personId, at, show);
     if (person) {
       await ctx.audit.record({
         actor,
