@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
@@ -160,6 +160,22 @@ export async function citizenSignIn(page: Page, baseURL: string, adminToken: str
 /** Whether the document is wider than the viewport (horizontal scrolling). */
 export async function documentWidth(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+/**
+ * Waits until `item` has left the page after an action on it (a decision, a removal). Fails at once with the page's
+ * words when an alert shows inside the item instead, and after `timeout` with the item's text — so a refusal or a
+ * request that never came back reads as itself in the report, not as a bare time-out.
+ */
+export async function waitGone(item: Locator, timeout = 30_000): Promise<void> {
+  const alert = item.getByRole('alert');
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if ((await item.count()) === 0) return;
+    if ((await alert.count()) > 0) throw new Error(`the page refused: ${await alert.first().textContent()}`);
+    await item.page().waitForTimeout(100);
+  }
+  throw new Error(`still on the page after ${timeout} ms: ${await item.first().textContent()}`);
 }
 
 /** A JSON API call with a bearer token; returns status and parsed body. */

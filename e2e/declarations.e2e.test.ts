@@ -30,6 +30,7 @@ import {
   screenshot,
   seriousViolations,
   staffSignIn,
+  waitGone,
 } from './browser.ts';
 import { demoPassword, openIn, signIn } from './roles.ts';
 import { startServer, type TestServer } from './server.ts';
@@ -180,7 +181,7 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     await card.getByLabel(/^Ghi chú/).fill('Test nhanh âm tính.');
     await card.getByRole('button', { name: 'Đóng việc' }).click();
     // a closed task leaves the open list; it is under "Đã đóng"
-    await card.waitFor({ state: 'detached' });
+    await waitGone(card);
     await page.getByLabel('Trạng thái').selectOption('closed');
     await card.locator('.dc-status', { hasText: 'Đã đóng' }).waitFor();
     await card.getByText(/Test nhanh âm tính/).waitFor();

@@ -21,6 +21,7 @@ import {
   randomSuffix,
   screenshot,
   staffSignIn,
+  waitGone,
 } from './browser.ts';
 import { demoPassword } from './roles.ts';
 import { startServer, type TestServer } from './server.ts';
@@ -222,7 +223,7 @@ describe('vaccination: register → invite → check in → screening → doses 
     await request.getByLabel('Lý do').selectOption('other');
     await request.getByLabel('Ghi rõ lý do').fill('Khớp với thẻ tiêm giấy bản gốc');
     await request.getByRole('button', { name: 'Lưu quyết định' }).click();
-    await request.waitFor({ state: 'detached' });
+    await waitGone(request);
     await screenshot(planner.page, 'vaccination-reviewed-360');
 
     // ——— the citizen's record shows the corrected value ———

@@ -97,15 +97,24 @@ export default function ReviewPage() {
   const { t, i18n } = useTranslation();
   const list = useApiGet<CorrectionList>('/vaccination/corrections?status=pending');
   const declared = useApiGet<Declared>('/vaccination/declared-doses');
+  // what this page decided leaves its list at once: the reload that follows may be slow or fail (a bad connection),
+  // and a decided request left on screen with its button invites a second decision (409)
+  const [decided, setDecided] = useState<ReadonlySet<string>>(() => new Set());
+  const done = (id: string, reload: () => void) => () => {
+    setDecided((s) => new Set(s).add(id));
+    reload();
+  };
+  const corrections = (list.data?.items ?? []).filter((c) => !decided.has(c.id));
+  const declaredItems = (declared.data?.items ?? []).filter((d) => !decided.has(d.id));
   return (
     <div className="vx-page">
       <PageTitle>{t('vaccination.nav.review')}</PageTitle>
       <ListStatus
-        list={{ data: list.data?.items, error: list.error, loading: list.loading }}
+        list={{ data: list.data ? corrections : undefined, error: list.error, loading: list.loading }}
         empty="vaccination.review.none"
       />
       <ul className="vx-list">
-        {(list.data?.items ?? []).map((c) => (
+        {corrections.map((c) => (
           <li key={c.id} className="card vx-correction-item" data-correction-id={c.id}>
             <h2>
               {c.personName} · {t(`vaccination.fields.${c.field}`)}
@@ -124,19 +133,19 @@ export default function ReviewPage() {
                 alt={t('vaccination.review.photo', { name: c.personName })}
               />
             ) : null}
-            <Decide path={`/vaccination/corrections/${c.id}/decision`} onDone={list.reload} />
+            <Decide path={`/vaccination/corrections/${c.id}/decision`} onDone={done(c.id, list.reload)} />
           </li>
         ))}
       </ul>
       <h2>{t('vaccination.review.declared')}</h2>
       <ul className="vx-list">
-        {(declared.data?.items ?? []).map((d) => (
+        {declaredItems.map((d) => (
           <li key={d.id} className="card">
             <p>
               {d.personName} · {t('vaccination.mine.dose', { n: d.doseNumber })} · {d.product} ·{' '}
               {formatTime(d.givenAt, i18n.language)} · {d.place} ({d.country})
             </p>
-            <Decide path={`/vaccination/declared-doses/${d.id}/decision`} onDone={declared.reload} />
+            <Decide path={`/vaccination/declared-doses/${d.id}/decision`} onDone={done(d.id, declared.reload)} />
           </li>
         ))}
       </ul>
