@@ -2,8 +2,9 @@
  * bench/declarations: health declaration on PostgreSQL. In one run:
  *   baseline  GET /healthz (no-op route, every platform plugin in front)
  *   measured  POST /api/v1/declarations by signed-in citizens (the daily domestic form, one in ten flagged with a
- *             fever → a task and a message), a fresh Idempotency-Key per request: the form check, the case/quarantine
- *             look-up, one statement for declaration + badge + daily statistics, the task, the key, the commit
+ *             fever → a task and a message), a fresh Idempotency-Key per request: the form check, then one
+ *             statement for a batch — who each is, whether held (case/quarantine), declaration + badge + daily
+ *             statistics, the task, the message, the key —, the commit
  *   stats     GET /api/v1/declaration-stats for the province over 30 days with `--declarations` (default 10M)
  *             declarations in the table (generated set-based, the daily statistics built from them the way the
  *             writes maintain them), p50/p95 of 20 calls

@@ -95,6 +95,7 @@ export const FUNCTION_FILES = [
   'declaration_door_checks.sql',
   'checkins_ingest.sql',
   'exposure_notices.sql',
+  'cases_person_held.sql',
   'declarations_record.sql',
   'vaccination_doses.sql',
 ] as const;

@@ -1,7 +1,13 @@
--- declarations_record_many(items): the declarations of many requests — one request alone too — written by one
+-- declarations_record_many(items, held): the declarations of many requests — one request alone too — written by one
 -- statement per table, not one per declaration (modules/declarations/repo.ts: the serial writer of citizens'
 -- declarations batches what arrives while the previous batch commits; a staff or partner declaration is a batch of one
--- in the transaction that also writes its audit row). Node has made the checks first (form, answers, who it is for).
+-- in the transaction that also writes its audit row). Node has made the checks first (form, answers, who may declare
+-- for whom) and triaged the answers. This function reads who each item is for: the person (an item whose person is
+-- not on record answers 'missing' and nothing of it is written), their unit and phone, the commune it counts in
+-- (declaration_commune below), and whether the cases module holds them today (person_held,
+-- cases_person_held.sql) — a held person's item is flagged whatever its answers: `case_or_quarantine` added to its
+-- reasons, the answer given `held`'s advice ({adviceVi, adviceEn, messageText}), the task due at `held_due`, the
+-- message `held`'s text. The message of a new task goes to the phone on record (none without one).
 -- Per item, by its idempotency key:
 --   key stored already (or used by an earlier item of this batch) → 'stored' (answer = the stored / earlier answer)
 --   or 'reused' (another request body: the caller answers 422);
@@ -14,7 +20,8 @@
 --   the key's record with the answer, whose badge colour is decided here: yellow when the day is flagged so far —
 --   by an earlier declaration or an earlier item of the batch.
 -- Items come in as a JSON array of objects (repo.ts `itemOf`); the answer is one row per item, `i` its 1-based
--- position, `messaged` true when its message job was queued (the caller wakes the job worker only then). Requests with one key run one after the other: the keys' advisory locks (the lock of
+-- position, `messaged` true when its message job was queued (the caller wakes the job worker only then), `unit_code`
+-- the person's unit (the staff audit row's). Requests with one key run one after the other: the keys' advisory locks (the lock of
 -- platform/idempotency.ts runIdempotent, so the two implementations exclude each other) are taken first, in one order,
 -- in a statement of their own, so the writing statement's snapshot sees what an earlier holder committed. Rows that
 -- two transactions may both lock (badges, statistics) are locked in key order, so batches in flight together wait for
@@ -34,8 +41,10 @@ drop function if exists declarations_record(text, text, text, uuid, uuid, text, 
 -- (its answer lost the failed_state column of its first version and gained `messaged`: a changed result type needs
 -- the drop)
 drop function if exists declarations_record_many(jsonb);
-create or replace function declarations_record_many(p_items jsonb)
-returns table (i integer, outcome text, response jsonb, messaged boolean)
+-- (session 17: it reads who each item is for itself, takes the held answer and answers the unit)
+drop function if exists declarations_record_many(jsonb, jsonb);
+create or replace function declarations_record_many(p_items jsonb, p_held jsonb)
+returns table (i integer, outcome text, response jsonb, messaged boolean, unit_code text)
 language plpgsql as $$
 #variable_conflict use_column
 begin
@@ -46,15 +55,48 @@ begin
         order by 1) as s;
 
   return query
-  with items as (
+  with raw as (
     select t.*
     from rows from (jsonb_to_recordset(p_items) as (
       scope text, key text, hash text, id uuid, person uuid, type text, form_version integer, answers jsonb,
-      status text, reasons text[], via text, actor_type text, actor_id text, partner uuid, unit_code text,
-      commune_code text, commune_path text, day date, response jsonb, task_unit_path text, task_due timestamptz,
-      job_payload jsonb, shard smallint)) with ordinality as t(
+      status text, reasons text[], via text, actor_type text, actor_id text, partner uuid, day date, response jsonb,
+      task_due timestamptz, held_due timestamptz, message_text text, shard smallint)) with ordinality as t(
       scope, key, hash, id, person, type, form_version, answers, status, reasons, via, actor_type, actor_id, partner,
-      unit_code, commune_code, commune_path, day, response, task_unit_path, task_due, job_payload, shard, i)
+      day, response, task_due, held_due, message_text, shard, i)
+  ),
+  -- who each item is for (an item whose person is not on record drops out here: 'missing', nothing written), where
+  -- it counts, and whether the cases module holds them today (person_held, db/functions/cases_person_held.sql)
+  looked as (
+    select r.*, p.unit_code, p.phone, u.path as unit_path, c.code as commune_code, c.path as commune_path, ph.held
+    from raw r
+    join people p on p.id = r.person
+    left join admin_units u on u.code = p.unit_code
+    left join lateral declaration_commune(u.path) c on true
+    cross join lateral person_held(r.person, r.day) ph
+  ),
+  -- a held person's declaration is flagged whatever its answers: case_or_quarantine added to the reasons (the last
+  -- of their order), the held advice in the answer, the urgent due time, the held message
+  items as (
+    select l.scope, l.key, l.hash, l.id, l.person, l.type, l.form_version, l.answers,
+           case when l.held then 'flagged' else l.status end as status,
+           h.reasons, l.via, l.actor_type, l.actor_id, l.partner, l.unit_code, l.commune_code, l.commune_path, l.day,
+           case when l.held
+                then l.response || jsonb_build_object('status', 'flagged', 'reasons', to_jsonb(h.reasons),
+                                                      'adviceVi', p_held->'adviceVi', 'adviceEn', p_held->'adviceEn')
+                else l.response end as response,
+           case when h.due is not null then l.unit_path end as task_unit_path,
+           h.due as task_due,
+           case when l.phone is not null and h.text is not null
+                then jsonb_build_object('channel', 'sms', 'to', l.phone, 'text', h.text) end as job_payload,
+           l.shard, l.i
+    from looked l
+    cross join lateral (
+      select case when not l.held then coalesce(l.reasons, '{}')
+                  when 'case_or_quarantine' = any(l.reasons) then l.reasons
+                  else coalesce(l.reasons, '{}') || 'case_or_quarantine'::text end as reasons,
+             case when l.held then l.held_due else l.task_due end as due,
+             case when l.held then p_held->>'messageText' else l.message_text end as text
+    ) h
   ),
   -- keys recorded before this batch
   prior as (
@@ -173,19 +215,42 @@ begin
     from answered a
     where a.key is not null
   )
-  select it.i::integer,
-         case when a.i is not null then 'written'
+  select r.i::integer,
+         case when it.i is null then 'missing'
+              when a.i is not null then 'written'
               when coalesce(p.request_hash, f1.hash) = it.hash then 'stored'
               else 'reused' end,
-         case when a.i is not null then a.answer
+         case when it.i is null then null
+              when a.i is not null then a.answer
               when coalesce(p.request_hash, f1.hash) = it.hash then coalesce(p.response, a1.answer) end,
-         m.i is not null
-  from items it
+         m.i is not null,
+         it.unit_code
+  from raw r
+  left join items it on it.i = r.i
   left join to_message m on m.i = it.i
   left join answered a on a.i = it.i
   left join prior p on p.i = it.i
   left join firsts f1 on p.i is null and f1.scope = it.scope and f1.key = it.key
   left join answered a1 on a1.i = f1.i
-  order by it.i;
+  order by r.i;
 end;
+$$;
+
+-- declaration_commune(path): the commune of a unit path — its last segment that is not a hamlet (hamlet codes are
+-- `<commune>-NN`; the first segment counts whatever it is) — and that commune's path; no place → code '-', path null.
+-- The twin of modules/declarations/service.ts `communeOf` (a test holds them to the same answers): the declaration
+-- statement of modules/declarations/repo.ts (`recordMany`) places a declaration by the person's unit it reads itself.
+-- Set-returning (one row), called in FROM: inlined into the caller's plan, not a function call per row.
+drop function if exists declaration_commune(text);
+create or replace function declaration_commune(p_path text)
+returns table (code text, path text)
+language sql immutable as $$
+  select coalesce(s.segs[s.n], '-'),
+         case when coalesce(p_path, '') = '' then null else array_to_string(s.segs[1:s.n], '.') || '.' end
+  from (
+    select a.segs,
+           coalesce((select max(t.o) from unnest(a.segs) with ordinality as t(seg, o)
+                     where t.o = 1 or strpos(t.seg, '-') = 0), 1) as n
+    from (select array_remove(string_to_array(coalesce(p_path, ''), '.'), '') as segs) a
+  ) s
 $$;

@@ -8,7 +8,9 @@ import { casesRoutes } from './routes.ts';
 import { type CasesService, casesService } from './service.ts';
 import { createTracing } from './tracing.ts';
 
-export { hasCaseOrQuarantine, heldCondition } from './holds.ts';
+// "Held today" (an open case or an active quarantine order covering the day) is the SQL function `person_held`,
+// defined for this module in db/functions/cases_person_held.sql: other modules ask it inside their own statements
+// (the declarations module's writing statement).
 export { TEST_RESULT_POSITIVE, type TestResultPositiveEvent } from './schemas.ts';
 export type { CasesService } from './service.ts';
 

@@ -5,7 +5,6 @@
  */
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ModuleInstance, ModuleManifest } from '../../platform/module.ts';
-import { heldCondition } from '../cases/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { VenuesService } from '../venues/index.ts';
 import { type EnterprisesService, enterprisesService } from './enterprises.ts';
@@ -15,7 +14,7 @@ import { organisationsRepo } from './organisations-repo.ts';
 import { type PartnersService, partnersService } from './partners.ts';
 import { declarationsRepo } from './repo.ts';
 import { declarationsRoutes } from './routes.ts';
-import { type DeclarationsService, declarationsService } from './service.ts';
+import { type DeclarationsService, declarationsService, heldAnswer } from './service.ts';
 
 /** Scoring an answer set against criteria (pure; the demo seed scores its synthetic assessments with it). */
 export { scoreAssessment } from './forms.ts';
@@ -71,7 +70,7 @@ export function declarationsModule(
   ctx: PlatformContext,
   deps: DeclarationsDeps,
 ): ModuleInstance<DeclarationsModuleService> {
-  const repo = declarationsRepo(ctx.db, { heldCondition });
+  const repo = declarationsRepo(ctx.db, { held: heldAnswer() });
   const declarations = declarationsService(ctx, { ...deps, repo });
   const enterprises = enterprisesService(ctx, { repo });
   const partners = partnersService(ctx, { repo, people: deps.people, declarations });

@@ -11,7 +11,7 @@
  * declarations costs one round trip to write.
  */
 import DataLoader from 'dataloader';
-import { type Expression, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, DeclarationStatus, EnterpriseLevel, HealthTaskStatus } from '../../db/types.ts';
 import { type AccessScope, scoped } from '../../platform/authorize.ts';
 import type { DeclarationType, FlagReason } from './constants.ts';
@@ -28,6 +28,11 @@ export interface DoorCheckRow {
     | undefined;
 }
 
+/**
+ * A declaration to write. Where the person lives (unit, commune) and whether the cases module holds them today are
+ * read by the writing statement itself (`recordMany`); `status` and `reasons` are the answers' triage, which a held
+ * person's statement turns to flagged with `case_or_quarantine` added.
+ */
 export interface NewDeclaration {
   personId: string;
   type: DeclarationType;
@@ -39,9 +44,6 @@ export interface NewDeclaration {
   actorType: string;
   actorId: string;
   partnerId: string | null;
-  unitCode: string | null;
-  communeCode: string;
-  communePath: string | null;
   day: string;
 }
 
@@ -51,11 +53,24 @@ export interface RecordExtras {
   key: string | null;
   hash: string;
   id: string;
-  /** the answer to give and store; its badge colour is decided in SQL */
+  /** the answer to give and store (for the triage's status); its badge colour is decided in SQL */
   response: unknown;
-  task: { unitPath: string | null; dueAt: Date } | null;
-  /** the message job's payload (`notify.send`), already checked against its topic */
-  message: unknown;
+  /** when the follow-up task of a flagged declaration is due (null: not flagged by its answers) */
+  taskDue: Date | null;
+  /** when it is due if the person turns out to be held today (flagged whatever the answers: urgent) */
+  heldDue: Date;
+  /** the text of the message a new task sends the person (by SMS, to the phone on record; null: none) */
+  messageText: string | null;
+}
+
+/**
+ * What a held person's declaration answers and says instead (repo deps): the advice in both languages and the
+ * message's text. The service's texts, checked against the message topic there.
+ */
+export interface HeldAnswer {
+  adviceVi: string;
+  adviceEn: string;
+  messageText: string;
 }
 
 /** The most declarations one batch of the serial writer carries. */
@@ -88,40 +103,51 @@ const itemOf = (d: NewDeclaration, x: RecordExtras, shard: number | null = null)
   actor_type: d.actorType,
   actor_id: d.actorId,
   partner: d.partnerId,
-  unit_code: d.unitCode,
-  commune_code: d.communeCode,
-  commune_path: d.communePath,
   day: d.day,
   response: x.response,
-  task_unit_path: x.task?.unitPath ?? null,
-  task_due: x.task?.dueAt.toISOString() ?? null,
-  job_payload: x.message,
+  task_due: x.taskDue?.toISOString() ?? null,
+  held_due: x.heldDue.toISOString(),
+  message_text: x.messageText,
   shard,
 });
 
-/** One item's outcome; `messaged`: its message job was queued (the job worker has something to send). */
-type Recorded = { i: number; outcome: 'written' | 'stored' | 'reused'; response: unknown; messaged: boolean };
-
-/** Writes declarations (one or many) by the SQL function db/functions/declarations_record.sql; one row per item. */
-const recordMany = async (q: Q, items: ReturnType<typeof itemOf>[]): Promise<Recorded[]> =>
-  (
-    await sql<Recorded>`select i, outcome, response, messaged from declarations_record_many(${JSON.stringify(items)}::jsonb)`.execute(
-      q,
-    )
-  ).rows;
+/**
+ * One item's outcome: 'missing' when its person is not on record (nothing written); `messaged`: its message job was
+ * queued (the job worker has something to send); `unitCode`: the person's unit the declaration was placed in.
+ */
+export type Recorded = {
+  i: number;
+  outcome: 'written' | 'stored' | 'reused' | 'missing';
+  response: unknown;
+  messaged: boolean;
+  unitCode: string | null;
+};
 
 /** The statistics row a batch adds to (a lone declaration's is hash(person) % 8: db/functions/declarations_record.sql). */
 const batchShard = () => 8 + Math.floor(Math.random() * 56);
 
-/**
- * What the repo needs from other modules, given by index.ts: the cases module's "held today" condition (an open case
- * or quarantine order), composed into the look-up of a declaring citizen so both are one statement.
- */
+/** What the repo is given by index.ts: what a held person's declaration answers and says (the service's texts). */
 export interface DeclarationsRepoDeps {
-  heldCondition: (personId: Expression<string>, today: Expression<string>) => RawBuilder<boolean>;
+  held: HeldAnswer;
 }
 
 export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
+  const { held } = deps;
+  /**
+   * Writes declarations (one or many) by the SQL function db/functions/declarations_record.sql, which also reads who
+   * each is for (unit, phone, commune; whether the cases module holds them today — a held person's declaration is
+   * flagged with `held`'s advice and message): one row per item, in order; an item whose person is not on record is
+   * 'missing' and nothing of it is written. Before session 17 a look-up statement of its own answered who a
+   * declaring citizen was: a round trip more per request.
+   */
+  const heldJson = JSON.stringify(held);
+  const recordMany = async (q: Q, items: ReturnType<typeof itemOf>[]): Promise<Recorded[]> =>
+    (
+      await sql<Recorded>`
+        select i, outcome, response, messaged, unit_code as "unitCode"
+        from declarations_record_many(${JSON.stringify(items)}::jsonb, ${heldJson}::jsonb)`.execute(q)
+    ).rows;
+
   // The batch writer of declarations that need no audit row (citizens declaring for themselves and their
   // dependants): up to WRITERS batches in flight (one today), each on its own connection; whatever arrives meanwhile
   // goes in the next one, written by one call and one commit (declarations_record_many). A lone declaration goes at
@@ -223,52 +249,7 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
     },
   );
 
-  // Who a citizen declaring for themself is (most declarations), and whether the cases module holds them today: the
-  // look-ups of requests that arrive together go in one statement, as the door checks above do — one round trip and
-  // one statement for the requests of an event-loop turn, not one each (nor one per question).
-  type SubjectRow = {
-    id: string;
-    name: string;
-    phone: string | null;
-    unit_code: string | null;
-    unit_path: string | null;
-  };
-  type DeclarantKey = { personId: string; today: string };
-  const declarants = new DataLoader<DeclarantKey, { subject: SubjectRow; held: boolean } | undefined, string>(
-    async (keys) => {
-      const { rows } = await sql<SubjectRow & { i: string; held: boolean }>`
-        select k.i, p.id, p.name, p.phone, p.unit_code, u.path as unit_path,
-               ${deps.heldCondition(sql.ref('k.id'), sql.ref('k.today'))} as held
-        from unnest(${keys.map((k) => k.personId)}::uuid[], ${keys.map((k) => k.today)}::date[])
-          with ordinality as k(id, today, i)
-        join people p on p.id = k.id
-        left join admin_units u on u.code = p.unit_code`.execute(db);
-      const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
-      return keys.map((_, n) => {
-        const r = byIndex.get(n + 1);
-        return (
-          r && {
-            subject: { id: r.id, name: r.name, phone: r.phone, unit_code: r.unit_code, unit_path: r.unit_path },
-            held: r.held === true,
-          }
-        );
-      });
-    },
-    {
-      cache: false,
-      maxBatchSize: 500,
-      batchScheduleFn: (run) => setImmediate(run),
-      cacheKeyFn: (k) => `${k.personId}|${k.today}`,
-    },
-  );
-
   return {
-    /**
-     * A citizen declaring for themself: who they are and whether they are held on `today` (batched, see above);
-     * undefined when the person is gone.
-     */
-    loadDeclarant: (personId: string, today: string) => declarants.load({ personId, today }),
-
     // ——— forms ———
     latestForms: (type: DeclarationType, q: Q = db) =>
       q

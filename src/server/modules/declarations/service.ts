@@ -18,7 +18,6 @@ import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
 import { NOTIFY_SEND } from '../../platform/notify.ts';
 import { localDate, smsText } from '../../platform/sms.ts';
-import { hasCaseOrQuarantine } from '../cases/index.ts';
 import { doorPersonView, type PeopleService } from '../people/index.ts';
 import type { DoorPerson } from '../people/schemas.ts';
 import type { VenuesService } from '../venues/index.ts';
@@ -40,7 +39,7 @@ import {
   triage,
 } from './forms.ts';
 import { subjectPolicy, taskPolicy, unitPolicy } from './policy.ts';
-import type { DeclarationsRepo, NewDeclaration, RecordExtras } from './repo.ts';
+import type { DeclarationsRepo, HeldAnswer, NewDeclaration, RecordExtras } from './repo.ts';
 import type {
   Badge,
   DeclarationBody,
@@ -84,6 +83,24 @@ export function communeOf(unitPath: string | null): { code: string; path: string
   let i = segments.length - 1;
   while (i > 0 && segments[i]?.includes('-')) i--;
   return { code: segments[i] ?? '-', path: `${segments.slice(0, i + 1).join('.')}.` };
+}
+
+/**
+ * The message a new follow-up task sends the person: the advice's Vietnamese words as an SMS. Checked against the
+ * message topic (`notify.send`) with a phone of the right shape: the writing statement builds the message with the
+ * phone on record.
+ */
+export function adviceMessage(advice: { vi: string }): string {
+  const text = smsText(`Truyvet: ${advice.vi}`);
+  if (!NOTIFY_SEND.check({ channel: 'sms', to: '+84900000000', text }))
+    throw new Error('declaration message does not match notify.send');
+  return text;
+}
+
+/** What a held person's declaration answers and says (an open case or quarantine order: the urgent advice). */
+export function heldAnswer(): HeldAnswer {
+  const advice = adviceFor(['case_or_quarantine']);
+  return { adviceVi: advice.vi, adviceEn: advice.en, messageText: adviceMessage(advice) };
 }
 
 /** What to do after a flagged declaration, in both languages (the message and the answer say it). */
@@ -294,62 +311,53 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
     const today = localDate(now);
     let form: FormRow;
     let answers: Answers;
-    let subject: ResolvedSubject;
-    let held: boolean;
+    // who it is for: a citizen declaring for themself (most declarations) is looked up by the writing statement
+    // itself (who they are, where they live, whether they are held today); anyone else is resolved and authorized here
+    let subject: ResolvedSubject | undefined;
+    const stored = async (err: unknown) => {
+      // a retry of an accepted request gets its answer even when it no longer validates (a form replaced since)
+      if (idempotencyKey && err instanceof AppError) {
+        const found = await findStored<DeclarationResult>(db, scope, idempotencyKey, hash);
+        if (found) return { ...found, replayed: true };
+      }
+      throw err;
+    };
     try {
       form = await formFor(body.type, body.formVersion, now);
       answers = await checkedAnswers(form, body.answers, today);
-      if (!via.subject && !body.subject && actor.kind === 'citizen') {
-        // for oneself (most declarations): who they are and whether they have an open case or quarantine order,
-        // asked at once
-        const found = await repo.loadDeclarant(actor.personId, today);
-        if (!found) throw new AppError('PERSON_NOT_FOUND', 404);
-        const row = found.subject;
-        subject = { id: row.id, phone: row.phone, unitCode: row.unit_code, unitPath: row.unit_path };
-        held = found.held;
-      } else {
+      if (via.subject || body.subject || actor.kind !== 'citizen')
         subject = via.subject ? await via.subject() : await resolveSubject(actor, body.subject);
-        held = await hasCaseOrQuarantine(db, subject.id, today);
-      }
     } catch (err) {
-      // a retry of an accepted request gets its answer even when it no longer validates (a form replaced since)
-      if (idempotencyKey && err instanceof AppError) {
-        const stored = await findStored<DeclarationResult>(db, scope, idempotencyKey, hash);
-        if (stored) return { ...stored, replayed: true };
-      }
-      throw err;
+      return stored(err);
     }
+    const personId = subject?.id ?? (actor as CitizenActor).personId;
     const reasons = triage(form.rules as TriageRule[], answers);
-    if (held) reasons.push('case_or_quarantine');
     const ordered = FLAG_REASONS.filter((r) => reasons.includes(r));
     const status = ordered.length > 0 ? 'flagged' : 'ok';
-    const commune = communeOf(subject.unitPath);
     const id = randomUUID();
-    // the badge colour is the day's worst status, decided where the badge is written
+    // the answer by the answers alone; the statement turns it to flagged (case_or_quarantine, the held advice) when the
+    // person has an open case or quarantine order today, and decides the badge colour (the day's worst status)
     const result: DeclarationResult = {
       id,
-      personId: subject.id,
+      personId,
       status,
       reasons: ordered,
       badge: badgeFor(status, today),
     };
-    let task: RecordExtras['task'] = null;
-    let message: unknown = null;
+    let taskDue: Date | null = null;
+    let messageText: string | null = null;
     if (status === 'flagged') {
       const advice = adviceFor(ordered);
       result.adviceVi = advice.vi;
       result.adviceEn = advice.en;
       // a task at the person's commune (unless one is open), due in 4 h for symptoms, 24 h otherwise; the message
-      // to the person goes with a new task only
+      // to the person (to the phone on record) goes with a new task only
       const urgent = ordered.includes('symptom') || ordered.includes('case_or_quarantine');
-      task = { unitPath: subject.unitPath, dueAt: new Date(now.getTime() + (urgent ? 4 : 24) * HOUR) };
-      if (subject.phone) {
-        message = { channel: 'sms', to: subject.phone, text: smsText(`Truyvet: ${advice.vi}`) };
-        if (!NOTIFY_SEND.check(message)) throw new Error('declaration message does not match notify.send');
-      }
+      taskDue = new Date(now.getTime() + (urgent ? 4 : 24) * HOUR);
+      messageText = adviceMessage(advice);
     }
     const row: NewDeclaration = {
-      personId: subject.id,
+      personId,
       type: body.type,
       formVersion: form.version,
       answers,
@@ -361,12 +369,18 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
         via.partnerId ??
         (actor.kind === 'staff' ? actor.userId : actor.kind === 'citizen' ? actor.personId : actor.name),
       partnerId: via.partnerId ?? null,
-      unitCode: subject.unitCode,
-      communeCode: commune.code,
-      communePath: commune.path,
       day: today,
     };
-    const extras: RecordExtras = { scope, key: idempotencyKey ?? null, hash, id, response: result, task, message };
+    const extras: RecordExtras = {
+      scope,
+      key: idempotencyKey ?? null,
+      hash,
+      id,
+      response: result,
+      taskDue,
+      heldDue: new Date(now.getTime() + 4 * HOUR),
+      messageText,
+    };
     // one statement; staff and partner declarations are audited in the same transaction
     const out =
       actor.kind === 'staff' || via.partnerId
@@ -377,13 +391,18 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
                 actor: actor.kind === 'system' ? null : actor,
                 action: 'declarations.create',
                 resourceType: 'person',
-                resourceId: subject.id,
-                unitCode: subject.unitCode,
-                details: { declarationId: id, status, ...(via.partnerId ? { partnerId: via.partnerId } : {}) },
+                resourceId: personId,
+                unitCode: r.unitCode,
+                details: {
+                  declarationId: id,
+                  status: (r.response as DeclarationResult).status,
+                  ...(via.partnerId ? { partnerId: via.partnerId } : {}),
+                },
               });
             return r;
           })
         : await repo.queueDeclaration(row, extras);
+    if (out.outcome === 'missing') return stored(new AppError('PERSON_NOT_FOUND', 404));
     // the job worker is woken only when this declaration queued its message (a new task with a phone to tell)
     if (out.messaged) ctx.jobs.wake();
     if (out.outcome === 'reused') throw new AppError('IDEMPOTENCY_KEY_REUSED', 422);

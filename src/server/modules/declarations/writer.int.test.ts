@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { citizenToken, createTestEnv, type TestEnv, UNITS } from '../../../../test/harness.ts';
-import { heldCondition } from '../cases/index.ts';
 import { declarationsRepo, type NewDeclaration, type RecordExtras } from './repo.ts';
+import { communeOf } from './service.ts';
 
 let env: TestEnv;
 let personId = '';
@@ -21,6 +21,9 @@ beforeAll(async () => {
   personId = (await citizenToken(env, '0912555001')).personId;
   otherId = (await citizenToken(env, '0912555002')).personId;
   thirdId = (await citizenToken(env, '0912555003')).personId;
+  // where they live: the writing statement places each declaration by the person's unit on record
+  await sql`update people set unit_code = ${UNITS.bienHoaCommune}
+            where id = any(${[personId, otherId, thirdId]}::uuid[])`.execute(env.ctx.db);
 }, 180_000);
 afterAll(async () => {
   await env?.close();
@@ -38,9 +41,6 @@ const row = (person: string): NewDeclaration => ({
   actorType: 'citizen',
   actorId: person,
   partnerId: null,
-  unitCode: UNITS.bienHoaCommune,
-  communeCode: UNITS.bienHoaCommune,
-  communePath: null,
   day,
 });
 const extras = (key: string | null, hash = 'h'): RecordExtras => {
@@ -51,16 +51,19 @@ const extras = (key: string | null, hash = 'h'): RecordExtras => {
     hash,
     id,
     response: { id, status: 'ok', reasons: [], badge: { colour: 'green', validUntil: null } },
-    task: null,
-    message: null,
+    taskDue: null,
+    heldDue: new Date(Date.now() + 4 * 3_600_000),
+    messageText: null,
   };
 };
 const flagged = (person: string): NewDeclaration => ({ ...row(person), status: 'flagged', reasons: ['symptom'] });
-const flaggedExtras = (key: string | null, phone: string): RecordExtras => ({
+const flaggedExtras = (key: string | null): RecordExtras => ({
   ...extras(key),
-  task: { unitPath: null, dueAt: new Date(Date.now() + 4 * 3_600_000) },
-  message: { channel: 'sms', to: phone, text: 'Truyvet: test' },
+  taskDue: new Date(Date.now() + 4 * 3_600_000),
+  messageText: 'Truyvet: test',
 });
+const HELD = { adviceVi: 'Ở nhà', adviceEn: 'Stay home', messageText: 'Truyvet: o nha' };
+const newRepo = () => declarationsRepo(env.ctx.db, { held: HELD });
 
 /** The commune's statistics of the day (its shard rows summed). */
 async function dayStats() {
@@ -76,20 +79,26 @@ const colour = (r: PromiseSettledResult<{ response: unknown }>) =>
   r.status === 'fulfilled' ? (r.value.response as { badge: { colour: string } }).badge.colour : r.status;
 
 describe('the serial declaration writer', () => {
-  it('writes a batch in one go, fails only the item that fails, replays a key used twice', async () => {
-    const repo = declarationsRepo(env.ctx.db, { heldCondition });
+  it('writes a batch in one go, answers an item whose person is not on record as missing, replays a key used twice', async () => {
+    const repo = newRepo();
     const results = await Promise.allSettled([
       repo.queueDeclaration(row(personId), extras('writer-key-0001')),
       repo.queueDeclaration(row(personId), extras('writer-key-0002')),
       repo.queueDeclaration(row(randomUUID()), extras('writer-key-0003')),
       repo.queueDeclaration(row(personId), extras('writer-key-0002')),
+      // a row the table refuses (a check constraint): the batch fails whole, is recorded again item by item, and
+      // only this one fails
+      repo.queueDeclaration({ ...row(personId), type: 'bogus' as never }, extras('writer-key-0004')),
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    const [a, b, c, d] = results;
-    expect(a.status === 'fulfilled' && a.value.outcome).toBe('written');
-    expect(b.status === 'fulfilled' && b.value.outcome).toBe('written');
-    expect(c.status === 'rejected' && (c.reason as { code?: string }).code).toBe('23503');
-    expect(d.status === 'fulfilled' && d.value.outcome).toBe('stored');
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.outcome : r.status))).toEqual([
+      'written',
+      'written',
+      'missing',
+      'stored',
+      'rejected',
+    ]);
+    const [, b, , d, e] = results;
+    expect(e.status === 'rejected' && (e.reason as { code?: string }).code).toBe('23514');
     if (d.status === 'fulfilled' && b.status === 'fulfilled') expect(d.value.response).toEqual(b.value.response);
     const n = await sql<{
       n: number;
@@ -98,7 +107,7 @@ describe('the serial declaration writer', () => {
   });
 
   it("decides one person's declarations of a batch in arrival order: colour so far, counted once, one task and message", async () => {
-    const repo = declarationsRepo(env.ctx.db, { heldCondition });
+    const repo = newRepo();
     const before = await dayStats();
     const phone = '+84912555002';
     const jobsBefore = await sql<{ n: number }>`
@@ -109,9 +118,9 @@ describe('the serial declaration writer', () => {
     const results = await Promise.allSettled([
       repo.queueDeclaration(row(thirdId), extras('order-key-0000')),
       repo.queueDeclaration(row(otherId), extras('order-key-0001')),
-      repo.queueDeclaration(flagged(otherId), flaggedExtras('order-key-0002', phone)),
+      repo.queueDeclaration(flagged(otherId), flaggedExtras('order-key-0002')),
       repo.queueDeclaration(row(otherId), extras('order-key-0003')),
-      repo.queueDeclaration(flagged(otherId), flaggedExtras('order-key-0004', phone)),
+      repo.queueDeclaration(flagged(otherId), flaggedExtras('order-key-0004')),
       repo.queueDeclaration(row(otherId), extras('order-key-0003', 'another body')),
       repo.queueDeclaration(row(otherId), extras('writer-key-0001')),
     ]);
@@ -152,7 +161,7 @@ describe('the serial declaration writer', () => {
   });
 
   it('takes what is queued in one event-loop turn into one statement when idle, not the first declaration alone', async () => {
-    const repo = declarationsRepo(env.ctx.db, { heldCondition });
+    const repo = newRepo();
     const xs = ['turn-key-0001', 'turn-key-0002', 'turn-key-0003'].map((k) => extras(k));
     const results = await Promise.all(
       [personId, thirdId, personId].map((p, n) => repo.queueDeclaration(row(p), xs[n] as RecordExtras)),
@@ -164,5 +173,99 @@ describe('the serial declaration writer', () => {
       env.ctx.db,
     );
     expect(rows).toHaveLength(1);
+  });
+
+  it('reads the person in the writing statement: their commune, a held person flagged, the message to their phone', async () => {
+    const repo = newRepo();
+    const held = (await citizenToken(env, '0912555004')).personId;
+    const nowhere = (await citizenToken(env, '0912555005')).personId;
+    await sql`update people set unit_code = ${UNITS.bienHoaCommune} where id = ${held}::uuid`.execute(env.ctx.db);
+    await sql`update people set unit_code = null where id = ${nowhere}::uuid`.execute(env.ctx.db);
+    // held today: a quarantine order covering today, of a case, as the cases module writes them
+    const f0 = (await citizenToken(env, '0912555006')).personId;
+    const c = await env.ctx.db
+      .insertInto('cases')
+      .values({
+        person_id: f0,
+        display_code: 'BN75-555006',
+        status: 'confirmed',
+        confirmed_at: new Date(),
+        rule_version: 1,
+        origin: 'tracer',
+      } as never)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await env.ctx.db
+      .insertInto('quarantine_orders')
+      .values({ person_id: held, case_id: c.id, kind: 'home', starts_on: day, ends_on: day } as never)
+      .execute();
+    const okX = extras('place-key-0001');
+    const exposedX = { ...extras('place-key-0002'), taskDue: new Date(Date.now() + 24 * 3_600_000) };
+    const nowhereX = extras('place-key-0003');
+    const [ok, exposed, placeless] = await Promise.all([
+      repo.queueDeclaration(row(held), okX),
+      repo.queueDeclaration({ ...row(held), status: 'flagged', reasons: ['exposure'] }, exposedX),
+      repo.queueDeclaration(row(nowhere), nowhereX),
+    ]);
+    // answered "ok" by the answers, flagged for being held, with the held advice
+    expect(ok?.response).toMatchObject({
+      status: 'flagged',
+      reasons: ['case_or_quarantine'],
+      adviceVi: HELD.adviceVi,
+      adviceEn: HELD.adviceEn,
+      badge: { colour: 'yellow' },
+    });
+    expect(exposed?.response).toMatchObject({ status: 'flagged', reasons: ['exposure', 'case_or_quarantine'] });
+    expect(ok?.unitCode).toBe(UNITS.bienHoaCommune);
+    expect(placeless?.response).toMatchObject({ status: 'ok', badge: { colour: 'green' } });
+    expect(placeless?.unitCode).toBeNull();
+    const { rows } = await sql<{
+      id: string;
+      status: string;
+      reasons: string[];
+      unit_code: string | null;
+      commune_code: string;
+    }>`
+      select id, status, reasons, unit_code, commune_code from declarations
+      where id = any(${[okX.id, exposedX.id, nowhereX.id]}::uuid[])`.execute(env.ctx.db);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(okX.id)).toMatchObject({
+      status: 'flagged',
+      reasons: ['case_or_quarantine'],
+      unit_code: UNITS.bienHoaCommune,
+      commune_code: UNITS.bienHoaCommune,
+    });
+    expect(byId.get(nowhereX.id)).toMatchObject({ status: 'ok', unit_code: null, commune_code: '-' });
+    // one task, urgent (the held due time, not the exposure's 24 h), at the person's commune; one message to the
+    // phone on record with the held text
+    const tasks = await sql<{ due_at: Date; unit_path: string | null; reasons: string[] }>`
+      select due_at, unit_path, reasons from health_tasks where person_id = ${held}::uuid`.execute(env.ctx.db);
+    expect(tasks.rows).toHaveLength(1);
+    expect(tasks.rows[0]?.due_at.getTime()).toBe(okX.heldDue.getTime());
+    expect(tasks.rows[0]?.unit_path).toMatch(new RegExp(`\\.${UNITS.bienHoaCommune}\\.$`));
+    const jobs = await sql<{ payload: unknown }>`
+      select payload from jobs where topic = 'notify.send' and payload->>'to' = '+84912555004'
+        and payload->>'text' not like 'Ma xac thuc%'`.execute(env.ctx.db);
+    expect(jobs.rows.map((j) => j.payload)).toEqual([{ channel: 'sms', to: '+84912555004', text: HELD.messageText }]);
+  });
+
+  it("places a unit path in its commune as the service's communeOf does", async () => {
+    const paths = [
+      '75.731.25993.',
+      '75.731.25993.25993-01.',
+      '75.731.25993.25993-01.25993-01-02.',
+      '75.',
+      '75-1.',
+      '.',
+      '',
+      null,
+      '01.001.00001.00001-07.',
+    ];
+    const { rows } = await sql<{ n: number; code: string; path: string | null }>`
+      select t.n::int as n, c.code, c.path
+      from unnest(${paths}::text[]) with ordinality as t(p, n)
+      cross join lateral declaration_commune(t.p) c
+      order by t.n`.execute(env.ctx.db);
+    expect(rows.map((r) => ({ code: r.code, path: r.path }))).toEqual(paths.map((p) => communeOf(p)));
   });
 });
