@@ -1,9 +1,11 @@
 /**
- * The serial writer of citizens' declarations: what arrives together is written by one statement; an item that fails
- * (here a person who does not exist: a foreign key) fails alone — the batch is recorded again item by item — and the
- * others are written; a key used again in the same batch answers with the first one's answer. Within a batch, one
- * person's declarations of a day are decided in arrival order (the badge colour so far, one person counted once in the
- * day's statistics, one follow-up task and one message), as they would be one after the other.
+ * The serial writer of citizens' declarations: what arrives together is written by one statement, which reads who
+ * each declaration is for (a person not on record answers 'missing', nothing written; their commune; whether the
+ * cases module holds them today — then flagged whatever the answers); an item that fails (here a row the table's
+ * check refuses) fails alone — the batch is recorded again item by item — and the others are written; a key used
+ * again in the same batch answers with the first one's answer. Within a batch, one person's declarations of a day are
+ * decided in arrival order (the badge colour so far, one person counted once in the day's statistics, one follow-up
+ * task and one message), as they would be one after the other.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
