@@ -181,6 +181,35 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export const pendingRuns = (env: TestEnv, topic: string) =>
   env.ctx.db.selectFrom('jobs').select('run_at').where('topic', '=', topic).where('status', '=', 'pending').execute();
 
+/**
+ * Puts `personId` under an active home quarantine order covering `day` (YYYY-MM-DD), ordered for an open (confirmed)
+ * case of `f0PersonId` — rows as the cases module writes them — so the cases module holds both of them that day.
+ */
+export async function quarantineForDay(
+  env: TestEnv,
+  f0PersonId: string,
+  personId: string,
+  day: string,
+  displayCode: string,
+): Promise<void> {
+  const c = await env.ctx.db
+    .insertInto('cases')
+    .values({
+      person_id: f0PersonId,
+      display_code: displayCode,
+      status: 'confirmed',
+      confirmed_at: new Date(),
+      rule_version: 1,
+      origin: 'tracer',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await env.ctx.db
+    .insertInto('quarantine_orders')
+    .values({ person_id: personId, case_id: c.id, kind: 'home', starts_on: day, ends_on: day })
+    .execute();
+}
+
 /** Đồng Nai fixtures: province 75 > district 731 (Biên Hòa) > commune 25993; district 732 (Long Khánh). */
 export const UNITS = {
   province: '75',

@@ -11,6 +11,7 @@ import {
   citizenToken,
   createTestEnv,
   makeNationalId,
+  quarantineForDay,
   staffToken,
   type TestEnv,
   UNITS,
@@ -222,23 +223,8 @@ describe('declaring', () => {
     await call('PUT', '/me/profile', other.token, { name: 'Lê F1', unitCode: UNITS.bienHoaCommune });
     // a case and an order, as the cases module writes them
     const f0 = await citizenToken(env, '0912000333');
-    const c = await env.ctx.db
-      .insertInto('cases')
-      .values({
-        person_id: f0.personId,
-        display_code: 'BN75-999001',
-        status: 'confirmed',
-        confirmed_at: new Date(),
-        rule_version: 1,
-        origin: 'tracer',
-      } as never)
-      .returning('id')
-      .executeTakeFirstOrThrow();
     const today = localDate(new Date());
-    await env.ctx.db
-      .insertInto('quarantine_orders')
-      .values({ person_id: other.personId, case_id: c.id, kind: 'home', starts_on: today, ends_on: today } as never)
-      .execute();
+    await quarantineForDay(env, f0.personId, other.personId, today, 'BN75-999001');
     const res = await call('POST', '/declarations', other.token, { type: 'domestic', answers: NO });
     expect(res.json()).toMatchObject({ status: 'flagged', reasons: ['case_or_quarantine'] });
     // declarations arriving together are written by one statement that reads who is held: each still gets their own

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citizenToken, createTestEnv, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import { citizenToken, createTestEnv, quarantineForDay, type TestEnv, UNITS } from '../../../../test/harness.ts';
 import { declarationsRepo, type NewDeclaration, type RecordExtras } from './repo.ts';
 import { communeOf } from './service.ts';
 
@@ -185,22 +185,7 @@ describe('the serial declaration writer', () => {
     await sql`update people set unit_code = null where id = ${nowhere}::uuid`.execute(env.ctx.db);
     // held today: a quarantine order covering today, of a case, as the cases module writes them
     const f0 = (await citizenToken(env, '0912555006')).personId;
-    const c = await env.ctx.db
-      .insertInto('cases')
-      .values({
-        person_id: f0,
-        display_code: 'BN75-555006',
-        status: 'confirmed',
-        confirmed_at: new Date(),
-        rule_version: 1,
-        origin: 'tracer',
-      } as never)
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await env.ctx.db
-      .insertInto('quarantine_orders')
-      .values({ person_id: held, case_id: c.id, kind: 'home', starts_on: day, ends_on: day } as never)
-      .execute();
+    await quarantineForDay(env, f0, held, day, 'BN75-555006');
     const okX = extras('place-key-0001');
     const exposedX = { ...extras('place-key-0002'), taskDue: new Date(Date.now() + 24 * 3_600_000) };
     const nowhereX = extras('place-key-0003');
