@@ -201,7 +201,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
   ): Promise<{ badge?: Badge | undefined; person?: DoorPerson | undefined }> {
     const alone = async () => ({ person: withPerson ? await people.atDoor(actor, personId) : undefined });
     if (!deps.declarations) return alone();
-    return deps.declarations().check(actor, venueId, personId, at, { enforce: false, person: withPerson }).catch(alone);
+    return deps.declarations().check(actor, venueId, personId, at, { person: withPerson }).catch(alone);
   }
 
   /**

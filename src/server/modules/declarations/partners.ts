@@ -193,9 +193,8 @@ export function partnersService(
             if (!unit) throw new AppError('UNIT_NOT_FOUND', 400, { field: 'unitCode' });
             id = (await people.findOrRegister(actor, { phone, name }, unit.code, { via: 'declaration_partner' })).id;
           }
-          const row = await repo.subjectById(id);
-          if (!row) throw new AppError('PERSON_NOT_FOUND', 404);
-          return { id: row.id, phone: row.phone, unitCode: row.unit_code, unitPath: row.unit_path };
+          // who they are, where they live and whether they are held: read by the writing statement (404 if gone)
+          return { id };
         },
       });
     },

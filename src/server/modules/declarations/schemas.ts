@@ -122,17 +122,17 @@ export const Badge = Type.Object({
 export type Badge = Static<typeof Badge>;
 
 /**
- * What the door needs from declarations (the check-ins module calls it): the person's badge of the day of `at` at this
- * venue — with `enforce` (a live scan), 403 DECLARATION_REQUIRED when the venue requires a declaration today and there
- * is none; without it, the grey badge then — and, with `person` (a personal QR), who the person is as `actor` may see
- * them (the people module's `doorPersonView`; undefined for an unknown id), read in the same statement.
+ * What the door needs from declarations for a replayed check-in (the check-ins module calls it): the person's badge
+ * of the day of `at` (grey when nothing was declared) and, with `person` (a personal QR), who the person is as
+ * `actor` may see them (the people module's `doorPersonView`; undefined for an unknown id), read in the same
+ * statement. A live scan is refused by a venue's rule in the check-in's own statement, never here.
  */
 export type DoorDeclarationCheck = (
   actor: Actor,
   venueId: string,
   personId: string,
   at: Date,
-  opts: { enforce: boolean; person: boolean },
+  opts: { person: boolean },
 ) => Promise<{ badge: Badge; person?: DoorPerson | undefined }>;
 
 /**

@@ -134,12 +134,9 @@ const toFormView = (r: FormRow): FormView => ({
   publishedAt: r.published_at.toISOString(),
 });
 
-/** Who a declaration is for, resolved and authorized. */
+/** Who a declaration is for, resolved and authorized (the writing statement reads the rest of them itself). */
 interface ResolvedSubject {
   id: string;
-  phone: string | null;
-  unitCode: string | null;
-  unitPath: string | null;
 }
 
 /** How a declaration arrived: the partner (its id) when through the partner API. */
@@ -283,7 +280,7 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
       },
     );
     if (!row) throw new AppError('PERSON_NOT_FOUND', 404);
-    return { id: row.id, phone: row.phone, unitCode: row.unit_code, unitPath: row.unit_path };
+    return { id: row.id };
   }
 
   const actorKey = (actor: Actor, via: DeclareVia) =>
@@ -469,22 +466,20 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
   }
 
   /**
-   * What the door shows and whether the person may come in (`DoorDeclarationCheck`; check-ins call it for a replay):
-   * the venue's rule and the person's badge of the day, and for a personal QR who the person is as the actor may
-   * see them — one statement of primary-key reads, shared with the other requests of the event-loop turn. A live
-   * scan (`enforce`) is refused 403 DECLARATION_REQUIRED when the venue requires a declaration today and there is
-   * none; otherwise that shows as the grey badge.
+   * What the door shows with a replayed check-in (`DoorDeclarationCheck`): the person's badge of the day, and for a
+   * personal QR who the person is as the actor may see them — one statement of primary-key reads, shared with the
+   * other requests of the event-loop turn. A live scan is decided by the check-in's own statement
+   * (`checkins_ingest`, which refuses it 403 DECLARATION_REQUIRED where the venue's rule says so).
    */
   async function atDoor(
     actor: Actor,
     venueId: string,
     personId: string,
     at: Date,
-    opts: { enforce: boolean; person: boolean },
+    opts: { person: boolean },
   ): Promise<{ badge: Badge; person?: DoorPerson | undefined }> {
     const day = localDate(at);
-    const { required, status, person } = await repo.doorCheck(venueId, personId, day, opts.person);
-    if (opts.enforce && required && !status) throw new AppError('DECLARATION_REQUIRED', 403);
+    const { status, person } = await repo.doorCheck(venueId, personId, day, opts.person);
     return { badge: badgeFor(status, day), ...(person ? { person: doorPersonView(actor, person) } : {}) };
   }
 
