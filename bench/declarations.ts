@@ -1,6 +1,7 @@
 /**
  * bench/declarations: health declaration on PostgreSQL. In one run:
- *   baseline  GET /healthz (no-op route, every platform plugin in front)
+ *   baseline  GET /healthz (no-op route, every platform plugin in front), half its time just before the measured
+ *             load and half just after (lib.ts bracketedLoads: the machine drifts within minutes)
  *   measured  POST /api/v1/declarations by signed-in citizens (the daily domestic form, one in ten flagged with a
  *             fever → a task and a message), a fresh Idempotency-Key per request: the form check, then one
  *             statement for a batch — who each is, whether held (case/quarantine), declaration + badge + daily
@@ -23,9 +24,12 @@ import {
   argNumber,
   bareBaseline,
   benchStaffToken,
+  bracketedLoads,
   citizenLogin,
   cpuMeter,
   freshData,
+  halvesLine,
+  jobsSettled,
   type LoadResult,
   load,
   meteredLoad,
@@ -102,19 +106,27 @@ try {
   };
   const meter = await cpuMeter(server);
   await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
-  const baseline = await meteredLoad(meter, '[postgres] baseline GET /healthz', {
-    url: `${server.url}/healthz`,
-    duration: seconds,
-    connections,
-  });
+  // the load's warm-up and the analyze first: the baseline's halves then bracket the measured load alone
   await load('warm-up', { url: server.url, duration: 2, connections, requests: [request] });
   await analyzeDatabase(data.databaseUrl);
-  const declare = await meteredLoad(meter, '[postgres] POST /api/v1/declarations', {
-    url: server.url,
-    duration: seconds,
-    connections,
-    requests: [request],
-  });
+  const {
+    baseline,
+    measured: declare,
+    halves,
+  } = await bracketedLoads(
+    meter,
+    '[postgres] baseline GET /healthz',
+    { url: `${server.url}/healthz`, duration: seconds, connections },
+    () =>
+      meteredLoad(meter, '[postgres] POST /api/v1/declarations', {
+        url: server.url,
+        duration: seconds,
+        connections,
+        requests: [request],
+      }),
+    // the messages to flagged declarants, sent by the job worker after the load
+    () => jobsSettled(data.databaseUrl),
+  );
   if (declare.non2xx > 0 || declare.errors > 0)
     console.log(
       `  note: ${declare.non2xx} non-2xx, ${declare.errors} errors (warm-up included: ${[...refusals].map(([k, v]) => `${k} ×${v}`).join(', ')})`,
@@ -186,6 +198,7 @@ try {
 
   console.log(`\n# declarations (${connections} connections, ${seconds} s each, ${new Date().toISOString()})`);
   printTable([baseline, declare, bare] as LoadResult[]);
+  console.log(halvesLine(halves));
   const ratio = declare.requestsPerSec / baseline.requestsPerSec;
   console.log(
     `ratio [postgres] declarations / no-op baseline = ${ratio.toFixed(2)} (target ≥ 0.25); p99 ${declare.p99.toFixed(1)} ms (target < 50 ms)`,

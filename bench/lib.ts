@@ -162,6 +162,90 @@ export async function meteredLoad(
   };
 }
 
+/**
+ * The baseline measured on both sides of the measured load, half its time before and half after, and combined:
+ * these machines' speed drifts within minutes (`/healthz` 9,400 and 17,700 a second in runs of one session), so
+ * a baseline taken only before the load can catch another machine than the load did, and the ratio moves with it.
+ * Bracketed, the baseline covers the same stretch of time as the load, drift cancelling to first order.
+ * Requests a second: the mean of the halves (equal durations); p50 the mean, p99 the larger of the halves' (the
+ * halves' samples are not kept); CPU per request weighted by each half's requests. `halves` for the record.
+ */
+export async function bracketedLoads(
+  meter: Awaited<ReturnType<typeof cpuMeter>>,
+  baselineLabel: string,
+  baselineOpts: autocannon.Options & { duration: number },
+  measure: () => Promise<LoadResult>,
+  /**
+   * waits until the work a load left behind is done, before each half (the warm-up's before the first, the load's
+   * before the second), so both halves measure the no-op on a server with nothing else to do
+   */
+  settle: () => Promise<void> = async () => {},
+): Promise<{ baseline: LoadResult; measured: LoadResult; halves: [LoadResult, LoadResult] }> {
+  const half = { ...baselineOpts, duration: baselineOpts.duration / 2 };
+  await settle();
+  const before = await meteredLoad(meter, baselineLabel, half);
+  const measured = await measure();
+  await settle();
+  const after = await meteredLoad(meter, baselineLabel, half);
+  const total = before.total + after.total;
+  const weighted = (k: 'serverCpuMs' | 'dbCpuMs' | 'loadCpuMs') => {
+    const a = before[k];
+    const b = after[k];
+    return a === undefined || b === undefined || total === 0
+      ? {}
+      : { [k]: (a * before.total + b * after.total) / total };
+  };
+  const baseline: LoadResult = {
+    label: `${baselineLabel} (½ before, ½ after)`,
+    requestsPerSec: (before.requestsPerSec + after.requestsPerSec) / 2,
+    p50: (before.p50 + after.p50) / 2,
+    p99: Math.max(before.p99, after.p99),
+    non2xx: before.non2xx + after.non2xx,
+    errors: before.errors + after.errors,
+    total,
+    ...weighted('serverCpuMs'),
+    ...weighted('dbCpuMs'),
+    ...weighted('loadCpuMs'),
+  };
+  return { baseline, measured, halves: [before, after] };
+}
+
+/**
+ * Waits until no background job is due or running (a server with its job worker, `--role all`, works through what
+ * a load enqueued — messages, green passes — after the load stops); gives up after `timeoutMs`, saying so.
+ */
+export async function jobsSettled(databaseUrl: string | undefined, timeoutMs = 60_000): Promise<void> {
+  if (!databaseUrl) return;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const t = performance.now();
+    for (;;) {
+      const { rows } = await client.query<{ n: string }>(
+        "select count(*) as n from jobs where status = 'running' or (status = 'pending' and run_at <= now())",
+      );
+      if (Number(rows[0]?.n ?? 0) === 0) break;
+      if (performance.now() - t > timeoutMs) {
+        console.log(
+          `  note: ${rows[0]?.n} jobs still due after ${timeoutMs / 1000} s; the baseline's next half ran beside them`,
+        );
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const waited = performance.now() - t;
+    if (waited > 500) console.log(`  the jobs the load left were done ${(waited / 1000).toFixed(1)} s after it`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The line that shows how far the machine moved while a bracketed baseline was measured. */
+export function halvesLine(halves: [LoadResult, LoadResult]): string {
+  const [a, b] = halves;
+  return `  baseline halves: ${a.requestsPerSec.toFixed(0)} req/s before, ${b.requestsPerSec.toFixed(0)} after (${((100 * (b.requestsPerSec - a.requestsPerSec)) / a.requestsPerSec).toFixed(0)} %)`;
+}
+
 export function argNumber(name: string, def: number): number {
   const args = process.argv.slice(2);
   const i = args.indexOf(`--${name}`);

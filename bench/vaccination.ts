@@ -1,6 +1,7 @@
 /**
  * bench/vaccination: the vaccination platform on PostgreSQL. In one run:
- *   baseline  GET /healthz (no-op route, every platform plugin in front)
+ *   baseline  GET /healthz (no-op route, every platform plugin in front), half its time just before the measured
+ *             load and half just after (lib.ts bracketedLoads: the machine drifts within minutes)
  *   measured  POST /api/v1/vaccination/doses by a vaccinator (dose 1 for a different person each time, a fresh
  *             Idempotency-Key): site and person in scope, the lot locked and checked, the person's history and the
  *             rules, the stock, the dose, the coverage counters, the registration, the audit row, the
@@ -31,8 +32,11 @@ import {
   argNumber,
   bareBaseline,
   benchStaffToken,
+  bracketedLoads,
   cpuMeter,
   freshData,
+  halvesLine,
+  jobsSettled,
   type LoadResult,
   load,
   meteredLoad,
@@ -132,19 +136,27 @@ try {
   };
   const meter = await cpuMeter(server);
   await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
-  const baseline = await meteredLoad(meter, '[postgres] baseline GET /healthz', {
-    url: `${server.url}/healthz`,
-    duration: seconds,
-    connections,
-  });
+  // the load's warm-up and the analyze first: the baseline's halves then bracket the measured load alone
   await load('warm-up', { url: server.url, duration: 2, connections, requests: [request] });
   await analyzeDatabase(data.databaseUrl);
-  const doses = await meteredLoad(meter, `[postgres] POST /api/v1/vaccination/doses (--role ${role})`, {
-    url: server.url,
-    duration: seconds,
-    connections,
-    requests: [request],
-  });
+  const {
+    baseline,
+    measured: doses,
+    halves,
+  } = await bracketedLoads(
+    meter,
+    '[postgres] baseline GET /healthz',
+    { url: `${server.url}/healthz`, duration: seconds, connections },
+    () =>
+      meteredLoad(meter, `[postgres] POST /api/v1/vaccination/doses (--role ${role})`, {
+        url: server.url,
+        duration: seconds,
+        connections,
+        requests: [request],
+      }),
+    // with its job worker (`--role all`) the server re-issues green passes after the load; `api` leaves them queued
+    role === 'all' ? () => jobsSettled(data.databaseUrl) : undefined,
+  );
   await meter.close();
   // the machine's own no-op (a bare node:http server): a ratio that versions of the product can be compared by
   const bare = await bareBaseline({ duration: seconds, connections });
@@ -251,6 +263,7 @@ try {
 
   console.log(`\n# vaccination (${connections} connections, ${seconds} s each, ${new Date().toISOString()})`);
   printTable([baseline, doses, bare] as LoadResult[]);
+  console.log(halvesLine(halves));
   const ratio = doses.requestsPerSec / baseline.requestsPerSec;
   console.log(
     `ratio [postgres] doses / no-op baseline = ${ratio.toFixed(2)} (target ≥ 0.25); p99 ${doses.p99.toFixed(1)} ms`,
