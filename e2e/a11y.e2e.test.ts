@@ -52,11 +52,37 @@ async function check(page: Page, label: string): Promise<Violation[]> {
   await page.setViewportSize(PHONE);
   const phone = await checkNow(page, `${label} (360)`);
   await page.setViewportSize(DESKTOP);
-  // the layout of the new size (media queries, and the components that follow them) before axe reads it
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  // the layout of the new size (media queries, and the components that follow them) before axe reads it; a page
+  // that draws no frame meanwhile goes on after a second (axe's own reads lay the page out anyway)
+  await within(
+    page.evaluate(
+      () =>
+        new Promise((r) => {
+          requestAnimationFrame(() => requestAnimationFrame(r));
+          setTimeout(r, 1_000);
+        }),
+    ),
+    `the resize of ${label}`,
+  );
   const desktop = await checkNow(page, `${label} (desktop)`);
   await page.setViewportSize(PHONE);
   return [...phone, ...desktop];
+}
+
+/**
+ * A step in the page (`page.evaluate` has no time-out of its own) bounded, so a page that hangs fails its test at
+ * once with what hung, not silently at the test's time-out (CI once lost a try of 300 s so, with no message).
+ */
+async function within<T>(step: Promise<T>, what: string, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not done in ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([step, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** axe's serious and critical violations on the page as it is now. */
@@ -76,22 +102,25 @@ async function checkNow(page: Page, label: string): Promise<Violation[]> {
   });
   // what a panel shows is made when it opens (its toggle event)
   if (folded > 0) await page.waitForTimeout(300);
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<AxeResult> } }).axe;
-    interface AxeResult {
-      violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
-    }
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({
-        id: v.id,
-        impact: v.impact ?? '',
-        help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-      }));
-  });
+  await within(page.evaluate(AXE), `loading axe into ${label}`);
+  const found = await within(
+    page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<AxeResult> } }).axe;
+      interface AxeResult {
+        violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+      }
+      const result = await axe.run(document, { resultTypes: ['violations'] });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({
+          id: v.id,
+          impact: v.impact ?? '',
+          help: v.help,
+          nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+        }));
+    }),
+    `axe on ${label}`,
+  );
   return found.map((v) => ({ page: label, ...v }));
 }
 
