@@ -249,6 +249,8 @@ describe('health declaration: citizen, dependant, health station task, enterpris
 
     // only gate screening and QR check-in in place, 20 % vaccinated: a high risk
     const groups = page.locator('fieldset.dc-boolean');
+    // the criteria come after the enterprise's page (count() does not wait: CI once counted 0)
+    await groups.first().waitFor();
     const n = await groups.count();
     expect(n).toBeGreaterThanOrEqual(5);
     for (let i = 0; i < n; i++) {
