@@ -19,20 +19,17 @@ import type autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/server/db/database.ts';
 import {
-  analyzeDatabase,
+  againstNoop,
   api,
   argNumber,
   bareBaseline,
   benchStaffToken,
-  bracketedLoads,
   citizenLogin,
   cpuMeter,
   freshData,
   halvesLine,
   jobsSettled,
   type LoadResult,
-  load,
-  meteredLoad,
   printTable,
   startServer,
 } from './lib.ts';
@@ -105,28 +102,20 @@ try {
     },
   };
   const meter = await cpuMeter(server);
-  await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
-  // the load's warm-up and the analyze first: the baseline's halves then bracket the measured load alone
-  await load('warm-up', { url: server.url, duration: 2, connections, requests: [request] });
-  await analyzeDatabase(data.databaseUrl);
   const {
     baseline,
     measured: declare,
     halves,
-  } = await bracketedLoads(
-    meter,
-    '[postgres] baseline GET /healthz',
-    { url: `${server.url}/healthz`, duration: seconds, connections },
-    () =>
-      meteredLoad(meter, '[postgres] POST /api/v1/declarations', {
-        url: server.url,
-        duration: seconds,
-        connections,
-        requests: [request],
-      }),
+  } = await againstNoop(meter, {
+    serverUrl: server.url,
+    databaseUrl: data.databaseUrl,
+    label: '[postgres] POST /api/v1/declarations',
+    request,
+    seconds,
+    connections,
     // the messages to flagged declarants, sent by the job worker after the load
-    () => jobsSettled(data.databaseUrl),
-  );
+    settle: () => jobsSettled(data.databaseUrl),
+  });
   if (declare.non2xx > 0 || declare.errors > 0)
     console.log(
       `  note: ${declare.non2xx} non-2xx, ${declare.errors} errors (warm-up included: ${[...refusals].map(([k, v]) => `${k} ×${v}`).join(', ')})`,

@@ -211,6 +211,36 @@ export async function bracketedLoads(
 }
 
 /**
+ * A bench's measured load against the server's no-op in one run: both warmed up (2 s each), the database analyzed
+ * (as autovacuum would have), then `/healthz` bracketing the load (`bracketedLoads`), `settle` before each half.
+ */
+export async function againstNoop(
+  meter: Awaited<ReturnType<typeof cpuMeter>>,
+  opts: {
+    serverUrl: string;
+    databaseUrl: string | undefined;
+    label: string;
+    request: autocannon.Request;
+    seconds: number;
+    connections: number;
+    settle?: (() => Promise<void>) | undefined;
+  },
+): Promise<{ baseline: LoadResult; measured: LoadResult; halves: [LoadResult, LoadResult] }> {
+  const { serverUrl, seconds, connections } = opts;
+  await load('warm-up', { url: `${serverUrl}/healthz`, duration: 2, connections });
+  // the load's warm-up and the analyze first: the baseline's halves then bracket the measured load alone
+  await load('warm-up', { url: serverUrl, duration: 2, connections, requests: [opts.request] });
+  await analyzeDatabase(opts.databaseUrl);
+  return bracketedLoads(
+    meter,
+    '[postgres] baseline GET /healthz',
+    { url: `${serverUrl}/healthz`, duration: seconds, connections },
+    () => meteredLoad(meter, opts.label, { url: serverUrl, duration: seconds, connections, requests: [opts.request] }),
+    opts.settle,
+  );
+}
+
+/**
  * Waits until no background job is due or running (a server with its job worker, `--role all`, works through what
  * a load enqueued — messages, green passes — after the load stops); gives up after `timeoutMs`, saying so.
  */

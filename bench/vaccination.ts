@@ -27,19 +27,16 @@ import type autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/server/db/database.ts';
 import {
-  analyzeDatabase,
+  againstNoop,
   api,
   argNumber,
   bareBaseline,
   benchStaffToken,
-  bracketedLoads,
   cpuMeter,
   freshData,
   halvesLine,
   jobsSettled,
   type LoadResult,
-  load,
-  meteredLoad,
   printTable,
   startServer,
 } from './lib.ts';
@@ -135,28 +132,20 @@ try {
     },
   };
   const meter = await cpuMeter(server);
-  await load('warm-up', { url: `${server.url}/healthz`, duration: 2, connections });
-  // the load's warm-up and the analyze first: the baseline's halves then bracket the measured load alone
-  await load('warm-up', { url: server.url, duration: 2, connections, requests: [request] });
-  await analyzeDatabase(data.databaseUrl);
   const {
     baseline,
     measured: doses,
     halves,
-  } = await bracketedLoads(
-    meter,
-    '[postgres] baseline GET /healthz',
-    { url: `${server.url}/healthz`, duration: seconds, connections },
-    () =>
-      meteredLoad(meter, `[postgres] POST /api/v1/vaccination/doses (--role ${role})`, {
-        url: server.url,
-        duration: seconds,
-        connections,
-        requests: [request],
-      }),
+  } = await againstNoop(meter, {
+    serverUrl: server.url,
+    databaseUrl: data.databaseUrl,
+    label: `[postgres] POST /api/v1/vaccination/doses (--role ${role})`,
+    request,
+    seconds,
+    connections,
     // with its job worker (`--role all`) the server re-issues green passes after the load; `api` leaves them queued
-    role === 'all' ? () => jobsSettled(data.databaseUrl) : undefined,
-  );
+    settle: role === 'all' ? () => jobsSettled(data.databaseUrl) : undefined,
+  });
   await meter.close();
   // the machine's own no-op (a bare node:http server): a ratio that versions of the product can be compared by
   const bare = await bareBaseline({ duration: seconds, connections });
