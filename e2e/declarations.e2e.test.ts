@@ -67,7 +67,8 @@ describe('health declaration: citizen, dependant, health station task, enterpris
   const grandmother = `Nguyễn Thị Bà ${randomSuffix()}`;
   // a name per try: a retry of the enterprise test registers another enterprise, and the later tests find the one
   // the passing try registered
-  let enterpriseName = `Công ty TNHH May Khai Báo ${randomSuffix()}`;
+  const newEnterpriseName = () => `Công ty TNHH May Khai Báo ${randomSuffix()}`;
+  let enterpriseName = newEnterpriseName();
   const worker = { username: `tramyte.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
   let grandmotherId = '';
   let citizenToken = '';
@@ -230,7 +231,7 @@ describe('health declaration: citizen, dependant, health station task, enterpris
   }) => {
     // a retry (scripts/test.mjs runs with --retry=1) finds the enterprise an earlier try registered: a new one then
     const retry = (task.result?.retryCount ?? 0) > 0;
-    if (retry) enterpriseName = `Công ty TNHH May Khai Báo ${randomSuffix()}`;
+    if (retry) enterpriseName = newEnterpriseName();
     const { context, page, problems } = await openPage(browser, server.url, PHONE_SIZE);
     await citizenSignIn(page, server.url, adminToken, phone);
     await page.getByRole('navigation', { name: NAV }).getByRole('link', { name: 'Doanh nghiệp của tôi' }).click();
