@@ -9,6 +9,7 @@ import './texts.ts';
 import './vaccination.css';
 import { ErrorMessage, SuccessMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
+import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api, query } from '../../lib/api.ts';
 import type { StaffUser } from '../../lib/api-types.ts';
@@ -127,12 +128,14 @@ function Screening({
       setError(err);
     }
   };
+  // until the checklist is here there is nothing to answer: no form whose button would do nothing
+  if (!checklist.data) return checklist.error ? <ErrorMessage error={checklist.error} /> : <Loading />;
   return (
     <form className="card" onSubmit={submit} aria-labelledby="vx-screen">
-      <h3 id="vx-screen">{t('vaccination.site.screening', { version: checklist.data?.version ?? '' })}</h3>
+      <h3 id="vx-screen">{t('vaccination.site.screening', { version: checklist.data.version })}</h3>
       <fieldset>
         <legend>{t('vaccination.site.screeningHint')}</legend>
-        {(checklist.data?.questions ?? []).map((q) => (
+        {checklist.data.questions.map((q) => (
           <label key={q.id} className="vx-check">
             <input
               type="checkbox"
@@ -317,7 +320,9 @@ export default function SitePage({ user }: { user: StaffUser }) {
           autoComplete="off"
         />
         <ErrorMessage error={error} />
-        <button type="submit">{t('vaccination.site.find')}</button>
+        <button type="submit" disabled={!site || !ident.trim()}>
+          {t('vaccination.site.find')}
+        </button>
       </form>
       {checkIn && site ? (
         <section className="card vx-person" aria-labelledby="vx-person">
