@@ -108,7 +108,7 @@ export function createOfflineQueue<T extends QueuedItem, R>(options: OfflineQueu
     return outcomes;
   }
 
-  const inFlight = new Map<string, Promise<Array<SendOutcome<T, R>>>>();
+  const passes = new Map<string, () => Promise<Array<SendOutcome<T, R>>>>();
 
   return {
     async enqueue(item) {
@@ -122,16 +122,51 @@ export function createOfflineQueue<T extends QueuedItem, R>(options: OfflineQueu
     },
     removeItems,
     flush(owner) {
-      // one sync at a time per tab and account: a second caller waits for the running one
-      let running = inFlight.get(owner);
-      if (!running) {
-        running = sendPending(owner).finally(() => {
-          inFlight.delete(owner);
-        });
-        inFlight.set(owner, running);
+      // one sync at a time per tab and account; a call during a sync gets the pass after it (items queued meanwhile)
+      let pass = passes.get(owner);
+      if (!pass) {
+        pass = oneAtATime(() => sendPending(owner));
+        passes.set(owner, pass);
       }
-      return running;
+      return pass();
     },
+  };
+}
+
+/**
+ * Runs `work` one pass at a time. A call while no pass runs starts one and gets its answer. Calls while a pass runs
+ * share ONE next pass, started when the running one ends: it sees what was added meanwhile (an item queued after the
+ * running pass read the queue is sent now, not at the next timer); a caller never gets the answer of a pass that
+ * started before it called. (The callers of one pass all get its answer: a screen adding answers to a list keys them.)
+ */
+export function oneAtATime<V>(work: () => Promise<V>): () => Promise<V> {
+  let running = false;
+  let waiting: { promise: Promise<V>; resolve: (v: V) => void; reject: (e: unknown) => void } | undefined;
+  const start = (): Promise<V> => {
+    running = true;
+    const pass = work();
+    // the next pass starts in the same step as this one ends: no moment where a caller could start a third
+    const ended = () => {
+      running = false;
+      const w = waiting;
+      waiting = undefined;
+      if (w) start().then(w.resolve, w.reject);
+    };
+    pass.then(ended, ended);
+    return pass;
+  };
+  return () => {
+    if (!running) return start();
+    if (!waiting) {
+      let resolve!: (v: V) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<V>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      waiting = { promise, resolve, reject };
+    }
+    return waiting.promise;
   };
 }
 

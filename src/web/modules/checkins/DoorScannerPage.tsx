@@ -41,7 +41,7 @@ import {
   type SyncOutcome,
   sendLive,
 } from './queue.ts';
-import { loadRecent, RECENT_MAX, saveRecent } from './recent.ts';
+import { loadRecent, saveRecent, withResults } from './recent.ts';
 
 const RETRY_MS = 15_000;
 const VENUE_CACHE = 'truyvet.door.venue.';
@@ -131,11 +131,11 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
     return () => window.clearInterval(timer);
   }, [venueId, owner]);
 
-  /** New results on top, kept on the device for the day. */
+  /** New results on top (each scan once), kept on the device for the day. */
   const addResults = useCallback(
     (results: DoorScanResult[]) =>
       setOutcomes((list) => {
-        const next = [...results, ...list].slice(0, RECENT_MAX);
+        const next = withResults(list, results);
         saveRecent(venueId, owner, next);
         return next;
       }),
