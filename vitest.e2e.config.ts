@@ -10,6 +10,9 @@ export default defineConfig({
     include: ['e2e/**/*.e2e.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll's own default (1 s) is shorter than a server's answer on a loaded CI machine: polls that wait for
+    // the page to catch up get 15 s unless they say otherwise
+    expect: { poll: { timeout: 15_000 } },
     fileParallelism: true,
     pool: 'forks',
     maxWorkers: Math.min(2, availableParallelism()),

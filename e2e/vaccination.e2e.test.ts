@@ -230,7 +230,11 @@ describe('vaccination: register → invite → check in → screening → doses 
     await request.waitFor();
     const photo = request.getByRole('img');
     await photo.waitFor();
-    expect(await photo.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+    // the photo is a request of its own, after the item is shown (and a loading image counts as visible: its border):
+    // wait for it to load before reading its size
+    await expect
+      .poll(() => photo.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 15_000 })
+      .toBe(1);
     // a reason of the list's end, "other", asks for the reviewer's words
     await request.getByLabel('Lý do').selectOption('other');
     await request.getByLabel('Ghi rõ lý do').fill('Khớp với thẻ tiêm giấy bản gốc');
