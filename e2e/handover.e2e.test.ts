@@ -26,24 +26,21 @@ describe('a contact handed to another district', () => {
   const tag = randomSuffix();
   const bienHoa = { username: `tracer.bh.${tag}`, password: `Pw-${randomSuffix()}-${randomSuffix()}-long` };
   const longKhanh = { username: `tracer.lk.${tag}`, password: `Pw-${randomSuffix()}-${randomSuffix()}-long` };
-  const contactName = `Lê Thị Được Giao ${tag}`;
-  const nationalId = `0799${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-  let caseId: string;
+  let admin = '';
+  // the case and its contact are new for each try (a retry too): a first try that failed after adding the F1 leaves
+  // that contact handed over already
+  let contactName = '';
+  let nationalId = '';
+  let caseId = '';
 
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    const admin = await apiStaffLogin(server.url, 'admin', server.adminPassword);
-    for (const [who, unitCode] of [
-      [bienHoa, '731'],
-      [longKhanh, '732'],
-    ] as const) {
-      const created = await apiCall(server.url, admin, 'POST', '/staff', { ...who, role: 'tracer', unitCode });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-    }
+  /** An F0 in Biên Hòa with an open case, and a person of Long Khánh to add as their F1. */
+  const newCase = async () => {
+    const run = randomSuffix();
+    contactName = `Lê Thị Được Giao ${run}`;
+    nationalId = `0799${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
     const f0 = await apiCall<{ id: string }>(server.url, admin, 'POST', '/people', {
       phone: randomPhone(),
-      name: `Trần Văn Ca ${tag}`,
+      name: `Trần Văn Ca ${run}`,
       unitCode: '25993',
     });
     expect(f0.status).toBe(201);
@@ -61,6 +58,19 @@ describe('a contact handed to another district', () => {
     });
     expect(opened.status, JSON.stringify(opened.body)).toBe(201);
     caseId = opened.body.id;
+  };
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    admin = await apiStaffLogin(server.url, 'admin', server.adminPassword);
+    for (const [who, unitCode] of [
+      [bienHoa, '731'],
+      [longKhanh, '732'],
+    ] as const) {
+      const created = await apiCall(server.url, admin, 'POST', '/staff', { ...who, role: 'tracer', unitCode });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
   }, 240_000);
 
   afterAll(async () => {
@@ -69,6 +79,7 @@ describe('a contact handed to another district', () => {
   }, 60_000);
 
   it("the case's tracer sees only the district; the district's tracer sees who it is and follows up", async () => {
+    await newCase();
     const bh = await openPage(browser, server.url, PHONE);
     await staffSignIn(bh.page, bienHoa.username, bienHoa.password);
     await bh.page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
