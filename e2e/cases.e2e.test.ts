@@ -143,9 +143,29 @@ describe('cases and contact tracing journeys', () => {
   let browser: Browser;
   let adminToken: string;
   const tracer = { username: `tracer.${randomSuffix()}`, password: `Pw-${randomSuffix()}-${randomSuffix()}-long` };
+  // the first journey's outbreak is new for each try (a retry too): a first try that failed after confirming the
+  // case leaves A an F0 already
   let a: Citizen;
   let b: Citizen;
-  const venueName = `Chợ Tân Phong ${randomSuffix()}`;
+  let venueName = '';
+
+  /** A and B, new citizens of the ward: A registers a market, both were there a few hours ago, 20 minutes apart. */
+  const newOutbreak = async () => {
+    const tag = randomSuffix();
+    venueName = `Chợ Tân Phong ${tag}`;
+    a = await citizenApiSignIn(server.url, adminToken, `Trần Thị An ${tag}`);
+    b = await citizenApiSignIn(server.url, adminToken, `Lê Văn Bình ${tag}`);
+    const at = Date.now() - 3 * 3600_000;
+    await metAtMarket(
+      server.url,
+      adminToken,
+      { name: venueName, unitCode: WARD, address: '12 Đường số 1, Phường Tân Phong' },
+      [
+        { token: a.token, at },
+        { token: b.token, at: at + 20 * 60_000 },
+      ],
+    );
+  };
 
   beforeAll(async () => {
     const previous = process.env.E2E_DATABASE_URL;
@@ -167,22 +187,6 @@ describe('cases and contact tracing journeys', () => {
       displayName: 'Cán bộ truy vết (e2e)',
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-
-    const tag = randomSuffix();
-    a = await citizenApiSignIn(server.url, adminToken, `Trần Thị An ${tag}`);
-    b = await citizenApiSignIn(server.url, adminToken, `Lê Văn Bình ${tag}`);
-
-    // A registers a market; both were there a few hours ago, 20 minutes apart
-    const at = Date.now() - 3 * 3600_000;
-    await metAtMarket(
-      server.url,
-      adminToken,
-      { name: venueName, unitCode: WARD, address: '12 Đường số 1, Phường Tân Phong' },
-      [
-        { token: a.token, at },
-        { token: b.token, at: at + 20 * 60_000 },
-      ],
-    );
   });
 
   afterAll(async () => {
@@ -192,6 +196,7 @@ describe('cases and contact tracing journeys', () => {
   });
 
   it('a tracer confirms a case; the F1 is listed with evidence, texted, and sees the quarantine order', async () => {
+    await newOutbreak();
     const { context, page, problems } = await openPage(browser, server.url);
     await staffSignIn(page, tracer.username, tracer.password);
     await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
