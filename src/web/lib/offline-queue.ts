@@ -4,7 +4,8 @@
  * and removed only when the server has given a final answer — so nothing is lost offline or when the tab closes.
  * `flush(owner)` sends that account's items (oldest first) through the screen's own `send`: on a shared device, items
  * queued by one staff member are never sent under another's session (the server records the sender as the actor);
- * they wait until their own account signs in here again. One flush at a time per tab and account.
+ * they wait until their own account signs in here again. One flush at a time per tab and account; a flush asked for
+ * during one is the next pass (`oneAtATime`).
  */
 import { ApiError, NetworkError } from './api.ts';
 
