@@ -86,4 +86,16 @@ describe('oneAtATime', () => {
     p.started[1]?.fail(new Error('server down'));
     await expect(second).rejects.toThrow('server down');
   });
+
+  it('ends a pass whose work throws before it begins, so the next call starts one', async () => {
+    let calls = 0;
+    const throwing = oneAtATime((): Promise<string> => {
+      calls++;
+      if (calls === 1) throw new Error('no store');
+      return Promise.resolve('sent');
+    });
+    await expect(throwing()).rejects.toThrow('no store');
+    expect(await throwing()).toBe('sent');
+    expect(calls).toBe(2);
+  });
 });

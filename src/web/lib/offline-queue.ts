@@ -145,7 +145,13 @@ export function oneAtATime<V>(work: () => Promise<V>): () => Promise<V> {
   let waiting: { promise: Promise<V>; resolve: (v: V) => void; reject: (e: unknown) => void } | undefined;
   const start = (): Promise<V> => {
     running = true;
-    const pass = work();
+    let pass: Promise<V>;
+    try {
+      pass = work();
+    } catch (e) {
+      // a pass that failed before it began still ends, and lets the next one start
+      pass = Promise.reject(e);
+    }
     // the next pass starts in the same step as this one ends: no moment where a caller could start a third
     const ended = () => {
       running = false;
