@@ -39,9 +39,14 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Fired on window when a signed-in call gets 401: the session ended (expired, revoked or signed out elsewhere). */
 export const UNAUTHENTICATED_EVENT = 'truyvet:unauthenticated';
 
+/** What a call may add: the `Idempotency-Key` of a write the user may send again (lib/retry-key.ts). */
+export interface CallOptions {
+  idempotencyKey?: string;
+}
+
 /** Calls `/api/v1<path>`; resolves with the parsed JSON (undefined for 204), rejects with ApiError/NetworkError. */
-export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  return (await request<T>(method, path, body)).data;
+export async function api<T>(method: Method, path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+  return (await request<T>(method, path, body, options)).data;
 }
 
 /**
@@ -54,16 +59,22 @@ export async function apiPage<T>(path: string): Promise<{ items: T[]; next: stri
   return { items: Array.isArray(data) ? data : data.items, next: response.headers.get('x-next-cursor') };
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<{ data: T; response: Response }> {
+async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<{ data: T; response: Response }> {
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
       method,
       credentials: 'same-origin',
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

@@ -39,9 +39,5 @@ export function isPersonQr(raw: string): boolean {
   return parsePersonQr(raw) !== null;
 }
 
-/** A fresh idempotency key (letters, digits and '-', as the server requires). */
-export function newKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+/** A fresh idempotency key (the one implementation is lib/retry-key.ts). */
+export { newKey } from '../../lib/retry-key.ts';

@@ -13,6 +13,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ApiError, api, query } from '../../lib/api.ts';
 import type { CitizenPerson, Dependant } from '../../lib/api-types.ts';
 import type { Answers, DeclarationResult, FormView, LastResponse } from '../../lib/declarations-types.ts';
+import { useRetryKeys } from '../../lib/retry-key.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
@@ -35,6 +36,7 @@ export default function DeclarePage({ person, type }: { person: CitizenPerson; t
   const [prefilledAt, setPrefilledAt] = useState<string | null>(null);
   const [result, setResult] = useState<DeclarationResult | null>(null);
   const action = useApiAction();
+  const keys = useRetryKeys();
 
   // the chosen person's last answers to this form type, kept where the current form still asks them. They fill only
   // what is not answered yet: on a slow network the person may have started answering before they arrive, and what
@@ -80,7 +82,12 @@ export default function DeclarePage({ person, type }: { person: CitizenPerson; t
         answers: answersToSend(f.questions, answers),
         ...(who === person.personId ? {} : { subject: { personId: who } }),
       };
-      setResult(await api<DeclarationResult>('POST', '/declarations', body));
+      // a second tap after a lost answer gets the first one's answer, not a second declaration
+      setResult(
+        await keys.send(body, (idempotencyKey) =>
+          api<DeclarationResult>('POST', '/declarations', body, { idempotencyKey }),
+        ),
+      );
       window.scrollTo?.(0, 0);
     });
   };

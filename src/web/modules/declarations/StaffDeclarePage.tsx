@@ -13,6 +13,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
 import type { Answers, DeclarationResult, FormView } from '../../lib/declarations-types.ts';
+import { useRetryKeys } from '../../lib/retry-key.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { invalidIds } from './DeclarePage.tsx';
@@ -29,6 +30,7 @@ export default function StaffDeclarePage() {
   const [answers, setAnswers] = useState<Answers>({});
   const [result, setResult] = useState<DeclarationResult | null>(null);
   const action = useApiAction();
+  const keys = useRetryKeys();
   const f = form.data;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -38,13 +40,12 @@ export default function StaffDeclarePage() {
         by === 'nationalId'
           ? { nationalId: ident.trim(), ...(name.trim() ? { name: name.trim() } : {}) }
           : { phone: ident.trim(), ...(name.trim() ? { name: name.trim() } : {}) };
+      const body = { type, formVersion: f.version, subject, answers: answersToSend(f.questions, answers) };
+      // a second tap after a lost answer gets the first one's answer, not a second declaration
       setResult(
-        await api<DeclarationResult>('POST', '/declarations', {
-          type,
-          formVersion: f.version,
-          subject,
-          answers: answersToSend(f.questions, answers),
-        }),
+        await keys.send(body, (idempotencyKey) =>
+          api<DeclarationResult>('POST', '/declarations', body, { idempotencyKey }),
+        ),
       );
       setAnswers({});
       setIdent('');

@@ -13,6 +13,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api, query } from '../../lib/api.ts';
 import type { StaffUser } from '../../lib/api-types.ts';
+import { useRetryKeys } from '../../lib/retry-key.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import type {
   CheckInView,
@@ -51,14 +52,20 @@ function Aefi({ doseId }: { doseId: string }) {
   const [symptoms, setSymptoms] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
+    setBusy(true);
     try {
       await api('POST', '/vaccination/aefi', { doseId, severity, symptoms });
       setDone(t('vaccination.site.aefiSent'));
+      // one report per tap: another event is chosen again (a second tap cannot count the same one twice)
+      setSymptoms([]);
     } catch (err) {
       setError(err);
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -90,7 +97,7 @@ function Aefi({ doseId }: { doseId: string }) {
       </fieldset>
       <ErrorMessage error={error} />
       <SuccessMessage text={done} />
-      <button type="submit" disabled={symptoms.length === 0}>
+      <button type="submit" disabled={busy || symptoms.length === 0}>
         {t('vaccination.site.aefiSend')}
       </button>
     </form>
@@ -173,24 +180,34 @@ function DoseForm({
   const [givenAt, setGivenAt] = useState(localNowInput());
   const [override, setOverride] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const keys = useRetryKeys();
   const lot = usable.find((l) => l.id === lotId) ?? usable[0];
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!lot) return;
     setError(null);
+    setBusy(true);
+    const body = {
+      person: { personId: checkIn.person.id },
+      product: lot.product,
+      lot: lot.lotNumber,
+      doseNumber: Number(doseNumber),
+      siteId,
+      givenAt: fromLocalInput(givenAt),
+      ...(override.trim() ? { override: { reason: override.trim() } } : {}),
+    };
     try {
-      const created = await api<DoseCreated>('POST', '/vaccination/doses', {
-        person: { personId: checkIn.person.id },
-        product: lot.product,
-        lot: lot.lotNumber,
-        doseNumber: Number(doseNumber),
-        siteId,
-        givenAt: fromLocalInput(givenAt),
-        ...(override.trim() ? { override: { reason: override.trim() } } : {}),
-      });
-      onDone(created);
+      // a second tap after a lost answer gets the recorded dose's answer, not a refusal for a dose given twice
+      onDone(
+        await keys.send(body, (idempotencyKey) =>
+          api<DoseCreated>('POST', '/vaccination/doses', body, { idempotencyKey }),
+        ),
+      );
     } catch (err) {
       setError(err);
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -227,7 +244,7 @@ function DoseForm({
         />
       ) : null}
       <ErrorMessage error={error} />
-      <button type="submit" disabled={!lot}>
+      <button type="submit" disabled={busy || !lot}>
         {t('vaccination.site.record')}
       </button>
     </form>
