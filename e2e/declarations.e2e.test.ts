@@ -108,9 +108,24 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     await answerForm(page);
     expect(await documentWidth(page)).toBeLessThanOrEqual(360);
     await screenshot(page, 'declarations-form');
+    // a bad connection: the declaration reaches the server and is recorded, its answer is lost on the way back
+    let lost = 0;
+    await page.route('**/api/v1/declarations', async (route) => {
+      if (lost > 0) return route.continue();
+      lost++;
+      const answer = await route.fetch();
+      expect(answer.status()).toBe(201);
+      await route.abort('connectionreset');
+    });
+    await page.getByRole('button', { name: 'Gửi khai báo' }).click();
+    await page.getByText('Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.').waitFor();
+    // the citizen taps again: the same Idempotency-Key answers with the declaration recorded, no second one
     await page.getByRole('button', { name: 'Gửi khai báo' }).click();
     const result = page.getByTestId('declaration-result');
     await result.getByRole('heading', { name: 'Đã ghi nhận khai báo của Bản thân tôi' }).waitFor();
+    await page.unroute('**/api/v1/declarations');
+    const mine = await apiCall<{ items: unknown[] }>(server.url, citizenToken, 'GET', '/me/declarations');
+    expect(mine.body.items).toHaveLength(1);
     await result.getByText('Đã khai báo y tế hôm nay').waitFor();
     expect(await result.locator('[data-badge]').getAttribute('data-badge')).toBe('green');
 

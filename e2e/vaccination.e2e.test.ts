@@ -161,8 +161,21 @@ describe('vaccination: register → invite → check in → screening → doses 
     await checkIn();
     await site.page.getByLabel('Lô vắc xin').selectOption(lotId);
     await site.page.getByLabel('Thời điểm tiêm').fill(localInput(30));
+    // a bad connection: dose 1 reaches the server and is recorded, its answer is lost on the way back
+    let lost = 0;
+    await site.page.route('**/api/v1/vaccination/doses', async (route) => {
+      if (lost > 0) return route.continue();
+      lost++;
+      const answer = await route.fetch();
+      expect(answer.status()).toBe(201);
+      await route.abort('connectionreset');
+    });
+    await site.page.getByRole('button', { name: 'Ghi nhận mũi tiêm' }).click();
+    await site.page.getByText('Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.').waitFor();
+    // the vaccinator taps again: the same Idempotency-Key answers with the dose recorded (not "dose 1 again")
     await site.page.getByRole('button', { name: 'Ghi nhận mũi tiêm' }).click();
     await site.page.getByText('Đã ghi nhận mũi tiêm.').waitFor();
+    await site.page.unroute('**/api/v1/vaccination/doses');
     await site.page.getByRole('timer').waitFor();
     expect(await site.page.getByRole('timer').textContent()).toMatch(/Theo dõi sau tiêm: còn (29|30):\d\d/);
     // an adverse event during the observation
