@@ -11,6 +11,7 @@ import { SelectField, TextField } from '../../components/Field.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api, query } from '../../lib/api.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import type { DoseView, PriorityGroupList, ProductList, VaccinationRecord } from '../../lib/vaccination-types.ts';
 import { CORRECTION_FIELDS } from '../../lib/vaccination-values.ts';
@@ -26,19 +27,16 @@ function Register({ personId, onDone }: { personId: string | undefined; onDone: 
   const { t, i18n } = useTranslation();
   const groups = useApiGet<PriorityGroupList>('/vaccination/priority-groups');
   const [group, setGroup] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
+  const action = useApiAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    void action.run(async () => {
       await api('POST', '/vaccination/registrations', {
         ...(personId ? { subject: { personId } } : {}),
         priorityGroup: group || groups.data?.items[groups.data.items.length - 1]?.code,
       });
       onDone();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <form className="card" onSubmit={submit} aria-labelledby="vx-register">
@@ -51,8 +49,10 @@ function Register({ personId, onDone }: { personId: string | undefined; onDone: 
           </option>
         ))}
       </SelectField>
-      <ErrorMessage error={error} />
-      <button type="submit">{t('vaccination.mine.registerButton')}</button>
+      <ErrorMessage error={action.error} />
+      <button type="submit" disabled={action.busy}>
+        {t('vaccination.mine.registerButton')}
+      </button>
     </form>
   );
 }
@@ -62,11 +62,10 @@ function CorrectionForm({ dose, onDone }: { dose: DoseView; onDone: () => void }
   const [field, setField] = useState<(typeof CORRECTION_FIELDS)[number]>('givenAt');
   const [value, setValue] = useState('');
   const [photo, setPhoto] = useState<File | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
+  const action = useApiAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    void action.run(async () => {
       const proposedValue = field === 'givenAt' ? new Date(`${value}T08:00:00+07:00`).toISOString() : value.trim();
       await api('POST', '/vaccination/corrections', {
         doseId: dose.id,
@@ -75,9 +74,7 @@ function CorrectionForm({ dose, onDone }: { dose: DoseView; onDone: () => void }
         ...(photo ? { evidence: await readPhoto(photo) } : {}),
       });
       onDone();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <form onSubmit={submit} className="vx-correction">
@@ -105,8 +102,10 @@ function CorrectionForm({ dose, onDone }: { dose: DoseView; onDone: () => void }
         accept="image/jpeg,image/png,image/webp"
         onChange={(e) => setPhoto(e.target.files?.[0] ?? null)}
       />
-      <ErrorMessage error={error} />
-      <button type="submit">{t('vaccination.correction.send')}</button>
+      <ErrorMessage error={action.error} />
+      <button type="submit" disabled={action.busy}>
+        {t('vaccination.correction.send')}
+      </button>
     </form>
   );
 }
@@ -117,12 +116,11 @@ function DeclareElsewhere({ personId, onDone }: { personId: string | undefined; 
   const products = useApiGet<ProductList>('/vaccination/products');
   const [form, setForm] = useState({ product: 'comirnaty', doseNumber: '1', day: '', country: 'VN', place: '' });
   const [photo, setPhoto] = useState<File | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
+  const action = useApiAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!photo) return;
-    setError(null);
-    try {
+    void action.run(async () => {
       await api('POST', '/vaccination/declared-doses', {
         ...(personId ? { personId } : {}),
         product: form.product,
@@ -133,9 +131,7 @@ function DeclareElsewhere({ personId, onDone }: { personId: string | undefined; 
         evidence: await readPhoto(photo),
       });
       onDone();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <form className="card" onSubmit={submit} aria-labelledby="vx-elsewhere">
@@ -186,8 +182,10 @@ function DeclareElsewhere({ personId, onDone }: { personId: string | undefined; 
         required
         onChange={(e) => setPhoto(e.target.files?.[0] ?? null)}
       />
-      <ErrorMessage error={error} />
-      <button type="submit">{t('vaccination.elsewhere.send')}</button>
+      <ErrorMessage error={action.error} />
+      <button type="submit" disabled={action.busy || !photo}>
+        {t('vaccination.elsewhere.send')}
+      </button>
     </form>
   );
 }

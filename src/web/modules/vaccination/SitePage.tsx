@@ -14,6 +14,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { api, query } from '../../lib/api.ts';
 import type { StaffUser } from '../../lib/api-types.ts';
 import { useRetryKeys } from '../../lib/retry-key.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import type {
   CheckInView,
@@ -116,24 +117,22 @@ function Screening({
   const { t, i18n } = useTranslation();
   const checklist = useApiGet<ChecklistView>('/vaccination/checklist');
   const [yes, setYes] = useState<string[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
+  const action = useApiAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!checklist.data) return;
-    setError(null);
-    try {
-      const answers = Object.fromEntries(checklist.data.questions.map((q) => [q.id, yes.includes(q.id)]));
+    const list = checklist.data;
+    if (!list) return;
+    void action.run(async () => {
+      const answers = Object.fromEntries(list.questions.map((q) => [q.id, yes.includes(q.id)]));
       onDone(
         await api<ScreeningResult>('POST', '/vaccination/screenings', {
           personId,
           siteId,
-          checklistVersion: checklist.data.version,
+          checklistVersion: list.version,
           answers,
         }),
       );
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   // until the checklist is here there is nothing to answer: no form whose button would do nothing
   if (!checklist.data) return checklist.error ? <ErrorMessage error={checklist.error} /> : <Loading />;
@@ -154,8 +153,10 @@ function Screening({
           </label>
         ))}
       </fieldset>
-      <ErrorMessage error={error} />
-      <button type="submit">{t('vaccination.site.screeningSave')}</button>
+      <ErrorMessage error={action.error} />
+      <button type="submit" disabled={action.busy}>
+        {t('vaccination.site.screeningSave')}
+      </button>
     </form>
   );
 }
