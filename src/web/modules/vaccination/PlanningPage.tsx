@@ -11,6 +11,7 @@ import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import type {
   InvitationResult,
@@ -30,7 +31,8 @@ export default function PlanningPage() {
   const lots = useApiGet<LotList>('/vaccination/lots');
   const sessions = useApiGet<SessionList>('/vaccination/sessions');
   const callList = useApiGet<RegistrationList>('/vaccination/registrations?status=invited&withoutPhone=true');
-  const [error, setError] = useState<unknown>(null);
+  // one write at a time on this page: every button waits while one is sent (a double tap made two sites)
+  const action = useApiAction();
   const [done, setDone] = useState<string | null>(null);
   const [invited, setInvited] = useState<InvitationResult | null>(null);
   const [siteName, setSiteName] = useState('');
@@ -46,23 +48,20 @@ export default function PlanningPage() {
   const groups = useApiGet<PriorityGroupList>('/vaccination/priority-groups');
   const [walkIn, setWalkIn] = useState({ nationalId: '', phone: '', name: '', priorityGroup: 'general' });
 
-  const run = async (e: FormEvent, work: () => Promise<unknown>, message: string, reload: () => void) => {
+  const run = (e: FormEvent, work: () => Promise<unknown>, message: string, reload: () => void) => {
     e.preventDefault();
-    setError(null);
     setDone(null);
-    try {
+    void action.run(async () => {
       await work();
       setDone(message);
       reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
 
   return (
     <div className="vx-page">
       <PageTitle>{t('vaccination.nav.planning')}</PageTitle>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       <SuccessMessage text={done} />
       <form
         className="card"
@@ -84,7 +83,9 @@ export default function PlanningPage() {
           onChange={(e) => setSiteName(e.target.value)}
         />
         <UnitPicker label={t('vaccination.planning.unit')} value={unit} onChange={setUnit} />
-        <button type="submit">{t('vaccination.planning.create')}</button>
+        <button type="submit" disabled={action.busy}>
+          {t('vaccination.planning.create')}
+        </button>
       </form>
       <form
         className="card"
@@ -138,7 +139,9 @@ export default function PlanningPage() {
             </option>
           ))}
         </SelectField>
-        <button type="submit">{t('vaccination.planning.register')}</button>
+        <button type="submit" disabled={action.busy}>
+          {t('vaccination.planning.register')}
+        </button>
       </form>
       <SelectField label={t('vaccination.site.site')} value={site} onChange={(e) => setSiteId(e.target.value)}>
         {(sites.data?.items ?? []).map((s) => (
@@ -198,7 +201,9 @@ export default function PlanningPage() {
           value={quantity}
           onChange={(e) => setQuantity(e.target.value)}
         />
-        <button type="submit">{t('vaccination.planning.create')}</button>
+        <button type="submit" disabled={action.busy}>
+          {t('vaccination.planning.create')}
+        </button>
       </form>
       <form
         className="card"
@@ -226,7 +231,9 @@ export default function PlanningPage() {
           value={capacity}
           onChange={(e) => setCapacity(e.target.value)}
         />
-        <button type="submit">{t('vaccination.planning.create')}</button>
+        <button type="submit" disabled={action.busy}>
+          {t('vaccination.planning.create')}
+        </button>
       </form>
       <section className="card" aria-labelledby="vx-sessions">
         <h2 id="vx-sessions">{t('vaccination.planning.sessions')}</h2>
@@ -244,16 +251,14 @@ export default function PlanningPage() {
               </span>{' '}
               <button
                 type="button"
-                onClick={async () => {
-                  setError(null);
-                  try {
+                disabled={action.busy}
+                onClick={() =>
+                  void action.run(async () => {
                     setInvited(await api<InvitationResult>('POST', '/vaccination/invitations', { sessionId: s.id }));
                     sessions.reload();
                     callList.reload();
-                  } catch (err) {
-                    setError(err);
-                  }
-                }}
+                  })
+                }
               >
                 {t('vaccination.planning.invite')}
               </button>

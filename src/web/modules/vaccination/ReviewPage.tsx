@@ -11,6 +11,7 @@ import { SelectField, TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import type { CorrectionList, CorrectionView } from '../../lib/vaccination-types.ts';
 import { APPROVE_REASONS, REJECT_REASONS } from '../../lib/vaccination-values.ts';
@@ -38,7 +39,7 @@ function Decide({ path, onDone }: { path: string; onDone: () => void }) {
   const [approve, setApprove] = useState<'yes' | 'no'>('yes');
   const [reason, setReason] = useState<string>(APPROVE_REASONS[0]);
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const action = useApiAction();
   const reasons: readonly string[] = approve === 'yes' ? APPROVE_REASONS : REJECT_REASONS;
   return (
     <div className="vx-decide">
@@ -70,22 +71,20 @@ function Decide({ path, onDone }: { path: string; onDone: () => void }) {
           onChange={(e) => setNote(e.target.value)}
         />
       ) : null}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       <button
         type="button"
-        onClick={async () => {
-          setError(null);
-          try {
+        disabled={action.busy}
+        onClick={() =>
+          void action.run(async () => {
             await api('POST', path, {
               approve: approve === 'yes',
               reason,
               ...(reason === 'other' ? { note: note.trim() } : {}),
             });
             onDone();
-          } catch (err) {
-            setError(err);
-          }
-        }}
+          })
+        }
       >
         {t('vaccination.review.save')}
       </button>
