@@ -13,6 +13,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import type { LabList } from '../../lib/testing-types.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 interface KeyView {
@@ -33,26 +34,21 @@ function LabKeys({ labId }: { labId: string }) {
   const { data: keys, reload } = useApiGet<KeyView[]>(`/labs/${labId}/keys`);
   const [label, setLabel] = useState('');
   const [issued, setIssued] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const issue = async (e: FormEvent) => {
+  const action = useApiAction();
+  const issue = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
+    void action.run(async () => {
       const r = await api<{ key: string }>('POST', `/labs/${labId}/keys`, { label });
       setIssued(r.key);
       setLabel('');
       reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
-  const revoke = async (keyId: string) => {
-    try {
+  const revoke = (keyId: string) => {
+    void action.run(async () => {
       await api('DELETE', `/labs/${labId}/keys/${keyId}`);
       reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <div>
@@ -64,7 +60,7 @@ function LabKeys({ labId }: { labId: string }) {
             {k.revokedAt ? (
               <span className="muted">({t('testing.admin.revoked')})</span>
             ) : (
-              <button type="button" className="button-link" onClick={() => void revoke(k.id)}>
+              <button type="button" className="button-link" disabled={action.busy} onClick={() => revoke(k.id)}>
                 {t('testing.admin.revoke')}
               </button>
             )}
@@ -78,8 +74,8 @@ function LabKeys({ labId }: { labId: string }) {
       ) : null}
       <form onSubmit={issue}>
         <TextField label={t('testing.admin.keyLabel')} value={label} onChange={(e) => setLabel(e.target.value)} />
-        <ErrorMessage error={error} />
-        <button type="submit" className="button button-secondary button-small" disabled={!label.trim()}>
+        <ErrorMessage error={action.error} />
+        <button type="submit" className="button button-secondary button-small" disabled={action.busy || !label.trim()}>
           {t('testing.admin.issue')}
         </button>
       </form>
@@ -93,7 +89,7 @@ export default function AdminPage() {
   const { data: loaded } = useApiGet<Settings>('/testing/settings');
   const [name, setName] = useState('');
   const [unit, setUnit] = useState<PickedUnit | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const action = useApiAction();
   const [poolMax, setPoolMax] = useState('10');
   const [antigen, setAntigen] = useState(false);
   const [days, setDays] = useState('1, 7');
@@ -106,24 +102,20 @@ export default function AdminPage() {
     setDays(loaded.f1TestDays.join(', '));
   }, [loaded]);
 
-  const createLab = async (e: FormEvent) => {
+  const createLab = (e: FormEvent) => {
     e.preventDefault();
     if (!unit || !name.trim()) return;
-    setError(null);
-    try {
+    void action.run(async () => {
       await api('POST', '/labs', { name, unitCode: unit.code });
       setName('');
       reload();
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
 
-  const saveSettings = async (e: FormEvent) => {
+  const saveSettings = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     setMessage(null);
-    try {
+    void action.run(async () => {
       await api('PUT', '/testing/settings', {
         poolMax: Number(poolMax),
         antigenOpensCase: antigen,
@@ -133,15 +125,13 @@ export default function AdminPage() {
           .map(Number),
       });
       setMessage(t('testing.admin.saved'));
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
 
   return (
     <div className="ts-page">
       <PageTitle>{t('testing.admin.title')}</PageTitle>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       <section className="card" aria-labelledby="ts-labs">
         <h2 id="ts-labs">{t('testing.admin.labs')}</h2>
         {(labs?.items ?? []).map((l) => (
@@ -156,7 +146,7 @@ export default function AdminPage() {
           <h3>{t('testing.admin.create')}</h3>
           <TextField label={t('testing.admin.name')} value={name} onChange={(e) => setName(e.target.value)} />
           <UnitPicker label={t('testing.admin.unit')} value={unit} onChange={setUnit} />
-          <button type="submit" className="button" disabled={!unit || !name.trim()}>
+          <button type="submit" className="button" disabled={action.busy || !unit || !name.trim()}>
             {t('testing.admin.create')}
           </button>
         </form>
@@ -179,7 +169,7 @@ export default function AdminPage() {
         </div>
         <TextField label={t('testing.admin.f1Days')} value={days} onChange={(e) => setDays(e.target.value)} />
         {message ? <p role="status">{message}</p> : null}
-        <button type="submit" className="button">
+        <button type="submit" className="button" disabled={action.busy}>
           {t('testing.admin.save')}
         </button>
       </form>

@@ -13,6 +13,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import type { CampaignView } from '../../lib/testing-types.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 export default function CampaignPage({ id, canPlan }: { id: string; canPlan: boolean }) {
@@ -21,21 +22,18 @@ export default function CampaignPage({ id, canPlan }: { id: string; canPlan: boo
   const [name, setName] = useState('');
   const [team, setTeam] = useState('');
   const [unit, setUnit] = useState<PickedUnit | null>(null);
-  const [saveError, setSaveError] = useState<unknown>(null);
+  const save = useApiAction();
   if (!c) return error ? <ErrorMessage error={error} /> : <Loading />;
 
-  const addPoint = async (e: FormEvent) => {
+  const addPoint = (e: FormEvent) => {
     e.preventDefault();
     if (!unit || !name.trim()) return;
-    setSaveError(null);
-    try {
+    void save.run(async () => {
       await api('POST', `/campaigns/${id}/points`, { name, unitCode: unit.code, ...(team.trim() ? { team } : {}) });
       setName('');
       setTeam('');
       reload();
-    } catch (err) {
-      setSaveError(err);
-    }
+    });
   };
 
   return (
@@ -109,8 +107,8 @@ export default function CampaignPage({ id, canPlan }: { id: string; canPlan: boo
               optional
             />
             <UnitPicker label={t('testing.campaign.area')} value={unit} onChange={setUnit} />
-            <ErrorMessage error={saveError} />
-            <button type="submit" className="button" disabled={!unit || !name.trim()}>
+            <ErrorMessage error={save.error} />
+            <button type="submit" className="button" disabled={save.busy || !unit || !name.trim()}>
               {t('testing.campaign.detail.addPoint')}
             </button>
           </form>

@@ -18,6 +18,7 @@ import { hasRole } from '../../lib/roles.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import type { CampaignList, CommuneStats, StatsResponse, TaskList } from '../../lib/testing-types.ts';
 import { COLLECT_ROLES } from '../../lib/testing-values.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 /** A new round: name, area, dates (targets per commune are counted by the server). */
@@ -28,17 +29,14 @@ function CreateCampaign({ onCreated }: { onCreated: (id: string) => void }) {
   const [unit, setUnit] = useState<PickedUnit | null>(null);
   const [startsOn, setStartsOn] = useState(today);
   const [endsOn, setEndsOn] = useState(today);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (e: FormEvent) => {
+  const action = useApiAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!unit || !name.trim()) return;
-    setError(null);
-    try {
+    void action.run(async () => {
       const r = await api<{ id: string }>('POST', '/campaigns', { name, unitCode: unit.code, startsOn, endsOn });
       onCreated(r.id);
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <form onSubmit={submit}>
@@ -57,8 +55,8 @@ function CreateCampaign({ onCreated }: { onCreated: (id: string) => void }) {
         value={endsOn}
         onChange={(e) => setEndsOn(e.target.value)}
       />
-      <ErrorMessage error={error} />
-      <button type="submit" className="button" disabled={!unit || !name.trim()}>
+      <ErrorMessage error={action.error} />
+      <button type="submit" className="button" disabled={action.busy || !unit || !name.trim()}>
         {t('testing.campaign.create')}
       </button>
     </form>
