@@ -65,6 +65,8 @@ export default function ExposureCheckPage() {
   const [result, setResult] = useState<CheckResult | null>(null);
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // the report is sent once per tap: the button waits for its answer
+  const [sending, setSending] = useState(false);
   const [consent, setConsent] = useState(false);
   const [reported, setReported] = useState<number | null>(null);
 
@@ -112,10 +114,13 @@ export default function ExposureCheckPage() {
           : {}),
       })),
     };
+    setSending(true);
     try {
       setReported((await api<ReportMatchesResponse>('POST', '/exposure/matches', body)).reported);
     } catch (err) {
       setError(err);
+    } finally {
+      setSending(false);
     }
   };
 
@@ -184,7 +189,7 @@ export default function ExposureCheckPage() {
                     <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />{' '}
                     {t('exposure.check.consent')}
                   </label>
-                  <button type="button" className="button" disabled={!consent} onClick={() => void report()}>
+                  <button type="button" className="button" disabled={!consent || sending} onClick={() => void report()}>
                     {t('exposure.check.report')}
                   </button>
                 </>

@@ -25,6 +25,7 @@ import type {
   SampleKind,
 } from '../../lib/testing-types.ts';
 import { SAMPLE_KINDS } from '../../lib/testing-values.ts';
+import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { newKey, parsePersonQr } from '../checkins/codes.ts';
 import { isRetryable, ownerOf, tubes } from './queue.ts';
@@ -387,24 +388,21 @@ function ShipForm({ sent }: { sent: string[] }) {
   const [labId, setLabId] = useState('');
   const [codes, setCodes] = useState('');
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const action = useApiAction();
   const list = (codes.trim() ? codes : sent.join('\n'))
     .split(/[\s,;]+/)
     .map((c) => c.trim())
     .filter(Boolean);
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     const lab = labId || labs?.items[0]?.id;
     if (!lab || list.length === 0) return;
-    setError(null);
     setMessage(null);
-    try {
+    void action.run(async () => {
       const r = await api<{ id: string; count: number }>('POST', '/shipments', { labId: lab, barcodes: list });
       setMessage(t('testing.ship.sent', { count: r.count }));
       setCodes('');
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   return (
     <form className="card" aria-labelledby="ts-ship" onSubmit={submit}>
@@ -426,9 +424,13 @@ function ShipForm({ sent }: { sent: string[] }) {
           onChange={(e) => setCodes(e.target.value)}
         />
       </div>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       {message ? <p role="status">{message}</p> : null}
-      <button type="submit" className="button button-secondary" disabled={list.length === 0 || !labs?.items.length}>
+      <button
+        type="submit"
+        className="button button-secondary"
+        disabled={action.busy || list.length === 0 || !labs?.items.length}
+      >
         {t('testing.ship.send')}
       </button>
     </form>
