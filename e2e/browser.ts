@@ -178,6 +178,22 @@ export async function waitGone(item: Locator, timeout = 30_000): Promise<void> {
   throw new Error(`still on the page after ${timeout} ms: ${await item.first().textContent()}`);
 }
 
+/**
+ * A bad connection for the next write to `url` (a glob): it reaches the server and is answered `status`, then its
+ * answer is lost on the way back (the connection reset in the browser). Later requests go through as they are; the
+ * answer of the first is checked against `status`. `unroute(url)` after the journey's retry ends it.
+ */
+export async function loseFirstAnswer(page: Page, url: string, status = 201): Promise<void> {
+  let lost = false;
+  await page.route(url, async (route) => {
+    if (lost) return route.continue();
+    lost = true;
+    const answer = await route.fetch();
+    if (answer.status() !== status) throw new Error(`${url} answered ${answer.status()}, not ${status}`);
+    await route.abort('connectionreset');
+  });
+}
+
 /** A JSON API call with a bearer token; returns status and parsed body. */
 export async function apiCall<T = unknown>(
   baseURL: string,

@@ -24,6 +24,7 @@ import {
   citizenSignIn,
   documentWidth,
   launchBrowser,
+  loseFirstAnswer,
   openPage,
   randomPhone,
   randomSuffix,
@@ -119,14 +120,7 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     expect(await documentWidth(page)).toBeLessThanOrEqual(360);
     await screenshot(page, 'declarations-form');
     // a bad connection: the declaration reaches the server and is recorded, its answer is lost on the way back
-    let lost = 0;
-    await page.route('**/api/v1/declarations', async (route) => {
-      if (lost > 0) return route.continue();
-      lost++;
-      const answer = await route.fetch();
-      expect(answer.status()).toBe(201);
-      await route.abort('connectionreset');
-    });
+    await loseFirstAnswer(page, '**/api/v1/declarations');
     await page.getByRole('button', { name: 'Gửi khai báo' }).click();
     await page.getByText('Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.').waitFor();
     // the citizen taps again: the same Idempotency-Key answers with the declaration recorded, no second one

@@ -16,6 +16,7 @@ import {
   documentWidth,
   internationalPhone,
   launchBrowser,
+  loseFirstAnswer,
   openPage,
   randomPhone,
   randomSuffix,
@@ -162,14 +163,7 @@ describe('vaccination: register → invite → check in → screening → doses 
     await site.page.getByLabel('Lô vắc xin').selectOption(lotId);
     await site.page.getByLabel('Thời điểm tiêm').fill(localInput(30));
     // a bad connection: dose 1 reaches the server and is recorded, its answer is lost on the way back
-    let lost = 0;
-    await site.page.route('**/api/v1/vaccination/doses', async (route) => {
-      if (lost > 0) return route.continue();
-      lost++;
-      const answer = await route.fetch();
-      expect(answer.status()).toBe(201);
-      await route.abort('connectionreset');
-    });
+    await loseFirstAnswer(site.page, '**/api/v1/vaccination/doses');
     await site.page.getByRole('button', { name: 'Ghi nhận mũi tiêm' }).click();
     await site.page.getByText('Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.').waitFor();
     // the vaccinator taps again: the same Idempotency-Key answers with the dose recorded (not "dose 1 again")
@@ -245,9 +239,7 @@ describe('vaccination: register → invite → check in → screening → doses 
     await photo.waitFor();
     // the photo is a request of its own, after the item is shown (and a loading image counts as visible: its border):
     // wait for it to load before reading its size
-    await expect
-      .poll(() => photo.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 15_000 })
-      .toBe(1);
+    await expect.poll(() => photo.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
     // a reason of the list's end, "other", asks for the reviewer's words
     await request.getByLabel('Lý do').selectOption('other');
     await request.getByLabel('Ghi rõ lý do').fill('Khớp với thẻ tiêm giấy bản gốc');
