@@ -246,7 +246,7 @@ describe('app shell: languages, API errors, installable offline app', () => {
     await page.getByRole('button', { name: 'Lọc', exact: true }).click();
     // the unfiltered list shown before the filter holds this message too (it is the newest): wait for the filter's
     // answer, the one message, before reading it
-    await expect.poll(() => page.locator('.cards > li').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.locator('.cards > li').count()).toBe(1);
     await page.getByText(`Đến ${internationalPhone(phone)}`, { exact: false }).waitFor();
     await page.getByText(`Ma xac thuc Truyvet: ${code}`, { exact: false }).waitFor();
     await screenshot(page, 'outbox');
