@@ -51,23 +51,16 @@ function Aefi({ doseId }: { doseId: string }) {
   const { t } = useTranslation();
   const [severity, setSeverity] = useState<(typeof AEFI_SEVERITIES)[number]>('mild');
   const [symptoms, setSymptoms] = useState<string[]>([]);
-  const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const action = useApiAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
+    void action.run(async () => {
       await api('POST', '/vaccination/aefi', { doseId, severity, symptoms });
       setDone(t('vaccination.site.aefiSent'));
       // one report per tap: another event is chosen again (a second tap cannot count the same one twice)
       setSymptoms([]);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="card" onSubmit={submit} aria-labelledby="vx-aefi">
@@ -96,9 +89,9 @@ function Aefi({ doseId }: { doseId: string }) {
           </label>
         ))}
       </fieldset>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
       <SuccessMessage text={done} />
-      <button type="submit" disabled={busy || symptoms.length === 0}>
+      <button type="submit" disabled={action.busy || symptoms.length === 0}>
         {t('vaccination.site.aefiSend')}
       </button>
     </form>
@@ -180,15 +173,12 @@ function DoseForm({
   const [doseNumber, setDoseNumber] = useState(String(validCount + 1));
   const [givenAt, setGivenAt] = useState(localNowInput());
   const [override, setOverride] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useApiAction();
   const keys = useRetryKeys();
   const lot = usable.find((l) => l.id === lotId) ?? usable[0];
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!lot) return;
-    setError(null);
-    setBusy(true);
     const body = {
       person: { personId: checkIn.person.id },
       product: lot.product,
@@ -198,18 +188,14 @@ function DoseForm({
       givenAt: fromLocalInput(givenAt),
       ...(override.trim() ? { override: { reason: override.trim() } } : {}),
     };
-    try {
-      // a second tap after a lost answer gets the recorded dose's answer, not a refusal for a dose given twice
+    // a second tap after a lost answer gets the recorded dose's answer, not a refusal for a dose given twice
+    void action.run(async () =>
       onDone(
         await keys.send(body, (idempotencyKey) =>
           api<DoseCreated>('POST', '/vaccination/doses', body, { idempotencyKey }),
         ),
-      );
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+      ),
+    );
   };
   return (
     <form className="card" onSubmit={submit} aria-labelledby="vx-dose">
@@ -244,8 +230,8 @@ function DoseForm({
           onChange={(e) => setOverride(e.target.value)}
         />
       ) : null}
-      <ErrorMessage error={error} />
-      <button type="submit" disabled={busy || !lot}>
+      <ErrorMessage error={action.error} />
+      <button type="submit" disabled={action.busy || !lot}>
         {t('vaccination.site.record')}
       </button>
     </form>
