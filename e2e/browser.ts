@@ -214,6 +214,17 @@ export async function apiCall<T = unknown>(
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
+/** A staff account made by an admin through the API (`POST /staff`); fails the test with the answer unless 201. */
+export async function createStaff(
+  baseURL: string,
+  adminToken: string,
+  account: { username: string; password: string; role: string; unitCode: string; displayName?: string },
+): Promise<void> {
+  const created = await apiCall(baseURL, adminToken, 'POST', '/staff', account);
+  if (created.status !== 201)
+    throw new Error(`POST /staff answered ${created.status}: ${JSON.stringify(created.body)}`);
+}
+
 /**
  * People who met at a market some hours ago, as tracing finds them: the first registers the market (a citizen's own
  * venue), its door scanned their personal QR codes at the given times, and the door's offline queue was synced later by

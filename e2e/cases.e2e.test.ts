@@ -15,6 +15,7 @@ import {
   apiCall,
   apiCitizenSignIn,
   apiStaffLogin,
+  createStaff,
   documentWidth,
   internationalPhone,
   launchBrowser,
@@ -179,14 +180,13 @@ describe('cases and contact tracing journeys', () => {
     browser = await launchBrowser();
     adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
 
-    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+    await createStaff(server.url, adminToken, {
       username: tracer.username,
       password: tracer.password,
       role: 'tracer',
       unitCode: '75',
       displayName: 'Cán bộ truy vết (e2e)',
     });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
   });
 
   afterAll(async () => {

@@ -15,6 +15,7 @@ import {
   apiCall,
   apiStaffLogin,
   citizenSignIn,
+  createStaff,
   documentWidth,
   launchBrowser,
   openPage,
@@ -255,12 +256,11 @@ describe('venue QR check-in journeys', () => {
     await screenshot(page, 'checkins-door-unverified');
     // the commune's health worker verifies it on the venue's page: now the door may type people in
     const worker = { username: `verify.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
-    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+    await createStaff(server.url, adminToken, {
       ...worker,
       role: 'health_worker',
       unitCode: '75',
     });
-    expect(created.status).toBe(201);
     const staff = await openPage(browser, server.url, { width: 360, height: 740 });
     await staffSignIn(staff.page, worker.username, worker.password);
     await staff.page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
@@ -344,12 +344,11 @@ describe('venue QR check-in journeys', () => {
   it("never sends one account's queued scans under another account signed in on the same device", async () => {
     // two staff accounts with password sign-in (no one-time codes: the manager's phone has its hourly quota)
     const other = { username: `door.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
-    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+    await createStaff(server.url, adminToken, {
       ...other,
       role: 'health_worker',
       unitCode: '75',
     });
-    expect(created.status).toBe(201);
     const { context, page: first, problems } = await openPage(browser, server.url);
     await staffSignIn(first, other.username, other.password);
     await first.getByRole('button', { name: 'Đăng xuất' }).waitFor();
@@ -634,12 +633,11 @@ describe('venue QR check-in journeys', () => {
   it("names the scanned person at the door in English on a desktop screen (issue 11 item 7's other viewport and language)", async () => {
     // the province's venue staff (the manager's phone has used its sign-in codes for the hour by now)
     const doorman = { username: `door.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
-    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+    await createStaff(server.url, adminToken, {
       ...doorman,
       role: 'venue_manager',
       unitCode: '75',
     });
-    expect(created.status).toBe(201);
     const { context, page, problems } = await openPage(browser, server.url, { width: 1366, height: 800 });
     await staffSignIn(page, doorman.username, doorman.password);
     await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();

@@ -22,6 +22,7 @@ import {
   apiCitizenSignIn,
   apiStaffLogin,
   citizenSignIn,
+  createStaff,
   documentWidth,
   launchBrowser,
   loseFirstAnswer,
@@ -80,12 +81,11 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     server = await startServer();
     browser = await launchBrowser();
     adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
-    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+    await createStaff(server.url, adminToken, {
       ...worker,
       role: 'health_worker',
       unitCode: WARD,
     });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
   }, 180_000);
 
   /** A citizen of the ward with a profile, and their grandmother as a dependant, through the API. */

@@ -18,6 +18,7 @@ import {
   apiCitizenSignIn,
   apiStaffLogin,
   citizenSignIn,
+  createStaff,
   documentWidth,
   launchBrowser,
   openPage,
@@ -148,8 +149,7 @@ describe('green pass: doses → pass → offline verifier → correction re-issu
       [vaccinator, 'vaccinator'],
       [doorman, 'venue_manager'],
     ] as const) {
-      const created = await apiCall(server.url, adminToken, 'POST', '/staff', { ...user, role, unitCode: '731' });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      await createStaff(server.url, adminToken, { ...user, role, unitCode: '731' });
     }
     officerToken = await apiStaffLogin(server.url, officer.username, officer.password);
     vaccinatorToken = await apiStaffLogin(server.url, vaccinator.username, vaccinator.password);

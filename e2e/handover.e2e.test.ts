@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiCall,
   apiStaffLogin,
+  createStaff,
   documentWidth,
   launchBrowser,
   openPage,
@@ -68,8 +69,7 @@ describe('a contact handed to another district', () => {
       [bienHoa, '731'],
       [longKhanh, '732'],
     ] as const) {
-      const created = await apiCall(server.url, admin, 'POST', '/staff', { ...who, role: 'tracer', unitCode });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      await createStaff(server.url, admin, { ...who, role: 'tracer', unitCode });
     }
   }, 240_000);
 

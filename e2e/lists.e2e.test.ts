@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiCall,
   apiStaffLogin,
+  createStaff,
   documentWidth,
   launchBrowser,
   openPage,
@@ -98,14 +99,13 @@ describe('long lists for tracers: pages, search, cards on a phone, explained num
     server = await startServer();
     browser = await launchBrowser();
     adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
-    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+    await createStaff(server.url, adminToken, {
       username: tracer.username,
       password: tracer.password,
       role: 'tracer',
       unitCode: '75',
       displayName: 'Truy vết danh sách (e2e)',
     });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
 
     for (let i = 0; i < MARKET_PEOPLE; i++)
       market.push(await register(`Khách Chợ ${tag} ${String(i).padStart(2, '0')}`));

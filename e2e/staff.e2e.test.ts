@@ -1,7 +1,16 @@
 import * as OTPAuth from 'otpauth';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, apiStaffLogin, launchBrowser, openPage, randomSuffix, screenshot, staffSignIn } from './browser.ts';
+import {
+  apiCall,
+  apiStaffLogin,
+  createStaff,
+  launchBrowser,
+  openPage,
+  randomSuffix,
+  screenshot,
+  staffSignIn,
+} from './browser.ts';
 import { startServer, type TestServer } from './server.ts';
 
 describe('staff administration journey', () => {
@@ -127,14 +136,13 @@ describe('staff administration journey', () => {
     const adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
     const username = `tracer.${randomSuffix()}`;
     const password = `Pw-${randomSuffix()}-${randomSuffix()}-long`;
-    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+    await createStaff(server.url, adminToken, {
       username,
       password,
       role: 'tracer',
       unitCode: '75',
       displayName: 'Truy vết (2FA)',
     });
-    expect(created.status).toBe(201);
     const userToken = await apiStaffLogin(server.url, username, password);
     const setup = await apiCall<{ secret: string }>(server.url, userToken, 'POST', '/auth/staff/totp/setup');
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.body.secret) });
@@ -164,13 +172,12 @@ describe('staff administration journey', () => {
     const adminToken = await apiStaffLogin(server.url, 'admin', server.adminPassword);
     const username = `lab.${randomSuffix()}`;
     const password = `Pw-${randomSuffix()}-${randomSuffix()}-long`;
-    const created = await apiCall(server.url, adminToken, 'POST', '/staff', {
+    await createStaff(server.url, adminToken, {
       username,
       password,
       role: 'lab',
       unitCode: '75',
     });
-    expect(created.status).toBe(201);
 
     const worker = await openPage(browser, server.url);
     await staffSignIn(worker.page, username, password);

@@ -13,6 +13,7 @@ import {
   apiCitizenSignIn,
   apiStaffLogin,
   citizenSignIn,
+  createStaff,
   documentWidth,
   internationalPhone,
   launchBrowser,
@@ -81,8 +82,7 @@ describe('testing: collection → lab → positive → F0 case → F1 alerted', 
       [collector, 'health_worker', '731'],
       [labUser, 'lab', '75'],
     ] as const) {
-      const created = await apiCall(server.url, adminToken, 'POST', '/staff', { ...user, role, unitCode });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      await createStaff(server.url, adminToken, { ...user, role, unitCode });
     }
     // the future F0 and their F1 were at a market three hours ago (the door's queue synced the scans with their times)
     f0 = await citizenApiSignIn(server.url, adminToken, `Trần Thị Xét ${randomSuffix()}`);
