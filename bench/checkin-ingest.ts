@@ -19,6 +19,7 @@ import {
   bareBaseline,
   benchStaffToken,
   citizenLogin,
+  cpuAgainstBareLine,
   cpuMeter,
   freshData,
   type LoadResult,
@@ -149,4 +150,6 @@ for (const s of summary) {
     `ratio [${s.kind}] check-in ingest / no-op baseline = ${s.ratio.toFixed(2)} (target ≥ 0.25 on PostgreSQL); p99 ${ingest.p99.toFixed(1)} ms (target < 50 ms)`,
   );
   console.log(`ratio [${s.kind}] check-in ingest / bare node:http no-op = ${s.bare.toFixed(3)}`);
+  const cpuLine = cpuAgainstBareLine(`[${s.kind}] per check-in`, ingest, s.rows[2] as LoadResult);
+  if (cpuLine) console.log(cpuLine);
 }

@@ -25,6 +25,7 @@ import {
   bareBaseline,
   benchStaffToken,
   citizenLogin,
+  cpuAgainstBareLine,
   cpuMeter,
   freshData,
   halvesLine,
@@ -195,6 +196,8 @@ try {
   console.log(
     `ratio [postgres] declarations / bare node:http no-op = ${(declare.requestsPerSec / bare.requestsPerSec).toFixed(3)}`,
   );
+  const cpuLine = cpuAgainstBareLine('[postgres] per declaration', declare, bare);
+  if (cpuLine) console.log(cpuLine);
   console.log(
     `statistics at ${declarationCount.toLocaleString('en')} declarations (province, 30 days, ${units.length} communes): p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (target < 200 ms)`,
   );

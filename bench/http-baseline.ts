@@ -14,6 +14,7 @@ import {
   argNumber,
   bareBaseline,
   benchStaffToken,
+  cpuAgainstBareLine,
   cpuMeter,
   freshData,
   type LoadResult,
@@ -97,4 +98,6 @@ printTable(summary.flatMap((s) => s.rows));
 for (const s of summary) {
   console.log(`ratio [${s.kind}] authenticated audited read / no-op baseline = ${s.ratio.toFixed(2)} (target ≥ 0.30)`);
   console.log(`ratio [${s.kind}] authenticated audited read / bare node:http no-op = ${s.bare.toFixed(3)}`);
+  const cpuLine = cpuAgainstBareLine(`[${s.kind}] per audited read`, s.rows[1] as LoadResult, s.rows[2] as LoadResult);
+  if (cpuLine) console.log(cpuLine);
 }

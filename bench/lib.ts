@@ -270,6 +270,17 @@ export async function jobsSettled(databaseUrl: string | undefined, timeoutMs = 6
   }
 }
 
+/**
+ * The line comparing one request's CPU (server process + database backends) with the bare no-op's CPU per request in
+ * the same run: where a machine's slow minutes move requests per second 2× between runs, this quotient moves least
+ * (bench/README, session 20). Lower is better; empty where CPU was not measured (no /proc).
+ */
+export function cpuAgainstBareLine(label: string, measured: LoadResult, bare: LoadResult): string {
+  if (measured.serverCpuMs === undefined || !bare.serverCpuMs) return '';
+  const cpu = measured.serverCpuMs + (measured.dbCpuMs ?? 0);
+  return `CPU ${label} / bare node:http no-op's CPU per request = ${(cpu / bare.serverCpuMs).toFixed(1)} (lower is better)`;
+}
+
 /** The line that shows how far the machine moved while a bracketed baseline was measured. */
 export function halvesLine(halves: [LoadResult, LoadResult]): string {
   const [a, b] = halves;

@@ -32,6 +32,7 @@ import {
   argNumber,
   bareBaseline,
   benchStaffToken,
+  cpuAgainstBareLine,
   cpuMeter,
   freshData,
   halvesLine,
@@ -260,6 +261,8 @@ try {
   console.log(
     `ratio [postgres] doses / bare node:http no-op = ${(doses.requestsPerSec / bare.requestsPerSec).toFixed(3)}`,
   );
+  const cpuLine = cpuAgainstBareLine('[postgres] per dose', doses, bare);
+  if (cpuLine) console.log(cpuLine);
   console.log(
     `coverage by commune (province, ${communes.length} communes) at ${Number(counted?.people).toLocaleString('en')} people / ${Number(counted?.doses_rows).toLocaleString('en')} dose rows: p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (target < 200 ms)`,
   );
