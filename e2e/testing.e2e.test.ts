@@ -169,17 +169,15 @@ describe('testing: collection → lab → positive → F0 case → F1 alerted', 
     // import is then not repeated: a second import would answer "already recorded") and every tube an earlier try
     // of the first test shipped still in transit
     const collectorToken = await apiStaffLogin(server.url, collector.username, collector.password);
-    const tubes = async () =>
-      (
-        await apiCall<{ items: Array<{ id: string; barcode: string; status: string }> }>(
-          server.url,
-          collectorToken,
-          'GET',
-          '/samples?limit=50',
-        )
-      ).body.items;
-    const before = await tubes();
-    const status = (barcode: string) => before.find((s) => s.barcode === barcode)?.status;
+    const tubes = (
+      await apiCall<{ items: Array<{ id: string; barcode: string; status: string }> }>(
+        server.url,
+        collectorToken,
+        'GET',
+        '/samples?limit=50',
+      )
+    ).body.items;
+    const status = (barcode: string) => tubes.find((s) => s.barcode === barcode)?.status;
     if (status(barcodes.pool) !== 'resulted' || status(barcodes.single) !== 'resulted') {
       expect([status(barcodes.pool), status(barcodes.single)]).toEqual(['shipped', 'shipped']);
       const inTransit = shipped.filter((b) => status(b) === 'shipped').length;
@@ -210,7 +208,7 @@ describe('testing: collection → lab → positive → F0 case → F1 alerted', 
     }
 
     // the five pool members: re-test, and an SMS each
-    const pool = (await tubes()).find((s) => s.barcode === barcodes.pool);
+    const pool = tubes.find((s) => s.barcode === barcodes.pool);
     const view = await apiCall<{ people: Array<{ status: string }> }>(
       server.url,
       collectorToken,
