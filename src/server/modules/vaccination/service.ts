@@ -119,11 +119,13 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
   const { repo, people } = deps;
   const doseWriter = createDoseWriter(ctx, repo, () => products());
 
-  // products change only by migration or an admin: a short cache keeps them off the dose path
+  // products change only by migration or an admin: a short cache keeps them off the dose path.
+  // Inside a transaction the refill must read through it (`q`): the outer `db` would wait for the transaction's own
+  // connection — for ever on PGlite, whose one connection the transaction holds (a stale cache once wedged a server).
   let productCache: { at: number; map: Map<string, ProductRow> } | undefined;
-  async function products(): Promise<Map<string, ProductRow>> {
+  async function products(q?: Transaction<DB>): Promise<Map<string, ProductRow>> {
     if (productCache && Date.now() - productCache.at < 30_000) return productCache.map;
-    const map = new Map((await repo.products()).map((p) => [p.code, p]));
+    const map = new Map((await repo.products(q)).map((p) => [p.code, p]));
     productCache = { at: Date.now(), map };
     return map;
   }
@@ -267,7 +269,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     before: Awaited<ReturnType<typeof coverageState>>,
   ) {
     const after = await coverageState(trx, personId);
-    await repo.addCoverage(trx, coverageDeltas(await products(), before, after));
+    await repo.addCoverage(trx, coverageDeltas(await products(trx), before, after));
   }
 
   async function priorityOf(personId: string, q?: Transaction<DB>) {
@@ -1277,7 +1279,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     const bad = () => new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
     switch (field) {
       case 'product':
-        if (!(await products()).has(value)) throw bad();
+        if (!(await products(q)).has(value)) throw bad();
         return;
       case 'lot':
         if (!siteId || !(await repo.lotAtSite(q ?? db, siteId, value))) throw bad();

@@ -6,7 +6,7 @@
  * citizen's record and next due dose, the coverage counters, the green pass's read and its events.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bearer,
   citizenToken,
@@ -678,6 +678,41 @@ describe('doses', () => {
         sql`topic = 'vaccination.record-changed' and payload->>'doseId' = ${d} and payload->>'change' = 'revoked'`,
       ),
     ).toBe(1);
+  });
+
+  // The products are cached for 30 s and the cache is refilled where it is read. A decision refilled it on the outer
+  // db inside its transaction: on PGlite that waited for itself and wedged the server (an e2e run whose reviewer
+  // decided more than 30 s after the last dose). Moving the clock past the cache's life takes that path on purpose.
+  it('decides corrections once the product cache has gone stale, reading the products in its own transaction', async () => {
+    const ask = async (field: string, proposedValue: string) => {
+      const res = await call('POST', '/vaccination/corrections', citizen.token, {
+        doseId: dose1,
+        field,
+        proposedValue,
+        evidence: PNG,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const givenAt = ago(32);
+    const moved = await ask('givenAt', givenAt);
+    const product = await ask('product', 'spikevax');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      for (const id of [moved, product]) {
+        vi.setSystemTime(Date.now() + 31_000);
+        const ok = await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
+          approve: true,
+          reason: 'card_matches',
+        });
+        expect(ok.statusCode, ok.body).toBe(200);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    const mine = (await call('GET', '/me/vaccinations', citizen.token)).json();
+    const corrected = mine.items.find((d: { id: string }) => d.id === dose1);
+    expect(corrected).toMatchObject({ givenAt, product: 'spikevax' });
   });
 });
 
