@@ -14,11 +14,16 @@ export { api, citizenLogin, freshData, type RunningServer } from '../test/server
  * `test/server-process.ts`'s server, with the demo province seeded **without its outbreak** unless a benchmark asks
  * for one (`TRUYVET_DEMO_CASES`): the outbreak's messages and tracing jobs would otherwise run (and, under
  * NODE_ENV=production with its unreachable webhook, retry) in the background of every measurement, and differ
- * between versions being compared.
+ * between versions being compared. The transaction guard is off, as in production: its AsyncLocalStorage costs every
+ * promise (src/server/db/transaction-guard.ts), and a benchmark measures what production runs.
  */
 export function startServer(...args: Parameters<typeof startTestServer>): ReturnType<typeof startTestServer> {
   const [data, extraEnv = {}, ...rest] = args;
-  return startTestServer(data, { TRUYVET_DEMO_CASES: '0', ...extraEnv }, ...rest);
+  return startTestServer(
+    data,
+    { TRUYVET_DEMO_CASES: '0', TRUYVET_DB_TRANSACTION_GUARD: 'false', ...extraEnv },
+    ...rest,
+  );
 }
 
 /** The password of the staff accounts benchmarks create (throw-away databases only). */

@@ -15,6 +15,7 @@ import { type Config, loadConfig } from '../src/server/config.ts';
 import { type AppContext, createContext } from '../src/server/context.ts';
 import { openDatabase } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
+import { guardRefusals } from '../src/server/db/transaction-guard.ts';
 import { normalizePhone } from '../src/server/platform/formats.ts';
 import { createLogger } from '../src/server/platform/logger.ts';
 import { hashPassword } from '../src/server/platform/passwords.ts';
@@ -108,6 +109,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   if (provinces.length > 0) await ctx.services.adminUnits.importCsv(unitsCsv(provinces));
   const app = await buildApp(ctx);
   await app.ready();
+  const refusedBefore = guardRefusals();
   return {
     app,
     ctx,
@@ -117,6 +119,11 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
       for (const m of ctx.modules) await m.close?.();
       await database.close();
       await pgDb?.drop();
+      // a job that used the outer db inside its own transaction was refused (and retried, or failed) out of a test's
+      // sight: the file fails here (src/server/db/transaction-guard.ts)
+      const refused = guardRefusals() - refusedBefore;
+      if (refused > 0)
+        throw new Error(`the transaction guard refused the outer db inside a transaction ${refused} time(s)`);
     },
   };
 }

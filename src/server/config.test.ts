@@ -12,6 +12,7 @@ describe('loadConfig', () => {
     expect(c.cookieSecure).toBe(false);
     expect(c.bodyLimitBytes).toBeGreaterThan(0);
     expect(c.otpMaxAttempts).toBe(5);
+    expect(c.dbTransactionGuard).toBe(true);
   });
 
   it('reads typed values from the environment', () => {
@@ -30,6 +31,8 @@ describe('loadConfig', () => {
       notify: 'webhook',
       cookieSecure: false,
       bodyLimitBytes: 2048,
+      // the guard's AsyncLocalStorage costs every promise: production runs without it
+      dbTransactionGuard: false,
     });
     expect(isFakeNotify(c)).toBe(false);
   });

@@ -45,6 +45,8 @@ export interface Config {
   dbPoolSize: number;
   /** Run repeated queries as server-side prepared statements (PostgreSQL only). */
   dbPrepared: boolean;
+  /** Refuse the outer database handle inside one of its own transactions (db/transaction-guard.ts); off in production. */
+  dbTransactionGuard: boolean;
   /** How long an authenticated session stays cached in process memory (revocation elsewhere takes this long). */
   sessionCacheSeconds: number;
   /** Days check-ins (and their idempotency records) are kept before the purge drops them. */
@@ -173,6 +175,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     cookieSecure: bool('TRUYVET_COOKIE_SECURE', envName === 'production'),
     dbPoolSize: int('TRUYVET_DB_POOL_SIZE', 20, 1, 500),
     dbPrepared: bool('TRUYVET_DB_PREPARED', true),
+    dbTransactionGuard: bool('TRUYVET_DB_TRANSACTION_GUARD', envName !== 'production'),
     sessionCacheSeconds: int('TRUYVET_SESSION_CACHE_SECONDS', 10, 0, 300),
     newUserPassword: str('TRUYVET_NEW_USER_PASSWORD'),
     greenpassKeySecret: str('TRUYVET_GREENPASS_KEY_SECRET'),

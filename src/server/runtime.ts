@@ -17,6 +17,7 @@ export async function openRuntime(config: Config, log: Logger): Promise<AppConte
     pgliteDir: config.databaseUrl ? undefined : pgliteDirFor(config.dataDir),
     poolSize: config.dbPoolSize,
     prepared: config.dbPrepared,
+    transactionGuard: config.dbTransactionGuard,
     // the pool reconnects by itself; the logger's error serializer keeps the connection settings out of the line
     onConnectionError: (err) => log.warn({ err }, 'database connection lost'),
   });

@@ -7,9 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { Kysely, PostgresDialect } from 'kysely';
+import { type Dialect, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { guardDialect, guardTransactions } from './transaction-guard.ts';
 import type { DB } from './types.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -80,6 +81,11 @@ export interface OpenOptions {
   prepared?: boolean;
   /** Told about each lost PostgreSQL connection (the pool has already dropped it and will open a new one). */
   onConnectionError?: (err: Error) => void;
+  /**
+   * Refuse the outer `db` inside one of its own transactions at once (transaction-guard.ts; default true). Costs
+   * every promise of the process a little, so production turns it off (config `dbTransactionGuard`).
+   */
+  transactionGuard?: boolean;
 }
 
 /** How long a request waits for a connection (a new one, or a free one of a busy pool) before 503. */
@@ -122,6 +128,17 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/**
+ * How long a query waits for PGlite's one connection before it fails: longer than a pool's wait, since every request
+ * queues for the same connection, and short enough that a transaction waiting for itself ends (transaction-guard.ts).
+ */
+const PGLITE_ACQUIRE_TIMEOUT_MS = 30_000;
+
+function guarded(dialect: Dialect, options: OpenOptions): Kysely<DB> {
+  if (options.transactionGuard === false) return new Kysely<DB>({ dialect });
+  return guardTransactions(new Kysely<DB>({ dialect: guardDialect(dialect) }));
+}
+
 /** Opens a database connection as described by the options. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
@@ -139,7 +156,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     raw.on('error', () => {});
     raw.on('connect', (client) => client.on('error', (err) => options.onConnectionError?.(err)));
     const pool = options.prepared === false ? raw : (preparingPool(raw) as unknown as pg.Pool);
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const db = guarded(new PostgresDialect({ pool }), options);
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   if (options.pgliteDir) mkdirSync(options.pgliteDir, { recursive: true });
@@ -149,7 +166,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     extensions: { pg_trgm },
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(lite) });
+  // a request waits for the single connection as long as a pg pool lets it wait for a free one, then fails (503)
+  const db = guarded(new PGliteDialect(lite, PGLITE_ACQUIRE_TIMEOUT_MS), options);
   return { db, kind: 'pglite', close: () => db.destroy(), dumpDataDir: () => lite.dumpDataDir('none') };
 }
 

@@ -39,11 +39,22 @@ class PGliteConnection implements DatabaseConnection {
   }
 }
 
+/** A request that waited this long for the connection fails (503 at the edge), as a pg pool's `connectionTimeoutMillis`. */
+export class PGliteAcquireTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`timeout exceeded when trying to connect: PGlite's connection stayed busy for ${ms} ms`);
+    this.name = 'PGliteAcquireTimeoutError';
+  }
+}
+
 class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly pg: PGlite) {
+  constructor(
+    private readonly pg: PGlite,
+    private readonly acquireTimeoutMs: number,
+  ) {
     this.connection = new PGliteConnection(pg);
   }
 
@@ -54,6 +65,12 @@ class PGliteDriver implements Driver {
   /** Resolves when the current holder releases; callers queue behind each other in arrival order. */
   private release: (() => void) | undefined;
 
+  /**
+   * Waits for its turn, at most `acquireTimeoutMs`. A waiter that gives up keeps its place in the queue and passes the
+   * connection on the moment its turn comes, so the order of the others holds. The timeout is also what ends a
+   * transaction that asked for a connection of its own (the outer `db` used inside it, see transaction-guard.ts):
+   * that request fails, the transaction rolls back and releases, instead of the server waiting for ever.
+   */
   async acquireConnection(): Promise<DatabaseConnection> {
     let release!: () => void;
     const next = new Promise<void>((r) => {
@@ -61,7 +78,17 @@ class PGliteDriver implements Driver {
     });
     const previous = this.queue;
     this.queue = previous.then(() => next);
-    await previous;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.acquireTimeoutMs);
+      timer.unref();
+    });
+    const outcome = await Promise.race([previous, gaveUp]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      void previous.then(release);
+      throw new PGliteAcquireTimeoutError(this.acquireTimeoutMs);
+    }
     this.release = release;
     return this.connection;
   }
@@ -94,12 +121,16 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  /** `acquireTimeoutMs`: how long a query or transaction waits for the single connection before it fails. */
+  constructor(
+    private readonly pg: PGlite,
+    private readonly acquireTimeoutMs: number,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pg);
+    return new PGliteDriver(this.pg, this.acquireTimeoutMs);
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler();

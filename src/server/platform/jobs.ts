@@ -248,7 +248,9 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
       const message = err instanceof Error ? err.message : String(err);
       const final = malformed || job.attempts >= job.max_attempts;
       const backoffSeconds = Math.min(3600, 2 ** job.attempts);
-      log.warn({ jobId: job.id, topic: job.topic, attempts: job.attempts, final }, 'job failed');
+      // the error's kind, not its message (stored on the job below: it may quote the payload's values)
+      const errorType = err instanceof Error ? err.name : typeof err;
+      log.warn({ jobId: job.id, topic: job.topic, attempts: job.attempts, final, errorType }, 'job failed');
       await db
         .updateTable('jobs')
         .set({

@@ -334,16 +334,30 @@ describe('checkins_ingest', () => {
       const body = { venueId: venue.id, nationalId: '075000000222' };
       const mine = request(person, k, body);
       const other = request(person, key(), body, new Date(Date.now() - 3600_000));
-      let ingest: Promise<unknown> | undefined;
-      // another process holds the same key, uncommitted: our look-up does not see it, our insert waits for it
-      await env.ctx.db.transaction().execute(async (trx) => {
+      // another process holds the same key, uncommitted: our look-up does not see it, our insert waits for it.
+      // (The ingest starts outside that transaction's callback: inside it, it would be this transaction's own work
+      // using the outer db, which the transaction guard refuses.)
+      let stored!: () => void;
+      const keyHeld = new Promise<void>((r) => {
+        stored = r;
+      });
+      let commit!: () => void;
+      const committing = new Promise<void>((r) => {
+        commit = r;
+      });
+      const otherProcess = env.ctx.db.transaction().execute(async (trx) => {
         await trx
           .insertInto('idempotency_keys')
           .values({ scope: mine.idempotency!.scope, key: k, request_hash: 'other', status_code: 201, response: '{}' })
           .execute();
-        ingest = ingestCheckins(env.ctx.db, [mine, other]);
-        await new Promise((r) => setTimeout(r, 300));
+        stored();
+        await committing;
       });
+      await keyHeld;
+      const ingest = ingestCheckins(env.ctx.db, [mine, other]);
+      await new Promise((r) => setTimeout(r, 300));
+      commit();
+      await otherProcess;
       expect(await ingest).toEqual([{ kind: 'raced' }, { kind: 'written' }]);
       expect(await storedRows([mine.row.id, other.row.id])).toEqual([other.row.id]);
       expect(await auditedCheckins(person)).toBe(1);
