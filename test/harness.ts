@@ -109,7 +109,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   if (provinces.length > 0) await ctx.services.adminUnits.importCsv(unitsCsv(provinces));
   const app = await buildApp(ctx);
   await app.ready();
-  const refusedBefore = guardRefusals();
+  const refusedBefore = guardRefusals().count;
   return {
     app,
     ctx,
@@ -121,9 +121,11 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
       await pgDb?.drop();
       // a job that used the outer db inside its own transaction was refused (and retried, or failed) out of a test's
       // sight: the file fails here (src/server/db/transaction-guard.ts)
-      const refused = guardRefusals() - refusedBefore;
-      if (refused > 0)
-        throw new Error(`the transaction guard refused the outer db inside a transaction ${refused} time(s)`);
+      const { count, lastStack } = guardRefusals();
+      if (count > refusedBefore)
+        throw new Error(
+          `the transaction guard refused the outer db inside a transaction ${count - refusedBefore} time(s); the last:\n${lastStack}`,
+        );
     },
   };
 }

@@ -37,9 +37,13 @@ export class OuterDbInTransactionError extends Error {
 }
 
 let refused = 0;
-/** How many connections the guard has refused in this process (test harnesses check it: a job may swallow one). */
-export function guardRefusals(): number {
-  return refused;
+let lastStack: string | undefined;
+/**
+ * How many connections the guard has refused in this process, and where the last one was asked for (test harnesses
+ * check it: a job may swallow the error).
+ */
+export function guardRefusals(): { count: number; lastStack: string | undefined } {
+  return { count: refused, lastStack };
 }
 
 /** Whether the code running now is inside a transaction's (or a held connection's) callback. */
@@ -56,6 +60,15 @@ async function whileHolding<T>(fn: () => Promise<T>): Promise<T> {
   } finally {
     mark.open = false;
   }
+}
+
+/**
+ * Runs `fn` outside any transaction's mark: for a background loop that a caller inside a transaction may start but
+ * that serves everyone and waits its turn for a connection (the audit's group commit), so it is not refused as that
+ * transaction's own work. Free when the guard is off (the storage is never enabled then).
+ */
+export function detached<T>(fn: () => T): T {
+  return holding.exit(fn);
 }
 
 function guardedBuilder<DB>(builder: TransactionBuilder<DB>): TransactionBuilder<DB> {
@@ -97,7 +110,9 @@ class GuardedDriver implements Driver {
   acquireConnection(): Promise<DatabaseConnection> {
     if (holding.getStore()?.open) {
       refused++;
-      return Promise.reject(new OuterDbInTransactionError());
+      const error = new OuterDbInTransactionError();
+      lastStack = error.stack;
+      return Promise.reject(error);
     }
     return this.inner.acquireConnection();
   }

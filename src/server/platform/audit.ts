@@ -18,6 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { detached } from '../db/transaction-guard.ts';
 import type { DB } from '../db/types.ts';
 import type { Actor } from './access.ts';
 import { type AccessScope, scoped } from './authorize.ts';
@@ -245,7 +246,9 @@ export function createAudit(db: Kysely<DB>): Audit {
         pending.push({ entry: withRoute(entry), resolve, reject });
         if (!flushing) {
           flushing = true;
-          void flushLoop();
+          // the loop serves every caller and waits for its own connection: it is no caller's transaction's work
+          // (a denial is recorded, not awaited, from inside a transaction: people/service.ts)
+          detached(() => void flushLoop());
         }
       });
     },
