@@ -340,7 +340,8 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
       input: { startsAt: string; endsAt: string; route?: string | undefined },
       publicUrl = ctx.config.publicUrl,
     ) {
-      const { venue } = await loadAuthorized(actor, vehicleId, 'venues.manage');
+      const vehicle = await loadAuthorized(actor, vehicleId, 'venues.manage');
+      const { venue } = vehicle;
       if (venue.category !== 'public_transport')
         throw new AppError('VALIDATION_FAILED', 400, { reason: 'trips belong to public transport vehicles' });
       const created = await ctx.db.transaction().execute(async (trx) => {
@@ -364,7 +365,9 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
           trx,
           venue,
         );
-        for (const m of (await loadCached(vehicleId))?.managerIds ?? []) await repo.addManager(trx, trip.id, m);
+        // the managers as just loaded for the authorization: a second cache read could miss (the entry replaced
+        // meanwhile) and refill on the outer db, inside this transaction (db/transaction-guard.ts)
+        for (const m of vehicle.managerIds) await repo.addManager(trx, trip.id, m);
         return trip;
       });
       return { ...created, qr: await makeStaticQr(ctx.keys, created.id, 1, publicUrl) };
