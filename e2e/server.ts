@@ -125,8 +125,8 @@ export async function startServer(): Promise<TestServer> {
       await stop();
       // a request or a job that used the outer database handle inside its own transaction (the guard, on outside
       // production, refused it: src/server/db/transaction-guard.ts) fails the file even when the page coped with it
-      const misuse = output.split('\n').filter((line) => line.includes('OuterDbInTransactionError'));
-      if (misuse.length > 0) throw new Error(`the server refused the outer db inside a transaction:\n${misuse[0]}`);
+      const misuse = output.split('\n').find((line) => line.includes('OuterDbInTransactionError'));
+      if (misuse) throw new Error(`the server refused the outer db inside a transaction:\n${misuse}`);
     },
   };
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { type App, buildApp } from '../src/server/app.ts';
 import { type Config, loadConfig } from '../src/server/config.ts';
 import { type AppContext, createContext } from '../src/server/context.ts';
@@ -236,4 +236,24 @@ export function makeNationalId(): string {
     0,
     12,
   );
+}
+
+/**
+ * Asserts a refusal as every 4xx of the API answers: the status, the machine-readable code, and a message in English
+ * and in Vietnamese (not the same text). Returns the body for further checks (`details`).
+ */
+export function expectError(
+  res: { statusCode: number; body: string; json: () => unknown },
+  status: number,
+  code: string,
+): { error: { code: string; message: string; messageVi: string; details?: unknown } } {
+  expect(res.statusCode, res.body).toBe(status);
+  const body = res.json() as { error: { code: string; message: string; messageVi: string; details?: unknown } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toEqual(expect.any(String));
+  expect(body.error.message.length).toBeGreaterThan(0);
+  expect(body.error.messageVi).toEqual(expect.any(String));
+  expect(body.error.messageVi.length).toBeGreaterThan(0);
+  expect(body.error.messageVi).not.toBe(body.error.message);
+  return body;
 }

@@ -5,9 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestEnv, makeNationalId, staffToken, type TestEnv, UNITS } from '../../../test/harness.ts';
+import {
+  bearer,
+  createTestEnv,
+  expectError,
+  makeNationalId,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../test/harness.ts';
 
 // ajv-formats is CommonJS with a default export (as in app.ts)
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
@@ -26,18 +33,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([env?.close(), small?.close()]);
 }, 60_000);
-
-function expectError(res: LightMyRequestResponse, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const body = res.json();
-  expect(body.error.code).toBe(code);
-  expect(body.error.message).toEqual(expect.any(String));
-  expect(body.error.message.length).toBeGreaterThan(0);
-  expect(body.error.messageVi).toEqual(expect.any(String));
-  expect(body.error.messageVi.length).toBeGreaterThan(0);
-  expect(body.error.messageVi).not.toBe(body.error.message);
-  return body;
-}
 
 const peopleCount = async () =>
   Number((await env.ctx.db.selectFrom('people').select(env.ctx.db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -268,7 +263,7 @@ describe('values PostgreSQL cannot take (NUL, dates out of range, unknown refere
     expect(person.statusCode, person.body).toBe(201);
     const personId = person.json().id as string;
     const tooOld = expectError(await postPerson({ ...valid(), birthDate: '1899-12-31' }), 400, 'VALIDATION_FAILED');
-    expect(tooOld.error.details[0]).toMatchObject({ path: '/birthDate', keyword: 'format' });
+    expect((tooOld.error.details as unknown[])[0]).toMatchObject({ path: '/birthDate', keyword: 'format' });
 
     const tracer = (await staffToken(env, 'tracer', UNITS.bienHoa)).token;
     const openCase = (body: object) =>
@@ -280,7 +275,7 @@ describe('values PostgreSQL cannot take (NUL, dates out of range, unknown refere
         400,
         'VALIDATION_FAILED',
       );
-      expect(body.error.details[0]).toMatchObject({ path: '/onsetAt', keyword: 'format' });
+      expect((body.error.details as unknown[])[0]).toMatchObject({ path: '/onsetAt', keyword: 'format' });
     }
 
     const venue = await env.app.inject({
@@ -296,7 +291,9 @@ describe('values PostgreSQL cannot take (NUL, dates out of range, unknown refere
         endsAt: '9999-01-01T22:00:00Z',
       },
     });
-    expect(expectError(venue, 400, 'VALIDATION_FAILED').error.details[0]).toMatchObject({ keyword: 'format' });
+    expect((expectError(venue, 400, 'VALIDATION_FAILED').error.details as unknown[])[0]).toMatchObject({
+      keyword: 'format',
+    });
   });
 
   it('an unknown reference (a source case that does not exist) → 400 REFERENCE_NOT_FOUND, nothing changed', async () => {

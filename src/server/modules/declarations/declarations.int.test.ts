@@ -10,6 +10,7 @@ import {
   bearer,
   citizenToken,
   createTestEnv,
+  expectError,
   makeNationalId,
   quarantineForDay,
   staffToken,
@@ -52,11 +53,6 @@ async function call(
     headers: { ...(token ? bearer(token) : {}), ...headers },
     ...(payload === undefined ? {} : { payload: payload as object }),
   });
-}
-
-function expectError(res: { statusCode: number; body: string; json: () => unknown }, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect((res.json() as { error: { code: string } }).error.code).toBe(code);
 }
 
 const count = async (table: 'declarations' | 'health_tasks') =>

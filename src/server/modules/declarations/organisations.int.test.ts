@@ -11,6 +11,7 @@ import {
   bearer,
   citizenToken,
   createTestEnv,
+  expectError,
   makeNationalId,
   staffToken,
   type TestEnv,
@@ -54,14 +55,6 @@ async function call(
     headers: { ...(token ? bearer(token) : {}), ...headers },
     ...(payload === undefined ? {} : typeof payload === 'string' ? { payload } : { payload: payload as object }),
   });
-}
-
-function expectError(res: { statusCode: number; body: string; json: () => unknown }, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const body = res.json() as { error: { code: string; message: string; messageVi: string } };
-  expect(body.error.code).toBe(code);
-  expect(body.error.message.length).toBeGreaterThan(0);
-  expect(body.error.messageVi.length).toBeGreaterThan(0);
 }
 
 const rows = async (table: 'organisations' | 'organisation_members' | 'people') =>

@@ -9,6 +9,7 @@ import {
   bearer,
   citizenToken,
   createTestEnv,
+  expectError,
   makeNationalId,
   staffToken,
   type TestEnv,
@@ -40,13 +41,6 @@ async function call(
     headers: { ...(token ? bearer(token) : {}), ...headers },
     ...(payload === undefined ? {} : { payload: payload as object }),
   });
-}
-
-function expectError(res: { statusCode: number; body: string; json: () => unknown }, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  const body = res.json() as { error: { code: string; message: string; messageVi: string } };
-  expect(body.error.code).toBe(code);
-  expect(body.error.messageVi.length).toBeGreaterThan(0);
 }
 
 async function csvImport(labId: string, csv: string | Buffer, token = labStaff, headers: Record<string, string> = {}) {

@@ -11,6 +11,7 @@ import {
   bearer,
   citizenToken,
   createTestEnv,
+  expectError,
   makeNationalId,
   staffToken,
   type TestEnv,
@@ -51,11 +52,6 @@ async function call(
     headers: { ...(token ? bearer(token) : {}), ...headers },
     ...(payload === undefined ? {} : { payload: payload as object }),
   });
-}
-
-function expectError(res: { statusCode: number; body: string; json: () => unknown }, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect((res.json() as { error: { code: string } }).error.code).toBe(code);
 }
 
 const count = async (table: string, where = sql`true`) =>

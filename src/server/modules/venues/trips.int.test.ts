@@ -4,7 +4,15 @@
  * before it starts, someone who does not manage the vehicle, and a vehicle out of reach (404, as a missing one).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, citizenToken, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  expectError,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
 
 let env: TestEnv;
 let staff: string;
@@ -16,10 +24,15 @@ let vehicleId = '';
 const post = (url: string, token: string, payload: object) =>
   env.app.inject({ method: 'POST', url: `/api/v1${url}`, headers: bearer(token), payload });
 
-function expectError(res: { statusCode: number; body: string; json: () => unknown }, status: number, code: string) {
-  expect(res.statusCode, res.body).toBe(status);
-  expect((res.json() as { error: { code: string } }).error.code).toBe(code);
-}
+const venueCount = async () =>
+  Number(
+    (
+      await env.ctx.db
+        .selectFrom('venues')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 const window = (fromHours: number, toHours: number) => ({
   startsAt: new Date(Date.now() + fromHours * 3600_000).toISOString(),
@@ -93,10 +106,7 @@ describe('POST /api/v1/venues/{id}/trips', () => {
       address: '2 Phạm Văn Thuận',
     });
     expect(shop.statusCode, shop.body).toBe(201);
-    const before = await env.ctx.db
-      .selectFrom('venues')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
+    const before = await venueCount();
     expectError(await post(`/venues/${shop.json().id}/trips`, staff, window(1, 2)), 400, 'VALIDATION_FAILED');
     expectError(await post(`/venues/${vehicleId}/trips`, staff, window(2, 1)), 400, 'VALIDATION_FAILED');
     expectError(
@@ -109,11 +119,8 @@ describe('POST /api/v1/venues/{id}/trips', () => {
       400,
       'VALIDATION_FAILED',
     );
-    const after = await env.ctx.db
-      .selectFrom('venues')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    expect(Number(after.n)).toBe(Number(before.n));
+    const after = await venueCount();
+    expect(after).toBe(before);
   });
 
   it('hides the vehicle from staff of another district and from a citizen who does not manage it (404)', async () => {
