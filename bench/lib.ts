@@ -2,7 +2,7 @@
  * Benchmark plumbing: the real server runs as a child process (test/server-process.ts); autocannon drives it from
  * this process. Load generator and server share the machine's two cores — and so does the baseline in the same run.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -10,19 +10,42 @@ import { api, type RunningServer, startServer as startTestServer } from '../test
 
 export { api, citizenLogin, freshData, type RunningServer } from '../test/server-process.ts';
 
+let built = false;
 /**
- * `test/server-process.ts`'s server, with the demo province seeded **without its outbreak** unless a benchmark asks
- * for one (`TRUYVET_DEMO_CASES`): the outbreak's messages and tracing jobs would otherwise run (and, under
- * NODE_ENV=production with its unreachable webhook, retry) in the background of every measurement, and differ
- * between versions being compared. The transaction guard is off, as in production: its AsyncLocalStorage costs every
- * promise (src/server/db/transaction-guard.ts), and a benchmark measures what production runs.
+ * Compiles the server (`npm run build:server`: src/server → dist/server) once per benchmark process, so the server a
+ * benchmark starts is the checkout's code as production runs it. `BENCH_SERVER=sources` skips it and runs the
+ * TypeScript through tsx instead (what the benchmarks did before session 23).
  */
-export function startServer(...args: Parameters<typeof startTestServer>): ReturnType<typeof startTestServer> {
-  const [data, extraEnv = {}, ...rest] = args;
+function buildServerOnce() {
+  if (built || process.env.BENCH_SERVER === 'sources') return;
+  const t0 = performance.now();
+  const r = spawnSync('npm', ['run', '--silent', 'build:server'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`npm run build:server failed (exit ${r.status ?? r.signal})`);
+  console.log(`  server built for the benchmark (dist/server) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  built = true;
+}
+
+/**
+ * `test/server-process.ts`'s server **as production runs it** (the compiled dist/server, built first: see
+ * `buildServerOnce`), with the demo province seeded **without its outbreak** unless a benchmark asks for one
+ * (`TRUYVET_DEMO_CASES`): the outbreak's messages and tracing jobs would otherwise run (and, under NODE_ENV=production
+ * with its unreachable webhook, retry) in the background of every measurement, and differ between versions being
+ * compared. The transaction guard is off, as in production: its AsyncLocalStorage costs every promise
+ * (src/server/db/transaction-guard.ts), and a benchmark measures what production runs.
+ */
+export function startServer(
+  data: Parameters<typeof startTestServer>[0],
+  extraEnv: Record<string, string> = {},
+  role: 'all' | 'api' = 'all',
+  command: 'start' | 'serve' = 'start',
+): ReturnType<typeof startTestServer> {
+  buildServerOnce();
   return startTestServer(
     data,
     { TRUYVET_DEMO_CASES: '0', TRUYVET_DB_TRANSACTION_GUARD: 'false', ...extraEnv },
-    ...rest,
+    role,
+    command,
+    process.env.BENCH_SERVER === 'sources' ? 'sources' : 'build',
   );
 }
 

@@ -76,7 +76,12 @@ export async function freshData(kind: 'pglite' | 'postgres', pgBaseUrl?: string)
   };
 }
 
-/** Starts `truyvet start` (migrate, seed the demo if empty, serve) on the given data and waits for /readyz. */
+/**
+ * Starts `truyvet start` (migrate, seed the demo if empty, serve) on the given data and waits for /readyz. `entry`:
+ * `sources` runs the TypeScript in the checkout through tsx (bin/truyvet-dev.js: the server test suites, so they test
+ * the code as it is); `build` runs the compiled dist/server as production does (bin/truyvet.js: the benchmarks, which
+ * must measure what ships — tsx's transform costs a declaration ~15 % more server CPU, bench/README session 23).
+ */
 export async function startServer(
   data: ServerData,
   extraEnv: Record<string, string> = {},
@@ -84,6 +89,7 @@ export async function startServer(
   role: 'all' | 'api' = 'all',
   /** `start` seeds the demo province into a database without it; `serve` never seeds (a data set of its own) */
   command: 'start' | 'serve' = 'start',
+  entry: 'sources' | 'build' = 'sources',
 ): Promise<RunningServer> {
   const port = await freePort();
   const env: Record<string, string> = {
@@ -105,10 +111,14 @@ export async function startServer(
   if (data.databaseUrl) env.DATABASE_URL = data.databaseUrl;
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under a benchmark's load
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/truyvet-dev.js', command, '--role', role], {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, entry === 'build' ? 'bin/truyvet.js' : 'bin/truyvet-dev.js', command, '--role', role],
+    {
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (b: Buffer) => {
     output = (output + b.toString()).slice(-16_000);
