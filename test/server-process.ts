@@ -115,7 +115,7 @@ export async function startServer(
     process.execPath,
     [...nodeArgs, entry === 'build' ? 'bin/truyvet.js' : 'bin/truyvet-dev.js', command, '--role', role],
     {
-    env,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
