@@ -70,27 +70,42 @@ function makeAjv(part: 'body' | 'other') {
   return ajv;
 }
 
+/** How deep a request's JSON may nest: no form, list or file of the API comes near it. */
+export const MAX_BODY_DEPTH = 32;
+
 /**
- * True when a parsed request part holds U+0000 in any string or key. PostgreSQL text cannot store it, so such a
- * value would fail deep inside a query; it is refused at the edge instead. Iterative: a deeply nested body cannot
- * overflow the stack.
+ * What is wrong with a parsed request part: `nul` when it holds U+0000 in any string or key (PostgreSQL text cannot
+ * store it, so such a value would fail deep inside a query), `deep` when it nests deeper than MAX_BODY_DEPTH (code that
+ * walks a value recursively — the idempotency hash's canonical JSON — would overflow the stack: a 500); refused at the
+ * edge instead. Iterative, and pushes one value at a time: neither a deep nor a very long array overflows the stack.
  */
-function containsNul(root: unknown): boolean {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
+function badShape(root: unknown): 'nul' | 'deep' | undefined {
+  // two stacks side by side (a value, its depth): no object per value on every request's path
+  const values: unknown[] = [root];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop() as number;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return true;
-    } else if (Array.isArray(value)) {
-      stack.push(...value);
+      if (value.includes('\u0000')) return 'nul';
     } else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        if (k.includes('\u0000')) return true;
-        stack.push(v);
+      if (depth >= MAX_BODY_DEPTH) return 'deep';
+      if (Array.isArray(value)) {
+        for (const v of value) {
+          values.push(v);
+          depths.push(depth + 1);
+        }
+      } else {
+        for (const k in value) {
+          if (!Object.hasOwn(value, k)) continue;
+          if (k.includes('\u0000')) return 'nul';
+          values.push((value as Record<string, unknown>)[k]);
+          depths.push(depth + 1);
+        }
       }
     }
   }
-  return false;
+  return undefined;
 }
 
 /** How long a client should wait before retrying while the database is unreachable (seconds). */
@@ -244,11 +259,12 @@ export async function buildApp(ctx: AppContext) {
     done();
   });
 
-  // after the parse and before any schema or handler: a NUL anywhere is refused the same way on every route
+  // after the parse and before any schema or handler: a NUL anywhere, or a body nested too deep, is refused the same
+  // way on every route
   app.addHook('preValidation', async (req) => {
-    if (containsNul(req.params) || containsNul(req.query) || containsNul(req.body) || containsNul(req.headers)) {
-      throw new AppError('INVALID_CHARACTERS', 400);
-    }
+    const bad = badShape(req.params) ?? badShape(req.query) ?? badShape(req.body) ?? badShape(req.headers);
+    if (bad === 'nul') throw new AppError('INVALID_CHARACTERS', 400);
+    if (bad === 'deep') throw new AppError('BODY_TOO_DEEP', 400, { maxDepth: MAX_BODY_DEPTH });
   });
 
   await app.register(swagger, {

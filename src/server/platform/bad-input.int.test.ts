@@ -258,6 +258,39 @@ describe('values PostgreSQL cannot take (NUL, dates out of range, unknown refere
     expectError(await postPerson({ ...valid(), name: 'Lê\u0000Văn' }), 400, 'INVALID_CHARACTERS');
   });
 
+  it('a body nested deeper than 32 levels → 400 BODY_TOO_DEEP; an array of 400,000 items → 4xx (neither a 500)', async () => {
+    // 20,000 levels made canonicalJson (the idempotency hash) overflow the stack: a 500 for any citizen
+    const nested = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/staff/login',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"username":"admin","password":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`,
+    });
+    expectError(nested, 400, 'BODY_TOO_DEEP');
+    expect(nested.json().error.details).toEqual({ maxDepth: 32 });
+    // 32 levels are taken (the schema then refuses the value itself)
+    let ok: unknown = 1;
+    for (let i = 0; i < 31; i++) ok = [ok];
+    expectError(
+      await env.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/staff/login',
+        payload: { username: 'admin', password: ok },
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    // `stack.push(...array)` threw a RangeError on ~400,000 items, before any key was checked: an anonymous 500
+    const long = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/partner/declarations',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"answers":[${new Array(400_000).fill('0').join(',')}]}`,
+    });
+    expect(long.statusCode, long.body).toBeGreaterThanOrEqual(400);
+    expect(long.statusCode, long.body).toBeLessThan(500);
+  });
+
   it('dates outside 1900–2100 → 400 VALIDATION_FAILED on the field; the bounds themselves are accepted', async () => {
     const person = await postPerson({ ...valid(), birthDate: '1900-01-01' });
     expect(person.statusCode, person.body).toBe(201);

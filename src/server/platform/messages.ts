@@ -27,6 +27,10 @@ export const errorMessages = {
     vi: 'Dữ liệu chứa ký tự không được phép (ký tự NUL).',
     en: 'The request contains a character that is not allowed (NUL).',
   },
+  BODY_TOO_DEEP: {
+    vi: 'Dữ liệu gửi lên lồng nhau quá nhiều cấp.',
+    en: 'The request body is nested too deeply.',
+  },
   INVALID_VALUE: {
     vi: 'Một giá trị gửi lên nằm ngoài phạm vi cho phép.',
     en: 'A value in the request is outside the accepted range.',
