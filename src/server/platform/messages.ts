@@ -90,6 +90,14 @@ export const errorMessages = {
   },
   UNIT_CODE_TAKEN: { vi: 'Mã đơn vị đã tồn tại.', en: 'This unit code already exists.' },
   PERSON_NOT_FOUND: { vi: 'Không tìm thấy người này.', en: 'Person not found.' },
+  ORGANISATION_MEMBER_NAME_REQUIRED: {
+    vi: 'Cần ghi họ tên người lao động đúng như trên CCCD.',
+    en: "The worker's full name, as on their ID card, is required.",
+  },
+  ORGANISATION_MEMBER_NOT_MATCHED: {
+    vi: 'Không có người nào với số CCCD (hoặc số điện thoại) và họ tên này. Người chưa có trong hệ thống do trạm y tế xã hoặc ban quản lý khu công nghiệp đăng ký.',
+    en: 'Nobody on record has this national ID (or phone) with this full name. Someone not on record is registered by the commune health station or the park board.',
+  },
   PERSON_EXISTS: {
     vi: 'Đã có người với số CCCD này.',
     en: 'A person with this national ID already exists.',

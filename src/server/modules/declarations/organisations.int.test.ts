@@ -149,9 +149,28 @@ describe('civil-service agencies', () => {
     });
     expect(elsewhere.statusCode, elsewhere.body).toBe(201);
     const outsider = await addByNationalId(healthElsewhere, elsewhere.json().id, 'Võ Văn Ngoài');
+    const outsiderCard = makeNationalId();
+    const registered = await call('POST', '/people', healthElsewhere, {
+      nationalId: outsiderCard,
+      phone: '0914777888',
+      name: 'Lý Thị Xa',
+      unitCode: UNITS.longKhanh,
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
     const mid = await rows('organisation_members');
     expectError(
       await call('POST', `/organisations/${agencyId}/members`, health, { personId: outsider }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    // named by national ID or phone, the same: the registry is searched nationally, the list keeps to the area
+    expectError(
+      await call('POST', `/organisations/${agencyId}/members`, health, { nationalId: outsiderCard }),
+      404,
+      'PERSON_NOT_FOUND',
+    );
+    expectError(
+      await call('POST', `/organisations/${agencyId}/members`, health, { phone: '0914777888', name: 'Lý Thị Xa' }),
       404,
       'PERSON_NOT_FOUND',
     );
@@ -211,37 +230,57 @@ describe("an enterprise's workers", () => {
     expectError(dup, 409, 'ORGANISATION_EXISTS');
     expect(dup.json().id).toBe(enterpriseOrgId);
 
+    // the owner registers no one: the workers are on record (the commune registered them), and the owner names each
+    // by national ID or phone together with the full name on record
+    const id1 = makeNationalId();
+    const id2 = makeNationalId();
+    for (const person of [
+      { phone: '0914555666', name: 'Đỗ Thị Thợ' },
+      { nationalId: id1, name: 'Ngô Văn Một' },
+      { nationalId: id2, phone: '0914555777', name: 'Bùi Thị Hai' },
+    ]) {
+      const res = await call('POST', '/people', health, { ...person, unitCode: UNITS.bienHoaCommune });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const peopleBefore = await rows('people');
     const worker = await call('POST', `/organisations/${enterpriseOrgId}/members`, owner.token, {
       phone: '0914555666',
-      name: 'Đỗ Thị Thợ',
+      name: '  đỗ thị   THỢ ',
     });
     expect(worker.statusCode, worker.body).toBe(201);
     // the worker declared with a fever: flagged
     await declareFor(worker.json().personId, { ...NO, fever: true });
 
-    const id1 = makeNationalId();
     const file = [
       'national_id,phone,full_name',
       `${id1},,Ngô Văn Một`,
-      `${makeNationalId()},0914555777,"Bùi Thị Hai"`,
+      `${id2},0914555777,"Bùi Thị Hai"`,
       'abc,,Sai CCCD',
       ',,',
       `${id1},,Ngô Văn Một`,
+      // not on record, and on record under another name: the same refusal, and nobody registered
+      `${makeNationalId()},,Người Lạ`,
+      `${id1},,Ngô Văn Khác`,
+      `${id1},,`,
     ].join('\r\n');
     const imported = await call('POST', `/organisations/${enterpriseOrgId}/members:import`, owner.token, file, {
       'content-type': 'text/csv',
     });
     expect(imported.statusCode, imported.body).toBe(200);
     expect(imported.json()).toMatchObject({
-      rows: 5,
+      rows: 8,
       added: 2,
       alreadyMembers: 0,
       rejected: [
         { row: 4, code: 'INVALID_NATIONAL_ID', message: 'The national ID must be exactly 12 digits.' },
         { row: 5, code: 'MEMBER_ROW_INVALID' },
+        { row: 7, code: 'ORGANISATION_MEMBER_NOT_MATCHED' },
+        { row: 8, code: 'ORGANISATION_MEMBER_NOT_MATCHED' },
+        { row: 9, code: 'ORGANISATION_MEMBER_NAME_REQUIRED' },
       ],
     });
     expect(imported.json().rejected[0].messageVi).toBe('Số CCCD phải gồm đúng 12 chữ số.');
+    expect(await rows('people')).toBe(peopleBefore);
 
     const mine = (await call('GET', '/organisations', owner.token)).json();
     expect(mine.items.map((o: { id: string }) => o.id)).toEqual([enterpriseOrgId]);
@@ -319,6 +358,30 @@ describe("an enterprise's workers", () => {
       404,
       'ORGANISATION_NOT_FOUND',
     );
+    // the owner cannot look the registry up: a known card under a guessed name and an unknown card answer alike
+    const known = await call('POST', '/people', health, {
+      nationalId: makeNationalId(),
+      name: 'Hồ Văn Thật',
+      unitCode: UNITS.bienHoaCommune,
+    });
+    expect(known.statusCode, known.body).toBe(201);
+    const knownCard = (await call('GET', `/people/${known.json().id}`, health)).json().nationalId as string;
+    const guessed = await call('POST', `/organisations/${enterpriseOrgId}/members`, owner.token, {
+      nationalId: knownCard,
+      name: 'Hồ Văn Đoán',
+    });
+    const unknown = await call('POST', `/organisations/${enterpriseOrgId}/members`, owner.token, {
+      nationalId: makeNationalId(),
+      name: 'Hồ Văn Đoán',
+    });
+    expectError(guessed, 404, 'ORGANISATION_MEMBER_NOT_MATCHED');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toBe(guessed.body);
+    expectError(
+      await call('POST', `/organisations/${enterpriseOrgId}/members`, owner.token, { nationalId: knownCard }),
+      400,
+      'ORGANISATION_MEMBER_NAME_REQUIRED',
+    );
     expectError(await call('GET', `/organisations/${otherOrgId}/members`, owner.token), 404, 'ORGANISATION_NOT_FOUND');
     expectError(
       await call('POST', '/organisations', owner.token, { kind: 'enterprise', enterpriseId: other.json().id }),
@@ -372,7 +435,7 @@ describe("an enterprise's workers", () => {
     );
     expect(await rows('organisations')).toBe(orgsBefore);
     expect(await rows('organisation_members')).toBe(membersBefore);
-    expect(await rows('people')).toBe(peopleBefore);
+    expect(await rows('people')).toBe(peopleBefore + 1); // Hồ Văn Thật, registered by the health worker above
   });
 
   it('answers 401 without a session and 403 to a role that never reads organisations', async () => {

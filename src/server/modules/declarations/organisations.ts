@@ -5,9 +5,10 @@
  * park board included). Members are people found or registered through the people module's `findOrRegister` — this
  * module never writes people's tables.
  *
- * Who may name whom: staff add a person by id only within their own area (otherwise 404 PERSON_NOT_FOUND, as if
- * unknown); anyone who keeps the list may add by national ID or phone (+ name) — someone they can identify — and an
- * unknown one is registered at the organisation's unit. A citizen (an enterprise's owner) never names a person by id.
+ * Who may name whom: staff add a person by id, national ID or phone (+ name) only within their own area (otherwise
+ * 404 PERSON_NOT_FOUND, as if unknown), and an unknown one is registered at the organisation's unit. A citizen (an
+ * enterprise's owner) never names a person by id and registers no one: a national ID or phone must go with the full
+ * name on record (`personByIdentifiers`), so the list cannot be used to look up the registry or to follow strangers.
  * Every check happens before anything is written; writes and reads of who has not declared are audited.
  */
 import type { Transaction } from 'kysely';
@@ -104,11 +105,18 @@ export function organisationsService(
     return row;
   }
 
-  /** A person named by national ID or phone: checked, then found or registered at the organisation's unit. */
+  /**
+   * A person named by national ID or phone. Staff: found or registered at the organisation's unit, and one found
+   * must lie in the area they keep this list for (else 404 PERSON_NOT_FOUND, as for an id: `findOrRegister` searches
+   * the whole registry, and the list would show them someone outside their area). A citizen (an enterprise's owner)
+   * registers no one and learns nothing of the registry: the identifier must go with the full name they give, as on
+   * the worker's card (else 404 ORGANISATION_MEMBER_NOT_MATCHED, the same for an unknown identifier and another's
+   * name); a worker not on record is registered by the commune or the park board.
+   */
   async function personByIdentifiers(
     actor: Actor,
     who: { nationalId?: string | undefined; phone?: string | undefined; name?: string | undefined },
-    unitCode: string,
+    org: { unit_code: string; kind: 'agency' | 'enterprise' },
   ): Promise<string> {
     const nationalId = who.nationalId?.trim() || undefined;
     if (nationalId !== undefined && !isNationalId(nationalId)) throw new AppError('INVALID_NATIONAL_ID', 400);
@@ -116,14 +124,22 @@ export function organisationsService(
     const phone = rawPhone === undefined ? undefined : normalizePhone(rawPhone);
     if (rawPhone !== undefined && !phone) throw new AppError('INVALID_PHONE', 400);
     if (!nationalId && !phone) throw new AppError('PERSON_IDENTIFIER_REQUIRED', 400);
+    if (actor.kind !== 'staff') {
+      const name = who.name?.trim();
+      if (!name) throw new AppError('ORGANISATION_MEMBER_NAME_REQUIRED', 400);
+      const id = await people.findByIdentifierAndName({ nationalId, phone: phone ?? undefined, name });
+      if (!id) throw new AppError('ORGANISATION_MEMBER_NOT_MATCHED', 404);
+      return id;
+    }
     const found = await people.findOrRegister(
       actor,
       { nationalId, phone: phone ?? undefined, name: who.name },
-      unitCode,
+      org.unit_code,
       {
         via: 'organisation',
       },
     );
+    if (!found.created) await personById(actor, found.id, manageAction(org.kind));
     return found.id;
   }
 
@@ -326,7 +342,7 @@ export function organisationsService(
       const personId =
         'personId' in body
           ? await personById(actor, body.personId, manageAction(org.kind))
-          : await personByIdentifiers(actor, body, org.unit_code);
+          : await personByIdentifiers(actor, body, org);
       const added = await addAndAudit(actor, org, [personId], { via: 'one' });
       return { personId, added: added.length === 1 };
     },
@@ -342,7 +358,7 @@ export function organisationsService(
       const refused: MemberRowRejection[] = [...rejected];
       for (const r of rows) {
         try {
-          ids.push(await personByIdentifiers(actor, r, org.unit_code));
+          ids.push(await personByIdentifiers(actor, r, org));
         } catch (err) {
           if (!(err instanceof AppError) || err.status >= 500) throw err;
           refused.push({ row: r.row, code: err.code });

@@ -70,6 +70,15 @@ export function peopleRepo(db: Kysely<DB>) {
         .where(sql<SqlBool>`lower(name) = lower(${name})`)
         .executeTakeFirst(),
 
+    /** Same national ID and same name (case-insensitive, spaces collapsed): someone who holds the person's card. */
+    findByNationalIdAndName: (nationalId: string, name: string, q: Q = db) =>
+      q
+        .selectFrom('people')
+        .select('id')
+        .where('national_id', '=', nationalId)
+        .where(sql<SqlBool>`lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = lower(${name})`)
+        .executeTakeFirst(),
+
     /** The first person registered with this phone (a family may share one). */
     findOldestByPhone: (phone: string, q: Q = db) =>
       q.selectFrom('people').select('id').where('phone', '=', phone).orderBy('created_at').limit(1).executeTakeFirst(),

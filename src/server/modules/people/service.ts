@@ -190,6 +190,24 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
      * check-in resolves its idempotency key there, so a retry registers no one). The registration is audited
      * (`people.create`, `via`); concurrent registrations of the same identifier create one person.
      */
+    /**
+     * The person whose national ID, or phone, goes with this full name (case-insensitive, spaces collapsed) — for a
+     * caller who may not learn whether an identifier alone is on record nor register anyone (a citizen keeping an
+     * enterprise's member list): undefined when nothing matches, whether the identifier is unknown or the name is
+     * another's. Nothing is created. The caller checks the identifiers' format.
+     */
+    async findByIdentifierAndName(who: {
+      nationalId?: string | undefined;
+      phone?: string | undefined;
+      name: string;
+    }): Promise<string | undefined> {
+      const name = who.name.trim().replace(/\s+/g, ' ');
+      if (!name) return undefined;
+      if (who.nationalId) return (await repo.findByNationalIdAndName(who.nationalId, name))?.id;
+      if (who.phone) return (await repo.findByPhoneAndName(who.phone, name))?.id;
+      return undefined;
+    },
+
     async findOrRegister(
       actor: Actor,
       who: { nationalId?: string | undefined; phone?: string | undefined; name?: string | undefined },

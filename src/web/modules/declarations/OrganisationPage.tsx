@@ -58,7 +58,7 @@ async function uploadCsv(path: string, file: Blob): Promise<MembersImportResult>
   return parsed as MembersImportResult;
 }
 
-function AddMember({ id, onDone }: { id: string; onDone: () => void }) {
+function AddMember({ id, owner, onDone }: { id: string; owner: boolean; onDone: () => void }) {
   const { t } = useTranslation();
   const [nationalId, setNationalId] = useState('');
   const [phone, setPhone] = useState('');
@@ -84,7 +84,7 @@ function AddMember({ id, onDone }: { id: string; onDone: () => void }) {
   return (
     <form className="card dc-form" onSubmit={submit} aria-labelledby="dc-add-member">
       <h2 id="dc-add-member">{t('declarations.orgs.addMember')}</h2>
-      <p className="hint">{t('declarations.orgs.addMemberHint')}</p>
+      <p className="hint">{t(owner ? 'declarations.orgs.addMemberHintOwner' : 'declarations.orgs.addMemberHint')}</p>
       <TextField
         label={t('declarations.orgs.nationalId')}
         value={nationalId}
@@ -104,12 +104,16 @@ function AddMember({ id, onDone }: { id: string; onDone: () => void }) {
         label={t('declarations.orgs.name')}
         value={name}
         maxLength={120}
-        optional
+        optional={!owner}
         onChange={(e) => setName(e.target.value)}
       />
       <ErrorMessage error={action.error} />
       <SuccessMessage text={done} />
-      <button type="submit" className="button" disabled={action.busy || (!nationalId.trim() && !phone.trim())}>
+      <button
+        type="submit"
+        className="button"
+        disabled={action.busy || (!nationalId.trim() && !phone.trim()) || (owner && !name.trim())}
+      >
         {t('declarations.orgs.add')}
       </button>
     </form>
@@ -267,10 +271,13 @@ function MemberRow({
 export default function OrganisationPage({
   id,
   manages,
+  owner = false,
 }: {
   id: string;
   /** the kinds of organisation whose lists this user keeps (the server decides; this only hides forms) */
   manages: readonly ('agency' | 'enterprise')[];
+  /** an enterprise's owner (a citizen): adds only people on record, named with their full name */
+  owner?: boolean;
 }) {
   const { t } = useTranslation();
   const org = useApiGet<OrganisationSummary>(`/organisations/${id}`);
@@ -320,7 +327,7 @@ export default function OrganisationPage({
       </section>
       {keeps ? (
         <>
-          <AddMember id={id} onDone={reload} />
+          <AddMember id={id} owner={owner} onDone={reload} />
           <ImportMembers id={id} onDone={reload} />
           <ManageOrganisation key={o.id} o={o} onRenamed={org.reload} />
         </>

@@ -22,6 +22,6 @@ export function declarationsCitizenPage(path: string, person: CitizenPerson): Re
   // an enterprise owner's member lists (their workers declaring)
   if (path === '/organisations') return chunk(<OrganisationsPage canCreateAgency={false} />);
   const org = ORGANISATION.exec(path);
-  if (org?.[1]) return chunk(<OrganisationPage key={org[1]} id={org[1]} manages={['enterprise']} />);
+  if (org?.[1]) return chunk(<OrganisationPage key={org[1]} id={org[1]} manages={['enterprise']} owner />);
   return null;
 }
