@@ -492,6 +492,14 @@ export const errorMessages = {
     en: 'This dose is voided or not verified.',
   },
   VACCINATION_CORRECTION_NOT_FOUND: { vi: 'Không tìm thấy yêu cầu điều chỉnh.', en: 'Correction request not found.' },
+  VACCINATION_OWN_REQUEST: {
+    vi: 'Không được tự duyệt yêu cầu do chính mình gửi.',
+    en: 'You cannot decide a request you made yourself.',
+  },
+  VACCINATION_CORRECTION_BREAKS_RULES: {
+    vi: 'Không thể duyệt: sau điều chỉnh, hồ sơ tiêm sẽ vi phạm quy tắc tiêm chủng (xem chi tiết).',
+    en: 'Cannot approve: the corrected record would break the vaccination rules (see details).',
+  },
   VACCINATION_CORRECTION_VALUE_INVALID: {
     vi: 'Giá trị đề nghị điều chỉnh không hợp lệ cho trường này.',
     en: 'The proposed value is not valid for this field.',

@@ -70,7 +70,9 @@ begin
       from unnest(d_screenings, d_people, d_since) with ordinality as x(sid, person, since, n)
       join lateral (
         select v.id, v.person_id, v.outcome from vaccination_screenings v
-        where x.sid is not null and v.id = x.sid
+        -- a screening named by id counts only within the day before the dose, like the latest one: an old `proceed`
+        -- cannot stand in for this morning's `defer` (the writer then refuses the id)
+        where x.sid is not null and v.id = x.sid and v.created_at >= x.since
         union all
         (select v.id, v.person_id, v.outcome from vaccination_screenings v
          where x.sid is null and v.person_id = x.person and v.created_at >= x.since

@@ -287,6 +287,8 @@ export function vaccinationRepo(db: Kysely<DB>) {
         .where('lot_number', '=', lotNumber)
         .executeTakeFirst(),
 
+    lotById: (q: Q, id: string) => q.selectFrom('vaccine_lots').selectAll().where('id', '=', id).executeTakeFirst(),
+
     /** Any lot with this number (to tell "from another site" from "unknown"). */
     lotElsewhere: (q: Q, lotNumber: string) =>
       q
@@ -578,6 +580,7 @@ export function vaccinationRepo(db: Kysely<DB>) {
           'd.status',
           'd.source',
           'd.unit_path',
+          'd.recorded_by',
           's.unit_path as site_path',
           's.name as site_name',
         ])

@@ -42,7 +42,16 @@ import {
 } from './constants.ts';
 import { correctionPolicy, dosePolicy, sitePolicy, subjectPolicy, unitPolicy } from './policy.ts';
 import { PERSON_LOCK, type ProductRow, type VaccinationRepo } from './repo.ts';
-import { ageBand, communeOf, imageMatches, nextDue, type PriorDose, screeningOutcome } from './rules.ts';
+import {
+  ageBand,
+  communeOf,
+  doseViolations,
+  imageMatches,
+  nextDue,
+  type PriorDose,
+  type ProductRule,
+  screeningOutcome,
+} from './rules.ts';
 import {
   type CertificateDose,
   type CorrectionBody,
@@ -904,7 +913,11 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     // ——— corrections ———
     /** A citizen asks to correct one field of their (or a dependant's) dose, with an optional photo of the card. */
     async requestCorrection(actor: Actor, body: CorrectionBody) {
-      if (!mayEver(subjectPolicy, actor, 'vaccination.request')) throw new AppError('FORBIDDEN', 403);
+      // the person or a guardian asks, never staff (an admin's grants would pass the policy: the asker must not be
+      // the one who decides)
+      if (actor.kind !== 'citizen' || !mayEver(subjectPolicy, actor, 'vaccination.request')) {
+        throw new AppError('FORBIDDEN', 403);
+      }
       const dose = await repo.doseById(body.doseId);
       const subject = dose ? (await subjectResource(actor, dose.person_id)).resource : undefined;
       if (!dose || !subject || !can(subjectPolicy, actor, 'vaccination.request', subject)) {
@@ -997,6 +1010,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
         throw new AppError('VACCINATION_NOT_DISTRICT', 403);
       }
       const { reason, note } = decisionReason(body);
+      if (c.requested_by === actorKey(actor)) throw new AppError('VACCINATION_OWN_REQUEST', 403);
       return db.transaction().execute(async (trx) => {
         await lockPerson(trx, c.person_id);
         const dose = await repo.doseById(c.dose_id, trx);
@@ -1006,7 +1020,21 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           if (dose.status !== 'valid') throw new AppError('VACCINATION_DOSE_NOT_VALID', 409);
           oldValue = currentValue(dose, c.field as CorrectionField);
           const before = await coverageState(trx, c.person_id);
-          await applyField(trx, dose, c.field as CorrectionField, c.proposed_value);
+          const person = await repo.personById(c.person_id, trx);
+          const ruleProblems = async (doses: DoseRows) =>
+            historyProblems(await products(trx), doses, person?.birth_year ?? null);
+          const problemsBefore = await ruleProblems(before.doses);
+          await applyField(trx, actor, dose, c.field as CorrectionField, c.proposed_value);
+          // the corrected record must keep to the rules a new dose is held to: a correction may not introduce a
+          // problem (a dose number out of order, an interval too short, a mix not allowed) that was not there
+          // before (one a doctor overrode when the dose was given stays)
+          const introduced = [...(await ruleProblems(await repo.dosesOf(c.person_id, trx)))].filter(
+            (p) => !problemsBefore.has(p),
+          );
+          if (introduced.length > 0) {
+            const rules = [...new Set(introduced.map((p) => p.slice(p.indexOf(':') + 1)))];
+            throw new AppError('VACCINATION_CORRECTION_BREAKS_RULES', 422, { rules });
+          }
           await applyCoverage(trx, c.person_id, before);
         }
         const decided = await repo.decideCorrection(trx, correctionId, {
@@ -1049,7 +1077,9 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
         evidence: string;
       },
     ) {
-      if (!mayEver(subjectPolicy, actor, 'vaccination.request')) throw new AppError('FORBIDDEN', 403);
+      if (actor.kind !== 'citizen' || !mayEver(subjectPolicy, actor, 'vaccination.request')) {
+        throw new AppError('FORBIDDEN', 403);
+      }
       const country = body.country.toUpperCase();
       if (!/^[A-Z]{2}$/.test(country)) throw new AppError('VALIDATION_FAILED', 400, { field: 'country' });
       const personId = body.personId ?? (actor.kind === 'citizen' ? actor.personId : '');
@@ -1136,6 +1166,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       );
       if (!dose) throw new AppError('VACCINATION_DOSE_NOT_FOUND', 404);
       const { reason, note } = decisionReason(body);
+      if (dose.recorded_by === actorKey(actor)) throw new AppError('VACCINATION_OWN_REQUEST', 403);
       return db.transaction().execute(async (trx) => {
         await lockPerson(trx, dose.person_id);
         const current = await repo.doseById(doseId, trx);
@@ -1299,31 +1330,91 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     }
   }
 
+  /**
+   * Applies an approved correction to the dose, keeping the record whole: a lot is the dose's site's and sets the
+   * dose's product (a lot holds one product), not expired on the dose's day, and takes one from its stock (the old
+   * lot gets it back); a product differing from the dose's lot's is refused (correct the lot); a date after the
+   * lot's expiry is refused; another site must lie in the reviewer's district and hold a lot of the same number (the
+   * dose moves to it). The rules over the whole history are checked by the caller.
+   */
   async function applyField(
     trx: Transaction<DB>,
-    dose: { id: string; site_id: string | null; lot_id: string | null },
+    actor: Actor,
+    dose: { id: string; site_id: string | null; lot_id: string | null; lot_number: string | null; given_at: Date },
     field: CorrectionField,
     value: string,
   ) {
     await checkProposedValue(field, value, dose.site_id, trx);
+    const inconsistent = (rule: string) => new AppError('VACCINATION_CORRECTION_BREAKS_RULES', 422, { rules: [rule] });
+    const currentLot = dose.lot_id ? await repo.lotById(trx, dose.lot_id) : undefined;
+    const expiredOn = (lot: { expires_on: string }, at: Date) => lot.expires_on < localDate(at);
     switch (field) {
       case 'product':
+        if (currentLot && currentLot.product_code !== value) throw inconsistent('VACCINATION_LOT_OF_ANOTHER_PRODUCT');
         return repo.updateDose(trx, dose.id, { product_code: value });
       case 'lot': {
         const lot = dose.site_id ? await repo.lotAtSite(trx, dose.site_id, value) : undefined;
         if (!lot) throw new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
-        if (dose.lot_id) await repo.useLot(trx, dose.lot_id, -1);
-        await repo.useLot(trx, lot.id, 1);
-        return repo.updateDose(trx, dose.id, { lot_id: lot.id, lot_number: lot.lot_number });
+        if (expiredOn(lot, dose.given_at)) throw inconsistent('VACCINATION_LOT_EXPIRED');
+        if (lot.id !== dose.lot_id) {
+          if (dose.lot_id) await repo.useLot(trx, dose.lot_id, -1);
+          if (!(await repo.useLot(trx, lot.id, 1))) throw inconsistent('VACCINATION_LOT_EMPTY');
+        }
+        return repo.updateDose(trx, dose.id, {
+          lot_id: lot.id,
+          lot_number: lot.lot_number,
+          product_code: lot.product_code,
+        });
       }
-      case 'givenAt':
-        return repo.updateDose(trx, dose.id, { given_at: new Date(value) });
+      case 'givenAt': {
+        const at = new Date(value);
+        if (currentLot && expiredOn(currentLot, at)) throw inconsistent('VACCINATION_LOT_EXPIRED');
+        return repo.updateDose(trx, dose.id, { given_at: at });
+      }
       case 'doseNumber':
         return repo.updateDose(trx, dose.id, { dose_number: Number(value) });
-      case 'siteId':
-        return repo.updateDose(trx, dose.id, { site_id: value });
+      case 'siteId': {
+        const site = await repo.siteById(value, trx);
+        if (!site || !(districtReviewer(actor, site.unit_path) || isAdminFor(actor, site.unit_path))) {
+          throw new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
+        }
+        if (!dose.lot_number || !dose.lot_id) return repo.updateDose(trx, dose.id, { site_id: value });
+        const lot = await repo.lotAtSite(trx, value, dose.lot_number);
+        if (!lot) throw inconsistent('VACCINATION_LOT_WRONG_SITE');
+        if (expiredOn(lot, dose.given_at)) throw inconsistent('VACCINATION_LOT_EXPIRED');
+        await repo.useLot(trx, dose.lot_id, -1);
+        if (!(await repo.useLot(trx, lot.id, 1))) throw inconsistent('VACCINATION_LOT_EMPTY');
+        return repo.updateDose(trx, dose.id, { site_id: value, lot_id: lot.id, product_code: lot.product_code });
+      }
     }
   }
+}
+
+type DoseRows = Awaited<ReturnType<VaccinationRepo['dosesOf']>>;
+
+/**
+ * Each valid dose's rule problems against the valid doses before it (`<doseId>:<code>`), the age taken from the birth
+ * year: what a correction must not add to.
+ */
+function historyProblems(
+  products: ReadonlyMap<string, ProductRule>,
+  doses: DoseRows,
+  birthYear: number | null,
+): Set<string> {
+  const problems = new Set<string>();
+  const prior: PriorDose[] = [];
+  for (const d of doses) {
+    if (d.status !== 'valid') continue;
+    const next = {
+      productCode: d.product_code,
+      doseNumber: d.dose_number,
+      givenAt: d.given_at,
+      ageYears: birthYear === null ? null : d.given_at.getUTCFullYear() - birthYear,
+    };
+    for (const code of doseViolations(products, prior, next)) problems.add(`${d.id}:${code}`);
+    prior.push({ productCode: d.product_code, doseNumber: d.dose_number, givenAt: d.given_at });
+  }
+  return problems;
 }
 
 function toCommuneCoverage(r: {

@@ -116,6 +116,7 @@ beforeAll(async () => {
     ['vaxzevria', 'AZ0001', inDays(200), siteId],
     ['vero_cell', 'VC0001', inDays(200), siteId],
     ['comirnaty', 'LK9999', inDays(200), otherSiteId],
+    ['spikevax', 'SV0001', inDays(200), siteId],
   ] as const) {
     const lot = await call('POST', '/vaccination/lots', admin, {
       product,
@@ -300,6 +301,28 @@ describe('doses', () => {
       422,
       'VACCINATION_SCREENING_NOT_PASSED',
     );
+    // nor can an older `proceed`, named by id, stand in for today's `defer`: a screening counts within the day
+    // before the dose
+    const old = await call('POST', '/vaccination/screenings', vaccinator, {
+      personId: p,
+      siteId,
+      checklistVersion: checklist.version,
+      answers,
+    });
+    expect(old.json().outcome).toBe('proceed');
+    await sql`update vaccination_screenings set created_at = now() - interval '3 days' where id = ${old.json().id}`.execute(
+      env.ctx.db,
+    );
+    const before = await count('vaccination_doses');
+    const cited = await call(
+      'POST',
+      '/vaccination/doses',
+      vaccinator,
+      dose(p, { givenAt: new Date().toISOString(), screeningId: old.json().id }),
+    );
+    expectError(cited, 400, 'VALIDATION_FAILED');
+    expect(cited.json().error.details).toMatchObject({ field: 'screeningId' });
+    expect(await count('vaccination_doses')).toBe(before);
   });
 
   it('records dose 1 (stock decremented, event enqueued, registration done)', async () => {
@@ -676,6 +699,107 @@ describe('doses', () => {
     ).toBe(1);
   });
 
+  it('an approved correction keeps the record to the rules; staff cannot ask for one; nothing changes when refused', async () => {
+    const holder = await citizenToken(env, '0912000444');
+    const profile = await env.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/profile',
+      headers: bearer(holder.token),
+      payload: { name: 'Lương Văn Sửa', unitCode: UNITS.bienHoaCommune, birthYear: 1985 },
+    });
+    expect(profile.statusCode, profile.body).toBe(200);
+    const first = await call('POST', '/vaccination/doses', vaccinator, dose(holder.personId, { givenAt: ago(60) }));
+    expect(first.statusCode, first.body).toBe(201);
+    const second = await call(
+      'POST',
+      '/vaccination/doses',
+      vaccinator,
+      dose(holder.personId, { doseNumber: 2, givenAt: ago(30) }),
+    );
+    expect(second.statusCode, second.body).toBe(201);
+    const ask = async (doseId: string, field: string, proposedValue: string) => {
+      const res = await call('POST', '/vaccination/corrections', holder.token, {
+        doseId,
+        field,
+        proposedValue,
+        evidence: PNG,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const approve = (id: string) =>
+      call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
+        approve: true,
+        reason: 'card_matches',
+      });
+    const record = async () =>
+      (await call('GET', '/me/vaccinations', holder.token))
+        .json()
+        .items.map((d: { product: string; doseNumber: number; givenAt: string; lot?: string }) => [
+          d.product,
+          d.doseNumber,
+          d.givenAt,
+        ]);
+    const lots = async () =>
+      (await env.ctx.db.selectFrom('vaccine_lots').select(['lot_number', 'used']).orderBy('lot_number').execute())
+        .map((l) => `${l.lot_number}:${l.used}`)
+        .join(' ');
+    const [recordBefore, lotsBefore] = [await record(), await lots()];
+    const refused: Array<[string, string, string, string]> = [
+      // dose 2 renumbered 1: two dose 1s
+      [second.json().id, 'doseNumber', '1', 'VACCINATION_DOSE_NUMBER_INVALID'],
+      // dose 2 moved to 10 days after dose 1: under comirnaty's 21
+      [second.json().id, 'givenAt', ago(50), 'VACCINATION_INTERVAL_TOO_SHORT'],
+      // a product its lot (comirnaty's FK1234) does not hold: correct the lot instead
+      [first.json().id, 'product', 'vaxzevria', 'VACCINATION_LOT_OF_ANOTHER_PRODUCT'],
+      // dose 2 from vero_cell's lot: after comirnaty, vero_cell is not an allowed mix
+      [second.json().id, 'lot', 'VC0001', 'VACCINATION_MIX_NOT_ALLOWED'],
+    ];
+    for (const [doseId, field, value, rule] of refused) {
+      const id = await ask(doseId, field, value);
+      const res = await approve(id);
+      expectError(res, 422, 'VACCINATION_CORRECTION_BREAKS_RULES');
+      expect(res.json().error.details.rules, `${field} → ${value}`).toContain(rule);
+      // still pending: the reviewer rejects it instead
+      const no = await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
+        approve: false,
+        reason: 'record_already_correct',
+      });
+      expect(no.statusCode, no.body).toBe(200);
+    }
+    // a site of another district, whose staff this reviewer is not
+    const moved = await ask(first.json().id, 'siteId', otherSiteId);
+    expectError(await approve(moved), 400, 'VACCINATION_CORRECTION_VALUE_INVALID');
+    expect(await record()).toEqual(recordBefore);
+    expect(await lots()).toBe(lotsBefore);
+
+    // staff (an admin included, whose grants reach everyone) do not ask: the asker must not be the one who decides
+    const before = await count('vaccination_corrections');
+    expectError(
+      await call('POST', '/vaccination/corrections', admin, {
+        doseId: first.json().id,
+        field: 'givenAt',
+        proposedValue: ago(61),
+      }),
+      403,
+      'FORBIDDEN',
+    );
+    expectError(
+      await call('POST', '/vaccination/declared-doses', admin, {
+        personId: holder.personId,
+        product: 'spikevax',
+        doseNumber: 3,
+        givenAt: ago(10),
+        country: 'FR',
+        place: 'Paris',
+        evidence: PNG,
+      }),
+      403,
+      'FORBIDDEN',
+    );
+    expect(await count('vaccination_corrections')).toBe(before);
+  });
+
   // The products are cached for 30 s and the cache is refilled where it is read. A decision refilled it on the outer
   // db inside its transaction: on PGlite that waited for itself and wedged the server (an e2e run whose reviewer
   // decided more than 30 s after the last dose). Moving the clock past the cache's life takes that path on purpose.
@@ -690,9 +814,10 @@ describe('doses', () => {
       expect(res.statusCode, res.body).toBe(201);
       return res.json().id as string;
     };
-    const givenAt = ago(32);
+    const givenAt = ago(40);
     const moved = await ask('givenAt', givenAt);
-    const product = await ask('product', 'spikevax');
+    // a lot of another product corrects the product with it (a lot holds one product)
+    const product = await ask('lot', 'SV0001');
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       for (const id of [moved, product]) {
