@@ -47,6 +47,7 @@ import * as m0036 from './migrations/0036_declarations_retention.ts';
 import * as m0037 from './migrations/0037_people_unit_counts.ts';
 import * as m0038 from './migrations/0038_partner_phone_codes_by_phone.ts';
 import * as m0039 from './migrations/0039_vaccination_reason_notes.ts';
+import * as m0040 from './migrations/0040_vaccination_pending_by_person.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -84,6 +85,7 @@ const migrations: Record<string, Migration> = {
   '0037_people_unit_counts': m0037,
   '0038_partner_phone_codes_by_phone': m0038,
   '0039_vaccination_reason_notes': m0039,
+  '0040_vaccination_pending_by_person': m0040,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

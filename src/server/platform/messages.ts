@@ -492,6 +492,10 @@ export const errorMessages = {
     en: 'This dose is voided or not verified.',
   },
   VACCINATION_CORRECTION_NOT_FOUND: { vi: 'Không tìm thấy yêu cầu điều chỉnh.', en: 'Correction request not found.' },
+  VACCINATION_TOO_MANY_PENDING: {
+    vi: 'Đã có {max} yêu cầu đang chờ duyệt; vui lòng chờ kết quả trước khi gửi thêm.',
+    en: 'There are already {max} requests waiting for a decision; wait for them before sending more.',
+  },
   VACCINATION_OWN_REQUEST: {
     vi: 'Không được tự duyệt yêu cầu do chính mình gửi.',
     en: 'You cannot decide a request you made yourself.',

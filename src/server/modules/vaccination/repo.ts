@@ -287,6 +287,15 @@ export function vaccinationRepo(db: Kysely<DB>) {
         .where('lot_number', '=', lotNumber)
         .executeTakeFirst(),
 
+    /** The person's corrections and declared doses waiting for a decision. */
+    pendingRequests: async (q: Q, personId: string) => {
+      const { rows } = await sql<{ n: number }>`
+        select (select count(*) from vaccination_corrections where person_id = ${personId} and status = 'pending')
+             + (select count(*) from vaccination_doses
+                where person_id = ${personId} and source = 'declared' and status = 'pending') as n`.execute(q);
+      return Number(rows[0]?.n ?? 0);
+    },
+
     lotById: (q: Q, id: string) => q.selectFrom('vaccine_lots').selectAll().where('id', '=', id).executeTakeFirst(),
 
     /** Any lot with this number (to tell "from another site" from "unknown"). */

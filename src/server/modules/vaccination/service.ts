@@ -73,6 +73,10 @@ export interface VaccinationDeps {
 }
 
 const DAY_MS = 86_400_000;
+/** The most requests (corrections, declared doses) one person may have waiting for a decision. */
+const MAX_PENDING_REQUESTS = 10;
+/** The longest period the statistics count doses per day over. */
+const MAX_STATS_DAYS = 366;
 /** Clock skew a device may have: a dose "given" up to this far in the future is accepted as now. */
 const FUTURE_SKEW_MS = 5 * 60_000;
 
@@ -265,6 +269,22 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
         priorityGroup: first.priority_group,
       },
     };
+  }
+
+  /**
+   * A person's requests waiting for a decision (corrections and doses declared as given elsewhere, each with a photo
+   * of up to 2 MB) are capped: a script cannot fill the database, and a real person never has this many open.
+   * Counted under the person's lock.
+   */
+  async function refuseTooManyPending(trx: Transaction<DB>, personId: string) {
+    if ((await repo.pendingRequests(trx, personId)) >= MAX_PENDING_REQUESTS) {
+      throw new AppError(
+        'VACCINATION_TOO_MANY_PENDING',
+        409,
+        { max: MAX_PENDING_REQUESTS },
+        { max: MAX_PENDING_REQUESTS },
+      );
+    }
   }
 
   async function lockPerson(trx: Transaction<DB>, personId: string) {
@@ -929,6 +949,8 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       const evidence = body.evidence ? decodeEvidence(body.evidence) : undefined;
       const oldValue = currentValue(dose, body.field);
       return db.transaction().execute(async (trx) => {
+        await lockPerson(trx, dose.person_id);
+        await refuseTooManyPending(trx, dose.person_id);
         const evidenceId = evidence
           ? (
               await repo.createEvidence(trx, {
@@ -1089,6 +1111,8 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       if (givenAt.getTime() > Date.now() + FUTURE_SKEW_MS) throw new AppError('VACCINATION_GIVEN_AT_FUTURE', 400);
       const evidence = decodeEvidence(body.evidence);
       return db.transaction().execute(async (trx) => {
+        await lockPerson(trx, person.id);
+        await refuseTooManyPending(trx, person.id);
         const { id: evidenceId } = await repo.createEvidence(trx, {
           person_id: person.id,
           content_type: evidence.contentType,
@@ -1206,6 +1230,10 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       const to = query.to ?? today;
       const from = query.from ?? localDate(new Date(Date.now() - 29 * DAY_MS));
       if (from > to) throw new AppError('VALIDATION_FAILED', 400, { field: 'from' });
+      // doses per day are counted from the doses (given_at's index): a year at a time, not two centuries per request
+      if (Date.parse(to) - Date.parse(from) > MAX_STATS_DAYS * DAY_MS) {
+        throw new AppError('VALIDATION_FAILED', 400, { field: 'from', reason: `at most ${MAX_STATS_DAYS} days` });
+      }
       const lotScope = scopeOf(unitPolicy, actor, 'vaccination.stats');
       const [communes, bands, groups, pop, days, byDose, regs, aefi, lots] = await Promise.all([
         repo.coverageByCommune(scope),

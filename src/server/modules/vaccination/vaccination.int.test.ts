@@ -798,6 +798,31 @@ describe('doses', () => {
       'FORBIDDEN',
     );
     expect(await count('vaccination_corrections')).toBe(before);
+
+    // ten requests waiting for a decision at most (each may carry a 2 MB photo): the site correction above, nine more
+    for (let i = 0; i < 9; i++) await ask(first.json().id, 'givenAt', ago(61 + i));
+    const full = await count('vaccination_corrections');
+    const more = await call('POST', '/vaccination/corrections', holder.token, {
+      doseId: first.json().id,
+      field: 'givenAt',
+      proposedValue: ago(70),
+      evidence: PNG,
+    });
+    expectError(more, 409, 'VACCINATION_TOO_MANY_PENDING');
+    expect(more.json().error.message).toContain('10');
+    expectError(
+      await call('POST', '/vaccination/declared-doses', holder.token, {
+        product: 'spikevax',
+        doseNumber: 3,
+        givenAt: ago(10),
+        country: 'FR',
+        place: 'Paris',
+        evidence: PNG,
+      }),
+      409,
+      'VACCINATION_TOO_MANY_PENDING',
+    );
+    expect(await count('vaccination_corrections')).toBe(full);
   });
 
   // The products are cached for 30 s and the cache is refilled where it is read. A decision refilled it on the outer
@@ -851,6 +876,12 @@ describe('statistics', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.body).toContain('adults_dose1_share');
     expectError(await call('GET', `/vaccination/stats?unitCode=${UNITS.longKhanh}`, planner), 404, 'UNIT_NOT_FOUND');
+    // a year at most (doses per day are counted from the doses); a year itself is fine
+    for (const url of ['/vaccination/stats', '/vaccination/stats.csv?table=days&']) {
+      const sep = url.includes('?') ? '' : '?';
+      expectError(await call('GET', `${url}${sep}from=1900-01-01&to=2100-12-31`, planner), 400, 'VALIDATION_FAILED');
+      expect((await call('GET', `${url}${sep}from=2024-01-01&to=2024-12-31`, planner)).statusCode).toBe(200);
+    }
     expectError(await call('GET', '/vaccination/stats', citizen.token), 403, 'FORBIDDEN');
     expect((await call('GET', '/vaccination/stats', null)).statusCode).toBe(401);
   });
