@@ -8,6 +8,11 @@ describe('the CSV writer', () => {
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
   });
 
+  it('quotes a semicolon or a tab, so a sheet splitting on them cannot start a formula mid-value', () => {
+    expect(csvCell('x;=HYPERLINK("http://x")')).toBe('"x;=HYPERLINK(""http://x"")"');
+    expect(csvCell('x\t=1+1')).toBe('"x\t=1+1"');
+  });
+
   it('leaves ordinary text, numbers and empty cells as they are', () => {
     expect(csvCell('Nguyễn Văn A')).toBe('Nguyễn Văn A');
     expect(csvCell(42)).toBe('42');

@@ -11,11 +11,15 @@ import { AppError } from './errors.ts';
 
 export type CsvCell = string | number | null;
 
-/** One cell: neutralised when it could start a formula, quoted when it holds a comma, a quote or a line break. */
+/**
+ * One cell: neutralised when it could start a formula, quoted when it holds a comma, a quote, a line break — or a
+ * semicolon or a tab, where a spreadsheet set to split on those would start a new cell, and a formula, mid-value
+ * (`x;=HYPERLINK(…)`); quoted, the value stays one cell whatever the separator.
+ */
 export function csvCell(value: CsvCell): string {
   let s = value === null ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",;\t\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** A whole file: the header row, then the rows. */
