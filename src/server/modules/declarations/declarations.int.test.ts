@@ -545,6 +545,52 @@ describe('partner API', () => {
     );
   });
 
+  it("declares for the phone's account holder, not an older record sharing the phone (a dependant's)", async () => {
+    const phone = '0912000667';
+    // a guardian put this phone on a dependant's record first; later its owner signed in with it
+    const guardian = await citizenToken(env, '0912000668');
+    const dep = await call('POST', '/me/dependants', guardian.token, {
+      name: 'Cháu Dùng Chung',
+      relation: 'child',
+      birthYear: 2015,
+      phone,
+    });
+    expect(dep.statusCode, dep.body).toBe(201);
+    const holder = await citizenToken(env, phone);
+    expect(holder.personId).not.toBe(dep.json().id);
+    const p = (
+      await call('POST', '/declaration-partners', admin, { name: 'Điện thoại chung', ratePerMinute: 50 })
+    ).json();
+    expect((await call('POST', '/partner/phone-codes', null, { phone }, { 'x-api-key': p.apiKey })).statusCode).toBe(
+      202,
+    );
+    await env.ctx.jobs.drain();
+    const msg = (await env.ctx.notifier.fakeOutbox({ to: '+84912000667', limit: 1 }))[0];
+    const code = /(\d{6})/.exec(msg?.text ?? '')?.[1] ?? '';
+    const verified = await call(
+      'POST',
+      '/partner/phone-codes/verify',
+      null,
+      { phone, code },
+      { 'x-api-key': p.apiKey },
+    );
+    expect(verified.json()).toEqual({ verified: true });
+    const res = await call(
+      'POST',
+      '/partner/declarations',
+      null,
+      { phone, type: 'domestic', answers: { ...NO, mask: false } },
+      { 'x-api-key': p.apiKey },
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const row = await env.ctx.db
+      .selectFrom('declarations')
+      .select('person_id')
+      .where('id', '=', res.json().id)
+      .executeTakeFirstOrThrow();
+    expect(row.person_id).toBe(holder.personId);
+  });
+
   it('holds each partner to its own rate limit', async () => {
     const p = (await call('POST', '/declaration-partners', admin, { name: 'Nhỏ', ratePerMinute: 2 })).json();
     const codes = [];

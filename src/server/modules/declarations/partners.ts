@@ -126,7 +126,7 @@ export function partnersService(
       const ttl = ctx.config.otpTtlSeconds;
       const now = new Date();
       await ctx.db.transaction().execute(async (trx) => {
-        await repo.lockPartnerPhone(trx, partner.id, phone);
+        await repo.lockPhoneCodes(trx, phone);
         if ((await repo.codesSentSince(trx, phone, new Date(now.getTime() - HOUR))) >= PARTNER_CODES_PER_PHONE_PER_HOUR)
           throw new AppError('PARTNER_TOO_MANY_CODES', 429);
         await repo.insertPhoneCode(trx, {

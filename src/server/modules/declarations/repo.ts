@@ -524,8 +524,9 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
         .where('active', '=', true)
         .executeTakeFirst(),
 
-    lockPartnerPhone: (trx: Q, partnerId: string, phone: string) =>
-      sql`select pg_advisory_xact_lock(7231012, hashtext(${`${partnerId}:${phone}`}))`.execute(trx),
+    /** The lock of a phone's codes: the hourly cap counts every partner's codes to it, so it is one lock per phone. */
+    lockPhoneCodes: (trx: Q, phone: string) =>
+      sql`select pg_advisory_xact_lock(7231012, hashtext(${phone}))`.execute(trx),
 
     codesSentSince: async (trx: Q, phone: string, since: Date) =>
       Number(
@@ -572,15 +573,25 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
         .where('phone', '=', phone)
         .executeTakeFirst(),
 
+    /**
+     * Who a verified phone declares for: the phone's account holder (who proved the phone to the app), else the first
+     * person registered with it. A household's shared phone may also be on a dependant's record: the holder comes
+     * first, so their declarations never land on the dependant.
+     */
     personIdByPhone: async (phone: string) =>
       (
-        await db
+        (await db
+          .selectFrom('citizen_accounts')
+          .select('person_id as id')
+          .where('phone', '=', phone)
+          .executeTakeFirst()) ??
+        (await db
           .selectFrom('people')
           .select('id')
           .where('phone', '=', phone)
           .orderBy('created_at')
           .limit(1)
-          .executeTakeFirst()
+          .executeTakeFirst())
       )?.id,
 
     // ——— enterprises ———
