@@ -466,8 +466,12 @@ export function vaccinationRepo(db: Kysely<DB>) {
         .execute();
     },
 
-    /** Waiting registrations for a session's site, by priority then age of the registration, locked for invitation. */
-    waitingFor: (q: Q, site: { id: string; unitPath: string }, limit: number) =>
+    /**
+     * Waiting registrations for a session's site, by priority then age of the registration, locked for invitation:
+     * those who chose the site, and those without a preferred site under `site.unitPath` within `scope` (the
+     * planner's reach: a commune's planner invites their commune's, not the whole district's).
+     */
+    waitingFor: (q: Q, site: { id: string; unitPath: string }, scope: AccessScope, limit: number) =>
       q
         .selectFrom('vaccination_registrations as r')
         .innerJoin('people as p', 'p.id', 'r.person_id')
@@ -476,7 +480,11 @@ export function vaccinationRepo(db: Kysely<DB>) {
         .where((eb) =>
           eb.or([
             eb('r.site_id', '=', site.id),
-            eb.and([eb('r.site_id', 'is', null), eb('r.unit_path', 'like', `${site.unitPath}%`)]),
+            eb.and([
+              eb('r.site_id', 'is', null),
+              eb('r.unit_path', 'like', `${site.unitPath}%`),
+              scopeCondition(scope, 'r.unit_path'),
+            ]),
           ]),
         )
         .orderBy('r.priority_rank')

@@ -632,9 +632,12 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       return db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(7231014, hashtext(${sessionId}))`.execute(trx);
         const room = session.capacity - (await repo.countInvited(trx, sessionId));
-        // registrations for this site, and those without a preferred site from the site's district
+        // registrations for this site, and those without a preferred site from the site's district that lie in the
+        // planner's reach (the invitation shows them their names)
         const district = `${session.unit_path.split('.').filter(Boolean).slice(0, 2).join('.')}.`;
-        const rows = room > 0 ? await repo.waitingFor(trx, { id: session.site_id, unitPath: district }, room) : [];
+        const reach = scopeOf(sitePolicy, actor, 'vaccination.plan');
+        const rows =
+          room > 0 ? await repo.waitingFor(trx, { id: session.site_id, unitPath: district }, reach, room) : [];
         await repo.inviteRegistrations(
           trx,
           rows.map((r) => r.id),

@@ -263,6 +263,41 @@ describe('invitations', () => {
     const mine = await call('GET', '/me/vaccinations', citizen.token);
     expect(mine.json().registration).toMatchObject({ status: 'invited', sessionId });
   });
+
+  it("a commune's planner invites their commune's registrations, never another commune's of the district", async () => {
+    const here = await person('Đinh Văn Trong Xã', 1970, UNITS.bienHoaCommune);
+    const there = await person('Đinh Văn Xã Khác', 1970, '25996');
+    for (const p of [here, there]) {
+      const r = await call('POST', '/vaccination/registrations', planner, {
+        subject: { personId: p },
+        priorityGroup: 'general',
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const session = await call('POST', '/vaccination/sessions', planner, {
+      siteId,
+      day: inDays(2),
+      capacity: 10,
+      product: 'comirnaty',
+    });
+    expect(session.statusCode, session.body).toBe(201);
+    const invited = await call('POST', '/vaccination/invitations', communeReviewer, { sessionId: session.json().id });
+    expect(invited.statusCode, invited.body).toBe(200);
+    expect(invited.json().invited).toBe(1);
+    const status = async (p: string) =>
+      (
+        await env.ctx.db
+          .selectFrom('vaccination_registrations')
+          .select('status')
+          .where('person_id', '=', p)
+          .executeTakeFirstOrThrow()
+      ).status;
+    expect([await status(here), await status(there)]).toEqual(['invited', 'waiting']);
+    // the district's planner reaches the other commune
+    const district = await call('POST', '/vaccination/invitations', planner, { sessionId: session.json().id });
+    expect(district.json().invited).toBe(1);
+    expect(await status(there)).toBe('invited');
+  });
 });
 
 describe('doses', () => {
