@@ -398,8 +398,12 @@ export const errorMessages = {
     en: 'A line must have exactly 3 columns (national_id,phone,full_name) and a national ID or a phone.',
   },
   ENTERPRISE_TAX_CODE_EXISTS: {
-    vi: 'Mã số thuế này đã được đăng ký.',
-    en: 'This tax code is already registered.',
+    vi: 'Mã số thuế này đã được đăng ký. Nếu không phải do doanh nghiệp của bạn đăng ký, hãy liên hệ ban quản lý khu công nghiệp hoặc UBND xã để được giao lại.',
+    en: 'This tax code is already registered. If your enterprise did not register it, ask the park board or the commune to hand it over to you.',
+  },
+  ENTERPRISE_OWNER_NO_ACCOUNT: {
+    vi: 'Số điện thoại này chưa có tài khoản Truyvet; chủ doanh nghiệp cần đăng nhập ứng dụng một lần trước.',
+    en: 'This phone has no Truyvet account yet; the owner must sign in to the app once first.',
   },
   ENTERPRISE_TAX_CODE_INVALID: {
     vi: 'Mã số thuế gồm 10 chữ số, hoặc 10 chữ số kèm mã chi nhánh (-001).',

@@ -267,6 +267,7 @@ const CALLS: Call[] = [
     response: Declarations.AssessmentResult,
     body: Declarations.AssessmentBody,
   },
+  { method: 'PUT', path: '/enterprises/{id}/owner', body: Declarations.EnterpriseOwnerBody },
   {
     method: 'POST',
     path: '/enterprises/{id}/inspections',

@@ -27,6 +27,7 @@ export type EnterpriseList = Static<typeof Declarations.EnterpriseList>;
 export type EnterpriseSummary = Static<typeof Declarations.EnterpriseSummary>;
 export type EnterpriseDetail = Static<typeof Declarations.EnterpriseDetail>;
 export type InspectionBody = Static<typeof Declarations.InspectionBody>;
+export type EnterpriseOwnerBody = Static<typeof Declarations.EnterpriseOwnerBody>;
 export type IdResponse = Static<typeof Declarations.IdResponse>;
 export type OrganisationList = Static<typeof Declarations.OrganisationList>;
 export type OrganisationSummary = Static<typeof Declarations.OrganisationSummary>;

@@ -3,14 +3,22 @@
  * board (a leader over the district) sees high-risk ones, inspects and requires re-assessment; refusals.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, citizenToken, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  expectError,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
 
 let env: TestEnv;
 let owner: { token: string; personId: string };
 let park: string;
 let parkElsewhere: string;
 
-async function call(method: 'GET' | 'POST', url: string, token: string | null, payload?: unknown) {
+async function call(method: 'GET' | 'POST' | 'PUT', url: string, token: string | null, payload?: unknown) {
   return env.app.inject({
     method,
     url: `/api/v1${url}`,
@@ -106,5 +114,67 @@ describe('enterprise self-assessment', () => {
     expect(
       (await call('POST', `/enterprises/${e.id}/inspections`, owner.token, { findings: 'x', passed: true })).statusCode,
     ).toBe(403);
+  });
+
+  it('gives a tax code claimed by someone else back to the real owner (oversight staff only); audited', async () => {
+    // a citizen registers a competitor's tax code and answers every criterion "no"
+    const squatter = await citizenToken(env, '0913000333');
+    const claimed = await call('POST', '/enterprises', squatter.token, {
+      name: 'Công ty Thật (giả mạo)',
+      taxCode: '3600777888',
+      unitCode: UNITS.bienHoaCommune,
+      workers: 50,
+    });
+    expect(claimed.statusCode, claimed.body).toBe(201);
+    const id = claimed.json().id;
+    const real = await citizenToken(env, '0913000444');
+    const taken = await call('POST', '/enterprises', real.token, {
+      name: 'Công ty Thật',
+      taxCode: '3600777888',
+      unitCode: UNITS.bienHoaCommune,
+      workers: 50,
+    });
+    expectError(taken, 409, 'ENTERPRISE_TAX_CODE_EXISTS');
+    expect(taken.json().error.messageVi).toContain('giao lại');
+
+    // neither citizen, nor staff of another district, may hand it over; a phone without an account is refused
+    expectError(
+      await call('PUT', `/enterprises/${id}/owner`, squatter.token, { phone: '0913000333' }),
+      403,
+      'FORBIDDEN',
+    );
+    expect((await call('PUT', `/enterprises/${id}/owner`, parkElsewhere, { phone: '0913000444' })).statusCode).toBe(
+      404,
+    );
+    expectError(
+      await call('PUT', `/enterprises/${id}/owner`, park, { phone: '0913999999' }),
+      404,
+      'ENTERPRISE_OWNER_NO_ACCOUNT',
+    );
+    expectError(await call('PUT', `/enterprises/${id}/owner`, park, { phone: 'abc' }), 400, 'INVALID_PHONE');
+    expect((await call('GET', `/enterprises/${id}`, squatter.token)).statusCode).toBe(200);
+
+    const handed = await call('PUT', `/enterprises/${id}/owner`, park, { phone: '0913 000 444' });
+    expect(handed.statusCode, handed.body).toBe(204);
+    expect((await call('GET', `/enterprises/${id}`, squatter.token)).statusCode).toBe(404);
+    const mine = await call('GET', `/enterprises/${id}`, real.token);
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().hasOwner).toBe(true);
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'enterprises.owner')
+      .where('resource_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ from: squatter.personId, to: real.personId });
+    await env.ctx.jobs.drain();
+    const sms = await env.ctx.notifier.fakeOutbox({ to: '+84913000444', limit: 5 });
+    // an SMS carries no diacritics (smsText)
+    expect(sms.map((m) => m.text)).toContainEqual(expect.stringContaining('doanh nghiep Cong ty That'));
+
+    // or taken from its owner: the staff keep it alone
+    expect((await call('PUT', `/enterprises/${id}/owner`, park, { phone: null })).statusCode).toBe(204);
+    expect((await call('GET', `/enterprises/${id}`, real.token)).statusCode).toBe(404);
+    expect((await call('GET', `/enterprises/${id}`, park)).json().hasOwner).toBe(false);
   });
 });

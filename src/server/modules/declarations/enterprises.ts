@@ -9,6 +9,7 @@ import type { Actor } from '../../platform/access.ts';
 import { authorize, authorizeAt, narrowScope, scopeOf, systemScope } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { normalizePhone } from '../../platform/formats.ts';
 import { smsText } from '../../platform/sms.ts';
 import type { EnterpriseLevel } from './constants.ts';
 import { type CriteriaSet, type Criterion, checkAnswers, defaultCriteria, scoreAssessment } from './forms.ts';
@@ -223,6 +224,7 @@ export function enterprisesService(ctx: PlatformContext, { repo }: { repo: Decla
         ),
         address: e.address,
         shifts: e.shifts,
+        hasOwner: e.owner_person_id !== null,
         reassessRequiredAt: e.reassess_required_at?.toISOString() ?? null,
         assessments: assessments.map((a) => ({
           id: a.id,
@@ -290,6 +292,45 @@ export function enterprisesService(ctx: PlatformContext, { repo }: { repo: Decla
           criteriaVersion: criteria.version,
           createdAt: row.created_at.toISOString(),
         };
+      });
+    },
+
+    /**
+     * Oversight staff give an enterprise to another owner — the account holder of `phone`, who must have signed in to
+     * the app once — or take it from its owner (`phone: null`; the staff keep it): a tax code registered by someone
+     * who is not the enterprise is given back to it. The new owner sees the enterprise, its assessments and its
+     * member list from then on, the old one no longer. Audited with both; the new owner is told by SMS.
+     */
+    async setOwner(actor: Actor, id: string, body: { phone: string | null }) {
+      const e = await loadEnterprise(actor, id, 'enterprises.inspect');
+      let owner: string | null = null;
+      let ownerPhone: string | null = null;
+      if (body.phone !== null) {
+        ownerPhone = normalizePhone(body.phone.trim());
+        if (!ownerPhone) throw new AppError('INVALID_PHONE', 400);
+        owner = (await repo.accountHolderByPhone(ownerPhone)) ?? null;
+        if (!owner) throw new AppError('ENTERPRISE_OWNER_NO_ACCOUNT', 404);
+      }
+      await db.transaction().execute(async (trx) => {
+        await repo.setEnterpriseOwner(trx, id, owner);
+        if (ownerPhone && owner !== e.owner_person_id)
+          await ctx.notifier.enqueue(trx, {
+            channel: 'sms',
+            to: ownerPhone,
+            text: smsText(`Truyvet: ban da duoc giao quan ly doanh nghiep ${e.name} tren ung dung.`),
+          });
+        await ctx.audit.append(trx, {
+          actor: actor.kind === 'system' ? null : actor,
+          action: 'enterprises.owner',
+          resourceType: 'enterprise',
+          resourceId: id,
+          unitCode: e.unit_code,
+          details: {
+            personIds: [e.owner_person_id, owner].filter((p): p is string => p !== null),
+            from: e.owner_person_id,
+            to: owner,
+          },
+        });
       });
     },
 

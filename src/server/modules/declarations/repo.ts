@@ -688,6 +688,15 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
     clearReassessment: (trx: Q, id: string) =>
       trx.updateTable('enterprises').set({ reassess_required_at: null }).where('id', '=', id).execute(),
 
+    /** Hands an enterprise to another owner, or to none (the oversight staff keep it). */
+    setEnterpriseOwner: (trx: Q, id: string, ownerPersonId: string | null) =>
+      trx.updateTable('enterprises').set({ owner_person_id: ownerPersonId }).where('id', '=', id).execute(),
+
+    /** The person holding the citizen account of this phone (who proved it with a one-time code), if any. */
+    accountHolderByPhone: async (phone: string) =>
+      (await db.selectFrom('citizen_accounts').select('person_id').where('phone', '=', phone).executeTakeFirst())
+        ?.person_id,
+
     requireReassessment: (trx: Q, id: string, at: Date) =>
       trx.updateTable('enterprises').set({ reassess_required_at: at }).where('id', '=', id).execute(),
 

@@ -30,6 +30,7 @@ import {
   EnterpriseDetail,
   EnterpriseList,
   EnterpriseListQuery,
+  EnterpriseOwnerBody,
   EnterpriseParams,
   FormTypeParams,
   FormView,
@@ -485,6 +486,24 @@ export function declarationsRoutes(
       },
       async (req, reply) =>
         reply.status(201).send(await enterprises.assess(requireActor(req), req.params.id, req.body)),
+    );
+
+    app.put(
+      '/enterprises/:id/owner',
+      {
+        schema: {
+          tags,
+          description:
+            'Oversight staff give the enterprise to the account holder of `phone` (a tax code claimed by someone else is given back), or take it from its owner (`phone: null`).',
+          params: EnterpriseParams,
+          body: EnterpriseOwnerBody,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        await enterprises.setOwner(requireStaff(req), req.params.id, req.body);
+        return reply.status(204).send(null);
+      },
     );
 
     app.post(

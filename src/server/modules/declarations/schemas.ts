@@ -363,6 +363,14 @@ export const AssessmentResult = Type.Object({
   createdAt: Type.Optional(Type.String({ format: 'date-time' })),
 });
 
+export const EnterpriseOwnerBody = Type.Object(
+  {
+    /** the new owner's phone (their citizen account's); null: no owner, the oversight staff keep the enterprise */
+    phone: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
 export const InspectionBody = Type.Object(
   {
     findings: Type.String({ minLength: 1, maxLength: 4000 }),
@@ -399,6 +407,8 @@ export const EnterpriseDetail = Type.Object({
   ...EnterpriseSummary.properties,
   address: Type.Union([Type.String(), Type.Null()]),
   shifts: Type.Integer(),
+  /** whether a citizen account owns it (else the oversight staff keep it alone) */
+  hasOwner: Type.Boolean(),
   reassessRequiredAt: Type.Union([Type.String(), Type.Null()]),
   assessments: Type.Array(AssessmentResult),
   inspections: Type.Array(

@@ -17,6 +17,7 @@ import type {
   AssessmentResult,
   CriteriaView,
   EnterpriseDetail,
+  EnterpriseOwnerBody,
   IdResponse,
   OrganisationList,
 } from '../../lib/declarations-types.ts';
@@ -65,6 +66,50 @@ function Assess({ id, onDone }: { id: string; onDone: (r: AssessmentResult) => v
       <button type="submit" className="button" disabled={action.busy}>
         {t('declarations.enterprise.assessButton')}
       </button>
+    </form>
+  );
+}
+
+/** Oversight staff give the enterprise to another owner (a phone's account holder) or take it from its owner. */
+function Owner({ id, hasOwner, onDone }: { id: string; hasOwner: boolean; onDone: (text: string) => void }) {
+  const { t } = useTranslation();
+  const [phone, setPhone] = useState('');
+  const action = useApiAction();
+  const send = (value: string | null) =>
+    void action.run(async () => {
+      const body: EnterpriseOwnerBody = { phone: value };
+      await api('PUT', `/enterprises/${id}/owner`, body);
+      setPhone('');
+      onDone(t(value === null ? 'declarations.enterprise.ownerRemoved' : 'declarations.enterprise.ownerSet'));
+    });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    send(phone.trim());
+  };
+  return (
+    <form className="card dc-form" onSubmit={submit} aria-labelledby="dc-owner">
+      <h2 id="dc-owner">{t('declarations.enterprise.owner')}</h2>
+      <p className="hint">{t('declarations.enterprise.ownerHint')}</p>
+      <div className="field">
+        <label htmlFor="dc-owner-phone">{t('declarations.enterprise.ownerPhone')}</label>
+        <input
+          id="dc-owner-phone"
+          type="tel"
+          autoComplete="off"
+          maxLength={32}
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+        />
+      </div>
+      <ErrorMessage error={action.error} />
+      <button type="submit" className="button" disabled={action.busy || !phone.trim()}>
+        {t('declarations.enterprise.ownerSetButton')}
+      </button>
+      {hasOwner ? (
+        <button type="button" className="button button-secondary" disabled={action.busy} onClick={() => send(null)}>
+          {t('declarations.enterprise.ownerRemoveButton')}
+        </button>
+      ) : null}
     </form>
   );
 }
@@ -232,6 +277,16 @@ export default function EnterprisePage({ id, staff }: { id: string; staff: boole
           id={id}
           onDone={() => {
             setDone(t('declarations.enterprise.inspected'));
+            detail.reload();
+          }}
+        />
+      ) : null}
+      {staff ? (
+        <Owner
+          id={id}
+          hasOwner={e.hasOwner}
+          onDone={(text) => {
+            setDone(text);
             detail.reload();
           }}
         />
