@@ -331,18 +331,34 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     await page.getByRole('heading', { name: 'Thêm thành viên' }).waitFor();
     await page.getByText('Danh sách chưa có ai.').or(page.getByText('Mọi người đã khai báo hôm nay.')).waitFor();
 
-    // the owner themself (declared this morning) by phone, then a worker by national ID
+    // an owner adds only people on record (the commune registered these two workers), each with the full name on
+    // their card: the registry is not theirs to search
+    const card12 = () => `0750${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const [tho, may] = [card12(), card12()];
+    for (const [nationalId, name] of [
+      [tho, 'Trần Văn Thợ'],
+      [may, 'Lê Thị May'],
+    ]) {
+      const res = await apiCall(server.url, adminToken, 'POST', '/people', { nationalId, name, unitCode: WARD });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    // the owner themself (declared this morning) by phone and name, then a worker by national ID and name
     await page.getByLabel(/^Số điện thoại/).fill(phone);
+    await page.getByLabel(/^Họ và tên/).fill(citizenName);
     await page.getByRole('button', { name: 'Thêm', exact: true }).click();
     await page.getByText('Đã thêm vào danh sách.').waitFor();
-    await page.getByLabel(/^Số CCCD/).fill(`0750${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    // a card that does not go with the name: refused, whether or not the card is on record
+    await page.getByLabel(/^Số CCCD/).fill(tho);
+    await page.getByLabel(/^Họ và tên/).fill('Trần Văn Khác');
+    await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await page.getByText(/^Không có người nào với số CCCD/).waitFor();
     await page.getByLabel(/^Họ và tên/).fill('Trần Văn Thợ');
     await page.getByRole('button', { name: 'Thêm', exact: true }).click();
     const members = page.getByTestId('members');
     await members.getByText('T. V. Thợ').waitFor();
 
     // a CSV file: one good line, one with a bad national ID
-    const csv = `national_id,phone,full_name\r\n0750${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')},,Lê Thị May\r\n12345,,Sai Số\r\n`;
+    const csv = `national_id,phone,full_name\r\n${may},,Lê Thị May\r\n12345,,Sai Số\r\n`;
     await page
       .getByLabel('Tệp CSV', { exact: true })
       .setInputFiles({ name: 'nguoi-lao-dong.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
