@@ -11,6 +11,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { smsText } from '../../platform/sms.ts';
+import type { PeopleService } from '../people/index.ts';
 import type { EnterpriseLevel } from './constants.ts';
 import { type CriteriaSet, type Criterion, checkAnswers, defaultCriteria, scoreAssessment } from './forms.ts';
 import { enterprisePolicy, unitPolicy } from './policy.ts';
@@ -36,7 +37,10 @@ export function operatingStatus(e: Latest, now: Date) {
   return { allowedToOperate: allowed, overdue: !allowed };
 }
 
-export function enterprisesService(ctx: PlatformContext, { repo }: { repo: DeclarationsRepo }) {
+export function enterprisesService(
+  ctx: PlatformContext,
+  { repo, people }: { repo: DeclarationsRepo; people: Pick<PeopleService, 'accountHolder'> },
+) {
   const db = ctx.db;
 
   async function currentCriteria(): Promise<CriteriaSet> {
@@ -308,7 +312,7 @@ export function enterprisesService(ctx: PlatformContext, { repo }: { repo: Decla
       if (body.phone !== null) {
         ownerPhone = normalizePhone(body.phone.trim());
         if (!ownerPhone) throw new AppError('INVALID_PHONE', 400);
-        owner = (await repo.accountHolderByPhone(ownerPhone)) ?? null;
+        owner = (await people.accountHolder(ownerPhone)) ?? null;
         if (!owner) throw new AppError('ENTERPRISE_OWNER_NO_ACCOUNT', 404);
       }
       await db.transaction().execute(async (trx) => {

@@ -72,7 +72,7 @@ export function declarationsModule(
 ): ModuleInstance<DeclarationsModuleService> {
   const repo = declarationsRepo(ctx.db, { held: heldAnswer() });
   const declarations = declarationsService(ctx, { ...deps, repo });
-  const enterprises = enterprisesService(ctx, { repo });
+  const enterprises = enterprisesService(ctx, { repo, people: deps.people });
   const partners = partnersService(ctx, { repo, people: deps.people, declarations });
   const organisations = organisationsService(ctx, { repo, orgs: organisationsRepo(ctx.db), people: deps.people });
   const maintenance = declarationMaintenance(ctx);

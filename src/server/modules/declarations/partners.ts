@@ -185,7 +185,9 @@ export function partnersService(
         partnerId: partner.id,
         phone,
         subject: async () => {
-          const known = await repo.personIdByPhone(phone);
+          // the phone's account holder first (who proved it to the app): a household's shared phone may also be on
+          // an older record, a dependant's, and the holder's declarations must not land there
+          const known = (await people.accountHolder(phone)) ?? (await repo.personIdByPhone(phone));
           let id = known;
           if (!id) {
             if (!unitCode) throw new AppError('UNIT_NOT_FOUND', 400, { field: 'unitCode' });

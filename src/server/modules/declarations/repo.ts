@@ -573,25 +573,16 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
         .where('phone', '=', phone)
         .executeTakeFirst(),
 
-    /**
-     * Who a verified phone declares for: the phone's account holder (who proved the phone to the app), else the first
-     * person registered with it. A household's shared phone may also be on a dependant's record: the holder comes
-     * first, so their declarations never land on the dependant.
-     */
+    /** The first person registered with this phone (after its account holder: partners.ts). */
     personIdByPhone: async (phone: string) =>
       (
-        (await db
-          .selectFrom('citizen_accounts')
-          .select('person_id as id')
-          .where('phone', '=', phone)
-          .executeTakeFirst()) ??
-        (await db
+        await db
           .selectFrom('people')
           .select('id')
           .where('phone', '=', phone)
           .orderBy('created_at')
           .limit(1)
-          .executeTakeFirst())
+          .executeTakeFirst()
       )?.id,
 
     // ——— enterprises ———
@@ -691,11 +682,6 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
     /** Hands an enterprise to another owner, or to none (the oversight staff keep it). */
     setEnterpriseOwner: (trx: Q, id: string, ownerPersonId: string | null) =>
       trx.updateTable('enterprises').set({ owner_person_id: ownerPersonId }).where('id', '=', id).execute(),
-
-    /** The person holding the citizen account of this phone (who proved it with a one-time code), if any. */
-    accountHolderByPhone: async (phone: string) =>
-      (await db.selectFrom('citizen_accounts').select('person_id').where('phone', '=', phone).executeTakeFirst())
-        ?.person_id,
 
     requireReassessment: (trx: Q, id: string, at: Date) =>
       trx.updateTable('enterprises').set({ reassess_required_at: at }).where('id', '=', id).execute(),

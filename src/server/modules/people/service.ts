@@ -191,6 +191,14 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
      * (`people.create`, `via`); concurrent registrations of the same identifier create one person.
      */
     /**
+     * The person holding the citizen account of `phone` (who proved the phone with a one-time code), if any: whom a
+     * verified phone stands for. Nothing personal leaves here but the id.
+     */
+    async accountHolder(phone: string): Promise<string | undefined> {
+      return (await repo.findAccountHolder(phone))?.id;
+    },
+
+    /**
      * The person whose national ID, or phone, goes with this full name (case-insensitive, spaces collapsed) — for a
      * caller who may not learn whether an identifier alone is on record nor register anyone (a citizen keeping an
      * enterprise's member list): undefined when nothing matches, whether the identifier is unknown or the name is
