@@ -183,14 +183,6 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     },
 
     /**
-     * The person with this national ID, else this phone (+ name), registered at `unitCode` when nobody matches (a
-     * person met at a venue's door: staff correct the address later). The caller has authorized the actor and
-     * checked the identifiers' format. Known and unknown people come back alike (an id), so a caller can answer
-     * both the same way. `beforeCreate` runs only when someone would be registered, before anything is written (a
-     * check-in resolves its idempotency key there, so a retry registers no one). The registration is audited
-     * (`people.create`, `via`); concurrent registrations of the same identifier create one person.
-     */
-    /**
      * The person holding the citizen account of `phone` (who proved the phone with a one-time code), if any: whom a
      * verified phone stands for. Nothing personal leaves here but the id.
      */
@@ -216,6 +208,14 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
       return undefined;
     },
 
+    /**
+     * The person with this national ID, else this phone (+ name), registered at `unitCode` when nobody matches (a
+     * person met at a venue's door: staff correct the address later). The caller has authorized the actor and
+     * checked the identifiers' format. Known and unknown people come back alike (an id), so a caller can answer
+     * both the same way. `beforeCreate` runs only when someone would be registered, before anything is written (a
+     * check-in resolves its idempotency key there, so a retry registers no one). The registration is audited
+     * (`people.create`, `via`); concurrent registrations of the same identifier create one person.
+     */
     async findOrRegister(
       actor: Actor,
       who: { nationalId?: string | undefined; phone?: string | undefined; name?: string | undefined },
