@@ -124,7 +124,7 @@ export function organisationsService(
     const phone = rawPhone === undefined ? undefined : normalizePhone(rawPhone);
     if (rawPhone !== undefined && !phone) throw new AppError('INVALID_PHONE', 400);
     if (!nationalId && !phone) throw new AppError('PERSON_IDENTIFIER_REQUIRED', 400);
-    if (actor.kind !== 'staff') {
+    if (actor.kind === 'citizen') {
       const name = who.name?.trim();
       if (!name) throw new AppError('ORGANISATION_MEMBER_NAME_REQUIRED', 400);
       const id = await people.findByIdentifierAndName({ nationalId, phone: phone ?? undefined, name });
@@ -139,7 +139,7 @@ export function organisationsService(
         via: 'organisation',
       },
     );
-    if (!found.created) await personById(actor, found.id, manageAction(org.kind));
+    if (!found.created && actor.kind === 'staff') await personById(actor, found.id, manageAction(org.kind));
     return found.id;
   }
 
