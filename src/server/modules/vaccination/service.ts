@@ -1336,28 +1336,35 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     }
   }
 
-  /** The proposed value must be one the field can hold: a product, a lot at the dose's site, a past time, 1–10, a site. */
+  /**
+   * The proposed value must be one the field can hold: a product, a lot at the dose's site, a past time, 1–10, a site.
+   * Answers the lot or the site it read, so applying the value does not read it again.
+   */
   async function checkProposedValue(field: CorrectionField, value: string, siteId: string | null, q?: Transaction<DB>) {
     const bad = () => new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
     switch (field) {
       case 'product':
         if (!(await products(q)).has(value)) throw bad();
-        return;
-      case 'lot':
-        if (!siteId || !(await repo.lotAtSite(q ?? db, siteId, value))) throw bad();
-        return;
+        return {};
+      case 'lot': {
+        const lot = siteId ? await repo.lotAtSite(q ?? db, siteId, value) : undefined;
+        if (!lot) throw bad();
+        return { lot };
+      }
       case 'givenAt': {
         const t = Date.parse(value);
         if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(t) || t > Date.now() || t < Date.parse('2020-01-01'))
           throw bad();
-        return;
+        return {};
       }
       case 'doseNumber':
         if (!/^(10|[1-9])$/.test(value)) throw bad();
-        return;
-      case 'siteId':
-        if (!/^[0-9a-f-]{36}$/i.test(value) || !(await repo.siteById(value, q))) throw bad();
-        return;
+        return {};
+      case 'siteId': {
+        const site = /^[0-9a-f-]{36}$/i.test(value) ? await repo.siteById(value, q) : undefined;
+        if (!site) throw bad();
+        return { site };
+      }
     }
   }
 
@@ -1375,17 +1382,18 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     field: CorrectionField,
     value: string,
   ) {
-    await checkProposedValue(field, value, dose.site_id, trx);
+    const checked = await checkProposedValue(field, value, dose.site_id, trx);
     const inconsistent = (rule: string) => new AppError('VACCINATION_CORRECTION_BREAKS_RULES', 422, { rules: [rule] });
-    const currentLot = dose.lot_id ? await repo.lotById(trx, dose.lot_id) : undefined;
+    const currentLot = () => (dose.lot_id ? repo.lotById(trx, dose.lot_id) : Promise.resolve(undefined));
     const expiredOn = (lot: { expires_on: string }, at: Date) => lot.expires_on < localDate(at);
     switch (field) {
-      case 'product':
-        if (currentLot && currentLot.product_code !== value) throw inconsistent('VACCINATION_LOT_OF_ANOTHER_PRODUCT');
+      case 'product': {
+        const lot = await currentLot();
+        if (lot && lot.product_code !== value) throw inconsistent('VACCINATION_LOT_OF_ANOTHER_PRODUCT');
         return repo.updateDose(trx, dose.id, { product_code: value });
+      }
       case 'lot': {
-        const lot = dose.site_id ? await repo.lotAtSite(trx, dose.site_id, value) : undefined;
-        if (!lot) throw new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
+        const lot = checked.lot as NonNullable<typeof checked.lot>;
         if (expiredOn(lot, dose.given_at)) throw inconsistent('VACCINATION_LOT_EXPIRED');
         if (lot.id !== dose.lot_id) {
           if (dose.lot_id) await repo.useLot(trx, dose.lot_id, -1);
@@ -1399,14 +1407,15 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
       }
       case 'givenAt': {
         const at = new Date(value);
-        if (currentLot && expiredOn(currentLot, at)) throw inconsistent('VACCINATION_LOT_EXPIRED');
+        const lot = await currentLot();
+        if (lot && expiredOn(lot, at)) throw inconsistent('VACCINATION_LOT_EXPIRED');
         return repo.updateDose(trx, dose.id, { given_at: at });
       }
       case 'doseNumber':
         return repo.updateDose(trx, dose.id, { dose_number: Number(value) });
       case 'siteId': {
-        const site = await repo.siteById(value, trx);
-        if (!site || !(districtReviewer(actor, site.unit_path) || isAdminFor(actor, site.unit_path))) {
+        const site = checked.site as NonNullable<typeof checked.site>;
+        if (!(districtReviewer(actor, site.unit_path) || isAdminFor(actor, site.unit_path))) {
           throw new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
         }
         if (!dose.lot_number || !dose.lot_id) return repo.updateDose(trx, dose.id, { site_id: value });
