@@ -24,6 +24,7 @@ import {
   argNumber,
   bareBaseline,
   benchStaffToken,
+  ceilingLine,
   citizenLogin,
   cpuAgainstBareLine,
   cpuMeter,
@@ -198,6 +199,8 @@ try {
   );
   const cpuLine = cpuAgainstBareLine('[postgres] per declaration', declare, bare);
   if (cpuLine) console.log(cpuLine);
+  const ceiling = ceilingLine('[postgres] declarations', declare, baseline, 0.25);
+  if (ceiling) console.log(ceiling);
   console.log(
     `statistics at ${declarationCount.toLocaleString('en')} declarations (province, 30 days, ${units.length} communes): p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (target < 200 ms)`,
   );

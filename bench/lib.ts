@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { api, type RunningServer, startServer as startTestServer } from '../test/server-process.ts';
@@ -307,6 +308,28 @@ export function cpuAgainstBareLine(label: string, measured: LoadResult, bare: Lo
   if (measured.serverCpuMs === undefined || !bare.serverCpuMs) return '';
   const cpu = measured.serverCpuMs + (measured.dbCpuMs ?? 0);
   return `CPU ${label} / bare node:http no-op's CPU per request = ${(cpu / bare.serverCpuMs).toFixed(1)} (lower is better)`;
+}
+
+/**
+ * What the measured request could reach on this machine with every core busy: its CPU per request (server process +
+ * database backends + the load generator) against the cores, as a ratio to the baseline's requests per second of the
+ * same run; and the CPU per request a `target` ratio needs at full use. Where the ceiling is below the target, no
+ * scheduling of the same work (bigger or more batches, fewer waits) can meet it on this machine: only less CPU per
+ * request can (bench/README, session 24). The busy share is the measured load's CPU over the cores' time. Empty where
+ * CPU was not measured.
+ */
+export function ceilingLine(label: string, measured: LoadResult, baseline: LoadResult, target: number): string {
+  if (measured.serverCpuMs === undefined || measured.loadCpuMs === undefined) return '';
+  const cores = availableParallelism();
+  const cpu = measured.serverCpuMs + (measured.dbCpuMs ?? 0) + measured.loadCpuMs;
+  const fullRate = (cores * 1000) / cpu;
+  const busy = (measured.requestsPerSec * cpu) / (cores * 1000);
+  const needed = (cores * 1000) / (target * baseline.requestsPerSec);
+  return (
+    `ceiling ${label}: ${cpu.toFixed(3)} ms CPU a request (with the load generator) on ${cores} cores ` +
+    `${(100 * busy).toFixed(0)} % busy → at most ${fullRate.toFixed(0)}/s = ratio ${(fullRate / baseline.requestsPerSec).toFixed(2)} ` +
+    `with every core busy; ratio ${target} needs ≤ ${needed.toFixed(3)} ms a request here`
+  );
 }
 
 /** The line that shows how far the machine moved while a bracketed baseline was measured. */

@@ -32,6 +32,7 @@ import {
   argNumber,
   bareBaseline,
   benchStaffToken,
+  ceilingLine,
   cpuAgainstBareLine,
   cpuMeter,
   freshData,
@@ -263,6 +264,8 @@ try {
   );
   const cpuLine = cpuAgainstBareLine('[postgres] per dose', doses, bare);
   if (cpuLine) console.log(cpuLine);
+  const ceiling = ceilingLine('[postgres] doses', doses, baseline, 0.25);
+  if (ceiling) console.log(ceiling);
   console.log(
     `coverage by commune (province, ${communes.length} communes) at ${Number(counted?.people).toLocaleString('en')} people / ${Number(counted?.doses_rows).toLocaleString('en')} dose rows: p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (target < 200 ms)`,
   );
