@@ -281,6 +281,10 @@ export const errorMessages = {
   },
   BARCODE_IN_USE: { vi: 'Mã vạch này đã dùng cho một ống mẫu khác.', en: 'This barcode is already on another tube.' },
   BARCODE_UNKNOWN: { vi: 'Không có ống mẫu nào mang mã vạch này.', en: 'No tube carries this barcode.' },
+  BARCODE_NOT_ISSUED: {
+    vi: 'Mã vạch 12 chữ số này chưa được hệ thống cấp; hãy dùng nhãn đã in từ hệ thống hoặc để hệ thống cấp mã.',
+    en: 'This 12-digit barcode has not been issued yet; use a label the system printed, or let it issue one.',
+  },
   RESULT_CONFLICT: {
     vi: 'Mẫu này đã có kết quả khác; muốn sửa phải dùng chức năng đính chính kèm lý do.',
     en: 'This sample already has a different result; change it only by a correction with a reason.',
@@ -339,6 +343,10 @@ export const errorMessages = {
   CSV_COLUMNS: {
     vi: 'Dòng phải có đúng 4 cột: barcode,result,ct,tested_at.',
     en: 'A line must have exactly 4 columns: barcode,result,ct,tested_at.',
+  },
+  CSV_TOO_MANY_LINES: {
+    vi: 'Tệp có quá nhiều dòng (tối đa {max} dòng sau dòng tiêu đề); hãy chia thành nhiều tệp.',
+    en: 'The file has too many lines (at most {max} after the header); split it into several files.',
   },
   CAMPAIGN_DATES_INVALID: {
     vi: 'Ngày kết thúc phải sau ngày bắt đầu (tối đa 60 ngày).',

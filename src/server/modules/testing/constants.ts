@@ -33,6 +33,8 @@ export const POOL_MAX_LIMIT = 50;
 export const MAX_BARCODES = 500;
 /** Tubes packed into one shipment. */
 export const MAX_SHIPMENT = 2000;
+/** Refused lines a results import lists (the first ones, by line; `rejectedCount` counts them all). */
+export const IMPORT_REJECTED_LISTED = 1000;
 
 // The role lists are named one by one so the web app takes only those it shows.
 /** Staff who collect samples at test points, pack shipments and follow re-test tasks. */

@@ -241,8 +241,19 @@ export function testingRepo(db: Kysely<DB>) {
       return rows.rows.map((r) => Number(r.n));
     },
 
-    async barcodeTaken(trx: Transaction<DB>, barcode: string): Promise<boolean> {
-      const row = await trx.selectFrom('samples').select('id').where('barcode', '=', barcode).executeTakeFirst();
+    /**
+     * The last serial `nextSerials` has handed out (0 before the first): every barcode the server issued, on a tube
+     * or a printed label, carries a serial up to it. The sequence only grows, so the answer never becomes wrong.
+     */
+    async lastSerial(q: Q = db): Promise<number> {
+      const r = await sql<{
+        n: string | number;
+      }>`select case when is_called then last_value else last_value - 1 end as n from sample_barcode_seq`.execute(q);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+
+    async barcodeTaken(barcode: string, q: Q = db): Promise<boolean> {
+      const row = await q.selectFrom('samples').select('id').where('barcode', '=', barcode).executeTakeFirst();
       return row !== undefined;
     },
 
@@ -289,19 +300,23 @@ export function testingRepo(db: Kysely<DB>) {
       return sampleSelect(q).where('s.id', '=', id).executeTakeFirst() as Promise<SampleRow | undefined>;
     },
 
-    /** Tubes by barcode or id, locked in id order (concurrent imports of overlapping files cannot deadlock). */
+    /**
+     * Tubes by barcode or id, locked in id order (concurrent imports of overlapping files cannot deadlock), with the
+     * path of the unit they were collected in (whether a lab may take a tube no one shipped: `labReach`).
+     */
     async lockSamples(trx: Transaction<DB>, by: { barcodes: string[] } | { ids: string[] }): Promise<SampleRow[]> {
       const keys = 'ids' in by ? by.ids : by.barcodes;
       if (keys.length === 0) return [];
       const where = 'ids' in by ? sql`s.id = any(${by.ids}::uuid[])` : sql`s.barcode = any(${by.barcodes}::text[])`;
       const r = await sql<SampleRow>`
-        select s.id, s.barcode, s.kind, s.status, s.unit_code, null as unit_path, s.campaign_id, s.member_count,
+        select s.id, s.barcode, s.kind, s.status, s.unit_code, u.path as unit_path, s.campaign_id, s.member_count,
                s.collected_at, s.lab_id, null as lab_name, s.received_at, s.rejected_reason, s.result, s.ct,
                s.tested_at, s.result_id, s.shipment_id
         from samples s
+        left join admin_units u on u.code = s.unit_code
         where ${where}
         order by s.id
-        for update`.execute(trx);
+        for update of s`.execute(trx);
       return r.rows.map((row) => ({ ...row, ct: row.ct === null ? null : Number(row.ct) }));
     },
 

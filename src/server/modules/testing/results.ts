@@ -13,10 +13,12 @@
  */
 import type { Transaction } from 'kysely';
 import type { DB, SampleResultValue } from '../../db/types.ts';
-import type { Actor } from '../../platform/access.ts';
+import { type Actor, pathWithin } from '../../platform/access.ts';
+import { can } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ErrorCode } from '../../platform/messages.ts';
 import { TEST_RESULT_POSITIVE, type TestResultPositiveEvent } from '../cases/index.ts';
+import { labPolicy } from './policy.ts';
 import { type NewResult, type SampleRow, statsDeltas, type TestingRepo } from './repo.ts';
 import { RESULTS_RECORDED } from './schemas.ts';
 
@@ -46,6 +48,25 @@ export interface RecordOutcome {
 export interface LabRef {
   id: string;
   unit_code: string;
+  /** the lab's unit path: the area whose tubes it may take before anyone ships them */
+  unit_path: string;
+}
+
+/**
+ * Whose tube it is, for a lab acting on it: `own` — bound to this lab (shipped to it, received or resulted by it), or
+ * bound to no lab yet and collected within the lab's own unit (and the acting account's reach); `other-lab` — bound
+ * to another lab; `out-of-reach` — bound to no lab and collected elsewhere: callers answer it as they answer an
+ * unknown tube, so a lab cannot learn whether a barcode exists in another area, nor take that tube.
+ */
+export function labReach(
+  tube: Pick<SampleRow, 'lab_id' | 'unit_path'>,
+  lab: Pick<LabRef, 'id' | 'unit_path'>,
+  actor: Actor,
+): 'own' | 'other-lab' | 'out-of-reach' {
+  if (tube.lab_id !== null) return tube.lab_id === lab.id ? 'own' : 'other-lab';
+  const within =
+    pathWithin(tube.unit_path, lab.unit_path) && can(labPolicy, actor, 'labs.work', { unitPath: tube.unit_path });
+  return within ? 'own' : 'out-of-reach';
 }
 
 /** Who recorded it, as the result rows and the audit name them. */
@@ -115,7 +136,9 @@ export function resultWriter(ctx: PlatformContext, repo: TestingRepo) {
 
   /**
    * Records results for one lab inside `trx` (see the file comment): the lines are checked in order, so within one
-   * file the first result of a tube wins and a later different one is a conflict.
+   * file the first result of a tube wins and a later different one is a conflict. A tube the lab may not take
+   * (`labReach`) is refused as unknown; by barcode (files) another lab's tube is refused as unknown too, so a file
+   * cannot probe which barcodes exist; by id (a single result) it is SAMPLE_OTHER_LAB.
    */
   async function record(
     trx: Transaction<DB>,
@@ -134,15 +157,17 @@ export function resultWriter(ctx: PlatformContext, repo: TestingRepo) {
     const find = new Map(tubes.map((t) => [byBarcode ? t.barcode : t.id, t]));
     const outcome: RecordOutcome = { accepted: 0, unchanged: 0, positive: 0, rejected: [], samples: new Map() };
     const pending = new Map<string, NewResult & { sample: SampleRow }>();
+    const unknown: ErrorCode = byBarcode ? 'BARCODE_UNKNOWN' : 'SAMPLE_NOT_FOUND';
     for (const line of lines) {
       const tube = find.get((byBarcode ? line.barcode : line.sampleId) ?? '');
       const reject = (code: ErrorCode) => outcome.rejected.push({ row: line.row, code });
-      if (!tube) {
-        reject(byBarcode ? 'BARCODE_UNKNOWN' : 'SAMPLE_NOT_FOUND');
+      const reach = tube && labReach(tube, lab, actor);
+      if (!tube || reach === 'out-of-reach') {
+        reject(unknown);
         continue;
       }
-      if (tube.lab_id !== null && tube.lab_id !== lab.id) {
-        reject('SAMPLE_OTHER_LAB');
+      if (reach === 'other-lab') {
+        reject(byBarcode ? unknown : 'SAMPLE_OTHER_LAB');
         continue;
       }
       if (tube.status === 'rejected') {

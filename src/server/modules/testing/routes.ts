@@ -75,8 +75,9 @@ export function testingRoutes(
     const tags = ['testing'];
     const limit = ctx.config.labImportMaxBytes;
 
-    // a results file comes as text/csv: its bytes must be UTF-8 (checked, never guessed)
-    acceptCsvBodies(app, { bodyLimit: limit });
+    // a results file comes as text/csv: its bytes must be UTF-8 (checked, never guessed); the parser keeps the
+    // server's body limit, so only the import route (its own `bodyLimit`) takes TRUYVET_LAB_IMPORT_MAX_BYTES
+    acceptCsvBodies(app);
 
     // before the API's sign-in check: a lab system's key stands for a lab-staff actor on the routes that allow it
     app.addHook('onRequest', async (req) => {
@@ -189,8 +190,9 @@ export function testingRoutes(
           tags,
           description:
             'A results file (`text/csv`, UTF-8 with or without BOM, CRLF or LF; header `barcode,result,ct,tested_at`): ' +
-            'valid rows are recorded, each refused row is listed with its line number in the file (header = 1) and ' +
-            'reason; no row is ever half-written. 413 above TRUYVET_LAB_IMPORT_MAX_BYTES.',
+            'valid rows are recorded, refused rows are listed with their line number in the file (header = 1) and ' +
+            'reason (the first 1,000; `rejectedCount` counts all); no row is ever half-written. At most 200,000 ' +
+            'lines after the header (400 CSV_TOO_MANY_LINES); 413 above TRUYVET_LAB_IMPORT_MAX_BYTES.',
           params: LabIdParams,
           response: { 200: ImportResponse, ...errors(400, 401, 403, 404, 413, 415) },
         },
@@ -250,7 +252,7 @@ export function testingRoutes(
         config: labKey,
         schema: { tags, params: IdParams, response: { 200: SampleView, ...errors(400, 401, 403, 404) } },
       },
-      async (req) => service.readSample(requireStaff(req), req.params.id),
+      async (req) => service.readSample(requireStaff(req), req.params.id, keyOf(req)),
     );
 
     app.post(

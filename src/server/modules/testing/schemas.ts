@@ -177,9 +177,12 @@ export const ImportResponse = Type.Object({
   /** rows whose tube already had this very result (counted in `accepted`: nothing to change) */
   unchanged: Type.Integer(),
   positive: Type.Integer(),
+  /** the refused lines in line order: the first IMPORT_REJECTED_LISTED (1,000) of them */
   rejected: Type.Array(
     Type.Object({ row: Type.Integer(), code: Type.String(), message: Type.String(), messageVi: Type.String() }),
   ),
+  /** every refused line, listed or not */
+  rejectedCount: Type.Integer(),
 });
 export type ImportResponse = Static<typeof ImportResponse>;
 

@@ -6,6 +6,8 @@
  * authorizes through `policy.ts` before anything is read out or written; reads of people are audited.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/types.ts';
 import type { Actor, CitizenActor } from '../../platform/access.ts';
 import { authorize, authorizeAt, can, mayEver, narrowScope, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -15,11 +17,11 @@ import { findStored, requestHash, runIdempotent } from '../../platform/idempoten
 import type { AdminUnitsService } from '../admin-units/index.ts';
 import { type PeopleService, parsePersonQr, verifyPersonQrSignature } from '../people/index.ts';
 import { barcodeOf, normalizeBarcode } from './barcode.ts';
-import type { ResultValue } from './constants.ts';
+import { IMPORT_REJECTED_LISTED, type ResultValue } from './constants.ts';
 import { parseResultsCsv } from './csv.ts';
-import { labPolicy, samplePolicy, unitPolicy } from './policy.ts';
+import { campaignPolicy, labPolicy, samplePolicy, unitPolicy } from './policy.ts';
 import type { SampleRow, TestingRepo } from './repo.ts';
-import { actorRef, type ResultWriter, sameResult } from './results.ts';
+import { actorRef, labReach, type ResultWriter, sameResult } from './results.ts';
 import {
   type CorrectionInput,
   type CreatedSample,
@@ -57,6 +59,16 @@ class StoredAnswer extends Error {
     super('stored answer');
   }
 }
+
+/** Thrown by the look-up pass of `collect` where the people module would register someone (nothing is written). */
+class WouldRegister extends Error {
+  constructor() {
+    super('would register');
+  }
+}
+
+/** Who a national ID or phone reference names, as the people module looks them up (or registers them). */
+type Identified = { nationalId: string; name?: string | undefined } | { phone: string; name?: string | undefined };
 
 export const hashLabKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
@@ -100,6 +112,11 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
     return unit;
   }
 
+  /** The people of a tube, as its audit rows name them (inside the caller's transaction). */
+  async function memberIds(sampleId: string, trx: Transaction<DB>): Promise<string[]> {
+    return (await repo.members(sampleId, trx)).map((m) => m.person_id);
+  }
+
   /** A lab the actor may work for (403 / 404 LAB_NOT_FOUND), and the one an API key is bound to. */
   async function workingLab(actor: Actor, labId: string, keyLab: LabKeyHolder | undefined) {
     if (keyLab && keyLab.labId !== labId) throw new AppError('LAB_KEY_OTHER_LAB', 403);
@@ -107,11 +124,17 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
     return authorize(labPolicy, actor, 'labs.work', lab && { ...lab, unitPath: lab.unit_path });
   }
 
-  /** Reads a tube: staff of its area, or of the lab it was shipped to / resulted by; audited with its people. */
-  async function readSample(actor: Actor, id: string): Promise<SampleView> {
+  /**
+   * Reads a tube: staff of its area, or of the lab it was shipped to / resulted by; a lab system (its API key) only
+   * its own lab's tubes (any other → 404 SAMPLE_NOT_FOUND, as an unknown id). Audited with its people.
+   */
+  async function readSample(actor: Actor, id: string, keyLab?: LabKeyHolder): Promise<SampleView> {
     const row = await repo.findSample(id);
     let viaLab = false;
-    if (row?.lab_id && mayEver(labPolicy, actor, 'labs.work')) {
+    if (keyLab) {
+      if (!row || row.lab_id !== keyLab.labId) throw new AppError('SAMPLE_NOT_FOUND', 404);
+      viaLab = true;
+    } else if (row?.lab_id && mayEver(labPolicy, actor, 'labs.work')) {
       const lab = await repo.findLab(row.lab_id);
       viaLab = lab !== undefined && can(labPolicy, actor, 'labs.work', { unitPath: lab.unit_path });
     }
@@ -242,18 +265,30 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
     },
 
     /**
-     * Collects one tube (see the file comment). Checks come first and write nothing: the tube's kind against its
-     * number of people (individual tubes hold one, pools 2..the pool maximum), the same person twice, the time, the
-     * place; then the people are found or registered, and the tube is written with its idempotency key.
+     * Collects one tube (see the file comment). Checks come first and write nothing: the place (403 outside the
+     * collector's area), the campaign (one the collector cannot reach — not covering the place and not readable by
+     * them — is 404 CAMPAIGN_NOT_FOUND, as an unknown id), the tube's kind against its number of people (individual
+     * tubes hold one, pools 2..the pool maximum), the same person twice, the time, the barcode; then every person is
+     * looked up (ids and QR codes verified, national IDs and phones found without registering anyone), so a tube
+     * refused for any reason — an unknown person, two references to one person, a barcode in use or not issued —
+     * registers no one; only then are the unknown people registered, and the tube is written with its idempotency key.
      */
     async collect(
       actor: Actor,
       input: CreateSampleInput,
       idempotencyKey: string | undefined,
     ): Promise<{ status: number; body: CreatedSample; replayed: boolean }> {
-      const settings = await repo.settings();
+      const unit = await unitOrThrow(input.unitCode);
+      authorizeAt(samplePolicy, actor, 'samples.collect', { unitPath: unit.path });
       const campaign = input.campaignId ? await repo.findCampaign(input.campaignId) : undefined;
-      if (input.campaignId && !campaign) throw new AppError('CAMPAIGN_NOT_FOUND', 404);
+      if (input.campaignId) {
+        const covers = campaign !== undefined && unit.path.startsWith(campaign.unit_path);
+        const visible =
+          campaign !== undefined && can(campaignPolicy, actor, 'campaigns.read', { unitPath: campaign.unit_path });
+        if (!covers && !visible) throw new AppError('CAMPAIGN_NOT_FOUND', 404);
+        if (!covers) throw new AppError('UNIT_NOT_IN_CAMPAIGN', 400);
+      }
+      const settings = await repo.settings();
       const poolMax = Math.min(settings.pool_max, campaign?.pool_max ?? settings.pool_max);
       const n = input.people.length;
       if (input.kind === 'rt-pcr-pool') {
@@ -267,9 +302,6 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
       if (collectedAt.getTime() > now + SKEW_MS) throw new AppError('SAMPLE_TIME_IN_FUTURE', 400);
       const barcode = input.barcode === undefined ? undefined : normalizeBarcode(input.barcode);
       if (input.barcode !== undefined && !barcode) throw new AppError('BARCODE_INVALID', 400);
-      const unit = await unitOrThrow(input.unitCode);
-      authorizeAt(samplePolicy, actor, 'samples.collect', { unitPath: unit.path });
-      if (campaign && !unit.path.startsWith(campaign.unit_path)) throw new AppError('UNIT_NOT_IN_CAMPAIGN', 400);
       if (input.pointId) {
         const point = await repo.findPoint(input.pointId);
         if (!point || point.campaign_id !== input.campaignId)
@@ -283,42 +315,82 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
       const earlier = await stored();
       if (earlier) return { ...earlier, replayed: true };
 
+      // every person looked up before anyone is registered: a refusal below leaves no one behind
+      const slots: Array<{ personId: string; unitCode: string | null } | { who: Identified }> = [];
+      for (const [index, ref] of input.people.entries()) {
+        if ('personId' in ref || 'personQr' in ref) {
+          let personId: string;
+          if ('personQr' in ref) {
+            const qr = parsePersonQr(ref.personQr);
+            if (!qr || !(await verifyPersonQrSignature(ctx.keys, qr))) {
+              throw new AppError('PERSON_QR_INVALID', 400, { index });
+            }
+            personId = qr.personId;
+          } else personId = ref.personId;
+          const place = await people.placeOf(personId);
+          if (!place) throw new AppError('PERSON_NOT_FOUND', 400, { index });
+          slots.push({ personId, unitCode: place.unitCode });
+          continue;
+        }
+        const who: Identified =
+          'nationalId' in ref
+            ? { nationalId: ref.nationalId.trim(), name: ref.name }
+            : { phone: normalizePhone(ref.phone) as string, name: ref.name };
+        try {
+          // the people module's own look-up; `beforeCreate` runs before it would write, and stops it there
+          const found = await people.findOrRegister(actor, who, unit.code, {
+            via: 'testing',
+            beforeCreate: async () => {
+              throw new WouldRegister();
+            },
+          });
+          slots.push({ personId: found.id, unitCode: (await people.placeOf(found.id))?.unitCode ?? null });
+        } catch (err) {
+          if (!(err instanceof WouldRegister)) throw err;
+          slots.push({ who });
+        }
+      }
+      const found = slots.flatMap((s) => ('personId' in s ? [s.personId] : []));
+      if (new Set(found).size !== found.length) throw new AppError('SAMPLE_DUPLICATE_PERSON', 400);
+      // a phone without a name finds the oldest person with that phone: one registered for this tube just before it
+      const phones = new Set<string>();
+      for (const slot of slots) {
+        if (!('who' in slot) || !('phone' in slot.who)) continue;
+        if (!slot.who.name?.trim() && phones.has(slot.who.phone)) throw new AppError('SAMPLE_DUPLICATE_PERSON', 400);
+        phones.add(slot.who.phone);
+      }
+      if (barcode) {
+        if (/^\d{12}$/.test(barcode)) {
+          // the server's own format: only a serial it has issued (no squatting on the labels it will print next)
+          const serial = Number(barcode.slice(0, 11));
+          if (serial < 1 || serial > (await repo.lastSerial())) throw new AppError('BARCODE_NOT_ISSUED', 400);
+        }
+        if (await repo.barcodeTaken(barcode)) throw new AppError('BARCODE_IN_USE', 409);
+      }
+
       let members: Array<{ personId: string; unitCode: string | null }>;
       try {
         members = [];
-        for (const [index, ref] of input.people.entries()) {
-          if ('personId' in ref || 'personQr' in ref) {
-            let personId: string;
-            if ('personQr' in ref) {
-              const qr = parsePersonQr(ref.personQr);
-              if (!qr || !(await verifyPersonQrSignature(ctx.keys, qr))) {
-                throw new AppError('PERSON_QR_INVALID', 400, { index });
-              }
-              personId = qr.personId;
-            } else personId = ref.personId;
-            const place = await people.placeOf(personId);
-            if (!place) throw new AppError('PERSON_NOT_FOUND', 400, { index });
-            members.push({ personId, unitCode: place.unitCode });
+        for (const slot of slots) {
+          if ('personId' in slot) {
+            members.push(slot);
             continue;
           }
-          const who =
-            'nationalId' in ref
-              ? { nationalId: ref.nationalId.trim(), name: ref.name }
-              : { phone: normalizePhone(ref.phone) as string, name: ref.name };
-          const found = await people.findOrRegister(actor, who, unit.code, {
+          const registered = await people.findOrRegister(actor, slot.who, unit.code, {
             via: 'testing',
             beforeCreate: async () => {
               const answer = await stored();
               if (answer) throw new StoredAnswer(answer.body);
             },
           });
-          const place = found.created ? { unitCode: unit.code } : await people.placeOf(found.id);
-          members.push({ personId: found.id, unitCode: place?.unitCode ?? null });
+          const place = registered.created ? { unitCode: unit.code } : await people.placeOf(registered.id);
+          members.push({ personId: registered.id, unitCode: place?.unitCode ?? null });
         }
       } catch (err) {
         if (err instanceof StoredAnswer) return { status: 200, body: err.body, replayed: true };
         throw err;
       }
+      // someone registered by a concurrent request in between: still one person once
       if (new Set(members.map((m) => m.personId)).size !== members.length) {
         throw new AppError('SAMPLE_DUPLICATE_PERSON', 400);
       }
@@ -326,7 +398,7 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
       return runIdempotent<CreatedSample>(db, scope, idempotencyKey, hash, async (trx) => {
         let code = barcode;
         if (code) {
-          if (await repo.barcodeTaken(trx, code)) throw new AppError('BARCODE_IN_USE', 409);
+          if (await repo.barcodeTaken(code, trx)) throw new AppError('BARCODE_IN_USE', 409);
         } else {
           code = barcodeOf((await repo.nextSerials(1, trx))[0] as number);
         }
@@ -403,7 +475,10 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
       };
     },
 
-    /** Packs collected tubes of the actor's area into a shipment to a lab. */
+    /**
+     * Packs collected tubes of the actor's area into a shipment to a lab. A tube outside the area is refused as an
+     * unknown barcode (404 BARCODE_UNKNOWN, the same answer), so a barcode's existence elsewhere never shows.
+     */
     async ship(actor: Actor, input: { labId: string; barcodes: string[] }) {
       const lab = await repo.findLab(input.labId);
       if (!mayEver(samplePolicy, actor, 'samples.ship')) throw new AppError('FORBIDDEN', 403);
@@ -416,16 +491,11 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
       return db.transaction().execute(async (trx) => {
         const tubes = await repo.lockSamples(trx, { barcodes: [...new Set(codes)] });
         const byCode = new Map(tubes.map((t) => [t.barcode, t]));
-        const places = new Map<string, string>();
         for (const code of new Set(codes)) {
           const tube = byCode.get(code);
-          if (!tube) throw new AppError('BARCODE_UNKNOWN', 404, { barcode: code });
-          let path = places.get(tube.unit_code);
-          if (path === undefined) {
-            path = (await adminUnits.findByCode(tube.unit_code, trx))?.path ?? '';
-            places.set(tube.unit_code, path);
+          if (!tube || !can(samplePolicy, actor, 'samples.ship', { unitPath: tube.unit_path })) {
+            throw new AppError('BARCODE_UNKNOWN', 404, { barcode: code });
           }
-          authorize(samplePolicy, actor, 'samples.ship', { unitPath: path });
           if (tube.status !== 'collected') {
             throw new AppError('SAMPLE_NOT_SHIPPABLE', 400, { barcode: code }, { barcode: code });
           }
@@ -487,8 +557,9 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
       }
       const id = await db.transaction().execute(async (trx) => {
         const [tube] = await repo.lockSamples(trx, { barcodes: [code] });
-        if (!tube) throw new AppError('BARCODE_UNKNOWN', 404);
-        if (tube.lab_id !== null && tube.lab_id !== lab.id) throw new AppError('SAMPLE_OTHER_LAB', 403);
+        const reach = tube && labReach(tube, lab, actor);
+        if (!tube || reach === 'out-of-reach') throw new AppError('BARCODE_UNKNOWN', 404);
+        if (reach === 'other-lab') throw new AppError('SAMPLE_OTHER_LAB', 403);
         if (tube.status === 'resulted') throw new AppError('SAMPLE_ALREADY_RESULTED', 409);
         if (tube.status === 'rejected') throw new AppError('SAMPLE_REJECTED', 409);
         if (input.decision === 'accept') {
@@ -505,7 +576,11 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
           resourceType: 'sample',
           resourceId: tube.id,
           unitCode: lab.unit_code,
-          details: { labId: lab.id, ...(input.reason ? { reason: input.reason } : {}) },
+          details: {
+            labId: lab.id,
+            ...(input.reason ? { reason: input.reason } : {}),
+            personIds: await memberIds(tube.id, trx),
+          },
         });
         return tube.id;
       });
@@ -538,7 +613,12 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
           resourceType: 'sample',
           resourceId: sampleId,
           unitCode: lab.unit_code,
-          details: { labId: lab.id, result: input.result, changed: out.unchanged === 0 },
+          details: {
+            labId: lab.id,
+            result: input.result,
+            changed: out.unchanged === 0,
+            personIds: await memberIds(sampleId, trx),
+          },
         });
         return out;
       });
@@ -549,8 +629,9 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
 
     /**
      * A results file for one lab: the file is read line by line (`csv.ts`), every readable line is checked against
-     * its tube, and the valid ones are recorded in one transaction; each refused line comes back with its line
-     * number and reason. Nothing is half-written: a line is recorded with all its consequences or not at all.
+     * its tube, and the valid ones are recorded in one transaction; the refused lines come back with their line
+     * number and reason (the first IMPORT_REJECTED_LISTED of them; `rejectedCount` counts all). Nothing is
+     * half-written: a line is recorded with all its consequences or not at all.
      */
     async importResults(
       actor: Actor,
@@ -596,10 +677,12 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
         accepted: outcome.accepted,
         unchanged: outcome.unchanged,
         positive: outcome.positive,
-        rejected: rejected.map((r) => {
+        // the first refused lines only: a file of bad lines must not become an answer many times its size
+        rejected: rejected.slice(0, IMPORT_REJECTED_LISTED).map((r) => {
           const body = errorBody(r.code);
           return { row: r.row, code: r.code, message: body.error.message, messageVi: body.error.messageVi };
         }),
+        rejectedCount: rejected.length,
       };
     },
 
@@ -610,8 +693,9 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
       if (testedAt.getTime() > Date.now() + SKEW_MS) throw new AppError('RESULT_TIME_IN_FUTURE', 400);
       await db.transaction().execute(async (trx) => {
         const [tube] = await repo.lockSamples(trx, { ids: [sampleId] });
-        if (!tube) throw new AppError('SAMPLE_NOT_FOUND', 404);
-        if (tube.lab_id !== null && tube.lab_id !== lab.id) throw new AppError('SAMPLE_OTHER_LAB', 403);
+        const reach = tube && labReach(tube, lab, actor);
+        if (!tube || reach === 'out-of-reach') throw new AppError('SAMPLE_NOT_FOUND', 404);
+        if (reach === 'other-lab') throw new AppError('SAMPLE_OTHER_LAB', 403);
         if (!tube.result) throw new AppError('SAMPLE_NO_RESULT', 409);
         const ct = input.ct ?? null;
         if (ct !== null && tube.kind === 'antigen') throw new AppError('CT_NOT_ALLOWED', 400);
@@ -637,7 +721,13 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
           resourceType: 'sample',
           resourceId: sampleId,
           unitCode: lab.unit_code,
-          details: { labId: lab.id, from: tube.result, to: input.result, resultId },
+          details: {
+            labId: lab.id,
+            from: tube.result,
+            to: input.result,
+            resultId,
+            personIds: await memberIds(sampleId, trx),
+          },
         });
       });
       ctx.jobs.wake();

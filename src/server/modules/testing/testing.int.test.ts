@@ -496,11 +496,15 @@ describe('CSV import', () => {
     );
   });
 
-  it("refuses another lab's tubes row by row, and a lab out of the caller's reach as a whole", async () => {
+  it("refuses another lab's tubes row by row (as unknown barcodes), and a lab out of the caller's reach as a whole", async () => {
     const tube = (await collect({ kind: 'rt-pcr', people: newPeople(1) })).json();
     await call('POST', '/shipments', collector, { labId: labA, barcodes: [tube.barcode] });
     const res = await csvImport(labB, `barcode,result,ct,tested_at\n${tube.barcode},negative,,${minutesAgo(1)}\n`);
-    expect(res.json()).toMatchObject({ accepted: 0, rejected: [{ row: 2, code: 'SAMPLE_OTHER_LAB' }] });
+    expect(res.json()).toMatchObject({
+      accepted: 0,
+      rejected: [{ row: 2, code: 'BARCODE_UNKNOWN' }],
+      rejectedCount: 1,
+    });
     const bienHoaLab = (await staffToken(env, 'lab', UNITS.bienHoa)).token;
     expectError(await csvImport(labB, 'barcode,result,ct,tested_at\n', bienHoaLab), 404, 'LAB_NOT_FOUND');
     expectError(await csvImport(labB, 'barcode,result,ct,tested_at\n', collector), 403, 'FORBIDDEN');

@@ -217,6 +217,11 @@ export default function LabPage() {
         <button type="submit" className="button" disabled={busy || !file}>
           {t('testing.lab.upload')}
         </button>
+        {report && report.rejectedCount > report.rejected.length ? (
+          <p className="hint">
+            {t('testing.lab.rejectedShown', { shown: report.rejected.length, total: report.rejectedCount })}
+          </p>
+        ) : null}
         {report && report.rejected.length > 0 ? (
           <table className="ts-table" data-testid="ts-import-rejected">
             <caption>{t('testing.lab.rejectedRows')}</caption>
