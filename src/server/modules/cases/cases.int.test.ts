@@ -494,4 +494,68 @@ describe('cases and automatic tracing', () => {
     ).json();
     for (const b of buyers) expect(contacts.map((c: { personId: string }) => c.personId)).toContain(b.personId);
   });
+
+  it("audits the F0's stays naming the F0, a re-trace with its counts, and a status correction with the status it replaced", async () => {
+    await newMarket('Chợ Long Bình');
+    const now = Date.now();
+    const f0 = await resident('0912000390');
+    const f1 = await resident('0912000391');
+    await checkin(f0.token, new Date(now - 3 * 3600_000));
+    await checkin(f1.token, new Date(now - 3 * 3600_000 + 10 * MIN));
+    const created = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/cases',
+      headers: bearer(tracer),
+      payload: { person: { personId: f0.personId }, confirmedAt: new Date(now - MIN).toISOString() },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id: string = created.json().id;
+    const auditOf = (action: string) =>
+      env.ctx.db
+        .selectFrom('audit_log')
+        .select(['unit_code', 'details'])
+        .where('action', '=', action)
+        .where('resource_id', '=', id)
+        .orderBy('id')
+        .execute();
+
+    // the F0's movements are an access to the F0 (`truyvet audit who-viewed`)
+    const stays = await env.app.inject({ method: 'GET', url: `/api/v1/cases/${id}/venues`, headers: bearer(tracer) });
+    expect(stays.statusCode).toBe(200);
+    expect(await auditOf('cases.venues')).toMatchObject([
+      { unit_code: UNITS.bienHoaCommune, details: { stays: 1, personIds: [f0.personId] } },
+    ]);
+
+    // a re-trace can order people into quarantine and message them: audited with the case, its unit and the counts
+    const retrace = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${id}/retrace`,
+      headers: bearer(tracer),
+    });
+    expect(retrace.statusCode).toBe(200);
+    expect(await auditOf('cases.retrace')).toMatchObject([
+      { unit_code: UNITS.bienHoaCommune, details: { caseId: id, f1: 1, f2: 0, newF1: 0, newF2: 0 } },
+    ]);
+
+    // a confirmed case may be corrected back to suspected: the log says from what to what
+    const corrected = await env.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/cases/${id}`,
+      headers: bearer(tracer),
+      payload: { status: 'suspected' },
+    });
+    expect(corrected.statusCode, corrected.body).toBe(200);
+    expect(corrected.json().status).toBe('suspected');
+    const again = await env.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/cases/${id}`,
+      headers: bearer(tracer),
+      payload: { status: 'confirmed' },
+    });
+    expect(again.statusCode).toBe(200);
+    expect((await auditOf('cases.update')).map((r) => r.details)).toMatchObject([
+      { status: 'suspected', previousStatus: 'confirmed' },
+      { status: 'confirmed', previousStatus: 'suspected' },
+    ]);
+  });
 });

@@ -127,6 +127,20 @@ const act = (caseId: string, personId: string, verb: 'confirm' | 'dismiss', toke
     headers: bearer(token),
   });
 
+/** The entries of `action` about this person that the Biên Hòa admin's unit-scoped audit viewer lists. */
+async function seenByDistrictAdmin(action: string, personId: string) {
+  const admin = await staffToken(env, 'admin', UNITS.bienHoa);
+  const res = await env.app.inject({
+    method: 'GET',
+    url: `/api/v1/audit?action=${action}`,
+    headers: bearer(admin.token),
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as Array<{ resourceId: string | null; unitCode: string | null }>).filter(
+    (e) => e.resourceId === personId,
+  );
+}
+
 beforeAll(async () => {
   env = await createTestEnv({ provinces: ['75'], config: { authRateLimitPerMinute: 10_000 } });
   tracer = (await staffToken(env, 'tracer', UNITS.province)).token;
@@ -194,6 +208,11 @@ describe('contacts found only through weak evidence are "to confirm"', () => {
       .execute();
     expect(audit).toHaveLength(2);
     expect(audit[0]?.details).toMatchObject({ caseId, notified: true });
+    // with the case's unit: the district's admin sees them in the unit-scoped audit viewer
+    expect(await seenByDistrictAdmin('cases.confirmContact', weak.personId)).toMatchObject([
+      { unitCode: UNITS.bienHoaCommune },
+      { unitCode: UNITS.bienHoaCommune },
+    ]);
   });
 
   it("makes every contact pending when it is the F0's own stay that proves nothing", async () => {
@@ -224,6 +243,9 @@ describe('contacts found only through weak evidence are "to confirm"', () => {
     const dismissed = await act(id, forged.personId, 'dismiss');
     expect(dismissed.statusCode).toBe(200);
     expect(dismissed.json()).toEqual({ personId: forged.personId, confirmation: 'dismissed', notified: false });
+    expect(await seenByDistrictAdmin('cases.dismissContact', forged.personId)).toMatchObject([
+      { unitCode: UNITS.bienHoaCommune },
+    ]);
     expect((await view()).f1).toBe(1);
     await env.app.inject({ method: 'POST', url: `/api/v1/cases/${id}/retrace`, headers: bearer(tracer) });
     expect((await contacts(id)).get(forged.personId)).toMatchObject({ confirmation: 'dismissed' });

@@ -14,7 +14,7 @@ import { foldDiacritics, normalizePhone } from '../../platform/formats.ts';
 import { decodeCursor, toPage } from '../../platform/paging.ts';
 import { districtsOf, seesIdentity } from './handover.ts';
 import { findPersonByRef, type PersonRef } from './person-ref.ts';
-import { casePolicy } from './policy.ts';
+import { can, casePolicy } from './policy.ts';
 import { type CasesRepo, type ContactFilter, type ContactKey, likeEscape } from './repo.ts';
 import type { ContactView } from './schemas.ts';
 import type { Tracing } from './tracing.ts';
@@ -265,31 +265,55 @@ export function contactsService(ctx: PlatformContext, { repo, tracing }: { repo:
       }
     },
 
-    /** Sets the follow-up and/or assigned tracer of several contacts of the case; `released` releases their orders. */
+    /**
+     * Sets the follow-up and/or assigned tracer of several contacts of the case; `released` releases their orders.
+     * Every listed person must be a contact of the case whom the actor may follow up — one living in the actor's
+     * area, the rule of a single contact's follow-up (handover.ts) — else nothing is changed: 404 CONTACT_NOT_FOUND
+     * with the refused ids (`details.personIds`), whether they are no contact of the case or live elsewhere (their
+     * area's tracers follow them up as contact tasks). Only orders issued in the actor's area are released.
+     * Audited with the people changed.
+     */
     async bulkUpdate(
       actor: Actor,
       id: string,
       input: { personIds: string[]; followUp?: FollowUp | undefined; assignedTracerId?: string | null | undefined },
     ) {
       const c = authorize(casePolicy, actor, 'cases.update', await repo.findById(id));
+      const personIds = [...new Set(input.personIds)];
       const updated = await db.transaction().execute(async (trx) => {
+        const mine = new Set(
+          (await repo.findContactPeople(id, personIds, trx))
+            .filter((p) => can(actor, 'cases.update', p))
+            .map((p) => p.person_id),
+        );
+        const refused = personIds.filter((p) => !mine.has(p));
+        if (refused.length > 0) throw new AppError('CONTACT_NOT_FOUND', 404, { personIds: refused });
         const changed = await repo.updateFollowUp(
           id,
-          input.personIds,
+          personIds,
           {
             ...(input.followUp ? { follow_up: input.followUp } : {}),
             ...(input.assignedTracerId !== undefined ? { assigned_tracer_id: input.assignedTracerId } : {}),
           },
           trx,
         );
-        if (input.followUp === 'released') await repo.releaseQuarantine(id, input.personIds, trx);
+        const released =
+          input.followUp === 'released'
+            ? await repo.releaseQuarantine(id, personIds, scopeOf(casePolicy, actor, 'cases.update'), trx)
+            : 0;
         await ctx.audit.append(trx, {
           actor,
           action: 'cases.bulkContacts',
           resourceType: 'case',
           resourceId: id,
           unitCode: c.unit_code,
-          details: { people: input.personIds.length, followUp: input.followUp ?? null },
+          details: {
+            people: personIds.length,
+            personIds,
+            followUp: input.followUp ?? null,
+            ...(input.assignedTracerId !== undefined ? { assignedTracerId: input.assignedTracerId } : {}),
+            ...(input.followUp === 'released' ? { ordersReleased: released } : {}),
+          },
         });
         return changed;
       });
@@ -310,6 +334,7 @@ export function contactsService(ctx: PlatformContext, { repo, tracing }: { repo:
           action: 'cases.confirmContact',
           resourceType: 'person',
           resourceId: personId,
+          unitCode: c.unit_code,
           details: { caseId: id, notified: done.notified },
         });
         if (done.notified && done.degree === 1) await tracing.traceCase(trx, id);
@@ -321,7 +346,7 @@ export function contactsService(ctx: PlatformContext, { repo, tracing }: { repo:
 
     /** A tracer dismisses a contact "to confirm" whose check-in was false: nobody is told. Audited. */
     async dismiss(actor: Actor, id: string, personId: string) {
-      authorize(casePolicy, actor, 'cases.update', await repo.findById(id));
+      const c = authorize(casePolicy, actor, 'cases.update', await repo.findById(id));
       await db.transaction().execute(async (trx) => {
         await tracing.dismissContact(trx, id, personId);
         await ctx.audit.append(trx, {
@@ -329,6 +354,7 @@ export function contactsService(ctx: PlatformContext, { repo, tracing }: { repo:
           action: 'cases.dismissContact',
           resourceType: 'person',
           resourceId: personId,
+          unitCode: c.unit_code,
           details: { caseId: id },
         });
       });

@@ -3,8 +3,17 @@
  * district learns only that district and the contact's status, never who they are; the tracers of that district
  * get the contact as a task, with identity, and follow it up.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestEnv, makeNationalId, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import {
+  bearer,
+  createTestEnv,
+  expectError,
+  makeNationalId,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
 
 let env: TestEnv;
 let registrar: string;
@@ -283,5 +292,138 @@ describe('interview contacts who live in another district', () => {
     });
     expect(none.statusCode).toBe(404);
     expect(none.json().error.code).toBe('CONTACT_NOT_FOUND');
+  });
+});
+
+describe("bulk follow-up: only contacts the tracer may follow up, only orders of the tracer's area", () => {
+  const bulk = (token: string, caseId: string, payload: Record<string, unknown>) =>
+    env.app.inject({ method: 'POST', url: `/api/v1/cases/${caseId}/contacts/bulk`, headers: bearer(token), payload });
+
+  async function addContact(caseId: string, personId: string) {
+    const res = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/cases/${caseId}/contacts`,
+      headers: bearer(bienHoaTracer.token),
+      payload: { person: { personId } },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+
+  /** The person's contact rows and quarantine order in the case, as stored. */
+  async function stored(caseId: string, personId: string) {
+    const contact = await env.ctx.db
+      .selectFrom('contacts')
+      .select(['follow_up', 'assigned_tracer_id'])
+      .where('case_id', '=', caseId)
+      .where('person_id', '=', personId)
+      .executeTakeFirstOrThrow();
+    const order = await env.ctx.db
+      .selectFrom('quarantine_orders')
+      .select(['status', 'unit_code'])
+      .where('case_id', '=', caseId)
+      .where('person_id', '=', personId)
+      .executeTakeFirstOrThrow();
+    return { followUp: contact.follow_up, assignedTracerId: contact.assigned_tracer_id, order };
+  }
+
+  const moveTo = (personId: string, unitCode: string) =>
+    env.ctx.db.updateTable('people').set({ unit_code: unitCode }).where('id', '=', personId).execute();
+
+  it('refuses the whole request (404 CONTACT_NOT_FOUND, nothing changed) when a listed person lives elsewhere or is no contact', async () => {
+    const f0 = await register('Lý Văn Bốn', UNITS.bienHoaCommune);
+    const local = await register('Mai Thị Gần', UNITS.bienHoaCommune);
+    const other = await register('Tạ Văn Xa', LONG_KHANH_COMMUNE);
+    const caseId = await openCase(bienHoaTracer.token, f0.id);
+    await addContact(caseId, local.id);
+    await addContact(caseId, other.id);
+    const before = await stored(caseId, other.id);
+    expect(before).toMatchObject({ followUp: 'notified', assignedTracerId: null, order: { status: 'active' } });
+    expect(before.order.unit_code).toBe(LONG_KHANH_COMMUNE);
+
+    // releasing someone living in Long Khánh (and their Long Khánh order) is not Biên Hòa's to do
+    const mixed = await bulk(bienHoaTracer.token, caseId, { personIds: [local.id, other.id], followUp: 'released' });
+    expect(expectError(mixed, 404, 'CONTACT_NOT_FOUND').error.details).toEqual({ personIds: [other.id] });
+    // nor assigning them a tracer
+    const assign = await bulk(bienHoaTracer.token, caseId, {
+      personIds: [other.id],
+      assignedTracerId: bienHoaTracer.userId,
+    });
+    expectError(assign, 404, 'CONTACT_NOT_FOUND');
+    // someone who is no contact of the case answers the same
+    const stranger = randomUUID();
+    const none = await bulk(bienHoaTracer.token, caseId, {
+      personIds: [local.id, f0.id, stranger],
+      followUp: 'reached',
+    });
+    expect(expectError(none, 404, 'CONTACT_NOT_FOUND').error.details).toEqual({ personIds: [f0.id, stranger] });
+    // nothing at all was changed: not even the contact in the area
+    expect(await stored(caseId, other.id)).toEqual(before);
+    expect(await stored(caseId, local.id)).toMatchObject({ followUp: 'notified', order: { status: 'active' } });
+
+    // the contacts of the area are the tracer's: changed, their order released, audited naming them
+    const ok = await bulk(bienHoaTracer.token, caseId, { personIds: [local.id, local.id], followUp: 'released' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ updated: 1 });
+    expect(await stored(caseId, local.id)).toMatchObject({ followUp: 'released', order: { status: 'released' } });
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select(['unit_code', 'details'])
+      .where('action', '=', 'cases.bulkContacts')
+      .where('resource_id', '=', caseId)
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      unit_code: UNITS.bienHoaCommune,
+      details: { people: 1, personIds: [local.id], followUp: 'released', ordersReleased: 1 },
+    });
+
+    // Long Khánh's tracers still follow their resident up (the contact task), order and all
+    const task = await env.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/contact-tasks/${caseId}/${other.id}`,
+      headers: bearer(longKhanhTracer.token),
+      payload: { followUp: 'released' },
+    });
+    expect(task.statusCode, task.body).toBe(200);
+    expect(await stored(caseId, other.id)).toMatchObject({ followUp: 'released', order: { status: 'released' } });
+  });
+
+  it('a released follow-up leaves an order issued in another area active, by bulk or as a contact task', async () => {
+    const f0 = await register('Châu Văn Năm', UNITS.bienHoaCommune);
+    // ordered in Long Khánh, since moved to Biên Hòa: Biên Hòa follows them up, the order is Long Khánh's
+    const cameHere = await register('Kha Thị Đến', LONG_KHANH_COMMUNE);
+    // ordered in Biên Hòa, since moved to Long Khánh: the other way round
+    const wentAway = await register('Lâm Văn Đi', UNITS.bienHoaCommune);
+    const caseId = await openCase(bienHoaTracer.token, f0.id);
+    await addContact(caseId, cameHere.id);
+    await addContact(caseId, wentAway.id);
+    await moveTo(cameHere.id, UNITS.bienHoaCommune);
+    await moveTo(wentAway.id, LONG_KHANH_COMMUNE);
+
+    const ok = await bulk(bienHoaTracer.token, caseId, { personIds: [cameHere.id], followUp: 'released' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(await stored(caseId, cameHere.id)).toMatchObject({
+      followUp: 'released',
+      order: { status: 'active', unit_code: LONG_KHANH_COMMUNE },
+    });
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'cases.bulkContacts')
+      .where('resource_id', '=', caseId)
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ personIds: [cameHere.id], ordersReleased: 0 });
+
+    const task = await env.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/contact-tasks/${caseId}/${wentAway.id}`,
+      headers: bearer(longKhanhTracer.token),
+      payload: { followUp: 'released' },
+    });
+    expect(task.statusCode, task.body).toBe(200);
+    expect(await stored(caseId, wentAway.id)).toMatchObject({
+      followUp: 'released',
+      order: { status: 'active', unit_code: UNITS.bienHoaCommune },
+    });
   });
 });

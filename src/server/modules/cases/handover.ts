@@ -99,21 +99,30 @@ export function contactTasksService(ctx: PlatformContext, { repo }: { repo: Case
 
     /**
      * Sets the follow-up of one contact (all its evidence rows) of a case, by a tracer whose area covers where the
-     * contact lives (whichever district the case is in); `released` also releases their quarantine order.
+     * contact lives (whichever district the case is in); `released` also releases their quarantine order when it
+     * was issued in the actor's area.
      * 404 CONTACT_NOT_FOUND whether the case has no such contact or the contact lives outside the actor's area.
      */
     async update(actor: Actor, caseId: string, personId: string, input: { followUp: FollowUp }) {
       const target = authorize(contactPolicy, actor, 'cases.update', await repo.findContactPerson(caseId, personId));
       const updated = await db.transaction().execute(async (trx) => {
         const changed = await repo.updateFollowUp(caseId, [personId], { follow_up: input.followUp }, trx);
-        if (input.followUp === 'released') await repo.releaseQuarantine(caseId, [personId], trx);
+        // only an order issued in the actor's area (the person may have moved since it was issued)
+        const released =
+          input.followUp === 'released'
+            ? await repo.releaseQuarantine(caseId, [personId], scopeOf(casePolicy, actor, 'cases.update'), trx)
+            : 0;
         await ctx.audit.append(trx, {
           actor,
           action: 'cases.contactTasks.update',
           resourceType: 'person',
           resourceId: personId,
           unitCode: target.unit_code,
-          details: { caseId, followUp: input.followUp },
+          details: {
+            caseId,
+            followUp: input.followUp,
+            ...(input.followUp === 'released' ? { ordersReleased: released } : {}),
+          },
         });
         return changed > 0 ? 1 : 0;
       });

@@ -771,6 +771,29 @@ export function casesRepo(db: Kysely<DB>) {
         .limit(1)
         .executeTakeFirst(),
 
+    /**
+     * The listed people who are contacts of the case, once each, with where they live now (who may follow them up):
+     * a bulk change is checked against each of them before anything is written.
+     */
+    findContactPeople: async (caseId: string, personIds: string[], trx?: Transaction<DB>) =>
+      personIds.length === 0
+        ? []
+        : on(trx)
+            .selectFrom('people as p')
+            .leftJoin('admin_units as pu', 'pu.code', 'p.unit_code')
+            .select(['p.id as person_id', 'p.unit_code', 'pu.path as unit_path'])
+            .where('p.id', 'in', personIds)
+            .where((eb) =>
+              eb.exists(
+                eb
+                  .selectFrom('contacts as k')
+                  .select(sql`1`.as('one'))
+                  .whereRef('k.person_id', '=', 'p.id')
+                  .where('k.case_id', '=', caseId),
+              ),
+            )
+            .execute(),
+
     /** F1 links of these cases (case → person), for the chain graph; dismissed contacts are no contacts. */
     findF1Links: async (caseIds: string[], limit: number, trx?: Transaction<DB>) =>
       caseIds.length === 0
@@ -910,13 +933,29 @@ export function casesRepo(db: Kysely<DB>) {
       on conflict do nothing`.execute(trx);
     },
 
-    async releaseQuarantine(caseId: string, personIds: string[], trx: Transaction<DB>): Promise<void> {
-      await trx
+    /**
+     * Releases these people's orders of the case — only those issued in `scope` (`quarantine_orders.unit_code`, the
+     * person's unit when traced): an order issued in another area is that area's to release. Returns how many.
+     */
+    async releaseQuarantine(
+      caseId: string,
+      personIds: string[],
+      scope: AccessScope,
+      trx: Transaction<DB>,
+    ): Promise<number> {
+      if (personIds.length === 0) return 0;
+      let q = trx
         .updateTable('quarantine_orders')
         .set({ status: 'released' })
         .where('case_id', '=', caseId)
-        .where('person_id', 'in', personIds)
-        .execute();
+        .where('person_id', 'in', personIds);
+      if (scope.paths !== 'all') {
+        q = q.where('unit_code', 'in', (eb) =>
+          eb.selectFrom('admin_units as u').select('u.code').where(scopeCondition(scope, 'u.path')),
+        );
+      }
+      const res = await q.executeTakeFirst();
+      return Number(res.numUpdatedRows ?? 0);
     },
 
     /** A person's own quarantine orders, newest first. */

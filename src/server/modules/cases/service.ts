@@ -239,7 +239,8 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
           resourceType: 'case',
           resourceId: id,
           unitCode: c.unit_code,
-          details: { status: input.status ?? null },
+          // a status change (a correction back to `suspected` included) names the status it replaced
+          details: { status: input.status ?? null, ...(input.status ? { previousStatus: c.status } : {}) },
         });
         // a changed window (onset, isolation) can reveal more contacts
         if (onsetAt || input.isolatedAt) await tracing.traceCase(trx, id);
@@ -248,9 +249,21 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
       return toView(authorize(casePolicy, actor, 'cases.read', await repo.findById(id)));
     },
 
+    /** Traces the case again: new contacts get their orders and messages. Audited in the same transaction. */
     async retrace(actor: Actor, id: string) {
-      authorize(casePolicy, actor, 'cases.update', await repo.findById(id));
-      const summary = await db.transaction().execute((trx) => tracing.traceCase(trx, id));
+      const c = authorize(casePolicy, actor, 'cases.update', await repo.findById(id));
+      const summary = await db.transaction().execute(async (trx) => {
+        const traced = await tracing.traceCase(trx, id);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'cases.retrace',
+          resourceType: 'case',
+          resourceId: id,
+          unitCode: c.unit_code,
+          details: { caseId: id, ...traced },
+        });
+        return traced;
+      });
       ctx.jobs.wake();
       return summary;
     },
@@ -272,7 +285,8 @@ export function casesService(ctx: PlatformContext, { repo, tracing, opener }: Ca
         resourceType: 'case',
         resourceId: id,
         unitCode: c.unit_code,
-        details: { stays: stays.length },
+        // the F0's movements: an access to the F0
+        details: { stays: stays.length, personIds: [c.person_id] },
       });
       return stays.map((s) => {
         const start = s.checked_in_at.getTime();

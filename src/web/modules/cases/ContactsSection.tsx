@@ -66,7 +66,9 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
   const label = (c: Contact) =>
     c.name ?? t('cases.contacts.outOfScope', { district: c.district?.name ?? t('cases.contacts.unknownDistrict') });
   const names = new Map(rows.map((c) => [c.personId, label(c)]));
-  const allSelected = rows.length > 0 && rows.every((c) => selected.has(c.personId));
+  // a contact handed over to another area is followed up there (the bulk change refuses it): not selectable here
+  const selectable = rows.filter((c) => !c.outOfScope);
+  const allSelected = selectable.length > 0 && selectable.every((c) => selected.has(c.personId));
 
   const toggle = (id: string) => {
     const next = new Set(selected);
@@ -81,7 +83,7 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
   };
 
   const bulk = (change: Omit<BulkContactsBody, 'personIds'>) => {
-    const personIds = rows.filter((c) => selected.has(c.personId)).map((c) => c.personId);
+    const personIds = selectable.filter((c) => selected.has(c.personId)).map((c) => c.personId);
     if (personIds.length === 0) return;
     setDone(null);
     void bulkAction.run(async () => {
@@ -167,6 +169,7 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
       type="checkbox"
       aria-label={t('cases.contacts.select', { name: label(c) })}
       checked={selected.has(c.personId)}
+      disabled={c.outOfScope}
       onChange={() => toggle(c.personId)}
     />
   );
@@ -276,7 +279,7 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
                 <input
                   type="checkbox"
                   checked={allSelected}
-                  onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.personId)))}
+                  onChange={() => setSelected(allSelected ? new Set() : new Set(selectable.map((c) => c.personId)))}
                 />{' '}
                 {t('cases.contacts.selectAll')}
               </label>
@@ -320,7 +323,9 @@ export function ContactsSection({ caseId, myId, version, onChanged }: Props) {
                         type="checkbox"
                         aria-label={t('cases.contacts.selectAll')}
                         checked={allSelected}
-                        onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((c) => c.personId)))}
+                        onChange={() =>
+                          setSelected(allSelected ? new Set() : new Set(selectable.map((c) => c.personId)))
+                        }
                       />
                     </th>
                     <th scope="col">{t('cases.contacts.person')}</th>
