@@ -147,7 +147,12 @@ describe('staff administration journey', () => {
     const setup = await apiCall<{ secret: string }>(server.url, userToken, 'POST', '/auth/staff/totp/setup');
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(setup.body.secret) });
     expect(
-      (await apiCall(server.url, userToken, 'POST', '/auth/staff/totp/enable', { code: totp.generate() })).status,
+      (
+        await apiCall(server.url, userToken, 'POST', '/auth/staff/totp/enable', {
+          code: totp.generate(),
+          currentPassword: password,
+        })
+      ).status,
     ).toBe(204);
 
     const { context, page, problems } = await openPage(browser, server.url);

@@ -51,6 +51,10 @@ const LOCK_CLASSES: Record<number, { purpose: string; files: string[] }> = {
     purpose: "issuing or revoking a person's green pass certificates",
     files: ['src/server/modules/greenpass/repo.ts'],
   },
+  7231030: {
+    purpose: "a citizen account's dependants (the cap on how many it manages)",
+    files: ['src/server/modules/people/service.ts'],
+  },
 };
 
 function sources(dir: string): string[] {

@@ -102,6 +102,14 @@ export const errorMessages = {
     vi: 'Đã có người với số CCCD này.',
     en: 'A person with this national ID already exists.',
   },
+  PERSON_IDENTITY_LOCKED: {
+    vi: 'Họ tên, ngày/năm sinh, số CCCD và số điện thoại đã có trong hồ sơ thì không tự sửa được ({fields}). Để sửa, mang giấy tờ tới trạm y tế xã.',
+    en: 'A name, birth date or year, national ID or phone already on record cannot be changed here ({fields}). To correct it, bring your papers to the commune health station.',
+  },
+  DEPENDANTS_TOO_MANY: {
+    vi: 'Một tài khoản quản lý tối đa {max} người thân. Người khác do trạm y tế xã đăng ký.',
+    en: 'One account manages at most {max} relatives. Anyone else is registered by the commune health station.',
+  },
   PERSON_IDENTIFIER_REQUIRED: {
     vi: 'Cần số CCCD hoặc số điện thoại.',
     en: 'A national ID or a phone number is required.',

@@ -128,9 +128,9 @@ export function authRoutes(ctx: PlatformContext, service: AuthService): FastifyP
 
     app.post(
       '/auth/staff/totp/enable',
-      { schema: { tags, body: TotpEnableBody, response: { 204: Type.Null(), ...errors(400, 401, 403, 409) } } },
+      { schema: { tags, body: TotpEnableBody, response: { 204: Type.Null(), ...errors(400, 401, 403, 409, 429) } } },
       async (req, reply) => {
-        await service.totpEnable(requireStaff(req), req.body.code);
+        await service.totpEnable(requireStaff(req), req.body.code, req.body.currentPassword);
         return reply.status(204).send(null);
       },
     );

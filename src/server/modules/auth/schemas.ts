@@ -71,8 +71,9 @@ export const MeResponse = Type.Union([
 ]);
 
 export const TotpSetupResponse = Type.Object({ secret: Type.String(), otpauthUrl: Type.String() });
+/** Switching two-factor on proves the password too: a stolen session alone must not lock the owner out. */
 export const TotpEnableBody = Type.Object(
-  { code: Type.String({ minLength: 6, maxLength: 8 }) },
+  { code: Type.String({ minLength: 6, maxLength: 8 }), currentPassword: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
 );
 

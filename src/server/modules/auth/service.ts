@@ -324,11 +324,28 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
     /**
      * Confirms the pending secret with a current code and switches two-factor on. The confirming code counts as
      * used (it cannot sign in afterwards), and every other session of the user ends: one opened with the password
-     * alone, perhaps by whoever else knows it, must not outlive the new second factor.
+     * alone, perhaps by whoever else knows it, must not outlive the new second factor. The current password is asked
+     * first, as for a password change (a wrong one counts towards the sign-in lock): a stolen session alone could
+     * otherwise enrol its own authenticator and lock the owner out.
      */
-    async totpEnable(actor: StaffActor, code: string) {
+    async totpEnable(actor: StaffActor, code: string, currentPassword: string) {
       const user = await credentials.findById(actor.userId);
-      if (!user?.totp_secret) throw new AppError('TOTP_INVALID', 400);
+      if (!user) throw new AppError('UNAUTHENTICATED', 401);
+      const current = await checkPassword(user, currentPassword);
+      if (current !== 'ok') {
+        const error =
+          current === 'locked' ? new AppError('ACCOUNT_LOCKED', 429) : new AppError('CURRENT_PASSWORD_WRONG', 403);
+        await ctx.audit.record({
+          actor,
+          action: 'auth.totp.enable',
+          outcome: 'denied',
+          resourceType: 'staff_user',
+          resourceId: actor.userId,
+          details: { reason: error.code },
+        });
+        throw error;
+      }
+      if (!user.totp_secret) throw new AppError('TOTP_INVALID', 400);
       if (user.totp_enabled) throw new AppError('TOTP_ALREADY_ENABLED', 409);
       const secret = user.totp_secret;
       const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });

@@ -158,7 +158,7 @@ describe('staff login', () => {
       method: 'POST',
       url: '/api/v1/auth/staff/totp/enable',
       headers: bearer(u.token),
-      payload: { code: '000000' === totp.generate() ? '111111' : '000000' },
+      payload: { currentPassword: u.password, code: '000000' === totp.generate() ? '111111' : '000000' },
     });
     expect(badEnable.statusCode).toBe(400);
     expect(badEnable.json().error.code).toBe('TOTP_INVALID');
@@ -167,7 +167,7 @@ describe('staff login', () => {
       method: 'POST',
       url: '/api/v1/auth/staff/totp/enable',
       headers: bearer(u.token),
-      payload: { code: totp.generate() },
+      payload: { code: totp.generate(), currentPassword: u.password },
     });
     expect(enable.statusCode).toBe(204);
 
@@ -206,6 +206,32 @@ describe('staff login', () => {
     expect(badPw.json().error.code).toBe('INVALID_CREDENTIALS');
   });
 
+  it('enabling two-factor needs the current password: a session alone cannot enrol an authenticator', async () => {
+    const u = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    const { secret } = (
+      await env.app.inject({ method: 'POST', url: '/api/v1/auth/staff/totp/setup', headers: bearer(u.token) })
+    ).json();
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
+    const enable = (payload: Record<string, unknown>) =>
+      env.app.inject({ method: 'POST', url: '/api/v1/auth/staff/totp/enable', headers: bearer(u.token), payload });
+    const missing = await enable({ code: totp.generate() });
+    expect(missing.statusCode).toBe(400);
+    const wrong = await enable({ code: totp.generate(), currentPassword: 'not-the-password-1' });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().error.code).toBe('CURRENT_PASSWORD_WRONG');
+    // still off: the password alone signs in
+    expect((await login({ username: u.username, password: u.password })).statusCode).toBe(200);
+    const denied = await env.ctx.db
+      .selectFrom('audit_log')
+      .select(['outcome', 'details'])
+      .where('action', '=', 'auth.totp.enable')
+      .where('resource_id', '=', u.userId)
+      .execute();
+    expect(denied).toEqual([
+      { outcome: 'denied', details: expect.objectContaining({ reason: 'CURRENT_PASSWORD_WRONG' }) },
+    ]);
+  });
+
   it('the code that enabled two-factor counts as used: it cannot then sign in', async () => {
     const u = await staffToken(env, 'health_worker', UNITS.bienHoa);
     const { secret } = (
@@ -217,7 +243,7 @@ describe('staff login', () => {
       method: 'POST',
       url: '/api/v1/auth/staff/totp/enable',
       headers: bearer(u.token),
-      payload: { code },
+      payload: { code, currentPassword: u.password },
     });
     expect(enable.statusCode).toBe(204);
     const replay = await login({ username: u.username, password: u.password, totp: code });
@@ -228,7 +254,7 @@ describe('staff login', () => {
       method: 'POST',
       url: '/api/v1/auth/staff/totp/enable',
       headers: bearer(u.token),
-      payload: { code: totp.generate({ timestamp: Date.now() + totp.period * 1000 }) },
+      payload: { code: totp.generate({ timestamp: Date.now() + totp.period * 1000 }), currentPassword: u.password },
     });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.code).toBe('TOTP_ALREADY_ENABLED');
@@ -248,7 +274,7 @@ describe('staff login', () => {
       method: 'POST',
       url: '/api/v1/auth/staff/totp/enable',
       headers: bearer(u.token),
-      payload: { code: totp.generate() },
+      payload: { code: totp.generate(), currentPassword: u.password },
     });
     expect(enable.statusCode).toBe(204);
     expect((await me(bearer(other))).statusCode).toBe(401);

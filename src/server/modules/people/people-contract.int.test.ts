@@ -450,7 +450,7 @@ describe('citizens: profile, dependants, QR', () => {
       method: 'PUT',
       url: '/api/v1/me/profile',
       headers: bearer(citizen.token),
-      payload: { name: 'X', unitCode: UNITS.bienHoaCommune, nationalId: '123' },
+      payload: { name: 'Bùi Văn Khoa', unitCode: UNITS.bienHoaCommune, nationalId: '123' },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('INVALID_NATIONAL_ID');
@@ -460,10 +460,109 @@ describe('citizens: profile, dependants, QR', () => {
       method: 'PUT',
       url: '/api/v1/me/profile',
       headers: bearer(citizen.token),
-      payload: { name: 'X', unitCode: UNITS.bienHoaCommune, nationalId },
+      payload: { name: 'Bùi Văn Khoa', unitCode: UNITS.bienHoaCommune, nationalId },
     });
     expect(taken.statusCode).toBe(409);
+    expect(taken.json().error.code).toBe('PERSON_EXISTS');
     expect(taken.body).not.toContain(otherId);
+  });
+
+  it('who a person is, once on record, is not changed by a citizen: 409 PERSON_IDENTITY_LOCKED, nothing written', async () => {
+    const me = await citizenToken(env, '0966123777');
+    const put = (payload: Record<string, unknown>) =>
+      env.app.inject({ method: 'PUT', url: '/api/v1/me/profile', headers: bearer(me.token), payload });
+    const patch = (id: string, payload: Record<string, unknown>) =>
+      env.app.inject({ method: 'PATCH', url: `/api/v1/people/${id}`, headers: bearer(me.token), payload });
+    // first fill: allowed (a name given with doubled spaces is stored cleaned)
+    const first = await put({ name: ' lê  văn   tám ', birthYear: 1980, unitCode: UNITS.bienHoaCommune });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().name).toBe('lê văn tám');
+    // the same name in other case or spacing (capitals put right), a national ID filled in, an address: allowed
+    const nationalId = makeNationalId();
+    const same = await put({
+      name: 'Lê Văn  Tám',
+      birthYear: 1980,
+      nationalId,
+      unitCode: UNITS.bienHoaCommune,
+      address: '5 Lý Thái Tổ',
+    });
+    expect(same.statusCode, same.body).toBe(200);
+    expect(same.json()).toMatchObject({ name: 'Lê Văn Tám', nationalId, address: '5 Lý Thái Tổ' });
+    // another name (the green pass is signed with it), another birth year, another national ID: refused
+    for (const [payload, field] of [
+      [{ name: 'Trần Thị Bé', birthYear: 1980 }, 'name'],
+      [{ name: 'Lê Văn Tám', birthYear: 1990 }, 'birthYear'],
+      [{ name: 'Lê Văn Tám', nationalId: makeNationalId() }, 'nationalId'],
+    ] as const) {
+      const res = await put({ ...payload, unitCode: UNITS.bienHoaCommune });
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json().error).toMatchObject({ code: 'PERSON_IDENTITY_LOCKED', details: { fields: [field] } });
+      expect(res.json().error.messageVi).toContain('trạm y tế xã');
+    }
+    // PATCH /people/{own id} is held to the same rules, and a citizen's own phone (their account) is not changed there
+    expect((await patch(me.personId, { name: 'Trần Thị Bé' })).json().error.code).toBe('PERSON_IDENTITY_LOCKED');
+    const phone = await patch(me.personId, { phone: '0966000111' });
+    expect(phone.statusCode).toBe(409);
+    expect(phone.json().error.details.fields).toEqual(['phone']);
+    const stored = await env.ctx.db
+      .selectFrom('people')
+      .select(['name', 'birth_year', 'national_id', 'phone'])
+      .where('id', '=', me.personId)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ name: 'Lê Văn Tám', birth_year: 1980, national_id: nationalId, phone: '+84966123777' });
+
+    // a dependant: empty fields may be filled, filled ones not changed; the guardian's changes are audited
+    const kid = (
+      await env.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/dependants',
+        headers: bearer(me.token),
+        payload: { name: 'Lê Bé Út', relation: 'child' },
+      })
+    ).json().id as string;
+    const fill = await patch(kid, { birthYear: 2018, sex: 'female' });
+    expect(fill.statusCode, fill.body).toBe(200);
+    const rename = await patch(kid, { name: 'Người Khác', birthYear: 2018 });
+    expect(rename.statusCode).toBe(409);
+    expect(rename.json().error.details.fields).toEqual(['name']);
+    const kidPhone = await patch(kid, { phone: '0966000222' });
+    expect(kidPhone.statusCode, kidPhone.body).toBe(200);
+    expect((await patch(kid, { phone: '0966000333' })).json().error.code).toBe('PERSON_IDENTITY_LOCKED');
+    const audited = await env.ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_type', 'details'])
+      .where('action', '=', 'people.update')
+      .where('resource_id', '=', kid)
+      .execute();
+    expect(audited).toHaveLength(2);
+    expect(audited.every((a) => a.actor_type === 'citizen')).toBe(true);
+
+    // staff correct it (audited as always)
+    const fixed = await env.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/people/${kid}`,
+      headers: bearer(admin.token),
+      payload: { name: 'Lê Thị Út' },
+    });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    expect(fixed.json().name).toBe('Lê Thị Út');
+  });
+
+  it('one account manages at most 20 dependants: the 21st → 409 DEPENDANTS_TOO_MANY, not created', async () => {
+    const me = await citizenToken(env, '0966123888');
+    const add = (n: number) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/dependants',
+        headers: bearer(me.token),
+        payload: { name: `Người Thân ${n}`, relation: 'other' },
+      });
+    for (let n = 1; n <= 20; n++) expect((await add(n)).statusCode).toBe(201);
+    const before = await count('people');
+    const over = await add(21);
+    expect(over.statusCode).toBe(409);
+    expect(over.json().error).toMatchObject({ code: 'DEPENDANTS_TOO_MANY', details: { max: 20 } });
+    expect(await count('people')).toBe(before);
   });
 
   it('POST /me/dependants adds a child who appears in the list and inherits the unit', async () => {

@@ -46,6 +46,50 @@ function checkPhone(v: string | null | undefined): string | null | undefined {
   return phone;
 }
 
+/** A name as stored: NFC, trimmed, runs of spaces as one (so "Văn  An" cannot pass for a new name). */
+export function cleanName(name: string): string {
+  return name.normalize('NFC').trim().replace(/\s+/g, ' ');
+}
+
+/** The most dependants one citizen account manages. */
+export const MAX_DEPENDANTS = 20;
+
+/**
+ * Who a person is — name, birth year and date, national ID, and (for a citizen changing a record) phone — is what a
+ * green pass is signed with and what staff find a person by. A citizen may fill a field the record does not have
+ * yet, but not change one it has: that goes through the commune (staff change it, audited). Otherwise a vaccinated
+ * citizen could rename themselves, fetch a signed pass in someone else's name, and rename back; or move a dependant's
+ * phone onto someone else's. A name differing only in letter case or spacing is not a change.
+ */
+function assertIdentityKept(
+  current: {
+    name: string;
+    birth_year: number | null;
+    birth_date: string | null;
+    national_id: string | null;
+    phone: string | null;
+  },
+  next: {
+    name?: string | undefined;
+    birthYear?: number | null | undefined;
+    birthDate?: string | null | undefined;
+    nationalId?: string | null | undefined;
+    phone?: string | null | undefined;
+  },
+): void {
+  const fields: string[] = [];
+  const kept = <T>(was: T | null, now: T | null | undefined, same = (a: T, b: T) => a === b) =>
+    now === undefined || was === null || (now !== null && same(was, now));
+  const sameName = (a: string, b: string) =>
+    cleanName(a).toLocaleLowerCase('vi') === cleanName(b).toLocaleLowerCase('vi');
+  if (!kept(current.name.trim() === '' ? null : current.name, next.name, sameName)) fields.push('name');
+  if (!kept(current.birth_year, next.birthYear)) fields.push('birthYear');
+  if (!kept(current.birth_date, next.birthDate)) fields.push('birthDate');
+  if (!kept(current.national_id, next.nationalId)) fields.push('nationalId');
+  if (!kept(current.phone, next.phone)) fields.push('phone');
+  if (fields.length > 0) throw new AppError('PERSON_IDENTITY_LOCKED', 409, { fields }, { fields: fields.join(', ') });
+}
+
 /** What the people module needs from other modules. */
 export interface PeopleDeps {
   adminUnits: Pick<AdminUnitsService, 'findByCode'>;
@@ -307,6 +351,14 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         await loadAuthorized(actor, id, 'people.update', trx);
         const nationalId = checkNationalId(input.nationalId);
         const phone = checkPhone(input.phone);
+        const before = await repo.findById(id, trx);
+        if (!before) throw new AppError('PERSON_NOT_FOUND', 404);
+        if (actor.kind === 'citizen') {
+          // a citizen's own phone is their account (changed by signing in with the new one, not here)
+          if (id === actor.personId && phone !== undefined && phone !== before.phone)
+            throw new AppError('PERSON_IDENTITY_LOCKED', 409, { fields: ['phone'] }, { fields: 'phone' });
+          assertIdentityKept(before, { ...input, nationalId, phone });
+        }
         let unitCode: string | undefined;
         if (input.unitCode !== undefined) {
           const unit = await unitOrThrow(input.unitCode, trx);
@@ -318,7 +370,7 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         await repo.update(trx, id, {
           ...(nationalId !== undefined ? { national_id: nationalId } : {}),
           ...(phone !== undefined ? { phone } : {}),
-          ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+          ...(input.name !== undefined ? { name: cleanName(input.name) } : {}),
           ...(input.birthYear !== undefined ? { birth_year: input.birthYear } : {}),
           ...(input.birthDate !== undefined ? { birth_date: input.birthDate } : {}),
           ...(input.sex !== undefined ? { sex: input.sex } : {}),
@@ -327,15 +379,15 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         });
         const updated = await repo.findById(id, trx);
         if (!updated) throw new AppError('PERSON_NOT_FOUND', 404);
-        if (actor.kind === 'staff') {
-          await ctx.audit.append(trx, {
-            actor,
-            action: 'people.update',
-            resourceType: 'person',
-            resourceId: id,
-            unitCode: updated.unit_code,
-          });
-        }
+        // staff and citizens alike (a guardian changing a dependant's record is an access to it): the fields named
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'people.update',
+          resourceType: 'person',
+          resourceId: id,
+          unitCode: updated.unit_code,
+          details: { fields: Object.keys(input).sort() },
+        });
         return toPersonView(updated);
       });
     },
@@ -454,9 +506,12 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
       const nationalId = checkNationalId(input.nationalId);
       const unit = await unitOrThrow(input.unitCode);
       return ctx.db.transaction().execute(async (trx) => {
+        const before = await repo.findById(actor.personId, trx);
+        if (!before) throw new AppError('PERSON_NOT_FOUND', 404);
+        assertIdentityKept(before, { name: input.name, nationalId, birthYear: input.birthYear });
         await assertNewNationalId(actor, nationalId, trx, actor.personId);
         await repo.update(trx, actor.personId, {
-          name: input.name.trim(),
+          name: cleanName(input.name),
           unit_code: unit.code,
           ...(nationalId !== undefined ? { national_id: nationalId } : {}),
           ...(input.birthYear !== undefined ? { birth_year: input.birthYear } : {}),
@@ -493,12 +548,16 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
       const unitCode = input.unitCode ?? self?.unit_code ?? null;
       if (unitCode) await unitOrThrow(unitCode);
       return ctx.db.transaction().execute(async (trx) => {
+        // one account's dependants are a family's, not a registry: a cap (counted under the account's lock)
+        await sql`select pg_advisory_xact_lock(7231030, hashtext(${actor.personId}))`.execute(trx);
+        if ((await repo.dependantsOf(actor.personId, trx)).length >= MAX_DEPENDANTS)
+          throw new AppError('DEPENDANTS_TOO_MANY', 409, { max: MAX_DEPENDANTS }, { max: MAX_DEPENDANTS });
         // an existing national ID is not linked: that would let anyone claim someone else's record
         await assertNewNationalId(actor, nationalId, trx);
         const { id } = await repo.create(trx, {
           national_id: nationalId ?? null,
           phone: phone ?? null,
-          name: input.name.trim(),
+          name: cleanName(input.name),
           birth_year: input.birthYear ?? null,
           sex: input.sex ?? null,
           unit_code: unitCode,

@@ -40,6 +40,10 @@ function ProfileForm({ person }: { person: Person }) {
     person.unitCode ? { code: person.unitCode, name: person.unitName ?? person.unitCode } : null,
   );
   const [address, setAddress] = useState(person.address ?? '');
+  // who the person is, once on record, is corrected by the commune (the server refuses a change: 409)
+  const nameLocked = person.name.trim() !== '';
+  const nationalIdLocked = person.nationalId !== null;
+  const birthYearLocked = person.birthYear !== null;
 
   // the profile names only the unit itself; show where it lies too ("Phường An Bình — Thành phố Biên Hòa, …")
   useEffect(() => {
@@ -86,9 +90,13 @@ function ProfileForm({ person }: { person: Person }) {
       <p>
         <span className="muted">{t('profile.phone')}:</span> <strong>{person.phone}</strong>
       </p>
+      {nameLocked || nationalIdLocked || birthYearLocked ? (
+        <p className="muted">{t('profile.identityLocked')}</p>
+      ) : null}
       <TextField
         label={t('profile.name')}
         autoComplete="name"
+        readOnly={nameLocked}
         required
         value={name}
         error={fieldErrors.name}
@@ -98,6 +106,7 @@ function ProfileForm({ person }: { person: Person }) {
         label={t('profile.nationalId')}
         hint={t('profile.nationalIdHint')}
         optional
+        readOnly={nationalIdLocked}
         inputMode="numeric"
         maxLength={12}
         value={nationalId}
@@ -107,6 +116,7 @@ function ProfileForm({ person }: { person: Person }) {
         <TextField
           label={t('profile.birthYear')}
           optional
+          readOnly={birthYearLocked}
           inputMode="numeric"
           maxLength={4}
           value={birthYear}
