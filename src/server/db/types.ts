@@ -395,6 +395,11 @@ export interface EnSigningKeysTable {
   retired_at: Date | null;
 }
 
+export interface EnVerifyFailuresTable {
+  id: Generated<string>;
+  at: TimestampRequired;
+}
+
 export interface GpSignerKeysTable {
   id: Generated<number>;
   kid: string;
@@ -996,6 +1001,7 @@ export interface DB {
   en_export_batches: EnExportBatchesTable;
   en_signing_keys: EnSigningKeysTable;
   en_match_reports: EnMatchReportsTable;
+  en_verify_failures: EnVerifyFailuresTable;
   gp_signer_keys: GpSignerKeysTable;
   gp_certificates: GpCertificatesTable;
   gp_rules: GpRulesTable;

@@ -260,6 +260,18 @@ export const errorMessages = {
     vi: 'Chỉ cấp mã cho ca bệnh đã xác nhận (F0).',
     en: 'Codes are issued for confirmed cases (F0) only.',
   },
+  EN_CASE_NO_LONGER_CONFIRMED: {
+    vi: 'Ca bệnh không còn ở trạng thái xác nhận (F0): mã xác nhận và phiên gửi khóa của ca này tạm thời không dùng được.',
+    en: 'The case is no longer confirmed (F0): its verification codes and upload tokens do not work for now.',
+  },
+  EN_VERIFY_LOCKED: {
+    vi: 'Có quá nhiều mã xác nhận sai được nhập gần đây; việc nhập mã tạm dừng, vui lòng thử lại sau {minutes} phút.',
+    en: 'Too many wrong verification codes were entered recently; verification is paused, try again in {minutes} min.',
+  },
+  EN_TOO_MANY_LIVE_CODES: {
+    vi: 'Đang có quá nhiều mã xác nhận chưa được dùng; vui lòng thử lại sau ít phút.',
+    en: 'Too many verification codes are waiting to be used; try again in a few minutes.',
+  },
   EN_EXPORT_NOT_FOUND: { vi: 'Không có gói khóa này.', en: 'No such export batch.' },
   // ——— testing ———
   SAMPLE_NOT_FOUND: { vi: 'Không tìm thấy mẫu xét nghiệm.', en: 'Sample not found.' },

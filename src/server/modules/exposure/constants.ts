@@ -21,15 +21,31 @@ export const EN_MAX_DAYS_SINCE_ONSET = 14;
 /** Transmission risk stored for a key uploaded without one (the middle of 0–8). */
 export const EN_DEFAULT_TRANSMISSION_RISK = 4;
 
-/** A verification code: 8 digits, valid 24 hours (it travels by SMS), used once. */
+/**
+ * A verification code: 8 digits, used once, valid one hour — a short code's lifetime (the GAEN reference
+ * verification server keeps 6–10-digit codes under an hour): the fewer codes alive, the less a guess can hit.
+ */
 export const EN_CODE_DIGITS = 8;
-export const EN_CODE_TTL_MINUTES = 24 * 60;
+export const EN_CODE_TTL_MINUTES = 60;
+/**
+ * At most this many codes waiting to be used (issued, not verified, not expired) at once: the number the global
+ * limit on failed verifications is sized for (README, "Guessing codes"). 2,000 codes issued within one hour and not
+ * yet used is several times Việt Nam's national peak of confirmed cases (about 15,000 a day in 2021).
+ */
+export const EN_MAX_LIVE_CODES = 2000;
+/**
+ * Failed verifications (wrong, used or expired codes) by all callers together, counted in the database: after this
+ * many in the window, verify answers 429 to everyone until the window has passed.
+ */
+export const EN_FAILED_VERIFY_LIMIT = 20;
+export const EN_FAILED_VERIFY_WINDOW_MINUTES = 10;
 /** An upload token, from the moment its code is verified. */
 export const EN_TOKEN_TTL_MINUTES = 60;
-/** Requests per IP per minute on verify and upload; attempts per code, and per upload token, per hour. */
+/** Requests per IP per minute on verify and upload; attempts per upload token per hour. */
 export const EN_RATE_LIMIT_PER_MINUTE = 30;
-export const EN_ATTEMPTS_PER_CODE = 5;
 export const EN_ATTEMPTS_PER_TOKEN = 20;
+/** Match reports per citizen account per hour (a phone checks the exports about once a day). */
+export const EN_MATCH_REPORTS_PER_HOUR = 10;
 
 /** Keys are published 2 hours after the end of their validity at the earliest (the key server guide's rule). */
 export const EN_EMBARGO_INTERVALS = 12;

@@ -17,7 +17,14 @@ export { type ValidKey, validateUpload } from './validate.ts';
 
 export const manifest: ModuleManifest = {
   name: 'exposure',
-  owns: ['en_verification_codes', 'en_diagnosis_keys', 'en_export_batches', 'en_signing_keys', 'en_match_reports'],
+  owns: [
+    'en_verification_codes',
+    'en_diagnosis_keys',
+    'en_export_batches',
+    'en_signing_keys',
+    'en_match_reports',
+    'en_verify_failures',
+  ],
 };
 
 export function exposureModule(ctx: PlatformContext, deps: ExposureDeps): ModuleInstance<ExposureService> {

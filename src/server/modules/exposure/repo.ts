@@ -43,22 +43,67 @@ export function exposureRepo(db: Kysely<DB>) {
         .executeTakeFirstOrThrow();
     },
 
-    /** The code's row, locked: parallel verifications of one code queue behind the lock and see it spent. */
-    findCodeForUpdate(trx: Transaction<DB>, codeHash: string) {
-      return trx
+    findCode(codeHash: string) {
+      return db
         .selectFrom('en_verification_codes')
-        .select(['id', 'expires_at', 'verified_at'])
+        .select(['id', 'case_id', 'expires_at', 'verified_at'])
         .where('code_hash', '=', codeHash)
-        .forUpdate()
         .executeTakeFirst();
     },
 
-    async markVerified(trx: Transaction<DB>, id: string, tokenExpiresAt: Date) {
-      await trx
+    /**
+     * Marks a code verified unless it is already: true for the one caller that did (parallel verifications of one
+     * code: the others find it spent).
+     */
+    async markVerified(id: string, tokenExpiresAt: Date): Promise<boolean> {
+      const row = await db
         .updateTable('en_verification_codes')
         .set({ verified_at: sql`now()`, token_expires_at: tokenExpiresAt })
         .where('id', '=', id)
-        .execute();
+        .where('verified_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** Codes waiting to be used: issued, not verified, not expired (`en_verification_codes_live_idx`). */
+    async countLiveCodes(now: Date): Promise<number> {
+      const r = await db
+        .selectFrom('en_verification_codes')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('verified_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    /** Records a verification attempt (committed at once, so every other attempt counts it); its id. */
+    async insertVerifyAttempt(at: Date): Promise<string> {
+      const row = await db.insertInto('en_verify_failures').values({ at }).returning('id').executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    /** Forgets an attempt that was no failure (it succeeded, or was refused before any code was looked up). */
+    async deleteVerifyAttempt(id: string): Promise<void> {
+      await db.deleteFrom('en_verify_failures').where('id', '=', id).execute();
+    },
+
+    /** The time of the `n`-th newest attempt after `since`, if there are that many (how full the window is). */
+    async nthVerifyAttemptSince(since: Date, n: number): Promise<Date | undefined> {
+      const row = await db
+        .selectFrom('en_verify_failures')
+        .select('at')
+        .where('at', '>', since)
+        .orderBy('at', 'desc')
+        .offset(n - 1)
+        .limit(1)
+        .executeTakeFirst();
+      return row?.at;
+    },
+
+    /** The case a verification (an upload token's) belongs to. */
+    caseOfVerification(id: string) {
+      return db.selectFrom('en_verification_codes').select('case_id').where('id', '=', id).executeTakeFirst();
     },
 
     findVerificationForUpdate(trx: Transaction<DB>, id: string) {
@@ -183,22 +228,37 @@ export function exposureRepo(db: Kysely<DB>) {
       return db.selectFrom('en_export_batches').select('zip').where('path', '=', path).executeTakeFirst();
     },
 
-    /** Deletes keys whose validity ended before `oldestEnd`, batches made before `before`, and spent codes. */
-    async deleteExpired(trx: Transaction<DB>, oldestEnd: number, before: Date) {
+    /**
+     * Deletes keys whose validity ended before `oldestEnd`, batches made before `before`, and failed verifications
+     * made before `failuresBefore` (out of the window that counts them).
+     */
+    async deleteExpired(trx: Transaction<DB>, oldestEnd: number, before: Date, failuresBefore: Date) {
       const keys = await trx
         .deleteFrom('en_diagnosis_keys')
         .where(sql<boolean>`rolling_start_interval + rolling_period < ${oldestEnd}`)
         .executeTakeFirst();
       const batches = await trx.deleteFrom('en_export_batches').where('created_at', '<', before).executeTakeFirst();
+      await trx.deleteFrom('en_verify_failures').where('at', '<', failuresBefore).execute();
       return { keys: Number(keys.numDeletedRows), batches: Number(batches.numDeletedRows) };
     },
 
     activeSigningKey(q: Q = db) {
       return q
         .selectFrom('en_signing_keys')
-        .select(['key_id', 'key_version', 'private_key_pem', 'public_key_pem'])
+        .select(['id', 'key_id', 'key_version', 'private_key_pem', 'public_key_pem'])
         .where('retired_at', 'is', null)
         .executeTakeFirst();
+    },
+
+    /** Stores a key's private half anew (encrypted now) unless another process already did; true when this did. */
+    async replaceSigningKeyPem(id: number, fromPem: string, toPem: string): Promise<boolean> {
+      const r = await db
+        .updateTable('en_signing_keys')
+        .set({ private_key_pem: toPem })
+        .where('id', '=', id)
+        .where('private_key_pem', '=', fromPem)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
 
     /** Stores a new active key pair unless one exists (two processes starting at once keep the first). */
@@ -230,7 +290,10 @@ export function exposureRepo(db: Kysely<DB>) {
         .execute();
     },
 
-    /** One report per case and person: a later report of the same F0 keeps the widest window and the highest risk. */
+    /**
+     * One report per case and person: a later report of the same F0 keeps the widest window and the highest risk.
+     * True when this made the case and person's first report (a later one updates it).
+     */
     async upsertReport(
       trx: Transaction<DB>,
       row: {
@@ -243,8 +306,8 @@ export function exposureRepo(db: Kysely<DB>) {
         risk: number;
         minAttenuation: number | null;
       },
-    ) {
-      await trx
+    ): Promise<boolean> {
+      const stored = await trx
         .insertInto('en_match_reports')
         .values({
           case_id: row.caseId,
@@ -266,7 +329,10 @@ export function exposureRepo(db: Kysely<DB>) {
             updated_at: sql`now()`,
           }),
         )
-        .execute();
+        // xmax is 0 on a row this statement inserted, the locking transaction's id on one it updated
+        .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
+        .executeTakeFirstOrThrow();
+      return stored.inserted;
     },
 
     reportsForCase(caseId: string) {

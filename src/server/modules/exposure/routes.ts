@@ -7,7 +7,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { errors, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
-import { EN_RATE_LIMIT_PER_MINUTE } from './constants.ts';
+import {
+  EN_CODE_TTL_MINUTES,
+  EN_FAILED_VERIFY_LIMIT,
+  EN_FAILED_VERIFY_WINDOW_MINUTES,
+  EN_MATCH_REPORTS_PER_HOUR,
+  EN_RATE_LIMIT_PER_MINUTE,
+} from './constants.ts';
 import {
   BleContact,
   CaseIdParams,
@@ -36,10 +42,11 @@ export function exposureRoutes(service: ExposureService): FastifyPluginAsync {
         schema: {
           tags,
           description:
-            'A one-time code for a confirmed case (tracer or health worker in its jurisdiction), valid 24 h; the F0 ' +
-            'also gets it by SMS. Their app exchanges it at /exposure/verify before uploading their keys.',
+            `A one-time code for a confirmed case (tracer or health worker in its jurisdiction), valid ${EN_CODE_TTL_MINUTES} ` +
+            'minutes; the F0 also gets it by SMS. Their app exchanges it at /exposure/verify before uploading their ' +
+            'keys. 429 EN_TOO_MANY_LIVE_CODES while too many codes wait to be used.',
           body: IssueCodeBody,
-          response: { 201: IssuedCode, ...errors(400, 401, 403, 404, 409) },
+          response: { 201: IssuedCode, ...errors(400, 401, 403, 404, 409, 429) },
         },
       },
       async (req, reply) => reply.status(201).send(await service.issueCode(requireStaff(req), req.body.caseId)),
@@ -51,7 +58,10 @@ export function exposureRoutes(service: ExposureService): FastifyPluginAsync {
         config: { public: true, rateLimit },
         schema: {
           tags,
-          description: 'Exchanges a verification code, once, for an upload token valid one hour.',
+          description:
+            'Exchanges a verification code, once, for an upload token valid one hour; 409 EN_CASE_NO_LONGER_CONFIRMED ' +
+            `when the case is suspected again. After ${EN_FAILED_VERIFY_LIMIT} failed verifications (by anyone) in ` +
+            `${EN_FAILED_VERIFY_WINDOW_MINUTES} minutes, 429 EN_VERIFY_LOCKED for everyone until the window passes.`,
           body: VerifyBody,
           response: { 200: VerifyResponse, ...errors(400, 409, 429) },
         },
@@ -67,7 +77,8 @@ export function exposureRoutes(service: ExposureService): FastifyPluginAsync {
           tags,
           description:
             'Uploads the Temporary Exposure Keys of the last 14 days (at most 30) with an upload token: all valid or ' +
-            'none stored (400 with the first problem); one upload per token, its exact retry answers the same.',
+            'none stored (400 with the first problem); one upload per token, its exact retry answers the same; 409 ' +
+            'EN_CASE_NO_LONGER_CONFIRMED when the case is suspected again.',
           body: UploadBody,
           response: { 200: UploadResponse, ...errors(400, 403, 409, 413, 429) },
         },
@@ -143,13 +154,23 @@ export function exposureRoutes(service: ExposureService): FastifyPluginAsync {
     app.post(
       '/exposure/matches',
       {
+        // per account (runs after the app's auth hook, so the actor is known); requests without one count by address
+        config: {
+          rateLimit: {
+            max: EN_MATCH_REPORTS_PER_HOUR,
+            timeWindow: '1 hour',
+            keyGenerator: (req) =>
+              req.actor?.kind === 'citizen' ? `en-matches:${req.actor.personId}` : `en-matches-ip:${req.ip}`,
+          },
+        },
         schema: {
           tags,
           description:
             "A citizen's consented report of the keys their phone matched: each names the case it was uploaded for, " +
-            "and the case's tracers see the citizen as a Bluetooth contact with this evidence.",
+            "and the case's tracers see the citizen as a Bluetooth contact with this evidence (one per case and " +
+            `person). At most ${EN_MATCH_REPORTS_PER_HOUR} an hour per account (429).`,
           body: ReportMatchesBody,
-          response: { 200: ReportMatchesResponse, ...errors(400, 401, 403) },
+          response: { 200: ReportMatchesResponse, ...errors(400, 401, 403, 429) },
         },
       },
       async (req) => service.reportMatches(requireCitizen(req), req.body.matches),

@@ -2,13 +2,15 @@
  * Bluetooth exposure notification, the server side of the GAEN protocol, tied to our cases:
  *   - `issueCode`: a tracer or health worker issues a one-time code for a confirmed case in their jurisdiction; the
  *     F0 gets it by SMS (outbox, same transaction).
- *   - `verify`: the F0's phone exchanges the code (once, before it expires) for a signed upload token.
- *   - `upload`: the token uploads the phone's Temporary Exposure Keys once; all of them valid or none stored. A retry
- *     of the same upload gets the same answer.
+ *   - `verify`: the F0's phone exchanges the code (once, before it expires, while the case is confirmed) for a signed
+ *     upload token. Failed verifications by everyone together are limited per window (counted in the database).
+ *   - `upload`: the token uploads the phone's Temporary Exposure Keys once, while the case is confirmed; all of them
+ *     valid or none stored. A retry of the same upload gets the same answer.
  *   - `publish`: the hourly job (and `truyvet en export-now`) signs the keys whose validity ended 2 h ago into a
  *     batch, padded with random keys, and deletes keys and batches past 14 days.
  *   - `reportMatches`: a citizen whose phone matched keys, and who consents, tells which case they met (through the
- *     code the keys were uploaded with); `bleContacts` shows those reports to the case's tracers.
+ *     code the keys were uploaded with); the first report of a case and person becomes the case's one `ble` contact
+ *     to confirm; `bleContacts` shows those reports to the case's tracers.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { enIntervalNumber, fromBase64, randomBytes } from '../../../exposure/crypto.ts';
@@ -21,11 +23,13 @@ import type { AdminUnitsService } from '../admin-units/index.ts';
 import type { CasesService } from '../cases/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import {
-  EN_ATTEMPTS_PER_CODE,
   EN_ATTEMPTS_PER_TOKEN,
   EN_CODE_DIGITS,
   EN_CODE_TTL_MINUTES,
   EN_EMBARGO_INTERVALS,
+  EN_FAILED_VERIFY_LIMIT,
+  EN_FAILED_VERIFY_WINDOW_MINUTES,
+  EN_MAX_LIVE_CODES,
   EN_MIN_BATCH_KEYS,
   EN_REGION,
   EN_RETENTION_DAYS,
@@ -54,7 +58,7 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Attempts per code or token within an hour, per process (like the other rate limits). */
+/** Attempts per upload token within an hour, per process (like the other rate limits). */
 function attemptCounter(limit: number, windowMs: number) {
   const counts = new Map<string, { n: number; until: number }>();
   return {
@@ -92,9 +96,40 @@ function paddingKeys(count: number, nowSeconds: number): DiagnosisKey[] {
 }
 
 export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: ExposureDeps) {
-  const exportKeys = createExportKeys(repo);
-  const codeAttempts = attemptCounter(EN_ATTEMPTS_PER_CODE, 60 * MINUTE);
+  const exportKeys = createExportKeys(repo, ctx.config.greenpassKeySecret);
   const tokenAttempts = attemptCounter(EN_ATTEMPTS_PER_TOKEN, 60 * MINUTE);
+  const failureWindowMs = EN_FAILED_VERIFY_WINDOW_MINUTES * MINUTE;
+  let lockWarnedAt = 0;
+
+  /**
+   * Takes a place among the verifications of the window, for all callers together: the attempt is recorded (and
+   * committed) first, then the window counted with it, so however many arrive at once, at most
+   * EN_FAILED_VERIFY_LIMIT of them get a code looked up. Past the limit, 429 EN_VERIFY_LOCKED with the seconds
+   * until the window has room again. The caller keeps the row when the attempt failed and deletes it otherwise.
+   */
+  async function takeVerifyAttempt(now: number): Promise<string> {
+    const id = await repo.insertVerifyAttempt(new Date(now));
+    const since = new Date(now - failureWindowMs);
+    if (!(await repo.nthVerifyAttemptSince(since, EN_FAILED_VERIFY_LIMIT + 1))) return id;
+    await repo.deleteVerifyAttempt(id);
+    // the window has room again when the limit-th newest failure leaves it
+    const blocking = await repo.nthVerifyAttemptSince(since, EN_FAILED_VERIFY_LIMIT);
+    const retryAfter = Math.max(1, Math.ceil(((blocking?.getTime() ?? now) + failureWindowMs - now) / 1000));
+    if (now - lockWarnedAt > MINUTE) {
+      lockWarnedAt = now;
+      ctx.log.warn(
+        { limit: EN_FAILED_VERIFY_LIMIT, windowMinutes: EN_FAILED_VERIFY_WINDOW_MINUTES, retryAfter },
+        'exposure: too many failed verifications, verification paused for everyone (codes being guessed?)',
+      );
+    }
+    throw new AppError('EN_VERIFY_LOCKED', 429, { retryAfter }, { minutes: Math.ceil(retryAfter / 60) });
+  }
+
+  /** 409 EN_CASE_NO_LONGER_CONFIRMED when the case went back to suspected (the cases module reads it; audited there). */
+  async function requireConfirmed(caseId: string): Promise<void> {
+    const found = await deps.cases.get(SYSTEM, caseId);
+    if (found.status === 'suspected') throw new AppError('EN_CASE_NO_LONGER_CONFIRMED', 409);
+  }
 
   /**
    * Publishes the keys whose validity ended at least 2 hours ago as one signed batch (padded with random keys up
@@ -152,6 +187,7 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
           trx,
           enIntervalNumber(nowSeconds) - EN_RETENTION_DAYS * 144,
           new Date(now - EN_RETENTION_DAYS * DAY_SECONDS * 1000),
+          new Date(now - failureWindowMs),
         ),
       );
     return published;
@@ -167,6 +203,9 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
         unitPath: await unitPathOf(deps.adminUnits, found.unitCode),
       });
       if (found.status === 'suspected') throw new AppError('EN_CASE_NOT_CONFIRMED', 409);
+      // the global limit on failed verifications is sized for at most this many codes waiting at once
+      if ((await repo.countLiveCodes(new Date())) >= EN_MAX_LIVE_CODES)
+        throw new AppError('EN_TOO_MANY_LIVE_CODES', 429, { max: EN_MAX_LIVE_CODES });
       const person = await deps.people.get(SYSTEM, found.personId);
       const expiresAt = new Date(Date.now() + EN_CODE_TTL_MINUTES * MINUTE);
       const code = String(randomInt(10 ** EN_CODE_DIGITS)).padStart(EN_CODE_DIGITS, '0');
@@ -201,25 +240,39 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
       return { code, expiresAt: expiresAt.toISOString() };
     },
 
-    /** Exchanges a code for an upload token: once, before the code expires. */
+    /**
+     * Exchanges a code for an upload token: once, before the code expires, while the case is confirmed. A wrong, used
+     * or expired code is a failure and counts in the global window (`takeVerifyAttempt`); a right code does not.
+     */
     async verify(code: string): Promise<{ token: string; expiresAt: string }> {
       const now = Date.now();
       const codeHash = sha256(code.trim());
-      if (!codeAttempts.take(codeHash, now)) throw new AppError('EN_TOO_MANY_ATTEMPTS', 429);
-      const result = await ctx.db.transaction().execute(async (trx) => {
-        const row = await repo.findCodeForUpdate(trx, codeHash);
-        if (!row) return { error: new AppError('EN_CODE_INVALID', 400) };
-        if (row.verified_at) return { error: new AppError('EN_CODE_USED', 409) };
-        if (row.expires_at.getTime() <= now) return { error: new AppError('EN_CODE_EXPIRED', 400) };
-        const tokenExpiresAt = new Date(now + EN_TOKEN_TTL_MINUTES * MINUTE);
-        await repo.markVerified(trx, row.id, tokenExpiresAt);
-        return { id: row.id, tokenExpiresAt };
-      });
-      if ('error' in result) throw result.error;
-      return {
-        token: await issueUploadToken(ctx.keys, result.id, result.tokenExpiresAt),
-        expiresAt: result.tokenExpiresAt.toISOString(),
+      const attempt = await takeVerifyAttempt(now);
+      let failed = false;
+      const fail = (error: AppError) => {
+        failed = true;
+        return error;
       };
+      try {
+        const row = await repo.findCode(codeHash);
+        if (!row) throw fail(new AppError('EN_CODE_INVALID', 400));
+        if (row.verified_at) throw fail(new AppError('EN_CODE_USED', 409));
+        if (row.expires_at.getTime() <= now) throw fail(new AppError('EN_CODE_EXPIRED', 400));
+        await requireConfirmed(row.case_id);
+        const tokenExpiresAt = new Date(now + EN_TOKEN_TTL_MINUTES * MINUTE);
+        // parallel verifications of one code: one marks it, the others find it spent
+        if (!(await repo.markVerified(row.id, tokenExpiresAt))) throw fail(new AppError('EN_CODE_USED', 409));
+        return {
+          token: await issueUploadToken(ctx.keys, row.id, tokenExpiresAt),
+          expiresAt: tokenExpiresAt.toISOString(),
+        };
+      } finally {
+        if (!failed) {
+          await repo.deleteVerifyAttempt(attempt).catch((err: unknown) => {
+            ctx.log.warn({ err }, 'exposure: could not forget a verification attempt');
+          });
+        }
+      }
     },
 
     /** Stores the phone's keys: all valid or none; one upload per token (its exact retry answers the same). */
@@ -230,6 +283,9 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
       const check = await readUploadToken(ctx.keys, token, now);
       if (!check.ok) throw new AppError(check.reason === 'expired' ? 'EN_TOKEN_EXPIRED' : 'EN_TOKEN_INVALID', 403);
       const valid = validateUpload(keys, Math.floor(now / 1000));
+      const verification = await repo.caseOfVerification(check.verificationId);
+      if (!verification) throw new AppError('EN_TOKEN_INVALID', 403);
+      await requireConfirmed(verification.case_id);
       const bodyHash = sha256(JSON.stringify(keys));
       const result = await ctx.db.transaction().execute(async (trx) => {
         const v = await repo.findVerificationForUpdate(trx, check.verificationId);
@@ -356,8 +412,9 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
       }
       if (byCase.size > 0) {
         await ctx.db.transaction().execute(async (trx) => {
+          const firstReports: Parameters<CasesService['recordBleContacts']>[2][number][] = [];
           for (const [caseId, r] of byCase) {
-            await repo.upsertReport(trx, {
+            const first = await repo.upsertReport(trx, {
               caseId,
               personId: actor.personId,
               verificationId: r.verificationId,
@@ -367,6 +424,15 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
               risk: Math.round(r.risk * 10) / 10,
               minAttenuation: r.att,
             });
+            if (first) {
+              firstReports.push({
+                caseId,
+                personId: actor.personId,
+                firstSeenAt: r.first,
+                lastSeenAt: r.last,
+                minutes: r.minutes,
+              });
+            }
             await ctx.audit.append(trx, {
               actor,
               action: 'exposure.reportMatch',
@@ -375,18 +441,11 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
               details: { personIds: [actor.personId] },
             });
           }
-          // the same report as the case's Bluetooth contact, to confirm: no order and no message until a tracer does
-          await deps.cases.recordBleContacts(
-            trx,
-            SYSTEM,
-            [...byCase].map(([caseId, r]) => ({
-              caseId,
-              personId: actor.personId,
-              firstSeenAt: r.first,
-              lastSeenAt: r.last,
-              minutes: r.minutes,
-            })),
-          );
+          // the first report of a case and person becomes the case's Bluetooth contact, to confirm: no order and no
+          // message until a tracer does. Only the first: the contact's evidence is keyed on its start, which the
+          // citizen's phone supplies, so each later report would add another contact row (and bring back one a
+          // tracer dismissed); later reports widen the report (above), which the case's tracers see beside it
+          await deps.cases.recordBleContacts(trx, SYSTEM, firstReports);
         });
       }
       return { reported: byCase.size };
