@@ -224,8 +224,35 @@ export interface RuleOutcome {
 const TYPE_OF: Record<string, string> = { v: 'Vaccination', t: 'Test', r: 'Recovery' };
 
 /**
+ * What makes a rule unusable: a field that decides whether or which of its versions applies (`Version`, `ValidFrom`,
+ * `ValidTo`) that is not what the EU rule format says it is. Such a rule is not skipped — it fails (closed), so a
+ * garbled rule set turns passes yellow instead of dropping a check or failing the verification.
+ */
+function ruleProblem(r: BusinessRule): string | undefined {
+  if (r.Version !== undefined && r.Version !== null && typeof r.Version !== 'string') return 'Version is not a string';
+  for (const field of ['ValidFrom', 'ValidTo'] as const) {
+    const v: unknown = r[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) return `${field} is not a date-time`;
+  }
+  return undefined;
+}
+
+/** The rule's description in `lang` (else its first); a malformed `Description` has none. */
+function descriptionOf(r: BusinessRule, lang: string | undefined): string | undefined {
+  const list: unknown = r.Description;
+  if (!Array.isArray(list)) return undefined;
+  const texts = list.filter(
+    (d): d is { lang: unknown; desc: string } =>
+      d !== null && typeof d === 'object' && typeof (d as { desc?: unknown }).desc === 'string',
+  );
+  return (texts.find((d) => d.lang === lang) ?? texts[0])?.desc;
+}
+
+/**
  * Applies the rules in force at `clock` that concern the certificate's type (and the General ones) — of each
- * Identifier only the newest Version — and reports each one's outcome.
+ * Identifier only the newest Version — and reports each one's outcome. Never throws: a rule set that is not a list,
+ * or a rule whose metadata is malformed (`ruleProblem`), is reported as a failed rule.
  */
 export function runRules(
   rules: BusinessRule[],
@@ -240,11 +267,23 @@ export function runRules(
     lang?: string;
   },
 ): RuleOutcome[] {
+  if (!Array.isArray(rules)) return [{ identifier: 'RULES', passed: false, error: 'the rule set is not a list' }];
   const clockIso = input.clock.toISOString();
   const inForce = new Map<string, BusinessRule>();
+  const broken = new Map<string, RuleOutcome>();
   for (const r of rules) {
-    if (!r || typeof r.Identifier !== 'string') continue;
+    if (r === null || typeof r !== 'object' || typeof r.Identifier !== 'string') continue;
     if (r.CertificateType !== 'General' && r.CertificateType !== TYPE_OF[input.type ?? '']) continue;
+    const problem = ruleProblem(r);
+    if (problem) {
+      broken.set(r.Identifier, {
+        identifier: r.Identifier,
+        passed: false,
+        error: `malformed rule: ${problem}`,
+        description: descriptionOf(r, input.lang),
+      });
+      continue;
+    }
     if (r.ValidFrom && Date.parse(r.ValidFrom) > input.clock.getTime()) continue;
     if (r.ValidTo && Date.parse(r.ValidTo) < input.clock.getTime()) continue;
     const prior = inForce.get(r.Identifier);
@@ -260,19 +299,22 @@ export function runRules(
       iat: input.iat === undefined ? null : new Date(input.iat * 1000).toISOString(),
     },
   };
-  return [...inForce.values()].map((r) => {
-    const description = (r.Description?.find((d) => d.lang === input.lang) ?? r.Description?.[0])?.desc;
-    try {
-      return { identifier: r.Identifier, passed: evaluate(r.Logic, data) === true, description };
-    } catch (err) {
-      return { identifier: r.Identifier, passed: false, error: (err as Error).message, description };
-    }
-  });
+  const evaluated = [...inForce.values()]
+    .filter((r) => !broken.has(r.Identifier))
+    .map((r): RuleOutcome => {
+      const description = descriptionOf(r, input.lang);
+      try {
+        return { identifier: r.Identifier, passed: evaluate(r.Logic, data) === true, description };
+      } catch (err) {
+        return { identifier: r.Identifier, passed: false, error: (err as Error).message, description };
+      }
+    });
+  return [...evaluated, ...broken.values()];
 }
 
-function compareVersions(a = '0', b = '0'): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
+function compareVersions(a: string | null | undefined, b: string | null | undefined): number {
+  const pa = (a ?? '0').split('.').map(Number);
+  const pb = (b ?? '0').split('.').map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d !== 0) return d;

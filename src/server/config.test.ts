@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       PORT: '8080',
       DATABASE_URL: 'postgres://u@h/db',
       TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook',
+      TRUYVET_GREENPASS_KEY_SECRET: 'a long passphrase',
       TRUYVET_COOKIE_SECURE: 'false',
       TRUYVET_BODY_LIMIT_BYTES: '2048',
     });
@@ -81,12 +82,40 @@ describe('loadConfig', () => {
   });
 
   it('production with the fake notifier is refused, asked for explicitly or not', () => {
-    const production = { NODE_ENV: 'production', TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook' };
+    const production = {
+      NODE_ENV: 'production',
+      TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook',
+      TRUYVET_GREENPASS_KEY_SECRET: 'a long passphrase',
+    };
     expect(() => loadConfig({ ...production, TRUYVET_NOTIFY: 'fake' })).toThrow(
       /TRUYVET_NOTIFY=fake is not allowed when NODE_ENV=production/,
     );
     expect(loadConfig(production).notify).toBe('webhook');
     expect(loadConfig({ NODE_ENV: 'development', TRUYVET_NOTIFY: 'fake' }).notify).toBe('fake');
+  });
+
+  it('production keeps the green pass signing keys out of the database in plain text: a key secret or a key folder', () => {
+    const production = { NODE_ENV: 'production', TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook' };
+    let error: unknown;
+    try {
+      loadConfig(production);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^NODE_ENV=production needs TRUYVET_GREENPASS_KEY_SECRET .* or TRUYVET_GREENPASS_KEY_DIR /),
+    ]);
+    expect(() => loadConfig({ ...production, TRUYVET_GREENPASS_KEY_SECRET: '' })).toThrow(/TRUYVET_GREENPASS_KEY/);
+    expect(loadConfig({ ...production, TRUYVET_GREENPASS_KEY_SECRET: 'a long passphrase' }).greenpassKeySecret).toBe(
+      'a long passphrase',
+    );
+    expect(loadConfig({ ...production, TRUYVET_GREENPASS_KEY_DIR: '/var/lib/truyvet/keys' }).greenpassKeyDir).toBe(
+      '/var/lib/truyvet/keys',
+    );
+    // development and tests (and the demo, `npm start`) keep working without either
+    expect(loadConfig({}).greenpassKeySecret).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'test' }).greenpassKeyDir).toBeUndefined();
   });
 
   it('trusts no proxy by default; TRUYVET_TRUST_PROXY takes a hop count or a list of addresses and CIDR ranges', () => {

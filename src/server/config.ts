@@ -147,6 +147,14 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
   const trustProxy = parseTrustProxy(str('TRUYVET_TRUST_PROXY'), problems);
 
+  if (envName === 'production' && !str('TRUYVET_GREENPASS_KEY_SECRET') && !str('TRUYVET_GREENPASS_KEY_DIR')) {
+    // else the green pass signing key would sit in plain text in the database, beside everything a dump takes along
+    problems.push(
+      'NODE_ENV=production needs TRUYVET_GREENPASS_KEY_SECRET (encrypts the green pass signing keys) or ' +
+        'TRUYVET_GREENPASS_KEY_DIR (keeps them in files outside the database)',
+    );
+  }
+
   const publicUrl = str('TRUYVET_PUBLIC_URL');
   if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl))
     problems.push('TRUYVET_PUBLIC_URL must be an http(s) URL');

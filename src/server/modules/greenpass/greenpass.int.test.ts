@@ -3,13 +3,24 @@
  * verifies against the public trust list and validates against the DCC 1.3.0 schema; dependants and strangers;
  * a recovered case; the verify endpoint's answers to garbage (200, valid: false, never 4xx/500) and to bad bodies
  * (400); revocation (the pass turns red, the hash is on the list, nothing re-issued); rules published without a
- * release; statistics with CSV; the signer key's rotation with overlap.
+ * release; statistics with CSV; the signer key's rotation with overlap. And what the security review found: a pass
+ * whose record is gone (a negative test corrected to positive, every dose voided) is withdrawn; an officer's
+ * revocation survives a rename; rules and the key are national; a malformed rule never breaks verification; fetching
+ * passes is rate-limited per account.
  */
 
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, citizenToken, createTestEnv, staffToken, type TestEnv, UNITS } from '../../../../test/harness.ts';
+import {
+  bearer,
+  citizenToken,
+  createTestEnv,
+  expectError,
+  staffToken,
+  type TestEnv,
+  UNITS,
+} from '../../../../test/harness.ts';
 import { readPdf } from '../../../../test/pdf-reader.ts';
 import { parseCertificate } from '../../../greenpass/der.ts';
 import { decodeHcert, fromBase64, TrustStore, uvciHash, verifyHcert } from '../../../greenpass/hcert.ts';
@@ -17,6 +28,7 @@ import { nodeCrypto } from '../../../greenpass/node-crypto.ts';
 import { dccSchemaErrors } from './dcc-schema.ts';
 import { PASS_QR_ECL, PASS_QR_SIDE_MM } from './pass-pdf.ts';
 import { decodeQrPng } from './picture.ts';
+import { PASSES_PER_MINUTE } from './routes.ts';
 
 let env: TestEnv;
 let admin: string;
@@ -51,6 +63,32 @@ async function negativeTest(personId: string, hoursAgo = 2, kind = 'rt-pcr') {
   });
   expect(res.statusCode, res.body).toBe(200);
   return tube.json().id as string;
+}
+
+/** A citizen with a name and birth year, signed in. */
+async function person(phone: string, name: string, birthYear: number) {
+  const p = await citizenToken(env, phone);
+  const res = await call('PUT', '/me/profile', p.token, { name, birthYear, unitCode: UNITS.bienHoaCommune });
+  expect(res.statusCode, res.body).toBe(200);
+  return p;
+}
+
+async function certificatesOf(personId: string) {
+  return env.ctx.db
+    .selectFrom('gp_certificates')
+    .select(['id', 'uvci', 'type', 'source_key', 'revoked_at', 'revoke_reason'])
+    .where('person_id', '=', personId)
+    .orderBy('issued_at')
+    .execute();
+}
+
+async function revokeAudits(certificateId: string) {
+  return env.ctx.db
+    .selectFrom('audit_log')
+    .select(['actor_type', 'details'])
+    .where('action', '=', 'greenpass.revoke')
+    .where('resource_id', '=', certificateId)
+    .execute();
 }
 
 async function trust() {
@@ -479,5 +517,212 @@ describe('rules, statistics and keys', () => {
     expect(Buffer.from(decodeHcert(item.qr).cose.kid as Uint8Array).toString('base64')).toBe(rotated.json().kid);
     const store = await trust();
     expect((await verifyHcert(item.qr, { trust: store, crypto: nodeCrypto() })).valid).toBe(true);
+  });
+});
+
+describe('a record that changes or goes (security review)', () => {
+  it('withdraws a negative-test pass when the lab corrects the result to positive: revoked, red, not handed out', async () => {
+    const p = await person('0912000180', 'Võ Thị Mai', 1992);
+    const sampleId = await negativeTest(p.personId);
+    const [item] = (await call('GET', '/me/green-pass', p.token)).json().items;
+    expect(item).toMatchObject({ type: 't', status: 'test-negative' });
+    const fix = await call('POST', `/samples/${sampleId}/corrections`, labStaff, {
+      result: 'positive',
+      testedAt: new Date(Date.now() - 30_000).toISOString(),
+      labId,
+      reason: 'swapped tubes',
+    });
+    expect(fix.statusCode, fix.body).toBe(200);
+    await env.ctx.jobs.drain();
+    // the next fetch (or printout) withdraws it: nothing in force, its hash on the list, a verifier says revoked
+    expect((await call('GET', '/me/green-pass', p.token)).json().items).toEqual([]);
+    const [cert] = await certificatesOf(p.personId);
+    expect(cert).toMatchObject({ uvci: item.uvci, revoke_reason: 'withdrawn' });
+    expect((await call('GET', '/green-pass/revocations', null)).json().hashes).toContain(
+      await uvciHash(nodeCrypto(), item.uvci),
+    );
+    expect((await call('POST', '/green-pass/verify', null, { qr: item.qr })).json()).toMatchObject({
+      valid: false,
+      verdict: 'red',
+      reason: 'REVOKED',
+    });
+    expect(await revokeAudits(cert?.id as string)).toEqual([
+      { actor_type: 'system', details: expect.objectContaining({ reason: 'withdrawn', type: 't' }) },
+    ]);
+    // and nothing is issued again for it
+    expect((await call('GET', '/me/green-pass', p.token)).json().items).toEqual([]);
+    expect(await certificatesOf(p.personId)).toHaveLength(1);
+  });
+
+  it("keeps an officer's revocation through a rename, and revokes a pass issued in its place before", async () => {
+    const p = await person('0912000181', 'Bùi Văn Toàn', 1988);
+    await negativeTest(p.personId);
+    const [item] = (await call('GET', '/me/green-pass', p.token)).json().items;
+    const revoked = await call('POST', '/green-pass/revocations', collector, { uvci: item.uvci, reason: 'fraud' });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    // the holder's name changes (however: a commune's correction, or a rename from before citizens were stopped)
+    await env.ctx.db.updateTable('people').set({ name: 'Bùi Văn Toản' }).where('id', '=', p.personId).execute();
+    expect((await call('GET', '/me/green-pass', p.token)).json().items).toEqual([]);
+    expect(await certificatesOf(p.personId)).toHaveLength(1);
+
+    // a pass issued in its place before this fix (the rename re-issued one): revoked at the next fetch, not returned
+    const [original] = await env.ctx.db
+      .selectFrom('gp_certificates')
+      .selectAll()
+      .where('person_id', '=', p.personId)
+      .execute();
+    if (!original) throw new Error('no certificate');
+    const { id: _id, issued_at: _at, revoked_at: _r, revoke_reason: _why, ...copy } = original;
+    const bypass = await env.ctx.db
+      .insertInto('gp_certificates')
+      .values({
+        ...copy,
+        uvci: `${original.uvci.slice(0, -3)}XYZ`,
+        uvci_hash: 'bypass',
+        source_hash: 'an older name',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect((await call('GET', '/me/green-pass', p.token)).json().items).toEqual([]);
+    const rows = await certificatesOf(p.personId);
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r.id === bypass.id)).toMatchObject({ revoke_reason: 'superseded' });
+    expect(rows.every((r) => r.revoked_at !== null)).toBe(true);
+
+    // a new record (another negative test) is a new pass
+    await negativeTest(p.personId, 1);
+    const after = (await call('GET', '/me/green-pass', p.token)).json().items;
+    expect(after).toHaveLength(1);
+    expect(decodeHcert(after[0].qr).claims.dcc).toMatchObject({ nam: { gn: 'Toản' } });
+  });
+
+  it('withdraws the vaccination pass, audited, when every dose is voided; other passes of the person stay', async () => {
+    const planner = (await staffToken(env, 'health_worker', UNITS.bienHoa)).token;
+    const vaccinator = (await staffToken(env, 'vaccinator', UNITS.bienHoa)).token;
+    const doctor = (await staffToken(env, 'doctor', UNITS.bienHoa)).token;
+    const site = await call('POST', '/vaccination/sites', planner, {
+      name: 'Trạm Y tế 2',
+      unitCode: UNITS.bienHoaCommune,
+    });
+    expect(site.statusCode, site.body).toBe(201);
+    const lot = await call('POST', '/vaccination/lots', admin, {
+      product: 'comirnaty',
+      lotNumber: 'GP0002',
+      expiresOn: new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10),
+      siteId: site.json().id,
+      quantity: 10,
+    });
+    expect(lot.statusCode, lot.body).toBe(201);
+    const p = await person('0912000182', 'Hồ Thị Lan', 1979);
+    const dose = await call('POST', '/vaccination/doses', vaccinator, {
+      person: { personId: p.personId },
+      product: 'comirnaty',
+      lot: 'GP0002',
+      doseNumber: 1,
+      siteId: site.json().id,
+      givenAt: new Date(Date.now() - 20 * 86_400_000).toISOString(),
+    });
+    expect(dose.statusCode, dose.body).toBe(201);
+    await negativeTest(p.personId);
+    const items = (await call('GET', '/me/green-pass', p.token)).json().items as Array<{ type: string; uvci: string }>;
+    expect(items.map((i) => i.type).sort()).toEqual(['t', 'v']);
+    await env.ctx.jobs.drain();
+
+    const voided = await call('POST', `/vaccination/doses/${dose.json().id}/void`, doctor, {
+      reason: 'entered_in_error',
+    });
+    expect(voided.statusCode, voided.body).toBe(200);
+    await env.ctx.jobs.drain();
+    const rows = await certificatesOf(p.personId);
+    const v = rows.find((r) => r.type === 'v');
+    expect(v).toMatchObject({ revoke_reason: 'withdrawn' });
+    expect(await revokeAudits(v?.id as string)).toEqual([
+      { actor_type: 'system', details: expect.objectContaining({ reason: 'withdrawn', type: 'v' }) },
+    ]);
+    // the event concerned doses only: the negative-test pass is untouched
+    expect(rows.find((r) => r.type === 't')?.revoked_at).toBeNull();
+    expect((await call('GET', '/me/green-pass', p.token)).json().items.map((i: { type: string }) => i.type)).toEqual([
+      't',
+    ]);
+  });
+
+  it('limits fetching passes per account (each fetch may sign): 429 past the limit, other accounts unaffected', async () => {
+    const p = await person('0912000183', 'Mai Văn Hùng', 1970);
+    for (let i = 0; i < PASSES_PER_MINUTE; i++) {
+      const res = await call('GET', '/me/green-pass', p.token);
+      expect(res.statusCode, `request ${i + 1}`).toBe(200);
+    }
+    expectError(await call('GET', '/me/green-pass', p.token), 429, 'RATE_LIMITED');
+    const other = await person('0912000184', 'Mai Thị Hoa', 1972);
+    expect((await call('GET', '/me/green-pass', other.token)).statusCode).toBe(200);
+  });
+});
+
+describe('national rules and key (security review)', () => {
+  it('refuses an admin of a district or a province rules and key rotation (404, as out of scope)', async () => {
+    const rules = (await call('GET', '/green-pass/rules', null)).json().rules;
+    const before = (await call('GET', '/green-pass/trust-list', null)).json().certificates.length;
+    for (const unit of [UNITS.bienHoa, UNITS.province]) {
+      const local = (await staffToken(env, 'admin', unit)).token;
+      expectError(await call('PUT', '/green-pass/rules', local, { rules: [] }), 404, 'GREENPASS_NOT_FOUND');
+      expectError(await call('POST', '/green-pass/keys/rotate', local), 404, 'GREENPASS_NOT_FOUND');
+    }
+    expect((await call('GET', '/green-pass/rules', null)).json().rules).toEqual(rules);
+    expect((await call('GET', '/green-pass/trust-list', null)).json().certificates).toHaveLength(before);
+    expectError(await call('PUT', '/green-pass/rules', collector, { rules: [] }), 403, 'FORBIDDEN');
+  });
+
+  it('refuses a malformed rule (400), and verifies (200, the rule failing closed) under one stored before', async () => {
+    const rules = (await call('GET', '/green-pass/rules', null)).json().rules as Array<Record<string, unknown>>;
+    const good = rules[0] as Record<string, unknown>;
+    for (const bad of [
+      { Description: 'not a list' },
+      { Description: [{ lang: 'vi' }] },
+      { Version: 2 },
+      { ValidFrom: 5 },
+      { ValidTo: 'tomorrow' },
+      { AffectedFields: 'v.0.mp' },
+    ]) {
+      expectError(
+        await call('PUT', '/green-pass/rules', admin, { rules: [{ ...good, ...bad }] }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    }
+    // a rule set stored before the schema said so (written to the table as it was accepted then)
+    const p = await person('0912000185', 'Đinh Văn Khoa', 1995);
+    await negativeTest(p.personId);
+    const [item] = (await call('GET', '/me/green-pass', p.token)).json().items;
+    await env.ctx.db
+      .insertInto('gp_rules')
+      .values({
+        kind: 'rules',
+        body: JSON.stringify([
+          ...rules,
+          { ...good, Identifier: 'GR-VN-0099', Description: 'not a list', Version: 2 },
+          { ...good, Identifier: 'GR-VN-0098', ValidFrom: 12 },
+        ]),
+        published_by: null,
+      })
+      .execute();
+    const res = await call('POST', '/green-pass/verify', null, { qr: item.qr });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ valid: true, verdict: 'yellow', reason: 'RULES' });
+    // and the public rules still answer (verifiers fetch them; theirs skip nothing and fail such a rule too)
+    const stored = await call('GET', '/green-pass/rules', null);
+    expect(stored.statusCode, stored.body).toBe(200);
+    expect(stored.json().rules.find((r: { Identifier: string }) => r.Identifier === 'GR-VN-0099')).toMatchObject({
+      Description: 'not a list',
+      Version: 2,
+    });
+    expect(
+      res
+        .json()
+        .failedRules.map((r: { identifier: string }) => r.identifier)
+        .sort(),
+    ).toEqual(['GR-VN-0098', 'GR-VN-0099']);
+    // put the rules back for whatever runs after
+    expect((await call('PUT', '/green-pass/rules', admin, { rules })).statusCode).toBe(200);
+    expect((await call('POST', '/green-pass/verify', null, { qr: item.qr })).json().verdict).toBe('green');
   });
 });

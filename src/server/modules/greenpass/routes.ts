@@ -4,7 +4,7 @@
  * staff's revocation, rules publishing, key rotation and statistics.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { toCsv } from '../../platform/csv.ts';
 import { errors, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
@@ -27,6 +27,15 @@ import type { GreenpassService } from './service.ts';
 
 /** printable passes per citizen account and minute */
 const PDF_PER_MINUTE = 10;
+/**
+ * Fetches of the passes per citizen account and minute (a fetch may sign a new certificate and put the old one on the
+ * revocation list: the page asks once per person shown, the citizen and each dependant).
+ */
+export const PASSES_PER_MINUTE = 30;
+
+/** Per account, not per address (a family or an office shares one); runs after the app's auth hook. */
+const perAccount = (prefix: string) => (req: FastifyRequest) =>
+  req.actor?.kind === 'citizen' ? `${prefix}:${req.actor.personId}` : `${prefix}-ip:${req.ip}`;
 
 export function greenpassRoutes(service: GreenpassService): FastifyPluginAsync {
   return async (plain) => {
@@ -41,10 +50,12 @@ export function greenpassRoutes(service: GreenpassService): FastifyPluginAsync {
           tags,
           description:
             "The signed-in citizen's green pass certificates (HCERT / EU DCC QR texts), or a dependant's with " +
-            '`personId` (404 for anyone else). Issued, or re-issued after a correction, as the records stand.',
+            '`personId` (404 for anyone else). Issued, or re-issued after a correction, as the records stand. ' +
+            `At most ${PASSES_PER_MINUTE} a minute per account (429).`,
           querystring: MyPassQuery,
-          response: { 200: MyPassResponse, ...errors(400, 401, 403, 404) },
+          response: { 200: MyPassResponse, ...errors(400, 401, 403, 404, 429) },
         },
+        config: { rateLimit: { max: PASSES_PER_MINUTE, timeWindow: '1 minute', keyGenerator: perAccount('gp') } },
       },
       async (req) => service.myPasses(requireCitizen(req), req.query.personId),
     );
@@ -64,12 +75,7 @@ export function greenpassRoutes(service: GreenpassService): FastifyPluginAsync {
         },
         // per account: a render costs CPU (fonts), and nobody prints their pass more than a few times a minute
         config: {
-          rateLimit: {
-            max: PDF_PER_MINUTE,
-            timeWindow: '1 minute',
-            keyGenerator: (req) =>
-              req.actor?.kind === 'citizen' ? `gp-pdf:${req.actor.personId}` : `gp-pdf-ip:${req.ip}`,
-          },
+          rateLimit: { max: PDF_PER_MINUTE, timeWindow: '1 minute', keyGenerator: perAccount('gp-pdf') },
         },
       },
       async (req, reply) => {
@@ -126,9 +132,11 @@ export function greenpassRoutes(service: GreenpassService): FastifyPluginAsync {
       {
         schema: {
           tags,
-          description: 'Publishes rules and/or value sets (admins): in force at once, no release needed.',
+          description:
+            'Publishes rules and/or value sets (national admins; 404 for an admin of a province or below): in force ' +
+            'at once, no release needed.',
           body: PublishRulesBody,
-          response: { 200: RulesResponse, ...errors(400, 401, 403) },
+          response: { 200: RulesResponse, ...errors(400, 401, 403, 404) },
         },
       },
       async (req) => service.publishRules(requireStaff(req), req.body),
@@ -169,8 +177,10 @@ export function greenpassRoutes(service: GreenpassService): FastifyPluginAsync {
       {
         schema: {
           tags,
-          description: 'Retires the signing key and makes a new one (admins); the old stays in the trust list.',
-          response: { 200: RotateResponse, ...errors(401, 403) },
+          description:
+            'Retires the signing key and makes a new one (national admins; 404 for an admin of a province or below); ' +
+            'the old stays in the trust list.',
+          response: { 200: RotateResponse, ...errors(401, 403, 404) },
         },
       },
       async (req) => service.rotateKey(requireStaff(req)),

@@ -58,7 +58,11 @@ export const RevokeBody = Type.Object(
 );
 export const RevokeResponse = Type.Object({ uvci: Type.String(), revokedAt: Type.String({ format: 'date-time' }) });
 
-const Rule = Type.Object(
+/**
+ * A rule as the public list gives it: only what every verifier reads first is typed — rules stored before `Rule`
+ * (below) was typed may be looser, and the list must still answer; verifiers fail such a rule (certlogic.ts).
+ */
+const PublishedRule = Type.Object(
   {
     Identifier: Type.String({ maxLength: 50 }),
     CertificateType: Type.String({ maxLength: 20 }),
@@ -66,8 +70,44 @@ const Rule = Type.Object(
   },
   { additionalProperties: true },
 );
+/** A version as the EU rule format writes `Version`, `SchemaVersion` and `EngineVersion`: text ("1.0.0"). */
+const Version = Type.String({ minLength: 1, maxLength: 30 });
+/**
+ * A business rule to publish, in the EU DCC validation-rule format (the eHealth Network's
+ * validation-rule.schema.json): the fields it names are typed as it types them — a verifier must never meet a number
+ * where it reads a version, or a string where it reads the list of descriptions — and required where this server has
+ * always required them (rule sets written before may leave the rest out). Other fields pass through.
+ */
+const Rule = Type.Object(
+  {
+    Identifier: Type.String({ minLength: 1, maxLength: 50 }),
+    Type: Type.Optional(Type.String({ maxLength: 20 })),
+    Country: Type.Optional(Type.String({ maxLength: 10 })),
+    Region: Type.Optional(Type.String({ maxLength: 10 })),
+    Version: Type.Optional(Version),
+    SchemaVersion: Type.Optional(Version),
+    Engine: Type.Optional(Type.String({ maxLength: 30 })),
+    EngineVersion: Type.Optional(Version),
+    /** General, Test, Vaccination or Recovery (a rule of another type applies to no certificate) */
+    CertificateType: Type.String({ maxLength: 20 }),
+    Description: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { lang: Type.String({ minLength: 1, maxLength: 10 }), desc: Type.String({ maxLength: 1000 }) },
+          { additionalProperties: false },
+        ),
+        { maxItems: 50 },
+      ),
+    ),
+    ValidFrom: Type.Optional(Type.String({ format: 'date-time' })),
+    ValidTo: Type.Optional(Type.String({ format: 'date-time' })),
+    AffectedFields: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 })),
+    Logic: Type.Unknown(),
+  },
+  { additionalProperties: true },
+);
 export const RulesResponse = Type.Object({
-  rules: Type.Array(Rule),
+  rules: Type.Array(PublishedRule),
   valueSets: Type.Record(Type.String(), Type.Array(Type.String())),
 });
 export const PublishRulesBody = Type.Object(

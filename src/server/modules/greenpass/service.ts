@@ -7,18 +7,21 @@
  * `myTests`), a recovered case (the `cases` table, a declared read) and doses (the vaccination module, when present).
  * Each certificate remembers which record it came from (`source_key`) and a hash of what it says (`source_hash`):
  * when the record is corrected the hash differs, the old certificate is revoked (its UVCI hash joins the revocation
- * list) and a new one is issued, in one transaction under a per-person lock.
+ * list) and a new one is issued; when the record is gone (a negative test corrected, every dose voided) the
+ * certificate is withdrawn — in one transaction under a per-person lock, each revocation audited.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import type { BusinessRule } from '../../../greenpass/certlogic.ts';
 import { DEFAULT_RULES, DEFAULT_VALUE_SETS } from '../../../greenpass/default-rules.ts';
 import { parseCertificate } from '../../../greenpass/der.ts';
-import { fromBase64, issueHcert, TrustStore, toBase64 } from '../../../greenpass/hcert.ts';
+import { decodeHcert, fromBase64, issueHcert, TrustStore, toBase64 } from '../../../greenpass/hcert.ts';
 import { makeUvci, vietnameseDccName } from '../../../greenpass/names.ts';
 import { nodeCrypto } from '../../../greenpass/node-crypto.ts';
 import { checkPass, type PassCheck } from '../../../greenpass/verdict.ts';
+import type { DB } from '../../db/types.ts';
 import type { CitizenActor, StaffActor } from '../../platform/access.ts';
-import { mayEver } from '../../platform/authorize.ts';
+import { authorize, mayEver } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PeopleService } from '../people/index.ts';
@@ -44,6 +47,8 @@ import type { CertificateRow, GreenpassRepo } from './repo.ts';
 
 const DAY = 86_400_000;
 const crypto = nodeCrypto();
+/** The rules and the signer key are national: only a grant of national scope reaches them (else 404, as out of scope). */
+const NATIONAL = { unitPath: null };
 
 /** What greenpass needs of the vaccination module (its public index), when that module is present. */
 export interface VaccinationSource {
@@ -100,6 +105,36 @@ function sha256b64(text: string): string {
   return createHash('sha256').update(text).digest('base64');
 }
 
+/** JSON with the keys of every object sorted: two entries compare by content, whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * True when a certificate states the record the draft would: its DCC entry, read back from its own QR, without the
+ * UVCI. The holder's name and birth are not compared — a renamed holder is not a changed record. A certificate that
+ * cannot be read back counts as the same (an officer's revocation holds rather than lapses).
+ */
+function sameSource(cert: CertificateRow, draft: Draft): boolean {
+  try {
+    const entries = (decodeHcert(cert.qr).claims.dcc as Record<string, unknown>)[draft.type];
+    const entry = Array.isArray(entries) ? (entries[0] as unknown) : undefined;
+    if (entry === null || typeof entry !== 'object') return true;
+    const { ci: _ci, ...stated } = entry as Record<string, unknown>;
+    return canonical(stated) === canonical(draft.entry);
+  } catch {
+    return true;
+  }
+}
+
 export function greenpassService(
   ctx: PlatformContext,
   deps: GreenpassDeps & { repo: GreenpassRepo; keys: SignerKeyStore; pdfs: () => PassPdfPool },
@@ -146,8 +181,8 @@ export function greenpassService(
         summary: `Âm tính đến ${vnText(until)}`,
       });
     }
-    // the newest negative test is the pass; older ones still valid are kept too (a verifier takes either)
-    return out.slice(0, 2);
+    // every negative test still valid: the newest two are the pass (a verifier takes either), older ones stand
+    return out;
   }
 
   async function recoveryDraft(personId: string, now: Date): Promise<Draft | undefined> {
@@ -209,37 +244,67 @@ export function greenpassService(
     };
   }
 
+  /** A revocation the system makes (a record changed or is gone), audited as `greenpass.revoke`, inside `trx`. */
+  async function revokeAsSystem(
+    trx: Transaction<DB>,
+    personId: string,
+    cert: CertificateRow,
+    reason: 'superseded' | 'withdrawn',
+  ): Promise<void> {
+    if (!(await repo.revoke(trx, cert.id, reason))) return;
+    await ctx.audit.append(trx, {
+      actor: { kind: 'system', name: 'greenpass' },
+      action: 'greenpass.revoke',
+      resourceType: 'green_pass',
+      resourceId: cert.id,
+      details: { personIds: [personId], reason, type: cert.type },
+    });
+  }
+
   /**
    * Makes the person's current certificates say what their records say: issues what is missing, re-issues (revoking
-   * the old) what changed, and leaves a certificate an officer revoked revoked. Returns the certificates in force.
+   * the old) what changed, withdraws a certificate whose record no longer supports one, and leaves a certificate an
+   * officer revoked revoked. Returns the certificates in force.
+   *
+   * `scope.types`: the types whose records were all read for `drafts` — a live certificate of those types whose
+   * source is neither drafted nor in `scope.backed` (records that still hold but are not shown: an older negative
+   * test) is withdrawn. Only certificates in `scope.seen` (read before the records were) are withdrawn, so a
+   * certificate a concurrent call issued from newer records than ours is left to the next call.
    */
-  async function reconcile(holder: Holder, drafts: Draft[], now: Date): Promise<CertificateRow[]> {
+  async function reconcile(
+    holder: Holder,
+    drafts: Draft[],
+    now: Date,
+    scope: { types: readonly GpType[]; backed?: readonly string[]; seen: ReadonlySet<string> },
+  ): Promise<CertificateRow[]> {
     const signer = await keys.active();
     const kid = toBase64(signer.kid);
     return ctx.db.transaction().execute(async (trx) => {
       await repo.lockPerson(trx, holder.id);
       const existing = await repo.currentCertificates(holder.id, trx);
       const current: CertificateRow[] = [];
+      // the record is gone (a negative test corrected to positive, every dose voided, a case reopened): withdrawn
+      const sources = new Set([...drafts.map((d) => d.sourceKey), ...(scope.backed ?? [])]);
+      for (const c of existing) {
+        if (c.revoked_at !== null || !scope.types.includes(c.type) || sources.has(c.source_key)) continue;
+        if (c.valid_until <= now || !scope.seen.has(c.id)) continue;
+        await revokeAsSystem(trx, holder.id, c, 'withdrawn');
+      }
       for (const draft of drafts) {
         const hash = sha256b64(JSON.stringify([holder.name, holder.birthYear, holder.birthDate, draft.entry]));
         const same = existing.filter((c) => c.source_key === draft.sourceKey);
         const live = same.find((c) => c.revoked_at === null);
+        // revoked by an officer and the record has not changed since (the record alone: a new name is no change):
+        // nothing is issued in its place, and whatever was issued after it goes too
+        if (same.some((c) => c.revoke_reason === 'revoked' && sameSource(c, draft))) {
+          if (live) await revokeAsSystem(trx, holder.id, live, 'superseded');
+          continue;
+        }
         if (live && live.source_hash === hash) {
           current.push(live);
           continue;
         }
-        // revoked by an officer: the record has not changed since, so nothing is issued in its place
-        if (same.some((c) => c.revoke_reason === 'revoked' && c.source_hash === hash)) continue;
-        if (live) {
-          await repo.revoke(trx, live.id, 'superseded');
-          await ctx.audit.append(trx, {
-            actor: { kind: 'system', name: 'greenpass' },
-            action: 'greenpass.revoke',
-            resourceType: 'green_pass',
-            resourceId: live.id,
-            details: { personIds: [holder.id], reason: 'superseded', type: live.type },
-          });
-        }
+        if (live) await revokeAsSystem(trx, holder.id, live, 'superseded');
         const uvci = makeUvci(GP_UVCI_ENTITY, randomBytes(13).toString('hex').toUpperCase());
         const dcc = dccFor(holder, draft, uvci);
         const expiresAt = draft.validUntil;
@@ -308,14 +373,24 @@ export function greenpassService(
         birthDate: dependant.birthDate ?? null,
       };
     }
+    // the certificates as they were before the records were read: only these may be withdrawn (see reconcile)
+    const before = await repo.currentCertificates(holder.id);
+    const seen = new Set(before.map((c) => c.id));
     const now = new Date();
     const drafts: Draft[] = [];
     const v = await vaccinationDraft(holder.id);
     if (v) drafts.push(v);
-    drafts.push(...testDrafts(holder.id, (await testing.myTests(actor)).items, now));
+    const tests = testDrafts(holder.id, (await testing.myTests(actor)).items, now);
+    drafts.push(...tests.slice(0, 2));
     const r = await recoveryDraft(holder.id, now);
     if (r) drafts.push(r);
-    const rows = drafts.length ? await reconcile(holder, drafts, now) : [];
+    // nothing to issue and nothing to withdraw: no transaction
+    if (drafts.length === 0 && !before.some((c) => c.revoked_at === null)) return { holder, rows: [] };
+    const rows = await reconcile(holder, drafts, now, {
+      types: deps.vaccination ? ['v', 't', 'r'] : ['t', 'r'],
+      backed: tests.map((t) => t.sourceKey),
+      seen,
+    });
     return { holder, rows };
   }
 
@@ -334,19 +409,20 @@ export function greenpassService(
     );
   }
 
-  /** Re-issues a person's vaccination certificate from their record, if they hold one (an event's handler). */
+  /**
+   * Re-issues a person's vaccination certificate from their record, if they hold one (an event's handler); withdraws
+   * it when no valid dose is left.
+   */
   async function reissueVaccination(personId: string): Promise<void> {
     const existing = await repo.currentCertificates(personId);
     if (!existing.some((c) => c.type === 'v' && c.revoked_at === null)) return;
     const person = await repo.holder(personId);
-    if (!person) return;
+    if (!person || !deps.vaccination) return;
     const draft = await vaccinationDraft(personId);
-    const live = existing.find((c) => c.type === 'v' && c.revoked_at === null);
-    if (!draft) {
-      if (live) await repo.revoke(ctx.db, live.id, 'superseded');
-      return;
-    }
-    await reconcile(person, [draft], new Date());
+    await reconcile(person, draft ? [draft] : [], new Date(), {
+      types: ['v'],
+      seen: new Set(existing.map((c) => c.id)),
+    });
   }
 
   return {
@@ -408,7 +484,7 @@ export function greenpassService(
       const holder = await repo.holder(personId);
       const draft = holder ? await vaccinationDraft(personId) : undefined;
       if (!holder || !draft) return false;
-      await reconcile(holder, [draft], new Date());
+      await reconcile(holder, [draft], new Date(), { types: ['v'], seen: new Set() });
       return true;
     },
 
@@ -485,16 +561,18 @@ export function greenpassService(
       return { uvci: cert.uvci, revokedAt: new Date().toISOString() };
     },
 
+    /** Publishes rules and/or value sets: national administrators only (every verifier in the country applies them). */
     async publishRules(actor: StaffActor, input: { rules?: BusinessRule[]; valueSets?: Record<string, string[]> }) {
-      if (!mayEver(greenpassPolicy, actor, 'greenpass.admin')) throw new AppError('FORBIDDEN', 403);
+      authorize(greenpassPolicy, actor, 'greenpass.admin', NATIONAL);
       if (input.rules) await repo.publishRules('rules', input.rules, actor.userId);
       if (input.valueSets) await repo.publishRules('value-sets', input.valueSets, actor.userId);
       await ctx.audit.record({ actor, action: 'greenpass.rules.publish', resourceType: 'green_pass_rules' });
       return rulesInForce();
     },
 
+    /** Rotates the national document-signer key: national administrators only. */
     async rotateKey(actor: StaffActor) {
-      if (!mayEver(greenpassPolicy, actor, 'greenpass.admin')) throw new AppError('FORBIDDEN', 403);
+      authorize(greenpassPolicy, actor, 'greenpass.admin', NATIONAL);
       const signer = await keys.rotate();
       await ctx.audit.record({ actor, action: 'greenpass.key.rotate', resourceType: 'green_pass_key' });
       return { kid: toBase64(signer.kid) };
