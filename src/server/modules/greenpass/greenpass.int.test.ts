@@ -521,7 +521,7 @@ describe('rules, statistics and keys', () => {
 });
 
 describe('a record that changes or goes (security review)', () => {
-  it('withdraws a negative-test pass when the lab corrects the result to positive: revoked, red, not handed out', async () => {
+  it('withdraws a negative-test pass as soon as the lab corrects the result to positive: revoked, red, not handed out', async () => {
     const p = await person('0912000180', 'Võ Thị Mai', 1992);
     const sampleId = await negativeTest(p.personId);
     const [item] = (await call('GET', '/me/green-pass', p.token)).json().items;
@@ -533,8 +533,11 @@ describe('a record that changes or goes (security review)', () => {
       reason: 'swapped tubes',
     });
     expect(fix.statusCode, fix.body).toBe(200);
+    // the correction's event withdraws it at once, before any fetch (a printed pass must stop verifying)
+    expect((await certificatesOf(p.personId))[0]).toMatchObject({ uvci: item.uvci, revoke_reason: null });
     await env.ctx.jobs.drain();
-    // the next fetch (or printout) withdraws it: nothing in force, its hash on the list, a verifier says revoked
+    expect((await certificatesOf(p.personId))[0]).toMatchObject({ uvci: item.uvci, revoke_reason: 'withdrawn' });
+    // nothing in force, its hash on the list, a verifier says revoked
     expect((await call('GET', '/me/green-pass', p.token)).json().items).toEqual([]);
     const [cert] = await certificatesOf(p.personId);
     expect(cert).toMatchObject({ uvci: item.uvci, revoke_reason: 'withdrawn' });

@@ -425,6 +425,24 @@ export function greenpassService(
     });
   }
 
+  /**
+   * Re-issues a person's test certificates from their tests, if they hold one (the handler of a corrected result):
+   * one whose test is no longer a valid negative is withdrawn, audited, under the person's lock (`reconcile`).
+   */
+  async function reissueTests(personId: string): Promise<void> {
+    const existing = await repo.currentCertificates(personId);
+    if (!existing.some((c) => c.type === 't' && c.revoked_at === null)) return;
+    const person = await repo.holder(personId);
+    if (!person) return;
+    const now = new Date();
+    const tests = testDrafts(personId, (await testing.testsForCertificate(personId)).items, now);
+    await reconcile(person, tests.slice(0, 2), now, {
+      types: ['t'],
+      backed: tests.map((t) => t.sourceKey),
+      seen: new Set(existing.map((c) => c.id)),
+    });
+  }
+
   return {
     /** The citizen's passes, or a dependant's (`personId`): 404 for anyone else (no existence oracle). */
     async myPasses(actor: CitizenActor, personId?: string): Promise<{ items: PassItem[] }> {
@@ -499,6 +517,11 @@ export function greenpassService(
     },
 
     reissueVaccination,
+
+    /** `reissueTests` for the people of corrected results (the worker's batch of events), one after another. */
+    async reissueTests(personIds: string[]): Promise<void> {
+      for (const personId of personIds) await reissueTests(personId);
+    },
 
     async trustList() {
       await keys.active(); // the first key exists before anyone can be handed a pass

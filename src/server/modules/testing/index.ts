@@ -17,6 +17,7 @@ import { type TestingService, testingService } from './service.ts';
 
 export type { CampaignsService } from './campaigns.ts';
 export { advisePoolSize, testsPerPerson } from './pooling.ts';
+export { RESULT_CORRECTED } from './schemas.ts';
 export type { TestingService } from './service.ts';
 
 export const manifest: ModuleManifest = {

@@ -451,6 +451,15 @@ export const RESULTS_RECORDED = defineTopic(
   'testing.results-recorded',
   Type.Object({ resultIds: Type.Array(Uuid, { minItems: 1, maxItems: 5000 }) }),
 );
+/**
+ * A recorded result was replaced by a correction (a lab's mistake put right): the people of the tube, for what was
+ * derived from the old result — the greenpass module withdraws a negative-test pass at once when the test turns
+ * positive, rather than at the holder's next fetch.
+ */
+export const RESULT_CORRECTED = defineTopic(
+  'testing.result-corrected',
+  Type.Object({ sampleId: Uuid, personIds: Type.Array(Uuid, { minItems: 1, maxItems: 5000 }) }),
+);
 /** Tubes a lab rejected: their people are asked to come back. */
 export const SAMPLES_REJECTED = defineTopic(
   'testing.samples-rejected',

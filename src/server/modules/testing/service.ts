@@ -29,6 +29,7 @@ import {
   type ImportResponse,
   type IntakeInput,
   type PersonRef,
+  RESULT_CORRECTED,
   type ResultInput,
   SAMPLES_REJECTED,
   type SampleView,
@@ -169,6 +170,25 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
     const phone = normalizePhone(ref.phone);
     if (!phone) throw new AppError('INVALID_PHONE', 400, { index });
     return `phone:${phone}:${(ref.name ?? '').trim().toLowerCase()}`;
+  }
+
+  /** Tests of these people, newest first, as a citizen's list shows them. */
+  async function testItems(personIds: string[]) {
+    const rows = await repo.testsOf(personIds);
+    return {
+      items: rows.map((r) => ({
+        sampleId: r.id,
+        kind: r.kind,
+        ...(r.result ? { result: r.result } : {}),
+        collectedAt: r.collected_at.toISOString(),
+        ...(r.tested_at ? { testedAt: r.tested_at.toISOString() } : {}),
+        personId: r.person_id,
+        personName: r.name,
+        status: r.status as SampleView['people'][number]['status'],
+        labName: r.lab_name,
+        barcode: r.barcode,
+      })),
+    };
   }
 
   return {
@@ -715,20 +735,17 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
           actor,
           input.reason.trim(),
         );
+        const personIds = await memberIds(sampleId, trx);
         await ctx.audit.append(trx, {
           actor,
           action: 'samples.correct',
           resourceType: 'sample',
           resourceId: sampleId,
           unitCode: lab.unit_code,
-          details: {
-            labId: lab.id,
-            from: tube.result,
-            to: input.result,
-            resultId,
-            personIds: await memberIds(sampleId, trx),
-          },
+          details: { labId: lab.id, from: tube.result, to: input.result, resultId, personIds },
         });
+        // what was derived from the old result (a green pass) follows, in the same transaction's outbox
+        if (personIds.length > 0) await ctx.jobs.enqueue(trx, RESULT_CORRECTED, { sampleId, personIds });
       });
       ctx.jobs.wake();
       const row = (await repo.findSample(sampleId)) as SampleRow;
@@ -739,21 +756,15 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
     /** A citizen's own tests and their dependants', newest first, with time and lab. */
     async myTests(actor: CitizenActor) {
       const dependants = await people.myDependants(actor);
-      const rows = await repo.testsOf([actor.personId, ...dependants.map((d) => d.id)]);
-      return {
-        items: rows.map((r) => ({
-          sampleId: r.id,
-          kind: r.kind,
-          ...(r.result ? { result: r.result } : {}),
-          collectedAt: r.collected_at.toISOString(),
-          ...(r.tested_at ? { testedAt: r.tested_at.toISOString() } : {}),
-          personId: r.person_id,
-          personName: r.name,
-          status: r.status as SampleView['people'][number]['status'],
-          labName: r.lab_name,
-          barcode: r.barcode,
-        })),
-      };
+      return testItems([actor.personId, ...dependants.map((d) => d.id)]);
+    },
+
+    /**
+     * One person's tests as `myTests` lists them, for a certificate re-issued in the background (the greenpass
+     * module's handler of RESULT_CORRECTED, no citizen asking; greenpass audits what it issues or withdraws).
+     */
+    async testsForCertificate(personId: string) {
+      return testItems([personId]);
     },
   };
 }
