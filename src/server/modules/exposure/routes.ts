@@ -154,9 +154,11 @@ export function exposureRoutes(service: ExposureService): FastifyPluginAsync {
     app.post(
       '/exposure/matches',
       {
-        // per account (runs after the app's auth hook, so the actor is known); requests without one count by address
+        // per account (runs after the app's auth hook, so the actor is known); requests without one count by address.
+        // Counted after validation (preHandler): a refused body costs nothing and never uses up the hour's reports
         config: {
           rateLimit: {
+            hook: 'preHandler',
             max: EN_MATCH_REPORTS_PER_HOUR,
             timeWindow: '1 hour',
             keyGenerator: (req) =>
