@@ -2,9 +2,9 @@
  * Venue QR check-in in a real browser: a manager registers a venue and downloads its poster; its QR links to the
  * address the manager's browser used (no TRUYVET_PUBLIC_URL), which a phone's camera opens on the scan page, naming
  * the venue above "Ghi nhận" at 360 × 740; a citizen "scans"
- * it (the QR text goes into the scan page's field: no camera in CI) and finds it in their history; the manager's
- * door scanner checks in a citizen by their personal QR; until the commune verifies the venue it cannot type people
- * in, afterwards it checks in a person without a phone by national ID; offline, the scanner queues scans and sends
+ * it (the QR text goes into the scan page's field: no camera in CI) and finds it in their history; until the commune
+ * verifies the venue, the manager's door scanner records no one (it says why); afterwards it checks in a citizen by
+ * their personal QR and a person without a phone by national ID; offline, the scanner queues scans and sends
  * them when the network returns; on a 360 px phone the door sends a one-time code to someone without a smartphone
  * and records them with it; staff register a venue for someone and see the compliance statistics.
  */
@@ -257,25 +257,31 @@ describe('venue QR check-in journeys', () => {
     await page.getByText(venueName).first().waitFor();
     const before = await pageGet<Occupancy>(page, `/venues/${venueId}/occupancy`);
 
-    await page.getByLabel('Dán mã QR cá nhân').fill(personal.qr);
-    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
-    const results = page.locator('.ck-result-item');
-    // a citizen who never gave a name: the door says so (and shows no one else's)
-    await results
-      .filter({ hasText: 'Mã QR cá nhân' })
-      .filter({ hasText: 'Đã ghi nhận' })
-      .filter({ hasText: 'Chưa có tên' })
-      .waitFor();
-
-    // a citizen-run venue the commune has not verified records people only with proof: no typing. (A retry of this
-    // test finds the venue verified by its earlier try, which saw the unverified door: it goes on from there.)
+    // a citizen-run venue the commune has not verified records no one at its door: it says why, and offers no form.
+    // (A retry of this test finds the venue verified by its earlier try, which saw the unverified door: it goes on
+    // from there.)
     const { body: venue } = await apiCall<{ verified: boolean }>(server.url, adminToken, 'GET', `/venues/${venueId}`);
     if (!venue.verified) {
-      await page.getByTestId('ck-proof-only').waitFor();
+      await page.getByTestId('ck-not-verified').waitFor();
+      expect(await page.getByLabel('Dán mã QR cá nhân').count()).toBe(0);
+      expect(await page.getByLabel('Điện thoại nhận mã').count()).toBe(0);
       expect(await page.getByLabel('Số CCCD').count()).toBe(0);
       expect(await page.getByLabel('Danh sách', { exact: true }).count()).toBe(0);
+      // and the server refuses it too
+      const refused = await page.evaluate(
+        async ([venue, qr]) =>
+          (
+            await fetch('/api/v1/checkins', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ venueId: venue, personQr: qr }),
+            })
+          ).json(),
+        [venueId, personal.qr] as const,
+      );
+      expect(refused.error.code).toBe('VENUE_NOT_VERIFIED');
       await screenshot(page, 'checkins-door-unverified');
-      // the commune's health worker verifies it on the venue's page: now the door may type people in
+      // the commune's health worker verifies it on the venue's page: now its door may record people
       const worker = { username: `verify.${randomSuffix()}`, password: `pw-${randomSuffix()}-${randomSuffix()}` };
       await createStaff(server.url, adminToken, {
         ...worker,
@@ -296,6 +302,17 @@ describe('venue QR check-in journeys', () => {
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Quét tại cửa' }).waitFor();
     }
+
+    await page.getByLabel('Dán mã QR cá nhân').fill(personal.qr);
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+    const results = page.locator('.ck-result-item');
+    // a citizen who never gave a name: the door says so (and shows no one else's)
+    await results
+      .filter({ hasText: 'Mã QR cá nhân' })
+      .filter({ hasText: 'Đã ghi nhận' })
+      .filter({ hasText: 'Chưa có tên' })
+      .waitFor();
+    expect(await page.getByTestId('ck-not-verified').count()).toBe(0);
 
     const nationalId = randomNationalId();
     await page.getByLabel('Số CCCD').fill(nationalId);

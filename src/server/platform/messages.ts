@@ -158,6 +158,14 @@ export const errorMessages = {
     vi: 'Đám cưới, đám tang và chuyến xe cần thời gian bắt đầu và kết thúc.',
     en: 'Weddings, funerals and trips need a start and an end time.',
   },
+  VENUE_REGISTRATION_LIMIT: {
+    vi: 'Mỗi tài khoản chỉ đăng ký được {max} địa điểm trong 24 giờ; vui lòng thử lại sau.',
+    en: 'One account may register at most {max} venues in 24 hours; try again later.',
+  },
+  VENUE_MANAGER_PHONE_STAFF_ONLY: {
+    vi: 'Chỉ cán bộ mới đăng ký địa điểm thay người quản lý (số điện thoại người quản lý); người dân đăng ký thì chính mình là người quản lý.',
+    en: "Only staff register a venue on someone's behalf (managerPhone); a citizen who registers a venue manages it themself.",
+  },
   ZONE_NOT_FOUND: { vi: 'Không tìm thấy khu vực trong địa điểm.', en: 'Zone not found in this venue.' },
   PERSON_QR_INVALID: { vi: 'Mã QR cá nhân không hợp lệ.', en: 'The personal QR code is invalid.' },
   CHECKIN_NOT_FOUND: { vi: 'Không tìm thấy lượt quét.', en: 'Check-in not found.' },
@@ -198,6 +206,30 @@ export const errorMessages = {
   DOOR_CODE_TOO_MANY_SENDS: {
     vi: 'Đã gửi quá nhiều mã, vui lòng thử lại sau.',
     en: 'Too many codes sent; try again later.',
+  },
+  DOOR_CODE_PHONE_NOT_VIETNAMESE: {
+    vi: 'Mã tại cửa chỉ gửi được tới số di động Việt Nam (+84).',
+    en: 'Door codes are sent to Vietnamese mobile numbers (+84) only.',
+  },
+  VENUE_NOT_VERIFIED: {
+    vi: 'Địa điểm chưa được trạm y tế xã/phường xác minh: chưa thể ghi nhận người khác tại cửa (quét mã QR cá nhân, nhập số CCCD/điện thoại hay gửi mã tin nhắn). Người đến tự quét mã QR của địa điểm; nhờ xã/phường xác minh địa điểm.',
+    en: 'This venue is not verified by the commune health station yet: its door cannot record anyone (personal QR, typed ID or phone, or a text-message code). Visitors scan the venue QR themselves; ask the commune to verify the venue.',
+  },
+  CHECKIN_BATCH_DOOR_ONLY: {
+    vi: 'Gửi theo lô chỉ dành cho cửa của địa điểm: mỗi mục cần venueId (không dùng mã QR hay mã địa điểm của người dân).',
+    en: "The batch endpoint is the venue door's: every item needs a venueId (not a citizen's venue QR or short code).",
+  },
+  CHECKIN_BATCH_DUPLICATE_ITEM: {
+    vi: 'Trong lô có mục trùng (cùng Idempotency-Key, hoặc cùng một người tại cùng địa điểm và khu vực trong vòng 5 phút): mục {index} trùng với mục {duplicateOf}.',
+    en: 'The batch repeats an item (the same idempotency key, or the same person at the same venue and zone within 5 minutes): item {index} repeats item {duplicateOf}.',
+  },
+  CHECKOUT_BACKDATE_NOT_ALLOWED: {
+    vi: 'Tự khai báo ra về chỉ ghi nhận thời điểm hiện tại, không ghi lùi giờ.',
+    en: 'Your own check-out is recorded now; it cannot carry a past time.',
+  },
+  CHECKOUT_AFTER_STAY_END: {
+    vi: 'Giờ ra không được sau thời gian lưu lại tối đa của địa điểm ({latest}).',
+    en: "The check-out time cannot be later than the venue's longest stay ({latest}).",
   },
   CONTACT_ALREADY_CONFIRMED: {
     vi: 'Người tiếp xúc đã được xác nhận và thông báo; không thể bỏ qua.',

@@ -12,6 +12,12 @@ export type CheckinEvidence = (typeof CHECKIN_EVIDENCE)[number];
 export const MAX_BATCH = 500;
 
 /**
+ * POST /checkins/batch requests one account may send a minute (429 RATE_LIMITED past it). The door scanner sends
+ * every live scan as a one-item batch, so this is a busy door's pace, not an offline queue's size.
+ */
+export const BATCH_RATE_LIMIT_PER_MINUTE = 120;
+
+/**
  * The staff roles allowed each action on a check-in record (`policy.ts`); `admin` passes every check within its
  * scope. Checking someone out is for those who check people in at the venue (venues' `venues.checkin`).
  */

@@ -5,7 +5,9 @@
  * a door code never signs anyone in), stored as an HMAC, valid for TRUYVET_OTP_TTL_SECONDS, spent on use or after
  * TRUYVET_OTP_MAX_ATTEMPTS wrong tries; only the newest unspent code of a venue and phone counts. Sends are capped
  * per phone (from any venue) and per venue, against SMS pumping and harassment. The answer to a send is the same
- * whether or not the phone belongs to anyone the platform knows.
+ * whether or not the phone belongs to anyone the platform knows. The SMS is the platform's own ("Truyvet: …"), so it
+ * carries nothing a registrant chose: the venue is named by its short code (`XXXX-XXXX`, printed on its poster and
+ * shown on the door's screen), never by its free-text name, which could dress up a phishing text.
  */
 
 import type { Actor } from '../../platform/access.ts';
@@ -27,6 +29,28 @@ const subject = (venueId: string, phone: string) => `${venueId}:${phone}`;
 export function doorCodes(ctx: PlatformContext) {
   const repo = checkinsRepo(ctx.db);
 
+  /** Checks `code` against the venue's newest code for `phone` (see `check`), spending it when right and `spend`. */
+  async function use(venueId: string, phone: string, code: string, spend: boolean): Promise<void> {
+    const now = new Date();
+    const max = ctx.config.otpMaxAttempts;
+    const problem = await ctx.db.transaction().execute(async (trx) => {
+      const row = await repo.lockLatestDoorCode(trx, venueId, phone);
+      if (!row) return new AppError('DOOR_CODE_INVALID', 400, { attemptsLeft: 0 });
+      if (row.expires_at <= now) {
+        await repo.updateDoorCode(trx, row.id, { spent_at: now });
+        return new AppError('DOOR_CODE_EXPIRED', 400);
+      }
+      if (!oneTimeCodeMatches(row.code_hash, PURPOSE, subject(venueId, phone), code)) {
+        const attempts = row.attempts + 1;
+        await repo.updateDoorCode(trx, row.id, { attempts, ...(attempts >= max ? { spent_at: now } : {}) });
+        return new AppError('DOOR_CODE_INVALID', 400, { attemptsLeft: Math.max(0, max - attempts) });
+      }
+      if (spend) await repo.updateDoorCode(trx, row.id, { spent_at: now });
+      return undefined;
+    });
+    if (problem) throw problem;
+  }
+
   return {
     /**
      * Sends a code for `phone` (E.164) at the venue; the caller has authorized the actor on the venue. Audited
@@ -34,7 +58,7 @@ export function doorCodes(ctx: PlatformContext) {
      */
     async send(
       actor: Actor,
-      venue: { id: string; name: string; unit_code: string },
+      venue: { id: string; short_code: string; unit_code: string },
       phone: string,
     ): Promise<{ expiresInSeconds: number }> {
       const now = new Date();
@@ -53,12 +77,13 @@ export function doorCodes(ctx: PlatformContext) {
           code_hash: hashOneTimeCode(PURPOSE, subject(venue.id, phone), code),
           expires_at: new Date(now.getTime() + ttl * 1000),
         });
-        // names the venue, so a person who is not at its door knows to ignore it and never reads it to anyone
+        // names the venue by its short code (the one on its poster and the door's screen), so a person who is not at
+        // its door knows to ignore it and never reads it to anyone; the registrant's free-text name never goes out
         await ctx.notifier.enqueue(trx, {
           channel: 'sms',
           to: phone,
           text: smsText(
-            `Truyvet: ma khai bao tai ${venue.name}: ${code}. Chi doc ma nay cho nguoi ghi nhan tai cua dia diem nay. Het han sau ${Math.round(ttl / 60)} phut. Neu ban khong o do, hay bo qua tin nhan nay.`,
+            `Truyvet: ma khai bao tai dia diem ${venue.short_code}: ${code}. Chi doc ma cho nguoi ghi nhan tai cua dia diem nay. Het han sau ${Math.round(ttl / 60)} phut. Neu ban khong o do, hay bo qua.`,
           ),
         });
         await ctx.audit.append(trx, {
@@ -74,28 +99,17 @@ export function doorCodes(ctx: PlatformContext) {
     },
 
     /**
-     * Spends the venue's newest code for `phone` when `code` is it; otherwise counts a wrong try (the code is spent
-     * after too many) and refuses: DOOR_CODE_INVALID (400, `attemptsLeft`), DOOR_CODE_EXPIRED (400).
+     * Refuses unless `code` is the venue's newest code for `phone` — counting a wrong try (the code is spent after too
+     * many): DOOR_CODE_INVALID (400, `attemptsLeft`), DOOR_CODE_EXPIRED (400) — and leaves a right code unspent: the
+     * door asks what else could refuse the check-in before it spends the code (`consume`).
      */
-    async consume(venueId: string, phone: string, code: string): Promise<void> {
-      const now = new Date();
-      const max = ctx.config.otpMaxAttempts;
-      const problem = await ctx.db.transaction().execute(async (trx) => {
-        const row = await repo.lockLatestDoorCode(trx, venueId, phone);
-        if (!row) return new AppError('DOOR_CODE_INVALID', 400, { attemptsLeft: 0 });
-        if (row.expires_at <= now) {
-          await repo.updateDoorCode(trx, row.id, { spent_at: now });
-          return new AppError('DOOR_CODE_EXPIRED', 400);
-        }
-        if (!oneTimeCodeMatches(row.code_hash, PURPOSE, subject(venueId, phone), code)) {
-          const attempts = row.attempts + 1;
-          await repo.updateDoorCode(trx, row.id, { attempts, ...(attempts >= max ? { spent_at: now } : {}) });
-          return new AppError('DOOR_CODE_INVALID', 400, { attemptsLeft: Math.max(0, max - attempts) });
-        }
-        await repo.updateDoorCode(trx, row.id, { spent_at: now });
-        return undefined;
-      });
-      if (problem) throw problem;
+    check(venueId: string, phone: string, code: string): Promise<void> {
+      return use(venueId, phone, code, false);
+    },
+
+    /** As `check`, and spends the code when it is right. */
+    consume(venueId: string, phone: string, code: string): Promise<void> {
+      return use(venueId, phone, code, true);
     },
   };
 }

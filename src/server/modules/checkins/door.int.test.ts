@@ -2,13 +2,16 @@
  * What the door is told about the person whose personal QR it scanned (issue 11, item 7): name — masked unless the
  * account may read the person's record — birth year and the day's declaration badge, on the live answer and on the
  * offline queue's (the batch endpoint); nothing about the person for typed or door-code check-ins (that would tell
- * the door whether a national ID or phone is known); every showing audited, a venue's citizen manager's too.
+ * the door whether a national ID or phone is known); every door answer audited, a venue's citizen manager's too; a
+ * replay is the stored answer as it was, for a door that may still act at the venue (security review, findings 1a
+ * and 5).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bearer,
   citizenToken,
   createTestEnv,
+  expectError,
   makeNationalId,
   staffToken,
   type TestEnv,
@@ -54,6 +57,15 @@ async function newVenue(token: string, unitCode: string = UNITS.bienHoaCommune):
   return res.json().id;
 }
 
+/** A venue the manager registered, verified by the commune: its managers may check people in at its door. */
+async function verifiedVenue(token: string): Promise<string> {
+  const id = await newVenue(token);
+  const health = await staffToken(env, 'health_worker', UNITS.bienHoa);
+  const res = await call('POST', `/venues/${id}/verify`, health.token);
+  expect(res.statusCode, res.body).toBe(200);
+  return id;
+}
+
 async function doorAudit(actorId: string, personId: string) {
   return env.ctx.db
     .selectFrom('audit_log')
@@ -93,8 +105,38 @@ describe('maskPersonName', () => {
 });
 
 describe('the door scans a personal QR', () => {
-  it("shows a venue's citizen manager the masked name, birth year and grey badge through the offline queue, audited", async () => {
+  it('refuses every door check-in at a venue the commune has not verified (403 VENUE_NOT_VERIFIED), writing and showing nothing', async () => {
     const venueId = await newVenue(manager.token);
+    const before = await doorAudit(manager.personId, an.personId);
+    expectError(
+      await call('POST', '/checkins', manager.token, { venueId, personQr: an.qr }),
+      403,
+      'VENUE_NOT_VERIFIED',
+    );
+    const queued = await call('POST', '/checkins/batch', manager.token, {
+      items: [{ idempotencyKey: `door-${Date.now()}-u`, venueId, personQr: an.qr }],
+    });
+    expectError(queued, 403, 'VENUE_NOT_VERIFIED');
+    expectError(
+      await call('POST', '/checkins', manager.token, { venueId, nationalId: makeNationalId(), name: 'Ai đó' }),
+      403,
+      'VENUE_NOT_VERIFIED',
+    );
+    expectError(
+      await call('POST', '/checkins/door-codes', manager.token, { venueId, phone: '0912000399' }),
+      403,
+      'VENUE_NOT_VERIFIED',
+    );
+    const rows = await env.ctx.db.selectFrom('checkins').select('id').where('venue_id', '=', venueId).execute();
+    expect(rows).toEqual([]);
+    expect(await doorAudit(manager.personId, an.personId)).toEqual(before);
+    // a staff account checks people in at any venue of its area, verified or not
+    const health = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    expect((await call('POST', '/checkins', health.token, { venueId, personQr: an.qr })).statusCode).toBe(201);
+  });
+
+  it("shows a venue's citizen manager the masked name, birth year and grey badge through the offline queue, audited", async () => {
+    const venueId = await verifiedVenue(manager.token);
     const res = await call('POST', '/checkins/batch', manager.token, {
       items: [{ idempotencyKey: `door-${Date.now()}-1`, venueId, personQr: an.qr }],
     });
@@ -120,13 +162,100 @@ describe('the door scans a personal QR', () => {
     expect(res.json().badge).toMatchObject({ colour: 'green' });
     expect(await doorAudit(health.userId, an.personId)).toMatchObject([{ details: { shown: 'full' } }]);
 
-    // a retry of the same request gets the same answer, and that showing is audited too
+    // a retry of the same request gets the stored answer as it was — no new look-up of the badge or of who it is —
+    // and the door seeing the check-in again is audited too
     const again = await call('POST', '/checkins', health.token, { venueId, personQr: an.qr }, k);
     expect(again.statusCode, again.body).toBe(200);
-    expect(again.json()).toEqual(res.json());
+    const { badge: _badge, person: _person, ...stored } = res.json();
+    expect(again.json()).toEqual(stored);
     expect(await doorAudit(health.userId, an.personId)).toMatchObject([
       { details: { shown: 'full' } },
-      { details: { shown: 'full', replay: true } },
+      { details: { checkinId: res.json().id, replay: true } },
+    ]);
+  });
+
+  it('answers a replay only to a door that may still act at the venue, and never with a fresh badge', async () => {
+    const door = await citizenToken(env, '0912000308');
+    const venueId = await verifiedVenue(door.token);
+    const guest = await citizenToken(env, '0912000309');
+    const qr = (await call('GET', '/me/qr', guest.token)).json().qr;
+    const k = `door-${Date.now()}-r`;
+    const first = await call('POST', '/checkins', door.token, { venueId, personQr: qr }, k);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json().badge).toEqual({ colour: 'grey', validUntil: null });
+
+    // the person declares later: a replay does not read today's badge again
+    expect((await call('POST', '/declarations', guest.token, { type: 'domestic', answers: NO })).statusCode).toBe(201);
+    const replay = await call('POST', '/checkins', door.token, { venueId, personQr: qr }, k);
+    expect(replay.statusCode, replay.body).toBe(200);
+    expect(replay.json().badge).toBeUndefined();
+    expect(replay.json().person).toBeUndefined();
+    expect(replay.json()).toMatchObject({ id: first.json().id, personId: guest.personId, evidence: 'qr_personal' });
+
+    // no longer a manager of the venue: the same key is refused as a new check-in would be, and not audited
+    await env.ctx.db
+      .deleteFrom('venue_managers')
+      .where('venue_id', '=', venueId)
+      .where('person_id', '=', door.personId)
+      .execute();
+    await env.ctx.services.venues.loadCached(venueId, true);
+    const audited = (await doorAudit(door.personId, guest.personId)).length;
+    const gone = await call('POST', '/checkins', door.token, { venueId, personQr: qr }, k);
+    expectError(gone, 404, 'VENUE_NOT_FOUND');
+    expect(gone.json().id).toBeUndefined();
+    const goneQueued = await call('POST', '/checkins/batch', door.token, {
+      items: [{ idempotencyKey: k, venueId, personQr: qr }],
+    });
+    expectError(goneQueued, 404, 'VENUE_NOT_FOUND');
+    expect((await doorAudit(door.personId, guest.personId)).length).toBe(audited);
+  });
+
+  it('answers the same personal QR scanned again within minutes with the check-in it repeats (409, existingId), by any route', async () => {
+    const health = await staffToken(env, 'health_worker', UNITS.bienHoa);
+    const venueId = await newVenue(health.token);
+    const guest = await citizenToken(env, '0912000310');
+    const qr = (await call('GET', '/me/qr', guest.token)).json().qr;
+    const first = await call('POST', '/checkins', health.token, { venueId, personQr: qr });
+    expect(first.statusCode, first.body).toBe(201);
+    const existingId = first.json().id;
+    const again = await call('POST', '/checkins', health.token, { venueId, personQr: qr }, `door-${Date.now()}-a`);
+    expect(expectError(again, 409, 'CHECKIN_DUPLICATE').error.details).toEqual({ existingId });
+    const batch = await call('POST', '/checkins/batch', health.token, {
+      items: [{ idempotencyKey: `door-${Date.now()}-b`, venueId, personQr: qr, live: true }],
+    });
+    expect(batch.json().results[0]).toMatchObject({ status: 409, error: { details: { existingId } } });
+    const queued = await call('POST', '/checkins/batch', health.token, {
+      items: [
+        {
+          idempotencyKey: `door-${Date.now()}-c`,
+          venueId,
+          personQr: qr,
+          at: new Date(Date.now() - 3 * 60_000).toISOString(),
+        },
+      ],
+    });
+    expect(queued.json().results[0]).toMatchObject({ status: 409, error: { details: { existingId } } });
+    const rows = await env.ctx.db
+      .selectFrom('checkins')
+      .select('id')
+      .where('venue_id', '=', venueId)
+      .where('person_id', '=', guest.personId)
+      .execute();
+    expect(rows).toEqual([{ id: existingId }]);
+  });
+
+  it("audits a verified venue's citizen manager typing someone in, and shows the badge but never who it is", async () => {
+    const venueId = await verifiedVenue(manager.token);
+    const res = await call('POST', '/checkins', manager.token, {
+      venueId,
+      nationalId: makeNationalId(),
+      name: 'Bà Út',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ evidence: 'typed_staff', badge: { colour: 'grey' } });
+    expect(res.json().person).toBeUndefined();
+    expect(await doorAudit(manager.personId, res.json().personId)).toMatchObject([
+      { actor_type: 'citizen', details: { venueId, method: 'staff_manual', evidence: 'typed_staff' } },
     ]);
   });
 
@@ -175,7 +304,7 @@ describe('the door scans a personal QR', () => {
         return { ...c, qr: (await call('GET', '/me/qr', c.token)).json().qr as string };
       }),
     );
-    const venueId = await newVenue(manager.token);
+    const venueId = await verifiedVenue(manager.token);
     // the person comes with the badge: people's own look-up is not asked as well
     const alone = vi.spyOn(env.ctx.services.people, 'atDoor');
     try {
@@ -204,7 +333,7 @@ describe('the door scans a personal QR', () => {
       .where('id', '=', guest.personId)
       .execute();
     const qr = (await call('GET', '/me/qr', guest.token)).json().qr;
-    const venueId = await newVenue(manager.token);
+    const venueId = await verifiedVenue(manager.token);
     const rule = await call('PUT', `/declaration-venue-rules/${venueId}`, manager.token, { required: true });
     expect(rule.statusCode, rule.body).toBe(200);
 
@@ -229,9 +358,10 @@ describe('the door scans a personal QR', () => {
   });
 
   it('refuses a forged personal QR with PERSON_QR_INVALID and tells nothing', async () => {
-    const venueId = await newVenue(manager.token);
+    const gate = await staffToken(env, 'venue_manager', UNITS.bienHoa);
+    const venueId = await newVenue(gate.token);
     const forged = an.qr.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-    const res = await call('POST', '/checkins', manager.token, { venueId, personQr: forged });
+    const res = await call('POST', '/checkins', gate.token, { venueId, personQr: forged });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('PERSON_QR_INVALID');
     expect(res.json().person).toBeUndefined();

@@ -25,7 +25,7 @@ export const manifest: ModuleManifest = {
 export interface CheckinsDeps {
   people: PeopleService;
   venues: VenuesService;
-  /** the badge at the door and, for a replayed check-in, its look-up (built after this module) */
+  /** the badge at the door (built after this module) */
   declarations?: () => DoorDeclarations;
 }
 

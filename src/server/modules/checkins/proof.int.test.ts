@@ -1,8 +1,9 @@
 /**
- * Forged exposures (issue 10, finding 1): a citizen can register a venue in a minute, so what a citizen-run venue
- * records must prove the person was there. Each `it` is a regression test of one point of the finding:
- *   1. an unverified venue records people only with proof (their personal QR, or a door code sent to their phone);
- *      typed identifiers are for staff and commune-verified venues;
+ * Forged exposures (issue 10, finding 1; security review, findings 1, 4 and 7): a citizen can register a venue in a
+ * minute, and a personal QR never expires, so a citizen-run venue records no one at its door until the commune
+ * verifies it. Each `it` is a regression test of one point:
+ *   1. an unverified venue's door records no one (personal QR, door code, typed identifier: 403 VENUE_NOT_VERIFIED);
+ *      a verified venue's door records people by their personal QR, a door code sent to their phone, or typed;
  *   2. every check-in carries its evidence (tracing of weak evidence: cases/confirmation.int.test.ts);
  *   3. a past `at` only from a staff offline queue (the batch endpoint), at most TRUYVET_CHECKIN_BACKDATE_HOURS back;
  *   4. known and unknown people get the same answer: no existence oracle.
@@ -13,6 +14,7 @@ import {
   bearer,
   citizenToken,
   createTestEnv,
+  expectError,
   makeNationalId,
   staffToken,
   type TestEnv,
@@ -22,7 +24,10 @@ import { loadConfig } from '../../config.ts';
 
 let env: TestEnv;
 let owner: { token: string; personId: string };
-let venue: { id: string; qr: string };
+/** the owner's venue, not verified by the commune */
+let venue: { id: string; qr: string; shortCode: string };
+/** another of the owner's venues, verified by the commune: its door may record people */
+let verified: { id: string; qr: string; shortCode: string };
 let healthWorker: string;
 let phoneSerial = 0;
 /** A fresh mobile number per use. */
@@ -70,7 +75,15 @@ async function citizenVenue(token: string, name: string) {
     '/api/v1/venues',
   );
   expect(res.statusCode).toBe(201);
-  return res.json() as { id: string; qr: string };
+  return res.json() as { id: string; qr: string; shortCode: string };
+}
+
+/** A citizen's venue the commune's health worker has verified. */
+async function verifiedCitizenVenue(token: string, name: string) {
+  const created = await citizenVenue(token, name);
+  const res = await post(healthWorker, {}, `/api/v1/venues/${created.id}/verify`);
+  expect(res.statusCode, res.body).toBe(200);
+  return created;
 }
 
 /** Someone staff registered (a national ID the platform knows). */
@@ -86,39 +99,59 @@ beforeAll(async () => {
   healthWorker = (await staffToken(env, 'health_worker', UNITS.bienHoa)).token;
   owner = await citizenToken(env, newPhone());
   venue = await citizenVenue(owner.token, 'Quán nước Cô Ba');
+  verified = await verifiedCitizenVenue(owner.token, 'Quán cơm Cô Ba');
 }, 180_000);
 afterAll(async () => {
   await env?.close();
 }, 60_000);
 
-describe('1. an unverified citizen-run venue records people only with proof of presence', () => {
-  it('refuses a typed national ID or phone (403 CHECKIN_PROOF_REQUIRED), single or in a batch, and writes nothing', async () => {
+describe("1. an unverified citizen-run venue's door records no one; a verified one's records people with proof", () => {
+  it('refuses a personal QR, a door code and a typed national ID or phone (403 VENUE_NOT_VERIFIED), single or in a batch, and writes nothing', async () => {
     const victim = await knownPerson('Nguyễn Văn Nạn Nhân');
+    const guest = await citizenToken(env, newPhone());
+    const qr = (await env.app.inject({ method: 'GET', url: '/api/v1/me/qr', headers: bearer(guest.token) })).json().qr;
     const before = await countCheckins();
-    const typed = await post(owner.token, { venueId: venue.id, nationalId: victim.nationalId });
-    expect(typed.statusCode).toBe(403);
-    expect(typed.json().error.code).toBe('CHECKIN_PROOF_REQUIRED');
-    const byPhone = await post(owner.token, { venueId: venue.id, phone: newPhone(), name: 'Ai đó' });
-    expect(byPhone.statusCode).toBe(403);
-    expect(byPhone.json().error.code).toBe('CHECKIN_PROOF_REQUIRED');
+    const phone = newPhone();
+    for (const body of [
+      { venueId: venue.id, personQr: qr },
+      { venueId: venue.id, nationalId: victim.nationalId },
+      { venueId: venue.id, phone: newPhone(), name: 'Ai đó' },
+      { venueId: venue.id, phone, otp: '123456' },
+    ]) {
+      expectError(await post(owner.token, body), 403, 'VENUE_NOT_VERIFIED');
+    }
+    expectError(
+      await post(owner.token, { venueId: venue.id, phone }, '/api/v1/checkins/door-codes'),
+      403,
+      'VENUE_NOT_VERIFIED',
+    );
     const batch = await post(
       owner.token,
-      { items: [{ idempotencyKey: key(), venueId: venue.id, nationalId: victim.nationalId, name: 'X' }] },
+      {
+        items: [
+          { idempotencyKey: key(), venueId: venue.id, nationalId: victim.nationalId, name: 'X' },
+          { idempotencyKey: key(), venueId: venue.id, personQr: qr },
+        ],
+      },
       '/api/v1/checkins/batch',
     );
-    expect(batch.statusCode).toBe(200);
-    expect(batch.json().results[0]).toMatchObject({ status: 403, error: { code: 'CHECKIN_PROOF_REQUIRED' } });
+    expectError(batch, 403, 'VENUE_NOT_VERIFIED');
     expect(await countCheckins()).toBe(before);
     expect(await countCheckins(victim.id)).toBe(0);
-    // and nobody was registered on the way
+    expect(await countCheckins(guest.personId)).toBe(0);
+    // nobody was registered on the way, and no code went out
     const registered = await env.ctx.db.selectFrom('people').select('id').where('name', '=', 'Ai đó').execute();
     expect(registered).toEqual([]);
+    const codes = await env.ctx.db.selectFrom('door_codes').select('id').where('phone', '=', e164(phone)).execute();
+    expect(codes).toEqual([]);
+    // the venue's visitors still check themselves in with its QR
+    expect((await post(guest.token, { venueQr: venue.qr })).statusCode).toBe(201);
   });
 
   it("records a person by their signed personal QR (evidence qr_personal) and a citizen's own scan as qr_self", async () => {
     const guest = await citizenToken(env, newPhone());
     const qr = (await env.app.inject({ method: 'GET', url: '/api/v1/me/qr', headers: bearer(guest.token) })).json().qr;
-    const scanned = await post(owner.token, { venueId: venue.id, personQr: qr });
+    const scanned = await post(owner.token, { venueId: verified.id, personQr: qr });
     expect(scanned.statusCode).toBe(201);
     expect(scanned.json()).toMatchObject({ personId: guest.personId, evidence: 'qr_personal' });
     const self = await post((await citizenToken(env, newPhone())).token, { venueQr: venue.qr });
@@ -139,6 +172,7 @@ describe('1. an unverified citizen-run venue records people only with proof of p
 
   it('records a person without a smartphone by a code sent to their phone (evidence otp); a wrong, reused or other venue code is refused', async () => {
     const phone = newPhone();
+    const venue = verified;
     const sent = await post(owner.token, { venueId: venue.id, phone }, '/api/v1/checkins/door-codes');
     expect(sent.statusCode).toBe(202);
     expect(sent.json()).toEqual({ expiresInSeconds: env.ctx.config.otpTtlSeconds });
@@ -148,7 +182,7 @@ describe('1. an unverified citizen-run venue records people only with proof of p
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error).toMatchObject({ code: 'DOOR_CODE_INVALID', details: { attemptsLeft: 4 } });
     // the code belongs to this venue: another venue cannot use it
-    const other = await citizenVenue(owner.token, 'Quán nước Cô Ba 2');
+    const other = await verifiedCitizenVenue(owner.token, 'Quán nước Cô Ba 2');
     const elsewhere = await post(owner.token, { venueId: other.id, phone, otp: code });
     expect(elsewhere.statusCode).toBe(400);
     expect(elsewhere.json().error.code).toBe('DOOR_CODE_INVALID');
@@ -180,6 +214,7 @@ describe('1. an unverified citizen-run venue records people only with proof of p
 
   it("answers a retry of a door-code check-in with its answer, without touching the person's newer code", async () => {
     const phone = newPhone();
+    const venue = verified;
     await post(owner.token, { venueId: venue.id, phone }, '/api/v1/checkins/door-codes');
     const body = { venueId: venue.id, phone, otp: await doorCodeSentTo(phone) };
     const k = key();
@@ -195,7 +230,9 @@ describe('1. an unverified citizen-run venue records people only with proof of p
     await post(owner.token, { venueId: venue.id, phone }, '/api/v1/checkins/door-codes');
     const retry = await send();
     expect(retry.statusCode).toBe(200);
-    expect(retry.json()).toEqual(first.json());
+    // the stored answer as it was (the badge is not looked up again)
+    const { badge: _badge, ...stored } = first.json();
+    expect(retry.json()).toEqual(stored);
     const newest = await env.ctx.db
       .selectFrom('door_codes')
       .select(['attempts', 'spent_at'])
@@ -208,6 +245,7 @@ describe('1. an unverified citizen-run venue records people only with proof of p
 
   it('spends a door code after too many wrong tries, and a door code never signs anyone in', async () => {
     const phone = newPhone();
+    const venue = verified;
     await post(owner.token, { venueId: venue.id, phone }, '/api/v1/checkins/door-codes');
     const code = await doorCodeSentTo(phone);
     const asLogin = await env.app.inject({
@@ -233,6 +271,7 @@ describe('1. an unverified citizen-run venue records people only with proof of p
 
   it('caps door codes per phone (429 DOOR_CODE_TOO_MANY_SENDS) and lets only the venue, never a stranger, send them', async () => {
     const phone = newPhone();
+    const venue = verified;
     for (let i = 0; i < 5; i++)
       expect((await post(owner.token, { venueId: venue.id, phone }, '/api/v1/checkins/door-codes')).statusCode).toBe(
         202,
@@ -329,7 +368,7 @@ describe('3. a past time only from a staff offline queue, at most TRUYVET_CHECKI
     expect(skewed.statusCode).toBe(201);
   });
 
-  it('refuses a past time on the single route even from staff, and from the queue of an unverified venue', async () => {
+  it("refuses a past time on the single route even from staff; an unverified venue's queue records nothing, a verified one's keeps its scan time", async () => {
     const staff = await staffToken(env, 'venue_manager', UNITS.bienHoa);
     const at = new Date(Date.now() - 30 * MIN).toISOString();
     const single = await post(staff.token, { venueId: venue.id, nationalId: makeNationalId(), name: 'A', at });
@@ -342,8 +381,14 @@ describe('3. a past time only from a staff offline queue, at most TRUYVET_CHECKI
       { items: [{ idempotencyKey: key(), venueId: venue.id, personQr: qr, at }] },
       '/api/v1/checkins/batch',
     );
-    expect(queued.json().results[0]).toMatchObject({ status: 400, error: { code: 'CHECKIN_BACKDATE_NOT_ALLOWED' } });
+    expectError(queued, 403, 'VENUE_NOT_VERIFIED');
     expect(await countCheckins(guest.personId)).toBe(0);
+    const synced = await post(
+      owner.token,
+      { items: [{ idempotencyKey: key(), venueId: verified.id, personQr: qr, at }] },
+      '/api/v1/checkins/batch',
+    );
+    expect(synced.json().results[0]).toMatchObject({ status: 201, checkin: { at, evidence: 'qr_personal' } });
   });
 
   it('accepts a staff queue within 24 h with its scan time, refuses older (400 CHECKIN_BACKDATE_TOO_OLD)', async () => {
@@ -403,7 +448,7 @@ describe('4. no existence oracle: known and unknown people answer alike', () => 
     const known = await knownPerson('Lê Văn Có Thật');
     const a = await post(owner.token, { venueId: venue.id, nationalId: known.nationalId });
     const b = await post(owner.token, { venueId: venue.id, nationalId: makeNationalId() });
-    expect(a.statusCode).toBe(403);
+    expectError(a, 403, 'VENUE_NOT_VERIFIED');
     expect(b.statusCode).toBe(a.statusCode);
     expect(b.json()).toEqual(a.json());
   });
@@ -417,6 +462,7 @@ describe('4. no existence oracle: known and unknown people answer alike', () => 
     );
     expect(registered.statusCode).toBe(201);
     const unknownPhone = newPhone();
+    const venue = verified;
     const a = await post(owner.token, { venueId: venue.id, phone: knownPhone }, '/api/v1/checkins/door-codes');
     const b = await post(owner.token, { venueId: venue.id, phone: unknownPhone }, '/api/v1/checkins/door-codes');
     expect([a.statusCode, b.statusCode]).toEqual([202, 202]);
@@ -429,5 +475,98 @@ describe('4. no existence oracle: known and unknown people answer alike', () => 
     });
     expect(shape(ka as never)).toEqual(shape(kb as never));
     expect(ka.json().personId).toBe(registered.json().id);
+  });
+});
+
+describe('the door code SMS and what a refused check-in leaves behind (security review, findings 4 and 7)', () => {
+  it("names the venue by its short code, never by the registrant's free text, and goes to Vietnamese mobiles only", async () => {
+    const phone = newPhone();
+    expect((await post(owner.token, { venueId: verified.id, phone }, '/api/v1/checkins/door-codes')).statusCode).toBe(
+      202,
+    );
+    await doorCodeSentTo(phone);
+    const sms = await env.ctx.db
+      .selectFrom('notify_fake_messages')
+      .select('text')
+      .where('recipient', '=', e164(phone))
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(sms.text).toContain(verified.shortCode);
+    expect(sms.text).not.toContain('Co Ba');
+    expect(sms.text).not.toContain('Cô Ba');
+    expect(sms.text.length).toBeLessThanOrEqual(160);
+    for (const foreign of ['+14155550123', '+442079460000', '02513822222']) {
+      expectError(
+        await post(owner.token, { venueId: verified.id, phone: foreign }, '/api/v1/checkins/door-codes'),
+        400,
+        'DOOR_CODE_PHONE_NOT_VIETNAMESE',
+      );
+    }
+  });
+
+  it('spends no door code and registers no one when the venue requires a declaration the person has not made', async () => {
+    const created = await post(
+      healthWorker,
+      {
+        name: 'Chợ phải khai báo',
+        category: 'market_supermarket_mall_shop',
+        unitCode: UNITS.bienHoaCommune,
+        address: '2 A',
+      },
+      '/api/v1/venues',
+    );
+    const venueId = created.json().id as string;
+    const rule = await env.app.inject({
+      method: 'PUT',
+      url: `/api/v1/declaration-venue-rules/${venueId}`,
+      headers: bearer(healthWorker),
+      payload: { required: true },
+    });
+    expect(rule.statusCode, rule.body).toBe(200);
+    const phone = newPhone();
+    await post(healthWorker, { venueId, phone }, '/api/v1/checkins/door-codes');
+    const code = await doorCodeSentTo(phone);
+    expectError(
+      await post(healthWorker, { venueId, phone, otp: code, name: 'Chưa Khai' }),
+      403,
+      'DECLARATION_REQUIRED',
+    );
+    const nationalId = makeNationalId();
+    expectError(await post(healthWorker, { venueId, nationalId, name: 'Chưa Khai Hai' }), 403, 'DECLARATION_REQUIRED');
+    const people = await env.ctx.db
+      .selectFrom('people')
+      .select('id')
+      .where((eb) => eb.or([eb('phone', '=', e164(phone)), eb('national_id', '=', nationalId)]))
+      .execute();
+    expect(people).toEqual([]);
+    const stored = await env.ctx.db
+      .selectFrom('door_codes')
+      .select(['attempts', 'spent_at'])
+      .where('phone', '=', e164(phone))
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ attempts: 0, spent_at: null });
+  });
+
+  it('spends no door code on a double scan (409 CHECKIN_DUPLICATE): the code still serves once the stay is closed', async () => {
+    const phone = newPhone();
+    await post(owner.token, { venueId: verified.id, phone }, '/api/v1/checkins/door-codes');
+    const first = await post(owner.token, { venueId: verified.id, phone, otp: await doorCodeSentTo(phone) });
+    expect(first.statusCode, first.body).toBe(201);
+    await post(owner.token, { venueId: verified.id, phone }, '/api/v1/checkins/door-codes');
+    const code = await doorCodeSentTo(phone);
+    const double = await post(owner.token, { venueId: verified.id, phone, otp: code });
+    expect(expectError(double, 409, 'CHECKIN_DUPLICATE').error.details).toEqual({ existingId: first.json().id });
+    const unspent = await env.ctx.db
+      .selectFrom('door_codes')
+      .select(['attempts', 'spent_at'])
+      .where('phone', '=', e164(phone))
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(unspent).toEqual({ attempts: 0, spent_at: null });
+    // the person left and came back: the same code records them now
+    expect((await post(owner.token, {}, `/api/v1/checkins/${first.json().id}/checkout`)).statusCode).toBe(200);
+    const back = await post(owner.token, { venueId: verified.id, phone, otp: code });
+    expect(back.statusCode, back.body).toBe(201);
   });
 });

@@ -11,18 +11,57 @@ export function checkinsRepo(db: Kysely<DB>) {
     findById: (id: string) =>
       db
         .selectFrom('checkins')
-        .select(['id', 'venue_id', 'person_id', 'checked_in_at', 'checked_out_at'])
+        .select(['id', 'venue_id', 'person_id', 'checked_in_at', 'checked_out_at', 'implied_out_at'])
         .where('id', '=', id)
         .executeTakeFirst(),
 
-    checkout: (id: string, checkedInAt: Date, at: Date) =>
-      db
-        .updateTable('checkins')
-        .set({ checked_out_at: at })
-        .where('id', '=', id)
-        .where('checked_in_at', '=', checkedInAt)
-        .where('checked_out_at', 'is', null)
-        .executeTakeFirst(),
+    /** Closes an open stay at `at`; true when this call closed it (false: it was closed meanwhile). */
+    checkout: async (q: Kysely<DB> | Transaction<DB>, id: string, checkedInAt: Date, at: Date) =>
+      Number(
+        (
+          await q
+            .updateTable('checkins')
+            .set({ checked_out_at: at })
+            .where('id', '=', id)
+            .where('checked_in_at', '=', checkedInAt)
+            .where('checked_out_at', 'is', null)
+            .executeTakeFirst()
+        ).numUpdatedRows,
+      ) > 0,
+
+    /**
+     * An open check-in of the person at the venue and zone within `windowMs` of `at` (the double-scan rule of
+     * `checkins_ingest`, asked before a door writes anything of its own: a door code spent, a person registered).
+     * One probe of the (person_id, checked_in_at) index.
+     */
+    openCheckinNear: async (personId: string, venueId: string, zoneId: string | null, at: Date, windowMs: number) =>
+      (
+        await db
+          .selectFrom('checkins')
+          .select('id')
+          .where('person_id', '=', personId)
+          .where('checked_in_at', '>=', new Date(at.getTime() - windowMs))
+          .where('checked_in_at', '<=', new Date(at.getTime() + windowMs))
+          .where(sql<SqlBool>`(venue_id, zone_id) is not distinct from (${venueId}::uuid, ${zoneId}::uuid)`)
+          .where('checked_out_at', 'is', null)
+          .limit(1)
+          .executeTakeFirst()
+      )?.id,
+
+    /**
+     * Whether the venue requires a declaration on `day` (local date), and the person's badge status that day (null:
+     * nothing declared; always null for a person not yet on record). Read through `declaration_door_checks` (the
+     * declarations module's one definition of the door's look-up, which `checkins_ingest` reads too), for a door
+     * that must refuse before it writes anything of its own.
+     */
+    doorRule: async (venueId: string, personId: string | null, day: string) => {
+      const { rows } = await sql<{ required: boolean; status: string | null }>`
+        select required, status
+        from declaration_door_checks(${[venueId]}::uuid[], ${[personId]}::uuid[], ${[day]}::date[], ${[false]}::boolean[])`.execute(
+        db,
+      );
+      return { required: rows[0]?.required === true, status: rows[0]?.status ?? null };
+    },
 
     /** A person's check-ins since `since`, newest first (venue and zone names come from the venues module). */
     history: (personId: string, since: Date, limit: number) =>

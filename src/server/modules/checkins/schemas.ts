@@ -4,7 +4,7 @@ import { DoorPerson } from '../people/schemas.ts';
 import { CHECKIN_EVIDENCE } from './constants.ts';
 
 /** The value lists are plain data in `constants.ts` (the web app imports them too). */
-export { CHECKIN_EVIDENCE, MAX_BATCH } from './constants.ts';
+export { BATCH_RATE_LIMIT_PER_MINUTE, CHECKIN_EVIDENCE, MAX_BATCH } from './constants.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 

@@ -5,16 +5,19 @@
  *   the door scans the citizen's personal QR (`venueId` + `personQr`)                         → qr_personal;
  *   the door has a one-time code sent to the person's phone, who reads it back
  *   (`venueId` + `phone` + `otp`, for people without a smartphone)                             → otp;
- *   the door types a national ID / phone (+ name): staff accounts, and managers of a venue
- *   verified by the commune only                                                              → typed_staff;
+ *   the door types a national ID / phone (+ name)                                             → typed_staff;
  *   bulk: a conductor or a wedding host sends a list through the batch endpoint (the offline scanner uses it too).
- * A citizen-run venue the commune has not verified records people only with proof (their QR or a door code): a
- * typed identifier alone is refused (403 CHECKIN_PROOF_REQUIRED) — otherwise anyone could register a venue and place
- * anyone next to a confirmed case. A time in the past (`at`) is accepted only from the door's offline queue (the
- * batch endpoint) of a staff account or a verified venue's manager, and at most TRUYVET_CHECKIN_BACKDATE_HOURS back.
- * People typed in are found or registered through the people module, and known and unknown people get the same
- * answer (no way to learn whether a national ID exists).
- * Validation happens before anything is written; rows are then group-committed by the writer.
+ * The door's modes are for staff accounts and the managers of a venue the commune verified: a citizen-run venue the
+ * commune has not verified records no one at its door (403 VENUE_NOT_VERIFIED, before any look-up) — its visitors scan
+ * its QR themselves. Anyone can register a venue in a minute, and a personal QR never expires (printed cards must keep
+ * working), so otherwise anyone could keep scanned QR texts and place their holders next to a confirmed case later. A
+ * time in the past (`at`) is accepted only from the door's offline queue (the batch endpoint), at most
+ * TRUYVET_CHECKIN_BACKDATE_HOURS back. People typed in are found or registered through the people module, and known
+ * and unknown people get the same answer (no way to learn whether a national ID exists).
+ * Validation happens before anything is written — including what the writer would refuse (the venue's declaration
+ * rule, a double scan) before a door code is spent or a person registered; rows are then group-committed by the
+ * writer. Every door answer is audited (it shows the person's badge); a replayed answer is the stored body as it was
+ * (no new look-up), given only to an actor who may still act at the venue.
  */
 import { randomUUID } from 'node:crypto';
 import type { CheckinEvidence, CheckinMethod } from '../../db/types.ts';
@@ -26,7 +29,7 @@ import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
 import { localDate } from '../../platform/sms.ts';
-import type { Badge, DoorDeclarations } from '../declarations/schemas.ts';
+import type { DoorDeclarations } from '../declarations/schemas.ts';
 import {
   doorPersonShown,
   doorReadReach,
@@ -34,15 +37,17 @@ import {
   parsePersonQr,
   verifyPersonQrSignature,
 } from '../people/index.ts';
-import type { DoorPerson } from '../people/schemas.ts';
 import type { CachedVenue, VenueCheckinCounts, VenuesService } from '../venues/index.ts';
 import { doorCodes } from './door-codes.ts';
+import { MAX_STAY_MS } from './finder.ts';
 import { checkinPolicy } from './policy.ts';
 import { checkinsRepo } from './repo.ts';
 import { type CheckinInput, type CheckinResult, MAX_BATCH } from './schemas.ts';
-import type { CheckinWriter, WriteRequest, WriteResult } from './writer.ts';
+import { type CheckinWriter, DUPLICATE_WINDOW_MS, type WriteRequest, type WriteResult } from './writer.ts';
 
 const CLOCK_SKEW_MS = 2 * 60_000;
+/** A Vietnamese mobile number in E.164 (door codes go by SMS, and to Vietnamese mobiles only). */
+const VIETNAMESE_MOBILE = /^\+84[35789]\d{8}$/;
 /** an event or trip accepts check-ins this long before its start and after its end */
 const EVENT_MARGIN_MS = 2 * 3600_000;
 
@@ -63,11 +68,7 @@ export interface CheckinsServiceDeps {
   venues: VenuesService;
   /** the app's one group-commit writer */
   writer: CheckinWriter;
-  /**
-   * the badge of the day's status a check-in's statement read, and for a replayed check-in the door's look-up
-   * (today's badge and who a personal QR is); without it, there is no badge and who the person is comes from
-   * `people.atDoor`
-   */
+  /** the badge of the day's status a check-in's statement read; without it, the door is shown no badge */
   declarations?: (() => DoorDeclarations) | undefined;
 }
 
@@ -77,7 +78,14 @@ interface DoorAudit {
   entry: AuditEntry & { details: Record<string, unknown> };
 }
 
-const shownOf = (p: DoorPerson): string => (p.nameMasked ? 'masked' : p.name === null ? 'no-name' : 'full');
+/** A batch item as the route hands it over. */
+type BatchInput = CheckinInput & { idempotencyKey: string; live?: boolean | undefined };
+
+/** "2021-08-01T03:04:05Z" → "10:04 01/08/2021" (Việt Nam time, as a refusal names it). */
+function localTime(d: Date): string {
+  const local = new Date(d.getTime() + 7 * 3600_000).toISOString();
+  return `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
+}
 
 export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps) {
   const { people, venues, writer: write } = deps;
@@ -88,7 +96,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
   const storedAnswer = (idem: Idempotency): Promise<WriteResult | undefined> =>
     findStored<CheckinResult>(ctx.db, idem.scope, idem.key, idem.hash);
 
-  /** A check-out time: not in the future, not older than the retention window. */
+  /** A check-in time: not in the future, not older than the retention window. */
   function checkTime(raw: string | undefined, now: Date): Date {
     if (!raw) return now;
     const at = new Date(raw);
@@ -101,8 +109,9 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
 
   /**
    * A check-in time: now (within the clock-skew tolerance) unless `backdate` — a scan waiting in the door's offline
-   * queue, sent by an account trusted to type people in — which may be up to TRUYVET_CHECKIN_BACKDATE_HOURS old.
-   * Anyone else sending a past time could place a person next to a confirmed case after the fact.
+   * queue, sent by an account trusted to check people in at the door — which may be up to
+   * TRUYVET_CHECKIN_BACKDATE_HOURS old. Anyone else sending a past time could place a person next to a confirmed case
+   * after the fact.
    */
   function checkinTime(raw: string | undefined, now: Date, backdate: boolean): Date {
     const at = checkTime(raw, now);
@@ -124,17 +133,49 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     return { entry: await venues.fromShortCode(input.shortCode), method: 'short_code' };
   }
 
+  /** Where and when a door check-in would be recorded: what the refusals before any write of its own look at. */
+  interface DoorPlace {
+    venue: { id: string; unit_code: string };
+    zoneId: string | null;
+    at: Date;
+    /** a live scan: the venue's declaration rule may refuse it */
+    enforce: boolean;
+  }
+
+  /**
+   * What the writer would refuse, asked before the door writes anything of its own (spends a door code, registers a
+   * person): a live scan at a venue that requires a declaration today of someone without one (403
+   * DECLARATION_REQUIRED — someone not yet on record has none), and a double scan of someone on record (409
+   * CHECKIN_DUPLICATE with `existingId`). The writer decides both again, exactly, in the check-in's own statement.
+   */
+  async function refusalsBeforeWrites(place: DoorPlace, personId: string | undefined): Promise<void> {
+    if (place.enforce) {
+      const rule = await repo.doorRule(place.venue.id, personId ?? null, localDate(place.at));
+      if (rule.required && rule.status === null) throw new AppError('DECLARATION_REQUIRED', 403);
+    }
+    if (personId) {
+      const existingId = await repo.openCheckinNear(
+        personId,
+        place.venue.id,
+        place.zoneId,
+        place.at,
+        DUPLICATE_WINDOW_MS,
+      );
+      if (existingId) throw new AppError('CHECKIN_DUPLICATE', 409, { existingId });
+    }
+  }
+
   /**
    * The person the door scanned (personal QR), proved by a door code (phone + otp) or typed (national ID / phone +
-   * name), found or registered through the people module. `trusted`: the actor may type people in (a staff account,
-   * or the manager of a venue the commune verified); anyone else needs proof. Registration resolves the request's
-   * idempotency key first, so a retry registers no one.
+   * name), found or registered through the people module. The caller has checked that the actor may check people in
+   * at this door (a staff account, or a manager of a venue the commune verified). Nothing is written before every
+   * refusal that can come (`refusalsBeforeWrites`); registration resolves the request's idempotency key first, so a
+   * retry registers no one.
    */
   async function personAtDoor(
     actor: Actor,
     input: CheckinInput,
-    venue: { id: string; unit_code: string },
-    trusted: boolean,
+    place: DoorPlace,
     idem: Idempotency | undefined,
   ): Promise<{ personId: string; method: CheckinMethod; evidence: CheckinEvidence }> {
     if (input.personQr) {
@@ -143,8 +184,6 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       return { personId: qr.personId, method: 'staff_scan', evidence: 'qr_personal' };
     }
     const otp = input.otp;
-    // refused before any look-up: an unverified venue learns nothing about who exists
-    if (otp === undefined && !trusted) throw new AppError('CHECKIN_PROOF_REQUIRED', 403);
     const nationalId = input.nationalId?.trim() || undefined;
     if (nationalId && !isNationalId(nationalId)) throw new AppError('INVALID_NATIONAL_ID', 400);
     const phone = input.phone ? normalizePhone(input.phone) : undefined;
@@ -153,28 +192,37 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       // the code proves the phone, nothing else: a national ID beside it would be an unproven claim
       if (!phone || nationalId)
         throw new AppError('VALIDATION_FAILED', 400, { field: 'otp', reason: 'goes with a phone, without nationalId' });
-    } else if (!nationalId && !phone) throw new AppError('CHECKIN_TARGET_REQUIRED', 400);
-    if (otp !== undefined) {
       // a retry of an accepted request gets its answer without touching the person's newer codes
       if (idem) {
         const stored = await storedAnswer(idem);
         if (stored) throw new StoredAnswer(stored);
       }
-      await codes.consume(venue.id, phone as string, otp);
-    }
+      // a wrong code is refused (and counted) before anything else; a right one stays unspent for now
+      await codes.check(place.venue.id, phone, otp);
+    } else if (!nationalId && !phone) throw new AppError('CHECKIN_TARGET_REQUIRED', 400);
+    // the refusals first, then the writes of the door's own: the code spent, the person registered
+    let cleared = false;
+    const clear = async (personId: string | undefined) => {
+      await refusalsBeforeWrites(place, personId);
+      if (otp !== undefined) await codes.consume(place.venue.id, phone as string, otp);
+      cleared = true;
+    };
     const person = await people.findOrRegister(
       actor,
       { nationalId, phone: phone ?? undefined, name: input.name },
-      venue.unit_code,
+      place.venue.unit_code,
       {
         via: 'checkin',
         beforeCreate: async () => {
-          if (!idem) return;
-          const stored = await storedAnswer(idem);
-          if (stored) throw new StoredAnswer(stored);
+          if (idem) {
+            const stored = await storedAnswer(idem);
+            if (stored) throw new StoredAnswer(stored);
+          }
+          await clear(undefined);
         },
       },
     );
+    if (!cleared) await clear(person.id);
     return { personId: person.id, method: 'staff_manual', evidence: otp !== undefined ? 'otp' : 'typed_staff' };
   }
 
@@ -182,46 +230,42 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
   const doorVenue = (actor: Actor, venueId: string): Promise<CachedVenue> =>
     venues.loadAuthorized(actor, venueId, 'venues.checkin', false);
 
-  /** A staff account, or the manager of a venue the commune verified: may type people in and sync delayed scans. */
+  /** A staff account, or the manager of a venue the commune verified: may check people in at the door. */
   const trustedAtDoor = (actor: Actor, entry: CachedVenue) =>
     actor.kind === 'staff' || actor.kind === 'system' || entry.venue.verified_at !== null;
 
   /**
-   * What the door is told with a replayed answer: the person's declaration badge of the day of `at` and, for a
-   * personal QR (`withPerson`), who the person is as the actor may see them — one look-up, batched by the declarations
-   * module with the other requests of the event-loop turn. A replay is never refused by a venue's declaration rule,
-   * and a failed look-up shows no badge. (A new check-in's own statement reads the same: `checkins_ingest`.)
+   * The venue's door, for an actor who may check people in there (`doorVenue`: 403 / 404) and is trusted at it
+   * (`trustedAtDoor`): a citizen-run venue the commune has not verified answers 403 VENUE_NOT_VERIFIED, before any
+   * look-up of a person.
    */
-  async function doorView(
-    actor: Actor,
-    venueId: string,
-    personId: string,
-    at: Date,
-    withPerson: boolean,
-  ): Promise<{ badge?: Badge | undefined; person?: DoorPerson | undefined }> {
-    const alone = async () => ({ person: withPerson ? await people.atDoor(actor, personId) : undefined });
-    if (!deps.declarations) return alone();
-    return deps.declarations().check(actor, venueId, personId, at, { person: withPerson }).catch(alone);
+  async function trustedDoor(actor: Actor, venueId: string): Promise<CachedVenue> {
+    const entry = await doorVenue(actor, venueId);
+    if (!trustedAtDoor(actor, entry)) throw new AppError('VENUE_NOT_VERIFIED', 403);
+    return entry;
   }
 
   /**
-   * A replayed answer as a first answer carries it: the person's declaration badge now and, for a personal QR the
-   * door scanned, who it was (the door sees them again: audited as the first answer was).
+   * A replayed answer (the request's idempotency key holds one): the stored body as it was first answered — no new
+   * look-up of the person's badge nor of who they are — and, for a door's check-in, only when the actor may still
+   * check people in at the venue (403 / 404 / VENUE_NOT_VERIFIED otherwise, as a new check-in), audited as the door
+   * seeing the check-in again (`replay: true`).
    */
-  async function asFirstAnswer(actor: Actor, r: WriteResult, queued: boolean, now: Date): Promise<WriteResult> {
-    const at = queued ? new Date(r.body.at) : now;
-    const show = r.body.evidence === 'qr_personal' && actor.kind !== 'system';
-    const { badge, person } = await doorView(actor, r.body.venueId, r.body.personId, at, show);
-    if (person) {
+  async function replayed(actor: Actor, r: WriteResult): Promise<WriteResult> {
+    const body = r.body;
+    const own = body.evidence === 'qr_self' && actor.kind === 'citizen' && actor.personId === body.personId;
+    if (!own && actor.kind !== 'system') {
+      const entry = await trustedDoor(actor, body.venueId);
       await ctx.audit.record({
         actor,
         action: 'checkins.create',
         resourceType: 'person',
-        resourceId: r.body.personId,
-        details: { venueId: r.body.venueId, checkinId: r.body.id, replay: true, shown: shownOf(person) },
+        resourceId: body.personId,
+        unitCode: entry.venue.unit_code,
+        details: { venueId: body.venueId, checkinId: body.id, evidence: body.evidence ?? null, replay: true },
       });
     }
-    return { ...r, body: { ...r.body, ...(badge ? { badge } : {}), ...(person ? { person } : {}) } };
+    return { status: 200, body };
   }
 
   /** Validates one check-in and hands it to the writer. */
@@ -246,19 +290,20 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       ({ req, audit } = await validate(actor, input, idem, queued, now));
     } catch (err) {
       // the writer answers retries of accepted requests; a retry that no longer validates (a rotating QR whose
-      // window has passed, a venue closed since) still gets its stored answer
-      if (err instanceof StoredAnswer) return asFirstAnswer(actor, err.result, queued, now);
+      // window has passed, a venue closed since, a double scan of itself) still gets its stored answer — if the
+      // actor may still act at the venue (`replayed`)
+      if (err instanceof StoredAnswer) return replayed(actor, err.result);
       if (idem && err instanceof AppError && err.code !== 'IDEMPOTENCY_KEY_REUSED') {
         const stored = await storedAnswer(idem);
-        if (stored) return asFirstAnswer(actor, stored, queued, now);
+        if (stored) return replayed(actor, stored);
       }
       throw err;
     }
     // the door shows the person's declaration badge (of the scan's day); a venue may require a declaration today
     // (not for scans from the door's offline queue: those people were let in already). A personal QR also tells the
-    // door who it is (name, masked unless the account may read the person; birth year): that is audited whoever the
-    // door is, a venue's citizen manager too. The check-in's own statement reads both (the writer's batch, no round
-    // trip of its own): a refusal writes nothing, and the audit row says what was shown.
+    // door who it is (name, masked unless the account may read the person; birth year). Every door answer is
+    // audited, whoever the door is. The check-in's own statement reads both (the writer's batch, no round trip of
+    // its own): a refusal writes nothing, and the audit row says what was shown.
     const day = localDate(req.row.checked_in_at);
     req.door = {
       day,
@@ -267,8 +312,8 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     };
     if (audit) req.audit = audit.entry;
     const written = await write.submit(req);
-    // who was scanned is shown with the first answer only: a replay the writer found goes through asFirstAnswer
-    if (written.status !== 201) return asFirstAnswer(actor, written, queued, now);
+    // a replay the writer found: the stored answer, as it was
+    if (written.status !== 201) return replayed(actor, written);
     const seen = written.door;
     const badge = seen && deps.declarations ? deps.declarations().badge(seen.status, day) : undefined;
     const person = seen?.person && doorPersonShown(seen.person.row, seen.person.shown);
@@ -277,7 +322,8 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
 
   /**
    * Checks one check-in (everything but idempotency and double scans, which the writer decides per batch). The steps
-   * that write (spending a door code, registering a person) come last, after every check that can refuse.
+   * that write (spending a door code, registering a person) come last, after every check that can refuse — the
+   * writer's own refusals asked beforehand (`refusalsBeforeWrites`).
    * `queued`: it comes from the door's offline queue (the batch endpoint).
    */
   async function validate(
@@ -289,7 +335,6 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
   ): Promise<{ req: WriteRequest; audit?: DoorAudit | undefined }> {
     let entry: CachedVenue;
     let at: Date;
-    let trusted = false;
     let citizen: { method: CheckinMethod } | undefined;
     if (input.venueQr || input.shortCode) {
       if (actor.kind !== 'citizen') throw new AppError('FORBIDDEN', 403);
@@ -299,9 +344,9 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       entry = found.entry;
       citizen = { method: found.method };
     } else if (input.venueId) {
-      entry = await doorVenue(actor, input.venueId);
-      trusted = trustedAtDoor(actor, entry);
-      at = checkinTime(input.at, now, queued && trusted);
+      // refused before any look-up of a person: an unverified venue learns nothing about who exists
+      entry = await trustedDoor(actor, input.venueId);
+      at = checkinTime(input.at, now, queued);
     } else {
       throw new AppError('CHECKIN_TARGET_REQUIRED', 400);
     }
@@ -329,15 +374,15 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       method = citizen.method;
       evidence = 'qr_self';
     } else {
-      const person = await personAtDoor(actor, input, v, trusted, idem);
+      const person = await personAtDoor(actor, input, { venue: v, zoneId, at, enforce: !queued }, idem);
       personId = person.personId;
       method = queued && !input.personQr ? 'bulk' : person.method;
       evidence = person.evidence;
-      // staff door scans are audited; a personal QR scan by anyone (see `checkin`: what was shown is added there)
-      const show = evidence === 'qr_personal' && actor.kind !== 'system';
-      if (actor.kind === 'staff' || show) {
+      // every door answer shows the person's badge (and a personal QR who they are: added in `checkin`), whoever
+      // the door is — a staff account or a venue's citizen manager — so every one is audited
+      if (actor.kind !== 'system') {
         audit = {
-          show,
+          show: evidence === 'qr_personal',
           entry: {
             actor,
             action: 'checkins.create',
@@ -370,19 +415,114 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
     return { req, audit };
   }
 
+  /**
+   * The batch endpoint is the door's: every item names the door's venue (`venueId`; 400 CHECKIN_BATCH_DOOR_ONLY for a
+   * citizen's own code), and the actor must be able to check people in at one of the venues named at least — a staff
+   * role that never checks people in is refused 403 FORBIDDEN, anyone else that venue's refusal (404
+   * VENUE_NOT_FOUND, 403 VENUE_NOT_VERIFIED). An item naming another venue is refused in its own result.
+   */
+  async function requireDoorActor(actor: Actor, items: BatchInput[]): Promise<void> {
+    const index = items.findIndex((i) => !i.venueId || i.venueQr !== undefined || i.shortCode !== undefined);
+    if (index >= 0) throw new AppError('CHECKIN_BATCH_DOOR_ONLY', 400, { index });
+    if (actor.kind === 'system') return;
+    let refusal: unknown;
+    for (const venueId of new Set(items.map((i) => i.venueId as string))) {
+      try {
+        await trustedDoor(actor, venueId);
+        return;
+      } catch (err) {
+        // a role that never checks anyone in: the same 403 for every venue
+        if (err instanceof AppError && err.code === 'FORBIDDEN') throw err;
+        refusal ??= err;
+      }
+    }
+    throw refusal;
+  }
+
+  /**
+   * Refuses a batch that repeats itself (400 CHECKIN_BATCH_DUPLICATE_ITEM, `index` and `duplicateOf`), before
+   * anything is queued: the same idempotency key twice, or the same person (the same personal QR's person, national
+   * ID or phone) at the same venue and zone within the double-scan window. The writer would defer each repeat to a
+   * batch of its own; a request full of them would hold the writer.
+   */
+  function refuseRepeats(items: BatchInput[], now: Date): void {
+    const keys = new Map<string, number>();
+    const places = new Map<string, Array<{ at: number; index: number }>>();
+    const repeat = (index: number, duplicateOf: number, reason: string) =>
+      new AppError('CHECKIN_BATCH_DUPLICATE_ITEM', 400, { index, duplicateOf, reason }, { index, duplicateOf });
+    for (const [index, item] of items.entries()) {
+      const earlier = keys.get(item.idempotencyKey);
+      if (earlier !== undefined) throw repeat(index, earlier, 'idempotencyKey');
+      keys.set(item.idempotencyKey, index);
+      const nationalId = item.nationalId?.trim();
+      const who = item.personQr
+        ? `p:${parsePersonQr(item.personQr)?.personId ?? item.personQr.trim()}`
+        : nationalId
+          ? `n:${nationalId}`
+          : item.phone
+            ? `t:${normalizePhone(item.phone) ?? item.phone.trim()}`
+            : undefined;
+      if (!who) continue;
+      const place = `${who}\u0000${item.venueId}\u0000${item.zoneId ?? ''}`;
+      const parsed = item.at ? Date.parse(item.at) : Number.NaN;
+      const at = Number.isNaN(parsed) ? now.getTime() : parsed;
+      const seen = places.get(place) ?? [];
+      const same = seen.find((s) => Math.abs(s.at - at) <= DUPLICATE_WINDOW_MS);
+      if (same) throw repeat(index, same.index, 'person');
+      seen.push({ at, index });
+      places.set(place, seen);
+    }
+  }
+
+  /**
+   * A check-out time: between the check-in and now (2 minutes of clock skew), and never after the stay's longest end
+   * — its implied end (the venue's default stay, or the event's end), at most MAX_STAY (24 h) after the check-in —,
+   * so no one stretches a stay past what the venue's own rule gives it. The person's own check-out is now: a past
+   * time would let them shrink a stay after the fact (400 CHECKOUT_BACKDATE_NOT_ALLOWED). Without `at`, a stay past
+   * its longest end is closed at that end.
+   */
+  function checkoutTime(
+    row: { checked_in_at: Date; implied_out_at: Date },
+    raw: string | undefined,
+    now: Date,
+    own: boolean,
+  ): Date {
+    const at = raw ? new Date(raw) : now;
+    if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new AppError('CHECKIN_TIME_IN_FUTURE', 400);
+    if (at < row.checked_in_at)
+      throw new AppError('VALIDATION_FAILED', 400, { field: 'at', reason: 'before the check-in' });
+    if (own && raw && at.getTime() < now.getTime() - CLOCK_SKEW_MS)
+      throw new AppError('CHECKOUT_BACKDATE_NOT_ALLOWED', 400, { field: 'at' });
+    const latest = new Date(Math.min(row.implied_out_at.getTime(), row.checked_in_at.getTime() + MAX_STAY_MS));
+    if (at <= latest) return at;
+    if (raw) {
+      throw new AppError(
+        'CHECKOUT_AFTER_STAY_END',
+        400,
+        { field: 'at', latest: latest.toISOString() },
+        { latest: localTime(latest) },
+      );
+    }
+    return latest;
+  }
+
   return {
     checkin: (actor: Actor, input: CheckinInput, idempotencyKey: string | undefined) =>
       checkin(actor, input, idempotencyKey),
 
     /**
-     * Up to MAX_BATCH check-ins, each with its own key and its own result; one bad item does not stop the rest. This
-     * is the door's offline queue: its items may carry their scan time (see `checkinTime`), and are recorded whatever
-     * a venue's declaration rule says (the person was let in already) — except an item marked `live` (the door
-     * scanner online, the person still outside), which is checked as a single check-in: 403 DECLARATION_REQUIRED.
+     * Up to MAX_BATCH check-ins at the door, each with its own key and its own result; one bad item does not stop the
+     * rest. This is the door's offline queue: its items may carry their scan time (see `checkinTime`), and are
+     * recorded whatever a venue's declaration rule says (the person was let in already) — except an item marked
+     * `live` (the door scanner online, the person still outside), which is checked as a single check-in: 403
+     * DECLARATION_REQUIRED. Refused as a whole before anything is queued: an actor who is not at a door of the batch
+     * (`requireDoorActor`), a batch that repeats itself (`refuseRepeats`).
      */
-    async batch(actor: Actor, items: Array<CheckinInput & { idempotencyKey: string; live?: boolean | undefined }>) {
+    async batch(actor: Actor, items: BatchInput[]) {
       if (items.length > MAX_BATCH)
         throw new AppError('BATCH_TOO_LARGE', 400, { max: MAX_BATCH, got: items.length }, { max: MAX_BATCH });
+      await requireDoorActor(actor, items);
+      refuseRepeats(items, new Date());
       const results = await Promise.all(
         items.map(async ({ idempotencyKey, live, ...input }, index) => {
           try {
@@ -408,18 +548,23 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
 
     /**
      * The door has a one-time code sent to a person's phone (someone without a smartphone); the person reads it back
-     * and the door records them with `{venueId, phone, otp}`. The same answer whoever owns the phone.
+     * and the door records them with `{venueId, phone, otp}`. Only a door that may check people in (staff, a verified
+     * venue's managers: 403 VENUE_NOT_VERIFIED otherwise), to a Vietnamese mobile number (400
+     * DOOR_CODE_PHONE_NOT_VIETNAMESE). The same answer whoever owns the phone.
      */
     async sendDoorCode(actor: Actor, input: { venueId: string; phone: string }) {
-      const entry = await doorVenue(actor, input.venueId);
+      const entry = await trustedDoor(actor, input.venueId);
       const phone = normalizePhone(input.phone);
       if (!phone) throw new AppError('INVALID_PHONE', 400);
+      if (!VIETNAMESE_MOBILE.test(phone)) throw new AppError('DOOR_CODE_PHONE_NOT_VIETNAMESE', 400);
       return codes.send(actor, entry.venue, phone);
     },
 
     /**
      * Closes a stay: the person it records, the venue's managers and its door staff (`checkins.checkout`). Anyone
-     * else gets 404 whether or not the check-in exists; a role that never checks people out, 403.
+     * else gets 404 whether or not the check-in exists; a role that never checks people out, 403. The time is bounded
+     * (`checkoutTime`); closing someone else's stay is audited (`checkins.checkout`, with the person in `personIds`),
+     * in the same transaction.
      */
     async checkout(actor: Actor, id: string, rawAt: string | undefined) {
       const row = await repo.findById(id);
@@ -431,26 +576,37 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
         row && entry && { personId: row.person_id, unitPath: entry.venue.unit_path, managerIds: entry.managerIds },
       );
       // authorize refused a missing check-in already: this only tells the type checker
-      if (!row) throw new AppError('CHECKIN_NOT_FOUND', 404);
-      const at = checkTime(rawAt, new Date());
-      if (at < row.checked_in_at)
-        throw new AppError('VALIDATION_FAILED', 400, { field: 'at', reason: 'before the check-in' });
-      if (!row.checked_out_at) {
-        await repo.checkout(row.id, row.checked_in_at, at);
-        if (actor.kind === 'staff') {
-          await ctx.audit.record({
-            actor,
-            action: 'checkins.checkout',
-            resourceType: 'person',
-            resourceId: row.person_id,
-            details: { checkinId: row.id },
-          });
-        }
+      if (!row || !entry) throw new AppError('CHECKIN_NOT_FOUND', 404);
+      const own = actor.kind === 'citizen' && actor.personId === row.person_id;
+      const at = checkoutTime(row, rawAt, new Date(), own);
+      let checkedOutAt = row.checked_out_at;
+      if (!checkedOutAt) {
+        const closed = await ctx.db.transaction().execute(async (trx) => {
+          const done = await repo.checkout(trx, row.id, row.checked_in_at, at);
+          if (done && !own && actor.kind !== 'system') {
+            await ctx.audit.append(trx, {
+              actor,
+              action: 'checkins.checkout',
+              resourceType: 'person',
+              resourceId: row.person_id,
+              unitCode: entry.venue.unit_code,
+              details: {
+                checkinId: row.id,
+                venueId: row.venue_id,
+                at: at.toISOString(),
+                personIds: [row.person_id],
+              },
+            });
+          }
+          return done;
+        });
+        // closed meanwhile by someone else: their time stands
+        checkedOutAt = closed ? at : ((await repo.findById(id))?.checked_out_at ?? at);
       }
       return {
         id: row.id,
         checkedInAt: row.checked_in_at.toISOString(),
-        checkedOutAt: (row.checked_out_at ?? at).toISOString(),
+        checkedOutAt: checkedOutAt.toISOString(),
       };
     },
 

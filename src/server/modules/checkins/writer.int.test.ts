@@ -10,6 +10,7 @@ import {
   citizenToken,
   createTestEnv,
   DB_KIND,
+  expectError,
   makeNationalId,
   staffToken,
   type TestEnv,
@@ -20,6 +21,7 @@ import type { AppError } from '../../platform/errors.ts';
 import { requestHash } from '../../platform/idempotency.ts';
 import { localDate } from '../../platform/sms.ts';
 import type { DoorReadReach } from '../people/index.ts';
+import { BATCH_RATE_LIMIT_PER_MINUTE } from './constants.ts';
 import {
   createCheckinWriter,
   ingestCheckins,
@@ -112,6 +114,9 @@ function request(
     },
   };
 }
+
+/** What a replay answers: the first answer as stored, without what the door was shown beside it. */
+const storedAnswer = ({ badge: _badge, person: _person, ...stored }: Record<string, unknown>) => stored;
 
 const settled = (p: Promise<WriteResult>) =>
   p.then(
@@ -386,8 +391,9 @@ describe('POST /api/v1/checkins: replays and double scans', () => {
     const retry = await post(body, k);
     expect(retry.statusCode).toBe(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    expect(retry.json()).toEqual(first.json());
-    expect(await auditedCheckins(first.json().personId)).toBe(1);
+    expect(retry.json()).toEqual(storedAnswer(first.json()));
+    // the check-in's own audit row, and the door seeing it again
+    expect(await auditedCheckins(first.json().personId)).toBe(2);
   });
 
   it('registers no one for a reused key, and gives a retry that no longer validates its stored answer', async () => {
@@ -417,13 +423,13 @@ describe('POST /api/v1/checkins: replays and double scans', () => {
     await env.ctx.services.venues.loadCached(venueId, true);
     const retry = await post(body, k);
     expect(retry.statusCode).toBe(200);
-    expect(retry.json()).toEqual(first.json());
+    expect(retry.json()).toEqual(storedAnswer(first.json()));
     const fresh = await post({ ...body, nationalId: makeNationalId() }, key());
     expect(fresh.statusCode).toBe(400);
     expect(fresh.json().error.code).toBe('VENUE_NOT_OPEN');
   });
 
-  it('accepts a person once when a synced list holds them twice within five minutes', async () => {
+  it('refuses a synced list that holds a person twice within five minutes (400 CHECKIN_BATCH_DUPLICATE_ITEM), writing nothing', async () => {
     const nationalId = makeNationalId();
     const at = new Date(Date.now() - 20 * 60_000);
     const items = [0, 1].map((i) => ({
@@ -439,13 +445,121 @@ describe('POST /api/v1/checkins: replays and double scans', () => {
       headers: bearer(staff.token),
       payload: { items },
     });
-    expect(res.statusCode).toBe(200);
-    const body = res.json();
-    expect(body).toMatchObject({ accepted: 1, rejected: 1 });
-    const ok = body.results.find((r: { status: number }) => r.status === 201);
-    const refused = body.results.find((r: { status: number }) => r.status === 409);
-    expect(refused.error).toMatchObject({ code: 'CHECKIN_DUPLICATE', details: { existingId: ok.checkin.id } });
+    expect(expectError(res, 400, 'CHECKIN_BATCH_DUPLICATE_ITEM').error.details).toEqual({
+      index: 1,
+      duplicateOf: 0,
+      reason: 'person',
+    });
+    expect(
+      await env.ctx.db.selectFrom('people').select('id').where('national_id', '=', nationalId).executeTakeFirst(),
+    ).toBeUndefined();
+    // each scan sent on its own: the second is the double scan of the first
+    const one = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins/batch',
+      headers: bearer(staff.token),
+      payload: { items: [items[0]] },
+    });
+    const two = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins/batch',
+      headers: bearer(staff.token),
+      payload: { items: [items[1]] },
+    });
+    const ok = one.json().results[0];
+    expect(ok.status).toBe(201);
+    expect(two.json().results[0]).toMatchObject({
+      status: 409,
+      error: { code: 'CHECKIN_DUPLICATE', details: { existingId: ok.checkin.id } },
+    });
     expect(await storedRows([ok.checkin.id])).toEqual([ok.checkin.id]);
     expect(await auditedCheckins(ok.checkin.personId)).toBe(1);
+  });
+});
+
+describe('the writer is never held by check-ins that wait', () => {
+  it('decides an independent check-in in the next batch, however many check-ins queued before it wait for each other', async () => {
+    const writer = createCheckinWriter(env.ctx.db);
+    const person = (await citizenToken(env, '0912000241')).personId;
+    const other = (await citizenToken(env, '0912000242')).personId;
+    const at = new Date();
+    // more than one batch (1000) of double scans of one person: each must wait for the one before it
+    const chain = Array.from({ length: 1100 }, () => request(person, key(), {}, at));
+    const order: string[] = [];
+    const answers = chain.map((r, n) =>
+      settled(writer.submit(r)).then((x) => {
+        order.push(`chain-${n}`);
+        return x;
+      }),
+    );
+    const alone = settled(writer.submit(request(other, key(), {}, at))).then((x) => {
+      order.push('alone');
+      return x;
+    });
+    const done = await alone;
+    expect(done, JSON.stringify(done)).toMatchObject({ ok: true, status: 201 });
+    // decided with the second link of the chain, not after a thousand of them
+    expect(order.indexOf('alone')).toBeLessThanOrEqual(3);
+    const results = await Promise.all(answers);
+    expect(results[0]).toMatchObject({ ok: true, status: 201 });
+    expect(results.slice(1).every((r) => !r.ok && r.error.code === 'CHECKIN_DUPLICATE')).toBe(true);
+  }, 120_000);
+});
+
+describe("the batch endpoint is the door's", () => {
+  const batch = (token: string, items: object[]) =>
+    env.app.inject({ method: 'POST', url: '/api/v1/checkins/batch', headers: bearer(token), payload: { items } });
+
+  it('refuses, before anything is queued, a role that never checks people in, a citizen at no door of the batch and a citizen code', async () => {
+    const before = await env.ctx.db
+      .selectFrom('checkins')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const item = () => ({ idempotencyKey: key(), venueId: venue.id, nationalId: makeNationalId(), name: 'Khách' });
+    const leader = await staffToken(env, 'leader', UNITS.province);
+    expectError(await batch(leader.token, [item()]), 403, 'FORBIDDEN');
+    const citizen = await citizenToken(env, '0912000243');
+    expectError(await batch(citizen.token, [item(), item()]), 404, 'VENUE_NOT_FOUND');
+    const own = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/venues',
+      headers: bearer(staff.token),
+      payload: { name: 'Quầy vé', category: 'station_port_airport', unitCode: UNITS.bienHoaCommune, address: 'Ga' },
+    });
+    const venueQr = own.json().qr as string;
+    const selfScan = await batch(citizen.token, [{ idempotencyKey: key(), venueQr }]);
+    expect(expectError(selfScan, 400, 'CHECKIN_BATCH_DOOR_ONLY').error.details).toEqual({ index: 0 });
+    const after = await env.ctx.db
+      .selectFrom('checkins')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('refuses a batch repeating an idempotency key (400 CHECKIN_BATCH_DUPLICATE_ITEM), writing nothing', async () => {
+    const k = key();
+    const nationalIds = [makeNationalId(), makeNationalId()];
+    const res = await batch(staff.token, [
+      { idempotencyKey: k, venueId: venue.id, nationalId: nationalIds[0], name: 'Một' },
+      { idempotencyKey: key(), venueId: venue.id, nationalId: nationalIds[1], name: 'Hai' },
+      { idempotencyKey: k, venueId: venue.id, nationalId: nationalIds[0], name: 'Một' },
+    ]);
+    expect(expectError(res, 400, 'CHECKIN_BATCH_DUPLICATE_ITEM').error.details).toEqual({
+      index: 2,
+      duplicateOf: 0,
+      reason: 'idempotencyKey',
+    });
+    const people = await env.ctx.db.selectFrom('people').select('id').where('national_id', 'in', nationalIds).execute();
+    expect(people).toEqual([]);
+  });
+
+  it('limits each account to BATCH_RATE_LIMIT_PER_MINUTE requests a minute (429 RATE_LIMITED); another account is not held', async () => {
+    const busy = await staffToken(env, 'venue_manager', UNITS.bienHoa);
+    for (let i = 0; i < BATCH_RATE_LIMIT_PER_MINUTE; i++) {
+      // refused by the schema (no items), but counted: the limit comes first
+      expect((await batch(busy.token, [])).statusCode).toBe(400);
+    }
+    expectError(await batch(busy.token, []), 429, 'RATE_LIMITED');
+    expect((await batch(staff.token, [])).statusCode).toBe(400);
   });
 });

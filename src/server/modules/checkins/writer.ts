@@ -138,23 +138,36 @@ const placeOf = (r: CheckinRowInput) => `${r.person_id}\u0000${r.venue_id}\u0000
  * window (or depending so on one that waits), waits, so it is decided against the earlier one's committed result.
  */
 export function independent<T extends { req: WriteRequest }>(batch: T[]): { now: T[]; later: T[] } {
+  const { now, rest } = nextBatch(batch, Number.POSITIVE_INFINITY);
+  return { now, later: rest };
+}
+
+/**
+ * The next batch the writer commits: up to `max` check-ins of the queue that can be decided together (see
+ * `independent`), taken in arrival order and **past** those that must wait — so check-ins that wait for an earlier
+ * one (a chain of double scans or of retries with one key) never hold back the independent ones queued behind them,
+ * however many there are. `rest` keeps the queue's order: the waiting ones, then those not looked at.
+ */
+export function nextBatch<T extends { req: WriteRequest }>(queue: T[], max: number): { now: T[]; rest: T[] } {
   const keys = new Set<string>();
   const places = new Map<string, number[]>();
   const now: T[] = [];
-  const later: T[] = [];
-  for (const p of batch) {
+  const waiting: T[] = [];
+  let n = 0;
+  for (; n < queue.length && now.length < max; n++) {
+    const p = queue[n] as T;
     const key = p.req.idempotency ? keyOf(p.req.idempotency) : undefined;
     const place = placeOf(p.req.row);
     const at = p.req.row.checked_in_at.getTime();
     const times = places.get(place);
     const waits =
       (key !== undefined && keys.has(key)) || (times?.some((t) => Math.abs(t - at) <= DUPLICATE_WINDOW_MS) ?? false);
-    (waits ? later : now).push(p);
+    (waits ? waiting : now).push(p);
     if (key !== undefined) keys.add(key);
     if (times) times.push(at);
     else places.set(place, [at]);
   }
-  return { now, later };
+  return { now, rest: n < queue.length ? [...waiting, ...queue.slice(n)] : waiting };
 }
 
 /**
@@ -301,8 +314,9 @@ export function createCheckinWriter(db: Kysely<DB>) {
 
   async function flushLoop(): Promise<void> {
     while (queue.length > 0) {
-      const { now: batch, later } = independent(queue.slice(0, MAX_BATCH));
-      queue = [...later, ...queue.slice(batch.length + later.length)];
+      // past the check-ins that wait: a long chain of them cannot starve the rest of the queue
+      const { now: batch, rest } = nextBatch(queue, MAX_BATCH);
+      queue = rest;
       try {
         const outcomes = await ingestCheckins(
           db,

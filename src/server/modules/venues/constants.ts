@@ -24,6 +24,12 @@ export const VENUE_CATEGORIES = [
 ] as const;
 export type VenueCategory = (typeof VENUE_CATEGORIES)[number];
 
+/**
+ * Venues one citizen account may register in 24 hours (429 VENUE_REGISTRATION_LIMIT past it; a vehicle's trips do not
+ * count). Staff registrations are the commune's own and are not limited.
+ */
+export const VENUE_REGISTRATIONS_PER_DAY = 5;
+
 /** Categories whose venue is an event or trip with a time window (check-ins outside it are refused). */
 export const TIME_BOUNDED: readonly VenueCategory[] = ['wedding_funeral'];
 

@@ -89,18 +89,39 @@ export function venuesRepo(db: Kysely<DB>) {
         .where('verified_at', 'is', null)
         .executeTakeFirst(),
 
-    rotate: (trx: Q, venueId: string, graceUntil: Date) =>
+    /**
+     * A new static QR version (the previous one accepted until `graceUntil`) and a new short code (the old one is
+     * refused at once: nothing keeps it).
+     */
+    rotate: (trx: Q, venueId: string, graceUntil: Date, shortCode: string) =>
       trx
         .updateTable('venues')
         .set((eb) => ({
           qr_previous_version: eb.ref('qr_version'),
           qr_version: sql<number>`qr_version + 1`,
           qr_grace_until: graceUntil,
+          short_code: shortCode,
           updated_at: new Date(),
         }))
         .where('id', '=', venueId)
-        .returning(['qr_version'])
+        .returning(['qr_version', 'short_code'])
         .executeTakeFirstOrThrow(),
+
+    /**
+     * Top-level venues (not a vehicle's trips) registered since `since` that the person manages: how many, and when
+     * the oldest of them was registered (the per-account registration limit).
+     */
+    registeredSince: async (trx: Q, personId: string, since: Date) => {
+      const row = await trx
+        .selectFrom('venues as v')
+        .innerJoin('venue_managers as m', 'm.venue_id', 'v.id')
+        .select([sql<number>`count(*)::int`.as('n'), sql<Date | null>`min(v.created_at)`.as('oldest')])
+        .where('m.person_id', '=', personId)
+        .where('v.parent_venue_id', 'is', null)
+        .where('v.created_at', '>', since)
+        .executeTakeFirstOrThrow();
+      return { n: row.n, oldest: row.oldest === null ? null : new Date(row.oldest) };
+    },
 
     /** Venues in scope (the caller narrows it to a unit's subtree when asked), optionally of a category / name fragment. */
     /**

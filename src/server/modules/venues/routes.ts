@@ -15,9 +15,11 @@ import {
   InactiveQuery,
   InactiveVenue,
   OccupancyResponse,
+  RotatedQr,
   RotatingQrResponse,
   StatsQuery,
   StatsResponse,
+  VENUE_REGISTRATIONS_PER_DAY,
   VenueByQr,
   VenueByQrQuery,
   VenueIdParams,
@@ -36,7 +38,17 @@ export function venuesRoutes(ctx: PlatformContext, service: VenuesService): Fast
 
     app.post(
       '/venues',
-      { schema: { tags, body: CreateVenueBody, response: { 201: CreatedVenue, ...errors(400, 401, 403) } } },
+      {
+        schema: {
+          tags,
+          description:
+            'A citizen registers a venue they manage (unverified until the commune verifies it; at most ' +
+            `${VENUE_REGISTRATIONS_PER_DAY} in 24 hours per account: 429 VENUE_REGISTRATION_LIMIT); staff register ` +
+            "on someone's behalf with `managerPhone` (staff only: 403 VENUE_MANAGER_PHONE_STAFF_ONLY).",
+          body: CreateVenueBody,
+          response: { 201: CreatedVenue, ...errors(400, 401, 403, 429) },
+        },
+      },
       async (req, reply) => reply.status(201).send(await service.create(requireActor(req), req.body, link(req))),
     );
 
@@ -160,11 +172,11 @@ export function venuesRoutes(ctx: PlatformContext, service: VenuesService): Fast
       {
         schema: {
           tags,
+          description:
+            'A new static QR (the previous one is accepted until `previousValidUntil`) and a new short code (the ' +
+            'previous short code is refused at once).',
           params: VenueIdParams,
-          response: {
-            200: Type.Object({ qr: Type.String(), previousValidUntil: Type.String() }),
-            ...errors(400, 401, 403, 404),
-          },
+          response: { 200: RotatedQr, ...errors(400, 401, 403, 404) },
         },
       },
       async (req) => service.rotate(requireActor(req), req.params.id, link(req)),

@@ -3,7 +3,7 @@ import { AfterParam } from '../../platform/paging.ts';
 import { VENUE_CATEGORIES } from './constants.ts';
 
 /** The value lists are plain data in `constants.ts` (the web app imports them too). */
-export { TIME_BOUNDED, VENUE_CATEGORIES, type VenueCategory } from './constants.ts';
+export { TIME_BOUNDED, VENUE_CATEGORIES, VENUE_REGISTRATIONS_PER_DAY, type VenueCategory } from './constants.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Category = Type.Enum(VENUE_CATEGORIES);
@@ -25,7 +25,10 @@ export const CreateVenueBody = Type.Object(
     vehiclePlate: Type.Optional(Type.String({ maxLength: 20 })),
     route: Type.Optional(Type.String({ maxLength: 200 })),
     zones: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200 })),
-    /** staff registering on someone's behalf: the phone of the citizen who will manage the venue */
+    /**
+     * staff registering on someone's behalf: the phone of the citizen who will manage the venue (staff only: 403
+     * VENUE_MANAGER_PHONE_STAFF_ONLY for a citizen, who manages what they register)
+     */
     managerPhone: Type.Optional(Type.String({ maxLength: 32 })),
   },
   { additionalProperties: false },
@@ -104,8 +107,15 @@ export const RotatingQrResponse = Type.Object({
   rotatingMinutes: Type.Integer(),
 });
 
-/** POST /venues/:id/qr/rotate: the new static QR, and until when the previous one is still accepted. */
-export const RotatedQr = Type.Object({ qr: Type.String(), previousValidUntil: Type.String() });
+/**
+ * POST /venues/:id/qr/rotate: the new static QR, until when the previous one is still accepted, and the new short
+ * code (the previous short code is refused at once).
+ */
+export const RotatedQr = Type.Object({
+  qr: Type.String(),
+  previousValidUntil: Type.String(),
+  shortCode: Type.String(),
+});
 
 export const OccupancyResponse = Type.Object({
   venueId: Type.String({ format: 'uuid' }),

@@ -30,10 +30,17 @@ import {
   verifyVenueQrSignature,
 } from './qr.ts';
 import { type VenueWithUnit, venuesRepo } from './repo.ts';
-import { type CreateVenueInput, TIME_BOUNDED, type VenueByQr, type VenueView } from './schemas.ts';
+import {
+  type CreateVenueInput,
+  TIME_BOUNDED,
+  VENUE_REGISTRATIONS_PER_DAY,
+  type VenueByQr,
+  type VenueView,
+} from './schemas.ts';
 
 const SHORT_CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const CACHE_MS = 30_000;
+const DAY_MS = 86_400_000;
 /** how many venues the check-in path keeps loaded (entries are a few hundred bytes) */
 const CACHE_MAX_VENUES = 100_000;
 
@@ -328,8 +335,32 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
       return { name: v.name, category: v.category, address: v.address, unitName: v.unit_name };
     },
 
+    /**
+     * Registers a venue. `managerPhone` (someone else manages it) is for staff only: a citizen manages what they
+     * register (403 VENUE_MANAGER_PHONE_STAFF_ONLY). A citizen account registers at most VENUE_REGISTRATIONS_PER_DAY
+     * venues in 24 hours (429 VENUE_REGISTRATION_LIMIT, `retryAfter` in seconds): registering is free and instant, and
+     * each venue may send SMS and hold a door.
+     */
     async create(actor: Actor, input: CreateVenueInput, publicUrl = ctx.config.publicUrl) {
-      const created = await ctx.db.transaction().execute((trx) => insertVenue(actor, input, trx));
+      if (input.managerPhone !== undefined && actor.kind === 'citizen')
+        throw new AppError('VENUE_MANAGER_PHONE_STAFF_ONLY', 403, { field: 'managerPhone' });
+      const created = await ctx.db.transaction().execute(async (trx) => {
+        if (actor.kind === 'citizen') {
+          const now = Date.now();
+          const recent = await repo.registeredSince(trx, actor.personId, new Date(now - DAY_MS));
+          if (recent.n >= VENUE_REGISTRATIONS_PER_DAY) {
+            const freeAt = (recent.oldest?.getTime() ?? now) + DAY_MS;
+            const retryAfter = Math.max(1, Math.ceil((freeAt - now) / 1000));
+            throw new AppError(
+              'VENUE_REGISTRATION_LIMIT',
+              429,
+              { max: VENUE_REGISTRATIONS_PER_DAY, retryAfter },
+              { max: VENUE_REGISTRATIONS_PER_DAY },
+            );
+          }
+        }
+        return insertVenue(actor, input, trx);
+      });
       return { ...created, qr: await makeStaticQr(ctx.keys, created.id, 1, publicUrl) };
     },
 
@@ -450,12 +481,18 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
       return toView(entry.venue, false);
     },
 
-    /** Issues a new static QR; the previous one keeps working for the grace period. */
+    /**
+     * Issues a new static QR — the previous one keeps working for the grace period — and a new short code: the
+     * previous short code is refused at once (a venue rotates because its codes went where they should not; a short
+     * code is typed, never scanned, and nothing would tell a stale one from the poster's).
+     */
     async rotate(actor: Actor, id: string, publicUrl = ctx.config.publicUrl) {
       await loadAuthorized(actor, id, 'venues.manage');
       const graceUntil = new Date(Date.now() + ctx.config.qrGraceHours * 3600_000);
       const row = await ctx.db.transaction().execute(async (trx) => {
-        const r = await repo.rotate(trx, id, graceUntil);
+        let shortCode = newShortCode();
+        while (await repo.shortCodeTaken(shortCode, trx)) shortCode = newShortCode();
+        const r = await repo.rotate(trx, id, graceUntil, shortCode);
         if (actor.kind === 'staff')
           await ctx.audit.append(trx, { actor, action: 'venues.rotateQr', resourceType: 'venue', resourceId: id });
         return r;
@@ -464,6 +501,7 @@ export function venuesService(ctx: PlatformContext, deps: VenuesServiceDeps) {
       return {
         qr: await makeStaticQr(ctx.keys, id, row.qr_version, publicUrl),
         previousValidUntil: graceUntil.toISOString(),
+        shortCode: row.short_code,
       };
     },
 

@@ -1,7 +1,9 @@
 /**
- * Venue staff: "Quét tại cửa" for one venue. Scan or paste a citizen's personal QR, have a one-time code sent to the
- * phone of someone without a smartphone and type the code they read back, or — staff accounts and venues the
- * commune has verified only — type a national ID / phone (+ name) or paste a guest/passenger list. Scans and typed
+ * Venue staff: "Quét tại cửa" for one venue — staff accounts, and the managers of a venue the commune has verified (a
+ * citizen-run venue not verified yet is told so, and shown no door forms: the server refuses them, 403
+ * VENUE_NOT_VERIFIED). Scan or paste a citizen's personal QR, have a one-time code sent to the
+ * phone of someone without a smartphone and type the code they read back, or type a national ID / phone (+ name) or
+ * paste a guest/passenger list. Scans and typed
  * entries are stored in IndexedDB first with their idempotency key and scan time, then sent through
  * POST /checkins/batch — one person scanned or typed while online at once as a live item, which a venue requiring a
  * declaration today refuses (shown as "do not let in"); without network they wait ("Chờ gửi: N") and go out when the connection returns (the
@@ -96,9 +98,11 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
   const owner = me ? ownerOf(me) : 'nobody';
   const { data: venue, error: venueError } = useApiGet<VenueView>(`/venues/${venueId}`);
   const venueName = venue?.name ?? cached(VENUE_CACHE + venueId);
-  // typed entries are for staff and for venues the commune verified (the server refuses the others)
-  const verified = venue ? venue.verified : cached(VERIFIED_CACHE + venueId) === '1';
-  const canType = me?.kind === 'staff' || verified;
+  // the door is for staff and for venues the commune verified (the server refuses the others); undefined while the
+  // venue is loading on a device that never opened it
+  const cachedVerified = cached(VERIFIED_CACHE + venueId);
+  const verified = venue ? venue.verified : cachedVerified === null ? undefined : cachedVerified === '1';
+  const atDoor = me?.kind === 'staff' || verified === true;
   const [count, setCount] = useState<number | null>(null);
   const [others, setOthers] = useState(0);
   const [outcomes, setOutcomes] = useState<DoorScanResult[]>(() => loadRecent(venueId, owner));
@@ -287,13 +291,13 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
         ) : null}
       </div>
       <DoorResults results={outcomes} />
-      <PersonQrForm
-        onScan={(personQr) => add([{ personQr, label: t('checkins.door.personQrLabel') }], true)}
-        onPass={checkPass}
-      />
-      <DoorCodeForm venueId={venueId} online={online} onRecorded={(r) => addResults([r])} />
-      {canType ? (
+      {atDoor ? (
         <>
+          <PersonQrForm
+            onScan={(personQr) => add([{ personQr, label: t('checkins.door.personQrLabel') }], true)}
+            onPass={checkPass}
+          />
+          <DoorCodeForm venueId={venueId} online={online} onRecorded={(r) => addResults([r])} />
           <ManualForm
             onAdd={(p) =>
               add(
@@ -313,11 +317,11 @@ export function DoorScannerPage({ venueId }: { venueId: string }) {
             }
           />
         </>
-      ) : (
-        <p className="card muted" data-testid="ck-proof-only">
-          {t('checkins.door.proofOnly')}
+      ) : verified === false ? (
+        <p className="card muted" data-testid="ck-not-verified">
+          {t('checkins.door.notVerified')}
         </p>
-      )}
+      ) : null}
       <p>
         <Link to="/door">{t('checkins.door.otherVenue')}</Link>
       </p>

@@ -9,6 +9,9 @@
  * refuses it (403 DECLARATION_REQUIRED) and the door can keep the person out. It stays in the queue meanwhile (not
  * sent by a flush while the live send runs) and leaves it on the server's final answer; if the network fails, the
  * queue sends it later as a replay, without `live` — by then the person is inside.
+ * The server refuses a whole batch that repeats a person (the same personal QR, national ID or phone at the venue
+ * within 5 minutes: 400 CHECKIN_BATCH_DUPLICATE_ITEM), so a request never carries such a repeat (`withoutRepeats`):
+ * it waits for the next send, where the server answers it alone (409 CHECKIN_DUPLICATE) and it leaves the queue.
  */
 
 import { api } from '../../lib/api.ts';
@@ -49,6 +52,38 @@ export function ownerOf(me: Me): string {
 const sendingLive = new Set<string>();
 const answeredLive = new Set<string>();
 
+/** The server's double-scan window: the same person at the same venue within it is a repeat. */
+const REPEAT_WINDOW_MS = 5 * 60_000;
+
+/** Who a queued scan names, as the server compares them (a personal QR's person, a national ID, a phone). */
+function whoOf(item: QueuedCheckin): string | undefined {
+  if (item.personQr) return `p:${/TV1\.P\.([0-9a-f-]{36})\./.exec(item.personQr)?.[1] ?? item.personQr}`;
+  if (item.nationalId) return `n:${item.nationalId.trim()}`;
+  if (item.phone) {
+    const tel = item.phone.replace(/[\s.\-()]/g, '');
+    return `t:${tel.startsWith('0') ? `+84${tel.slice(1)}` : tel.startsWith('84') ? `+${tel}` : tel}`;
+  }
+  return undefined;
+}
+
+/** The items one request may carry together: a repeat of an earlier one (same key, or same person at the venue
+ * within the double-scan window) is left for the next send. */
+export function withoutRepeats<T extends QueuedCheckin>(items: T[]): T[] {
+  const keys = new Set<string>();
+  const places = new Map<string, number[]>();
+  return items.filter((item) => {
+    if (keys.has(item.idempotencyKey)) return false;
+    const who = whoOf(item);
+    const place = who && `${who}\u0000${item.venueId}`;
+    const at = Date.parse(item.at);
+    const times = place ? (places.get(place) ?? []) : [];
+    if (times.some((t) => Math.abs(t - at) <= REPEAT_WINDOW_MS)) return false;
+    keys.add(item.idempotencyKey);
+    if (place) places.set(place, [...times, at]);
+    return true;
+  });
+}
+
 /** The scans' outbox (the shared offline queue, under its historic database name). */
 const queue = createOfflineQueue<QueueItem, BatchResultItem>({
   dbName: 'truyvet-checkins',
@@ -57,8 +92,8 @@ const queue = createOfflineQueue<QueueItem, BatchResultItem>({
   batchSize: BATCH_SIZE,
   async send(queued) {
     // a scan being sent live waits for that answer; a flush does not send it beside
-    const chunk = queued.filter(
-      (item) => !sendingLive.has(item.idempotencyKey) && !answeredLive.has(item.idempotencyKey),
+    const chunk = withoutRepeats(
+      queued.filter((item) => !sendingLive.has(item.idempotencyKey) && !answeredLive.has(item.idempotencyKey)),
     );
     if (chunk.length === 0) return [];
     return post(chunk, chunk.map(body));
