@@ -25,6 +25,20 @@ export function requireActor(req: FastifyRequest): StaffActor | CitizenActor {
   throw new AppError(req.authProblem === 'expired' ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED', 401);
 }
 
+/**
+ * A route's rate-limit key per signed-in account, not per address (a district's staff, a family or an office share
+ * one address): `config: { rateLimit: { …, keyGenerator: perAccount('name') } }`. Runs after the app's auth hook, so
+ * the actor is known; a request without one counts by its address.
+ */
+export function perAccount(prefix: string): (req: FastifyRequest) => string {
+  return (req) => {
+    const actor = req.actor;
+    if (actor?.kind === 'staff') return `${prefix}:staff:${actor.userId}`;
+    if (actor?.kind === 'citizen') return `${prefix}:citizen:${actor.personId}`;
+    return `${prefix}:ip:${req.ip}`;
+  };
+}
+
 export function requireStaff(req: FastifyRequest): StaffActor {
   const actor = requireActor(req);
   if (actor.kind !== 'staff') throw new AppError('FORBIDDEN', 403);

@@ -71,6 +71,29 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
     return (await verifyPassword(password, user.password_hash)) ? 'ok' : 'wrong';
   }
 
+  /**
+   * A signed-in staff member proves their current password before changing what guards the account (the password,
+   * two-factor): a wrong one counts towards the sign-in lock (a stolen session must not become a password-guessing
+   * oracle) and is audited as `action` denied. Returns the account's credentials.
+   */
+  async function provePassword(actor: StaffActor, password: string, action: string) {
+    const user = await credentials.findById(actor.userId);
+    if (!user) throw new AppError('UNAUTHENTICATED', 401);
+    const current = await checkPassword(user, password);
+    if (current === 'ok') return user;
+    const error =
+      current === 'locked' ? new AppError('ACCOUNT_LOCKED', 429) : new AppError('CURRENT_PASSWORD_WRONG', 403);
+    await ctx.audit.record({
+      actor,
+      action,
+      outcome: 'denied',
+      resourceType: 'staff_user',
+      resourceId: actor.userId,
+      details: { reason: error.code },
+    });
+    throw error;
+  }
+
   async function citizenView(personId: string, phone: string): Promise<CitizenView> {
     const p = await deps.people.citizenSummary(personId);
     return { personId, phone, name: p?.name ?? '', profileComplete: Boolean(p?.name && p.unitCode) };
@@ -329,22 +352,7 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
      * otherwise enrol its own authenticator and lock the owner out.
      */
     async totpEnable(actor: StaffActor, code: string, currentPassword: string) {
-      const user = await credentials.findById(actor.userId);
-      if (!user) throw new AppError('UNAUTHENTICATED', 401);
-      const current = await checkPassword(user, currentPassword);
-      if (current !== 'ok') {
-        const error =
-          current === 'locked' ? new AppError('ACCOUNT_LOCKED', 429) : new AppError('CURRENT_PASSWORD_WRONG', 403);
-        await ctx.audit.record({
-          actor,
-          action: 'auth.totp.enable',
-          outcome: 'denied',
-          resourceType: 'staff_user',
-          resourceId: actor.userId,
-          details: { reason: error.code },
-        });
-        throw error;
-      }
+      const user = await provePassword(actor, currentPassword, 'auth.totp.enable');
       if (!user.totp_secret) throw new AppError('TOTP_INVALID', 400);
       if (user.totp_enabled) throw new AppError('TOTP_ALREADY_ENABLED', 409);
       const secret = user.totp_secret;
@@ -374,22 +382,7 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
      */
     async changePassword(actor: StaffActor, input: { currentPassword: string; newPassword: string }) {
       if (input.newPassword.length < MIN_PASSWORD_LENGTH) throw new AppError('WEAK_PASSWORD', 400);
-      const user = await credentials.findById(actor.userId);
-      if (!user) throw new AppError('UNAUTHENTICATED', 401);
-      const current = await checkPassword(user, input.currentPassword);
-      if (current !== 'ok') {
-        const error =
-          current === 'locked' ? new AppError('ACCOUNT_LOCKED', 429) : new AppError('CURRENT_PASSWORD_WRONG', 403);
-        await ctx.audit.record({
-          actor,
-          action: 'auth.password.change',
-          outcome: 'denied',
-          resourceType: 'staff_user',
-          resourceId: actor.userId,
-          details: { reason: error.code },
-        });
-        throw error;
-      }
+      await provePassword(actor, input.currentPassword, 'auth.password.change');
       const passwordHash = await hashPassword(input.newPassword);
       await ctx.db.transaction().execute(async (trx) => {
         await credentials.setPassword(trx, actor.userId, passwordHash);

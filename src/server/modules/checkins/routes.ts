@@ -2,7 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { errors, requireActor, requireCitizen } from '../../platform/http.ts';
+import { errors, perAccount, requireActor, requireCitizen } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import {
   BATCH_RATE_LIMIT_PER_MINUTE,
@@ -71,12 +71,7 @@ export function checkinsRoutes(service: CheckinsService): FastifyPluginAsync {
           rateLimit: {
             max: BATCH_RATE_LIMIT_PER_MINUTE,
             timeWindow: '1 minute',
-            keyGenerator: (req) => {
-              const actor = req.actor;
-              if (actor?.kind === 'staff') return `staff:${actor.userId}`;
-              if (actor?.kind === 'citizen') return `citizen:${actor.personId}`;
-              return `ip:${req.ip}`;
-            },
+            keyGenerator: perAccount('checkins-batch'),
           },
         },
       },

@@ -6,7 +6,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { errors, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
+import { errors, perAccount, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
 import {
   EN_CODE_TTL_MINUTES,
   EN_FAILED_VERIFY_LIMIT,
@@ -161,8 +161,7 @@ export function exposureRoutes(service: ExposureService): FastifyPluginAsync {
             hook: 'preHandler',
             max: EN_MATCH_REPORTS_PER_HOUR,
             timeWindow: '1 hour',
-            keyGenerator: (req) =>
-              req.actor?.kind === 'citizen' ? `en-matches:${req.actor.personId}` : `en-matches-ip:${req.ip}`,
+            keyGenerator: perAccount('en-matches'),
           },
         },
         schema: {

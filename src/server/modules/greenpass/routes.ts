@@ -4,10 +4,10 @@
  * staff's revocation, rules publishing, key rotation and statistics.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { toCsv } from '../../platform/csv.ts';
-import { errors, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
+import { errors, perAccount, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import {
   MyPassQuery,
   MyPassResponse,
@@ -32,10 +32,6 @@ const PDF_PER_MINUTE = 10;
  * revocation list: the page asks once per person shown, the citizen and each dependant).
  */
 export const PASSES_PER_MINUTE = 30;
-
-/** Per account, not per address (a family or an office shares one); runs after the app's auth hook. */
-const perAccount = (prefix: string) => (req: FastifyRequest) =>
-  req.actor?.kind === 'citizen' ? `${prefix}:${req.actor.personId}` : `${prefix}-ip:${req.ip}`;
 
 export function greenpassRoutes(service: GreenpassService): FastifyPluginAsync {
   return async (plain) => {

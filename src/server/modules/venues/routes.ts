@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { PlatformContext } from '../../platform/context.ts';
 import { toCsv } from '../../platform/csv.ts';
-import { errors, requireActor, sendCsv } from '../../platform/http.ts';
+import { errors, perAccount, requireActor, sendCsv } from '../../platform/http.ts';
 import { publicBaseUrl } from '../../platform/origin.ts';
 import { NEXT_CURSOR_HEADER, pagedHeaders } from '../../platform/paging.ts';
 import {
@@ -207,12 +207,7 @@ export function venuesRoutes(ctx: PlatformContext, service: VenuesService): Fast
           rateLimit: {
             max: ctx.config.posterRateLimitPerMinute,
             timeWindow: '1 minute',
-            keyGenerator: (req) => {
-              const actor = req.actor;
-              if (actor?.kind === 'staff') return `staff:${actor.userId}`;
-              if (actor?.kind === 'citizen') return `citizen:${actor.personId}`;
-              return `ip:${req.ip}`;
-            },
+            keyGenerator: perAccount('venue-poster'),
           },
         },
       },
