@@ -119,6 +119,7 @@ async function serve(cfg: Config, role: Role, demo: boolean): Promise<void> {
   const demoSeeded = seededNow || (await isDemoSeeded(ctx));
   if (role !== 'api') {
     for (const m of ctx.modules) await m.onWorkerStart?.();
+    for (const task of ctx.tasks) await task.schedule();
     ctx.jobs.start();
   }
   let close = async () => {};

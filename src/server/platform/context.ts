@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/types.ts';
 import { type Audit, createAudit } from './audit.ts';
-import { createJobs, type Jobs } from './jobs.ts';
+import { createJobs, JOBS_PURGE, type Jobs, purgeFinishedJobs, type RecurringTask, recurringTask } from './jobs.ts';
 import { createSigningKeys, type SigningKeys } from './keys.ts';
 import { createNotifier, type Notifier } from './notify.ts';
 import { createSessions, type Sessions } from './sessions.ts';
@@ -25,11 +25,22 @@ export interface PlatformContext {
   notifier: Notifier;
   sessions: Sessions;
   keys: SigningKeys;
+  /** The platform's own recurring tasks (their jobs registered here; a worker schedules them at start: main.ts). */
+  tasks: RecurringTask[];
 }
 
 export function createPlatformContext(config: Config, database: Database, log: Logger): PlatformContext {
   const db = database.db;
   const jobs = createJobs(db, log.child({ component: 'jobs' }));
+  // finished jobs leave after a day (a delivered SMS's phone and text are in its payload), failed ones after 30
+  const jobsPurge = recurringTask({ db, jobs }, JOBS_PURGE, {
+    run: async () => {
+      const deleted = await purgeFinishedJobs(db);
+      if (deleted.done + deleted.failed > 0) log.info({ ...deleted }, 'finished jobs purged');
+    },
+    next: () => new Date(Date.now() + 3600_000),
+  });
+  jobs.register(jobsPurge.job);
   return {
     config,
     database,
@@ -40,5 +51,6 @@ export function createPlatformContext(config: Config, database: Database, log: L
     notifier: createNotifier(db, jobs, config),
     sessions: createSessions(db, config.sessionCacheSeconds),
     keys: createSigningKeys(db),
+    tasks: [jobsPurge],
   };
 }

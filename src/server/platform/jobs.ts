@@ -7,7 +7,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { Static, TObject, TSchema } from 'typebox';
+import { type Static, type TObject, type TSchema, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { DB } from '../db/types.ts';
 
@@ -420,3 +420,29 @@ export function createJobs(db: Kysely<DB>, log: Logger, options: JobsOptions = {
     },
   };
 }
+
+/** A finished job is kept this long after it was done: a delivered SMS keeps its phone and text in its payload. */
+export const DONE_JOBS_KEPT_MS = 24 * 3600_000;
+/** A job that failed its last attempt is kept this long, for whoever looks into why. */
+export const FAILED_JOBS_KEPT_MS = 30 * 86_400_000;
+
+/**
+ * Deletes the jobs done more than DONE_JOBS_KEPT_MS ago and those failed more than FAILED_JOBS_KEPT_MS ago: a job's
+ * payload may name people (a message's phone and text, a person's id), and a finished one serves no one after a day.
+ */
+export async function purgeFinishedJobs(db: Kysely<DB>, now = new Date()): Promise<{ done: number; failed: number }> {
+  const done = await db
+    .deleteFrom('jobs')
+    .where('status', '=', 'done')
+    .where('done_at', '<', new Date(now.getTime() - DONE_JOBS_KEPT_MS))
+    .executeTakeFirst();
+  const failed = await db
+    .deleteFrom('jobs')
+    .where('status', '=', 'failed')
+    .where('run_at', '<', new Date(now.getTime() - FAILED_JOBS_KEPT_MS))
+    .executeTakeFirst();
+  return { done: Number(done.numDeletedRows ?? 0), failed: Number(failed.numDeletedRows ?? 0) };
+}
+
+/** The hourly purge of finished jobs (`purgeFinishedJobs`), a platform task: registered and scheduled by the platform. */
+export const JOBS_PURGE = defineTopic('platform.jobs-purge', Type.Object({}));

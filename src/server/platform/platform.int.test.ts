@@ -16,6 +16,7 @@ import {
   handle,
   handleMany,
   InvalidJobPayload,
+  JOBS_PURGE,
   type Jobs,
   RECURRING_AFTER_FAILURE_MS,
   recurringTask,
@@ -364,6 +365,37 @@ describe('jobs (transactional outbox)', () => {
     expect(runs).toEqual([1]);
     expect((await pending()).map((j) => j.run_at.getTime())).toEqual([later + 1000]);
     expect(await statusesOf(RECURRING.name)).toEqual(expect.arrayContaining(['done', 'pending']));
+  });
+
+  it("the platform purges finished jobs: done ones after a day (a message's phone and text), failed ones after 30 days", async () => {
+    const purge = env.ctx.tasks.find((t) => t.job.topic.name === JOBS_PURGE.name);
+    expect(purge).toBeDefined();
+    const hours = (h: number) => new Date(Date.now() - h * 3600_000);
+    const rows = [
+      { status: 'done' as const, done_at: hours(25), run_at: hours(25) },
+      { status: 'done' as const, done_at: hours(23), run_at: hours(23) },
+      { status: 'failed' as const, done_at: null, run_at: hours(31 * 24) },
+      { status: 'failed' as const, done_at: null, run_at: hours(29 * 24) },
+      { status: 'pending' as const, done_at: null, run_at: hours(40 * 24) },
+    ];
+    const ids: number[] = [];
+    for (const r of rows) {
+      const { id } = await env.ctx.db
+        .insertInto('jobs')
+        .values({ topic: 'test.purge-me', payload: JSON.stringify({ to: '+84900000000' }), ...r })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(id);
+    }
+    await purge?.schedule();
+    await env.ctx.jobs.drain();
+    const left = await env.ctx.db.selectFrom('jobs').select('id').where('topic', '=', 'test.purge-me').execute();
+    // the day-old done one and the month-old failed one are gone; the rest stay (a pending job is never purged)
+    expect(left.map((r) => r.id).sort((a, b) => a - b)).toEqual([ids[1], ids[3], ids[4]]);
+    // and the next purge is pending, an hour on
+    const next = await pendingRuns(env, JOBS_PURGE.name);
+    expect(next).toHaveLength(1);
+    expect(next[0]?.run_at.getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
   });
 
   it('recurringTask: a run that throws is retried by the queue; after its last attempt the next run is scheduled', async () => {
