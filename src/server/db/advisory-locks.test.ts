@@ -55,6 +55,10 @@ const LOCK_CLASSES: Record<number, { purpose: string; files: string[] }> = {
     purpose: "a citizen account's dependants (the cap on how many it manages)",
     files: ['src/server/modules/people/service.ts'],
   },
+  7231031: {
+    purpose: "a citizen account's venue registrations (the daily limit)",
+    files: ['src/server/modules/venues/repo.ts'],
+  },
 };
 
 function sources(dir: string): string[] {

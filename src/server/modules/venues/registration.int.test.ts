@@ -36,6 +36,15 @@ const checkinByShortCode = (token: string, shortCode: string) =>
   env.app.inject({ method: 'POST', url: '/api/v1/checkins', headers: bearer(token), payload: { shortCode } });
 
 describe('registration', () => {
+  it('registrations sent at once cannot pass the daily limit together (counted under the account lock)', async () => {
+    const citizen = await citizenToken(env, '0912000709');
+    const all = await Promise.all(
+      Array.from({ length: VENUE_REGISTRATIONS_PER_DAY + 3 }, (_, i) => register(citizen.token, `Quán cùng lúc ${i}`)),
+    );
+    expect(all.filter((r) => r.statusCode === 201)).toHaveLength(VENUE_REGISTRATIONS_PER_DAY);
+    expect(all.filter((r) => r.statusCode === 429)).toHaveLength(3);
+  });
+
   it(`lets a citizen register ${VENUE_REGISTRATIONS_PER_DAY} venues in 24 hours, then 429 VENUE_REGISTRATION_LIMIT; staff are not limited`, async () => {
     const citizen = await citizenToken(env, '0912000701');
     for (let i = 0; i < VENUE_REGISTRATIONS_PER_DAY; i++) {

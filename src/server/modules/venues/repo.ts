@@ -111,7 +111,12 @@ export function venuesRepo(db: Kysely<DB>) {
      * Top-level venues (not a vehicle's trips) registered since `since` that the person manages: how many, and when
      * the oldest of them was registered (the per-account registration limit).
      */
+    /**
+     * The venues a citizen registered since `since` (the daily limit), counted under the account's lock so that two
+     * registrations at once cannot both pass the limit (the lock holds to the end of the caller's transaction).
+     */
     registeredSince: async (trx: Q, personId: string, since: Date) => {
+      await sql`select pg_advisory_xact_lock(7231031, hashtext(${personId}))`.execute(trx);
       const row = await trx
         .selectFrom('venues as v')
         .innerJoin('venue_managers as m', 'm.venue_id', 'v.id')
