@@ -241,6 +241,40 @@ describe('a case no longer confirmed', () => {
     expect((await verify(second)).statusCode).toBe(200);
     expect((await upload(token, [keyOf(2)])).json()).toEqual({ inserted: 1 });
   });
+
+  it('never publishes the keys it uploaded before it went back to suspected: the export deletes them, audited', async () => {
+    const keysOf = (id: string) =>
+      env.ctx.db
+        .selectFrom('en_diagnosis_keys')
+        .select(['key_data', 'batch_id'])
+        .where(
+          'verification_id',
+          'in',
+          env.ctx.db.selectFrom('en_verification_codes').select('id').where('case_id', '=', id),
+        )
+        .execute();
+    const withdrawn = await confirmedCase('0912000512');
+    const kept = await confirmedCase('0912000513');
+    await windowPasses();
+    for (const c of [withdrawn, kept]) {
+      const token = (await verify((await issue(c.caseId)).json().code)).json().token as string;
+      expect((await upload(token, [keyOf(2), keyOf(3)])).json()).toEqual({ inserted: 2 });
+    }
+    expect((await setStatus(withdrawn.caseId, 'suspected')).statusCode).toBe(200);
+    const published = await env.ctx.services.exposure.publish();
+    expect(await keysOf(withdrawn.caseId)).toEqual([]);
+    const still = await keysOf(kept.caseId);
+    expect(still).toHaveLength(2);
+    expect(still.every((k) => k.batch_id !== null)).toBe(true);
+    expect(published.keys).toBeGreaterThanOrEqual(2);
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_type', 'details'])
+      .where('action', '=', 'exposure.keys.withdraw')
+      .where('resource_id', '=', withdrawn.caseId)
+      .execute();
+    expect(audit).toEqual([{ actor_type: 'system', details: { keys: 2, reason: 'case_not_confirmed' } }]);
+  });
 });
 
 describe('Bluetooth contacts reported by a citizen', () => {

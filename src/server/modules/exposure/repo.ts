@@ -152,6 +152,33 @@ export function exposureRepo(db: Kysely<DB>) {
      * Claims every key waiting for publication whose validity ended by `lastEnd` (interval number) for batch `id`,
      * in a random order (never the order of arrival, never grouped by upload).
      */
+    /** The cases whose keys wait to be published (any validity): the export asks whether each is still confirmed. */
+    async casesWithUnpublishedKeys(): Promise<string[]> {
+      const rows = await db
+        .selectFrom('en_diagnosis_keys as k')
+        .innerJoin('en_verification_codes as v', 'v.id', 'k.verification_id')
+        .select('v.case_id')
+        .distinct()
+        .where('k.batch_id', 'is', null)
+        .execute();
+      return rows.map((r) => r.case_id);
+    },
+
+    /** Deletes the unpublished keys uploaded for these cases; returns how many per case. */
+    async dropUnpublishedKeys(trx: Transaction<DB>, caseIds: string[]): Promise<Map<string, number>> {
+      const rows = await trx
+        .deleteFrom('en_diagnosis_keys as k')
+        .using('en_verification_codes as v')
+        .whereRef('v.id', '=', 'k.verification_id')
+        .where('v.case_id', 'in', caseIds)
+        .where('k.batch_id', 'is', null)
+        .returning('v.case_id')
+        .execute();
+      const out = new Map<string, number>();
+      for (const r of rows) out.set(r.case_id, (out.get(r.case_id) ?? 0) + 1);
+      return out;
+    },
+
     claimKeysForBatch(trx: Transaction<DB>, batchId: number, lastEnd: number) {
       return trx
         .updateTable('en_diagnosis_keys')

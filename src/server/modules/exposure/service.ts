@@ -132,6 +132,38 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
   }
 
   /**
+   * Keys waiting to be published whose case went back to suspected (the diagnosis withdrawn after the upload) are
+   * deleted, never published, each case's withdrawal audited: phones would otherwise warn their owners of a meeting
+   * with someone who, as far as anyone knows now, was not infected. Asked of the cases module before the export's
+   * transaction (a case read inside it would wait on the export's own connection on PGlite).
+   */
+  async function withdrawKeysOfUnconfirmedCases(): Promise<void> {
+    const waiting = await repo.casesWithUnpublishedKeys();
+    const withdrawn: string[] = [];
+    for (const caseId of waiting) {
+      // a case gone (404) or set back to suspected; any other failure stops the export (the job runs it again)
+      const found = await deps.cases.get(SYSTEM, caseId).catch((err: unknown) => {
+        if (err instanceof AppError && err.status === 404) return undefined;
+        throw err;
+      });
+      if (!found || found.status === 'suspected') withdrawn.push(caseId);
+    }
+    if (withdrawn.length === 0) return;
+    await ctx.db.transaction().execute(async (trx) => {
+      const dropped = await repo.dropUnpublishedKeys(trx, withdrawn);
+      for (const [caseId, keys] of dropped) {
+        await ctx.audit.append(trx, {
+          actor: SYSTEM,
+          action: 'exposure.keys.withdraw',
+          resourceType: 'case',
+          resourceId: caseId,
+          details: { keys, reason: 'case_not_confirmed' },
+        });
+      }
+    });
+  }
+
+  /**
    * Publishes the keys whose validity ended at least 2 hours ago as one signed batch (padded with random keys up
    * to EN_MIN_BATCH_KEYS), then deletes keys and batches past retention. With no key waiting, publishes nothing
    * unless `force`.
@@ -141,6 +173,7 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
   ): Promise<{ path: string | null; keys: number; padding: number }> {
     const now = options.now ?? Date.now();
     const nowSeconds = Math.floor(now / 1000);
+    await withdrawKeysOfUnconfirmedCases();
     const signer = await exportKeys.get();
     const published = await ctx.db.transaction().execute(async (trx) => {
       await repo.lockPublishing(trx);
