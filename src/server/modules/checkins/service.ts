@@ -222,7 +222,9 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
         },
       },
     );
-    if (!cleared) await clear(person.id);
+    // a code still to spend: the refusals first (a known person typed in has nothing of the door's to protect, and
+    // the writer decides both again in the check-in's own statement)
+    if (!cleared && otp !== undefined) await clear(person.id);
     return { personId: person.id, method: 'staff_manual', evidence: otp !== undefined ? 'otp' : 'typed_staff' };
   }
 
@@ -417,42 +419,43 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
 
   /**
    * The batch endpoint is the door's: every item names the door's venue (`venueId`; 400 CHECKIN_BATCH_DOOR_ONLY for a
-   * citizen's own code), and the actor must be able to check people in at one of the venues named at least — a staff
-   * role that never checks people in is refused 403 FORBIDDEN, anyone else that venue's refusal (404
-   * VENUE_NOT_FOUND, 403 VENUE_NOT_VERIFIED). An item naming another venue is refused in its own result.
+   * citizen's own code), and a staff role that never checks people in is refused as a whole (403 FORBIDDEN: the same
+   * for every venue). A venue the actor may not act at (404 VENUE_NOT_FOUND, 403 VENUE_NOT_VERIFIED) is refused in
+   * each of its items' own results, before any look-up of a person (`checkin` → `trustedDoor`): a door's offline
+   * queue takes such an answer as final and drops the scan, where a refusal of the whole request would leave every
+   * scan queued behind it unsent for good (a venue that lost its verification, an account moved elsewhere).
    */
   async function requireDoorActor(actor: Actor, items: BatchInput[]): Promise<void> {
     const index = items.findIndex((i) => !i.venueId || i.venueQr !== undefined || i.shortCode !== undefined);
     if (index >= 0) throw new AppError('CHECKIN_BATCH_DOOR_ONLY', 400, { index });
-    if (actor.kind === 'system') return;
-    let refusal: unknown;
-    for (const venueId of new Set(items.map((i) => i.venueId as string))) {
-      try {
-        await trustedDoor(actor, venueId);
-        return;
-      } catch (err) {
-        // a role that never checks anyone in: the same 403 for every venue
-        if (err instanceof AppError && err.code === 'FORBIDDEN') throw err;
-        refusal ??= err;
-      }
-    }
-    throw refusal;
+    const first = items[0]?.venueId;
+    if (actor.kind === 'system' || !first) return;
+    await trustedDoor(actor, first).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'FORBIDDEN') throw err;
+    });
   }
 
   /**
-   * Refuses a batch that repeats itself (400 CHECKIN_BATCH_DUPLICATE_ITEM, `index` and `duplicateOf`), before
-   * anything is queued: the same idempotency key twice, or the same person (the same personal QR's person, national
-   * ID or phone) at the same venue and zone within the double-scan window. The writer would defer each repeat to a
-   * batch of its own; a request full of them would hold the writer.
+   * The items of a batch that repeat an earlier one of it — the same idempotency key, or the same person (the same
+   * personal QR's person, national ID or phone) at the same venue and zone within the double-scan window — each with
+   * its 400 CHECKIN_BATCH_DUPLICATE_ITEM (`index`, `duplicateOf`, `reason`), answered in its own result and never
+   * queued: the writer would defer each repeat to a batch of its own, and a request full of them would hold it.
    */
-  function refuseRepeats(items: BatchInput[], now: Date): void {
+  function repeatsOf(items: BatchInput[], now: Date): Map<number, AppError> {
+    const out = new Map<number, AppError>();
     const keys = new Map<string, number>();
     const places = new Map<string, Array<{ at: number; index: number }>>();
     const repeat = (index: number, duplicateOf: number, reason: string) =>
-      new AppError('CHECKIN_BATCH_DUPLICATE_ITEM', 400, { index, duplicateOf, reason }, { index, duplicateOf });
+      out.set(
+        index,
+        new AppError('CHECKIN_BATCH_DUPLICATE_ITEM', 400, { index, duplicateOf, reason }, { index, duplicateOf }),
+      );
     for (const [index, item] of items.entries()) {
       const earlier = keys.get(item.idempotencyKey);
-      if (earlier !== undefined) throw repeat(index, earlier, 'idempotencyKey');
+      if (earlier !== undefined) {
+        repeat(index, earlier, 'idempotencyKey');
+        continue;
+      }
       keys.set(item.idempotencyKey, index);
       const nationalId = item.nationalId?.trim();
       const who = item.personQr
@@ -468,10 +471,14 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
       const at = Number.isNaN(parsed) ? now.getTime() : parsed;
       const seen = places.get(place) ?? [];
       const same = seen.find((s) => Math.abs(s.at - at) <= DUPLICATE_WINDOW_MS);
-      if (same) throw repeat(index, same.index, 'person');
+      if (same) {
+        repeat(index, same.index, 'person');
+        continue;
+      }
       seen.push({ at, index });
       places.set(place, seen);
     }
+    return out;
   }
 
   /**
@@ -515,17 +522,19 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
      * rest. This is the door's offline queue: its items may carry their scan time (see `checkinTime`), and are
      * recorded whatever a venue's declaration rule says (the person was let in already) — except an item marked
      * `live` (the door scanner online, the person still outside), which is checked as a single check-in: 403
-     * DECLARATION_REQUIRED. Refused as a whole before anything is queued: an actor who is not at a door of the batch
-     * (`requireDoorActor`), a batch that repeats itself (`refuseRepeats`).
+     * DECLARATION_REQUIRED. Refused as a whole: an item that is not a door's, a role that never checks people in
+     * (`requireDoorActor`); an item repeating an earlier one of the batch is refused in its own result (`repeatsOf`).
      */
     async batch(actor: Actor, items: BatchInput[]) {
       if (items.length > MAX_BATCH)
         throw new AppError('BATCH_TOO_LARGE', 400, { max: MAX_BATCH, got: items.length }, { max: MAX_BATCH });
       await requireDoorActor(actor, items);
-      refuseRepeats(items, new Date());
+      const repeats = repeatsOf(items, new Date());
       const results = await Promise.all(
         items.map(async ({ idempotencyKey, live, ...input }, index) => {
           try {
+            const repeat = repeats.get(index);
+            if (repeat) throw repeat;
             // `live`: scanned just now, the person still at the door — checked as a single POST /checkins is (a
             // venue's declaration rule refuses it, no past time); `live` is left out of the request the key stands
             // for, so the same scan replayed from the queue is answered alike
