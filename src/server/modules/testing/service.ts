@@ -385,7 +385,13 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
           const serial = Number(barcode.slice(0, 11));
           if (serial < 1 || serial > (await repo.lastSerial())) throw new AppError('BARCODE_NOT_ISSUED', 400);
         }
-        if (await repo.barcodeTaken(barcode)) throw new AppError('BARCODE_IN_USE', 409);
+        if (await repo.barcodeTaken(barcode)) {
+          // taken by this very request's first try, committed since the check above (a retry sent while the first
+          // was still running): its answer, as runIdempotent would have waited for it and replayed it
+          const first = await stored();
+          if (first) return { ...first, replayed: true };
+          throw new AppError('BARCODE_IN_USE', 409);
+        }
       }
 
       let members: Array<{ personId: string; unitCode: string | null }>;
