@@ -557,6 +557,21 @@ describe('a record that changes or goes (security review)', () => {
     expect(await certificatesOf(p.personId)).toHaveLength(1);
   });
 
+  it('does not issue again a pass withdrawn after the fetch read its records (a correction committed meanwhile)', async () => {
+    const p = await person('0912000189', 'Đinh Thị Hạnh', 1990);
+    await negativeTest(p.personId);
+    const [item] = (await call('GET', '/me/green-pass', p.token)).json().items;
+    // the correction's handler withdrew the pass "after" this fetch read the still-negative test: its withdrawal is
+    // stamped later than the fetch's reading (the test itself left negative, as the fetch saw it)
+    await env.ctx.db
+      .updateTable('gp_certificates')
+      .set({ revoked_at: new Date(Date.now() + 60_000), revoke_reason: 'withdrawn' })
+      .where('uvci', '=', item.uvci)
+      .execute();
+    expect((await call('GET', '/me/green-pass', p.token)).json().items).toEqual([]);
+    expect(await certificatesOf(p.personId)).toHaveLength(1);
+  });
+
   it("keeps an officer's revocation through a rename, and revokes a pass issued in its place before", async () => {
     const p = await person('0912000181', 'Bùi Văn Toàn', 1988);
     await negativeTest(p.personId);

@@ -269,13 +269,15 @@ export function greenpassService(
    * `scope.types`: the types whose records were all read for `drafts` — a live certificate of those types whose
    * source is neither drafted nor in `scope.backed` (records that still hold but are not shown: an older negative
    * test) is withdrawn. Only certificates in `scope.seen` (read before the records were) are withdrawn, so a
-   * certificate a concurrent call issued from newer records than ours is left to the next call.
+   * certificate a concurrent call issued from newer records than ours is left to the next call. `scope.readAt`: when
+   * the records were about to be read — a certificate withdrawn since then was withdrawn on newer records than ours
+   * (a lab's correction committed while this call read the old result), so its source is not issued again here.
    */
   async function reconcile(
     holder: Holder,
     drafts: Draft[],
     now: Date,
-    scope: { types: readonly GpType[]; backed?: readonly string[]; seen: ReadonlySet<string> },
+    scope: { types: readonly GpType[]; backed?: readonly string[]; seen: ReadonlySet<string>; readAt?: Date },
   ): Promise<CertificateRow[]> {
     const signer = await keys.active();
     const kid = toBase64(signer.kid);
@@ -293,6 +295,9 @@ export function greenpassService(
       for (const draft of drafts) {
         const hash = sha256b64(JSON.stringify([holder.name, holder.birthYear, holder.birthDate, draft.entry]));
         const same = existing.filter((c) => c.source_key === draft.sourceKey);
+        const readAt = scope.readAt;
+        if (readAt && same.some((c) => c.revoke_reason === 'withdrawn' && c.revoked_at && c.revoked_at > readAt))
+          continue;
         const live = same.find((c) => c.revoked_at === null);
         // revoked by an officer and the record has not changed since (the record alone: a new name is no change):
         // nothing is issued in its place, and whatever was issued after it goes too
@@ -374,6 +379,7 @@ export function greenpassService(
       };
     }
     // the certificates as they were before the records were read: only these may be withdrawn (see reconcile)
+    const readAt = new Date();
     const before = await repo.currentCertificates(holder.id);
     const seen = new Set(before.map((c) => c.id));
     const now = new Date();
@@ -390,6 +396,7 @@ export function greenpassService(
       types: deps.vaccination ? ['v', 't', 'r'] : ['t', 'r'],
       backed: tests.map((t) => t.sourceKey),
       seen,
+      readAt,
     });
     return { holder, rows };
   }
@@ -414,6 +421,7 @@ export function greenpassService(
    * it when no valid dose is left.
    */
   async function reissueVaccination(personId: string): Promise<void> {
+    const readAt = new Date();
     const existing = await repo.currentCertificates(personId);
     if (!existing.some((c) => c.type === 'v' && c.revoked_at === null)) return;
     const person = await repo.holder(personId);
@@ -422,6 +430,7 @@ export function greenpassService(
     await reconcile(person, draft ? [draft] : [], new Date(), {
       types: ['v'],
       seen: new Set(existing.map((c) => c.id)),
+      readAt,
     });
   }
 
@@ -430,6 +439,7 @@ export function greenpassService(
    * one whose test is no longer a valid negative is withdrawn, audited, under the person's lock (`reconcile`).
    */
   async function reissueTests(personId: string): Promise<void> {
+    const readAt = new Date();
     const existing = await repo.currentCertificates(personId);
     if (!existing.some((c) => c.type === 't' && c.revoked_at === null)) return;
     const person = await repo.holder(personId);
@@ -440,6 +450,7 @@ export function greenpassService(
       types: ['t'],
       backed: tests.map((t) => t.sourceKey),
       seen: new Set(existing.map((c) => c.id)),
+      readAt,
     });
   }
 
