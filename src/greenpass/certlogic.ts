@@ -276,6 +276,10 @@ export function runRules(
     if (r.CertificateType !== 'General' && r.CertificateType !== TYPE_OF[input.type ?? '']) continue;
     const problem = ruleProblem(r);
     if (problem) {
+      // a malformed version out of force by dates it does state plainly (expired, not yet valid) is no rule at all;
+      // one whose dates cannot be read fails closed
+      const at = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : Number.NaN);
+      if (at(r.ValidTo) < input.clock.getTime() || at(r.ValidFrom) > input.clock.getTime()) continue;
       broken.set(r.Identifier, {
         identifier: r.Identifier,
         passed: false,

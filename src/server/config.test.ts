@@ -94,7 +94,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development', TRUYVET_NOTIFY: 'fake' }).notify).toBe('fake');
   });
 
-  it('production keeps the green pass signing keys out of the database in plain text: a key secret or a key folder', () => {
+  it('production keeps the signing keys out of the database in plain text: a key secret (a key folder alone is not enough)', () => {
     const production = { NODE_ENV: 'production', TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook' };
     let error: unknown;
     try {
@@ -104,15 +104,23 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      expect.stringMatching(/^NODE_ENV=production needs TRUYVET_GREENPASS_KEY_SECRET .* or TRUYVET_GREENPASS_KEY_DIR /),
+      expect.stringMatching(/^NODE_ENV=production needs TRUYVET_GREENPASS_KEY_SECRET: /),
     ]);
     expect(() => loadConfig({ ...production, TRUYVET_GREENPASS_KEY_SECRET: '' })).toThrow(/TRUYVET_GREENPASS_KEY/);
     expect(loadConfig({ ...production, TRUYVET_GREENPASS_KEY_SECRET: 'a long passphrase' }).greenpassKeySecret).toBe(
       'a long passphrase',
     );
-    expect(loadConfig({ ...production, TRUYVET_GREENPASS_KEY_DIR: '/var/lib/truyvet/keys' }).greenpassKeyDir).toBe(
-      '/var/lib/truyvet/keys',
+    // a key folder holds the green pass keys only: the exposure export key is in the database whatever it says
+    expect(() => loadConfig({ ...production, TRUYVET_GREENPASS_KEY_DIR: '/var/lib/truyvet/keys' })).toThrow(
+      /TRUYVET_GREENPASS_KEY_SECRET/,
     );
+    expect(
+      loadConfig({
+        ...production,
+        TRUYVET_GREENPASS_KEY_DIR: '/var/lib/truyvet/keys',
+        TRUYVET_GREENPASS_KEY_SECRET: 'a long passphrase',
+      }).greenpassKeyDir,
+    ).toBe('/var/lib/truyvet/keys');
     // development and tests (and the demo, `npm start`) keep working without either
     expect(loadConfig({}).greenpassKeySecret).toBeUndefined();
     expect(loadConfig({ NODE_ENV: 'test' }).greenpassKeyDir).toBeUndefined();

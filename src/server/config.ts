@@ -147,11 +147,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
 
   const trustProxy = parseTrustProxy(str('TRUYVET_TRUST_PROXY'), problems);
 
-  if (envName === 'production' && !str('TRUYVET_GREENPASS_KEY_SECRET') && !str('TRUYVET_GREENPASS_KEY_DIR')) {
-    // else the green pass signing key would sit in plain text in the database, beside everything a dump takes along
+  if (envName === 'production' && !str('TRUYVET_GREENPASS_KEY_SECRET')) {
+    // else the signing keys would sit in plain text in the database, beside everything a dump takes along: the
+    // exposure export key always lives there, and the green pass keys too unless TRUYVET_GREENPASS_KEY_DIR moves them
     problems.push(
-      'NODE_ENV=production needs TRUYVET_GREENPASS_KEY_SECRET (encrypts the green pass signing keys) or ' +
-        'TRUYVET_GREENPASS_KEY_DIR (keeps them in files outside the database)',
+      'NODE_ENV=production needs TRUYVET_GREENPASS_KEY_SECRET: it encrypts the green pass and exposure-export ' +
+        'signing keys at rest (TRUYVET_GREENPASS_KEY_DIR may keep the green pass keys in files besides)',
     );
   }
 

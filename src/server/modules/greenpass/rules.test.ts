@@ -34,6 +34,14 @@ describe('runRules with malformed rules', () => {
     ]);
   });
 
+  it('ignores a malformed version that its own plain dates put out of force, beside a well-formed one in force', () => {
+    const expired = rule({ Version: 1, ValidTo: '2022-01-01T00:00:00Z', Logic: { '===': [1, 2] } });
+    const future = rule({ Version: 7, ValidFrom: '2029-01-01T00:00:00Z' });
+    expect(runRules([expired, future, rule({ Version: '2.0.0' })], input)).toEqual([
+      { identifier: 'TR-VN-0001', passed: true, description: 'about COVID-19' },
+    ]);
+  });
+
   it('fails (closed) a rule whose Version, ValidFrom or ValidTo is malformed, and never throws', () => {
     for (const bad of [
       { Version: 2 },
