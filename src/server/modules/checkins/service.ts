@@ -28,7 +28,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
 import { findStored, requestHash } from '../../platform/idempotency.ts';
-import { localDate } from '../../platform/sms.ts';
+import { localDate, localDateText } from '../../platform/sms.ts';
 import type { DoorDeclarations } from '../declarations/schemas.ts';
 import {
   doorPersonShown,
@@ -80,12 +80,6 @@ interface DoorAudit {
 
 /** A batch item as the route hands it over. */
 type BatchInput = CheckinInput & { idempotencyKey: string; live?: boolean | undefined };
-
-/** "2021-08-01T03:04:05Z" → "10:04 01/08/2021" (Việt Nam time, as a refusal names it). */
-function localTime(d: Date): string {
-  const local = new Date(d.getTime() + 7 * 3600_000).toISOString();
-  return `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)}`;
-}
 
 export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps) {
   const { people, venues, writer: write } = deps;
@@ -507,7 +501,7 @@ export function checkinsService(ctx: PlatformContext, deps: CheckinsServiceDeps)
         'CHECKOUT_AFTER_STAY_END',
         400,
         { field: 'at', latest: latest.toISOString() },
-        { latest: localTime(latest) },
+        { latest: localDateText(latest) },
       );
     }
     return latest;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import { localDateText } from '../../platform/sms.ts';
 import type { GpType } from './constants.ts';
 
 const fontFile = (name: string) => fileURLToPath(new URL(`../../../../assets/fonts/${name}`, import.meta.url));
@@ -50,13 +51,6 @@ const TYPE_WORDS: Record<GpType, string> = {
   t: 'Chứng nhận xét nghiệm / Test certificate',
   r: 'Chứng nhận khỏi bệnh / Recovery certificate',
 };
-
-/** dd/mm/yyyy hh:mm in Việt Nam time (UTC+7, no daylight saving) */
-function vnText(d: Date, withTime = true): string {
-  const iso = new Date(d.getTime() + 7 * 3600_000).toISOString();
-  const date = `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-  return withTime ? `${iso.slice(11, 16)} ${date}` : date;
-}
 
 /** 1990-05-17 → 17/05/1990; a year stays a year */
 function birthText(birth: string): string {
@@ -161,14 +155,14 @@ export async function renderPassPdf(input: PassPdfInput): Promise<Buffer> {
     doc
       .font('bold')
       .fontSize(13)
-      .text(`Hiệu lực từ ${vnText(item.validFrom)} đến ${vnText(item.validUntil)}`, 48, doc.y, {
+      .text(`Hiệu lực từ ${localDateText(item.validFrom)} đến ${localDateText(item.validUntil)}`, 48, doc.y, {
         width,
         align: 'center',
       });
     doc
       .font('regular')
       .fontSize(10)
-      .text(`Valid from ${vnText(item.validFrom)} until ${vnText(item.validUntil)} (UTC+7)`, {
+      .text(`Valid from ${localDateText(item.validFrom)} until ${localDateText(item.validUntil)} (UTC+7)`, {
         width,
         align: 'center',
       });
@@ -188,7 +182,7 @@ export async function renderPassPdf(input: PassPdfInput): Promise<Buffer> {
         doc.page.height - 100,
         { width, align: 'center' },
       );
-    doc.text(`In lúc / Printed ${vnText(input.now)} · Truyvet`, 48, doc.y + 2, { width, align: 'center' });
+    doc.text(`In lúc / Printed ${localDateText(input.now)} · Truyvet`, 48, doc.y + 2, { width, align: 'center' });
     doc.fillColor('#000000');
   }
   doc.end();

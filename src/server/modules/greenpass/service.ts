@@ -22,8 +22,10 @@ import { checkPass, type PassCheck } from '../../../greenpass/verdict.ts';
 import type { DB } from '../../db/types.ts';
 import type { CitizenActor, StaffActor } from '../../platform/access.ts';
 import { authorize, mayEver } from '../../platform/authorize.ts';
+import { canonicalJson } from '../../platform/canonical-json.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { localDate, localDateText } from '../../platform/sms.ts';
 import type { PeopleService } from '../people/index.ts';
 import type { TestingService } from '../testing/index.ts';
 import type { CertificateDose } from '../vaccination/index.ts';
@@ -91,31 +93,8 @@ interface Draft {
   summary: string;
 }
 
-/** Date and time in Việt Nam (UTC+7, no daylight saving), for texts and DCC dates. */
-function vnDate(d: Date): string {
-  return new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-function vnText(d: Date, withTime = true): string {
-  const iso = new Date(d.getTime() + 7 * 3600_000).toISOString();
-  const date = `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-  return withTime ? `${iso.slice(11, 16)} ${date}` : date;
-}
-
 function sha256b64(text: string): string {
   return createHash('sha256').update(text).digest('base64');
-}
-
-/** JSON with the keys of every object sorted: two entries compare by content, whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**
@@ -129,7 +108,7 @@ function sameSource(cert: CertificateRow, draft: Draft): boolean {
     const entry = Array.isArray(entries) ? (entries[0] as unknown) : undefined;
     if (entry === null || typeof entry !== 'object') return true;
     const { ci: _ci, ...stated } = entry as Record<string, unknown>;
-    return canonical(stated) === canonical(draft.entry);
+    return canonicalJson(stated) === canonicalJson(draft.entry);
   } catch {
     return true;
   }
@@ -178,7 +157,7 @@ export function greenpassService(
         validFrom: collected,
         validUntil: until,
         status: 'test-negative',
-        summary: `Âm tính đến ${vnText(until)}`,
+        summary: `Âm tính đến ${localDateText(until)}`,
       });
     }
     // every negative test still valid: the newest two are the pass (a verifier takes either), older ones stand
@@ -188,7 +167,7 @@ export function greenpassService(
   async function recoveryDraft(personId: string, now: Date): Promise<Draft | undefined> {
     const c = await repo.recoveredCase(personId);
     if (!c) return undefined;
-    const fr = new Date(`${vnDate(c.positiveAt)}T00:00:00Z`);
+    const fr = new Date(`${localDate(c.positiveAt)}T00:00:00Z`);
     const from = new Date(fr.getTime() + GP_RECOVERY_FROM_DAYS * DAY);
     const until = new Date(fr.getTime() + GP_RECOVERY_UNTIL_DAYS * DAY);
     if (now < from || now >= until) return undefined;
@@ -197,16 +176,16 @@ export function greenpassService(
       sourceKey: `r:${c.id}`,
       entry: {
         tg: GP_CODES.disease,
-        fr: vnDate(fr),
+        fr: localDate(fr),
         co: GP_COUNTRY,
         is: GP_ISSUER,
-        df: vnDate(from),
-        du: vnDate(until),
+        df: localDate(from),
+        du: localDate(until),
       },
       validFrom: from,
       validUntil: until,
       status: 'recovered',
-      summary: `Đã khỏi bệnh, có giá trị đến ${vnText(until, false)}`,
+      summary: `Đã khỏi bệnh, có giá trị đến ${localDateText(until, false)}`,
     };
   }
 
@@ -231,7 +210,7 @@ export function greenpassService(
         ma: last.euManufacturerCode,
         dn: last.doseNumber,
         sd: last.dosesInPrimarySeries,
-        dt: vnDate(given),
+        dt: localDate(given),
         co: (last.country || GP_COUNTRY).slice(0, 10),
         is: GP_ISSUER,
       },
@@ -501,7 +480,7 @@ export function greenpassService(
         resourceId: holder.id,
         details: { personIds: [holder.id], certificates: items.length },
       });
-      return { pdf, filename: `the-xanh-${vnDate(now)}.pdf` };
+      return { pdf, filename: `the-xanh-${localDate(now)}.pdf` };
     },
 
     /**

@@ -245,7 +245,7 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
       phone?: string | undefined;
       name: string;
     }): Promise<string | undefined> {
-      const name = who.name.trim().replace(/\s+/g, ' ');
+      const name = cleanName(who.name);
       if (!name) return undefined;
       if (who.nationalId) return (await repo.findByNationalIdAndName(who.nationalId, name))?.id;
       if (who.phone) return (await repo.findByPhoneAndName(who.phone, name))?.id;
