@@ -253,6 +253,19 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     },
 
     /**
+     * The person `findOrRegister` would find — by national ID, else phone (+ name) — without registering anyone when
+     * nobody matches (undefined): a caller that must decide every refusal before it registers people looks them all up
+     * first. The caller has authorized the actor and checked the identifiers' format.
+     */
+    async findKnown(who: {
+      nationalId?: string | undefined;
+      phone?: string | undefined;
+      name?: string | undefined;
+    }): Promise<string | undefined> {
+      return findByIdentifiers({ nationalId: who.nationalId, phone: who.phone, name: who.name?.trim() || undefined });
+    },
+
+    /**
      * The person with this national ID, else this phone (+ name), registered at `unitCode` when nobody matches (a
      * person met at a venue's door: staff correct the address later). The caller has authorized the actor and
      * checked the identifiers' format. Known and unknown people come back alike (an id), so a caller can answer

@@ -61,13 +61,6 @@ class StoredAnswer extends Error {
   }
 }
 
-/** Thrown by the look-up pass of `collect` where the people module would register someone (nothing is written). */
-class WouldRegister extends Error {
-  constructor() {
-    super('would register');
-  }
-}
-
 /** Who a national ID or phone reference names, as the people module looks them up (or registers them). */
 type Identified = { nationalId: string; name?: string | undefined } | { phone: string; name?: string | undefined };
 
@@ -356,19 +349,10 @@ export function testingService(ctx: PlatformContext, deps: TestingDeps) {
           'nationalId' in ref
             ? { nationalId: ref.nationalId.trim(), name: ref.name }
             : { phone: normalizePhone(ref.phone) as string, name: ref.name };
-        try {
-          // the people module's own look-up; `beforeCreate` runs before it would write, and stops it there
-          const found = await people.findOrRegister(actor, who, unit.code, {
-            via: 'testing',
-            beforeCreate: async () => {
-              throw new WouldRegister();
-            },
-          });
-          slots.push({ personId: found.id, unitCode: (await people.placeOf(found.id))?.unitCode ?? null });
-        } catch (err) {
-          if (!(err instanceof WouldRegister)) throw err;
-          slots.push({ who });
-        }
+        // the people module's own look-up (the one findOrRegister makes), registering no one
+        const found = await people.findKnown(who);
+        if (found) slots.push({ personId: found, unitCode: (await people.placeOf(found))?.unitCode ?? null });
+        else slots.push({ who });
       }
       const found = slots.flatMap((s) => ('personId' in s ? [s.personId] : []));
       if (new Set(found).size !== found.length) throw new AppError('SAMPLE_DUPLICATE_PERSON', 400);
