@@ -49,6 +49,7 @@ import * as m0038 from './migrations/0038_partner_phone_codes_by_phone.ts';
 import * as m0039 from './migrations/0039_vaccination_reason_notes.ts';
 import * as m0040 from './migrations/0040_vaccination_pending_by_person.ts';
 import * as m0041 from './migrations/0041_exposure_verify_limits.ts';
+import * as m0042 from './migrations/0042_people_national_id_claims.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -88,6 +89,7 @@ const migrations: Record<string, Migration> = {
   '0039_vaccination_reason_notes': m0039,
   '0040_vaccination_pending_by_person': m0040,
   '0041_exposure_verify_limits': m0041,
+  '0042_people_national_id_claims': m0042,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

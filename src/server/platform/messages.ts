@@ -102,6 +102,10 @@ export const errorMessages = {
     vi: 'Đã có người với số CCCD này.',
     en: 'A person with this national ID already exists.',
   },
+  NATIONAL_ID_NOT_CLAIMED: {
+    vi: 'Hồ sơ này không có số CCCD nào chờ xác minh.',
+    en: 'This record has no national ID waiting to be verified.',
+  },
   PERSON_IDENTITY_LOCKED: {
     vi: 'Họ tên, ngày/năm sinh, số CCCD và số điện thoại đã có trong hồ sơ thì không tự sửa được ({fields}). Để sửa, mang giấy tờ tới trạm y tế xã.',
     en: 'A name, birth date or year, national ID or phone already on record cannot be changed here ({fields}). To correct it, bring your papers to the commune health station.',

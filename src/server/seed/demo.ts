@@ -224,9 +224,12 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
           birthYear < 2012
             ? `075${centuryDigit}${String(birthYear % 100).padStart(2, '0')}${String(serial).padStart(6, '0')}`
             : null;
+        // one in forty typed their number in the app themselves: a claim the commune has not checked yet
+        const claimed = nationalId !== null && serial % 40 === 7;
         batchPeople.push({
           id: uuidFrom(rnd.next, rnd.next),
-          national_id: nationalId,
+          national_id: claimed ? null : nationalId,
+          national_id_claim: claimed ? nationalId : null,
           phone: hasPhone ? `+849${String(10_000_000 + serial).slice(-8)}` : null,
           name: `${family} ${rnd.pick(female ? MIDDLE_F : MIDDLE_M)} ${rnd.pick(female ? GIVEN_F : GIVEN_M)}`,
           birth_year: birthYear,

@@ -445,7 +445,7 @@ describe('citizens: profile, dependants, QR', () => {
     expect(prof.json().name).toBe('Bùi Văn Khoa');
   });
 
-  it('profile validation: bad national ID → 400, someone else’s national ID → 409 without their id', async () => {
+  it('profile validation: bad national ID → 400; someone else’s national ID → 200, a claim (national-id-claims.int.test.ts)', async () => {
     const bad = await env.app.inject({
       method: 'PUT',
       url: '/api/v1/me/profile',
@@ -462,8 +462,8 @@ describe('citizens: profile, dependants, QR', () => {
       headers: bearer(citizen.token),
       payload: { name: 'Bùi Văn Khoa', unitCode: UNITS.bienHoaCommune, nationalId },
     });
-    expect(taken.statusCode).toBe(409);
-    expect(taken.json().error.code).toBe('PERSON_EXISTS');
+    expect(taken.statusCode).toBe(200);
+    expect(taken.json()).toMatchObject({ nationalId, nationalIdVerified: false });
     expect(taken.body).not.toContain(otherId);
   });
 
@@ -506,10 +506,17 @@ describe('citizens: profile, dependants, QR', () => {
     expect(phone.json().error.details.fields).toEqual(['phone']);
     const stored = await env.ctx.db
       .selectFrom('people')
-      .select(['name', 'birth_year', 'national_id', 'phone'])
+      .select(['name', 'birth_year', 'national_id', 'national_id_claim', 'phone'])
       .where('id', '=', me.personId)
       .executeTakeFirstOrThrow();
-    expect(stored).toEqual({ name: 'Lê Văn Tám', birth_year: 1980, national_id: nationalId, phone: '+84966123777' });
+    // (the number a citizen typed is a claim until staff verify it: national-id-claims.int.test.ts)
+    expect(stored).toEqual({
+      name: 'Lê Văn Tám',
+      birth_year: 1980,
+      national_id: null,
+      national_id_claim: nationalId,
+      phone: '+84966123777',
+    });
 
     // a dependant: empty fields may be filled, filled ones not changed; the guardian's changes are audited
     const kid = (

@@ -15,6 +15,7 @@ type Q = Kysely<DB> | Transaction<DB>;
 const personColumns = [
   'p.id',
   'p.national_id',
+  'p.national_id_claim',
   'p.phone',
   'p.name',
   'p.birth_year',
@@ -58,8 +59,23 @@ export function peopleRepo(db: Kysely<DB>) {
       return q === db ? byId.load(id) : one(id, q);
     },
 
+    /** The holder of a **verified** national ID (a claim is never found here: migration 0042). */
     findByNationalId: (nationalId: string, q: Q = db) =>
       q.selectFrom('people').select('id').where('national_id', '=', nationalId).executeTakeFirst(),
+
+    /**
+     * The records that claim this national ID (typed by a citizen, not verified) under this name (case-insensitive,
+     * spaces collapsed): at most two, so a caller can tell one from several.
+     */
+    findClaimantsByName: (nationalId: string, name: string, q: Q = db) =>
+      q
+        .selectFrom('people')
+        .select('id')
+        .where('national_id_claim', '=', nationalId)
+        .where(sql<SqlBool>`lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = lower(${name})`)
+        .orderBy('created_at')
+        .limit(2)
+        .execute(),
 
     /** Same phone and same name (case-insensitive): the same person registered twice. */
     findByPhoneAndName: (phone: string, name: string, q: Q = db) =>
@@ -109,7 +125,11 @@ export function peopleRepo(db: Kysely<DB>) {
     search: (scope: AccessScope, term: { nationalId?: string; phone?: string; name?: string }, limit: number) => {
       const q = scoped(base(db), scope, 'u.path').where(({ or, eb }) => {
         const terms: Expression<SqlBool>[] = [];
-        if (term.nationalId) terms.push(eb('p.national_id', '=', term.nationalId));
+        if (term.nationalId) {
+          // staff see claims too (each marked not verified in its view), so they can check the card and verify one
+          terms.push(eb('p.national_id', '=', term.nationalId));
+          terms.push(eb('p.national_id_claim', '=', term.nationalId));
+        }
         if (term.phone) terms.push(eb('p.phone', '=', term.phone));
         if (term.name) {
           // accent-insensitive: "nguyen van" finds "Nguyễn Văn" (`name_folded`, kept by the database and searched

@@ -89,6 +89,22 @@ export function peopleRoutes(ctx: PlatformContext, service: PeopleService): Fast
     );
 
     app.post(
+      '/people/:id/national-id::verify',
+      {
+        schema: {
+          tags,
+          description:
+            'Staff who checked the ID card verify the national ID a citizen typed for this person (a claim until ' +
+            'then: `nationalIdVerified` false). 409 `NATIONAL_ID_NOT_CLAIMED` when there is none; 409 `PERSON_EXISTS` ' +
+            '(`details.existingId`) when another record holds the number verified.',
+          params: PersonIdParams,
+          response: { 200: PersonView, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) => service.verifyNationalId(requireStaff(req), req.params.id),
+    );
+
+    app.post(
       '/households',
       { schema: { tags, body: CreateHouseholdBody, response: { 201: IdResponse, ...errors(400, 401, 403, 404) } } },
       async (req, reply) => reply.status(201).send(await service.createHousehold(requireStaff(req), req.body)),

@@ -43,7 +43,10 @@ export type UpdatePersonInput = Static<typeof UpdatePersonBody>;
 
 export const PersonView = Type.Object({
   id: Type.String({ format: 'uuid' }),
+  /** the verified national ID, else the one a citizen typed (a claim): `nationalIdVerified` tells which */
   nationalId: Nullable(Type.String()),
+  /** true when `nationalId` is verified (typed by staff, or a claim staff verified against the card) */
+  nationalIdVerified: Type.Boolean(),
   phone: Nullable(Type.String()),
   name: Type.String(),
   birthYear: Nullable(Type.Integer()),

@@ -19,7 +19,8 @@ import type { CreatePersonInput, DoorPerson, PersonView, UpdatePersonInput } fro
 export function toPersonView(p: PersonWithUnit): PersonView {
   return {
     id: p.id,
-    nationalId: p.national_id,
+    nationalId: p.national_id ?? p.national_id_claim,
+    nationalIdVerified: p.national_id !== null,
     phone: p.phone,
     name: p.name,
     birthYear: p.birth_year,
@@ -67,6 +68,7 @@ function assertIdentityKept(
     birth_year: number | null;
     birth_date: string | null;
     national_id: string | null;
+    national_id_claim: string | null;
     phone: string | null;
   },
   next: {
@@ -85,7 +87,7 @@ function assertIdentityKept(
   if (!kept(current.name.trim() === '' ? null : current.name, next.name, sameName)) fields.push('name');
   if (!kept(current.birth_year, next.birthYear)) fields.push('birthYear');
   if (!kept(current.birth_date, next.birthDate)) fields.push('birthDate');
-  if (!kept(current.national_id, next.nationalId)) fields.push('nationalId');
+  if (!kept(current.national_id ?? current.national_id_claim, next.nationalId)) fields.push('nationalId');
   if (!kept(current.phone, next.phone)) fields.push('phone');
   if (fields.length > 0) throw new AppError('PERSON_IDENTITY_LOCKED', 409, { fields }, { fields: fields.join(', ') });
 }
@@ -132,7 +134,10 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     return authorize(peoplePolicy, actor, action, resource);
   }
 
-  /** Rejects a new national ID already used by someone else (409 with that person's id for staff). */
+  /**
+   * Rejects a national ID a **verified** holder already has (409 with that person's id for staff). Staff-written IDs
+   * only: a citizen's is a claim (`national_id_claim`), which nobody's record refuses.
+   */
   async function assertNewNationalId(
     actor: Actor,
     nationalId: string | null | undefined,
@@ -151,12 +156,28 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     }
   }
 
-  /** The person a door knows by national ID, else by phone (and name when given): the oldest such record. */
+  /**
+   * The one record that claims this national ID (a citizen typed it, staff have not verified it) under this name, when
+   * no record holds it verified: a claim stands for the card's holder only together with the name, and only when one
+   * record makes it — a citizen who types a stranger's number does not receive that stranger's records.
+   */
+  async function soleClaimant(nationalId: string, name: string | undefined, q?: Transaction<DB>) {
+    const clean = name && cleanName(name);
+    if (!clean) return undefined;
+    const claimants = await repo.findClaimantsByName(nationalId, clean, q);
+    return claimants.length === 1 ? claimants[0]?.id : undefined;
+  }
+
+  /**
+   * The person a door knows by national ID — its verified holder, else its sole claimant under the given name
+   * (`soleClaimant`) — else by phone (and name when given): the oldest such record.
+   */
   async function findByIdentifiers(
     who: { nationalId?: string | undefined; phone?: string | undefined; name?: string | undefined },
     q?: Transaction<DB>,
   ): Promise<string | undefined> {
-    if (who.nationalId) return (await repo.findByNationalId(who.nationalId, q))?.id;
+    if (who.nationalId)
+      return (await repo.findByNationalId(who.nationalId, q))?.id ?? (await soleClaimant(who.nationalId, who.name, q));
     if (!who.phone) return undefined;
     if (who.name) return (await repo.findByPhoneAndName(who.phone, who.name, q))?.id;
     return (await repo.findOldestByPhone(who.phone, q))?.id;
@@ -247,7 +268,12 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     }): Promise<string | undefined> {
       const name = cleanName(who.name);
       if (!name) return undefined;
-      if (who.nationalId) return (await repo.findByNationalIdAndName(who.nationalId, name))?.id;
+      if (who.nationalId) {
+        // a verified holder answers alone: a claim of their number under their name is someone else's
+        if (await repo.findByNationalId(who.nationalId))
+          return (await repo.findByNationalIdAndName(who.nationalId, name))?.id;
+        return soleClaimant(who.nationalId, name);
+      }
       if (who.phone) return (await repo.findByPhoneAndName(who.phone, name))?.id;
       return undefined;
     },
@@ -315,6 +341,12 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
       const unit = await unitOrThrow(input.unitCode, trx);
       authorizeAt(peoplePolicy, actor, 'people.create', { id: '', unitPath: unit.path });
       await assertNewNationalId(actor, nationalId, trx);
+      if (nationalId) {
+        // the one record claiming the number under this name is, most likely, this person's own (self-registered):
+        // staff verify that one rather than register them twice
+        const claimant = await soleClaimant(nationalId, input.name, trx);
+        if (claimant) throw new AppError('PERSON_EXISTS', 409, { existingId: claimant }, {}, { id: claimant });
+      }
       if (!nationalId && phone) {
         await sql`select pg_advisory_xact_lock(7231002, hashtext(${phone}))`.execute(trx);
         const same = await repo.findByPhoneAndName(phone, input.name.trim(), trx);
@@ -379,9 +411,18 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
           authorizeAt(peoplePolicy, actor, 'people.update', { id, unitPath: unit.path });
           unitCode = unit.code;
         }
-        await assertNewNationalId(actor, nationalId, trx, id);
+        // staff write a verified ID (a claim on the record gives way to it); a citizen — a guardian — fills a claim
+        if (actor.kind === 'staff') await assertNewNationalId(actor, nationalId, trx, id);
+        const idFields =
+          nationalId === undefined
+            ? {}
+            : actor.kind === 'staff'
+              ? { national_id: nationalId, national_id_claim: null }
+              : before.national_id === null
+                ? { national_id_claim: nationalId }
+                : {};
         await repo.update(trx, id, {
-          ...(nationalId !== undefined ? { national_id: nationalId } : {}),
+          ...idFields,
           ...(phone !== undefined ? { phone } : {}),
           ...(input.name !== undefined ? { name: cleanName(input.name) } : {}),
           ...(input.birthYear !== undefined ? { birth_year: input.birthYear } : {}),
@@ -401,6 +442,31 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
           unitCode: updated.unit_code,
           details: { fields: Object.keys(input).sort() },
         });
+        return toPersonView(updated);
+      });
+    },
+
+    /**
+     * Staff who checked the card make a person's claimed national ID verified (`POST /people/{id}/national-id:verify`):
+     * 409 `NATIONAL_ID_NOT_CLAIMED` when the record claims none, 409 `PERSON_EXISTS` (with the holder's id) when
+     * another record holds the number verified — staff settle that one by hand. Audited.
+     */
+    async verifyNationalId(actor: Actor, id: string): Promise<PersonView> {
+      return ctx.db.transaction().execute(async (trx) => {
+        const person = await loadAuthorized(actor, id, 'people.update', trx);
+        const claim = person.national_id_claim;
+        if (claim === null) throw new AppError('NATIONAL_ID_NOT_CLAIMED', 409);
+        await assertNewNationalId(actor, claim, trx, id);
+        await repo.update(trx, id, { national_id: claim, national_id_claim: null });
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'people.verify-national-id',
+          resourceType: 'person',
+          resourceId: id,
+          unitCode: person.unit_code,
+        });
+        const updated = await repo.findById(id, trx);
+        if (!updated) throw new AppError('PERSON_NOT_FOUND', 404);
         return toPersonView(updated);
       });
     },
@@ -522,11 +588,11 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         const before = await repo.findById(actor.personId, trx);
         if (!before) throw new AppError('PERSON_NOT_FOUND', 404);
         assertIdentityKept(before, { name: input.name, nationalId, birthYear: input.birthYear });
-        await assertNewNationalId(actor, nationalId, trx, actor.personId);
         await repo.update(trx, actor.personId, {
           name: cleanName(input.name),
           unit_code: unit.code,
-          ...(nationalId !== undefined ? { national_id: nationalId } : {}),
+          // a claim until staff check the card (a verified ID is kept: assertIdentityKept made it the same)
+          ...(nationalId !== undefined && before.national_id === null ? { national_id_claim: nationalId } : {}),
           ...(input.birthYear !== undefined ? { birth_year: input.birthYear } : {}),
           ...(input.sex !== undefined ? { sex: input.sex } : {}),
           ...(input.address !== undefined ? { address: input.address } : {}),
@@ -565,10 +631,10 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         await sql`select pg_advisory_xact_lock(7231030, hashtext(${actor.personId}))`.execute(trx);
         if ((await repo.dependantsOf(actor.personId, trx)).length >= MAX_DEPENDANTS)
           throw new AppError('DEPENDANTS_TOO_MANY', 409, { max: MAX_DEPENDANTS }, { max: MAX_DEPENDANTS });
-        // an existing national ID is not linked: that would let anyone claim someone else's record
-        await assertNewNationalId(actor, nationalId, trx);
+        // a new record whose national ID is a claim: an existing record of that number is never linked (that would
+        // let anyone take someone else's record), nor is the citizen told whether one exists
         const { id } = await repo.create(trx, {
-          national_id: nationalId ?? null,
+          national_id_claim: nationalId ?? null,
           phone: phone ?? null,
           name: cleanName(input.name),
           birth_year: input.birthYear ?? null,
