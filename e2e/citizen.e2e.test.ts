@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiCall,
   apiStaffLogin,
   citizenSignIn,
   documentWidth,
@@ -11,6 +12,7 @@ import {
   randomPhone,
   screenshot,
 } from './browser.ts';
+import { demoPassword, expectNoSideScroll, PHONE, signIn } from './roles.ts';
 import { startServer, type TestServer } from './server.ts';
 
 function randomNationalId(): string {
@@ -118,6 +120,93 @@ describe('citizen journey', () => {
 
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('keeps a national ID the citizen typed "not verified" until commune staff check the card and verify it (360 px)', async () => {
+    // the commune the demo's commune health worker serves, as their account names it
+    const staffUser = 'health.commune';
+    const staffPassword = demoPassword(server, staffUser);
+    const staffToken = await apiStaffLogin(server.url, staffUser, staffPassword);
+    const me = await apiCall<{ user: { grants: Array<{ role: string; unitName: string | null }> } }>(
+      server.url,
+      staffToken,
+      'GET',
+      '/auth/me',
+    );
+    const commune = me.body.user.grants.find((g) => g.role === 'health_worker')?.unitName;
+    expect(commune, JSON.stringify(me.body)).toBeTruthy();
+    const communeName = commune as string;
+    // '0750' and 8 random digits: a synthetic number no demo person holds
+    const nationalId = `0750${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const name = 'Võ Thị Kim Ngân';
+    const note = 'Số CCCD chưa được xác minh: mang thẻ CCCD đến trạm y tế xã/phường để xác minh.';
+
+    // a citizen signs in with a new phone and gives their national ID on the profile, living in that commune
+    const citizen = await openPage(browser, server.url, PHONE);
+    const cp = citizen.page;
+    await citizenSignIn(cp, server.url, adminToken, randomPhone());
+    await cp.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Hồ sơ' }).click();
+    await cp.getByRole('heading', { level: 1, name: 'Hồ sơ cá nhân' }).waitFor();
+    await cp.getByLabel('Họ và tên').fill(name);
+    await cp.getByLabel('Số CCCD').fill(nationalId);
+    await cp.getByLabel('Năm sinh').fill('1992');
+    await cp.getByLabel('Tìm theo tên').fill(communeName);
+    const escaped = communeName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    await cp.getByRole('button', { name: new RegExp(`^${escaped} thuộc `) }).click();
+    await cp.getByRole('button', { name: 'Lưu' }).click();
+    // stored as the citizen's claim, not refused, and the citizen is told how it gets verified
+    await cp.getByRole('status').filter({ hasText: 'Đã lưu hồ sơ.' }).waitFor();
+    await cp.getByText(note).waitFor();
+    await cp.reload();
+    await cp.getByRole('heading', { level: 1, name: 'Hồ sơ cá nhân' }).waitFor();
+    await cp.getByText(note).waitFor();
+    await expectNoSideScroll(cp, PHONE);
+    await screenshot(cp, 'national-id-claim-profile-360');
+
+    // the commune health worker finds the person by that number: the number is marked "Chưa xác minh"
+    const staff = await openPage(browser, server.url, PHONE);
+    const sp = staff.page;
+    await signIn(sp, 'vi', staffUser, staffPassword);
+    await sp.goto('/people');
+    await sp.getByRole('heading', { level: 1, name: 'Tra cứu người dân' }).waitFor();
+    await sp.getByLabel('Số CCCD, số điện thoại hoặc họ tên').fill(nationalId);
+    await sp.getByRole('button', { name: 'Tìm kiếm' }).click();
+    await sp.getByText('1 kết quả', { exact: true }).waitFor();
+    const card = sp.getByRole('listitem').filter({ hasText: nationalId });
+    await card.getByText('Chưa xác minh', { exact: true }).waitFor();
+    await expectNoSideScroll(sp, PHONE);
+    await screenshot(sp, 'national-id-claim-search-360');
+
+    // opens the record, compares with the card and verifies: the badge is gone
+    await card.getByRole('link', { name }).click();
+    await sp.getByRole('heading', { level: 1, name: 'Thông tin người dân' }).waitFor();
+    await sp.getByText(nationalId, { exact: true }).waitFor();
+    await sp.getByText('Chưa xác minh', { exact: true }).waitFor();
+    await sp.getByText('Đối chiếu với thẻ CCCD trước khi xác minh.').waitFor();
+    await expectNoSideScroll(sp, PHONE);
+    await screenshot(sp, 'national-id-claim-person-360');
+    await sp.getByRole('button', { name: 'Xác minh CCCD' }).click();
+    await sp.getByRole('status').filter({ hasText: 'Đã xác minh số CCCD.' }).waitFor();
+    expect(await sp.getByText('Chưa xác minh', { exact: true }).count()).toBe(0);
+    expect(await sp.getByRole('button', { name: 'Xác minh CCCD' }).count()).toBe(0);
+    expect(await sp.getByRole('alert').count()).toBe(0);
+    await sp.getByText(nationalId, { exact: true }).waitFor();
+    await screenshot(sp, 'national-id-verified-person-360');
+
+    // verified on the server: loaded again, the record and the citizen's profile carry no mark
+    await sp.reload();
+    await sp.getByRole('heading', { level: 1, name: 'Thông tin người dân' }).waitFor();
+    await sp.getByText(nationalId, { exact: true }).waitFor();
+    expect(await sp.getByText('Chưa xác minh', { exact: true }).count()).toBe(0);
+    await cp.reload();
+    await cp.getByRole('heading', { level: 1, name: 'Hồ sơ cá nhân' }).waitFor();
+    expect(await cp.getByLabel('Số CCCD').inputValue()).toBe(nationalId);
+    expect(await cp.getByText(note).count()).toBe(0);
+
+    expect(citizen.problems).toEqual([]);
+    expect(staff.problems).toEqual([]);
+    await staff.context.close();
+    await citizen.context.close();
   });
 
   it('fits a 360 px wide phone screen without horizontal scrolling', async () => {

@@ -51,6 +51,7 @@ import {
   CASE_ROLES,
   hasRole,
   PEOPLE_ROLES,
+  PEOPLE_UPDATE_ROLES,
   QUARANTINE_ROLES,
   STAFF_ADMIN_ROLES,
   VENUE_STAFF_ROLES,
@@ -243,6 +244,7 @@ describe('a staff member sees a screen exactly when the server lets their role d
       const { actor, user } = staffWith(role);
       expect(hasRole(user, PEOPLE_ROLES), 'people').toBe(peopleCan(actor, 'people.read', inScope));
       expect(hasRole(user, PEOPLE_ROLES), 'people').toBe(peopleCan(actor, 'people.create', inScope));
+      expect(hasRole(user, PEOPLE_UPDATE_ROLES), 'verify national ID').toBe(peopleCan(actor, 'people.update', inScope));
       expect(hasRole(user, CASE_ROLES), 'cases').toBe(caseCan(actor, 'cases.read', inScope));
       expect(hasRole(user, CASE_DASHBOARD_ROLES), 'dashboard').toBe(caseCan(actor, 'cases.dashboard', inScope));
       expect(hasRole(user, QUARANTINE_ROLES), 'quarantine').toBe(caseCan(actor, 'cases.readQuarantine', inScope));

@@ -2,12 +2,15 @@
  * Which screens a staff member sees, from the role lists the server's policies are made of (plain data in the
  * modules' `constants.ts`): a role the server refuses never gets a link here, and a role it allows always does.
  */
+import { peopleActions } from '../../server/modules/people/constants.ts';
 import type { StaffRole, StaffUser } from './api-types.ts';
 
 /** CASE_DASHBOARD_ROLES: the outbreak's figures and the chain graph; QUARANTINE_ROLES: the quarantine orders. */
 export { CASE_DASHBOARD_ROLES, CASE_ROLES, QUARANTINE_ROLES } from '../../server/modules/cases/constants.ts';
 /** Search and register people. */
 export { PEOPLE_FIELD_ROLES as PEOPLE_ROLES } from '../../server/modules/people/constants.ts';
+/** Correct a person's record, and verify the national ID a citizen gave by checking the ID card. */
+export const PEOPLE_UPDATE_ROLES: readonly StaffRole[] = peopleActions['people.update'];
 /** Staff accounts: admins only (the list is empty). */
 export { STAFF_ADMIN_ROLES } from '../../server/modules/staff/constants.ts';
 /** VENUE_STAFF_ROLES: register venues and check people in at their door. */

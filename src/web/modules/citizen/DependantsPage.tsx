@@ -79,6 +79,9 @@ function DependantCard({ dependant }: { dependant: Dependant }) {
         {dependant.birthYear ? ` · ${t('dependants.born', { year: dependant.birthYear })}` : ''}
         {dependant.unitName ? ` · ${dependant.unitName}` : ''}
       </p>
+      {dependant.nationalId && !dependant.nationalIdVerified ? (
+        <p className="hint">{t('dependants.nationalIdNotVerified')}</p>
+      ) : null}
       <button
         type="button"
         className="button button-secondary button-small"

@@ -40,6 +40,8 @@ function ProfileForm({ person }: { person: Person }) {
     person.unitCode ? { code: person.unitCode, name: person.unitName ?? person.unitCode } : null,
   );
   const [address, setAddress] = useState(person.address ?? '');
+  // the record as last saved: whether the national ID typed here is still waiting for staff to check the ID card
+  const [current, setCurrent] = useState(person);
   // who the person is, once on record, is corrected by the commune (the server refuses a change: 409)
   const nameLocked = person.name.trim() !== '';
   const nationalIdLocked = person.nationalId !== null;
@@ -72,7 +74,7 @@ function ProfileForm({ person }: { person: Person }) {
     setFieldErrors(problems);
     if (Object.keys(problems).length > 0 || !unit) return;
     void save.run(async () => {
-      await api<Person>('PUT', '/me/profile', {
+      const updated = await api<Person>('PUT', '/me/profile', {
         name: name.trim(),
         unitCode: unit.code,
         ...(nationalId.trim() ? { nationalId: nationalId.trim() } : {}),
@@ -80,6 +82,7 @@ function ProfileForm({ person }: { person: Person }) {
         ...(sex ? { sex } : {}),
         ...(address.trim() ? { address: address.trim() } : {}),
       } satisfies ProfileBody);
+      setCurrent(updated);
       await refresh();
       setSaved(t('profile.saved'));
     });
@@ -112,6 +115,9 @@ function ProfileForm({ person }: { person: Person }) {
         value={nationalId}
         onChange={(e) => setNationalId(e.target.value)}
       />
+      {current.nationalId && !current.nationalIdVerified ? (
+        <p className="alert alert-info">{t('profile.nationalIdNotVerified')}</p>
+      ) : null}
       <div className="field-row">
         <TextField
           label={t('profile.birthYear')}

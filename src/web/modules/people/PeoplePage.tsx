@@ -5,12 +5,14 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
-import { ApiError, api, query } from '../../lib/api.ts';
+import { api, query } from '../../lib/api.ts';
 import type { CreatePersonBody, IdResponse, Person, Sex } from '../../lib/api-types.ts';
 import { SEXES } from '../../lib/api-values.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
+import { existingIdOf } from './existing.ts';
+import { NationalIdText } from './NationalIdText.tsx';
 
 export function PeoplePage() {
   const { t } = useTranslation();
@@ -60,9 +62,7 @@ export function PeoplePage() {
               <h3>
                 <Link to={`/people/${p.id}`}>{p.name}</Link>
               </h3>
-              <p className="muted">
-                {[p.nationalId, p.phone, p.birthYear, p.unitName].filter((v) => v !== null && v !== '').join(' · ')}
-              </p>
+              <PersonLine person={p} />
             </li>
           ))}
         </ul>
@@ -72,10 +72,16 @@ export function PeoplePage() {
   );
 }
 
-function existingIdOf(error: unknown): string | undefined {
-  if (!(error instanceof ApiError) || error.code !== 'PERSON_EXISTS') return undefined;
-  const details = error.details as { existingId?: unknown } | undefined;
-  return typeof details?.existingId === 'string' ? details.existingId : undefined;
+/** The search result's line: national ID (marked while not verified), phone, birth year, where they live. */
+function PersonLine({ person }: { person: Person }) {
+  const rest = [person.phone, person.birthYear, person.unitName].filter((v) => v !== null && v !== '').join(' · ');
+  return (
+    <p className="muted">
+      <NationalIdText person={person} />
+      {person.nationalId && rest ? ' · ' : null}
+      {rest}
+    </p>
+  );
 }
 
 function CreatePersonForm() {
