@@ -99,12 +99,13 @@ export async function startServer(
     TRUYVET_LOG_LEVEL: 'warn',
     NODE_ENV: 'development',
     // production refuses the fake notifier: there, messages go to a port where nothing listens (their jobs retry);
-    // and it refuses to keep the green pass signing key unencrypted
+    // and it refuses to keep the green pass signing key unencrypted, or to hash one-time codes without a secret
     ...(extraEnv.NODE_ENV === 'production'
       ? {
           TRUYVET_NOTIFY: 'webhook',
           TRUYVET_NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/notify',
           TRUYVET_GREENPASS_KEY_SECRET: 'test-only green pass key secret',
+          TRUYVET_OTP_SECRET: 'test-only one-time code secret, 32+ characters',
         }
       : { TRUYVET_NOTIFY: 'fake' }),
     HOST: '127.0.0.1',

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, isFakeNotify, loadConfig } from './config.ts';
 
+const OTP_SECRET = 'a test-only one-time code secret of 49 characters';
+
 describe('loadConfig', () => {
   it('has safe defaults: fake notifications outside production, no admin password, PGlite', () => {
     const c = loadConfig({});
@@ -22,6 +24,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://u@h/db',
       TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook',
       TRUYVET_GREENPASS_KEY_SECRET: 'a long passphrase',
+      TRUYVET_OTP_SECRET: OTP_SECRET,
       TRUYVET_COOKIE_SECURE: 'false',
       TRUYVET_BODY_LIMIT_BYTES: '2048',
     });
@@ -86,6 +89,7 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook',
       TRUYVET_GREENPASS_KEY_SECRET: 'a long passphrase',
+      TRUYVET_OTP_SECRET: OTP_SECRET,
     };
     expect(() => loadConfig({ ...production, TRUYVET_NOTIFY: 'fake' })).toThrow(
       /TRUYVET_NOTIFY=fake is not allowed when NODE_ENV=production/,
@@ -95,7 +99,11 @@ describe('loadConfig', () => {
   });
 
   it('production keeps the signing keys out of the database in plain text: a key secret (a key folder alone is not enough)', () => {
-    const production = { NODE_ENV: 'production', TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook' };
+    const production = {
+      NODE_ENV: 'production',
+      TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook',
+      TRUYVET_OTP_SECRET: OTP_SECRET,
+    };
     let error: unknown;
     try {
       loadConfig(production);
@@ -124,6 +132,32 @@ describe('loadConfig', () => {
     // development and tests (and the demo, `npm start`) keep working without either
     expect(loadConfig({}).greenpassKeySecret).toBeUndefined();
     expect(loadConfig({ NODE_ENV: 'test' }).greenpassKeyDir).toBeUndefined();
+  });
+
+  it('production hashes one-time codes under a secret of its own: TRUYVET_OTP_SECRET, long enough', () => {
+    const production = {
+      NODE_ENV: 'production',
+      TRUYVET_NOTIFY_WEBHOOK_URL: 'https://sms.example/hook',
+      TRUYVET_GREENPASS_KEY_SECRET: 'a long passphrase',
+    };
+    let error: unknown;
+    try {
+      loadConfig(production);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^NODE_ENV=production needs TRUYVET_OTP_SECRET /),
+    ]);
+    // a short secret is refused everywhere: a guessable key gives a database copy's codes away again
+    expect(() => loadConfig({ ...production, TRUYVET_OTP_SECRET: 'short secret' })).toThrow(
+      /TRUYVET_OTP_SECRET must be at least 32 characters/,
+    );
+    expect(() => loadConfig({ TRUYVET_OTP_SECRET: 'short secret' })).toThrow(/TRUYVET_OTP_SECRET/);
+    expect(loadConfig({ ...production, TRUYVET_OTP_SECRET: OTP_SECRET }).otpSecret).toBe(OTP_SECRET);
+    // development and tests generate one and keep it in the database (platform/otp.ts)
+    expect(loadConfig({}).otpSecret).toBeUndefined();
   });
 
   it('trusts no proxy by default; TRUYVET_TRUST_PROXY takes a hop count or a list of addresses and CIDR ranges', () => {

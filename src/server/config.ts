@@ -37,6 +37,11 @@ export interface Config {
   otpTtlSeconds: number;
   otpMaxAttempts: number;
   otpLockMinutes: number;
+  /**
+   * The deployment's secret the one-time codes' HMAC keys derive from (platform/otp.ts); kept outside the database.
+   * Required in production; unset elsewhere, a generated one is kept in the database.
+   */
+  otpSecret: string | undefined;
   authRateLimitPerMinute: number;
   /** Venue posters (PDF) one account may request per minute. */
   posterRateLimitPerMinute: number;
@@ -86,6 +91,9 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** shortest TRUYVET_OTP_SECRET accepted: a guessable secret would let a database copy's codes be searched again */
+const OTP_SECRET_MIN_LENGTH = 32;
 
 /** Reads and validates configuration from an environment map (defaults to `process.env`). */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -156,6 +164,19 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     );
   }
 
+  const otpSecret = str('TRUYVET_OTP_SECRET');
+  if (otpSecret !== undefined && otpSecret.length < OTP_SECRET_MIN_LENGTH) {
+    problems.push(
+      `TRUYVET_OTP_SECRET must be at least ${OTP_SECRET_MIN_LENGTH} characters (e.g. \`openssl rand -base64 32\`)`,
+    );
+  } else if (envName === 'production' && otpSecret === undefined) {
+    // six-digit codes are a million candidates: hashed under a key a database copy holds, every live one is read back
+    problems.push(
+      'NODE_ENV=production needs TRUYVET_OTP_SECRET (at least 32 random characters, e.g. `openssl rand -base64 32`, ' +
+        'kept outside the database and its backups): one-time codes are stored as an HMAC under it',
+    );
+  }
+
   const publicUrl = str('TRUYVET_PUBLIC_URL');
   if (publicUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(publicUrl))
     problems.push('TRUYVET_PUBLIC_URL must be an http(s) URL');
@@ -179,6 +200,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     otpTtlSeconds: int('TRUYVET_OTP_TTL_SECONDS', 300, 30, 3600),
     otpMaxAttempts: int('TRUYVET_OTP_MAX_ATTEMPTS', 5, 1, 20),
     otpLockMinutes: int('TRUYVET_OTP_LOCK_MINUTES', 15, 1, 24 * 60),
+    otpSecret,
     authRateLimitPerMinute: int('TRUYVET_AUTH_RATE_LIMIT_PER_MINUTE', 30, 1, 100000),
     posterRateLimitPerMinute: int('TRUYVET_POSTER_RATE_LIMIT_PER_MINUTE', 20, 1, 100000),
     cookieSecure: bool('TRUYVET_COOKIE_SECURE', envName === 'production'),

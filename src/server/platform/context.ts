@@ -13,6 +13,7 @@ import { type Audit, createAudit } from './audit.ts';
 import { createJobs, JOBS_PURGE, type Jobs, purgeFinishedJobs, type RecurringTask, recurringTask } from './jobs.ts';
 import { createSigningKeys, type SigningKeys } from './keys.ts';
 import { createNotifier, type Notifier } from './notify.ts';
+import { createOneTimeCodes, type OneTimeCodes } from './otp.ts';
 import { createSessions, type Sessions } from './sessions.ts';
 
 export interface PlatformContext {
@@ -25,6 +26,8 @@ export interface PlatformContext {
   notifier: Notifier;
   sessions: Sessions;
   keys: SigningKeys;
+  /** The keys one-time codes (SMS) are hashed with, one per purpose, from the deployment's TRUYVET_OTP_SECRET. */
+  otp: OneTimeCodes;
   /** The platform's own recurring tasks (their jobs registered here; a worker schedules them at start: main.ts). */
   tasks: RecurringTask[];
 }
@@ -51,6 +54,7 @@ export function createPlatformContext(config: Config, database: Database, log: L
     notifier: createNotifier(db, jobs, config),
     sessions: createSessions(db, config.sessionCacheSeconds),
     keys: createSigningKeys(db),
+    otp: createOneTimeCodes(db, config),
     tasks: [jobsPurge],
   };
 }

@@ -15,7 +15,7 @@ import type { StaffActor } from '../../platform/access.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
-import { hashOneTimeCode, newOneTimeCode } from '../../platform/otp.ts';
+import { newOneTimeCode } from '../../platform/otp.ts';
 import { dummyHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../platform/passwords.ts';
 import type { PeopleService } from '../people/index.ts';
 import { normalizeResetCode, type StaffCredentials, type StaffService } from '../staff/index.ts';
@@ -26,8 +26,8 @@ const OTP_SENDS_PER_HOUR = 5;
 const STAFF_MAX_FAILURES = 10;
 const STAFF_LOCK_MINUTES = 15;
 
-/** the purpose key of sign-in codes (platform/otp.ts); door codes have their own */
-const hashOtp = (phone: string, code: string) => hashOneTimeCode('truyvet-otp', phone, code);
+/** the purpose of sign-in codes, their key's name (platform/otp.ts); door and partner codes have their own */
+const OTP_PURPOSE = 'truyvet-otp';
 
 export function parsePhone(raw: string): string {
   const phone = normalizePhone(raw);
@@ -181,6 +181,7 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
     async requestOtp(rawPhone: string): Promise<{ expiresInSeconds: number; devCode?: string }> {
       const phone = parsePhone(rawPhone);
       const code = newOneTimeCode();
+      const key = await ctx.otp.key(OTP_PURPOSE);
       const now = new Date();
       const problem = await ctx.db.transaction().execute(async (trx) => {
         const row = await repo.lockOtp(trx, phone);
@@ -194,7 +195,7 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
         if (sends >= OTP_SENDS_PER_HOUR) return new AppError('OTP_TOO_MANY_SENDS', 429);
         await repo.upsertOtp(trx, {
           phone,
-          code_hash: hashOtp(phone, code),
+          code_hash: key.hash(phone, code),
           expires_at: new Date(now.getTime() + config.otpTtlSeconds * 1000),
           sends_in_window: sends + 1,
           window_started_at: windowFresh ? row.window_started_at : now,
@@ -218,6 +219,7 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
 
     async verifyOtp(rawPhone: string, code: string) {
       const phone = parsePhone(rawPhone);
+      const key = await ctx.otp.key(OTP_PURPOSE);
       const now = new Date();
       type Outcome =
         | { error: AppError }
@@ -231,7 +233,7 @@ export function authService(ctx: PlatformContext, deps: AuthDeps) {
         }
         if (!row || row.code_hash === '') return { error: new AppError('OTP_INVALID', 401) };
         if (row.expires_at <= now) return { error: new AppError('OTP_EXPIRED', 401) };
-        if (row.code_hash !== hashOtp(phone, code.trim())) {
+        if (!key.matches(row.code_hash, phone, code)) {
           const attempts = row.attempts + 1;
           const lock = attempts >= config.otpMaxAttempts;
           await repo.recordOtpFailure(

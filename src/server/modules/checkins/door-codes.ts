@@ -13,7 +13,7 @@
 import type { Actor } from '../../platform/access.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { hashOneTimeCode, newOneTimeCode, oneTimeCodeMatches } from '../../platform/otp.ts';
+import { newOneTimeCode } from '../../platform/otp.ts';
 import { smsText } from '../../platform/sms.ts';
 import { checkinsRepo } from './repo.ts';
 
@@ -31,6 +31,7 @@ export function doorCodes(ctx: PlatformContext) {
 
   /** Checks `code` against the venue's newest code for `phone` (see `check`), spending it when right and `spend`. */
   async function use(venueId: string, phone: string, code: string, spend: boolean): Promise<void> {
+    const key = await ctx.otp.key(PURPOSE);
     const now = new Date();
     const max = ctx.config.otpMaxAttempts;
     const problem = await ctx.db.transaction().execute(async (trx) => {
@@ -40,7 +41,7 @@ export function doorCodes(ctx: PlatformContext) {
         await repo.updateDoorCode(trx, row.id, { spent_at: now });
         return new AppError('DOOR_CODE_EXPIRED', 400);
       }
-      if (!oneTimeCodeMatches(row.code_hash, PURPOSE, subject(venueId, phone), code)) {
+      if (!key.matches(row.code_hash, subject(venueId, phone), code)) {
         const attempts = row.attempts + 1;
         await repo.updateDoorCode(trx, row.id, { attempts, ...(attempts >= max ? { spent_at: now } : {}) });
         return new AppError('DOOR_CODE_INVALID', 400, { attemptsLeft: Math.max(0, max - attempts) });
@@ -63,6 +64,7 @@ export function doorCodes(ctx: PlatformContext) {
     ): Promise<{ expiresInSeconds: number }> {
       const now = new Date();
       const code = newOneTimeCode();
+      const key = await ctx.otp.key(PURPOSE);
       const ttl = ctx.config.otpTtlSeconds;
       await ctx.db.transaction().execute(async (trx) => {
         await repo.lockDoorCodes(trx, venue.id, phone);
@@ -74,7 +76,7 @@ export function doorCodes(ctx: PlatformContext) {
         await repo.insertDoorCode(trx, {
           venue_id: venue.id,
           phone,
-          code_hash: hashOneTimeCode(PURPOSE, subject(venue.id, phone), code),
+          code_hash: key.hash(subject(venue.id, phone), code),
           expires_at: new Date(now.getTime() + ttl * 1000),
         });
         // names the venue by its short code (the one on its poster and the door's screen), so a person who is not at

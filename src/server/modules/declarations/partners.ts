@@ -11,7 +11,7 @@ import { scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
-import { hashOneTimeCode, newOneTimeCode, oneTimeCodeMatches } from '../../platform/otp.ts';
+import { newOneTimeCode } from '../../platform/otp.ts';
 import { smsText } from '../../platform/sms.ts';
 import type { PeopleService } from '../people/index.ts';
 import { unitPolicy } from './policy.ts';
@@ -123,6 +123,7 @@ export function partnersService(
     async sendCode(partner: Partner, rawPhone: string) {
       const phone = phoneOrThrow(rawPhone);
       const code = newOneTimeCode();
+      const key = await ctx.otp.key(PURPOSE);
       const ttl = ctx.config.otpTtlSeconds;
       const now = new Date();
       await ctx.db.transaction().execute(async (trx) => {
@@ -132,7 +133,7 @@ export function partnersService(
         await repo.insertPhoneCode(trx, {
           partner_id: partner.id,
           phone,
-          code_hash: hashOneTimeCode(PURPOSE, subjectOf(partner, phone), code),
+          code_hash: key.hash(subjectOf(partner, phone), code),
           expires_at: new Date(now.getTime() + ttl * 1000),
         });
         await ctx.notifier.enqueue(trx, {
@@ -150,6 +151,7 @@ export function partnersService(
     /** Checks the code the person gave the partner; the partner may then declare for the phone. */
     async verifyCode(partner: Partner, rawPhone: string, code: string) {
       const phone = phoneOrThrow(rawPhone);
+      const key = await ctx.otp.key(PURPOSE);
       const now = new Date();
       const max = ctx.config.otpMaxAttempts;
       const problem = await ctx.db.transaction().execute(async (trx) => {
@@ -159,7 +161,7 @@ export function partnersService(
           await repo.updatePhoneCode(trx, row.id, { spent_at: now });
           return new AppError('PARTNER_CODE_EXPIRED', 400);
         }
-        if (!oneTimeCodeMatches(row.code_hash, PURPOSE, subjectOf(partner, phone), code)) {
+        if (!key.matches(row.code_hash, subjectOf(partner, phone), code)) {
           const attempts = row.attempts + 1;
           await repo.updatePhoneCode(trx, row.id, { attempts, ...(attempts >= max ? { spent_at: now } : {}) });
           const left = Math.max(0, max - attempts);
