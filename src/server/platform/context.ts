@@ -35,7 +35,8 @@ export interface PlatformContext {
 export function createPlatformContext(config: Config, database: Database, log: Logger): PlatformContext {
   const db = database.db;
   const jobs = createJobs(db, log.child({ component: 'jobs' }));
-  // finished jobs leave after a day (a delivered SMS's phone and text are in its payload), failed ones after 30
+  // finished jobs leave after a day (a delivered SMS's phone and text are in its payload), failed ones after 30;
+  // in batches of JOBS_PURGE_BATCH rows, each committed alone
   const jobsPurge = recurringTask({ db, jobs }, JOBS_PURGE, {
     run: async () => {
       const deleted = await purgeFinishedJobs(db);

@@ -426,22 +426,67 @@ export const DONE_JOBS_KEPT_MS = 24 * 3600_000;
 /** A job that failed its last attempt is kept this long, for whoever looks into why. */
 export const FAILED_JOBS_KEPT_MS = 30 * 86_400_000;
 
+/** Jobs one statement of the purge deletes at most (each batch commits on its own). */
+export const JOBS_PURGE_BATCH = 5000;
+
+export interface JobsPurgeOptions {
+  /** now, for tests */
+  now?: Date;
+  /** rows per statement (JOBS_PURGE_BATCH) */
+  batchSize?: number;
+}
+
 /**
  * Deletes the jobs done more than DONE_JOBS_KEPT_MS ago and those failed more than FAILED_JOBS_KEPT_MS ago: a job's
  * payload may name people (a message's phone and text, a person's id), and a finished one serves no one after a day.
+ *
+ * In batches of `batchSize` rows, each one autocommitted statement, until a batch finds fewer: the first purge of a
+ * large table (millions of delivered messages) never holds one huge transaction — its row locks, its WAL, a replica
+ * falling behind — and a deploy or a crash mid-way keeps what was deleted. The batches walk the primary key upwards
+ * (`id > ` the last batch's largest), so each starts where the previous stopped instead of scanning again past the
+ * rows already deleted; rows another run holds are skipped (a run handed out again after its lease shares the work).
  */
-export async function purgeFinishedJobs(db: Kysely<DB>, now = new Date()): Promise<{ done: number; failed: number }> {
-  const done = await db
-    .deleteFrom('jobs')
-    .where('status', '=', 'done')
-    .where('done_at', '<', new Date(now.getTime() - DONE_JOBS_KEPT_MS))
-    .executeTakeFirst();
-  const failed = await db
-    .deleteFrom('jobs')
-    .where('status', '=', 'failed')
-    .where('run_at', '<', new Date(now.getTime() - FAILED_JOBS_KEPT_MS))
-    .executeTakeFirst();
-  return { done: Number(done.numDeletedRows ?? 0), failed: Number(failed.numDeletedRows ?? 0) };
+export async function purgeFinishedJobs(
+  db: Kysely<DB>,
+  options: JobsPurgeOptions = {},
+): Promise<{ done: number; failed: number; batches: number }> {
+  const now = options.now ?? new Date();
+  const batchSize = options.batchSize ?? JOBS_PURGE_BATCH;
+  const doneBefore = new Date(now.getTime() - DONE_JOBS_KEPT_MS);
+  const failedBefore = new Date(now.getTime() - FAILED_JOBS_KEPT_MS);
+  const result = { done: 0, failed: 0, batches: 0 };
+  for (let after = 0; ; ) {
+    const batch = db
+      .selectFrom('jobs')
+      .select('id')
+      .where('id', '>', after)
+      .where((w) =>
+        w.or([
+          w.and([w('status', '=', 'done'), w('done_at', '<', doneBefore)]),
+          w.and([w('status', '=', 'failed'), w('run_at', '<', failedBefore)]),
+        ]),
+      )
+      .orderBy('id')
+      .limit(batchSize)
+      .forUpdate()
+      .skipLocked();
+    // `= any(array(…))`, not `in (…)`: PostgreSQL plans an IN subquery as a semi-join over a scan of the whole table
+    // (every batch reading all of it); the array is computed once and its ids looked up in the primary key
+    const gone = await db
+      .deleteFrom('jobs')
+      .where(sql<boolean>`id = any(array(${batch}))`)
+      .returning(['id', 'status'])
+      .execute();
+    if (gone.length === 0) break;
+    result.batches++;
+    for (const row of gone) {
+      if (row.status === 'done') result.done++;
+      else result.failed++;
+      after = Math.max(after, row.id);
+    }
+    if (gone.length < batchSize) break;
+  }
+  return result;
 }
 
 /** The hourly purge of finished jobs (`purgeFinishedJobs`), a platform task: registered and scheduled by the platform. */

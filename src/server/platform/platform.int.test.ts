@@ -18,6 +18,7 @@ import {
   InvalidJobPayload,
   JOBS_PURGE,
   type Jobs,
+  purgeFinishedJobs,
   RECURRING_AFTER_FAILURE_MS,
   recurringTask,
 } from './jobs.ts';
@@ -396,6 +397,49 @@ describe('jobs (transactional outbox)', () => {
     const next = await pendingRuns(env, JOBS_PURGE.name);
     expect(next).toHaveLength(1);
     expect(next[0]?.run_at.getTime()).toBeGreaterThan(Date.now() + 59 * 60_000);
+  });
+
+  it('purges a backlog larger than a batch in bounded batches, every old finished job and no other', async () => {
+    const hours = (h: number) => new Date(Date.now() - h * 3600_000);
+    const row = (status: 'done' | 'failed' | 'pending', ageHours: number, keep: boolean) => ({
+      topic: 'test.purge-backlog',
+      payload: JSON.stringify({ to: '+84900000000', keep }),
+      status,
+      run_at: hours(ageHours),
+      done_at: status === 'done' ? hours(ageHours) : null,
+    });
+    const gone = [
+      ...Array.from({ length: 23 }, (_, i) => row('done', 25 + i, false)),
+      ...Array.from({ length: 12 }, (_, i) => row('failed', 31 * 24 + i, false)),
+    ];
+    const kept = [
+      row('done', 23, true),
+      row('done', 1, true),
+      row('failed', 29 * 24, true),
+      row('pending', 40 * 24, true),
+      row('pending', 0, true),
+    ];
+    // interleaved, so the batches meet rows that stay between those that go
+    const values = gone.flatMap((r, i) => {
+      const stays = i % 7 === 0 ? kept[i / 7] : undefined;
+      return stays ? [stays, r] : [r];
+    });
+    expect(values).toHaveLength(40);
+    const ids = (await env.ctx.db.insertInto('jobs').values(values).returning('id').execute()).map((r) => r.id);
+    const keptIds = ids.filter((_, i) => kept.some((r) => r === values[i]));
+    expect(keptIds).toHaveLength(5);
+    const left = async () =>
+      (await env.ctx.db.selectFrom('jobs').select('id').where('topic', '=', 'test.purge-backlog').execute())
+        .map((r) => r.id)
+        .sort((a, b) => a - b);
+
+    const purged = await purgeFinishedJobs(env.ctx.db, { batchSize: 5 });
+    expect(purged).toMatchObject({ done: 23, failed: 12 });
+    // 35 rows, at most five per statement: seven batches (the empty statement that ends the run is not one)
+    expect(purged.batches).toBe(7);
+    expect(await left()).toEqual(keptIds.sort((a, b) => a - b));
+    // and the next run finds nothing
+    expect(await purgeFinishedJobs(env.ctx.db, { batchSize: 5 })).toEqual({ done: 0, failed: 0, batches: 0 });
   });
 
   it('recurringTask: a run that throws is retried by the queue; after its last attempt the next run is scheduled', async () => {
