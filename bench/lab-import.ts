@@ -6,15 +6,20 @@
  * unlogged table, measured in the same run (the baseline). Then the positivity-by-commune query (what the map and the
  * pool-size advice read) over 2,000,000 tubes.
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bin/run-ts.js bench/lab-import.ts
- *     [--rows 200000] [--total 2000000] [--keep]
+ *     [--rows 200000] [--file-rows 200000] [--total 2000000] [--keep]
+ * The route takes at most RESULTS_CSV_MAX_LINES (200,000) lines per file, as a lab splits a larger batch: `--rows`
+ * above `--file-rows` (that cap by default, lower to try the split) go as several files of at most `--file-rows`
+ * rows, posted one after another; the rate is all the rows over the files' summed request times, and the baseline
+ * copies the same files one `COPY` each.
  * Targets (issue 16): import ≥ 10,000 rows/s; positivity by commune at 2M tubes < 200 ms.
  * The tubes are written straight into a fresh database (like a seeder); the server runs as `--role api`, so the
  * events the import writes stay queued (their handlers — opening cases, sending messages — are not part of the import).
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { RESULTS_CSV_MAX_LINES } from '../src/server/modules/testing/csv.ts';
 import { argNumber, benchStaffToken, freshData, startServer } from './lib.ts';
 
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -24,6 +29,13 @@ if (!pgUrl) {
 }
 const rows = argNumber('rows', 200_000);
 const total = argNumber('total', 2_000_000);
+const fileRows = argNumber('file-rows', RESULTS_CSV_MAX_LINES);
+if (!Number.isInteger(fileRows) || fileRows < 1 || fileRows > RESULTS_CSV_MAX_LINES) {
+  console.error(`--file-rows must be 1–${RESULTS_CSV_MAX_LINES.toLocaleString('en')}: the route refuses a longer file`);
+  process.exit(2);
+}
+/** the files the rows go in, each of at most `fileRows` rows, in order of their tubes */
+const fileCount = Math.ceil(rows / fileRows);
 const keep = process.argv.includes('--keep');
 /** a tenth of the file's tubes are pools of 5 */
 const pools = Math.floor(rows / 10);
@@ -41,6 +53,8 @@ const server = await startServer(
 );
 const client = new pg.Client({ connectionString: data.databaseUrl });
 await client.connect();
+/** the results files: their rows, their text and where each is written (the baseline's COPY reads it there) */
+const files: { rows: number; csv: string; path: string }[] = [];
 try {
   console.log(`server on ${server.url}, database ${new URL(data.databaseUrl as string).pathname.slice(1)}`);
   const token = await benchStaffToken(server.url, data.adminPassword, {
@@ -99,41 +113,64 @@ try {
     `${rows.toLocaleString('en')} tubes (${pools.toLocaleString('en')} pools of 5) for ${people.toLocaleString('en')} people ready in ${(ms(t0) / 1000).toFixed(1)} s`,
   );
 
-  // ——— the results file: 1 % of individual tubes and 5 % of pools positive, 0.5 % invalid ———
+  // ——— the results files: 1 % of individual tubes and 5 % of pools positive, 0.5 % invalid ———
   const testedAt = new Date(Date.now() - 600_000).toISOString();
-  const lines = ['barcode,result,ct,tested_at'];
   let positives = 0;
-  for (let g = 1; g <= rows; g++) {
-    const pool = g > singles;
-    const positive = pool ? g % 20 === 0 : g % 100 === 0;
-    const invalid = !positive && g % 200 === 7;
-    if (positive) positives++;
-    const result = positive ? 'positive' : invalid ? 'invalid' : 'negative';
-    lines.push(`B${String(g).padStart(9, '0')},${result},${positive ? (18 + (g % 17)).toFixed(1) : ''},${testedAt}`);
+  for (let first = 1; first <= rows; first += fileRows) {
+    const last = Math.min(rows, first + fileRows - 1);
+    const lines = ['barcode,result,ct,tested_at'];
+    for (let g = first; g <= last; g++) {
+      const pool = g > singles;
+      const positive = pool ? g % 20 === 0 : g % 100 === 0;
+      const invalid = !positive && g % 200 === 7;
+      if (positive) positives++;
+      const result = positive ? 'positive' : invalid ? 'invalid' : 'negative';
+      lines.push(`B${String(g).padStart(9, '0')},${result},${positive ? (18 + (g % 17)).toFixed(1) : ''},${testedAt}`);
+    }
+    const csv = `${lines.join('\r\n')}\r\n`;
+    const path = join(tmpdir(), `truyvet-lab-import-${process.pid}-${files.length + 1}.csv`);
+    writeFileSync(path, csv, { mode: 0o644 });
+    files.push({ rows: last - first + 1, csv, path });
   }
-  const csv = `${lines.join('\r\n')}\r\n`;
-  const file = join(tmpdir(), `truyvet-lab-import-${process.pid}.csv`);
-  writeFileSync(file, csv, { mode: 0o644 });
-  console.log(`file: ${(csv.length / 1024 / 1024).toFixed(1)} MB, ${positives.toLocaleString('en')} positive rows`);
+  const megabytes = files.reduce((sum, f) => sum + f.csv.length, 0) / 1024 / 1024;
+  console.log(
+    `${fileCount === 1 ? 'file' : `${fileCount} files of at most ${fileRows.toLocaleString('en')} rows`}: ` +
+      `${megabytes.toFixed(1)} MB, ${positives.toLocaleString('en')} positive rows`,
+  );
 
-  // ——— baseline: the raw COPY of the same rows ———
+  // ——— baseline: the raw COPY of the same rows, file by file ———
   await client.query('create unlogged table bench_copy (barcode text, result text, ct real, tested_at timestamptz)');
-  t0 = process.hrtime.bigint();
-  await client.query(`copy bench_copy from '${file}' with (format csv, header true)`);
-  const copyMs = ms(t0);
+  let copyMs = 0;
+  for (const f of files) {
+    t0 = process.hrtime.bigint();
+    await client.query(`copy bench_copy from '${f.path}' with (format csv, header true)`);
+    copyMs += ms(t0);
+  }
   const copyRate = rows / (copyMs / 1000);
 
-  // ——— measured: the import through the API ———
-  t0 = process.hrtime.bigint();
-  const res = await fetch(`${server.url}/api/v1/labs/${labId}/results:import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-    body: csv,
-  });
-  const importMs = ms(t0);
-  const body = (await res.json()) as { accepted: number; positive: number; rejected: unknown[] };
-  if (res.status !== 200 || body.accepted !== rows) {
-    throw new Error(`import answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+  // ——— measured: the import through the API, one file after another ———
+  let importMs = 0;
+  let resultPositives = 0;
+  for (const [i, f] of files.entries()) {
+    t0 = process.hrtime.bigint();
+    const res = await fetch(`${server.url}/api/v1/labs/${labId}/results:import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+      body: f.csv,
+    });
+    const fileMs = ms(t0);
+    const body = (await res.json()) as { accepted: number; positive: number; rejected: unknown[] };
+    if (res.status !== 200 || body.accepted !== f.rows) {
+      throw new Error(`import of file ${i + 1} answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+    }
+    importMs += fileMs;
+    resultPositives += body.positive;
+    if (fileCount > 1) {
+      console.log(
+        `  file ${i + 1}/${fileCount}: ${f.rows.toLocaleString('en')} rows in ${(fileMs / 1000).toFixed(2)} s, ` +
+          `${Math.round(f.rows / (fileMs / 1000)).toLocaleString('en')} rows/s`,
+      );
+    }
   }
   const importRate = rows / (importMs / 1000);
   const events = Number(
@@ -197,17 +234,18 @@ try {
     sqlTimes.push(ms(t0));
   }
 
+  const inFiles = fileCount === 1 ? '' : ` in ${fileCount} files`;
   console.log('');
   console.log('| measure | value |');
   console.log('|---|---|');
   console.log(
-    `| raw COPY of ${rows.toLocaleString('en')} rows (baseline) | ${(copyMs / 1000).toFixed(2)} s, ${Math.round(copyRate).toLocaleString('en')} rows/s |`,
+    `| raw COPY of ${rows.toLocaleString('en')} rows${inFiles} (baseline) | ${(copyMs / 1000).toFixed(2)} s, ${Math.round(copyRate).toLocaleString('en')} rows/s |`,
   );
   console.log(
-    `| import through the API (validation, results, tasks, stats, events, audit) | ${(importMs / 1000).toFixed(2)} s, **${Math.round(importRate).toLocaleString('en')} rows/s** |`,
+    `| import through the API${inFiles} (validation, results, tasks, stats, events, audit) | ${(importMs / 1000).toFixed(2)} s, **${Math.round(importRate).toLocaleString('en')} rows/s** |`,
   );
   console.log(`| import / COPY | ${(importRate / copyRate).toFixed(3)} |`);
-  console.log(`| positive results / test.result.positive events / tasks | ${body.positive} / ${events} / ${tasks} |`);
+  console.log(`| positive results / test.result.positive events / tasks | ${resultPositives} / ${events} / ${tasks} |`);
   console.log(
     `| positivity by commune (${communeRows} communes, 14 days) at ${sampleCount.toLocaleString('en')} tubes, HTTP p50 / p95 | ${median(http).toFixed(1)} / ${p95(http).toFixed(1)} ms |`,
   );
@@ -220,5 +258,6 @@ try {
 } finally {
   await client.end();
   await server.stop();
+  for (const f of files) rmSync(f.path, { force: true });
   if (!keep) await data.drop();
 }
