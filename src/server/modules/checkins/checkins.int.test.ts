@@ -186,13 +186,28 @@ describe('venue staff check-in', () => {
       payload: { venueId: venue.id, nationalId, name: 'Bà Lê Thị Cúc' },
     });
     expect(manual.statusCode).toBe(201);
+    // a venue's manager typed the number, not staff who register people: a claim until the commune checks the card
     const person = await env.ctx.db
       .selectFrom('people')
       .selectAll()
-      .where('national_id', '=', nationalId)
+      .where('national_id_claim', '=', nationalId)
       .executeTakeFirstOrThrow();
-    expect(person).toMatchObject({ name: 'Bà Lê Thị Cúc', unit_code: UNITS.bienHoaCommune });
+    expect(person).toMatchObject({ name: 'Bà Lê Thị Cúc', unit_code: UNITS.bienHoaCommune, national_id: null });
     expect(manual.json().personId).toBe(person.id);
+    // typed again with the name: the same record (just checked in: 409 CHECKIN_DUPLICATE), no second one
+    const again = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/checkins',
+      headers: bearer(staff.token),
+      payload: { venueId: venue.id, nationalId, name: 'bà lê thị cúc' },
+    });
+    expect(again.json().error?.code, again.body).toBe('CHECKIN_DUPLICATE');
+    const records = await env.ctx.db
+      .selectFrom('people')
+      .select('id')
+      .where('national_id_claim', '=', nationalId)
+      .execute();
+    expect(records).toEqual([{ id: person.id }]);
   });
 
   it('refuses staff outside the venue jurisdiction (404) and roles that never check people in (403)', async () => {

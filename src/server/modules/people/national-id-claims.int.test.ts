@@ -128,8 +128,10 @@ describe('look-ups by national ID', () => {
     const nid = makeNationalId();
     const squatter = await claimant(nid, 'Kẻ Chiếm');
     // a door meets the real holder: registered anew with the number verified, not matched to the squatter
+    const session = await env.ctx.sessions.resolve(officer.token);
+    if (!session || session === 'expired') throw new Error('no session');
     const met = await people.findOrRegister(
-      { kind: 'staff', userId: officer.userId, username: 'x', displayName: 'x', grants: [], sessionId: 'x' },
+      session.actor,
       { nationalId: nid, name: 'Người Thật' },
       UNITS.bienHoaCommune,
       { via: 'test' },
@@ -154,6 +156,36 @@ describe('look-ups by national ID', () => {
       .where('id', '=', found.json().id)
       .executeTakeFirstOrThrow();
     expect(caseRow.person_id).toBe(met.id);
+  });
+
+  it("a number typed at a venue's door by its manager is a claim; by staff who register people, verified", async () => {
+    const people = env.ctx.services.people;
+    const actorOf = async (token: string) => {
+      const s = await env.ctx.sessions.resolve(token);
+      if (!s || s === 'expired') throw new Error('no session');
+      return s.actor;
+    };
+    const manager = await staffToken(env, 'venue_manager', UNITS.bienHoa);
+    const nid = makeNationalId();
+    const door = await people.findOrRegister(
+      await actorOf(manager.token),
+      { nationalId: nid, name: 'Khách' },
+      UNITS.bienHoaCommune,
+      {
+        via: 'test',
+      },
+    );
+    expect(await row(door.id)).toMatchObject({ national_id: null, national_id_claim: nid });
+    const other = makeNationalId();
+    const field = await people.findOrRegister(
+      await actorOf(officer.token),
+      { nationalId: other, name: 'Khách' },
+      UNITS.bienHoaCommune,
+      {
+        via: 'test',
+      },
+    );
+    expect(await row(field.id)).toMatchObject({ national_id: other, national_id_claim: null });
   });
 
   it('staff search by the number lists claims too, each marked not verified', async () => {

@@ -297,7 +297,9 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
      * checked the identifiers' format. Known and unknown people come back alike (an id), so a caller can answer
      * both the same way. `beforeCreate` runs only when someone would be registered, before anything is written (a
      * check-in resolves its idempotency key there, so a retry registers no one). The registration is audited
-     * (`people.create`, `via`); concurrent registrations of the same identifier create one person.
+     * (`people.create`, `via`); concurrent registrations of the same identifier create one person. A new record's
+     * national ID is verified only when staff who may register people typed it (the card in front of them); typed at
+     * the door of a venue by its manager, it is a claim like a citizen's.
      */
     async findOrRegister(
       actor: Actor,
@@ -316,8 +318,9 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         await sql`select pg_advisory_xact_lock(7231002, hashtext(${ident.nationalId ?? ident.phone}))`.execute(trx);
         const raced = await findByIdentifiers(ident, trx);
         if (raced) return { id: raced, created: false };
+        const verifies = actor.kind === 'staff' && mayEver(peoplePolicy, actor, 'people.create');
         const { id } = await repo.create(trx, {
-          national_id: ident.nationalId ?? null,
+          ...(verifies ? { national_id: ident.nationalId ?? null } : { national_id_claim: ident.nationalId ?? null }),
           phone: ident.phone ?? null,
           ...(name ? { name } : {}),
           unit_code: unitCode,
