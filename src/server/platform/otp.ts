@@ -2,7 +2,8 @@
  * One-time codes sent by SMS: citizens' sign-in codes (auth), the codes a venue's door sends to a person without a
  * smartphone (checkins) and the codes a declaration partner has sent to verify a phone (declarations). Six digits,
  * drawn from the CSPRNG; stored only as an HMAC under a key of their purpose, so a code of one purpose never verifies
- * as another (a code read out at a door must never sign anyone in).
+ * as another (a code read out at a door must never sign anyone in). The exposure module's eight-digit verification
+ * codes (drawn there, one hour) are stored under a purpose key of their own too.
  *
  * The purpose keys derive (HKDF-SHA256, the purpose as info) from the deployment's secret, TRUYVET_OTP_SECRET, which
  * lives outside the database: six digits are only 10^6 candidates, so a hash keyed by something a copy of the

@@ -1,9 +1,11 @@
 /**
  * The exposure module against abuse: guessing verification codes (a global limit on failed verifications, counted
- * in the database, and a cap on the codes alive at once), codes and tokens of a case that is no longer confirmed,
+ * in the database, and a cap on the codes alive at once; offline, from a copy of the database, against codes stored
+ * under a key from the deployment's secret), codes and tokens of a case that is no longer confirmed,
  * and a citizen flooding a case with Bluetooth contacts (one `ble` contact per case and person, a rate limit per
  * account on match reports).
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -15,6 +17,8 @@ import {
   UNITS,
 } from '../../../../test/harness.ts';
 import { enIntervalNumber, generateTek, toBase64 } from '../../../exposure/crypto.ts';
+import { type App, buildApp } from '../../app.ts';
+import { createContext } from '../../context.ts';
 import {
   EN_CODE_TTL_MINUTES,
   EN_FAILED_VERIFY_LIMIT,
@@ -22,6 +26,7 @@ import {
   EN_MATCH_REPORTS_PER_HOUR,
   EN_MAX_LIVE_CODES,
 } from './constants.ts';
+import { EN_CODE_KEY_PURPOSE, EN_CODE_SUBJECT } from './service.ts';
 
 let env: TestEnv;
 let tracer: string;
@@ -360,5 +365,81 @@ describe('Bluetooth contacts reported by a citizen', () => {
     expectError(await report(busy.token, new Date(start)), 429, 'RATE_LIMITED');
     expect((await report(other.token, new Date(start))).statusCode).toBe(200);
     expect(await bleRows(busy.personId)).toHaveLength(1);
+  });
+});
+
+describe('verification codes in a copy of the database', () => {
+  const OTHER_SECRET = 'another deployment secret for this test, 32+ characters';
+  let otherApp: App;
+  beforeAll(async () => {
+    // a second app on the same database with a secret of its own: the database after a change of secret
+    otherApp = await buildApp(
+      createContext({ ...env.ctx.config, otpSecret: OTHER_SECRET }, env.ctx.database, env.ctx.log),
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await otherApp?.close();
+  }, 60_000);
+
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const storedHashes = async (caseId: string) =>
+    (
+      await env.ctx.db.selectFrom('en_verification_codes').select('code_hash').where('case_id', '=', caseId).execute()
+    ).map((r) => r.code_hash);
+
+  it('stores a code only as an HMAC under the key of the deployment secret, not as its SHA-256', async () => {
+    const { caseId } = await confirmedCase('0912000531');
+    const { code } = (await issue(caseId)).json();
+    const key = await env.ctx.otp.key(EN_CODE_KEY_PURPOSE);
+    expect(await storedHashes(caseId)).toEqual([key.hash(EN_CODE_SUBJECT, code)]);
+    expect(await storedHashes(caseId)).not.toContain(sha256(code));
+  });
+
+  it('does not verify a code stored under another secret, nor one stored as SHA-256 before the upgrade', async () => {
+    const { caseId, f0 } = await confirmedCase('0912000532');
+    await windowPasses();
+    const issuedBefore = (await issue(caseId)).json().code as string;
+    expectError(
+      await otherApp.inject({
+        method: 'POST',
+        url: '/api/v1/exposure/verify',
+        payload: { code: issuedBefore },
+        remoteAddress: nextIp(),
+      }),
+      400,
+      'EN_CODE_INVALID',
+    );
+    // the same code still verifies where it was issued: only the secret differs
+    expect((await verify(issuedBefore)).statusCode).toBe(200);
+
+    const legacy = '87654321';
+    await env.ctx.db
+      .insertInto('en_verification_codes')
+      .values({
+        code_hash: sha256(legacy),
+        case_id: caseId,
+        person_id: f0.personId,
+        expires_at: new Date(Date.now() + 30 * MINUTE),
+      })
+      .execute();
+    expectError(await verify(legacy), 400, 'EN_CODE_INVALID');
+    await env.ctx.db.deleteFrom('en_verification_codes').where('code_hash', '=', sha256(legacy)).execute();
+
+    // a code issued under the new secret verifies
+    const issuedAfter = await otherApp.inject({
+      method: 'POST',
+      url: '/api/v1/exposure/verification-codes',
+      headers: bearer(tracer),
+      payload: { caseId },
+    });
+    expect(issuedAfter.statusCode, issuedAfter.body).toBe(201);
+    const verified = await otherApp.inject({
+      method: 'POST',
+      url: '/api/v1/exposure/verify',
+      payload: { code: issuedAfter.json().code },
+      remoteAddress: nextIp(),
+    });
+    expect(verified.statusCode, verified.body).toBe(200);
+    await windowPasses();
   });
 });

@@ -54,6 +54,17 @@ const SYSTEM: Actor = { kind: 'system', name: 'exposure' };
 const MINUTE = 60_000;
 const DAY_SECONDS = 86_400;
 
+/**
+ * Verification codes are stored only as an HMAC under this purpose's key from the deployment's TRUYVET_OTP_SECRET
+ * (platform/otp.ts), never as a plain hash: 8 digits are 10^8 candidates, which a copy of the database would give
+ * back in seconds from an unkeyed SHA-256. The hash is deterministic (one fixed subject: a code names no phone), so
+ * `verify` still finds a code by its hash. Codes issued under an earlier key (plain SHA-256 before this key, or
+ * another secret) no longer match: a code lives an hour at most, so after an upgrade the tracer issues a new one.
+ */
+export const EN_CODE_KEY_PURPOSE = 'exposure-verification';
+export const EN_CODE_SUBJECT = 'exposure';
+
+/** Unkeyed, for what is no secret to guess: an upload token's rate-limit slot, an upload's body. */
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -242,9 +253,11 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
       const person = await deps.people.get(SYSTEM, found.personId);
       const expiresAt = new Date(Date.now() + EN_CODE_TTL_MINUTES * MINUTE);
       const code = String(randomInt(10 ** EN_CODE_DIGITS)).padStart(EN_CODE_DIGITS, '0');
+      // taken before the transaction: without a configured secret the first call reads the generated one
+      const key = await ctx.otp.key(EN_CODE_KEY_PURPOSE);
       await ctx.db.transaction().execute(async (trx) => {
         const row = await repo.insertCode(trx, {
-          codeHash: sha256(code),
+          codeHash: key.hash(EN_CODE_SUBJECT, code),
           caseId,
           personId: found.personId,
           unitCode: found.unitCode,
@@ -279,7 +292,8 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
      */
     async verify(code: string): Promise<{ token: string; expiresAt: string }> {
       const now = Date.now();
-      const codeHash = sha256(code.trim());
+      const key = await ctx.otp.key(EN_CODE_KEY_PURPOSE);
+      const codeHash = key.hash(EN_CODE_SUBJECT, code.trim());
       const attempt = await takeVerifyAttempt(now);
       let failed = false;
       const fail = (error: AppError) => {
