@@ -50,6 +50,7 @@ import * as m0039 from './migrations/0039_vaccination_reason_notes.ts';
 import * as m0040 from './migrations/0040_vaccination_pending_by_person.ts';
 import * as m0041 from './migrations/0041_exposure_verify_limits.ts';
 import * as m0042 from './migrations/0042_people_national_id_claims.ts';
+import * as m0043 from './migrations/0043_people_national_id_claims_list.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -90,6 +91,7 @@ const migrations: Record<string, Migration> = {
   '0040_vaccination_pending_by_person': m0040,
   '0041_exposure_verify_limits': m0041,
   '0042_people_national_id_claims': m0042,
+  '0043_people_national_id_claims_list': m0043,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -333,9 +333,62 @@ export async function seedDemo(ctx: AppContext, options: SeedOptions = {}): Prom
   await seedVaccination(ctx, { province: DEMO_PROVINCE, firstCommune, log });
   log(`vaccination seeded in ${Date.now() - started} ms`);
   log(`green passes issued: ${await seedGreenPasses(ctx)}`);
+  log(`national IDs for the demo commune to verify: ${await seedClaimsToCheck(ctx, firstCommune)}`);
   // residents per unit as they stand now (the statistics' denominators; the hourly count keeps them after)
   await ctx.services.people.countUnits();
   return { people, households, venues: venues.length, checkins, staff, outbreak, declarations };
+}
+
+/**
+ * The demo commune's health station has national IDs to check (its work list, `GET /people/national-id-claims`):
+ * one number in forty being a claim leaves none in a commune of a dozen demo people. Three residents typed their own
+ * number in the app, days apart, and a fourth typed one another record holds verified (the list marks it contested).
+ * Added after everything else, so no other part of the demo changes; numbers 0759… are never drawn above.
+ */
+async function seedClaimsToCheck(ctx: AppContext, communeCode: string): Promise<number> {
+  const commune = await ctx.db
+    .selectFrom('admin_units')
+    .select('path')
+    .where('code', '=', communeCode)
+    .executeTakeFirst();
+  if (!commune) return 0;
+  // whose number the fourth typed: a verified holder of the commune, else of the province
+  const holder = async (pathPrefix: string) =>
+    (
+      await ctx.db
+        .selectFrom('people as p')
+        .innerJoin('admin_units as u', 'u.code', 'p.unit_code')
+        .select('p.national_id')
+        .where('u.path', 'like', `${pathPrefix}%`)
+        .where('p.national_id', 'is not', null)
+        .orderBy('p.id')
+        .limit(1)
+        .executeTakeFirst()
+    )?.national_id ?? null;
+  const taken = (await holder(commune.path)) ?? (await holder(`${DEMO_PROVINCE}.`));
+  // typed 9, 6, 3 and 1 days ago: the list shows the oldest first
+  const claims = [
+    { name: 'Trần Thị Thu Hà', birthYear: 1987, sex: 'female', nationalId: '075987000101', daysAgo: 9 },
+    { name: 'Nguyễn Văn Phúc', birthYear: 1979, sex: 'male', nationalId: '075979000102', daysAgo: 6 },
+    { name: 'Lê Ngọc Bảo Anh', birthYear: 2004, sex: 'female', nationalId: '075904000103', daysAgo: 3 },
+    { name: 'Phạm Minh Khôi', birthYear: 1995, sex: 'male', nationalId: taken, daysAgo: 1 },
+  ] as const;
+  const rows = claims.flatMap((c) =>
+    c.nationalId
+      ? [
+          {
+            national_id_claim: c.nationalId,
+            name: c.name,
+            birth_year: c.birthYear,
+            sex: c.sex,
+            unit_code: communeCode,
+            created_at: new Date(Date.now() - c.daysAgo * 24 * 60 * 60 * 1000),
+          },
+        ]
+      : [],
+  );
+  if (rows.length > 0) await ctx.db.insertInto('people').values(rows).execute();
+  return rows.length;
 }
 
 interface SeedVenue {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, CitizenActor, Role, StaffActor, StaffRole } from '../../platform/access.ts';
 import { ROLES } from '../../platform/access.ts';
-import { can as allowed, mayEver, scopeOf } from '../../platform/authorize.ts';
+import { can as allowed, authorize, mayEver, scopeOf } from '../../platform/authorize.ts';
 import {
   can,
   doorPersonShown,
@@ -17,6 +17,7 @@ import {
   type PeopleAction,
   peopleActions,
   peoplePolicy,
+  peopleUnitPolicy,
 } from './policy.ts';
 
 const IN = '75.731.25993.';
@@ -127,6 +128,31 @@ describe('people search scope (scopeOf people.read)', () => {
 
   it('refuses a citizen (403): citizens never search people', () => {
     expect(() => scopeOf(peoplePolicy, me, 'people.read')).toThrow(expect.objectContaining({ status: 403 }));
+  });
+});
+
+describe('the national-ID claims list (scopeOf people.update, its unitCode through peopleUnitPolicy)', () => {
+  it('is for those who may verify, in their area: health workers and tracers; not lab, welfare or leaders', () => {
+    expect(scopeOf(peoplePolicy, staffAt('health_worker', '75.731.'), 'people.update').paths).toEqual(['75.731.']);
+    expect(scopeOf(peoplePolicy, staffAt('tracer', ''), 'people.update').paths).toBe('all');
+    for (const role of ['lab', 'welfare_officer', 'leader', 'venue_manager'] as StaffRole[])
+      expect(() => scopeOf(peoplePolicy, staffAt(role, '75.731.'), 'people.update')).toThrow(
+        expect.objectContaining({ status: 403 }),
+      );
+    expect(() => scopeOf(peoplePolicy, me, 'people.update')).toThrow(expect.objectContaining({ status: 403 }));
+  });
+
+  it('narrows to a unit inside the area; a unit above or beside it is not found (404), whoever asks', () => {
+    const worker = staffAt('health_worker', '75.731.');
+    expect(allowed(peopleUnitPolicy, worker, 'people.update', { unitPath: IN })).toBe(true);
+    expect(allowed(peopleUnitPolicy, worker, 'people.update', { unitPath: '75.' })).toBe(false);
+    expect(allowed(peopleUnitPolicy, worker, 'people.update', { unitPath: OUT })).toBe(false);
+    expect(() => authorize(peopleUnitPolicy, worker, 'people.update', { unitPath: OUT })).toThrow(
+      expect.objectContaining({ status: 404, code: 'UNIT_NOT_FOUND' }),
+    );
+    expect(() => authorize(peopleUnitPolicy, me, 'people.update', { unitPath: IN })).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
   });
 });
 

@@ -52,6 +52,25 @@ export const householdPolicy: Policy<PeopleAction, HouseholdResource> = definePo
   notFound: 'HOUSEHOLD_NOT_FOUND',
 });
 
+/** A unit a list is narrowed to (`unitCode`), by its path. */
+export interface PeopleUnitResource {
+  unitPath: string;
+}
+
+/**
+ * The unit a staff list is narrowed to (the national-ID claims' `unitCode`) lies within the actor's reach for the
+ * action: 403 for a role that can never do it, else `UNIT_NOT_FOUND` (404) whether the unit is unknown or out of
+ * reach — as the declarations and vaccination lists answer for their `unitCode`.
+ */
+export const peopleUnitPolicy: Policy<PeopleAction, PeopleUnitResource> = definePolicy<
+  PeopleAction,
+  PeopleUnitResource
+>({
+  roles: peopleActions,
+  unitPath: (unit) => unit.unitPath,
+  notFound: 'UNIT_NOT_FOUND',
+});
+
 /** True when the actor may do `action` to this person (pure; the policy tests read it). */
 export function can(actor: Actor, action: PeopleAction, person: PersonResource): boolean {
   return allowed(peoplePolicy, actor, action, person);

@@ -9,6 +9,7 @@ import { type Expression, type Kysely, type SqlBool, sql, type Transaction } fro
 import type { DB, NewPerson, PersonUpdate } from '../../db/types.ts';
 import { type AccessScope, scoped } from '../../platform/authorize.ts';
 import { foldDiacritics } from '../../platform/formats.ts';
+import { pageLimit } from '../../platform/paging.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -140,6 +141,40 @@ export function peopleRepo(db: Kysely<DB>) {
         return or(terms);
       });
       return q.orderBy('p.name').limit(limit).execute();
+    },
+
+    /**
+     * The people in scope whose national ID is a claim (a citizen typed it, staff have not verified it), oldest record
+     * first (`created_at`, then id); `after` = the key of the previous page's last row (`sort_key`, id). Each row says
+     * whether another record holds the number verified (`contested`: the unique index of `national_id` answers it).
+     * The page's ids are chosen first from the claims' own partial indexes alone (index-only, migration 0043: an
+     * area's units in `unit_code` order, a wide area in list order), then only those records are read: chosen from
+     * the whole row, the planner read every person of the area's units through `people_unit_idx` to keep the claims
+     * (0.2 s for a district of a 3,000,000-people province, against 4 ms). Invariant: an empty scope returns nothing
+     * (never everything).
+     */
+    listClaims: (scope: AccessScope, opts: { after?: [string, string] | undefined; limit: number }) => {
+      let page = scoped(
+        db
+          .selectFrom('people as c')
+          .leftJoin('admin_units as cu', 'cu.code', 'c.unit_code')
+          .select('c.id')
+          .where('c.national_id_claim', 'is not', null),
+        scope,
+        'cu.path',
+      );
+      if (opts.after)
+        page = page.where(sql<SqlBool>`(c.created_at, c.id) > (${opts.after[0]}::timestamptz, ${opts.after[1]}::uuid)`);
+      return base(db)
+        .select([
+          // as text, in UTC: a cursor must hold the key to the microsecond (a Date keeps milliseconds)
+          sql<string>`to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('sort_key'),
+          sql<boolean>`exists (select 1 from people h where h.national_id = p.national_id_claim)`.as('contested'),
+        ])
+        .where('p.id', 'in', page.orderBy('c.created_at').orderBy('c.id').limit(pageLimit(opts.limit)))
+        .orderBy('p.created_at')
+        .orderBy('p.id')
+        .execute();
     },
 
     createHousehold: (trx: Q, unitCode: string, address: string | null) =>

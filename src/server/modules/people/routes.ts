@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { PlatformContext } from '../../platform/context.ts';
 import { errors, requireActor, requireCitizen, requireStaff } from '../../platform/http.ts';
 import { parseIdempotencyKey, requestHash, runIdempotent } from '../../platform/idempotency.ts';
+import { NEXT_CURSOR_HEADER, pagedHeaders } from '../../platform/paging.ts';
 import {
   AddMemberBody,
   CreateHouseholdBody,
@@ -12,6 +13,8 @@ import {
   DependantBody,
   DependantView,
   HouseholdView,
+  NationalIdClaimsQuery,
+  NationalIdClaimView,
   PeopleSearchQuery,
   PersonIdParams,
   PersonView,
@@ -67,6 +70,29 @@ export function peopleRoutes(ctx: PlatformContext, service: PeopleService): Fast
         },
       },
       async (req) => service.search(requireStaff(req), req.query.q, req.query.limit ?? 20),
+    );
+
+    app.get(
+      '/people/national-id-claims',
+      {
+        schema: {
+          tags,
+          description:
+            "The work list of national IDs to verify: the people of the caller's area (or of `unitCode` within it) " +
+            'whose national ID is only what a citizen typed (`nationalIdVerified` false), oldest record first, ' +
+            `\`limit\` at a time (default 50): when more follow, the answer carries \`${NEXT_CURSOR_HEADER}\`; pass it ` +
+            'as `after` for the next page (keyset paging). `contested`: another record holds the number verified ' +
+            '(verifying answers 409 `PERSON_EXISTS`). For those who may verify (`people.update`); a unit unknown or ' +
+            'out of reach is 404 `UNIT_NOT_FOUND`.',
+          querystring: NationalIdClaimsQuery,
+          response: { 200: Type.Array(NationalIdClaimView, pagedHeaders), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (req, reply) => {
+        const page = await service.listNationalIdClaims(requireStaff(req), req.query);
+        if (page.next) reply.header(NEXT_CURSOR_HEADER, page.next);
+        return page.items;
+      },
     );
 
     app.get(

@@ -1,4 +1,5 @@
 import { type Static, type TLiteral, Type } from 'typebox';
+import { AfterParam } from '../../platform/paging.ts';
 import { RELATIONS, SEXES } from './constants.ts';
 
 /** The value lists are plain data in `constants.ts` (the web app imports them too). */
@@ -84,6 +85,29 @@ export const PeopleSearchQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** `GET /people/national-id-claims`: the commune's work list of national IDs to check against the card. */
+export const NationalIdClaimsQuery = Type.Object(
+  {
+    /** a unit inside the caller's area (a commune, a hamlet, a district): only the claims of people living there */
+    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+    /** keyset paging: the previous page's `X-Next-Cursor` */
+    after: Type.Optional(AfterParam),
+  },
+  { additionalProperties: false },
+);
+
+/** A person whose national ID is a claim (`nationalIdVerified` false), as the work list shows them. */
+export const NationalIdClaimView = Type.Object({
+  ...PersonView.properties,
+  /**
+   * true when another record holds the same number verified: verifying answers 409 `PERSON_EXISTS`, so staff settle
+   * which record is the card holder's first
+   */
+  contested: Type.Boolean(),
+});
+export type NationalIdClaimView = Static<typeof NationalIdClaimView>;
 
 export const CreateHouseholdBody = Type.Object(
   {

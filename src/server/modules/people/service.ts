@@ -6,15 +6,24 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { Actor, CitizenActor } from '../../platform/access.ts';
-import { type AccessScope, authorize, authorizeAt, can, mayEver, scopeOf } from '../../platform/authorize.ts';
+import {
+  type AccessScope,
+  authorize,
+  authorizeAt,
+  can,
+  mayEver,
+  narrowScope,
+  scopeOf,
+} from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { decodeCursor, toPage } from '../../platform/paging.ts';
 import type { AdminUnitsService } from '../admin-units/index.ts';
-import { doorPersonView, householdPolicy, type PeopleAction, peoplePolicy } from './policy.ts';
+import { doorPersonView, householdPolicy, type PeopleAction, peoplePolicy, peopleUnitPolicy } from './policy.ts';
 import { makePersonQr } from './qr.ts';
 import { type PersonWithUnit, peopleRepo } from './repo.ts';
-import type { CreatePersonInput, DoorPerson, PersonView, UpdatePersonInput } from './schemas.ts';
+import type { CreatePersonInput, DoorPerson, NationalIdClaimView, PersonView, UpdatePersonInput } from './schemas.ts';
 
 export function toPersonView(p: PersonWithUnit): PersonView {
   return {
@@ -45,6 +54,19 @@ function checkPhone(v: string | null | undefined): string | null | undefined {
   const phone = normalizePhone(v);
   if (!phone) throw new AppError('INVALID_PHONE', 400);
   return phone;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The claims list's key as `listClaims` writes it: a UTC time to the microsecond. */
+const CLAIM_KEY_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The sort key in a claims list cursor, checked to be what the statement casts it to (else 400 `INVALID_CURSOR`). */
+function claimsCursor(after: string): [string, string] {
+  const [time, id] = decodeCursor(after, ['s', 's']) as [string, string];
+  // a real instant: the time read back to the millisecond is the time written (no 30 February)
+  const real = CLAIM_KEY_TIME.test(time) && new Date(time).toISOString() === `${time.slice(0, 23)}Z`;
+  if (!real || !UUID.test(id)) throw new AppError('INVALID_CURSOR', 400);
+  return [time, id];
 }
 
 /** A name as stored: NFC, trimmed, runs of spaces as one (so "Văn  An" cannot pass for a new name). */
@@ -472,6 +494,40 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         if (!updated) throw new AppError('PERSON_NOT_FOUND', 404);
         return toPersonView(updated);
       });
+    },
+
+    /**
+     * The work list of national IDs to verify (`GET /people/national-id-claims`): the people in the actor's area for
+     * `people.update` (those who may verify) — or in `unitCode` within it — whose national ID is a claim, oldest
+     * record first, `limit` at a time; `next` is the cursor of the page after it (`after`), null on the last page.
+     * Each is `contested` when another record holds the number verified. 403 for a role that may not verify
+     * (citizens too); 404 `UNIT_NOT_FOUND` for a unit unknown or out of reach. Audited (`people.list-claims`) with
+     * every person listed.
+     */
+    async listNationalIdClaims(
+      actor: Actor,
+      opts: { unitCode?: string | undefined; after?: string | undefined; limit?: number | undefined },
+    ): Promise<{ items: NationalIdClaimView[]; next: string | null }> {
+      let scope = scopeOf(peoplePolicy, actor, 'people.update');
+      const after = opts.after ? claimsCursor(opts.after) : undefined;
+      if (opts.unitCode) {
+        const unit = await deps.adminUnits.findByCode(opts.unitCode);
+        const found = authorize(peopleUnitPolicy, actor, 'people.update', unit && { unitPath: unit.path });
+        scope = narrowScope(scope, found.unitPath);
+      }
+      const limit = opts.limit ?? 50;
+      const { rows, next } = toPage(await repo.listClaims(scope, { after, limit: limit + 1 }), limit, (r) => [
+        r.sort_key,
+        r.id,
+      ]);
+      await ctx.audit.record({
+        actor,
+        action: 'people.list-claims',
+        resourceType: 'person',
+        unitCode: opts.unitCode ?? null,
+        details: { results: rows.length, personIds: rows.map((r) => r.id) },
+      });
+      return { items: rows.map((r) => ({ ...toPersonView(r), contested: r.contested })), next };
     },
 
     async search(actor: Actor, q: string, limit: number): Promise<PersonView[]> {
