@@ -166,6 +166,19 @@ async function checkReachable(page: Page, who: string): Promise<Violation[]> {
       await page.getByRole('heading', { level: 1, name: 'Thông tin người dân' }).waitFor();
       violations.push(...(await check(page, `${who} /people → person`)));
     }
+    // the national IDs to verify, linked from the people page for those who may verify them
+    await page.goto('/people');
+    await page.getByRole('heading', { level: 1, name: 'Tra cứu người dân' }).waitFor();
+    const claims = page.getByRole('link', { name: 'CCCD chờ xác minh', exact: true });
+    if ((await claims.count()) > 0) {
+      await claims.click();
+      await page.getByRole('heading', { level: 1, name: 'CCCD chờ xác minh' }).waitFor();
+      await page
+        .getByText(/số CCCD chờ xác minh$|^Không có số CCCD nào chờ xác minh\.$|^Đang hiện/)
+        .first()
+        .waitFor();
+      violations.push(...(await check(page, `${who} /people → national IDs to verify`)));
+    }
   }
   return violations;
 }

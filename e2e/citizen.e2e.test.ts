@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiCall,
+  apiCitizenSignIn,
   apiStaffLogin,
   citizenSignIn,
   documentWidth,
@@ -207,6 +208,81 @@ describe('citizen journey', () => {
     expect(staff.problems).toEqual([]);
     await staff.context.close();
     await citizen.context.close();
+  });
+
+  it('lists the national IDs the commune must verify, oldest first; one verified from the list leaves it (360 px)', async () => {
+    const staffUser = 'health.commune';
+    const staffPassword = demoPassword(server, staffUser);
+    const staffToken = await apiStaffLogin(server.url, staffUser, staffPassword);
+    const me = await apiCall<{ user: { grants: Array<{ role: string; unitCode: string | null }> } }>(
+      server.url,
+      staffToken,
+      'GET',
+      '/auth/me',
+    );
+    const communeCode = me.body.user.grants.find((g) => g.role === 'health_worker')?.unitCode;
+    expect(communeCode, JSON.stringify(me.body)).toBeTruthy();
+    // a citizen of that commune types their national ID in the app (through the API: the profile page is the test
+    // above): a claim, newer than the demo's
+    const nationalId = `0750${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const name = 'Đinh Thị Mỹ Duyên';
+    const citizen = await apiCitizenSignIn(server.url, adminToken, randomPhone());
+    const saved = await apiCall(server.url, citizen.token, 'PUT', '/me/profile', {
+      name,
+      nationalId,
+      birthYear: 1990,
+      unitCode: communeCode,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+
+    // the commune's health worker finds the list on the home page
+    const staff = await openPage(browser, server.url, PHONE);
+    const sp = staff.page;
+    await signIn(sp, 'vi', staffUser, staffPassword);
+    const tile = sp.getByTestId('home-national-ids');
+    await tile.getByRole('heading', { level: 2, name: 'CCCD chờ xác minh' }).waitFor();
+    await tile.getByRole('link', { name: 'Mở danh sách CCCD chờ xác minh' }).click();
+    await sp.getByRole('heading', { level: 1, name: 'CCCD chờ xác minh' }).waitFor();
+    const list = sp.getByRole('list', { name: 'CCCD chờ xác minh' });
+    const cards = list.getByRole('listitem');
+    const mine = cards.filter({ hasText: nationalId });
+    await mine.waitFor();
+    // every card a claim, marked; the demo's numbers typed days ago come first, the citizen's of today last
+    const count = await cards.count();
+    expect(count).toBeGreaterThan(1);
+    expect(await list.getByText('Chưa xác minh', { exact: true }).count()).toBe(count);
+    expect(await cards.last().textContent()).toContain(nationalId);
+    await mine.getByText('Chưa xác minh', { exact: true }).waitFor();
+    expect(await mine.getByText('Trùng với hồ sơ đã xác minh').count()).toBe(0);
+    // the demo's claim of a number another record holds verified is marked so
+    await list.getByText('Trùng với hồ sơ đã xác minh', { exact: true }).first().waitFor();
+    await sp.getByText(`${count} số CCCD chờ xác minh`, { exact: true }).waitFor();
+    await expectNoSideScroll(sp, PHONE);
+    await screenshot(sp, 'national-id-claims-list-360');
+
+    // opens the citizen's record from the list, compares with the card, verifies, and goes back to the list
+    await mine.getByRole('link', { name }).click();
+    await sp.getByRole('heading', { level: 1, name: 'Thông tin người dân' }).waitFor();
+    await sp.getByText(nationalId, { exact: true }).waitFor();
+    await sp.getByRole('button', { name: 'Xác minh CCCD' }).click();
+    await sp.getByRole('status').filter({ hasText: 'Đã xác minh số CCCD.' }).waitFor();
+    await expectNoSideScroll(sp, PHONE);
+    await sp.getByRole('link', { name: 'Về danh sách CCCD chờ xác minh' }).click();
+    await sp.getByRole('heading', { level: 1, name: 'CCCD chờ xác minh' }).waitFor();
+    await sp.getByText(`${count - 1} số CCCD chờ xác minh`, { exact: true }).waitFor();
+    expect(await list.getByRole('listitem').filter({ hasText: nationalId }).count()).toBe(0);
+    await screenshot(sp, 'national-id-claims-list-after-verify-360');
+
+    // the people page links to the list too; loaded afresh, the verified number is still not on it
+    await sp.goto('/people');
+    await sp.getByRole('heading', { level: 1, name: 'Tra cứu người dân' }).waitFor();
+    await sp.getByRole('link', { name: 'CCCD chờ xác minh', exact: true }).click();
+    await sp.getByRole('heading', { level: 1, name: 'CCCD chờ xác minh' }).waitFor();
+    await sp.getByText(`${count - 1} số CCCD chờ xác minh`, { exact: true }).waitFor();
+    expect(await sp.getByText(nationalId).count()).toBe(0);
+
+    expect(staff.problems).toEqual([]);
+    await staff.context.close();
   });
 
   it('fits a 360 px wide phone screen without horizontal scrolling', async () => {

@@ -94,6 +94,12 @@ const CALLS: Call[] = [
   { method: 'GET', path: '/people', status: 200, response: Type.Array(People.PersonView) },
   { method: 'POST', path: '/people', status: 201, response: People.IdResponse, body: People.CreatePersonBody },
   { method: 'GET', path: '/people/{id}', status: 200, response: People.PersonView },
+  {
+    method: 'GET',
+    path: '/people/national-id-claims',
+    status: 200,
+    response: Type.Array(People.NationalIdClaimView),
+  },
   { method: 'POST', path: '/people/{id}/national-id:verify', status: 200, response: People.PersonView },
   { method: 'GET', path: '/me/profile', status: 200, response: People.PersonView },
   { method: 'PUT', path: '/me/profile', status: 200, response: People.PersonView, body: People.ProfileBody },

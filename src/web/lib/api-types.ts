@@ -52,6 +52,8 @@ export type SetDisabledBody = Static<typeof Staff.SetDisabledBody>;
 
 // ——— people ———
 export type Person = Static<typeof People.PersonView>;
+/** A person of the work list of national IDs to verify (`GET /people/national-id-claims`). */
+export type NationalIdClaim = Static<typeof People.NationalIdClaimView>;
 export type Dependant = Static<typeof People.DependantView>;
 export type CreatePersonBody = Static<typeof People.CreatePersonBody>;
 export type ProfileBody = Static<typeof People.ProfileBody>;

@@ -3,7 +3,7 @@
  * never downloads the tracer workspace, venue statistics or staff management.
  */
 import type { StaffUser } from '../lib/api-types.ts';
-import { CASE_DASHBOARD_ROLES, hasRole, PEOPLE_ROLES, STAFF_ADMIN_ROLES } from '../lib/roles.ts';
+import { CASE_DASHBOARD_ROLES, hasRole, PEOPLE_ROLES, PEOPLE_UPDATE_ROLES, STAFF_ADMIN_ROLES } from '../lib/roles.ts';
 import { AuditPage } from './audit/AuditPage.tsx';
 import { casesStaffPage } from './cases/staffRoutes.tsx';
 import { checkinsStaffPage } from './checkins/staffRoutes.tsx';
@@ -14,6 +14,7 @@ import { greenpassStaffPage } from './greenpass/routes.tsx';
 import { DashboardPage } from './home/DashboardPage.tsx';
 import { StaffHome } from './home/StaffHome.tsx';
 import { NotFound } from './NotFound.tsx';
+import { NATIONAL_ID_CLAIMS_PATH, NationalIdClaimsPage } from './people/NationalIdClaimsPage.tsx';
 import { PeoplePage } from './people/PeoplePage.tsx';
 import { PersonPage } from './people/PersonPage.tsx';
 import { StaffPage } from './staff/StaffPage.tsx';
@@ -42,6 +43,7 @@ export default function StaffPages({ user, path }: { user: StaffUser; path: stri
   const greenpassPage = greenpassStaffPage(path);
   if (greenpassPage) return greenpassPage;
   if (path === '/people' && canPeople) return <PeoplePage />;
+  if (path === NATIONAL_ID_CLAIMS_PATH && hasRole(user, PEOPLE_UPDATE_ROLES)) return <NationalIdClaimsPage />;
   const person = /^\/people\/([0-9a-f-]{36})$/i.exec(path);
   if (person?.[1] && canPeople) return <PersonPage key={person[1]} id={person[1]} />;
   if (path === '/staff' && isAdmin) return <StaffPage me={user} />;

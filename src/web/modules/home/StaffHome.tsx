@@ -5,9 +5,11 @@
 import { useTranslation } from 'react-i18next';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import type { StaffUser } from '../../lib/api-types.ts';
+import { hasRole, PEOPLE_UPDATE_ROLES } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
 import { DeclarationsTile } from '../declarations/homes.tsx';
 import { type NavItem, staffNav } from '../nav.ts';
+import { NationalIdClaimsTile } from '../people/NationalIdClaimsPage.tsx';
 import { TestingTile } from '../testing/LeaderTile.tsx';
 import { VaccinationTile } from '../vaccination/LeaderTile.tsx';
 import { roleHomesOf } from './roleHomes.tsx';
@@ -22,6 +24,7 @@ export function StaffHome({ user }: { user: StaffUser }) {
       {roleHomesOf(user).map(({ role, home: Home }) => (
         <Home key={role} user={user} />
       ))}
+      {hasRole(user, PEOPLE_UPDATE_ROLES) ? <NationalIdClaimsTile /> : null}
       <section className="card" aria-labelledby="home-grants">
         <h2 id="home-grants">{t('home.grants')}</h2>
         <ul className="grant-list">

@@ -9,9 +9,12 @@ import { api, query } from '../../lib/api.ts';
 import type { CreatePersonBody, IdResponse, Person, Sex } from '../../lib/api-types.ts';
 import { SEXES } from '../../lib/api-values.ts';
 import { parseBirthYear } from '../../lib/forms.ts';
+import { hasRole, PEOPLE_UPDATE_ROLES } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
+import { useSession } from '../../lib/session.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { existingIdOf } from './existing.ts';
+import { NATIONAL_ID_CLAIMS_PATH } from './NationalIdClaimsPage.tsx';
 import { NationalIdText } from './NationalIdText.tsx';
 
 export function PeoplePage() {
@@ -19,6 +22,9 @@ export function PeoplePage() {
   const [q, setQ] = useState('');
   const [results, setResults] = useState<Person[] | null>(null);
   const searching = useApiAction();
+  const { me } = useSession();
+  // those who may verify a national ID have the list of the ones waiting (the server keeps to their area)
+  const mayVerify = me?.kind === 'staff' && hasRole(me.user, PEOPLE_UPDATE_ROLES);
 
   const search = async (event: FormEvent) => {
     event.preventDefault();
@@ -32,6 +38,13 @@ export function PeoplePage() {
   return (
     <div>
       <PageTitle>{t('people.title')}</PageTitle>
+      {mayVerify ? (
+        <p className="actions">
+          <Link to={NATIONAL_ID_CLAIMS_PATH} className="button button-secondary">
+            {t('people.claims.title')}
+          </Link>
+        </p>
+      ) : null}
       <search>
         <form className="card search-form" onSubmit={search} noValidate>
           <TextField

@@ -14,6 +14,7 @@ import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import '../audit/texts.ts';
 import { existingIdOf } from './existing.ts';
+import { NATIONAL_ID_CLAIMS_PATH } from './NationalIdClaimsPage.tsx';
 import { NationalIdText } from './NationalIdText.tsx';
 
 export function PersonPage({ id }: { id: string }) {
@@ -106,6 +107,11 @@ export function PersonPage({ id }: { id: string }) {
         </p>
       ) : null}
       <SuccessMessage text={verifiedText} />
+      {verifiedText ? (
+        <p>
+          <Link to={NATIONAL_ID_CLAIMS_PATH}>{t('people.claims.backToList')}</Link>
+        </p>
+      ) : null}
       {data && isAdmin ? (
         <p>
           <Link to={`/audit?personId=${encodeURIComponent(id)}`}>{t('audit.whoViewed')}</Link>
