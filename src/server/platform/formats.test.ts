@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldDiacritics, isNationalId, normalizePhone } from './formats.ts';
+import { foldDiacritics, isNationalId, isUuid, normalizePhone } from './formats.ts';
 
 describe('normalizePhone', () => {
   it.each([
@@ -42,6 +42,21 @@ describe('isNationalId', () => {
     ['', false],
   ])('%j → %s', (input, expected) => {
     expect(isNationalId(input)).toBe(expected);
+  });
+});
+
+describe('isUuid', () => {
+  it.each([
+    ['3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b', true],
+    ['3F2B8C1E-9A4D-4E6F-8B1A-2C3D4E5F6A7B', true],
+    ['00000000-0000-0000-0000-000000000000', true],
+    ['3f2b8c1e9a4d4e6f8b1a2c3d4e5f6a7b', false],
+    ['3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7', false],
+    ['3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7g', false],
+    [' 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b', false],
+    ['', false],
+  ])('%j → %s', (input, expected) => {
+    expect(isUuid(input)).toBe(expected);
   });
 });
 

@@ -19,6 +19,11 @@ export function normalizePhone(input: string): string | null {
   return e164;
 }
 
+/** A UUID in its text form (any version, either case): what a `uuid` column accepts as an id from outside. */
+export function isUuid(input: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input);
+}
+
 /** A CCCD (citizen identity card) number: exactly 12 digits. */
 export function isNationalId(input: string): boolean {
   return /^\d{12}$/.test(input);

@@ -15,6 +15,7 @@ import type { Actor } from '../../platform/access.ts';
 import { authorize, narrowScope, scopeOf } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/formats.ts';
 import { decodeCursor, toPage } from '../../platform/paging.ts';
 import { localDate } from '../../platform/sms.ts';
 import { casePolicy, quarantinePolicy } from './policy.ts';
@@ -25,7 +26,6 @@ export const MAX_QUARANTINE_DAYS = 60;
 
 const DAY = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function quarantineService(ctx: PlatformContext, { repo }: { repo: CasesRepo }) {
   return {
@@ -47,7 +47,7 @@ export function quarantineService(ctx: PlatformContext, { repo }: { repo: CasesR
     ) {
       const after = opts.after ? (decodeCursor(opts.after, ['s', 's', 's']) as [string, string, string]) : undefined;
       // the key's shape is checked by decodeCursor; its values must be what the statement casts them to
-      if (after && !(DATE.test(after[0]) && !Number.isNaN(Date.parse(after[0])) && UUID.test(after[2])))
+      if (after && !(DATE.test(after[0]) && !Number.isNaN(Date.parse(after[0])) && isUuid(after[2])))
         throw new AppError('INVALID_CURSOR', 400);
       let scope = scopeOf(casePolicy, actor, 'cases.readQuarantine');
       if (opts.unitCode) {

@@ -18,7 +18,7 @@ import type { AuditEntry } from '../../platform/audit.ts';
 import { authorize, authorizeAt, can, mayEver, narrowScope, scopeOf, systemScope } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError, errorBody } from '../../platform/errors.ts';
-import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { isNationalId, isUuid, normalizePhone } from '../../platform/formats.ts';
 import { decodeCursor, toPage } from '../../platform/paging.ts';
 import { localDate } from '../../platform/sms.ts';
 import { maskPersonName, type PeopleService } from '../people/index.ts';
@@ -36,8 +36,6 @@ import type {
   OrganisationSummary,
   UpdateOrganisationBody,
 } from './schemas.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type ManageAction = 'organisations.agencies' | 'organisations.enterprises';
 
@@ -395,7 +393,7 @@ export function organisationsService(
     async members(actor: Actor, id: string, query: MemberListQuery) {
       const after = query.after ? (decodeCursor(query.after, ['s', 's']) as [string, string]) : undefined;
       // the key's shape is checked by decodeCursor; the id must be what the statement casts it to
-      if (after && !UUID.test(after[1])) throw new AppError('INVALID_CURSOR', 400);
+      if (after && !isUuid(after[1])) throw new AppError('INVALID_CURSOR', 400);
       const org = await load(actor, id);
       const day = localDate(new Date());
       const limit = query.limit ?? 200;

@@ -8,7 +8,7 @@ import DataLoader from 'dataloader';
 import { type Expression, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { DB, NewPerson, PersonUpdate } from '../../db/types.ts';
 import { type AccessScope, scoped } from '../../platform/authorize.ts';
-import { foldDiacritics } from '../../platform/formats.ts';
+import { foldDiacritics, isUuid } from '../../platform/formats.ts';
 import { pageLimit } from '../../platform/paging.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -30,8 +30,6 @@ const personColumns = [
 ] as const;
 
 export type PersonWithUnit = NonNullable<Awaited<ReturnType<ReturnType<typeof peopleRepo>['findById']>>>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function peopleRepo(db: Kysely<DB>) {
   const base = (q: Q) =>
@@ -56,7 +54,7 @@ export function peopleRepo(db: Kysely<DB>) {
   return {
     /** Inside a transaction: read in it. Otherwise batched with concurrent look-ups. A malformed id finds nobody. */
     findById: (id: string, q: Q = db): Promise<Row> => {
-      if (!UUID.test(id)) return Promise.resolve(undefined);
+      if (!isUuid(id)) return Promise.resolve(undefined);
       return q === db ? byId.load(id) : one(id, q);
     },
 

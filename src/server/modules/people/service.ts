@@ -17,7 +17,7 @@ import {
 } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { isNationalId, isUuid, normalizePhone } from '../../platform/formats.ts';
 import { decodeCursor, toPage } from '../../platform/paging.ts';
 import type { AdminUnitsService } from '../admin-units/index.ts';
 import { doorPersonView, householdPolicy, type PeopleAction, peoplePolicy, peopleUnitPolicy } from './policy.ts';
@@ -56,7 +56,6 @@ function checkPhone(v: string | null | undefined): string | null | undefined {
   return phone;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The claims list's key as `listClaims` writes it: a UTC time to the microsecond. */
 const CLAIM_KEY_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -65,7 +64,7 @@ function claimsCursor(after: string): [string, string] {
   const [time, id] = decodeCursor(after, ['s', 's']) as [string, string];
   // a real instant: the time read back to the millisecond is the time written (no 30 February)
   const real = CLAIM_KEY_TIME.test(time) && new Date(time).toISOString() === `${time.slice(0, 23)}Z`;
-  if (!real || !UUID.test(id)) throw new AppError('INVALID_CURSOR', 400);
+  if (!real || !isUuid(id)) throw new AppError('INVALID_CURSOR', 400);
   return [time, id];
 }
 
