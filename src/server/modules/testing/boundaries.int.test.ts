@@ -173,12 +173,49 @@ describe('a tube nobody shipped', () => {
     const [shipped, unknown] = res.json().rejected;
     expect(shipped).toMatchObject({ row: 2, code: 'BARCODE_UNKNOWN' });
     expect(unknown).toEqual({ ...shipped, row: 3 });
-    // a single result names the other lab (the caller holds the tube's id)
+    // by id or by barcode alone, a tube of another area at another lab is an unknown tube too
+    const result = { result: 'negative', testedAt: at, labId: labB };
+    expect(
+      expectError(await call('POST', `/samples/${t.id}/result`, labStaff, result), 404, 'SAMPLE_NOT_FOUND'),
+    ).toEqual(expectError(await call('POST', `/samples/${NO_TUBE}/result`, labStaff, result), 404, 'SAMPLE_NOT_FOUND'));
+    expect(
+      expectError(
+        await call('POST', `/labs/${labB}/intake`, labStaff, { barcode: t.barcode, decision: 'accept' }),
+        404,
+        'BARCODE_UNKNOWN',
+      ),
+    ).toEqual(
+      expectError(
+        await call('POST', `/labs/${labB}/intake`, labStaff, {
+          barcode: barcodeOf(99_999_999_991),
+          decision: 'accept',
+        }),
+        404,
+        'BARCODE_UNKNOWN',
+      ),
+    );
+    expect(await tubeRow(t.id)).toEqual({ status: 'shipped', lab_id: labA, result: null });
+  });
+
+  it("names the other lab for a tube of the lab's own area that was shipped elsewhere, and leaves it there", async () => {
+    const t = await tube({ unitCode: UNITS.longKhanh }, longKhanhCollector);
+    const ship = await call('POST', '/shipments', longKhanhCollector, { labId: labA, barcodes: [t.barcode] });
+    expect(ship.statusCode, ship.body).toBe(201);
+    const at = minutesAgo(5);
     expectError(
       await call('POST', `/samples/${t.id}/result`, labStaff, { result: 'negative', testedAt: at, labId: labB }),
       403,
       'SAMPLE_OTHER_LAB',
     );
+    expectError(
+      await call('POST', `/labs/${labB}/intake`, { key: keyB }, { barcode: t.barcode, decision: 'accept' }),
+      403,
+      'SAMPLE_OTHER_LAB',
+    );
+    // in a file it is still an unknown barcode: a file cannot probe which barcodes exist
+    const res = await csvImport(labB, `barcode,result,ct,tested_at\n${t.barcode},negative,,${at}\n`);
+    expect(res.json().rejected).toEqual([expect.objectContaining({ row: 2, code: 'BARCODE_UNKNOWN' })]);
+    expect(await tubeRow(t.id)).toEqual({ status: 'shipped', lab_id: labA, result: null });
   });
 });
 

@@ -55,18 +55,21 @@ export interface LabRef {
 /**
  * Whose tube it is, for a lab acting on it: `own` — bound to this lab (shipped to it, received or resulted by it), or
  * bound to no lab yet and collected within the lab's own unit (and the acting account's reach); `other-lab` — bound
- * to another lab; `out-of-reach` — bound to no lab and collected elsewhere: callers answer it as they answer an
- * unknown tube, so a lab cannot learn whether a barcode exists in another area, nor take that tube.
+ * to another lab and collected within this lab's unit (and the account's reach): a tube of its own area that went
+ * elsewhere, which the lab may be holding by mistake; `out-of-reach` — collected elsewhere and not bound to this
+ * lab: callers answer it as they answer an unknown tube, so a lab cannot learn whether a barcode exists in another
+ * area, or at which lab, nor take that tube.
  */
 export function labReach(
   tube: Pick<SampleRow, 'lab_id' | 'unit_path'>,
   lab: Pick<LabRef, 'id' | 'unit_path'>,
   actor: Actor,
 ): 'own' | 'other-lab' | 'out-of-reach' {
-  if (tube.lab_id !== null) return tube.lab_id === lab.id ? 'own' : 'other-lab';
+  if (tube.lab_id === lab.id) return 'own';
   const within =
     pathWithin(tube.unit_path, lab.unit_path) && can(labPolicy, actor, 'labs.work', { unitPath: tube.unit_path });
-  return within ? 'own' : 'out-of-reach';
+  if (!within) return 'out-of-reach';
+  return tube.lab_id === null ? 'own' : 'other-lab';
 }
 
 /** Who recorded it, as the result rows and the audit name them. */
