@@ -260,7 +260,9 @@ try {
   const ratio = doses.requestsPerSec / baseline.requestsPerSec;
   console.log(
     `ratio [postgres] doses / no-op baseline = ${ratio.toFixed(2)} (target ≥ 0.25); p99 ${doses.p99.toFixed(1)} ms` +
-      (doses.non2xx + doses.errors > 0 ? ' — NOT VALID: some requests were refused or failed (see the note above)' : ''),
+      (doses.non2xx + doses.errors > 0
+        ? ' — NOT VALID: some requests were refused or failed (see the note above)'
+        : ''),
   );
   console.log(
     `ratio [postgres] doses / bare node:http no-op = ${(doses.requestsPerSec / bare.requestsPerSec).toFixed(3)}`,
