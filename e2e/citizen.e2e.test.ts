@@ -259,6 +259,11 @@ describe('citizen journey', () => {
     await sp.getByText(`${count} số CCCD chờ xác minh`, { exact: true }).waitFor();
     await expectNoSideScroll(sp, PHONE);
     await screenshot(sp, 'national-id-claims-list-360');
+    // the unit filter offers the health worker's own commune only: another district is not found
+    const unitSearch = sp.getByRole('searchbox', { name: 'Tìm theo tên' });
+    await unitSearch.fill('Long Khánh');
+    await sp.getByText('Không tìm thấy đơn vị nào.', { exact: true }).waitFor();
+    await unitSearch.fill('');
 
     // opens the citizen's record from the list, compares with the card, verifies, and goes back to the list
     await mine.getByRole('link', { name }).click();

@@ -21,9 +21,11 @@ interface Props {
   hint?: string;
   required?: boolean;
   error?: string | null;
+  /** offer only this unit and those under it (the staff member's area, `areaOf`) */
+  within?: string | undefined;
 }
 
-export function UnitPicker({ label, value, onChange, hint, required, error }: Props) {
+export function UnitPicker({ label, value, onChange, hint, required, error, within }: Props) {
   const { t } = useTranslation();
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -43,7 +45,7 @@ export function UnitPicker({ label, value, onChange, hint, required, error }: Pr
     let current = true;
     setSearching(true);
     const timer = window.setTimeout(() => {
-      api<UnitResult[]>('GET', `/admin-units${query({ q, limit: 10 })}`)
+      api<UnitResult[]>('GET', `/admin-units${query({ q, within, limit: 10 })}`)
         .then((found) => {
           if (current) {
             setResults(found);
@@ -61,7 +63,7 @@ export function UnitPicker({ label, value, onChange, hint, required, error }: Pr
       current = false;
       window.clearTimeout(timer);
     };
-  }, [text]);
+  }, [text, within]);
 
   useEffect(() => {
     if (focusAfterChange && !value) {

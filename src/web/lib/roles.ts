@@ -25,6 +25,17 @@ export function grantHasRole(grant: { role: string }, roles: readonly StaffRole[
   return grant.role === 'admin' || (roles as readonly string[]).includes(grant.role);
 }
 
+/**
+ * The one unit within which the staff user holds one of `roles` — what a list's unit filter may offer — or undefined
+ * when that is not one unit (a grant without a unit, or grants in several places): the server keeps to the area
+ * either way, this only spares the user choices it would refuse.
+ */
+export function areaOf(user: StaffUser, roles: readonly StaffRole[]): string | undefined {
+  const units = new Set(user.grants.filter((g) => grantHasRole(g, roles)).map((g) => g.unitCode));
+  const [only] = units;
+  return units.size === 1 && only ? only : undefined;
+}
+
 /** Whether the staff user holds one of `roles` anywhere; `admin` always counts, as on the server. */
 export function hasRole(user: StaffUser, roles: readonly StaffRole[]): boolean {
   return user.grants.some((g) => grantHasRole(g, roles));

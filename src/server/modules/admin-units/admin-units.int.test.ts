@@ -74,6 +74,28 @@ describe('GET /api/v1/admin-units?q=', () => {
     const pct = await env.app.inject({ method: 'GET', url: `/api/v1/admin-units?q=${encodeURIComponent('%')}` });
     expect(pct.json()).toEqual([]);
   });
+
+  it('keeps to one unit and those under it with within=; an unknown unit has nothing within it', async () => {
+    const everywhere = await env.app.inject({ method: 'GET', url: '/api/v1/admin-units?q=phuong&limit=200' });
+    const inBienHoa = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/admin-units?q=phuong&within=${UNITS.bienHoa}&limit=200`,
+    });
+    expect(inBienHoa.statusCode).toBe(200);
+    const codes = (res: { json(): Array<{ code: string }> }) => res.json().map((u) => u.code);
+    expect(codes(inBienHoa).length).toBeGreaterThan(0);
+    expect(codes(everywhere).length).toBeGreaterThan(codes(inBienHoa).length);
+    const parents = await env.ctx.db
+      .selectFrom('admin_units')
+      .select(['code', 'parent_code'])
+      .where('code', 'in', codes(inBienHoa))
+      .execute();
+    expect(parents.every((u) => u.parent_code === UNITS.bienHoa || u.code === UNITS.bienHoa)).toBe(true);
+    const self = await env.app.inject({ method: 'GET', url: `/api/v1/admin-units?within=${UNITS.bienHoa}&level=2` });
+    expect(codes(self)).toEqual([UNITS.bienHoa]);
+    const unknown = await env.app.inject({ method: 'GET', url: '/api/v1/admin-units?q=phuong&within=99999' });
+    expect(unknown.json()).toEqual([]);
+  });
 });
 
 describe('CSV import', () => {

@@ -34,6 +34,7 @@ export function adminUnitsRepo(db: Kysely<DB>) {
       folded?: string | undefined;
       level?: number | undefined;
       parentCode?: string | undefined;
+      within?: string | undefined;
       limit: number;
     }) => {
       let query = db
@@ -43,6 +44,14 @@ export function adminUnitsRepo(db: Kysely<DB>) {
       if (opts.folded) query = query.where('u.name_search', 'like', `%${opts.folded.replace(/[%_\\]/g, '\\$&')}%`);
       if (opts.level !== undefined) query = query.where('u.level', '=', opts.level);
       if (opts.parentCode !== undefined) query = query.where('u.parent_code', '=', opts.parentCode);
+      // a path is codes and dots ('75.731.26734.'): as a prefix it needs no escaping; an unknown unit has no path,
+      // so nothing is within it
+      if (opts.within !== undefined) {
+        const within = opts.within;
+        query = query.where(
+          sql<boolean>`u.path like (select w.path || '%' from admin_units w where w.code = ${within})`,
+        );
+      }
       // without a query there is nothing to rank by (and a literal `order by 0` is an SQL error)
       if (opts.folded) {
         query = query.orderBy(

@@ -25,6 +25,8 @@ export const UnitSearchQuery = Type.Object(
     q: Type.Optional(Type.String({ maxLength: 100 })),
     level: Type.Optional(Type.Integer({ minimum: 1, maximum: 6 })),
     parentCode: Type.Optional(Type.String({ maxLength: 20 })),
+    /** only this unit and those under it (a staff member's area: the filters of their lists offer nothing else) */
+    within: Type.Optional(Type.String({ maxLength: 20 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
   },
   { additionalProperties: false },

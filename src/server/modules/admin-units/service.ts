@@ -43,6 +43,7 @@ export function adminUnitsService(ctx: PlatformContext) {
       q?: string | undefined;
       level?: number | undefined;
       parentCode?: string | undefined;
+      within?: string | undefined;
       limit?: number | undefined;
     }) {
       const folded = opts.q ? foldDiacritics(opts.q) : undefined;
@@ -50,6 +51,7 @@ export function adminUnitsService(ctx: PlatformContext) {
         folded,
         level: opts.level,
         parentCode: opts.parentCode,
+        within: opts.within,
         limit: opts.limit ?? 20,
       });
       return rows.map((r) => ({ ...toUnitSummary(r), parentName: r.parent_name }));

@@ -13,7 +13,9 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { query } from '../../lib/api.ts';
 import type { NationalIdClaim } from '../../lib/api-types.ts';
+import { areaOf, PEOPLE_UPDATE_ROLES } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
+import { useSession } from '../../lib/session.tsx';
 import { useApiPages } from '../../lib/useApiPages.ts';
 import { NationalIdText } from './NationalIdText.tsx';
 import './texts.ts';
@@ -26,6 +28,8 @@ export const NATIONAL_ID_CLAIMS_PATH = '/people/national-ids';
 export function NationalIdClaimsPage() {
   const { t } = useTranslation();
   const [unit, setUnit] = useState<PickedUnit | null>(null);
+  const { me } = useSession();
+  const within = me?.kind === 'staff' ? areaOf(me.user, PEOPLE_UPDATE_ROLES) : undefined;
   const claims = useApiPages<NationalIdClaim>(
     `/people/national-id-claims${query({ unitCode: unit?.code, limit: PAGE })}`,
   );
@@ -43,6 +47,7 @@ export function NationalIdClaimsPage() {
           hint={t('people.claims.unitHint')}
           value={unit}
           onChange={setUnit}
+          within={within}
         />
       </div>
       <ListStatus
