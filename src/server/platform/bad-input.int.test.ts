@@ -130,6 +130,19 @@ describe('bad request bodies', () => {
 
   it('invalid Idempotency-Key → 400 IDEMPOTENCY_KEY_INVALID', async () => {
     expectError(await postPerson(valid(), { 'idempotency-key': 'bad key!' }), 400, 'IDEMPOTENCY_KEY_INVALID');
+    expectError(await postPerson(valid(), { 'idempotency-key': 'x'.repeat(129) }), 400, 'IDEMPOTENCY_KEY_INVALID');
+    expectError(await postPerson(valid(), { 'idempotency-key': 'khóa-1' }), 400, 'IDEMPOTENCY_KEY_INVALID');
+  });
+
+  it('a short or punctuated Idempotency-Key is a key like any other: the retry answers the same', async () => {
+    for (const key of ['k1', 'order:17.a']) {
+      const body = valid();
+      const first = await postPerson(body, { 'idempotency-key': key });
+      expect(first.statusCode, first.body).toBe(201);
+      const again = await postPerson(body, { 'idempotency-key': key });
+      expect(again.statusCode, again.body).toBe(200);
+      expect(again.json()).toEqual(first.json());
+    }
   });
 
   it('oversized body → 413 BODY_TOO_LARGE', async () => {

@@ -30,7 +30,9 @@ export interface IdempotentResult<T> {
   replayed: boolean;
 }
 
-const KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
+// any 1–128 visible ASCII characters (the IETF Idempotency-Key header is an opaque string; clients send UUIDs, but
+// also "order-17" or "k1"): keys are scoped by the caller, so a short one collides with nothing but the caller's own
+const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
 class AlreadyDone extends Error {}
 

@@ -138,8 +138,8 @@ export const errorMessages = {
     en: 'This Idempotency-Key was already used for a different request.',
   },
   IDEMPOTENCY_KEY_INVALID: {
-    vi: 'Idempotency-Key phải dài 8–128 ký tự (chữ, số, -, _).',
-    en: 'Idempotency-Key must be 8–128 characters of letters, digits, - and _.',
+    vi: 'Idempotency-Key phải dài 1–128 ký tự ASCII nhìn thấy được (không có dấu cách).',
+    en: 'Idempotency-Key must be 1–128 visible ASCII characters (no spaces).',
   },
   VENUE_NOT_FOUND: { vi: 'Không tìm thấy địa điểm.', en: 'Venue not found.' },
   POSTER_BUSY: {

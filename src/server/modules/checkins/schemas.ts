@@ -63,7 +63,8 @@ export type CheckinResult = Static<typeof CheckinResult>;
 export const BatchItem = Type.Object(
   {
     ...CheckinBody.properties,
-    idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
+    // the Idempotency-Key header's rule (platform/idempotency.ts)
+    idempotencyKey: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
     /**
      * a scan made at the door right now, the person still outside (the door scanner online): refused like a single
      * POST /checkins — 403 DECLARATION_REQUIRED at a venue that requires a declaration today, nothing written — and
