@@ -51,6 +51,7 @@ import * as m0040 from './migrations/0040_vaccination_pending_by_person.ts';
 import * as m0041 from './migrations/0041_exposure_verify_limits.ts';
 import * as m0042 from './migrations/0042_people_national_id_claims.ts';
 import * as m0043 from './migrations/0043_people_national_id_claims_list.ts';
+import * as m0044 from './migrations/0044_people_phone_claims.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '0041_exposure_verify_limits': m0041,
   '0042_people_national_id_claims': m0042,
   '0043_people_national_id_claims_list': m0043,
+  '0044_people_phone_claims': m0044,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -22,6 +22,7 @@ export const manifest: ModuleManifest = {
       'names and phones of F0s and contacts joined set-based into tracing and lists, household members, the person ' +
       'a tracer names (with their unit), and the F0 row lock that keeps one open case per person',
     dependants: "a guardian's phone for a contact without one (tracing messages)",
+    citizen_accounts: 'whose account a phone is: a tracer naming a contact by phone finds its account holder first',
     admin_units:
       'unit paths for jurisdiction (scoped lists, authorizing cases, contacts and venues) and district names',
     venues: "venue names in contact lists, messages and citizens' notices; a venue's unit for venue alerts",

@@ -187,7 +187,16 @@ export function casesRepo(db: Kysely<DB>) {
         .select(['p.id', 'p.name', 'p.unit_code', 'u.path as unit_path']);
       if ('id' in key) return query.where('p.id', '=', key.id).executeTakeFirst();
       if ('nationalId' in key) return query.where('p.national_id', '=', key.nationalId).executeTakeFirst();
-      return query.where('p.phone', '=', key.phone).orderBy('p.created_at').limit(1).executeTakeFirst();
+      // a phone alone: its account holder, else the first record of it that is not a claim (a phone a citizen typed
+      // for a dependant, people/README.md) — as the people module's look-up by phone
+      return query
+        .leftJoin('citizen_accounts as a', (j) => j.onRef('a.person_id', '=', 'p.id').onRef('a.phone', '=', 'p.phone'))
+        .where('p.phone', '=', key.phone)
+        .where('p.phone_claimed', '=', false)
+        .orderBy(sql`a.person_id is null`)
+        .orderBy('p.created_at')
+        .limit(1)
+        .executeTakeFirst();
     },
 
     /**

@@ -188,8 +188,9 @@ export function partnersService(
         phone,
         subject: async () => {
           // the phone's account holder first (who proved it to the app): a household's shared phone may also be on
-          // an older record, a dependant's, and the holder's declarations must not land there
-          const known = (await people.accountHolder(phone)) ?? (await repo.personIdByPhone(phone));
+          // an older record, a dependant's, and the holder's declarations must not land there; else the first record
+          // of the phone that is not a claim (a phone a citizen typed for a dependant: people/README.md)
+          const known = (await people.accountHolder(phone)) ?? (await people.findKnown({ phone }));
           let id = known;
           if (!id) {
             if (!unitCode) throw new AppError('UNIT_NOT_FOUND', 400, { field: 'unitCode' });

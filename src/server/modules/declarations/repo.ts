@@ -573,18 +573,6 @@ export function declarationsRepo(db: Kysely<DB>, deps: DeclarationsRepoDeps) {
         .where('phone', '=', phone)
         .executeTakeFirst(),
 
-    /** The first person registered with this phone (after its account holder: partners.ts). */
-    personIdByPhone: async (phone: string) =>
-      (
-        await db
-          .selectFrom('people')
-          .select('id')
-          .where('phone', '=', phone)
-          .orderBy('created_at')
-          .limit(1)
-          .executeTakeFirst()
-      )?.id,
-
     // ——— enterprises ———
     latestCriteria: () =>
       db.selectFrom('enterprise_criteria').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst(),

@@ -85,6 +85,34 @@ export function peopleRepo(db: Kysely<DB>) {
         .where(sql<SqlBool>`lower(name) = lower(${name})`)
         .executeTakeFirst(),
 
+    /**
+     * The person a phone stands for when it is **trusted** (not a claim: migration 0044) — with `name`, among those of
+     * that name (case-insensitive, spaces collapsed): its account holder first, else the first registered.
+     */
+    findTrustedByPhone: (phone: string, name: string | undefined, q: Q = db) => {
+      let query = q
+        .selectFrom('people as p')
+        .leftJoin('citizen_accounts as a', (j) => j.onRef('a.person_id', '=', 'p.id').onRef('a.phone', '=', 'p.phone'))
+        .select('p.id')
+        .where('p.phone', '=', phone)
+        .where('p.phone_claimed', '=', false);
+      if (name !== undefined)
+        query = query.where(sql<SqlBool>`lower(regexp_replace(btrim(p.name), '\s+', ' ', 'g')) = lower(${name})`);
+      return query.orderBy(sql`a.person_id is null`).orderBy('p.created_at').limit(1).executeTakeFirst();
+    },
+
+    /** The records that claim this phone (migration 0044) under this name: at most two, as `findClaimantsByName`. */
+    findPhoneClaimantsByName: (phone: string, name: string, q: Q = db) =>
+      q
+        .selectFrom('people')
+        .select('id')
+        .where('phone', '=', phone)
+        .where('phone_claimed', '=', true)
+        .where(sql<SqlBool>`lower(regexp_replace(btrim(name), '\s+', ' ', 'g')) = lower(${name})`)
+        .orderBy('created_at')
+        .limit(2)
+        .execute(),
+
     /** Same national ID and same name (case-insensitive, spaces collapsed): someone who holds the person's card. */
     findByNationalIdAndName: (nationalId: string, name: string, q: Q = db) =>
       q
@@ -93,10 +121,6 @@ export function peopleRepo(db: Kysely<DB>) {
         .where('national_id', '=', nationalId)
         .where(sql<SqlBool>`lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = lower(${name})`)
         .executeTakeFirst(),
-
-    /** The first person registered with this phone (a family may share one). */
-    findOldestByPhone: (phone: string, q: Q = db) =>
-      q.selectFrom('people').select('id').where('phone', '=', phone).orderBy('created_at').limit(1).executeTakeFirst(),
 
     guardianIds: async (personId: string, q: Q = db) =>
       (await q.selectFrom('dependants').select('guardian_id').where('dependant_id', '=', personId).execute()).map(

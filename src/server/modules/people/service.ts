@@ -190,8 +190,22 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
   }
 
   /**
+   * The person a phone stands for (migration 0044): alone, its account holder, else the first record with it that is
+   * not a claim; with a name, the same among the records of that name, else the one record that claims the phone
+   * under that name — a citizen who types a stranger's phone into a dependant does not receive that stranger's
+   * records, however the stranger is looked up by phone alone.
+   */
+  async function findByPhone(phone: string, name: string | undefined, q?: Transaction<DB>) {
+    const clean = name === undefined ? undefined : cleanName(name) || undefined;
+    const trusted = await repo.findTrustedByPhone(phone, clean, q);
+    if (trusted || clean === undefined) return trusted?.id;
+    const claimants = await repo.findPhoneClaimantsByName(phone, clean, q);
+    return claimants.length === 1 ? claimants[0]?.id : undefined;
+  }
+
+  /**
    * The person a door knows by national ID — its verified holder, else its sole claimant under the given name
-   * (`soleClaimant`) — else by phone (and name when given): the oldest such record.
+   * (`soleClaimant`) — else by phone (`findByPhone`).
    */
   async function findByIdentifiers(
     who: { nationalId?: string | undefined; phone?: string | undefined; name?: string | undefined },
@@ -200,8 +214,7 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
     if (who.nationalId)
       return (await repo.findByNationalId(who.nationalId, q))?.id ?? (await soleClaimant(who.nationalId, who.name, q));
     if (!who.phone) return undefined;
-    if (who.name) return (await repo.findByPhoneAndName(who.phone, who.name, q))?.id;
-    return (await repo.findOldestByPhone(who.phone, q))?.id;
+    return findByPhone(who.phone, who.name, q);
   }
 
   return {
@@ -295,7 +308,7 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
           return (await repo.findByNationalIdAndName(who.nationalId, name))?.id;
         return soleClaimant(who.nationalId, name);
       }
-      if (who.phone) return (await repo.findByPhoneAndName(who.phone, name))?.id;
+      if (who.phone) return findByPhone(who.phone, name);
       return undefined;
     },
 
@@ -445,9 +458,14 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
               : before.national_id === null
                 ? { national_id_claim: nationalId }
                 : {};
+        // a phone staff write is trusted; a guardian's for a dependant is a claim unless it is their own (0044)
+        const phoneFields =
+          phone === undefined
+            ? {}
+            : { phone, phone_claimed: actor.kind === 'citizen' && phone !== null && phone !== actor.phone };
         await repo.update(trx, id, {
           ...idFields,
-          ...(phone !== undefined ? { phone } : {}),
+          ...phoneFields,
           ...(input.name !== undefined ? { name: cleanName(input.name) } : {}),
           ...(input.birthYear !== undefined ? { birth_year: input.birthYear } : {}),
           ...(input.birthDate !== undefined ? { birth_date: input.birthDate } : {}),
@@ -657,6 +675,15 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         });
         const person = await repo.findById(actor.personId, trx);
         if (!person) throw new AppError('PERSON_NOT_FOUND', 404);
+        // what a green pass is signed with and what staff find them by: every change is on record, as a PATCH's
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'people.update',
+          resourceType: 'person',
+          resourceId: actor.personId,
+          unitCode: person.unit_code,
+          details: { fields: Object.keys(input).sort(), via: 'profile' },
+        });
         return toPersonView(person);
       });
     },
@@ -694,6 +721,8 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         const { id } = await repo.create(trx, {
           national_id_claim: nationalId ?? null,
           phone: phone ?? null,
+          // a phone other than the guardian's own (which they proved at sign-in) is a claim (migration 0044)
+          phone_claimed: phone !== undefined && phone !== null && phone !== actor.phone,
           name: cleanName(input.name),
           birth_year: input.birthYear ?? null,
           sex: input.sex ?? null,
@@ -702,6 +731,14 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
           household_id: self?.household_id ?? null,
         });
         await repo.addDependant(trx, actor.personId, id, input.relation);
+        await ctx.audit.append(trx, {
+          actor,
+          action: 'people.create',
+          resourceType: 'person',
+          resourceId: id,
+          unitCode,
+          details: { via: 'dependant', fields: Object.keys(input).sort() },
+        });
         return { id };
       });
     },
