@@ -366,6 +366,42 @@ describe('Bluetooth contacts reported by a citizen', () => {
     expect((await report(other.token, new Date(start))).statusCode).toBe(200);
     expect(await bleRows(busy.personId)).toHaveLength(1);
   });
+
+  it('answers the count of matches sent, whatever they name: published keys cannot be grouped by F0 or told from padding', async () => {
+    const prober = await resident('0912000529');
+    const at = new Date(Date.now() - 86_400_000);
+    const send = (keys: string[]) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/exposure/matches',
+        headers: bearer(prober.token),
+        payload: {
+          consent: true,
+          matches: keys.map((k) => ({
+            key: k,
+            rollingStartIntervalNumber: key.rollingStartIntervalNumber,
+            firstSeenAt: at.toISOString(),
+            lastSeenAt: new Date(at.getTime() + 10 * MINUTE).toISOString(),
+            minutes: 10,
+            risk: 10,
+          })),
+        },
+      });
+    const padding = () => keyOf(1).key;
+    const answers = [];
+    for (const keys of [
+      [key.key, padding()],
+      [padding(), padding()],
+      [key.key, key.key],
+    ]) {
+      const res = await send(keys);
+      expect(res.statusCode, res.body).toBe(200);
+      answers.push(res.json());
+    }
+    expect(answers).toEqual([{ reported: 2 }, { reported: 2 }, { reported: 2 }]);
+    // only the real key became a contact
+    expect(await bleRows(prober.personId)).toHaveLength(1);
+  });
 });
 
 describe('verification codes in a copy of the database', () => {

@@ -67,7 +67,10 @@ export const ReportMatchesBody = Type.Object(
   { additionalProperties: false },
 );
 export const ReportMatchesResponse = Type.Object({
-  reported: Type.Integer({ description: 'matches that named a case (keys of one F0 count once)' }),
+  reported: Type.Integer({
+    description:
+      'the matches received — the same whatever keys they named, so the answer tells nothing of which are whose',
+  }),
 });
 
 export const CaseIdParams = Type.Object({ caseId: Type.String({ format: 'uuid' }) });

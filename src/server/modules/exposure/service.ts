@@ -402,7 +402,9 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
 
     /**
      * A citizen reports, with consent, the keys their phone matched: each key names the case whose code it was
-     * uploaded with; one report per case (the widest window, the highest risk). Keys of no case are ignored.
+     * uploaded with; one report per case (the widest window, the highest risk). Keys of no case are ignored. The
+     * answer counts the matches received, whatever they named: a count of cases would tell anyone holding published
+     * keys which of them are one F0's (undoing the export's shuffling) and which are padding.
      */
     async reportMatches(
       actor: CitizenActor,
@@ -495,7 +497,7 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
           await deps.cases.recordBleContacts(trx, SYSTEM, firstReports);
         });
       }
-      return { reported: byCase.size };
+      return { reported: decoded.length };
     },
 
     /** The Bluetooth contacts citizens reported for a case, with their evidence (tracers in the case's scope). */

@@ -195,7 +195,7 @@ export default function ExposureCheckPage() {
                 </>
               ) : (
                 <p className="alert alert-success" role="status">
-                  {reported > 0 ? t('exposure.check.reported', { count: reported }) : t('exposure.check.reportedNone')}
+                  {t('exposure.check.reported', { count: reported })}
                 </p>
               )}
             </>
