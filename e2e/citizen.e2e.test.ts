@@ -262,7 +262,7 @@ describe('citizen journey', () => {
     // the unit filter offers the health worker's own commune only: another district is not found
     const unitSearch = sp.getByRole('searchbox', { name: 'Tìm theo tên' });
     await unitSearch.fill('Long Khánh');
-    await sp.getByText('Không tìm thấy đơn vị nào.', { exact: true }).waitFor();
+    await sp.getByText('Không tìm thấy đơn vị nào.', { exact: true }).last().waitFor();
     await unitSearch.fill('');
 
     // opens the citizen's record from the list, compares with the card, verifies, and goes back to the list
