@@ -577,8 +577,8 @@ export const errorMessages = {
     en: 'The proposed value is not valid for this field.',
   },
   VACCINATION_REASON_INVALID: {
-    vi: 'Lý do không thuộc danh sách cho phép.',
-    en: 'The reason is not one of the listed reasons.',
+    vi: 'Cần ghi lý do của quyết định.',
+    en: 'Give a reason for the decision.',
   },
   VACCINATION_ALREADY_DECIDED: { vi: 'Yêu cầu này đã được xử lý.', en: 'This request has already been decided.' },
   VACCINATION_EVIDENCE_INVALID: {

@@ -39,8 +39,9 @@ export const manifest: ModuleManifest = {
   ],
   reads: {
     people:
-      "a subject's unit, birth year, name and phone (the dose's commune and age band, required data, the invitation's " +
-      'phone), names in the lists, residents per commune and age band (the coverage denominators)',
+      "a subject's unit, birth year (or the national ID a missing one is derived from), name and phone (the dose's " +
+      "commune and age band, required data, the invitation's phone), names in the lists, residents per commune and " +
+      'age band (the coverage denominators)',
     dependants: 'whether a citizen is the guardian of the person; a guardian’s phone for an invitation',
     admin_units: 'unit paths (jurisdiction), commune names in the statistics, a hamlet’s commune',
   },

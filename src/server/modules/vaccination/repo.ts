@@ -8,7 +8,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
 import type { auditColumns } from '../../platform/audit.ts';
 import { type AccessScope, scopeCondition, scoped } from '../../platform/authorize.ts';
-import type { ProductRule } from './rules.ts';
+import { DERIVED_MAX_AGE, type ProductRule } from './rules.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -106,6 +106,9 @@ export function mergedCoverage(deltas: readonly CoverageDelta[]): CoverageDelta[
     .filter((d) => d.dose1 || d.full || d.booster || d.doses);
 }
 
+/** The current year in Asia/Ho_Chi_Minh, in SQL. */
+const LOCAL_YEAR = `extract(year from now() at time zone 'Asia/Ho_Chi_Minh')::int`;
+
 /** The per-person advisory lock (first key) every change of a person's doses takes. */
 export const PERSON_LOCK = 7231013;
 
@@ -119,6 +122,9 @@ export function vaccinationRepo(db: Kysely<DB>) {
         'p.name',
         'p.phone',
         'p.birth_year',
+        'p.birth_date',
+        // the national ID (verified, else the claimed one): a birth year missing from the record is derived from it
+        sql<string | null>`coalesce(p.national_id, p.national_id_claim)`.as('id_number'),
         'p.unit_code',
         'u.path as unit_path',
         'u.name as unit_name',
@@ -137,12 +143,13 @@ export function vaccinationRepo(db: Kysely<DB>) {
     async (keys) => {
       const ids = (kind: string) => [...new Set(keys.filter((k) => k[0] === kind).map((k) => k.slice(2)))];
       const { rows } = await sql<{ kind: 'p' | 's' } & PersonRow & SiteRow>`
-        select 'p' as kind, p.id, p.name, p.phone, p.birth_year, p.unit_code, u.path as unit_path,
+        select 'p' as kind, p.id, p.name, p.phone, p.birth_year, p.birth_date,
+               coalesce(p.national_id, p.national_id_claim) as id_number, p.unit_code, u.path as unit_path,
                u.name as unit_name, null as address
         from people p left join admin_units u on u.code = p.unit_code
         where p.id = any(${ids('p')}::uuid[])
         union all
-        select 's', s.id, s.name, null, null, s.unit_code, s.unit_path, u.name, s.address
+        select 's', s.id, s.name, null, null, null, null, s.unit_code, s.unit_path, u.name, s.address
         from vaccination_sites s join admin_units u on u.code = s.unit_code
         where s.id = any(${ids('s')}::uuid[])`.execute(db);
       const found = new Map<string, PersonRow | SiteRow>();
@@ -155,6 +162,8 @@ export function vaccinationRepo(db: Kysely<DB>) {
                 name: r.name,
                 phone: r.phone,
                 birth_year: r.birth_year,
+                birth_date: r.birth_date,
+                id_number: r.id_number,
                 unit_code: r.unit_code,
                 unit_path: r.unit_path,
                 unit_name: r.unit_name,
@@ -891,7 +900,20 @@ export function vaccinationRepo(db: Kysely<DB>) {
     /** Recounts residents per commune and age band (the coverage denominators); one pass over people. */
     refreshPopulation: (q: Q) =>
       sql`
-        with counted as (
+        with derived as (
+          -- a birth year missing from the record is the national ID's (rules.ts birthYearFromNationalId), as the
+          -- doses' age bands are: the 4th digit the century, the 5th and 6th the year, believed for 120 years
+          select p.unit_code, p.birth_year,
+                 case when p.birth_year is null and coalesce(p.national_id, p.national_id_claim) ~ '^[0-9]{12}$'
+                      then 1900 + (substr(coalesce(p.national_id, p.national_id_claim), 4, 1)::int / 2) * 100
+                           + substr(coalesce(p.national_id, p.national_id_claim), 5, 2)::int end as id_year
+          from people p
+        ), born as (
+          select unit_code,
+                 coalesce(birth_year, case when id_year between ${sql.raw(LOCAL_YEAR)} - ${DERIVED_MAX_AGE}
+                                                 and ${sql.raw(LOCAL_YEAR)} then id_year end) as birth_year
+          from derived
+        ), counted as (
           select case when u.is_hamlet then u.parent_code else u.code end as commune_code,
                  case when p.birth_year is null then 'unknown'
                       when extract(year from now())::int - p.birth_year < 18 then '0-17'
@@ -899,7 +921,7 @@ export function vaccinationRepo(db: Kysely<DB>) {
                       when extract(year from now())::int - p.birth_year < 65 then '50-64'
                       else '65+' end as age_band,
                  count(*)::int as people
-          from people p join admin_units u on u.code = p.unit_code
+          from born p join admin_units u on u.code = p.unit_code
           group by 1, 2
         ), placed as (
           select c.commune_code, cu.path as unit_path, c.age_band, c.people

@@ -35,6 +35,7 @@ import {
   InvitationBody,
   InvitationResult,
   LotBody,
+  LotCreated,
   LotList,
   PersonParams,
   PersonQuery,
@@ -139,7 +140,9 @@ export function vaccinationRoutes(service: VaccinationService, photoBodyLimit: n
           description:
             'Registers a person to be vaccinated: a citizen for themself (no `subject`) or a dependant ({personId}); ' +
             'staff for anyone in their area (by id, or found/registered by national ID or phone). One open ' +
-            'registration per person (409 VACCINATION_ALREADY_REGISTERED with its id).',
+            'registration per person (409 VACCINATION_ALREADY_REGISTERED with its id). `subject.birthYear` / ' +
+            '`birthDate` complete the person’s record where it has none (a dose needs the birth year; without one, ' +
+            'the year a 12-digit national ID says is used).',
           body: RegistrationBody,
           response: { 201: IdResponse, ...errors(400, 401, 403, 404, 409) },
         },
@@ -176,9 +179,12 @@ export function vaccinationRoutes(service: VaccinationService, photoBodyLimit: n
       {
         schema: {
           tags,
-          description: 'A lot delivered to a site (a dose names it by `lotNumber`); an already expired lot → 422.',
+          description:
+            'A lot delivered to a site (a dose names it by `lotNumber`: the ends trimmed, single inner spaces). A lot ' +
+            'already past its expiry is recorded too, as expired (`expired: true`; the lists show it so): a dose ' +
+            'from it → 422 VACCINATION_LOT_EXPIRED.',
           body: LotBody,
-          response: { 201: IdResponse, ...errors(400, 401, 403, 404, 409, 422) },
+          response: { 201: LotCreated, ...errors(400, 401, 403, 404, 409) },
         },
       },
       async (req, reply) => reply.status(201).send(await service.createLot(requireStaff(req), req.body)),
@@ -253,7 +259,8 @@ export function vaccinationRoutes(service: VaccinationService, photoBodyLimit: n
             'VACCINATION_INTERVAL_TOO_SHORT, VACCINATION_MIX_NOT_ALLOWED, VACCINATION_LOT_EXPIRED, ' +
             'VACCINATION_DOSE_NUMBER_INVALID (also VACCINATION_AGE_NOT_ALLOWED, VACCINATION_SCREENING_NOT_PASSED, ' +
             'VACCINATION_LOT_WRONG_SITE, VACCINATION_LOT_PRODUCT_MISMATCH, VACCINATION_LOT_EMPTY, ' +
-            'VACCINATION_PERSON_DATA_MISSING). A doctor overrides interval, mix, age and screening with `override.reason`.',
+            'VACCINATION_PERSON_DATA_MISSING: a name, a unit, a birth year — recorded, or said by a 12-digit national ' +
+            'ID). A doctor overrides interval, mix, age and screening with `override.reason`.',
           body: DoseBody,
           response: { 201: DoseCreated, 200: DoseCreated, ...errors(400, 401, 403, 404, 409, 422) },
         },
@@ -351,11 +358,13 @@ export function vaccinationRoutes(service: VaccinationService, photoBodyLimit: n
         schema: {
           tags,
           description:
-            'District staff of the dose’s site approve or reject with a reason from the fixed list; approval changes ' +
-            'the dose (the old value stays on the request) and re-issues what derives from it.',
+            'District staff of the dose’s site approve or reject with a reason (a code of the fixed list, else kept ' +
+            'as `other` with its text); approval changes the dose (the old value stays on the request) and ' +
+            're-issues what derives from it; a correction that would break the rules → 422 ' +
+            'VACCINATION_CORRECTION_BREAKS_RULES.',
           params: CorrectionParams,
           body: DecisionBody,
-          response: { 200: DecisionResult, ...errors(400, 401, 403, 404, 409) },
+          response: { 200: DecisionResult, ...errors(400, 401, 403, 404, 409, 422) },
         },
       },
       async (req) => service.decideCorrection(requireStaff(req), req.params.id, req.body),

@@ -126,6 +126,33 @@ export function nextDue(products: ReadonlyMap<string, ProductRule>, history: rea
   };
 }
 
+/** The oldest age a birth year derived from a national ID may give (older: not believed, the year stays unknown). */
+export const DERIVED_MAX_AGE = 120;
+
+/**
+ * The birth year a 12-digit CCCD (citizen identity card) number says (Circular 59/2021/TT-BCA): its 4th digit is the
+ * sex and century code — 0/1 the 1900s, 2/3 the 2000s, 4/5 the 2100s, 6/7 the 2200s, 8/9 the 2300s — and its 5th
+ * and 6th digits are the last two digits of the birth year. Null for anything else, and for a year in the future or
+ * more than `DERIVED_MAX_AGE` years ago (`now`'s year in Asia/Ho_Chi_Minh): a mistyped number gives no age.
+ */
+export function birthYearFromNationalId(nationalId: string | null | undefined, now: Date): number | null {
+  if (!nationalId || !/^\d{12}$/.test(nationalId)) return null;
+  const year = 1900 + Math.floor(Number(nationalId[3]) / 2) * 100 + Number(nationalId.slice(4, 6));
+  const thisYear = new Date(now.getTime() + 7 * 3_600_000).getUTCFullYear();
+  return year <= thisYear && thisYear - year <= DERIVED_MAX_AGE ? year : null;
+}
+
+/**
+ * The birth year the dose's checks use: the recorded one, else the one the person's national ID says (verified, else
+ * the number they claimed) — the seed's rule "complete the missing data before a dose" is met by the card's number.
+ */
+export function effectiveBirthYear(
+  person: { birth_year: number | null; id_number?: string | null | undefined },
+  now: Date,
+): number | null {
+  return person.birth_year ?? birthYearFromNationalId(person.id_number, now);
+}
+
 /** The age band of the statistics, from the birth year and the dose's year. */
 export function ageBand(birthYear: number | null, at: Date): AgeBand {
   if (birthYear === null) return 'unknown';

@@ -98,14 +98,30 @@ export const PriorityGroupBody = Type.Object(
 );
 
 // ——— registration ———
+/**
+ * Required data a registration may complete (a dose needs the birth year): written to the person's record only where
+ * it has none — never changing a recorded one.
+ */
+const BirthFields = {
+  birthYear: Type.Optional(Type.Integer({ minimum: 1880, maximum: 2200 })),
+  birthDate: Type.Optional(Type.String({ format: 'date' })),
+};
 export const Subject = Type.Union([
-  Type.Object({ personId: Id }, { additionalProperties: false }),
+  Type.Object({ personId: Id, ...BirthFields }, { additionalProperties: false }),
   Type.Object(
-    { nationalId: Type.String({ maxLength: 32 }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })) },
+    {
+      nationalId: Type.String({ maxLength: 32 }),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+      ...BirthFields,
+    },
     { additionalProperties: false },
   ),
   Type.Object(
-    { phone: Type.String({ maxLength: 32 }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })) },
+    {
+      phone: Type.String({ maxLength: 32 }),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+      ...BirthFields,
+    },
     { additionalProperties: false },
   ),
 ]);
@@ -159,13 +175,20 @@ export const SiteList = Type.Object({ items: Type.Array(SiteView) });
 export const LotBody = Type.Object(
   {
     product: ProductCode,
-    lotNumber: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9./_-]+$' }),
+    /** letters, digits and `./_-`, single spaces between them ("LOT 42"); the ends are trimmed */
+    lotNumber: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      pattern: '^\\s*[A-Za-z0-9./_-]+( [A-Za-z0-9./_-]+)*\\s*$',
+    }),
     expiresOn: Type.String({ format: 'date' }),
     siteId: Id,
     quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   },
   { additionalProperties: false },
 );
+/** A lot recorded; `expired`: its expiry had passed already (recorded all the same, no dose is given from it). */
+export const LotCreated = Type.Object({ id: Id, expired: Type.Boolean() });
 export const LotView = Type.Object({
   id: Id,
   siteId: Id,
@@ -374,7 +397,11 @@ export const CorrectionBody = Type.Object(
   {
     doseId: Id,
     field: Type.Enum(CORRECTION_FIELDS),
-    proposedValue: Type.String({ minLength: 1, maxLength: 100 }),
+    /**
+     * product: a product code; lot: a lot number at the dose's site; givenAt: a timestamp, or a date (`2026-11-06`:
+     * that day in Asia/Ho_Chi_Minh); doseNumber: 1–10 (a number or its text); siteId: a site's id
+     */
+    proposedValue: Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Number()]),
     evidence: Type.Optional(Evidence),
   },
   { additionalProperties: false },
@@ -389,8 +416,9 @@ export const DecisionBody = Type.Object(
       minLength: 1,
       maxLength: 500,
       description:
-        `A code of the fixed list — approving: ${APPROVE_REASONS.join(', ')}; rejecting: ${REJECT_REASONS.join(', ')}. ` +
-        '`other` needs `note`; a reason in words (not a code) is kept as `other` with those words as its note.',
+        `A code of the fixed list — approving: ${APPROVE_REASONS.join(', ')}; rejecting: ${REJECT_REASONS.join(', ')} — ` +
+        'is kept as that code (`other` with `note`: the reviewer’s words); any other reason (words, or a word not ' +
+        'on the list) is kept as `other` with that text as its note. A blank reason → 400.',
     }),
     note: Type.Optional(Type.String({ maxLength: 500 })),
   },

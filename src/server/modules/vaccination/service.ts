@@ -26,7 +26,7 @@ import {
 } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { isNationalId, normalizePhone } from '../../platform/formats.ts';
+import { isNationalId, isUuid, normalizePhone } from '../../platform/formats.ts';
 import { requestHash } from '../../platform/idempotency.ts';
 import { routeOf } from '../../platform/request-context.ts';
 import { localDate, smsText } from '../../platform/sms.ts';
@@ -46,6 +46,7 @@ import {
   ageBand,
   communeOf,
   doseViolations,
+  effectiveBirthYear,
   imageMatches,
   nextDue,
   type PriorDose,
@@ -79,6 +80,9 @@ const MAX_PENDING_REQUESTS = 10;
 const MAX_STATS_DAYS = 366;
 /** Clock skew a device may have: a dose "given" up to this far in the future is accepted as now. */
 const FUTURE_SKEW_MS = 5 * 60_000;
+
+/** A lot number as stored and looked up: the ends trimmed, inner spaces single ("LOT 42"). */
+export const lotNumberOf = (input: string) => input.trim().replace(/\s+/g, ' ');
 
 const actorKey = (actor: Actor) =>
   actor.kind === 'staff'
@@ -214,6 +218,48 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     return found.id;
   }
 
+  /**
+   * The birth year and date a registration's subject brings: none in the future, and a date whose year is not the
+   * year given beside it is a 400.
+   */
+  function birthOf(subject: Subject | undefined): { birthYear?: number; birthDate?: string } {
+    const birthDate = subject?.birthDate;
+    const year = subject?.birthYear ?? (birthDate ? Number(birthDate.slice(0, 4)) : undefined);
+    if (year === undefined) return {};
+    const today = localDate(new Date());
+    const bad = (field: string) => new AppError('VALIDATION_FAILED', 400, { field: `subject.${field}` });
+    if (birthDate !== undefined && (birthDate > today || Number(birthDate.slice(0, 4)) !== year))
+      throw bad('birthDate');
+    if (year > Number(today.slice(0, 4))) throw bad('birthYear');
+    return { birthYear: year, ...(birthDate !== undefined ? { birthDate } : {}) };
+  }
+
+  /**
+   * Completes a registered person's record with the birth year / date the registration brought, where the record has
+   * none (a recorded value is never changed here: the people module's own pages change it). Written through the
+   * people module: as the citizen themself (their own record or a dependant's), or — staff, who may register people
+   * without the right to edit their records (vaccinators, hotline operators) — on the system's behalf, named after
+   * them; only data the record lacks is added. Answers the fields filled.
+   */
+  async function completeBirth(
+    actor: Actor,
+    person: { id: string; birth_year: number | null; birth_date: string | null },
+    birth: { birthYear?: number; birthDate?: string },
+  ): Promise<string[]> {
+    const year = person.birth_year ?? birth.birthYear ?? null;
+    const fill = {
+      ...(person.birth_year === null && birth.birthYear !== undefined ? { birthYear: birth.birthYear } : {}),
+      // a date of another year than the recorded one is not this person's: left out, like a differing year
+      ...(person.birth_date === null && birth.birthDate !== undefined && Number(birth.birthDate.slice(0, 4)) === year
+        ? { birthDate: birth.birthDate }
+        : {}),
+    };
+    if (Object.keys(fill).length === 0) return [];
+    const writer: Actor = actor.kind === 'citizen' ? actor : { kind: 'system', name: `vaccination:${actorKey(actor)}` };
+    await people.update(writer, person.id, fill);
+    return Object.keys(fill);
+  }
+
   function toDoseView(d: Awaited<ReturnType<VaccinationRepo['dosesOf']>>[number]): DoseView {
     return {
       id: d.id,
@@ -306,22 +352,18 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
   }
 
   /**
-   * A decision's reason: a code of the fixed list for the decision (`other` with a note), or — a reason in words,
-   * not code-like — `other` with those words as the note. A code-like word that is not on the list (a typo) is a 400.
+   * A decision's reason: a code of the fixed list for the decision is kept as that code (`other` with the note, if
+   * any); anything else — words, or a word that is not on the list, such as "verified" or a code of the other
+   * decision's list — is kept as `other` with that text as its note (then the note after it). Only a blank reason is
+   * refused (400 `VACCINATION_REASON_INVALID`, with the list): a caller that does not know the list is not turned away.
    */
   function decisionReason(body: { approve: boolean; reason: string; note?: string | undefined }) {
     const reasons: readonly string[] = body.approve ? APPROVE_REASONS : REJECT_REASONS;
     const reason = body.reason.trim();
     const note = body.note?.trim() || null;
-    if (reasons.includes(reason)) {
-      if (reason === 'other' && !note)
-        throw new AppError('VACCINATION_REASON_INVALID', 400, { allowed: reasons, note: 'required' });
-      return { reason, note };
-    }
-    if (reason.length < 3 || /^[a-z0-9_-]+$/.test(reason)) {
-      throw new AppError('VACCINATION_REASON_INVALID', 400, { allowed: reasons });
-    }
-    return { reason: 'other', note: note ? `${reason} — ${note}`.slice(0, 500) : reason };
+    if (!reason) throw new AppError('VACCINATION_REASON_INVALID', 400, { allowed: reasons });
+    if (reasons.includes(reason)) return { reason, note };
+    return { reason: 'other', note: (note ? `${reason} — ${note}` : reason).slice(0, 500) };
   }
 
   /** Staff whose grant (of a reviewer role, or admin) is at district level or above and holds `path`. */
@@ -461,12 +503,16 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     async register(actor: Actor, body: RegistrationBody): Promise<{ id: string }> {
       const group = await repo.priorityGroup(body.priorityGroup);
       if (!group?.active) throw new AppError('VACCINATION_PRIORITY_GROUP_UNKNOWN', 400);
+      const birth = birthOf(body.subject);
       const personId = await resolveSubject(actor, body.subject);
       const person = await loadSubject(actor, personId, 'vaccination.register');
       if (body.siteId) {
         const site = await repo.siteById(body.siteId);
         if (!site) throw new AppError('VACCINATION_SITE_NOT_FOUND', 404);
       }
+      // the data a dose needs, completed now (kept when the answer is 409: the person is registered already, and the
+      // record is the more complete for it)
+      const filled = await completeBirth(actor, person, birth);
       const hasPhone = person.phone !== null || (await repo.guardianPhone(personId)) !== null;
       return db.transaction().execute(async (trx) => {
         await lockPerson(trx, personId);
@@ -488,7 +534,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           resourceType: 'person',
           resourceId: personId,
           unitCode: person.unit_code,
-          details: { registrationId: id, priorityGroup: group.code },
+          details: { registrationId: id, priorityGroup: group.code, ...(filled.length > 0 ? { filled } : {}) },
         });
         return { id };
       });
@@ -555,14 +601,17 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     ) {
       await productOr400(body.product);
       const site = await loadSite(actor, body.siteId, 'vaccination.plan');
-      if (body.expiresOn < localDate(new Date())) throw new AppError('VACCINATION_LOT_EXPIRED', 422);
+      const lotNumber = lotNumberOf(body.lotNumber);
+      // a lot already past its expiry is recorded as it is (a delivery entered late, stock to account for): it shows
+      // as expired and no dose is recorded from it (VACCINATION_LOT_EXPIRED at the dose)
+      const expired = body.expiresOn < localDate(new Date());
       return db.transaction().execute(async (trx) => {
-        const existing = await repo.lotAtSite(trx, site.id, body.lotNumber);
+        const existing = await repo.lotAtSite(trx, site.id, lotNumber);
         if (existing) throw new AppError('ALREADY_EXISTS', 409, undefined, {}, { id: existing.id });
         const { id } = await repo.createLot(trx, {
           site_id: site.id,
           product_code: body.product,
-          lot_number: body.lotNumber,
+          lot_number: lotNumber,
           expires_on: body.expiresOn,
           quantity: body.quantity,
         });
@@ -572,8 +621,9 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           resourceType: 'vaccine_lot',
           resourceId: id,
           unitCode: site.unit_code,
+          ...(expired ? { details: { expired: true } } : {}),
         });
-        return { id };
+        return { id, expired };
       });
     },
 
@@ -698,14 +748,15 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
         throw new AppError('PERSON_NOT_FOUND', 404);
       }
       const person = await loadSubject(actor, personId, 'vaccination.record');
+      const birthYear = effectiveBirthYear(person, new Date());
       const missing = [
         ...(person.name.trim() ? [] : ['name']),
-        ...(person.birth_year === null ? ['birthYear'] : []),
+        ...(birthYear === null ? ['birthYear'] : []),
         ...(person.unit_code === null ? ['unit'] : []),
       ];
       const screening = await repo.latestScreening(personId, new Date(Date.now() - DAY_MS));
       return {
-        person: { id: person.id, name: person.name, birthYear: person.birth_year, unitName: person.unit_name },
+        person: { id: person.id, name: person.name, birthYear, unitName: person.unit_name },
         missing,
         record: await record(actor, personId),
         screening: screening
@@ -790,9 +841,11 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           unitPath: person.unit_path,
           guardianIds: [],
         });
+      // the birth year recorded, else the one the national ID says (rules.ts `birthYearFromNationalId`)
+      const birthYear = effectiveBirthYear(person, new Date());
       const missing = [
         ...(person.name.trim() ? [] : ['name']),
-        ...(person.birth_year === null ? ['birthYear'] : []),
+        ...(birthYear === null ? ['birthYear'] : []),
         ...(person.unit_code === null ? ['unit'] : []),
       ];
       if (missing.length > 0) throw new AppError('VACCINATION_PERSON_DATA_MISSING', 422, { missing });
@@ -809,13 +862,14 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           : undefined,
         person: {
           id: person.id,
-          birthYear: person.birth_year,
+          birthYear,
           unitCode: person.unit_code,
           unitPath: person.unit_path,
         },
         site: { id: site.id },
         product,
-        lotNumber: body.lot,
+        // as lots are stored (lotNumberOf): "LOT 42" names the lot created as " LOT 42 "
+        lotNumber: lotNumberOf(body.lot),
         doseNumber: body.doseNumber,
         givenAt,
         screeningId: body.screeningId,
@@ -947,8 +1001,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
         throw new AppError('VACCINATION_DOSE_NOT_FOUND', 404);
       }
       if (dose.status !== 'valid') throw new AppError('VACCINATION_DOSE_NOT_VALID', 409);
-      const proposed = body.proposedValue.trim();
-      await checkProposedValue(body.field, proposed, dose.site_id);
+      const { value: proposed } = await checkProposedValue(body.field, body.proposedValue, dose.site_id);
       const evidence = body.evidence ? decodeEvidence(body.evidence) : undefined;
       const oldValue = currentValue(dose, body.field);
       return db.transaction().execute(async (trx) => {
@@ -1041,15 +1094,16 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
         const dose = await repo.doseById(c.dose_id, trx);
         if (!dose) throw new AppError('VACCINATION_DOSE_NOT_FOUND', 404);
         let oldValue: string | null | undefined;
+        let applied: Record<string, string> = {};
         if (body.approve) {
           if (dose.status !== 'valid') throw new AppError('VACCINATION_DOSE_NOT_VALID', 409);
           oldValue = currentValue(dose, c.field as CorrectionField);
           const before = await coverageState(trx, c.person_id);
           const person = await repo.personById(c.person_id, trx);
           const ruleProblems = async (doses: DoseRows) =>
-            historyProblems(await products(trx), doses, person?.birth_year ?? null);
+            historyProblems(await products(trx), doses, person ? effectiveBirthYear(person, new Date()) : null);
           const problemsBefore = await ruleProblems(before.doses);
-          await applyField(trx, actor, dose, c.field as CorrectionField, c.proposed_value);
+          applied = await applyField(trx, actor, dose, c.field as CorrectionField, c.proposed_value);
           // the corrected record must keep to the rules a new dose is held to: a correction may not introduce a
           // problem (a dose number out of order, an interval too short, a mix not allowed) that was not there
           // before (one a doctor overrode when the dose was given stays)
@@ -1075,7 +1129,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           action: 'vaccination.correction.decide',
           resourceType: 'person',
           resourceId: c.person_id,
-          details: { correctionId, doseId: c.dose_id, field: c.field, approve: body.approve, reason },
+          details: { correctionId, doseId: c.dose_id, field: c.field, approve: body.approve, reason, ...applied },
         });
         if (body.approve) {
           await ctx.jobs.enqueue(trx, RECORD_CHANGED, {
@@ -1137,7 +1191,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           status: 'pending',
           commune_code: place.code,
           unit_path: person.unit_path,
-          age_band: ageBand(person.birth_year, givenAt),
+          age_band: ageBand(effectiveBirthYear(person, new Date()), givenAt),
           priority_group: await priorityOf(person.id, trx),
           screening_id: null,
           evidence_id: evidenceId,
@@ -1337,33 +1391,59 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
   }
 
   /**
-   * The proposed value must be one the field can hold: a product, a lot at the dose's site, a past time, 1–10, a site.
-   * Answers the lot or the site it read, so applying the value does not read it again.
+   * The instant a correction's `givenAt` stands for: a timestamp as written, or a date alone (`2026-11-06`) — that day
+   * in Asia/Ho_Chi_Minh, at noon (so the day is the same in UTC; now, for today before noon). Undefined for anything
+   * else, a time in the future or before 2020.
    */
-  async function checkProposedValue(field: CorrectionField, value: string, siteId: string | null, q?: Transaction<DB>) {
+  function proposedGivenAt(value: string): Date | undefined {
+    let t: number;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      const noon = Date.parse(`${value}T12:00:00+07:00`);
+      // a date that is not one (2026-02-30) does not come back as itself
+      if (Number.isNaN(noon) || localDate(new Date(noon)) !== value || value > localDate(new Date())) return undefined;
+      t = Math.min(noon, Date.now());
+    } else {
+      t = Date.parse(value);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(t) || t > Date.now()) return undefined;
+    }
+    return t < Date.parse('2020-01-01') ? undefined : new Date(t);
+  }
+
+  /**
+   * The proposed value must be one the field can hold: a product, a lot at the dose's site, a past time or day, 1–10
+   * (a number or its text), a site. Answers the value as kept on the request (trimmed; a lot number as lots are
+   * stored) and the lot, site or instant it read, so applying the value does not read it again.
+   */
+  async function checkProposedValue(
+    field: CorrectionField,
+    input: string | number,
+    siteId: string | null,
+    q?: Transaction<DB>,
+  ): Promise<{ value: string; lot?: LotRow; site?: SiteRow; at?: Date }> {
     const bad = () => new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
+    const value = String(input).trim();
     switch (field) {
       case 'product':
         if (!(await products(q)).has(value)) throw bad();
-        return {};
+        return { value };
       case 'lot': {
-        const lot = siteId ? await repo.lotAtSite(q ?? db, siteId, value) : undefined;
+        const number = lotNumberOf(value);
+        const lot = siteId ? await repo.lotAtSite(q ?? db, siteId, number) : undefined;
         if (!lot) throw bad();
-        return { lot };
+        return { value: number, lot };
       }
       case 'givenAt': {
-        const t = Date.parse(value);
-        if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(t) || t > Date.now() || t < Date.parse('2020-01-01'))
-          throw bad();
-        return {};
+        const at = proposedGivenAt(value);
+        if (!at) throw bad();
+        return { value, at };
       }
       case 'doseNumber':
         if (!/^(10|[1-9])$/.test(value)) throw bad();
-        return {};
+        return { value };
       case 'siteId': {
-        const site = /^[0-9a-f-]{36}$/i.test(value) ? await repo.siteById(value, q) : undefined;
+        const site = isUuid(value) ? await repo.siteById(value, q) : undefined;
         if (!site) throw bad();
-        return { site };
+        return { value, site };
       }
     }
   }
@@ -1371,9 +1451,11 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
   /**
    * Applies an approved correction to the dose, keeping the record whole: a lot is the dose's site's and sets the
    * dose's product (a lot holds one product), not expired on the dose's day, and takes one from its stock (the old
-   * lot gets it back); a product differing from the dose's lot's is refused (correct the lot); a date after the
-   * lot's expiry is refused; another site must lie in the reviewer's district and hold a lot of the same number (the
-   * dose moves to it). The rules over the whole history are checked by the caller.
+   * lot gets it back); a product that the dose's lot does not hold clears the dose's lot (the lot was as wrong as the
+   * product: it gets its dose back, and stays on record as the audit entry's `clearedLot` and `clearedLotId`); a date
+   * after the lot's expiry is refused; another site must lie in the reviewer's district and hold a lot of the same
+   * number (the dose moves to it). The rules over the whole history are checked by the caller. Answers what the audit
+   * entry adds.
    */
   async function applyField(
     trx: Transaction<DB>,
@@ -1381,7 +1463,7 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     dose: { id: string; site_id: string | null; lot_id: string | null; lot_number: string | null; given_at: Date },
     field: CorrectionField,
     value: string,
-  ) {
+  ): Promise<Record<string, string>> {
     const checked = await checkProposedValue(field, value, dose.site_id, trx);
     const inconsistent = (rule: string) => new AppError('VACCINATION_CORRECTION_BREAKS_RULES', 422, { rules: [rule] });
     const currentLot = () => (dose.lot_id ? repo.lotById(trx, dose.lot_id) : Promise.resolve(undefined));
@@ -1389,8 +1471,13 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
     switch (field) {
       case 'product': {
         const lot = await currentLot();
-        if (lot && lot.product_code !== value) throw inconsistent('VACCINATION_LOT_OF_ANOTHER_PRODUCT');
-        return repo.updateDose(trx, dose.id, { product_code: value });
+        if (lot && lot.product_code !== checked.value) {
+          await repo.useLot(trx, lot.id, -1);
+          await repo.updateDose(trx, dose.id, { product_code: checked.value, lot_id: null, lot_number: null });
+          return { clearedLot: lot.lot_number, clearedLotId: lot.id };
+        }
+        await repo.updateDose(trx, dose.id, { product_code: checked.value });
+        return {};
       }
       case 'lot': {
         const lot = checked.lot as NonNullable<typeof checked.lot>;
@@ -1399,38 +1486,47 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
           if (dose.lot_id) await repo.useLot(trx, dose.lot_id, -1);
           if (!(await repo.useLot(trx, lot.id, 1))) throw inconsistent('VACCINATION_LOT_EMPTY');
         }
-        return repo.updateDose(trx, dose.id, {
+        await repo.updateDose(trx, dose.id, {
           lot_id: lot.id,
           lot_number: lot.lot_number,
           product_code: lot.product_code,
         });
+        return {};
       }
       case 'givenAt': {
-        const at = new Date(value);
+        const at = checked.at as Date;
         const lot = await currentLot();
         if (lot && expiredOn(lot, at)) throw inconsistent('VACCINATION_LOT_EXPIRED');
-        return repo.updateDose(trx, dose.id, { given_at: at });
+        await repo.updateDose(trx, dose.id, { given_at: at });
+        return {};
       }
       case 'doseNumber':
-        return repo.updateDose(trx, dose.id, { dose_number: Number(value) });
+        await repo.updateDose(trx, dose.id, { dose_number: Number(checked.value) });
+        return {};
       case 'siteId': {
         const site = checked.site as NonNullable<typeof checked.site>;
         if (!(districtReviewer(actor, site.unit_path) || isAdminFor(actor, site.unit_path))) {
           throw new AppError('VACCINATION_CORRECTION_VALUE_INVALID', 400, { field });
         }
-        if (!dose.lot_number || !dose.lot_id) return repo.updateDose(trx, dose.id, { site_id: value });
-        const lot = await repo.lotAtSite(trx, value, dose.lot_number);
+        if (!dose.lot_number || !dose.lot_id) {
+          await repo.updateDose(trx, dose.id, { site_id: site.id });
+          return {};
+        }
+        const lot = await repo.lotAtSite(trx, site.id, dose.lot_number);
         if (!lot) throw inconsistent('VACCINATION_LOT_WRONG_SITE');
         if (expiredOn(lot, dose.given_at)) throw inconsistent('VACCINATION_LOT_EXPIRED');
         await repo.useLot(trx, dose.lot_id, -1);
         if (!(await repo.useLot(trx, lot.id, 1))) throw inconsistent('VACCINATION_LOT_EMPTY');
-        return repo.updateDose(trx, dose.id, { site_id: value, lot_id: lot.id, product_code: lot.product_code });
+        await repo.updateDose(trx, dose.id, { site_id: site.id, lot_id: lot.id, product_code: lot.product_code });
+        return {};
       }
     }
   }
 }
 
 type DoseRows = Awaited<ReturnType<VaccinationRepo['dosesOf']>>;
+type LotRow = NonNullable<Awaited<ReturnType<VaccinationRepo['lotAtSite']>>>;
+type SiteRow = NonNullable<Awaited<ReturnType<VaccinationRepo['siteById']>>>;
 
 /**
  * Each valid dose's rule problems against the valid doses before it (`<doseId>:<code>`), the age taken from the birth

@@ -127,17 +127,16 @@ beforeAll(async () => {
     });
     expect(lot.statusCode, lot.body).toBe(201);
   }
-  // an expired lot (as if delivered long ago)
-  await env.ctx.db
-    .insertInto('vaccine_lots')
-    .values({
-      site_id: siteId,
-      product_code: 'comirnaty',
-      lot_number: 'OLD001',
-      expires_on: inDays(-400),
-      quantity: 10,
-    })
-    .execute();
+  // an expired lot (as if delivered long ago), through the API: recorded, as expired
+  const old = await call('POST', '/vaccination/lots', planner, {
+    product: 'comirnaty',
+    lotNumber: 'OLD001',
+    expiresOn: inDays(-400),
+    siteId,
+    quantity: 10,
+  });
+  expect(old.statusCode, old.body).toBe(201);
+  expect(old.json().expired).toBe(true);
   const session = await call('POST', '/vaccination/sessions', planner, {
     siteId,
     day: inDays(1),
@@ -622,27 +621,11 @@ describe('doses', () => {
       403,
       'VACCINATION_NOT_DISTRICT',
     );
+    // a blank reason is no reason (any other is kept: see "a reason not on the list" below)
     expectError(
       await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
         approve: true,
-        reason: 'because',
-      }),
-      400,
-      'VACCINATION_REASON_INVALID',
-    );
-    // `other` needs the reviewer's words; a code of the rejecting list does not approve
-    expectError(
-      await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
-        approve: true,
-        reason: 'other',
-      }),
-      400,
-      'VACCINATION_REASON_INVALID',
-    );
-    expectError(
-      await call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
-        approve: true,
-        reason: 'duplicate_request',
+        reason: '   ',
       }),
       400,
       'VACCINATION_REASON_INVALID',
@@ -785,8 +768,8 @@ describe('doses', () => {
       [second.json().id, 'doseNumber', '1', 'VACCINATION_DOSE_NUMBER_INVALID'],
       // dose 2 moved to 10 days after dose 1: under comirnaty's 21
       [second.json().id, 'givenAt', ago(50), 'VACCINATION_INTERVAL_TOO_SHORT'],
-      // a product its lot (comirnaty's FK1234) does not hold: correct the lot instead
-      [first.json().id, 'product', 'vaxzevria', 'VACCINATION_LOT_OF_ANOTHER_PRODUCT'],
+      // dose 1 made vero_cell (its lot, comirnaty's FK1234, would be cleared): comirnaty may not follow vero_cell
+      [first.json().id, 'product', 'vero_cell', 'VACCINATION_MIX_NOT_ALLOWED'],
       // dose 2 from vero_cell's lot: after comirnaty, vero_cell is not an allowed mix
       [second.json().id, 'lot', 'VC0001', 'VACCINATION_MIX_NOT_ALLOWED'],
     ];
@@ -894,6 +877,403 @@ describe('doses', () => {
     const mine = (await call('GET', '/me/vaccinations', citizen.token)).json();
     const corrected = mine.items.find((d: { id: string }) => d.id === dose1);
     expect(corrected).toMatchObject({ givenAt, product: 'spikevax' });
+  });
+});
+
+// ——— flows a caller who knows only the integration contract takes ———
+describe('lots as the contract creates them', () => {
+  it('an already expired lot is recorded (201, expired), listed as expired, and a dose from it is VACCINATION_LOT_EXPIRED', async () => {
+    const res = await call('POST', '/vaccination/lots', vaccinator, {
+      product: 'comirnaty',
+      lotNumber: 'EXP-2020',
+      expiresOn: '2020-12-31',
+      siteId,
+      quantity: 50,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toEqual({ id: expect.any(String), expired: true });
+    // a lot still good says so too
+    const good = await call('POST', '/vaccination/lots', vaccinator, {
+      product: 'comirnaty',
+      lotNumber: 'GOOD-1',
+      expiresOn: inDays(30),
+      siteId,
+      quantity: 5,
+    });
+    expect(good.json()).toEqual({ id: expect.any(String), expired: false });
+    const listed = (await call('GET', `/vaccination/lots?siteId=${siteId}`, planner)).json().items as {
+      lotNumber: string;
+      expired: boolean;
+      remaining: number;
+    }[];
+    expect(listed.find((l) => l.lotNumber === 'EXP-2020')).toMatchObject({ expired: true, remaining: 50 });
+    expect(listed.find((l) => l.lotNumber === 'OLD001')).toMatchObject({ expired: true });
+    expect(listed.find((l) => l.lotNumber === 'GOOD-1')).toMatchObject({ expired: false });
+    const stock = (await call('GET', '/vaccination/stats', planner)).json().lots as {
+      lotNumber: string;
+      expired: boolean;
+    }[];
+    expect(stock.find((l) => l.lotNumber === 'EXP-2020')?.expired).toBe(true);
+
+    const p = await person('Hồ Văn Lô Hết Hạn', 1980);
+    const before = await count('vaccination_doses');
+    expectError(
+      await call('POST', '/vaccination/doses', vaccinator, dose(p, { lot: 'EXP-2020', givenAt: ago(1) }), {
+        'idempotency-key': 'expired-lot-dose-1',
+      }),
+      422,
+      'VACCINATION_LOT_EXPIRED',
+    );
+    expect(await count('vaccination_doses')).toBe(before);
+    expect(await count('vaccine_lots', sql`lot_number = 'EXP-2020' and used = 0`)).toBe(1);
+  });
+
+  it('a lot number may hold single spaces (the ends trimmed), and a dose names it as created', async () => {
+    const res = await call('POST', '/vaccination/lots', planner, {
+      product: 'comirnaty',
+      lotNumber: ' LOT 42 ',
+      expiresOn: inDays(90),
+      siteId,
+      quantity: 10,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const listed = (await call('GET', `/vaccination/lots?siteId=${siteId}`, planner)).json().items as {
+      id: string;
+      lotNumber: string;
+    }[];
+    expect(listed.find((l) => l.id === res.json().id)?.lotNumber).toBe('LOT 42');
+    // the same number again (however spaced at its ends) is the same lot
+    expectError(
+      await call('POST', '/vaccination/lots', planner, {
+        product: 'comirnaty',
+        lotNumber: 'LOT 42',
+        expiresOn: inDays(90),
+        siteId,
+        quantity: 10,
+      }),
+      409,
+      'ALREADY_EXISTS',
+    );
+    for (const lotNumber of ['LOT  42', 'LOT\t42', 'LOT;42']) {
+      expectError(
+        await call('POST', '/vaccination/lots', planner, {
+          product: 'comirnaty',
+          lotNumber,
+          expiresOn: inDays(90),
+          siteId,
+          quantity: 10,
+        }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    }
+    const p = await person('Mai Văn Lô Có Dấu Cách', 1980);
+    const given = await call('POST', '/vaccination/doses', vaccinator, dose(p, { lot: 'LOT 42', givenAt: ago(2) }));
+    expect(given.statusCode, given.body).toBe(201);
+    const q = await person('Mai Thị Lô Có Dấu Cách', 1981);
+    const spaced = await call('POST', '/vaccination/doses', vaccinator, dose(q, { lot: ' LOT 42', givenAt: ago(2) }));
+    expect(spaced.statusCode, spaced.body).toBe(201);
+    const record = (await call('GET', `/vaccination/people/${p}`, vaccinator)).json();
+    expect(record.items[0]).toMatchObject({ lot: 'LOT 42', product: 'comirnaty' });
+    expect(await count('vaccine_lots', sql`lot_number = 'LOT 42' and used = 2`)).toBe(1);
+  });
+});
+
+describe('birth year for a person registered through the contract', () => {
+  let serial = 0;
+  /** A 12-digit CCCD of province 079 whose 4th digit is `century` and 5th–6th `yy` (Circular 59/2021/TT-BCA). */
+  const cccd = (century: number, yy: string) => `079${century}${yy}${String(++serial).padStart(6, '0')}`;
+  const register = (token: string, subject: Record<string, unknown>) =>
+    call('POST', '/vaccination/registrations', token, { subject, priorityGroup: 'general' });
+  const doseFor = (nationalId: string, key: string) =>
+    call(
+      'POST',
+      '/vaccination/doses',
+      vaccinator,
+      { ...dose('', { givenAt: ago(1) }), person: { nationalId } },
+      { 'idempotency-key': key },
+    );
+  const personOf = async (nationalId: string) =>
+    env.ctx.db
+      .selectFrom('people')
+      .select(['id', 'birth_year', 'birth_date'])
+      .where('national_id', '=', nationalId)
+      .executeTakeFirstOrThrow();
+
+  it('staff registering {nationalId, name, birthYear} complete the record; a dose is then recorded', async () => {
+    // a number whose century digit says the 2300s: nothing to derive, the birth year given is what counts
+    const nationalId = cccd(9, '70');
+    const reg = await register(vaccinator, { nationalId, name: 'Tạ Văn Có Năm Sinh', birthYear: 1970 });
+    expect(reg.statusCode, reg.body).toBe(201);
+    expect(await personOf(nationalId)).toMatchObject({ birth_year: 1970 });
+    const res = await doseFor(nationalId, 'birth-year-given-1');
+    expect(res.statusCode, res.body).toBe(201);
+    const row = await env.ctx.db
+      .selectFrom('vaccination_doses')
+      .select('age_band')
+      .where('id', '=', res.json().id)
+      .executeTakeFirstOrThrow();
+    expect(row.age_band).toBe('50-64');
+    // a recorded year is never changed by a registration (the next one, after the dose: the record keeps 1970)
+    expect((await register(vaccinator, { nationalId, birthYear: 1990 })).statusCode).toBe(201);
+    expect(await personOf(nationalId)).toMatchObject({ birth_year: 1970 });
+    // who filled it is on record: the registration's audit entry names the fields
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'vaccination.register')
+      .where('resource_id', '=', (await personOf(nationalId)).id)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => (a.details as { filled?: string[] }).filled)).toEqual([['birthYear'], undefined]);
+  });
+
+  it('a birth date fills the year and the date; a future or disagreeing one is 400, nothing registered', async () => {
+    const nationalId = cccd(8, '01');
+    const before = await count('vaccination_registrations');
+    expectError(
+      await register(planner, { nationalId, name: 'Tạ Thị Ngày Sinh', birthYear: 1990, birthDate: '1991-02-03' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(await register(planner, { nationalId, birthYear: 2999 }), 400, 'VALIDATION_FAILED');
+    expectError(await register(planner, { nationalId, birthDate: inDays(2) }), 400, 'VALIDATION_FAILED');
+    expect(await count('vaccination_registrations')).toBe(before);
+    const phone = '0912000777';
+    const byPhone = await register(planner, { phone, name: 'Tạ Thị Ngày Sinh', birthDate: '1991-02-03' });
+    expect(byPhone.statusCode, byPhone.body).toBe(201);
+    const row = await env.ctx.db
+      .selectFrom('people')
+      .select(['birth_year', 'birth_date'])
+      .where('phone', '=', '+84912000777')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ birth_year: 1991, birth_date: '1991-02-03' });
+  });
+
+  it('a citizen completes their own birth year, and a dependant’s, when registering them', async () => {
+    const self = await citizenToken(env, '0912000888');
+    const profile = await env.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/profile',
+      headers: bearer(self.token),
+      payload: { name: 'Quách Văn Tự Khai', unitCode: UNITS.bienHoaCommune },
+    });
+    expect(profile.statusCode, profile.body).toBe(200);
+    const reg = await register(self.token, { personId: self.personId, birthYear: 1988 });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const row = await env.ctx.db
+      .selectFrom('people')
+      .select('birth_year')
+      .where('id', '=', self.personId)
+      .executeTakeFirstOrThrow();
+    expect(row.birth_year).toBe(1988);
+    // and a dependant's
+    const dep = await call('POST', '/me/dependants', self.token, { name: 'Quách Thị Mẹ Tự Khai', relation: 'parent' });
+    expect(dep.statusCode, dep.body).toBe(201);
+    const depReg = await register(self.token, { personId: dep.json().id, birthYear: 1950, birthDate: '1950-04-30' });
+    expect(depReg.statusCode, depReg.body).toBe(201);
+    const depRow = await env.ctx.db
+      .selectFrom('people')
+      .select(['birth_year', 'birth_date'])
+      .where('id', '=', dep.json().id)
+      .executeTakeFirstOrThrow();
+    expect(depRow).toEqual({ birth_year: 1950, birth_date: '1950-04-30' });
+    // but never anyone else's
+    expectError(await register(self.token, { personId: citizen.personId, birthYear: 1999 }), 404, 'PERSON_NOT_FOUND');
+    const dose1 = await call('POST', '/vaccination/doses', vaccinator, dose(self.personId, { givenAt: ago(1) }));
+    expect(dose1.statusCode, dose1.body).toBe(201);
+  });
+
+  it('without a recorded birth year, a 12-digit CCCD says it: century digit and two year digits', async () => {
+    await env.ctx.services.vaccination.refreshPopulation();
+    const band = async (b: string) =>
+      Number(
+        (
+          await env.ctx.db
+            .selectFrom('vaccination_population')
+            .select('people')
+            .where('commune_code', '=', UNITS.bienHoa)
+            .where('age_band', '=', b)
+            .executeTakeFirst()
+        )?.people ?? 0,
+      );
+    const [adults, unknown] = [await band('18-49'), await band('unknown')];
+    // 2 → the 2000s, 05 → 2005: 21 in 2026, an adult (Comirnaty's minimum age is 18)
+    const nationalId = cccd(2, '05');
+    const reg = await register(vaccinator, { nationalId, name: 'Văn Thị Căn Cước' });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const check = await call('POST', '/vaccination/check-in', vaccinator, { siteId, nationalId });
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.json().missing).toEqual([]);
+    expect(check.json().person.birthYear).toBe(2005);
+    const res = await doseFor(nationalId, 'birth-year-cccd-1');
+    expect(res.statusCode, res.body).toBe(201);
+    const row = await env.ctx.db
+      .selectFrom('vaccination_doses')
+      .select('age_band')
+      .where('id', '=', res.json().id)
+      .executeTakeFirstOrThrow();
+    expect(row.age_band).toBe('18-49');
+    // derived for the checks, not written: the record still lacks it
+    expect((await personOf(nationalId)).birth_year).toBeNull();
+    // the coverage denominators count them in the same band
+    await env.ctx.services.vaccination.refreshPopulation();
+    expect([await band('18-49'), await band('unknown')]).toEqual([adults + 1, unknown]);
+
+    // the age rule reads the derived year too: 3 → the 2000s, 15 → 2015, under Comirnaty's 18
+    const child = cccd(3, '15');
+    expect((await register(vaccinator, { nationalId: child, name: 'Văn Bé Căn Cước' })).statusCode).toBe(201);
+    expectError(await doseFor(child, 'birth-year-cccd-2'), 422, 'VACCINATION_AGE_NOT_ALLOWED');
+  });
+
+  it('a CCCD that says a future year or an age over 120 says nothing: the dose waits for the birth year', async () => {
+    const nationalIds = [cccd(2, '99'), cccd(0, '00'), cccd(9, '50')];
+    for (const [n, nationalId] of nationalIds.entries()) {
+      expect((await register(vaccinator, { nationalId, name: `Lâm Văn Chưa Rõ ${n}` })).statusCode).toBe(201);
+      const res = await doseFor(nationalId, `birth-year-none-${n}`);
+      expectError(res, 422, 'VACCINATION_PERSON_DATA_MISSING');
+      expect(res.json().error.details.missing).toEqual(['birthYear']);
+    }
+    // completed by registering again with the year (the answer is 409, the record is completed)
+    const [first] = nationalIds as [string];
+    expectError(
+      await register(vaccinator, { nationalId: first, birthYear: 1975 }),
+      409,
+      'VACCINATION_ALREADY_REGISTERED',
+    );
+    const res = await doseFor(first, 'birth-year-none-later');
+    expect(res.statusCode, res.body).toBe(201);
+  });
+});
+
+describe('corrections as the contract decides them', () => {
+  /** A citizen with a dose 1 and a dose 2 of Comirnaty (lot FK1234) at the site, 60 and 30 days ago. */
+  async function holderWithDoses(phone: string, name: string) {
+    const holder = await citizenToken(env, phone);
+    const profile = await env.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/profile',
+      headers: bearer(holder.token),
+      payload: { name, unitCode: UNITS.bienHoaCommune, birthYear: 1980 },
+    });
+    expect(profile.statusCode, profile.body).toBe(200);
+    const first = await call('POST', '/vaccination/doses', vaccinator, dose(holder.personId, { givenAt: ago(60) }));
+    expect(first.statusCode, first.body).toBe(201);
+    const second = await call(
+      'POST',
+      '/vaccination/doses',
+      vaccinator,
+      dose(holder.personId, { doseNumber: 2, givenAt: ago(30) }),
+    );
+    expect(second.statusCode, second.body).toBe(201);
+    const ask = async (doseId: string, field: string, proposedValue: unknown) =>
+      call('POST', '/vaccination/corrections', holder.token, { doseId, field, proposedValue, evidence: PNG });
+    const mine = async () => (await call('GET', '/me/vaccinations', holder.token)).json();
+    return { holder, first: first.json().id as string, second: second.json().id as string, ask, mine };
+  }
+  const decide = (id: string, approve: boolean, reason: string, note?: string) =>
+    call('POST', `/vaccination/corrections/${id}/decision`, districtReviewer, {
+      approve,
+      reason,
+      ...(note ? { note } : {}),
+    });
+
+  it('a reason not on the list (a word, a code of the other list, `other` alone) is kept as `other` with its text', async () => {
+    const { first, ask, mine } = await holderWithDoses('0912000555', 'Khổng Văn Lý Do');
+    const cases: Array<[boolean, string, string | undefined, string, string | null]> = [
+      [true, 'verified', undefined, 'other', 'verified'],
+      [true, 'ok', undefined, 'other', 'ok'],
+      [true, 'approved', 'đã gọi điện cho trạm', 'other', 'approved — đã gọi điện cho trạm'],
+      [true, 'card_matches', undefined, 'card_matches', null],
+      [true, 'other', undefined, 'other', null],
+      [false, 'card_matches', undefined, 'other', 'card_matches'],
+      [false, 'not_verifiable', undefined, 'not_verifiable', null],
+    ];
+    for (const [n, [approve, reason, note, kept, keptNote]] of cases.entries()) {
+      const req = await ask(first, 'givenAt', ago(61 + n));
+      expect(req.statusCode, req.body).toBe(201);
+      const res = await decide(req.json().id, approve, reason, note);
+      expect(res.statusCode, `${reason}: ${res.body}`).toBe(200);
+      expect(res.json().status).toBe(approve ? 'approved' : 'rejected');
+      const c = (await mine()).corrections.find((x: { id: string }) => x.id === req.json().id);
+      expect(c, reason).toMatchObject({ reason: kept, reasonNote: keptNote });
+    }
+    // the fixed lists stay what the web app offers (constants.ts), `other` last
+    const { APPROVE_REASONS, REJECT_REASONS } = await import('./constants.ts');
+    expect(APPROVE_REASONS.at(-1)).toBe('other');
+    expect(REJECT_REASONS.at(-1)).toBe('other');
+  });
+
+  it('a product correction of a dose given at a site is approved: the lot of the old product is cleared', async () => {
+    const { holder, first, second, ask, mine } = await holderWithDoses('0912000666', 'Khổng Thị Đổi Vắc Xin');
+    const used = async () =>
+      (
+        await env.ctx.db
+          .selectFrom('vaccine_lots')
+          .select('used')
+          .where('lot_number', '=', 'FK1234')
+          .where('site_id', '=', siteId)
+          .executeTakeFirstOrThrow()
+      ).used;
+    const usedBefore = await used();
+    // both doses were Spikevax, the card says
+    for (const doseId of [first, second]) {
+      const req = await ask(doseId, 'product', 'spikevax');
+      expect(req.statusCode, req.body).toBe(201);
+      expect(req.json()).toEqual({ id: expect.any(String), status: 'pending' });
+      const ok = await decide(req.json().id, true, 'verified');
+      expect(ok.statusCode, ok.body).toBe(200);
+    }
+    const record = await mine();
+    expect(record.items.map((d: { product: string; lot: string | null }) => [d.product, d.lot])).toEqual([
+      ['spikevax', null],
+      ['spikevax', null],
+    ]);
+    expect(record.corrections.map((c: { oldValue: string }) => c.oldValue)).toEqual(['comirnaty', 'comirnaty']);
+    // the lot gets its doses back; the audit entry keeps which lot the dose had
+    expect(await used()).toBe(usedBefore - 2);
+    const audit = await env.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'vaccination.correction.decide')
+      .where('resource_id', '=', holder.personId)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => (a.details as { clearedLot?: string }).clearedLot)).toEqual(['FK1234', 'FK1234']);
+    // the green pass reads the corrected product
+    const cert = await env.ctx.services.vaccination.dosesForCertificate(holder.personId);
+    expect(cert.map((d) => d.euProductCode)).toEqual(['EU/1/20/1507', 'EU/1/20/1507']);
+    // other rules still hold: dose 1 made Vero Cell would put Spikevax after it (not an allowed mix)
+    const mix = await ask(first, 'product', 'vero_cell');
+    const refused = await decide(mix.json().id, true, 'verified');
+    expectError(refused, 422, 'VACCINATION_CORRECTION_BREAKS_RULES');
+    expect(refused.json().error.details.rules).toContain('VACCINATION_MIX_NOT_ALLOWED');
+    // a later lot correction puts a lot back on the dose (of its product)
+    const lot = await ask(first, 'lot', 'SV0001');
+    expect((await decide(lot.json().id, true, 'card_matches')).statusCode).toBe(200);
+    expect((await mine()).items[0]).toMatchObject({ product: 'spikevax', lot: 'SV0001' });
+  });
+
+  it('proposes a dose number as a number and a date without a time (that day in Asia/Ho_Chi_Minh)', async () => {
+    const { second, ask, mine } = await holderWithDoses('0912000999', 'Khổng Văn Ngày Tiêm');
+    const number = await ask(second, 'doseNumber', 2);
+    expect(number.statusCode, number.body).toBe(201);
+    expect((await decide(number.json().id, true, 'card_matches')).statusCode).toBe(200);
+    for (const bad of [0, 11, 2.5]) {
+      expectError(await ask(second, 'doseNumber', bad), 400, 'VACCINATION_CORRECTION_VALUE_INVALID');
+    }
+    // a day 25 days ago in Việt Nam: its date alone
+    const day = new Date(Date.now() + 7 * 3_600_000 - 25 * DAY).toISOString().slice(0, 10);
+    const date = await ask(second, 'givenAt', day);
+    expect(date.statusCode, date.body).toBe(201);
+    const ok = await decide(date.json().id, true, 'card_matches');
+    expect(ok.statusCode, ok.body).toBe(200);
+    const given = (await mine()).items.find((d: { id: string }) => d.id === second).givenAt as string;
+    // noon of that day in Việt Nam: the same date in UTC
+    expect(given).toBe(`${day}T05:00:00.000Z`);
+    for (const bad of ['2026-02-30', inDays(2), '2019-12-31', '06/11/2026']) {
+      expectError(await ask(second, 'givenAt', bad), 400, 'VACCINATION_CORRECTION_VALUE_INVALID');
+    }
   });
 });
 

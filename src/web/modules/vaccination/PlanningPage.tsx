@@ -46,14 +46,22 @@ export default function PlanningPage() {
   const [capacity, setCapacity] = useState('100');
   const site = siteId || sites.data?.items[0]?.id || '';
   const groups = useApiGet<PriorityGroupList>('/vaccination/priority-groups');
-  const [walkIn, setWalkIn] = useState({ nationalId: '', phone: '', name: '', priorityGroup: 'general' });
+  const [walkIn, setWalkIn] = useState({
+    nationalId: '',
+    phone: '',
+    name: '',
+    birthYear: '',
+    priorityGroup: 'general',
+  });
 
   const run = (e: FormEvent, work: () => Promise<unknown>, message: string, reload: () => void) => {
     e.preventDefault();
     setDone(null);
     void action.run(async () => {
-      await work();
-      setDone(message);
+      const answer = await work();
+      // a lot already past its expiry is recorded as expired (no dose is given from it): say so
+      const expired = (answer as { expired?: boolean } | undefined)?.expired === true;
+      setDone(expired ? t('vaccination.planning.lotCreatedExpired') : message);
       reload();
     });
   };
@@ -95,12 +103,14 @@ export default function PlanningPage() {
             e,
             () =>
               api('POST', '/vaccination/registrations', {
-                subject: walkIn.nationalId.trim()
-                  ? {
-                      nationalId: walkIn.nationalId.trim(),
-                      ...(walkIn.name.trim() ? { name: walkIn.name.trim() } : {}),
-                    }
-                  : { phone: walkIn.phone.trim(), ...(walkIn.name.trim() ? { name: walkIn.name.trim() } : {}) },
+                subject: {
+                  ...(walkIn.nationalId.trim()
+                    ? { nationalId: walkIn.nationalId.trim() }
+                    : { phone: walkIn.phone.trim() }),
+                  ...(walkIn.name.trim() ? { name: walkIn.name.trim() } : {}),
+                  // the birth year a dose needs (kept only where the person's record has none)
+                  ...(walkIn.birthYear.trim() ? { birthYear: Number(walkIn.birthYear) } : {}),
+                },
                 priorityGroup: walkIn.priorityGroup,
               }),
             t('vaccination.planning.registered'),
@@ -127,6 +137,16 @@ export default function PlanningPage() {
           label={t('vaccination.planning.name')}
           value={walkIn.name}
           onChange={(e) => setWalkIn({ ...walkIn, name: e.target.value })}
+        />
+        <TextField
+          label={t('vaccination.planning.birthYear')}
+          optional
+          type="number"
+          inputMode="numeric"
+          min={1880}
+          max={Number(localToday().slice(0, 4))}
+          value={walkIn.birthYear}
+          onChange={(e) => setWalkIn({ ...walkIn, birthYear: e.target.value })}
         />
         <SelectField
           label={t('vaccination.mine.priorityGroup')}

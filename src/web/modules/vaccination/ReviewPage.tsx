@@ -1,6 +1,7 @@
 /**
  * District staff: correction requests of doses given at sites of their district (the photo of the card beside the
- * old and proposed values; approve or reject with a reason from the fixed list) and doses declared as given elsewhere.
+ * old and proposed values; approve or reject with a reason from the fixed list — the API keeps any other reason as
+ * `other` with its text) and doses declared as given elsewhere.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +12,7 @@ import { SelectField, TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { api } from '../../lib/api.ts';
+import { dateLocale, TIME_ZONE } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import type { CorrectionList, CorrectionView } from '../../lib/vaccination-types.ts';
@@ -31,7 +33,11 @@ interface Declared {
 
 function shown(c: CorrectionView, value: string | null, language: string): string {
   if (value === null) return '–';
-  return c.field === 'givenAt' ? formatTime(value, language) : value;
+  if (c.field !== 'givenAt') return value;
+  // a day alone (`2026-11-06`): that day in Việt Nam, no time of day
+  return /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? new Date(`${value}T12:00:00+07:00`).toLocaleDateString(dateLocale(language), { timeZone: TIME_ZONE })
+    : formatTime(value, language);
 }
 
 function Decide({ path, onDone }: { path: string; onDone: () => void }) {
