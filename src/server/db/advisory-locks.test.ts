@@ -59,6 +59,10 @@ const LOCK_CLASSES: Record<number, { purpose: string; files: string[] }> = {
     purpose: "a citizen account's venue registrations (the daily limit)",
     files: ['src/server/modules/venues/repo.ts'],
   },
+  7231040: {
+    purpose: "a citizen account's member look-ups that matched no one (the daily bound)",
+    files: ['src/server/modules/declarations/organisations-repo.ts'],
+  },
 };
 
 function sources(dir: string): string[] {

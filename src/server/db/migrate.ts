@@ -52,6 +52,7 @@ import * as m0041 from './migrations/0041_exposure_verify_limits.ts';
 import * as m0042 from './migrations/0042_people_national_id_claims.ts';
 import * as m0043 from './migrations/0043_people_national_id_claims_list.ts';
 import * as m0044 from './migrations/0044_people_phone_claims.ts';
+import * as m0045 from './migrations/0045_declarations_transport_member_lookups.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -94,6 +95,7 @@ const migrations: Record<string, Migration> = {
   '0042_people_national_id_claims': m0042,
   '0043_people_national_id_claims_list': m0043,
   '0044_people_phone_claims': m0044,
+  '0045_declarations_transport_member_lookups': m0045,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -789,6 +789,17 @@ export interface OrganisationMembersTable {
   added_at: Timestamp;
 }
 
+/**
+ * Member look-ups (national ID or phone + name) that matched no one, per citizen account and request: the daily
+ * bound on what a member list can tell (migration 0045).
+ */
+export interface OrganisationMemberLookupsTable {
+  id: Generated<string>;
+  owner_person_id: string;
+  at: Timestamp;
+  misses: number;
+}
+
 export interface VaccineProductsTable {
   code: string;
   name: string;
@@ -1041,6 +1052,7 @@ export interface DB {
   enterprise_inspections: EnterpriseInspectionsTable;
   organisations: OrganisationsTable;
   organisation_members: OrganisationMembersTable;
+  organisation_member_lookups: OrganisationMemberLookupsTable;
   vaccine_products: VaccineProductsTable;
   vaccination_priority_groups: VaccinationPriorityGroupsTable;
   vaccination_sites: VaccinationSitesTable;

@@ -14,5 +14,4 @@ export {
   HEALTH_TASK_ROLES,
   HEALTH_TASK_STATUSES,
   ORGANISATION_READ_ROLES,
-  VEHICLE_MODES,
 } from '../../server/modules/declarations/constants.ts';

@@ -9,15 +9,15 @@ export const DECLARATION_TYPES = ['domestic', 'entry'] as const;
 export type DeclarationType = (typeof DECLARATION_TYPES)[number];
 
 /**
- * Question kinds; `unit` answers an administrative-unit code; `vehicle` answers how someone travelled:
- * `{mode, plate?, number?, seat?}` (a coach needs its plate, a train or a flight its number; the seat is optional).
+ * Question kinds (the integration contract's list: nothing else is served); `unit` answers an administrative-unit
+ * code. How someone travelled is a `choice` (TRANSPORT_MODES) and `text` questions shown for the modes they apply to.
  */
-export const QUESTION_KINDS = ['boolean', 'choice', 'multi', 'date', 'text', 'number', 'unit', 'vehicle'] as const;
+export const QUESTION_KINDS = ['boolean', 'choice', 'multi', 'date', 'text', 'number', 'unit'] as const;
 export type QuestionKind = (typeof QUESTION_KINDS)[number];
 
-/** The ways of travelling a `vehicle` answer names. */
-export const VEHICLE_MODES = ['car', 'motorbike', 'coach', 'train', 'flight'] as const;
-export type VehicleMode = (typeof VEHICLE_MODES)[number];
+/** The ways of travelling the default entry form offers (its `transport` choice). */
+export const TRANSPORT_MODES = ['car', 'motorbike', 'coach', 'train', 'flight'] as const;
+export type TransportMode = (typeof TRANSPORT_MODES)[number];
 
 export const DECLARATION_STATUSES = ['ok', 'flagged'] as const;
 
@@ -63,6 +63,17 @@ export const CIVIL_SERVICE_TARGET = 1;
 export const AGENCY_MANAGER_ROLES: StaffRole[] = ['health_worker', 'leader'];
 /** Staff who read organisations' declaration figures (and the list of members not declared today). */
 export const ORGANISATION_READ_ROLES: StaffRole[] = [...DECLARATION_STATS_ROLES, 'park_officer'];
+
+/**
+ * Look-ups that matched no one (a national ID or phone with a name not theirs, or not on record) one citizen account
+ * — an enterprise's owner adding workers — may make in 24 hours; past it, 429 RATE_LIMITED before anything is looked
+ * up. Each look-up tells whether a name goes with a number: unbounded, a member list would tell anyone who registers
+ * an enterprise the name behind any phone or national ID. Counted in the database (all API processes together).
+ */
+export const MEMBER_LOOKUP_MISSES_PER_DAY = 100;
+/** Requests a minute one account may send to add members one at a time, and to import a member file. */
+export const MEMBER_ADDS_PER_MINUTE = 60;
+export const MEMBER_IMPORTS_PER_MINUTE = 10;
 
 /** The staff roles allowed each action (`policy.ts`); `admin` passes every check within its scope. */
 export const declarationActions = {

@@ -55,6 +55,37 @@ async function call(
   });
 }
 
+/** The question kinds the integration contract lists (a form serves no other). */
+const CONTRACT_KINDS = ['boolean', 'choice', 'multi', 'date', 'text', 'number', 'unit'];
+
+interface Q {
+  id: string;
+  kind: string;
+  required: boolean;
+  options?: Array<{ value: string }>;
+}
+
+/**
+ * Answers as a black-box client makes them from a served form, by kind alone (conditions not read): a boolean false,
+ * a choice its first option (a multi: that option alone), a date today, a text "x", a number 1, a unit a real
+ * commune's code — for the required questions, or (`all`) for every question.
+ */
+function answerByKind(questions: Q[], opts: { all: boolean }): Record<string, unknown> {
+  const today = new Date().toISOString().slice(0, 10);
+  const byKind: Record<string, (q: Q) => unknown> = {
+    boolean: () => false,
+    choice: (q) => q.options?.[0]?.value,
+    multi: (q) => [q.options?.[0]?.value],
+    date: () => today,
+    text: () => 'x',
+    number: () => 1,
+    unit: () => UNITS.bienHoaCommune,
+  };
+  return Object.fromEntries(
+    questions.filter((q) => opts.all || q.required).map((q) => [q.id, byKind[q.kind]?.(q) ?? null]),
+  );
+}
+
 const count = async (table: 'declarations' | 'health_tasks') =>
   Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(env.ctx.db)).rows[0]?.n);
 
@@ -107,15 +138,104 @@ describe('forms', () => {
       'fever',
     ])
       expect(ids).toContain(id);
-    const transport = form.questions.find((q: { id: string }) => q.id === 'transport');
-    expect(transport.kind).toBe('vehicle');
-    expect(transport.options.map((o: { value: string }) => o.value)).toEqual([
+    // the contract's kinds only: how someone travelled is a choice, its plate / number / seat texts asked where they
+    // apply
+    expect(form.questions.filter((q: { kind: string }) => !CONTRACT_KINDS.includes(q.kind))).toEqual([]);
+    const byId = new Map(form.questions.map((q: { id: string }) => [q.id, q]));
+    expect(byId.get('transport')).toMatchObject({ kind: 'choice', required: true });
+    expect((byId.get('transport') as Q).options?.map((o) => o.value)).toEqual([
       'car',
       'motorbike',
       'coach',
       'train',
       'flight',
     ]);
+    expect(byId.get('transport_plate')).toMatchObject({
+      kind: 'text',
+      required: true,
+      showIf: { questionId: 'transport', in: ['coach'] },
+    });
+    expect(byId.get('transport_number')).toMatchObject({
+      kind: 'text',
+      required: true,
+      showIf: { questionId: 'transport', in: ['train', 'flight'] },
+    });
+    expect(byId.get('transport_seat')).toMatchObject({
+      kind: 'text',
+      required: false,
+      showIf: { questionId: 'transport', in: ['train', 'flight'] },
+    });
+  });
+
+  it('accepts a declaration answering every required question by its kind, whatever its conditions (201)', async () => {
+    for (const type of ['domestic', 'entry'] as const) {
+      const form = (await call('GET', `/declaration-forms/${type}`, null)).json();
+      const res = await call('POST', '/declarations', citizen.token, {
+        type,
+        formVersion: form.version,
+        answers: answerByKind(form.questions, { all: false }),
+      });
+      expect(res.statusCode, `${type}: ${res.body}`).toBe(201);
+      expect(res.json()).toMatchObject({ status: 'ok', badge: { colour: 'green' } });
+    }
+  });
+
+  it('accepts answers to every question, those not asked (their condition not met) kept out of what is stored', async () => {
+    const form = (await call('GET', '/declaration-forms/entry', null)).json();
+    const answers = answerByKind(form.questions, { all: true });
+    // the first options: from another province by car — the country, the plate, the number and the seat are not asked
+    expect(answers).toMatchObject({ origin_kind: 'province', transport: 'car', transport_plate: 'x' });
+    const res = await call('POST', '/declarations', citizen.token, { type: 'entry', answers });
+    expect(res.statusCode, res.body).toBe(201);
+    const stored = await env.ctx.db
+      .selectFrom('declarations')
+      .select('answers')
+      .where('id', '=', res.json().id)
+      .executeTakeFirstOrThrow();
+    const kept = stored.answers as Record<string, unknown>;
+    for (const id of ['origin_country', 'transport_plate', 'transport_number', 'transport_seat'])
+      expect(kept[id], id).toBeUndefined();
+    expect(kept).toMatchObject({ origin_kind: 'province', origin_province: UNITS.bienHoaCommune, transport: 'car' });
+    // by flight: the number is asked (required) and the seat too; the plate still is not
+    const { transport_number: _n, ...noNumber } = answers;
+    const flight = await call('POST', '/declarations', citizen.token, {
+      type: 'entry',
+      answers: { ...noNumber, transport: 'flight' },
+    });
+    expectError(flight, 400, 'DECLARATION_INVALID');
+    expect(flight.json().error.details.problems).toEqual([{ questionId: 'transport_number', problem: 'required' }]);
+    const flown = await call('POST', '/declarations', citizen.token, {
+      type: 'entry',
+      answers: { ...answers, transport: 'flight', transport_number: 'VN213', transport_seat: '12A' },
+    });
+    expect(flown.statusCode, flown.body).toBe(201);
+    const last = (await call('GET', '/me/declarations/last?type=entry', citizen.token)).json();
+    expect(last.answers).toMatchObject({ transport: 'flight', transport_number: 'VN213', transport_seat: '12A' });
+    expect(last.answers.transport_plate).toBeUndefined();
+  });
+
+  it('pre-fills an entry declaration stored with a vehicle answer in the shape of the current questions', async () => {
+    const someone = await citizenToken(env, '0912000118');
+    await env.ctx.db
+      .insertInto('declarations')
+      .values({
+        person_id: someone.personId,
+        type: 'entry',
+        form_version: 1,
+        answers: JSON.stringify({ origin_kind: 'province', transport: { mode: 'coach', plate: '60B-123.45' } }),
+        status: 'ok',
+        reasons: [],
+        via: 'app',
+        actor_type: 'citizen',
+        actor_id: someone.personId,
+        partner_id: null,
+        unit_code: null,
+        commune_code: null,
+        day: localDate(new Date()),
+      })
+      .execute();
+    const last = (await call('GET', '/me/declarations/last?type=entry', someone.token)).json();
+    expect(last.answers).toEqual({ origin_kind: 'province', transport: 'coach', transport_plate: '60B-123.45' });
   });
 
   it('refuses an unknown form type', async () => {
@@ -262,7 +382,9 @@ describe('refusals (nothing written)', () => {
         ...NO,
         origin_kind: 'province',
         origin_province: '79',
-        transport: { mode: 'flight', number: 'VN213', seat: '12A' },
+        transport: 'flight',
+        transport_number: 'VN213',
+        transport_seat: '12A',
         arrival_date: future,
         destination_unit: UNITS.bienHoaCommune,
         destination_address: '1 Phạm Văn Thuận',
@@ -650,6 +772,101 @@ describe('statistics', () => {
       await call('GET', `/declaration-stats?unitCode=${UNITS.bienHoaCommune}`, healthElsewhere),
       404,
       'UNIT_NOT_FOUND',
+    );
+  });
+});
+
+describe('form versions: only the version just replaced is accepted, and a version published without rules', () => {
+  it('keeps the current rules for the questions a new version still has when published without rules', async () => {
+    const current = (await call('GET', '/declaration-forms/entry', null)).json();
+    expect(current.rules.some((r: { questionId: string }) => r.questionId === 'from_abroad')).toBe(true);
+    const questions = current.questions.filter((q: { id: string }) => q.id !== 'from_abroad');
+    const published = await call('POST', '/declaration-forms/entry', admin, { questions });
+    expect(published.statusCode, published.body).toBe(201);
+    const next = published.json();
+    expect(next.version).toBe(current.version + 1);
+    expect(next.rules).toEqual(current.rules.filter((r: { questionId: string }) => r.questionId !== 'from_abroad'));
+    expect((await call('GET', '/declaration-forms/entry', null)).json()).toMatchObject({
+      version: next.version,
+      rules: next.rules,
+    });
+    // "fever" still flags
+    const answers = answerByKind(questions, { all: false });
+    const res = await call('POST', '/declarations', citizen.token, {
+      type: 'entry',
+      answers: { ...answers, fever: true },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'flagged', reasons: ['symptom'] });
+    // rules given are the rules published (an empty list: none)
+    const none = await call('POST', '/declaration-forms/entry', admin, { questions, rules: [], graceHours: 48 });
+    expect(none.statusCode, none.body).toBe(201);
+    expect(none.json().rules).toEqual([]);
+    const back = await call('POST', '/declaration-forms/entry', admin, { questions, rules: next.rules });
+    expect(back.statusCode, back.body).toBe(201);
+  });
+
+  it('refuses every version older than the one the current version replaced, as outdated', async () => {
+    const base = (await call('GET', '/declaration-forms/domestic', null)).json();
+    // two versions more, the second with no grace: the one before it is refused at once, and so is every older one
+    // (an older version's own successor may still be within its grace period: that does not count)
+    const older = await call('POST', '/declaration-forms/domestic', admin, {
+      questions: base.questions,
+      rules: base.rules,
+      graceHours: 48,
+    });
+    expect(older.statusCode, older.body).toBe(201);
+    const newest = await call('POST', '/declaration-forms/domestic', admin, {
+      questions: base.questions,
+      rules: base.rules,
+      graceHours: 0,
+    });
+    expect(newest.statusCode, newest.body).toBe(201);
+    const current = newest.json().version;
+    const answers = answerByKind(base.questions, { all: false });
+    const before = await count('declarations');
+    for (const version of new Set([current - 1, current - 2, current - 3, 1])) {
+      const res = await call('POST', '/declarations', citizen.token, {
+        type: 'domestic',
+        formVersion: version,
+        answers,
+      });
+      expectError(res, 400, 'DECLARATION_FORM_OUTDATED');
+      expect(res.json().error.details).toEqual({ version, currentVersion: current });
+    }
+    expect(await count('declarations')).toBe(before);
+    const ok = await call('POST', '/declarations', citizen.token, {
+      type: 'domestic',
+      formVersion: current,
+      answers,
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expectError(
+      await call('POST', '/declarations', citizen.token, { type: 'domestic', formVersion: current + 1, answers }),
+      400,
+      'DECLARATION_FORM_NOT_FOUND',
+    );
+  });
+
+  it('accepts the version just replaced within the grace period of the version replacing it', async () => {
+    const form = (await call('GET', '/declaration-forms/domestic', null)).json();
+    const next = await call('POST', '/declaration-forms/domestic', admin, {
+      questions: form.questions,
+      rules: form.rules,
+      graceHours: 1,
+    });
+    expect(next.statusCode, next.body).toBe(201);
+    const answers = answerByKind(form.questions, { all: false });
+    const res = await call('POST', '/declarations', citizen.token, {
+      type: 'domestic',
+      formVersion: form.version,
+      answers,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expectError(
+      await call('POST', '/declarations', citizen.token, { type: 'domestic', formVersion: form.version - 1, answers }),
+      400,
+      'DECLARATION_FORM_OUTDATED',
     );
   });
 });

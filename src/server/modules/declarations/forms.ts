@@ -3,13 +3,7 @@
  * that follow the Ministry of Health's 2021 declaration content, and the pure functions that check an answer set
  * against a form, triage it and score an assessment. Nothing here touches the database.
  */
-import {
-  type DeclarationType,
-  type EnterpriseLevel,
-  type FlagReason,
-  type QuestionKind,
-  VEHICLE_MODES,
-} from './constants.ts';
+import type { DeclarationType, EnterpriseLevel, FlagReason, QuestionKind } from './constants.ts';
 
 export interface Option {
   value: string;
@@ -24,12 +18,17 @@ export interface Question {
   labelVi: string;
   labelEn: string;
   options?: Option[];
-  /** asked only when another question has this answer (a boolean, or a choice value, or one of a multi's values) */
-  showIf?: { questionId: string; equals: boolean | string };
+  /**
+   * asked only when another question (itself asked) has this answer: `equals` a boolean or a choice value (for a
+   * multi, one of its values), or one of the values `in` a list
+   */
+  showIf?: ShowIf;
   /** number bounds */
   min?: number;
   max?: number;
 }
+
+export type ShowIf = { questionId: string; equals: boolean | string } | { questionId: string; in: string[] };
 
 /** An answer that flags: `equals` (a boolean or choice value; for multi, contains it) or one of `anyOf`. */
 export interface TriageRule {
@@ -157,10 +156,10 @@ const ENTRY_QUESTIONS: Question[] = [
   },
   {
     id: 'transport',
-    kind: 'vehicle',
+    kind: 'choice',
     required: true,
-    labelVi: 'Phương tiện (xe khách: biển số; tàu, máy bay: số hiệu và số ghế)',
-    labelEn: 'Transport (coach: plate; train or flight: number and seat)',
+    labelVi: 'Phương tiện',
+    labelEn: 'Transport',
     options: [
       { value: 'car', labelVi: 'Ô tô cá nhân', labelEn: 'Car' },
       { value: 'motorbike', labelVi: 'Xe máy', labelEn: 'Motorbike' },
@@ -168,6 +167,30 @@ const ENTRY_QUESTIONS: Question[] = [
       { value: 'train', labelVi: 'Tàu hỏa', labelEn: 'Train' },
       { value: 'flight', labelVi: 'Máy bay', labelEn: 'Flight' },
     ],
+  },
+  {
+    id: 'transport_plate',
+    kind: 'text',
+    required: true,
+    labelVi: 'Biển số xe khách',
+    labelEn: 'Coach plate number',
+    showIf: { questionId: 'transport', in: ['coach'] },
+  },
+  {
+    id: 'transport_number',
+    kind: 'text',
+    required: true,
+    labelVi: 'Số hiệu tàu hoặc chuyến bay',
+    labelEn: 'Train or flight number',
+    showIf: { questionId: 'transport', in: ['train', 'flight'] },
+  },
+  {
+    id: 'transport_seat',
+    kind: 'text',
+    required: false,
+    labelVi: 'Số ghế (tàu: số toa, số ghế)',
+    labelEn: 'Seat (train: carriage and seat)',
+    showIf: { questionId: 'transport', in: ['train', 'flight'] },
   },
   { id: 'arrival_date', kind: 'date', required: true, labelVi: 'Ngày đến', labelEn: 'Arrival date' },
   {
@@ -209,30 +232,60 @@ export function defaultForm(type: DeclarationType): Omit<FormDefinition, 'versio
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UNIT = /^[0-9A-Za-z-]{1,20}$/;
 const MAX_TEXT = 500;
-const VEHICLE_FIELDS = new Set(['mode', 'plate', 'number', 'seat']);
 
-/**
- * A `vehicle` answer: `{mode, plate?, number?, seat?}` with `mode` one of the question's options (or of
- * VEHICLE_MODES when it lists none); a coach needs `plate`, a train or a flight `number`; every text ≤ 32 characters.
- * Returns the answer as stored (texts trimmed, empty ones dropped) or undefined when it is not one.
- */
-export function vehicleAnswer(q: Pick<Question, 'options'>, v: unknown): Record<string, string> | undefined {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const entries = Object.entries(v as Record<string, unknown>);
-  if (entries.some(([k, x]) => !VEHICLE_FIELDS.has(k) || typeof x !== 'string' || x.length > 32)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, x] of entries) if ((x as string).trim()) out[k] = (x as string).trim();
-  const modes = q.options?.length ? q.options.map((o) => o.value) : [...VEHICLE_MODES];
-  if (!out.mode || !modes.includes(out.mode)) return undefined;
-  if (out.mode === 'coach' && !out.plate) return undefined;
-  if ((out.mode === 'train' || out.mode === 'flight') && !out.number) return undefined;
-  return out;
+/** Whether an answer meets a condition: a boolean or choice value, or (a multi) one of its values. */
+function meets(cond: ShowIf, given: unknown): boolean {
+  const values = Array.isArray(given) ? given : [given];
+  return 'in' in cond ? values.some((v) => typeof v === 'string' && cond.in.includes(v)) : values.includes(cond.equals);
 }
 
-function isShown(q: Question, answers: Answers): boolean {
-  if (!q.showIf) return true;
-  const given = answers[q.showIf.questionId];
-  return Array.isArray(given) ? given.includes(q.showIf.equals) : given === q.showIf.equals;
+/**
+ * The questions asked given the answers: a question with a condition is asked when the question it names is asked
+ * and its answer meets the condition — so an answer to a question not asked never makes another one asked (nor
+ * required). A condition that names a missing question, or leads round in a circle, is not met.
+ */
+export function askedQuestions(questions: readonly Question[], answers: Answers): Set<string> {
+  const byId = new Map(questions.map((q) => [q.id, q]));
+  const decided = new Map<string, boolean>();
+  // `chain`: the questions whose condition led here (a question's conditions form one chain up to an unconditional one)
+  const asked = (q: Question, chain: ReadonlySet<string>): boolean => {
+    const known = decided.get(q.id);
+    if (known !== undefined) return known;
+    let shown = true;
+    if (q.showIf) {
+      const parent = byId.get(q.showIf.questionId);
+      shown =
+        parent !== undefined &&
+        !chain.has(parent.id) &&
+        asked(parent, new Set([...chain, parent.id])) &&
+        meets(q.showIf, answers[parent.id]);
+    }
+    decided.set(q.id, shown);
+    return shown;
+  };
+  return new Set(questions.filter((q) => asked(q, new Set([q.id]))).map((q) => q.id));
+}
+
+/**
+ * Stored answers in the shape of today's questions, for pre-filling a form: until the `vehicle` kind was dropped (the
+ * contract's kinds only, migration 0044), the entry form's transport was one answer `{mode, plate?, number?, seat?}`;
+ * it reads as the `transport` choice and its `_plate`, `_number` and `_seat` texts.
+ */
+export function currentShapeAnswers(answers: Answers): Answers {
+  const out: Answers = {};
+  for (const [id, v] of Object.entries(answers)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { mode?: unknown }).mode === 'string') {
+      const { mode, plate, number, seat } = v as Record<string, unknown>;
+      out[id] = mode;
+      for (const [suffix, x] of [
+        ['plate', plate],
+        ['number', number],
+        ['seat', seat],
+      ] as const)
+        if (typeof x === 'string' && x.trim()) out[`${id}_${suffix}`] = x.trim();
+    } else out[id] = v;
+  }
+  return out;
 }
 
 function typeProblem(q: Question, v: unknown, today: string): AnswerProblem['problem'] | undefined {
@@ -266,15 +319,17 @@ function typeProblem(q: Question, v: unknown, today: string): AnswerProblem['pro
         : 'type';
     case 'unit':
       return typeof v === 'string' && UNIT.test(v) ? undefined : 'type';
-    case 'vehicle':
-      return vehicleAnswer(q, v) ? undefined : 'type';
+    default:
+      // a kind this version of the code does not know (never published: the schema lists the kinds) is no answer
+      return 'type';
   }
 }
 
 /**
- * Checks an answer set against a form: every answer names a question, answers a shown question with a value of
- * its kind (a date not after `today`, the local date), and every shown required question is answered. Answers to
- * questions hidden by their condition are dropped from what is stored. Returns the stored answers or the problems.
+ * Checks an answer set against a form: every answer names a question, answers an asked question with a value of
+ * its kind (a date not after `today`, the local date), and every asked required question is answered. Answers to
+ * questions not asked (their condition not met: `askedQuestions`) are accepted whatever they are and dropped from
+ * what is stored. Returns the stored answers or the problems.
  */
 export function checkAnswers(
   questions: readonly Question[],
@@ -285,9 +340,10 @@ export function checkAnswers(
   const problems: AnswerProblem[] = [];
   for (const id of Object.keys(answers)) if (!byId.has(id)) problems.push({ questionId: id, problem: 'unknown' });
   const kept: Answers = {};
+  const asked = askedQuestions(questions, answers);
   for (const q of questions) {
     const v = answers[q.id];
-    const shown = isShown(q, answers);
+    const shown = asked.has(q.id);
     if (v === undefined || v === null) {
       if (shown && q.required) problems.push({ questionId: q.id, problem: 'required' });
       continue;
@@ -295,7 +351,7 @@ export function checkAnswers(
     if (!shown) continue;
     const problem = typeProblem(q, v, today);
     if (problem) problems.push({ questionId: q.id, problem });
-    else kept[q.id] = q.kind === 'vehicle' ? vehicleAnswer(q, v) : typeof v === 'string' ? v.trim() : v;
+    else kept[q.id] = typeof v === 'string' ? v.trim() : v;
   }
   return { answers: kept, problems };
 }
@@ -313,6 +369,12 @@ export function triage(rules: readonly TriageRule[], answers: Answers): FlagReas
     if (hit) reasons.add(r.reason);
   }
   return [...reasons];
+}
+
+/** The rules of a form that still name a question of `questions` (a new version published without rules keeps these). */
+export function rulesFor(questions: readonly Question[], rules: readonly TriageRule[]): TriageRule[] {
+  const ids = new Set(questions.map((q) => q.id));
+  return rules.filter((r) => ids.has(r.questionId));
 }
 
 /** Question ids of rules and conditions that name no question of the form (a published form must have none). */

@@ -39,6 +39,7 @@ export const manifest: ModuleManifest = {
     'enterprise_inspections',
     'organisations',
     'organisation_members',
+    'organisation_member_lookups',
   ],
   reads: {
     people:

@@ -8,6 +8,9 @@
  *     the task has been closed for the whole window: a health station never loses the answers it follows up.
  *   - `partner_phone_codes` (a partner's one-time code for a phone: the phone number) a day after they were sent —
  *     a code lives minutes, and the hourly send limit per phone looks back one hour.
+ *   - `organisation_member_lookups` (a citizen account's member look-ups that matched no one, counted against its
+ *     daily bound) once they are a day old: the bound looks back 24 hours (the account's next request deletes its
+ *     own; this catches the accounts that do not come back).
  * Kept: `declaration_daily_stats` (counts per commune and day, nothing personal: the statistics read only these),
  * enterprises, their assessments and organisations (not a person's health answers). Idempotency records are the
  * platform's and have their own purge (check-in maintenance, platform/idempotency.ts).
@@ -49,6 +52,8 @@ export interface DeclarationPurgeResult {
   heldByTasks: number;
   /** partners' one-time codes older than a day */
   phoneCodes: number;
+  /** organisations' member look-up counts older than a day */
+  memberLookups: number;
   batches: number;
   /** the run stopped at `maxBatches` with rows left to delete */
   more: boolean;
@@ -146,6 +151,7 @@ export async function purgeDeclarations(
     badges: 0,
     heldByTasks: 0,
     phoneCodes: 0,
+    memberLookups: 0,
     batches: 0,
     more: false,
   };
@@ -199,6 +205,10 @@ export async function purgeDeclarations(
   await purgeCounted('badges', (trx) => purgeBadgeBatch(trx, day, batchSize));
   const codesBefore = new Date(now.getTime() - PHONE_CODES_KEPT_MS);
   await purgeCounted('phoneCodes', (trx) => purgePhoneCodeBatch(trx, codesBefore, batchSize));
+  // counts per account and request, nothing else: one statement, not audited (a small table, a day of rows)
+  const lookups =
+    await sql`delete from organisation_member_lookups where at < ${new Date(now.getTime() - DAY)}`.execute(db);
+  result.memberLookups = Number(lookups.numAffectedRows ?? 0);
   result.heldByTasks = await countHeld(db, day);
   return result;
 }

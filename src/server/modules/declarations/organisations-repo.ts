@@ -1,6 +1,6 @@
 /**
  * Kysely queries for organisations and their members (the declarations module's tables `organisations`,
- * `organisation_members`), plus the declared reads: `people` (a member's name, birth year and phone for the list of
+ * `organisation_members`, and `organisation_member_lookups`: the look-ups of members that matched no one), plus the declared reads: `people` (a member's name, birth year and phone for the list of
  * who has not declared) and `enterprises`/`declaration_badges` (the module's own).
  *
  * The figures join members to `declaration_badges` on its primary key (person, day): one indexed probe per member,
@@ -169,6 +169,51 @@ export function organisationsRepo(db: Kysely<DB>) {
       if (after) q = q.where(sql<boolean>`(p.name, p.id) > (${after[0]}::text, ${after[1]}::uuid)`);
       return q.orderBy('p.name').orderBy('p.id').limit(pageLimit(opts.limit)).execute();
     },
+
+    // ——— member look-ups that matched no one, per citizen account (organisation_member_lookups) ———
+
+    /**
+     * The account's look-ups that missed since `since`, oldest first, under the account's lock (held to the end of
+     * the caller's transaction: two requests at once cannot both take the last ones); its older rows are deleted.
+     */
+    lookupMissesSince: async (trx: Q, ownerPersonId: string, since: Date) => {
+      await sql`select pg_advisory_xact_lock(7231040, hashtext(${ownerPersonId}))`.execute(trx);
+      await trx
+        .deleteFrom('organisation_member_lookups')
+        .where('owner_person_id', '=', ownerPersonId)
+        .where('at', '<=', since)
+        .execute();
+      return trx
+        .selectFrom('organisation_member_lookups')
+        .select(['at', 'misses'])
+        .where('owner_person_id', '=', ownerPersonId)
+        .where('at', '>', since)
+        .orderBy('at')
+        .execute();
+    },
+
+    /** Reserves `misses` look-ups for a request (its row, kept at what the request used: `settleLookups`). */
+    reserveLookups: async (trx: Q, ownerPersonId: string, at: Date, misses: number) =>
+      (
+        await trx
+          .insertInto('organisation_member_lookups')
+          .values({ owner_person_id: ownerPersonId, at, misses })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
+
+    /** What a request's look-ups used of its reservation: the misses, or nothing (the row goes). */
+    settleLookups: async (id: string, misses: number) => {
+      if (misses > 0)
+        await db.updateTable('organisation_member_lookups').set({ misses }).where('id', '=', id).execute();
+      else await db.deleteFrom('organisation_member_lookups').where('id', '=', id).execute();
+    },
+
+    /** Deletes every account's rows older than `before` (the hourly maintenance); the number deleted. */
+    purgeLookups: async (before: Date) =>
+      Number(
+        (await db.deleteFrom('organisation_member_lookups').where('at', '<', before).executeTakeFirst()).numDeletedRows,
+      ),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   UNITS,
 } from '../../../../test/harness.ts';
 import { encodeCursor } from '../../platform/paging.ts';
+import { purgeDeclarations } from './maintenance.ts';
 
 let env: TestEnv;
 let health: string;
@@ -565,5 +566,208 @@ describe('paging, renaming and deleting', () => {
     expect((await call('DELETE', `/organisations/${otherOrgId}`, otherOwner.token)).statusCode).toBe(204);
     const again = await call('POST', '/organisations', otherOwner.token, { kind: 'enterprise', enterpriseId });
     expect(again.statusCode, again.body).toBe(201);
+  });
+});
+
+describe("bounding what an owner's member look-ups tell (names behind phones and national IDs)", () => {
+  const csv = { 'content-type': 'text/csv' };
+  let taxCodes = 3600999100;
+
+  /** A new citizen owning a new enterprise and its member list. */
+  async function newOwner(phone: string) {
+    const who = await citizenToken(env, phone);
+    const e = await call('POST', '/enterprises', who.token, {
+      name: `Công ty ${phone}`,
+      taxCode: String(taxCodes++),
+      unitCode: UNITS.bienHoaCommune,
+      workers: 50,
+    });
+    expect(e.statusCode, e.body).toBe(201);
+    const org = await call('POST', '/organisations', who.token, { kind: 'enterprise', enterpriseId: e.json().id });
+    expect(org.statusCode, org.body).toBe(201);
+    return { ...who, orgId: org.json().id as string };
+  }
+
+  /** A worker on record (registered by the commune), with the national ID to name them by. */
+  async function worker(name: string) {
+    const nationalId = makeNationalId();
+    const res = await call('POST', '/people', health, { nationalId, name, unitCode: UNITS.bienHoaCommune });
+    expect(res.statusCode, res.body).toBe(201);
+    return { nationalId, name, personId: res.json().id as string };
+  }
+
+  const guesses = (n: number) => Array.from({ length: n }, () => `${makeNationalId()},,Nguyễn Văn Đoán`);
+  const file = (lines: string[]) => ['national_id,phone,full_name', ...lines].join('\r\n');
+  const misses = async (personId: string) =>
+    Number(
+      (
+        await sql<{ n: string | null }>`
+          select coalesce(sum(misses), 0) as n from organisation_member_lookups where owner_person_id = ${personId}`.execute(
+          env.ctx.db,
+        )
+      ).rows[0]?.n,
+    );
+  const membersOf = async (orgId: string) =>
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from organisation_members where organisation_id = ${orgId}`.execute(env.ctx.db)
+      ).rows[0]?.n,
+    );
+
+  it('lets an owner miss 100 look-ups in 24 hours; the lines past them are not looked up, then 429 before anything', async () => {
+    const o = await newOwner('0914000401');
+    const a = await worker('Lý Văn Đúng');
+    const b = await worker('Lâm Thị Sau');
+    // one match, then 120 guesses: 100 looked up and missed, the 20 after them not looked up
+    const imported = await call(
+      'POST',
+      `/organisations/${o.orgId}/members:import`,
+      o.token,
+      file([`${a.nationalId},,${a.name}`, ...guesses(120)]),
+      csv,
+    );
+    expect(imported.statusCode, imported.body).toBe(200);
+    const body = imported.json();
+    expect(body).toMatchObject({ rows: 121, added: 1 });
+    const codes = body.rejected.map((r: { code: string }) => r.code);
+    expect(codes.filter((c: string) => c === 'ORGANISATION_MEMBER_NOT_MATCHED')).toHaveLength(100);
+    expect(codes.slice(100)).toEqual(Array(20).fill('RATE_LIMITED'));
+    expect(body.rejected[100]).toMatchObject({ row: 103, message: 'Too many requests; try again later.' });
+    expect(await misses(o.personId)).toBe(100);
+    expect(await membersOf(o.orgId)).toBe(1);
+
+    // the allowance is used: a right name is refused too, before it is looked up, one by one or in a file
+    const one = await call('POST', `/organisations/${o.orgId}/members`, o.token, {
+      nationalId: b.nationalId,
+      name: b.name,
+    });
+    expectError(one, 429, 'RATE_LIMITED');
+    const retryAfter = one.json().error.details.retryAfter;
+    expect(retryAfter).toBeGreaterThan(86_000);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    expect(one.headers['retry-after']).toBe(String(retryAfter));
+    expectError(
+      await call(
+        'POST',
+        `/organisations/${o.orgId}/members:import`,
+        o.token,
+        file([`${b.nationalId},,${b.name}`]),
+        csv,
+      ),
+      429,
+      'RATE_LIMITED',
+    );
+    expect(await membersOf(o.orgId)).toBe(1);
+    expect(await misses(o.personId)).toBe(100);
+
+    // another owner has an allowance of their own; staff keeping the same list are not bounded (they find or register
+    // people of their own area, audited)
+    const other = await newOwner('0914000402');
+    expectError(
+      await call('POST', `/organisations/${other.orgId}/members`, other.token, {
+        nationalId: makeNationalId(),
+        name: 'Người Lạ',
+      }),
+      404,
+      'ORGANISATION_MEMBER_NOT_MATCHED',
+    );
+    const byStaff = await call('POST', `/organisations/${o.orgId}/members`, park, {
+      nationalId: b.nationalId,
+      name: b.name,
+    });
+    expect(byStaff.statusCode, byStaff.body).toBe(201);
+
+    // a day later the misses have left the window: the owner looks up again, and the old rows are gone
+    await sql`update organisation_member_lookups set at = at - interval '24 hours 1 minute'
+              where owner_person_id = ${o.personId}`.execute(env.ctx.db);
+    const c = await worker('Phan Văn Chín');
+    const later = await call('POST', `/organisations/${o.orgId}/members`, o.token, {
+      nationalId: c.nationalId,
+      name: c.name,
+    });
+    expect(later.statusCode, later.body).toBe(201);
+    expect(await misses(o.personId)).toBe(0);
+    const left = await sql<{ n: string }>`
+      select count(*) as n from organisation_member_lookups where owner_person_id = ${o.personId}`.execute(env.ctx.db);
+    expect(Number(left.rows[0]?.n)).toBe(0);
+  });
+
+  it('counts one-by-one additions too, and says when the window has room again', async () => {
+    const o = await newOwner('0914000403');
+    const a = await worker('Vũ Thị Mười');
+    // 99 misses 23 hours ago (as another API process would have recorded them)
+    await sql`insert into organisation_member_lookups (owner_person_id, at, misses)
+              values (${o.personId}, now() - interval '23 hours', 99)`.execute(env.ctx.db);
+    expectError(
+      await call('POST', `/organisations/${o.orgId}/members`, o.token, {
+        nationalId: a.nationalId,
+        name: 'Vũ Thị Khác',
+      }),
+      404,
+      'ORGANISATION_MEMBER_NOT_MATCHED',
+    );
+    expect(await misses(o.personId)).toBe(100);
+    // the 100th miss was the last: the next look-up waits until the 99 leave the window, in an hour
+    const refused = await call('POST', `/organisations/${o.orgId}/members`, o.token, {
+      nationalId: a.nationalId,
+      name: a.name,
+    });
+    expectError(refused, 429, 'RATE_LIMITED');
+    const retryAfter = refused.json().error.details.retryAfter;
+    expect(retryAfter).toBeGreaterThan(3_500);
+    expect(retryAfter).toBeLessThanOrEqual(3_600);
+    // a match costs nothing: with the allowance back, adding the right name leaves the count as it was
+    await sql`update organisation_member_lookups set at = at - interval '2 hours'
+              where owner_person_id = ${o.personId} and misses = 99`.execute(env.ctx.db);
+    const added = await call('POST', `/organisations/${o.orgId}/members`, o.token, {
+      nationalId: a.nationalId,
+      name: a.name,
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(await misses(o.personId)).toBe(1);
+    // the hourly maintenance deletes every account's rows older than a day
+    await sql`update organisation_member_lookups set at = at - interval '25 hours'
+              where owner_person_id = ${o.personId}`.execute(env.ctx.db);
+    const purged = await purgeDeclarations(env.ctx.db, env.ctx.audit, 42);
+    expect(purged.memberLookups).toBeGreaterThanOrEqual(1);
+    expect(await misses(o.personId)).toBe(0);
+  });
+
+  it('shares the allowance between requests arriving at once', async () => {
+    const o = await newOwner('0914000404');
+    const [x, y] = await Promise.all(
+      [0, 1].map(() =>
+        call('POST', `/organisations/${o.orgId}/members:import`, o.token, file(guesses(70)), csv).then((r) => {
+          expect(r.statusCode, r.body).toBe(200);
+          return r.json().rejected.map((j: { code: string }) => j.code) as string[];
+        }),
+      ),
+    );
+    const all = [...(x ?? []), ...(y ?? [])];
+    expect(all.filter((c) => c === 'ORGANISATION_MEMBER_NOT_MATCHED')).toHaveLength(100);
+    expect(all.filter((c) => c === 'RATE_LIMITED')).toHaveLength(40);
+    expect(await misses(o.personId)).toBe(100);
+  });
+
+  it('limits each account to 60 single additions and 10 files a minute (429 RATE_LIMITED)', async () => {
+    const o = await newOwner('0914000405');
+    const imports: number[] = [];
+    for (let i = 0; i < 11; i++)
+      imports.push((await call('POST', `/organisations/${o.orgId}/members:import`, o.token, 'x,y', csv)).statusCode);
+    expect(imports).toEqual([...Array(10).fill(400), 429]);
+    const adds: number[] = [];
+    for (let i = 0; i < 61; i++)
+      adds.push((await call('POST', `/organisations/${o.orgId}/members`, o.token, { name: 'A' })).statusCode);
+    expect(adds).toEqual([...Array(60).fill(400), 429]);
+    const limited = await call('POST', `/organisations/${o.orgId}/members`, o.token, { name: 'A' });
+    expectError(limited, 429, 'RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // another account is counted apart
+    const other = await newOwner('0914000406');
+    expect((await call('POST', `/organisations/${other.orgId}/members`, other.token, { name: 'A' })).statusCode).toBe(
+      400,
+    );
   });
 });

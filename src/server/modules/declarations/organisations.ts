@@ -8,12 +8,15 @@
  * Who may name whom: staff add a person by id, national ID or phone (+ name) only within their own area (otherwise
  * 404 PERSON_NOT_FOUND, as if unknown), and an unknown one is registered at the organisation's unit. A citizen (an
  * enterprise's owner) never names a person by id and registers no one: a national ID or phone must go with the full
- * name on record (`personByIdentifiers`), so the list cannot be used to look up the registry or to follow strangers.
- * Every check happens before anything is written; writes and reads of who has not declared are audited.
+ * name on record (`citizenLookups`), so the list cannot be used to look up the registry or to follow strangers.
+ * Each such look-up still tells whether a name goes with a number, so a citizen account's look-ups that match no one
+ * are bounded (MEMBER_LOOKUP_MISSES_PER_DAY in 24 hours, counted in `organisation_member_lookups` for all API
+ * processes; `citizenLookups`). Every check happens before anything is written; writes and reads of who has not
+ * declared are audited.
  */
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import type { Actor } from '../../platform/access.ts';
+import type { Actor, CitizenActor } from '../../platform/access.ts';
 import type { AuditEntry } from '../../platform/audit.ts';
 import { authorize, authorizeAt, can, mayEver, narrowScope, scopeOf, systemScope } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
@@ -22,7 +25,7 @@ import { isNationalId, isUuid, normalizePhone } from '../../platform/formats.ts'
 import { decodeCursor, toPage } from '../../platform/paging.ts';
 import { localDate } from '../../platform/sms.ts';
 import { maskPersonName, type PeopleService } from '../people/index.ts';
-import { CIVIL_SERVICE_TARGET } from './constants.ts';
+import { CIVIL_SERVICE_TARGET, MEMBER_LOOKUP_MISSES_PER_DAY } from './constants.ts';
 import { type MemberRowRejection, parseMembersCsv } from './members-csv.ts';
 import type { OrganisationFiguresRow, OrganisationsRepo } from './organisations-repo.ts';
 import { organisationPolicy, unitPolicy } from './policy.ts';
@@ -38,6 +41,16 @@ import type {
 } from './schemas.ts';
 
 type ManageAction = 'organisations.agencies' | 'organisations.enterprises';
+
+/** The window the misses of a citizen account's member look-ups are counted over. */
+const LOOKUP_WINDOW_MS = 24 * 3600_000;
+
+/** A member named by national ID or phone (+ name), the formats checked. */
+interface Identifiers {
+  nationalId?: string | undefined;
+  phone?: string | undefined;
+  name?: string | undefined;
+}
 
 const manageAction = (kind: 'agency' | 'enterprise'): ManageAction =>
   kind === 'agency' ? 'organisations.agencies' : 'organisations.enterprises';
@@ -104,41 +117,90 @@ export function organisationsService(
   }
 
   /**
-   * A person named by national ID or phone. Staff: found or registered at the organisation's unit, and one found
-   * must lie in the area they keep this list for (else 404 PERSON_NOT_FOUND, as for an id: `findOrRegister` searches
-   * the whole registry, and the list would show them someone outside their area). A citizen (an enterprise's owner)
-   * registers no one and learns nothing of the registry: the identifier must go with the full name they give, as on
-   * the worker's card (else 404 ORGANISATION_MEMBER_NOT_MATCHED, the same for an unknown identifier and another's
-   * name); a worker not on record is registered by the commune or the park board.
+   * The identifiers of a member named by national ID or phone, their formats checked (400 INVALID_NATIONAL_ID,
+   * INVALID_PHONE, PERSON_IDENTIFIER_REQUIRED; a citizen without the name: ORGANISATION_MEMBER_NAME_REQUIRED).
    */
-  async function personByIdentifiers(
-    actor: Actor,
-    who: { nationalId?: string | undefined; phone?: string | undefined; name?: string | undefined },
-    org: { unit_code: string; kind: 'agency' | 'enterprise' },
-  ): Promise<string> {
+  function identifiersOf(actor: Actor, who: Identifiers): Identifiers {
     const nationalId = who.nationalId?.trim() || undefined;
     if (nationalId !== undefined && !isNationalId(nationalId)) throw new AppError('INVALID_NATIONAL_ID', 400);
     const rawPhone = who.phone?.trim() || undefined;
     const phone = rawPhone === undefined ? undefined : normalizePhone(rawPhone);
     if (rawPhone !== undefined && !phone) throw new AppError('INVALID_PHONE', 400);
     if (!nationalId && !phone) throw new AppError('PERSON_IDENTIFIER_REQUIRED', 400);
-    if (actor.kind === 'citizen') {
-      const name = who.name?.trim();
-      if (!name) throw new AppError('ORGANISATION_MEMBER_NAME_REQUIRED', 400);
-      const id = await people.findByIdentifierAndName({ nationalId, phone: phone ?? undefined, name });
-      if (!id) throw new AppError('ORGANISATION_MEMBER_NOT_MATCHED', 404);
-      return id;
-    }
-    const found = await people.findOrRegister(
-      actor,
-      { nationalId, phone: phone ?? undefined, name: who.name },
-      org.unit_code,
-      {
-        via: 'organisation',
-      },
-    );
+    const name = who.name?.trim() || undefined;
+    if (actor.kind === 'citizen' && !name) throw new AppError('ORGANISATION_MEMBER_NAME_REQUIRED', 400);
+    return { nationalId, phone: phone ?? undefined, name: actor.kind === 'citizen' ? name : who.name };
+  }
+
+  /**
+   * A person named by national ID or phone, by staff: found or registered at the organisation's unit, and one found
+   * must lie in the area they keep this list for (else 404 PERSON_NOT_FOUND, as for an id: `findOrRegister` searches
+   * the whole registry, and the list would show them someone outside their area).
+   */
+  async function personForStaff(
+    actor: Actor,
+    who: Identifiers,
+    org: { unit_code: string; kind: 'agency' | 'enterprise' },
+  ): Promise<string> {
+    const found = await people.findOrRegister(actor, who, org.unit_code, { via: 'organisation' });
     if (!found.created && actor.kind === 'staff') await personById(actor, found.id, manageAction(org.kind));
     return found.id;
+  }
+
+  /**
+   * The people a citizen (an enterprise's owner) names, each by national ID or phone with the full name on record,
+   * as on the worker's card (`people.findByIdentifierAndName`): a person id, or `miss` for an identifier not on
+   * record or on record under another name (the caller answers both 404 ORGANISATION_MEMBER_NOT_MATCHED); the owner
+   * registers no one and learns nothing else of the registry. Each miss tells that a name does not go with a number,
+   * so the account's misses are bounded: MEMBER_LOOKUP_MISSES_PER_DAY in any 24 hours, for all API processes. Before
+   * anything is looked up the request reserves what is left of the allowance (`organisation_member_lookups`, under
+   * the account's lock, committed: two requests at once share it, a request that dies keeps it used); none left →
+   * 429 RATE_LIMITED with `retryAfter` (seconds until the window has room), nothing looked up. Once the request's
+   * misses reach its reservation, the names after are not looked up (`limit`); the reservation is then cut to the
+   * misses it used.
+   */
+  async function citizenLookups(actor: CitizenActor, rows: readonly Identifiers[]) {
+    const now = new Date();
+    const since = new Date(now.getTime() - LOOKUP_WINDOW_MS);
+    const reserved = await db.transaction().execute(async (trx) => {
+      const recent = await orgs.lookupMissesSince(trx, actor.personId, since);
+      let used = recent.reduce((n, r) => n + r.misses, 0);
+      if (used >= MEMBER_LOOKUP_MISSES_PER_DAY) {
+        // the window has room again when enough of its oldest misses have left it
+        let freeAt = now.getTime() + LOOKUP_WINDOW_MS;
+        for (const r of recent) {
+          used -= r.misses;
+          if (used < MEMBER_LOOKUP_MISSES_PER_DAY) {
+            freeAt = new Date(r.at).getTime() + LOOKUP_WINDOW_MS;
+            break;
+          }
+        }
+        const retryAfter = Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000));
+        throw new AppError('RATE_LIMITED', 429, { retryAfter, limit: MEMBER_LOOKUP_MISSES_PER_DAY });
+      }
+      const granted = Math.min(rows.length, MEMBER_LOOKUP_MISSES_PER_DAY - used);
+      return { id: await orgs.reserveLookups(trx, actor.personId, now, granted), granted };
+    });
+    const found: Array<string | 'miss' | 'limit'> = [];
+    let misses = 0;
+    try {
+      for (const who of rows) {
+        if (misses >= reserved.granted) {
+          found.push('limit');
+          continue;
+        }
+        const id = await people.findByIdentifierAndName({
+          nationalId: who.nationalId,
+          phone: who.phone,
+          name: who.name ?? '',
+        });
+        if (!id) misses++;
+        found.push(id ?? 'miss');
+      }
+    } finally {
+      await orgs.settleLookups(reserved.id, misses);
+    }
+    return found;
   }
 
   /** A person named by id: staff only, and only within the area they keep this organisation's list for. */
@@ -337,29 +399,65 @@ export function organisationsService(
     /** Adds one member (see the file comment for who may name whom); `added` false when already a member. */
     async addMember(actor: Actor, id: string, body: AddMemberBody): Promise<{ personId: string; added: boolean }> {
       const org = await loadToManage(actor, id);
-      const personId =
-        'personId' in body
-          ? await personById(actor, body.personId, manageAction(org.kind))
-          : await personByIdentifiers(actor, body, org);
+      let personId: string;
+      if ('personId' in body) personId = await personById(actor, body.personId, manageAction(org.kind));
+      else {
+        const who = identifiersOf(actor, body);
+        if (actor.kind === 'citizen') {
+          const [found] = await citizenLookups(actor, [who]);
+          if (!found || found === 'miss' || found === 'limit')
+            throw new AppError('ORGANISATION_MEMBER_NOT_MATCHED', 404);
+          personId = found;
+        } else personId = await personForStaff(actor, who, org);
+      }
       const added = await addAndAudit(actor, org, [personId], { via: 'one' });
       return { personId, added: added.length === 1 };
     },
 
     /**
-     * Adds the people of a CSV file (`national_id,phone,full_name`): each valid line is found or registered, then all
-     * are added in one transaction; lines that cannot be read are returned with their line number and code.
+     * Adds the people of a CSV file (`national_id,phone,full_name`): each valid line is found or registered (staff) or
+     * matched (a citizen, within the account's allowance of misses: lines past it come back RATE_LIMITED, not looked
+     * up; none left → 429 before anything), then all are added in one transaction; lines that cannot be read are
+     * returned with their line number and code.
      */
     async importMembers(actor: Actor, id: string, csv: string) {
       const org = await loadToManage(actor, id);
       const { rows, rejected } = parseMembersCsv(csv);
       const ids: string[] = [];
       const refused: MemberRowRejection[] = [...rejected];
+      const refuse = (row: number, err: unknown) => {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        refused.push({ row, code: err.code });
+      };
+      const named: Array<{ row: number; who: Identifiers }> = [];
       for (const r of rows) {
         try {
-          ids.push(await personByIdentifiers(actor, r, org));
+          named.push({ row: r.row, who: identifiersOf(actor, r) });
         } catch (err) {
-          if (!(err instanceof AppError) || err.status >= 500) throw err;
-          refused.push({ row: r.row, code: err.code });
+          refuse(r.row, err);
+        }
+      }
+      if (actor.kind === 'citizen') {
+        const found =
+          named.length > 0
+            ? await citizenLookups(
+                actor,
+                named.map((n) => n.who),
+              )
+            : [];
+        for (const [i, n] of named.entries()) {
+          const f = found[i];
+          if (f === 'miss') refused.push({ row: n.row, code: 'ORGANISATION_MEMBER_NOT_MATCHED' });
+          else if (f === 'limit' || f === undefined) refused.push({ row: n.row, code: 'RATE_LIMITED' });
+          else ids.push(f);
+        }
+      } else {
+        for (const n of named) {
+          try {
+            ids.push(await personForStaff(actor, n.who, org));
+          } catch (err) {
+            refuse(n.row, err);
+          }
         }
       }
       const unique = [...new Set(ids)];

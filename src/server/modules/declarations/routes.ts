@@ -8,9 +8,10 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { acceptCsvBodies, toCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
-import { errors, requireActor, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
+import { errors, perAccount, requireActor, requireCitizen, requireStaff, sendCsv } from '../../platform/http.ts';
 import { parseIdempotencyKey } from '../../platform/idempotency.ts';
 import { NEXT_CURSOR_HEADER, pagedHeaders } from '../../platform/paging.ts';
+import { MEMBER_ADDS_PER_MINUTE, MEMBER_IMPORTS_PER_MINUTE, MEMBER_LOOKUP_MISSES_PER_DAY } from './constants.ts';
 import type { EnterprisesService } from './enterprises.ts';
 import type { OrganisationsService } from './organisations.ts';
 import type { PartnersService } from './partners.ts';
@@ -112,8 +113,9 @@ export function declarationsRoutes(
         schema: {
           tags,
           description:
-            'Publishes a new version of the form (admins): served at once; answers to the previous version are ' +
-            'accepted for `graceHours` (default 48), then refused with DECLARATION_FORM_OUTDATED.',
+            'Publishes a new version of the form (admins): served at once; answers to the version it replaces are ' +
+            'accepted for `graceHours` (default 48), then refused with DECLARATION_FORM_OUTDATED (older versions ' +
+            'at once). Without `rules`, the new version keeps the current rules of the questions it still has.',
           params: FormTypeParams,
           body: PublishFormBody,
           response: { 201: FormView, ...errors(400, 401, 403, 409) },
@@ -674,14 +676,25 @@ export function declarationsRoutes(
     app.post(
       '/organisations/:id/members',
       {
+        // per account (after the app's auth hook, so the actor is known); requests without one count by address
+        config: {
+          rateLimit: {
+            max: MEMBER_ADDS_PER_MINUTE,
+            timeWindow: '1 minute',
+            keyGenerator: perAccount('organisation-members'),
+          },
+        },
         schema: {
           tags,
           description:
             'Adds a member: by `personId` (staff, a person of their area) or by `nationalId` / `phone` (+ `name`), ' +
-            "found or registered at the organisation's unit. 200 when already a member.",
+            "found or registered at the organisation's unit (staff), or matched with the full name on record (an " +
+            "enterprise's owner: 404 ORGANISATION_MEMBER_NOT_MATCHED otherwise). 200 when already a member. An " +
+            `owner's look-ups that match no one are bounded (${MEMBER_LOOKUP_MISSES_PER_DAY} in 24 hours: 429 ` +
+            `RATE_LIMITED with retryAfter past it); at most ${MEMBER_ADDS_PER_MINUTE} requests a minute per account.`,
           params: OrganisationParams,
           body: AddMemberBody,
-          response: { 200: AddedMember, 201: AddedMember, ...errors(400, 401, 403, 404) },
+          response: { 200: AddedMember, 201: AddedMember, ...errors(400, 401, 403, 404, 429) },
         },
       },
       async (req, reply) => {
@@ -693,13 +706,24 @@ export function declarationsRoutes(
     app.post(
       '/organisations/:id/members::import',
       {
+        config: {
+          rateLimit: {
+            max: MEMBER_IMPORTS_PER_MINUTE,
+            timeWindow: '1 minute',
+            keyGenerator: perAccount('organisation-members-import'),
+          },
+        },
         schema: {
           tags,
           description:
             'Adds the people of a CSV file (`text/csv`, UTF-8, header `national_id,phone,full_name`, at most 2,000 ' +
-            'lines): each is found or registered; refused lines come back with their line number (header = 1) and code.',
+            "lines): each is found or registered (staff) or matched (an enterprise's owner); refused lines come back " +
+            "with their line number (header = 1) and code. An owner's look-ups that match no one are bounded " +
+            `(${MEMBER_LOOKUP_MISSES_PER_DAY} in 24 hours): lines past the bound come back RATE_LIMITED, not looked ` +
+            'up, and with none left the file is refused whole, 429 RATE_LIMITED with retryAfter, nothing looked up ' +
+            `or written. At most ${MEMBER_IMPORTS_PER_MINUTE} requests a minute per account.`,
           params: OrganisationParams,
-          response: { 200: MembersImportResult, ...errors(400, 401, 403, 404, 413, 415) },
+          response: { 200: MembersImportResult, ...errors(400, 401, 403, 404, 413, 415, 429) },
         },
       },
       async (req) => {

@@ -41,12 +41,25 @@ export const QuestionSchema = Type.Object(
     labelVi: Label,
     labelEn: Label,
     options: Type.Optional(Type.Array(OptionSchema, { maxItems: 100 })),
-    /** asked only when another question has this answer */
+    /**
+     * asked only when another question (itself asked) has this answer: `equals` a boolean or a choice value (for a
+     * multi: one of its values), or one of the values `in` the list; an answer to a question not asked is accepted
+     * and not stored
+     */
     showIf: Type.Optional(
-      Type.Object(
-        { questionId: QuestionId, equals: Type.Union([Type.Boolean(), Type.String({ maxLength: 64 })]) },
-        { additionalProperties: false },
-      ),
+      Type.Union([
+        Type.Object(
+          { questionId: QuestionId, equals: Type.Union([Type.Boolean(), Type.String({ maxLength: 64 })]) },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          {
+            questionId: QuestionId,
+            in: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
     ),
     min: Type.Optional(Type.Number()),
     max: Type.Optional(Type.Number()),
@@ -79,7 +92,8 @@ export type FormView = Static<typeof FormView>;
 export const PublishFormBody = Type.Object(
   {
     questions: Type.Array(QuestionSchema, { minItems: 1, maxItems: 200 }),
-    rules: Type.Array(TriageRuleSchema, { maxItems: 500 }),
+    /** omitted: the previous version's rules for the questions this version still has */
+    rules: Type.Optional(Type.Array(TriageRuleSchema, { maxItems: 500 })),
     /** how long the previous version stays accepted (hours, default 48) */
     graceHours: Type.Optional(Type.Integer({ minimum: 0, maximum: 720 })),
   },

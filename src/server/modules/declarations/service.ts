@@ -32,9 +32,11 @@ import {
 import {
   type Answers,
   checkAnswers,
+  currentShapeAnswers,
   danglingReferences,
   defaultForm,
   type Question,
+  rulesFor,
   type TriageRule,
   triage,
 } from './forms.ts';
@@ -186,9 +188,10 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
   }
 
   /**
-   * The form an answer set is for: the current version, or the previous one while its successor is younger than the
-   * successor's grace period; DECLARATION_FORM_OUTDATED after it, DECLARATION_FORM_NOT_FOUND for a version never
-   * published.
+   * The form an answer set is for: the current version, or the one just before it (the previous version) while the
+   * current one is younger than its grace period. Any older version is outdated whatever its own successor's grace
+   * said (only the version the current one replaced is still accepted): DECLARATION_FORM_OUTDATED, as for the
+   * previous version after the grace period; DECLARATION_FORM_NOT_FOUND for a version never published.
    */
   async function formFor(type: DeclarationType, version: number | undefined, now: Date): Promise<FormRow> {
     const [current, previous] = await latestForms(type);
@@ -202,13 +205,14 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
         { version, currentVersion: current.version },
         { version, currentVersion: current.version },
       );
-    // the version right after the one answered decides its grace period
-    const [asked, successor] =
-      previous && previous.version === version ? [previous, current] : await repo.findForm(type, version);
-    if (!asked || asked.version !== version) throw new AppError('DECLARATION_FORM_NOT_FOUND', 400, { version });
-    if (!successor) throw outdated();
-    if (now.getTime() > successor.published_at.getTime() + successor.grace_hours * HOUR) throw outdated();
-    return asked;
+    if (previous && previous.version === version) {
+      if (now.getTime() > current.published_at.getTime() + current.grace_hours * HOUR) throw outdated();
+      return previous;
+    }
+    // older than the previous version: outdated if it was ever published
+    const [older] = await repo.findForm(type, version);
+    if (!older || older.version !== version) throw new AppError('DECLARATION_FORM_NOT_FOUND', 400, { version });
+    throw outdated();
   }
 
   /** Answers checked against the form (and `unit` answers against the unit tree): 400 DECLARATION_INVALID. */
@@ -496,11 +500,14 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
       return toFormView(current);
     },
 
-    /** Publishes a new version of a form (admins); served at once, the previous version accepted for `graceHours`. */
+    /**
+     * Publishes a new version of a form (admins); served at once, the previous version accepted for `graceHours`.
+     * Without `rules`, the version keeps the current version's rules for the questions it still has.
+     */
     async publishForm(actor: Actor, type: DeclarationType, body: PublishFormBody): Promise<FormView> {
       scopeOf(unitPolicy, actor, 'declarations.configure');
       const ids = body.questions.map((q) => q.id);
-      const dangling = danglingReferences(body.questions as Question[], body.rules as TriageRule[]);
+      const dangling = danglingReferences(body.questions as Question[], (body.rules ?? []) as TriageRule[]);
       const badChoice = body.questions.filter(
         (q) => (q.kind === 'choice' || q.kind === 'multi') && (q.options ?? []).length === 0,
       );
@@ -511,11 +518,12 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
       await latestForms(type);
       const view = await db.transaction().execute(async (trx) => {
         const [current] = await repo.latestForms(type, trx);
+        const rules = body.rules ?? rulesFor(body.questions as Question[], (current?.rules ?? []) as TriageRule[]);
         const row = await repo.insertForm(trx, {
           type,
           version: (current?.version ?? 0) + 1,
           questions: body.questions,
-          rules: body.rules,
+          rules,
           grace_hours: body.graceHours ?? 48,
           published_by: actor.kind === 'staff' ? actor.userId : null,
         });
@@ -547,7 +555,8 @@ export function declarationsService(ctx: PlatformContext, deps: DeclarationsServ
       const id = await ownPerson(actor, personId);
       const row = await repo.lastDeclaration(id, type);
       return {
-        answers: (row?.answers as Record<string, unknown> | undefined) ?? null,
+        // in the shape of today's questions (an entry declaration from before the `vehicle` kind was dropped)
+        answers: row ? currentShapeAnswers(row.answers as Answers) : null,
         formVersion: row?.form_version ?? null,
         declaredAt: row?.declared_at.toISOString() ?? null,
       };

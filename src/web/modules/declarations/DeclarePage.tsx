@@ -17,7 +17,8 @@ import { useRetryKeys } from '../../lib/retry-key.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
-import { answersToSend, prefill, QuestionFields } from './QuestionFields.tsx';
+import { answersToSend, prefill } from './answers.ts';
+import { QuestionFields } from './QuestionFields.tsx';
 import { BadgeView } from './TodayBadge.tsx';
 
 /** The question ids a DECLARATION_INVALID answer names. */

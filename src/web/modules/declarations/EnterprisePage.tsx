@@ -25,8 +25,9 @@ import { Link, navigate } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { formatTime } from '../checkins/format.ts';
+import { answersToSend } from './answers.ts';
 import { LevelTag } from './EnterprisesPage.tsx';
-import { answersToSend, QuestionFields } from './QuestionFields.tsx';
+import { QuestionFields } from './QuestionFields.tsx';
 
 function invalidIds(error: unknown): string[] {
   if (!(error instanceof ApiError)) return [];

@@ -1,8 +1,9 @@
 /**
  * A form as data on screen: each question of a declaration form (or the enterprise criteria) as the control its kind
  * needs — yes/no radios, one choice, several choices, a date (not after today), text, a number, an administrative
- * unit, a vehicle (how, and the plate or the number and seat) — labelled in the current language, conditional
- * questions shown only when their condition holds. The answers are one object keyed by question id, as the API takes.
+ * unit — labelled in the current language, conditional questions shown only when their condition holds (the entry
+ * form's plate, or train or flight number and seat, follow the transport chosen). The answers are one object keyed by
+ * question id, as the API takes.
  */
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,32 +12,7 @@ import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import type { UnitDetail } from '../../lib/api-types.ts';
 import type { Answers, Question } from '../../lib/declarations-types.ts';
-
-/** Whether a question is asked given the answers so far (the server's rule). */
-export function isShown(q: Question, answers: Answers): boolean {
-  if (!q.showIf) return true;
-  const given = answers[q.showIf.questionId];
-  return Array.isArray(given) ? given.includes(q.showIf.equals) : given === q.showIf.equals;
-}
-
-/** Only the answers to questions that are shown and answered: what is sent. */
-export function answersToSend(questions: readonly Question[], answers: Answers): Answers {
-  const out: Answers = {};
-  for (const q of questions) {
-    const v = answers[q.id];
-    if (v === undefined || v === null || v === '' || !isShown(q, answers)) continue;
-    out[q.id] = v;
-  }
-  return out;
-}
-
-/** Earlier answers kept where the current form still asks the same question. */
-export function prefill(questions: readonly Question[], last: Answers | null | undefined): Answers {
-  const out: Answers = {};
-  if (!last) return out;
-  for (const q of questions) if (last[q.id] !== undefined) out[q.id] = last[q.id];
-  return out;
-}
+import { askedQuestions } from './answers.ts';
 
 /** The local date in Việt Nam (the server refuses dates after it). */
 export const todayVn = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -51,10 +27,11 @@ interface Props {
 
 export function QuestionFields({ questions, answers, onChange, invalid = [] }: Props) {
   const set = (id: string, v: unknown) => onChange({ ...answers, [id]: v });
+  const asked = askedQuestions(questions, answers);
   return (
     <>
       {questions
-        .filter((q) => isShown(q, answers))
+        .filter((q) => asked.has(q.id))
         .map((q) => (
           <QuestionField
             key={q.id}
@@ -193,8 +170,6 @@ function QuestionField({
           />
         </div>
       );
-    case 'vehicle':
-      return <VehicleAnswer q={q} value={value} onChange={onChange} error={error} />;
   }
 }
 
@@ -238,72 +213,5 @@ function UnitAnswer({
       required={required}
       error={error}
     />
-  );
-}
-
-/** How someone travelled: the mode, then the plate (coach, car) or the number and seat (train, flight). */
-function VehicleAnswer({
-  q,
-  value,
-  onChange,
-  error,
-}: {
-  q: Question;
-  value: unknown;
-  onChange: (v: unknown) => void;
-  error: string | null;
-}) {
-  const { t } = useTranslation();
-  const label = useLabel();
-  const v = (value && typeof value === 'object' ? value : {}) as Record<string, string>;
-  const set = (k: string, x: string) => onChange({ ...v, [k]: x });
-  const mode = v.mode ?? '';
-  return (
-    <fieldset className="dc-question dc-vehicle" data-question={q.id}>
-      <legend>{label(q)}</legend>
-      <div className="dc-options">
-        {(q.options ?? []).map((o) => (
-          <label key={o.value} className="dc-option">
-            <input
-              type="radio"
-              name={`vehicle-${q.id}`}
-              checked={mode === o.value}
-              onChange={() => onChange({ mode: o.value })}
-              required={q.required}
-            />{' '}
-            {label(o)}
-          </label>
-        ))}
-      </div>
-      {mode === 'coach' || mode === 'car' || mode === 'motorbike' ? (
-        <TextField
-          label={t('declarations.form.plate')}
-          optional={mode !== 'coach'}
-          required={mode === 'coach'}
-          maxLength={32}
-          value={v.plate ?? ''}
-          onChange={(e) => set('plate', e.target.value)}
-        />
-      ) : null}
-      {mode === 'train' || mode === 'flight' ? (
-        <>
-          <TextField
-            label={t(mode === 'train' ? 'declarations.form.trainNumber' : 'declarations.form.flightNumber')}
-            required
-            maxLength={32}
-            value={v.number ?? ''}
-            onChange={(e) => set('number', e.target.value)}
-          />
-          <TextField
-            label={t('declarations.form.seat')}
-            optional
-            maxLength={32}
-            value={v.seat ?? ''}
-            onChange={(e) => set('seat', e.target.value)}
-          />
-        </>
-      ) : null}
-      {error ? <p className="field-error">{error}</p> : null}
-    </fieldset>
   );
 }

@@ -16,8 +16,9 @@ import type { Answers, DeclarationResult, FormView } from '../../lib/declaration
 import { useRetryKeys } from '../../lib/retry-key.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
+import { answersToSend } from './answers.ts';
 import { invalidIds } from './DeclarePage.tsx';
-import { answersToSend, QuestionFields } from './QuestionFields.tsx';
+import { QuestionFields } from './QuestionFields.tsx';
 import { BadgeView } from './TodayBadge.tsx';
 
 export default function StaffDeclarePage() {
