@@ -27,6 +27,8 @@ let longKhanhCollector: string;
 let labStaff: string;
 let labA = '';
 let labB = '';
+/** lab staff of Long Khánh (lab B's district): their reach is that district */
+let longKhanhLabStaff = '';
 let keyA = '';
 let keyB = '';
 
@@ -91,6 +93,7 @@ beforeAll(async () => {
   labStaff = (await staffToken(env, 'lab', UNITS.province)).token;
   labA = (await call('POST', '/labs', admin, { name: 'CDC Biên Hòa', unitCode: UNITS.bienHoa })).json().id;
   labB = (await call('POST', '/labs', admin, { name: 'BV Long Khánh', unitCode: UNITS.longKhanh })).json().id;
+  longKhanhLabStaff = (await staffToken(env, 'lab', UNITS.longKhanh)).token;
   keyA = (await call('POST', `/labs/${labA}/keys`, admin, { label: 'LIS A' })).json().key;
   keyB = (await call('POST', `/labs/${labB}/keys`, admin, { label: 'LIS B' })).json().key;
 }, 180_000);
@@ -103,27 +106,35 @@ describe('a tube nobody shipped', () => {
     const t = await tube();
     const result = { result: 'positive', ct: 20, testedAt: minutesAgo(5), labId: labB };
     const unknownById = expectError(
-      await call('POST', `/samples/${NO_TUBE}/result`, labStaff, result),
+      await call('POST', `/samples/${NO_TUBE}/result`, longKhanhLabStaff, result),
       404,
       'SAMPLE_NOT_FOUND',
     );
     expect(
-      expectError(await call('POST', `/samples/${t.id}/result`, labStaff, result), 404, 'SAMPLE_NOT_FOUND'),
+      expectError(await call('POST', `/samples/${t.id}/result`, longKhanhLabStaff, result), 404, 'SAMPLE_NOT_FOUND'),
     ).toEqual(unknownById);
     expect(
       expectError(await call('POST', `/samples/${t.id}/result`, { key: keyB }, result), 404, 'SAMPLE_NOT_FOUND'),
     ).toEqual(unknownById);
     const correction = { ...result, reason: 'Nhập nhầm kết quả' };
     expect(
-      expectError(await call('POST', `/samples/${t.id}/corrections`, labStaff, correction), 404, 'SAMPLE_NOT_FOUND'),
+      expectError(
+        await call('POST', `/samples/${t.id}/corrections`, longKhanhLabStaff, correction),
+        404,
+        'SAMPLE_NOT_FOUND',
+      ),
     ).toEqual(
-      expectError(await call('POST', `/samples/${NO_TUBE}/corrections`, labStaff, correction), 404, 'SAMPLE_NOT_FOUND'),
+      expectError(
+        await call('POST', `/samples/${NO_TUBE}/corrections`, longKhanhLabStaff, correction),
+        404,
+        'SAMPLE_NOT_FOUND',
+      ),
     );
 
     const none = barcodeOf(99_999_999_990);
     for (const decision of [{ decision: 'accept' }, { decision: 'reject', reason: 'leaked' }]) {
       const unknown = expectError(
-        await call('POST', `/labs/${labB}/intake`, labStaff, { barcode: none, ...decision }),
+        await call('POST', `/labs/${labB}/intake`, longKhanhLabStaff, { barcode: none, ...decision }),
         404,
         'BARCODE_UNKNOWN',
       );
@@ -138,7 +149,7 @@ describe('a tube nobody shipped', () => {
 
     const at = minutesAgo(5);
     const file = `barcode,result,ct,tested_at\n${none},negative,,${at}\n${t.barcode},positive,20,${at}\n`;
-    for (const auth of [labStaff, { key: keyB }]) {
+    for (const auth of [longKhanhLabStaff, { key: keyB }]) {
       const res = await csvImport(labB, file, auth);
       expect(res.statusCode, res.body).toBe(200);
       const body = res.json();
@@ -153,6 +164,25 @@ describe('a tube nobody shipped', () => {
     const own = await call('POST', `/samples/${t.id}/result`, { key: keyA }, { ...result, labId: labA });
     expect(own.statusCode, own.body).toBe(200);
     expect(await tubeRow(t.id)).toEqual({ status: 'resulted', lab_id: labA, result: 'positive' });
+  });
+
+  it("is taken by any lab through an account whose area holds the tube: the provincial lab's staff, without a shipment", async () => {
+    const t = await tube();
+    const res = await call('POST', `/samples/${t.id}/result`, labStaff, {
+      result: 'negative',
+      testedAt: minutesAgo(5),
+      labId: labB,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await tubeRow(t.id)).toEqual({ status: 'resulted', lab_id: labB, result: 'negative' });
+    // a second tube, through a national admin and a lab of any unit
+    const u = await tube();
+    const byAdmin = await call('POST', `/samples/${u.id}/result`, admin, {
+      result: 'negative',
+      testedAt: minutesAgo(5),
+      labId: labB,
+    });
+    expect(byAdmin.statusCode, byAdmin.body).toBe(200);
   });
 
   it('is received by the lab of its own area, scanned in without a shipment', async () => {
@@ -176,17 +206,19 @@ describe('a tube nobody shipped', () => {
     // by id or by barcode alone, a tube of another area at another lab is an unknown tube too
     const result = { result: 'negative', testedAt: at, labId: labB };
     expect(
-      expectError(await call('POST', `/samples/${t.id}/result`, labStaff, result), 404, 'SAMPLE_NOT_FOUND'),
-    ).toEqual(expectError(await call('POST', `/samples/${NO_TUBE}/result`, labStaff, result), 404, 'SAMPLE_NOT_FOUND'));
+      expectError(await call('POST', `/samples/${t.id}/result`, longKhanhLabStaff, result), 404, 'SAMPLE_NOT_FOUND'),
+    ).toEqual(
+      expectError(await call('POST', `/samples/${NO_TUBE}/result`, longKhanhLabStaff, result), 404, 'SAMPLE_NOT_FOUND'),
+    );
     expect(
       expectError(
-        await call('POST', `/labs/${labB}/intake`, labStaff, { barcode: t.barcode, decision: 'accept' }),
+        await call('POST', `/labs/${labB}/intake`, longKhanhLabStaff, { barcode: t.barcode, decision: 'accept' }),
         404,
         'BARCODE_UNKNOWN',
       ),
     ).toEqual(
       expectError(
-        await call('POST', `/labs/${labB}/intake`, labStaff, {
+        await call('POST', `/labs/${labB}/intake`, longKhanhLabStaff, {
           barcode: barcodeOf(99_999_999_991),
           decision: 'accept',
         }),

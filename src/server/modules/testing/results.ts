@@ -13,7 +13,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { DB, SampleResultValue } from '../../db/types.ts';
-import { type Actor, pathWithin } from '../../platform/access.ts';
+import type { Actor } from '../../platform/access.ts';
 import { can } from '../../platform/authorize.ts';
 import type { PlatformContext } from '../../platform/context.ts';
 import type { ErrorCode } from '../../platform/messages.ts';
@@ -54,11 +54,12 @@ export interface LabRef {
 
 /**
  * Whose tube it is, for a lab acting on it: `own` — bound to this lab (shipped to it, received or resulted by it), or
- * bound to no lab yet and collected within the lab's own unit (and the acting account's reach); `other-lab` — bound
- * to another lab and collected within this lab's unit (and the account's reach): a tube of its own area that went
- * elsewhere, which the lab may be holding by mistake; `out-of-reach` — collected elsewhere and not bound to this
- * lab: callers answer it as they answer an unknown tube, so a lab cannot learn whether a barcode exists in another
- * area, or at which lab, nor take that tube.
+ * bound to no lab yet and collected within the acting account's reach (`labs.work` there: a lab's API key acts for
+ * the lab's own unit, lab staff for their grant's area, so the provincial lab's staff take the province's tubes
+ * without a shipment first); `other-lab` — bound to another lab and collected within that reach (a tube of the
+ * account's area that went elsewhere, which it may be holding by mistake); `out-of-reach` — collected outside it and
+ * not bound to this lab: callers answer it as they answer an unknown tube, so a lab cannot learn whether a barcode
+ * exists in another area, or at which lab, nor take that tube.
  */
 export function labReach(
   tube: Pick<SampleRow, 'lab_id' | 'unit_path'>,
@@ -66,9 +67,7 @@ export function labReach(
   actor: Actor,
 ): 'own' | 'other-lab' | 'out-of-reach' {
   if (tube.lab_id === lab.id) return 'own';
-  const within =
-    pathWithin(tube.unit_path, lab.unit_path) && can(labPolicy, actor, 'labs.work', { unitPath: tube.unit_path });
-  if (!within) return 'out-of-reach';
+  if (!can(labPolicy, actor, 'labs.work', { unitPath: tube.unit_path })) return 'out-of-reach';
   return tube.lab_id === null ? 'own' : 'other-lab';
 }
 

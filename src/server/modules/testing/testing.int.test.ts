@@ -275,7 +275,7 @@ describe('results', () => {
     );
   });
 
-  it('refuses a lab recording results for another area’s tube at another lab (404, as unknown) and lab staff of another area (404)', async () => {
+  it('refuses a lab recording results for another lab’s tube of the account’s area (403 SAMPLE_OTHER_LAB) and lab staff of another area (404)', async () => {
     const tube = (await collect({ kind: 'rt-pcr', people: newPeople(1) })).json();
     const ship = await call('POST', '/shipments', collector, { labId: labA, barcodes: [tube.barcode] });
     expect(ship.statusCode, ship.body).toBe(201);
@@ -285,8 +285,8 @@ describe('results', () => {
         testedAt: minutesAgo(1),
         labId: labB,
       }),
-      404,
-      'SAMPLE_NOT_FOUND',
+      403,
+      'SAMPLE_OTHER_LAB',
     );
     const longKhanhLab = (await staffToken(env, 'lab', UNITS.longKhanh)).token;
     expectError(
