@@ -262,7 +262,12 @@ export async function buildApp(ctx: AppContext) {
   // after the parse and before any schema or handler: a NUL anywhere, or a body nested too deep, is refused the same
   // way on every route
   app.addHook('preValidation', async (req) => {
-    const bad = badShape(req.params) ?? badShape(req.query) ?? badShape(req.body) ?? badShape(req.headers);
+    const body = badShape(req.body);
+    const bad =
+      badShape(req.params) ??
+      badShape(req.query) ??
+      (body === 'nul' && req.routeOptions.config.examinesBody ? undefined : body) ??
+      badShape(req.headers);
     if (bad === 'nul') throw new AppError('INVALID_CHARACTERS', 400);
     if (bad === 'deep') throw new AppError('BODY_TOO_DEEP', 400, { maxDepth: MAX_BODY_DEPTH });
   });

@@ -448,6 +448,8 @@ describe('every operation in /openapi.json', () => {
   }
   type Path = Array<string | number>;
 
+  /** Routes whose body is data they examine (`examinesBody`): a NUL in it is answered by the route, not refused. */
+  const EXAMINES_BODY = ['POST /api/v1/green-pass/verify'];
   const PUBLIC_OPERATIONS = [
     'GET /healthz',
     'GET /readyz',
@@ -642,7 +644,8 @@ describe('every operation in /openapi.json', () => {
       expect(check(bodyValue), `${name}: the generated body is not valid: ${JSON.stringify(check.errors)}`).toBe(true);
       for (const node of nodes(op.body, bodyValue)) {
         const at = pointer(node.path);
-        if (node.path.length > 0 && isString(node.schema)) {
+        // a route that examines its body (a scanned code) answers a NUL in it as garbled data: greenpass tests
+        if (node.path.length > 0 && isString(node.schema) && !EXAMINES_BODY.includes(name)) {
           out.push(
             send({
               label: `NUL at ${at}`,

@@ -11,6 +11,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without signing in; every other API route answers 401 to an anonymous caller before parsing. */
     public?: boolean;
+    /**
+     * The body is data the route examines and answers about, not input it keeps (a scanned QR code's text): a NUL in
+     * it is left to the route, which answers it as the garbled data it is, instead of 400 INVALID_CHARACTERS.
+     */
+    examinesBody?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | undefined;

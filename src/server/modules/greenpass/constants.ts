@@ -38,9 +38,6 @@ export type GpStatus = (typeof GP_STATUSES)[number];
 export const GP_VERDICTS = ['green', 'yellow', 'red'] as const;
 export type GpVerdict = (typeof GP_VERDICTS)[number];
 
-/** The largest `qr` a verify request may carry (a QR code holds at most 4,296 alphanumeric characters). */
-export const GP_MAX_QR_CHARS = 8192;
-
 /** The staff roles allowed each greenpass action; `admin` passes every check. */
 export const greenpassActions = {
   /** put a certificate on the revocation list */
