@@ -58,3 +58,28 @@ describe('answers on the declaration screens', () => {
     });
   });
 });
+
+describe("the server's twin", () => {
+  it('asks the same questions as the server (forms.ts askedQuestions) for every option of the default forms', async () => {
+    const server = await import('../../../server/modules/declarations/forms.ts');
+    for (const type of ['domestic', 'entry'] as const) {
+      const questions = server.defaultForm(type).questions;
+      const choices = questions.filter((q) => q.kind === 'choice' || q.kind === 'boolean');
+      // each choice question given each of its values in turn, the others unanswered, then all answered at once
+      const answerSets: Array<Record<string, unknown>> = [{}];
+      for (const q of choices) {
+        const values = q.kind === 'boolean' ? [true, false] : (q.options ?? []).map((o) => o.value);
+        for (const v of values) answerSets.push({ [q.id]: v });
+      }
+      answerSets.push(
+        Object.fromEntries(choices.map((q) => [q.id, q.kind === 'boolean' ? true : q.options?.[0]?.value])),
+      );
+      for (const answers of answerSets) {
+        expect(
+          [...askedQuestions(questions as unknown as Question[], answers as never)].sort(),
+          `${type} ${JSON.stringify(answers)}`,
+        ).toEqual([...server.askedQuestions(questions, answers as never)].sort());
+      }
+    }
+  });
+});
