@@ -375,6 +375,9 @@ en.command('export-now')
   .action(async () => {
     const r = await withRuntime(config(), (ctx) => ctx.services.exposure.publish({ force: true }));
     console.log(`published ${r.path}: ${r.keys} keys and ${r.padding} padding keys`);
+    // GAEN: a key goes out only once its validity has ended (and the embargo after it): say what waits, and till when
+    if (r.held > 0)
+      console.log(`held back: ${r.held} keys still valid or just ended; the first may go out at ${r.heldUntil}`);
   });
 en.command('match')
   .description('match an export against observed RPIs: one JSON line per matched diagnosis key, then "N matched"')

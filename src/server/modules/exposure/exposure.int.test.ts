@@ -261,6 +261,11 @@ describe('exports and matching', () => {
     const published = await env.ctx.services.exposure.publish();
     expect(published.keys).toBeGreaterThanOrEqual(1);
     expect(published.keys + published.padding).toBeGreaterThanOrEqual(100);
+    // today's key is said to be held, with when it may go: 2 h after its day ends
+    expect(published.held).toBeGreaterThanOrEqual(1);
+    const dayEnd = (current.body.rollingStartIntervalNumber + 144) * 600_000;
+    expect(Date.parse(published.heldUntil ?? '')).toBeLessThanOrEqual(dayEnd + 2 * 3_600_000);
+    expect(Date.parse(published.heldUntil ?? '')).toBeGreaterThan(Date.now() - 60_000);
     const index = await env.app.inject({ method: 'GET', url: '/api/v1/exposure/exports/index.txt' });
     expect(index.statusCode).toBe(200);
     const paths = index.body.trim().split('\n');

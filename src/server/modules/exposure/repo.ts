@@ -197,6 +197,18 @@ export function exposureRepo(db: Kysely<DB>) {
         .execute();
     },
 
+    /**
+     * The keys still held back after a batch claimed what it may publish (still valid, or ended within the
+     * embargo): how many, and the interval at which the first of them may go out.
+     */
+    async heldKeys(trx: Transaction<DB>): Promise<{ count: number; firstEnd: number | null }> {
+      const r = await sql<{ count: number; first_end: number | null }>`
+        select count(*)::int as count, min(rolling_start_interval + rolling_period)::int as first_end
+        from en_diagnosis_keys where batch_id is null`.execute(trx);
+      const row = r.rows[0];
+      return { count: row?.count ?? 0, firstEnd: row?.first_end ?? null };
+    },
+
     async nextBatchId(trx: Transaction<DB>): Promise<number> {
       const r = await sql<{
         id: number;

@@ -91,6 +91,12 @@ export const PublishResponse = Type.Object({
   path: Type.Union([Type.String(), Type.Null()]),
   keys: Type.Integer(),
   padding: Type.Integer(),
+  held: Type.Integer({
+    description: 'keys not published yet: still valid, or ended less than 2 hours ago (GAEN: never a live key)',
+  }),
+  heldUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'when the first of the held keys may be published',
+  }),
 });
 
 /** `exposure.export`: publish the waiting keys as a batch and delete what is past retention (hourly, self-scheduling). */

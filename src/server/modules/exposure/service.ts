@@ -13,7 +13,7 @@
  *     to confirm; `bleContacts` shows those reports to the case's tracers.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { enIntervalNumber, fromBase64, randomBytes } from '../../../exposure/crypto.ts';
+import { EN_INTERVAL_SECONDS, enIntervalNumber, fromBase64, randomBytes } from '../../../exposure/crypto.ts';
 import type { DiagnosisKey } from '../../../exposure/export-file.ts';
 import type { Actor, CitizenActor } from '../../platform/access.ts';
 import { authorize, mayEver } from '../../platform/authorize.ts';
@@ -181,7 +181,7 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
    */
   async function publish(
     options: { force?: boolean; now?: number } = {},
-  ): Promise<{ path: string | null; keys: number; padding: number }> {
+  ): Promise<{ path: string | null; keys: number; padding: number; held: number; heldUntil: string | null }> {
     const now = options.now ?? Date.now();
     const nowSeconds = Math.floor(now / 1000);
     await withdrawKeysOfUnconfirmedCases();
@@ -190,7 +190,14 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
       await repo.lockPublishing(trx);
       const id = await repo.nextBatchId(trx);
       const rows = await repo.claimKeysForBatch(trx, id, enIntervalNumber(nowSeconds) - EN_EMBARGO_INTERVALS);
-      if (rows.length === 0 && !options.force) return { path: null, keys: 0, padding: 0 };
+      // what stays back: keys still valid, or ended less than the embargo ago (GAEN: a key goes out only once no
+      // phone broadcasts its identifiers any more), and when the first of them may go
+      const held = await repo.heldKeys(trx);
+      const heldUntil =
+        held.firstEnd === null
+          ? null
+          : new Date((held.firstEnd + EN_EMBARGO_INTERVALS) * EN_INTERVAL_SECONDS * 1000).toISOString();
+      if (rows.length === 0 && !options.force) return { path: null, keys: 0, padding: 0, held: held.count, heldUntil };
       const keys: DiagnosisKey[] = rows.map((r) => ({
         keyData: new Uint8Array(r.key_data),
         rollingStartIntervalNumber: r.rolling_start_interval,
@@ -222,7 +229,7 @@ export function exposureService(ctx: PlatformContext, repo: ExposureRepo, deps: 
         paddingCount: padding,
         zip,
       });
-      return { path, keys: keys.length, padding };
+      return { path, keys: keys.length, padding, held: held.count, heldUntil };
     });
     await ctx.db
       .transaction()
