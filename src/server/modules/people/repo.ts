@@ -97,7 +97,7 @@ export function peopleRepo(db: Kysely<DB>) {
         .where('p.phone', '=', phone)
         .where('p.phone_claimed', '=', false);
       if (name !== undefined)
-        query = query.where(sql<SqlBool>`lower(regexp_replace(btrim(p.name), '\s+', ' ', 'g')) = lower(${name})`);
+        query = query.where(sql<SqlBool>`lower(regexp_replace(btrim(p.name), '\\s+', ' ', 'g')) = lower(${name})`);
       return query.orderBy(sql`a.person_id is null`).orderBy('p.created_at').limit(1).executeTakeFirst();
     },
 
@@ -108,7 +108,7 @@ export function peopleRepo(db: Kysely<DB>) {
         .select('id')
         .where('phone', '=', phone)
         .where('phone_claimed', '=', true)
-        .where(sql<SqlBool>`lower(regexp_replace(btrim(name), '\s+', ' ', 'g')) = lower(${name})`)
+        .where(sql<SqlBool>`lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = lower(${name})`)
         .orderBy('created_at')
         .limit(2)
         .execute(),
