@@ -501,7 +501,13 @@ export function vaccinationService(ctx: PlatformContext, deps: VaccinationDeps) 
 
     // ——— registration ———
     async register(actor: Actor, body: RegistrationBody): Promise<{ id: string }> {
-      const group = await repo.priorityGroup(body.priorityGroup);
+      // codes are lower-case snake case ('health_workers'): "Health workers" or "health-workers" names the same group
+      const group = await repo.priorityGroup(
+        body.priorityGroup
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_'),
+      );
       if (!group?.active) throw new AppError('VACCINATION_PRIORITY_GROUP_UNKNOWN', 400);
       const birth = birthOf(body.subject);
       const personId = await resolveSubject(actor, body.subject);

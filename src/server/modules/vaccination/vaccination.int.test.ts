@@ -231,20 +231,23 @@ describe('registration', () => {
       priorityGroup: 'welfare',
     });
     expect(first.statusCode, first.body).toBe(201);
+    // (the group named as words: case, spaces and hyphens aside, the code)
     const again = await call('POST', '/vaccination/registrations', planner, {
       subject: { nationalId },
-      priorityGroup: 'welfare',
+      priorityGroup: ' Welfare ',
     });
     expectError(again, 409, 'VACCINATION_ALREADY_REGISTERED');
     expect(await count('people', sql`national_id = ${nationalId}`)).toBe(1);
   });
 
   it('an unknown priority group is 400', async () => {
-    expectError(
-      await call('POST', '/vaccination/registrations', citizen.token, { priorityGroup: 'nobody' }),
-      400,
-      'VACCINATION_PRIORITY_GROUP_UNKNOWN',
-    );
+    for (const priorityGroup of ['nobody', 'health workers!', '']) {
+      expectError(
+        await call('POST', '/vaccination/registrations', citizen.token, { priorityGroup }),
+        400,
+        'VACCINATION_PRIORITY_GROUP_UNKNOWN',
+      );
+    }
   });
 });
 
