@@ -268,7 +268,7 @@ export function askedQuestions(questions: readonly Question[], answers: Answers)
 
 /**
  * Stored answers in the shape of today's questions, for pre-filling a form: until the `vehicle` kind was dropped (the
- * contract's kinds only, migration 0044), the entry form's transport was one answer `{mode, plate?, number?, seat?}`;
+ * contract's kinds only, migration 0045), the entry form's transport was one answer `{mode, plate?, number?, seat?}`;
  * it reads as the `transport` choice and its `_plate`, `_number` and `_seat` texts.
  */
 export function currentShapeAnswers(answers: Answers): Answers {
