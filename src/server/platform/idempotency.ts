@@ -32,7 +32,9 @@ export interface IdempotentResult<T> {
 
 // any 1–128 visible ASCII characters (the IETF Idempotency-Key header is an opaque string; clients send UUIDs, but
 // also "order-17" or "k1"): keys are scoped by the caller, so a short one collides with nothing but the caller's own
-const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+export const IDEMPOTENCY_KEY_CHARS = '^[\\x21-\\x7e]+$';
+export const IDEMPOTENCY_KEY_MAX = 128;
+const KEY_PATTERN = new RegExp(IDEMPOTENCY_KEY_CHARS);
 
 class AlreadyDone extends Error {}
 
@@ -40,7 +42,8 @@ class AlreadyDone extends Error {}
 export function parseIdempotencyKey(raw: string | string[] | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw[0] : raw;
-  if (!key || !KEY_PATTERN.test(key)) throw new AppError('IDEMPOTENCY_KEY_INVALID', 400);
+  if (!key || key.length > IDEMPOTENCY_KEY_MAX || !KEY_PATTERN.test(key))
+    throw new AppError('IDEMPOTENCY_KEY_INVALID', 400);
   return key;
 }
 

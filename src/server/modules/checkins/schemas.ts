@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { IDEMPOTENCY_KEY_CHARS, IDEMPOTENCY_KEY_MAX } from '../../platform/idempotency.ts';
 import { Badge } from '../declarations/schemas.ts';
 import { DoorPerson } from '../people/schemas.ts';
 import { CHECKIN_EVIDENCE } from './constants.ts';
@@ -63,8 +64,8 @@ export type CheckinResult = Static<typeof CheckinResult>;
 export const BatchItem = Type.Object(
   {
     ...CheckinBody.properties,
-    // the Idempotency-Key header's rule (platform/idempotency.ts)
-    idempotencyKey: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
+    // the Idempotency-Key header's rule
+    idempotencyKey: Type.String({ minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX, pattern: IDEMPOTENCY_KEY_CHARS }),
     /**
      * a scan made at the door right now, the person still outside (the door scanner online): refused like a single
      * POST /checkins — 403 DECLARATION_REQUIRED at a venue that requires a declaration today, nothing written — and

@@ -13,6 +13,14 @@ import { pageLimit } from '../../platform/paging.ts';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
+/**
+ * `column` holds `name` (a cleaned name: service.ts `cleanName`), letter case and runs of spaces aside — the one
+ * comparison of every look-up by an identifier and a name (written once: `\\s` in a template literal is easily
+ * mistyped as `\s`, which JavaScript reads as a plain `s`).
+ */
+const hasName = (column: 'name' | 'p.name', name: string) =>
+  sql<SqlBool>`lower(regexp_replace(btrim(${sql.ref(column)}), '\\s+', ' ', 'g')) = lower(${name})`;
+
 const personColumns = [
   'p.id',
   'p.national_id',
@@ -71,7 +79,7 @@ export function peopleRepo(db: Kysely<DB>) {
         .selectFrom('people')
         .select('id')
         .where('national_id_claim', '=', nationalId)
-        .where(sql<SqlBool>`lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = lower(${name})`)
+        .where(hasName('name', name))
         .orderBy('created_at')
         .limit(2)
         .execute(),
@@ -96,8 +104,7 @@ export function peopleRepo(db: Kysely<DB>) {
         .select('p.id')
         .where('p.phone', '=', phone)
         .where('p.phone_claimed', '=', false);
-      if (name !== undefined)
-        query = query.where(sql<SqlBool>`lower(regexp_replace(btrim(p.name), '\\s+', ' ', 'g')) = lower(${name})`);
+      if (name !== undefined) query = query.where(hasName('p.name', name));
       return query.orderBy(sql`a.person_id is null`).orderBy('p.created_at').limit(1).executeTakeFirst();
     },
 
@@ -108,7 +115,7 @@ export function peopleRepo(db: Kysely<DB>) {
         .select('id')
         .where('phone', '=', phone)
         .where('phone_claimed', '=', true)
-        .where(sql<SqlBool>`lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = lower(${name})`)
+        .where(hasName('name', name))
         .orderBy('created_at')
         .limit(2)
         .execute(),
@@ -119,7 +126,7 @@ export function peopleRepo(db: Kysely<DB>) {
         .selectFrom('people')
         .select('id')
         .where('national_id', '=', nationalId)
-        .where(sql<SqlBool>`lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) = lower(${name})`)
+        .where(hasName('name', name))
         .executeTakeFirst(),
 
     guardianIds: async (personId: string, q: Q = db) =>

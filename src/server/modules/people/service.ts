@@ -77,6 +77,14 @@ export function cleanName(name: string): string {
 export const MAX_DEPENDANTS = 20;
 
 /**
+ * Whether `phone`, written by `actor` onto a record, is only a claim (migration 0044, README "Phones"): a citizen's —
+ * a guardian's for a dependant — unless it is their own, proved at sign-in; staff write trusted phones.
+ */
+function claimsPhone(actor: Actor, phone: string | null): boolean {
+  return actor.kind === 'citizen' && phone !== null && phone !== actor.phone;
+}
+
+/**
  * Who a person is — name, birth year and date, national ID, and (for a citizen changing a record) phone — is what a
  * green pass is signed with and what staff find a person by. A citizen may fill a field the record does not have
  * yet, but not change one it has: that goes through the commune (staff change it, audited). Otherwise a vaccinated
@@ -458,11 +466,7 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
               : before.national_id === null
                 ? { national_id_claim: nationalId }
                 : {};
-        // a phone staff write is trusted; a guardian's for a dependant is a claim unless it is their own (0044)
-        const phoneFields =
-          phone === undefined
-            ? {}
-            : { phone, phone_claimed: actor.kind === 'citizen' && phone !== null && phone !== actor.phone };
+        const phoneFields = phone === undefined ? {} : { phone, phone_claimed: claimsPhone(actor, phone) };
         await repo.update(trx, id, {
           ...idFields,
           ...phoneFields,
@@ -721,8 +725,7 @@ export function peopleService(ctx: PlatformContext, deps: PeopleDeps) {
         const { id } = await repo.create(trx, {
           national_id_claim: nationalId ?? null,
           phone: phone ?? null,
-          // a phone other than the guardian's own (which they proved at sign-in) is a claim (migration 0044)
-          phone_claimed: phone !== undefined && phone !== null && phone !== actor.phone,
+          phone_claimed: claimsPhone(actor, phone ?? null),
           name: cleanName(input.name),
           birth_year: input.birthYear ?? null,
           sex: input.sex ?? null,

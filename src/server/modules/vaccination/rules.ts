@@ -2,6 +2,7 @@
  * The dose rules as pure functions over the products' data: which rule a new dose breaks given the person's valid
  * doses, what a person's coverage status is, and when their next dose is due. No I/O: the service loads the rows.
  */
+import { localDate } from '../../platform/sms.ts';
 import type { AgeBand, DoseRuleCode } from './constants.ts';
 
 export interface ProductRule {
@@ -138,7 +139,7 @@ export const DERIVED_MAX_AGE = 120;
 export function birthYearFromNationalId(nationalId: string | null | undefined, now: Date): number | null {
   if (!nationalId || !/^\d{12}$/.test(nationalId)) return null;
   const year = 1900 + Math.floor(Number(nationalId[3]) / 2) * 100 + Number(nationalId.slice(4, 6));
-  const thisYear = new Date(now.getTime() + 7 * 3_600_000).getUTCFullYear();
+  const thisYear = Number(localDate(now).slice(0, 4));
   return year <= thisYear && thisYear - year <= DERIVED_MAX_AGE ? year : null;
 }
 
