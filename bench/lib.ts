@@ -96,6 +96,12 @@ export interface LoadResult {
 /** Runs autocannon (default 10 s, 50 connections) against one request shape. */
 export async function load(label: string, opts: autocannon.Options): Promise<LoadResult> {
   const result = await autocannon({ duration: 10, connections: 50, ...opts });
+  // the whole latency distribution, not p50 and p99 alone: whether a p99 is the bulk's or a tail's (session 27)
+  const l = result.latency;
+  if (label !== 'warm-up')
+    console.log(
+      `  latency ms ${label}: p50 ${l.p50} · p75 ${l.p75} · p90 ${l.p90} · p97.5 ${l.p97_5} · p99 ${l.p99} · p99.9 ${l.p99_9} · max ${l.max}`,
+    );
   return {
     label,
     requestsPerSec: result.requests.average,
