@@ -24,6 +24,7 @@ import {
   againstNoop,
   api,
   argNumber,
+  argRole,
   bareBaseline,
   benchStaffToken,
   ceilingLine,
@@ -47,12 +48,7 @@ const seconds = argNumber('seconds', 10);
 const connections = argNumber('connections', 64);
 const peopleCount = argNumber('people', 1000);
 const declarationCount = argNumber('declarations', 10_000_000);
-const roleArg = process.argv.indexOf('--role');
-const role = roleArg >= 0 ? process.argv[roleArg + 1] : 'all';
-if (role !== 'all' && role !== 'api') {
-  console.error('--role is all or api');
-  process.exit(2);
-}
+const role = argRole();
 
 const NO = {
   fever: false,

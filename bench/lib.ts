@@ -350,6 +350,21 @@ export function argNumber(name: string, def: number): number {
   return i >= 0 ? Number(args[i + 1]) : def;
 }
 
+/**
+ * `--role all|api` (default all): the server with its job worker, or without it (`api`, what production runs beside
+ * a worker process of its own). Anything else exits 2.
+ */
+export function argRole(): 'all' | 'api' {
+  const args = process.argv.slice(2);
+  const i = args.indexOf('--role');
+  const role = i >= 0 ? args[i + 1] : 'all';
+  if (role !== 'all' && role !== 'api') {
+    console.error('--role is all or api');
+    process.exit(2);
+  }
+  return role;
+}
+
 /** CPU seconds (user + system) a process has used so far; undefined where /proc is not available. */
 function processCpuSeconds(pid: number): number | undefined {
   try {

@@ -30,6 +30,7 @@ import {
   againstNoop,
   api,
   argNumber,
+  argRole,
   bareBaseline,
   benchStaffToken,
   ceilingLine,
@@ -55,12 +56,7 @@ const dosesAtScale = argNumber('doses', 20_000_000);
 // one dose 1 each: enough people for 25,000 doses a second (a fast machine recorded 7,000), or the later requests are
 // refused as a second dose 1 — cheaper answers that would count as doses in the rate
 const subjects = argNumber('subjects', Math.max(60_000, 25_000 * seconds));
-const roleArg = process.argv.indexOf('--role');
-const role = roleArg >= 0 ? process.argv[roleArg + 1] : 'all';
-if (role !== 'all' && role !== 'api') {
-  console.error('--role is all or api');
-  process.exit(2);
-}
+const role = argRole();
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
