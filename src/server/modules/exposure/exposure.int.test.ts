@@ -408,6 +408,23 @@ describe('exports and matching', () => {
       .execute();
     expect(left).toEqual([]);
   });
+
+  it('deletes a key at the first moment it is 14 days past its end, not an interval later (any time of day)', async () => {
+    const token = await freshToken();
+    const key = keyOf(13).body;
+    expect((await upload(token, [key])).json()).toEqual({ inserted: 1 });
+    const fourteenDaysAfterEnd = (key.rollingStartIntervalNumber + key.rollingPeriod + 14 * DAY) * 600_000;
+    const stored = () =>
+      env.ctx.db
+        .selectFrom('en_diagnosis_keys')
+        .select('rolling_start_interval')
+        .where('key_data', '=', Buffer.from(key.key, 'base64'))
+        .execute();
+    await env.ctx.services.exposure.publish({ now: fourteenDaysAfterEnd - 600_000 });
+    expect(await stored()).toHaveLength(1);
+    await env.ctx.services.exposure.publish({ now: fourteenDaysAfterEnd });
+    expect(await stored()).toEqual([]);
+  });
 });
 
 describe('publishing now', () => {

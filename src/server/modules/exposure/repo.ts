@@ -268,13 +268,14 @@ export function exposureRepo(db: Kysely<DB>) {
     },
 
     /**
-     * Deletes keys whose validity ended before `oldestEnd`, batches made before `before`, and failed verifications
-     * made before `failuresBefore` (out of the window that counts them).
+     * Deletes keys whose validity ended at or before `oldestEnd` (the boundary validate.ts refuses an upload at: a key
+     * that ended 14 days ago is gone, not kept for the rest of that 10-minute interval), batches made before `before`,
+     * and failed verifications made before `failuresBefore` (out of the window that counts them).
      */
     async deleteExpired(trx: Transaction<DB>, oldestEnd: number, before: Date, failuresBefore: Date) {
       const keys = await trx
         .deleteFrom('en_diagnosis_keys')
-        .where(sql<boolean>`rolling_start_interval + rolling_period < ${oldestEnd}`)
+        .where(sql<boolean>`rolling_start_interval + rolling_period <= ${oldestEnd}`)
         .executeTakeFirst();
       const batches = await trx.deleteFrom('en_export_batches').where('created_at', '<', before).executeTakeFirst();
       await trx.deleteFrom('en_verify_failures').where('at', '<', failuresBefore).execute();
