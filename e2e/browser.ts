@@ -33,8 +33,15 @@ export async function openPage(
   browser: Browser,
   baseURL: string,
   viewport: { width: number; height: number } = { width: 1280, height: 900 },
+  /** the device's time zone (default: the machine's): the app shows and reads times in Việt Nam time whatever it is */
+  timezoneId?: string,
 ): Promise<OpenPage> {
-  const context = await browser.newContext({ baseURL, viewport, locale: 'vi-VN' });
+  const context = await browser.newContext({
+    baseURL,
+    viewport,
+    locale: 'vi-VN',
+    ...(timezoneId ? { timezoneId } : {}),
+  });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const problems: string[] = [];

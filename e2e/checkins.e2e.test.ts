@@ -176,6 +176,38 @@ describe('venue QR check-in journeys', () => {
     await context.close();
   });
 
+  it('reads the hours of a wedding typed on a phone set to another time zone as Việt Nam time', async () => {
+    // a phone left on New York time (UTC−5): 10:00 typed must be 10:00 in Việt Nam, not 10:00 in New York (22:00 here)
+    const { context, page, problems } = await openPage(
+      browser,
+      server.url,
+      { width: 360, height: 740 },
+      'America/New_York',
+    );
+    await citizenSignIn(page, server.url, adminToken, randomPhone());
+    const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
+    await nav.getByRole('link', { name: 'Địa điểm của tôi' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Địa điểm của tôi' }).waitFor();
+    const day = new Date(Date.now() + 7 * 3_600_000 + 86_400_000).toISOString().slice(0, 10); // tomorrow in Việt Nam
+    const wedding = `Tiệc cưới Minh - Thu ${randomSuffix()}`;
+    await page.getByLabel('Tên địa điểm').fill(wedding);
+    await page.getByLabel('Loại địa điểm', { exact: true }).selectOption('wedding_funeral');
+    await page.getByLabel('Tìm theo tên').fill('an binh');
+    await page.getByRole('button', { name: 'Phường An Bình thuộc Thành phố Biên Hòa' }).click();
+    await page.getByLabel('Địa chỉ', { exact: true }).fill('12 Hà Huy Giáp');
+    await page.getByLabel('Bắt đầu', { exact: true }).fill(`${day}T10:00`);
+    await page.getByLabel('Kết thúc', { exact: true }).fill(`${day}T14:30`);
+    await page.getByRole('button', { name: 'Đăng ký địa điểm' }).click();
+    const card = page.locator('article.ck-venue').filter({ hasText: wedding });
+    await card.waitFor();
+    const [y, m, d] = day.split('-');
+    const hours = await card.locator('dd').filter({ hasText: '–' }).first().textContent();
+    expect(hours).toContain(`${d}/${m}/${y}`);
+    expect(hours).toMatch(/10:00.*–.*14:30/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('lets a citizen scan the venue code, see the check-in in their history and check out', async () => {
     const { context, page, problems } = await openPage(browser, server.url);
     await citizenSignIn(page, server.url, adminToken, randomPhone());

@@ -21,12 +21,13 @@ import type {
 } from '../../lib/api-types.ts';
 import { SETTABLE_FOLLOW_UPS, VIA_TYPES } from '../../lib/api-values.ts';
 import { Link } from '../../lib/router.tsx';
+import { fromLocalInput } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiPages } from '../../lib/useApiPages.ts';
 import { useMediaQuery } from '../../lib/useMediaQuery.ts';
 import { isOneOf } from '../../lib/values.ts';
 import { FollowUpFilter } from './FollowUpFilter.tsx';
-import { formatDateOnly, formatDateTime, formatTime, fromLocalInput } from './model.ts';
+import { formatDateOnly, formatDateTime, formatTime } from './model.ts';
 import { PersonFinder } from './PersonFinder.tsx';
 
 interface Props {

@@ -7,8 +7,8 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { ApiError, api } from '../../lib/api.ts';
 import type { CreateCaseBody, CreatedCase, Person } from '../../lib/api-types.ts';
 import { Link, navigate } from '../../lib/router.tsx';
+import { fromLocalInput, toLocalInput } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
-import { fromLocalInput, toLocalInput } from './model.ts';
 import { PersonFinder } from './PersonFinder.tsx';
 
 function existingCaseId(error: unknown): string | undefined {

@@ -14,6 +14,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { query } from '../../lib/api.ts';
 import type { QuarantineOrder, UpdatedQuarantineOrder, UpdateQuarantineBody } from '../../lib/api-types.ts';
 import { Link } from '../../lib/router.tsx';
+import { localDay } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { useApiPages } from '../../lib/useApiPages.ts';
@@ -23,11 +24,6 @@ import './quarantine-texts.ts';
 
 const DAY = 86_400_000;
 
-/** Today in Việt Nam (UTC+7, no daylight saving), `YYYY-MM-DD`. */
-function localToday(): string {
-  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
 /** `date` plus `days` calendar days. */
 function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
@@ -35,7 +31,7 @@ function addDays(date: string, days: number): string {
 
 /** Whole days from today to `date` (negative: in the past). */
 function daysUntil(date: string): number {
-  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${localToday()}T00:00:00Z`)) / DAY);
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${localDay()}T00:00:00Z`)) / DAY);
 }
 
 type Filter = 'active' | 'due' | 'released' | 'cancelled' | 'all';
@@ -46,7 +42,7 @@ const PAGE = 50;
 
 function listPath(filter: Filter, q: string): string {
   const status = filter === 'due' ? 'active' : filter;
-  const endsBy = filter === 'due' ? localToday() : undefined;
+  const endsBy = filter === 'due' ? localDay() : undefined;
   return `/quarantine-orders${query({ status, q: q.trim(), endsBy, limit: PAGE })}`;
 }
 
@@ -84,7 +80,7 @@ function OrderSummary({ order }: { order: QuarantineOrder }) {
 /** Whether an order, as it is now, still belongs in the list shown under `filter`. */
 function listed(order: { status: QuarantineOrder['status']; endsOn: string }, filter: Filter): boolean {
   if (filter === 'all') return true;
-  if (filter === 'due') return order.status === 'active' && order.endsOn <= localToday();
+  if (filter === 'due') return order.status === 'active' && order.endsOn <= localDay();
   return order.status === filter;
 }
 
@@ -256,7 +252,7 @@ function OrderCard({
 export function QuarantineDue() {
   const { t } = useTranslation();
   const orders = useApiGet<QuarantineOrder[]>(
-    `/quarantine-orders${query({ status: 'active', endsBy: addDays(localToday(), 2), limit: 20 })}`,
+    `/quarantine-orders${query({ status: 'active', endsBy: addDays(localDay(), 2), limit: 20 })}`,
   );
   return (
     <section className="card" aria-labelledby="home-quarantine" data-testid="role-home-quarantine_officer">

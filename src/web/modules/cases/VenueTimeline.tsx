@@ -11,9 +11,10 @@ import { TextField } from '../../components/Field.tsx';
 import { ListStatus } from '../../components/ListStatus.tsx';
 import { api } from '../../lib/api.ts';
 import type { CaseDetail, CaseStay, VenueAlertBody, VenueAlertResult } from '../../lib/api-types.ts';
+import { fromLocalInput, toLocalInput } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
-import { formatDateTime, formatDay, formatTime, fromLocalInput, minutesBetween, toLocalInput } from './model.ts';
+import { formatDateTime, formatDay, formatTime, minutesBetween } from './model.ts';
 
 export function VenueTimeline({ caseData, onAlerted }: { caseData: CaseDetail; onAlerted: () => void }) {
   const { t, i18n } = useTranslation();

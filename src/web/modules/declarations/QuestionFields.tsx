@@ -12,10 +12,8 @@ import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import type { UnitDetail } from '../../lib/api-types.ts';
 import type { Answers, Question } from '../../lib/declarations-types.ts';
+import { localDay } from '../../lib/time.ts';
 import { askedQuestions } from './answers.ts';
-
-/** The local date in Việt Nam (the server refuses dates after it). */
-export const todayVn = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 
 interface Props {
   questions: readonly Question[];
@@ -146,7 +144,7 @@ function QuestionField({
             error={error}
             type={q.kind === 'text' ? 'text' : q.kind}
             inputMode={q.kind === 'number' ? 'numeric' : undefined}
-            max={q.kind === 'date' ? todayVn() : q.max}
+            max={q.kind === 'date' ? localDay() : q.max}
             min={q.min}
             required={q.required}
             value={value === undefined || value === null ? '' : String(value)}

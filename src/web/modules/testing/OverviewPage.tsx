@@ -18,13 +18,14 @@ import { hasRole } from '../../lib/roles.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import type { CampaignList, CommuneStats, StatsResponse, TaskList } from '../../lib/testing-types.ts';
 import { COLLECT_ROLES } from '../../lib/testing-values.ts';
+import { localDay } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 /** A new round: name, area, dates (targets per commune are counted by the server). */
 function CreateCampaign({ onCreated }: { onCreated: (id: string) => void }) {
   const { t } = useTranslation();
-  const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+  const today = localDay();
   const [name, setName] = useState('');
   const [unit, setUnit] = useState<PickedUnit | null>(null);
   const [startsOn, setStartsOn] = useState(today);

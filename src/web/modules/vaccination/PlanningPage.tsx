@@ -11,6 +11,7 @@ import { SelectField, TextField } from '../../components/Field.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
+import { localDay } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import type {
@@ -22,7 +23,6 @@ import type {
   SessionList,
   SiteList,
 } from '../../lib/vaccination-types.ts';
-import { localToday } from './format.ts';
 
 export default function PlanningPage() {
   const { t, i18n } = useTranslation();
@@ -42,7 +42,7 @@ export default function PlanningPage() {
   const [lotNumber, setLotNumber] = useState('');
   const [expiresOn, setExpiresOn] = useState('');
   const [quantity, setQuantity] = useState('100');
-  const [day, setDay] = useState(localToday());
+  const [day, setDay] = useState(localDay());
   const [capacity, setCapacity] = useState('100');
   const site = siteId || sites.data?.items[0]?.id || '';
   const groups = useApiGet<PriorityGroupList>('/vaccination/priority-groups');
@@ -144,7 +144,7 @@ export default function PlanningPage() {
           type="number"
           inputMode="numeric"
           min={1880}
-          max={Number(localToday().slice(0, 4))}
+          max={Number(localDay().slice(0, 4))}
           value={walkIn.birthYear}
           onChange={(e) => setWalkIn({ ...walkIn, birthYear: e.target.value })}
         />

@@ -14,6 +14,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { api, query } from '../../lib/api.ts';
 import type { StaffUser } from '../../lib/api-types.ts';
 import { useRetryKeys } from '../../lib/retry-key.ts';
+import { fromLocalInput, localDay, toLocalInput } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import type {
@@ -28,7 +29,6 @@ import type {
 } from '../../lib/vaccination-types.ts';
 import { AEFI_SEVERITIES, AEFI_SYMPTOMS } from '../../lib/vaccination-values.ts';
 import { formatTime } from '../checkins/format.ts';
-import { fromLocalInput, localNowInput, localToday } from './format.ts';
 
 function Observation({ until }: { until: string }) {
   const { t } = useTranslation();
@@ -171,7 +171,8 @@ function DoseForm({
   const validCount = checkIn.record.items.filter((d) => d.status === 'valid').length;
   const [lotId, setLotId] = useState('');
   const [doseNumber, setDoseNumber] = useState(String(validCount + 1));
-  const [givenAt, setGivenAt] = useState(localNowInput());
+  const [givenAt, setGivenAt] = useState(() => toLocalInput());
+  const [givenAtError, setGivenAtError] = useState<string | null>(null);
   const [override, setOverride] = useState('');
   const action = useApiAction();
   const keys = useRetryKeys();
@@ -179,13 +180,17 @@ function DoseForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!lot) return;
+    // an emptied or half-typed time is the vaccinator's to fix here, not a request the server refuses
+    const given = fromLocalInput(givenAt);
+    setGivenAtError(given ? null : t('errors.required'));
+    if (!given) return;
     const body = {
       person: { personId: checkIn.person.id },
       product: lot.product,
       lot: lot.lotNumber,
       doseNumber: Number(doseNumber),
       siteId,
-      givenAt: fromLocalInput(givenAt),
+      givenAt: given,
       ...(override.trim() ? { override: { reason: override.trim() } } : {}),
     };
     // a second tap after a lost answer gets the recorded dose's answer, not a refusal for a dose given twice
@@ -219,7 +224,9 @@ function DoseForm({
       <TextField
         label={t('vaccination.site.givenAt')}
         type="datetime-local"
+        required
         value={givenAt}
+        error={givenAtError}
         onChange={(e) => setGivenAt(e.target.value)}
       />
       {canOverride ? (
@@ -243,7 +250,7 @@ export default function SitePage({ user }: { user: StaffUser }) {
   const sites = useApiGet<SiteList>('/vaccination/sites');
   const [siteId, setSiteId] = useState('');
   const site = (sites.data?.items ?? []).find((s) => s.id === siteId) ?? sites.data?.items[0];
-  const today = localToday();
+  const today = localDay();
   const sessions = useApiGet<SessionList>(
     site ? `/vaccination/sessions${query({ siteId: site.id, day: today })}` : null,
   );

@@ -1,21 +1,4 @@
-/** Small helpers of the vaccination pages: Asia/Ho_Chi_Minh local input values and photo reading. */
-
-const VN_OFFSET_MS = 7 * 3_600_000;
-
-/** `YYYY-MM-DDTHH:mm` of now in Asia/Ho_Chi_Minh (a datetime-local input's value). */
-export function localNowInput(): string {
-  return new Date(Date.now() + VN_OFFSET_MS).toISOString().slice(0, 16);
-}
-
-/** Today's date in Asia/Ho_Chi_Minh. */
-export function localToday(): string {
-  return new Date(Date.now() + VN_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** A datetime-local value read as Asia/Ho_Chi_Minh time, as an ISO instant. */
-export function fromLocalInput(value: string): string {
-  return new Date(`${value}:00+07:00`).toISOString();
-}
+/** Small helpers of the vaccination pages: photo reading and shares (local times: `lib/time.ts`). */
 
 /** Reads a chosen photo as a data URL (the API takes it so). */
 export function readPhoto(file: File): Promise<string> {

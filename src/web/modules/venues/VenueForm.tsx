@@ -10,6 +10,7 @@ import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import type { CreatedVenue, CreateVenueBody, VenueCategory } from '../../lib/api-types.ts';
 import { VENUE_CATEGORIES } from '../../lib/api-values.ts';
+import { fromLocalInput } from '../../lib/time.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 
 function positiveInt(text: string, max: number): number | undefined | null {
@@ -18,12 +19,6 @@ function positiveInt(text: string, max: number): number | undefined | null {
   if (!/^\d+$/.test(trimmed)) return null;
   const n = Number(trimmed);
   return n >= 1 && n <= max ? n : null;
-}
-
-function isoFromLocal(value: string): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 export function VenueForm({
@@ -69,8 +64,9 @@ export function VenueForm({
     if (cap === null) problems.capacity = t('checkins.venueForm.badNumber', { max: 1000000 });
     const rotating = qrMode === 'rotating' ? positiveInt(rotatingMinutes, 60) : undefined;
     if (rotating === null) problems.rotatingMinutes = t('checkins.venueForm.badNumber', { max: 60 });
-    const starts = isoFromLocal(startsAt);
-    const ends = isoFromLocal(endsAt);
+    // read as Việt Nam time like every other time the app takes, whatever zone the device is set to
+    const starts = fromLocalInput(startsAt);
+    const ends = fromLocalInput(endsAt);
     if (isEvent && !starts) problems.startsAt = t('errors.required');
     if (isEvent && !ends) problems.endsAt = t('errors.required');
     if (starts && ends && ends <= starts) problems.endsAt = t('checkins.venueForm.endsBeforeStart');
