@@ -15,6 +15,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import type { GraphData } from '../../lib/api-types.ts';
+import { formatNumber } from '../../lib/numbers.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { layoutGraph, syntheticGraph } from './graphLayout.ts';
@@ -200,7 +201,7 @@ function GraphView({ data, clusters, clickable }: { data: GraphData; clusters: C
     else void c.animatedReset({ duration: 200 });
   };
 
-  const number = (n: number) => n.toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN');
+  const number = (n: number) => formatNumber(n, i18n.language);
   const caseCount = clusters.reduce((s, c) => s + c.cases, 0);
   const f1Count = clusters.reduce((s, c) => s + c.f1, 0);
   const f2Count = clusters.reduce((s, c) => s + c.f2, 0);

@@ -15,13 +15,14 @@ import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { query } from '../../lib/api.ts';
 import type { StatsResponse } from '../../lib/declarations-types.ts';
 import { FLAG_REASONS } from '../../lib/declarations-values.ts';
+import { formatNumber } from '../../lib/numbers.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { useMediaQuery } from '../../lib/useMediaQuery.ts';
 
 const share = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 1000) / 10}%` : '—');
 
 export default function StatsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [unit, setUnit] = useState<PickedUnit | null>(null);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -67,15 +68,15 @@ export default function StatsPage() {
           <dl className="dc-totals" data-testid="declaration-totals">
             <div>
               <dt>{t('declarations.stats.declarations')}</dt>
-              <dd>{s.totals.declarations.toLocaleString()}</dd>
+              <dd>{formatNumber(s.totals.declarations, i18n.language)}</dd>
             </div>
             <div>
               <dt>{t('declarations.stats.flagged')}</dt>
-              <dd>{s.totals.flagged.toLocaleString()}</dd>
+              <dd>{formatNumber(s.totals.flagged, i18n.language)}</dd>
             </div>
             <div>
               <dt>{t('declarations.stats.residents')}</dt>
-              <dd>{s.totals.residents.toLocaleString()}</dd>
+              <dd>{formatNumber(s.totals.residents, i18n.language)}</dd>
             </div>
             <div>
               <dt>{t('declarations.stats.enterprisesAtRisk')}</dt>

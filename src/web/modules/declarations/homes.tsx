@@ -9,6 +9,7 @@ import './declarations.css';
 import type { StaffUser } from '../../lib/api-types.ts';
 import type { EnterpriseList, OrganisationList, StatsResponse, TaskList } from '../../lib/declarations-types.ts';
 import { DECLARATION_STATS_ROLES, ORGANISATION_READ_ROLES } from '../../lib/declarations-values.ts';
+import { formatNumber } from '../../lib/numbers.ts';
 import { hasRole } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
@@ -79,7 +80,7 @@ export function ParkHome() {
 
 /** The declarations tile (leaders' dashboard and everyone who reads the statistics): the last 14 days. */
 export function DeclarationsTile({ user }: { user: StaffUser }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const allowed = hasRole(user, DECLARATION_STATS_ROLES);
   const { data } = useApiGet<StatsResponse>(allowed ? '/declaration-stats' : null);
   const orgs = useApiGet<OrganisationList>(
@@ -92,8 +93,8 @@ export function DeclarationsTile({ user }: { user: StaffUser }) {
       <h2 id="dc-tile">{t('declarations.tile.title')}</h2>
       <p>
         {t('declarations.tile.summary', {
-          declarations: data.totals.declarations.toLocaleString(),
-          flagged: data.totals.flagged.toLocaleString(),
+          declarations: formatNumber(data.totals.declarations, i18n.language),
+          flagged: formatNumber(data.totals.flagged, i18n.language),
           open: data.tasksOpenByAge.under1d + data.tasksOpenByAge.d1to3 + data.tasksOpenByAge.over3d,
           high: data.enterprises.highRisk,
         })}

@@ -12,12 +12,13 @@ import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
+import { formatNumber } from '../../lib/numbers.ts';
 import type { CampaignView } from '../../lib/testing-types.ts';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 export default function CampaignPage({ id, canPlan }: { id: string; canPlan: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { data: c, error, reload } = useApiGet<CampaignView>(`/campaigns/${id}`);
   const [name, setName] = useState('');
   const [team, setTeam] = useState('');
@@ -45,11 +46,11 @@ export default function CampaignPage({ id, canPlan }: { id: string; canPlan: boo
       <dl className="ts-totals">
         <div>
           <dt>{t('testing.campaign.detail.target')}</dt>
-          <dd>{c.totals.target.toLocaleString()}</dd>
+          <dd>{formatNumber(c.totals.target, i18n.language)}</dd>
         </div>
         <div>
           <dt>{t('testing.campaign.detail.tested')}</dt>
-          <dd>{c.totals.tested.toLocaleString()}</dd>
+          <dd>{formatNumber(c.totals.tested, i18n.language)}</dd>
         </div>
       </dl>
       <p>

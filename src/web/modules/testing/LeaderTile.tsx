@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import './texts.ts';
 import type { StaffUser } from '../../lib/api-types.ts';
+import { formatNumber } from '../../lib/numbers.ts';
 import { hasRole } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
 import type { StatsResponse } from '../../lib/testing-types.ts';
@@ -9,7 +10,7 @@ import { TESTING_STATS_ROLES } from '../../lib/testing-values.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
 export function TestingTile({ user }: { user: StaffUser }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const allowed = hasRole(user, TESTING_STATS_ROLES);
   const { data } = useApiGet<StatsResponse>(allowed ? '/testing/stats' : null);
   if (!allowed || !data) return null;
@@ -18,8 +19,8 @@ export function TestingTile({ user }: { user: StaffUser }) {
       <h2 id="ts-tile">{t('testing.tile.title')}</h2>
       <p>
         {t('testing.tile.summary', {
-          tubes: data.totals.tubes.toLocaleString(),
-          people: data.totals.people.toLocaleString(),
+          tubes: formatNumber(data.totals.tubes, i18n.language),
+          people: formatNumber(data.totals.people, i18n.language),
           positivity: data.totals.positivity,
         })}
       </p>

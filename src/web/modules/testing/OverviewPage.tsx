@@ -14,6 +14,7 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api } from '../../lib/api.ts';
 import type { StaffUser } from '../../lib/api-types.ts';
+import { formatNumber } from '../../lib/numbers.ts';
 import { hasRole } from '../../lib/roles.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import type { CampaignList, CommuneStats, StatsResponse, TaskList } from '../../lib/testing-types.ts';
@@ -65,7 +66,7 @@ function CreateCampaign({ onCreated }: { onCreated: (id: string) => void }) {
 }
 
 export default function OverviewPage({ user }: { user: StaffUser }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { data: stats, error } = useApiGet<StatsResponse>('/testing/stats');
   const { data: communes } = useApiGet<CommuneStats>('/testing/stats/communes');
   const { data: campaigns } = useApiGet<CampaignList>('/campaigns');
@@ -73,18 +74,18 @@ export default function OverviewPage({ user }: { user: StaffUser }) {
   const { data: tasks } = useApiGet<TaskList>(fieldWork ? '/testing/tasks?limit=100' : null);
   if (!stats) return error ? <ErrorMessage error={error} /> : <Loading />;
   const s = stats.totals;
-  const hours = (v: number | null) => (v === null ? '—' : v.toLocaleString());
+  const hours = (v: number | null) => (v === null ? '—' : formatNumber(v, i18n.language));
   return (
     <div className="ts-page">
       <PageTitle>{t('testing.overview.title')}</PageTitle>
       <dl className="ts-totals">
         <div>
           <dt>{t('testing.overview.tubes')}</dt>
-          <dd>{s.tubes.toLocaleString()}</dd>
+          <dd>{formatNumber(s.tubes, i18n.language)}</dd>
         </div>
         <div>
           <dt>{t('testing.overview.people')}</dt>
-          <dd>{s.people.toLocaleString()}</dd>
+          <dd>{formatNumber(s.people, i18n.language)}</dd>
         </div>
         <div>
           <dt>{t('testing.overview.positivity')}</dt>

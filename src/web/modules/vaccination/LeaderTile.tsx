@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import './texts.ts';
 import type { StaffUser } from '../../lib/api-types.ts';
+import { formatNumber } from '../../lib/numbers.ts';
 import { hasRole } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
@@ -9,7 +10,7 @@ import type { StatsResponse } from '../../lib/vaccination-types.ts';
 import { VACCINATION_STATS_ROLES } from '../../lib/vaccination-values.ts';
 
 export function VaccinationTile({ user }: { user: StaffUser }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const allowed = hasRole(user, VACCINATION_STATS_ROLES);
   const { data } = useApiGet<StatsResponse>(allowed ? '/vaccination/stats' : null);
   if (!allowed || !data) return null;
@@ -18,9 +19,9 @@ export function VaccinationTile({ user }: { user: StaffUser }) {
       <h2 id="vx-tile">{t('vaccination.tile.title')}</h2>
       <p>
         {t('vaccination.tile.summary', {
-          dose1: data.totals.dose1.toLocaleString(),
-          full: data.totals.full.toLocaleString(),
-          waiting: data.totals.waiting.toLocaleString(),
+          dose1: formatNumber(data.totals.dose1, i18n.language),
+          full: formatNumber(data.totals.full, i18n.language),
+          waiting: formatNumber(data.totals.waiting, i18n.language),
           serious: data.totals.aefiSerious,
         })}
       </p>
