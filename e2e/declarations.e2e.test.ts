@@ -372,7 +372,7 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     const card = page.getByTestId('organisation');
     await card.getByText('1/3 người đã khai báo, 2 chưa khai báo').waitFor();
     expect(await card.getByText('cần theo dõi').count()).toBe(0);
-    await card.getByText('33.3%').waitFor();
+    await card.getByText('33,3%').waitFor(); // Vietnamese writes the decimal comma
     expect(await members.locator('li').count()).toBe(2);
     expect(await members.getByText(citizenName).count()).toBe(0);
     expect(await documentWidth(page)).toBeLessThanOrEqual(360);
@@ -392,7 +392,7 @@ describe('health declaration: citizen, dependant, health station task, enterpris
     await staffSignIn(page, 'leader.dongnai', demoPassword(server, 'leader.dongnai'));
     await page.getByRole('heading', { level: 1, name: 'Trang chủ' }).waitFor();
     const tile = page.getByTestId('civil-service-tile');
-    await tile.getByText(/^Cán bộ, công chức đã khai báo hôm nay: [\d.]+% \(\d\/5 cơ quan đạt 100 %\)\./).waitFor();
+    await tile.getByText(/^Cán bộ, công chức đã khai báo hôm nay: [\d,]+% \(\d\/5 cơ quan đạt 100 %\)\./).waitFor();
     await tile.getByRole('link', { name: 'Khai báo theo cơ quan, DN' }).click();
     await page.getByRole('heading', { level: 1, name: 'Tỷ lệ khai báo theo cơ quan, doanh nghiệp' }).waitFor();
     const agencies = page.getByRole('region', { name: 'Cơ quan nhà nước (chỉ tiêu 100%)' });

@@ -21,6 +21,7 @@ import type {
   IdResponse,
   OrganisationList,
 } from '../../lib/declarations-types.ts';
+import { formatPercent } from '../../lib/numbers.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
@@ -173,7 +174,7 @@ function Inspect({ id, onDone }: { id: string; onDone: () => void }) {
  * the owner and the oversight staff keep it).
  */
 function Workers({ id }: { id: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const list = useApiGet<OrganisationList>('/organisations');
   const action = useApiAction();
   const org = list.data?.items.find((o) => o.enterpriseId === id);
@@ -191,7 +192,7 @@ function Workers({ id }: { id: string }) {
           {t('declarations.orgs.workersLine', {
             declared: org.declaredToday,
             members: org.members,
-            share: org.share === null ? '—' : `${Math.round(org.share * 1000) / 10}%`,
+            share: formatPercent(org.share, i18n.language),
           })}{' '}
           <Link to={`/organisations/${org.id}`}>{t('declarations.orgs.openList')}</Link>
         </p>

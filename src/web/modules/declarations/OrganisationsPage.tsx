@@ -14,16 +14,14 @@ import { PageTitle } from '../../components/PageTitle.tsx';
 import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { api, query } from '../../lib/api.ts';
 import type { IdResponse, OrganisationList, OrganisationSummary } from '../../lib/declarations-types.ts';
+import { formatPercent } from '../../lib/numbers.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import { useApiAction } from '../../lib/useApiAction.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 
-/** A share as a percentage with one decimal, or a dash without members. */
-export const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 1000) / 10}%`);
-
 /** One organisation's line: name, share bar, counts; an agency's target status. */
 export function OrganisationCard({ o }: { o: OrganisationSummary }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <li className="dc-row-card" data-testid="organisation">
       <Link to={`/organisations/${o.id}`}>
@@ -32,7 +30,7 @@ export function OrganisationCard({ o }: { o: OrganisationSummary }) {
       <span className="muted">· {o.unitName ?? o.unitCode}</span>
       <div className="dc-share">
         <meter min={0} max={1} value={o.share ?? 0} aria-label={t('declarations.orgs.share')} />{' '}
-        <strong>{percent(o.share)}</strong>
+        <strong>{formatPercent(o.share, i18n.language)}</strong>
       </div>
       <span>
         {/* an enterprise's owner is not told how many were flagged (in a small enterprise it could point at someone) */}
@@ -95,7 +93,7 @@ function NewAgency() {
 }
 
 export default function OrganisationsPage({ canCreateAgency }: { canCreateAgency: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [unit, setUnit] = useState<PickedUnit | null>(null);
   const params = query({ unitCode: unit?.code });
   const list = useApiGet<OrganisationList>(`/organisations${params}`);
@@ -113,7 +111,7 @@ export default function OrganisationsPage({ canCreateAgency }: { canCreateAgency
           <dl className="dc-totals" data-testid="civil-service-totals">
             <div>
               <dt>{t('declarations.orgs.civilServants')}</dt>
-              <dd>{percent(d.civilService.share)}</dd>
+              <dd>{formatPercent(d.civilService.share, i18n.language)}</dd>
             </div>
             <div>
               <dt>{t('declarations.orgs.agenciesAtTarget')}</dt>
@@ -136,7 +134,9 @@ export default function OrganisationsPage({ canCreateAgency }: { canCreateAgency
           </p>
           {agencies.length > 0 ? (
             <section className="card" aria-labelledby="dc-agencies">
-              <h2 id="dc-agencies">{t('declarations.orgs.agencies', { target: percent(d.civilService.target) })}</h2>
+              <h2 id="dc-agencies">
+                {t('declarations.orgs.agencies', { target: formatPercent(d.civilService.target, i18n.language) })}
+              </h2>
               <ul className="dc-list">
                 {agencies.map((o) => (
                   <OrganisationCard key={o.id} o={o} />

@@ -15,11 +15,9 @@ import { type PickedUnit, UnitPicker } from '../../components/UnitPicker.tsx';
 import { query } from '../../lib/api.ts';
 import type { StatsResponse } from '../../lib/declarations-types.ts';
 import { FLAG_REASONS } from '../../lib/declarations-values.ts';
-import { formatNumber } from '../../lib/numbers.ts';
+import { formatNumber, formatPercent } from '../../lib/numbers.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import { useMediaQuery } from '../../lib/useMediaQuery.ts';
-
-const share = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 1000) / 10}%` : '—');
 
 export default function StatsPage() {
   const { t, i18n } = useTranslation();
@@ -124,7 +122,7 @@ export default function StatsPage() {
                     {t('declarations.stats.rowLine', {
                       declarations: r.declarations,
                       people: r.people,
-                      share: share(r.people, r.residents),
+                      share: formatPercent(r.residents > 0 ? r.people / r.residents : null, i18n.language),
                       flagged: r.flagged,
                     })}
                   </li>
@@ -150,7 +148,7 @@ export default function StatsPage() {
                         <td>{r.communeName}</td>
                         <td>{r.declarations}</td>
                         <td>{r.people}</td>
-                        <td>{share(r.people, r.residents)}</td>
+                        <td>{formatPercent(r.residents > 0 ? r.people / r.residents : null, i18n.language)}</td>
                         <td>{r.flagged}</td>
                       </tr>
                     ))}

@@ -9,7 +9,7 @@ import './declarations.css';
 import type { StaffUser } from '../../lib/api-types.ts';
 import type { EnterpriseList, OrganisationList, StatsResponse, TaskList } from '../../lib/declarations-types.ts';
 import { DECLARATION_STATS_ROLES, ORGANISATION_READ_ROLES } from '../../lib/declarations-values.ts';
-import { formatNumber } from '../../lib/numbers.ts';
+import { formatNumber, formatPercent } from '../../lib/numbers.ts';
 import { hasRole } from '../../lib/roles.ts';
 import { Link } from '../../lib/router.tsx';
 import { useApiGet } from '../../lib/useApiGet.ts';
@@ -102,7 +102,7 @@ export function DeclarationsTile({ user }: { user: StaffUser }) {
       {cs && cs.agencies > 0 ? (
         <p data-testid="civil-service-tile">
           {t('declarations.tile.civilServants', {
-            share: cs.share === null ? '—' : `${Math.round(cs.share * 1000) / 10}%`,
+            share: formatPercent(cs.share, i18n.language),
             atTarget: cs.agenciesAtTarget,
             agencies: cs.agencies,
           })}{' '}

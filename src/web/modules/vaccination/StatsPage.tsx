@@ -9,14 +9,14 @@ import './vaccination.css';
 import { ErrorMessage } from '../../components/ErrorMessage.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { PageTitle } from '../../components/PageTitle.tsx';
+import { formatPercent } from '../../lib/numbers.ts';
 import { useApiGet } from '../../lib/useApiGet.ts';
 import type { StatsResponse } from '../../lib/vaccination-types.ts';
-import { percent } from './format.ts';
 
 const CSV = (table: string) => `/api/v1/vaccination/stats.csv?table=${table}`;
 
 export default function StatsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { data, error, loading } = useApiGet<StatsResponse>('/vaccination/stats');
   return (
     <div className="vx-page">
@@ -54,8 +54,8 @@ export default function StatsPage() {
                 <li key={c.communeCode} className="vx-commune" data-commune={c.communeCode}>
                   <strong>{c.communeName}</strong>:{' '}
                   {t('vaccination.stats.communeLine', {
-                    adults: percent(c.adultsDose1Share),
-                    over50: percent(c.over50FullShare),
+                    adults: formatPercent(c.adultsDose1Share, i18n.language),
+                    over50: formatPercent(c.over50FullShare, i18n.language),
                     full: c.full,
                     doses: c.doses,
                   })}

@@ -9,8 +9,3 @@ export function readPhoto(file: File): Promise<string> {
     reader.readAsDataURL(file);
   });
 }
-
-/** A share 0–1 as a percentage with one decimal; a dash when unknown. */
-export function percent(share: number | null): string {
-  return share === null ? '–' : `${(share * 100).toFixed(1)}%`;
-}
