@@ -193,6 +193,12 @@ describe('a database that refuses connections (a real pg pool pointed at a close
         { method: 'GET' as const, url: '/readyz' },
         { method: 'GET' as const, url: '/api/v1/admin-units?q=bien' },
         { method: 'GET' as const, url: '/api/v1/auth/me', headers: { authorization: 'Bearer some-session-token' } },
+        // a rate-limited route: its limit is counted in the database before anything else runs
+        {
+          method: 'POST' as const,
+          url: '/api/v1/auth/staff/login',
+          payload: { username: 'nobody', password: 'whatever-123456' },
+        },
       ]) {
         const res = await app.inject(request);
         expect(res.statusCode, `${request.url}: ${res.body}`).toBe(503);

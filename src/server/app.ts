@@ -28,6 +28,7 @@ import { AppError, errorBody } from './platform/errors.ts';
 import { ErrorSchema, requireActor, SESSION_COOKIE } from './platform/http.ts';
 import type { ErrorCode } from './platform/messages.ts';
 import { noStoreForApi } from './platform/no-store.ts';
+import { databaseRateLimitStore } from './platform/rate-limit-store.ts';
 import { bindRoute } from './platform/request-context.ts';
 import { securityHeaders } from './platform/security-headers.ts';
 
@@ -231,8 +232,10 @@ export async function buildApp(ctx: AppContext) {
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
   await app.register(cookie);
+  // counted in the database (platform/rate-limit-store.ts): every API process of a deployment holds the same limits
   await app.register(rateLimit, {
     global: false,
+    store: databaseRateLimitStore(ctx.db),
     errorResponseBuilder: (_req, context) =>
       new AppError('RATE_LIMITED', 429, { retryAfter: Math.ceil(context.ttl / 1000) }),
   });

@@ -53,6 +53,7 @@ import * as m0042 from './migrations/0042_people_national_id_claims.ts';
 import * as m0043 from './migrations/0043_people_national_id_claims_list.ts';
 import * as m0044 from './migrations/0044_people_phone_claims.ts';
 import * as m0045 from './migrations/0045_declarations_transport_member_lookups.ts';
+import * as m0046 from './migrations/0046_rate_limit_hits.ts';
 import type { DB } from './types.ts';
 
 const migrations: Record<string, Migration> = {
@@ -96,6 +97,7 @@ const migrations: Record<string, Migration> = {
   '0043_people_national_id_claims_list': m0043,
   '0044_people_phone_claims': m0044,
   '0045_declarations_transport_member_lookups': m0045,
+  '0046_rate_limit_hits': m0046,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -408,6 +408,13 @@ export interface EnVerifyFailuresTable {
   at: TimestampRequired;
 }
 
+/** The rate limits' counters (migration 0046, platform/rate-limit-store.ts). */
+export interface RateLimitHitsTable {
+  key: string;
+  hits: number;
+  window_ends: TimestampRequired;
+}
+
 export interface GpSignerKeysTable {
   id: Generated<number>;
   kid: string;
@@ -1021,6 +1028,7 @@ export interface DB {
   en_signing_keys: EnSigningKeysTable;
   en_match_reports: EnMatchReportsTable;
   en_verify_failures: EnVerifyFailuresTable;
+  rate_limit_hits: RateLimitHitsTable;
   gp_signer_keys: GpSignerKeysTable;
   gp_certificates: GpCertificatesTable;
   gp_rules: GpRulesTable;

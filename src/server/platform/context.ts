@@ -14,6 +14,7 @@ import { createJobs, JOBS_PURGE, type Jobs, purgeFinishedJobs, type RecurringTas
 import { createSigningKeys, type SigningKeys } from './keys.ts';
 import { createNotifier, type Notifier } from './notify.ts';
 import { createOneTimeCodes, type OneTimeCodes } from './otp.ts';
+import { purgeRateLimits } from './rate-limit-store.ts';
 import { createSessions, type Sessions } from './sessions.ts';
 
 export interface PlatformContext {
@@ -41,6 +42,8 @@ export function createPlatformContext(config: Config, database: Database, log: L
     run: async () => {
       const deleted = await purgeFinishedJobs(db);
       if (deleted.done + deleted.failed > 0) log.info({ ...deleted }, 'finished jobs purged');
+      // and the rate limits' counters of ended windows (platform/rate-limit-store.ts)
+      await purgeRateLimits(db);
     },
     next: () => new Date(Date.now() + 3600_000),
   });

@@ -34,7 +34,7 @@ export interface ModuleInstance<S = unknown> {
 
 /**
  * Tables the platform itself owns (sessions, the audit chain, the job queue / outbox, the fake notifier's record,
- * idempotency keys, signing keys): modules use them only through the platform's functions.
+ * idempotency keys, signing keys, the rate limits' counters): modules use them only through the platform's functions.
  */
 export const PLATFORM_TABLES = [
   'sessions',
@@ -43,6 +43,7 @@ export const PLATFORM_TABLES = [
   'notify_fake_messages',
   'idempotency_keys',
   'signing_keys',
+  'rate_limit_hits',
 ] as const;
 
 /**

@@ -713,22 +713,33 @@ describe('partner API', () => {
     expect(row.person_id).toBe(holder.personId);
   });
 
-  it('holds each partner to its own rate limit', async () => {
+  it('holds each partner to its own rate limit, counted in the database (every API process holds one limit)', async () => {
     const p = (await call('POST', '/declaration-partners', admin, { name: 'Nhỏ', ratePerMinute: 2 })).json();
-    const codes = [];
-    for (let i = 0; i < 3; i++)
-      codes.push(
-        (
-          await call(
-            'POST',
-            '/partner/phone-codes/verify',
-            null,
-            { phone: '0912000777', code: '000000' },
-            { 'x-api-key': p.apiKey },
-          )
-        ).statusCode,
+    const other = (await call('POST', '/declaration-partners', admin, { name: 'Khác', ratePerMinute: 2 })).json();
+    const verify = (apiKey: string) =>
+      call(
+        'POST',
+        '/partner/phone-codes/verify',
+        null,
+        { phone: '0912000777', code: '000000' },
+        { 'x-api-key': apiKey },
       );
+    const codes = [];
+    for (let i = 0; i < 3; i++) codes.push((await verify(p.apiKey)).statusCode);
     expect(codes).toEqual([400, 400, 429]);
+    const refused = await verify(p.apiKey);
+    expectError(refused, 429, 'RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // another partner has its own count
+    expect((await verify(other.apiKey)).statusCode).toBe(400);
+    // the count is the database's: its window ended, the partner is served again
+    await env.ctx.db
+      .updateTable('rate_limit_hits')
+      .set({ window_ends: new Date(Date.now() - 1000) })
+      .where('key', '=', `declaration-partner|${p.id}`)
+      .execute();
+    expect((await verify(p.apiKey)).statusCode).toBe(400);
   });
 
   it('stops a revoked key at once (admins revoke; nobody else), and lists partners without their keys', async () => {

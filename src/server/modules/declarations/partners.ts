@@ -12,6 +12,7 @@ import type { PlatformContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { normalizePhone } from '../../platform/formats.ts';
 import { newOneTimeCode } from '../../platform/otp.ts';
+import { countRequest } from '../../platform/rate-limit-store.ts';
 import { smsText } from '../../platform/sms.ts';
 import type { PeopleService } from '../people/index.ts';
 import { unitPolicy } from './policy.ts';
@@ -41,8 +42,6 @@ export function partnersService(
   deps: { repo: DeclarationsRepo; people: PeopleService; declarations: DeclarationsService },
 ) {
   const { repo, people, declarations } = deps;
-  // per partner: the current minute's window and its count (per process)
-  const windows = new Map<string, { start: number; count: number }>();
 
   const subjectOf = (partner: Partner, phone: string) => `${partner.id}:${phone}`;
 
@@ -112,10 +111,13 @@ export function partnersService(
     async resolve(key: string | undefined): Promise<Partner> {
       const row = key && key.length <= 200 ? await repo.partnerByKeyHash(hashKey(key)) : undefined;
       if (!row) throw new AppError('PARTNER_KEY_INVALID', 401);
-      const now = Date.now();
-      const w = windows.get(row.id);
-      if (!w || now - w.start >= MINUTE) windows.set(row.id, { start: now, count: 1 });
-      else if (++w.count > row.rate_per_minute) throw new AppError('RATE_LIMITED', 429, { limit: row.rate_per_minute });
+      // counted in the database like the routes' limits: every API process holds the partner to one limit
+      const counted = await countRequest(ctx.db, `declaration-partner|${row.id}`, MINUTE);
+      if (counted.current > row.rate_per_minute)
+        throw new AppError('RATE_LIMITED', 429, {
+          limit: row.rate_per_minute,
+          retryAfter: Math.max(1, Math.ceil(counted.ttl / 1000)),
+        });
       return { id: row.id, name: row.name, ratePerMinute: row.rate_per_minute };
     },
 
