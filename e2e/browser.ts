@@ -36,11 +36,14 @@ export async function openPage(
   /** the device's time zone (default: the machine's): the app shows and reads times in Việt Nam time whatever it is */
   timezoneId?: string,
 ): Promise<OpenPage> {
+  // E2E_TIMEZONE runs every page in that zone: an audit that the app reads and shows Việt Nam time whatever the
+  // device's zone is
+  const zone = timezoneId ?? process.env.E2E_TIMEZONE;
   const context = await browser.newContext({
     baseURL,
     viewport,
     locale: 'vi-VN',
-    ...(timezoneId ? { timezoneId } : {}),
+    ...(zone ? { timezoneId: zone } : {}),
   });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();

@@ -25,15 +25,17 @@ const MAX_KEY = 512;
  * the limits a module keeps itself (a declaration partner's requests per minute) count with it.
  */
 export async function countRequest(db: Kysely<DB>, key: string, windowMs: number): Promise<Counted> {
+  // one instant for the whole statement (statement_timestamp): the window's end is compared, renewed and reported
+  // against the same moment
   const k = key.slice(0, MAX_KEY);
   const ms = Math.max(1, Math.trunc(windowMs));
   const { rows } = await sql<{ hits: number; ttl: number }>`
     insert into rate_limit_hits as r (key, hits, window_ends)
-    values (${k}, 1, clock_timestamp() + ${ms} * interval '1 millisecond')
+    values (${k}, 1, statement_timestamp() + ${ms} * interval '1 millisecond')
     on conflict (key) do update
-      set hits = case when r.window_ends <= clock_timestamp() then 1 else r.hits + 1 end,
-          window_ends = case when r.window_ends <= clock_timestamp() then excluded.window_ends else r.window_ends end
-    returning r.hits, greatest(0, ceil(extract(epoch from r.window_ends - clock_timestamp()) * 1000))::float8 as ttl`.execute(
+      set hits = case when r.window_ends <= statement_timestamp() then 1 else r.hits + 1 end,
+          window_ends = case when r.window_ends <= statement_timestamp() then excluded.window_ends else r.window_ends end
+    returning r.hits, greatest(0, ceil(extract(epoch from r.window_ends - statement_timestamp()) * 1000))::float8 as ttl`.execute(
     db,
   );
   const row = rows[0];
